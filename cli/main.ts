@@ -1,5 +1,8 @@
 // The `driftless` command: one subcommand per file under commands/.
+import { diffCommand } from './commands/diff.ts';
+import { renderCommand } from './commands/render.ts';
 import { sandboxCommand } from './commands/sandbox.ts';
+import { syncCommand } from './commands/sync.ts';
 import { UsageError } from './errors.ts';
 
 export interface Command {
@@ -8,7 +11,7 @@ export interface Command {
   run(args: string[]): Promise<number>;
 }
 
-const commands: Command[] = [sandboxCommand];
+const commands: Command[] = [renderCommand, syncCommand, diffCommand, sandboxCommand];
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -1,0 +1,51 @@
+// `driftless diff PATH`: what a sync would change, as a unified diff per object.
+import { diffObject } from '../../shared/kube/diff.ts';
+import { readLive } from '../../shared/kube/live.ts';
+import { objectKey, withTracking } from '../../shared/kube/tracking.ts';
+import { appFlags, clusterFlags, renderRequestFrom } from '../app-flags.ts';
+import type { Command } from '../main.ts';
+import { parseFlags } from '../options.ts';
+import { isInputError, prepare } from '../prepare.ts';
+
+const help = `Usage: driftless diff PATH --name APP --namespace NS [--kubeconfig F] [--context C] [--helm-values F ...] [--set k=v ...]
+
+Prints a unified diff of the live objects against the rendered ones, on the fields Git
+sets: values the server defaults do not count, Secret values are masked.
+Exit 0 when there is no difference, 1 when there are differences, 2 on error.
+`;
+
+export const diffCommand: Command = {
+  name: 'diff',
+  summary: 'show how the cluster differs from an app folder',
+  async run(args) {
+    const { values, positionals } = parseFlags(args, { ...appFlags, ...clusterFlags }, true);
+    if (values.help) {
+      process.stdout.write(help);
+      return 0;
+    }
+    const request = renderRequestFrom(positionals, values, true);
+    try {
+      const { client, discovery, objects } = await prepare(request, { kubeconfig: values.kubeconfig, context: values.context });
+      try {
+        const desired = objects.filter(({ object }) => object.metadata.name).map(({ object }) => withTracking(request.appName, object));
+        const live = await readLive(
+          client,
+          discovery,
+          desired.map((object) => ({ apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name ?? '' })),
+        );
+        const diffs = desired.map((object) => diffObject(object, live.get(objectKey(object)))).filter((diff) => diff.patch !== '');
+        for (const diff of diffs) process.stdout.write(diff.patch);
+        return diffs.length === 0 ? 0 : 1;
+      } finally {
+        client.close();
+      }
+    } catch (error) {
+      if (isInputError(error)) {
+        process.stderr.write(`driftless diff: ${(error as Error).message}\n`);
+        return 2;
+      }
+      process.stderr.write(`driftless diff: ${(error as Error).message}\n`);
+      return 2;
+    }
+  },
+};

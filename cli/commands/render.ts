@@ -1,0 +1,39 @@
+// `driftless render PATH`: print what a sync would apply, as multi-document YAML.
+import { stringify } from 'yaml';
+import { render } from '../../shared/render/render.ts';
+import { RenderError } from '../../shared/render/errors.ts';
+import { appFlags, renderRequestFrom } from '../app-flags.ts';
+import type { Command } from '../main.ts';
+import { parseFlags } from '../options.ts';
+
+const help = `Usage: driftless render PATH [--name APP] [--namespace NS] [--helm-values F ...] [--set k=v ...] [--release-name R] [--recurse]
+
+Renders the app in PATH (plain YAML/JSON, Kustomize or Helm, detected as Argo CD does) and
+prints the objects as multi-document YAML, each preceded by a comment naming its source.
+Exit 0 on success, 2 when the manifests cannot be rendered.
+`;
+
+export const renderCommand: Command = {
+  name: 'render',
+  summary: 'render an app folder (YAML, Kustomize, Helm) and print the objects',
+  async run(args) {
+    const { values, positionals } = parseFlags(args, appFlags, true);
+    if (values.help) {
+      process.stdout.write(help);
+      return 0;
+    }
+    const request = renderRequestFrom(positionals, values, false);
+    try {
+      const result = await render(request);
+      const documents = result.objects.map(({ object, source }) => `# Source: ${source.file}${source.line ? `:${source.line}` : ''}\n${stringify(object)}`);
+      process.stdout.write(documents.map((document) => `---\n${document}`).join(''));
+      return 0;
+    } catch (error) {
+      if (error instanceof RenderError) {
+        process.stderr.write(`driftless render: ${error.message}\n`);
+        return 2;
+      }
+      throw error;
+    }
+  },
+};

@@ -1,0 +1,29 @@
+// What `sync` and `diff` both do first: connect to the cluster, then render the app with
+// the cluster's version and API versions (so Helm's Capabilities match the target).
+import type { KubeClient } from '../shared/kube/client.ts';
+import { connectKubeconfig } from '../shared/kube/connect.ts';
+import { Discovery } from '../shared/kube/discovery.ts';
+import { KubeConfigError } from '../shared/kube/errors.ts';
+import { RenderError } from '../shared/render/errors.ts';
+import { render } from '../shared/render/render.ts';
+import type { RenderedObject, RenderRequest } from '../shared/render/types.ts';
+import { SyncInputError } from '../shared/sync/errors.ts';
+
+export interface Prepared {
+  client: KubeClient;
+  discovery: Discovery;
+  objects: RenderedObject[];
+}
+
+export async function prepare(request: RenderRequest, cluster: { kubeconfig?: string; context?: string }): Promise<Prepared> {
+  const client = await connectKubeconfig(cluster);
+  const discovery = new Discovery(client);
+  const [version, apiVersions] = await Promise.all([discovery.serverVersion(), discovery.apiVersions()]);
+  const result = await render({ ...request, cluster: { kubeVersion: version.gitVersion, apiVersions } });
+  return { client, discovery, objects: result.objects };
+}
+
+/** Errors that mean "your input is wrong, nothing was applied": exit code 2. */
+export function isInputError(error: unknown): boolean {
+  return error instanceof RenderError || error instanceof SyncInputError || error instanceof KubeConfigError;
+}

@@ -1,0 +1,187 @@
+// Live against desired, on the fields Git sets. This one comparison serves the sync (skip
+// what is already right), `driftless diff` and the drift scan, so they can never disagree.
+//
+// Only fields present in the desired object count; what the server adds (defaults,
+// status, metadata it owns) is not a difference. Values the API server normalises are
+// compared after the same normalisation: quantities ("1000m" = "1"), int-or-string
+// (8080 = "8080"), and empty values against absent ones.
+import { listKeyFor } from './list-keys.ts';
+import type { KubeObject } from './object.ts';
+
+export interface FieldDifference {
+  /** Kubernetes field path: `.spec.replicas`, `.spec.template.spec.containers[name="web"].image`. */
+  path: string;
+  desired: unknown;
+  live: unknown;
+}
+
+/** metadata fields that Git may set; the rest of metadata belongs to the server. */
+const COMPARED_METADATA = new Set(['labels', 'annotations', 'finalizers', 'ownerReferences']);
+const QUANTITY_PARENTS = new Set(['limits', 'requests', 'capacity', 'hard', 'allocatable', 'storage']);
+
+export function compareObjects(desired: KubeObject, live: KubeObject | undefined): FieldDifference[] {
+  if (!live) return [{ path: '.', desired, live: undefined }];
+  const differences: FieldDifference[] = [];
+  const wanted = normalizeDesired(desired);
+  for (const [key, value] of Object.entries(wanted)) {
+    if (key === 'status' || key === 'apiVersion' || key === 'kind') continue;
+    if (key === 'metadata') {
+      for (const [field, metaValue] of Object.entries(value as Record<string, unknown>)) {
+        if (COMPARED_METADATA.has(field)) compareValue(metaValue, (live.metadata as Record<string, unknown>)[field], `.metadata.${field}`, [ 'metadata', field ], differences);
+      }
+      continue;
+    }
+    compareValue(value, live[key], `.${key}`, [key], differences);
+  }
+  return differences;
+}
+
+/** Secrets are written with stringData but read back as base64 data. */
+function normalizeDesired(desired: KubeObject): KubeObject {
+  if (desired.kind !== 'Secret' || !desired.stringData) return desired;
+  const { stringData, ...rest } = desired;
+  const data = { ...((rest.data as Record<string, string>) ?? {}) };
+  for (const [key, value] of Object.entries(stringData as Record<string, string>)) data[key] = Buffer.from(String(value)).toString('base64');
+  return { ...rest, data } as KubeObject;
+}
+
+function compareValue(desired: unknown, live: unknown, path: string, segments: string[], out: FieldDifference[]): void {
+  if (isEmpty(desired) && isEmpty(live)) return;
+  if (Array.isArray(desired)) {
+    compareList(desired, live, path, segments, out);
+    return;
+  }
+  if (isMap(desired)) {
+    if (!isMap(live)) {
+      out.push({ path, desired, live });
+      return;
+    }
+    for (const [key, value] of Object.entries(desired)) compareValue(value, live[key], `${path}.${key}`, [...segments, key], out);
+    return;
+  }
+  if (!scalarsEqual(desired, live, segments)) out.push({ path, desired, live });
+}
+
+function compareList(desired: unknown[], live: unknown, path: string, segments: string[], out: FieldDifference[]): void {
+  if (!Array.isArray(live)) {
+    out.push({ path, desired, live });
+    return;
+  }
+  const keys = listKeyFor(segments);
+  if (keys && desired.every(isMap) && live.every(isMap)) {
+    // Associative list: match items by their keys, ignore order and items Git does not list.
+    for (const item of desired as Array<Record<string, unknown>>) {
+      const match = (live as Array<Record<string, unknown>>).find((candidate) => keys.every((key) => keyEqual(item[key], candidate[key], key)));
+      const label = keys.map((key) => `${key}=${JSON.stringify(item[key] ?? defaultKeyValue(key))}`).join(',');
+      if (!match) out.push({ path: `${path}[${label}]`, desired: item, live: undefined });
+      else compareValue(item, match, `${path}[${label}]`, [...segments, '[]'], out);
+    }
+    return;
+  }
+  if (desired.length !== live.length) {
+    out.push({ path, desired, live });
+    return;
+  }
+  desired.forEach((item, index) => compareValue(item, live[index], `${path}[${index}]`, [...segments, '[]'], out));
+}
+
+/** `protocol` is defaulted to TCP by the server: absent in Git means TCP. */
+function defaultKeyValue(key: string): unknown {
+  return key === 'protocol' ? 'TCP' : undefined;
+}
+
+function keyEqual(desired: unknown, live: unknown, key: string): boolean {
+  return scalarsEqual(desired ?? defaultKeyValue(key), live ?? defaultKeyValue(key), [key]);
+}
+
+function scalarsEqual(desired: unknown, live: unknown, segments: string[]): boolean {
+  if (desired === live) return true;
+  if (desired === null || desired === undefined || live === null || live === undefined) return isEmpty(desired) && isEmpty(live);
+  if ((typeof desired === 'number' || typeof desired === 'string') && (typeof live === 'number' || typeof live === 'string')) {
+    if (String(desired) === String(live)) return true;
+    if (QUANTITY_PARENTS.has(segments[segments.length - 2] ?? '') || segments[segments.length - 1] === 'storage') {
+      const a = parseQuantity(desired);
+      const b = parseQuantity(live);
+      return a !== undefined && b !== undefined && Math.abs(a - b) <= Math.abs(a) * 1e-9;
+    }
+  }
+  return false;
+}
+
+function isEmpty(value: unknown): boolean {
+  if (value === undefined || value === null || value === '') return true;
+  if (Array.isArray(value)) return value.length === 0;
+  if (isMap(value)) return Object.keys(value).length === 0;
+  return false;
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const SUFFIXES: Record<string, number> = {
+  n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+};
+
+/** A Kubernetes resource quantity ("500m", "1Gi", "1e3") as a number, or undefined. */
+export function parseQuantity(value: string | number): number | undefined {
+  if (typeof value === 'number') return value;
+  const match = /^([+-]?[0-9.]+)(?:[eE]([+-]?[0-9]+))?([a-zA-Z]*)$/.exec(value.trim());
+  if (!match) return undefined;
+  const multiplier = SUFFIXES[match[3]];
+  if (multiplier === undefined) return undefined;
+  const base = Number(match[1]) * (match[2] ? 10 ** Number(match[2]) : 1);
+  return Number.isFinite(base) ? base * multiplier : undefined;
+}
+
+/**
+ * The live object cut down to the fields the desired object sets (list items matched by
+ * their keys), so a diff of the two shows only what Git cares about.
+ */
+export function projectLive(desired: KubeObject, live: KubeObject): KubeObject {
+  const wanted = normalizeDesired(desired);
+  const projected: Record<string, unknown> = { apiVersion: live.apiVersion, kind: live.kind };
+  const metadata: Record<string, unknown> = { name: live.metadata.name };
+  if (live.metadata.namespace) metadata.namespace = live.metadata.namespace;
+  for (const field of Object.keys(wanted.metadata ?? {})) {
+    if (COMPARED_METADATA.has(field)) {
+      const value = project((wanted.metadata as Record<string, unknown>)[field], (live.metadata as Record<string, unknown>)[field], ['metadata', field]);
+      if (value !== undefined) metadata[field] = value;
+    }
+  }
+  projected.metadata = metadata;
+  for (const [key, value] of Object.entries(wanted)) {
+    if (key === 'apiVersion' || key === 'kind' || key === 'metadata' || key === 'status') continue;
+    const value2 = project(value, live[key], [key]);
+    if (value2 !== undefined) projected[key] = value2;
+  }
+  return projected as KubeObject;
+}
+
+function project(desired: unknown, live: unknown, segments: string[]): unknown {
+  if (live === undefined) return undefined;
+  if (Array.isArray(desired) && Array.isArray(live)) {
+    const keys = listKeyFor(segments);
+    if (keys && desired.every(isMap) && live.every(isMap)) {
+      const items = live as Array<Record<string, unknown>>;
+      return (desired as Array<Record<string, unknown>>)
+        .map((item) => {
+          const match = items.find((candidate) => keys.every((key) => keyEqual(item[key], candidate[key], key)));
+          return match && project(item, match, [...segments, '[]']);
+        })
+        .filter((item) => item !== undefined);
+    }
+    return live.map((item, index) => (index < desired.length ? project(desired[index], item, [...segments, '[]']) : item));
+  }
+  if (isMap(desired) && isMap(live)) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(desired)) {
+      const value = project(desired[key], live[key], [...segments, key]);
+      if (value !== undefined) out[key] = value;
+    }
+    return out;
+  }
+  // Report the live value in the desired value's spelling when they are equal after normalisation.
+  return scalarsEqual(desired, live, segments) ? desired : live;
+}

@@ -1,0 +1,65 @@
+// Deletes objects that left Git, with the safety rules: only objects whose live tracking-id
+// names this app, never those marked Prune=false, never anything we cannot prove is ours.
+import pLimit from 'p-limit';
+import type { KubeClient } from './client.ts';
+import { resourcePath, type Discovery } from './discovery.ts';
+import { isNotFound, KubeApiError } from './errors.ts';
+import { readLive, type ObjectRef } from './live.ts';
+import type { KubeObject } from './object.ts';
+import { isOwnedBy, objectKey } from './tracking.ts';
+
+export type PruneAction = 'pruned' | 'skipped' | 'failed';
+
+export interface PruneOutcome {
+  ref: ObjectRef;
+  action: PruneAction;
+  reason?: string;
+}
+
+export interface PruneOptions {
+  dryRun?: boolean;
+  concurrency?: number;
+}
+
+const SYNC_OPTION_ANNOTATIONS = ['driftless.io/sync-options', 'argocd.argoproj.io/sync-options'];
+
+/**
+ * Deletes the objects of each batch in turn (batches in the order given: the caller passes
+ * them in reverse apply order), objects within a batch in parallel.
+ */
+export async function pruneObjects(client: KubeClient, discovery: Discovery, app: string, batches: ObjectRef[][], options: PruneOptions = {}): Promise<PruneOutcome[]> {
+  const live = await readLive(client, discovery, batches.flat());
+  const limit = pLimit(options.concurrency ?? 8);
+  const outcomes: PruneOutcome[] = [];
+  for (const batch of batches) {
+    outcomes.push(...(await Promise.all(batch.map((ref) => limit(() => pruneOne(client, discovery, app, ref, live, options))))));
+  }
+  return outcomes;
+}
+
+async function pruneOne(client: KubeClient, discovery: Discovery, app: string, ref: ObjectRef, live: Map<string, KubeObject>, options: PruneOptions): Promise<PruneOutcome> {
+  const object = live.get(objectKey({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { namespace: ref.namespace, name: ref.name } }));
+  if (!object) return { ref, action: 'skipped', reason: 'already gone' };
+  if (!isOwnedBy(app, object)) return { ref, action: 'skipped', reason: 'not tracked by this app (someone else owns an object of that name)' };
+  if (hasSyncOption(object, 'Prune=false')) return { ref, action: 'skipped', reason: 'Prune=false' };
+  if (object.metadata.deletionTimestamp) return { ref, action: 'pruned', reason: 'already being deleted' };
+  try {
+    const info = await discovery.resolve(ref.apiVersion, ref.kind);
+    await client.request({
+      method: 'DELETE',
+      path: resourcePath(info, ref.namespace, ref.name),
+      query: options.dryRun ? { dryRun: 'All' } : undefined,
+      // Guard against deleting a newer object that took the name since we read it.
+      body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background', preconditions: { uid: object.metadata.uid } },
+    });
+    return { ref, action: 'pruned' };
+  } catch (error) {
+    if (isNotFound(error)) return { ref, action: 'skipped', reason: 'already gone' };
+    return { ref, action: 'failed', reason: error instanceof KubeApiError ? (error.status.message ?? error.message) : (error as Error).message };
+  }
+}
+
+export function hasSyncOption(object: KubeObject, option: string): boolean {
+  const annotations = object.metadata.annotations ?? {};
+  return SYNC_OPTION_ANNOTATIONS.some((name) => (annotations[name] ?? '').split(',').map((value) => value.trim()).includes(option));
+}

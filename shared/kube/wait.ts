@@ -1,0 +1,53 @@
+// Waits until objects are healthy, re-reading only those that are not yet, grouped into one
+// LIST per resource and namespace per round.
+import type { KubeClient } from './client.ts';
+import type { Discovery } from './discovery.ts';
+import { assessHealth, type HealthStatus } from './health/index.ts';
+import { readLive } from './live.ts';
+import type { KubeObject } from './object.ts';
+import { objectKey } from './tracking.ts';
+
+export interface ObjectHealth {
+  object: KubeObject;
+  live?: KubeObject;
+  status: HealthStatus;
+  message?: string;
+}
+
+export interface WaitOptions {
+  /** Epoch milliseconds after which waiting stops. */
+  deadline: number;
+  pollMs?: number;
+  maxPollMs?: number;
+}
+
+/**
+ * Polls until every object is Healthy (or Suspended), one is Degraded, or the deadline
+ * passes. Returns the last health of each object, in the order given.
+ */
+export async function waitHealthy(client: KubeClient, discovery: Discovery, objects: KubeObject[], options: WaitOptions): Promise<ObjectHealth[]> {
+  const health = objects.map((object) => assess(object, object));
+  let pause = options.pollMs ?? 200;
+  for (;;) {
+    const pending = health.filter((entry) => !isSettled(entry.status));
+    if (pending.length === 0 || health.some((entry) => entry.status === 'Degraded')) return health;
+    if (Date.now() + pause > options.deadline) return health;
+    await new Promise((resolve) => setTimeout(resolve, pause));
+    pause = Math.min(pause * 1.5, options.maxPollMs ?? 2_000);
+    const refs = pending.map(({ object }) => ({ apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name ?? '' }));
+    const live = await readLive(client, discovery, refs);
+    for (const entry of pending) {
+      Object.assign(entry, assess(entry.object, live.get(objectKey(entry.object))));
+    }
+  }
+}
+
+function assess(object: KubeObject, live: KubeObject | undefined): ObjectHealth {
+  if (!live) return { object, status: 'Missing', message: 'not found in the cluster' };
+  const { status, message } = assessHealth(live);
+  return { object, live, status, message };
+}
+
+function isSettled(status: HealthStatus): boolean {
+  return status === 'Healthy' || status === 'Suspended';
+}

@@ -1,0 +1,63 @@
+// The result of a sync: what happened to each object, for the caller to print, store, post
+// or emit. Nothing here logs.
+import type { HealthStatus } from '../kube/health/status.ts';
+import type { Inventory } from './inventory.ts';
+import type { SyncPhase } from './hooks.ts';
+
+export type ObjectAction = 'created' | 'configured' | 'unchanged' | 'pruned' | 'failed' | 'skipped' | 'deleted';
+
+export interface ObjectSource {
+  file: string;
+  document?: number;
+  line?: number;
+}
+
+export interface ObjectChange {
+  /** `Deployment/shop/web`. */
+  object: string;
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  phase?: SyncPhase;
+  wave?: number;
+  hook?: boolean;
+  action: ObjectAction;
+  health?: HealthStatus;
+  message?: string;
+  source?: ObjectSource;
+  durationMs?: number;
+}
+
+export type SyncStatus = 'Succeeded' | 'Failed';
+
+export interface ChangeSet {
+  app: string;
+  revision?: string;
+  status: SyncStatus;
+  /** Health of the app after the sync: the worst of its objects. */
+  health: HealthStatus;
+  message: string;
+  dryRun: boolean;
+  objects: ObjectChange[];
+  /** What to keep for the next sync; undefined when the sync failed before applying. */
+  inventory?: Inventory;
+  startedAt: string;
+  durationMs: number;
+}
+
+const SEVERITY: HealthStatus[] = ['Healthy', 'Suspended', 'Progressing', 'Unknown', 'Missing', 'Degraded'];
+
+export function worstHealth(statuses: Iterable<HealthStatus | undefined>): HealthStatus {
+  let worst: HealthStatus = 'Healthy';
+  for (const status of statuses) {
+    if (status && SEVERITY.indexOf(status) > SEVERITY.indexOf(worst)) worst = status;
+  }
+  return worst;
+}
+
+export function countActions(changes: ObjectChange[]): Record<ObjectAction, number> {
+  const counts: Record<ObjectAction, number> = { created: 0, configured: 0, unchanged: 0, pruned: 0, failed: 0, skipped: 0, deleted: 0 };
+  for (const change of changes) counts[change.action]++;
+  return counts;
+}

@@ -1,0 +1,53 @@
+// Errors of the sync engine. User input that cannot be synced (a bad annotation, a
+// duplicated object) is a SyncInputError; anything else is our own fault.
+
+export class SyncError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'SyncError';
+  }
+}
+
+/** Something in the rendered manifests that the sync cannot act on. */
+export class SyncInputError extends SyncError {
+  /** Where the object came from (render's source record), when the caller knows it. */
+  source?: unknown;
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'SyncInputError';
+  }
+}
+
+/** An annotation that steers the sync has a value we do not understand. */
+export class InvalidAnnotationError extends SyncInputError {
+  readonly object: string;
+  readonly annotation: string;
+  readonly value: string;
+  constructor(object: string, annotation: string, value: string, problem: string, options?: ErrorOptions) {
+    super(`${object}: annotation ${annotation}: ${JSON.stringify(value)} ${problem}`, options);
+    this.name = 'InvalidAnnotationError';
+    this.object = object;
+    this.annotation = annotation;
+    this.value = value;
+  }
+}
+
+/** The same object (group, kind, namespace, name) rendered twice: the two would fight. */
+export class DuplicateObjectError extends SyncInputError {
+  readonly object: string;
+  constructor(object: string, options?: ErrorOptions) {
+    super(`${object}: rendered more than once`, options);
+    this.name = 'DuplicateObjectError';
+    this.object = object;
+  }
+}
+
+/** An object the sync would have to apply has no metadata.name. */
+export class UnnamedObjectError extends SyncInputError {
+  readonly object: string;
+  constructor(object: string, options?: ErrorOptions) {
+    super(`${object}: has no metadata.name (generateName is only allowed on hooks)`, options);
+    this.name = 'UnnamedObjectError';
+    this.object = object;
+  }
+}

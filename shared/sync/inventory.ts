@@ -1,0 +1,26 @@
+// What a sync applied, kept by the caller between syncs: the service stores it in DynamoDB,
+// the CLI in a ConfigMap in the cluster (inventory-configmap.ts). The next sync prunes by it
+// and skips objects whose fingerprint did not change.
+import type { ObjectRef } from '../kube/live.ts';
+
+export interface InventoryEntry extends ObjectRef {
+  /** fingerprint() of the desired object as applied. */
+  fingerprint: string;
+}
+
+export interface Inventory {
+  app: string;
+  revision?: string;
+  entries: InventoryEntry[];
+}
+
+export interface InventoryStore {
+  load(app: string): Promise<Inventory | undefined>;
+  save(inventory: Inventory): Promise<void>;
+}
+
+export function entryKey(entry: ObjectRef): string {
+  const slash = entry.apiVersion.indexOf('/');
+  const group = slash === -1 ? '' : entry.apiVersion.slice(0, slash);
+  return `${group}/${entry.kind}/${entry.namespace ?? ''}/${entry.name}`;
+}

@@ -1,0 +1,66 @@
+// Runs the hooks of one step: replace what an earlier run left (BeforeHookCreation),
+// create, wait for completion, then delete per policy (HookSucceeded / HookFailed).
+import pLimit from 'p-limit';
+import { FIELD_MANAGER, applyWave } from '../kube/apply.ts';
+import type { KubeClient } from '../kube/client.ts';
+import type { Discovery } from '../kube/discovery.ts';
+import { KubeApiError } from '../kube/errors.ts';
+import { getObject } from '../kube/live.ts';
+import { createObject, deleteObject, waitDeleted } from '../kube/objects.ts';
+import { describeObject, type KubeObject } from '../kube/object.ts';
+import { waitHealthy } from '../kube/wait.ts';
+import type { ObjectChange } from './changeset.ts';
+import type { PlannedObject, SyncStep } from './plan.ts';
+
+export interface HookContext {
+  client: KubeClient;
+  discovery: Discovery;
+  deadline: number;
+  concurrency: number;
+}
+
+export async function runHooks(context: HookContext, step: SyncStep<unknown>, hooks: PlannedObject<unknown>[], change: (planned: PlannedObject<unknown>, fields: Partial<ObjectChange>) => ObjectChange): Promise<ObjectChange[]> {
+  const limit = pLimit(context.concurrency);
+  return Promise.all(hooks.map((hook) => limit(() => runHook(context, hook, change))));
+}
+
+async function runHook(context: HookContext, hook: PlannedObject<unknown>, change: (planned: PlannedObject<unknown>, fields: Partial<ObjectChange>) => ObjectChange): Promise<ObjectChange> {
+  const { client, discovery, deadline } = context;
+  const started = performance.now();
+  const policies = hook.deletePolicies.length > 0 ? hook.deletePolicies : ['BeforeHookCreation'];
+  const object = hook.object;
+  try {
+    let created: KubeObject;
+    if (object.metadata.name) {
+      if (policies.includes('BeforeHookCreation')) {
+        const info = await discovery.resolve(object.apiVersion, object.kind);
+        const previous = await getObject(client, info, object.metadata.namespace, object.metadata.name);
+        if (previous && (await deleteObject(client, discovery, previous)) && !(await waitDeleted(client, discovery, previous, deadline))) {
+          return change(hook, { action: 'failed', message: `the previous run of hook ${describeObject(object)} is still being deleted`, durationMs: elapsed(started) });
+        }
+      }
+      const [outcome] = await applyWave(client, discovery, [{ desired: object, unchangedInGit: false }], { concurrency: 1 });
+      if (outcome.action === 'failed' || !outcome.live) return change(hook, { action: 'failed', message: outcome.error, durationMs: elapsed(started) });
+      created = outcome.live;
+    } else {
+      created = await createObject(client, discovery, object, FIELD_MANAGER);
+    }
+    const [health] = await waitHealthy(client, discovery, [created], { deadline });
+    const succeeded = health.status === 'Healthy';
+    const finished = { ...created, metadata: { ...created.metadata } };
+    if ((succeeded && policies.includes('HookSucceeded')) || (!succeeded && policies.includes('HookFailed'))) {
+      await deleteObject(client, discovery, finished);
+    }
+    const name = created.metadata.name ?? '';
+    if (succeeded) return change(hook, { name, action: 'created', health: health.status, message: health.message, durationMs: elapsed(started) });
+    const why = health.status === 'Degraded' ? (health.message ?? 'failed') : `did not complete before the sync timed out (${health.status}${health.message ? `: ${health.message}` : ''})`;
+    return change(hook, { name, action: 'failed', health: health.status, message: `hook ${describeObject(created)} ${why}`, durationMs: elapsed(started) });
+  } catch (error) {
+    const message = error instanceof KubeApiError ? (error.status.message ?? error.message) : (error as Error).message;
+    return change(hook, { action: 'failed', message, durationMs: elapsed(started) });
+  }
+}
+
+function elapsed(started: number): number {
+  return Math.round(performance.now() - started);
+}
