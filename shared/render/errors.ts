@@ -1,0 +1,116 @@
+// Errors of the render step. Everything but ToolUnavailableError is the user's input being
+// wrong (the repository, the application's options) and says where and what to change.
+import type { SourceLocation } from './types.ts';
+import { formatLocation } from './location.ts';
+
+export class RenderError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'RenderError';
+  }
+}
+
+/** The app path is missing, escapes the repository, or the repository holds escaping symlinks. */
+export class SourcePathError extends RenderError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'SourcePathError';
+  }
+}
+
+/** The application's render options cannot be used as given. */
+export class RenderOptionsError extends RenderError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'RenderOptionsError';
+  }
+}
+
+export class ManifestSyntaxError extends RenderError {
+  readonly file: string;
+  readonly line?: number;
+
+  constructor(file: string, line: number | undefined, detail: string, options?: ErrorOptions) {
+    super(`${file}${line === undefined ? '' : `:${line}`}: cannot parse: ${detail}`, options);
+    this.name = 'ManifestSyntaxError';
+    this.file = file;
+    this.line = line;
+  }
+}
+
+/** A document that is not a usable Kubernetes object (missing apiVersion, kind, name…). */
+export class InvalidObjectError extends RenderError {
+  readonly source: SourceLocation;
+  readonly field?: string;
+
+  constructor(source: SourceLocation, problem: string, field?: string, options?: ErrorOptions) {
+    super(`${formatLocation(source)}: ${problem}`, options);
+    this.name = 'InvalidObjectError';
+    this.source = source;
+    this.field = field;
+  }
+}
+
+export class DuplicateObjectError extends RenderError {
+  readonly object: string;
+  readonly first: SourceLocation;
+  readonly second: SourceLocation;
+
+  constructor(object: string, first: SourceLocation, second: SourceLocation, options?: ErrorOptions) {
+    super(
+      `${object} is defined twice: in ${formatLocation(first)} and in ${formatLocation(second)}; keep one of them`,
+      options,
+    );
+    this.name = 'DuplicateObjectError';
+    this.object = object;
+    this.first = first;
+    this.second = second;
+  }
+}
+
+/** helm or kustomize ran and refused the source; `detail` is the tool's own message. */
+export class ToolFailedError extends RenderError {
+  readonly file: string;
+  readonly detail: string;
+
+  constructor(tool: string, file: string, detail: string, options?: ErrorOptions) {
+    super(`${tool} failed for ${file}: ${detail}`, options);
+    this.name = 'ToolFailedError';
+    this.file = file;
+    this.detail = detail;
+  }
+}
+
+export class HelmTemplateError extends ToolFailedError {
+  constructor(file: string, detail: string, options?: ErrorOptions) {
+    super('helm template', file, detail, options);
+    this.name = 'HelmTemplateError';
+  }
+}
+
+/** Rendering stays offline, so dependencies must be vendored under `charts/`. */
+export class MissingChartDependencyError extends HelmTemplateError {
+  constructor(file: string, detail: string, options?: ErrorOptions) {
+    super(
+      file,
+      `${detail} (dependencies are never downloaded: run \`helm dependency build\` and commit charts/)`,
+      options,
+    );
+    this.name = 'MissingChartDependencyError';
+  }
+}
+
+export class KustomizeBuildError extends ToolFailedError {
+  constructor(file: string, detail: string, options?: ErrorOptions) {
+    super('kustomize build', file, detail, options);
+    this.name = 'KustomizeBuildError';
+  }
+}
+
+/** helm or kubectl could not be started at all: a deployment problem, not the user's. */
+export class ToolUnavailableError extends RenderError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ToolUnavailableError';
+  }
+}

@@ -1,0 +1,84 @@
+// Runs helm or kubectl hermetically: bounded output and time, and an environment that
+// cannot reach the network or the user's home. Helm state and kubeconfig point into a
+// private scratch folder, proxies point at a closed port and git may use only local
+// repositories, so a chart or kustomization that tries to download anything fails fast
+// instead of fetching it.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { kubectlPath, helmPath } from '../tools/binaries.ts';
+import { ToolUnavailableError } from './errors.ts';
+
+export const TOOL_TIMEOUT_MS = 120_000;
+export const TOOL_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+
+const CLOSED_PROXY = 'http://127.0.0.1:9';
+
+export type ToolOutcome = { ok: true; stdout: string } | { ok: false; message: string };
+
+export async function runTool(
+  tool: 'helm' | 'kubectl',
+  args: string[],
+  options: { cwd: string; scratch: string },
+): Promise<ToolOutcome> {
+  const binary = tool === 'helm' ? await helmPath() : await kubectlPath();
+  return new Promise((resolve, reject) => {
+    execFile(
+      binary,
+      args,
+      {
+        cwd: options.cwd,
+        env: hermeticEnv(options.scratch),
+        timeout: TOOL_TIMEOUT_MS,
+        maxBuffer: TOOL_MAX_OUTPUT_BYTES,
+        encoding: 'utf8',
+      },
+      (error, stdout, stderr) => {
+        if (!error) return resolve({ ok: true, stdout });
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'EACCES') {
+          return reject(new ToolUnavailableError(`cannot start ${tool} at ${binary}`, { cause: error }));
+        }
+        if (code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
+          return resolve({ ok: false, message: `output exceeds ${TOOL_MAX_OUTPUT_BYTES / 1024 / 1024} MiB` });
+        }
+        if (error.killed) {
+          return resolve({ ok: false, message: `did not finish within ${TOOL_TIMEOUT_MS / 1000} s` });
+        }
+        resolve({ ok: false, message: stderr.trim() || error.message });
+      },
+    );
+  });
+}
+
+/** Creates a scratch folder for one render and removes it afterwards, whatever happens. */
+export async function withScratch<T>(work: (scratch: string) => Promise<T>): Promise<T> {
+  const scratch = await mkdtemp(join(tmpdir(), 'driftless-render-'));
+  try {
+    return await work(scratch);
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+function hermeticEnv(scratch: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    TMPDIR: scratch,
+    HOME: join(scratch, 'home'),
+    HELM_CACHE_HOME: join(scratch, 'helm', 'cache'),
+    HELM_CONFIG_HOME: join(scratch, 'helm', 'config'),
+    HELM_DATA_HOME: join(scratch, 'helm', 'data'),
+    KUBECONFIG: join(scratch, 'no-kubeconfig'),
+    HTTP_PROXY: CLOSED_PROXY,
+    HTTPS_PROXY: CLOSED_PROXY,
+    http_proxy: CLOSED_PROXY,
+    https_proxy: CLOSED_PROXY,
+    NO_PROXY: '',
+    no_proxy: '',
+    GIT_ALLOW_PROTOCOL: 'file',
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_CONFIG_NOSYSTEM: '1',
+  };
+}

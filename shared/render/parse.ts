@@ -1,0 +1,90 @@
+// YAML text → documents with their lines. Kubernetes tools read YAML the way go-yaml v2
+// does, which is YAML 1.1 (`0644` is octal 420, `yes` is true) except that timestamps stay
+// strings and sexagesimal numbers do not exist; parsing the same way here keeps
+// `defaultMode: 0644` meaning what kubectl and Argo CD make of it.
+import { isMap, isSeq, LineCounter, parseAllDocuments } from 'yaml';
+import type { Document, Tags, YAMLError } from 'yaml';
+import { ManifestSyntaxError } from './errors.ts';
+
+export interface ParsedDocument {
+  /** 1-based position in the stream, counting empty documents too. */
+  index: number;
+  line: number;
+  /** `null` for an empty document. */
+  value: unknown;
+  /** `# Source: chart/templates/x.yaml`, which helm writes before each document. */
+  helmSource?: string;
+  itemLines?: number[];
+}
+
+const GO_YAML_DROPPED_TAGS = new Set(['tag:yaml.org,2002:timestamp']);
+
+function goYamlTags(tags: Tags): Tags {
+  return tags.filter(
+    (tag) => typeof tag === 'string' || (!GO_YAML_DROPPED_TAGS.has(tag.tag) && tag.format !== 'TIME'),
+  );
+}
+
+/** The documents before the first syntax error, and that error. */
+export function parseYamlStreamUntilError(
+  text: string,
+  file: string,
+): { documents: ParsedDocument[]; error?: ManifestSyntaxError } {
+  const lineCounter = new LineCounter();
+  const documents = parseAllDocuments(text, {
+    version: '1.1',
+    customTags: goYamlTags,
+    lineCounter,
+    prettyErrors: true,
+  });
+  const parsed: ParsedDocument[] = [];
+  for (const [position, document] of documents.entries()) {
+    const error = firstError(document.errors, file);
+    if (error) return { documents: parsed, error };
+    try {
+      parsed.push(toParsed(document, position + 1, lineCounter));
+    } catch (cause) {
+      // Aliases are only resolved here: unknown ones, or too many (a "billion laughs" document).
+      const line = lineCounter.linePos(document.range[0]).line;
+      return { documents: parsed, error: new ManifestSyntaxError(file, line, (cause as Error).message, { cause }) };
+    }
+  }
+  return { documents: parsed };
+}
+
+/** Throws on the first syntax error. */
+export function parseYamlStream(text: string, file: string): ParsedDocument[] {
+  const { documents, error } = parseYamlStreamUntilError(text, file);
+  if (error) throw error;
+  return documents;
+}
+
+function toParsed(document: Document.Parsed, index: number, lineCounter: LineCounter): ParsedDocument {
+  const contents = document.contents;
+  const offset = contents?.range?.[0] ?? document.range[0];
+  const parsed: ParsedDocument = {
+    index,
+    line: lineCounter.linePos(offset).line,
+    value: contents === null ? null : document.toJS(),
+  };
+  const comment = [document.commentBefore, contents?.commentBefore].find((text) => text?.includes('Source:'));
+  const source = comment?.match(/^\s*Source:\s*(.+?)\s*$/m)?.[1];
+  if (source) parsed.helmSource = source;
+  if (isMap(contents)) {
+    const items = contents.get('items', true);
+    if (isSeq(items)) {
+      parsed.itemLines = items.items.map((item) => {
+        const start = (item as { range?: [number, number, number] }).range?.[0] ?? offset;
+        return lineCounter.linePos(start).line;
+      });
+    }
+  }
+  return parsed;
+}
+
+function firstError(errors: readonly YAMLError[], file: string): ManifestSyntaxError | undefined {
+  const first = errors[0];
+  if (!first) return undefined;
+  const detail = first.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  return new ManifestSyntaxError(file, first.linePos?.[0].line, detail, { cause: first });
+}

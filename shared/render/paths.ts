@@ -1,0 +1,95 @@
+// Keeps rendering inside the checked-out tree: the app path may not climb out of it, and, as
+// Argo CD's out-of-bounds symlink check does, no symlink in the tree may point outside it,
+// because helm and kustomize would follow such a link and read files from the worker.
+import { readdir, readlink, realpath, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
+import { SourcePathError } from './errors.ts';
+
+export interface AppLocation {
+  /** Real path of the tree. */
+  root: string;
+  /** Real path of the app folder. */
+  dir: string;
+  /** The app folder relative to the root, with `/`; `''` for the root itself. */
+  path: string;
+}
+
+export async function resolveAppPath(root: string, path: string): Promise<AppLocation> {
+  const realRoot = await realpath(root).catch((error: unknown) => {
+    throw new SourcePathError(`the source tree ${root} does not exist`, { cause: error });
+  });
+  // An absolute app path is read as relative to the tree, as Argo CD joins it onto the repo.
+  const lexical = resolve(realRoot, '.' + sep + path);
+  if (!isInside(lexical, realRoot)) {
+    throw new SourcePathError(`app path "${path}" escapes the repository root; use a path inside the repository`);
+  }
+  const relPath = toPosix(relative(realRoot, lexical));
+  const dir = await realpath(lexical).catch((error: unknown) => {
+    throw new SourcePathError(`app path "${path}" does not exist in the repository`, { cause: error });
+  });
+  if (!isInside(dir, realRoot)) {
+    throw new SourcePathError(
+      `app path "${path}" goes through a symlink to ${dir}, outside the repository root; use a path inside the repository`,
+    );
+  }
+  if (!(await stat(dir)).isDirectory()) {
+    throw new SourcePathError(`app path "${path}" is a file; it must be a folder`);
+  }
+  return { root: realRoot, dir, path: relPath };
+}
+
+/** Fails on the first symlink under `root` whose target lies outside `root`. */
+export async function assertNoEscapingSymlinks(root: string): Promise<void> {
+  const pending = [root];
+  while (pending.length > 0) {
+    const folder = pending.pop() as string;
+    for (const entry of await readdir(folder, { withFileTypes: true })) {
+      if (entry.name === '.git') continue;
+      const full = join(folder, entry.name);
+      if (entry.isDirectory()) pending.push(full);
+      else if (entry.isSymbolicLink()) await assertSymlinkInside(full, root);
+    }
+  }
+}
+
+async function assertSymlinkInside(link: string, root: string): Promise<void> {
+  let target: string;
+  try {
+    target = await realpath(link);
+  } catch {
+    // A dangling link cannot leak anything yet, but its text still must not point out.
+    target = resolve(dirname(link), await readlink(link));
+  }
+  if (!isInside(target, root)) {
+    throw new SourcePathError(
+      `the repository contains a symlink pointing outside it: ${toPosix(relative(root, link))} → ${target}; remove it or point it inside the repository`,
+    );
+  }
+}
+
+export function isInside(path: string, root: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith('..' + sep) && !isAbsolute(rel));
+}
+
+export function toPosix(path: string): string {
+  return path.split(sep).join('/');
+}
+
+/** Joins repository-relative parts with `/`, so an app at the root yields `deploy.yaml`, not `./deploy.yaml`. */
+export function repoPath(...parts: string[]): string {
+  return posix.join(...parts.filter((part) => part !== ''));
+}
+
+export async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Rewrites absolute paths under any of `roots` in a tool's message to repository-relative ones. */
+export function withRepoPaths(message: string, roots: readonly string[]): string {
+  return roots.reduce((text, root) => text.replaceAll(root + sep, '').replaceAll(root, '.'), message);
+}

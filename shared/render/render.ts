@@ -1,0 +1,39 @@
+// The render step: a folder of a checked-out tree → the ordered objects to apply, each
+// tied to the file it came from. Any failure throws before anything is applied.
+import { detectSourceType } from './detect.ts';
+import { renderDirectory } from './directory.ts';
+import { withScratch } from './exec.ts';
+import { renderHelm } from './helm.ts';
+import { renderKustomize } from './kustomize.ts';
+import { normalize } from './normalize.ts';
+import { assertNoEscapingSymlinks, resolveAppPath } from './paths.ts';
+import type { AppLocation } from './paths.ts';
+import type { RenderRequest, RenderResult, SourceOutput, SourceType } from './types.ts';
+
+export async function render(request: RenderRequest): Promise<RenderResult> {
+  const app = await resolveAppPath(request.root, request.path);
+  await assertNoEscapingSymlinks(app.root);
+  const sourceType = await detectSourceType(app.dir, request);
+  const output = await renderSource(sourceType, app, request);
+  const objects = normalize(output.documents, {
+    destinationNamespace: request.destinationNamespace,
+    isNamespaced: request.cluster?.isNamespaced,
+  });
+  return { objects, sourceType, skippedFiles: output.skippedFiles };
+}
+
+async function renderSource(sourceType: SourceType, app: AppLocation, request: RenderRequest): Promise<SourceOutput> {
+  if (sourceType === 'directory') return renderDirectory(app.dir, app.path, request.directory);
+  return withScratch((scratch) =>
+    sourceType === 'helm'
+      ? renderHelm({
+          app,
+          appName: request.appName,
+          destinationNamespace: request.destinationNamespace,
+          options: request.helm,
+          cluster: request.cluster,
+          scratch,
+        })
+      : renderKustomize(app, request.kustomize, scratch),
+  );
+}
