@@ -133,7 +133,8 @@ function unownedRemainder(last: FieldSet, owned: FieldSet | undefined): FieldSet
     const ownedChild = owned?.children.get(key);
     if (!ownedChild || !hasAnyMember(ownedChild)) {
       out.children.set(key, { member: true, children: new Map() });
-    } else if (!(ownedChild.member && ownedChild.children.size === 0)) {
+    } else {
+      // Owning a map (even an empty one) is not owning its entries: `data: {}` still drops `data.color`.
       const rest = unownedRemainder(lastChild, ownedChild);
       if (hasAnyMember(rest)) out.children.set(key, rest);
     }
