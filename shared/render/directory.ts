@@ -99,8 +99,10 @@ function readJson(text: string, file: string): FileRead {
   return { documents: [{ value, source: { file, document: 1, line } }] };
 }
 
+// Stricter than Argo CD (which wants all three keys): a top-level `apiVersion:` alone marks an
+// attempted manifest, so a document that lost its `kind` is an error, not silently skipped.
 function looksLikeManifest(text: string): boolean {
-  return text.includes('apiVersion:') && text.includes('kind:') && text.includes('metadata:');
+  return /^apiVersion:/m.test(text) || (/^kind:/m.test(text) && /^metadata:/m.test(text));
 }
 
 function hasKind(value: unknown): boolean {
