@@ -1,0 +1,405 @@
+// The object lifecycle every write goes through, whoever makes it (HTTP handlers and the
+// simulated controllers alike): validation, namespace lifecycle, managed fields, defaults,
+// server-set metadata, generation, finalizers, cascading deletion and CRD registration.
+import { randomUUID } from 'node:crypto';
+import type { KubeObject } from '../../shared/kube/object.ts';
+import { acceptedStatus, crdResourceTypes, validateCrd } from './crds.ts';
+import { applyObject, trackUpdate, withDefaults } from './patching.ts';
+import type { Registry } from './registry.ts';
+import { apiVersionOf, type ResourceType } from './resources.ts';
+import { parseFieldSelector, parseLabelSelector } from './selectors.ts';
+import { dropEmptyMetadata, generateName, now, setCreateFields, specChanged } from './server-fields.ts';
+import { alreadyExists, badRequest, conflict, forbidden, notFound } from './status.ts';
+import type { Store } from './store.ts';
+import { validateObject } from './validation.ts';
+
+export interface WriteOptions {
+  manager: string;
+  dryRun?: boolean;
+  /** 'status' writes only .status; undefined writes everything but .status (when the kind has a status subresource). */
+  subresource?: string;
+}
+
+export interface ApplyWriteOptions extends WriteOptions {
+  force: boolean;
+}
+
+export type Propagation = 'Background' | 'Foreground' | 'Orphan';
+
+export interface DeleteOptions {
+  propagationPolicy?: Propagation;
+  dryRun?: boolean;
+  preconditions?: { resourceVersion?: string; uid?: string };
+}
+
+export interface ListOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+export interface WriteResult {
+  object: KubeObject;
+  created: boolean;
+}
+
+const CRD_GROUP = 'apiextensions.k8s.io';
+const CRD_RESOURCE = 'customresourcedefinitions';
+/** How long a deleted namespace or CRD keeps its contents before they are cleaned up. */
+const CLEANUP_DELAY_MS = 200;
+
+export class Objects {
+  readonly store: Store;
+  readonly registry: Registry;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  /** Namespaces being deleted whose contents the cleanup has already removed. */
+  private readonly purged = new Set<string>();
+
+  constructor(store: Store, registry: Registry) {
+    this.store = store;
+    this.registry = registry;
+  }
+
+  get(type: ResourceType, namespace: string | undefined, name: string): KubeObject {
+    const found = this.store.get(type.group, type.resource, scoped(type, namespace), name);
+    if (!found) throw notFound(type, name);
+    return asVersion(type, found);
+  }
+
+  list(type: ResourceType, namespace: string | undefined, options: ListOptions = {}): KubeObject {
+    const labels = parseLabelSelector(options.labelSelector);
+    const fields = parseFieldSelector(options.fieldSelector);
+    const items = this.store
+      .list(type.group, type.resource, scoped(type, namespace))
+      .filter((o) => labels(o.metadata.labels ?? {}) && fields(o))
+      .map((o) => asVersion(type, o));
+    return { apiVersion: apiVersionOf(type), kind: type.listKind, metadata: { resourceVersion: this.store.currentVersion() }, items };
+  }
+
+  create(type: ResourceType, namespace: string | undefined, body: KubeObject, options: WriteOptions): KubeObject {
+    const object = this.normalize(type, namespace, body);
+    if (!object.metadata.name && object.metadata.generateName) object.metadata.name = generateName(object.metadata.generateName);
+    validateObject(type, object);
+    if (type.status) delete object.status;
+    delete object.metadata.resourceVersion;
+    return this.commit(type, undefined, trackUpdate(undefined, object, options.manager, options.subresource), options);
+  }
+
+  update(type: ResourceType, namespace: string | undefined, name: string, body: KubeObject, options: WriteOptions): KubeObject {
+    const live = this.get(type, namespace, name);
+    const object = this.normalize(type, namespace, body);
+    if (object.metadata.name !== name) {
+      throw badRequest(`the name of the object (${object.metadata.name ?? ''}) does not match the name on the URL (${name})`);
+    }
+    const next = this.restrictToSubresource(type, live, object, options.subresource);
+    return this.commit(type, live, trackUpdate(live, next, options.manager, options.subresource), options);
+  }
+
+  /** A patched copy of `live` (merge, JSON or strategic patch already applied). */
+  updatePatched(type: ResourceType, live: KubeObject, patched: KubeObject, options: WriteOptions): KubeObject {
+    const object = this.normalize(type, live.metadata.namespace, patched);
+    if (object.metadata.name !== live.metadata.name) throw badRequest('metadata.name: Invalid value: the name of a patched object cannot change');
+    const next = this.restrictToSubresource(type, live, object, options.subresource);
+    return this.commit(type, live, trackUpdate(live, next, options.manager, options.subresource), options);
+  }
+
+  /** Server-side apply; a missing object is created. */
+  apply(type: ResourceType, namespace: string | undefined, name: string, body: KubeObject, options: ApplyWriteOptions): WriteResult {
+    const applied = this.normalize(type, namespace, body);
+    if (applied.metadata.name !== name) {
+      throw badRequest(`the name of the object (${applied.metadata.name ?? ''}) does not match the name on the URL (${name})`);
+    }
+    if (type.status && options.subresource !== 'status') delete applied.status;
+    const live = this.store.get(type.group, type.resource, scoped(type, namespace), name);
+    if (!live) {
+      validateObject(type, applied);
+      const merged = applyObject(undefined, applied, { manager: options.manager, force: options.force });
+      return { object: this.commit(type, undefined, merged, options), created: true };
+    }
+    const current = asVersion(type, live);
+    const merged = applyObject(current, applied, { manager: options.manager, force: options.force, ...(options.subresource ? { subresource: options.subresource } : {}) });
+    const next = this.restrictToSubresource(type, current, merged, options.subresource);
+    return { object: this.commit(type, current, next, options), created: false };
+  }
+
+  delete(type: ResourceType, namespace: string | undefined, name: string, options: DeleteOptions = {}): KubeObject {
+    const live = this.get(type, namespace, name);
+    const { preconditions } = options;
+    if (preconditions?.uid && preconditions.uid !== live.metadata.uid) {
+      throw conflict(type, name, `Precondition failed: UID in precondition: ${preconditions.uid}, UID in object meta: ${live.metadata.uid}`);
+    }
+    if (preconditions?.resourceVersion && preconditions.resourceVersion !== live.metadata.resourceVersion) {
+      throw conflict(type, name, `Precondition failed: ResourceVersion in precondition: ${preconditions.resourceVersion}, ResourceVersion in object meta: ${live.metadata.resourceVersion}`);
+    }
+    if (options.dryRun) return live;
+    if (isNamespace(type)) return this.deleteNamespace(type, live);
+    if (live.metadata.deletionTimestamp) return live;
+
+    if (options.propagationPolicy === 'Orphan') this.orphanDependents(live);
+    else this.deleteDependents(live);
+
+    if (live.metadata.finalizers?.length || isCrd(type)) {
+      const marked = structuredClone(live);
+      marked.metadata.deletionTimestamp = now();
+      marked.metadata.deletionGracePeriodSeconds = 0;
+      const stored = asVersion(type, this.store.put(type.group, type.resource, marked));
+      // Like the apiextensions cleanup finalizer: the resource stays served (and its
+      // objects deletable) for a moment, then its objects and the definition go.
+      if (isCrd(type) && !live.metadata.finalizers?.length) this.later(() => this.finishCrd(type, name));
+      return stored;
+    }
+    return asVersion(type, this.remove(type, live));
+  }
+
+  /** Cancels pending namespace and CRD cleanups. */
+  stop(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private later(task: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      task();
+    }, CLEANUP_DELAY_MS);
+    this.timers.add(timer);
+  }
+
+  private finishCrd(type: ResourceType, name: string): void {
+    const crd = this.store.get(type.group, type.resource, undefined, name);
+    if (!crd?.metadata.deletionTimestamp || crd.metadata.finalizers?.length) return;
+    this.remove(type, crd);
+  }
+
+  deleteCollection(type: ResourceType, namespace: string | undefined, list: ListOptions, options: DeleteOptions): KubeObject {
+    const doomed = this.list(type, namespace, list).items as KubeObject[];
+    const items = doomed.map((o) => this.delete(type, o.metadata.namespace, o.metadata.name ?? '', options));
+    return { apiVersion: apiVersionOf(type), kind: type.listKind, metadata: { resourceVersion: this.store.currentVersion() }, items };
+  }
+
+  /** Replaces the status of an object, as a controller does through the status subresource. */
+  writeStatus(type: ResourceType, namespace: string | undefined, name: string, status: unknown, manager: string): KubeObject | undefined {
+    const live = this.store.get(type.group, type.resource, scoped(type, namespace), name);
+    if (!live || live.metadata.deletionTimestamp) return undefined;
+    const current = asVersion(type, live);
+    const next = { ...structuredClone(current), status };
+    return this.commit(type, current, trackUpdate(current, next, manager, 'status'), { manager, subresource: 'status' });
+  }
+
+  /** The namespaces every cluster has, so clients relying on `default` work at once. */
+  seedNamespaces(names: string[]): void {
+    const type = this.typeFor('', 'namespaces');
+    if (!type) return;
+    for (const name of names) this.create(type, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { manager: 'kube-apiserver' });
+  }
+
+  typeFor(group: string, resource: string): ResourceType | undefined {
+    return this.registry.all().find((t) => t.group === group && t.resource === resource);
+  }
+
+  private normalize(type: ResourceType, namespace: string | undefined, body: KubeObject): KubeObject {
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('the body of the request must be a JSON or YAML object');
+    const object = structuredClone(body);
+    if (object.kind !== undefined && object.kind !== type.kind) {
+      throw badRequest(`the kind in the data (${object.kind}) does not match the expected kind (${type.kind})`);
+    }
+    object.apiVersion = apiVersionOf(type);
+    object.kind = type.kind;
+    object.metadata = { ...(object.metadata ?? {}) };
+    if (type.namespaced) {
+      if (object.metadata.namespace && namespace && object.metadata.namespace !== namespace) {
+        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      }
+      object.metadata.namespace = namespace ?? object.metadata.namespace;
+    } else {
+      delete object.metadata.namespace;
+    }
+    return object;
+  }
+
+  /** Main-resource writes keep the live status; status writes change nothing but status. */
+  private restrictToSubresource(type: ResourceType, live: KubeObject, next: KubeObject, subresource: string | undefined): KubeObject {
+    if (subresource === 'status') {
+      const out = structuredClone(live);
+      out.status = next.status;
+      if (next.metadata.resourceVersion !== undefined) out.metadata.resourceVersion = next.metadata.resourceVersion;
+      out.metadata.managedFields = next.metadata.managedFields ?? live.metadata.managedFields;
+      return out;
+    }
+    const out = structuredClone(next);
+    if (type.status) {
+      if (live.status === undefined) delete out.status;
+      else out.status = structuredClone(live.status);
+    }
+    return out;
+  }
+
+  private commit(type: ResourceType, live: KubeObject | undefined, candidate: KubeObject, options: WriteOptions): KubeObject {
+    const name = candidate.metadata.name ?? '';
+    const next = withDefaults(candidate);
+    dropEmptyMetadata(next);
+    next.apiVersion = apiVersionOf(type);
+    next.kind = type.kind;
+    if (!live) {
+      if (this.store.get(type.group, type.resource, scoped(type, next.metadata.namespace), name)) throw alreadyExists(type, name);
+      this.checkNamespace(type, next);
+      if (isCrd(type)) validateCrd(next);
+      validateObject(type, next);
+      setCreateFields(next);
+      next.metadata.uid = randomUUID();
+      next.metadata.creationTimestamp = now();
+      if (type.generation) next.metadata.generation = 1;
+      else delete next.metadata.generation;
+      delete next.metadata.deletionTimestamp;
+      delete next.metadata.resourceVersion;
+      if (isCrd(type)) next.status = acceptedStatus(next, now());
+    } else {
+      if (next.metadata.resourceVersion && next.metadata.resourceVersion !== live.metadata.resourceVersion) throw conflict(type, name);
+      if (isCrd(type)) validateCrd(next);
+      validateObject(type, next);
+      const meta = next.metadata as Record<string, unknown>;
+      for (const key of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds']) {
+        if (live.metadata[key] === undefined) delete meta[key];
+        else meta[key] = live.metadata[key];
+      }
+      next.metadata.resourceVersion = live.metadata.resourceVersion;
+      if (type.generation) next.metadata.generation = (live.metadata.generation ?? 1) + (specChanged(live, next) ? 1 : 0);
+      else delete next.metadata.generation;
+      if (isCrd(type)) next.status = acceptedStatus(next, conditionTime(live));
+    }
+    if (options.dryRun) return asVersion(type, next);
+
+    if (live && next.metadata.deletionTimestamp && !next.metadata.finalizers?.length) {
+      return asVersion(type, this.remove(type, next));
+    }
+    const stored = this.store.put(type.group, type.resource, next);
+    if (isCrd(type)) this.registerCrd(stored);
+    return asVersion(type, stored);
+  }
+
+  private checkNamespace(type: ResourceType, object: KubeObject): void {
+    if (!type.namespaced) return;
+    const namespace = object.metadata.namespace;
+    if (!namespace) throw badRequest('the server could not find the requested resource: a namespace is required');
+    const found = this.store.get('', 'namespaces', undefined, namespace);
+    if (!found) throw notFound({ group: '', resource: 'namespaces' }, namespace);
+    if (found.metadata.deletionTimestamp) {
+      throw forbidden(type, object.metadata.name ?? '', `unable to create new content in namespace ${namespace} because it is being terminated`);
+    }
+  }
+
+  /** Removes an object for good, then whatever its removal completes (CRD, namespace). */
+  private remove(type: ResourceType, object: KubeObject): KubeObject {
+    const removed = this.store.remove(type.group, type.resource, object.metadata.namespace, object.metadata.name ?? '') ?? object;
+    if (isCrd(type)) this.unregisterCrd(removed);
+    if (object.metadata.namespace) this.finishNamespaceIfEmpty(object.metadata.namespace);
+    return removed;
+  }
+
+  /**
+   * Marks the namespace Terminating at once (creates in it are refused from then on) and
+   * empties it a moment later, as the namespace controller does: a client deleting the
+   * namespace and then its objects (`kubectl delete -f dir`) finds them still there.
+   */
+  private deleteNamespace(type: ResourceType, live: KubeObject): KubeObject {
+    const name = live.metadata.name ?? '';
+    if (live.metadata.deletionTimestamp) return live;
+    const marked = structuredClone(live);
+    marked.metadata.deletionTimestamp = now();
+    marked.metadata.deletionGracePeriodSeconds = 0;
+    marked.status = { ...(marked.status as object), phase: 'Terminating' };
+    const current = asVersion(type, this.store.put(type.group, type.resource, marked));
+    this.later(() => this.purgeNamespace(name));
+    return current;
+  }
+
+  private purgeNamespace(name: string): void {
+    this.purged.add(name);
+    for (const entry of this.store.everything()) {
+      if (entry.object.metadata.namespace !== name || entry.object.metadata.deletionTimestamp) continue;
+      const owner = this.typeFor(entry.group, entry.resource);
+      if (!owner || !this.store.get(entry.group, entry.resource, name, entry.object.metadata.name ?? '')) continue;
+      this.delete(owner, name, entry.object.metadata.name ?? '', { propagationPolicy: 'Background' });
+    }
+    this.finishNamespaceIfEmpty(name);
+  }
+
+  private finishNamespaceIfEmpty(namespace: string): void {
+    if (!this.purged.has(namespace)) return;
+    const ns = this.store.get('', 'namespaces', undefined, namespace);
+    if (!ns?.metadata.deletionTimestamp || ns.metadata.finalizers?.length) return;
+    if (this.store.everything().some((e) => e.object.metadata.namespace === namespace)) return;
+    this.store.remove('', 'namespaces', undefined, namespace);
+    this.purged.delete(namespace);
+  }
+
+  private dependentsOf(owner: KubeObject): Array<{ type: ResourceType; object: KubeObject }> {
+    const uid = owner.metadata.uid;
+    if (!uid) return [];
+    return this.store
+      .everything()
+      .filter((e) => (e.object.metadata.ownerReferences ?? []).some((ref) => ref.uid === uid))
+      .flatMap((e) => {
+        const type = this.typeFor(e.group, e.resource);
+        return type ? [{ type, object: e.object }] : [];
+      });
+  }
+
+  private deleteDependents(owner: KubeObject): void {
+    for (const { type, object } of this.dependentsOf(owner)) {
+      if (!this.store.get(type.group, type.resource, object.metadata.namespace, object.metadata.name ?? '')) continue;
+      this.delete(type, object.metadata.namespace, object.metadata.name ?? '', { propagationPolicy: 'Background' });
+    }
+  }
+
+  private orphanDependents(owner: KubeObject): void {
+    for (const { type, object } of this.dependentsOf(owner)) {
+      const next = structuredClone(object);
+      next.metadata.ownerReferences = (next.metadata.ownerReferences ?? []).filter((ref) => ref.uid !== owner.metadata.uid);
+      if (!next.metadata.ownerReferences.length) delete next.metadata.ownerReferences;
+      this.store.put(type.group, type.resource, next);
+    }
+  }
+
+  private registerCrd(crd: KubeObject): void {
+    const name = crd.metadata.name ?? '';
+    const previous = this.registry.unregister(name);
+    const types = crdResourceTypes(crd);
+    this.registry.register(name, types);
+    for (const old of previous) {
+      if (!types.some((t) => t.resource === old.resource && t.group === old.group)) this.dropObjects(old);
+    }
+  }
+
+  private unregisterCrd(crd: KubeObject): void {
+    for (const type of this.registry.unregister(crd.metadata.name ?? '')) this.dropObjects(type);
+  }
+
+  private dropObjects(type: ResourceType): void {
+    if (this.registry.hasResource(type.group, type.resource)) return;
+    for (const object of this.store.list(type.group, type.resource)) {
+      this.store.remove(type.group, type.resource, object.metadata.namespace, object.metadata.name ?? '');
+    }
+  }
+}
+
+function isNamespace(type: ResourceType): boolean {
+  return type.group === '' && type.resource === 'namespaces';
+}
+
+function isCrd(type: ResourceType): boolean {
+  return type.group === CRD_GROUP && type.resource === CRD_RESOURCE;
+}
+
+function scoped(type: ResourceType, namespace: string | undefined): string | undefined {
+  return type.namespaced ? namespace : undefined;
+}
+
+/** Objects are stored once per group and resource; a read answers in the version asked for. */
+export function asVersion(type: ResourceType, object: KubeObject): KubeObject {
+  return { ...object, apiVersion: apiVersionOf(type), kind: type.kind };
+}
+
+function conditionTime(crd: KubeObject): string {
+  const conditions = ((crd.status as { conditions?: Array<{ lastTransitionTime?: string }> } | undefined)?.conditions ?? []);
+  return conditions[0]?.lastTransitionTime ?? now();
+}

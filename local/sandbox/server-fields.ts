@@ -1,0 +1,44 @@
+// What the API server itself sets or normalises on writes, beyond schema defaults (those
+// live in ./patch/defaults.ts): timestamps, generated names, generation, a new
+// Namespace's phase, and the empty metadata a typed round trip would drop.
+import type { KubeObject } from '../../shared/kube/object.ts';
+
+const NAME_SUFFIX = 'bcdfghjklmnpqrstvwxz2456789';
+
+export function setCreateFields(object: KubeObject): void {
+  if (object.apiVersion === 'v1' && object.kind === 'Namespace') object.status = { phase: 'Active' };
+}
+
+export function now(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export function generateName(prefix: string): string {
+  let suffix = '';
+  for (let i = 0; i < 5; i++) suffix += NAME_SUFFIX[Math.floor(Math.random() * NAME_SUFFIX.length)];
+  return `${prefix}${suffix}`;
+}
+
+/** Generation moves when anything outside metadata and status changes, as for real. */
+export function specChanged(live: KubeObject, next: KubeObject): boolean {
+  const strip = (o: KubeObject) => {
+    const { metadata: _m, status: _s, ...rest } = o;
+    return canonical(rest);
+  };
+  return strip(live) !== strip(next);
+}
+
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
+}
+
+/** Typed ObjectMeta omits empty maps and lists, so `annotations: {}` never survives a write. */
+export function dropEmptyMetadata(object: KubeObject): void {
+  const meta = object.metadata as Record<string, unknown>;
+  for (const key of ['labels', 'annotations', 'finalizers', 'ownerReferences']) {
+    const value = meta[key];
+    if (value === null || (Array.isArray(value) ? value.length === 0 : typeof value === 'object' && value && Object.keys(value).length === 0)) delete meta[key];
+  }
+}

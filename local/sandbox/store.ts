@@ -1,0 +1,130 @@
+// In-memory object storage with one global resourceVersion counter and an event history,
+// so watches can resume from a resourceVersion as they do against etcd.
+// Objects are keyed by group and plural only: every served version of a CRD shares them.
+import type { KubeObject } from '../../shared/kube/object.ts';
+import { expired } from './status.ts';
+
+export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface StoreEvent {
+  type: EventType;
+  group: string;
+  resource: string;
+  object: KubeObject;
+  resourceVersion: number;
+}
+
+export type Listener = (event: StoreEvent) => void;
+
+const HISTORY_LIMIT = 10_000;
+
+function clone<T>(value: T): T {
+  return structuredClone(value);
+}
+
+export class Store {
+  private counter = 1000;
+  private readonly objects = new Map<string, Map<string, KubeObject>>();
+  private readonly history: StoreEvent[] = [];
+  private readonly listeners = new Set<Listener>();
+
+  currentVersion(): string {
+    return String(this.counter);
+  }
+
+  /** The next resourceVersion, without storing anything: dry-run answers use none. */
+  private nextVersion(): number {
+    this.counter += 1;
+    return this.counter;
+  }
+
+  get(group: string, resource: string, namespace: string | undefined, name: string): KubeObject | undefined {
+    const found = this.bucket(group, resource).get(objectKey(namespace, name));
+    return found && clone(found);
+  }
+
+  list(group: string, resource: string, namespace?: string): KubeObject[] {
+    const items = [...this.bucket(group, resource).values()].filter((o) => namespace === undefined || o.metadata.namespace === namespace);
+    return items.sort(byNamespaceAndName).map(clone);
+  }
+
+  /** Every stored object of every resource, e.g. for ownerReference cascades. */
+  everything(): Array<{ group: string; resource: string; object: KubeObject }> {
+    const out: Array<{ group: string; resource: string; object: KubeObject }> = [];
+    for (const [key, bucket] of this.objects) {
+      const [group, resource] = splitBucketKey(key);
+      for (const object of bucket.values()) out.push({ group, resource, object: clone(object) });
+    }
+    return out;
+  }
+
+  /** Stores a new or changed object, stamping the next resourceVersion. */
+  put(group: string, resource: string, object: KubeObject): KubeObject {
+    const bucket = this.bucket(group, resource);
+    const key = objectKey(object.metadata.namespace, object.metadata.name ?? '');
+    const type: EventType = bucket.has(key) ? 'MODIFIED' : 'ADDED';
+    const version = this.nextVersion();
+    const stored = clone(object);
+    stored.metadata.resourceVersion = String(version);
+    bucket.set(key, stored);
+    this.emit({ type, group, resource, object: clone(stored), resourceVersion: version });
+    return clone(stored);
+  }
+
+  remove(group: string, resource: string, namespace: string | undefined, name: string): KubeObject | undefined {
+    const bucket = this.bucket(group, resource);
+    const key = objectKey(namespace, name);
+    const existing = bucket.get(key);
+    if (!existing) return undefined;
+    bucket.delete(key);
+    const version = this.nextVersion();
+    // A DELETED event carries the object at its last state, with the version of the removal.
+    const last = clone(existing);
+    last.metadata.resourceVersion = String(version);
+    this.emit({ type: 'DELETED', group, resource, object: clone(last), resourceVersion: version });
+    return last;
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Events after `resourceVersion`, or 410 Expired when the history no longer reaches back. */
+  eventsSince(resourceVersion: number): StoreEvent[] {
+    const oldest = this.history[0];
+    if (oldest && resourceVersion < oldest.resourceVersion - 1 && this.history.length >= HISTORY_LIMIT) {
+      throw expired(String(resourceVersion), String(oldest.resourceVersion));
+    }
+    return this.history.filter((e) => e.resourceVersion > resourceVersion).map((e) => ({ ...e, object: clone(e.object) }));
+  }
+
+  private emit(event: StoreEvent): void {
+    this.history.push(event);
+    if (this.history.length > HISTORY_LIMIT) this.history.shift();
+    for (const listener of [...this.listeners]) listener({ ...event, object: clone(event.object) });
+  }
+
+  private bucket(group: string, resource: string): Map<string, KubeObject> {
+    const key = `${group}/${resource}`;
+    let bucket = this.objects.get(key);
+    if (!bucket) {
+      bucket = new Map();
+      this.objects.set(key, bucket);
+    }
+    return bucket;
+  }
+}
+
+function objectKey(namespace: string | undefined, name: string): string {
+  return `${namespace ?? ''}/${name}`;
+}
+
+function splitBucketKey(key: string): [string, string] {
+  const slash = key.lastIndexOf('/');
+  return [key.slice(0, slash), key.slice(slash + 1)];
+}
+
+function byNamespaceAndName(a: KubeObject, b: KubeObject): number {
+  return (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? '');
+}
