@@ -1,0 +1,58 @@
+// Errors of the GitHub layer. Messages name the repository, ref or field concerned and
+// never carry a token, private key or webhook secret: they end up in logs and statuses.
+
+export class GitHubError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'GitHubError';
+  }
+}
+
+/** A repository URL we cannot read (user input). */
+export class InvalidRepoURLError extends GitHubError {
+  readonly repoURL: string;
+  constructor(repoURL: string, reason: string) {
+    super(`repository URL "${repoURL}": ${reason}`);
+    this.name = 'InvalidRepoURLError';
+    this.repoURL = repoURL;
+  }
+}
+
+/** The GitHub connection secret is malformed (user input). Never echoes its values. */
+export class GitHubSecretError extends GitHubError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GitHubSecretError';
+  }
+}
+
+/** GitHub answered with an error, or could not be reached. */
+export class GitHubApiError extends GitHubError {
+  /** HTTP status; 0 when no answer came. */
+  readonly status: number;
+  constructor(message: string, status: number, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'GitHubApiError';
+    this.status = status;
+  }
+}
+
+/** The branch does not exist in the repository. */
+export class BranchNotFoundError extends GitHubError {
+  readonly repoURL: string;
+  readonly branch: string;
+  constructor(repoURL: string, branch: string, options?: ErrorOptions) {
+    super(`branch "${branch}" not found in ${repoURL}`, options);
+    this.name = 'BranchNotFoundError';
+    this.repoURL = repoURL;
+    this.branch = branch;
+  }
+}
+
+/** A local repository that git cannot read (missing folder, not a repository). */
+export class LocalRepoError extends GitHubError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'LocalRepoError';
+  }
+}

@@ -1,0 +1,100 @@
+// EKS cluster name + region → KubeClient: DescribeCluster for the endpoint and CA (once per
+// cluster per Lambda container; both are fixed for a cluster's life), then connectEndpoint
+// with tokens from a TokenCache. With a role, DescribeCluster also runs as that role, since
+// a cross-account cluster is only visible from its own account.
+
+import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
+import type { STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { KubeClient, KubeClientOptions } from './client.ts';
+import { connectEndpoint } from './connect.ts';
+import { KubeConfigError } from './errors.ts';
+import { eksCredentials, TokenCache } from './eks-token.ts';
+
+/** The cluster cannot be described or is not ready to take requests. */
+export class EksClusterError extends KubeConfigError {
+  readonly clusterName: string;
+  readonly region: string;
+  constructor(clusterName: string, region: string, reason: string, options?: ErrorOptions) {
+    super(`EKS cluster "${clusterName}" in ${region}: ${reason}`, options);
+    this.name = 'EksClusterError';
+    this.clusterName = clusterName;
+    this.region = region;
+  }
+}
+
+export interface EksTarget {
+  clusterName: string;
+  region: string;
+  roleArn?: string;
+  /** Explicit credentials; the SDK's default chain when absent. */
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  eksClient?: EKSClient;
+  stsClient?: STSClient;
+}
+
+export interface ConnectEksOptions extends KubeClientOptions {
+  now?: () => Date;
+  /** See TOKEN_REFRESH_BEFORE_MS. */
+  refreshBeforeMs?: number;
+}
+
+export interface EksEndpoint {
+  server: string;
+  caData: string;
+}
+
+export async function connectEks(target: EksTarget, options: ConnectEksOptions = {}): Promise<KubeClient> {
+  const { server, caData } = await describeEks(target, options.now);
+  const tokens = new TokenCache({ ...target, now: options.now, refreshBeforeMs: options.refreshBeforeMs });
+  return connectEndpoint({ server, caData, token: () => tokens.get() }, options);
+}
+
+/** Endpoint and CA of the cluster, from DescribeCluster or this container's cache. */
+export async function describeEks(target: EksTarget, now?: () => Date): Promise<EksEndpoint> {
+  const client = target.eksClient ?? defaultEksClient(target, now);
+  const clusters = described.get(client) ?? new Map<string, Promise<EksEndpoint>>();
+  described.set(client, clusters);
+  let endpoint = clusters.get(target.clusterName);
+  if (!endpoint) {
+    endpoint = describe(client, target);
+    clusters.set(target.clusterName, endpoint);
+    // A failure is not cached: the next sync asks again (the cluster may be ready by then).
+    endpoint.catch(() => clusters.delete(target.clusterName));
+  }
+  return endpoint;
+}
+
+async function describe(client: EKSClient, { clusterName, region }: EksTarget): Promise<EksEndpoint> {
+  let cluster;
+  try {
+    ({ cluster } = await client.send(new DescribeClusterCommand({ name: clusterName })));
+  } catch (error) {
+    const name = (error as Error).name;
+    if (name === 'ResourceNotFoundException') throw new EksClusterError(clusterName, region, 'not found (check the name, region and account)', { cause: error });
+    throw new EksClusterError(clusterName, region, `DescribeCluster failed: ${(error as Error).message}`, { cause: error });
+  }
+  const server = cluster?.endpoint;
+  const caData = cluster?.certificateAuthority?.data;
+  if (!server || !caData) throw new EksClusterError(clusterName, region, `has no API endpoint yet (status ${cluster?.status ?? 'unknown'})`);
+  return { server, caData };
+}
+
+// Lambda containers are reused: one EKS client per credentials, region and role, and one
+// answer per cluster and client.
+const described = new WeakMap<EKSClient, Map<string, Promise<EksEndpoint>>>();
+const eksClients = new WeakMap<object, Map<string, EKSClient>>();
+const DEFAULT_CHAIN = {};
+
+function defaultEksClient(target: EksTarget, now?: () => Date): EKSClient {
+  const owner: object = target.credentials ?? DEFAULT_CHAIN;
+  let clients = eksClients.get(owner);
+  if (!clients) eksClients.set(owner, (clients = new Map()));
+  const key = `${target.region}|${target.roleArn ?? ''}`;
+  let client = clients.get(key);
+  if (!client) {
+    const credentials = target.roleArn ? eksCredentials({ ...target, now }) : target.credentials;
+    clients.set(key, (client = new EKSClient({ region: target.region, credentials })));
+  }
+  return client;
+}

@@ -1,0 +1,57 @@
+// Errors of fetching a commit's files. They name the repository and revision; tokens never
+// appear (GitHub failures are already GitHubApiError without the token).
+
+export class SourceError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'SourceError';
+  }
+}
+
+/** The branch, tag or sha does not exist in the repository (user input). */
+export class RevisionNotFoundError extends SourceError {
+  readonly repoURL: string;
+  readonly revision: string;
+  constructor(repoURL: string, revision: string, hint = '', options?: ErrorOptions) {
+    super(`revision "${revision}" not found in ${repoURL}${hint}`, options);
+    this.name = 'RevisionNotFoundError';
+    this.repoURL = repoURL;
+    this.revision = revision;
+  }
+}
+
+/** The repository does not exist or the credentials cannot read it. */
+export class RepositoryNotFoundError extends SourceError {
+  readonly repoURL: string;
+  constructor(repoURL: string, reason: string, options?: ErrorOptions) {
+    super(`repository ${repoURL}: ${reason}`, options);
+    this.name = 'RepositoryNotFoundError';
+    this.repoURL = repoURL;
+  }
+}
+
+/** The archive is bigger than the configured bound. */
+export class SourceTooLargeError extends SourceError {
+  readonly maxBytes: number;
+  constructor(what: string, maxBytes: number) {
+    super(`${what} is larger than the limit of ${maxBytes} bytes`);
+    this.name = 'SourceTooLargeError';
+    this.maxBytes = maxBytes;
+  }
+}
+
+/** The archive holds an entry that would land outside its folder, or is not an archive. */
+export class UnsafeArchiveError extends SourceError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'UnsafeArchiveError';
+  }
+}
+
+/** Downloading or extracting failed for another reason (network, disk). */
+export class SourceFetchError extends SourceError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'SourceFetchError';
+  }
+}

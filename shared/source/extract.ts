@@ -1,0 +1,62 @@
+// Streams a (gzipped or plain) tar archive into a folder without holding it in memory,
+// stopping as soon as either the archive or its unpacked content passes `maxBytes` (a
+// small gzip can unpack to gigabytes). tar already refuses entries whose path or link
+// escapes the folder; `strict` turns those refusals from skipped-with-a-warning into a
+// failed fetch, because a repository archive never legitimately contains one.
+
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { x as untar } from 'tar';
+import { SourceFetchError, SourceTooLargeError, UnsafeArchiveError } from './errors.ts';
+
+export interface ExtractOptions {
+  /** Leading path parts to drop: 1 for GitHub's `<owner>-<repo>-<sha>/` folder. */
+  strip?: number;
+  maxBytes: number;
+  /** For messages: `owner/repo@sha`. */
+  what: string;
+}
+
+export async function extractTar(archive: Readable, dir: string, options: ExtractOptions): Promise<void> {
+  let archiveBytes = 0;
+  let contentBytes = 0;
+  let tooLarge: SourceTooLargeError | undefined;
+  const guard = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      archiveBytes += chunk.length;
+      if (archiveBytes > options.maxBytes) done(new SourceTooLargeError(`archive of ${options.what}`, options.maxBytes));
+      else done(null, chunk);
+    },
+  });
+  const unpack = untar({
+    cwd: dir,
+    strip: options.strip ?? 0,
+    strict: true,
+    // Ownership and modes from an archive mean nothing here; files stay ours and readable.
+    preserveOwner: false,
+    noChmod: true,
+    onReadEntry(entry) {
+      contentBytes += entry.size ?? 0;
+      // The whole compressed archive may already be past the guard: stop the parser itself.
+      if (contentBytes > options.maxBytes && !tooLarge) {
+        tooLarge = new SourceTooLargeError(`unpacked content of ${options.what}`, options.maxBytes);
+        unpack.abort(tooLarge);
+      }
+    },
+  });
+  try {
+    await pipeline(archive, guard, unpack);
+  } catch (error) {
+    throw tooLarge ?? classify(error, options.what);
+  }
+}
+
+function classify(error: unknown, what: string): Error {
+  if (error instanceof SourceTooLargeError) return error;
+  const tarCode = (error as { tarCode?: unknown }).tarCode;
+  if (typeof tarCode === 'string') {
+    if (tarCode === 'TAR_BAD_ARCHIVE' || tarCode === 'TAR_ABORT') return new UnsafeArchiveError(`archive of ${what} is not a valid tar archive: ${(error as Error).message}`, { cause: error });
+    return new UnsafeArchiveError(`archive of ${what} has an unsafe entry: ${(error as Error).message}`, { cause: error });
+  }
+  return new SourceFetchError(`cannot unpack ${what}: ${(error as Error).message}`, { cause: error });
+}

@@ -1,0 +1,25 @@
+// What the sync needs from a source: the files of one commit in a folder.
+
+export interface FetchRequest {
+  repoURL: string;
+  /** Branch, tag or sha. */
+  revision: string;
+}
+
+export interface FetchedSource {
+  /** Folder holding the tree at `sha`. Shared with other users of the same commit: read only. */
+  root: string;
+  /** Full 40-hex commit sha the revision resolved to. */
+  sha: string;
+  /** Releases this use; the folder may stay cached for the next fetch of the same commit. */
+  dispose(): Promise<void>;
+}
+
+export interface SourceFetcher {
+  fetch(request: FetchRequest): Promise<FetchedSource>;
+}
+
+export const FULL_SHA = /^[0-9a-f]{40}$/i;
+
+/** 500 MB: far above any manifest repository, well under Lambda's 10 GB /tmp ceiling. */
+export const DEFAULT_MAX_BYTES = 500 * 1024 * 1024;

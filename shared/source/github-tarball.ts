@@ -1,0 +1,86 @@
+// A commit's files from GitHub: the revision resolved to a sha (one small request unless it
+// already is one), then the tarball streamed through tar into a temporary folder. The
+// tarball endpoint answers with a redirect to codeload; fetch follows it.
+
+import type { Octokit } from '@octokit/rest';
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { gitHubApiError, httpStatus } from '../github/api-error.ts';
+import { parseGitHubRepoURL, type RemoteRepo } from '../github/repo-url.ts';
+import { RepositoryNotFoundError, RevisionNotFoundError, SourceTooLargeError } from './errors.ts';
+import { extractTar } from './extract.ts';
+import { DEFAULT_MAX_BYTES, FULL_SHA, type FetchedSource, type FetchRequest, type SourceFetcher } from './fetcher.ts';
+import { TreeCache } from './tree-cache.ts';
+
+export interface GitHubTarballFetcherOptions {
+  /** Bound on the download and on its unpacked size. */
+  maxBytes?: number;
+  cache?: TreeCache;
+}
+
+export class GitHubTarballFetcher implements SourceFetcher {
+  readonly #octokit: Octokit;
+  readonly #maxBytes: number;
+  readonly #cache: TreeCache;
+
+  constructor(octokit: Octokit, options: GitHubTarballFetcherOptions = {}) {
+    this.#octokit = octokit;
+    this.#maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.#cache = options.cache ?? new TreeCache();
+  }
+
+  async fetch({ repoURL, revision }: FetchRequest): Promise<FetchedSource> {
+    const repo = parseGitHubRepoURL(repoURL);
+    const sha = FULL_SHA.test(revision) ? revision.toLowerCase() : await this.#resolve(repoURL, repo, revision);
+    const key = `github:${repo.host}/${repo.owner}/${repo.repo}@${sha}`.toLowerCase();
+    return this.#cache.acquire(key, sha, (dir) => this.#download(repoURL, repo, sha, dir));
+  }
+
+  async #resolve(repoURL: string, { owner, repo }: RemoteRepo, revision: string): Promise<string> {
+    try {
+      // The sha media type answers with the bare sha instead of the commit and its diff.
+      const { data } = await this.#octokit.request('GET /repos/{owner}/{repo}/commits/{ref}', {
+        owner,
+        repo,
+        ref: revision,
+        headers: { accept: 'application/vnd.github.sha' },
+      });
+      const answer = data as unknown;
+      const sha = typeof answer === 'string' ? answer.trim() : (answer as { sha?: string }).sha;
+      if (!sha || !FULL_SHA.test(sha)) throw new RevisionNotFoundError(repoURL, revision, ': GitHub answered without a commit sha');
+      return sha.toLowerCase();
+    } catch (error) {
+      if (error instanceof RevisionNotFoundError) throw error;
+      const status = httpStatus(error);
+      // GitHub says 422 "No commit found for SHA" for an unknown ref, 404 for an unknown repo.
+      if (status === 422) throw new RevisionNotFoundError(repoURL, revision);
+      if (status === 404) throw new RepositoryNotFoundError(repoURL, 'not found, or not readable with the configured GitHub credentials');
+      throw gitHubApiError(`resolving ${revision} in ${owner}/${repo}`, error);
+    }
+  }
+
+  async #download(repoURL: string, { owner, repo }: RemoteRepo, sha: string, dir: string): Promise<void> {
+    const what = `${owner}/${repo}@${sha}`;
+    let body: Readable;
+    try {
+      const response = await this.#octokit.request('GET /repos/{owner}/{repo}/tarball/{ref}', {
+        owner,
+        repo,
+        ref: sha,
+        request: { parseSuccessResponseBody: false },
+      });
+      const length = Number(response.headers['content-length']);
+      const stream = response.data as unknown as WebReadableStream<Uint8Array>;
+      if (Number.isFinite(length) && length > this.#maxBytes) {
+        await stream.cancel();
+        throw new SourceTooLargeError(`archive of ${what}`, this.#maxBytes);
+      }
+      body = Readable.fromWeb(stream);
+    } catch (error) {
+      if (error instanceof SourceTooLargeError) throw error;
+      if (httpStatus(error) === 404) throw new RevisionNotFoundError(repoURL, sha, ' (or the repository is not readable with the configured GitHub credentials)');
+      throw gitHubApiError(`downloading ${what}`, error);
+    }
+    await extractTar(body, dir, { strip: 1, maxBytes: this.#maxBytes, what });
+  }
+}
