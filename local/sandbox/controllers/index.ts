@@ -26,6 +26,7 @@ export interface Controllers {
 export function startControllers(objects: Objects, readyDelayMs: number): Controllers {
   const timers = new Set<NodeJS.Timeout>();
   const seen = new Set<string>();
+  const reached = new Map<string, number>();
   let stopped = false;
 
   const generationKey = (o: KubeObject) => `${o.metadata.uid}:${o.metadata.generation}`;
@@ -34,10 +35,12 @@ export function startControllers(objects: Objects, readyDelayMs: number): Contro
     const key = generationKey(object);
     const steps = controller.steps(object, readyDelayMs);
     const stuck = object.metadata.annotations?.[NEVER_READY_ANNOTATION] === 'true';
-    for (const step of stuck ? steps.slice(0, 1) : steps) {
+    (stuck ? steps.slice(0, 1) : steps).forEach((step, index) => {
       const timer = setTimeout(() => {
         timers.delete(timer);
-        if (stopped) return;
+        // Timers of one object can fire out of order on a busy loop; a step never undoes a later one.
+        if (stopped || (reached.get(key) ?? -1) >= index) return;
+        reached.set(key, index);
         const type = objects.typeFor(controller.group, controller.resource);
         const current = type && objects.store.get(type.group, type.resource, object.metadata.namespace, object.metadata.name ?? '');
         // A newer generation has its own steps; an older step must not overwrite them.
@@ -45,7 +48,7 @@ export function startControllers(objects: Objects, readyDelayMs: number): Contro
         objects.writeStatus(type, current.metadata.namespace, current.metadata.name ?? '', step.status(current), CONTROLLER_MANAGER);
       }, step.afterMs);
       timers.add(timer);
-    }
+    });
   };
 
   const unsubscribe = objects.store.subscribe((event: StoreEvent) => {

@@ -1,0 +1,156 @@
+// The checks that need the whole registry: unique names, destinations resolved to registered
+// clusters, and every app inside what its project allows (Argo CD's AppProject rules: globs,
+// `!` to deny, the built-in `default` project allowing everything unless redefined).
+import { matchesArgoGlob } from '../render/glob.ts';
+import type { RegistryDocument } from './documents.ts';
+import type { RegistryProblem } from './errors.ts';
+import type { AppDraft, DestinationRef } from './normalise-app.ts';
+import { normaliseServer } from './normalise-cluster.ts';
+import { DEFAULT_PROJECT } from './normalise-project.ts';
+import { reporter } from './problems.ts';
+import { repoURLForms } from './repo-url.ts';
+import type { AppDestination, AppSpec, ClusterSpec, ProjectDestination, ProjectSpec, Registry } from './types.ts';
+
+const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
+
+export interface Located<T> {
+  spec: T;
+  document: RegistryDocument;
+}
+
+export function assembleRegistry(
+  apps: AppDraft[],
+  clusters: Array<Located<ClusterSpec>>,
+  projects: Array<Located<ProjectSpec>>,
+  problems: RegistryProblem[],
+): Registry {
+  const uniqueApps = unique(apps.map((draft) => ({ spec: draft.app, document: draft.document, draft })), 'Application', problems);
+  const uniqueClusters = unique(clusters, 'Cluster', problems).map((item) => item.spec);
+  const uniqueProjects = unique(projects, 'Project', problems).map((item) => item.spec);
+
+  const projectsByName = new Map(uniqueProjects.map((project) => [project.name, project]));
+  if (!projectsByName.has(DEFAULT_PROJECT.name)) projectsByName.set(DEFAULT_PROJECT.name, DEFAULT_PROJECT);
+
+  const resolved = uniqueApps.map(({ draft }) => resolveApp(draft, uniqueClusters, projectsByName, problems));
+  return { apps: resolved, clusters: uniqueClusters, projects: uniqueProjects };
+}
+
+function unique<T extends { name: string; definedIn: { file: string; line?: number } }, L extends Located<T>>(
+  items: L[],
+  kind: string,
+  problems: RegistryProblem[],
+): L[] {
+  const first = new Map<string, L>();
+  for (const item of items) {
+    const earlier = first.get(item.spec.name);
+    if (earlier) {
+      const where = `${earlier.spec.definedIn.file}${earlier.spec.definedIn.line === undefined ? '' : `:${earlier.spec.definedIn.line}`}`;
+      reporter(item.document, problems)(['metadata', 'name'], `${kind} "${item.spec.name}" is also defined in ${where}; keep one of them`);
+    } else {
+      first.set(item.spec.name, item);
+    }
+  }
+  return [...first.values()];
+}
+
+function resolveApp(draft: AppDraft, clusters: ClusterSpec[], projects: Map<string, ProjectSpec>, problems: RegistryProblem[]): AppSpec {
+  const report = reporter(draft.document, problems);
+  const app = draft.app;
+  const project = projects.get(app.project);
+  if (!project) report(['spec', 'project'], `project "${app.project}" is not defined (define a Project or AppProject, or use "default")`);
+  else if (!repoAllowed(project, app.source.repoURL)) {
+    report(['spec', 'source', 'repoURL'], `project "${project.name}" does not allow repository ${app.source.repoURL} (its sourceRepos: ${list(project.sourceRepos)})`);
+  }
+
+  const destinations: AppDestination[] = [];
+  for (const ref of draft.destinations) {
+    const cluster = resolveCluster(ref, clusters, (message) => report(refField(ref), message));
+    if (!cluster) continue;
+    if (destinations.some((destination) => destination.cluster === cluster.name)) {
+      // One app on one cluster is one sync target (app@cluster): a second namespace would collide.
+      report(ref.field, `cluster "${cluster.name}" is listed twice; an app deploys to a cluster once (make a second app for another namespace)`);
+      continue;
+    }
+    if (project && !destinationAllowed(project, cluster, ref.namespace)) {
+      report(ref.field, `project "${project.name}" does not allow cluster "${cluster.name}" namespace "${ref.namespace}"`);
+    }
+    const scope = cluster.accessScope;
+    if (scope?.type === 'namespace' && !scope.namespaces.includes(ref.namespace)) {
+      report([...ref.field, 'namespace'], `cluster "${cluster.name}" is limited to namespaces ${list(scope.namespaces)}`);
+    }
+    destinations.push({ cluster: cluster.name, namespace: ref.namespace });
+  }
+  return { ...app, destinations };
+}
+
+function refField(ref: DestinationRef) {
+  return [...ref.field, ref.name !== undefined ? 'name' : 'server'];
+}
+
+function resolveCluster(ref: DestinationRef, clusters: ClusterSpec[], fail: (message: string) => void): ClusterSpec | undefined {
+  const known = clusters.length === 0 ? 'none is registered' : `registered: ${list(clusters.map((cluster) => cluster.name))}`;
+  if (ref.name !== undefined) {
+    const cluster = clusters.find((candidate) => candidate.name === ref.name);
+    if (!cluster) fail(`cluster "${ref.name}" is not registered (${known}); add a Cluster document`);
+    return cluster;
+  }
+  const server = normaliseServer(ref.server ?? '');
+  const matches = clusters.filter((candidate) => candidate.server === server);
+  if (matches.length === 1) return matches[0];
+  if (matches.length > 1) {
+    fail(`server ${ref.server} is the server of several clusters (${list(matches.map((cluster) => cluster.name))}); use name instead`);
+  } else if (server === IN_CLUSTER_SERVER) {
+    // Argo CD's "the cluster Argo CD runs in"; Driftless runs in no cluster, so one must say which.
+    fail(`${IN_CLUSTER_SERVER} is Argo CD's in-cluster address: set spec.server: ${IN_CLUSTER_SERVER} on the Cluster that stands for it (${known})`);
+  } else {
+    fail(`no registered cluster has server ${ref.server} (${known}); set spec.server on its Cluster or use name`);
+  }
+  return undefined;
+}
+
+function repoAllowed(project: ProjectSpec, repoURL: string): boolean {
+  const forms = repoURLForms(repoURL).map((form) => form.toLowerCase());
+  let allowed = false;
+  for (const pattern of project.sourceRepos) {
+    const deny = pattern.startsWith('!');
+    const glob = (deny ? pattern.slice(1) : pattern).toLowerCase();
+    if (!forms.some((form) => globMatch(glob, form))) continue;
+    if (deny) return false;
+    allowed = true;
+  }
+  return allowed;
+}
+
+function destinationAllowed(project: ProjectSpec, cluster: ClusterSpec, namespace: string): boolean {
+  let allowed = false;
+  for (const entry of project.destinations) {
+    const deny = [entry.cluster, entry.server, entry.namespace].some((field) => field?.startsWith('!'));
+    if (!entryMatches(deny ? withoutNegation(entry) : entry, cluster, namespace)) continue;
+    if (deny) return false;
+    allowed = true;
+  }
+  return allowed;
+}
+
+function entryMatches(entry: ProjectDestination, cluster: ClusterSpec, namespace: string): boolean {
+  const byName = entry.cluster !== undefined && globMatch(entry.cluster, cluster.name);
+  const byServer = entry.server !== undefined && (entry.server === '*' || (cluster.server !== undefined && globMatch(normaliseServer(entry.server), cluster.server)));
+  return (byName || byServer) && globMatch(entry.namespace, namespace);
+}
+
+function withoutNegation(entry: ProjectDestination): ProjectDestination {
+  const strip = (field: string) => field.replace(/^!/, '');
+  const result: ProjectDestination = { namespace: strip(entry.namespace) };
+  if (entry.cluster !== undefined) result.cluster = strip(entry.cluster);
+  if (entry.server !== undefined) result.server = strip(entry.server);
+  return result;
+}
+
+/** Argo CD's glob, where `*` also matches the empty string (a cluster-scoped app's namespace). */
+function globMatch(pattern: string, value: string): boolean {
+  return pattern === '*' || matchesArgoGlob(pattern, value);
+}
+
+function list(items: string[]): string {
+  return items.length === 0 ? '(none)' : items.join(', ');
+}

@@ -1,0 +1,84 @@
+// The registry from the config repository: every *.yaml, *.yml and *.json under `driftless/`
+// (recursively, in path order so results never depend on the file system), validated,
+// normalised and cross-checked. Nothing is returned unless everything is right: one
+// RegistryError lists every problem.
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import type { Located } from './check.ts';
+import { assembleRegistry } from './check.ts';
+import { parseRegistryFile } from './documents.ts';
+import { RegistryError, RegistryReadError } from './errors.ts';
+import type { RegistryProblem } from './errors.ts';
+import type { AppDraft } from './normalise-app.ts';
+import { normaliseArgoApplication, normaliseOurApplication } from './normalise-app.ts';
+import { normaliseCluster } from './normalise-cluster.ts';
+import { normaliseProject } from './normalise-project.ts';
+import { reporter, sortProblems } from './problems.ts';
+import type { ClusterSpec, ProjectSpec, Registry } from './types.ts';
+import { validateDocument } from './validate.ts';
+
+export const REGISTRY_DIR = 'driftless';
+const REGISTRY_FILE = /\.(ya?ml|json)$/i;
+
+export interface RegistryFile {
+  /** Repository-relative path, forward slashes. */
+  file: string;
+  text: string;
+}
+
+export async function loadRegistry(root: string, dir = REGISTRY_DIR): Promise<Registry> {
+  return parseRegistryFiles(await readRegistryFiles(root, dir));
+}
+
+export async function readRegistryFiles(root: string, dir = REGISTRY_DIR): Promise<RegistryFile[]> {
+  const base = join(root, dir);
+  let entries: string[];
+  try {
+    entries = await readdir(base, { recursive: true });
+  } catch (error) {
+    throw new RegistryReadError(base, (error as Error).message, { cause: error });
+  }
+  const names = entries.filter((entry) => REGISTRY_FILE.test(entry)).sort();
+  const files: RegistryFile[] = [];
+  for (const name of names) {
+    const path = join(base, name);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      // A folder named like a file (`x.yaml/`) is not a registry file.
+      if ((error as NodeJS.ErrnoException).code === 'EISDIR') continue;
+      throw new RegistryReadError(path, (error as Error).message, { cause: error });
+    }
+    files.push({ file: relative(root, path).split(sep).join('/'), text });
+  }
+  return files;
+}
+
+/** The pure core of loadRegistry: files in, registry out, or a RegistryError listing every problem. */
+export function parseRegistryFiles(files: RegistryFile[]): Registry {
+  const problems: RegistryProblem[] = [];
+  const apps: AppDraft[] = [];
+  const clusters: Array<Located<ClusterSpec>> = [];
+  const projects: Array<Located<ProjectSpec>> = [];
+  const ordered = [...files].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  for (const { file, text } of ordered) {
+    const parsed = parseRegistryFile(file, text);
+    problems.push(...parsed.problems);
+    for (const document of parsed.documents) {
+      const valid = validateDocument(document, problems);
+      if (!valid) continue;
+      const report = reporter(document, problems);
+      if (valid.kind === 'Application') {
+        apps.push(valid.source === 'ours' ? normaliseOurApplication(valid.value, document, report) : normaliseArgoApplication(valid.value, document, report));
+      } else if (valid.kind === 'Cluster') {
+        clusters.push({ spec: normaliseCluster(valid.value, document), document });
+      } else {
+        projects.push({ spec: normaliseProject(valid.value, document), document });
+      }
+    }
+  }
+  const registry = assembleRegistry(apps, clusters, projects, problems);
+  if (problems.length > 0) throw new RegistryError(sortProblems(problems));
+  return registry;
+}

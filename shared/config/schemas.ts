@@ -1,0 +1,285 @@
+// Zod schemas of the raw documents under driftless/. Our kinds (driftless.io/v1alpha1) are
+// strict: an unknown field is most likely a typo, and silently ignoring it would deploy
+// something other than what the author meant. Argo CD's kinds (argoproj.io/v1alpha1) are
+// read as they are and loose, since real ones carry many fields that mean nothing here.
+//
+// Argo CD fields ignored (accepted, no effect):
+//   Application: metadata.namespace/labels/annotations (except the watch-path ones)/finalizers,
+//     spec.info, spec.revisionHistoryLimit, source.ref, source.name, helm.version,
+//     helm.passCredentials, helm.skipSchemaValidation, kustomize.version,
+//     syncPolicy.retry.refresh, syncPolicy.managedNamespaceMetadata, status, operation.
+//   AppProject: description, roles, syncWindows, signatureKeys, orphanedResources,
+//     sourceNamespaces, destinationServiceAccounts, cluster/namespace resource allow and
+//     deny lists (so a project here can allow kinds Argo CD would refuse), status.
+// Argo CD fields refused (they would change what gets deployed, and we cannot honour them):
+//   spec.sources (multi-source), spec.sourceHydrator, source.chart (Helm repositories),
+//   source.plugin, helm.fileParameters, kustomize patches/replicas/components/namespace/
+//   commonAnnotations, directory.jsonnet.
+import { z } from 'zod';
+import { parseDuration } from './duration.ts';
+
+export const OUR_API_VERSION = 'driftless.io/v1alpha1';
+export const ARGO_API_VERSION = 'argoproj.io/v1alpha1';
+
+// Names end up in `app@cluster` group ids and `<app>:<group>/<kind>` tracking ids, and Argo CD
+// puts the app name in a label value: a DNS-1123 label keeps all of those unambiguous.
+const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+export const nameSchema = z
+  .string()
+  .max(63, 'must be at most 63 characters')
+  .regex(NAME, 'must be lower-case letters, digits, "-" or ".", starting and ending with a letter or digit');
+
+const stringList = z.array(z.string());
+const stringMap = z.record(z.string(), z.string());
+// Helm parameter values are strings in Argo CD; an unquoted `true` or `3` in YAML means the same.
+const scalarText = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+
+const duration = z.union([z.string(), z.number()]).transform((value, context) => {
+  try {
+    return parseDuration(value);
+  } catch (error) {
+    context.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
+function isEmpty(value: unknown): boolean {
+  if (value === undefined || value === null || value === '' || value === false) return true;
+  if (Array.isArray(value)) return value.length === 0;
+  if (typeof value === 'object') return Object.values(value).every(isEmpty);
+  return false;
+}
+
+/** A field Argo CD knows and we cannot honour: fine when absent or empty, an error otherwise. */
+function unsupported(why: string) {
+  return z.unknown().optional().refine(isEmpty, { message: `not supported by Driftless: ${why}` });
+}
+
+const helmFields = {
+  releaseName: z.string().optional(),
+  namespace: z.string().optional(),
+  valueFiles: stringList.optional(),
+  ignoreMissingValueFiles: z.boolean().optional(),
+  values: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+  skipCrds: z.boolean().optional(),
+  skipTests: z.boolean().optional(),
+  kubeVersion: z.string().optional(),
+  apiVersions: stringList.optional(),
+};
+const kustomizeFields = {
+  namePrefix: z.string().optional(),
+  nameSuffix: z.string().optional(),
+  images: stringList.optional(),
+  commonLabels: stringMap.optional(),
+  forceCommonLabels: z.boolean().optional(),
+};
+const directoryFields = {
+  recurse: z.boolean().optional(),
+  include: z.string().optional(),
+  exclude: z.string().optional(),
+};
+const destinationFields = {
+  name: z.string().min(1).optional(),
+  server: z.string().min(1).optional(),
+  namespace: z.string().optional(),
+};
+const ignoreDifferenceFields = {
+  group: z.string().optional(),
+  kind: z.string().min(1),
+  name: z.string().optional(),
+  namespace: z.string().optional(),
+  jsonPointers: stringList.optional(),
+  jqPathExpressions: stringList.optional(),
+  managedFieldsManagers: stringList.optional(),
+};
+const automatedFields = {
+  // Argo CD 3 added `enabled`; false turns automation off while keeping the settings.
+  enabled: z.boolean().optional(),
+  prune: z.boolean().optional(),
+  selfHeal: z.boolean().optional(),
+  allowEmpty: z.boolean().optional(),
+};
+const retryLimit = z.number().int('must be a whole number');
+const backoffFields = {
+  duration: duration.optional(),
+  factor: z.number().int('must be a whole number').min(1, 'must be at least 1').optional(),
+  maxDuration: duration.optional(),
+};
+
+function oneClusterReference(destination: { name?: string; server?: string }): boolean {
+  return (destination.name === undefined) !== (destination.server === undefined);
+}
+const ONE_CLUSTER_REFERENCE = {
+  message: 'set exactly one of name (a registered cluster) or server (its API server URL)',
+};
+
+// ---- our kinds -----------------------------------------------------------------------
+
+const ourMetadata = z.strictObject({
+  name: nameSchema,
+  namespace: z.string().optional(),
+  labels: stringMap.optional(),
+  annotations: stringMap.optional(),
+});
+
+const ourDestination = z.strictObject(destinationFields).refine(oneClusterReference, ONE_CLUSTER_REFERENCE);
+
+export const ourApplicationSchema = z.strictObject({
+  apiVersion: z.literal(OUR_API_VERSION),
+  kind: z.literal('Application'),
+  metadata: ourMetadata,
+  spec: z
+    .strictObject({
+      project: nameSchema.optional(),
+      source: z.strictObject({
+        repoURL: z.string().min(1, 'must not be empty'),
+        targetRevision: z.string().optional(),
+        path: z.string().optional(),
+        helm: z
+          .strictObject({
+            ...helmFields,
+            parameters: z.array(z.strictObject({ name: z.string().min(1), value: scalarText, forceString: z.boolean().optional() })).optional(),
+          })
+          .optional(),
+        kustomize: z.strictObject(kustomizeFields).optional(),
+        directory: z.strictObject(directoryFields).optional(),
+        extraPaths: stringList.optional(),
+      }),
+      destination: ourDestination.optional(),
+      destinations: z.array(ourDestination).min(1, 'must list at least one destination').optional(),
+      syncPolicy: z
+        .strictObject({
+          automated: z.strictObject(automatedFields).optional(),
+          syncOptions: stringList.optional(),
+          retry: z.strictObject({ limit: retryLimit.optional(), backoff: z.strictObject(backoffFields).optional() }).optional(),
+        })
+        .optional(),
+      ignoreDifferences: z.array(z.strictObject(ignoreDifferenceFields)).optional(),
+    })
+    .refine((spec) => (spec.destination === undefined) !== (spec.destinations === undefined), {
+      message: 'set exactly one of destination or destinations',
+    }),
+});
+
+const eksRegion = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+export const ourClusterSchema = z.strictObject({
+  apiVersion: z.literal(OUR_API_VERSION),
+  kind: z.literal('Cluster'),
+  metadata: ourMetadata,
+  spec: z
+    .strictObject({
+      server: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+      eks: z
+        .strictObject({
+          clusterName: z.string().regex(/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/, 'is not an EKS cluster name'),
+          region: z.string().regex(eksRegion, 'is not an AWS region (e.g. eu-west-1)'),
+          roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'is not an IAM role ARN').optional(),
+          accountId: z.string().regex(/^\d{12}$/, 'must be 12 digits').optional(),
+        })
+        .optional(),
+      kubeconfig: z.strictObject({ context: z.string().optional(), path: z.string().optional() }).optional(),
+      accessScope: z
+        .discriminatedUnion('type', [
+          z.strictObject({ type: z.literal('cluster') }),
+          z.strictObject({ type: z.literal('namespace'), namespaces: z.array(z.string().min(1)).min(1, 'must list at least one namespace') }),
+        ])
+        .optional(),
+    })
+    .refine((spec) => spec.eks !== undefined || spec.kubeconfig !== undefined, {
+      message: 'say how to reach the cluster: set eks (clusterName, region) or kubeconfig (context)',
+    }),
+});
+
+const ourProjectDestination = z
+  .strictObject({ name: z.string().min(1).optional(), server: z.string().min(1).optional(), namespace: z.string().default('*') })
+  .refine((destination) => destination.name !== undefined || destination.server !== undefined, {
+    message: 'set name or server (a glob, e.g. "*")',
+  });
+
+export const ourProjectSchema = z.strictObject({
+  apiVersion: z.literal(OUR_API_VERSION),
+  kind: z.literal('Project'),
+  metadata: ourMetadata,
+  spec: z
+    .strictObject({
+      sourceRepos: stringList.default(['*']),
+      destinations: z.array(ourProjectDestination).default([{ name: '*', namespace: '*' }]),
+    })
+    .default({ sourceRepos: ['*'], destinations: [{ name: '*', namespace: '*' }] }),
+});
+
+// ---- Argo CD's kinds -----------------------------------------------------------------
+
+const argoMetadata = z.looseObject({ name: nameSchema, annotations: stringMap.optional() });
+
+export const argoApplicationSchema = z.looseObject({
+  apiVersion: z.literal(ARGO_API_VERSION),
+  kind: z.literal('Application'),
+  metadata: argoMetadata,
+  spec: z.looseObject({
+    project: nameSchema.optional(),
+    source: z.looseObject({
+      repoURL: z.string().min(1, 'must not be empty'),
+      targetRevision: z.string().optional(),
+      path: z.string().optional(),
+      chart: unsupported('Helm repository charts; vendor the chart into Git and set path'),
+      plugin: unsupported('config management plugins'),
+      helm: z
+        .looseObject({
+          ...helmFields,
+          // Argo CD: valuesObject wins over values when both are set.
+          valuesObject: z.record(z.string(), z.unknown()).optional(),
+          parameters: z.array(z.looseObject({ name: z.string().min(1), value: scalarText, forceString: z.boolean().optional() })).optional(),
+          fileParameters: unsupported('helm fileParameters'),
+        })
+        .optional(),
+      kustomize: z
+        .looseObject({
+          ...kustomizeFields,
+          namespace: unsupported('kustomize namespace override'),
+          commonAnnotations: unsupported('kustomize commonAnnotations'),
+          replicas: unsupported('kustomize replicas'),
+          patches: unsupported('kustomize patches; put them in kustomization.yaml'),
+          components: unsupported('kustomize components; list them in kustomization.yaml'),
+        })
+        .optional(),
+      directory: z.looseObject({ ...directoryFields, jsonnet: unsupported('jsonnet') }).optional(),
+    }, { error: (issue) => (issue.input === undefined ? 'is required (multi-source applications are not supported)' : undefined) }),
+    sources: unsupported('multi-source applications (spec.sources); use spec.source'),
+    sourceHydrator: unsupported('source hydrator'),
+    destination: z.looseObject(destinationFields).refine(oneClusterReference, ONE_CLUSTER_REFERENCE),
+    syncPolicy: z
+      .looseObject({
+        automated: z.looseObject(automatedFields).optional(),
+        syncOptions: stringList.optional(),
+        retry: z.looseObject({ limit: retryLimit.optional(), backoff: z.looseObject(backoffFields).optional() }).optional(),
+      })
+      .optional(),
+    ignoreDifferences: z.array(z.looseObject(ignoreDifferenceFields)).optional(),
+  }),
+});
+
+export const argoAppProjectSchema = z.looseObject({
+  apiVersion: z.literal(ARGO_API_VERSION),
+  kind: z.literal('AppProject'),
+  metadata: argoMetadata,
+  // Absent lists allow nothing, as in Argo CD.
+  spec: z
+    .looseObject({
+      sourceRepos: stringList.default([]),
+      destinations: z.array(z.looseObject({ name: z.string().optional(), server: z.string().optional(), namespace: z.string().default('') })).default([]),
+    })
+    .default({ sourceRepos: [], destinations: [] }),
+});
+
+export type OurApplication = z.infer<typeof ourApplicationSchema>;
+export type OurCluster = z.infer<typeof ourClusterSchema>;
+export type OurProject = z.infer<typeof ourProjectSchema>;
+export type ArgoApplication = z.infer<typeof argoApplicationSchema>;
+export type ArgoAppProject = z.infer<typeof argoAppProjectSchema>;
+
+/** apiVersion → kind → schema; a document whose pair is not here is refused. */
+export const SCHEMAS = {
+  [OUR_API_VERSION]: { Application: ourApplicationSchema, Cluster: ourClusterSchema, Project: ourProjectSchema },
+  [ARGO_API_VERSION]: { Application: argoApplicationSchema, AppProject: argoAppProjectSchema },
+} as const;

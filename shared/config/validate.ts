@@ -1,0 +1,48 @@
+// One document → the schema its apiVersion and kind call for, or problems. Anything else is
+// refused: in an Argo CD app-of-apps an unknown kind would simply be applied to the cluster,
+// but this folder is the registry, not manifests, and a misspelt kind must not drop an app.
+import type { z } from 'zod';
+import type { RegistryDocument } from './documents.ts';
+import type { RegistryProblem } from './errors.ts';
+import { reporter } from './problems.ts';
+import { ARGO_API_VERSION, OUR_API_VERSION, SCHEMAS } from './schemas.ts';
+import type { ArgoApplication, ArgoAppProject, OurApplication, OurCluster, OurProject } from './schemas.ts';
+
+export type ValidDocument =
+  | { source: 'ours'; kind: 'Application'; value: OurApplication }
+  | { source: 'ours'; kind: 'Cluster'; value: OurCluster }
+  | { source: 'ours'; kind: 'Project'; value: OurProject }
+  | { source: 'argo'; kind: 'Application'; value: ArgoApplication }
+  | { source: 'argo'; kind: 'AppProject'; value: ArgoAppProject };
+
+const KNOWN = `${OUR_API_VERSION} Application, Cluster or Project, or ${ARGO_API_VERSION} Application or AppProject`;
+
+export function validateDocument(document: RegistryDocument, problems: RegistryProblem[]): ValidDocument | undefined {
+  const report = reporter(document, problems);
+  const value = document.value;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    report([], `expected a mapping with apiVersion and kind (${KNOWN})`);
+    return undefined;
+  }
+  const { apiVersion, kind } = value as { apiVersion?: unknown; kind?: unknown };
+  const byKind = typeof apiVersion === 'string' ? (SCHEMAS as Record<string, Record<string, z.ZodType>>)[apiVersion] : undefined;
+  const schema = byKind && typeof kind === 'string' ? byKind[kind] : undefined;
+  if (!schema) {
+    report([], `apiVersion ${String(apiVersion)} kind ${String(kind)} does not belong in the registry: expected ${KNOWN}`);
+    return undefined;
+  }
+  const result = schema.safeParse(value, { error: (issue) => (issue.input === undefined ? 'is required' : undefined) });
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const path = issue.path.filter((step): step is string | number => typeof step !== 'symbol');
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys) report([...path, key], 'unknown field (misspelt? fields are case-sensitive)');
+      } else {
+        report(path, issue.message);
+      }
+    }
+    return undefined;
+  }
+  const source = apiVersion === OUR_API_VERSION ? 'ours' : 'argo';
+  return { source, kind, value: result.data } as ValidDocument;
+}

@@ -1,0 +1,40 @@
+// EventSink for local mode: every event as one JSON line appended to a file (the same fields
+// EventBridge would carry), and a short human line on a stream such as the dev server's stdout.
+import { appendFile, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { cleanEvents, EVENT_SOURCE, eventTarget, type CleanEvent, type DriftlessEvent } from './event.ts';
+import type { EventSink } from './sink.ts';
+
+export interface JsonLinesSinkOptions {
+  file: string;
+  stream?: NodeJS.WritableStream;
+  source?: string;
+}
+
+export class JsonLinesSink implements EventSink {
+  private readonly file: string;
+  private readonly stream?: NodeJS.WritableStream;
+  private readonly source: string;
+
+  constructor(options: JsonLinesSinkOptions) {
+    this.file = options.file;
+    this.stream = options.stream;
+    this.source = options.source ?? EVENT_SOURCE;
+  }
+
+  async emit(events: DriftlessEvent[]): Promise<void> {
+    const clean = cleanEvents(events);
+    if (clean.length === 0) return;
+    const lines = clean.map((event) =>
+      JSON.stringify({ time: event.time.toISOString(), source: this.source, detailType: event.detailType, detail: event.detail }),
+    );
+    await mkdir(dirname(this.file), { recursive: true });
+    await appendFile(this.file, `${lines.join('\n')}\n`);
+    for (const event of clean) this.stream?.write(`${shortLine(event)}\n`);
+  }
+}
+
+function shortLine(event: CleanEvent): string {
+  const revision = event.detail.revision ? ` ${event.detail.revision.slice(0, 7)}` : '';
+  return `[${event.detailType}] ${eventTarget(event.detail)}${revision}: ${event.detail.summary}`;
+}

@@ -1,0 +1,118 @@
+// The StateStore on one DynamoDB table (layout in keys.ts). Handlers build it once per cold
+// start from the table name in their environment; local mode and tests point the client at
+// dynalite.
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { forgetDelivery, rememberDelivery } from './delivery.ts';
+import { getHead, putHead } from './heads.ts';
+import { appendHistory, DEFAULT_HISTORY_LIMIT, listHistory, trimHistory } from './history.ts';
+import { acquireLease, getLease, releaseLease, renewLease } from './lease.ts';
+import { getRegistry, putRegistry } from './registry.ts';
+import type { StateStore } from './store.ts';
+import type { Table } from './table.ts';
+import { beginSync, getTarget, listTargets, putTargetState, requestSync, writeSyncResult } from './target.ts';
+import type {
+  HistoryEntry,
+  LeaseRecord,
+  RegistryRecord,
+  RepoHead,
+  SyncRecord,
+  SyncStart,
+  TargetField,
+  TargetRef,
+  TargetState,
+  TargetUpdate,
+} from './types.ts';
+
+export interface DynamoStateStoreOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  /** History entries kept per target. */
+  historyLimit?: number;
+  /** Epoch milliseconds; tests move it to expire leases and deliveries. */
+  now?: () => number;
+}
+
+export class DynamoStateStore implements StateStore {
+  private readonly table: Table;
+  private readonly historyLimit: number;
+
+  constructor(options: DynamoStateStoreOptions) {
+    const doc = DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } });
+    this.table = { doc, name: options.tableName, now: options.now ?? Date.now };
+    this.historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+  }
+
+  getTarget(app: string, cluster: string): Promise<TargetState | undefined> {
+    return getTarget(this.table, { app, cluster });
+  }
+
+  listTargets(): Promise<TargetState[]> {
+    return listTargets(this.table);
+  }
+
+  putTargetState(update: TargetUpdate, options?: { remove?: TargetField[] }): Promise<void> {
+    return putTargetState(this.table, update, options?.remove);
+  }
+
+  requestSync(target: TargetRef, revision: string): Promise<number> {
+    return requestSync(this.table, target, revision);
+  }
+
+  beginSync(target: TargetRef, revision: string): Promise<SyncStart> {
+    return beginSync(this.table, target, revision);
+  }
+
+  async recordSyncResult(record: SyncRecord): Promise<boolean> {
+    const written = await writeSyncResult(this.table, record);
+    // History is a log of what happened to the cluster, so a stale result is appended too.
+    // No transaction (dynalite has none): if this append fails, the state above is still right.
+    await appendHistory(this.table, record);
+    await trimHistory(this.table, record, this.historyLimit);
+    return written;
+  }
+
+  listHistory(app: string, cluster: string, limit = 20): Promise<HistoryEntry[]> {
+    return listHistory(this.table, { app, cluster }, limit);
+  }
+
+  acquireLease(target: TargetRef, owner: string, ttlMs: number): Promise<boolean> {
+    return acquireLease(this.table, target, owner, ttlMs);
+  }
+
+  renewLease(target: TargetRef, owner: string, ttlMs: number): Promise<boolean> {
+    return renewLease(this.table, target, owner, ttlMs);
+  }
+
+  releaseLease(target: TargetRef, owner: string): Promise<boolean> {
+    return releaseLease(this.table, target, owner);
+  }
+
+  getLease(target: TargetRef): Promise<LeaseRecord | undefined> {
+    return getLease(this.table, target);
+  }
+
+  rememberDelivery(id: string, ttlSeconds: number): Promise<boolean> {
+    return rememberDelivery(this.table, id, ttlSeconds);
+  }
+
+  forgetDelivery(id: string): Promise<void> {
+    return forgetDelivery(this.table, id);
+  }
+
+  getRegistry(): Promise<RegistryRecord | undefined> {
+    return getRegistry(this.table);
+  }
+
+  putRegistry(registry: unknown, revision: string): Promise<void> {
+    return putRegistry(this.table, registry, revision);
+  }
+
+  getHead(repoURL: string, branch: string): Promise<RepoHead | undefined> {
+    return getHead(this.table, repoURL, branch);
+  }
+
+  putHead(repoURL: string, branch: string, sha: string): Promise<void> {
+    return putHead(this.table, repoURL, branch, sha);
+  }
+}

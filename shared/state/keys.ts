@@ -1,0 +1,35 @@
+// The single-table layout. Every item has `pk` and `sk`; prefixes tell the kinds apart.
+import { targetId } from '../queue/job.ts';
+import type { TargetRef } from './types.ts';
+
+export interface ItemKey {
+  pk: string;
+  sk: string;
+}
+
+export const TARGET_PREFIX = 'TARGET#';
+export const TARGET_STATE_SK = 'STATE';
+export const HISTORY_PREFIX = 'HISTORY#';
+
+export function targetKey(target: TargetRef): ItemKey {
+  return { pk: `${TARGET_PREFIX}${targetId(target.app, target.cluster)}`, sk: TARGET_STATE_SK };
+}
+
+/** ISO time first so items sort by time; the id keeps two syncs in the same millisecond apart. */
+export function historyKey(target: TargetRef, finishedAt: string, id: string): ItemKey {
+  return { pk: targetKey(target).pk, sk: `${HISTORY_PREFIX}${finishedAt}#${id}` };
+}
+
+export function leaseKey(target: TargetRef): ItemKey {
+  return { pk: `LEASE#${targetId(target.app, target.cluster)}`, sk: 'LEASE' };
+}
+
+export function deliveryKey(id: string): ItemKey {
+  return { pk: `DELIVERY#${id}`, sk: 'DELIVERY' };
+}
+
+export const REGISTRY_KEY: ItemKey = { pk: 'REGISTRY', sk: 'CURRENT' };
+
+export function headKey(repoURL: string, branch: string): ItemKey {
+  return { pk: `HEAD#${repoURL}#${branch}`, sk: 'HEAD' };
+}

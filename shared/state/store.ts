@@ -1,0 +1,51 @@
+// What the rest of Driftless knows about persistent state. DynamoStateStore is the real one;
+// the interface keeps handlers and the sync core free of DynamoDB.
+import type {
+  HistoryEntry,
+  LeaseRecord,
+  RegistryRecord,
+  RepoHead,
+  SyncRecord,
+  SyncStart,
+  TargetField,
+  TargetRef,
+  TargetState,
+  TargetUpdate,
+} from './types.ts';
+
+export interface StateStore {
+  getTarget(app: string, cluster: string): Promise<TargetState | undefined>;
+  /** Every target's state; a Scan, fine for fleets of hundreds of targets, not of millions. */
+  listTargets(): Promise<TargetState[]>;
+  /** Writes exactly the attributes given (and `updatedAt`), removes those in `remove`, touches nothing else. */
+  putTargetState(update: TargetUpdate, options?: { remove?: TargetField[] }): Promise<void>;
+
+  /** The webhook, before it enqueues: this commit is now the one the target should end on. Returns the request's seq. */
+  requestSync(target: TargetRef, revision: string): Promise<number>;
+  /** The worker, before it touches the cluster: proceeds only for the requested revision. */
+  beginSync(target: TargetRef, revision: string): Promise<SyncStart>;
+  /** Records the result unless a newer request's result is already recorded; appends history either way. Returns whether the target state was written. */
+  recordSyncResult(record: SyncRecord): Promise<boolean>;
+
+  /** Newest first. */
+  listHistory(app: string, cluster: string, limit?: number): Promise<HistoryEntry[]>;
+
+  acquireLease(target: TargetRef, owner: string, ttlMs: number): Promise<boolean>;
+  /** False when the lease is no longer ours: stop working on the target. */
+  renewLease(target: TargetRef, owner: string, ttlMs: number): Promise<boolean>;
+  /** False when it was not ours (expired and taken, or never held). */
+  releaseLease(target: TargetRef, owner: string): Promise<boolean>;
+  /** The current holder; an expired lease reads as none. */
+  getLease(target: TargetRef): Promise<LeaseRecord | undefined>;
+
+  /** True the first time an id is seen within `ttlSeconds`. */
+  rememberDelivery(id: string, ttlSeconds: number): Promise<boolean>;
+  /** For a delivery that could not be handled (enqueue failed): a redelivery must not count as seen. */
+  forgetDelivery(id: string): Promise<void>;
+
+  getRegistry(): Promise<RegistryRecord | undefined>;
+  putRegistry(registry: unknown, revision: string): Promise<void>;
+
+  getHead(repoURL: string, branch: string): Promise<RepoHead | undefined>;
+  putHead(repoURL: string, branch: string, sha: string): Promise<void>;
+}

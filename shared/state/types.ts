@@ -1,0 +1,127 @@
+// The records the state store keeps, one type per item kind. Everything a reader gets back
+// is plain data; how it is laid out in DynamoDB is dynamo-store's business.
+import type { Inventory } from '../sync/inventory.ts';
+import type { ObjectRef } from '../kube/live.ts';
+
+export const SYNC_STATUSES = ['Synced', 'OutOfSync', 'Syncing', 'Failed', 'Unknown'] as const;
+export type SyncStatus = (typeof SYNC_STATUSES)[number];
+
+export const HEALTH_STATUSES = ['Healthy', 'Progressing', 'Degraded', 'Suspended', 'Missing', 'Unknown'] as const;
+export type HealthStatus = (typeof HEALTH_STATUSES)[number];
+
+export type DriftStatus = 'InSync' | 'Drifted' | 'Unknown';
+
+export interface TargetRef {
+  app: string;
+  cluster: string;
+}
+
+export interface DriftedObject extends ObjectRef {
+  /** Short reason, e.g. the first differing field path; never a value. */
+  reason?: string;
+}
+
+/** The last commit status posted for a target, so the same one is not posted twice. */
+export interface PostedStatus {
+  sha: string;
+  state: string;
+  description: string;
+}
+
+/** Every attribute of a target's state that callers may set; all but the key are optional. */
+export interface TargetFields {
+  namespace: string;
+  /** Last applied commit sha. */
+  revision: string;
+  /** The commit the newest request (push, manual sync, rollback) asked for. */
+  requestedRevision: string;
+  syncStatus: SyncStatus;
+  health: HealthStatus;
+  message: string;
+  lastSyncStartedAt: string;
+  lastSyncFinishedAt: string;
+  durationMs: number;
+  inventory: Inventory;
+  /** S3 key of the render that was last applied, read by the drift scan. */
+  renderKey: string;
+  driftStatus: DriftStatus;
+  /** At most MAX_DRIFTED_OBJECTS; `driftedCount` keeps the full number. */
+  driftedObjects: DriftedObject[];
+  driftedCount: number;
+  driftFirstSeenAt: string;
+  lastScannedAt: string;
+  lastPostedStatus: PostedStatus;
+  selfHealAttempts: number;
+  nextSelfHealAt: string;
+  suspended: boolean;
+}
+
+export interface TargetState extends TargetRef, Partial<TargetFields> {
+  /** Bumped by every `requestSync`; the request with the highest number wins. */
+  requestSeq?: number;
+  /** The `requestSeq` of the request whose sync result was last recorded. */
+  appliedSeq?: number;
+  updatedAt?: string;
+}
+
+export type TargetUpdate = TargetRef & Partial<TargetFields>;
+
+/** Attributes `putTargetState` may remove (drift fields once drift is resolved, backoff after a success). */
+export type TargetField = keyof TargetFields;
+
+export type SyncOutcome = 'Synced' | 'Failed' | 'OutOfSync';
+
+/** What `beginSync` answers: go ahead with `seq`, or stand down because a newer commit was requested. */
+export type SyncStart = { started: true; seq: number } | { started: false; requestedRevision: string };
+
+/** The outcome of one sync, recorded on the target and appended to its history. */
+export interface SyncRecord extends TargetRef {
+  /** The `seq` `beginSync` returned: results of older requests never overwrite newer ones. */
+  seq: number;
+  revision: string;
+  status: SyncOutcome;
+  health: HealthStatus;
+  message: string;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  reason?: string;
+  /** Objects per action: created, configured, unchanged, pruned, failed, ... */
+  counts?: Record<string, number>;
+  /** Written when given: a failed sync may have applied part of a wave, so the caller decides. */
+  inventory?: Inventory;
+  renderKey?: string;
+}
+
+export interface HistoryEntry extends TargetRef {
+  id: string;
+  revision: string;
+  status: SyncOutcome;
+  health: HealthStatus;
+  message: string;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  reason?: string;
+  counts: Record<string, number>;
+}
+
+export interface LeaseRecord {
+  owner: string;
+  expiresAtMs: number;
+}
+
+export interface RegistryRecord {
+  /** Opaque to the store: config/ parses and validates it. */
+  registry: unknown;
+  /** The config repository commit it was read from. */
+  revision: string;
+  updatedAt: string;
+}
+
+export interface RepoHead {
+  repoURL: string;
+  branch: string;
+  sha: string;
+  updatedAt: string;
+}

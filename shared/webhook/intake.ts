@@ -1,0 +1,144 @@
+// A GitHub delivery → sync jobs. Verifies, matches and enqueues; nothing slow happens here
+// (a config-repo push becomes one `config` job: the worker re-reads the registry).
+import { changedFilesOf, matchPush } from '../config/match.ts';
+import type { Registry } from '../config/types.ts';
+import type { SyncJob } from '../queue/job.ts';
+import { BadDeliveryError, WebhookError } from './errors.ts';
+import type { SignatureVerifier } from './verify.ts';
+
+export const REGISTRY_JOB_APP = '_registry';
+export const REGISTRY_JOB_CLUSTER = '_config';
+
+export interface WebhookRequest {
+  /** Header names in lower case. */
+  headers: Record<string, string | undefined>;
+  /** The raw body, already base64-decoded. */
+  body: string;
+}
+
+export interface WebhookResponse {
+  statusCode: number;
+  body: Record<string, unknown>;
+}
+
+export interface WebhookDependencies {
+  verifier: SignatureVerifier;
+  registry(): Promise<Registry | undefined>;
+  /** The config repository and branch whose pushes refresh the registry. */
+  configRepo?: { repoURL: string; branch: string; dir: string };
+  /** True the first time a delivery id is seen. */
+  rememberDelivery(id: string): Promise<boolean>;
+  forgetDelivery(id: string): Promise<void>;
+  enqueue(jobs: SyncJob[]): Promise<void>;
+  maxBodyBytes?: number;
+  now?: () => Date;
+}
+
+interface PushPayload {
+  ref?: string;
+  after?: string;
+  deleted?: boolean;
+  created?: boolean;
+  forced?: boolean;
+  commits?: Array<{ added?: string[]; removed?: string[]; modified?: string[] }>;
+  head_commit?: unknown;
+  repository?: { clone_url?: string; html_url?: string; ssh_url?: string; default_branch?: string; master_branch?: string };
+}
+
+const DEFAULT_MAX_BODY = 25 * 1024 * 1024; // GitHub caps payloads at 25 MB
+
+export async function handleDelivery(request: WebhookRequest, deps: WebhookDependencies): Promise<WebhookResponse> {
+  try {
+    return await intake(request, deps);
+  } catch (error) {
+    if (error instanceof WebhookError) return { statusCode: error.statusCode, body: { message: error.message } };
+    throw error;
+  }
+}
+
+async function intake(request: WebhookRequest, deps: WebhookDependencies): Promise<WebhookResponse> {
+  const size = Buffer.byteLength(request.body);
+  if (size > (deps.maxBodyBytes ?? DEFAULT_MAX_BODY)) throw new BadDeliveryError(`body of ${size} bytes is larger than the ${deps.maxBodyBytes ?? DEFAULT_MAX_BODY} allowed`, 413);
+  await deps.verifier.verify(request.body, request.headers['x-hub-signature-256'], request.headers['x-hub-signature']);
+
+  const contentType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (contentType !== 'application/json') {
+    throw new BadDeliveryError(`content type "${contentType || 'none'}" is not supported: set the webhook's content type to application/json`, 415);
+  }
+  const event = request.headers['x-github-event'];
+  const delivery = request.headers['x-github-delivery'];
+  if (!event) throw new BadDeliveryError('X-GitHub-Event header is missing');
+  if (!delivery) throw new BadDeliveryError('X-GitHub-Delivery header is missing');
+  const payload = parseJson(request.body);
+
+  if (event === 'ping') return { statusCode: 200, body: { message: 'pong' } };
+  if (event !== 'push') return ignored(`${event} events are not used`);
+  const push = payload as PushPayload;
+  if (typeof push.ref !== 'string') throw new BadDeliveryError('push payload has no "ref"');
+  if (push.ref.startsWith('refs/tags/')) return ignored('tag pushes do not sync (pin a tag as targetRevision and push the config repo instead)');
+  if (!push.ref.startsWith('refs/heads/')) return ignored(`ref ${push.ref} is not a branch`);
+  if (push.deleted) return ignored('branch deletions do not sync');
+  const repoURL = push.repository?.clone_url ?? push.repository?.html_url;
+  if (!repoURL) throw new BadDeliveryError('push payload has no repository.clone_url');
+  if (typeof push.after !== 'string' || !/^[0-9a-f]{40}$/.test(push.after)) throw new BadDeliveryError('push payload "after" is not a commit sha');
+
+  const branch = push.ref.slice('refs/heads/'.length);
+  const changedFiles = changedFilesOf(push);
+  const jobs = await jobsFor(deps, { repoURL, branch, headSha: push.after, changedFiles, defaultBranch: push.repository?.default_branch }, delivery);
+  if (jobs.length === 0) return { statusCode: 200, body: { message: 'nothing to do: no app tracks these files on this branch' } };
+
+  if (!(await deps.rememberDelivery(delivery))) return { statusCode: 200, body: { message: `delivery ${delivery} was already handled` } };
+  try {
+    await deps.enqueue(jobs);
+  } catch (error) {
+    // Let a redelivery try again: the jobs did not all reach the queue.
+    await deps.forgetDelivery(delivery);
+    throw error;
+  }
+  return { statusCode: 202, body: { message: `${jobs.length} sync job(s) queued`, targets: jobs.map((job) => `${job.app}@${job.cluster}`), revision: push.after } };
+}
+
+async function jobsFor(
+  deps: WebhookDependencies,
+  push: { repoURL: string; branch: string; headSha: string; changedFiles: string[] | 'all'; defaultBranch?: string },
+  deliveryId: string,
+): Promise<SyncJob[]> {
+  const enqueuedAt = (deps.now?.() ?? new Date()).toISOString();
+  const jobs: SyncJob[] = [];
+  const config = deps.configRepo;
+  if (config && sameRepo(config.repoURL, push.repoURL) && config.branch === push.branch && touches(push.changedFiles, config.dir)) {
+    jobs.push({ app: REGISTRY_JOB_APP, cluster: REGISTRY_JOB_CLUSTER, revision: push.headSha, ref: push.branch, reason: 'config', deliveryId, enqueuedAt });
+  }
+  const registry = await deps.registry();
+  if (registry) {
+    for (const target of matchPush(registry, push)) {
+      jobs.push({ app: target.app, cluster: target.cluster, revision: push.headSha, ref: push.branch, reason: 'push', deliveryId, enqueuedAt });
+    }
+  }
+  return jobs;
+}
+
+function touches(changed: string[] | 'all', dir: string): boolean {
+  if (changed === 'all') return true;
+  const prefix = dir.replace(/^\.?\/+|\/+$/g, '');
+  return changed.some((file) => prefix === '' || file === prefix || file.startsWith(`${prefix}/`));
+}
+
+function sameRepo(a: string, b: string): boolean {
+  const normalise = (url: string) => url.toLowerCase().replace(/\.git$/, '').replace(/\/+$/, '').replace(/^git@([^:]+):/, 'https://$1/').replace(/^ssh:\/\/git@/, 'https://');
+  return normalise(a) === normalise(b);
+}
+
+function parseJson(body: string): unknown {
+  try {
+    const value = JSON.parse(body);
+    if (!value || typeof value !== 'object') throw new Error('not an object');
+    return value;
+  } catch (error) {
+    throw new BadDeliveryError(`body is not a JSON object: ${(error as Error).message}`, 400, { cause: error });
+  }
+}
+
+function ignored(reason: string): WebhookResponse {
+  return { statusCode: 200, body: { message: `ignored: ${reason}` } };
+}

@@ -1,0 +1,30 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStateTable, type StateTable } from './table.ts';
+
+describe('registry and repository heads', () => {
+  let table: StateTable;
+  beforeAll(async () => {
+    table = await startStateTable();
+  });
+  afterAll(() => table.stop());
+
+  it('stores the registry as opaque JSON with the config commit it came from', async () => {
+    const store = table.store();
+    expect(await store.getRegistry()).toBeUndefined();
+    const registry = { apps: [{ name: 'shop', source: { repoURL: 'https://github.com/acme/apps', path: 'shop' } }], clusters: [{ name: 'prod' }] };
+    await store.putRegistry(registry, 'c'.repeat(40));
+    expect(await store.getRegistry()).toEqual({ registry, revision: 'c'.repeat(40), updatedAt: '2025-06-01T12:00:00.000Z' });
+    await store.putRegistry({ apps: [] }, 'd'.repeat(40));
+    expect(await store.getRegistry()).toMatchObject({ registry: { apps: [] }, revision: 'd'.repeat(40) });
+  });
+
+  it('remembers the last sha per repository and branch', async () => {
+    const store = table.store();
+    await store.putHead('https://github.com/acme/apps', 'main', 'a'.repeat(40));
+    await store.putHead('https://github.com/acme/apps', 'release', 'b'.repeat(40));
+    await store.putHead('https://github.com/acme/apps', 'main', 'c'.repeat(40));
+    expect(await store.getHead('https://github.com/acme/apps', 'main')).toMatchObject({ sha: 'c'.repeat(40) });
+    expect(await store.getHead('https://github.com/acme/apps', 'release')).toMatchObject({ sha: 'b'.repeat(40) });
+    expect(await store.getHead('https://github.com/acme/other', 'main')).toBeUndefined();
+  });
+});
