@@ -1,8 +1,4 @@
 // The `driftless` command: one subcommand per file under commands/.
-import { diffCommand } from './commands/diff.ts';
-import { renderCommand } from './commands/render.ts';
-import { sandboxCommand } from './commands/sandbox.ts';
-import { syncCommand } from './commands/sync.ts';
 import { UsageError } from './errors.ts';
 
 export interface Command {
@@ -11,7 +7,19 @@ export interface Command {
   run(args: string[]): Promise<number>;
 }
 
-const commands: Command[] = [renderCommand, syncCommand, diffCommand, sandboxCommand];
+interface CommandEntry {
+  name: string;
+  summary: string;
+  /** Imported only when run, so one command does not pay for the others' dependencies. */
+  load(): Promise<Command>;
+}
+
+const commands: CommandEntry[] = [
+  { name: 'render', summary: 'render an app folder (YAML, Kustomize, Helm) and print the objects', load: async () => (await import('./commands/render.ts')).renderCommand },
+  { name: 'sync', summary: 'render an app folder and sync it to a cluster', load: async () => (await import('./commands/sync.ts')).syncCommand },
+  { name: 'diff', summary: 'show how the cluster differs from an app folder', load: async () => (await import('./commands/diff.ts')).diffCommand },
+  { name: 'sandbox', summary: 'start the Kubernetes sandbox API server and write a kubeconfig for it', load: async () => (await import('./commands/sandbox.ts')).sandboxCommand },
+];
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -19,11 +27,12 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage());
     return 0;
   }
-  const command = commands.find((candidate) => candidate.name === name);
-  if (!command) {
+  const entry = commands.find((candidate) => candidate.name === name);
+  if (!entry) {
     process.stderr.write(`driftless: unknown command "${name}"\n\n${usage()}`);
     return 2;
   }
+  const command = await entry.load();
   try {
     return await command.run(rest);
   } catch (error) {

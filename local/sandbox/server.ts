@@ -231,7 +231,13 @@ function parseBody(raw: Buffer, contentType: string | undefined): unknown {
   if ((contentType ?? '').includes('cbor')) throw unsupportedMediaType(contentType ?? '', ['application/json', 'application/yaml']);
   const text = raw.toString('utf8');
   try {
-    return (contentType ?? '').includes('yaml') ? parseYaml(text) : JSON.parse(text);
+    // JSON is YAML, and most apply bodies are JSON: the fast parser first, as the API server does.
+    if (!(contentType ?? '').includes('yaml')) return JSON.parse(text);
+    try {
+      return JSON.parse(text);
+    } catch {
+      return parseYaml(text);
+    }
   } catch (error) {
     throw badRequest(`error decoding request body: ${error instanceof Error ? error.message : String(error)}`);
   }

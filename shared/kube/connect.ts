@@ -1,7 +1,6 @@
 // Connection settings → KubeClient. Locally from a kubeconfig (via client-node, which knows
 // every auth flavour: tokens, client certificates, exec plugins); for EKS from the cluster's
 // endpoint, CA and a token provider (shared/kube/eks-token.ts builds those).
-import { KubeConfig } from '@kubernetes/client-node';
 import type { RequestOptions } from 'node:https';
 import { KubeClient, type KubeClientOptions } from './client.ts';
 import { KubeConfigError } from './errors.ts';
@@ -21,6 +20,9 @@ export interface EndpointTarget {
 }
 
 export async function connectKubeconfig(target: KubeconfigTarget, options?: KubeClientOptions): Promise<KubeClient> {
+  // Loaded on first use: the package takes most of a second to import, which the
+  // sandbox, render and the EKS path never need.
+  const { KubeConfig } = await import('@kubernetes/client-node');
   const config = new KubeConfig();
   try {
     if (target.kubeconfigYaml) config.loadFromString(target.kubeconfigYaml);

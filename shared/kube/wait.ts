@@ -27,13 +27,14 @@ export interface WaitOptions {
  */
 export async function waitHealthy(client: KubeClient, discovery: Discovery, objects: KubeObject[], options: WaitOptions): Promise<ObjectHealth[]> {
   const health = objects.map((object) => assess(object, object));
-  let pause = options.pollMs ?? 200;
+  // Start fast (most objects are ready at once or within a moment), back off to maxPollMs.
+  let pause = options.pollMs ?? 50;
   for (;;) {
     const pending = health.filter((entry) => !isSettled(entry.status));
     if (pending.length === 0 || health.some((entry) => entry.status === 'Degraded')) return health;
     if (Date.now() + pause > options.deadline) return health;
     await new Promise((resolve) => setTimeout(resolve, pause));
-    pause = Math.min(pause * 1.5, options.maxPollMs ?? 2_000);
+    pause = Math.min(pause * 2, options.maxPollMs ?? 2_000);
     const refs = pending.map(({ object }) => ({ apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name ?? '' }));
     const live = await readLive(client, discovery, refs);
     for (const entry of pending) {
