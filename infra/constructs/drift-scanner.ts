@@ -1,0 +1,77 @@
+// The clock of drift detection and missed-push recovery: a schedule invokes the drift-scan
+// function, which fans the work out through the sync queue.
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { Construct } from 'constructs';
+import { DriftlessFunction } from './driftless-function.ts';
+
+export interface DriftScannerProps {
+  /** Handler file relative to the repository root. Default `functions/drift-scan/handler.ts`. */
+  readonly entry?: string;
+  /** Default 5 minutes; whole minutes, at least one. */
+  readonly schedule?: Duration;
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/** `rate(...)` for EventBridge Scheduler, which wants whole minutes, hours or days and a singular unit for 1. */
+export function rateExpression(interval: Duration): string {
+  const minutes = interval.toMinutes({ integral: false });
+  if (!Number.isInteger(minutes) || minutes < 1) {
+    throw new Error(`driftSchedule must be a whole number of minutes, at least 1, got ${interval.toHumanString()}.`);
+  }
+  if (minutes % 1440 === 0) return plural(minutes / 1440, 'day');
+  if (minutes % 60 === 0) return plural(minutes / 60, 'hour');
+  return plural(minutes, 'minute');
+}
+
+function plural(count: number, unit: string): string {
+  return `rate(${count} ${count === 1 ? unit : `${unit}s`})`;
+}
+
+export class DriftScanner extends Construct {
+  declare readonly handler: DriftlessFunction;
+  declare readonly schedule: scheduler.CfnSchedule;
+  declare readonly schedulerRole: iam.Role;
+
+  constructor(scope: Construct, id: string, props: DriftScannerProps = {}) {
+    super(scope, id);
+    const interval = props.schedule ?? Duration.minutes(5);
+    const expression = rateExpression(interval);
+
+    this.handler = new DriftlessFunction(this, 'Handler', {
+      entry: props.entry ?? 'functions/drift-scan/handler.ts',
+      description: 'Compares clusters with Git on a schedule and enqueues self-heals and missed pushes',
+      // A run ends before the next tick starts another: a minute short of the period, capped at
+      // 5 minutes because fleet-wide work is fanned out through the queue, not done here.
+      timeout: Duration.minutes(Math.min(5, Math.max(1, interval.toMinutes() - 1))),
+      logRetention: props.logRetention,
+      environment: { DRIFT_INTERVAL_SECONDS: String(interval.toSeconds()) },
+    });
+
+    this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        // Confused-deputy guard: only schedules of this account may use the role.
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+      description: 'Lets the Driftless drift schedule invoke the drift-scan function, nothing else',
+    });
+    this.schedulerRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.handler.fn.functionArn] }),
+    );
+
+    this.schedule = new scheduler.CfnSchedule(this, 'Schedule', {
+      description: 'Driftless drift scan and missed-push check',
+      scheduleExpression: expression,
+      flexibleTimeWindow: { mode: 'OFF' },
+      state: 'ENABLED',
+      target: {
+        arn: this.handler.fn.functionArn,
+        roleArn: this.schedulerRole.roleArn,
+        // A missed tick is made good by the next one; retrying would only overlap it.
+        retryPolicy: { maximumRetryAttempts: 0, maximumEventAgeInSeconds: 60 },
+      },
+    });
+  }
+}

@@ -1,0 +1,125 @@
+// Every Driftless Lambda is built here, so runtime, bundling, logging and tracing are decided
+// once and no stack repeats them.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, Size, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** The repository root: bundling resolves `functions/` and `shared/` from here, whatever the cwd. */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Powertools `service` value of every function; it is also the dimension our metrics carry. */
+export const SERVICE_NAME = 'driftless';
+
+/** CloudWatch namespace the handlers write their EMF metrics to. */
+export const METRICS_NAMESPACE = 'Driftless';
+
+// Aliased: a bundled module that imports `createRequire` itself would otherwise collide with
+// the banner's import. The banner exists because some dependencies are CommonJS and call
+// `require`, which an ES module bundle does not define.
+const ESM_REQUIRE_BANNER =
+  "import { createRequire as __driftlessCreateRequire } from 'module'; const require = __driftlessCreateRequire(import.meta.url);";
+
+export interface DriftlessFunctionProps {
+  /** Handler file relative to the repository root, e.g. `functions/webhook/handler.ts`. */
+  readonly entry: string;
+  readonly description: string;
+  /** Defaults to ARM_64 (cheaper per GB-second); functions that carry x86-64 binaries pass X86_64. */
+  readonly architecture?: lambda.Architecture;
+  readonly timeout?: Duration;
+  readonly memorySize?: number;
+  readonly ephemeralStorageSize?: Size;
+  readonly layers?: lambda.ILayerVersion[];
+  readonly logRetention?: logs.RetentionDays;
+  readonly environment?: Record<string, string>;
+}
+
+/**
+ * A NodejsFunction with our defaults, its own role and its own log group. Access is added
+ * afterwards with the `bind` helpers of the resources it uses, never here.
+ */
+export class DriftlessFunction extends Construct implements iam.IGrantable {
+  declare readonly fn: NodejsFunction;
+  declare readonly role: iam.Role;
+  declare readonly logGroup: logs.LogGroup;
+  declare readonly grantPrincipal: iam.IPrincipal;
+
+  constructor(scope: Construct, id: string, props: DriftlessFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    });
+
+    // Our own role instead of the default one: the default attaches the managed
+    // AWSLambdaBasicExecutionRole, whose logs permissions cover every log group in the account.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Driftless ${id}: ${props.description}`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    const lockFile = join(REPO_ROOT, 'package-lock.json');
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry: join(REPO_ROOT, props.entry),
+      handler: 'handler',
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: props.architecture ?? lambda.Architecture.ARM_64,
+      timeout: props.timeout ?? Duration.seconds(30),
+      memorySize: props.memorySize ?? 1024,
+      ephemeralStorageSize: props.ephemeralStorageSize,
+      layers: props.layers,
+      role: this.role,
+      logGroup: this.logGroup,
+      tracing: lambda.Tracing.ACTIVE,
+      projectRoot: REPO_ROOT,
+      // Embedded in another CDK app, the package may come without its lock file; CDK then
+      // finds the consumer's own.
+      depsLockFilePath: existsSync(lockFile) ? lockFile : undefined,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node24',
+        minify: true,
+        sourceMap: true,
+        // Stack traces need names and lines, not the sources: keeps the zip small.
+        sourcesContent: false,
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        // The AWS SDK is bundled, not taken from the runtime: the clients we test against
+        // locally are the ones that run in Lambda, whatever SDK version the runtime ships.
+        externalModules: [],
+        bundleAwsSDK: true,
+      },
+    });
+    this.grantPrincipal = this.role;
+
+    // Active tracing makes CDK add xray:PutTraceSegments/PutTelemetryRecords, which do not
+    // support resource-level permissions: AWS requires Resource "*" for them.
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions; AWS requires "*".',
+    });
+  }
+
+  /** Sets an environment variable; the bind helpers call this with the name of what they grant. */
+  addEnvironment(key: string, value: string): void {
+    this.fn.addEnvironment(key, value);
+  }
+
+  /** Adds one least-privilege statement to the function's own role. */
+  allow(actions: string[], resources: string[]): void {
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources }));
+  }
+}

@@ -1,0 +1,62 @@
+// Rendered manifests per (repo, sha, path, source options): written once by the worker that
+// renders them, read by the other clusters' syncs and by drift scans.
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import type { DriftlessFunction } from './driftless-function.ts';
+
+export type BucketAccess = 'read' | 'readWrite';
+
+export interface RenderCacheProps {
+  /** Objects are deleted this long after they were written. Default 30 days. */
+  readonly expiry?: Duration;
+  /** Defaults to RETAIN: CloudFormation cannot delete a bucket that still holds objects. */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+export class RenderCache extends Construct {
+  declare readonly bucket: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: RenderCacheProps = {}) {
+    super(scope, id);
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      // Unversioned: every object is a pure function of a commit and can be rendered again
+      // from Git, so old versions would only be paid-for garbage.
+      versioned: false,
+      lifecycleRules: [
+        {
+          id: 'expire-renders',
+          expiration: props.expiry ?? Duration.days(30),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.bucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'A cache of renders reproducible from Git, reached only by the Driftless function roles; ' +
+        'server access logs would cost more than the data and record nothing CloudTrail does not.',
+    });
+  }
+
+  /** Grants object access (GetObject, plus PutObject for readWrite) and sets RENDER_BUCKET. */
+  bind(fn: DriftlessFunction, access: BucketAccess = 'read'): void {
+    const objects = this.bucket.arnForObjects('*');
+    // ListBucket lets a missing render answer 404 instead of 403, so a miss is told apart
+    // from a permissions error.
+    fn.allow(['s3:ListBucket'], [this.bucket.bucketArn]);
+    fn.allow(access === 'read' ? ['s3:GetObject'] : ['s3:GetObject', 's3:PutObject'], [objects]);
+    fn.addEnvironment('RENDER_BUCKET', this.bucket.bucketName);
+
+    const bucketId = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket);
+    Validations.of(fn.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
+      reason: 'Render keys are derived from commits at run time; the grant is confined to objects of this one bucket.',
+    });
+  }
+}

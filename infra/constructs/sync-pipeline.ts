@@ -1,0 +1,114 @@
+// The sync jobs queue and the worker that drains it: one FIFO group per app@cluster, so a
+// target's jobs run in order and never two at once, while different targets run in parallel.
+import { Duration, Size, Validations } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { KubectlV34Layer } from '@aws-cdk/lambda-layer-kubectl-v34';
+import { Construct } from 'constructs';
+import { DriftlessFunction } from './driftless-function.ts';
+
+export interface SyncPipelineProps {
+  /** Handler file relative to the repository root. Default `functions/sync-worker/handler.ts`. */
+  readonly entry?: string;
+  /** Default 15 minutes (Lambda's maximum); longer syncs continue in a new message. */
+  readonly workerTimeout?: Duration;
+  /** Worker memory in MB; CPU scales with it, and rendering Helm charts wants CPU. Default 2048. */
+  readonly workerMemory?: number;
+  /** Concurrent workers at most, across all targets. Default 10 (2 to 1000). */
+  readonly maxConcurrency?: number;
+  /** Deliveries of a job before it goes to the DLQ. Default 5. */
+  readonly maxReceiveCount?: number;
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/** AWS's advice for SQS-triggered functions: visibility ≥ 6 × timeout, so retries after throttles do not re-deliver in-flight jobs. */
+export const VISIBILITY_TIMEOUT_FACTOR = 6;
+/** Sync jobs name a target and a revision, never manifests: 256 KiB is far more than one needs. */
+export const MAX_MESSAGE_SIZE_BYTES = 256 * 1024;
+export const WORKER_BATCH_SIZE = 5;
+
+export class SyncPipeline extends Construct {
+  declare readonly queue: sqs.Queue;
+  declare readonly deadLetterQueue: sqs.Queue;
+  declare readonly worker: DriftlessFunction;
+  declare readonly maxReceiveCount: number;
+
+  constructor(scope: Construct, id: string, props: SyncPipelineProps = {}) {
+    super(scope, id);
+    const timeout = props.workerTimeout ?? Duration.minutes(15);
+    if (timeout.toSeconds() < 60 || timeout.toSeconds() > 900) {
+      throw new Error(`workerTimeout must be between 1 and 15 minutes, got ${timeout.toHumanString()}.`);
+    }
+    const maxConcurrency = props.maxConcurrency ?? 10;
+    if (!Number.isInteger(maxConcurrency) || maxConcurrency < 2 || maxConcurrency > 1000) {
+      throw new Error(`maxConcurrency must be an integer from 2 to 1000 (the SQS event source's range), got ${maxConcurrency}.`);
+    }
+    this.maxReceiveCount = props.maxReceiveCount ?? 5;
+    if (!Number.isInteger(this.maxReceiveCount) || this.maxReceiveCount < 1 || this.maxReceiveCount > 1000) {
+      throw new Error(`maxReceiveCount must be an integer from 1 to 1000, got ${this.maxReceiveCount}.`);
+    }
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      fifo: true,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      maxMessageSizeBytes: MAX_MESSAGE_SIZE_BYTES,
+      // SQS's maximum: time for someone to read the alarm, fix the cause and redrive.
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is the dead-letter queue of the sync jobs queue; a DLQ of a DLQ would hide failed jobs further.',
+    });
+
+    this.queue = new sqs.Queue(this, 'Jobs', {
+      fifo: true,
+      // Our senders set MessageDeduplicationId (app@cluster@sha); content-based is the
+      // fallback for a sender that does not, instead of a rejected send.
+      contentBasedDeduplication: true,
+      // High-throughput FIFO: the limit applies per target, not to the whole fleet.
+      deduplicationScope: sqs.DeduplicationScope.MESSAGE_GROUP,
+      fifoThroughputLimit: sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      maxMessageSizeBytes: MAX_MESSAGE_SIZE_BYTES,
+      visibilityTimeout: Duration.seconds(timeout.toSeconds() * VISIBILITY_TIMEOUT_FACTOR),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: this.maxReceiveCount },
+    });
+
+    this.worker = new DriftlessFunction(this, 'Worker', {
+      entry: props.entry ?? 'functions/sync-worker/handler.ts',
+      description: 'Renders an app at a commit and server-side-applies it to one cluster',
+      // kubectl and helm in the layer are linux x86-64 binaries.
+      architecture: lambda.Architecture.X86_64,
+      timeout,
+      memorySize: props.workerMemory ?? 2048,
+      // Source tarballs and extracted trees live in /tmp while rendering.
+      ephemeralStorageSize: Size.mebibytes(2048),
+      layers: [new KubectlV34Layer(this, 'KubectlLayer')],
+      logRetention: props.logRetention,
+      environment: { MAX_RECEIVE_COUNT: String(this.maxReceiveCount) },
+    });
+
+    this.worker.fn.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: WORKER_BATCH_SIZE,
+        reportBatchItemFailures: true,
+        // Bounds the fleet's load on clusters and GitHub. Preferred over reserved concurrency,
+        // which would take capacity from the account while idle and, when it throttles,
+        // count receives towards the DLQ.
+        maxConcurrency,
+      }),
+    );
+    this.bindSender(this.worker);
+  }
+
+  /** Grants sqs:SendMessage (which also covers SendMessageBatch) on the jobs queue and sets SYNC_QUEUE_URL. */
+  bindSender(fn: DriftlessFunction): void {
+    fn.allow(['sqs:SendMessage'], [this.queue.queueArn]);
+    fn.addEnvironment('SYNC_QUEUE_URL', this.queue.queueUrl);
+  }
+}

@@ -1,0 +1,77 @@
+// The stack's settings from CDK context (cdk.json "context" or `-c key=value`), checked up
+// front so a typo fails the synth with the key's name instead of a broken deployment.
+import type { Node } from 'constructs';
+import { z } from 'zod';
+import type { ManagedCluster } from './constructs/cluster-access.ts';
+
+export interface DriftlessContext {
+  /** ARN or name of an existing secret; absent: the stack creates `driftless/github`. */
+  readonly githubSecretArn?: string;
+  readonly configRepoUrl: string;
+  readonly configRepoBranch?: string;
+  readonly configDir?: string;
+  readonly clusters: ManagedCluster[];
+  readonly driftScheduleMinutes?: number;
+  readonly logRetentionDays?: number;
+  readonly alarmTopicArn?: string;
+  readonly maxConcurrency?: number;
+}
+
+const scope = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('cluster') }).strict(),
+  z.object({ type: z.literal('namespace'), namespaces: z.array(z.string().min(1)).min(1) }).strict(),
+]);
+
+const cluster = z
+  .object({
+    name: z.string().min(1),
+    region: z.string().min(1).optional(),
+    account: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id').optional(),
+    roleArn: z.string().startsWith('arn:').optional(),
+    accessScope: scope.optional(),
+  })
+  .strict();
+
+// `-c` values arrive as strings, cdk.json values as JSON: accept both.
+const json = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => {
+    if (typeof value !== 'string') return value;
+    try {
+      return JSON.parse(value);
+    } catch {
+      return value;
+    }
+  }, schema);
+
+const optionalString = z.string().min(1).optional();
+const positiveInt = json(z.number().int().positive()).optional();
+
+const schema = z.object({
+  githubSecretArn: optionalString,
+  configRepoUrl: z.string().url().startsWith('https://'),
+  configRepoBranch: optionalString,
+  configDir: optionalString,
+  clusters: json(z.array(cluster)),
+  driftScheduleMinutes: positiveInt,
+  logRetentionDays: positiveInt,
+  alarmTopicArn: z.string().startsWith('arn:').optional(),
+  maxConcurrency: positiveInt,
+});
+
+const KEYS = Object.keys(schema.shape) as Array<keyof z.infer<typeof schema>>;
+
+export function readDriftlessContext(node: Node): DriftlessContext {
+  const raw: Record<string, unknown> = {};
+  for (const key of KEYS) {
+    const value: unknown = node.tryGetContext(key);
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new Error(
+      `Driftless context is invalid (set it in cdk.json "context" or with -c key=value):\n${problems.join('\n')}`,
+    );
+  }
+  return parsed.data as DriftlessContext;
+}

@@ -1,0 +1,128 @@
+// Driftless as one construct: everything a GitOps installation needs, for this repository's
+// stack or for any other CDK app.
+import type { Duration } from 'aws-cdk-lib';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { ClusterAccess, type ManagedCluster } from './constructs/cluster-access.ts';
+import { DriftScanner } from './constructs/drift-scanner.ts';
+import { EventsBus } from './constructs/events-bus.ts';
+import { GithubConnection, type ConfigRepository } from './constructs/github-connection.ts';
+import { Monitoring } from './constructs/monitoring.ts';
+import { RenderCache } from './constructs/render-cache.ts';
+import { StateStore } from './constructs/state-store.ts';
+import { SyncPipeline } from './constructs/sync-pipeline.ts';
+import { WebhookApi } from './constructs/webhook-api.ts';
+
+export interface DriftlessProps {
+  readonly github: {
+    /**
+     * Secrets Manager secret holding JSON `{ webhookSecret, token }` or
+     * `{ webhookSecret, appId, privateKey, installationId }`.
+     */
+    readonly secret: secretsmanager.ISecret;
+  };
+  readonly configRepository: ConfigRepository;
+  /** The EKS clusters Driftless may deploy to. Git's `Cluster` kinds must name clusters from this list. */
+  readonly clusters: ManagedCluster[];
+  /** How often drift is scanned and branch heads are checked. Default 5 minutes. */
+  readonly driftSchedule?: Duration;
+  /** Default one month. */
+  readonly logRetention?: logs.RetentionDays;
+  /** Receives the alarms' ALARM and OK notifications. */
+  readonly alarmTopic?: sns.ITopic;
+  /** Default 15 minutes. */
+  readonly workerTimeout?: Duration;
+  /** Default 10. */
+  readonly maxConcurrency?: number;
+  /** Default 5. */
+  readonly maxReceiveCount?: number;
+  /** Default `driftless`. */
+  readonly eventBusName?: string;
+  /** How long renders stay in the cache bucket. Default 30 days. */
+  readonly renderCacheExpiry?: Duration;
+  /** Handler files relative to the repository root; default `functions/<name>/handler.ts`. */
+  readonly entries?: HandlerEntries;
+}
+
+export interface HandlerEntries {
+  readonly webhook?: string;
+  readonly worker?: string;
+  readonly driftScan?: string;
+}
+
+
+export class Driftless extends Construct {
+  declare readonly stateStore: StateStore;
+  declare readonly renderCache: RenderCache;
+  declare readonly events: EventsBus;
+  declare readonly github: GithubConnection;
+  declare readonly clusterAccess: ClusterAccess;
+  declare readonly syncPipeline: SyncPipeline;
+  declare readonly webhook: WebhookApi;
+  declare readonly driftScanner: DriftScanner;
+  declare readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: DriftlessProps) {
+    super(scope, id);
+    const logRetention = props.logRetention;
+    const entries = props.entries ?? {};
+
+    this.stateStore = new StateStore(this, 'State');
+    this.renderCache = new RenderCache(this, 'RenderCache', { expiry: props.renderCacheExpiry });
+    this.events = new EventsBus(this, 'Events', { eventBusName: props.eventBusName });
+    this.github = new GithubConnection(this, 'GitHub', {
+      secret: props.github.secret,
+      configRepository: props.configRepository,
+    });
+    this.clusterAccess = new ClusterAccess(this, 'Clusters', { clusters: props.clusters });
+    this.syncPipeline = new SyncPipeline(this, 'Sync', {
+      workerTimeout: props.workerTimeout,
+      maxConcurrency: props.maxConcurrency,
+      maxReceiveCount: props.maxReceiveCount,
+      logRetention,
+      entry: entries.worker,
+    });
+    this.webhook = new WebhookApi(this, 'Webhook', { logRetention, entry: entries.webhook });
+    this.driftScanner = new DriftScanner(this, 'DriftScan', {
+      schedule: props.driftSchedule,
+      logRetention,
+      entry: entries.driftScan,
+    });
+
+    // Webhook: registry reads and delivery dedupe, enqueue, verify signatures.
+    const webhook = this.webhook.handler;
+    this.stateStore.bind(webhook, 'readWrite');
+    this.syncPipeline.bindSender(webhook);
+    this.github.bind(webhook);
+
+    // Worker: everything a sync touches; it consumes the queue through its event source.
+    const worker = this.syncPipeline.worker;
+    this.stateStore.bind(worker, 'readWrite');
+    this.renderCache.bind(worker, 'readWrite');
+    this.events.bind(worker);
+    this.github.bind(worker);
+    this.clusterAccess.bind(worker);
+
+    // Drift scan: reads what was applied, lists live objects, enqueues heals and catch-ups.
+    // It gets the worker's cluster access, not a view policy: a suspect object is confirmed
+    // with a server-side dry-run apply, which Kubernetes authorizes as the patch it simulates.
+    const driftScan = this.driftScanner.handler;
+    this.stateStore.bind(driftScan, 'readWrite');
+    this.renderCache.bind(driftScan, 'read');
+    this.syncPipeline.bindSender(driftScan);
+    this.events.bind(driftScan);
+    this.github.bind(driftScan);
+    this.clusterAccess.bind(driftScan);
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      webhook,
+      worker,
+      driftScan,
+      queue: this.syncPipeline.queue,
+      deadLetterQueue: this.syncPipeline.deadLetterQueue,
+      alarmTopic: props.alarmTopic,
+    });
+  }
+}

@@ -1,0 +1,91 @@
+// The stack `npx cdk deploy` deploys: the Driftless construct configured from CDK context.
+import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import { readDriftlessContext, type DriftlessContext } from './context.ts';
+import { Driftless, type HandlerEntries } from './driftless.ts';
+
+export interface DriftlessStackProps extends StackProps {
+  /** Default: read from CDK context. */
+  readonly settings?: DriftlessContext;
+  /** Default: the handlers under `functions/`. */
+  readonly entries?: HandlerEntries;
+}
+
+export const GITHUB_SECRET_NAME = 'driftless/github';
+
+export class DriftlessStack extends Stack {
+  declare readonly driftless: Driftless;
+  declare readonly githubSecret: secretsmanager.ISecret;
+
+  constructor(scope: Construct, id: string, props: DriftlessStackProps = {}) {
+    super(scope, id, {
+      description: 'Driftless: serverless GitOps for Amazon EKS',
+      ...props,
+    });
+    const settings = props.settings ?? readDriftlessContext(this.node);
+
+    this.githubSecret = settings.githubSecretArn
+      ? importSecret(this, settings.githubSecretArn)
+      : createPlaceholderSecret(this);
+
+    this.driftless = new Driftless(this, 'Driftless', {
+      github: { secret: this.githubSecret },
+      configRepository: {
+        url: settings.configRepoUrl,
+        branch: settings.configRepoBranch,
+        dir: settings.configDir,
+      },
+      clusters: settings.clusters,
+      driftSchedule: settings.driftScheduleMinutes ? Duration.minutes(settings.driftScheduleMinutes) : undefined,
+      logRetention: settings.logRetentionDays ? retentionDays(settings.logRetentionDays) : undefined,
+      alarmTopic: settings.alarmTopicArn ? sns.Topic.fromTopicArn(this, 'AlarmTopic', settings.alarmTopicArn) : undefined,
+      maxConcurrency: settings.maxConcurrency,
+      entries: props.entries,
+    });
+
+    new CfnOutput(this, 'GitHubSecretArn', {
+      value: this.githubSecret.secretArn,
+      description: 'Secret with { webhookSecret, token } or { webhookSecret, appId, privateKey, installationId }',
+    });
+  }
+}
+
+function importSecret(scope: Construct, arnOrName: string): secretsmanager.ISecret {
+  if (!arnOrName.startsWith('arn:')) return secretsmanager.Secret.fromSecretNameV2(scope, 'GitHubSecret', arnOrName);
+  // A complete ARN ends with the 6 random characters Secrets Manager appends to the name.
+  return /-[A-Za-z0-9]{6}$/.test(arnOrName)
+    ? secretsmanager.Secret.fromSecretCompleteArn(scope, 'GitHubSecret', arnOrName)
+    : secretsmanager.Secret.fromSecretPartialArn(scope, 'GitHubSecret', arnOrName);
+}
+
+// A first deploy without a secret still works: the webhook secret is generated here (paste
+// it into GitHub's webhook form) and the token or App credentials are filled in afterwards.
+function createPlaceholderSecret(scope: Construct): secretsmanager.Secret {
+  const secret = new secretsmanager.Secret(scope, 'GitHubSecret', {
+    secretName: GITHUB_SECRET_NAME,
+    description: 'Driftless GitHub connection: add "token" (or appId, privateKey, installationId) to this JSON',
+    generateSecretString: {
+      secretStringTemplate: JSON.stringify({ token: '' }),
+      generateStringKey: 'webhookSecret',
+      excludePunctuation: true,
+      passwordLength: 48,
+    },
+  });
+  Validations.of(secret).acknowledge({
+    id: 'AwsSolutions-SMG4',
+    reason:
+      'Holds GitHub credentials that only GitHub can rotate (a token or an App private key); a rotation Lambda cannot issue new ones.',
+  });
+  return secret;
+}
+
+function retentionDays(days: number): logs.RetentionDays {
+  const allowed = Object.values(logs.RetentionDays).filter((value): value is number => typeof value === 'number');
+  if (!allowed.includes(days)) {
+    throw new Error(`logRetentionDays must be one of CloudWatch's values (${allowed.join(', ')}), got ${days}.`);
+  }
+  return days as logs.RetentionDays;
+}

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { type Cfn, resources, synthStack, render } from '../support.ts';
+
+const ADMIN = 'arn:<AWS::Partition>:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy';
+const CLUSTER_ADMIN = 'arn:<AWS::Partition>:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';
+
+interface Entry {
+  cluster: string;
+  principal: string;
+  policies: Array<{ policy: string; scope: unknown }>;
+}
+
+function accessEntries(settings: Parameters<typeof synthStack>[0], options?: Parameters<typeof synthStack>[1]): Entry[] {
+  const { template } = synthStack(settings, options);
+  return Object.values(resources(template))
+    .filter((resource) => resource.Type === 'AWS::EKS::AccessEntry')
+    .map((resource) => {
+      const props = resource.Properties as Record<string, Cfn>;
+      expect(props.Type).toBe('STANDARD');
+      return {
+        cluster: props.ClusterName,
+        principal: render(props.PrincipalArn).replace(/^<Driftless(\w+?)Role[0-9A-F]{8}\.Arn>$/, '$1'),
+        policies: (props.AccessPolicies as Cfn[]).map((policy) => ({ policy: render(policy.PolicyArn), scope: policy.AccessScope })),
+      };
+    })
+    .sort((a, b) => `${a.cluster}${a.principal}`.localeCompare(`${b.cluster}${b.principal}`));
+}
+
+describe('ClusterAccess', () => {
+  it('maps the worker and the drift scan as cluster admins by default, the webhook not at all', () => {
+    expect(accessEntries({ clusters: [{ name: 'dev' }] })).toEqual([
+      { cluster: 'dev', principal: 'DriftScanHandler', policies: [{ policy: CLUSTER_ADMIN, scope: { Type: 'cluster' } }] },
+      { cluster: 'dev', principal: 'SyncWorker', policies: [{ policy: CLUSTER_ADMIN, scope: { Type: 'cluster' } }] },
+    ]);
+  });
+
+  it('confines a namespace-scoped cluster to its namespaces with the admin policy', () => {
+    const entries = accessEntries({
+      clusters: [{ name: 'shared', accessScope: { type: 'namespace', namespaces: ['team-a', 'team-b'] } }],
+    });
+    expect(entries).toHaveLength(2);
+    for (const entry of entries) {
+      expect(entry.policies).toEqual([{ policy: ADMIN, scope: { Type: 'namespace', Namespaces: ['team-a', 'team-b'] } }]);
+    }
+  });
+
+  it('creates entries only for clusters of the stack account and region that are reached without a role', () => {
+    const env = { account: '123456789012', region: 'eu-west-1' };
+    const entries = accessEntries(
+      {
+        clusters: [
+          { name: 'here' },
+          { name: 'here-explicit', account: '123456789012', region: 'eu-west-1' },
+          { name: 'other-region', region: 'us-east-1' },
+          { name: 'other-account', account: '210987654321' },
+          { name: 'via-role', roleArn: 'arn:aws:iam::123456789012:role/deployer' },
+        ],
+      },
+      { env },
+    );
+    expect([...new Set(entries.map((entry) => entry.cluster))].sort()).toEqual(['here', 'here-explicit']);
+  });
+
+  it('leaves a cluster that names a region to its owner when the stack region is unknown at synth time', () => {
+    expect(accessEntries({ clusters: [{ name: 'somewhere', region: 'eu-west-1' }] })).toEqual([]);
+  });
+
+  it('allows DescribeCluster on each declared cluster in its own account and region', () => {
+    const { template } = synthStack({
+      clusters: [{ name: 'dev' }, { name: 'prod', account: '210987654321', region: 'us-east-1' }],
+    });
+    const policy = Object.values(resources(template)).find(
+      (resource) => resource.Type === 'AWS::IAM::Policy' && JSON.stringify(resource.Properties).includes('SyncWorkerRole'),
+    );
+    const statement = (policy?.Properties as Cfn).PolicyDocument.Statement.find((s: Cfn) => s.Action === 'eks:DescribeCluster');
+    expect(statement.Resource.map(render)).toEqual([
+      'arn:<AWS::Partition>:eks:<AWS::Region>:<AWS::AccountId>:cluster/dev',
+      'arn:<AWS::Partition>:eks:us-east-1:210987654321:cluster/prod',
+    ]);
+  });
+
+  it('rejects cluster declarations EKS or IAM would reject', () => {
+    expect(() => synthStack({ clusters: [{ name: 'bad name' }] })).toThrow(/clusters\[0\]\.name "bad name" is not an EKS cluster name/);
+    expect(() => synthStack({ clusters: [{ name: 'a' }, { name: 'a' }] })).toThrow(/clusters\[1\]: cluster "a" is declared twice/);
+    expect(() => synthStack({ clusters: [{ name: 'a', roleArn: 'arn:aws:iam::123:user/x' }] })).toThrow(/is not an IAM role ARN/);
+    expect(() => synthStack({ clusters: [{ name: 'a', accessScope: { type: 'namespace', namespaces: [] } }] })).toThrow(
+      /needs at least one namespace/,
+    );
+  });
+});

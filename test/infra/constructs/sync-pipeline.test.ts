@@ -1,0 +1,106 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { SyncPipeline } from '../../../infra/constructs/sync-pipeline.ts';
+import { type Cfn, functionProps, logicalIdOf, resources, STUB_ENTRY, synthStack } from '../support.ts';
+
+const { template } = synthStack();
+const jobsQueue = logicalIdOf(template, 'AWS::SQS::Queue', 'SyncJobs');
+const deadLetterQueue = logicalIdOf(template, 'AWS::SQS::Queue', 'DeadLetterQueue');
+const queueProps = (t: Template, fragment: string) =>
+  resources(t)[logicalIdOf(t, 'AWS::SQS::Queue', fragment)].Properties as Record<string, Cfn>;
+
+describe('SyncPipeline', () => {
+  it('queues jobs on a FIFO queue that sends failures to a FIFO DLQ after 5 receives', () => {
+    expect(queueProps(template, 'SyncJobs')).toMatchObject({
+      FifoQueue: true,
+      ContentBasedDeduplication: true,
+      DeduplicationScope: 'messageGroup',
+      FifoThroughputLimit: 'perMessageGroupId',
+      SqsManagedSseEnabled: true,
+      MaximumMessageSize: 262144,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [deadLetterQueue, 'Arn'] }, maxReceiveCount: 5 },
+    });
+    expect(queueProps(template, 'DeadLetterQueue')).toMatchObject({
+      FifoQueue: true,
+      SqsManagedSseEnabled: true,
+      MaximumMessageSize: 262144,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
+    expect(queueProps(template, 'DeadLetterQueue').RedrivePolicy).toBeUndefined();
+  });
+
+  it('keeps a job invisible for at least six times the worker timeout', () => {
+    const timeout = functionProps(template, 'SyncWorker').Timeout as number;
+    expect(timeout).toBe(900);
+    expect(queueProps(template, 'SyncJobs').VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
+  });
+
+  it('refuses plain-HTTP access to both queues', () => {
+    for (const queue of [jobsQueue, deadLetterQueue]) {
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: queue }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('feeds the worker small batches with partial batch failures and bounded concurrency', () => {
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [jobsQueue, 'Arn'] },
+      FunctionName: { Ref: logicalIdOf(template, 'AWS::Lambda::Function', 'SyncWorker') },
+      BatchSize: 5,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 10 },
+    });
+  });
+
+  it('runs the worker on x86_64 with the kubectl layer, 15 minutes, 2 GB of memory and of /tmp', () => {
+    const layer = logicalIdOf(template, 'AWS::Lambda::LayerVersion', 'KubectlLayer');
+    expect(functionProps(template, 'SyncWorker')).toMatchObject({
+      Architectures: ['x86_64'],
+      Layers: [{ Ref: layer }],
+      Timeout: 900,
+      MemorySize: 2048,
+      EphemeralStorage: { Size: 2048 },
+      Environment: { Variables: expect.objectContaining({ MAX_RECEIVE_COUNT: '5' }) },
+    });
+  });
+
+  it('puts the kubectl layer on the worker only', () => {
+    template.resourceCountIs('AWS::Lambda::LayerVersion', 1);
+    const withLayers = Object.entries(template.findResources('AWS::Lambda::Function'))
+      .filter(([, fn]) => fn.Properties.Layers !== undefined)
+      .map(([id]) => id);
+    expect(withLayers).toEqual([logicalIdOf(template, 'AWS::Lambda::Function', 'SyncWorker')]);
+  });
+
+  it('derives visibility, redrive and concurrency from its props', () => {
+    const custom = synthStack({ maxConcurrency: 4 }).template;
+    custom.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 4 } });
+
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'S');
+    const pipeline = new SyncPipeline(stack, 'Sync', {
+      entry: STUB_ENTRY,
+      workerTimeout: Duration.minutes(10),
+      maxReceiveCount: 3,
+    });
+    expect(pipeline.maxReceiveCount).toBe(3);
+    const t = Template.fromStack(stack);
+    expect(queueProps(t, 'SyncJobs')).toMatchObject({ VisibilityTimeout: 3600, RedrivePolicy: { maxReceiveCount: 3 } });
+    expect(functionProps(t, 'SyncWorker')).toMatchObject({ Timeout: 600, Environment: { Variables: { MAX_RECEIVE_COUNT: '3' } } });
+  });
+
+  it('rejects settings SQS or Lambda would reject at deploy time', () => {
+    const build = (props: ConstructorParameters<typeof SyncPipeline>[2]) => () =>
+      new SyncPipeline(new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'S'), 'Sync', { entry: STUB_ENTRY, ...props });
+    expect(build({ workerTimeout: Duration.minutes(16) })).toThrow(/workerTimeout must be between 1 and 15 minutes/);
+    expect(build({ maxConcurrency: 1 })).toThrow(/maxConcurrency must be an integer from 2 to 1000/);
+    expect(build({ maxReceiveCount: 0 })).toThrow(/maxReceiveCount must be an integer from 1 to 1000/);
+  });
+});
