@@ -20,7 +20,7 @@ export class EnqueueError extends QueueError {
   readonly sent: number;
   constructor(failed: FailedJob[], sent: number, options?: ErrorOptions) {
     const list = failed.map(({ job, code }) => `${job.app}@${job.cluster}@${job.revision} (${code})`).join(', ');
-    super(`${failed.length} sync job(s) not enqueued (${sent} were): ${list}`, options);
+    super(`${failed.length} sync job(s) not enqueued (${sent} were): ${list}${failed[0]?.message ? `: ${failed[0].message}` : ""}`, options);
     this.name = 'EnqueueError';
     this.failed = failed;
     this.sent = sent;

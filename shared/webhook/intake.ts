@@ -28,6 +28,8 @@ export interface WebhookDependencies {
   configRepo?: { repoURL: string; branch: string; dir: string };
   /** True the first time a delivery id is seen. */
   rememberDelivery(id: string): Promise<boolean>;
+  /** Marks the commit as the one the target must end on (a newer commit wins); before enqueueing. */
+  requestSync(target: { app: string; cluster: string }, revision: string): Promise<unknown>;
   forgetDelivery(id: string): Promise<void>;
   enqueue(jobs: SyncJob[]): Promise<void>;
   maxBodyBytes?: number;
@@ -89,6 +91,7 @@ async function intake(request: WebhookRequest, deps: WebhookDependencies): Promi
 
   if (!(await deps.rememberDelivery(delivery))) return { statusCode: 200, body: { message: `delivery ${delivery} was already handled` } };
   try {
+    for (const job of jobs) if (job.app !== REGISTRY_JOB_APP) await deps.requestSync(job, job.revision);
     await deps.enqueue(jobs);
   } catch (error) {
     // Let a redelivery try again: the jobs did not all reach the queue.

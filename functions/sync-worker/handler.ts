@@ -1,0 +1,72 @@
+// SQS FIFO batch → one sync job per record, with FIFO-aware partial failures (Powertools
+// batch): a failed record fails the rest of its message group, other groups go on.
+import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import { parseSyncJob } from '../../shared/queue/parse.ts';
+import { clusterConnector, eventSink, gitHub, jobQueue, loadGitHubSecret, renderCache, sourceFetcher, stateStore, statusPoster, type Environment } from '../../shared/runtime/environment.ts';
+import type { WorkerDependencies } from '../../shared/worker/dependencies.ts';
+import { runJob } from '../../shared/worker/run-job.ts';
+
+const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'driftless' });
+const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Driftless', serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'driftless' });
+const processor = new SqsFifoPartialProcessorAsync();
+const container = randomUUID();
+
+let dependencies: Promise<WorkerDependencies> | undefined;
+
+export async function buildDependencies(env: Environment): Promise<WorkerDependencies> {
+  const secret = await loadGitHubSecret(env);
+  const octokit = gitHub(env, secret);
+  return {
+    store: stateStore(env),
+    queue: jobQueue(env),
+    renders: renderCache(env),
+    sources: sourceFetcher(octokit),
+    statuses: statusPoster(octokit),
+    events: eventSink(env),
+    connect: clusterConnector(env),
+    owner: container,
+    maxReceiveCount: Number(env.MAX_RECEIVE_COUNT ?? 5),
+    configRepo: env.CONFIG_REPO_URL ? { repoURL: env.CONFIG_REPO_URL, dir: env.CONFIG_DIR ?? 'driftless' } : undefined,
+    logger: {
+      info: (message, extra) => logger.info(message, extra ?? {}),
+      warn: (message, extra) => logger.warn(message, extra ?? {}),
+      error: (message, extra) => logger.error(message, extra ?? {}),
+    },
+  };
+}
+
+export async function worker(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+  dependencies ??= buildDependencies(process.env).catch((error: unknown) => {
+    dependencies = undefined;
+    throw error;
+  });
+  const deps = await dependencies;
+  const handleRecord = async (record: SQSRecord) => {
+    const job = parseSyncJob(record.body);
+    const started = Date.now();
+    logger.appendKeys({ app: job.app, cluster: job.cluster, revision: job.revision, deliveryId: job.deliveryId });
+    try {
+      const outcome = await runJob(job, { receiveCount: Number(record.attributes.ApproximateReceiveCount ?? 1), remainingMs: () => context.getRemainingTimeInMillis() }, deps);
+      if (outcome === 'synced' || outcome === 'failed') {
+        metrics.addMetric(outcome === 'synced' ? 'SyncSucceeded' : 'SyncFailed', MetricUnit.Count, 1);
+        metrics.addMetric('SyncDuration', MetricUnit.Milliseconds, Date.now() - started);
+      }
+      logger.info('job done', { outcome, durationMs: Date.now() - started });
+    } catch (error) {
+      logger.warn('job will be retried', { error: (error as Error).message });
+      throw error;
+    } finally {
+      logger.removeKeys(['app', 'cluster', 'revision', 'deliveryId']);
+    }
+  };
+  return processPartialResponse(event, handleRecord, processor, { context, skipGroupOnError: true, throwOnFullBatchFailure: false });
+}
+
+export const handler = middy(worker).use(injectLambdaContext(logger)).use(logMetrics(metrics));

@@ -1,0 +1,47 @@
+// GitHub webhook behind a Lambda Function URL: parse the HTTP event, build the dependencies
+// once per cold start, hand the delivery to shared/webhook.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { Registry } from '../../shared/config/types.ts';
+import { jobQueue, loadGitHubSecret, stateStore, type Environment } from '../../shared/runtime/environment.ts';
+import { handleDelivery, type WebhookDependencies } from '../../shared/webhook/intake.ts';
+import { SignatureVerifier } from '../../shared/webhook/verify.ts';
+
+const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'driftless' });
+const DELIVERY_TTL_SECONDS = 7 * 24 * 3600; // GitHub lets people redeliver for about a week
+
+let dependencies: Promise<WebhookDependencies> | undefined;
+
+export async function buildDependencies(env: Environment): Promise<WebhookDependencies> {
+  const secret = await loadGitHubSecret(env);
+  const store = stateStore(env);
+  const queue = jobQueue(env);
+  return {
+    verifier: new SignatureVerifier(secret.webhookSecret),
+    registry: async () => (await store.getRegistry())?.registry as Registry | undefined,
+    configRepo: env.CONFIG_REPO_URL ? { repoURL: env.CONFIG_REPO_URL, branch: env.CONFIG_REPO_BRANCH ?? 'main', dir: env.CONFIG_DIR ?? 'driftless' } : undefined,
+    rememberDelivery: (id) => store.rememberDelivery(id, DELIVERY_TTL_SECONDS),
+    forgetDelivery: (id) => store.forgetDelivery(id),
+    requestSync: (target, revision) => store.requestSync(target, revision),
+    enqueue: async (jobs) => {
+      await queue.enqueue(jobs);
+    },
+  };
+}
+
+export async function webhook(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+  const body = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
+  logger.appendKeys({ deliveryId: headers['x-github-delivery'], githubEvent: headers['x-github-event'] });
+  dependencies ??= buildDependencies(process.env).catch((error: unknown) => {
+    dependencies = undefined; // a failed cold start must not poison the container
+    throw error;
+  });
+  const response = await handleDelivery({ headers, body }, await dependencies);
+  logger.info('delivery handled', { statusCode: response.statusCode, message: response.body.message, targets: response.body.targets });
+  return { statusCode: response.statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(response.body) };
+}
+
+export const handler = middy(webhook).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -1,0 +1,98 @@
+// Dependencies built from environment variables, once per cold start. The same code serves
+// Lambda (names from the CDK stack, credentials from the role) and local mode (which sets the
+// same variables plus AWS_ENDPOINT_URL_* pointing at the embedded services).
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Octokit } from '@octokit/rest';
+import type { ClusterSpec } from '../config/types.ts';
+import { EventBridgeSink } from '../events/eventbridge-sink.ts';
+import { JsonLinesSink } from '../events/json-lines-sink.ts';
+import type { EventSink } from '../events/sink.ts';
+import { createGitHubClient } from '../github/client.ts';
+import { gitHubAuth, parseGitHubSecret, type GitHubSecret } from '../github/secret.ts';
+import { ConsoleStatusPoster, GitHubStatusPoster, type CommitStatusPoster } from '../github/status.ts';
+import type { KubeClient } from '../kube/client.ts';
+import { connectKubeconfig } from '../kube/connect.ts';
+import { connectEks } from '../kube/eks.ts';
+import { SqsJobQueue } from '../queue/sqs-job-queue.ts';
+import { GitHubTarballFetcher } from '../source/github-tarball.ts';
+import { LocalGitFetcher } from '../source/local-git.ts';
+import { RoutingFetcher } from '../source/routing.ts';
+import { DynamoStateStore } from '../state/dynamo-store.ts';
+import { S3RenderCache } from '../storage/s3-render-cache.ts';
+import { RuntimeConfigError } from './errors.ts';
+
+export type Environment = Record<string, string | undefined>;
+
+export function required(env: Environment, name: string): string {
+  const value = env[name];
+  if (!value) throw new RuntimeConfigError(`environment variable ${name} is not set`);
+  return value;
+}
+
+/** The GitHub secret: from Secrets Manager in AWS, from GITHUB_SECRET (JSON) in local mode. */
+export async function loadGitHubSecret(env: Environment): Promise<GitHubSecret> {
+  if (env.GITHUB_SECRET_ARN) {
+    const client = new SecretsManagerClient({});
+    const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: env.GITHUB_SECRET_ARN }));
+    if (!SecretString) throw new RuntimeConfigError(`secret ${env.GITHUB_SECRET_ARN} has no string value`);
+    return parseGitHubSecret(SecretString);
+  }
+  return parseGitHubSecret(required(env, 'GITHUB_SECRET'));
+}
+
+export function stateStore(env: Environment): DynamoStateStore {
+  return new DynamoStateStore({ client: new DynamoDBClient({}), tableName: required(env, 'STATE_TABLE') });
+}
+
+export function jobQueue(env: Environment): SqsJobQueue {
+  // Against a local endpoint, send to it rather than to the host in the queue URL.
+  return new SqsJobQueue({ client: new SQSClient({ useQueueUrlAsEndpoint: !env.AWS_ENDPOINT_URL_SQS }), queueUrl: required(env, 'SYNC_QUEUE_URL') });
+}
+
+export function renderCache(env: Environment): S3RenderCache {
+  // Path-style addressing works against both S3 and local emulators.
+  return new S3RenderCache({ client: new S3Client({ forcePathStyle: Boolean(env.AWS_ENDPOINT_URL_S3) }), bucket: required(env, 'RENDER_BUCKET') });
+}
+
+export function eventSink(env: Environment): EventSink {
+  if (env.EVENT_BUS_NAME) return new EventBridgeSink({ client: new EventBridgeClient({}), busName: env.EVENT_BUS_NAME });
+  return new JsonLinesSink({ file: required(env, 'EVENTS_FILE'), stream: process.stdout });
+}
+
+/** An Octokit when the secret carries credentials; GITHUB_API_URL points it elsewhere (tests, GHES). */
+export function gitHub(env: Environment, secret: GitHubSecret): Octokit | undefined {
+  if (secret.token === undefined && secret.appId === undefined) return undefined;
+  return createGitHubClient(gitHubAuth(secret), { baseUrl: env.GITHUB_API_URL });
+}
+
+export function statusPoster(octokit: Octokit | undefined): CommitStatusPoster {
+  return octokit ? new GitHubStatusPoster(octokit) : new ConsoleStatusPoster(process.stdout);
+}
+
+export function sourceFetcher(octokit: Octokit | undefined): RoutingFetcher {
+  return new RoutingFetcher({ github: octokit ? new GitHubTarballFetcher(octokit) : undefined, local: new LocalGitFetcher() });
+}
+
+/** One client per registered cluster for the life of the container. */
+export function clusterConnector(env: Environment): (cluster: ClusterSpec) => Promise<KubeClient> {
+  const clients = new Map<string, Promise<KubeClient>>();
+  return (cluster) => {
+    let client = clients.get(cluster.name);
+    if (!client) {
+      client = connect(cluster, env);
+      clients.set(cluster.name, client);
+      client.catch(() => clients.delete(cluster.name));
+    }
+    return client;
+  };
+}
+
+async function connect(cluster: ClusterSpec, env: Environment): Promise<KubeClient> {
+  if (cluster.eks) return connectEks({ clusterName: cluster.eks.clusterName, region: cluster.eks.region, roleArn: cluster.eks.roleArn });
+  if (cluster.kubeconfig) return connectKubeconfig({ kubeconfig: cluster.kubeconfig.path ?? env.KUBECONFIG, context: cluster.kubeconfig.context });
+  throw new RuntimeConfigError(`cluster ${cluster.name} has neither eks nor kubeconfig settings`);
+}

@@ -1,0 +1,42 @@
+// What the worker needs from the outside world, each behind an interface owned by shared/:
+// the Lambda handler builds the AWS and GitHub implementations, local mode the embedded ones.
+import type { ClusterSpec } from '../config/types.ts';
+import type { EventSink } from '../events/sink.ts';
+import type { CommitStatusPoster } from '../github/status.ts';
+import type { KubeClient } from '../kube/client.ts';
+import type { JobQueue } from '../queue/queue.ts';
+import type { SourceFetcher } from '../source/fetcher.ts';
+import type { StateStore } from '../state/store.ts';
+import type { RenderCache } from '../storage/render-cache.ts';
+
+export interface WorkerLogger {
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+}
+
+export interface WorkerDependencies {
+  store: StateStore;
+  queue: JobQueue;
+  renders: RenderCache;
+  sources: SourceFetcher;
+  statuses: CommitStatusPoster;
+  events: EventSink;
+  /** A client for a registered cluster; implementations cache one per cluster. */
+  connect(cluster: ClusterSpec): Promise<KubeClient>;
+  /** Who holds leases taken by this worker (container id + request id). */
+  owner: string;
+  /** The queue's maxReceiveCount: the last attempt records the failure before the DLQ. */
+  maxReceiveCount: number;
+  /** Where the registry lives in the config repository. */
+  configRepo?: { repoURL: string; dir: string };
+  logger: WorkerLogger;
+  now?: () => Date;
+}
+
+export interface JobContext {
+  /** ApproximateReceiveCount of the message. */
+  receiveCount: number;
+  /** Milliseconds left in this invocation (Lambda's getRemainingTimeInMillis). */
+  remainingMs(): number;
+}

@@ -1,0 +1,25 @@
+// Errors of the sync worker. A RetryableJobError sends the message back to the queue (a batch
+// item failure): it is tried again after the visibility timeout and lands in the DLQ after
+// maxReceiveCount. Everything else is recorded on the target and the message is done.
+
+export class WorkerError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'WorkerError';
+  }
+}
+
+export class RetryableJobError extends WorkerError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'RetryableJobError';
+  }
+}
+
+/** Another worker holds the target's lease: try again later rather than sync side by side. */
+export class LeaseBusyError extends RetryableJobError {
+  constructor(target: string) {
+    super(`${target} is being synced by another worker; will retry`);
+    this.name = 'LeaseBusyError';
+  }
+}

@@ -1,0 +1,183 @@
+// One job for one app on one cluster, top to bottom:
+//   claim (newest request, lease) → pending status → fetch → render once → sync → record →
+//   final status and events → release.
+// Bad input (render or plan errors) is recorded and the message is done; trouble reaching the
+// cluster is retried through the queue, and the last attempt records the failure first.
+import type { AppSpec, ClusterSpec } from '../config/types.ts';
+import { Discovery } from '../kube/discovery.ts';
+import { KubeConfigError } from '../kube/errors.ts';
+import type { SyncJob } from '../queue/job.ts';
+import { RenderError } from '../render/errors.ts';
+import { SourceError } from '../source/errors.ts';
+import { countActions, type ChangeSet } from '../sync/changeset.ts';
+import { SyncInputError } from '../sync/errors.ts';
+import { sync } from '../sync/sync.ts';
+import type { JobContext, WorkerDependencies } from './dependencies.ts';
+import { LeaseBusyError, RetryableJobError } from './errors.ts';
+import { renderOnce } from './render-once.ts';
+import { emit, postStatus, type TargetReport } from './report.ts';
+
+/** Time kept back from the invocation for recording the result after the sync stops. */
+const RECORD_MARGIN_MS = 60_000;
+/** A sync (with its continuations) that is still not healthy after this fails. */
+const APP_SYNC_TIMEOUT_MS = 30 * 60_000;
+const LEASE_MS = 16 * 60_000;
+
+export type TargetOutcome = 'synced' | 'failed' | 'skipped' | 'continued';
+
+export async function syncTarget(job: SyncJob, app: AppSpec, cluster: ClusterSpec, context: JobContext, deps: WorkerDependencies): Promise<TargetOutcome> {
+  const ref = { app: app.name, cluster: cluster.name };
+  const destination = app.destinations.find((candidate) => candidate.cluster === cluster.name);
+  const log = { app: app.name, cluster: cluster.name, revision: job.revision, deliveryId: job.deliveryId, reason: job.reason };
+  if (!destination) {
+    deps.logger.info('app no longer targets this cluster; job dropped', log);
+    return 'skipped';
+  }
+  if (!app.syncPolicy.automated && (job.reason === 'push' || job.reason === 'config' || job.reason === 'missed-push')) {
+    // As Argo CD: without an automated policy a new commit makes the app OutOfSync, nothing more.
+    await deps.store.putTargetState({ ...ref, namespace: destination.namespace, requestedRevision: job.revision, syncStatus: 'OutOfSync', message: `revision ${job.revision.slice(0, 7)} is waiting for a manual sync (no automated sync policy)` });
+    return 'skipped';
+  }
+
+  const start = await deps.store.beginSync(ref, job.revision);
+  if (!start.started) {
+    deps.logger.info('a newer revision was requested; this job stands down', { ...log, requestedRevision: start.requestedRevision });
+    return 'skipped';
+  }
+  if (!(await deps.store.acquireLease(ref, deps.owner, LEASE_MS))) throw new LeaseBusyError(`${app.name}@${cluster.name}`);
+
+  const report: TargetReport = { app: app.name, cluster: cluster.name, repoURL: app.source.repoURL, revision: job.revision };
+  const startedAt = (deps.now?.() ?? new Date()).toISOString();
+  try {
+    const current = await deps.store.getTarget(app.name, cluster.name);
+    if (job.reason !== 'continue') {
+      await postStatus(deps, report, 'pending', `Syncing ${app.name} to ${cluster.name}`, current);
+      await emit(deps, 'Sync Started', { ...ref, revision: job.revision, ref: job.ref, reason: job.reason, deliveryId: job.deliveryId, summary: `sync of ${job.revision.slice(0, 7)} started` });
+    }
+
+    let result: ChangeSet;
+    let renderKey: string;
+    const source = await deps.sources.fetch({ repoURL: app.source.repoURL, revision: job.revision });
+    try {
+      const rendered = await renderOnce(app, destination.namespace, source, deps.renders);
+      renderKey = rendered.key;
+      const client = await deps.connect(cluster);
+      const remaining = context.remainingMs() - RECORD_MARGIN_MS;
+      result = await sync({
+        app: app.name,
+        revision: job.revision,
+        objects: rendered.objects,
+        client,
+        discovery: new Discovery(client),
+        previous: current?.inventory,
+        options: {
+          prune: app.syncPolicy.automated?.prune ?? false,
+          allowEmpty: app.syncPolicy.automated?.allowEmpty ?? false,
+          createNamespace: app.syncPolicy.createNamespace && destination.namespace ? destination.namespace : undefined,
+          timeoutMs: Math.max(10_000, Math.min(remaining, APP_SYNC_TIMEOUT_MS)),
+        },
+      });
+    } finally {
+      await source.dispose();
+    }
+
+    const continuing = needsMoreTime(result, job, startedAt, current?.lastSyncStartedAt, deps);
+    if (continuing) {
+      // Everything is applied; only health is pending. Record where we are and continue in a
+      // new message: the next run finds every object unchanged and goes straight to waiting.
+      await deps.store.putTargetState({ ...ref, syncStatus: 'Syncing', health: result.health, message: `waiting for health: ${result.message}`, inventory: result.inventory, renderKey });
+      await deps.queue.enqueue([{ ...job, reason: 'continue', resumeFromStep: (job.resumeFromStep ?? 0) + 1, enqueuedAt: new Date().toISOString() }]);
+      deps.logger.info('sync continues in a new invocation', { ...log, message: result.message });
+      return 'continued';
+    }
+    await record(deps, job, ref, destination.namespace, result, startedAt, renderKey);
+    await announce(deps, report, job, result);
+    return result.status === 'Succeeded' ? 'synced' : 'failed';
+  } catch (error) {
+    if (isBadInput(error)) {
+      const message = (error as Error).message;
+      await recordFailure(deps, job, ref, destination.namespace, startedAt, `cannot sync: ${message}`);
+      await postStatus(deps, report, 'failure', firstLine(message));
+      await emit(deps, 'Sync Failed', { ...ref, revision: job.revision, reason: job.reason, syncStatus: 'Failed', summary: firstLine(message) });
+      deps.logger.warn('sync refused: bad input', { ...log, error: message });
+      return 'failed';
+    }
+    const message = (error as Error).message;
+    if (context.receiveCount >= deps.maxReceiveCount) {
+      await recordFailure(deps, job, ref, destination.namespace, startedAt, `gave up after ${context.receiveCount} attempts (the job is in the dead-letter queue): ${message}`);
+      await postStatus(deps, report, 'error', `gave up after ${context.receiveCount} attempts: ${firstLine(message)}`);
+      await emit(deps, 'Sync Failed', { ...ref, revision: job.revision, reason: job.reason, syncStatus: 'Failed', summary: `gave up after ${context.receiveCount} attempts: ${firstLine(message)}` });
+    }
+    throw error instanceof RetryableJobError ? error : new RetryableJobError(`${app.name}@${cluster.name}: ${message}`, { cause: error });
+  } finally {
+    await deps.store.releaseLease(ref, deps.owner).catch(() => undefined);
+  }
+}
+
+/** Only health is missing, the app's overall sync time is not used up, and there is work left. */
+function needsMoreTime(result: ChangeSet, job: SyncJob, startedAt: string, firstStartedAt: string | undefined, deps: WorkerDependencies): boolean {
+  if (result.status !== 'Failed') return false;
+  const onlyWaiting = result.objects.every((change) => change.action !== 'failed' || change.health === 'Progressing') && result.objects.some((change) => change.health === 'Progressing');
+  const began = Date.parse(job.reason === 'continue' && firstStartedAt ? firstStartedAt : startedAt);
+  const elapsed = (deps.now?.() ?? new Date()).getTime() - began;
+  return onlyWaiting && /timed out/.test(result.message) && elapsed < APP_SYNC_TIMEOUT_MS;
+}
+
+async function record(deps: WorkerDependencies, job: SyncJob, ref: { app: string; cluster: string }, namespace: string, result: ChangeSet, startedAt: string, renderKey: string): Promise<void> {
+  const start = await deps.store.beginSync(ref, job.revision);
+  const finishedAt = (deps.now?.() ?? new Date()).toISOString();
+  await deps.store.recordSyncResult({
+    ...ref,
+    seq: start.started ? start.seq : 0,
+    revision: job.revision,
+    status: result.status === 'Succeeded' ? 'Synced' : 'Failed',
+    health: result.health,
+    message: result.message,
+    startedAt,
+    finishedAt,
+    durationMs: Date.parse(finishedAt) - Date.parse(startedAt),
+    reason: job.reason,
+    counts: countActions(result.objects),
+    inventory: result.inventory,
+    renderKey,
+  });
+  await deps.store.putTargetState({ ...ref, namespace });
+}
+
+async function recordFailure(deps: WorkerDependencies, job: SyncJob, ref: { app: string; cluster: string }, namespace: string, startedAt: string, message: string): Promise<void> {
+  const start = await deps.store.beginSync(ref, job.revision);
+  const finishedAt = (deps.now?.() ?? new Date()).toISOString();
+  await deps.store.recordSyncResult({
+    ...ref,
+    seq: start.started ? start.seq : 0,
+    revision: job.revision,
+    status: 'Failed',
+    health: 'Unknown',
+    message,
+    startedAt,
+    finishedAt,
+    durationMs: Date.parse(finishedAt) - Date.parse(startedAt),
+    reason: job.reason,
+  });
+  await deps.store.putTargetState({ ...ref, namespace });
+}
+
+async function announce(deps: WorkerDependencies, report: TargetReport, job: SyncJob, result: ChangeSet): Promise<void> {
+  const ref = { app: report.app, cluster: report.cluster };
+  const counts = countActions(result.objects);
+  const summary = `${result.status === 'Succeeded' ? 'Synced' : 'Sync failed'}, ${result.health}: ${result.message}`;
+  const succeeded = result.status === 'Succeeded';
+  await postStatus(deps, report, succeeded ? 'success' : 'failure', summary);
+  const detail = { ...ref, revision: job.revision, ref: job.ref, reason: job.reason, deliveryId: job.deliveryId, syncStatus: succeeded ? ('Synced' as const) : ('Failed' as const), health: result.health, durationMs: result.durationMs, counts, summary };
+  await emit(deps, succeeded ? 'Sync Succeeded' : 'Sync Failed', detail);
+  if (result.health === 'Degraded') await emit(deps, 'Health Degraded', detail);
+}
+
+function isBadInput(error: unknown): boolean {
+  return error instanceof RenderError || error instanceof SyncInputError || error instanceof KubeConfigError || (error instanceof SourceError && error.name === 'RevisionNotFoundError');
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0];
+}
+

@@ -1,0 +1,110 @@
+// A signed push goes through the real webhook handler, SQS (fauxqs), the real worker handler
+// and a GitHub REST double serving real `git archive` tarballs, into the sandbox cluster.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
+import { startPipeline, REPO_URL, type Pipeline } from '../support/pipeline.ts';
+
+const EMPTY = '0000000000000000000000000000000000000000';
+
+const registry = {
+  'driftless/clusters.yaml': 'apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: { name: sandbox }\nspec:\n  kubeconfig: { context: sandbox }\n',
+  'driftless/web.yaml': `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: { name: web, namespace: argocd }
+spec:
+  project: default
+  source: { repoURL: ${REPO_URL}, targetRevision: main, path: apps/web }
+  destination: { name: sandbox, namespace: shop }
+  syncPolicy:
+    automated: { prune: true, selfHeal: true }
+    syncOptions: [CreateNamespace=true]
+`,
+};
+const app = (color: string) => ({
+  'apps/web/config.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: web-config }\ndata: { color: ${color} }\n`,
+  'apps/web/deploy.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web }
+spec:
+  replicas: 2
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec: { containers: [{ name: web, image: "nginx:1.27" }] }
+`,
+});
+
+let pipeline: Pipeline;
+let store: DynamoStateStore;
+beforeAll(async () => {
+  pipeline = await startPipeline();
+  store = new DynamoStateStore({ client: new DynamoDBClient({}), tableName: process.env.STATE_TABLE ?? '' });
+});
+afterAll(() => pipeline?.stop());
+
+async function configMapColor(): Promise<string | undefined> {
+  const client = await import('../../shared/kube/connect.ts').then((module) => module.connectKubeconfig({ kubeconfigYaml: pipeline.sandbox.kubeconfig() }));
+  try {
+    const map = await client.get<{ data: { color: string } }>('/api/v1/namespaces/shop/configmaps/web-config');
+    return map.data.color;
+  } catch {
+    return undefined;
+  } finally {
+    client.close();
+  }
+}
+
+describe('a push to GitHub', () => {
+  let first: string;
+
+  it('to the config repo registers the app and syncs it to the cluster', async () => {
+    first = await pipeline.repo.commit({ ...registry, ...app('blue') });
+    const response = await pipeline.push(EMPTY, first, { added: [...Object.keys(registry), ...Object.keys(app('blue'))] });
+    expect(response.statusCode).toBe(202);
+    expect(response.body.targets).toEqual(['_registry@_config']);
+
+    await pipeline.work(async () => (await store.getTarget('web', 'sandbox'))?.revision === first);
+
+    expect(await configMapColor()).toBe('blue');
+    const target = await store.getTarget('web', 'sandbox');
+    expect(target).toMatchObject({ syncStatus: 'Synced', health: 'Healthy', revision: first, namespace: 'shop' });
+    const statuses = pipeline.github.statuses.filter((status) => status.context === 'driftless/web@sandbox');
+    expect(statuses.map((status) => [status.sha, status.state])).toEqual([
+      [first, 'pending'],
+      [first, 'success'],
+    ]);
+    expect(statuses[1].description?.length).toBeLessThanOrEqual(140);
+    const events = pipeline.eventBridge.entries.map((entry) => [entry.Source, entry.DetailType, JSON.parse(entry.Detail ?? '{}').revision]);
+    expect(events).toEqual([
+      ['driftless', 'Sync Started', first],
+      ['driftless', 'Sync Succeeded', first],
+    ]);
+    expect(pipeline.eventBridge.entries.every((entry) => !entry.Detail?.includes('nginx'))).toBe(true);
+  });
+
+  it('to an app path syncs only that app, at the new commit', async () => {
+    const second = await pipeline.repo.commit(app('green'));
+    const response = await pipeline.push(first, second, { modified: ['apps/web/config.yaml'] });
+    expect(response.statusCode).toBe(202);
+    expect(response.body.targets).toEqual(['web@sandbox']);
+    await pipeline.work(async () => (await store.getTarget('web', 'sandbox'))?.revision === second);
+    expect(await configMapColor()).toBe('green');
+    const history = await store.listHistory('web', 'sandbox', 10);
+    expect(history.map((entry) => entry.revision)).toEqual([second, first]);
+    expect(pipeline.github.statuses.filter((status) => status.sha === second).map((status) => status.state)).toEqual(['pending', 'success']);
+  });
+
+  it('to files no app tracks enqueues nothing', async () => {
+    const before = (await pipeline.repo.git('rev-parse', 'HEAD')).trim();
+    const third = await pipeline.repo.commit({ 'README.md': '# docs\n' });
+    const response = await pipeline.push(before, third, { added: ['README.md'] });
+    expect(response.statusCode).toBe(200);
+    expect(response.body.message).toMatch(/nothing to do/);
+  });
+
+  it('never leaks the GitHub token into statuses or events', () => {
+    const everything = JSON.stringify([pipeline.github.statuses, pipeline.eventBridge.entries]);
+    expect(everything).not.toContain('ghp_test_token');
+  });
+});
