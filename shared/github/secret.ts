@@ -40,9 +40,10 @@ export function parseGitHubSecret(json: string): GitHubSecret {
   if (secret.token !== undefined && appFields.length > 0) {
     throw new GitHubSecretError('GitHub secret has both token and GitHub App fields: keep one way to authenticate');
   }
-  if (secret.token === undefined && appFields.length !== APP_FIELDS.length) {
+  // Only the webhook secret is fine for local repositories (local mode): no GitHub calls then.
+  if (secret.token === undefined && appFields.length > 0 && appFields.length !== APP_FIELDS.length) {
     const missing = APP_FIELDS.filter((field) => secret[field] === undefined);
-    throw new GitHubSecretError(`GitHub secret needs either token or all of appId, privateKey, installationId (missing: ${missing.join(', ')})`);
+    throw new GitHubSecretError(`GitHub App credentials need all of appId, privateKey, installationId (missing: ${missing.join(', ')})`);
   }
   if (secret.privateKey !== undefined) secret.privateKey = unescapeNewlines(secret.privateKey);
   return secret;

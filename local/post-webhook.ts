@@ -1,0 +1,14 @@
+// Posts a signed GitHub webhook delivery, as GitHub would.
+import { Webhooks } from '@octokit/webhooks';
+import { randomUUID } from 'node:crypto';
+
+export async function postWebhook(url: string, secret: string, event: string, payload: unknown): Promise<{ status: number; body: string }> {
+  const body = JSON.stringify(payload);
+  const signature = await new Webhooks({ secret }).sign(body);
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': randomUUID(), 'x-hub-signature-256': signature, 'user-agent': 'GitHub-Hookshot/driftless-local' },
+    body,
+  });
+  return { status: response.status, body: await response.text() };
+}

@@ -1,0 +1,127 @@
+// `npm start`: the whole pipeline on one machine. The webhook handler behind a local HTTP
+// endpoint, the worker fed by polling SQS (fauxqs), the drift scan on a timer, DynamoDB
+// (dynalite, persisted under the state folder), S3 (fauxqs), events to a JSON-lines file, and
+// the sandbox cluster unless a kubeconfig is given. With no configuration it serves the
+// bundled example repository, whose commits reach the sandbox within seconds.
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { SQSEvent } from 'aws-lambda';
+import { pollQueue } from '../shared/queue/poller.ts';
+import { ensureExampleRepo } from './example.ts';
+import { lambdaContext } from './lambda-context.ts';
+import { postWebhook } from './post-webhook.ts';
+import { localPush } from './push-event.ts';
+import { startSandbox, type Sandbox } from './sandbox/index.ts';
+import { startLocalServices } from './services.ts';
+import { startWebhookServer } from './webhook-server.ts';
+
+const { values } = parseArgs({
+  args: process.argv.slice(2),
+  options: {
+    port: { type: 'string', default: '8787' },
+    'state-dir': { type: 'string', default: '.driftless/local' },
+    'example-dir': { type: 'string', default: '.driftless/example' },
+    'config-repo': { type: 'string' },
+    kubeconfig: { type: 'string' },
+    context: { type: 'string' },
+    'drift-interval': { type: 'string', default: '5m' },
+    verbose: { type: 'boolean', default: false },
+  },
+});
+
+const stateDir = resolve(values['state-dir']);
+await mkdir(stateDir, { recursive: true });
+
+let sandbox: Sandbox | undefined;
+let kubeconfig = values.kubeconfig ? resolve(values.kubeconfig) : undefined;
+let context = values.context;
+if (!kubeconfig) {
+  sandbox = await startSandbox();
+  kubeconfig = join(stateDir, 'sandbox.kubeconfig');
+  await sandbox.writeKubeconfig(kubeconfig);
+  context = 'sandbox';
+}
+
+const services = await startLocalServices({ stateDir: join(stateDir, 'dynamodb') });
+const webhookSecret = process.env.GITHUB_WEBHOOK_SECRET || (await persistentSecret(join(stateDir, 'webhook-secret')));
+const configRepo = values['config-repo'] ? resolve(values['config-repo']) : resolve(values['example-dir']);
+if (!values['config-repo']) await ensureExampleRepo(configRepo, stateDir, context ?? 'default');
+
+Object.assign(process.env, services.env, {
+  GITHUB_SECRET: JSON.stringify({ webhookSecret, ...(process.env.GITHUB_TOKEN ? { token: process.env.GITHUB_TOKEN } : {}) }),
+  CONFIG_REPO_URL: configRepo,
+  CONFIG_REPO_BRANCH: 'main',
+  CONFIG_DIR: 'driftless',
+  EVENTS_FILE: join(stateDir, 'events.jsonl'),
+  KUBECONFIG: kubeconfig,
+  DRIFT_INTERVAL_SECONDS: String(seconds(values['drift-interval'])),
+  POWERTOOLS_LOG_LEVEL: values.verbose ? 'INFO' : 'WARN',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+});
+// Imported only now: the handlers read their environment when first called, as in Lambda.
+const { handler: webhook } = await import('../functions/webhook/handler.ts');
+const { handler: worker } = await import('../functions/sync-worker/handler.ts');
+
+const server = await startWebhookServer(webhook, Number(values.port));
+await writeFile(join(stateDir, 'endpoints.json'), JSON.stringify({ ...services.env, EVENTS_FILE: process.env.EVENTS_FILE, WEBHOOK_URL: server.url, WEBHOOK_SECRET: webhookSecret }, null, 2));
+
+const stop = new AbortController();
+const polling = pollQueue({
+  client: services.sqs,
+  queueUrl: services.queueUrl,
+  waitSeconds: 2,
+  signal: stop.signal,
+  handler: (event: SQSEvent) => worker(event, lambdaContext('sync-worker')),
+  onError: (error) => console.error(`worker: ${(error as Error).message}`),
+});
+const drift = await startDriftTimer(seconds(values['drift-interval']) * 1000);
+
+console.log(`webhook: ${server.url}`);
+console.log(`kubeconfig: ${kubeconfig}`);
+console.log(`example repo: ${configRepo}`);
+console.log(`webhook secret: ${webhookSecret}`);
+console.log(`events: ${process.env.EVENTS_FILE}`);
+console.log('ready: commit in the example repo (git -C <example repo> commit -am ...) and watch it reach the cluster. Ctrl-C stops.');
+
+// The sandbox starts empty: announce the repository's head so the registry and apps sync.
+const initial = await localPush(configRepo, { initial: true });
+const answer = await postWebhook(server.url, webhookSecret, 'push', initial.payload);
+console.log(`initial push ${initial.after.slice(0, 7)}: ${answer.status} ${answer.body}`);
+
+await new Promise<void>((done) => {
+  process.once('SIGINT', done);
+  process.once('SIGTERM', done);
+});
+stop.abort();
+clearInterval(drift);
+await polling;
+await server.close();
+await services.stop();
+await sandbox?.stop();
+process.exit(0);
+
+async function startDriftTimer(intervalMs: number): Promise<NodeJS.Timeout> {
+  const module = await import('../functions/drift-scan/handler.ts').catch(() => undefined);
+  return setInterval(() => {
+    if (!module) return;
+    module.handler({ source: 'local.scheduler', 'detail-type': 'Scheduled Event' } as never, lambdaContext('drift-scan')).catch((error: unknown) => console.error(`drift scan: ${(error as Error).message}`));
+  }, intervalMs);
+}
+
+async function persistentSecret(file: string): Promise<string> {
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    const secret = randomBytes(24).toString('hex');
+    await writeFile(file, `${secret}\n`, { mode: 0o600 });
+    return secret;
+  }
+}
+
+function seconds(duration: string): number {
+  const match = /^(\d+)(s|m|h)?$/.exec(duration.trim());
+  if (!match) throw new Error(`--drift-interval must look like 10s, 5m or 1h, got "${duration}"`);
+  return Number(match[1]) * ({ s: 1, m: 60, h: 3600 }[match[2] ?? 's'] ?? 1);
+}
