@@ -65,7 +65,7 @@ const { handler: webhook } = await import('../functions/webhook/handler.ts');
 const { handler: worker } = await import('../functions/sync-worker/handler.ts');
 
 const server = await startWebhookServer(webhook, Number(values.port));
-await writeFile(join(stateDir, 'endpoints.json'), JSON.stringify({ ...services.env, EVENTS_FILE: process.env.EVENTS_FILE, WEBHOOK_URL: server.url, WEBHOOK_SECRET: webhookSecret }, null, 2));
+await writeFile(join(stateDir, 'endpoints.json'), JSON.stringify({ ...services.env, EVENTS_FILE: process.env.EVENTS_FILE, KUBECONFIG: kubeconfig, WEBHOOK_URL: server.url, WEBHOOK_SECRET: webhookSecret }, null, 2), { mode: 0o600 });
 
 const stop = new AbortController();
 const polling = pollQueue({

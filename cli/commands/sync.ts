@@ -1,4 +1,6 @@
 // `driftless sync PATH`: render and sync one app to the cluster of a kubeconfig.
+import { statSync } from 'node:fs';
+import { sep } from 'node:path';
 import { ConfigMapInventoryStore } from '../../shared/kube/inventory-configmap.ts';
 import type { ObjectChange } from '../../shared/sync/changeset.ts';
 import { sync } from '../../shared/sync/sync.ts';
@@ -22,8 +24,15 @@ Exit 0 when synced and healthy, 1 when synced but not healthy or some object fai
 
 export const syncCommand: Command = {
   name: 'sync',
-  summary: 'render an app folder and sync it to a cluster',
+  summary: 'sync a registered app now (sync APP), or render an app folder and sync it to a cluster (sync PATH)',
   async run(args) {
+    // `driftless sync APP` (a registered app, through the queue) lives in sync-app.ts.
+    if (args.includes('--help') || args.includes('-h')) {
+      const { syncAppHelp } = await import('./sync-app.ts');
+      process.stdout.write(`${help}\n${syncAppHelp}`);
+      return 0;
+    }
+    if (!isFolderSync(args)) return (await import('./sync-app.ts')).syncAppCommand.run(args);
     const { values, positionals } = parseFlags(
       args,
       {
@@ -88,6 +97,30 @@ export const syncCommand: Command = {
     }
   },
 };
+
+const FOLDER_FLAGS = /^(--name|--namespace|-n|--kubeconfig|--context|--helm-values|--set|--release-name|--recurse|--prune|--allow-empty|--create-namespace|--dry-run|--concurrency)(=|$)/;
+const APP_FLAGS = /^(--cluster|-c|--revision|-r|--wait|-w|--local|--stack|--region)(=|$)/;
+
+/**
+ * Folder sync when a folder-only flag is given, or the first positional looks like a path
+ * (holds a slash, is . or ..) or is an existing folder while no app-sync flag is given;
+ * otherwise the positional names a registered app.
+ */
+function isFolderSync(args: string[]): boolean {
+  if (args.some((arg) => FOLDER_FLAGS.test(arg))) return true;
+  const first = args.find((arg, index) => !arg.startsWith('-') && !/^(--cluster|-c|--revision|-r|--timeout|--output|-o|--stack|--region)$/.test(args[index - 1] ?? ''));
+  if (first === undefined) return true;
+  if (first.includes('/') || first.includes(sep) || first === '.' || first === '..') return true;
+  return !args.some((arg) => APP_FLAGS.test(arg)) && isDirectory(first);
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
 
 function formatChanges(changes: ObjectChange[]): string {
   const rows = changes.map((change) => [change.phase ?? '', change.wave === undefined ? '' : String(change.wave), change.object, change.action, change.health ?? '', change.message ?? '']);

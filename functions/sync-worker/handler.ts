@@ -8,7 +8,9 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { parseSyncJob } from '../../shared/queue/parse.ts';
+import { retryLater } from '../../shared/queue/retry-later.ts';
 import { clusterConnector, eventSink, gitHub, jobQueue, loadGitHubSecret, renderCache, sourceFetcher, stateStore, statusPoster, type Environment } from '../../shared/runtime/environment.ts';
 import type { WorkerDependencies } from '../../shared/worker/dependencies.ts';
 import { runJob } from '../../shared/worker/run-job.ts';
@@ -17,6 +19,7 @@ const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 
 const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Driftless', serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'driftless' });
 const processor = new SqsFifoPartialProcessorAsync();
 const container = randomUUID();
+const sqs = new SQSClient({ useQueueUrlAsEndpoint: !process.env.AWS_ENDPOINT_URL_SQS });
 
 let dependencies: Promise<WorkerDependencies> | undefined;
 
@@ -60,7 +63,12 @@ export async function worker(event: SQSEvent, context: Context): Promise<SQSBatc
       }
       logger.info('job done', { outcome, durationMs: Date.now() - started });
     } catch (error) {
-      logger.warn('job will be retried', { error: (error as Error).message });
+      const attempt = Number(record.attributes.ApproximateReceiveCount ?? 1);
+      const base = Number(process.env.RETRY_BASE_SECONDS ?? 10);
+      logger.warn('job will be retried', { error: (error as Error).message, attempt });
+      if (base > 0 && process.env.SYNC_QUEUE_URL) {
+        await retryLater(sqs, process.env.SYNC_QUEUE_URL, record.receiptHandle, attempt, base).catch((problem: unknown) => logger.warn('backoff not set', { error: (problem as Error).message }));
+      }
       throw error;
     } finally {
       logger.removeKeys(['app', 'cluster', 'revision', 'deliveryId']);

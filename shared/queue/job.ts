@@ -3,7 +3,7 @@
 // deduplication = app@cluster@revision (the same push enqueued twice syncs once).
 import { z } from 'zod';
 
-export const SYNC_REASONS = ['push', 'config', 'self-heal', 'missed-push', 'manual', 'rollback', 'continue'] as const;
+export const SYNC_REASONS = ['push', 'config', 'self-heal', 'missed-push', 'manual', 'rollback', 'continue', 'drift-scan'] as const;
 
 export const syncJobSchema = z.object({
   app: z.string().min(1),

@@ -54,6 +54,8 @@ export interface TargetFields {
   selfHealAttempts: number;
   nextSelfHealAt: string;
   suspended: boolean;
+  /** Set by `driftless rollback`: the target stays on this commit (pushes are not applied) until `driftless resume`. */
+  pinnedRevision: string;
 }
 
 export interface TargetState extends TargetRef, Partial<TargetFields> {

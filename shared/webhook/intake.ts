@@ -135,7 +135,7 @@ function sameRepo(a: string, b: string): boolean {
 function parseJson(body: string): unknown {
   try {
     const value = JSON.parse(body);
-    if (!value || typeof value !== 'object') throw new Error('not an object');
+    if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(Array.isArray(value) ? 'an array, not an object' : 'not an object');
     return value;
   } catch (error) {
     throw new BadDeliveryError(`body is not a JSON object: ${(error as Error).message}`, 400, { cause: error });

@@ -1,12 +1,13 @@
 // The worker's entry into shared/: one queue message, one job.
 import type { Registry } from '../config/types.ts';
+import { scanTarget } from '../drift/scan-target.ts';
 import { REGISTRY_JOB_APP } from '../webhook/intake.ts';
 import type { SyncJob } from '../queue/job.ts';
 import type { JobContext, WorkerDependencies } from './dependencies.ts';
 import { refreshRegistry } from './refresh-registry.ts';
 import { syncTarget, type TargetOutcome } from './sync-target.ts';
 
-export type JobOutcome = TargetOutcome | 'registry-refreshed';
+export type JobOutcome = TargetOutcome | 'registry-refreshed' | 'scanned';
 
 export async function runJob(job: SyncJob, context: JobContext, deps: WorkerDependencies): Promise<JobOutcome> {
   if (job.app === REGISTRY_JOB_APP) {
@@ -20,5 +21,6 @@ export async function runJob(job: SyncJob, context: JobContext, deps: WorkerDepe
     deps.logger.warn('job for an app or cluster that is not in the registry; dropped', { app: job.app, cluster: job.cluster, revision: job.revision });
     return 'skipped';
   }
+  if (job.reason === 'drift-scan') return (await scanTarget(job, app, cluster, deps)).outcome === 'scanned' ? 'scanned' : 'skipped';
   return syncTarget(job, app, cluster, context, deps);
 }

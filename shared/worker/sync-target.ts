@@ -33,6 +33,12 @@ export async function syncTarget(job: SyncJob, app: AppSpec, cluster: ClusterSpe
     deps.logger.info('app no longer targets this cluster; job dropped', log);
     return 'skipped';
   }
+  // Pinned (`driftless rollback`) or suspended (`driftless suspend`) targets: automated jobs
+  // (push, config, missed-push, self-heal) are not applied until `driftless resume`; manual,
+  // rollback and continuation jobs always are.
+  const hold = await holdForPin(job, ref, destination.namespace, app.source.repoURL, deps);
+  if (hold === 'skipped') return 'skipped';
+
   if (!app.syncPolicy.automated && (job.reason === 'push' || job.reason === 'config' || job.reason === 'missed-push')) {
     // As Argo CD: without an automated policy a new commit makes the app OutOfSync, nothing more.
     await deps.store.putTargetState({ ...ref, namespace: destination.namespace, requestedRevision: job.revision, syncStatus: 'OutOfSync', message: `revision ${job.revision.slice(0, 7)} is waiting for a manual sync (no automated sync policy)` });
@@ -44,10 +50,13 @@ export async function syncTarget(job: SyncJob, app: AppSpec, cluster: ClusterSpe
     deps.logger.info('a newer revision was requested; this job stands down', { ...log, requestedRevision: start.requestedRevision });
     return 'skipped';
   }
-  if (!(await deps.store.acquireLease(ref, deps.owner, LEASE_MS))) throw new LeaseBusyError(`${app.name}@${cluster.name}`);
-
   const report: TargetReport = { app: app.name, cluster: cluster.name, repoURL: app.source.repoURL, revision: job.revision };
   const startedAt = (deps.now?.() ?? new Date()).toISOString();
+  if (!(await deps.store.acquireLease(ref, deps.owner, LEASE_MS))) {
+    const busy = new LeaseBusyError(`${app.name}@${cluster.name}`);
+    await giveUpOnLastAttempt(deps, context, job, report, destination.namespace, startedAt, busy.message);
+    throw busy;
+  }
   try {
     const current = await deps.store.getTarget(app.name, cluster.name);
     if (job.reason !== 'continue') {
@@ -103,15 +112,55 @@ export async function syncTarget(job: SyncJob, app: AppSpec, cluster: ClusterSpe
       return 'failed';
     }
     const message = (error as Error).message;
-    if (context.receiveCount >= deps.maxReceiveCount) {
-      await recordFailure(deps, job, ref, destination.namespace, startedAt, `gave up after ${context.receiveCount} attempts (the job is in the dead-letter queue): ${message}`);
-      await postStatus(deps, report, 'error', `gave up after ${context.receiveCount} attempts: ${firstLine(message)}`);
-      await emit(deps, 'Sync Failed', { ...ref, revision: job.revision, reason: job.reason, syncStatus: 'Failed', summary: `gave up after ${context.receiveCount} attempts: ${firstLine(message)}` });
-    }
+    await giveUpOnLastAttempt(deps, context, job, report, destination.namespace, startedAt, message);
     throw error instanceof RetryableJobError ? error : new RetryableJobError(`${app.name}@${cluster.name}: ${message}`, { cause: error });
   } finally {
     await deps.store.releaseLease(ref, deps.owner).catch(() => undefined);
   }
+}
+
+const AUTOMATED_REASONS: ReadonlySet<SyncJob['reason']> = new Set(['push', 'config', 'missed-push', 'self-heal']);
+
+/**
+ * The pin/suspend rule. An automated job for a held target is not applied: nothing in the
+ * cluster or its recorded result changes, and the skipped commit gets a `failure` status that
+ * names the hold and the way out (not `pending`, which would never resolve; not `success`,
+ * which would claim a deploy that did not happen). Self-heal posts nothing: its commit is the
+ * one already applied, whose status stays as it was.
+ * A manual or rollback job for the pinned commit claims it again if a push requested another
+ * commit meanwhile (the webhook always requests), so a rollback is never stood down by a push.
+ */
+async function holdForPin(job: SyncJob, ref: { app: string; cluster: string }, namespace: string, repoURL: string, deps: WorkerDependencies): Promise<'go' | 'skipped'> {
+  const target = await deps.store.getTarget(ref.app, ref.cluster);
+  const pinned = target?.pinnedRevision;
+  if (!pinned && !target?.suspended) return 'go';
+  if (!AUTOMATED_REASONS.has(job.reason)) {
+    if (pinned === job.revision && target?.requestedRevision !== job.revision) await deps.store.requestSync(ref, job.revision);
+    return 'go';
+  }
+  const where = `${ref.app}@${ref.cluster}`;
+  const hold = pinned ? `pinned to ${pinned.slice(0, 7)}` : 'suspended';
+  deps.logger.info(`target is ${hold}; automated job not applied`, { ...ref, revision: job.revision, reason: job.reason, deliveryId: job.deliveryId });
+  if (pinned) {
+    // The webhook requested this commit; the pin stays the commit the target must end on.
+    if (target?.requestedRevision === job.revision && job.revision !== pinned) await deps.store.putTargetState({ ...ref, requestedRevision: pinned });
+  } else if (job.revision !== target?.revision && job.reason !== 'self-heal') {
+    await deps.store.putTargetState({ ...ref, namespace, syncStatus: 'OutOfSync', message: `suspended: revision ${job.revision.slice(0, 7)} not applied (driftless resume ${ref.app})` });
+  }
+  if (job.reason !== 'self-heal' && job.revision !== pinned) {
+    await postStatus(deps, { ...ref, repoURL, revision: job.revision }, 'failure', `not applied: ${where} is ${hold} (driftless resume ${ref.app})`, target);
+  }
+  return 'skipped';
+}
+
+/** On the attempt after which SQS moves the job to the DLQ: say so on the target, the commit and the bus. */
+async function giveUpOnLastAttempt(deps: WorkerDependencies, context: JobContext, job: SyncJob, report: TargetReport, namespace: string, startedAt: string, message: string): Promise<void> {
+  if (context.receiveCount < deps.maxReceiveCount) return;
+  const ref = { app: report.app, cluster: report.cluster };
+  const summary = `gave up after ${context.receiveCount} attempts: ${firstLine(message)}`;
+  await recordFailure(deps, job, ref, namespace, startedAt, `gave up after ${context.receiveCount} attempts (the job is in the dead-letter queue): ${message}`);
+  await postStatus(deps, report, 'error', summary);
+  await emit(deps, 'Sync Failed', { ...ref, revision: job.revision, reason: job.reason, syncStatus: 'Failed', summary });
 }
 
 /** Only health is missing, the app's overall sync time is not used up, and there is work left. */

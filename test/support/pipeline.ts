@@ -2,8 +2,9 @@
 // services, GitHub REST and EventBridge doubles, a real git repository served as GitHub, and
 // the real webhook and worker handlers wired to them through environment variables.
 import { Webhooks } from '@octokit/webhooks';
-import type { APIGatewayProxyEventV2, SQSEvent } from 'aws-lambda';
-import { randomUUID } from 'node:crypto';
+import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEventV2, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { createHmac, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,9 @@ import { join } from 'node:path';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { startSandbox, type Sandbox } from '../../local/sandbox/index.ts';
 import { startLocalServices, type LocalServices } from '../../local/services.ts';
+import { queueArn } from '../../shared/queue/create-queues.ts';
 import { pollQueue } from '../../shared/queue/poller.ts';
+import { toSqsEvent } from '../../shared/queue/sqs-event.ts';
 import { startEventBridgeDouble, type EventBridgeDouble } from './eventbridge.ts';
 import { createRepo, type TestRepo } from './git.ts';
 import { startGitHubApi, type GitHubApiDouble } from './github-api.ts';
@@ -33,10 +36,44 @@ export interface Pipeline {
   repo: TestRepo;
   /** Calls the real webhook handler with a signed push of the repo's HEAD. */
   push(before: string, after: string, changed: { added?: string[]; modified?: string[]; removed?: string[] }, options?: { deliveryId?: string; branch?: string }): Promise<{ statusCode: number; body: Record<string, unknown> }>;
-  deliver(event: string, payload: unknown, headers?: Record<string, string>, options?: { sign?: boolean; rawBody?: string }): Promise<{ statusCode: number; body: Record<string, unknown> }>;
+  deliver(event: string, payload: unknown, headers?: Record<string, string>, options?: DeliverOptions): Promise<{ statusCode: number; body: Record<string, unknown> }>;
   /** Runs the real worker handler on the queue until `done` returns true. */
   work(done: () => Promise<boolean>, timeoutMs?: number): Promise<void>;
+  /**
+   * One receive from the job queue handed to the real worker handler, as Lambda's event source
+   * mapping would: the records it did not list as failures are deleted. Undefined when no
+   * message arrived within `waitSeconds`.
+   */
+  workOnce(waitSeconds?: number): Promise<{ event: SQSEvent; response: SQSBatchResponse | void } | undefined>;
+  /** Runs the real worker on the queue in the background, as local mode does, until `stop()`. */
+  startWorker(): BackgroundWorker;
+  /** Messages in a queue (visible, in flight and delayed); the job queue by default. */
+  queueDepth(queueUrl?: string): Promise<number>;
   stop(): Promise<void>;
+}
+
+export interface BackgroundWorker {
+  /** What the poller reported while it ran. */
+  errors: unknown[];
+  stop(): Promise<void>;
+}
+
+export interface DeliverOptions {
+  /** false: no X-Hub-Signature-256 header. */
+  sign?: boolean;
+  /** The body sent, instead of JSON of the payload. */
+  rawBody?: string;
+  /** Sign with this secret instead of the webhook's. */
+  secret?: string;
+  /** Sign this text instead of the body sent (a body altered after signing). */
+  signedBody?: string;
+  /** Headers left out of the request (names as given in the defaults, e.g. X-GitHub-Event). */
+  omitHeaders?: string[];
+}
+
+/** GitHub's signature header value for `body` (`sha256=` or, for the legacy header, `sha1=`). */
+export function signature(body: string, secret = WEBHOOK_SECRET, algorithm: 'sha256' | 'sha1' = 'sha256'): string {
+  return `${algorithm}=${createHmac(algorithm, secret).update(body).digest('hex')}`;
 }
 
 export async function startPipeline(options: { maxReceiveCount?: number; visibilityTimeoutSeconds?: number } = {}): Promise<Pipeline> {
@@ -59,6 +96,7 @@ export async function startPipeline(options: { maxReceiveCount?: number; visibil
     AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.endpoint,
     KUBECONFIG: kubeconfig,
     POWERTOOLS_LOG_LEVEL: 'WARN',
+    RETRY_BASE_SECONDS: '1',
     POWERTOOLS_METRICS_DISABLED: 'true',
   });
   const { handler: webhook } = await import('../../functions/webhook/handler.ts');
@@ -67,13 +105,17 @@ export async function startPipeline(options: { maxReceiveCount?: number; visibil
 
   const deliver: Pipeline['deliver'] = async (event, payload, headers = {}, deliverOptions = {}) => {
     const body = deliverOptions.rawBody ?? JSON.stringify(payload);
-    const signature = deliverOptions.sign === false ? {} : { 'X-Hub-Signature-256': await signer.sign(body) };
+    const signed = deliverOptions.signedBody ?? body;
+    const signatureHeader: Record<string, string> =
+      deliverOptions.sign === false ? {} : { 'X-Hub-Signature-256': deliverOptions.secret ? signature(signed, deliverOptions.secret) : await signer.sign(signed) };
+    const allHeaders: Record<string, string> = { 'Content-Type': 'application/json', 'X-GitHub-Event': event, 'X-GitHub-Delivery': randomUUID(), 'User-Agent': 'GitHub-Hookshot/test', ...signatureHeader, ...headers };
+    for (const name of deliverOptions.omitHeaders ?? []) delete allHeaders[name];
     const request: APIGatewayProxyEventV2 = {
       version: '2.0',
       routeKey: '$default',
       rawPath: '/',
       rawQueryString: '',
-      headers: { 'Content-Type': 'application/json', 'X-GitHub-Event': event, 'X-GitHub-Delivery': randomUUID(), 'User-Agent': 'GitHub-Hookshot/test', ...signature, ...headers },
+      headers: allHeaders,
       requestContext: { accountId: 'anonymous', apiId: 'url', domainName: 'local', domainPrefix: 'local', http: { method: 'POST', path: '/', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'GitHub-Hookshot/test' }, requestId: randomUUID(), routeKey: '$default', stage: '$default', time: '', timeEpoch: Date.now() },
       body,
       isBase64Encoded: false,
@@ -113,10 +155,56 @@ export async function startPipeline(options: { maxReceiveCount?: number; visibil
         await polling;
       }
     },
+    async workOnce(waitSeconds = 1) {
+      const { Messages } = await services.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: services.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'] }),
+      );
+      if (!Messages || Messages.length === 0) return undefined;
+      const event = toSqsEvent(Messages, { queueArn: await queueArn(services.sqs, services.queueUrl), region: 'us-east-1' });
+      const response = (await worker(event, lambdaContext('sync-worker'))) as SQSBatchResponse | void;
+      const failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
+      const done = event.Records.filter((record) => !failed.has(record.messageId));
+      if (done.length > 0) {
+        await services.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: services.queueUrl, Entries: done.map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle })) }));
+      }
+      return { event, response };
+    },
+    startWorker() {
+      const controller = new AbortController();
+      const errors: unknown[] = [];
+      const polling = pollQueue({
+        client: services.sqs,
+        queueUrl: services.queueUrl,
+        waitSeconds: 1,
+        signal: controller.signal,
+        handler: (event: SQSEvent) => worker(event, lambdaContext('sync-worker')),
+        onError: (error) => errors.push(error),
+      });
+      return {
+        errors,
+        async stop() {
+          controller.abort();
+          await polling;
+        },
+      };
+    },
+    async queueDepth(queueUrl = services.queueUrl) {
+      const { Attributes = {} } = await services.sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }),
+      );
+      return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) + Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0);
+    },
     async stop() {
       await Promise.all([sandbox.stop(), services.stop(), github.close(), eventBridge.stop(), repo.remove()]);
     },
   };
+}
+
+/** The first of GitHub's own examples of an event's payload, from @octokit/webhooks-examples. */
+export function githubExample(event: string): Record<string, unknown> {
+  const entry = examples.find((candidate) => candidate.name === event);
+  if (!entry) throw new Error(`@octokit/webhooks-examples has no ${event} example`);
+  return structuredClone(entry.examples[0]);
 }
 
 /** GitHub's own push example with our repository, branch and commits put in. */
@@ -135,4 +223,55 @@ export function pushPayload(before: string, after: string, changed: { added?: st
     head_commit: commit,
     repository: { ...example.repository, name: REPO, full_name: `${OWNER}/${REPO}`, clone_url: REPO_URL, html_url: `https://github.com/${OWNER}/${REPO}`, ssh_url: `git@github.com:${OWNER}/${REPO}.git`, default_branch: 'main', master_branch: 'main' },
   };
+}
+
+/** A registry with one cluster and the `web` app (automated, prune, selfHeal) deployed to it. */
+export function webRegistry(options: { cluster?: string; kubeconfig?: { context: string; path?: string } } = {}): Record<string, string> {
+  const cluster = options.cluster ?? 'sandbox';
+  const kubeconfig = options.kubeconfig ?? { context: 'sandbox' };
+  return {
+    'driftless/clusters.yaml': `apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: { name: ${cluster} }\nspec:\n  kubeconfig: ${JSON.stringify(kubeconfig)}\n`,
+    'driftless/web.yaml': `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: { name: web, namespace: argocd }
+spec:
+  project: default
+  source: { repoURL: ${REPO_URL}, targetRevision: main, path: apps/web }
+  destination: { name: ${cluster}, namespace: shop }
+  syncPolicy:
+    automated: { prune: true, selfHeal: true }
+    syncOptions: [CreateNamespace=true]
+`,
+  };
+}
+
+/** The `web` app's manifests: a ConfigMap whose `color` tells commits apart, and a Deployment. */
+export function webApp(color: string): Record<string, string> {
+  return {
+    'apps/web/config.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: web-config }\ndata: { color: ${color} }\n`,
+    'apps/web/deploy.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web }
+spec:
+  replicas: 2
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec: { containers: [{ name: web, image: "nginx:1.27" }] }
+`,
+  };
+}
+
+/** The `color` of the web-config ConfigMap in the sandbox, or undefined when there is none. */
+export async function liveColor(pipeline: Pipeline): Promise<string | undefined> {
+  const { connectKubeconfig } = await import('../../shared/kube/connect.ts');
+  const client = await connectKubeconfig({ kubeconfigYaml: pipeline.sandbox.kubeconfig() });
+  try {
+    const map = await client.get<{ data: { color: string } }>('/api/v1/namespaces/shop/configmaps/web-config');
+    return map.data.color;
+  } catch {
+    return undefined;
+  } finally {
+    client.close();
+  }
 }

@@ -1,0 +1,246 @@
+// npm run bench:webhook — the webhook function against the embedded services (dynalite,
+// fauxqs) with a registry of 20 apps: warm latency (p50/p99 over signed pushes that each
+// match and queue one app), cold start (a fresh `node` process that imports the handler and
+// answers its first delivery, from the TypeScript sources and from the minified bundle), and
+// the minified bundle size of each function. Prints figures; asserts nothing.
+// BENCH_PUSHES (default 200) and BENCH_COLD_RUNS (default 5) change the counts.
+import { spawn } from 'node:child_process';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SECRET = 'bench-webhook-secret';
+const REPO_URL = 'https://github.com/acme/gitops.git';
+const APPS = 20;
+const PUSHES = Number(process.env.BENCH_PUSHES ?? 200);
+const WARMUP = 10;
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 5);
+const CHILD_FLAG = '--cold-start-child';
+
+// ---- The child of a cold-start run: import the handler, answer one delivery, report, exit.
+// Only node builtins are imported above, so the child pays for nothing but the handler.
+if (process.argv[2] === CHILD_FLAG) {
+  const importStarted = performance.now();
+  const { handler } = (await import(process.argv[3])) as { handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<{ statusCode: number }> };
+  const imported = performance.now();
+  const response = await handler(JSON.parse(process.env.BENCH_EVENT ?? '{}') as APIGatewayProxyEventV2, childContext());
+  const answered = performance.now();
+  process.stdout.write(`${JSON.stringify({ statusCode: response.statusCode, processStartMs: importStarted, importMs: imported - importStarted, firstDeliveryMs: answered - imported })}\n`);
+  process.exit(0);
+}
+
+function childContext(): Context {
+  const deadline = Date.now() + 10_000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: 'webhook',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:webhook',
+    memoryLimitInMB: '1024',
+    awsRequestId: randomUUID(),
+    logGroupName: '/aws/lambda/webhook',
+    logStreamName: 'bench',
+    getRemainingTimeInMillis: () => deadline - Date.now(),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+// ---- The benchmark.
+const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+const { build } = await import('esbuild');
+const { startLocalServices } = await import('../local/services.ts');
+const { parseRegistryFiles } = await import('../shared/config/load.ts');
+const { DynamoStateStore } = await import('../shared/state/dynamo-store.ts');
+
+const sha = () => randomBytes(20).toString('hex');
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
+
+function registryFiles(): Array<{ file: string; text: string }> {
+  const files = [{ file: 'driftless/clusters.yaml', text: 'apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: { name: sandbox }\nspec:\n  kubeconfig: { context: sandbox }\n' }];
+  for (let i = 0; i < APPS; i++) {
+    const name = `app-${String(i).padStart(2, '0')}`;
+    files.push({
+      file: `driftless/apps/${name}.yaml`,
+      text: `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: { name: ${name}, namespace: argocd }
+spec:
+  project: default
+  source: { repoURL: ${REPO_URL}, targetRevision: main, path: apps/${name} }
+  destination: { name: sandbox, namespace: ${name} }
+  syncPolicy: { automated: { prune: true, selfHeal: true } }
+`,
+    });
+  }
+  return files;
+}
+
+/** A push of three commits that touches one app (and some files no app tracks). */
+function pushEvent(index: number, deliveryId = randomUUID()): APIGatewayProxyEventV2 {
+  const app = `app-${String(index % APPS).padStart(2, '0')}`;
+  const after = sha();
+  const commits = [0, 1, 2].map((n) => ({
+    id: n === 2 ? after : sha(),
+    tree_id: sha(),
+    distinct: true,
+    message: `change ${index}.${n}`,
+    timestamp: new Date().toISOString(),
+    url: `https://github.com/acme/gitops/commit/${after}`,
+    author: { name: 'a', email: 'a@example.com', username: 'a' },
+    committer: { name: 'a', email: 'a@example.com', username: 'a' },
+    added: n === 0 ? [`apps/${app}/new-${index}.yaml`] : [],
+    modified: [`apps/${app}/deploy.yaml`, 'README.md', `docs/page-${n}.md`, 'ci/pipeline.yaml'],
+    removed: n === 1 ? [`docs/old-${index}.md`] : [],
+  }));
+  const payload = {
+    ref: 'refs/heads/main',
+    before: sha(),
+    after,
+    created: false,
+    deleted: false,
+    forced: false,
+    base_ref: null,
+    compare: `https://github.com/acme/gitops/compare/x...y`,
+    commits,
+    head_commit: commits[2],
+    repository: { id: 1, name: 'gitops', full_name: 'acme/gitops', private: true, clone_url: REPO_URL, html_url: 'https://github.com/acme/gitops', ssh_url: 'git@github.com:acme/gitops.git', default_branch: 'main', master_branch: 'main' },
+    pusher: { name: 'a', email: 'a@example.com' },
+    sender: { login: 'a', id: 1, type: 'User' },
+  };
+  const body = JSON.stringify(payload);
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: '/',
+    rawQueryString: '',
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': 'push',
+      'x-github-delivery': deliveryId,
+      'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`,
+      'user-agent': 'GitHub-Hookshot/bench',
+    },
+    requestContext: { accountId: 'anonymous', apiId: 'url', domainName: 'local', domainPrefix: 'local', http: { method: 'POST', path: '/', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'GitHub-Hookshot/bench' }, requestId: randomUUID(), routeKey: '$default', stage: '$default', time: '', timeEpoch: Date.now() },
+    body,
+    isBase64Encoded: false,
+  };
+}
+
+/** Spawns a fresh node that imports `module` and answers one delivery; ms from spawn to its answer. */
+function coldStart(module: string, env: NodeJS.ProcessEnv, index: number): Promise<{ totalMs: number; importMs: number; firstDeliveryMs: number; statusCode: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), CHILD_FLAG, module], { env: { ...env, BENCH_EVENT: JSON.stringify(pushEvent(1000 + index)) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const line = stdout.split('\n').find((candidate) => candidate.startsWith('{"statusCode"'));
+      if (line) {
+        const totalMs = performance.now() - started;
+        const report = JSON.parse(line) as { statusCode: number; importMs: number; firstDeliveryMs: number };
+        resolve({ totalMs, ...report });
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (!stdout.includes('{"statusCode"')) reject(new Error(`cold-start child exited with ${code}:\n${stderr}${stdout}`));
+    });
+  });
+}
+
+const services = await startLocalServices({ visibilityTimeoutSeconds: 30 });
+const bundleDir = await mkdtemp(join(tmpdir(), 'driftless-bench-webhook-'));
+try {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...services.env,
+    GITHUB_SECRET: JSON.stringify({ webhookSecret: SECRET, token: 'bench-token' }),
+    CONFIG_REPO_URL: REPO_URL,
+    CONFIG_REPO_BRANCH: 'main',
+    CONFIG_DIR: 'driftless',
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  };
+  Object.assign(process.env, env);
+  const store = new DynamoStateStore({ client: new DynamoDBClient({}), tableName: services.env.STATE_TABLE });
+  const registry = parseRegistryFiles(registryFiles());
+  await store.putRegistry(registry, sha());
+
+  // Warm latency: one container (module), dependencies built by the warm-up deliveries.
+  const { handler } = await import('../functions/webhook/handler.ts');
+  const { lambdaContext } = await import('../local/lambda-context.ts');
+  const latencies: number[] = [];
+  const statusCodes = new Map<number, number>();
+  for (let i = 0; i < WARMUP + PUSHES; i++) {
+    const event = pushEvent(i);
+    const started = performance.now();
+    const response = (await handler(event, lambdaContext('webhook', 10_000))) as { statusCode: number };
+    const elapsed = performance.now() - started;
+    if (i >= WARMUP) {
+      latencies.push(elapsed);
+      statusCodes.set(response.statusCode, (statusCodes.get(response.statusCode) ?? 0) + 1);
+    }
+  }
+  latencies.sort((a, b) => a - b);
+
+  // Bundles, as the stack builds them (ESM, minified, node24, everything bundled).
+  const functionsDir = join(ROOT, 'functions');
+  const functions = (await readdir(functionsDir, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  const bundles: Array<{ name: string; bytes: number; file: string }> = [];
+  for (const name of functions) {
+    const outfile = join(bundleDir, `${name}.mjs`);
+    const result = await build({
+      entryPoints: [join(functionsDir, name, 'handler.ts')],
+      outfile,
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node24',
+      mainFields: ['module', 'main'],
+      // Some dependencies are CommonJS and call require(); the stack's bundling adds the same banner.
+      banner: { js: "import { createRequire as __driftlessCreateRequire } from 'module'; const require = __driftlessCreateRequire(import.meta.url);" },
+      metafile: true,
+      logLevel: 'error',
+    });
+    bundles.push({ name, bytes: result.metafile.outputs[Object.keys(result.metafile.outputs).find((key) => key.endsWith(`${name}.mjs`)) ?? ''].bytes, file: outfile });
+  }
+
+  // Cold starts: a fresh process per run, from the TypeScript sources and from the bundle.
+  const webhookBundle = bundles.find((bundle) => bundle.name === 'webhook')?.file;
+  const sources = [
+    { label: 'sources (type-stripped TS)', module: join(functionsDir, 'webhook', 'handler.ts') },
+    ...(webhookBundle ? [{ label: 'bundle (minified ESM)', module: webhookBundle }] : []),
+  ];
+  const cold: Array<{ label: string; runs: Array<Awaited<ReturnType<typeof coldStart>>> }> = [];
+  for (const source of sources) {
+    const runs = [];
+    for (let i = 0; i < COLD_RUNS; i++) runs.push(await coldStart(source.module, env, cold.length * COLD_RUNS + i));
+    cold.push({ label: source.label, runs });
+  }
+
+  console.log(`webhook warm latency over ${PUSHES} signed pushes (${WARMUP} warm-up deliveries not counted), registry of ${APPS} apps, each push 3 commits matching 1 app:`);
+  console.log(`  p50 ${ms(percentile(latencies, 50))}   p99 ${ms(percentile(latencies, 99))}   min ${ms(latencies[0])}   max ${ms(latencies.at(-1) ?? 0)}   answers: ${[...statusCodes].map(([code, count]) => `${count}× ${code}`).join(', ')}`);
+  console.log(`\nwebhook cold start (fresh node ${process.version} process → first response; median of ${COLD_RUNS}):`);
+  for (const { label, runs } of cold) {
+    console.log(
+      `  ${label.padEnd(28)} ${ms(median(runs.map((run) => run.totalMs))).padStart(10)}   (import ${ms(median(runs.map((run) => run.importMs)))}, first delivery ${ms(median(runs.map((run) => run.firstDeliveryMs)))}; runs ${runs.map((run) => Math.round(run.totalMs)).join(', ')} ms; answers ${[...new Set(runs.map((run) => run.statusCode))].join(', ')})`,
+    );
+  }
+  console.log('\nminified bundle per function (esbuild: ESM, minify, platform node, target node24, everything bundled):');
+  for (const bundle of bundles) console.log(`  ${bundle.name.padEnd(14)} ${`${bundle.bytes} B`.padStart(12)}  ${kib(bundle.bytes).padStart(12)}   (${basename(bundle.file)})`);
+} finally {
+  await services.stop();
+  await rm(bundleDir, { recursive: true, force: true });
+}

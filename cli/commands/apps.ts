@@ -1,0 +1,92 @@
+// `driftless apps`: one line per app × cluster, the fleet at a glance.
+import type { Command } from '../main.ts';
+import { backendFlags, BACKEND_HELP, jsonOutput, runOps, withBackend } from '../ops/command.ts';
+import { EXIT } from '../ops/errors.ts';
+import { age, oneLine, palette, printJson, shortSha, statusColour, table, type Palette } from '../ops/output.ts';
+import { driftLabel, isFailing, matchesStatus, statusLabel, targetViews, type TargetView } from '../ops/targets.ts';
+import { parseFlags } from '../options.ts';
+
+const help = `Usage: driftless apps [--app APP] [--cluster C] [--status S] [--watch] [--output json]
+
+One line per app and cluster: applied revision, sync status, health, drift, age of the last
+sync and its message. --status matches a sync status (Synced, OutOfSync, Syncing, Failed),
+a health (Healthy, Progressing, Degraded, ...), a drift status (Drifted), or suspended / pinned.
+--watch redraws the table every 2 seconds until Ctrl-C.
+
+Exit 1 when a listed target's last sync failed or it is Degraded or Missing.
+${BACKEND_HELP}`;
+
+const WATCH_INTERVAL_MS = 2000;
+
+export const appsCommand: Command = {
+  name: 'apps',
+  summary: 'list apps per cluster: revision, sync status, health, drift, last sync',
+  async run(args) {
+    const { values } = parseFlags(args, { ...backendFlags, app: { type: 'string' }, cluster: { type: 'string' }, status: { type: 'string' }, watch: { type: 'boolean', short: 'w' } });
+    if (values.help) {
+      process.stdout.write(help);
+      return 0;
+    }
+    const json = jsonOutput(values);
+    return runOps('apps', () =>
+      withBackend(values, async (backend) => {
+        const load = async () => {
+          const [registry, states] = await Promise.all([backend.registry(), backend.store.listTargets()]);
+          return targetViews(registry, states).filter(
+            (view) => (!values.app || view.app === values.app) && (!values.cluster || view.cluster === values.cluster) && (!values.status || matchesStatus(view, values.status)),
+          );
+        };
+        const show = (views: TargetView[]) => {
+          if (json) printJson(views);
+          else process.stdout.write(views.length === 0 ? 'No apps match.\n' : formatApps(views, palette()));
+        };
+        if (!values.watch) {
+          const views = await load();
+          show(views);
+          return views.some(isFailing) ? EXIT.failed : EXIT.ok;
+        }
+        return watch(load, show, json);
+      }),
+    );
+  },
+};
+
+export function formatApps(views: TargetView[], p: Palette, now = Date.now()): string {
+  const rows = views.map((view) => [
+    view.app,
+    view.cluster,
+    shortSha(view.revision),
+    statusColour(p, statusLabel(view)),
+    statusColour(p, view.health),
+    statusColour(p, driftLabel(view)),
+    age(view.lastSyncFinishedAt, now),
+    oneLine(view.message),
+  ]);
+  return table(['APP', 'CLUSTER', 'REVISION', 'STATUS', 'HEALTH', 'DRIFT', 'LAST SYNC', 'MESSAGE'], rows, p);
+}
+
+/** Redraws in place on a terminal (one JSON document per refresh with --output json) until SIGINT. */
+async function watch(load: () => Promise<TargetView[]>, show: (views: TargetView[]) => void, json: boolean): Promise<number> {
+  let stopped = false;
+  let wake: () => void = () => {};
+  const stop = () => {
+    stopped = true;
+    wake();
+  };
+  process.once('SIGINT', stop);
+  try {
+    while (!stopped) {
+      const views = await load();
+      if (!json && process.stdout.isTTY) process.stdout.write('\x1b[H\x1b[2J');
+      show(views);
+      if (!json) process.stdout.write(`\nEvery ${WATCH_INTERVAL_MS / 1000}s, ${new Date().toLocaleTimeString()}. Ctrl-C to stop.\n`);
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, WATCH_INTERVAL_MS);
+      });
+    }
+    return EXIT.ok;
+  } finally {
+    process.off('SIGINT', stop);
+  }
+}

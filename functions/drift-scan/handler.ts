@@ -1,0 +1,48 @@
+// EventBridge Scheduler → drift-scan: whatever the event, plan this period's work (missed
+// pushes, one drift-scan job per target) and put it on the sync queue; the sync workers run it.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import { GitHubBranchHeads, LocalGitBranchHeads } from '../../shared/github/heads.ts';
+import { RoutingBranchHeads } from '../../shared/drift/heads.ts';
+import { planScans, type ScanPlan, type ScheduleDependencies } from '../../shared/drift/plan-scans.ts';
+import { gitHub, jobQueue, loadGitHubSecret, stateStore, type Environment } from '../../shared/runtime/environment.ts';
+
+const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'driftless' });
+const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Driftless', serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'driftless' });
+const DEFAULT_INTERVAL_SECONDS = 300;
+
+let dependencies: Promise<ScheduleDependencies> | undefined;
+
+export async function buildDependencies(env: Environment): Promise<ScheduleDependencies> {
+  const secret = await loadGitHubSecret(env);
+  const octokit = gitHub(env, secret);
+  return {
+    store: stateStore(env),
+    queue: jobQueue(env),
+    heads: new RoutingBranchHeads({ github: octokit ? new GitHubBranchHeads(octokit) : undefined, local: new LocalGitBranchHeads() }),
+    intervalMs: Number(env.DRIFT_INTERVAL_SECONDS ?? DEFAULT_INTERVAL_SECONDS) * 1000,
+    configRepo: env.CONFIG_REPO_URL ? { repoURL: env.CONFIG_REPO_URL, branch: env.CONFIG_REPO_BRANCH ?? 'main' } : undefined,
+    logger: {
+      info: (message, extra) => logger.info(message, extra ?? {}),
+      warn: (message, extra) => logger.warn(message, extra ?? {}),
+      error: (message, extra) => logger.error(message, extra ?? {}),
+    },
+  };
+}
+
+export async function driftScan(_event: unknown): Promise<ScanPlan> {
+  dependencies ??= buildDependencies(process.env).catch((error: unknown) => {
+    dependencies = undefined; // a failed cold start must not poison the container
+    throw error;
+  });
+  const plan = await planScans(await dependencies);
+  metrics.addMetric('DriftScansEnqueued', MetricUnit.Count, plan.scans);
+  metrics.addMetric('MissedPushes', MetricUnit.Count, plan.missedPushes.length);
+  logger.info('drift scan planned', { scans: plan.scans, missedPushes: plan.missedPushes, registryBehind: plan.registryBehind, headErrors: plan.headErrors.length });
+  return plan;
+}
+
+export const handler = middy(driftScan).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));

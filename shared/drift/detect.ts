@@ -1,0 +1,62 @@
+// Drift of one app on one cluster, top to bottom:
+//   desired (as the sync prepared it) → read live (one LIST per kind and namespace) →
+//   compare (ignoreDifferences honoured) → confirm suspects with a dry-run → findings.
+// No AWS here: the scan job, `driftless` tests and the benchmark all call this.
+import type { KubeClient } from '../kube/client.ts';
+import type { IgnoreRule } from '../kube/compare.ts';
+import type { Discovery } from '../kube/discovery.ts';
+import { readLive, type ObjectRef } from '../kube/live.ts';
+import type { KubeObject } from '../kube/object.ts';
+import type { RenderedObject } from '../render/types.ts';
+import { entryKey, type Inventory } from '../sync/inventory.ts';
+import { compareLive } from './compare-live.ts';
+import { confirmDrift } from './confirm.ts';
+import { desiredObjects } from './desired.ts';
+import type { DriftFindings, ObjectDrift } from './types.ts';
+
+export interface DetectRequest {
+  app: string;
+  /** The last applied render, from the render cache. */
+  rendered: ReadonlyArray<Pick<RenderedObject, 'object'>>;
+  client: KubeClient;
+  discovery: Discovery;
+  /** The inventory of the last sync: where orphans are looked for. */
+  inventory?: Inventory;
+  /** Report objects left behind by a sync that did not prune. */
+  findOrphans?: boolean;
+  ignoreDifferences?: readonly IgnoreRule[];
+  /** LISTs in flight at once. */
+  readConcurrency?: number;
+  /** Dry-runs in flight at once. */
+  confirmConcurrency?: number;
+}
+
+export async function detectDrift(request: DetectRequest): Promise<DriftFindings> {
+  const started = performance.now();
+  const desired = await desiredObjects(request.app, request.rendered, request.discovery);
+  const wanted = new Set(desired.map((object) => entryKey(refOf(object))));
+  const orphanCandidates = request.findOrphans ? (request.inventory?.entries ?? []).filter((entry) => !wanted.has(entryKey(entry))).map(({ apiVersion, kind, namespace, name }) => ({ apiVersion, kind, namespace, name })) : [];
+  // One readLive for both: objects of one kind and namespace share a LIST.
+  const live = await readLive(request.client, request.discovery, [...desired.map(refOf), ...orphanCandidates], request.readConcurrency ?? 8);
+  const comparison = compareLive({ app: request.app, desired, live, orphanCandidates, ignoreDifferences: request.ignoreDifferences });
+  const modified = await confirmDrift(request.client, request.discovery, comparison.suspects, { ignoreDifferences: request.ignoreDifferences, concurrency: request.confirmConcurrency });
+  const byKey = new Map<string, ObjectDrift>([
+    ...modified.map((drift) => [entryKey(drift), drift] as const),
+    ...comparison.missing.map((object) => [entryKey(refOf(object)), { ...refOf(object), state: 'missing' as const }] as const),
+  ]);
+  const objects = [
+    ...desired.flatMap((object) => byKey.get(entryKey(refOf(object))) ?? []),
+    ...comparison.orphaned.map((ref) => ({ ...ref, state: 'orphaned' as const })),
+  ];
+  return {
+    objects,
+    compared: desired.length,
+    suspects: comparison.suspects.length,
+    dismissed: comparison.suspects.length - modified.length,
+    durationMs: Math.round(performance.now() - started),
+  };
+}
+
+function refOf(object: KubeObject): ObjectRef {
+  return { apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name ?? '' };
+}

@@ -1,0 +1,87 @@
+// Records a scan's outcome on the target and announces changes. Nothing is written when
+// nothing changed (status, drifted objects, self-heal backoff), except `lastScannedAt`,
+// refreshed at most once an hour so readers can tell a live scanner from a dead one without
+// a write per target per schedule. `Drift Detected` / `Drift Resolved` are emitted on the
+// transition only, before the state is written: a failed write re-announces on the next scan
+// rather than losing the event.
+import type { EventSink } from '../events/sink.ts';
+import type { StateStore } from '../state/store.ts';
+import { MAX_DRIFTED_OBJECTS } from '../state/target-item.ts';
+import type { DriftedObject, DriftStatus, TargetField, TargetFields, TargetState } from '../state/types.ts';
+import { storedDrift } from './summary.ts';
+import type { ObjectDrift } from './types.ts';
+
+export const LAST_SCANNED_REFRESH_MS = 60 * 60_000;
+
+export interface DriftOutcome {
+  status: DriftStatus;
+  objects: ObjectDrift[];
+  revision?: string;
+  scannedAt: Date;
+  /** Extra fields to set (self-heal backoff) and remove (backoff reset). */
+  set?: Partial<TargetFields>;
+  remove?: TargetField[];
+}
+
+export interface RecordResult {
+  written: boolean;
+  event?: 'Drift Detected' | 'Drift Resolved';
+}
+
+export async function recordDrift(deps: { store: StateStore; events: EventSink }, previous: TargetState, outcome: DriftOutcome): Promise<RecordResult> {
+  const ref = { app: previous.app, cluster: previous.cluster };
+  const drifted = storedDrift(outcome.objects);
+  const scannedAt = outcome.scannedAt.toISOString();
+  const set: Partial<TargetFields> = { ...outcome.set };
+  const remove = new Set<TargetField>(outcome.remove ?? []);
+  if (previous.driftStatus !== outcome.status) set.driftStatus = outcome.status;
+  if (outcome.status === 'Drifted') {
+    if (!sameObjects(previous.driftedObjects ?? [], drifted.slice(0, MAX_DRIFTED_OBJECTS)) || previous.driftedCount !== drifted.length) {
+      set.driftedObjects = drifted;
+      set.driftedCount = drifted.length;
+    }
+    if (previous.driftStatus !== 'Drifted' || !previous.driftFirstSeenAt) set.driftFirstSeenAt = scannedAt;
+  } else {
+    if (previous.driftedObjects !== undefined || previous.driftedCount !== undefined) remove.add('driftedObjects');
+    if (previous.driftFirstSeenAt !== undefined) remove.add('driftFirstSeenAt');
+  }
+  for (const field of [...remove]) if (previous[field] === undefined && field !== 'driftedObjects') remove.delete(field);
+
+  const changed = Object.keys(set).length > 0 || remove.size > 0;
+  const stale = !previous.lastScannedAt || outcome.scannedAt.getTime() - Date.parse(previous.lastScannedAt) >= LAST_SCANNED_REFRESH_MS;
+  if (!changed && !stale) return { written: false };
+
+  let event: RecordResult['event'];
+  if (outcome.status === 'Drifted' && previous.driftStatus !== 'Drifted') event = 'Drift Detected';
+  if (outcome.status === 'InSync' && previous.driftStatus === 'Drifted') event = 'Drift Resolved';
+  if (event) {
+    const refs = outcome.objects.map(({ apiVersion, kind, namespace, name }) => ({ apiVersion, kind, namespace, name }));
+    await deps.events.emit([
+      {
+        detailType: event,
+        detail: {
+          ...ref,
+          revision: outcome.revision,
+          syncStatus: event === 'Drift Detected' ? 'OutOfSync' : 'Synced',
+          driftedCount: refs.length,
+          ...(refs.length > 0 ? { driftedObjects: refs } : {}),
+          summary: event === 'Drift Detected' ? `OutOfSync: ${summarise(outcome.objects)}` : 'Synced: the cluster matches Git again',
+        },
+        time: outcome.scannedAt,
+      },
+    ]);
+  }
+  await deps.store.putTargetState({ ...ref, ...set, lastScannedAt: scannedAt }, { remove: [...remove] });
+  return { written: true, event };
+}
+
+function summarise(objects: ObjectDrift[]): string {
+  const count = (state: string) => objects.filter((object) => object.state === state).length;
+  return `${objects.length} object(s) differ from Git: ${count('modified')} modified, ${count('missing')} missing, ${count('orphaned')} orphaned`;
+}
+
+/** DynamoDB does not keep the order of a map's keys: compare field by field. */
+function sameObjects(a: DriftedObject[], b: DriftedObject[]): boolean {
+  const key = (object: DriftedObject) => [object.apiVersion, object.kind, object.namespace ?? '', object.name, object.reason ?? ''].join('\u0000');
+  return a.length === b.length && a.every((object, index) => key(object) === key(b[index]));
+}

@@ -1,0 +1,15 @@
+// Backoff for a failed job. Without it a failed message becomes visible again only after the
+// queue's visibility timeout, which must be six times the worker's (90 minutes for a
+// 15-minute worker): far too long for a transient error. So the worker shortens it per attempt.
+import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
+
+const MAX_DELAY_SECONDS = 15 * 60;
+
+/** base × 2^(attempt − 1), at most 15 minutes: 10 s, 20 s, 40 s, … with the default base. */
+export function retryDelaySeconds(receiveCount: number, baseSeconds: number): number {
+  return Math.min(MAX_DELAY_SECONDS, Math.round(baseSeconds * 2 ** Math.max(0, receiveCount - 1)));
+}
+
+export async function retryLater(client: SQSClient, queueUrl: string, receiptHandle: string, receiveCount: number, baseSeconds: number): Promise<void> {
+  await client.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: retryDelaySeconds(receiveCount, baseSeconds) }));
+}
