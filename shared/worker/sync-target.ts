@@ -17,8 +17,9 @@ import { LeaseBusyError, RetryableJobError } from './errors.ts';
 import { renderOnce } from './render-once.ts';
 import { emit, postStatus, type TargetReport } from './report.ts';
 
-/** Time kept back from the invocation for recording the result after the sync stops. */
+/** Time kept back from the invocation for recording the result after the sync stops (at most a fifth of it). */
 const RECORD_MARGIN_MS = 60_000;
+const MIN_SYNC_WINDOW_MS = 2_000;
 /** A sync (with its continuations) that is still not healthy after this fails. */
 const APP_SYNC_TIMEOUT_MS = 30 * 60_000;
 const LEASE_MS = 16 * 60_000;
@@ -71,7 +72,8 @@ export async function syncTarget(job: SyncJob, app: AppSpec, cluster: ClusterSpe
       const rendered = await renderOnce(app, destination.namespace, source, deps.renders);
       renderKey = rendered.key;
       const client = await deps.connect(cluster);
-      const remaining = context.remainingMs() - RECORD_MARGIN_MS;
+      const left = context.remainingMs();
+      const remaining = left - Math.min(RECORD_MARGIN_MS, Math.floor(left / 5));
       result = await sync({
         app: app.name,
         revision: job.revision,
@@ -83,7 +85,7 @@ export async function syncTarget(job: SyncJob, app: AppSpec, cluster: ClusterSpe
           prune: app.syncPolicy.automated?.prune ?? false,
           allowEmpty: app.syncPolicy.automated?.allowEmpty ?? false,
           createNamespace: app.syncPolicy.createNamespace && destination.namespace ? destination.namespace : undefined,
-          timeoutMs: Math.max(10_000, Math.min(remaining, APP_SYNC_TIMEOUT_MS)),
+          timeoutMs: Math.max(MIN_SYNC_WINDOW_MS, Math.min(remaining, APP_SYNC_TIMEOUT_MS)),
         },
       });
     } finally {

@@ -44,7 +44,7 @@ export interface Pipeline {
    * mapping would: the records it did not list as failures are deleted. Undefined when no
    * message arrived within `waitSeconds`.
    */
-  workOnce(waitSeconds?: number): Promise<{ event: SQSEvent; response: SQSBatchResponse | void } | undefined>;
+  workOnce(waitSeconds?: number, invocationMs?: number): Promise<{ event: SQSEvent; response: SQSBatchResponse | void } | undefined>;
   /** Runs the real worker on the queue in the background, as local mode does, until `stop()`. */
   startWorker(): BackgroundWorker;
   /** Messages in a queue (visible, in flight and delayed); the job queue by default. */
@@ -155,13 +155,13 @@ export async function startPipeline(options: { maxReceiveCount?: number; visibil
         await polling;
       }
     },
-    async workOnce(waitSeconds = 1) {
+    async workOnce(waitSeconds = 1, invocationMs?: number) {
       const { Messages } = await services.sqs.send(
         new ReceiveMessageCommand({ QueueUrl: services.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'] }),
       );
       if (!Messages || Messages.length === 0) return undefined;
       const event = toSqsEvent(Messages, { queueArn: await queueArn(services.sqs, services.queueUrl), region: 'us-east-1' });
-      const response = (await worker(event, lambdaContext('sync-worker'))) as SQSBatchResponse | void;
+      const response = (await worker(event, lambdaContext('sync-worker', invocationMs))) as SQSBatchResponse | void;
       const failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
       const done = event.Records.filter((record) => !failed.has(record.messageId));
       if (done.length > 0) {
