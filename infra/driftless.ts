@@ -105,16 +105,14 @@ export class Driftless extends Construct {
     this.github.bind(worker);
     this.clusterAccess.bind(worker);
 
-    // Drift scan: reads what was applied, lists live objects, enqueues heals and catch-ups.
-    // It gets the worker's cluster access, not a view policy: a suspect object is confirmed
-    // with a server-side dry-run apply, which Kubernetes authorizes as the patch it simulates.
+    // Drift scan: on each schedule it only plans: one scan job per target onto the sync queue
+    // (the workers scan, in the target's FIFO group, so a scan never runs beside its sync) and
+    // catch-up syncs for branches whose head moved without a webhook (GitHub, one call per
+    // repo and branch). So it needs the table, the queue and the GitHub secret, no cluster.
     const driftScan = this.driftScanner.handler;
     this.stateStore.bind(driftScan, 'readWrite');
-    this.renderCache.bind(driftScan, 'read');
     this.syncPipeline.bindSender(driftScan);
-    this.events.bind(driftScan);
     this.github.bind(driftScan);
-    this.clusterAccess.bind(driftScan);
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       webhook,

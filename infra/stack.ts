@@ -50,6 +50,19 @@ export class DriftlessStack extends Stack {
       value: this.githubSecret.secretArn,
       description: 'Secret with { webhookSecret, token } or { webhookSecret, appId, privateKey, installationId }',
     });
+    // The `driftless` CLI (cli/ops/endpoints.ts) finds the backend by these output names.
+    new CfnOutput(this, 'StateTableName', {
+      value: this.driftless.stateStore.table.tableName,
+      description: 'DynamoDB table with the registry, target states and sync history',
+    });
+    new CfnOutput(this, 'SyncQueueUrl', {
+      value: this.driftless.syncPipeline.queue.queueUrl,
+      description: 'SQS FIFO queue of sync jobs (driftless sync / rollback enqueue here)',
+    });
+    new CfnOutput(this, 'RenderBucketName', {
+      value: this.driftless.renderCache.bucket.bucketName,
+      description: 'S3 bucket caching rendered manifests',
+    });
   }
 }
 

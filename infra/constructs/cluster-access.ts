@@ -107,7 +107,7 @@ export class ClusterAccess extends Construct {
   }
 }
 
-// Functions are named by their owner (Sync/Worker, DriftScan/Handler): their last id alone collides.
+// Functions are named by their owner (Sync/Worker, Webhook/Handler): their last id alone may collide.
 function principalId(fn: DriftlessFunction): string {
   return `${fn.node.scope?.node.id ?? ''}${fn.node.id}`;
 }

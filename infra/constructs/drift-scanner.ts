@@ -1,5 +1,6 @@
 // The clock of drift detection and missed-push recovery: a schedule invokes the drift-scan
-// function, which fans the work out through the sync queue.
+// function, which only plans: it reaches no cluster, it puts one drift-scan job per target
+// (and a sync per missed push) on the sync queue, and the sync workers do the scanning.
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -42,7 +43,7 @@ export class DriftScanner extends Construct {
 
     this.handler = new DriftlessFunction(this, 'Handler', {
       entry: props.entry ?? 'functions/drift-scan/handler.ts',
-      description: 'Compares clusters with Git on a schedule and enqueues self-heals and missed pushes',
+      description: 'On a schedule, enqueues a drift-scan job per target and syncs for missed pushes',
       // A run ends before the next tick starts another: a minute short of the period, capped at
       // 5 minutes because fleet-wide work is fanned out through the queue, not done here.
       timeout: Duration.minutes(Math.min(5, Math.max(1, interval.toMinutes() - 1))),

@@ -1,5 +1,5 @@
 // Rendered manifests per (repo, sha, path, source options): written once by the worker that
-// renders them, read by the other clusters' syncs and by drift scans.
+// renders them, read by the other clusters' syncs and by the workers' drift-scan jobs.
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';

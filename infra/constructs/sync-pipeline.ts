@@ -81,7 +81,7 @@ export class SyncPipeline extends Construct {
 
     this.worker = new DriftlessFunction(this, 'Worker', {
       entry: props.entry ?? 'functions/sync-worker/handler.ts',
-      description: 'Renders an app at a commit and server-side-applies it to one cluster',
+      description: 'Renders an app at a commit and server-side-applies it to one cluster, or scans it there for drift',
       // kubectl and helm in the layer are linux x86-64 binaries.
       architecture: lambda.Architecture.X86_64,
       timeout,

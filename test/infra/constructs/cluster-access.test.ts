@@ -27,9 +27,8 @@ function accessEntries(settings: Parameters<typeof synthStack>[0], options?: Par
 }
 
 describe('ClusterAccess', () => {
-  it('maps the worker and the drift scan as cluster admins by default, the webhook not at all', () => {
+  it('maps the worker as cluster admin by default, the webhook and the drift scan (which only plans) not at all', () => {
     expect(accessEntries({ clusters: [{ name: 'dev' }] })).toEqual([
-      { cluster: 'dev', principal: 'DriftScanHandler', policies: [{ policy: CLUSTER_ADMIN, scope: { Type: 'cluster' } }] },
       { cluster: 'dev', principal: 'SyncWorker', policies: [{ policy: CLUSTER_ADMIN, scope: { Type: 'cluster' } }] },
     ]);
   });
@@ -38,10 +37,9 @@ describe('ClusterAccess', () => {
     const entries = accessEntries({
       clusters: [{ name: 'shared', accessScope: { type: 'namespace', namespaces: ['team-a', 'team-b'] } }],
     });
-    expect(entries).toHaveLength(2);
-    for (const entry of entries) {
-      expect(entry.policies).toEqual([{ policy: ADMIN, scope: { Type: 'namespace', Namespaces: ['team-a', 'team-b'] } }]);
-    }
+    expect(entries).toEqual([
+      { cluster: 'shared', principal: 'SyncWorker', policies: [{ policy: ADMIN, scope: { Type: 'namespace', Namespaces: ['team-a', 'team-b'] } }] },
+    ]);
   });
 
   it('creates entries only for clusters of the stack account and region that are reached without a role', () => {

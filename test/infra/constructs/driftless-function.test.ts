@@ -16,7 +16,7 @@ const GITHUB = ['GITHUB_SECRET_ARN', 'CONFIG_REPO_URL', 'CONFIG_REPO_BRANCH', 'C
 const ENVIRONMENT: Record<string, string[]> = {
   WebhookHandler: [...COMMON, ...GITHUB, 'STATE_TABLE', 'SYNC_QUEUE_URL'],
   SyncWorker: [...COMMON, ...GITHUB, 'STATE_TABLE', 'SYNC_QUEUE_URL', 'RENDER_BUCKET', 'EVENT_BUS_NAME', 'MAX_RECEIVE_COUNT'],
-  DriftScanHandler: [...COMMON, ...GITHUB, 'STATE_TABLE', 'SYNC_QUEUE_URL', 'RENDER_BUCKET', 'EVENT_BUS_NAME', 'DRIFT_INTERVAL_SECONDS'],
+  DriftScanHandler: [...COMMON, ...GITHUB, 'STATE_TABLE', 'SYNC_QUEUE_URL', 'DRIFT_INTERVAL_SECONDS'],
 };
 
 describe('DriftlessFunction defaults', () => {
