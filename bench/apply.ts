@@ -23,7 +23,7 @@ const app = await generateApp('bench', OBJECTS);
 const kubectl = await kubectlPath();
 
 const ours = await sandboxWithKubeconfig('driftless');
-const first = await timed(() => run(process.execPath, [cli, 'sync', app, '--name', 'bench', '--namespace', 'bench', '--kubeconfig', ours.kubeconfig, '--timeout', '60s', '--output', 'json']));
+const first = await timed(() => run(process.execPath, [cli, 'sync', app, '--name', 'bench', '--namespace', 'bench', '--kubeconfig', ours.kubeconfig, '--timeout', '60s', '--output', 'json', ...(process.env.BENCH_CONCURRENCY ? ['--concurrency', process.env.BENCH_CONCURRENCY] : [])]));
 if (first.value.code !== 0) throw new Error(`driftless sync failed:\n${first.value.stderr}${first.value.stdout.slice(-2000)}`);
 const ourRequests = ours.sandbox.requests.entries().length;
 // The engine's own time, as in a warm worker: the CLI's process start and render excluded.
