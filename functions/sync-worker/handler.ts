@@ -57,6 +57,7 @@ export async function worker(event: SQSEvent, context: Context): Promise<SQSBatc
     logger.appendKeys({ app: job.app, cluster: job.cluster, revision: job.revision, deliveryId: job.deliveryId });
     try {
       const outcome = await runJob(job, { receiveCount: Number(record.attributes.ApproximateReceiveCount ?? 1), remainingMs: () => context.getRemainingTimeInMillis() }, deps);
+      if (outcome === 'drifted') metrics.addMetric('DriftDetected', MetricUnit.Count, 1);
       if (outcome === 'synced' || outcome === 'failed') {
         metrics.addMetric(outcome === 'synced' ? 'SyncSucceeded' : 'SyncFailed', MetricUnit.Count, 1);
         metrics.addMetric('SyncDuration', MetricUnit.Milliseconds, Date.now() - started);

@@ -7,7 +7,7 @@ import type { JobContext, WorkerDependencies } from './dependencies.ts';
 import { refreshRegistry } from './refresh-registry.ts';
 import { syncTarget, type TargetOutcome } from './sync-target.ts';
 
-export type JobOutcome = TargetOutcome | 'registry-refreshed' | 'scanned';
+export type JobOutcome = TargetOutcome | 'registry-refreshed' | 'scanned' | 'drifted';
 
 export async function runJob(job: SyncJob, context: JobContext, deps: WorkerDependencies): Promise<JobOutcome> {
   if (job.app === REGISTRY_JOB_APP) {
@@ -21,6 +21,10 @@ export async function runJob(job: SyncJob, context: JobContext, deps: WorkerDepe
     deps.logger.warn('job for an app or cluster that is not in the registry; dropped', { app: job.app, cluster: job.cluster, revision: job.revision });
     return 'skipped';
   }
-  if (job.reason === 'drift-scan') return (await scanTarget(job, app, cluster, deps)).outcome === 'scanned' ? 'scanned' : 'skipped';
+  if (job.reason === 'drift-scan') {
+    const scan = await scanTarget(job, app, cluster, deps);
+    if (scan.outcome !== 'scanned') return 'skipped';
+    return scan.report.status === 'Drifted' ? 'drifted' : 'scanned';
+  }
   return syncTarget(job, app, cluster, context, deps);
 }
