@@ -1,6 +1,9 @@
 // Renders an app's source at a commit once: the result is kept in the render cache (S3) and
 // reused by every cluster the app targets and by the drift scan.
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { AppSpec } from '../config/types.ts';
+import type { Discovery } from '../kube/discovery.ts';
 import { render } from '../render/render.ts';
 import type { RenderedObject } from '../render/types.ts';
 import type { FetchedSource } from '../source/fetcher.ts';
@@ -12,8 +15,12 @@ export interface RenderedApp {
   cached: boolean;
 }
 
-export async function renderOnce(app: AppSpec, namespace: string, source: FetchedSource, cache: RenderCache): Promise<RenderedApp> {
-  const sourceOptions = { helm: app.source.helm, kustomize: app.source.kustomize, directory: app.source.directory, namespace, appName: app.name };
+export async function renderOnce(app: AppSpec, namespace: string, source: FetchedSource, cache: RenderCache, discovery: Discovery): Promise<RenderedApp> {
+  // Helm charts may branch on the cluster's Capabilities, as with Argo CD: a chart is rendered
+  // per Kubernetes version and API set, and those go into the cache key. Other sources render
+  // the same everywhere, so one render serves every cluster.
+  const capabilities = (await isHelmSource(app, source.root)) ? { kubeVersion: (await discovery.serverVersion()).gitVersion, apiVersions: await discovery.apiVersions() } : undefined;
+  const sourceOptions = { helm: app.source.helm, kustomize: app.source.kustomize, directory: app.source.directory, namespace, appName: app.name, capabilities };
   const key = cache.renderKey({ repoURL: app.source.repoURL, revision: source.sha, path: app.source.path, sourceOptions });
   const stored = await cache.get(key);
   if (stored) return { key, objects: stored, cached: true };
@@ -25,7 +32,14 @@ export async function renderOnce(app: AppSpec, namespace: string, source: Fetche
     helm: app.source.helm,
     kustomize: app.source.kustomize,
     directory: app.source.directory,
+    cluster: capabilities,
   });
   await cache.put(key, result.objects);
   return { key, objects: result.objects, cached: false };
+}
+
+async function isHelmSource(app: AppSpec, root: string): Promise<boolean> {
+  if (app.source.helm) return true;
+  if (app.source.kustomize || app.source.directory) return false;
+  return access(join(root, app.source.path, 'Chart.yaml')).then(() => true, () => false);
 }

@@ -69,9 +69,10 @@ export async function syncTarget(job: SyncJob, app: AppSpec, cluster: ClusterSpe
     let renderKey: string;
     const source = await deps.sources.fetch({ repoURL: app.source.repoURL, revision: job.revision });
     try {
-      const rendered = await renderOnce(app, destination.namespace, source, deps.renders);
-      renderKey = rendered.key;
       const client = await deps.connect(cluster);
+      const discovery = new Discovery(client);
+      const rendered = await renderOnce(app, destination.namespace, source, deps.renders, discovery);
+      renderKey = rendered.key;
       const left = context.remainingMs();
       const remaining = left - Math.min(RECORD_MARGIN_MS, Math.floor(left / 5));
       result = await sync({
@@ -79,7 +80,7 @@ export async function syncTarget(job: SyncJob, app: AppSpec, cluster: ClusterSpe
         revision: job.revision,
         objects: rendered.objects,
         client,
-        discovery: new Discovery(client),
+        discovery,
         previous: current?.inventory,
         options: {
           prune: app.syncPolicy.automated?.prune ?? false,

@@ -1,0 +1,31 @@
+// A Helm chart sees the target cluster's Capabilities (Kubernetes version, API versions), as
+// it does under Argo CD, and that render is cached per cluster version.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { connectKubeconfig } from '../../shared/kube/connect.ts';
+import { REPO_URL, startPipeline, type Pipeline } from '../support/pipeline.ts';
+
+let pipeline: Pipeline;
+beforeAll(async () => {
+  pipeline = await startPipeline();
+});
+afterAll(() => pipeline?.stop());
+
+it('renders the chart with the cluster version and API versions from discovery', async () => {
+  const files = {
+    'driftless/clusters.yaml': 'apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: { name: sandbox }\nspec:\n  kubeconfig: { context: sandbox }\n',
+    'driftless/chart.yaml': `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: chart }\nspec:\n  source: { repoURL: ${REPO_URL}, targetRevision: main, path: chart }\n  destination: { name: sandbox, namespace: default }\n  syncPolicy: { automated: {} }\n`,
+    'chart/Chart.yaml': 'apiVersion: v2\nname: chart\nversion: 0.1.0\n',
+    'chart/templates/capabilities.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: capabilities }\ndata:\n  kubeVersion: {{ .Capabilities.KubeVersion.Version | quote }}\n  hasWidgets: {{ .Capabilities.APIVersions.Has "example.com/v1" | quote }}\n  hasApps: {{ .Capabilities.APIVersions.Has "apps/v1" | quote }}\n',
+  };
+  const sha = await pipeline.repo.commit(files);
+  expect((await pipeline.push('0000000000000000000000000000000000000000', sha, { added: Object.keys(files) })).statusCode).toBe(202);
+  const client = await connectKubeconfig({ kubeconfigYaml: pipeline.sandbox.kubeconfig() });
+  try {
+    const read = () => client.get<{ data: Record<string, string> }>('/api/v1/namespaces/default/configmaps/capabilities').catch(() => undefined);
+    await pipeline.work(async () => (await read()) !== undefined);
+    const version = await client.get<{ gitVersion: string }>('/version');
+    expect((await read())?.data).toEqual({ kubeVersion: version.gitVersion, hasWidgets: 'false', hasApps: 'true' });
+  } finally {
+    client.close();
+  }
+});
