@@ -13,6 +13,7 @@ import { parseSyncJob } from '../../shared/queue/parse.ts';
 import { retryLater } from '../../shared/queue/retry-later.ts';
 import { clusterConnector, eventSink, gitHub, jobQueue, loadGitHubSecret, renderCache, sourceFetcher, stateStore, statusPoster, type Environment } from '../../shared/runtime/environment.ts';
 import type { WorkerDependencies } from '../../shared/worker/dependencies.ts';
+import { RetryableJobError } from '../../shared/worker/errors.ts';
 import { runJob } from '../../shared/worker/run-job.ts';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'driftless' });
@@ -67,8 +68,9 @@ export async function worker(event: SQSEvent, context: Context): Promise<SQSBatc
       const attempt = Number(record.attributes.ApproximateReceiveCount ?? 1);
       const base = Number(process.env.RETRY_BASE_SECONDS ?? 10);
       logger.warn('job will be retried', { error: (error as Error).message, attempt });
-      if (base > 0 && process.env.SYNC_QUEUE_URL) {
-        await retryLater(sqs, process.env.SYNC_QUEUE_URL, record.receiptHandle, attempt, base).catch((problem: unknown) => logger.warn('backoff not set', { error: (problem as Error).message }));
+      const requested = error instanceof RetryableJobError ? error.retryAfterSeconds : undefined;
+      if ((base > 0 || requested !== undefined) && process.env.SYNC_QUEUE_URL) {
+        await retryLater(sqs, process.env.SYNC_QUEUE_URL, record.receiptHandle, attempt, base, requested).catch((problem: unknown) => logger.warn('backoff not set', { error: (problem as Error).message }));
       }
       throw error;
     } finally {

@@ -10,6 +10,8 @@ export function retryDelaySeconds(receiveCount: number, baseSeconds: number): nu
   return Math.min(MAX_DELAY_SECONDS, Math.round(baseSeconds * 2 ** Math.max(0, receiveCount - 1)));
 }
 
-export async function retryLater(client: SQSClient, queueUrl: string, receiptHandle: string, receiveCount: number, baseSeconds: number): Promise<void> {
-  await client.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: retryDelaySeconds(receiveCount, baseSeconds) }));
+/** `requestedSeconds` (an app's own retry backoff) wins over the default schedule. */
+export async function retryLater(client: SQSClient, queueUrl: string, receiptHandle: string, receiveCount: number, baseSeconds: number, requestedSeconds?: number): Promise<void> {
+  const delay = requestedSeconds === undefined ? retryDelaySeconds(receiveCount, baseSeconds) : Math.min(MAX_DELAY_SECONDS, requestedSeconds);
+  await client.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: delay }));
 }

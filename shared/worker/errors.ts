@@ -10,9 +10,12 @@ export class WorkerError extends Error {
 }
 
 export class RetryableJobError extends WorkerError {
-  constructor(message: string, options?: ErrorOptions) {
+  /** When the next attempt should come; the worker's default backoff applies when absent. */
+  readonly retryAfterSeconds?: number;
+  constructor(message: string, options?: ErrorOptions & { retryAfterSeconds?: number }) {
     super(message, options);
     this.name = 'RetryableJobError';
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }
 

@@ -103,6 +103,14 @@ export async function syncTarget(job: SyncJob, app: AppSpec, cluster: ClusterSpe
       return 'continued';
     }
     await record(deps, job, ref, destination.namespace, result, startedAt, renderKey);
+    const retryInSeconds = retryDelay(app, result, context, deps);
+    if (retryInSeconds !== undefined) {
+      // The app's retry policy (Argo CD's syncPolicy.retry): this attempt is recorded, the
+      // message comes back after the backoff, and only the last attempt's result is final.
+      const summary = `attempt ${context.receiveCount} failed, retrying in ${retryInSeconds}s: ${firstLine(result.message)}`;
+      await postStatus(deps, report, 'pending', summary);
+      throw new RetryableJobError(`${app.name}@${cluster.name}: ${summary}`, { retryAfterSeconds: retryInSeconds });
+    }
     await announce(deps, report, job, result);
     return result.status === 'Succeeded' ? 'synced' : 'failed';
   } catch (error) {
@@ -154,6 +162,18 @@ async function holdForPin(job: SyncJob, ref: { app: string; cluster: string }, n
     await postStatus(deps, { ...ref, repoURL, revision: job.revision }, 'failure', `not applied: ${where} is ${hold} (driftless resume ${ref.app})`, target);
   }
   return 'skipped';
+}
+
+/** Seconds until the next attempt under the app's retry policy, or undefined when this result is final. */
+function retryDelay(app: AppSpec, result: ChangeSet, context: JobContext, deps: WorkerDependencies): number | undefined {
+  const retry = app.syncPolicy.retry;
+  if (!retry || result.status !== 'Failed') return undefined;
+  const attempt = context.receiveCount;
+  // Argo CD's limit counts retries after the first attempt; negative means no limit. The
+  // queue's maxReceiveCount still bounds it: the last delivery's result is final.
+  if ((retry.limit >= 0 && attempt > retry.limit) || attempt >= deps.maxReceiveCount) return undefined;
+  const delayMs = Math.min(retry.backoff.durationMs * retry.backoff.factor ** (attempt - 1), retry.backoff.maxDurationMs);
+  return Math.max(1, Math.round(delayMs / 1000));
 }
 
 /** On the attempt after which SQS moves the job to the DLQ: say so on the target, the commit and the bus. */
