@@ -39,6 +39,7 @@ it('retries after a failed attempt and ends Synced', async () => {
   const history = await store.listHistory('web', 'sandbox', 10);
   expect(history.map((entry) => entry.status)).toEqual(['Synced', 'Failed']);
   const statuses = pipeline.github.statuses.filter((status) => status.context === 'driftless/web@sandbox');
-  expect(statuses.map((status) => status.state)).toEqual(['pending', 'pending', 'success']);
+  // started, retrying, started again, done
+  expect(statuses.map((status) => status.state)).toEqual(['pending', 'pending', 'pending', 'success']);
   expect(statuses[1].description).toMatch(/^attempt 1 failed, retrying in 1s: /);
 });
