@@ -66,7 +66,8 @@ export class KubeClient {
       try {
         return await this.#send<T>(request);
       } catch (error) {
-        const delay = retryDelay(error, attempt);
+        // A POST that lost its connection may have created the object: never send it twice.
+        const delay = request.method === 'POST' && error instanceof KubeConnectionError ? undefined : retryDelay(error, attempt);
         if (attempt >= this.#maxAttempts || delay === undefined) throw error;
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
