@@ -1,10 +1,12 @@
-// What `sync` and `diff` both do first: connect to the cluster, then render the app with
-// the cluster's version and API versions (so Helm's Capabilities match the target).
+// What `sync` and `diff` both do first: connect to the cluster, then render the app (a Helm
+// chart with the cluster's version and API versions, so its Capabilities match the target).
+import { join } from 'node:path';
 import type { KubeClient } from '../shared/kube/client.ts';
 import { connectKubeconfig } from '../shared/kube/connect.ts';
 import { Discovery } from '../shared/kube/discovery.ts';
 import { KubeConfigError } from '../shared/kube/errors.ts';
 import { RenderError } from '../shared/render/errors.ts';
+import { detectSourceType } from '../shared/render/detect.ts';
 import { render } from '../shared/render/render.ts';
 import type { RenderedObject, RenderRequest } from '../shared/render/types.ts';
 import { SyncInputError } from '../shared/sync/errors.ts';
@@ -18,8 +20,9 @@ export interface Prepared {
 export async function prepare(request: RenderRequest, cluster: { kubeconfig?: string; context?: string }): Promise<Prepared> {
   const client = await connectKubeconfig(cluster);
   const discovery = new Discovery(client);
-  const [version, apiVersions] = await Promise.all([discovery.serverVersion(), discovery.apiVersions()]);
-  const result = await render({ ...request, cluster: { kubeVersion: version.gitVersion, apiVersions } });
+  // Only a Helm chart reads the cluster's Capabilities: the other sources need no requests.
+  const helm = (await detectSourceType(join(request.root, request.path), request)) === 'helm';
+  const result = await render({ ...request, cluster: helm ? await discovery.capabilities() : undefined });
   return { client, discovery, objects: result.objects };
 }
 

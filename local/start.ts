@@ -8,6 +8,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { SQSEvent } from 'aws-lambda';
+import { parseDuration } from '../shared/config/duration.ts';
 import { pollQueue } from '../shared/queue/poller.ts';
 import { ensureExampleRepo } from './example.ts';
 import { lambdaContext } from './lambda-context.ts';
@@ -31,6 +32,7 @@ const { values } = parseArgs({
   },
 });
 
+const driftIntervalMs = parseDuration(values['drift-interval']);
 const stateDir = resolve(values['state-dir']);
 await mkdir(stateDir, { recursive: true });
 
@@ -56,13 +58,14 @@ Object.assign(process.env, services.env, {
   CONFIG_DIR: 'driftless',
   EVENTS_FILE: join(stateDir, 'events.jsonl'),
   KUBECONFIG: kubeconfig,
-  DRIFT_INTERVAL_SECONDS: String(seconds(values['drift-interval'])),
+  DRIFT_INTERVAL_SECONDS: String(driftIntervalMs / 1000),
   POWERTOOLS_LOG_LEVEL: values.verbose ? 'INFO' : 'WARN',
   POWERTOOLS_METRICS_DISABLED: 'true',
 });
 // Imported only now: the handlers read their environment when first called, as in Lambda.
 const { handler: webhook } = await import('../functions/webhook/handler.ts');
 const { handler: worker } = await import('../functions/sync-worker/handler.ts');
+const { handler: driftScan } = await import('../functions/drift-scan/handler.ts');
 
 const server = await startWebhookServer(webhook, Number(values.port));
 await writeFile(join(stateDir, 'endpoints.json'), JSON.stringify({ ...services.env, EVENTS_FILE: process.env.EVENTS_FILE, KUBECONFIG: kubeconfig, WEBHOOK_URL: server.url, WEBHOOK_SECRET: webhookSecret }, null, 2), { mode: 0o600 });
@@ -76,7 +79,10 @@ const polling = pollQueue({
   handler: (event: SQSEvent) => worker(event, lambdaContext('sync-worker')),
   onError: (error) => console.error(`worker: ${(error as Error).message}`),
 });
-const drift = await startDriftTimer(seconds(values['drift-interval']) * 1000);
+// EventBridge Scheduler's stand-in.
+const drift = setInterval(() => {
+  driftScan({ source: 'local.scheduler', 'detail-type': 'Scheduled Event' }, lambdaContext('drift-scan')).catch((error: unknown) => console.error(`drift scan: ${(error as Error).message}`));
+}, driftIntervalMs);
 
 console.log(`webhook: ${server.url}`);
 console.log(`kubeconfig: ${kubeconfig}`);
@@ -102,14 +108,6 @@ await services.stop();
 await sandbox?.stop();
 process.exit(0);
 
-async function startDriftTimer(intervalMs: number): Promise<NodeJS.Timeout> {
-  const module = await import('../functions/drift-scan/handler.ts').catch(() => undefined);
-  return setInterval(() => {
-    if (!module) return;
-    module.handler({ source: 'local.scheduler', 'detail-type': 'Scheduled Event' } as never, lambdaContext('drift-scan')).catch((error: unknown) => console.error(`drift scan: ${(error as Error).message}`));
-  }, intervalMs);
-}
-
 async function persistentSecret(file: string): Promise<string> {
   try {
     return (await readFile(file, 'utf8')).trim();
@@ -118,10 +116,4 @@ async function persistentSecret(file: string): Promise<string> {
     await writeFile(file, `${secret}\n`, { mode: 0o600 });
     return secret;
   }
-}
-
-function seconds(duration: string): number {
-  const match = /^(\d+)(s|m|h)?$/.exec(duration.trim());
-  if (!match) throw new Error(`--drift-interval must look like 10s, 5m or 1h, got "${duration}"`);
-  return Number(match[1]) * ({ s: 1, m: 60, h: 3600 }[match[2] ?? 's'] ?? 1);
 }

@@ -8,10 +8,9 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { parseSyncJob } from '../../shared/queue/parse.ts';
 import { retryLater } from '../../shared/queue/retry-later.ts';
-import { clusterConnector, eventSink, gitHub, jobQueue, loadGitHubSecret, renderCache, sourceFetcher, stateStore, statusPoster, type Environment } from '../../shared/runtime/environment.ts';
+import { clusterConnector, eventSink, gitHub, jobQueue, loadGitHubSecret, renderCache, sourceFetcher, sqsClient, stateStore, statusPoster, type Environment } from '../../shared/runtime/environment.ts';
 import type { WorkerDependencies } from '../../shared/worker/dependencies.ts';
 import { RetryableJobError } from '../../shared/worker/errors.ts';
 import { runJob } from '../../shared/worker/run-job.ts';
@@ -20,16 +19,21 @@ const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 
 const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Driftless', serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'driftless' });
 const processor = new SqsFifoPartialProcessorAsync();
 const container = randomUUID();
-const sqs = new SQSClient({ useQueueUrlAsEndpoint: !process.env.AWS_ENDPOINT_URL_SQS });
 
-let dependencies: Promise<WorkerDependencies> | undefined;
+interface Runtime {
+  deps: WorkerDependencies;
+  /** Makes a failed record visible again after its backoff rather than the queue's long timeout. */
+  retryLater(receiptHandle: string, attempt: number, requestedSeconds?: number): Promise<void>;
+}
 
-export async function buildDependencies(env: Environment): Promise<WorkerDependencies> {
+let runtime: Promise<Runtime> | undefined;
+
+export async function buildDependencies(env: Environment, sqs = sqsClient(env)): Promise<WorkerDependencies> {
   const secret = await loadGitHubSecret(env);
   const octokit = gitHub(env, secret);
   return {
     store: stateStore(env),
-    queue: jobQueue(env),
+    queue: jobQueue(env, sqs),
     renders: renderCache(env),
     sources: sourceFetcher(octokit),
     statuses: statusPoster(octokit),
@@ -38,26 +42,36 @@ export async function buildDependencies(env: Environment): Promise<WorkerDepende
     owner: container,
     maxReceiveCount: Number(env.MAX_RECEIVE_COUNT ?? 5),
     configRepo: env.CONFIG_REPO_URL ? { repoURL: env.CONFIG_REPO_URL, dir: env.CONFIG_DIR ?? 'driftless' } : undefined,
-    logger: {
-      info: (message, extra) => logger.info(message, extra ?? {}),
-      warn: (message, extra) => logger.warn(message, extra ?? {}),
-      error: (message, extra) => logger.error(message, extra ?? {}),
+    logger,
+  };
+}
+
+async function buildRuntime(env: Environment): Promise<Runtime> {
+  const sqs = sqsClient(env);
+  const base = Number(env.RETRY_BASE_SECONDS ?? 10);
+  const queueUrl = env.SYNC_QUEUE_URL;
+  return {
+    deps: await buildDependencies(env, sqs),
+    async retryLater(receiptHandle, attempt, requested) {
+      if ((base <= 0 && requested === undefined) || !queueUrl) return;
+      await retryLater(sqs, queueUrl, receiptHandle, attempt, base, requested).catch((problem: unknown) => logger.warn('backoff not set', { error: (problem as Error).message }));
     },
   };
 }
 
 export async function worker(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
-  dependencies ??= buildDependencies(process.env).catch((error: unknown) => {
-    dependencies = undefined;
+  runtime ??= buildRuntime(process.env).catch((error: unknown) => {
+    runtime = undefined; // a failed cold start must not poison the container
     throw error;
   });
-  const deps = await dependencies;
+  const { deps, retryLater: later } = await runtime;
   const handleRecord = async (record: SQSRecord) => {
     const job = parseSyncJob(record.body);
+    const attempt = Number(record.attributes.ApproximateReceiveCount ?? 1);
     const started = Date.now();
     logger.appendKeys({ app: job.app, cluster: job.cluster, revision: job.revision, deliveryId: job.deliveryId });
     try {
-      const outcome = await runJob(job, { receiveCount: Number(record.attributes.ApproximateReceiveCount ?? 1), remainingMs: () => context.getRemainingTimeInMillis() }, deps);
+      const outcome = await runJob(job, { receiveCount: attempt, remainingMs: () => context.getRemainingTimeInMillis() }, deps);
       if (outcome === 'drifted') metrics.addMetric('DriftDetected', MetricUnit.Count, 1);
       if (outcome === 'synced' || outcome === 'failed') {
         metrics.addMetric(outcome === 'synced' ? 'SyncSucceeded' : 'SyncFailed', MetricUnit.Count, 1);
@@ -65,13 +79,8 @@ export async function worker(event: SQSEvent, context: Context): Promise<SQSBatc
       }
       logger.info('job done', { outcome, durationMs: Date.now() - started });
     } catch (error) {
-      const attempt = Number(record.attributes.ApproximateReceiveCount ?? 1);
-      const base = Number(process.env.RETRY_BASE_SECONDS ?? 10);
       logger.warn('job will be retried', { error: (error as Error).message, attempt });
-      const requested = error instanceof RetryableJobError ? error.retryAfterSeconds : undefined;
-      if ((base > 0 || requested !== undefined) && process.env.SYNC_QUEUE_URL) {
-        await retryLater(sqs, process.env.SYNC_QUEUE_URL, record.receiptHandle, attempt, base, requested).catch((problem: unknown) => logger.warn('backoff not set', { error: (problem as Error).message }));
-      }
+      await later(record.receiptHandle, attempt, error instanceof RetryableJobError ? error.retryAfterSeconds : undefined);
       throw error;
     } finally {
       logger.removeKeys(['app', 'cluster', 'revision', 'deliveryId']);

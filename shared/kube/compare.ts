@@ -11,9 +11,13 @@
 // `jqPathExpressions` remove those fields from both sides before comparing, and
 // `managedFieldsManagers` drops differences in fields that one of those managers owns in the
 // live object's managedFields (an HPA's `.spec.replicas`, a mutating webhook's sidecar).
-import { KubeError } from './errors.ts';
+import { fieldOwners, type PathElement } from './field-owners.ts';
+import { ruleMatches, withoutPaths, type IgnoreRule } from './ignore-differences.ts';
 import { listKeyFor } from './list-keys.ts';
-import { groupOf, type KubeObject } from './object.ts';
+import type { KubeObject } from './object.ts';
+
+export { fieldOwners, type FieldOwner, type PathElement } from './field-owners.ts';
+export type { IgnoreRule } from './ignore-differences.ts';
 
 export interface FieldDifference {
   /** Kubernetes field path: `.spec.replicas`, `.spec.template.spec.containers[name="web"].image`. */
@@ -22,21 +26,6 @@ export interface FieldDifference {
   live: unknown;
   /** The same path, structured: how `fieldOwners` finds it in managedFields. */
   elements?: PathElement[];
-}
-
-/** A step of a field path: a map field, an associative list item by its keys, or a list index. */
-export type PathElement = { field: string } | { key: Record<string, unknown> } | { index: number };
-
-/** One entry of Argo CD's `spec.ignoreDifferences` (structurally the config's IgnoreDifference). */
-export interface IgnoreRule {
-  /** `''` or absent is the core group, as in Argo CD; `*` matches any. */
-  group?: string;
-  kind: string;
-  name?: string;
-  namespace?: string;
-  jsonPointers?: string[];
-  jqPathExpressions?: string[];
-  managedFieldsManagers?: string[];
 }
 
 export interface CompareOptions {
@@ -59,19 +48,41 @@ export function compareObjects(desired: KubeObject, live: KubeObject | undefined
     current = withoutPaths(live, pointers, expressions);
   }
   const differences: FieldDifference[] = [];
-  for (const [key, value] of Object.entries(wanted)) {
-    if (key === 'status' || key === 'apiVersion' || key === 'kind') continue;
-    if (key === 'metadata') {
-      for (const [field, metaValue] of Object.entries(value as Record<string, unknown>)) {
-        if (COMPARED_METADATA.has(field)) compareValue(metaValue, (current.metadata as Record<string, unknown>)[field], `.metadata.${field}`, ['metadata', field], [{ field: 'metadata' }, { field }], differences);
-      }
-      continue;
-    }
-    compareValue(value, current[key], `.${key}`, [key], [{ field: key }], differences);
+  for (const [segments, value] of gitFields(wanted)) {
+    compareValue(value, fieldOf(current, segments), `.${segments.join('.')}`, segments, segments.map((field) => ({ field })), differences);
   }
   const managers = new Set(rules.flatMap((rule) => rule.managedFieldsManagers ?? []));
   if (managers.size === 0) return differences;
   return differences.filter((difference) => !fieldOwners(live, difference.elements ?? []).some((owner) => managers.has(owner.manager)));
+}
+
+/** The fields Git sets that are compared: top-level fields but status, and the Git-owned part of metadata. */
+function* gitFields(wanted: KubeObject): Generator<[string[], unknown]> {
+  for (const [key, value] of Object.entries(wanted)) {
+    if (key === 'status' || key === 'apiVersion' || key === 'kind') continue;
+    if (key !== 'metadata') {
+      yield [[key], value];
+      continue;
+    }
+    for (const [field, metaValue] of Object.entries(value as Record<string, unknown>)) {
+      if (COMPARED_METADATA.has(field)) yield [['metadata', field], metaValue];
+    }
+  }
+}
+
+function fieldOf(object: KubeObject, segments: string[]): unknown {
+  return segments.reduce<unknown>((node, field) => (isMap(node) ? node[field] : undefined), object);
+}
+
+/** The item of `items` with the same list-map keys as `item` (absent keys read as their server default). */
+function sameItem(items: Array<Record<string, unknown>>, item: Record<string, unknown>, keys: string[]): Record<string, unknown> | undefined {
+  return items.find((candidate) => keys.every((key) => keyEqual(item[key], candidate[key], key)));
+}
+
+/** The list-map keys when both lists are associative lists of maps, else undefined. */
+function associativeKeys(desired: unknown[], live: unknown[], segments: string[]): string[] | undefined {
+  const keys = listKeyFor(segments);
+  return keys && desired.every(isMap) && live.every(isMap) ? keys : undefined;
 }
 
 /** Secrets are written with stringData but read back as base64 data. */
@@ -105,11 +116,11 @@ function compareList(desired: unknown[], live: unknown, path: string, segments: 
     out.push({ path, desired, live, elements });
     return;
   }
-  const keys = listKeyFor(segments);
-  if (keys && desired.every(isMap) && live.every(isMap)) {
+  const keys = associativeKeys(desired, live, segments);
+  if (keys) {
     // Associative list: match items by their keys, ignore order and items Git does not list.
     for (const item of desired as Array<Record<string, unknown>>) {
-      const match = (live as Array<Record<string, unknown>>).find((candidate) => keys.every((key) => keyEqual(item[key], candidate[key], key)));
+      const match = sameItem(live as Array<Record<string, unknown>>, item, keys);
       const label = keys.map((key) => `${key}=${JSON.stringify(item[key] ?? defaultKeyValue(key))}`).join(',');
       const key = Object.fromEntries(keys.map((name) => [name, (match ?? item)[name] ?? defaultKeyValue(name)]).filter(([, value]) => value !== undefined));
       if (!match) out.push({ path: `${path}[${label}]`, desired: item, live: undefined, elements: [...elements, { key }] });
@@ -179,21 +190,14 @@ export function parseQuantity(value: string | number): number | undefined {
  * their keys), so a diff of the two shows only what Git cares about.
  */
 export function projectLive(desired: KubeObject, live: KubeObject): KubeObject {
-  const wanted = normalizeDesired(desired);
-  const projected: Record<string, unknown> = { apiVersion: live.apiVersion, kind: live.kind };
   const metadata: Record<string, unknown> = { name: live.metadata.name };
   if (live.metadata.namespace) metadata.namespace = live.metadata.namespace;
-  for (const field of Object.keys(wanted.metadata ?? {})) {
-    if (COMPARED_METADATA.has(field)) {
-      const value = project((wanted.metadata as Record<string, unknown>)[field], (live.metadata as Record<string, unknown>)[field], ['metadata', field]);
-      if (value !== undefined) metadata[field] = value;
-    }
-  }
-  projected.metadata = metadata;
-  for (const [key, value] of Object.entries(wanted)) {
-    if (key === 'apiVersion' || key === 'kind' || key === 'metadata' || key === 'status') continue;
-    const value2 = project(value, live[key], [key]);
-    if (value2 !== undefined) projected[key] = value2;
+  const projected: Record<string, unknown> = { apiVersion: live.apiVersion, kind: live.kind, metadata };
+  for (const [segments, value] of gitFields(normalizeDesired(desired))) {
+    const shown = project(value, fieldOf(live, segments), segments);
+    if (shown === undefined) continue;
+    if (segments[0] === 'metadata') metadata[segments[1]] = shown;
+    else projected[segments[0]] = shown;
   }
   return projected as KubeObject;
 }
@@ -201,12 +205,11 @@ export function projectLive(desired: KubeObject, live: KubeObject): KubeObject {
 function project(desired: unknown, live: unknown, segments: string[]): unknown {
   if (live === undefined) return undefined;
   if (Array.isArray(desired) && Array.isArray(live)) {
-    const keys = listKeyFor(segments);
-    if (keys && desired.every(isMap) && live.every(isMap)) {
-      const items = live as Array<Record<string, unknown>>;
+    const keys = associativeKeys(desired, live, segments);
+    if (keys) {
       return (desired as Array<Record<string, unknown>>)
         .map((item) => {
-          const match = items.find((candidate) => keys.every((key) => keyEqual(item[key], candidate[key], key)));
+          const match = sameItem(live as Array<Record<string, unknown>>, item, keys);
           return match && project(item, match, [...segments, '[]']);
         })
         .filter((item) => item !== undefined);
@@ -223,215 +226,4 @@ function project(desired: unknown, live: unknown, segments: string[]): unknown {
   }
   // Report the live value in the desired value's spelling when they are equal after normalisation.
   return scalarsEqual(desired, live, segments) ? desired : live;
-}
-
-/** Argo CD's match: group and kind exactly or `*`, name and namespace when the rule gives them. */
-function ruleMatches(rule: IgnoreRule, object: KubeObject): boolean {
-  const glob = (pattern: string | undefined, value: string) => pattern === '*' || (pattern ?? '') === value;
-  return (
-    glob(rule.group, groupOf(object.apiVersion)) &&
-    glob(rule.kind, object.kind) &&
-    (!rule.name || rule.name === object.metadata.name) &&
-    (!rule.namespace || rule.namespace === (object.metadata.namespace ?? ''))
-  );
-}
-
-// ---------------------------------------------------------------------------------------------
-// Removing ignored fields (jsonPointers, jqPathExpressions) from a copy of an object.
-
-type Concrete = Array<string | number>;
-
-function withoutPaths(object: KubeObject, pointers: string[], expressions: string[]): KubeObject {
-  const copy = structuredClone(object);
-  const paths: Concrete[] = [...pointers.map(parsePointer), ...expressions.flatMap((expression) => jqPaths(copy, expression))];
-  // Deepest and highest indices first, so removing one path never shifts another.
-  paths.sort((a, b) => b.length - a.length || compareConcrete(b, a));
-  for (const path of paths) removeAt(copy, path);
-  return copy;
-}
-
-function compareConcrete(a: Concrete, b: Concrete): number {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    if (a[i] === b[i]) continue;
-    return typeof a[i] === 'number' && typeof b[i] === 'number' ? (a[i] as number) - (b[i] as number) : String(a[i]).localeCompare(String(b[i]));
-  }
-  return a.length - b.length;
-}
-
-/** RFC 6901: `/spec/template/spec/containers/0/image`, `~1` for `/`, `~0` for `~`. */
-function parsePointer(pointer: string): Concrete {
-  if (pointer === '') return [];
-  if (!pointer.startsWith('/')) throw new KubeError(`ignoreDifferences: JSON pointer ${JSON.stringify(pointer)} must start with "/"`);
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-function removeAt(root: unknown, path: Concrete): void {
-  if (path.length === 0) return;
-  let node: unknown = root;
-  for (const step of path.slice(0, -1)) {
-    node = childOf(node, step);
-    if (node === undefined) return;
-  }
-  const last = path[path.length - 1];
-  if (Array.isArray(node)) {
-    const index = Number(last);
-    if (Number.isInteger(index) && index >= 0 && index < node.length) node.splice(index, 1);
-  } else if (isMap(node)) {
-    delete node[String(last)];
-  }
-}
-
-function childOf(node: unknown, step: string | number): unknown {
-  if (Array.isArray(node)) return node[Number(step)];
-  if (isMap(node)) return node[String(step)];
-  return undefined;
-}
-
-/**
- * The concrete paths a jq path expression selects, for the subset Argo CD users write:
- * `.a.b`, `.["a/b"]`, `.a[]`, `.a[0]`, pipes, and `select(PATH == LITERAL)` / `!=`, e.g.
- * `.spec.template.spec.initContainers[] | select(.name == "istio-init")`.
- */
-function jqPaths(root: unknown, expression: string): Concrete[] {
-  let current: Concrete[] = [[]];
-  for (const stage of splitPipes(expression)) {
-    const select = /^select\((.*)\)$/s.exec(stage);
-    if (select) {
-      const condition = /^(.*?)\s*(==|!=)\s*(.+)$/s.exec(select[1].trim());
-      if (!condition) throw unsupportedJq(expression);
-      const path = parseJqPath(condition[1].trim(), expression);
-      let literal: unknown;
-      try {
-        literal = JSON.parse(condition[3].trim());
-      } catch {
-        throw unsupportedJq(expression);
-      }
-      current = current.filter((base) => {
-        const values = expand(valueAt(root, base), path).map((relative) => valueAt(valueAt(root, base), relative));
-        const equal = values.some((value) => value === literal);
-        return condition[2] === '==' ? equal : !equal;
-      });
-      continue;
-    }
-    const steps = parseJqPath(stage, expression);
-    current = current.flatMap((base) => expand(valueAt(root, base), steps).map((relative) => [...base, ...relative]));
-  }
-  return current.filter((path) => path.length > 0);
-}
-
-type JqStep = { name: string } | { index: number } | { each: true };
-
-function parseJqPath(text: string, expression: string): JqStep[] {
-  const steps: JqStep[] = [];
-  let rest = text.trim();
-  if (rest === '.') return steps;
-  while (rest.length > 0) {
-    let match: RegExpExecArray | null;
-    if ((match = /^\.([A-Za-z_][A-Za-z0-9_-]*)/.exec(rest))) steps.push({ name: match[1] });
-    else if ((match = /^\.?\[\s*("(?:[^"\\]|\\.)*")\s*\]/.exec(rest))) steps.push({ name: JSON.parse(match[1]) as string });
-    else if ((match = /^\.?\[\s*(\d+)\s*\]/.exec(rest))) steps.push({ index: Number(match[1]) });
-    else if ((match = /^\.?\[\s*\]/.exec(rest))) steps.push({ each: true });
-    else throw unsupportedJq(expression);
-    rest = rest.slice(match[0].length).trim();
-  }
-  return steps;
-}
-
-function expand(value: unknown, steps: JqStep[]): Concrete[] {
-  let paths: Array<{ path: Concrete; value: unknown }> = [{ path: [], value }];
-  for (const step of steps) {
-    paths = paths.flatMap(({ path, value: node }) => {
-      if ('name' in step) return isMap(node) && step.name in node ? [{ path: [...path, step.name], value: node[step.name] }] : [];
-      if ('index' in step) return Array.isArray(node) && step.index < node.length ? [{ path: [...path, step.index], value: node[step.index] }] : [];
-      if (Array.isArray(node)) return node.map((item, index) => ({ path: [...path, index], value: item }));
-      if (isMap(node)) return Object.entries(node).map(([key, item]) => ({ path: [...path, key], value: item }));
-      return [];
-    });
-  }
-  return paths.map(({ path }) => path);
-}
-
-function valueAt(root: unknown, path: Concrete): unknown {
-  let node = root;
-  for (const step of path) node = childOf(node, step);
-  return node;
-}
-
-function splitPipes(expression: string): string[] {
-  const stages: string[] = [];
-  let depth = 0;
-  let quoted = false;
-  let start = 0;
-  for (let i = 0; i < expression.length; i++) {
-    const char = expression[i];
-    if (quoted) {
-      if (char === '\\') i++;
-      else if (char === '"') quoted = false;
-    } else if (char === '"') quoted = true;
-    else if (char === '(') depth++;
-    else if (char === ')') depth--;
-    else if (char === '|' && depth === 0) {
-      stages.push(expression.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
-  stages.push(expression.slice(start).trim());
-  return stages;
-}
-
-function unsupportedJq(expression: string): KubeError {
-  return new KubeError(`ignoreDifferences: jq path expression ${JSON.stringify(expression)} is not supported (paths, [], [n], pipes and select(PATH == VALUE) are)`);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Who owns a field: the live object's managedFields, walked along a structured path.
-
-export interface FieldOwner {
-  manager: string;
-  operation: string;
-  /** `scale`, `status`: the subresource the manager wrote through. */
-  subresource?: string;
-}
-
-/**
- * The managedFields entries of `live` that own the field at `elements` (or the whole of
- * what is below it, for a map or list that differs as a whole, or the atomic value above it).
- * A field Git sets but nobody owns any more (someone removed it) has no owner.
- */
-export function fieldOwners(live: KubeObject, elements: readonly PathElement[]): FieldOwner[] {
-  const owners: FieldOwner[] = [];
-  for (const entry of live.metadata.managedFields ?? []) {
-    if (ownsPath(entry.fieldsV1, elements)) owners.push({ manager: entry.manager, operation: entry.operation, ...(entry.subresource ? { subresource: entry.subresource } : {}) });
-  }
-  return owners;
-}
-
-function ownsPath(fields: unknown, elements: readonly PathElement[]): boolean {
-  let node: unknown = fields;
-  for (const element of elements) {
-    if (!isMap(node)) return false;
-    // A leaf owns its whole value: an atomic list or map, or a scalar.
-    if (Object.keys(node).length === 0 && node !== fields) return true;
-    if ('index' in element) return true; // a list compared by position: whoever owns any of it
-    const child = 'field' in element ? node[`f:${element.field}`] : Object.entries(node).find(([name]) => keyMatches(name, element.key))?.[1];
-    if (child === undefined) return false;
-    node = child;
-  }
-  return isMap(node);
-}
-
-function keyMatches(name: string, key: Record<string, unknown>): boolean {
-  if (!name.startsWith('k:')) return false;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(name.slice(2));
-  } catch {
-    return false;
-  }
-  if (!isMap(parsed)) return false;
-  const names = Object.keys(key);
-  return names.length === Object.keys(parsed).length && names.every((field) => String(parsed[field]) === String(key[field]));
 }

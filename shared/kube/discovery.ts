@@ -23,6 +23,7 @@ export class Discovery {
   readonly #client: KubeClient;
   readonly #groupVersions = new Map<string, Promise<ResourceInfo[] | undefined>>();
   #version: Promise<{ gitVersion: string; major: string; minor: string }> | undefined;
+  #apiVersions: Promise<string[]> | undefined;
 
   constructor(client: KubeClient) {
     this.#client = client;
@@ -52,11 +53,17 @@ export class Discovery {
 
   /** Every served group-version, for `helm template --api-versions`. */
   async apiVersions(): Promise<string[]> {
-    const [core, groups] = await Promise.all([
+    this.#apiVersions ??= Promise.all([
       this.#client.get<{ versions: string[] }>('/api'),
       this.#client.get<{ groups: Array<{ versions: Array<{ groupVersion: string }> }> }>('/apis'),
-    ]);
-    return [...core.versions, ...groups.groups.flatMap((group) => group.versions.map((version) => version.groupVersion))];
+    ]).then(([core, groups]) => [...core.versions, ...groups.groups.flatMap((group) => group.versions.map((version) => version.groupVersion))]);
+    return this.#apiVersions;
+  }
+
+  /** What Helm's `.Capabilities` should say for this cluster. */
+  async capabilities(): Promise<{ kubeVersion: string; apiVersions: string[] }> {
+    const [version, apiVersions] = await Promise.all([this.serverVersion(), this.apiVersions()]);
+    return { kubeVersion: version.gitVersion, apiVersions };
   }
 
   #load(apiVersion: string): Promise<ResourceInfo[] | undefined> {

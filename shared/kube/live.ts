@@ -13,6 +13,11 @@ export interface ObjectRef {
   name: string;
 }
 
+/** The objectKey of a reference: group/kind/namespace/name. */
+export function refKey(ref: ObjectRef): string {
+  return objectKey({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { namespace: ref.namespace, name: ref.name } });
+}
+
 interface ObjectList {
   items: KubeObject[];
 }

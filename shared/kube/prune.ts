@@ -1,12 +1,13 @@
 // Deletes objects that left Git, with the safety rules: only objects whose live tracking-id
-// names this app, never those marked Prune=false, never anything we cannot prove is ours.
+// names this app, never those the caller's rule keeps (Prune=false), never anything we cannot
+// prove is ours.
 import pLimit from 'p-limit';
 import type { KubeClient } from './client.ts';
 import { resourcePath, type Discovery } from './discovery.ts';
 import { isNotFound, KubeApiError } from './errors.ts';
-import { readLive, type ObjectRef } from './live.ts';
+import { readLive, refKey, type ObjectRef } from './live.ts';
 import type { KubeObject } from './object.ts';
-import { isOwnedBy, objectKey } from './tracking.ts';
+import { isOwnedBy } from './tracking.ts';
 
 export type PruneAction = 'pruned' | 'skipped' | 'failed';
 
@@ -14,14 +15,16 @@ export interface PruneOutcome {
   ref: ObjectRef;
   action: PruneAction;
   reason?: string;
+  /** Still on the cluster and ours (kept by rule, or the delete failed): a later prune may try again. */
+  stillOurs: boolean;
 }
 
 export interface PruneOptions {
   dryRun?: boolean;
   concurrency?: number;
+  /** Why a live object of ours must stay (e.g. its Prune=false sync option), or undefined. */
+  keep?: (live: KubeObject) => string | undefined;
 }
-
-const SYNC_OPTION_ANNOTATIONS = ['driftless.io/sync-options', 'argocd.argoproj.io/sync-options'];
 
 /**
  * Deletes the objects of each batch in turn (batches in the order given: the caller passes
@@ -38,11 +41,12 @@ export async function pruneObjects(client: KubeClient, discovery: Discovery, app
 }
 
 async function pruneOne(client: KubeClient, discovery: Discovery, app: string, ref: ObjectRef, live: Map<string, KubeObject>, options: PruneOptions): Promise<PruneOutcome> {
-  const object = live.get(objectKey({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { namespace: ref.namespace, name: ref.name } }));
-  if (!object) return { ref, action: 'skipped', reason: 'already gone' };
-  if (!isOwnedBy(app, object)) return { ref, action: 'skipped', reason: 'not tracked by this app (someone else owns an object of that name)' };
-  if (hasSyncOption(object, 'Prune=false')) return { ref, action: 'skipped', reason: 'Prune=false' };
-  if (object.metadata.deletionTimestamp) return { ref, action: 'pruned', reason: 'already being deleted' };
+  const object = live.get(refKey(ref));
+  if (!object) return { ref, action: 'skipped', reason: 'already gone', stillOurs: false };
+  if (!isOwnedBy(app, object)) return { ref, action: 'skipped', reason: 'not tracked by this app (someone else owns an object of that name)', stillOurs: false };
+  const kept = options.keep?.(object);
+  if (kept) return { ref, action: 'skipped', reason: kept, stillOurs: true };
+  if (object.metadata.deletionTimestamp) return { ref, action: 'pruned', reason: 'already being deleted', stillOurs: false };
   try {
     const info = await discovery.resolve(ref.apiVersion, ref.kind);
     await client.request({
@@ -52,14 +56,9 @@ async function pruneOne(client: KubeClient, discovery: Discovery, app: string, r
       // Guard against deleting a newer object that took the name since we read it.
       body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background', preconditions: { uid: object.metadata.uid } },
     });
-    return { ref, action: 'pruned' };
+    return { ref, action: 'pruned', stillOurs: false };
   } catch (error) {
-    if (isNotFound(error)) return { ref, action: 'skipped', reason: 'already gone' };
-    return { ref, action: 'failed', reason: error instanceof KubeApiError ? (error.status.message ?? error.message) : (error as Error).message };
+    if (isNotFound(error)) return { ref, action: 'skipped', reason: 'already gone', stillOurs: false };
+    return { ref, action: 'failed', reason: error instanceof KubeApiError ? (error.status.message ?? error.message) : (error as Error).message, stillOurs: true };
   }
-}
-
-export function hasSyncOption(object: KubeObject, option: string): boolean {
-  const annotations = object.metadata.annotations ?? {};
-  return SYNC_OPTION_ANNOTATIONS.some((name) => (annotations[name] ?? '').split(',').map((value) => value.trim()).includes(option));
 }

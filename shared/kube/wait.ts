@@ -49,6 +49,7 @@ function assess(object: KubeObject, live: KubeObject | undefined): ObjectHealth 
   return { object, live, status, message };
 }
 
-function isSettled(status: HealthStatus): boolean {
+/** Healthy, or deliberately not progressing (paused, suspended): nothing more to wait for. */
+export function isSettled(status: HealthStatus): boolean {
   return status === 'Healthy' || status === 'Suspended';
 }

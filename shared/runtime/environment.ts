@@ -48,9 +48,13 @@ export function stateStore(env: Environment): DynamoStateStore {
   return new DynamoStateStore({ client: new DynamoDBClient({}), tableName: required(env, 'STATE_TABLE') });
 }
 
-export function jobQueue(env: Environment): SqsJobQueue {
+export function sqsClient(env: Environment): SQSClient {
   // Against a local endpoint, send to it rather than to the host in the queue URL.
-  return new SqsJobQueue({ client: new SQSClient({ useQueueUrlAsEndpoint: !env.AWS_ENDPOINT_URL_SQS }), queueUrl: required(env, 'SYNC_QUEUE_URL') });
+  return new SQSClient({ useQueueUrlAsEndpoint: !env.AWS_ENDPOINT_URL_SQS });
+}
+
+export function jobQueue(env: Environment, client = sqsClient(env)): SqsJobQueue {
+  return new SqsJobQueue({ client, queueUrl: required(env, 'SYNC_QUEUE_URL') });
 }
 
 export function renderCache(env: Environment): S3RenderCache {

@@ -19,8 +19,5 @@ export interface InventoryStore {
   save(inventory: Inventory): Promise<void>;
 }
 
-export function entryKey(entry: ObjectRef): string {
-  const slash = entry.apiVersion.indexOf('/');
-  const group = slash === -1 ? '' : entry.apiVersion.slice(0, slash);
-  return `${group}/${entry.kind}/${entry.namespace ?? ''}/${entry.name}`;
-}
+/** Inventory entries are keyed as live objects are (group/kind/namespace/name). */
+export { refKey as entryKey } from '../kube/live.ts';

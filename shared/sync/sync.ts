@@ -9,12 +9,13 @@ import type { Discovery } from '../kube/discovery.ts';
 import { fingerprint } from '../kube/fingerprint.ts';
 import type { HealthStatus } from '../kube/health/status.ts';
 import { readLive } from '../kube/live.ts';
-import { describeObject, groupOf, type KubeObject } from '../kube/object.ts';
+import { describeObject, type KubeObject } from '../kube/object.ts';
 import { pruneObjects } from '../kube/prune.ts';
 import { objectKey, withTracking } from '../kube/tracking.ts';
-import { waitHealthy } from '../kube/wait.ts';
+import { isSettled, waitHealthy } from '../kube/wait.ts';
 import { countActions, worstHealth, type ChangeSet, type ObjectChange, type ObjectSource } from './changeset.ts';
 import { entryKey, type Inventory, type InventoryEntry } from './inventory.ts';
+import { syncOptions } from './annotations.ts';
 import { compareKindOrder } from './kind-order.ts';
 import { planSync, type PlannedObject, type SyncStep } from './plan.ts';
 import { preflight } from './preflight.ts';
@@ -67,19 +68,21 @@ export async function sync(request: SyncRequest): Promise<ChangeSet> {
   const tracked = scoped.map(({ object, source }) => ({ object: withTracking(app, object), source }));
   const plan = planSync(tracked);
   const named = plan.steps.flatMap((step) => step.objects).filter(({ object }) => object.metadata.name);
+  // What the inventory will hold: every named object that is not a hook, with its fingerprint.
+  const desiredEntries: InventoryEntry[] = named
+    .filter(({ isHook }) => !isHook)
+    .map(({ object }) => ({ apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name ?? '', fingerprint: fingerprint(object) }));
+  const desiredByKey = new Map(desiredEntries.map((entry) => [entryKey(entry), entry]));
+
+  // One read of the cluster for the objects and the namespaces they go into.
   const namespaces = new Set(named.map(({ object }) => object.metadata.namespace).filter((namespace): namespace is string => Boolean(namespace)));
   if (options.createNamespace) namespaces.add(options.createNamespace);
-  const existingNamespaces = new Set(
-    [...(await readLive(client, discovery, [...namespaces].map((name) => ({ apiVersion: 'v1', kind: 'Namespace', name })))).values()].map((namespace) => namespace.metadata.name ?? ''),
-  );
+  const namespaceRefs = [...namespaces].map((name) => ({ apiVersion: 'v1', kind: 'Namespace', name }));
+  const live = await readLive(client, discovery, [...desiredEntries, ...namespaceRefs.filter((ref) => !desiredByKey.has(entryKey(ref)))]);
+  const existingNamespaces = new Set([...namespaces].filter((name) => live.has(entryKey({ apiVersion: 'v1', kind: 'Namespace', name }))));
   await preflight(plan, discovery, { createNamespace: options.createNamespace, existingNamespaces });
 
   const previousByKey = new Map((request.previous?.entries ?? []).map((entry) => [entryKey(entry), entry]));
-  const live = await readLive(
-    client,
-    discovery,
-    named.filter(({ isHook }) => !isHook).map(({ object }) => ({ apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name ?? '' })),
-  );
 
   const changes: ObjectChange[] = [];
   const change = (planned: PlannedObject<unknown>, step: SyncStep<unknown>, fields: Partial<ObjectChange>): ObjectChange => ({
@@ -122,19 +125,14 @@ export async function sync(request: SyncRequest): Promise<ChangeSet> {
     }
   }
 
-  const desiredEntries: InventoryEntry[] = named
-    .filter(({ isHook }) => !isHook)
-    .map(({ object }) => ({ apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name ?? '', fingerprint: fingerprint(object) }));
-
-  const appliedKeys = new Set(changes.filter((entry) => !entry.hook && entry.action !== 'failed').map((entry) => `${groupOf(entry.apiVersion)}/${entry.kind}/${entry.namespace ?? ''}/${entry.name}`));
-  const stale = (request.previous?.entries ?? []).filter((entry) => !desiredEntries.some((wanted) => entryKey(wanted) === entryKey(entry)));
+  const appliedKeys = new Set(changes.filter((entry) => !entry.hook && entry.action !== 'failed').map((entry) => entryKey(entry)));
+  const stale = (request.previous?.entries ?? []).filter((entry) => !desiredByKey.has(entryKey(entry)));
+  // Kept in the inventory: what is still on the cluster and still ours, for a later prune.
   let carried = stale;
   if (!failure && options.prune) {
     const pruned = await prune(desiredEntries, stale);
-    changes.push(...pruned);
-    // Keep in the inventory what is still on the cluster and still ours, for a later prune.
-    const remaining = new Set(pruned.filter((entry) => entry.action === 'failed' || entry.message === 'Prune=false' || entry.message?.startsWith('not pruned')).map((entry) => `${groupOf(entry.apiVersion)}/${entry.kind}/${entry.namespace ?? ''}/${entry.name}`));
-    carried = stale.filter((entry) => remaining.has(entryKey(entry)));
+    changes.push(...pruned.changes);
+    carried = pruned.kept;
   }
 
   const failed = changes.filter((entry) => entry.action === 'failed');
@@ -168,13 +166,13 @@ export async function sync(request: SyncRequest): Promise<ChangeSet> {
     const outcomes: ApplyOutcome[] = [];
     // Kind by kind in install order (a Namespace exists before what goes in it, a CRD is
     // established before its custom resources); the objects of one kind in parallel.
-    for (const batch of byKind(resources)) {
+    for (const batch of byKind(resources, ({ object }) => object)) {
       const applied = await applyWave(
         client,
         discovery,
         batch.map(({ object }) => {
           const key = objectKey(object);
-          return { desired: object, live: live.get(key), unchangedInGit: previousByKey.get(key)?.fingerprint === fingerprint(object) };
+          return { desired: object, live: live.get(key), unchangedInGit: previousByKey.get(key)?.fingerprint === desiredByKey.get(key)?.fingerprint };
         }),
         { dryRun: options.dryRun, concurrency },
       );
@@ -214,26 +212,36 @@ export async function sync(request: SyncRequest): Promise<ChangeSet> {
     });
   }
 
-  async function prune(desired: InventoryEntry[], candidates: InventoryEntry[]): Promise<ObjectChange[]> {
-    if (candidates.length === 0) return [];
+  async function prune(desired: InventoryEntry[], candidates: InventoryEntry[]): Promise<{ changes: ObjectChange[]; kept: InventoryEntry[] }> {
+    if (candidates.length === 0) return { changes: [], kept: [] };
     if (desired.length === 0 && !options.allowEmpty) {
-      return candidates.map((entry) => pruneChange(entry, 'skipped', 'not pruned: the render is empty and allowEmpty is off'));
+      return { changes: candidates.map((entry) => pruneChange(entry, 'skipped', 'not pruned: the render is empty and allowEmpty is off')), kept: candidates };
     }
     // Reverse install order: what depends on others goes first, Namespaces and CRDs last.
-    const ordered = [...candidates].sort((a, b) => compareKindOrder(b, a)).map((entry) => ({ entry, object: { apiVersion: entry.apiVersion, kind: entry.kind } as KubeObject }));
-    const batches = byKind(ordered).map((batch) => batch.map(({ entry }) => entry));
-    const outcomes = await pruneObjects(client, discovery, app, batches, { dryRun: options.dryRun, concurrency });
-    return outcomes.map((outcome) => pruneChange(outcome.ref, outcome.action, outcome.reason));
+    const batches = byKind([...candidates].sort((a, b) => compareKindOrder(b, a)), (entry) => entry);
+    const keep = (live: KubeObject) => {
+      try {
+        return syncOptions(live).prune === false ? 'Prune=false' : undefined;
+      } catch {
+        return 'its sync-options annotation cannot be read'; // when in doubt, do not delete
+      }
+    };
+    const outcomes = await pruneObjects(client, discovery, app, batches, { dryRun: options.dryRun, concurrency, keep });
+    const byRef = new Map(candidates.map((entry) => [entryKey(entry), entry]));
+    return {
+      changes: outcomes.map((outcome) => pruneChange(outcome.ref, outcome.action, outcome.reason)),
+      kept: outcomes.filter((outcome) => outcome.stillOurs).flatMap((outcome) => byRef.get(entryKey(outcome.ref)) ?? []),
+    };
   }
 }
 
-/** Consecutive runs of objects of the same install rank (the plan already sorted them). */
-function byKind<T extends { object: KubeObject }>(objects: T[]): T[][] {
+/** Consecutive runs of the same install rank (the items are already in install order). */
+function byKind<T>(items: T[], typeOf: (item: T) => Pick<KubeObject, 'apiVersion' | 'kind'>): T[][] {
   const batches: T[][] = [];
-  for (const planned of objects) {
+  for (const item of items) {
     const last = batches[batches.length - 1];
-    if (last && compareKindOrder(last[0].object, planned.object) === 0) last.push(planned);
-    else batches.push([planned]);
+    if (last && compareKindOrder(typeOf(last[0]), typeOf(item)) === 0) last.push(item);
+    else batches.push([item]);
   }
   return batches;
 }
@@ -248,10 +256,6 @@ function pruneChange(ref: { apiVersion: string; kind: string; namespace?: string
     action,
     message,
   };
-}
-
-function isSettled(status: HealthStatus): boolean {
-  return status === 'Healthy' || status === 'Suspended';
 }
 
 /**

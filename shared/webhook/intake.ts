@@ -1,6 +1,7 @@
 // A GitHub delivery → sync jobs. Verifies, matches and enqueues; nothing slow happens here
 // (a config-repo push becomes one `config` job: the worker re-reads the registry).
-import { changedFilesOf, matchPush } from '../config/match.ts';
+import { changedFilesOf, configChanged, matchPush } from '../config/match.ts';
+import { sameRepo } from '../config/repo-url.ts';
 import type { Registry } from '../config/types.ts';
 import type { SyncJob } from '../queue/job.ts';
 import { BadDeliveryError, WebhookError } from './errors.ts';
@@ -109,7 +110,7 @@ async function jobsFor(
   const enqueuedAt = (deps.now?.() ?? new Date()).toISOString();
   const jobs: SyncJob[] = [];
   const config = deps.configRepo;
-  if (config && sameRepo(config.repoURL, push.repoURL) && config.branch === push.branch && touches(push.changedFiles, config.dir)) {
+  if (config && sameRepo(config.repoURL, push.repoURL) && config.branch === push.branch && configChanged(config.dir, push.changedFiles)) {
     jobs.push({ app: REGISTRY_JOB_APP, cluster: REGISTRY_JOB_CLUSTER, revision: push.headSha, ref: push.branch, reason: 'config', deliveryId, enqueuedAt });
   }
   const registry = await deps.registry();
@@ -119,17 +120,6 @@ async function jobsFor(
     }
   }
   return jobs;
-}
-
-function touches(changed: string[] | 'all', dir: string): boolean {
-  if (changed === 'all') return true;
-  const prefix = dir.replace(/^\.?\/+|\/+$/g, '');
-  return changed.some((file) => prefix === '' || file === prefix || file.startsWith(`${prefix}/`));
-}
-
-function sameRepo(a: string, b: string): boolean {
-  const normalise = (url: string) => url.toLowerCase().replace(/\.git$/, '').replace(/\/+$/, '').replace(/^git@([^:]+):/, 'https://$1/').replace(/^ssh:\/\/git@/, 'https://');
-  return normalise(a) === normalise(b);
 }
 
 function parseJson(body: string): unknown {

@@ -9,10 +9,11 @@ import type { SourceFetcher } from '../source/fetcher.ts';
 import type { StateStore } from '../state/store.ts';
 import type { RenderCache } from '../storage/render-cache.ts';
 
+/** The slice of a structured logger the worker uses; Powertools' Logger is one as it is. */
 export interface WorkerLogger {
-  info(message: string, extra?: Record<string, unknown>): void;
-  warn(message: string, extra?: Record<string, unknown>): void;
-  error(message: string, extra?: Record<string, unknown>): void;
+  info(message: string, ...extra: Array<Record<string, unknown>>): void;
+  warn(message: string, ...extra: Array<Record<string, unknown>>): void;
+  error(message: string, ...extra: Array<Record<string, unknown>>): void;
 }
 
 export interface WorkerDependencies {

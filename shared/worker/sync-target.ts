@@ -13,6 +13,7 @@ import { countActions, type ChangeSet } from '../sync/changeset.ts';
 import { SyncInputError } from '../sync/errors.ts';
 import { sync } from '../sync/sync.ts';
 import type { JobContext, WorkerDependencies } from './dependencies.ts';
+import type { SyncRecord, TargetRef, TargetState } from '../state/types.ts';
 import { LeaseBusyError, RetryableJobError } from './errors.ts';
 import { renderOnce } from './render-once.ts';
 import { emit, postStatus, type TargetReport } from './report.ts';
@@ -37,7 +38,10 @@ export async function syncTarget(job: SyncJob, app: AppSpec, cluster: ClusterSpe
   // Pinned (`driftless rollback`) or suspended (`driftless suspend`) targets: automated jobs
   // (push, config, missed-push, self-heal) are not applied until `driftless resume`; manual,
   // rollback and continuation jobs always are.
-  const hold = await holdForPin(job, ref, destination.namespace, app.source.repoURL, deps);
+  // Read once: nothing this job writes before the sync changes the fields used from it
+  // (inventory, last posted status, pin).
+  const current = await deps.store.getTarget(app.name, cluster.name);
+  const hold = await holdForPin(job, ref, destination.namespace, app.source.repoURL, current, deps);
   if (hold === 'skipped') return 'skipped';
 
   if (!app.syncPolicy.automated && (job.reason === 'push' || job.reason === 'config' || job.reason === 'missed-push')) {
@@ -52,14 +56,13 @@ export async function syncTarget(job: SyncJob, app: AppSpec, cluster: ClusterSpe
     return 'skipped';
   }
   const report: TargetReport = { app: app.name, cluster: cluster.name, repoURL: app.source.repoURL, revision: job.revision };
-  const startedAt = (deps.now?.() ?? new Date()).toISOString();
+  const attempt: Attempt = { seq: start.seq, startedAt: (deps.now?.() ?? new Date()).toISOString(), namespace: destination.namespace, knownNamespace: current?.namespace };
   if (!(await deps.store.acquireLease(ref, deps.owner, LEASE_MS))) {
     const busy = new LeaseBusyError(`${app.name}@${cluster.name}`);
-    await giveUpOnLastAttempt(deps, context, job, report, destination.namespace, startedAt, busy.message);
+    await giveUpOnLastAttempt(deps, context, job, report, attempt, busy.message);
     throw busy;
   }
   try {
-    const current = await deps.store.getTarget(app.name, cluster.name);
     if (job.reason !== 'continue') {
       await postStatus(deps, report, 'pending', `Syncing ${app.name} to ${cluster.name}`, current);
       await emit(deps, 'Sync Started', { ...ref, revision: job.revision, ref: job.ref, reason: job.reason, deliveryId: job.deliveryId, summary: `sync of ${job.revision.slice(0, 7)} started` });
@@ -93,16 +96,16 @@ export async function syncTarget(job: SyncJob, app: AppSpec, cluster: ClusterSpe
       await source.dispose();
     }
 
-    const continuing = needsMoreTime(result, job, startedAt, current?.lastSyncStartedAt, deps);
-    if (continuing) {
+    if (needsMoreTime(result, job, deps)) {
       // Everything is applied; only health is pending. Record where we are and continue in a
       // new message: the next run finds every object unchanged and goes straight to waiting.
       await deps.store.putTargetState({ ...ref, syncStatus: 'Syncing', health: result.health, message: `waiting for health: ${result.message}`, inventory: result.inventory, renderKey });
-      await deps.queue.enqueue([{ ...job, reason: 'continue', resumeFromStep: (job.resumeFromStep ?? 0) + 1, enqueuedAt: new Date().toISOString() }]);
+      // The continuation keeps the original enqueuedAt: it is when the sync's time began.
+      await deps.queue.enqueue([{ ...job, reason: 'continue', resumeFromStep: (job.resumeFromStep ?? 0) + 1 }]);
       deps.logger.info('sync continues in a new invocation', { ...log, message: result.message });
       return 'continued';
     }
-    await record(deps, job, ref, destination.namespace, result, startedAt, renderKey);
+    await record(deps, job, ref, attempt, result, renderKey);
     const retryInSeconds = retryDelay(app, result, context, deps);
     if (retryInSeconds !== undefined) {
       // The app's retry policy (Argo CD's syncPolicy.retry): this attempt is recorded, the
@@ -116,14 +119,14 @@ export async function syncTarget(job: SyncJob, app: AppSpec, cluster: ClusterSpe
   } catch (error) {
     if (isBadInput(error)) {
       const message = (error as Error).message;
-      await recordFailure(deps, job, ref, destination.namespace, startedAt, `cannot sync: ${message}`);
+      await recordFailure(deps, job, ref, attempt, `cannot sync: ${message}`);
       await postStatus(deps, report, 'failure', firstLine(message));
       await emit(deps, 'Sync Failed', { ...ref, revision: job.revision, reason: job.reason, syncStatus: 'Failed', summary: firstLine(message) });
       deps.logger.warn('sync refused: bad input', { ...log, error: message });
       return 'failed';
     }
     const message = (error as Error).message;
-    await giveUpOnLastAttempt(deps, context, job, report, destination.namespace, startedAt, message);
+    await giveUpOnLastAttempt(deps, context, job, report, attempt, message);
     throw error instanceof RetryableJobError ? error : new RetryableJobError(`${app.name}@${cluster.name}: ${message}`, { cause: error });
   } finally {
     await deps.store.releaseLease(ref, deps.owner).catch(() => undefined);
@@ -141,8 +144,7 @@ const AUTOMATED_REASONS: ReadonlySet<SyncJob['reason']> = new Set(['push', 'conf
  * A manual or rollback job for the pinned commit claims it again if a push requested another
  * commit meanwhile (the webhook always requests), so a rollback is never stood down by a push.
  */
-async function holdForPin(job: SyncJob, ref: { app: string; cluster: string }, namespace: string, repoURL: string, deps: WorkerDependencies): Promise<'go' | 'skipped'> {
-  const target = await deps.store.getTarget(ref.app, ref.cluster);
+async function holdForPin(job: SyncJob, ref: { app: string; cluster: string }, namespace: string, repoURL: string, target: TargetState | undefined, deps: WorkerDependencies): Promise<'go' | 'skipped'> {
   const pinned = target?.pinnedRevision;
   if (!pinned && !target?.suspended) return 'go';
   if (!AUTOMATED_REASONS.has(job.reason)) {
@@ -177,61 +179,60 @@ function retryDelay(app: AppSpec, result: ChangeSet, context: JobContext, deps: 
 }
 
 /** On the attempt after which SQS moves the job to the DLQ: say so on the target, the commit and the bus. */
-async function giveUpOnLastAttempt(deps: WorkerDependencies, context: JobContext, job: SyncJob, report: TargetReport, namespace: string, startedAt: string, message: string): Promise<void> {
+async function giveUpOnLastAttempt(deps: WorkerDependencies, context: JobContext, job: SyncJob, report: TargetReport, attempt: Attempt, message: string): Promise<void> {
   if (context.receiveCount < deps.maxReceiveCount) return;
   const ref = { app: report.app, cluster: report.cluster };
   const summary = `gave up after ${context.receiveCount} attempts: ${firstLine(message)}`;
-  await recordFailure(deps, job, ref, namespace, startedAt, `gave up after ${context.receiveCount} attempts (the job is in the dead-letter queue): ${message}`);
+  await recordFailure(deps, job, ref, attempt, `gave up after ${context.receiveCount} attempts (the job is in the dead-letter queue): ${message}`);
   await postStatus(deps, report, 'error', summary);
   await emit(deps, 'Sync Failed', { ...ref, revision: job.revision, reason: job.reason, syncStatus: 'Failed', summary });
 }
 
 /** Only health is missing, the app's overall sync time is not used up, and there is work left. */
-function needsMoreTime(result: ChangeSet, job: SyncJob, startedAt: string, firstStartedAt: string | undefined, deps: WorkerDependencies): boolean {
+function needsMoreTime(result: ChangeSet, job: SyncJob, deps: WorkerDependencies): boolean {
   if (result.status !== 'Failed') return false;
   const onlyWaiting = result.objects.every((change) => change.action !== 'failed' || change.health === 'Progressing') && result.objects.some((change) => change.health === 'Progressing');
-  const began = Date.parse(job.reason === 'continue' && firstStartedAt ? firstStartedAt : startedAt);
-  const elapsed = (deps.now?.() ?? new Date()).getTime() - began;
+  const elapsed = (deps.now?.() ?? new Date()).getTime() - Date.parse(job.enqueuedAt);
   return onlyWaiting && /timed out/.test(result.message) && elapsed < APP_SYNC_TIMEOUT_MS;
 }
 
-async function record(deps: WorkerDependencies, job: SyncJob, ref: { app: string; cluster: string }, namespace: string, result: ChangeSet, startedAt: string, renderKey: string): Promise<void> {
-  const start = await deps.store.beginSync(ref, job.revision);
-  const finishedAt = (deps.now?.() ?? new Date()).toISOString();
-  await deps.store.recordSyncResult({
-    ...ref,
-    seq: start.started ? start.seq : 0,
-    revision: job.revision,
+/** One sync attempt: the request it works for (seq from beginSync) and where it records. */
+interface Attempt {
+  seq: number;
+  startedAt: string;
+  namespace: string;
+  /** The namespace already on the target, so an unchanged one is not written again. */
+  knownNamespace?: string;
+}
+
+async function record(deps: WorkerDependencies, job: SyncJob, ref: TargetRef, attempt: Attempt, result: ChangeSet, renderKey: string): Promise<void> {
+  await writeResult(deps, job, ref, attempt, {
     status: result.status === 'Succeeded' ? 'Synced' : 'Failed',
     health: result.health,
     message: result.message,
-    startedAt,
-    finishedAt,
-    durationMs: Date.parse(finishedAt) - Date.parse(startedAt),
-    reason: job.reason,
     counts: countActions(result.objects),
     inventory: result.inventory,
     renderKey,
   });
-  await deps.store.putTargetState({ ...ref, namespace });
 }
 
-async function recordFailure(deps: WorkerDependencies, job: SyncJob, ref: { app: string; cluster: string }, namespace: string, startedAt: string, message: string): Promise<void> {
-  const start = await deps.store.beginSync(ref, job.revision);
+async function recordFailure(deps: WorkerDependencies, job: SyncJob, ref: TargetRef, attempt: Attempt, message: string): Promise<void> {
+  await writeResult(deps, job, ref, attempt, { status: 'Failed', health: 'Unknown', message });
+}
+
+async function writeResult(deps: WorkerDependencies, job: SyncJob, ref: TargetRef, attempt: Attempt, outcome: Pick<SyncRecord, 'status' | 'health' | 'message' | 'counts' | 'inventory' | 'renderKey'>): Promise<void> {
   const finishedAt = (deps.now?.() ?? new Date()).toISOString();
   await deps.store.recordSyncResult({
     ...ref,
-    seq: start.started ? start.seq : 0,
+    ...outcome,
+    seq: attempt.seq,
     revision: job.revision,
-    status: 'Failed',
-    health: 'Unknown',
-    message,
-    startedAt,
+    startedAt: attempt.startedAt,
     finishedAt,
-    durationMs: Date.parse(finishedAt) - Date.parse(startedAt),
+    durationMs: Date.parse(finishedAt) - Date.parse(attempt.startedAt),
     reason: job.reason,
   });
-  await deps.store.putTargetState({ ...ref, namespace });
+  if (attempt.knownNamespace !== attempt.namespace) await deps.store.putTargetState({ ...ref, namespace: attempt.namespace });
 }
 
 async function announce(deps: WorkerDependencies, report: TargetReport, job: SyncJob, result: ChangeSet): Promise<void> {

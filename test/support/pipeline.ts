@@ -124,6 +124,27 @@ export async function startPipeline(options: { maxReceiveCount?: number; visibil
     return { statusCode: response.statusCode, body: JSON.parse(response.body) as Record<string, unknown> };
   };
 
+  /** The worker handler fed by polling, as local mode runs it, until stopped. */
+  function startWorker(): BackgroundWorker {
+    const controller = new AbortController();
+    const errors: unknown[] = [];
+    const polling = pollQueue({
+      client: services.sqs,
+      queueUrl: services.queueUrl,
+      waitSeconds: 1,
+      signal: controller.signal,
+      handler: (event: SQSEvent) => worker(event, lambdaContext('sync-worker')),
+      onError: (error) => errors.push(error),
+    });
+    return {
+      errors,
+      async stop() {
+        controller.abort();
+        await polling;
+      },
+    };
+  }
+
   return {
     sandbox,
     services,
@@ -134,25 +155,15 @@ export async function startPipeline(options: { maxReceiveCount?: number; visibil
     push: (before, after, changed, pushOptions = {}) =>
       deliver('push', pushPayload(before, after, changed, pushOptions.branch ?? 'main'), pushOptions.deliveryId ? { 'X-GitHub-Delivery': pushOptions.deliveryId } : {}),
     async work(done, timeoutMs = 30_000) {
-      const controller = new AbortController();
-      const errors: unknown[] = [];
-      const polling = pollQueue({
-        client: services.sqs,
-        queueUrl: services.queueUrl,
-        waitSeconds: 1,
-        signal: controller.signal,
-        handler: (event: SQSEvent) => worker(event, lambdaContext('sync-worker')),
-        onError: (error) => errors.push(error),
-      });
+      const background = startWorker();
       const deadline = Date.now() + timeoutMs;
       try {
         while (!(await done())) {
-          if (Date.now() > deadline) throw new Error(`pipeline did not get there in ${timeoutMs} ms${errors.length ? `; errors: ${errors.map(String).join('; ')}` : ''}`);
+          if (Date.now() > deadline) throw new Error(`pipeline did not get there in ${timeoutMs} ms${background.errors.length ? `; errors: ${background.errors.map(String).join('; ')}` : ''}`);
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
       } finally {
-        controller.abort();
-        await polling;
+        await background.stop();
       }
     },
     async workOnce(waitSeconds = 1, invocationMs?: number) {
@@ -169,25 +180,7 @@ export async function startPipeline(options: { maxReceiveCount?: number; visibil
       }
       return { event, response };
     },
-    startWorker() {
-      const controller = new AbortController();
-      const errors: unknown[] = [];
-      const polling = pollQueue({
-        client: services.sqs,
-        queueUrl: services.queueUrl,
-        waitSeconds: 1,
-        signal: controller.signal,
-        handler: (event: SQSEvent) => worker(event, lambdaContext('sync-worker')),
-        onError: (error) => errors.push(error),
-      });
-      return {
-        errors,
-        async stop() {
-          controller.abort();
-          await polling;
-        },
-      };
-    },
+    startWorker,
     async queueDepth(queueUrl = services.queueUrl) {
       const { Attributes = {} } = await services.sqs.send(
         new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }),
