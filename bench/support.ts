@@ -38,13 +38,10 @@ export async function generateApp(namespace: string, count: number): Promise<str
     ['networkpolicies', 0.1, (i) => `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: np-${i}, namespace: ${namespace} }\nspec:\n  podSelector: { matchLabels: { app: app-${i} } }\n  ingress: [{ from: [{ podSelector: { matchLabels: { role: frontend } } }], ports: [{ port: 8080 }] }]\n`],
   ];
   await writeFile(join(dir, '00-namespace.yaml'), `apiVersion: v1\nkind: Namespace\nmetadata: { name: ${namespace} }\n`);
-  let made = 1; // the Namespace
   for (const [name, share, make] of kinds) {
     const n = Math.round((count - 1) * share);
-    made += n;
     await writeFile(join(dir, `${name}.yaml`), Array.from({ length: n }, (_, i) => make(i)).join('---\n'));
   }
-  void made;
   return dir;
 }
 

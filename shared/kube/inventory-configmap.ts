@@ -1,6 +1,7 @@
 // The CLI's inventory store: a ConfigMap `driftless-inventory-<app>` in a namespace of the
 // target cluster, so that `driftless sync --prune` from any machine finds the same state.
 import type { Inventory, InventoryStore } from '../sync/inventory.ts';
+import { FIELD_MANAGER } from './apply.ts';
 import type { KubeClient } from './client.ts';
 import { isNotFound } from './errors.ts';
 import type { KubeObject } from './object.ts';
@@ -34,7 +35,7 @@ export class ConfigMapInventoryStore implements InventoryStore {
     await this.#client.request({
       method: 'PATCH',
       path: this.#path(inventory.app),
-      query: { fieldManager: 'driftless', force: 'true' },
+      query: { fieldManager: FIELD_MANAGER, force: 'true' },
       body: JSON.stringify(body),
       contentType: 'application/apply-patch+yaml',
     });

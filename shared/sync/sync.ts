@@ -179,7 +179,9 @@ export async function sync(request: SyncRequest): Promise<ChangeSet> {
       outcomes.push(...applied);
       if (applied.some((outcome) => outcome.action === 'failed')) break;
       if (batch[0].object.kind === 'CustomResourceDefinition' && !options.dryRun) {
-        await waitHealthy(client, discovery, applied.map((outcome) => outcome.live as KubeObject), { deadline });
+        const established = await waitHealthy(client, discovery, applied.map((outcome) => outcome.live as KubeObject), { deadline });
+        // Keep what was read, so the wave's health check does not read the CRDs again.
+        applied.forEach((outcome, index) => (outcome.live = established[index].live ?? outcome.live));
         for (const { object } of batch) {
           const spec = object.spec as { group?: string; versions?: Array<{ name: string }> };
           for (const version of spec.versions ?? []) discovery.forget(`${spec.group}/${version.name}`);
