@@ -1,16 +1,14 @@
 // The result of a sync: what happened to each object, for the caller to print, store, post
 // or emit. Nothing here logs.
 import type { HealthStatus } from '../kube/health/status.ts';
+import type { SourceLocation } from '../render/types.ts';
 import type { Inventory } from './inventory.ts';
 import type { SyncPhase } from './hooks.ts';
 
 export type ObjectAction = 'created' | 'configured' | 'unchanged' | 'pruned' | 'failed' | 'skipped' | 'deleted';
 
-export interface ObjectSource {
-  file: string;
-  document?: number;
-  line?: number;
-}
+/** Where render found the object. */
+export type ObjectSource = SourceLocation;
 
 export interface ObjectChange {
   /** `Deployment/shop/web`. */

@@ -1,25 +1,19 @@
 // Checks every planned object against the cluster before the first write, so bad input
 // fails the sync with nothing applied: unknown kinds, invalid names, namespaces that will
 // not exist. Problems are collected and reported together, each naming object and file.
-import type { Discovery, ResourceInfo } from '../kube/discovery.ts';
+import type { Discovery } from '../kube/discovery.ts';
+import { isValidName } from '../kube/names.ts';
 import { describeObject, groupOf, type KubeObject } from '../kube/object.ts';
+import { formatLocation } from '../render/location.ts';
+import type { SourceLocation } from '../render/types.ts';
 import { SyncInputError } from './errors.ts';
 import type { SyncPlan } from './plan.ts';
 
-export interface Preflight {
-  /** Resource of every object whose kind the cluster serves now. */
-  resources: Map<KubeObject, ResourceInfo>;
-  /** Objects whose kind comes from a CRD in this same sync. */
-  pendingKinds: Set<KubeObject>;
-}
-
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 // Kinds whose names are only path segments (RBAC allows `system:controller:x`).
 const PATH_SEGMENT_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
 const LABEL_KINDS = new Set(['Namespace', 'Service']);
 
-export async function preflight(plan: SyncPlan<unknown>, discovery: Discovery, options: { createNamespace?: string; existingNamespaces: Set<string> }): Promise<Preflight> {
+export async function preflight(plan: SyncPlan<SourceLocation>, discovery: Discovery, options: { createNamespace?: string; existingNamespaces: Set<string> }): Promise<void> {
   const objects = plan.steps.flatMap((step) => step.objects);
   const crdKinds = new Set(
     objects
@@ -29,33 +23,27 @@ export async function preflight(plan: SyncPlan<unknown>, discovery: Discovery, o
   const namespacesInSync = new Set(objects.filter(({ object }) => object.kind === 'Namespace' && object.apiVersion === 'v1').map(({ object }) => object.metadata.name));
   if (options.createNamespace) namespacesInSync.add(options.createNamespace);
 
-  const problems: Array<{ message: string; source?: unknown }> = [];
-  const resources = new Map<KubeObject, ResourceInfo>();
-  const pendingKinds = new Set<KubeObject>();
+  const problems: Array<{ message: string; source?: SourceLocation }> = [];
   for (const { object, source } of objects) {
     const where = describeObject(object);
     const nameProblem = checkName(object);
     if (nameProblem) problems.push({ message: `${where}: ${nameProblem}`, source });
     const info = await discovery.lookup(object.apiVersion, object.kind);
     if (info) {
-      resources.set(object, info);
       if (info.namespaced && !object.metadata.namespace) problems.push({ message: `${where}: is namespaced but has no namespace`, source });
       const namespace = info.namespaced ? object.metadata.namespace : undefined;
       if (namespace && !options.existingNamespaces.has(namespace) && !namespacesInSync.has(namespace)) {
         problems.push({ message: `${where}: namespace "${namespace}" does not exist and is not created by this sync (add the Namespace, or CreateNamespace=true)`, source });
       }
-    } else if (crdKinds.has(`${groupOf(object.apiVersion)}/${object.kind}`)) {
-      pendingKinds.add(object);
-    } else {
+    } else if (!crdKinds.has(`${groupOf(object.apiVersion)}/${object.kind}`)) {
       problems.push({ message: `${where}: no matches for kind "${object.kind}" in version "${object.apiVersion}" on the cluster, and no CRD for it in this app`, source });
     }
   }
   if (problems.length > 0) {
-    const error = new SyncInputError(problems.map((problem) => `${problem.message}${formatSource(problem.source)}`).join('\n'));
+    const error = new SyncInputError(problems.map((problem) => `${problem.message}${problem.source ? ` (${formatLocation(problem.source)})` : ''}`).join('\n'));
     error.source = problems[0].source;
     throw error;
   }
-  return { resources, pendingKinds };
 }
 
 function checkName(object: KubeObject): string | undefined {
@@ -66,18 +54,11 @@ function checkName(object: KubeObject): string | undefined {
     return name === '.' || name === '..' || /[/%]/.test(name) ? `invalid name ${JSON.stringify(name)}: may not be "." or ".." or contain "/" or "%"` : undefined;
   }
   if (LABEL_KINDS.has(object.kind) && object.apiVersion === 'v1') {
-    if (checked.length > 63 || !DNS1123_LABEL.test(checked)) return `invalid name ${JSON.stringify(name)}: must be a DNS-1123 label (lower case letters, digits and '-', at most 63 characters, starting and ending with a letter or digit)`;
+    if (!isValidName(checked, 'label')) return `invalid name ${JSON.stringify(name)}: must be a DNS-1123 label (lower case letters, digits and '-', at most 63 characters, starting and ending with a letter or digit)`;
     return undefined;
   }
-  if (checked.length > 253 || !DNS1123_SUBDOMAIN.test(checked)) {
+  if (!isValidName(checked, 'subdomain')) {
     return `invalid name ${JSON.stringify(name)}: must be a DNS-1123 subdomain (lower case letters, digits, '-' and '.', at most 253 characters, starting and ending with a letter or digit)`;
   }
   return undefined;
-}
-
-export function formatSource(source: unknown): string {
-  if (!source || typeof source !== 'object') return '';
-  const { file, document, line } = source as { file?: string; document?: number; line?: number };
-  if (!file) return '';
-  return ` (${file}${line !== undefined ? `:${line}` : ''}${document !== undefined && line === undefined ? ` document ${document}` : ''})`;
 }

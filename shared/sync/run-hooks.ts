@@ -10,7 +10,7 @@ import { createObject, deleteObject, waitDeleted } from '../kube/objects.ts';
 import { describeObject, type KubeObject } from '../kube/object.ts';
 import { waitHealthy } from '../kube/wait.ts';
 import type { ObjectChange } from './changeset.ts';
-import type { PlannedObject, SyncStep } from './plan.ts';
+import type { PlannedObject } from './plan.ts';
 
 export interface HookContext {
   client: KubeClient;
@@ -19,12 +19,14 @@ export interface HookContext {
   concurrency: number;
 }
 
-export async function runHooks(context: HookContext, step: SyncStep<unknown>, hooks: PlannedObject<unknown>[], change: (planned: PlannedObject<unknown>, fields: Partial<ObjectChange>) => ObjectChange): Promise<ObjectChange[]> {
+type Change<S> = (planned: PlannedObject<S>, fields: Partial<ObjectChange>) => ObjectChange;
+
+export async function runHooks<S>(context: HookContext, hooks: PlannedObject<S>[], change: Change<S>): Promise<ObjectChange[]> {
   const limit = pLimit(context.concurrency);
   return Promise.all(hooks.map((hook) => limit(() => runHook(context, hook, change))));
 }
 
-async function runHook(context: HookContext, hook: PlannedObject<unknown>, change: (planned: PlannedObject<unknown>, fields: Partial<ObjectChange>) => ObjectChange): Promise<ObjectChange> {
+async function runHook<S>(context: HookContext, hook: PlannedObject<S>, change: Change<S>): Promise<ObjectChange> {
   const { client, discovery, deadline } = context;
   const started = performance.now();
   const policies = hook.deletePolicies.length > 0 ? hook.deletePolicies : ['BeforeHookCreation'];

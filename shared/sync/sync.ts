@@ -85,7 +85,7 @@ export async function sync(request: SyncRequest): Promise<ChangeSet> {
   const previousByKey = new Map((request.previous?.entries ?? []).map((entry) => [entryKey(entry), entry]));
 
   const changes: ObjectChange[] = [];
-  const change = (planned: PlannedObject<unknown>, step: SyncStep<unknown>, fields: Partial<ObjectChange>): ObjectChange => ({
+  const change = (planned: PlannedObject<ObjectSource>, step: SyncStep<ObjectSource>, fields: Partial<ObjectChange>): ObjectChange => ({
     object: describeObject(planned.object),
     apiVersion: planned.object.apiVersion,
     kind: planned.object.kind,
@@ -95,7 +95,7 @@ export async function sync(request: SyncRequest): Promise<ChangeSet> {
     wave: step.wave,
     hook: planned.isHook || undefined,
     action: 'failed',
-    source: planned.source as ObjectSource | undefined,
+    source: planned.source,
     ...fields,
   });
 
@@ -121,7 +121,7 @@ export async function sync(request: SyncRequest): Promise<ChangeSet> {
 
   if (failure) {
     for (const step of plan.steps.filter((candidate) => candidate.phase === 'SyncFail')) {
-      changes.push(...(await runHooks({ client, discovery, deadline: deadline + 60_000, concurrency }, step, step.objects, (planned, fields) => change(planned, step, fields))));
+      changes.push(...(await runHooks({ client, discovery, deadline: deadline + 60_000, concurrency }, step.objects, (planned, fields) => change(planned, step, fields))));
     }
   }
 
@@ -160,7 +160,7 @@ export async function sync(request: SyncRequest): Promise<ChangeSet> {
     durationMs: Date.now() - startedAt.getTime(),
   };
 
-  async function runStep(step: SyncStep<unknown>): Promise<ObjectChange[]> {
+  async function runStep(step: SyncStep<ObjectSource>): Promise<ObjectChange[]> {
     const hooks = step.objects.filter((planned) => planned.isHook);
     const resources = step.objects.filter((planned) => !planned.isHook);
     const outcomes: ApplyOutcome[] = [];
@@ -195,12 +195,12 @@ export async function sync(request: SyncRequest): Promise<ChangeSet> {
     if (out.some((entry) => entry.action === 'failed' || (!options.dryRun && entry.health !== undefined && !isSettled(entry.health)))) return out;
     if (hooks.length > 0) {
       if (options.dryRun) out.push(...hooks.map((hook) => change(hook, step, { action: 'skipped', message: 'hooks do not run in a dry run' })));
-      else out.push(...(await runHooks({ client, discovery, deadline, concurrency }, step, hooks, (planned, fields) => change(planned, step, fields))));
+      else out.push(...(await runHooks({ client, discovery, deadline, concurrency }, hooks, (planned, fields) => change(planned, step, fields))));
     }
     return out;
   }
 
-  async function assess(batch: PlannedObject<unknown>[], outcomes: ApplyOutcome[], step: SyncStep<unknown>): Promise<ObjectChange[]> {
+  async function assess(batch: PlannedObject<ObjectSource>[], outcomes: ApplyOutcome[], step: SyncStep<ObjectSource>): Promise<ObjectChange[]> {
     if (options.dryRun) {
       return outcomes.map((outcome, index) => change(batch[index], step, { action: outcome.action, message: outcome.error, durationMs: outcome.durationMs }));
     }
