@@ -3,6 +3,8 @@
 import { diffRegistries } from '../config/diff.ts';
 import { RegistryError } from '../config/errors.ts';
 import { loadRegistry } from '../config/load.ts';
+import { tracksBranch } from '../config/match.ts';
+import { repoKey, sameRepo } from '../config/repo-url.ts';
 import type { Registry } from '../config/types.ts';
 import type { SyncJob } from '../queue/job.ts';
 import type { WorkerDependencies } from './dependencies.ts';
@@ -34,14 +36,28 @@ export async function refreshRegistry(job: SyncJob, deps: WorkerDependencies): P
   await deps.statuses.post({ repoURL: config.repoURL, sha: job.revision, state: 'success', context: REGISTRY_CONTEXT, description: `registry: ${registry.apps.length} apps, ${registry.clusters.length} clusters; ${changedApps.length} changed` }).catch(() => undefined);
   deps.logger.info('registry refreshed', { revision: job.revision, changedApps, removedApps });
 
+  // Each app syncs the commit its own source points at. An app in the config repository on
+  // the pushed branch is at this very commit; others are resolved once per repo and revision.
+  const resolved = new Map<string, Promise<string>>();
+  const commitOf = (repoURL: string, revision: string): Promise<string> => {
+    if (job.ref && sameRepo(repoURL, config.repoURL) && tracksBranch(revision, job.ref)) return Promise.resolve(job.revision);
+    const key = `${repoKey(repoURL)}@${revision}`;
+    let sha = resolved.get(key);
+    if (!sha) {
+      sha = deps.sources.fetch({ repoURL, revision }).then(async (head) => {
+        await head.dispose();
+        return head.sha;
+      });
+      resolved.set(key, sha);
+    }
+    return sha;
+  };
   const jobs: SyncJob[] = [];
   for (const app of registry.apps.filter((candidate) => changedApps.includes(candidate.name))) {
-    // The app's own repository may be another one: resolve its revision to a commit now.
-    const head = await deps.sources.fetch({ repoURL: app.source.repoURL, revision: app.source.targetRevision });
-    await head.dispose();
+    const sha = await commitOf(app.source.repoURL, app.source.targetRevision);
     for (const destination of app.destinations) {
-      await deps.store.requestSync({ app: app.name, cluster: destination.cluster }, head.sha);
-      jobs.push({ app: app.name, cluster: destination.cluster, revision: head.sha, ref: app.source.targetRevision, reason: 'config', deliveryId: job.deliveryId, enqueuedAt: new Date().toISOString() });
+      await deps.store.requestSync({ app: app.name, cluster: destination.cluster }, sha);
+      jobs.push({ app: app.name, cluster: destination.cluster, revision: sha, ref: app.source.targetRevision, reason: 'config', deliveryId: job.deliveryId, enqueuedAt: new Date().toISOString() });
     }
   }
   if (jobs.length > 0) await deps.queue.enqueue(jobs);
