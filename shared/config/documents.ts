@@ -3,6 +3,7 @@
 // YAML parser too: it is YAML, and so gets line numbers for free.
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
 import type { Document, Node } from 'yaml';
+import { yamlErrorDetail } from '../render/parse.ts';
 import type { RegistryProblem } from './errors.ts';
 
 export type FieldPath = ReadonlyArray<string | number>;
@@ -27,8 +28,7 @@ export function parseRegistryFile(file: string, text: string): { documents: Regi
   for (const [position, document] of parsed.entries()) {
     const error = document.errors[0];
     if (error) {
-      const detail = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-      problems.push({ file, line: error.linePos?.[0].line, object: `document ${position + 1}`, message: `cannot parse: ${detail}` });
+      problems.push({ file, line: error.linePos?.[0].line, object: `document ${position + 1}`, message: `cannot parse: ${yamlErrorDetail(error)}` });
       // The rest of the file cannot be trusted to be split into the documents meant.
       break;
     }

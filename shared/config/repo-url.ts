@@ -1,29 +1,8 @@
-// One key per repository, whichever way its URL is written: https with or without `.git`,
-// scp-like `git@host:o/r.git`, `ssh://git@host/o/r`, in any letter case (GitHub names are
-// case-insensitive); `file://` URLs and plain paths become the absolute path.
-import { isLocalRepo, parseRepoURL } from '../github/repo-url.ts';
+// Repository identity lives with URL parsing (github/repo-url.ts); the config area adds the
+// spellings a project's sourceRepos globs may have been written against.
+import { repoKey } from '../github/repo-url.ts';
 
-export function repoKey(url: string): string {
-  try {
-    const location = parseRepoURL(url);
-    if (isLocalRepo(location)) return `file:${location.local}`;
-    return `${location.host}/${location.owner}/${location.repo}`.toLowerCase();
-  } catch {
-    // Not GitHub-shaped (a GitLab subgroup, say): still compare it loosely rather than never.
-    return url
-      .trim()
-      .toLowerCase()
-      .replace(/^[a-z+]+:\/\//, '')
-      .replace(/^[^@/]+@/, '')
-      .replace(':', '/')
-      .replace(/\/+$/, '')
-      .replace(/\.git$/, '');
-  }
-}
-
-export function sameRepo(a: string, b: string): boolean {
-  return repoKey(a) === repoKey(b);
-}
+export { repoKey, sameRepo } from '../github/repo-url.ts';
 
 /** The forms a project's sourceRepos glob may have been written against. */
 export function repoURLForms(url: string): string[] {

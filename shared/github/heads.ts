@@ -1,13 +1,10 @@
 // The commit a branch points at now: one API call on GitHub, one rev-parse locally.
 
 import type { Octokit } from '@octokit/rest';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { gitHubApiError, httpStatus } from './api-error.ts';
 import { BranchNotFoundError, LocalRepoError } from './errors.ts';
 import { parseGitHubRepoURL, parseRepoURL, isLocalRepo } from './repo-url.ts';
-
-const run = promisify(execFile);
+import { gitFailure, revParseCommit } from './rev-parse.ts';
 
 export interface BranchHeads {
   head(repoURL: string, branch: string): Promise<string>;
@@ -38,14 +35,10 @@ export class LocalGitBranchHeads implements BranchHeads {
     if (!isLocalRepo(location)) throw new LocalRepoError(`${repoURL} is not a local repository`);
     // A leading dash would be read by git as an option.
     if (branch.startsWith('-')) throw new BranchNotFoundError(repoURL, branch);
-    try {
-      const { stdout } = await run('git', ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`], { cwd: location.local });
-      return stdout.trim();
-    } catch (error) {
-      // --quiet makes a missing ref exit 1 with nothing on stderr; anything else is the repo.
-      const failure = error as { code?: unknown; stderr?: string };
-      if (failure.code === 1 && !failure.stderr?.trim()) throw new BranchNotFoundError(repoURL, branch);
-      throw new LocalRepoError(`cannot read branch ${branch} of ${location.local}: ${failure.stderr?.trim() || (error as Error).message}`, { cause: error });
-    }
+    const sha = await revParseCommit(location.local, `refs/heads/${branch}`).catch((error: unknown) => {
+      throw new LocalRepoError(`cannot read branch ${branch} of ${location.local}: ${gitFailure(error)}`, { cause: error });
+    });
+    if (sha === undefined) throw new BranchNotFoundError(repoURL, branch);
+    return sha;
   }
 }

@@ -42,6 +42,33 @@ export function repoSlug(location: RemoteRepo): string {
   return `${location.owner}/${location.repo}`;
 }
 
+/**
+ * One key per repository, whichever way its URL is written: https with or without `.git`,
+ * scp-like `git@host:o/r.git`, `ssh://git@host/o/r`, in any letter case (GitHub names are
+ * case-insensitive); `file://` URLs and plain paths become the absolute path.
+ */
+export function repoKey(url: string): string {
+  try {
+    const location = parseRepoURL(url);
+    if (isLocalRepo(location)) return `file:${location.local}`;
+    return `${location.host}/${repoSlug(location)}`.toLowerCase();
+  } catch {
+    // Not GitHub-shaped (a GitLab subgroup, say): still compare it loosely rather than never.
+    return url
+      .trim()
+      .toLowerCase()
+      .replace(/^[a-z+]+:\/\//, '')
+      .replace(/^[^@/]+@/, '')
+      .replace(':', '/')
+      .replace(/\/+$/, '')
+      .replace(/\.git$/, '');
+  }
+}
+
+export function sameRepo(a: string, b: string): boolean {
+  return repoKey(a) === repoKey(b);
+}
+
 /** A GitHub repository, or an InvalidRepoURLError saying why the URL is not one. */
 export function parseGitHubRepoURL(url: string): RemoteRepo {
   const location = parseRepoURL(url);

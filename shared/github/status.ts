@@ -4,7 +4,7 @@
 
 import type { Octokit } from '@octokit/rest';
 import { gitHubApiError } from './api-error.ts';
-import { parseGitHubRepoURL, parseRepoURL, isLocalRepo, repoSlug } from './repo-url.ts';
+import { isLocalRepo, parseGitHubRepoURL, parseRepoURL, repoSlug, sameRepo } from './repo-url.ts';
 
 export type CommitState = 'pending' | 'success' | 'failure' | 'error';
 
@@ -37,7 +37,7 @@ export function truncateDescription(description: string): string {
 /** Whether posting `b` after `a` would show nothing new on the commit. */
 export function sameStatus(a: CommitStatus, b: CommitStatus): boolean {
   return (
-    repoKey(a.repoURL) === repoKey(b.repoURL) &&
+    sameRepo(a.repoURL, b.repoURL) &&
     a.sha.toLowerCase() === b.sha.toLowerCase() &&
     a.state === b.state &&
     a.context === b.context &&
@@ -87,15 +87,6 @@ export class ConsoleStatusPoster implements CommitStatusPoster {
     const where = `${displayRepo(status.repoURL)}@${status.sha.slice(0, 12)}`;
     const link = status.targetUrl ? ` ${status.targetUrl}` : '';
     this.#sink.write(`status ${status.state} ${status.context} ${where}: ${truncateDescription(status.description)}${link}\n`);
-  }
-}
-
-function repoKey(repoURL: string): string {
-  try {
-    const location = parseRepoURL(repoURL);
-    return isLocalRepo(location) ? location.local : `${location.host}/${repoSlug(location).toLowerCase()}`;
-  } catch {
-    return repoURL;
   }
 }
 

@@ -196,7 +196,8 @@ function stsClientFor(region: string, credentials: EksCredentialsOptions['creden
   return client;
 }
 
-function memo<V>(store: WeakMap<STSClient, Map<string, V>>, owner: STSClient, key: string, make: () => V): V {
+/** The value cached under `owner` and `key`, made on first use: container-lifetime caches of clients and answers. */
+export function memo<O extends object, V>(store: WeakMap<O, Map<string, V>>, owner: O, key: string, make: () => V): V {
   let values = store.get(owner);
   if (!values) store.set(owner, (values = new Map()));
   let value = values.get(key);

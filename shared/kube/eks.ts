@@ -9,7 +9,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import type { KubeClient, KubeClientOptions } from './client.ts';
 import { connectEndpoint } from './connect.ts';
 import { KubeConfigError } from './errors.ts';
-import { eksCredentials, TokenCache } from './eks-token.ts';
+import { eksCredentials, memo, TokenCache } from './eks-token.ts';
 
 /** The cluster cannot be described or is not ready to take requests. */
 export class EksClusterError extends KubeConfigError {
@@ -53,16 +53,12 @@ export async function connectEks(target: EksTarget, options: ConnectEksOptions =
 /** Endpoint and CA of the cluster, from DescribeCluster or this container's cache. */
 export async function describeEks(target: EksTarget, now?: () => Date): Promise<EksEndpoint> {
   const client = target.eksClient ?? defaultEksClient(target, now);
-  const clusters = described.get(client) ?? new Map<string, Promise<EksEndpoint>>();
-  described.set(client, clusters);
-  let endpoint = clusters.get(target.clusterName);
-  if (!endpoint) {
-    endpoint = describe(client, target);
-    clusters.set(target.clusterName, endpoint);
+  return memo(described, client, target.clusterName, () => {
+    const endpoint = describe(client, target);
     // A failure is not cached: the next sync asks again (the cluster may be ready by then).
-    endpoint.catch(() => clusters.delete(target.clusterName));
-  }
-  return endpoint;
+    endpoint.catch(() => described.get(client)?.delete(target.clusterName));
+    return endpoint;
+  });
 }
 
 async function describe(client: EKSClient, { clusterName, region }: EksTarget): Promise<EksEndpoint> {
@@ -87,14 +83,8 @@ const eksClients = new WeakMap<object, Map<string, EKSClient>>();
 const DEFAULT_CHAIN = {};
 
 function defaultEksClient(target: EksTarget, now?: () => Date): EKSClient {
-  const owner: object = target.credentials ?? DEFAULT_CHAIN;
-  let clients = eksClients.get(owner);
-  if (!clients) eksClients.set(owner, (clients = new Map()));
-  const key = `${target.region}|${target.roleArn ?? ''}`;
-  let client = clients.get(key);
-  if (!client) {
+  return memo(eksClients, target.credentials ?? DEFAULT_CHAIN, `${target.region}|${target.roleArn ?? ''}`, () => {
     const credentials = target.roleArn ? eksCredentials({ ...target, now }) : target.credentials;
-    clients.set(key, (client = new EKSClient({ region: target.region, credentials })));
-  }
-  return client;
+    return new EKSClient({ region: target.region, credentials });
+  });
 }

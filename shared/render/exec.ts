@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { kubectlPath, helmPath } from '../tools/binaries.ts';
+import { toolPath, type Tool } from '../tools/binaries.ts';
 import { ToolUnavailableError } from './errors.ts';
 
 export const TOOL_TIMEOUT_MS = 120_000;
@@ -18,11 +18,11 @@ const CLOSED_PROXY = 'http://127.0.0.1:9';
 export type ToolOutcome = { ok: true; stdout: string } | { ok: false; message: string };
 
 export async function runTool(
-  tool: 'helm' | 'kubectl',
+  tool: Tool,
   args: string[],
   options: { cwd: string; scratch: string },
 ): Promise<ToolOutcome> {
-  const binary = tool === 'helm' ? await helmPath() : await kubectlPath();
+  const binary = await toolPath(tool);
   return new Promise((resolve, reject) => {
     execFile(
       binary,

@@ -85,6 +85,10 @@ function toParsed(document: Document.Parsed, index: number, lineCounter: LineCou
 function firstError(errors: readonly YAMLError[], file: string): ManifestSyntaxError | undefined {
   const first = errors[0];
   if (!first) return undefined;
-  const detail = first.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-  return new ManifestSyntaxError(file, first.linePos?.[0].line, detail, { cause: first });
+  return new ManifestSyntaxError(file, first.linePos?.[0].line, yamlErrorDetail(first), { cause: first });
+}
+
+/** The first line of a parser error, without the position its caller reports on its own. */
+export function yamlErrorDetail(error: YAMLError): string {
+  return error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
 }

@@ -2,15 +2,13 @@
 // with rev-parse, then `git archive` of that commit unpacked into a temporary folder. The
 // working tree is never read, so uncommitted edits do not leak into a sync.
 
-import { spawn, execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { spawn } from 'node:child_process';
 import { isLocalRepo, parseRepoURL } from '../github/repo-url.ts';
+import { gitFailure, revParseCommit } from '../github/rev-parse.ts';
 import { RepositoryNotFoundError, RevisionNotFoundError, SourceFetchError } from './errors.ts';
 import { extractTar } from './extract.ts';
 import { DEFAULT_MAX_BYTES, type FetchedSource, type FetchRequest, type SourceFetcher } from './fetcher.ts';
 import { TreeCache } from './tree-cache.ts';
-
-const run = promisify(execFile);
 
 export interface LocalGitFetcherOptions {
   maxBytes?: number;
@@ -56,13 +54,9 @@ export class LocalGitFetcher implements SourceFetcher {
 async function resolve(repoURL: string, repoDir: string, revision: string): Promise<string> {
   // A leading dash would be read by git as an option.
   if (revision === '' || revision.startsWith('-')) throw new RevisionNotFoundError(repoURL, revision);
-  try {
-    const { stdout } = await run('git', ['rev-parse', '--verify', '--quiet', `${revision}^{commit}`], { cwd: repoDir });
-    return stdout.trim().toLowerCase();
-  } catch (error) {
-    // --quiet makes an unknown revision exit 1 with nothing on stderr; anything else is the repo.
-    const failure = error as { code?: unknown; stderr?: string };
-    if (failure.code === 1 && !failure.stderr?.trim()) throw new RevisionNotFoundError(repoURL, revision);
-    throw new RepositoryNotFoundError(repoURL, `git cannot read ${repoDir}: ${failure.stderr?.trim() || (error as Error).message}`, { cause: error });
-  }
+  const sha = await revParseCommit(repoDir, revision).catch((error: unknown) => {
+    throw new RepositoryNotFoundError(repoURL, `git cannot read ${repoDir}: ${gitFailure(error)}`, { cause: error });
+  });
+  if (sha === undefined) throw new RevisionNotFoundError(repoURL, revision);
+  return sha.toLowerCase();
 }

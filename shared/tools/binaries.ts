@@ -20,6 +20,8 @@ const LAYER_ROOT = '/opt';
 const require = createRequire(import.meta.url);
 
 let extracted: Promise<string> | undefined;
+// Where a tool lives does not change while the process runs: found once, not per render.
+const located = new Map<Tool, Promise<string>>();
 
 export async function kubectlPath(): Promise<string> {
   return toolPath('kubectl');
@@ -29,7 +31,13 @@ export async function helmPath(): Promise<string> {
   return toolPath('helm');
 }
 
-export async function toolPath(tool: Tool): Promise<string> {
+export function toolPath(tool: Tool): Promise<string> {
+  let path = located.get(tool);
+  if (!path) located.set(tool, (path = locate(tool)));
+  return path;
+}
+
+async function locate(tool: Tool): Promise<string> {
   const inLayer = join(LAYER_ROOT, tool, tool);
   if (await isExecutable(inLayer)) return inLayer;
   extracted ??= extractLayer();

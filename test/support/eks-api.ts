@@ -4,10 +4,10 @@
 // STS AssumeRole (query protocol: form POST, XML answer), and an HTTPS "API server"
 // trusted through a CA, that records the headers of each request.
 
-import { createServer as createHttpServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { createServerTls } from '../../local/sandbox/tls.ts';
+import { closeServer, listenLocally, readBody } from './http.ts';
 
 export interface ClusterDouble {
   endpoint?: string;
@@ -101,8 +101,7 @@ export async function startAwsApi(): Promise<AwsApiDouble> {
 </AssumeRoleResponse>`);
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  double.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  double.url = `http://127.0.0.1:${await listenLocally(server)}`;
   double.close = () => closeServer(server);
   return double;
 }
@@ -125,24 +124,10 @@ export async function startKubeEndpoint(): Promise<KubeEndpointDouble> {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ major: '1', minor: '34', gitVersion: 'v1.34.0-eks' }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
-    endpoint: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    endpoint: `https://127.0.0.1:${await listenLocally(server)}`,
     caData: Buffer.from(tls.caPem).toString('base64'),
     requests,
     close: () => closeServer(server),
   };
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function closeServer(server: { closeAllConnections(): void; close(callback: (error?: Error) => void): unknown }): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.closeAllConnections();
-    server.close((error) => (error ? reject(error) : resolve()));
-  });
 }

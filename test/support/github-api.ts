@@ -7,8 +7,8 @@
 import { execFile, spawn } from 'node:child_process';
 import { verify, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
+import { closeServer, listenLocally, readBody } from './http.ts';
 
 const run = promisify(execFile);
 
@@ -162,8 +162,7 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
     await new Promise((resolve) => git.once('close', resolve));
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  url = `http://127.0.0.1:${await listenLocally(server)}`;
 
   return {
     url,
@@ -175,11 +174,7 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
     failNext(pathPrefix, status, message = 'Server Error') {
       faults.push({ pathPrefix, status, message });
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    close: () => closeServer(server),
   };
 }
 
@@ -201,12 +196,6 @@ async function revParse(dir: string, rev: string): Promise<string | undefined> {
   } catch {
     return undefined;
   }
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
