@@ -16,7 +16,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { KubeConfigError } from './errors.ts';
+import { EksAuthError } from './errors.ts';
 
 export const TOKEN_PREFIX = 'k8s-aws-v1.';
 /** How long STS accepts a presigned GetCallerIdentity URL after its X-Amz-Date. */
@@ -34,14 +34,6 @@ export const ROLE_REFRESH_BEFORE_MS = TOKEN_LIFETIME_MS;
 
 const CLUSTER_ID_HEADER = 'x-k8s-aws-id';
 const PRESIGN_EXPIRES_SECONDS = 60;
-
-/** Credentials (or the role to assume with them) are unusable or STS refused them. */
-export class EksAuthError extends KubeConfigError {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'EksAuthError';
-  }
-}
 
 export interface EksToken {
   token: string;
@@ -217,3 +209,5 @@ function queryString(query: Record<string, string | string[] | null>): string {
     })
     .join('&');
 }
+
+export { EksAuthError } from './errors.ts';

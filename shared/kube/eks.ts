@@ -8,20 +8,8 @@ import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { KubeClient, KubeClientOptions } from './client.ts';
 import { connectEndpoint } from './connect.ts';
-import { KubeConfigError } from './errors.ts';
+import { EksClusterError } from './errors.ts';
 import { eksCredentials, memo, TokenCache } from './eks-token.ts';
-
-/** The cluster cannot be described or is not ready to take requests. */
-export class EksClusterError extends KubeConfigError {
-  readonly clusterName: string;
-  readonly region: string;
-  constructor(clusterName: string, region: string, reason: string, options?: ErrorOptions) {
-    super(`EKS cluster "${clusterName}" in ${region}: ${reason}`, options);
-    this.name = 'EksClusterError';
-    this.clusterName = clusterName;
-    this.region = region;
-  }
-}
 
 export interface EksTarget {
   clusterName: string;
@@ -88,3 +76,5 @@ function defaultEksClient(target: EksTarget, now?: () => Date): EKSClient {
     return new EKSClient({ region: target.region, credentials });
   });
 }
+
+export { EksClusterError } from './errors.ts';

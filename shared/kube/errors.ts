@@ -58,3 +58,23 @@ export class UnknownKindError extends KubeError {
 export function isNotFound(error: unknown): boolean {
   return error instanceof KubeApiError && error.code === 404;
 }
+
+/** The cluster cannot be described or is not ready to take requests. */
+export class EksClusterError extends KubeConfigError {
+  readonly clusterName: string;
+  readonly region: string;
+  constructor(clusterName: string, region: string, reason: string, options?: ErrorOptions) {
+    super(`EKS cluster "${clusterName}" in ${region}: ${reason}`, options);
+    this.name = 'EksClusterError';
+    this.clusterName = clusterName;
+    this.region = region;
+  }
+}
+
+/** Credentials (or the role to assume with them) are unusable or STS refused them. */
+export class EksAuthError extends KubeConfigError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'EksAuthError';
+  }
+}

@@ -1,35 +1,143 @@
-// Which lists in Kubernetes objects are associative ("list-map"), and by which keys: the
-// `x-kubernetes-list-map-keys` / `patchMergeKey` of the built-in schemas, for the lists that
-// appear in real manifests. Lists not named here are atomic: compared and replaced whole.
+// Which lists in Kubernetes objects are associative, and by which keys: the
+// `x-kubernetes-list-type` / `x-kubernetes-list-map-keys` (server-side apply) and
+// `patchStrategy` / `patchMergeKey` (strategic merge patch) of the built-in schemas, for the
+// lists that appear in real manifests. Lists not named here are atomic: compared and
+// replaced whole. Drift comparison (./compare.ts) and the local sandbox's patch and apply
+// both read this one table.
+//
+// A pattern names fields from the object root joined with dots, with `[]` after a list
+// field for "an element of it": `spec.template.spec.containers[].ports`. A pattern may start
+// with `**.` to match at any depth, which covers every pod spec (Pod, templates, CronJob).
 
-const CONTAINER_LISTS = new Set(['containers', 'initContainers', 'ephemeralContainers']);
+export interface ListRule {
+  pattern: string;
+  /** Only for these kinds (a list with the same name elsewhere is atomic). */
+  kinds?: string[];
+  /** `map`: elements are objects identified by `keys`; `set`: elements are distinct scalars. */
+  type: 'map' | 'set';
+  /** Server-side apply's list-map keys. */
+  keys: string[];
+  /** Values key fields take when an element leaves them out (defaulted keys, as SMD does). */
+  keyDefaults?: Record<string, unknown>;
+  /** Strategic merge patch's patchMergeKey; absent means the patch replaces the list. */
+  mergeKey?: string;
+  /** Strategic merge patch merges this list of scalars as a set. */
+  mergePrimitives?: boolean;
+  /**
+   * `false`: drift comparison still compares this list item by item in order. Matching it
+   * by key there would change the paths drift reports, so that is a change of its own.
+   */
+  drift?: false;
+}
 
-const BY_FIELD: Record<string, string[]> = {
-  containers: ['name'],
-  initContainers: ['name'],
-  ephemeralContainers: ['name'],
-  env: ['name'],
-  volumes: ['name'],
-  volumeMounts: ['mountPath'],
-  volumeDevices: ['devicePath'],
-  imagePullSecrets: ['name'],
-  hostAliases: ['ip'],
-  resourceClaims: ['name'],
-  topologySpreadConstraints: ['topologyKey', 'whenUnsatisfiable'],
-  conditions: ['type'],
-};
+const containerRules = (field: string): ListRule[] => [
+  { pattern: `**.${field}`, type: 'map', keys: ['name'], mergeKey: 'name' },
+  {
+    pattern: `**.${field}[].ports`,
+    type: 'map',
+    keys: ['containerPort', 'protocol'],
+    keyDefaults: { protocol: 'TCP' },
+    mergeKey: 'containerPort',
+  },
+  { pattern: `**.${field}[].resizePolicy`, type: 'map', keys: ['resourceName'], drift: false },
+  { pattern: `**.${field}[].resources.claims`, type: 'map', keys: ['name'], drift: false },
+];
+
+const LIST_RULES: readonly ListRule[] = [
+  ...containerRules('containers'),
+  ...containerRules('initContainers'),
+  ...containerRules('ephemeralContainers'),
+  { pattern: '**.env', type: 'map', keys: ['name'], mergeKey: 'name' },
+  { pattern: '**.volumeMounts', type: 'map', keys: ['mountPath'], mergeKey: 'mountPath' },
+  { pattern: '**.volumeDevices', type: 'map', keys: ['devicePath'], mergeKey: 'devicePath' },
+  { pattern: '**.volumes', type: 'map', keys: ['name'], mergeKey: 'name' },
+  { pattern: '**.imagePullSecrets', type: 'map', keys: ['name'], mergeKey: 'name' },
+  { pattern: '**.hostAliases', type: 'map', keys: ['ip'], mergeKey: 'ip' },
+  {
+    pattern: '**.topologySpreadConstraints',
+    type: 'map',
+    keys: ['topologyKey', 'whenUnsatisfiable'],
+    mergeKey: 'topologyKey',
+  },
+  { pattern: '**.resourceClaims', type: 'map', keys: ['name'], mergeKey: 'name' },
+  { pattern: '**.schedulingGates', type: 'map', keys: ['name'], mergeKey: 'name', drift: false },
+  { pattern: '**.conditions', type: 'map', keys: ['type'], mergeKey: 'type' },
+  { pattern: 'metadata.finalizers', type: 'set', keys: [], mergePrimitives: true },
+  { pattern: 'metadata.ownerReferences', type: 'map', keys: ['uid'], mergeKey: 'uid', drift: false },
+  {
+    pattern: 'spec.ports',
+    kinds: ['Service'],
+    type: 'map',
+    keys: ['port', 'protocol'],
+    keyDefaults: { protocol: 'TCP' },
+    mergeKey: 'port',
+  },
+  {
+    pattern: 'webhooks',
+    kinds: ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'],
+    type: 'map',
+    keys: ['name'],
+    mergeKey: 'name',
+    drift: false,
+  },
+];
+
+/** A parsed pattern: the field names it ends with, and whether anything may come before them. */
+export interface PathPattern {
+  segments: readonly string[];
+  anyDepth: boolean;
+}
+
+/** `**.containers[].ports` → `{ segments: ['containers', '[]', 'ports'], anyDepth: true }`. */
+export function parsePattern(pattern: string): PathPattern {
+  const anyDepth = pattern.startsWith('**.');
+  return { segments: pathSegments(anyDepth ? pattern.slice(3) : pattern), anyDepth };
+}
+
+/** `spec.containers[].ports` → `['spec', 'containers', '[]', 'ports']`. */
+export function pathSegments(path: string): string[] {
+  return path.split('.').flatMap((field) => {
+    let name = field;
+    let elements = 0;
+    while (name.endsWith('[]')) {
+      name = name.slice(0, -2);
+      elements++;
+    }
+    return [name, ...Array<string>(elements).fill('[]')];
+  });
+}
+
+/** Whether `segments` (field names from the root, `[]` for a list element) match `pattern`. */
+export function patternMatches(pattern: PathPattern, segments: readonly string[]): boolean {
+  const offset = segments.length - pattern.segments.length;
+  if (offset < 0 || (!pattern.anyDepth && offset !== 0)) return false;
+  return pattern.segments.every((segment, index) => segments[offset + index] === segment);
+}
+
+const compiled = LIST_RULES.map((rule) => ({ rule, pattern: parsePattern(rule.pattern) }));
+const compiledForDrift = compiled.filter(({ rule }) => rule.drift !== false);
 
 /**
- * The keys of the list at `segments` (field names from the object root, `[]` for a list
- * item), or undefined when the list is atomic.
+ * The rule for the list at `segments` (field names from the object root, `[]` for a list
+ * element) in an object of `kind`; without a kind, rules for particular kinds apply to all.
+ */
+export function listRuleFor(segments: readonly string[], kind?: string): ListRule | undefined {
+  return ruleIn(compiled, segments, kind);
+}
+
+/**
+ * The keys drift comparison matches the items of the list at `segments` by, or undefined
+ * when it compares the list item by item.
  */
 export function listKeyFor(segments: readonly string[]): string[] | undefined {
-  const field = segments[segments.length - 1];
-  if (field === 'ports') {
-    // Container ports are keyed by port and protocol; a Service's by port and protocol too.
-    if (segments[segments.length - 2] === '[]' && CONTAINER_LISTS.has(segments[segments.length - 3] ?? '')) return ['containerPort', 'protocol'];
-    if (segments.length === 2 && segments[0] === 'spec') return ['port', 'protocol'];
-    return undefined;
+  const rule = ruleIn(compiledForDrift, segments, undefined);
+  return rule?.type === 'map' ? rule.keys : undefined;
+}
+
+function ruleIn(rules: typeof compiled, segments: readonly string[], kind: string | undefined): ListRule | undefined {
+  for (const { rule, pattern } of rules) {
+    if (kind !== undefined && rule.kinds && !rule.kinds.includes(kind)) continue;
+    if (patternMatches(pattern, segments)) return rule;
   }
-  return BY_FIELD[field];
+  return undefined;
 }
