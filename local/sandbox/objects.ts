@@ -138,10 +138,7 @@ export class Objects {
     else this.deleteDependents(live);
 
     if (live.metadata.finalizers?.length || isCrd(type)) {
-      const marked = structuredClone(live);
-      marked.metadata.deletionTimestamp = now();
-      marked.metadata.deletionGracePeriodSeconds = 0;
-      const stored = asVersion(type, this.store.put(type.group, type.resource, marked));
+      const stored = asVersion(type, this.store.put(type.group, type.resource, markedForDeletion(live)));
       // Like the apiextensions cleanup finalizer: the resource stays served (and its
       // objects deletable) for a moment, then its objects and the definition go.
       if (isCrd(type) && !live.metadata.finalizers?.length) this.later(() => this.finishCrd(type, name));
@@ -181,19 +178,15 @@ export class Objects {
     const live = this.store.get(type.group, type.resource, scoped(type, namespace), name);
     if (!live || live.metadata.deletionTimestamp) return undefined;
     const current = asVersion(type, live);
-    const next = { ...structuredClone(current), status };
+    const next = { ...current, status };
     return this.commit(type, current, trackUpdate(current, next, manager, 'status'), { manager, subresource: 'status' });
   }
 
   /** The namespaces every cluster has, so clients relying on `default` work at once. */
   seedNamespaces(names: string[]): void {
-    const type = this.typeFor('', 'namespaces');
+    const type = this.registry.typeFor('', 'namespaces');
     if (!type) return;
     for (const name of names) this.create(type, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { manager: 'kube-apiserver' });
-  }
-
-  typeFor(group: string, resource: string): ResourceType | undefined {
-    return this.registry.all().find((t) => t.group === group && t.resource === resource);
   }
 
   private normalize(type: ResourceType, namespace: string | undefined, body: KubeObject): KubeObject {
@@ -303,10 +296,7 @@ export class Objects {
   private deleteNamespace(type: ResourceType, live: KubeObject): KubeObject {
     const name = live.metadata.name ?? '';
     if (live.metadata.deletionTimestamp) return live;
-    const marked = structuredClone(live);
-    marked.metadata.deletionTimestamp = now();
-    marked.metadata.deletionGracePeriodSeconds = 0;
-    marked.status = { ...(marked.status as object), phase: 'Terminating' };
+    const marked = { ...markedForDeletion(live), status: { ...(live.status as object), phase: 'Terminating' } };
     const current = asVersion(type, this.store.put(type.group, type.resource, marked));
     this.later(() => this.purgeNamespace(name));
     return current;
@@ -316,7 +306,7 @@ export class Objects {
     this.purged.add(name);
     for (const entry of this.store.everything()) {
       if (entry.object.metadata.namespace !== name || entry.object.metadata.deletionTimestamp) continue;
-      const owner = this.typeFor(entry.group, entry.resource);
+      const owner = this.registry.typeFor(entry.group, entry.resource);
       if (!owner || !this.store.get(entry.group, entry.resource, name, entry.object.metadata.name ?? '')) continue;
       this.delete(owner, name, entry.object.metadata.name ?? '', { propagationPolicy: 'Background' });
     }
@@ -339,7 +329,7 @@ export class Objects {
       .everything()
       .filter((e) => (e.object.metadata.ownerReferences ?? []).some((ref) => ref.uid === uid))
       .flatMap((e) => {
-        const type = this.typeFor(e.group, e.resource);
+        const type = this.registry.typeFor(e.group, e.resource);
         return type ? [{ type, object: e.object }] : [];
       });
   }
@@ -353,10 +343,9 @@ export class Objects {
 
   private orphanDependents(owner: KubeObject): void {
     for (const { type, object } of this.dependentsOf(owner)) {
-      const next = structuredClone(object);
-      next.metadata.ownerReferences = (next.metadata.ownerReferences ?? []).filter((ref) => ref.uid !== owner.metadata.uid);
-      if (!next.metadata.ownerReferences.length) delete next.metadata.ownerReferences;
-      this.store.put(type.group, type.resource, next);
+      const metadata: KubeObject['metadata'] = { ...object.metadata, ownerReferences: (object.metadata.ownerReferences ?? []).filter((ref) => ref.uid !== owner.metadata.uid) };
+      if (!metadata.ownerReferences?.length) delete metadata.ownerReferences;
+      this.store.put(type.group, type.resource, { ...object, metadata });
     }
   }
 
@@ -375,11 +364,16 @@ export class Objects {
   }
 
   private dropObjects(type: ResourceType): void {
-    if (this.registry.hasResource(type.group, type.resource)) return;
+    if (this.registry.typeFor(type.group, type.resource)) return;
     for (const object of this.store.list(type.group, type.resource)) {
       this.store.remove(type.group, type.resource, object.metadata.namespace, object.metadata.name ?? '');
     }
   }
+}
+
+/** `object` as the API server marks it on a delete that has to wait (finalizers, cleanup). */
+function markedForDeletion(object: KubeObject): KubeObject {
+  return { ...object, metadata: { ...object.metadata, deletionTimestamp: now(), deletionGracePeriodSeconds: 0 } };
 }
 
 function isNamespace(type: ResourceType): boolean {

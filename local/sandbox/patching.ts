@@ -2,8 +2,9 @@
 // translation of their errors into Status answers.
 import type { KubeObject } from '../../shared/kube/object.ts';
 import { ApplyConflictError, PatchError, applyDefaults, jsonPatch, mergePatch, recordUpdate, serverSideApply, strategicMergePatch } from './patch/index.ts';
-import { StatusError } from './errors.ts';
-import { badRequest, type GroupResource } from './status.ts';
+import type { StatusError } from './errors.ts';
+import { now } from './server-fields.ts';
+import { badRequestFor, fieldManagerConflict, type GroupResource } from './status.ts';
 
 export const PATCH_TYPES = {
   'application/json-patch+json': 'json',
@@ -37,15 +38,11 @@ export interface ApplyOptions {
 }
 
 export function applyObject(live: KubeObject | undefined, applied: KubeObject, options: ApplyOptions): KubeObject {
-  return serverSideApply({ ...(live ? { live } : {}), applied, ...options, now: nowSeconds() });
+  return serverSideApply({ ...(live ? { live } : {}), applied, ...options, now: now() });
 }
 
 export function trackUpdate(before: KubeObject | undefined, after: KubeObject, manager: string, subresource?: string): KubeObject {
-  return recordUpdate({ ...(before ? { before } : {}), after, manager, now: nowSeconds(), ...(subresource ? { subresource } : {}) });
-}
-
-function nowSeconds(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return recordUpdate({ ...(before ? { before } : {}), after, manager, now: now(), ...(subresource ? { subresource } : {}) });
 }
 
 export function withDefaults(object: KubeObject): KubeObject {
@@ -55,31 +52,9 @@ export function withDefaults(object: KubeObject): KubeObject {
 /** Turns an algorithm's error into the Status the real server answers with. */
 export function patchFailure(error: unknown, gr: GroupResource, name: string): StatusError | undefined {
   if (error instanceof ApplyConflictError) {
-    const conflicts = error.conflicts;
-    return new StatusError(
-      {
-        kind: 'Status',
-        apiVersion: 'v1',
-        metadata: {},
-        status: 'Failure',
-        message: error.message,
-        reason: 'Conflict',
-        details: {
-          name,
-          ...(gr.group ? { group: gr.group } : {}),
-          kind: gr.resource,
-          causes: conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: c.message, field: c.field })),
-        },
-        code: 409,
-      },
-      {},
-      { cause: error },
-    );
+    const causes = error.conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: c.message, field: c.field }));
+    return fieldManagerConflict(gr, name, error.message, causes, { cause: error });
   }
-  if (error instanceof PatchError) {
-    const status = badRequest(error.message);
-    return new StatusError({ ...status.status, details: { name, ...(gr.group ? { group: gr.group } : {}), kind: gr.resource } }, {}, { cause: error });
-  }
+  if (error instanceof PatchError) return badRequestFor(gr, name, error.message, { cause: error });
   return undefined;
 }
-

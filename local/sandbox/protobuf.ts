@@ -4,6 +4,7 @@
 // table does not know, is refused with 415 rather than silently dropped.
 import type { KubeObject } from '../../shared/kube/object.ts';
 import { StatusError } from './errors.ts';
+import { formatTime } from './server-fields.ts';
 import { unsupportedMediaType } from './status.ts';
 
 const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]); // "k8s\0"
@@ -16,40 +17,41 @@ interface Field {
 }
 type Schema = Record<number, Field>;
 
+/** Fields numbered on from `first`, all of one type: the runs the schemas below are made of. */
+function fields(first: number, type: FieldType, names: string[]): Schema {
+  return Object.fromEntries(names.map((name, index) => [first + index, { name, type }]));
+}
+
 const OWNER_REFERENCE: Schema = {
   1: { name: 'kind', type: 'string' },
-  3: { name: 'name', type: 'string' },
-  4: { name: 'uid', type: 'string' },
-  5: { name: 'apiVersion', type: 'string' },
-  6: { name: 'controller', type: 'bool' },
-  7: { name: 'blockOwnerDeletion', type: 'bool' },
+  ...fields(3, 'string', ['name', 'uid', 'apiVersion']),
+  ...fields(6, 'bool', ['controller', 'blockOwnerDeletion']),
 };
 
 const OBJECT_META: Schema = {
-  1: { name: 'name', type: 'string' },
-  2: { name: 'generateName', type: 'string' },
-  3: { name: 'namespace', type: 'string' },
-  4: { name: 'selfLink', type: 'string' },
-  5: { name: 'uid', type: 'string' },
-  6: { name: 'resourceVersion', type: 'string' },
+  ...fields(1, 'string', ['name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion']),
   7: { name: 'generation', type: 'int' },
-  8: { name: 'creationTimestamp', type: 'time' },
-  9: { name: 'deletionTimestamp', type: 'time' },
+  ...fields(8, 'time', ['creationTimestamp', 'deletionTimestamp']),
   10: { name: 'deletionGracePeriodSeconds', type: 'int' },
-  11: { name: 'labels', type: { map: 'string' } },
-  12: { name: 'annotations', type: { map: 'string' } },
+  ...fields(11, { map: 'string' }, ['labels', 'annotations']),
   13: { name: 'ownerReferences', type: OWNER_REFERENCE, repeated: true },
   14: { name: 'finalizers', type: 'string', repeated: true },
 };
 
-const OBJECT_REFERENCE: Schema = {
-  1: { name: 'kind', type: 'string' },
-  2: { name: 'namespace', type: 'string' },
-  3: { name: 'name', type: 'string' },
-  4: { name: 'uid', type: 'string' },
-  5: { name: 'apiVersion', type: 'string' },
-  6: { name: 'resourceVersion', type: 'string' },
-  7: { name: 'fieldPath', type: 'string' },
+const OBJECT_REFERENCE: Schema = fields(1, 'string', ['kind', 'namespace', 'name', 'uid', 'apiVersion', 'resourceVersion', 'fieldPath']);
+
+/** runtime.Unknown, the `k8s\0` envelope around the object's own bytes. */
+const UNKNOWN: Schema = {
+  1: { name: 'typeMeta', type: fields(1, 'string', ['apiVersion', 'kind']) },
+  2: { name: 'raw', type: 'bytes' },
+  ...fields(3, 'string', ['contentEncoding', 'contentType']),
+};
+
+const TIMESTAMP: Schema = fields(1, 'int', ['seconds', 'nanos']);
+
+const MAP_ENTRY: Record<'string' | 'bytes', Schema> = {
+  string: { 1: { name: 'key', type: 'string' }, 2: { name: 'value', type: 'string' } },
+  bytes: { 1: { name: 'key', type: 'string' }, 2: { name: 'value', type: 'bytes' } },
 };
 
 const KINDS: Record<string, Schema> = {
@@ -163,11 +165,11 @@ function decodeValue(value: bigint | Buffer, type: FieldType, path: string): unk
   if (type === 'string') return bytes.toString('utf8');
   if (type === 'bytes') return bytes.toString('base64');
   if (type === 'time') {
-    const time = decodeMessage(bytes, { 1: { name: 'seconds', type: 'int' }, 2: { name: 'nanos', type: 'int' } }, path);
-    return time.seconds ? new Date(Number(time.seconds) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') : undefined;
+    const time = decodeMessage(bytes, TIMESTAMP, path);
+    return time.seconds ? formatTime(new Date(Number(time.seconds) * 1000)) : undefined;
   }
   if ('map' in type) {
-    const entry = decodeMessage(bytes, { 1: { name: 'key', type: 'string' }, 2: { name: 'value', type: type.map } }, path);
+    const entry = decodeMessage(bytes, MAP_ENTRY[type.map], path);
     return { [String(entry.key ?? '')]: entry.value ?? '' };
   }
   return decodeMessage(bytes, type, path);
@@ -176,12 +178,7 @@ function decodeValue(value: bigint | Buffer, type: FieldType, path: string): unk
 /** Decodes a `k8s\0`-enveloped protobuf object of one of the supported kinds. */
 export function decodeProtobuf(body: Buffer): KubeObject {
   if (body.length < 4 || !body.subarray(0, 4).equals(MAGIC)) throw refuse('missing k8s envelope');
-  const unknown = decodeMessage(body.subarray(4), {
-    1: { name: 'typeMeta', type: { 1: { name: 'apiVersion', type: 'string' }, 2: { name: 'kind', type: 'string' } } },
-    2: { name: 'raw', type: 'bytes' },
-    3: { name: 'contentEncoding', type: 'string' },
-    4: { name: 'contentType', type: 'string' },
-  }, '');
+  const unknown = decodeMessage(body.subarray(4), UNKNOWN, '');
   const typeMeta = (unknown.typeMeta ?? {}) as { apiVersion?: string; kind?: string };
   const key = `${typeMeta.apiVersion}/${typeMeta.kind}`;
   const schema = KINDS[key];

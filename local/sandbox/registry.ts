@@ -11,36 +11,40 @@ export interface GroupVersions {
 export class Registry {
   private readonly builtins: ResourceType[] = builtinResources();
   private readonly custom = new Map<string, ResourceType[]>();
+  /** Derived from the two above on every change; reads look up, never scan. */
+  private served: ResourceType[] = [];
+  private readonly byGroupVersion = new Map<string, ResourceType[]>();
+  private readonly byResource = new Map<string, ResourceType>();
 
-  all(): ResourceType[] {
-    return [...this.builtins, ...[...this.custom.values()].flat()];
+  constructor() {
+    this.index();
+  }
+
+  all(): readonly ResourceType[] {
+    return this.served;
   }
 
   find(group: string, version: string, resource: string): ResourceType | undefined {
-    return this.all().find((t) => t.group === group && t.version === version && t.resource === resource);
+    return this.byGroupVersion.get(`${group}/${version}`)?.find((t) => t.resource === resource);
   }
 
-  /** Whether any version of the group serves the plural (objects are shared across versions). */
-  hasResource(group: string, resource: string): boolean {
-    return this.all().some((t) => t.group === group && t.resource === resource);
-  }
-
-  byKind(group: string, version: string, kind: string): ResourceType | undefined {
-    return this.all().find((t) => t.group === group && t.version === version && t.kind === kind);
+  /** The first served version of the plural (objects are shared across versions). */
+  typeFor(group: string, resource: string): ResourceType | undefined {
+    return this.byResource.get(`${group}/${resource}`);
   }
 
   resourcesOf(group: string, version: string): ResourceType[] {
-    return this.all().filter((t) => t.group === group && t.version === version);
+    return [...(this.byGroupVersion.get(`${group}/${version}`) ?? [])];
   }
 
   hasGroupVersion(group: string, version: string): boolean {
-    return this.all().some((t) => t.group === group && t.version === version);
+    return this.byGroupVersion.has(`${group}/${version}`);
   }
 
   /** Named groups (not the core group), in the order they were first served. */
   groups(): GroupVersions[] {
     const byGroup = new Map<string, string[]>();
-    for (const t of this.all()) {
+    for (const t of this.served) {
       if (!t.group) continue;
       const versions = byGroup.get(t.group) ?? [];
       if (!versions.includes(t.version)) versions.push(t.version);
@@ -54,12 +58,26 @@ export class Registry {
 
   register(crdName: string, types: ResourceType[]): void {
     this.custom.set(crdName, types);
+    this.index();
   }
 
   unregister(crdName: string): ResourceType[] {
     const types = this.custom.get(crdName) ?? [];
     this.custom.delete(crdName);
+    this.index();
     return types;
+  }
+
+  private index(): void {
+    this.served = [...this.builtins, ...[...this.custom.values()].flat()];
+    this.byGroupVersion.clear();
+    this.byResource.clear();
+    for (const t of this.served) {
+      const groupVersion = `${t.group}/${t.version}`;
+      this.byGroupVersion.set(groupVersion, [...(this.byGroupVersion.get(groupVersion) ?? []), t]);
+      const resource = `${t.group}/${t.resource}`;
+      if (!this.byResource.has(resource)) this.byResource.set(resource, t);
+    }
   }
 }
 

@@ -2,6 +2,8 @@
 // Names, short names, categories and subresources follow a real 1.34 API server, because
 // kubectl resolves `deploy`, `all` and `scale` through them.
 
+import type { NameRule } from '../../shared/kube/names.ts';
+
 export const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 export const SUBRESOURCE_VERBS = ['get', 'patch', 'update'];
 
@@ -11,8 +13,6 @@ export interface ScaleSpec {
   statusReplicasPath: string;
   labelSelectorPath?: string;
 }
-
-export type NameRule = 'subdomain' | 'label' | 'dns1035';
 
 export interface ResourceType {
   group: string;

@@ -9,8 +9,13 @@ export function setCreateFields(object: KubeObject): void {
   if (object.apiVersion === 'v1' && object.kind === 'Namespace') object.status = { phase: 'Active' };
 }
 
+/** A time as the API server writes it: RFC 3339 in whole seconds. */
+export function formatTime(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
 export function now(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return formatTime(new Date());
 }
 
 export function generateName(prefix: string): string {

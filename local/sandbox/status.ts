@@ -14,17 +14,21 @@ export function qualified(gr: GroupResource): string {
   return gr.group ? `${gr.resource}.${gr.group}` : gr.resource;
 }
 
-function failure(code: number, reason: string, message: string, details?: StatusDetails): StatusError {
-  return new StatusError({
-    kind: 'Status',
-    apiVersion: 'v1',
-    metadata: {},
-    status: 'Failure',
-    message,
-    reason,
-    ...(details ? { details } : {}),
-    code,
-  });
+function failure(code: number, reason: string, message: string, details?: StatusDetails, options?: ErrorOptions): StatusError {
+  return new StatusError(
+    {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message,
+      reason,
+      ...(details ? { details } : {}),
+      code,
+    },
+    {},
+    options,
+  );
 }
 
 function resourceDetails(gr: GroupResource, name: string): StatusDetails {
@@ -71,6 +75,16 @@ export function invalid(group: string, kind: string, name: string, errors: Field
 
 export function badRequest(message: string): StatusError {
   return failure(400, 'BadRequest', message);
+}
+
+/** 400 about one object, e.g. a patch that cannot be applied to it. */
+export function badRequestFor(gr: GroupResource, name: string, message: string, options?: ErrorOptions): StatusError {
+  return failure(400, 'BadRequest', message, resourceDetails(gr, name), options);
+}
+
+/** 409 for a server-side apply that would change fields other managers own: one cause per field. */
+export function fieldManagerConflict(gr: GroupResource, name: string, message: string, causes: StatusCause[], options?: ErrorOptions): StatusError {
+  return failure(409, 'Conflict', message, { ...resourceDetails(gr, name), causes }, options);
 }
 
 export function forbidden(gr: GroupResource, name: string, why: string): StatusError {

@@ -1,6 +1,9 @@
 // In-memory object storage with one global resourceVersion counter and an event history,
 // so watches can resume from a resourceVersion as they do against etcd.
 // Objects are keyed by group and plural only: every served version of a CRD shares them.
+// A stored object is never changed in place, only replaced: get and list hand out copies
+// for callers to change, while events and everything() share the stored objects, which
+// their readers only read.
 import type { KubeObject } from '../../shared/kube/object.ts';
 import { expired } from './status.ts';
 
@@ -14,6 +17,7 @@ export interface StoreEvent {
   resourceVersion: number;
 }
 
+/** Called with every change; the event's object is the stored one: read it, copy before changing. */
 export type Listener = (event: StoreEvent) => void;
 
 const HISTORY_LIMIT = 10_000;
@@ -48,12 +52,12 @@ export class Store {
     return items.sort(byNamespaceAndName).map(clone);
   }
 
-  /** Every stored object of every resource, e.g. for ownerReference cascades. */
+  /** Every stored object of every resource, e.g. for ownerReference cascades: read them, copy before changing. */
   everything(): Array<{ group: string; resource: string; object: KubeObject }> {
     const out: Array<{ group: string; resource: string; object: KubeObject }> = [];
     for (const [key, bucket] of this.objects) {
       const [group, resource] = splitBucketKey(key);
-      for (const object of bucket.values()) out.push({ group, resource, object: clone(object) });
+      for (const object of bucket.values()) out.push({ group, resource, object });
     }
     return out;
   }
@@ -67,7 +71,7 @@ export class Store {
     const stored = clone(object);
     stored.metadata.resourceVersion = String(version);
     bucket.set(key, stored);
-    this.emit({ type, group, resource, object: clone(stored), resourceVersion: version });
+    this.emit({ type, group, resource, object: stored, resourceVersion: version });
     return clone(stored);
   }
 
@@ -79,10 +83,9 @@ export class Store {
     bucket.delete(key);
     const version = this.nextVersion();
     // A DELETED event carries the object at its last state, with the version of the removal.
-    const last = clone(existing);
-    last.metadata.resourceVersion = String(version);
-    this.emit({ type: 'DELETED', group, resource, object: clone(last), resourceVersion: version });
-    return last;
+    const last = { ...existing, metadata: { ...existing.metadata, resourceVersion: String(version) } };
+    this.emit({ type: 'DELETED', group, resource, object: last, resourceVersion: version });
+    return clone(last);
   }
 
   subscribe(listener: Listener): () => void {
@@ -90,19 +93,19 @@ export class Store {
     return () => this.listeners.delete(listener);
   }
 
-  /** Events after `resourceVersion`, or 410 Expired when the history no longer reaches back. */
+  /** Events after `resourceVersion` (read their objects, copy before changing), or 410 Expired when the history no longer reaches back. */
   eventsSince(resourceVersion: number): StoreEvent[] {
     const oldest = this.history[0];
     if (oldest && resourceVersion < oldest.resourceVersion - 1 && this.history.length >= HISTORY_LIMIT) {
       throw expired(String(resourceVersion), String(oldest.resourceVersion));
     }
-    return this.history.filter((e) => e.resourceVersion > resourceVersion).map((e) => ({ ...e, object: clone(e.object) }));
+    return this.history.filter((e) => e.resourceVersion > resourceVersion);
   }
 
   private emit(event: StoreEvent): void {
     this.history.push(event);
     if (this.history.length > HISTORY_LIMIT) this.history.shift();
-    for (const listener of [...this.listeners]) listener({ ...event, object: clone(event.object) });
+    for (const listener of [...this.listeners]) listener(event);
   }
 
   private bucket(group: string, resource: string): Map<string, KubeObject> {

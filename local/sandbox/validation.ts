@@ -1,39 +1,25 @@
 // Name validation, with the messages of k8s.io/apimachinery/pkg/util/validation, so a bad
 // name fails here exactly as it would fail on EKS (422 Invalid, cause on metadata.name).
 import type { KubeObject } from '../../shared/kube/object.ts';
-import type { NameRule, ResourceType } from './resources.ts';
+import { NAME_RULES, type NameRule } from '../../shared/kube/names.ts';
+import type { ResourceType } from './resources.ts';
 import { invalid, type FieldError } from './status.ts';
 
-const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-
-const RULES: Record<NameRule, { pattern: RegExp; max: number; message: string }> = {
-  subdomain: {
-    pattern: SUBDOMAIN,
-    max: 253,
-    message:
-      "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
-  },
-  label: {
-    pattern: LABEL,
-    max: 63,
-    message:
-      "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
-  },
-  dns1035: {
-    pattern: DNS1035,
-    max: 63,
-    message:
-      "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
-  },
+// The patterns and lengths are shared/kube/names.ts's; the messages are the API server's.
+const MESSAGES: Record<NameRule, string> = {
+  subdomain:
+    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+  label:
+    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
+  dns1035:
+    "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
 };
 
 export function nameErrors(name: string, rule: NameRule): string[] {
-  const { pattern, max, message } = RULES[rule];
+  const { pattern, max } = NAME_RULES[rule];
   const errors: string[] = [];
   if (name.length > max) errors.push(`must be no more than ${max} characters`);
-  if (!pattern.test(name)) errors.push(message);
+  if (!pattern.test(name)) errors.push(MESSAGES[rule]);
   return errors;
 }
 

@@ -3,6 +3,7 @@
 // configured delay). The runner in ./index.ts schedules and performs them.
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '../../../shared/kube/object.ts';
+import { now } from '../server-fields.ts';
 
 export interface StatusStep {
   afterMs: number;
@@ -23,10 +24,6 @@ export interface Condition {
   lastTransitionTime?: string;
   lastUpdateTime?: string;
   lastProbeTime?: string;
-}
-
-export function now(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 export function statusOf(object: KubeObject): Record<string, unknown> {

@@ -4,7 +4,7 @@
 import type { KubeObject } from '../../../shared/kube/object.ts';
 import type { Objects } from '../objects.ts';
 import type { StoreEvent } from '../store.ts';
-import type { Controller } from './controller.ts';
+import type { Controller, StatusStep } from './controller.ts';
 import { daemonSetController } from './daemonset.ts';
 import { deploymentController } from './deployment.ts';
 import { jobController } from './job.ts';
@@ -26,29 +26,31 @@ export interface Controllers {
 export function startControllers(objects: Objects, readyDelayMs: number): Controllers {
   const timers = new Set<NodeJS.Timeout>();
   const seen = new Set<string>();
-  const reached = new Map<string, number>();
   let stopped = false;
 
   const generationKey = (o: KubeObject) => `${o.metadata.uid}:${o.metadata.generation}`;
 
+  /** Performs `steps` one after another, each at its delay from the start, so none can overtake another. */
+  const runSteps = (controller: Controller, object: KubeObject, steps: StatusStep[], elapsedMs = 0) => {
+    const [step, ...rest] = steps;
+    if (!step) return;
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      if (stopped) return;
+      const type = objects.registry.typeFor(controller.group, controller.resource);
+      const current = type && objects.store.get(type.group, type.resource, object.metadata.namespace, object.metadata.name ?? '');
+      // A newer generation has its own steps; this one's must not overwrite them.
+      if (!type || !current || generationKey(current) !== generationKey(object)) return;
+      objects.writeStatus(type, current.metadata.namespace, current.metadata.name ?? '', step.status(current), CONTROLLER_MANAGER);
+      runSteps(controller, object, rest, step.afterMs);
+    }, step.afterMs - elapsedMs);
+    timers.add(timer);
+  };
+
   const run = (controller: Controller, object: KubeObject) => {
-    const key = generationKey(object);
     const steps = controller.steps(object, readyDelayMs);
     const stuck = object.metadata.annotations?.[NEVER_READY_ANNOTATION] === 'true';
-    (stuck ? steps.slice(0, 1) : steps).forEach((step, index) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        // Timers of one object can fire out of order on a busy loop; a step never undoes a later one.
-        if (stopped || (reached.get(key) ?? -1) >= index) return;
-        reached.set(key, index);
-        const type = objects.typeFor(controller.group, controller.resource);
-        const current = type && objects.store.get(type.group, type.resource, object.metadata.namespace, object.metadata.name ?? '');
-        // A newer generation has its own steps; an older step must not overwrite them.
-        if (!type || !current || generationKey(current) !== key) return;
-        objects.writeStatus(type, current.metadata.namespace, current.metadata.name ?? '', step.status(current), CONTROLLER_MANAGER);
-      }, step.afterMs);
-      timers.add(timer);
-    });
+    runSteps(controller, object, stuck ? steps.slice(0, 1) : steps);
   };
 
   const unsubscribe = objects.store.subscribe((event: StoreEvent) => {

@@ -2,7 +2,8 @@
 // or failed (FailureTarget + Failed, BackoffLimitExceeded) when the Job carries the
 // annotation sandbox.driftless.io/fail: "true", so tests can exercise both outcomes.
 import type { KubeObject } from '../../../shared/kube/object.ts';
-import { compact, condition, now, specOf, statusOf, type Condition, type Controller } from './controller.ts';
+import { now } from '../server-fields.ts';
+import { compact, condition, specOf, statusOf, type Condition, type Controller } from './controller.ts';
 
 export const FAIL_ANNOTATION = 'sandbox.driftless.io/fail';
 
