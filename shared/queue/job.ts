@@ -22,6 +22,10 @@ export const syncJobSchema = z.object({
 
 export type SyncJob = z.infer<typeof syncJobSchema>;
 
+/** The job that re-reads the registry after a config-repo push: not an app × cluster target. */
+export const REGISTRY_JOB_APP = '_registry';
+export const REGISTRY_JOB_CLUSTER = '_config';
+
 export function targetId(app: string, cluster: string): string {
   return `${app}@${cluster}`;
 }

@@ -3,12 +3,11 @@
 import { changedFilesOf, configChanged, matchPush } from '../config/match.ts';
 import { sameRepo } from '../config/repo-url.ts';
 import type { Registry } from '../config/types.ts';
-import type { SyncJob } from '../queue/job.ts';
+import { REGISTRY_JOB_APP, REGISTRY_JOB_CLUSTER, type SyncJob } from '../queue/job.ts';
 import { BadDeliveryError, WebhookError } from './errors.ts';
 import type { SignatureVerifier } from './verify.ts';
 
-export const REGISTRY_JOB_APP = '_registry';
-export const REGISTRY_JOB_CLUSTER = '_config';
+export { REGISTRY_JOB_APP, REGISTRY_JOB_CLUSTER } from '../queue/job.ts';
 
 export interface WebhookRequest {
   /** Header names in lower case. */

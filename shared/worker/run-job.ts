@@ -1,8 +1,7 @@
 // The worker's entry into shared/: one queue message, one job.
 import type { Registry } from '../config/types.ts';
 import { scanTarget } from '../drift/scan-target.ts';
-import { REGISTRY_JOB_APP } from '../webhook/intake.ts';
-import type { SyncJob } from '../queue/job.ts';
+import { REGISTRY_JOB_APP, type SyncJob } from '../queue/job.ts';
 import type { JobContext, WorkerDependencies } from './dependencies.ts';
 import { refreshRegistry } from './refresh-registry.ts';
 import { syncTarget, type TargetOutcome } from './sync-target.ts';
