@@ -25,11 +25,7 @@ export async function buildDependencies(env: Environment): Promise<ScheduleDepen
     heads: new RoutingBranchHeads({ github: octokit ? new GitHubBranchHeads(octokit) : undefined, local: new LocalGitBranchHeads() }),
     intervalMs: Number(env.DRIFT_INTERVAL_SECONDS ?? DEFAULT_INTERVAL_SECONDS) * 1000,
     configRepo: env.CONFIG_REPO_URL ? { repoURL: env.CONFIG_REPO_URL, branch: env.CONFIG_REPO_BRANCH ?? 'main' } : undefined,
-    logger: {
-      info: (message, extra) => logger.info(message, extra ?? {}),
-      warn: (message, extra) => logger.warn(message, extra ?? {}),
-      error: (message, extra) => logger.error(message, extra ?? {}),
-    },
+    logger,
   };
 }
 
