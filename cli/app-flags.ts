@@ -53,12 +53,3 @@ export function renderRequestFrom(positionals: string[], values: AppFlagValues, 
     directory: values.recurse ? { recurse: true } : undefined,
   };
 }
-
-/** "30s", "5m", "1h", "1500ms" or plain milliseconds → milliseconds. */
-export function parseDuration(flag: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
-  if (!match) throw new UsageError(`--${flag} must be a duration like 30s, 5m or 1h, got "${value}"`);
-  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[match[2] ?? 'ms'] ?? 1;
-  return Math.round(Number(match[1]) * unit);
-}

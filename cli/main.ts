@@ -2,8 +2,6 @@
 import { UsageError } from './errors.ts';
 
 export interface Command {
-  name: string;
-  summary: string;
   run(args: string[]): Promise<number>;
 }
 

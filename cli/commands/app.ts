@@ -4,18 +4,15 @@ import type { ClusterSpec } from '../../shared/config/types.ts';
 import { Discovery } from '../../shared/kube/discovery.ts';
 import { assessHealth } from '../../shared/kube/health/index.ts';
 import { readLive } from '../../shared/kube/live.ts';
+import type { Environment } from '../../shared/runtime/environment.ts';
 import { entryKey } from '../../shared/sync/inventory.ts';
 import type { TargetState } from '../../shared/state/types.ts';
-import { UsageError } from '../errors.ts';
-import type { Command } from '../main.ts';
 import { connectSteps } from '../ops/cluster-check.ts';
-import { backendFlags, BACKEND_HELP, jsonOutput, runOps, withBackend } from '../ops/command.ts';
-import type { Environment } from '../ops/endpoints.ts';
+import { oneAppCommand, BACKEND_HELP, clusterFlag, jsonOutput, onBackend } from '../ops/command.ts';
 import { EXIT } from '../ops/errors.ts';
 import { clustersOf, requireKnownApp } from '../ops/lookup.ts';
 import { age, duration, palette, printJson, shortSha, statusColour, table, type Palette } from '../ops/output.ts';
 import { driftLabel, isFailing, statusLabel, targetView, type TargetView } from '../ops/targets.ts';
-import { parseFlags } from '../options.ts';
 
 const help = `Usage: driftless app APP [--cluster C] [--recorded] [--output json]
 
@@ -43,43 +40,31 @@ export interface AppTargetDetail extends TargetView {
   liveError?: string;
 }
 
-export const appCommand: Command = {
-  name: 'app',
-  summary: 'show one app: state per cluster, resources with health and drift, last error',
-  async run(args) {
-    const { values, positionals } = parseFlags(args, { ...backendFlags, cluster: { type: 'string', short: 'c' }, recorded: { type: 'boolean' } }, true);
-    if (values.help) {
-      process.stdout.write(help);
-      return 0;
+export const appCommand = oneAppCommand(help, { cluster: clusterFlag, recorded: { type: 'boolean' } }, async (name, values) => {
+  const json = jsonOutput(values);
+  return onBackend('app', values, async (backend) => {
+    const { registry, states } = await backend.fleet();
+    requireKnownApp(registry, states, name);
+    const spec = registry.apps.find((app) => app.name === name);
+    const details: AppTargetDetail[] = [];
+    for (const cluster of clustersOf(name, registry, states, values.cluster)) {
+      const state = states.find((candidate) => candidate.app === name && candidate.cluster === cluster);
+      const destination = spec?.destinations.find((candidate) => candidate.cluster === cluster);
+      const view = targetView(state, name, cluster, destination !== undefined, destination?.namespace);
+      const clusterSpec = registry.clusters.find((candidate) => candidate.name === cluster);
+      details.push({ ...view, lastSyncStartedAt: state?.lastSyncStartedAt, ...(await resources(state, clusterSpec, backend.endpoints.env, !values.recorded)) });
     }
-    if (positionals.length !== 1) throw new UsageError(`expected exactly one APP, got ${positionals.length}`);
-    const name = positionals[0];
-    const json = jsonOutput(values);
-    return runOps('app', () =>
-      withBackend(values, async (backend) => {
-        const [registry, states] = await Promise.all([backend.registry(), backend.store.listTargets()]);
-        requireKnownApp(registry, states, name);
-        const spec = registry.apps.find((app) => app.name === name);
-        const details: AppTargetDetail[] = [];
-        for (const cluster of clustersOf(name, registry, states, values.cluster)) {
-          const state = await backend.store.getTarget(name, cluster);
-          const destination = spec?.destinations.find((candidate) => candidate.cluster === cluster);
-          const view = targetView(state, name, cluster, destination !== undefined, destination?.namespace);
-          const clusterSpec = registry.clusters.find((candidate) => candidate.name === cluster);
-          details.push({ ...view, lastSyncStartedAt: state?.lastSyncStartedAt, ...(await resources(state, clusterSpec, backend.endpoints.env, !values.recorded)) });
-        }
-        if (json) printJson({ app: name, source: spec?.source, targets: details });
-        else process.stdout.write(formatApp(name, spec?.source.repoURL, spec?.source.path, details, palette()));
-        return details.some(isFailing) ? EXIT.failed : EXIT.ok;
-      }),
-    );
-  },
-};
+    if (json) printJson({ app: name, source: spec?.source, targets: details });
+    else process.stdout.write(formatApp(name, spec?.source.repoURL, spec?.source.path, details, palette()));
+    return details.some(isFailing) ? EXIT.failed : EXIT.ok;
+  });
+});
 
 async function resources(state: TargetState | undefined, cluster: ClusterSpec | undefined, env: Environment, live: boolean): Promise<{ resources: ResourceView[]; liveError?: string }> {
   const entries = state?.inventory?.entries ?? [];
   const drifted = new Map((state?.driftedObjects ?? []).map((object) => [entryKey(object), object.reason ?? 'drifted']));
-  const views: ResourceView[] = entries.map((entry) => ({ kind: entry.kind, namespace: entry.namespace, name: entry.name, drift: drifted.has(entryKey(entry)) ? drifted.get(entryKey(entry)) : state?.driftStatus === 'InSync' ? 'InSync' : undefined }));
+  const inSync = state?.driftStatus === 'InSync' ? 'InSync' : undefined;
+  const views: ResourceView[] = entries.map((entry) => ({ kind: entry.kind, namespace: entry.namespace, name: entry.name, drift: drifted.get(entryKey(entry)) ?? inSync }));
   if (!live || entries.length === 0) return { resources: views };
   if (!cluster) return { resources: views, liveError: 'the cluster is no longer registered' };
   const steps: Array<{ step: string; ok: boolean; detail: string }> = [];

@@ -1,6 +1,6 @@
 // `driftless apps`: one line per app × cluster, the fleet at a glance.
 import type { Command } from '../main.ts';
-import { backendFlags, BACKEND_HELP, jsonOutput, runOps, withBackend } from '../ops/command.ts';
+import { backendFlags, BACKEND_HELP, jsonOutput, onBackend } from '../ops/command.ts';
 import { EXIT } from '../ops/errors.ts';
 import { age, oneLine, palette, printJson, shortSha, statusColour, table, type Palette } from '../ops/output.ts';
 import { driftLabel, isFailing, matchesStatus, statusLabel, targetViews, type TargetView } from '../ops/targets.ts';
@@ -19,8 +19,6 @@ ${BACKEND_HELP}`;
 const WATCH_INTERVAL_MS = 2000;
 
 export const appsCommand: Command = {
-  name: 'apps',
-  summary: 'list apps per cluster: revision, sync status, health, drift, last sync',
   async run(args) {
     const { values } = parseFlags(args, { ...backendFlags, app: { type: 'string' }, cluster: { type: 'string' }, status: { type: 'string' }, watch: { type: 'boolean', short: 'w' } });
     if (values.help) {
@@ -28,26 +26,24 @@ export const appsCommand: Command = {
       return 0;
     }
     const json = jsonOutput(values);
-    return runOps('apps', () =>
-      withBackend(values, async (backend) => {
-        const load = async () => {
-          const [registry, states] = await Promise.all([backend.registry(), backend.store.listTargets()]);
-          return targetViews(registry, states).filter(
-            (view) => (!values.app || view.app === values.app) && (!values.cluster || view.cluster === values.cluster) && (!values.status || matchesStatus(view, values.status)),
-          );
-        };
-        const show = (views: TargetView[]) => {
-          if (json) printJson(views);
-          else process.stdout.write(views.length === 0 ? 'No apps match.\n' : formatApps(views, palette()));
-        };
-        if (!values.watch) {
-          const views = await load();
-          show(views);
-          return views.some(isFailing) ? EXIT.failed : EXIT.ok;
-        }
-        return watch(load, show, json);
-      }),
-    );
+    return onBackend('apps', values, async (backend) => {
+      const load = async () => {
+        const { registry, states } = await backend.fleet();
+        return targetViews(registry, states).filter(
+          (view) => (!values.app || view.app === values.app) && (!values.cluster || view.cluster === values.cluster) && (!values.status || matchesStatus(view, values.status)),
+        );
+      };
+      const show = (views: TargetView[]) => {
+        if (json) printJson(views);
+        else process.stdout.write(views.length === 0 ? 'No apps match.\n' : formatApps(views, palette()));
+      };
+      if (!values.watch) {
+        const views = await load();
+        show(views);
+        return views.some(isFailing) ? EXIT.failed : EXIT.ok;
+      }
+      return watch(load, show, json);
+    });
   },
 };
 

@@ -3,7 +3,7 @@
 import { UsageError } from '../errors.ts';
 import type { Command } from '../main.ts';
 import { checkCluster } from '../ops/cluster-check.ts';
-import { backendFlags, BACKEND_HELP, jsonOutput, runOps, withBackend } from '../ops/command.ts';
+import { backendFlags, BACKEND_HELP, jsonOutput, onBackend } from '../ops/command.ts';
 import { EXIT } from '../ops/errors.ts';
 import { findCluster } from '../ops/lookup.ts';
 import { palette, printJson } from '../ops/output.ts';
@@ -21,8 +21,6 @@ Exit 0 when every step passes, 1 when one fails, 2 when NAME is not registered.
 ${BACKEND_HELP}`;
 
 export const clusterCommand: Command = {
-  name: 'cluster',
-  summary: 'check the connection to a registered cluster (cluster check NAME)',
   async run(args) {
     const { values, positionals } = parseFlags(args, backendFlags, true);
     if (values.help || positionals.length === 0) {
@@ -33,19 +31,16 @@ export const clusterCommand: Command = {
     if (subcommand !== 'check') throw new UsageError(`unknown subcommand "${subcommand}": the one there is is driftless cluster check NAME`);
     if (!name || rest.length > 0) throw new UsageError('expected exactly one cluster NAME: driftless cluster check NAME');
     const json = jsonOutput(values);
-    return runOps('cluster check', () =>
-      withBackend(values, async (backend) => {
-        const [registry, states] = await Promise.all([backend.registry(), backend.store.listTargets()]);
-        const cluster = findCluster(registry, states, name);
-        const check = await checkCluster(cluster, backend.endpoints.env);
-        if (json) printJson(check);
-        else {
-          const p = palette();
-          for (const step of check.steps) process.stdout.write(`${step.ok ? p.green('✓') : p.red('✗')} ${step.step.padEnd(16)} ${step.detail}\n`);
-          process.stdout.write(check.ok ? `${p.green('Cluster ' + name + ' is reachable.')}\n` : `${p.red(`Cluster ${name} is not usable: ${check.steps.find((step) => !step.ok)?.step} failed.`)}\n`);
-        }
-        return check.ok ? EXIT.ok : EXIT.failed;
-      }),
-    );
+    return onBackend('cluster check', values, async (backend) => {
+      const { registry, states } = await backend.fleet();
+      const check = await checkCluster(findCluster(registry, states, name), backend.endpoints.env);
+      if (json) printJson(check);
+      else {
+        const p = palette();
+        for (const step of check.steps) process.stdout.write(`${step.ok ? p.green('✓') : p.red('✗')} ${step.step.padEnd(16)} ${step.detail}\n`);
+        process.stdout.write(check.ok ? `${p.green('Cluster ' + name + ' is reachable.')}\n` : `${p.red(`Cluster ${name} is not usable: ${check.steps.find((step) => !step.ok)?.step} failed.`)}\n`);
+      }
+      return check.ok ? EXIT.ok : EXIT.failed;
+    });
   },
 };

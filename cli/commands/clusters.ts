@@ -1,9 +1,8 @@
 // `driftless clusters`: the registered clusters, how each is reached, labels, apps, last contact.
-import type { ClusterSpec } from '../../shared/config/types.ts';
+import type { ClusterSpec, Registry } from '../../shared/config/types.ts';
 import type { TargetState } from '../../shared/state/types.ts';
 import type { Command } from '../main.ts';
-import { backendFlags, BACKEND_HELP, jsonOutput, runOps, withBackend } from '../ops/command.ts';
-import { appTargets } from '../ops/lookup.ts';
+import { backendFlags, BACKEND_HELP, jsonOutput, onBackend } from '../ops/command.ts';
 import { age, palette, printJson, table } from '../ops/output.ts';
 import { parseFlags } from '../options.ts';
 
@@ -24,8 +23,6 @@ export interface ClusterView {
 }
 
 export const clustersCommand: Command = {
-  name: 'clusters',
-  summary: 'list registered clusters with labels and last contact',
   async run(args) {
     const { values } = parseFlags(args, backendFlags);
     if (values.help) {
@@ -33,19 +30,17 @@ export const clustersCommand: Command = {
       return 0;
     }
     const json = jsonOutput(values);
-    return runOps('clusters', () =>
-      withBackend(values, async (backend) => {
-        const [registry, states] = await Promise.all([backend.registry(), backend.store.listTargets()]);
-        const views = registry.clusters.map((cluster) => clusterView(cluster, registry.apps.filter((app) => app.destinations.some((destination) => destination.cluster === cluster.name)).length, appTargets(states)));
-        if (json) printJson(views);
-        else if (views.length === 0) process.stdout.write('No clusters are registered yet: push Cluster documents to the config repository.\n');
-        else {
-          const p = palette();
-          process.stdout.write(table(['NAME', 'ACCESS', 'LABELS', 'APPS', 'LAST CONTACT'], views.map((view) => [view.name, view.access, Object.entries(view.labels).map(([key, value]) => `${key}=${value}`).join(',') || p.dim('-'), String(view.apps), view.lastContact ? `${age(view.lastContact)} ago` : p.dim('never')]), p));
-        }
-        return 0;
-      }),
-    );
+    return onBackend('clusters', values, async (backend) => {
+      const { registry, states } = await backend.fleet();
+      const views = registry.clusters.map((cluster) => clusterView(cluster, registry, states));
+      if (json) printJson(views);
+      else if (views.length === 0) process.stdout.write('No clusters are registered yet: push Cluster documents to the config repository.\n');
+      else {
+        const p = palette();
+        process.stdout.write(table(['NAME', 'ACCESS', 'LABELS', 'APPS', 'LAST CONTACT'], views.map((view) => [view.name, view.access, Object.entries(view.labels).map(([key, value]) => `${key}=${value}`).join(',') || p.dim('-'), String(view.apps), view.lastContact ? `${age(view.lastContact)} ago` : p.dim('never')]), p));
+      }
+      return 0;
+    });
   },
 };
 
@@ -55,7 +50,8 @@ export function clusterAccess(cluster: ClusterSpec): string {
   return '(no access settings)';
 }
 
-function clusterView(cluster: ClusterSpec, apps: number, states: TargetState[]): ClusterView {
+function clusterView(cluster: ClusterSpec, registry: Registry, states: TargetState[]): ClusterView {
+  const apps = registry.apps.filter((app) => app.destinations.some((destination) => destination.cluster === cluster.name)).length;
   const times = states
     .filter((state) => state.cluster === cluster.name)
     .flatMap((state) => [state.lastSyncFinishedAt, state.lastScannedAt])

@@ -5,7 +5,7 @@ import { objectKey, withTracking } from '../../shared/kube/tracking.ts';
 import { appFlags, clusterFlags, renderRequestFrom } from '../app-flags.ts';
 import type { Command } from '../main.ts';
 import { parseFlags } from '../options.ts';
-import { isInputError, prepare } from '../prepare.ts';
+import { prepare } from '../prepare.ts';
 
 const help = `Usage: driftless diff PATH --name APP --namespace NS [--kubeconfig F] [--context C] [--helm-values F ...] [--set k=v ...]
 
@@ -15,8 +15,6 @@ Exit 0 when there is no difference, 1 when there are differences, 2 on error.
 `;
 
 export const diffCommand: Command = {
-  name: 'diff',
-  summary: 'show how the cluster differs from an app folder',
   async run(args) {
     const { values, positionals } = parseFlags(args, { ...appFlags, ...clusterFlags }, true);
     if (values.help) {
@@ -40,10 +38,7 @@ export const diffCommand: Command = {
         client.close();
       }
     } catch (error) {
-      if (isInputError(error)) {
-        process.stderr.write(`driftless diff: ${(error as Error).message}\n`);
-        return 2;
-      }
+      // Bad input and a cluster that cannot be read alike: exit 2, as the help says.
       process.stderr.write(`driftless diff: ${(error as Error).message}\n`);
       return 2;
     }

@@ -1,11 +1,9 @@
 // `driftless history APP`: the recorded syncs of an app, newest first.
 import type { HistoryEntry } from '../../shared/state/types.ts';
-import { UsageError } from '../errors.ts';
-import type { Command } from '../main.ts';
-import { backendFlags, BACKEND_HELP, jsonOutput, runOps, withBackend } from '../ops/command.ts';
+import { oneAppCommand, BACKEND_HELP, clusterFlag, jsonOutput, onBackend } from '../ops/command.ts';
 import { clustersOf, requireKnownApp } from '../ops/lookup.ts';
 import { age, duration, oneLine, palette, printJson, shortSha, statusColour, table, type Palette } from '../ops/output.ts';
-import { parseFlags, parseInteger } from '../options.ts';
+import { parseInteger } from '../options.ts';
 
 const help = `Usage: driftless history APP [--cluster C] [--limit N] [--output json]
 
@@ -14,33 +12,19 @@ the revision, what triggered it (push, config, self-heal, manual, rollback), the
 health, how long it took, and its message. --limit caps the entries per cluster (default 20).
 ${BACKEND_HELP}`;
 
-export const historyCommand: Command = {
-  name: 'history',
-  summary: 'list the recorded syncs of an app: when, revision, trigger, result, duration',
-  async run(args) {
-    const { values, positionals } = parseFlags(args, { ...backendFlags, cluster: { type: 'string', short: 'c' }, limit: { type: 'string' } }, true);
-    if (values.help) {
-      process.stdout.write(help);
-      return 0;
-    }
-    if (positionals.length !== 1) throw new UsageError(`expected exactly one APP, got ${positionals.length}`);
-    const name = positionals[0];
-    const json = jsonOutput(values);
-    const limit = parseInteger('limit', values.limit, 20);
-    return runOps('history', () =>
-      withBackend(values, async (backend) => {
-        const [registry, states] = await Promise.all([backend.registry(), backend.store.listTargets()]);
-        requireKnownApp(registry, states, name);
-        const entries: HistoryEntry[] = [];
-        for (const cluster of clustersOf(name, registry, states, values.cluster)) entries.push(...(await backend.store.listHistory(name, cluster, limit)));
-        entries.sort((a, b) => b.finishedAt.localeCompare(a.finishedAt));
-        if (json) printJson(entries);
-        else process.stdout.write(entries.length === 0 ? `No syncs of ${name} are recorded yet.\n` : formatHistory(entries, palette()));
-        return 0;
-      }),
-    );
-  },
-};
+export const historyCommand = oneAppCommand(help, { cluster: clusterFlag, limit: { type: 'string' } }, async (name, values) => {
+  const json = jsonOutput(values);
+  const limit = parseInteger('limit', values.limit, 20);
+  return onBackend('history', values, async (backend) => {
+    const { registry, states } = await backend.fleet();
+    requireKnownApp(registry, states, name);
+    const perCluster = await Promise.all(clustersOf(name, registry, states, values.cluster).map((cluster) => backend.store.listHistory(name, cluster, limit)));
+    const entries = perCluster.flat().sort((a, b) => b.finishedAt.localeCompare(a.finishedAt));
+    if (json) printJson(entries);
+    else process.stdout.write(entries.length === 0 ? `No syncs of ${name} are recorded yet.\n` : formatHistory(entries, palette()));
+    return 0;
+  });
+});
 
 export function formatHistory(entries: HistoryEntry[], p: Palette, now = Date.now()): string {
   const rows = entries.map((entry) => [

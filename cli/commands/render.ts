@@ -14,8 +14,6 @@ Exit 0 on success, 2 when the manifests cannot be rendered.
 `;
 
 export const renderCommand: Command = {
-  name: 'render',
-  summary: 'render an app folder (YAML, Kustomize, Helm) and print the objects',
   async run(args) {
     const { values, positionals } = parseFlags(args, appFlags, true);
     if (values.help) {

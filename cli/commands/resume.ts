@@ -1,15 +1,11 @@
 // `driftless resume APP`: lift a suspension or a rollback's pin and sync the branch head.
-import { parseDuration } from '../app-flags.ts';
-import { UsageError } from '../errors.ts';
-import type { Command } from '../main.ts';
-import { backendFlags, BACKEND_HELP, jsonOutput, runOps, withBackend } from '../ops/command.ts';
-import { finishRequests } from '../ops/finish.ts';
+import { oneAppCommand, BACKEND_HELP, clusterFlag, jsonOutput, onBackend } from '../ops/command.ts';
+import { finishRequests, waitFlags, waitOptions } from '../ops/finish.ts';
 import { resumeTarget } from '../ops/hold.ts';
-import { clustersOf, findApp } from '../ops/lookup.ts';
+import { destinationsOf, findApp } from '../ops/lookup.ts';
 import { shortSha } from '../ops/output.ts';
 import { requestTargetSync, type SyncRequest } from '../ops/request.ts';
 import { RevisionResolver } from '../ops/revision.ts';
-import { parseFlags } from '../options.ts';
 
 const help = `Usage: driftless resume APP [--cluster C] [--wait] [--timeout 10m] [--output json]
 
@@ -21,36 +17,24 @@ Exit 0 when resumed (with --wait: synced and Healthy), 1 when with --wait the sy
 not Healthy.
 ${BACKEND_HELP}`;
 
-export const resumeCommand: Command = {
-  name: 'resume',
-  summary: 'lift a suspension or rollback pin and sync the branch head',
-  async run(args) {
-    const { values, positionals } = parseFlags(args, { ...backendFlags, cluster: { type: 'string', short: 'c' }, wait: { type: 'boolean', short: 'w' }, timeout: { type: 'string' } }, true);
-    if (values.help) {
-      process.stdout.write(help);
-      return 0;
+export const resumeCommand = oneAppCommand(help, { cluster: clusterFlag, ...waitFlags }, async (name, values) => {
+  const json = jsonOutput(values);
+  const wait = waitOptions(values);
+  return onBackend('resume', values, async (backend) => {
+    const { registry, states } = await backend.fleet();
+    const app = findApp(registry, states, name);
+    const clusters = destinationsOf(app, registry, states, values.cluster);
+    // Resolve first: a head that cannot be resolved leaves the holds in place.
+    const head = await new RevisionResolver(backend.endpoints.env).head(app.source);
+    const requests: SyncRequest[] = [];
+    const lifted: Array<{ cluster: string; pinnedRevision?: string }> = [];
+    for (const cluster of clusters) {
+      const pin = states.find((state) => state.app === name && state.cluster === cluster)?.pinnedRevision;
+      await resumeTarget(backend, { app: name, cluster });
+      lifted.push({ cluster, pinnedRevision: pin });
+      if (!json) process.stderr.write(`${name}@${cluster}: resumed${pin ? ` (was pinned to ${shortSha(pin)})` : ''}; syncing ${app.source.targetRevision} at ${shortSha(head)}\n`);
+      requests.push(await requestTargetSync(backend, { app: name, cluster }, head, 'manual', app.source.targetRevision));
     }
-    if (positionals.length !== 1) throw new UsageError(`expected exactly one APP, got ${positionals.length}`);
-    const name = positionals[0];
-    const json = jsonOutput(values);
-    const timeoutMs = parseDuration('timeout', values.timeout, 10 * 60_000);
-    return runOps('resume', () =>
-      withBackend(values, async (backend) => {
-        const [registry, states] = await Promise.all([backend.registry(), backend.store.listTargets()]);
-        const app = findApp(registry, states, name);
-        const clusters = clustersOf(name, registry, states, values.cluster).filter((cluster) => app.destinations.some((destination) => destination.cluster === cluster));
-        // Resolve first: a head that cannot be resolved leaves the holds in place.
-        const head = await new RevisionResolver(backend.endpoints.env).resolve(app.source.repoURL, app.source.targetRevision);
-        const requests: SyncRequest[] = [];
-        const lifted: Array<{ cluster: string; pinnedRevision?: string }> = [];
-        for (const cluster of clusters) {
-          const pin = await resumeTarget(backend, { app: name, cluster });
-          lifted.push({ cluster, pinnedRevision: pin });
-          if (!json) process.stderr.write(`${name}@${cluster}: resumed${pin ? ` (was pinned to ${shortSha(pin)})` : ''}; syncing ${app.source.targetRevision} at ${shortSha(head)}\n`);
-          requests.push(await requestTargetSync(backend, { app: name, cluster }, head, 'manual', app.source.targetRevision));
-        }
-        return finishRequests(backend, requests, { wait: values.wait === true, json, timeoutMs, app: name, extra: { resumed: lifted } });
-      }),
-    );
-  },
-};
+    return finishRequests(backend, requests, { ...wait, json, app: name, extra: { resumed: lifted } });
+  });
+});

@@ -1,16 +1,14 @@
 // `driftless rollback APP --to REV|previous`: sync a commit the target ran before and pin it
 // there, so pushes are not applied (their commit statuses say so) until `driftless resume`.
 import { chooseRollbackRevision } from '../../shared/ops/rollback.ts';
-import { parseDuration } from '../app-flags.ts';
 import { UsageError } from '../errors.ts';
-import type { Command } from '../main.ts';
-import { backendFlags, BACKEND_HELP, jsonOutput, runOps, withBackend } from '../ops/command.ts';
+import { oneAppCommand, BACKEND_HELP, clusterFlag, jsonOutput, onBackend } from '../ops/command.ts';
 import { RefusedError } from '../ops/errors.ts';
-import { finishRequests } from '../ops/finish.ts';
-import { clustersOf, findApp } from '../ops/lookup.ts';
+import { finishRequests, waitFlags, waitOptions } from '../ops/finish.ts';
+import { pinTarget } from '../ops/hold.ts';
+import { destinationsOf, findApp } from '../ops/lookup.ts';
 import { shortSha } from '../ops/output.ts';
 import { requestTargetSync, type SyncRequest } from '../ops/request.ts';
-import { parseFlags } from '../options.ts';
 
 const help = `Usage: driftless rollback APP --to REV|previous [--cluster C] [--force] [--wait] [--timeout 10m] [--output json]
 
@@ -24,47 +22,32 @@ Exit 0 when requested (with --wait: synced and Healthy), 1 when with --wait the 
 is not Healthy, 2 when the revision is refused or the app is not found.
 ${BACKEND_HELP}`;
 
-export const rollbackCommand: Command = {
-  name: 'rollback',
-  summary: 'sync an app back to a recorded revision and pin it there until resume',
-  async run(args) {
-    const { values, positionals } = parseFlags(
-      args,
-      { ...backendFlags, cluster: { type: 'string', short: 'c' }, to: { type: 'string' }, force: { type: 'boolean' }, wait: { type: 'boolean', short: 'w' }, timeout: { type: 'string' } },
-      true,
-    );
-    if (values.help) {
-      process.stdout.write(help);
-      return 0;
+const flags = { cluster: clusterFlag, to: { type: 'string' }, force: { type: 'boolean' }, ...waitFlags } as const;
+
+export const rollbackCommand = oneAppCommand(help, flags, async (name, values) => {
+  const to = values.to;
+  if (!to) throw new UsageError('--to REV|previous is required: the commit to roll back to');
+  const json = jsonOutput(values);
+  const wait = waitOptions(values);
+  return onBackend('rollback', values, async (backend) => {
+    const { registry, states } = await backend.fleet();
+    const app = findApp(registry, states, name);
+    // Every target's revision is chosen (and may be refused) before anything is changed.
+    const plan: Array<{ cluster: string; revision: string }> = [];
+    for (const cluster of destinationsOf(app, registry, states, values.cluster)) {
+      // A consistent read of the applied revision: `previous` is relative to it.
+      const [state, history] = await Promise.all([backend.store.getTarget(name, cluster), backend.store.listHistory(name, cluster, 50)]);
+      if (history.length === 0 && !values.force) throw new RefusedError(`${name}@${cluster} has no recorded syncs to roll back to`);
+      plan.push({ cluster, revision: chooseRollbackRevision(history, state?.revision, to, values.force === true).revision });
     }
-    if (positionals.length !== 1) throw new UsageError(`expected exactly one APP, got ${positionals.length}`);
-    if (!values.to) throw new UsageError('--to REV|previous is required: the commit to roll back to');
-    const name = positionals[0];
-    const to = values.to;
-    const json = jsonOutput(values);
-    const timeoutMs = parseDuration('timeout', values.timeout, 10 * 60_000);
-    return runOps('rollback', () =>
-      withBackend(values, async (backend) => {
-        const [registry, states] = await Promise.all([backend.registry(), backend.store.listTargets()]);
-        const app = findApp(registry, states, name);
-        const clusters = clustersOf(name, registry, states, values.cluster).filter((cluster) => app.destinations.some((destination) => destination.cluster === cluster));
-        // Every target's revision is chosen (and may be refused) before anything is changed.
-        const plan: Array<{ cluster: string; revision: string }> = [];
-        for (const cluster of clusters) {
-          const [state, history] = await Promise.all([backend.store.getTarget(name, cluster), backend.store.listHistory(name, cluster, 50)]);
-          if (history.length === 0 && !values.force) throw new RefusedError(`${name}@${cluster} has no recorded syncs to roll back to`);
-          plan.push({ cluster, revision: chooseRollbackRevision(history, state?.revision, to, values.force === true).revision });
-        }
-        const requests: SyncRequest[] = [];
-        for (const { cluster, revision } of plan) {
-          // Pin first: from here on the worker skips pushes for this target and lets the
-          // rollback job through even if a push claims the target in between.
-          await backend.store.putTargetState({ app: name, cluster, suspended: true, pinnedRevision: revision, message: `pinned to ${shortSha(revision)} by rollback` });
-          requests.push(await requestTargetSync(backend, { app: name, cluster }, revision, 'rollback', to));
-          if (!json) process.stderr.write(`${name}@${cluster}: pinned to ${shortSha(revision)}; pushes are not applied until driftless resume ${name}\n`);
-        }
-        return finishRequests(backend, requests, { wait: values.wait === true, json, timeoutMs, app: name, extra: { pinned: plan } });
-      }),
-    );
-  },
-};
+    const requests: SyncRequest[] = [];
+    for (const { cluster, revision } of plan) {
+      // Pin first: from here on the worker skips pushes for this target and lets the
+      // rollback job through even if a push claims the target in between.
+      await pinTarget(backend, { app: name, cluster }, revision);
+      requests.push(await requestTargetSync(backend, { app: name, cluster }, revision, 'rollback', to));
+      if (!json) process.stderr.write(`${name}@${cluster}: pinned to ${shortSha(revision)}; pushes are not applied until driftless resume ${name}\n`);
+    }
+    return finishRequests(backend, requests, { ...wait, json, app: name, extra: { pinned: plan } });
+  });
+});

@@ -20,8 +20,6 @@ for it, so that kubectl and driftless can use it like a cluster:
 `;
 
 export const sandboxCommand: Command = {
-  name: 'sandbox',
-  summary: 'start the Kubernetes sandbox API server and write a kubeconfig for it',
   async run(args) {
     const { values } = parseFlags(args, {
       port: { type: 'string' },

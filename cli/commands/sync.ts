@@ -4,9 +4,10 @@ import { sep } from 'node:path';
 import { ConfigMapInventoryStore } from '../../shared/kube/inventory-configmap.ts';
 import type { ObjectChange } from '../../shared/sync/changeset.ts';
 import { sync } from '../../shared/sync/sync.ts';
-import { appFlags, clusterFlags, parseDuration, renderRequestFrom } from '../app-flags.ts';
+import { appFlags, clusterFlags, renderRequestFrom } from '../app-flags.ts';
 import type { Command } from '../main.ts';
-import { parseFlags } from '../options.ts';
+import { palette, table } from '../ops/output.ts';
+import { parseDuration, parseFlags } from '../options.ts';
 import { isInputError, prepare } from '../prepare.ts';
 
 const help = `Usage: driftless sync PATH --name APP --namespace NS [--kubeconfig F] [--context C]
@@ -23,8 +24,6 @@ Exit 0 when synced and healthy, 1 when synced but not healthy or some object fai
 `;
 
 export const syncCommand: Command = {
-  name: 'sync',
-  summary: 'sync a registered app now (sync APP), or render an app folder and sync it to a cluster (sync PATH)',
   async run(args) {
     // `driftless sync APP` (a registered app, through the queue) lives in sync-app.ts.
     if (args.includes('--help') || args.includes('-h')) {
@@ -83,7 +82,7 @@ export const syncCommand: Command = {
           await store.save({ ...result.inventory, app: request.appName });
         }
         if (json) process.stdout.write(`${JSON.stringify({ ...result, inventory: undefined }, null, 2)}\n`);
-        else process.stdout.write(formatChanges(result.objects) + `\n${result.status === 'Succeeded' ? 'Synced' : 'Sync failed'}, ${result.health}: ${result.message}\n`);
+        else process.stdout.write(`${formatChanges(result.objects)}${result.status === 'Succeeded' ? 'Synced' : 'Sync failed'}, ${result.health}: ${result.message}\n`);
         return result.status === 'Succeeded' && result.health === 'Healthy' ? 0 : 1;
       } finally {
         client.close();
@@ -122,9 +121,8 @@ function isDirectory(path: string): boolean {
   }
 }
 
+/** The change set as a table, without colour. */
 function formatChanges(changes: ObjectChange[]): string {
   const rows = changes.map((change) => [change.phase ?? '', change.wave === undefined ? '' : String(change.wave), change.object, change.action, change.health ?? '', change.message ?? '']);
-  const header = ['PHASE', 'WAVE', 'OBJECT', 'RESULT', 'HEALTH', 'MESSAGE'];
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
-  return [header, ...rows].map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]))).join('  ').trimEnd()).join('\n');
+  return table(['PHASE', 'WAVE', 'OBJECT', 'RESULT', 'HEALTH', 'MESSAGE'], rows, palette(false));
 }

@@ -6,15 +6,24 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Registry } from '../../shared/config/types.ts';
 import { SqsJobQueue } from '../../shared/queue/sqs-job-queue.ts';
 import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
+import type { TargetState } from '../../shared/state/types.ts';
 import { resolveEndpoints, type EndpointOptions, type Endpoints } from './endpoints.ts';
 import { BackendError, NoCredentialsError, NO_CREDENTIALS_HINT, OpsError } from './errors.ts';
+
+/** What the commands look names up in: the registry and the recorded target states. */
+export interface Fleet {
+  /** The registry the last config push stored; empty when there is none yet. */
+  registry: Registry;
+  /** Every app target's state; the registry job's bookkeeping target (`_…`) is not an app and left out. */
+  states: TargetState[];
+}
 
 export interface Backend {
   endpoints: Endpoints;
   store: DynamoStateStore;
   queue: SqsJobQueue;
-  /** The registry the last config push stored; empty when there is none yet. */
-  registry(): Promise<Registry>;
+  /** The registry and every app target's state, read together. */
+  fleet(): Promise<Fleet>;
   close(): void;
 }
 
@@ -34,9 +43,12 @@ export async function openBackend(options: EndpointOptions = {}): Promise<Backen
     endpoints,
     store,
     queue: new SqsJobQueue({ client: sqs, queueUrl: env.SYNC_QUEUE_URL ?? '' }),
-    async registry() {
-      const record = await store.getRegistry();
-      return (record?.registry as Registry | undefined) ?? { apps: [], clusters: [], projects: [] };
+    async fleet() {
+      const [record, states] = await Promise.all([store.getRegistry(), store.listTargets()]);
+      return {
+        registry: (record?.registry as Registry | undefined) ?? { apps: [], clusters: [], projects: [] },
+        states: states.filter((state) => !state.app.startsWith('_')),
+      };
     },
     close() {
       dynamo.destroy();

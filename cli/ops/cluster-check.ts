@@ -9,7 +9,7 @@ import { connectEndpoint, connectKubeconfig } from '../../shared/kube/connect.ts
 import { describeEks } from '../../shared/kube/eks.ts';
 import { TokenCache } from '../../shared/kube/eks-token.ts';
 import { KubeApiError } from '../../shared/kube/errors.ts';
-import type { Environment } from './endpoints.ts';
+import type { Environment } from '../../shared/runtime/environment.ts';
 
 export interface CheckStep {
   step: string;

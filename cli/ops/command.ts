@@ -1,10 +1,12 @@
-// What every operating command shares: the backend flags, opening the backend, and turning
-// failures into a message on stderr and the documented exit code.
-import { RollbackRefusedError } from '../../shared/ops/errors.ts';
+// What every operating command shares: the backend flags, the `driftless NAME APP` preamble,
+// opening the backend, and turning failures into a message on stderr and the documented exit
+// code.
+import { OpsRuleError } from '../../shared/ops/errors.ts';
 import { UsageError } from '../errors.ts';
+import type { Command } from '../main.ts';
+import { parseFlags, type Options } from '../options.ts';
 import { backendFailure, openBackend, type Backend } from './backend.ts';
-import type { EndpointOptions } from './endpoints.ts';
-import { EXIT_CODES_HELP, OpsError } from './errors.ts';
+import { EXIT, EXIT_CODES_HELP, OpsError } from './errors.ts';
 
 export const backendFlags = {
   output: { type: 'string', short: 'o' },
@@ -13,6 +15,9 @@ export const backendFlags = {
   region: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** --cluster C: narrows a command on one app to one of its clusters. */
+export const clusterFlag = { type: 'string', short: 'c' } as const;
 
 export const BACKEND_HELP = `Backend: STATE_TABLE and SYNC_QUEUE_URL from the environment when both are set (and neither
 --local nor --stack is given); else local mode (--local, or .driftless/local/endpoints.json
@@ -36,37 +41,51 @@ export function jsonOutput(values: BackendFlagValues): boolean {
   throw new UsageError(`--output must be json or table, got "${values.output}"`);
 }
 
-export function endpointOptions(values: BackendFlagValues): EndpointOptions {
-  return { local: values.local, stack: values.stack, region: values.region };
+type FlagValues<T extends Options> = ReturnType<typeof parseFlags<typeof backendFlags & T>>['values'];
+
+/**
+ * `driftless NAME APP [flags]`: the command's flags beside the backend's, --help printed, and
+ * exactly one APP; `run` gets the app's name and the flag values.
+ */
+export function oneAppCommand<const T extends Options>(help: string, flags: T, run: (app: string, values: FlagValues<T>) => Promise<number>): Command {
+  return {
+    async run(args) {
+      const { values, positionals } = parseFlags(args, { ...backendFlags, ...flags }, true) as { values: FlagValues<T> & { help?: boolean }; positionals: string[] };
+      if (values.help) {
+        process.stdout.write(help);
+        return 0;
+      }
+      if (positionals.length !== 1) throw new UsageError(`expected exactly one APP, got ${positionals.length}`);
+      return run(positionals[0], values);
+    },
+  };
 }
 
-/** Runs `fn` against the backend; AWS and network failures become BackendErrors (exit 3). */
-export async function withBackend<T>(values: BackendFlagValues, fn: (backend: Backend) => Promise<T>): Promise<T> {
-  const backend = await openBackend(endpointOptions(values)).catch((error: unknown) => {
+/**
+ * Runs `body` against the backend the flags name. AWS and network failures become
+ * BackendErrors (exit 3); OpsErrors and refused requests are printed as
+ * `driftless NAME: message` and end the command with their exit code.
+ */
+export async function onBackend(name: string, values: BackendFlagValues, body: (backend: Backend) => Promise<number>): Promise<number> {
+  try {
+    return await withBackend(values, body);
+  } catch (error) {
+    const exitCode = error instanceof OpsError ? error.exitCode : error instanceof OpsRuleError ? EXIT.usage : undefined;
+    if (exitCode === undefined) throw error;
+    process.stderr.write(`driftless ${name}: ${(error as Error).message}\n`);
+    return exitCode;
+  }
+}
+
+async function withBackend<T>(values: BackendFlagValues, body: (backend: Backend) => Promise<T>): Promise<T> {
+  const backend = await openBackend({ local: values.local, stack: values.stack, region: values.region }).catch((error: unknown) => {
     throw backendFailure(error, undefined);
   });
   try {
-    return await fn(backend);
+    return await body(backend);
   } catch (error) {
     throw backendFailure(error, backend.endpoints);
   } finally {
     backend.close();
-  }
-}
-
-/** The command's body, with its errors printed as `driftless NAME: message` and their exit code. */
-export async function runOps(name: string, body: () => Promise<number>): Promise<number> {
-  try {
-    return await body();
-  } catch (error) {
-    if (error instanceof OpsError) {
-      process.stderr.write(`driftless ${name}: ${error.message}\n`);
-      return error.exitCode;
-    }
-    if (error instanceof RollbackRefusedError) {
-      process.stderr.write(`driftless ${name}: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
   }
 }

@@ -5,14 +5,13 @@
 //   3. a deployed stack: the outputs of CloudFormation stack --stack (default Driftless).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Environment } from '../../shared/runtime/environment.ts';
 import { describeStackOutputs } from './cloudformation.ts';
 import { BackendError } from './errors.ts';
 
 export const LOCAL_ENDPOINTS_FILE = join('.driftless', 'local', 'endpoints.json');
 /** infra/app.ts names the stack from the `stackName` context, default Driftless. */
 export const DEFAULT_STACK = 'Driftless';
-
-export type Environment = Record<string, string | undefined>;
 
 export interface EndpointOptions {
   local?: boolean;

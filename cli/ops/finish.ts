@@ -1,16 +1,28 @@
 // The end of sync, rollback and resume: without --wait, say what was requested; with it,
 // follow each request to its result, print progress on stderr and the results on stdout, and
 // exit 0 only when every target synced and is Healthy.
+import { parseDuration } from '../options.ts';
 import type { Backend } from './backend.ts';
 import { EXIT } from './errors.ts';
 import { duration, oneLine, palette, printJson, shortSha, statusColour, table } from './output.ts';
 import type { SyncRequest } from './request.ts';
 import { followSyncs, type FollowResult } from './wait.ts';
 
-export interface FinishOptions {
+/** --wait and --timeout, beside the backend's flags. */
+export const waitFlags = { wait: { type: 'boolean', short: 'w' }, timeout: { type: 'string' } } as const;
+
+export interface WaitOptions {
   wait: boolean;
-  json: boolean;
   timeoutMs: number;
+}
+
+/** The --wait and --timeout values (default 10 minutes); a usage error for a timeout that is no duration. */
+export function waitOptions(values: { wait?: boolean; timeout?: string }): WaitOptions {
+  return { wait: values.wait === true, timeoutMs: parseDuration('timeout', values.timeout, 10 * 60_000) };
+}
+
+export interface FinishOptions extends WaitOptions {
+  json: boolean;
   /** For the hint line: the app to follow. */
   app: string;
   /** Extra fields for the JSON document (e.g. the pin). */

@@ -1,5 +1,6 @@
-// Apps, clusters and targets by name, from the registry and the recorded states; a name
-// that is not there fails with the closest existing names (edit distance), as a typo usually is.
+// Apps, clusters and targets by name, from the registry and the recorded app targets' states
+// (Backend.fleet); a name that is not there fails with the closest existing names (edit
+// distance), as a typo usually is.
 import type { AppSpec, ClusterSpec, Registry } from '../../shared/config/types.ts';
 import type { TargetState } from '../../shared/state/types.ts';
 import { NotFoundError } from './errors.ts';
@@ -34,20 +35,15 @@ function notFound(kind: 'app' | 'cluster', name: string, known: string[], contex
   return new NotFoundError(`no ${kind} "${name}"${context}: ${hint}`);
 }
 
-/** Real targets only: the registry job's bookkeeping target is not an app. */
-export function appTargets(states: TargetState[]): TargetState[] {
-  return states.filter((state) => !state.app.startsWith('_'));
-}
-
 export function appNames(registry: Registry, states: TargetState[]): string[] {
-  return [...new Set([...registry.apps.map((app) => app.name), ...appTargets(states).map((state) => state.app)])].sort();
+  return [...new Set([...registry.apps.map((app) => app.name), ...states.map((state) => state.app)])].sort();
 }
 
 /** The app as registered; throws with the closest names when it is not. */
 export function findApp(registry: Registry, states: TargetState[], name: string): AppSpec {
   const app = registry.apps.find((candidate) => candidate.name === name);
   if (!app) {
-    const recordedOnly = appTargets(states).some((state) => state.app === name);
+    const recordedOnly = states.some((state) => state.app === name);
     if (recordedOnly) throw new NotFoundError(`app "${name}" has recorded state but is no longer in the registry (removed from the config repository)`);
     throw notFound('app', name, appNames(registry, states));
   }
@@ -56,12 +52,13 @@ export function findApp(registry: Registry, states: TargetState[], name: string)
 
 /** Known as an app in the registry or in recorded states (history of a removed app still reads). */
 export function requireKnownApp(registry: Registry, states: TargetState[], name: string): void {
-  if (!appNames(registry, states).includes(name)) throw notFound('app', name, appNames(registry, states));
+  const names = appNames(registry, states);
+  if (!names.includes(name)) throw notFound('app', name, names);
 }
 
 export function findCluster(registry: Registry, states: TargetState[], name: string): ClusterSpec {
   const cluster = registry.clusters.find((candidate) => candidate.name === name);
-  if (!cluster) throw notFound('cluster', name, [...registry.clusters.map((candidate) => candidate.name), ...appTargets(states).map((state) => state.cluster)]);
+  if (!cluster) throw notFound('cluster', name, [...registry.clusters.map((candidate) => candidate.name), ...states.map((state) => state.cluster)]);
   return cluster;
 }
 
@@ -72,4 +69,9 @@ export function clustersOf(app: string, registry: Registry, states: TargetState[
   if (cluster === undefined) return all;
   if (!all.includes(cluster)) throw notFound('cluster', cluster, all, ` for app ${app}`);
   return [cluster];
+}
+
+/** The clusters the registered app is synced to, narrowed to `cluster` when given (none when the app only was there). */
+export function destinationsOf(app: AppSpec, registry: Registry, states: TargetState[], cluster?: string): string[] {
+  return clustersOf(app.name, registry, states, cluster).filter((name) => app.destinations.some((destination) => destination.cluster === name));
 }

@@ -1,19 +1,14 @@
 // A branch, tag or short sha → the full commit sha, the way the worker will fetch it:
 // GitHub's API (with the stack's GitHub secret when there is one) or git for local repos.
 import { Octokit } from '@octokit/rest';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { createGitHubClient } from '../../shared/github/client.ts';
+import type { AppSpec } from '../../shared/config/types.ts';
 import { BranchNotFoundError } from '../../shared/github/errors.ts';
 import { GitHubBranchHeads, LocalGitBranchHeads } from '../../shared/github/heads.ts';
 import { isLocalRepo, parseGitHubRepoURL, parseRepoURL } from '../../shared/github/repo-url.ts';
-import { gitHubAuth } from '../../shared/github/secret.ts';
-import { loadGitHubSecret } from '../../shared/runtime/environment.ts';
+import { revParseCommit } from '../../shared/github/rev-parse.ts';
+import { gitHub, loadGitHubSecret, type Environment } from '../../shared/runtime/environment.ts';
 import { FULL_SHA } from '../../shared/source/fetcher.ts';
-import type { Environment } from './endpoints.ts';
 import { NotFoundError } from './errors.ts';
-
-const run = promisify(execFile);
 
 export class RevisionResolver {
   readonly #env: Environment;
@@ -21,6 +16,11 @@ export class RevisionResolver {
 
   constructor(env: Environment) {
     this.#env = env;
+  }
+
+  /** The commit the app's targetRevision (its branch, usually) names now. */
+  head(source: AppSpec['source']): Promise<string> {
+    return this.resolve(source.repoURL, source.targetRevision);
   }
 
   /** The commit `revision` names in `repoURL` now. */
@@ -65,7 +65,7 @@ export class RevisionResolver {
       const anonymous = () => new Octokit({ userAgent: 'driftless', ...(baseUrl ? { baseUrl } : {}) });
       if (!this.#env.GITHUB_SECRET && !this.#env.GITHUB_SECRET_ARN) return anonymous();
       try {
-        return createGitHubClient(gitHubAuth(await loadGitHubSecret(this.#env)), { baseUrl });
+        return gitHub(this.#env, await loadGitHubSecret(this.#env)) ?? anonymous();
       } catch {
         // No readable secret (or the placeholder of a first deploy): public repositories still resolve.
         return anonymous();
@@ -83,11 +83,12 @@ function branchName(revision: string): string | undefined {
 }
 
 async function localRevParse(repoURL: string, dir: string, revision: string): Promise<string> {
-  if (revision.startsWith('-')) throw new NotFoundError(`revision "${revision}" not found in ${repoURL}`);
-  try {
-    const { stdout } = await run('git', ['rev-parse', '--verify', '--quiet', `${revision}^{commit}`], { cwd: dir });
-    return stdout.trim().toLowerCase();
-  } catch (error) {
-    throw new NotFoundError(`revision "${revision}" not found in ${repoURL}`, { cause: error });
-  }
+  const notFound = (cause?: unknown) => new NotFoundError(`revision "${revision}" not found in ${repoURL}`, { cause });
+  // A leading dash would be read by git as an option.
+  if (revision.startsWith('-')) throw notFound();
+  const sha = await revParseCommit(dir, revision).catch((error: unknown) => {
+    throw notFound(error);
+  });
+  if (sha === undefined) throw notFound();
+  return sha.toLowerCase();
 }

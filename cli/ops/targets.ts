@@ -2,7 +2,6 @@
 // recorded target (an app removed from the registry still shows until its state is gone).
 import type { Registry } from '../../shared/config/types.ts';
 import type { DriftStatus, HealthStatus, SyncStatus, TargetState } from '../../shared/state/types.ts';
-import { appTargets } from './lookup.ts';
 
 export interface TargetView {
   app: string;
@@ -45,7 +44,7 @@ export function targetView(state: TargetState | undefined, app: string, cluster:
 }
 
 export function targetViews(registry: Registry, states: TargetState[]): TargetView[] {
-  const byKey = new Map(appTargets(states).map((state) => [`${state.app}@${state.cluster}`, state]));
+  const byKey = new Map(states.map((state) => [`${state.app}@${state.cluster}`, state]));
   const views: TargetView[] = [];
   for (const app of registry.apps) {
     for (const destination of app.destinations) {

@@ -2,7 +2,7 @@
 // comparison the sync and `driftless diff` use, honouring the app's ignoreDifferences.
 // What differs here is only a suspect until the dry-run (confirm.ts) agrees.
 import { compareObjects, type FieldDifference, type IgnoreRule } from '../kube/compare.ts';
-import type { ObjectRef } from '../kube/live.ts';
+import { refKey, type ObjectRef } from '../kube/live.ts';
 import type { KubeObject } from '../kube/object.ts';
 import { isOwnedBy, objectKey } from '../kube/tracking.ts';
 
@@ -42,7 +42,7 @@ export function compareLive(input: CompareLiveInput): LiveComparison {
     if (differences.length > 0) suspects.push({ desired, live, differences });
   }
   const orphaned = input.orphanCandidates.filter((ref) => {
-    const live = input.live.get(objectKey({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { namespace: ref.namespace, name: ref.name } }));
+    const live = input.live.get(refKey(ref));
     return live !== undefined && isOwnedBy(input.app, live);
   });
   return { suspects, missing, orphaned };

@@ -8,6 +8,7 @@ import type { Discovery } from '../kube/discovery.ts';
 import { readLive, type ObjectRef } from '../kube/live.ts';
 import type { KubeObject } from '../kube/object.ts';
 import type { RenderedObject } from '../render/types.ts';
+import { objectKey } from '../kube/tracking.ts';
 import { entryKey, type Inventory } from '../sync/inventory.ts';
 import { compareLive } from './compare-live.ts';
 import { confirmDrift } from './confirm.ts';
@@ -34,7 +35,7 @@ export interface DetectRequest {
 export async function detectDrift(request: DetectRequest): Promise<DriftFindings> {
   const started = performance.now();
   const desired = await desiredObjects(request.app, request.rendered, request.discovery);
-  const wanted = new Set(desired.map((object) => entryKey(refOf(object))));
+  const wanted = new Set(desired.map(objectKey));
   const orphanCandidates = request.findOrphans ? (request.inventory?.entries ?? []).filter((entry) => !wanted.has(entryKey(entry))).map(({ apiVersion, kind, namespace, name }) => ({ apiVersion, kind, namespace, name })) : [];
   // One readLive for both: objects of one kind and namespace share a LIST.
   const live = await readLive(request.client, request.discovery, [...desired.map(refOf), ...orphanCandidates], request.readConcurrency ?? 8);
@@ -42,10 +43,10 @@ export async function detectDrift(request: DetectRequest): Promise<DriftFindings
   const modified = await confirmDrift(request.client, request.discovery, comparison.suspects, { ignoreDifferences: request.ignoreDifferences, concurrency: request.confirmConcurrency });
   const byKey = new Map<string, ObjectDrift>([
     ...modified.map((drift) => [entryKey(drift), drift] as const),
-    ...comparison.missing.map((object) => [entryKey(refOf(object)), { ...refOf(object), state: 'missing' as const }] as const),
+    ...comparison.missing.map((object) => [objectKey(object), { ...refOf(object), state: 'missing' as const }] as const),
   ]);
   const objects = [
-    ...desired.flatMap((object) => byKey.get(entryKey(refOf(object))) ?? []),
+    ...desired.flatMap((object) => byKey.get(objectKey(object)) ?? []),
     ...comparison.orphaned.map((ref) => ({ ...ref, state: 'orphaned' as const })),
   ];
   return {

@@ -7,6 +7,7 @@ import { repoKey } from '../config/repo-url.ts';
 import type { AppSpec, Registry } from '../config/types.ts';
 import { BranchNotFoundError } from '../github/errors.ts';
 import type { BranchHeads } from '../github/heads.ts';
+import { targetId } from '../queue/job.ts';
 import { isLocalRepo, parseRepoURL } from '../github/repo-url.ts';
 import type { TargetState } from '../state/types.ts';
 
@@ -66,7 +67,7 @@ function branchCandidates(targetRevision: string): string[] | undefined {
 }
 
 export async function checkHeads(heads: BranchHeads, registry: Registry, targets: TargetState[], concurrency = 4): Promise<HeadCheck> {
-  const byTarget = new Map(targets.map((target) => [`${target.app}@${target.cluster}`, target]));
+  const byTarget = new Map(targets.map((target) => [targetId(target.app, target.cluster), target]));
   const limit = pLimit(concurrency);
   const result: HeadCheck = { heads: [], behind: [], errors: [] };
   await Promise.all(
@@ -77,7 +78,7 @@ export async function checkHeads(heads: BranchHeads, registry: Registry, targets
         result.heads.push(head);
         for (const app of tracked.apps) {
           for (const destination of app.destinations) {
-            const target = byTarget.get(`${app.name}@${destination.cluster}`);
+            const target = byTarget.get(targetId(app.name, destination.cluster));
             // Held targets (suspended, or pinned by a rollback) do not follow their branch.
             if (target && isHeld(target)) continue;
             // Already there, or already asked for (its sync is queued, running or failed).
@@ -123,6 +124,6 @@ export class RoutingBranchHeads implements BranchHeads {
 }
 
 /** `driftless suspend` / `driftless rollback`: automated syncs (missed-push, self-heal) are not applied. */
-export function isHeld(target: TargetState & { pinnedRevision?: string }): boolean {
+export function isHeld(target: Pick<TargetState, 'suspended' | 'pinnedRevision'>): boolean {
   return Boolean(target.suspended || target.pinnedRevision);
 }

@@ -6,10 +6,9 @@
 import type { Registry } from '../config/types.ts';
 import { repoKey } from '../config/repo-url.ts';
 import type { BranchHeads } from '../github/heads.ts';
-import type { SyncJob } from '../queue/job.ts';
+import { REGISTRY_JOB_APP, REGISTRY_JOB_CLUSTER, targetId, type SyncJob } from '../queue/job.ts';
 import type { JobQueue } from '../queue/queue.ts';
 import type { StateStore } from '../state/store.ts';
-import { REGISTRY_JOB_APP, REGISTRY_JOB_CLUSTER } from '../webhook/intake.ts';
 import type { WorkerLogger } from '../worker/dependencies.ts';
 import { checkHeads, type HeadCheck } from './heads.ts';
 
@@ -49,23 +48,23 @@ export async function planScans(schedule: ScheduleDependencies): Promise<ScanPla
 
   const targets = await deps.store.listTargets();
   const check = await checkHeads(deps.heads, registry, targets);
-  for (const head of check.heads) await rememberHead(deps.store, head.repoURL, head.branch, head.sha);
+  // Written only when they moved.
+  for (const head of check.heads) await deps.store.putHead(head.repoURL, head.branch, head.sha);
   for (const behind of check.behind) {
     // The worker only proceeds for the requested revision: request first, then enqueue.
     await deps.store.requestSync(behind, behind.revision);
     jobs.push({ app: behind.app, cluster: behind.cluster, revision: behind.revision, ref: behind.branch, reason: 'missed-push', enqueuedAt });
   }
 
-  const catchingUp = new Set(check.behind.map((behind) => `${behind.app}@${behind.cluster}`));
-  const registered = new Set(registry.apps.flatMap((app) => app.destinations.map((destination) => `${app.name}@${destination.cluster}`)));
+  const catchingUp = new Set(check.behind.map((behind) => targetId(behind.app, behind.cluster)));
+  const registered = new Set(registry.apps.flatMap((app) => app.destinations.map((destination) => targetId(app.name, destination.cluster))));
   const period = Math.floor(now.getTime() / deps.intervalMs);
   let scans = 0;
   for (const target of targets) {
-    const id = `${target.app}@${target.cluster}`;
+    const id = targetId(target.app, target.cluster);
     if (!registered.has(id) || catchingUp.has(id) || !target.revision) continue;
-    // resumeFromStep carries the schedule period: the deduplication id (app@cluster@revision@
-    // drift-scan@period) lets each period scan once, however often the schedule fires in it.
-    jobs.push({ app: target.app, cluster: target.cluster, revision: target.revision, reason: 'drift-scan', enqueuedAt, resumeFromStep: period });
+    // Deduplicated per period: a target is scanned once, however often the schedule fires in it.
+    jobs.push({ app: target.app, cluster: target.cluster, revision: target.revision, reason: 'drift-scan', enqueuedAt, schedulePeriod: period });
     scans++;
   }
   if (jobs.length > 0) await deps.queue.enqueue(jobs);
@@ -95,12 +94,6 @@ async function checkConfigRepo(deps: ScheduleDependencies, config: { repoURL: st
   jobs.push({ app: REGISTRY_JOB_APP, cluster: REGISTRY_JOB_CLUSTER, revision: sha, ref: config.branch, reason: 'missed-push', enqueuedAt });
   await deps.store.putHead(config.repoURL, config.branch, sha);
   return true;
-}
-
-/** Heads are written only when they moved. */
-async function rememberHead(store: StateStore, repoURL: string, branch: string, sha: string): Promise<void> {
-  const known = await store.getHead(repoURL, branch);
-  if (known?.sha !== sha) await store.putHead(repoURL, branch, sha);
 }
 
 class OncePerRun implements BranchHeads {

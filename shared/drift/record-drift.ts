@@ -36,10 +36,8 @@ export async function recordDrift(deps: { store: StateStore; events: EventSink }
   const remove = new Set<TargetField>(outcome.remove ?? []);
   if (previous.driftStatus !== outcome.status) set.driftStatus = outcome.status;
   if (outcome.status === 'Drifted') {
-    if (!sameObjects(previous.driftedObjects ?? [], drifted.slice(0, MAX_DRIFTED_OBJECTS)) || previous.driftedCount !== drifted.length) {
-      set.driftedObjects = drifted;
-      set.driftedCount = drifted.length;
-    }
+    // The store caps the list and keeps the full number in driftedCount.
+    if (!sameObjects(previous.driftedObjects ?? [], drifted.slice(0, MAX_DRIFTED_OBJECTS)) || previous.driftedCount !== drifted.length) set.driftedObjects = drifted;
     if (previous.driftStatus !== 'Drifted' || !previous.driftFirstSeenAt) set.driftFirstSeenAt = scannedAt;
   } else {
     if (previous.driftedObjects !== undefined || previous.driftedCount !== undefined) remove.add('driftedObjects');
@@ -55,7 +53,7 @@ export async function recordDrift(deps: { store: StateStore; events: EventSink }
   if (outcome.status === 'Drifted' && previous.driftStatus !== 'Drifted') event = 'Drift Detected';
   if (outcome.status === 'InSync' && previous.driftStatus === 'Drifted') event = 'Drift Resolved';
   if (event) {
-    const refs = outcome.objects.map(({ apiVersion, kind, namespace, name }) => ({ apiVersion, kind, namespace, name }));
+    // The event's allow-list (events/event.ts) keeps each object's reference and drops its fields.
     await deps.events.emit([
       {
         detailType: event,
@@ -63,8 +61,8 @@ export async function recordDrift(deps: { store: StateStore; events: EventSink }
           ...ref,
           revision: outcome.revision,
           syncStatus: event === 'Drift Detected' ? 'OutOfSync' : 'Synced',
-          driftedCount: refs.length,
-          ...(refs.length > 0 ? { driftedObjects: refs } : {}),
+          driftedCount: outcome.objects.length,
+          ...(outcome.objects.length > 0 ? { driftedObjects: outcome.objects } : {}),
           summary: event === 'Drift Detected' ? `OutOfSync: ${summarise(outcome.objects)}` : 'Synced: the cluster matches Git again',
         },
         time: outcome.scannedAt,

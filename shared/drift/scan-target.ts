@@ -27,6 +27,7 @@ export async function scanTarget(job: SyncJob, app: AppSpec, cluster: ClusterSpe
   const target = await deps.store.getTarget(app.name, cluster.name);
   const skip = whyNotScan(app, cluster, target);
   if (skip || !target?.revision) return { outcome: 'skipped', reason: skip ?? 'never synced' };
+  const revision = target.revision;
   const now = deps.now?.() ?? new Date();
   // A held target (suspended, pinned) is scanned and reported, not healed: the worker would not apply the heal.
   const selfHeal = (app.syncPolicy.automated?.selfHeal ?? false) && !isHeld(target);
@@ -36,7 +37,7 @@ export async function scanTarget(job: SyncJob, app: AppSpec, cluster: ClusterSpe
       deps.logger.info('drift found; self-heal waits', { ...log, decision });
       return { healed: false };
     }
-    await enqueueHeal(deps, target, target.revision!, now);
+    await enqueueHeal(deps, target, revision, now);
     return { set: decision.fields, healed: true };
   };
 
@@ -60,14 +61,12 @@ export async function scanTarget(job: SyncJob, app: AppSpec, cluster: ClusterSpe
       findOrphans: !(app.syncPolicy.automated?.prune ?? false),
       ignoreDifferences: app.ignoreDifferences,
     });
-    const report: DriftReport = { ...findings, app: app.name, cluster: cluster.name, revision: target.revision, status: findings.objects.length > 0 ? 'Drifted' : 'InSync', scannedAt: now.toISOString() };
+    const report: DriftReport = { ...findings, app: app.name, cluster: cluster.name, revision, status: findings.objects.length > 0 ? 'Drifted' : 'InSync', scannedAt: now.toISOString() };
 
-    let healing: { set?: Partial<TargetFields>; healed: boolean } = { healed: false };
-    const remove: TargetField[] = [];
     // Orphans alone are not healed: without prune a sync would leave them where they are.
-    if (selfHeal && report.objects.some((object) => object.state !== 'orphaned')) healing = await heal();
-    if (report.status === 'InSync') remove.push('selfHealAttempts', 'nextSelfHealAt');
-    const recorded = await recordDrift(deps, target, { status: report.status, objects: report.objects, revision: target.revision, scannedAt: now, set: healing.set, remove });
+    const healing = selfHeal && report.objects.some((object) => object.state !== 'orphaned') ? await heal() : { healed: false };
+    const remove: TargetField[] = report.status === 'InSync' ? ['selfHealAttempts', 'nextSelfHealAt'] : [];
+    const recorded = await recordDrift(deps, target, { status: report.status, objects: report.objects, revision, scannedAt: now, set: healing.set, remove });
     return { outcome: 'scanned', report, healed: healing.healed, recorded: recorded.written };
   } catch (error) {
     deps.logger.warn('drift scan failed; the next schedule scans again', { ...log, error: (error as Error).message });

@@ -2,6 +2,8 @@
 // detail passes an allow-list: fields not named here are dropped, so a caller that spreads a
 // target's state or a sync result into it cannot leak manifests, inventories or secrets.
 import { z } from 'zod';
+import { targetId } from '../queue/job.ts';
+import { HEALTH_STATUSES, SYNC_STATUSES } from '../state/types.ts';
 import { InvalidEventError } from './errors.ts';
 
 export const DETAIL_TYPES = ['Sync Started', 'Sync Succeeded', 'Sync Failed', 'Health Degraded', 'Drift Detected', 'Drift Resolved'] as const;
@@ -27,8 +29,8 @@ export const eventDetailSchema = z.object({
   ref: z.string().optional(),
   reason: z.string().optional(),
   deliveryId: z.string().optional(),
-  syncStatus: z.enum(['Synced', 'OutOfSync', 'Syncing', 'Failed', 'Unknown']).optional(),
-  health: z.enum(['Healthy', 'Progressing', 'Degraded', 'Suspended', 'Missing', 'Unknown']).optional(),
+  syncStatus: z.enum(SYNC_STATUSES).optional(),
+  health: z.enum(HEALTH_STATUSES).optional(),
   durationMs: z.number().nonnegative().optional(),
   /** Objects per action (created, configured, pruned, ...). */
   counts: z.record(z.string(), z.number()).optional(),
@@ -70,5 +72,5 @@ export function cleanEvents(events: DriftlessEvent[], now = new Date()): CleanEv
 }
 
 export function eventTarget(detail: Pick<EventDetail, 'app' | 'cluster'>): string {
-  return `${detail.app}@${detail.cluster}`;
+  return targetId(detail.app, detail.cluster);
 }

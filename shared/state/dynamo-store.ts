@@ -112,7 +112,7 @@ export class DynamoStateStore implements StateStore {
     return getHead(this.table, repoURL, branch);
   }
 
-  putHead(repoURL: string, branch: string, sha: string): Promise<void> {
+  putHead(repoURL: string, branch: string, sha: string): Promise<boolean> {
     return putHead(this.table, repoURL, branch, sha);
   }
 }

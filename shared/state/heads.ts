@@ -2,7 +2,7 @@
 // push was missed (GitHub does not retry failed deliveries).
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { headKey } from './keys.ts';
-import type { Table } from './table.ts';
+import { conditional, type Table } from './table.ts';
 import type { RepoHead } from './types.ts';
 
 export async function getHead(table: Table, repoURL: string, branch: string): Promise<RepoHead | undefined> {
@@ -11,7 +11,18 @@ export async function getHead(table: Table, repoURL: string, branch: string): Pr
   return { repoURL, branch, sha: String(Item.sha), updatedAt: String(Item.updatedAt) };
 }
 
-export async function putHead(table: Table, repoURL: string, branch: string, sha: string): Promise<void> {
+/** Written only when the head moved (a conditional put, no read first); false when it was `sha` already. */
+export async function putHead(table: Table, repoURL: string, branch: string, sha: string): Promise<boolean> {
   const item = { ...headKey(repoURL, branch), repoURL, branch, sha, updatedAt: new Date(table.now()).toISOString() };
-  await table.doc.send(new PutCommand({ TableName: table.name, Item: item }));
+  return conditional(
+    table.doc.send(
+      new PutCommand({
+        TableName: table.name,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(#sha) OR #sha <> :sha',
+        ExpressionAttributeNames: { '#sha': 'sha' },
+        ExpressionAttributeValues: { ':sha': sha },
+      }),
+    ),
+  );
 }

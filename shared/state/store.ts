@@ -47,5 +47,6 @@ export interface StateStore {
   putRegistry(registry: unknown, revision: string): Promise<void>;
 
   getHead(repoURL: string, branch: string): Promise<RepoHead | undefined>;
-  putHead(repoURL: string, branch: string, sha: string): Promise<void>;
+  /** Writes only when the head moved; false when it was `sha` already. */
+  putHead(repoURL: string, branch: string, sha: string): Promise<boolean>;
 }

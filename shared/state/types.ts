@@ -76,10 +76,8 @@ export type SyncOutcome = 'Synced' | 'Failed' | 'OutOfSync';
 /** What `beginSync` answers: go ahead with `seq`, or stand down because a newer commit was requested. */
 export type SyncStart = { started: true; seq: number } | { started: false; requestedRevision: string };
 
-/** The outcome of one sync, recorded on the target and appended to its history. */
-export interface SyncRecord extends TargetRef {
-  /** The `seq` `beginSync` returned: results of older requests never overwrite newer ones. */
-  seq: number;
+/** What one sync did: the fields a result and its history entry share. */
+interface SyncSummary extends TargetRef {
   revision: string;
   status: SyncOutcome;
   health: HealthStatus;
@@ -90,21 +88,19 @@ export interface SyncRecord extends TargetRef {
   reason?: string;
   /** Objects per action: created, configured, unchanged, pruned, failed, ... */
   counts?: Record<string, number>;
+}
+
+/** The outcome of one sync, recorded on the target and appended to its history. */
+export interface SyncRecord extends SyncSummary {
+  /** The `seq` `beginSync` returned: results of older requests never overwrite newer ones. */
+  seq: number;
   /** Written when given: a failed sync may have applied part of a wave, so the caller decides. */
   inventory?: Inventory;
   renderKey?: string;
 }
 
-export interface HistoryEntry extends TargetRef {
+export interface HistoryEntry extends SyncSummary {
   id: string;
-  revision: string;
-  status: SyncOutcome;
-  health: HealthStatus;
-  message: string;
-  startedAt: string;
-  finishedAt: string;
-  durationMs: number;
-  reason?: string;
   counts: Record<string, number>;
 }
 

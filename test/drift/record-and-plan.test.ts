@@ -18,6 +18,7 @@ import { LocalGitBranchHeads } from '../../shared/github/heads.ts';
 import { SqsJobQueue } from '../../shared/queue/sqs-job-queue.ts';
 import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
 import { S3RenderCache } from '../../shared/storage/s3-render-cache.ts';
+import { awsClientConfig, s3ClientConfig } from '../support/aws.ts';
 import { startEventBridgeDouble, type EventBridgeDouble } from '../support/eventbridge.ts';
 import { createRepo, type TestRepo } from '../support/git.ts';
 
@@ -29,9 +30,8 @@ let repo: TestRepo;
 beforeAll(async () => {
   services = await startLocalServices();
   eventBridge = await startEventBridgeDouble();
-  const aws = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
-  store = new DynamoStateStore({ client: new DynamoDBClient({ ...aws, endpoint: services.env.AWS_ENDPOINT_URL_DYNAMODB }), tableName: services.env.STATE_TABLE });
-  events = new EventBridgeSink({ client: new EventBridgeClient({ ...aws, endpoint: eventBridge.endpoint }), busName: 'driftless' });
+  store = new DynamoStateStore({ client: new DynamoDBClient(awsClientConfig(services.env.AWS_ENDPOINT_URL_DYNAMODB)), tableName: services.env.STATE_TABLE });
+  events = new EventBridgeSink({ client: new EventBridgeClient(awsClientConfig(eventBridge.endpoint)), busName: 'driftless' });
   repo = await createRepo();
 });
 afterAll(async () => {
@@ -40,6 +40,7 @@ afterAll(async () => {
 
 const modified = (name: string, path: string): ObjectDrift => ({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'shop', name, state: 'modified', fields: [{ path, managers: [{ manager: 'kubectl-edit', operation: 'Update' }] }] });
 const detailTypes = () => eventBridge.entries.map((entry) => entry.DetailType);
+const logger = { info: () => {}, warn: () => {}, error: () => {} };
 
 describe('recordDrift', () => {
   const ref = { app: 'rec', cluster: 'c1' };
@@ -96,7 +97,6 @@ describe('planScans', () => {
     ignoreDifferences: [],
     definedIn: { file: `driftless/${name}.yaml` },
   });
-  const logger = { info: () => {}, warn: () => {}, error: () => {} };
 
   async function queued(sqs: SQSClient): Promise<number> {
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: services.queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
@@ -143,11 +143,10 @@ describe('a scan whose render has expired from the cache', () => {
   });
 
   it('records Unknown without selfHeal, and syncs the same revision again with it', async () => {
-    const aws = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
-    const renders = new S3RenderCache({ client: new S3Client({ ...aws, endpoint: services.env.AWS_ENDPOINT_URL_S3, forcePathStyle: true }), bucket: services.env.RENDER_BUCKET });
+    const renders = new S3RenderCache({ client: new S3Client(s3ClientConfig(services.env.AWS_ENDPOINT_URL_S3)), bucket: services.env.RENDER_BUCKET });
     const queue = new SqsJobQueue({ client: services.sqs, queueUrl: services.queueUrl });
     const connect = () => Promise.reject(new Error('a scan without its render must not reach the cluster'));
-    const deps = { store, queue, renders, events, connect, logger: { info: () => {}, warn: () => {}, error: () => {} } };
+    const deps = { store, queue, renders, events, connect, logger };
     const revision = 'c'.repeat(40);
     for (const name of ['expired', 'healing']) await store.putTargetState({ app: name, cluster: 'west', revision, requestedRevision: revision, renderKey: `renders/${name}/gone.json.gz` });
     const job = (app: string) => ({ app, cluster: 'west', revision, reason: 'drift-scan' as const, enqueuedAt: new Date().toISOString() });

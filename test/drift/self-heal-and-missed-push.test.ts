@@ -10,23 +10,12 @@ import type { KubeClient } from '../../shared/kube/client.ts';
 import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
 import { kubectlFor, type Kubectl } from '../support/kubectl.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
-import { startPipeline, REPO_URL, type Pipeline } from '../support/pipeline.ts';
+import { startPipeline, REPO_URL, webApp, webRegistry, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
 
 const registry = {
-  'driftless/clusters.yaml': 'apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: { name: sandbox }\nspec:\n  kubeconfig: { context: sandbox }\n',
-  'driftless/web.yaml': `apiVersion: argoproj.io/v1alpha1
-kind: Application
-metadata: { name: web, namespace: argocd }
-spec:
-  project: default
-  source: { repoURL: ${REPO_URL}, targetRevision: main, path: apps/web }
-  destination: { name: sandbox, namespace: shop }
-  syncPolicy:
-    automated: { prune: true, selfHeal: true }
-    syncOptions: [CreateNamespace=true]
-`,
+  ...webRegistry(),
   'driftless/api.yaml': `apiVersion: argoproj.io/v1alpha1
 kind: Application
 metadata: { name: api, namespace: argocd }
@@ -40,17 +29,7 @@ spec:
 `,
 };
 const apps = (color: string) => ({
-  'apps/web/config.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: web-config }\ndata: { color: ${color} }\n`,
-  'apps/web/deploy.yaml': `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: web }
-spec:
-  replicas: 2
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec: { containers: [{ name: web, image: "nginx:1.27" }] }
-`,
+  ...webApp(color),
   'apps/api/config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: api-config, labels: { tier: backend } }\ndata: { mode: fast }\n',
 });
 

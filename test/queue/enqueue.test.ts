@@ -4,19 +4,20 @@ import { createQueues } from '../../shared/queue/create-queues.ts';
 import { EnqueueError } from '../../shared/queue/errors.ts';
 import type { SyncJob } from '../../shared/queue/job.ts';
 import { SqsJobQueue } from '../../shared/queue/sqs-job-queue.ts';
-import { awsClientConfig, startFauxqs, type EmbeddedService } from '../support/aws.ts';
-import { countCommands, drain, job } from './queues.ts';
+import { startLocalServices, type LocalServices } from '../../local/services.ts';
+import { awsClientConfig, countCommands } from '../support/aws.ts';
+import { drain, job } from './queues.ts';
 
 describe('SqsJobQueue.enqueue', () => {
-  let fauxqs: EmbeddedService;
+  let services: LocalServices;
   let queueCount = 0;
   beforeAll(async () => {
-    fauxqs = await startFauxqs();
+    services = await startLocalServices();
   });
-  afterAll(() => fauxqs.stop());
+  afterAll(() => services.stop());
 
   async function setup() {
-    const client = new SQSClient(awsClientConfig(fauxqs.endpoint));
+    const client = new SQSClient(awsClientConfig(services.env.AWS_ENDPOINT_URL_SQS));
     const counts = countCommands(client);
     const { queueUrl } = await createQueues(client, `sync-jobs-${++queueCount}`);
     return { client, counts, queueUrl, queue: new SqsJobQueue({ client, queueUrl }) };
@@ -102,7 +103,7 @@ describe('SqsJobQueue.enqueue', () => {
 
   it('throws naming every job it could not send', async () => {
     const { client, counts } = await setup();
-    const queue = new SqsJobQueue({ client, queueUrl: `${fauxqs.endpoint}/000000000000/missing.fifo` });
+    const queue = new SqsJobQueue({ client, queueUrl: `${services.env.AWS_ENDPOINT_URL_SQS}/000000000000/missing.fifo` });
     const jobs = Array.from({ length: 12 }, (_, i) => job(`app-${i}`, 'prod', 'f'.repeat(40)));
     const error = await queue.enqueue(jobs).then(
       () => undefined,

@@ -5,7 +5,8 @@ import { createQueues, type JobQueues } from '../../shared/queue/create-queues.t
 import { parseSyncJob } from '../../shared/queue/parse.ts';
 import { pollQueue } from '../../shared/queue/poller.ts';
 import { SqsJobQueue } from '../../shared/queue/sqs-job-queue.ts';
-import { awsClientConfig, startFauxqs, type EmbeddedService } from '../support/aws.ts';
+import { startLocalServices, type LocalServices } from '../../local/services.ts';
+import { awsClientConfig } from '../support/aws.ts';
 import { drain, job } from './queues.ts';
 
 async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
@@ -17,14 +18,14 @@ async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 15
 }
 
 describe('pollQueue, the local stand-in for the SQS event source mapping', () => {
-  let fauxqs: EmbeddedService;
+  let services: LocalServices;
   let client: SQSClient;
   let queueCount = 0;
   beforeAll(async () => {
-    fauxqs = await startFauxqs();
-    client = new SQSClient(awsClientConfig(fauxqs.endpoint));
+    services = await startLocalServices();
+    client = new SQSClient(awsClientConfig(services.env.AWS_ENDPOINT_URL_SQS));
   });
-  afterAll(() => fauxqs.stop());
+  afterAll(() => services.stop());
 
   async function queues(): Promise<JobQueues> {
     return createQueues(client, `poll-${++queueCount}`, { visibilityTimeoutSeconds: 1, maxReceiveCount: 2 });

@@ -1,8 +1,9 @@
-// One dynalite per test file with the Driftless table in it, and stores on a clock the test moves.
+// Local mode's services once per test file (their table is the Driftless table), and stores
+// on a clock the test moves.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createTable } from '../../shared/state/create-table.ts';
+import { startLocalServices } from '../../local/services.ts';
 import { DynamoStateStore, type DynamoStateStoreOptions } from '../../shared/state/dynamo-store.ts';
-import { awsClientConfig, startDynalite } from '../support/aws.ts';
+import { awsClientConfig } from '../support/aws.ts';
 
 export interface Clock {
   now: number;
@@ -17,10 +18,9 @@ export interface StateTable {
 }
 
 export async function startStateTable(): Promise<StateTable> {
-  const dynalite = await startDynalite();
-  const client = new DynamoDBClient(awsClientConfig(dynalite.endpoint));
-  const tableName = 'driftless-test';
-  await createTable(client, tableName);
+  const services = await startLocalServices();
+  const client = new DynamoDBClient(awsClientConfig(services.env.AWS_ENDPOINT_URL_DYNAMODB));
+  const tableName = services.env.STATE_TABLE;
   const clock: Clock = { now: Date.parse('2025-06-01T12:00:00.000Z') };
   return {
     client,
@@ -29,7 +29,7 @@ export async function startStateTable(): Promise<StateTable> {
     store: (options) => new DynamoStateStore({ client, tableName, now: () => clock.now, ...options }),
     stop: async () => {
       client.destroy();
-      await dynalite.stop();
+      await services.stop();
     },
   };
 }

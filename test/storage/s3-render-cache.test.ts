@@ -1,10 +1,11 @@
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RenderedObject } from '../../shared/render/types.ts';
 import { InvalidRenderKeyError } from '../../shared/storage/errors.ts';
 import { renderKey } from '../../shared/storage/render-key.ts';
 import { S3RenderCache } from '../../shared/storage/s3-render-cache.ts';
-import { s3ClientConfig, startFauxqs, type EmbeddedService } from '../support/aws.ts';
+import { startLocalServices, type LocalServices } from '../../local/services.ts';
+import { countCommands, s3ClientConfig } from '../support/aws.ts';
 
 const SHA = '3f786850e387550fdab836ed7e6dc881de23001b';
 
@@ -17,27 +18,20 @@ const objects: RenderedObject[] = [
 ];
 
 describe('S3RenderCache', () => {
-  let fauxqs: EmbeddedService;
+  let services: LocalServices;
   let client: S3Client;
-  const counts = new Map<string, number>();
-  const bucket = 'driftless-renders';
+  let bucket: string;
+  let counts: Map<string, number>;
 
   beforeAll(async () => {
-    fauxqs = await startFauxqs();
-    client = new S3Client(s3ClientConfig(fauxqs.endpoint));
-    await client.send(new CreateBucketCommand({ Bucket: bucket }));
-    client.middlewareStack.add(
-      (next, context) => (args) => {
-        const name = context.commandName ?? 'unknown';
-      counts.set(name, (counts.get(name) ?? 0) + 1);
-        return next(args);
-      },
-      { step: 'initialize', name: 'countCommands' },
-    );
+    services = await startLocalServices();
+    client = new S3Client(s3ClientConfig(services.env.AWS_ENDPOINT_URL_S3));
+    bucket = services.env.RENDER_BUCKET;
+    counts = countCommands(client);
   });
   afterAll(async () => {
     client.destroy();
-    await fauxqs.stop();
+    await services.stop();
   });
 
   it('gives back what was put', async () => {

@@ -1,44 +1,6 @@
-// Embedded AWS services for tests: dynalite (DynamoDB) and fauxqs (SQS + S3 on one port),
-// each started in-process on a free port, once per test file.
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
-import { startFauxqs as startFauxqsServer } from 'fauxqs';
-
-export interface EmbeddedService {
-  endpoint: string;
-  stop(): Promise<void>;
-}
-
-interface DynaliteOptions {
-  createTableMs?: number;
-  deleteTableMs?: number;
-  updateTableMs?: number;
-}
-
-// dynalite is CommonJS without type declarations.
-const require = createRequire(import.meta.url);
-const dynalite = require('dynalite') as (options: DynaliteOptions) => Server;
-
-export async function startDynalite(): Promise<EmbeddedService> {
-  // Tables become ACTIVE at once, so tests do not wait out dynalite's default 500 ms.
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    stop: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
-  };
-}
-
-/** One endpoint serves SQS and S3 (path-style: see `s3ClientConfig`). */
-export async function startFauxqs(): Promise<EmbeddedService> {
-  const server = await startFauxqsServer({ port: 0, logger: false });
-  return { endpoint: server.address, stop: () => server.stop() };
-}
+// AWS SDK client configuration for tests. The services themselves are local mode's own,
+// started once per test file with `startLocalServices` (local/services.ts): dynalite, and
+// fauxqs for SQS and S3, with the table, the queues and the bucket already created.
 
 export interface AwsClientConfig {
   endpoint: string;
@@ -58,3 +20,19 @@ export function awsClientConfig(endpoint: string): AwsClientConfig {
 export function s3ClientConfig(endpoint: string): AwsClientConfig & { forcePathStyle: true } {
   return { ...awsClientConfig(endpoint), forcePathStyle: true };
 }
+
+/** Counts the commands the client sends, by name (e.g. `SendMessageBatchCommand`). */
+export function countCommands(client: { middlewareStack: { add(middleware: CountingMiddleware, options: { step: 'initialize'; name: string }): void } }): Map<string, number> {
+  const counts = new Map<string, number>();
+  client.middlewareStack.add(
+    (next, context) => (args) => {
+      const name = context.commandName ?? 'unknown';
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+      return next(args);
+    },
+    { step: 'initialize', name: 'countCommands' },
+  );
+  return counts;
+}
+
+type CountingMiddleware = <A, R>(next: (args: A) => R, context: { commandName?: string }) => (args: A) => R;

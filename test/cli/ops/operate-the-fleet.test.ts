@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../../local/sandbox/index.ts';
-import { DynamoStateStore } from '../../../shared/state/dynamo-store.ts';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { stateStore } from '../../../shared/runtime/environment.ts';
+import type { DynamoStateStore } from '../../../shared/state/dynamo-store.ts';
 import { runCli } from '../../support/cli.ts';
 import { startAwsApi, type AwsApiDouble } from '../../support/eks-api.ts';
 import { liveColor, startPipeline, webApp, webRegistry, type Pipeline } from '../../support/pipeline.ts';
@@ -49,7 +49,7 @@ async function withWorker<T>(run: () => Promise<T>): Promise<T> {
 
 beforeAll(async () => {
   pipeline = await startPipeline();
-  store = new DynamoStateStore({ client: new DynamoDBClient({}), tableName: process.env.STATE_TABLE ?? '' });
+  store = stateStore(process.env);
   aws = await startAwsApi();
   aws.clusters.set('staging', { status: 'CREATING' });
   process.env.AWS_ENDPOINT_URL_EKS = aws.url;
