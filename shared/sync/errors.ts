@@ -32,12 +32,17 @@ export class InvalidAnnotationError extends SyncInputError {
   }
 }
 
-/** The same object (group, kind, namespace, name) rendered twice: the two would fight. */
-export class DuplicateObjectError extends SyncInputError {
+/**
+ * Two planned objects address the same object on the cluster (group, kind, namespace, name,
+ * after cluster scope is applied): their applies would fight. Render's DuplicateObjectError
+ * catches the same object written twice; this one also catches two that only collide on the
+ * cluster (a namespace dropped from a cluster-scoped kind).
+ */
+export class DuplicateTargetError extends SyncInputError {
   readonly object: string;
   constructor(object: string, options?: ErrorOptions) {
     super(`${object}: rendered more than once`, options);
-    this.name = 'DuplicateObjectError';
+    this.name = 'DuplicateTargetError';
     this.object = object;
   }
 }

@@ -8,7 +8,7 @@
 import { describeObject, type KubeObject } from '../kube/object.ts';
 import { objectKey } from '../kube/tracking.ts';
 import { syncOptions, syncWave, type SyncOptions } from './annotations.ts';
-import { DuplicateObjectError, SyncInputError, UnnamedObjectError } from './errors.ts';
+import { DuplicateTargetError, SyncInputError, UnnamedObjectError } from './errors.ts';
 import { hookRole, SYNC_PHASES, type DeletePolicy, type SyncPhase } from './hooks.ts';
 import { compareKindOrder, compareStrings } from './kind-order.ts';
 
@@ -98,7 +98,7 @@ function planOne<S>(input: PlanInput<S>, seen: Set<string>): Placed<S> | Skipped
   if (object.metadata.name) {
     // A hook may share its identity with nothing else either: two applies of one name fight.
     const key = objectKey(object);
-    if (seen.has(key)) throw new DuplicateObjectError(describeObject(object));
+    if (seen.has(key)) throw new DuplicateTargetError(describeObject(object));
     seen.add(key);
   }
 

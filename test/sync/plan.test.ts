@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../shared/kube/object.ts';
-import { DuplicateObjectError, InvalidAnnotationError, UnnamedObjectError } from '../../shared/sync/errors.ts';
+import { DuplicateTargetError, InvalidAnnotationError, UnnamedObjectError } from '../../shared/sync/errors.ts';
 import { compareKindOrder } from '../../shared/sync/kind-order.ts';
 import { planSync, type SyncPlan } from '../../shared/sync/plan.ts';
 
@@ -158,7 +158,7 @@ describe('planSync', () => {
 
   it('refuses the same object twice', () => {
     const twice = () => planSync([{ object: object('v1', 'ConfigMap', 'c', { namespace: 'shop' }) }, { object: object('v1', 'ConfigMap', 'c', { namespace: 'shop' }) }]);
-    expect(twice).toThrow(DuplicateObjectError);
+    expect(twice).toThrow(DuplicateTargetError);
     expect(twice).toThrow('ConfigMap/shop/c: rendered more than once');
   });
 
