@@ -1,6 +1,5 @@
 // `driftless rollback APP --to REV|previous`: sync a commit the target ran before and pin it
 // there, so pushes are not applied (their commit statuses say so) until `driftless resume`.
-import { chooseRollbackRevision } from '../../shared/ops/rollback.ts';
 import { UsageError } from '../errors.ts';
 import { oneAppCommand, BACKEND_HELP, clusterFlag, jsonOutput, onBackend } from '../ops/command.ts';
 import { RefusedError } from '../ops/errors.ts';
@@ -9,6 +8,7 @@ import { pinTarget } from '../ops/hold.ts';
 import { destinationsOf, findApp } from '../ops/lookup.ts';
 import { shortSha } from '../ops/output.ts';
 import { requestTargetSync, type SyncRequest } from '../ops/request.ts';
+import { chooseRollbackRevision } from '../ops/rollback-rules.ts';
 
 const help = `Usage: driftless rollback APP --to REV|previous [--cluster C] [--force] [--wait] [--timeout 10m] [--output json]
 

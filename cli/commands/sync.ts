@@ -1,7 +1,7 @@
 // `driftless sync PATH`: render and sync one app to the cluster of a kubeconfig.
 import { statSync } from 'node:fs';
 import { sep } from 'node:path';
-import { ConfigMapInventoryStore } from '../../shared/kube/inventory-configmap.ts';
+import { ConfigMapInventoryStore } from '../sync/inventory-configmap.ts';
 import type { ObjectChange } from '../../shared/sync/changeset.ts';
 import { sync } from '../../shared/sync/sync.ts';
 import { appFlags, clusterFlags, renderRequestFrom } from '../app-flags.ts';

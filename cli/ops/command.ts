@@ -1,12 +1,11 @@
 // What every operating command shares: the backend flags, the `driftless NAME APP` preamble,
 // opening the backend, and turning failures into a message on stderr and the documented exit
 // code.
-import { OpsRuleError } from '../../shared/ops/errors.ts';
 import { UsageError } from '../errors.ts';
 import type { Command } from '../main.ts';
 import { parseFlags, type Options } from '../options.ts';
 import { backendFailure, openBackend, type Backend } from './backend.ts';
-import { EXIT, EXIT_CODES_HELP, OpsError } from './errors.ts';
+import { EXIT_CODES_HELP, OpsError } from './errors.ts';
 
 export const backendFlags = {
   output: { type: 'string', short: 'o' },
@@ -63,17 +62,16 @@ export function oneAppCommand<const T extends Options>(help: string, flags: T, r
 
 /**
  * Runs `body` against the backend the flags name. AWS and network failures become
- * BackendErrors (exit 3); OpsErrors and refused requests are printed as
+ * BackendErrors (exit 3); OpsErrors (refused requests among them) are printed as
  * `driftless NAME: message` and end the command with their exit code.
  */
 export async function onBackend(name: string, values: BackendFlagValues, body: (backend: Backend) => Promise<number>): Promise<number> {
   try {
     return await withBackend(values, body);
   } catch (error) {
-    const exitCode = error instanceof OpsError ? error.exitCode : error instanceof OpsRuleError ? EXIT.usage : undefined;
-    if (exitCode === undefined) throw error;
-    process.stderr.write(`driftless ${name}: ${(error as Error).message}\n`);
-    return exitCode;
+    if (!(error instanceof OpsError)) throw error;
+    process.stderr.write(`driftless ${name}: ${error.message}\n`);
+    return error.exitCode;
   }
 }
 

@@ -43,6 +43,14 @@ export class RefusedError extends OpsError {
   }
 }
 
+/** The revision asked for is not one the target may be rolled back to (rollback-rules.ts). Exit 2. */
+export class RollbackRefusedError extends RefusedError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'RollbackRefusedError';
+  }
+}
+
 /** The state table, queue or stack cannot be reached or read. Exit 3. */
 export class BackendError extends OpsError {
   constructor(message: string, options?: ErrorOptions) {

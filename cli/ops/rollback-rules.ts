@@ -1,8 +1,8 @@
-// Which commit a rollback goes to. Like `argocd app rollback`, only to what the target has
+// Which commit `driftless rollback` goes to. Like `argocd app rollback`, only to what the target has
 // run before: a commit in its recorded history that synced successfully. `previous` is the
 // newest such commit other than the one applied now. `force` allows any full sha.
-import { FULL_SHA } from '../source/fetcher.ts';
-import type { HistoryEntry } from '../state/types.ts';
+import { FULL_SHA } from '../../shared/source/fetcher.ts';
+import type { HistoryEntry } from '../../shared/state/types.ts';
 import { RollbackRefusedError } from './errors.ts';
 
 export interface RollbackChoice {

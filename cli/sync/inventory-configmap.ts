@@ -1,10 +1,10 @@
 // The CLI's inventory store: a ConfigMap `driftless-inventory-<app>` in a namespace of the
 // target cluster, so that `driftless sync --prune` from any machine finds the same state.
-import type { Inventory, InventoryStore } from '../sync/inventory.ts';
-import { FIELD_MANAGER } from './apply.ts';
-import type { KubeClient } from './client.ts';
-import { isNotFound } from './errors.ts';
-import type { KubeObject } from './object.ts';
+import type { Inventory, InventoryStore } from '../../shared/sync/inventory.ts';
+import { FIELD_MANAGER } from '../../shared/kube/apply.ts';
+import type { KubeClient } from '../../shared/kube/client.ts';
+import { isNotFound } from '../../shared/kube/errors.ts';
+import type { KubeObject } from '../../shared/kube/object.ts';
 
 export class ConfigMapInventoryStore implements InventoryStore {
   readonly #client: KubeClient;
