@@ -1,6 +1,8 @@
 // Errors of the config area. RegistryError is the user's config repository being wrong and
 // lists every problem at once, so one push fixes them all; RegistryReadError is the files not
 // being readable at all; InvalidDurationError is one bad duration, wrapped into a problem.
+// All of them are the user's to fix.
+import type { BadInputMark } from '../errors/bad-input.ts';
 
 /** One thing wrong in the config repository, pointing at where to fix it. */
 export interface RegistryProblem {
@@ -14,7 +16,8 @@ export interface RegistryProblem {
   message: string;
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends Error implements BadInputMark {
+  readonly badInput: boolean = true;
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'ConfigError';

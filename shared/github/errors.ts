@@ -1,5 +1,6 @@
 // Errors of the GitHub layer. Messages name the repository, ref or field concerned and
 // never carry a token, private key or webhook secret: they end up in logs and statuses.
+import type { BadInputMark } from '../errors/bad-input.ts';
 
 export class GitHubError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -9,7 +10,8 @@ export class GitHubError extends Error {
 }
 
 /** A repository URL we cannot read (user input). */
-export class InvalidRepoURLError extends GitHubError {
+export class InvalidRepoURLError extends GitHubError implements BadInputMark {
+  readonly badInput = true;
   readonly repoURL: string;
   constructor(repoURL: string, reason: string) {
     super(`repository URL "${repoURL}": ${reason}`);

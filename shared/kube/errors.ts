@@ -1,5 +1,6 @@
 // Errors of the Kubernetes layer. API errors keep the server's Status (reason, code) so
 // callers can tell "not found" from "conflict" without parsing messages.
+import type { BadInputMark } from '../errors/bad-input.ts';
 
 export class KubeError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -39,8 +40,9 @@ export class KubeConnectionError extends KubeError {
   }
 }
 
-/** The kubeconfig or connection settings are unusable. */
-export class KubeConfigError extends KubeError {
+/** The kubeconfig or connection settings are unusable: the user's to fix. */
+export class KubeConfigError extends KubeError implements BadInputMark {
+  readonly badInput: boolean = true;
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'KubeConfigError';
@@ -61,6 +63,8 @@ export function isNotFound(error: unknown): boolean {
 
 /** The cluster cannot be described or is not ready to take requests. */
 export class EksClusterError extends KubeConfigError {
+  // Not ACTIVE yet, or DescribeCluster throttled: transient, so retried rather than refused.
+  override readonly badInput = false;
   readonly clusterName: string;
   readonly region: string;
   constructor(clusterName: string, region: string, reason: string, options?: ErrorOptions) {
@@ -73,6 +77,8 @@ export class EksClusterError extends KubeConfigError {
 
 /** Credentials (or the role to assume with them) are unusable or STS refused them. */
 export class EksAuthError extends KubeConfigError {
+  // Our role and STS, not the user's manifests: retried, and alarms when it keeps failing.
+  override readonly badInput = false;
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'EksAuthError';

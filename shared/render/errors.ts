@@ -2,8 +2,10 @@
 // wrong (the repository, the application's options) and says where and what to change.
 import type { SourceLocation } from './types.ts';
 import { formatLocation } from './location.ts';
+import type { BadInputMark } from '../errors/bad-input.ts';
 
-export class RenderError extends Error {
+export class RenderError extends Error implements BadInputMark {
+  readonly badInput: boolean = true;
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'RenderError';
@@ -109,6 +111,8 @@ export class KustomizeBuildError extends ToolFailedError {
 
 /** helm or kubectl could not be started at all: a deployment problem, not the user's. */
 export class ToolUnavailableError extends RenderError {
+  // Retried by the worker and never reported as the manifests being wrong.
+  override readonly badInput = false;
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'ToolUnavailableError';

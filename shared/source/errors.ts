@@ -1,5 +1,6 @@
 // Errors of fetching a commit's files. They name the repository and revision; tokens never
 // appear (GitHub failures are already GitHubApiError without the token).
+import type { BadInputMark } from '../errors/bad-input.ts';
 
 export class SourceError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -9,7 +10,8 @@ export class SourceError extends Error {
 }
 
 /** The branch, tag or sha does not exist in the repository (user input). */
-export class RevisionNotFoundError extends SourceError {
+export class RevisionNotFoundError extends SourceError implements BadInputMark {
+  readonly badInput = true;
   readonly repoURL: string;
   readonly revision: string;
   constructor(repoURL: string, revision: string, hint = '', options?: ErrorOptions) {

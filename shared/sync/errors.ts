@@ -1,5 +1,6 @@
 // Errors of the sync engine. User input that cannot be synced (a bad annotation, a
 // duplicated object) is a SyncInputError; anything else is our own fault.
+import type { BadInputMark } from '../errors/bad-input.ts';
 
 export class SyncError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -9,7 +10,8 @@ export class SyncError extends Error {
 }
 
 /** Something in the rendered manifests that the sync cannot act on. */
-export class SyncInputError extends SyncError {
+export class SyncInputError extends SyncError implements BadInputMark {
+  readonly badInput: boolean = true;
   /** Where the object came from (render's source record), when the caller knows it. */
   source?: unknown;
   constructor(message: string, options?: ErrorOptions) {
