@@ -118,3 +118,48 @@ export class ToolUnavailableError extends RenderError {
     this.name = 'ToolUnavailableError';
   }
 }
+
+/**
+ * A value from Git would begin a command-line element with `-`, where the tool would read it
+ * as one of its own options (`--set-file=…`, `--post-renderer=…`) instead of as data.
+ */
+export class OptionLikeArgumentError extends RenderOptionsError {
+  readonly what: string;
+
+  constructor(what: string, value: string, options?: ErrorOptions) {
+    super(`${what} "${value}" starts with "-", which the tool would read as one of its options; use a value that starts with a letter or digit`, options);
+    this.name = 'OptionLikeArgumentError';
+    this.what = what;
+  }
+}
+
+/** The input is past one of the render's bounds (bytes, nesting depth, objects). */
+export class RenderLimitError extends RenderError {
+  readonly file: string;
+  readonly limit: number;
+
+  constructor(file: string, problem: string, limit: number, options?: ErrorOptions) {
+    super(`${file}: ${problem}`, options);
+    this.name = 'RenderLimitError';
+    this.file = file;
+    this.limit = limit;
+  }
+}
+
+/**
+ * A kustomization names something kustomize would fetch or read from outside the checked-out
+ * tree: a URL of any kind, an absolute path, or a path that climbs out of the repository.
+ */
+export class KustomizeReferenceError extends RenderError {
+  readonly file: string;
+  readonly field: string;
+  readonly value: string;
+
+  constructor(file: string, field: string, value: string, problem: string, options?: ErrorOptions) {
+    super(`${file}: ${field} "${value}" ${problem}`, options);
+    this.name = 'KustomizeReferenceError';
+    this.file = file;
+    this.field = field;
+    this.value = value;
+  }
+}

@@ -57,3 +57,25 @@ export class SourceFetchError extends SourceError {
     this.name = 'SourceFetchError';
   }
 }
+
+/** The archive holds more entries (files, folders, links) than the configured bound. */
+export class TooManyEntriesError extends SourceError implements BadInputMark {
+  readonly badInput = true;
+  readonly maxEntries: number;
+  constructor(what: string, maxEntries: number) {
+    super(`${what} holds more than ${maxEntries} entries (files, folders and links); keep the repository below that, or split it`);
+    this.name = 'TooManyEntriesError';
+    this.maxEntries = maxEntries;
+  }
+}
+
+/** A repoURL names a folder on this machine where only remote repositories may be read. */
+export class LocalRepoNotAllowedError extends SourceError implements BadInputMark {
+  readonly badInput = true;
+  readonly repoURL: string;
+  constructor(repoURL: string, options?: ErrorOptions) {
+    super(`repoURL "${repoURL}" is a path on the worker's disk; only local mode reads local repositories, use the repository's https URL`, options);
+    this.name = 'LocalRepoNotAllowedError';
+    this.repoURL = repoURL;
+  }
+}
