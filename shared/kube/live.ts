@@ -13,6 +13,11 @@ export interface ObjectRef {
   name: string;
 }
 
+/** The reference to an object (an unnamed one, generateName only, gets the name ''). */
+export function refOf(object: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>): ObjectRef {
+  return { apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name ?? '' };
+}
+
 /** The objectKey of a reference: group/kind/namespace/name. */
 export function refKey(ref: ObjectRef): string {
   return objectKey({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { namespace: ref.namespace, name: ref.name } });

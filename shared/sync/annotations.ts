@@ -56,7 +56,8 @@ function parseWave(object: KubeObject, key: string, value: string): number {
   return wave;
 }
 
-export interface SyncOptions {
+/** One object's sync-options annotations, parsed (the options of a whole run are SyncRunOptions). */
+export interface ObjectSyncOptions {
   /** false: never prune; 'confirm': prune only when a person confirms. */
   prune?: boolean | 'confirm';
   /** false: keep the object when the app itself is deleted. */
@@ -71,11 +72,11 @@ export interface SyncOptions {
   prunePropagationPolicy?: 'foreground' | 'background' | 'orphan';
 }
 
-type OptionKey = keyof SyncOptions;
+type OptionKey = keyof ObjectSyncOptions;
 
 interface OptionSpec {
   field: OptionKey;
-  values: ReadonlyMap<string, SyncOptions[OptionKey]>;
+  values: ReadonlyMap<string, ObjectSyncOptions[OptionKey]>;
 }
 
 const BOOLEAN = new Map<string, boolean>([
@@ -113,15 +114,15 @@ const OPTIONS = new Map<string, OptionSpec>([
  * we do not act on (CreateNamespace, ApplyOutOfSyncOnly, ...) are ignored when written as
  * Argo CD's; in our own annotation an unknown option is an error.
  */
-export function syncOptions(object: KubeObject): SyncOptions {
-  const options: SyncOptions = {};
+export function syncOptions(object: KubeObject): ObjectSyncOptions {
+  const options: ObjectSyncOptions = {};
   if (annotationOf(object, ANNOTATIONS.helmResourcePolicy)?.trim() === 'keep') options.delete = false;
   readOptions(object, ANNOTATIONS.argoSyncOptions, false, options);
   readOptions(object, ANNOTATIONS.syncOptions, true, options);
   return options;
 }
 
-function readOptions(object: KubeObject, key: string, strict: boolean, into: SyncOptions): void {
+function readOptions(object: KubeObject, key: string, strict: boolean, into: ObjectSyncOptions): void {
   const value = annotationOf(object, key);
   if (value === undefined) return;
   for (const item of splitList(value)) {

@@ -79,3 +79,17 @@ export function compareKindOrder(a: Typed, b: Typed): number {
 export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * Consecutive runs of the same install rank, for applying (or pruning) kind by kind: the
+ * items must already be sorted by compareKindOrder, one way or the other.
+ */
+export function batchesByKind<T>(items: readonly T[], typeOf: (item: T) => Typed): T[][] {
+  const batches: T[][] = [];
+  for (const item of items) {
+    const last = batches[batches.length - 1];
+    if (last && compareKindOrder(typeOf(last[0]), typeOf(item)) === 0) last.push(item);
+    else batches.push([item]);
+  }
+  return batches;
+}

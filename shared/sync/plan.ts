@@ -7,7 +7,7 @@
 // not hooks always belong to the Sync phase.
 import { describeObject, type KubeObject } from '../kube/object.ts';
 import { objectKey } from '../kube/tracking.ts';
-import { syncOptions, syncWave, type SyncOptions } from './annotations.ts';
+import { syncOptions, syncWave, type ObjectSyncOptions } from './annotations.ts';
 import { DuplicateTargetError, SyncInputError, UnnamedObjectError } from './errors.ts';
 import { hookRole, SYNC_PHASES, type DeletePolicy, type SyncPhase } from './hooks.ts';
 import { compareKindOrder, compareStrings } from './kind-order.ts';
@@ -24,7 +24,7 @@ export interface PlannedObject<S = unknown> {
   isHook: boolean;
   /** Empty for objects that are not hooks. */
   deletePolicies: DeletePolicy[];
-  syncOptions: SyncOptions;
+  syncOptions: ObjectSyncOptions;
 }
 
 export interface SyncStep<S = unknown> {

@@ -9,7 +9,7 @@ import { getObject } from '../kube/live.ts';
 import { createObject, deleteObject, waitDeleted } from '../kube/objects.ts';
 import { describeObject, type KubeObject } from '../kube/object.ts';
 import { waitHealthy } from '../kube/wait.ts';
-import type { ObjectChange } from './changeset.ts';
+import type { ChangeFields, ObjectChange } from './changeset.ts';
 import type { PlannedObject } from './plan.ts';
 
 export interface HookContext {
@@ -19,7 +19,7 @@ export interface HookContext {
   concurrency: number;
 }
 
-type Change<S> = (planned: PlannedObject<S>, fields: Partial<ObjectChange>) => ObjectChange;
+type Change<S> = (planned: PlannedObject<S>, fields: ChangeFields) => ObjectChange;
 
 export async function runHooks<S>(context: HookContext, hooks: PlannedObject<S>[], change: Change<S>): Promise<ObjectChange[]> {
   const limit = pLimit(context.concurrency);
