@@ -30,12 +30,13 @@ export interface ObjectChange {
   durationMs?: number;
 }
 
-export type SyncStatus = 'Succeeded' | 'Failed';
+/** How a sync ended (a target's recorded SyncStatus is shared/state's: Synced, OutOfSync, ...). */
+export type SyncResultStatus = 'Succeeded' | 'Failed';
 
 export interface ChangeSet {
   app: string;
   revision?: string;
-  status: SyncStatus;
+  status: SyncResultStatus;
   /** Health of the app after the sync: the worst of its objects. */
   health: HealthStatus;
   message: string;
