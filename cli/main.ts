@@ -1,4 +1,5 @@
 // The `driftless` command: one subcommand per file under commands/.
+import { readFileSync } from 'node:fs';
 import { UsageError } from './errors.ts';
 
 export interface Command {
@@ -33,6 +34,10 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage());
     return 0;
   }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    process.stdout.write(`driftless ${version()}\n`);
+    return 0;
+  }
   const entry = commands.find((candidate) => candidate.name === name);
   if (!entry) {
     process.stderr.write(`driftless: unknown command "${name}"\n\n${usage()}`);
@@ -50,8 +55,18 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * The package's version, read when asked so that it is always package.json's. Printed as
+ * `driftless 0.1.0`: the program's name and version on one line, as the GNU standards ask of
+ * --version, and as kubectl and argocd users also type it: `driftless version`.
+ */
+function version(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
 function usage(): string {
   const width = Math.max(...commands.map((command) => command.name.length));
   const lines = commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`);
-  return `Usage: driftless <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "driftless <command> --help" for the options of one command.\n`;
+  return `Usage: driftless <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "driftless <command> --help" for the options of one command, "driftless --version" for the version.\n`;
 }

@@ -1,7 +1,8 @@
 // `driftless apps`: one line per app × cluster, the fleet at a glance.
 import type { Command } from '../main.ts';
-import { backendFlags, BACKEND_HELP, jsonOutput, onBackend } from '../ops/command.ts';
+import { BACKEND_HELP, jsonOutput, onBackend } from '../ops/command.ts';
 import { EXIT } from '../ops/errors.ts';
+import { backendFlags } from '../ops/flags.ts';
 import { age, oneLine, palette, printJson, shortSha, statusColour, table, type Palette } from '../ops/output.ts';
 import { driftLabel, isFailing, matchesStatus, statusLabel, targetViews, type TargetView } from '../ops/targets.ts';
 import { parseFlags } from '../options.ts';

@@ -3,8 +3,9 @@
 import { UsageError } from '../errors.ts';
 import type { Command } from '../main.ts';
 import { checkCluster } from '../ops/cluster-check.ts';
-import { backendFlags, BACKEND_HELP, jsonOutput, onBackend } from '../ops/command.ts';
+import { BACKEND_HELP, jsonOutput, onBackend } from '../ops/command.ts';
 import { EXIT } from '../ops/errors.ts';
+import { backendFlags } from '../ops/flags.ts';
 import { findCluster } from '../ops/lookup.ts';
 import { palette, printJson } from '../ops/output.ts';
 import { parseFlags } from '../options.ts';

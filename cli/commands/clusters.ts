@@ -2,7 +2,8 @@
 import type { ClusterSpec, Registry } from '../../shared/config/types.ts';
 import type { TargetState } from '../../shared/state/types.ts';
 import type { Command } from '../main.ts';
-import { backendFlags, BACKEND_HELP, jsonOutput, onBackend } from '../ops/command.ts';
+import { BACKEND_HELP, jsonOutput, onBackend } from '../ops/command.ts';
+import { backendFlags } from '../ops/flags.ts';
 import { age, palette, printJson, table } from '../ops/output.ts';
 import { parseFlags } from '../options.ts';
 

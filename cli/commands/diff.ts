@@ -1,4 +1,4 @@
-// `driftless diff PATH`: what a sync would change, as a unified diff per object.
+// `driftless diff -f PATH`: what a sync of the folder would change, as a unified diff per object.
 import { diffObject } from '../../shared/kube/diff.ts';
 import { readLive } from '../../shared/kube/live.ts';
 import { objectKey, withTracking } from '../../shared/kube/tracking.ts';
@@ -7,10 +7,14 @@ import type { Command } from '../main.ts';
 import { parseFlags } from '../options.ts';
 import { prepare } from '../prepare.ts';
 
-const help = `Usage: driftless diff PATH --name APP --namespace NS [--kubeconfig F] [--context C] [--helm-values F ...] [--set k=v ...]
+const help = `Usage: driftless diff -f PATH --name APP --namespace NS [--kubeconfig F] [--context C] [--helm-values F ...] [--set k=v ...]
 
-Prints a unified diff of the live objects against the rendered ones, on the fields Git
-sets: values the server defaults do not count, Secret values are masked.
+Prints a unified diff of the live objects against the ones rendered from the folder PATH
+(-f/--filename as kubectl diff -f takes one, or PATH alone), on the fields Git sets: values the
+server defaults do not count. Secret values are masked: each shows as ++++++++ and a marker
+that is the same for the same value within one run, so a changed value shows as changed, and
+that differs from run to run, so it tells nothing about the value. PATH is rendered as part of
+its git work tree, as driftless sync -f renders it.
 Exit 0 when there is no difference, 1 when there are differences, 2 on error.
 `;
 
@@ -21,7 +25,7 @@ export const diffCommand: Command = {
       process.stdout.write(help);
       return 0;
     }
-    const request = renderRequestFrom(positionals, values, true);
+    const request = await renderRequestFrom(positionals, values, true);
     try {
       const { client, discovery, objects } = await prepare(request, { kubeconfig: values.kubeconfig, context: values.context });
       try {

@@ -1,6 +1,7 @@
 // `driftless history APP`: the recorded syncs of an app, newest first.
 import type { HistoryEntry } from '../../shared/state/types.ts';
-import { oneAppCommand, BACKEND_HELP, clusterFlag, jsonOutput, onBackend } from '../ops/command.ts';
+import { oneAppCommand, BACKEND_HELP, jsonOutput, onBackend } from '../ops/command.ts';
+import { clusterFlag } from '../ops/flags.ts';
 import { clustersOf, requireKnownApp } from '../ops/lookup.ts';
 import { age, duration, oneLine, palette, printJson, shortSha, statusColour, table, type Palette } from '../ops/output.ts';
 import { parseInteger } from '../options.ts';

@@ -8,8 +8,11 @@ import { parseFlags } from '../options.ts';
 
 const help = `Usage: driftless render PATH [--name APP] [--namespace NS] [--helm-values F ...] [--set k=v ...] [--release-name R] [--recurse]
 
-Renders the app in PATH (plain YAML/JSON, Kustomize or Helm, detected as Argo CD does) and
-prints the objects as multi-document YAML, each preceded by a comment naming its source.
+Renders the app in the folder PATH (or -f PATH, as sync and diff take it: plain YAML/JSON,
+Kustomize or Helm, detected as Argo CD does) and prints the objects as multi-document YAML,
+each preceded by a comment naming its source file within the repository. PATH is rendered as
+part of its git work tree (or on its own outside git): Helm value files and Kustomize bases
+may come from anywhere in that repository, and no symlink in it may point out of it.
 Exit 0 on success, 2 when the manifests cannot be rendered.
 `;
 
@@ -20,7 +23,7 @@ export const renderCommand: Command = {
       process.stdout.write(help);
       return 0;
     }
-    const request = renderRequestFrom(positionals, values, false);
+    const request = await renderRequestFrom(positionals, values, false);
     try {
       const result = await render(request);
       const documents = result.objects.map(({ object, source }) => `# Source: ${source.file}${source.line ? `:${source.line}` : ''}\n${stringify(object)}`);

@@ -1,6 +1,7 @@
 // `driftless resume APP`: lift a suspension or a rollback's pin and sync the branch head.
-import { oneAppCommand, BACKEND_HELP, clusterFlag, jsonOutput, onBackend } from '../ops/command.ts';
-import { finishRequests, waitFlags, waitOptions } from '../ops/finish.ts';
+import { oneAppCommand, BACKEND_HELP, jsonOutput, onBackend } from '../ops/command.ts';
+import { finishRequests, waitOptions } from '../ops/finish.ts';
+import { clusterFlag, waitFlags } from '../ops/flags.ts';
 import { resumeTarget } from '../ops/hold.ts';
 import { destinationsOf, findApp } from '../ops/lookup.ts';
 import { shortSha } from '../ops/output.ts';

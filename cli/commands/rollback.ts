@@ -1,9 +1,10 @@
 // `driftless rollback APP --to REV|previous`: sync a commit the target ran before and pin it
 // there, so pushes are not applied (their commit statuses say so) until `driftless resume`.
 import { UsageError } from '../errors.ts';
-import { oneAppCommand, BACKEND_HELP, clusterFlag, jsonOutput, onBackend } from '../ops/command.ts';
+import { oneAppCommand, BACKEND_HELP, jsonOutput, onBackend } from '../ops/command.ts';
 import { RefusedError } from '../ops/errors.ts';
-import { finishRequests, waitFlags, waitOptions } from '../ops/finish.ts';
+import { finishRequests, waitOptions } from '../ops/finish.ts';
+import { clusterFlag, waitFlags } from '../ops/flags.ts';
 import { pinTarget } from '../ops/hold.ts';
 import { destinationsOf, findApp } from '../ops/lookup.ts';
 import { shortSha } from '../ops/output.ts';

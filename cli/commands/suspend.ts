@@ -1,5 +1,6 @@
 // `driftless suspend APP`: stop applying pushes and self-heal to the app until resume.
-import { oneAppCommand, BACKEND_HELP, clusterFlag, jsonOutput, onBackend } from '../ops/command.ts';
+import { oneAppCommand, BACKEND_HELP, jsonOutput, onBackend } from '../ops/command.ts';
+import { clusterFlag } from '../ops/flags.ts';
 import { suspendTarget } from '../ops/hold.ts';
 import { clustersOf, findApp } from '../ops/lookup.ts';
 import { printJson } from '../ops/output.ts';

@@ -1,16 +1,17 @@
 // `driftless sync APP`: request a sync of a registered app now (what Argo CD's "Sync" button
-// and `flux reconcile` do), optionally following it to the end. `driftless sync PATH` (a
-// local folder) is sync.ts, which hands app names over to this file.
-import { oneAppCommand, BACKEND_HELP, clusterFlag, jsonOutput, onBackend } from '../ops/command.ts';
+// and `flux reconcile` do), optionally following it to the end. `driftless sync -f PATH` (a
+// local folder) is sync-folder.ts; sync.ts chooses between the two.
+import { oneAppCommand, BACKEND_HELP, jsonOutput, onBackend } from '../ops/command.ts';
 import { NotFoundError, RefusedError } from '../ops/errors.ts';
-import { finishRequests, waitFlags, waitOptions } from '../ops/finish.ts';
+import { finishRequests, waitOptions } from '../ops/finish.ts';
 import { destinationsOf, findApp } from '../ops/lookup.ts';
 import { shortSha } from '../ops/output.ts';
 import { requestTargetSync, type SyncRequest } from '../ops/request.ts';
 import { RevisionResolver } from '../ops/revision.ts';
+import { appSyncFlags } from './sync-form.ts';
 
 export const syncAppHelp = `Usage: driftless sync APP [--cluster C] [--revision REV] [--wait] [--timeout 10m] [--output json]
-       driftless sync PATH --name APP --namespace NS ...   (a local folder: driftless sync PATH --help)
+       driftless sync -f PATH --name APP --namespace NS ...   (a local folder, below)
 
 Requests a sync of the registered app APP on each of its clusters (or on C) now, through the
 same queue and worker as a push. The revision is REV (branch, tag or sha) when given, else
@@ -22,9 +23,7 @@ Exit 0 when requested (with --wait: synced and Healthy), 1 when with --wait the 
 is not Healthy or gave no result within --timeout.
 ${BACKEND_HELP}`;
 
-const flags = { cluster: clusterFlag, revision: { type: 'string', short: 'r' }, ...waitFlags } as const;
-
-export const syncAppCommand = oneAppCommand(syncAppHelp, flags, async (name, values) => {
+export const syncAppCommand = oneAppCommand(syncAppHelp, appSyncFlags, async (name, values) => {
   const json = jsonOutput(values);
   const wait = waitOptions(values);
   return onBackend('sync', values, async (backend) => {

@@ -6,17 +6,7 @@ import type { Command } from '../main.ts';
 import { parseFlags, type Options } from '../options.ts';
 import { backendFailure, openBackend, type Backend } from './backend.ts';
 import { EXIT_CODES_HELP, OpsError } from './errors.ts';
-
-export const backendFlags = {
-  output: { type: 'string', short: 'o' },
-  local: { type: 'boolean' },
-  stack: { type: 'string' },
-  region: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-/** --cluster C: narrows a command on one app to one of its clusters. */
-export const clusterFlag = { type: 'string', short: 'c' } as const;
+import { backendFlags } from './flags.ts';
 
 export const BACKEND_HELP = `Backend: STATE_TABLE and SYNC_QUEUE_URL from the environment when both are set (and neither
 --local nor --stack is given); else local mode (--local, or .driftless/local/endpoints.json

@@ -8,9 +8,6 @@ import { duration, oneLine, palette, printJson, shortSha, statusColour, table } 
 import type { SyncRequest } from './request.ts';
 import { followSyncs, type FollowResult } from './wait.ts';
 
-/** --wait and --timeout, beside the backend's flags. */
-export const waitFlags = { wait: { type: 'boolean', short: 'w' }, timeout: { type: 'string' } } as const;
-
 export interface WaitOptions {
   wait: boolean;
   timeoutMs: number;

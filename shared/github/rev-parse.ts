@@ -1,4 +1,5 @@
-// The commit a revision names in a repository on this machine: one `git rev-parse`.
+// What `git rev-parse` says about a repository on this machine: the commit a revision names,
+// and the top of the work tree a folder is in.
 
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -24,4 +25,19 @@ export async function revParseCommit(dir: string, revision: string): Promise<str
 /** What git said when it failed, or the error's message when it said nothing. */
 export function gitFailure(error: unknown): string {
   return (error as { stderr?: string }).stderr?.trim() || (error as Error).message;
+}
+
+/**
+ * The top of the git work tree holding `dir` (real path, as git prints it), or undefined when
+ * `dir` is in no work tree (or git is not installed): the caller then takes `dir` itself.
+ */
+export async function workTreeRoot(dir: string): Promise<string | undefined> {
+  try {
+    // core.fsmonitor off: a checked-out repository's config must not start a program here.
+    const { stdout } = await run('git', ['-c', 'core.fsmonitor=false', 'rev-parse', '--show-toplevel'], { cwd: dir });
+    return stdout.trim() || undefined;
+  } catch {
+    // Outside a work tree git exits 128 ("not a git repository"); inside .git it has no top.
+    return undefined;
+  }
 }
