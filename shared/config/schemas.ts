@@ -17,6 +17,7 @@
 //   commonAnnotations, directory.jsonnet.
 import { z } from 'zod';
 import { parseDuration } from './duration.ts';
+import { isValidReleaseName, RELEASE_NAME_RULE } from '../render/release-name.ts';
 
 export const OUR_API_VERSION = 'driftless.io/v1alpha1';
 export const ARGO_API_VERSION = 'argoproj.io/v1alpha1';
@@ -56,7 +57,8 @@ function unsupported(why: string) {
 }
 
 const helmFields = {
-  releaseName: z.string().optional(),
+  // Passed to `helm template` as its NAME: Helm's rule, so it can never be read as a flag.
+  releaseName: z.string().refine(isValidReleaseName, RELEASE_NAME_RULE).optional(),
   namespace: z.string().optional(),
   valueFiles: stringList.optional(),
   ignoreMissingValueFiles: z.boolean().optional(),

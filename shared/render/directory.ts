@@ -8,6 +8,7 @@ import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ManifestSyntaxError } from './errors.ts';
 import { matchesArgoGlob } from './glob.ts';
+import { exceedsNestingDepth, MAX_MANIFEST_BYTES, tooDeep, tooManyBytes } from './limits.ts';
 import { parseYamlStreamUntilError } from './parse.ts';
 import { repoPath } from './paths.ts';
 import type { DirectoryOptions, RawDocument, SkippedFile, SourceOutput } from './types.ts';
@@ -17,10 +18,16 @@ const MANIFEST_FILE = /\.(yaml|yml|json)$/;
 export async function renderDirectory(dir: string, appPath: string, options: DirectoryOptions = {}): Promise<SourceOutput> {
   const documents: RawDocument[] = [];
   const skippedFiles: SkippedFile[] = [];
+  let bytes = 0;
   for (const relPath of await listCandidates(dir, '', options.recurse ?? false, skippedFiles, appPath)) {
     if (options.exclude && matchesArgoGlob(options.exclude, relPath)) continue;
     if (options.include && !matchesArgoGlob(options.include, relPath)) continue;
     const file = repoPath(appPath, relPath);
+    // Sizes are known before reading: a huge file is refused before it costs any memory.
+    const { size } = await stat(join(dir, relPath));
+    if (size > MAX_MANIFEST_BYTES) throw tooManyBytes(file);
+    bytes += size;
+    if (bytes > MAX_MANIFEST_BYTES) throw tooManyBytes(file, `brings the app's manifests to ${bytes} bytes, which is`);
     const text = await readFile(join(dir, relPath), 'utf8');
     const read = relPath.endsWith('.json') ? readJson(text, file) : readYaml(text, file);
     if ('skipped' in read) skippedFiles.push({ file, reason: read.skipped });
@@ -96,6 +103,8 @@ function readJson(text: string, file: string): FileRead {
   }
   const start = text.search(/\S/);
   const line = text.slice(0, Math.max(start, 0)).split('\n').length;
+  // JSON.parse does not recurse, but every later walk over the object does.
+  if (exceedsNestingDepth(value)) throw tooDeep(file, undefined);
   return { documents: [{ value, source: { file, document: 1, line } }] };
 }
 

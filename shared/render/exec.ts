@@ -1,21 +1,26 @@
 // Runs helm or kubectl hermetically: bounded output and time, and an environment that
 // cannot reach the network or the user's home. Helm state and kubeconfig point into a
-// private scratch folder, proxies point at a closed port and git may use only local
-// repositories, so a chart or kustomization that tries to download anything fails fast
-// instead of fetching it.
+// private scratch folder, proxies point at a closed port and git may use no transport at all
+// (shared/tools/child-env.ts), so a chart or kustomization that tries to download anything
+// fails fast instead of fetching it. Loopback addresses bypass proxies in Go's HTTP client,
+// so kustomize's references are also checked before it runs (kustomize-references.ts).
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toolPath, type Tool } from '../tools/binaries.ts';
+import { gitEnv } from '../tools/child-env.ts';
 import { ToolUnavailableError } from './errors.ts';
+import { MAX_MANIFEST_BYTES } from './limits.ts';
 
 export const TOOL_TIMEOUT_MS = 120_000;
-export const TOOL_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+/** Output is the render's manifests, bounded like any other manifests. */
+export const TOOL_MAX_OUTPUT_BYTES = MAX_MANIFEST_BYTES;
 
 const CLOSED_PROXY = 'http://127.0.0.1:9';
 
-export type ToolOutcome = { ok: true; stdout: string } | { ok: false; message: string };
+/** `outputTooLarge`: the tool printed more than TOOL_MAX_OUTPUT_BYTES and was stopped. */
+export type ToolOutcome = { ok: true; stdout: string } | { ok: false; message: string; outputTooLarge?: true };
 
 export async function runTool(
   tool: Tool,
@@ -41,7 +46,7 @@ export async function runTool(
           return reject(new ToolUnavailableError(`cannot start ${tool} at ${binary}`, { cause: error }));
         }
         if (code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
-          return resolve({ ok: false, message: `output exceeds ${TOOL_MAX_OUTPUT_BYTES / 1024 / 1024} MiB` });
+          return resolve({ ok: false, message: `output exceeds ${TOOL_MAX_OUTPUT_BYTES / 1024 / 1024} MiB`, outputTooLarge: true });
         }
         if (error.killed) {
           return resolve({ ok: false, message: `did not finish within ${TOOL_TIMEOUT_MS / 1000} s` });
@@ -64,9 +69,8 @@ export async function withScratch<T>(work: (scratch: string) => Promise<T>): Pro
 
 function hermeticEnv(scratch: string): NodeJS.ProcessEnv {
   return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    ...gitEnv(join(scratch, 'home')),
     TMPDIR: scratch,
-    HOME: join(scratch, 'home'),
     HELM_CACHE_HOME: join(scratch, 'helm', 'cache'),
     HELM_CONFIG_HOME: join(scratch, 'helm', 'config'),
     HELM_DATA_HOME: join(scratch, 'helm', 'data'),
@@ -77,8 +81,6 @@ function hermeticEnv(scratch: string): NodeJS.ProcessEnv {
     https_proxy: CLOSED_PROXY,
     NO_PROXY: '',
     no_proxy: '',
-    GIT_ALLOW_PROTOCOL: 'file',
-    GIT_TERMINAL_PROMPT: '0',
-    GIT_CONFIG_NOSYSTEM: '1',
+    HELM_PLUGINS: join(scratch, 'helm', 'plugins'),
   };
 }

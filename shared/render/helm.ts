@@ -7,7 +7,11 @@ import { HelmTemplateError, ManifestSyntaxError, MissingChartDependencyError, Re
 import { runTool } from './exec.ts';
 import { helmTemplateArgs } from './helm-args.ts';
 import { parseYamlStream } from './parse.ts';
-import { isFile, isInside, repoPath, toPosix, withRepoPaths } from './paths.ts';
+import { tooManyBytes } from './limits.ts';
+import { isFile, isInside, repoPath, toPosix } from './paths.ts';
+import { chartSecrets } from './chart-secrets.ts';
+import { toolFailureDetail } from './tool-failure.ts';
+import { validReleaseName } from './release-name.ts';
 import type { AppLocation } from './paths.ts';
 import type { ClusterInfo, HelmOptions, RawDocument, SourceOutput } from './types.ts';
 
@@ -27,7 +31,9 @@ export async function renderHelm(render: HelmRender): Promise<SourceOutput> {
   const inline = await writeInlineValues(options.values, render.scratch);
   if (inline) valueFiles.push(inline);
   const args = helmTemplateArgs({
-    releaseName: options.releaseName || render.appName,
+    releaseName: options.releaseName
+      ? validReleaseName(options.releaseName, 'spec.source.helm.releaseName')
+      : validReleaseName(render.appName, 'the application name (the default release name; set spec.source.helm.releaseName)'),
     chartDir: app.dir,
     namespace: options.namespace || render.destinationNamespace,
     valueFiles,
@@ -39,7 +45,8 @@ export async function renderHelm(render: HelmRender): Promise<SourceOutput> {
   });
   const outcome = await runTool('helm', args, { cwd: app.dir, scratch: render.scratch });
   if (!outcome.ok) {
-    const detail = withRepoPaths(outcome.message, [app.root]).replace(/^Error: /, '');
+    if (outcome.outputTooLarge) throw tooManyBytes(chartFile, 'renders manifests');
+    const detail = toolFailureDetail(outcome.message, { roots: [app.root], secrets: await chartSecrets(app.dir), prefix: /^Error: / });
     if (/missing in charts\/ directory/.test(detail)) throw new MissingChartDependencyError(chartFile, detail);
     throw new HelmTemplateError(chartFile, detail);
   }

@@ -6,18 +6,23 @@
 import { describeObject, groupOf } from '../kube/object.ts';
 import type { KubeObject } from '../kube/object.ts';
 import { DuplicateObjectError, InvalidObjectError } from './errors.ts';
+import { MAX_OBJECTS, tooManyObjects } from './limits.ts';
 import { scopeResolver } from './scope.ts';
 import type { IsNamespaced, RawDocument, RenderedObject, SourceLocation } from './types.ts';
 
 export interface NormalizeOptions {
   destinationNamespace: string;
   isNamespaced?: IsNamespaced;
+  /** What the objects came from, for the object-count limit's message (the app path). */
+  source?: string;
 }
 
 const HOOK_ANNOTATIONS = ['driftless.io/hook', 'argocd.argoproj.io/hook', 'helm.sh/hook'];
 
 export function normalize(documents: readonly RawDocument[], options: NormalizeOptions): RenderedObject[] {
-  const rendered = documents.flatMap(flattenList).map(({ value, source }) => ({ object: validate(value, source), source }));
+  const flattened = documents.flatMap(flattenList);
+  if (flattened.length > MAX_OBJECTS) throw tooManyObjects(options.source ?? flattened[0].source.file, flattened.length);
+  const rendered = flattened.map(({ value, source }) => ({ object: validate(value, source), source }));
   const namespaced = scopeResolver(
     rendered.map(({ object }) => object),
     options.isNamespaced,

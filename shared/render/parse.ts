@@ -2,9 +2,10 @@
 // does, which is YAML 1.1 (`0644` is octal 420, `yes` is true) except that timestamps stay
 // strings and sexagesimal numbers do not exist; parsing the same way here keeps
 // `defaultMode: 0644` meaning what kubectl and Argo CD make of it.
-import { isMap, isSeq, LineCounter, parseAllDocuments } from 'yaml';
-import type { Document, Tags, YAMLError } from 'yaml';
+import { isMap, isSeq, LineCounter, parseAllDocuments, Parser } from 'yaml';
+import type { CST, Document, Tags, YAMLError } from 'yaml';
 import { ManifestSyntaxError } from './errors.ts';
+import { exceedsNestingDepth, MAX_MANIFEST_BYTES, MAX_NESTING_DEPTH, tooDeep, tooManyBytes } from './limits.ts';
 
 export interface ParsedDocument {
   /** 1-based position in the stream, counting empty documents too. */
@@ -25,11 +26,16 @@ function goYamlTags(tags: Tags): Tags {
   );
 }
 
-/** The documents before the first syntax error, and that error. */
+/**
+ * The documents before the first syntax error, and that error. Input past the render's
+ * limits (size, nesting) throws a RenderLimitError instead: it is never "just not manifests".
+ */
 export function parseYamlStreamUntilError(
   text: string,
   file: string,
 ): { documents: ParsedDocument[]; error?: ManifestSyntaxError } {
+  if (Buffer.byteLength(text, 'utf8') > MAX_MANIFEST_BYTES) throw tooManyBytes(file);
+  assertShallowText(text, file);
   const lineCounter = new LineCounter();
   const documents = parseAllDocuments(text, {
     version: '1.1',
@@ -41,15 +47,40 @@ export function parseYamlStreamUntilError(
   for (const [position, document] of documents.entries()) {
     const error = firstError(document.errors, file);
     if (error) return { documents: parsed, error };
+    let next: ParsedDocument;
     try {
-      parsed.push(toParsed(document, position + 1, lineCounter));
+      next = toParsed(document, position + 1, lineCounter);
     } catch (cause) {
       // Aliases are only resolved here: unknown ones, or too many (a "billion laughs" document).
       const line = lineCounter.linePos(document.range[0]).line;
       return { documents: parsed, error: new ManifestSyntaxError(file, line, (cause as Error).message, { cause }) };
     }
+    // Aliases can nest one deep node inside another: the text's depth does not bound the value's.
+    if (exceedsNestingDepth(next.value)) throw tooDeep(file, next.line);
+    parsed.push(next);
   }
   return { documents: parsed };
+}
+
+/**
+ * Nesting measured on the parser's token tree, before the recursive composer sees it (it
+ * overflows the stack near 770 levels). The token parser itself keeps an explicit stack.
+ */
+function assertShallowText(text: string, file: string): void {
+  const lineCounter = new LineCounter();
+  for (const token of new Parser(lineCounter.addNewLine).parse(text)) {
+    if (token.type !== 'document') continue;
+    const pending: Array<[CST.Token | undefined, number]> = [[token.value, 0]];
+    while (pending.length > 0) {
+      const [node, depth] = pending.pop() as [CST.Token | undefined, number];
+      if (!node || !('items' in node)) continue;
+      if (depth + 1 > MAX_NESTING_DEPTH) throw tooDeep(file, lineCounter.linePos(node.offset).line);
+      for (const item of node.items as Array<{ key?: CST.Token | null; value?: CST.Token }>) {
+        if (item.key) pending.push([item.key, depth + 1]);
+        pending.push([item.value, depth + 1]);
+      }
+    }
+  }
 }
 
 /** Throws on the first syntax error. */

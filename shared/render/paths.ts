@@ -38,13 +38,17 @@ export async function resolveAppPath(root: string, path: string): Promise<AppLoc
   return { root: realRoot, dir, path: relPath };
 }
 
-/** Fails on the first symlink under `root` whose target lies outside `root`. */
+/**
+ * Fails on the first symlink under `root` whose target lies outside `root`. Only the tree's
+ * own `.git` is skipped (git's internals, never rendered): a `.git` anywhere deeper is content
+ * like any other, and a link hidden under that name would otherwise go unchecked.
+ */
 export async function assertNoEscapingSymlinks(root: string): Promise<void> {
   const pending = [root];
   while (pending.length > 0) {
     const folder = pending.pop() as string;
     for (const entry of await readdir(folder, { withFileTypes: true })) {
-      if (entry.name === '.git') continue;
+      if (folder === root && entry.name === '.git' && entry.isDirectory()) continue;
       const full = join(folder, entry.name);
       if (entry.isDirectory()) pending.push(full);
       else if (entry.isSymbolicLink()) await assertSymlinkInside(full, root);

@@ -18,6 +18,7 @@ export async function render(request: RenderRequest): Promise<RenderResult> {
   const objects = normalize(output.documents, {
     destinationNamespace: request.destinationNamespace,
     isNamespaced: request.cluster?.isNamespaced,
+    source: app.path === '' ? 'the repository root' : app.path,
   });
   return { objects, sourceType, skippedFiles: output.skippedFiles };
 }
