@@ -1,6 +1,7 @@
 // The normalised registry: what every later step (webhook matching, sync, drift) reads. Our
 // kinds and Argo CD's both land here, defaults applied and cluster references resolved, so no
 // consumer needs to know which spelling a user wrote.
+import type { IgnoreDifference } from '../kube/ignore-differences.ts';
 import type { DirectoryOptions, HelmOptions, KustomizeOptions } from '../render/types.ts';
 
 export interface DefinedIn {
@@ -50,15 +51,8 @@ export interface SyncPolicy {
   retry?: RetryPolicy;
 }
 
-export interface IgnoreDifference {
-  group?: string;
-  kind: string;
-  name?: string;
-  namespace?: string;
-  jsonPointers?: string[];
-  jqPathExpressions?: string[];
-  managedFieldsManagers?: string[];
-}
+/** An entry of `spec.ignoreDifferences`, as the comparison in shared/kube applies it. */
+export type { IgnoreDifference };
 
 export interface AppSpec {
   /** metadata.name: lower-case letters, digits, `-` and `.`, so it fits in `app@cluster` and tracking ids. */

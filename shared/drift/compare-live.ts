@@ -1,7 +1,7 @@
 // First pass of a scan, no requests: each desired object against its live one with the
 // comparison the sync and `driftless diff` use, honouring the app's ignoreDifferences.
 // What differs here is only a suspect until the dry-run (confirm.ts) agrees.
-import { compareObjects, type FieldDifference, type IgnoreRule } from '../kube/compare.ts';
+import { compareObjects, type FieldDifference, type IgnoreDifference } from '../kube/compare.ts';
 import { refKey, type ObjectRef } from '../kube/live.ts';
 import type { KubeObject } from '../kube/object.ts';
 import { isOwnedBy, objectKey } from '../kube/tracking.ts';
@@ -26,7 +26,7 @@ export interface CompareLiveInput {
   live: Map<string, KubeObject>;
   /** Inventory entries not in `desired`; empty when orphans are not looked for (prune on). */
   orphanCandidates: ObjectRef[];
-  ignoreDifferences?: readonly IgnoreRule[];
+  ignoreDifferences?: readonly IgnoreDifference[];
 }
 
 export function compareLive(input: CompareLiveInput): LiveComparison {

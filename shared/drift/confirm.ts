@@ -5,13 +5,13 @@
 // none at all for a target that did not drift.
 import { applyWave } from '../kube/apply.ts';
 import type { KubeClient } from '../kube/client.ts';
-import { compareObjects, fieldOwners, projectLive, type IgnoreRule } from '../kube/compare.ts';
+import { compareObjects, fieldOwners, projectLive, type IgnoreDifference } from '../kube/compare.ts';
 import type { Discovery } from '../kube/discovery.ts';
 import type { Suspect } from './compare-live.ts';
 import type { ObjectDrift } from './types.ts';
 
 export interface ConfirmOptions {
-  ignoreDifferences?: readonly IgnoreRule[];
+  ignoreDifferences?: readonly IgnoreDifference[];
   /** Dry-runs in flight at once. */
   concurrency?: number;
 }

@@ -3,10 +3,9 @@
 //   compare (ignoreDifferences honoured) → confirm suspects with a dry-run → findings.
 // No AWS here: the scan job, `driftless` tests and the benchmark all call this.
 import type { KubeClient } from '../kube/client.ts';
-import type { IgnoreRule } from '../kube/compare.ts';
+import type { IgnoreDifference } from '../kube/compare.ts';
 import type { Discovery } from '../kube/discovery.ts';
-import { readLive, type ObjectRef } from '../kube/live.ts';
-import type { KubeObject } from '../kube/object.ts';
+import { readLive, refOf } from '../kube/live.ts';
 import type { RenderedObject } from '../render/types.ts';
 import { objectKey } from '../kube/tracking.ts';
 import { entryKey, type Inventory } from '../sync/inventory.ts';
@@ -25,7 +24,7 @@ export interface DetectRequest {
   inventory?: Inventory;
   /** Report objects left behind by a sync that did not prune. */
   findOrphans?: boolean;
-  ignoreDifferences?: readonly IgnoreRule[];
+  ignoreDifferences?: readonly IgnoreDifference[];
   /** LISTs in flight at once. */
   readConcurrency?: number;
   /** Dry-runs in flight at once. */
@@ -56,8 +55,4 @@ export async function detectDrift(request: DetectRequest): Promise<DriftFindings
     dismissed: comparison.suspects.length - modified.length,
     durationMs: Math.round(performance.now() - started),
   };
-}
-
-function refOf(object: KubeObject): ObjectRef {
-  return { apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name ?? '' };
 }

@@ -12,12 +12,12 @@
 // `managedFieldsManagers` drops differences in fields that one of those managers owns in the
 // live object's managedFields (an HPA's `.spec.replicas`, a mutating webhook's sidecar).
 import { fieldOwners, type PathElement } from './field-owners.ts';
-import { ruleMatches, withoutPaths, type IgnoreRule } from './ignore-differences.ts';
-import { listKeyFor } from './list-keys.ts';
+import { ruleMatches, withoutPaths, type IgnoreDifference } from './ignore-differences.ts';
+import { listKeyFor, type ListRule } from './list-keys.ts';
 import type { KubeObject } from './object.ts';
 
 export { fieldOwners, type FieldOwner, type PathElement } from './field-owners.ts';
-export type { IgnoreRule } from './ignore-differences.ts';
+export type { IgnoreDifference } from './ignore-differences.ts';
 
 export interface FieldDifference {
   /** Kubernetes field path: `.spec.replicas`, `.spec.template.spec.containers[name="web"].image`. */
@@ -29,7 +29,7 @@ export interface FieldDifference {
 }
 
 export interface CompareOptions {
-  ignoreDifferences?: readonly IgnoreRule[];
+  ignoreDifferences?: readonly IgnoreDifference[];
 }
 
 /** metadata fields that Git may set; the rest of metadata belongs to the server. */
@@ -74,15 +74,17 @@ function fieldOf(object: KubeObject, segments: string[]): unknown {
   return segments.reduce<unknown>((node, field) => (isMap(node) ? node[field] : undefined), object);
 }
 
+type ListMap = Pick<ListRule, 'keys' | 'keyDefaults'>;
+
 /** The item of `items` with the same list-map keys as `item` (absent keys read as their server default). */
-function sameItem(items: Array<Record<string, unknown>>, item: Record<string, unknown>, keys: string[]): Record<string, unknown> | undefined {
-  return items.find((candidate) => keys.every((key) => keyEqual(item[key], candidate[key], key)));
+function sameItem(items: Array<Record<string, unknown>>, item: Record<string, unknown>, list: ListMap): Record<string, unknown> | undefined {
+  return items.find((candidate) => list.keys.every((key) => keyEqual(item[key], candidate[key], key, list)));
 }
 
-/** The list-map keys when both lists are associative lists of maps, else undefined. */
-function associativeKeys(desired: unknown[], live: unknown[], segments: string[]): string[] | undefined {
-  const keys = listKeyFor(segments);
-  return keys && desired.every(isMap) && live.every(isMap) ? keys : undefined;
+/** The list-map keys (and their defaults) when both lists are associative lists of maps, else undefined. */
+function associativeKeys(desired: unknown[], live: unknown[], segments: string[]): ListMap | undefined {
+  const list = listKeyFor(segments);
+  return list && desired.every(isMap) && live.every(isMap) ? list : undefined;
 }
 
 /** Secrets are written with stringData but read back as base64 data. */
@@ -116,13 +118,13 @@ function compareList(desired: unknown[], live: unknown, path: string, segments: 
     out.push({ path, desired, live, elements });
     return;
   }
-  const keys = associativeKeys(desired, live, segments);
-  if (keys) {
+  const list = associativeKeys(desired, live, segments);
+  if (list) {
     // Associative list: match items by their keys, ignore order and items Git does not list.
     for (const item of desired as Array<Record<string, unknown>>) {
-      const match = sameItem(live as Array<Record<string, unknown>>, item, keys);
-      const label = keys.map((key) => `${key}=${JSON.stringify(item[key] ?? defaultKeyValue(key))}`).join(',');
-      const key = Object.fromEntries(keys.map((name) => [name, (match ?? item)[name] ?? defaultKeyValue(name)]).filter(([, value]) => value !== undefined));
+      const match = sameItem(live as Array<Record<string, unknown>>, item, list);
+      const label = list.keys.map((key) => `${key}=${JSON.stringify(item[key] ?? list.keyDefaults?.[key])}`).join(',');
+      const key = Object.fromEntries(list.keys.map((name) => [name, (match ?? item)[name] ?? list.keyDefaults?.[name]]).filter(([, value]) => value !== undefined));
       if (!match) out.push({ path: `${path}[${label}]`, desired: item, live: undefined, elements: [...elements, { key }] });
       else compareValue(item, match, `${path}[${label}]`, [...segments, '[]'], [...elements, { key }], out);
     }
@@ -135,13 +137,10 @@ function compareList(desired: unknown[], live: unknown, path: string, segments: 
   desired.forEach((item, index) => compareValue(item, live[index], `${path}[${index}]`, [...segments, '[]'], [...elements, { index }], out));
 }
 
-/** `protocol` is defaulted to TCP by the server: absent in Git means TCP. */
-function defaultKeyValue(key: string): unknown {
-  return key === 'protocol' ? 'TCP' : undefined;
-}
-
-function keyEqual(desired: unknown, live: unknown, key: string): boolean {
-  return scalarsEqual(desired ?? defaultKeyValue(key), live ?? defaultKeyValue(key), [key]);
+/** Key fields the server defaults (a port's `protocol` is TCP) compare as that default when absent. */
+function keyEqual(desired: unknown, live: unknown, key: string, list: ListMap): boolean {
+  const fallback = list.keyDefaults?.[key];
+  return scalarsEqual(desired ?? fallback, live ?? fallback, [key]);
 }
 
 function scalarsEqual(desired: unknown, live: unknown, segments: string[]): boolean {
@@ -205,11 +204,11 @@ export function projectLive(desired: KubeObject, live: KubeObject): KubeObject {
 function project(desired: unknown, live: unknown, segments: string[]): unknown {
   if (live === undefined) return undefined;
   if (Array.isArray(desired) && Array.isArray(live)) {
-    const keys = associativeKeys(desired, live, segments);
-    if (keys) {
+    const list = associativeKeys(desired, live, segments);
+    if (list) {
       return (desired as Array<Record<string, unknown>>)
         .map((item) => {
-          const match = sameItem(live as Array<Record<string, unknown>>, item, keys);
+          const match = sameItem(live as Array<Record<string, unknown>>, item, list);
           return match && project(item, match, [...segments, '[]']);
         })
         .filter((item) => item !== undefined);

@@ -4,8 +4,11 @@
 import { KubeError } from './errors.ts';
 import { groupOf, type KubeObject } from './object.ts';
 
-/** One entry of Argo CD's `spec.ignoreDifferences` (structurally the config's IgnoreDifference). */
-export interface IgnoreRule {
+/**
+ * One entry of Argo CD's `spec.ignoreDifferences`. Defined here, with the code that applies
+ * it, and re-exported by the config types: config may depend on kube, never the reverse.
+ */
+export interface IgnoreDifference {
   /** `''` or absent is the core group, as in Argo CD; `*` matches any. */
   group?: string;
   kind: string;
@@ -17,7 +20,7 @@ export interface IgnoreRule {
 }
 
 /** Argo CD's match: group and kind exactly or `*`, name and namespace when the rule gives them. */
-export function ruleMatches(rule: IgnoreRule, object: KubeObject): boolean {
+export function ruleMatches(rule: IgnoreDifference, object: KubeObject): boolean {
   const glob = (pattern: string | undefined, value: string) => pattern === '*' || (pattern ?? '') === value;
   return (
     glob(rule.group, groupOf(object.apiVersion)) &&

@@ -126,12 +126,12 @@ export function listRuleFor(segments: readonly string[], kind?: string): ListRul
 }
 
 /**
- * The keys drift comparison matches the items of the list at `segments` by, or undefined
- * when it compares the list item by item.
+ * The keys drift comparison matches the items of the list at `segments` by, with the values
+ * absent keys default to, or undefined when it compares the list item by item.
  */
-export function listKeyFor(segments: readonly string[]): string[] | undefined {
+export function listKeyFor(segments: readonly string[]): Pick<ListRule, 'keys' | 'keyDefaults'> | undefined {
   const rule = ruleIn(compiledForDrift, segments, undefined);
-  return rule?.type === 'map' ? rule.keys : undefined;
+  return rule?.type === 'map' ? rule : undefined;
 }
 
 function ruleIn(rules: typeof compiled, segments: readonly string[], kind: string | undefined): ListRule | undefined {

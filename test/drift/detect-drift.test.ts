@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectDrift } from '../../shared/drift/detect.ts';
 import { confirmDrift } from '../../shared/drift/confirm.ts';
-import type { IgnoreRule } from '../../shared/kube/compare.ts';
+import type { IgnoreDifference } from '../../shared/kube/compare.ts';
 import { render } from '../../shared/render/render.ts';
 import type { RenderedObject } from '../../shared/render/types.ts';
 import type { Inventory } from '../../shared/sync/inventory.ts';
@@ -78,7 +78,7 @@ async function deploy(app: string, namespace: string, files = manifests(namespac
   return { app, root: dir, rendered: rendered.objects, inventory: result.inventory };
 }
 
-function scan(deployed: Deployed, ignoreDifferences?: IgnoreRule[], findOrphans = true) {
+function scan(deployed: Deployed, ignoreDifferences?: IgnoreDifference[], findOrphans = true) {
   return detectDrift({ app: deployed.app, rendered: deployed.rendered, client: cluster.client, discovery: cluster.discovery(), inventory: deployed.inventory, findOrphans, ignoreDifferences });
 }
 

@@ -1,7 +1,7 @@
 // The one comparison behind the sync's skip, `driftless diff` and the drift scan: what is and
 // is not a difference, and how Argo CD's ignoreDifferences narrows it.
 import { describe, expect, it } from 'vitest';
-import { compareObjects, fieldOwners, type IgnoreRule } from '../../shared/kube/compare.ts';
+import { compareObjects, fieldOwners, type IgnoreDifference } from '../../shared/kube/compare.ts';
 import type { KubeObject } from '../../shared/kube/object.ts';
 
 const desired: KubeObject = {
@@ -63,13 +63,30 @@ describe('compareObjects', () => {
   });
 });
 
+describe('compareObjects on port lists, keyed by port and protocol', () => {
+  // The API server defaults a port's protocol to TCP (ServicePort, ContainerPort), so Git's
+  // port without one is the live TCP port, and a UDP port is another item altogether.
+  const service = (ports: Array<Record<string, unknown>>): KubeObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'dns', namespace: 'shop' }, spec: { ports } });
+
+  it('matches a port without protocol to the live TCP port', () => {
+    expect(compareObjects(service([{ port: 53, targetPort: 5353 }]), service([{ port: 53, protocol: 'TCP', targetPort: 5353 }]))).toEqual([]);
+    expect(compareObjects(service([{ port: 53, targetPort: 5353 }]), service([{ port: 53, protocol: 'TCP', targetPort: 53 }])).map((difference) => [difference.path, difference.elements?.at(-2)])).toEqual([
+      ['.spec.ports[port=53,protocol="TCP"].targetPort', { key: { port: 53, protocol: 'TCP' } }],
+    ]);
+  });
+
+  it('does not match it to a UDP port of the same number', () => {
+    expect(compareObjects(service([{ port: 53 }]), service([{ port: 53, protocol: 'UDP' }])).map((difference) => difference.path)).toEqual(['.spec.ports[port=53,protocol="TCP"]']);
+  });
+});
+
 describe('compareObjects with ignoreDifferences', () => {
   const scaled = live((object) => {
     object.spec.replicas = 7;
     object.spec.template.spec.containers[0].image = 'nginx:1.28';
     object.spec.template.spec.initContainers[0].image = 'busybox:latest';
   });
-  const paths = (rules: IgnoreRule[]) => compareObjects(desired, scaled, { ignoreDifferences: rules }).map((difference) => difference.path);
+  const paths = (rules: IgnoreDifference[]) => compareObjects(desired, scaled, { ignoreDifferences: rules }).map((difference) => difference.path);
   const all = ['.spec.replicas', '.spec.template.spec.initContainers[name="setup"].image', '.spec.template.spec.containers[name="web"].image'];
 
   it('jsonPointers remove the field from both sides', () => {
