@@ -48,9 +48,6 @@ export interface SyncRunOptions {
   concurrency?: number;
 }
 
-/** @deprecated The old name of SyncRunOptions, kept while callers move over. */
-export type SyncOptions = SyncRunOptions;
-
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 const DEFAULT_CONCURRENCY = 16;
 

@@ -9,7 +9,7 @@ import { connectKubeconfig } from '../../shared/kube/connect.ts';
 import { Discovery } from '../../shared/kube/discovery.ts';
 import { render } from '../../shared/render/render.ts';
 import type { Inventory } from '../../shared/sync/inventory.ts';
-import { sync, type SyncOptions } from '../../shared/sync/sync.ts';
+import { sync, type SyncRunOptions } from '../../shared/sync/sync.ts';
 import type { ChangeSet } from '../../shared/sync/changeset.ts';
 
 export interface TestCluster {
@@ -51,7 +51,7 @@ export async function replaceApp(root: string, files: Record<string, string>): P
 }
 
 /** Renders the folder and syncs it, as the worker would, threading the inventory through. */
-export async function syncApp(cluster: TestCluster, app: string, root: string, previous?: Inventory, options: SyncOptions = {}, namespace = 'default'): Promise<ChangeSet> {
+export async function syncApp(cluster: TestCluster, app: string, root: string, previous?: Inventory, options: SyncRunOptions = {}, namespace = 'default'): Promise<ChangeSet> {
   const rendered = await render({ root, path: '.', appName: app, destinationNamespace: namespace });
   return sync({ app, objects: rendered.objects, client: cluster.client, discovery: cluster.discovery(), previous, options: { timeoutMs: 20_000, ...options } });
 }
