@@ -15,7 +15,7 @@ interface CommandEntry {
 
 const commands: CommandEntry[] = [
   { name: 'render', summary: 'render an app folder (YAML, Kustomize, Helm) and print the objects', load: async () => (await import('./commands/render.ts')).renderCommand },
-  { name: 'sync', summary: 'sync a registered app now (sync APP), or an app folder to a cluster (sync PATH)', load: async () => (await import('./commands/sync.ts')).syncCommand },
+  { name: 'sync', summary: 'sync a registered app now (sync APP), or an app folder to a cluster (sync -f PATH)', load: async () => (await import('./commands/sync.ts')).syncCommand },
   { name: 'diff', summary: 'show how the cluster differs from an app folder', load: async () => (await import('./commands/diff.ts')).diffCommand },
   { name: 'apps', summary: 'list apps per cluster: revision, sync status, health, drift, last sync', load: async () => (await import('./commands/apps.ts')).appsCommand },
   { name: 'app', summary: 'show one app: state per cluster, resources with health and drift, last error', load: async () => (await import('./commands/app.ts')).appCommand },

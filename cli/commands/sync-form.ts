@@ -29,6 +29,8 @@ export type SyncForm = 'app' | 'folder' | 'folder-without-f';
 
 /** Flags only a folder sync has: given without -f, they mean the old folder spelling. */
 const FOLDER_ONLY = Object.keys(folderSyncFlags).filter((flag) => flag !== 'filename' && !(flag in backendFlags) && !(flag in appSyncFlags));
+/** Flags only an app sync has: given with -f, they are a mistake worth naming. */
+const APP_ONLY = Object.keys({ ...backendFlags, ...appSyncFlags }).filter((flag) => !(flag in folderSyncFlags));
 
 /**
  * -f PATH is a folder sync; otherwise the one positional is a registered app, unless the
@@ -37,9 +39,15 @@ const FOLDER_ONLY = Object.keys(folderSyncFlags).filter((flag) => flag !== 'file
  */
 export function syncForm(args: string[]): SyncForm {
   const { values, positionals } = parseFlags(args, { ...backendFlags, ...appSyncFlags, ...folderSyncFlags }, true);
-  if (values.filename !== undefined) return 'folder';
-  if (positionals.length === 0) throw new UsageError('expected APP (a registered app) or -f PATH (an app folder)');
   const given = values as Record<string, unknown>;
+  if (values.filename !== undefined) {
+    const misplaced = APP_ONLY.filter((flag) => given[flag] !== undefined);
+    if (misplaced.length > 0) {
+      throw new UsageError(`${misplaced.map((flag) => `--${flag}`).join(', ')} ${misplaced.length === 1 ? 'belongs' : 'belong'} to sync APP (a registered app); sync -f PATH applies the folder to the cluster of --kubeconfig / --context`);
+    }
+    return 'folder';
+  }
+  if (positionals.length === 0) throw new UsageError('expected APP (a registered app) or -f PATH (an app folder)');
   if (FOLDER_ONLY.some((flag) => given[flag] !== undefined) || looksLikePath(positionals[0])) return 'folder-without-f';
   return 'app';
 }

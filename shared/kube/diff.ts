@@ -1,5 +1,5 @@
 // A unified diff of live against desired for the fields Git sets, with Secret values masked.
-import { createHash } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { createTwoFilesPatch } from 'diff';
 import { stringify } from 'yaml';
 import { compareObjects, projectLive, type FieldDifference } from './compare.ts';
@@ -22,18 +22,34 @@ export function diffObject(desired: KubeObject, live: KubeObject | undefined): O
   return { object: name, differences: differences.map((difference) => maskDifference(desired, difference)), patch };
 }
 
-/** Same value, same mask: a changed Secret value still shows as changed. */
+/**
+ * The key of the Secret markers, made once per process: the same value gets the same marker
+ * within one run, so a changed value still shows as changed, while without the key (never
+ * printed, gone with the process) a marker cannot be looked up or brute-forced, as a plain
+ * hash of a short password could.
+ */
+const MASK_KEY = randomBytes(32);
+
 function mask(value: unknown): string {
-  return `++++++++ (${createHash('sha256').update(String(value)).digest('hex').slice(0, 8)})`;
+  return `++++++++ (${createHmac('sha256', MASK_KEY).update(String(value)).digest('hex').slice(0, 8)})`;
 }
 
+/**
+ * A Secret with its values masked, in the form the API server stores it: `stringData` written
+ * into `data` (base64, its keys winning), keys sorted. So a value given as stringData in Git
+ * and held as data in the cluster compares as the same value when it is the same.
+ */
 function maskSecret(object: KubeObject): KubeObject {
   if (object.kind !== 'Secret') return object;
-  const masked: KubeObject = { ...object };
-  for (const field of ['data', 'stringData']) {
-    const values = object[field] as Record<string, unknown> | undefined;
-    if (values) masked[field] = Object.fromEntries(Object.entries(values).map(([key, value]) => [key, mask(value)]));
-  }
+  const { stringData, ...masked } = object as KubeObject & { stringData?: Record<string, unknown> };
+  if (object.data === undefined && stringData === undefined) return masked;
+  const values: Record<string, unknown> = { ...(object.data as Record<string, unknown> | undefined) };
+  for (const [key, value] of Object.entries(stringData ?? {})) values[key] = Buffer.from(String(value)).toString('base64');
+  masked.data = Object.fromEntries(
+    Object.keys(values)
+      .sort()
+      .map((key) => [key, mask(values[key])]),
+  );
   return masked;
 }
 

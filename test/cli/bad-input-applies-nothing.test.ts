@@ -47,7 +47,7 @@ describe('driftless sync with bad input', () => {
   it.each(cases)('$name: exit 2, names the culprit, writes nothing', async ({ files, expect: message }) => {
     const app = await writeApp(files);
     cluster.sandbox.requests.clear();
-    const result = await runCli(['sync', app, '--name', 'bad', '--namespace', 'default', '--kubeconfig', kubeconfig, '--timeout', '20s']);
+    const result = await runCli(['sync', '-f', app, '--name', 'bad', '--namespace', 'default', '--kubeconfig', kubeconfig, '--timeout', '20s']);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).toMatch(/Nothing was applied/);
     expect(result.code).toBe(2);

@@ -22,7 +22,7 @@ const files = (color: string, extra: Record<string, string> = {}) => ({
   ...extra,
 });
 
-const cli = (command: string, dir: string, ...args: string[]) => runCli([command, dir, '--name', 'shop', '--namespace', 'default', '--kubeconfig', kubeconfig, ...args]);
+const cli = (command: string, dir: string, ...args: string[]) => runCli([command, '-f', dir, '--name', 'shop', '--namespace', 'default', '--kubeconfig', kubeconfig, ...args]);
 
 describe('driftless diff and sync on a folder', () => {
   let app: string;
@@ -87,15 +87,42 @@ describe('driftless diff and sync on a folder', () => {
     const stuck = await writeApp({
       'deploy.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: stuck\n  annotations: { sandbox.driftless.io/never-ready: "true" }\nspec:\n  selector: { matchLabels: { app: stuck } }\n  template:\n    metadata: { labels: { app: stuck } }\n    spec: { containers: [{ name: s, image: "nginx:1.27" }] }\n',
     });
-    const result = await runCli(['sync', stuck, '--name', 'stuck', '--namespace', 'default', '--kubeconfig', kubeconfig, '--timeout', '1s']);
+    const result = await runCli(['sync', '-f', stuck, '--name', 'stuck', '--namespace', 'default', '--kubeconfig', kubeconfig, '--timeout', '1s']);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/Deployment\/default\/stuck/);
     expect(result.stdout).toMatch(/Sync failed/);
   });
 
   it('a usage error exits 2', async () => {
-    const result = await runCli(['sync', app, '--namespace', 'default', '--kubeconfig', kubeconfig]);
+    const result = await runCli(['sync', '-f', app, '--namespace', 'default', '--kubeconfig', kubeconfig]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--name APP is required/);
+  });
+
+  it('the new form prints no notice; the old spelling still syncs and prints one line naming -f', async () => {
+    const current = await cli('sync', app);
+    expect(current.code).toBe(0);
+    expect(current.stderr).toBe('');
+    const old = await runCli(['sync', app, '--name', 'shop', '--namespace', 'default', '--kubeconfig', kubeconfig, '--output', 'json']);
+    expect(old.code).toBe(0);
+    expect(JSON.parse(old.stdout)).toMatchObject({ status: 'Succeeded', health: 'Healthy' });
+    expect(old.stderr.split('\n').filter(Boolean)).toEqual([expect.stringMatching(/^driftless sync: .*-f PATH.*--name APP --namespace NS/)]);
+  });
+
+  it('app-sync flags with -f, the folder given twice, and a concurrency that is no number are usage errors; nothing is written', async () => {
+    cluster.sandbox.requests.clear();
+    for (const [args, message] of [
+      [['--cluster', 'prod'], /--cluster belongs to sync APP/],
+      [['--revision', 'main'], /--revision belongs to sync APP/],
+      [[app], /give the folder once/],
+      [['--concurrency', 'x'], /--concurrency must be a whole number of at least 1, got "x"/],
+      [['--concurrency', '0'], /--concurrency must be a whole number of at least 1/],
+      [['--timeout', 'soon'], /--timeout: "soon" is not a duration/],
+    ] as const) {
+      const result = await cli('sync', app, ...args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr, args.join(' ')).toMatch(message);
+    }
+    expect(writesIn(cluster)).toEqual([]);
   });
 });
