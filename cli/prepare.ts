@@ -4,12 +4,10 @@ import { join } from 'node:path';
 import type { KubeClient } from '../shared/kube/client.ts';
 import { connectKubeconfig } from '../shared/kube/connect.ts';
 import { Discovery } from '../shared/kube/discovery.ts';
-import { KubeConfigError } from '../shared/kube/errors.ts';
-import { RenderError } from '../shared/render/errors.ts';
+import { isBadInput } from '../shared/errors/bad-input.ts';
 import { detectSourceType } from '../shared/render/detect.ts';
 import { render } from '../shared/render/render.ts';
 import type { RenderedObject, RenderRequest } from '../shared/render/types.ts';
-import { SyncInputError } from '../shared/sync/errors.ts';
 
 export interface Prepared {
   client: KubeClient;
@@ -26,7 +24,10 @@ export async function prepare(request: RenderRequest, cluster: { kubeconfig?: st
   return { client, discovery, objects: result.objects };
 }
 
-/** Errors that mean "your input is wrong, nothing was applied": exit code 2. */
+/**
+ * Errors that mean "your input is wrong, nothing was applied": exit code 2. The same mark the
+ * worker goes by; a missing helm or kubectl is not one of them (our fault, not the user's).
+ */
 export function isInputError(error: unknown): boolean {
-  return error instanceof RenderError || error instanceof SyncInputError || error instanceof KubeConfigError;
+  return isBadInput(error);
 }

@@ -8,8 +8,8 @@ import { startFauxqs } from 'fauxqs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import { createQueues } from '../shared/queue/create-queues.ts';
-import { createTable } from '../shared/state/create-table.ts';
+import { createQueues } from './create-queues.ts';
+import { createTable } from './create-table.ts';
 
 const require = createRequire(import.meta.url);
 // dynalite is CommonJS without type declarations.

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { SQSEvent } from 'aws-lambda';
 import { parseDuration } from '../shared/config/duration.ts';
-import { pollQueue } from '../shared/queue/poller.ts';
+import { pollQueue } from './queue-poller.ts';
 import { ensureExampleRepo } from './example.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { postWebhook } from './post-webhook.ts';

@@ -46,7 +46,7 @@ export async function openBackend(options: EndpointOptions = {}): Promise<Backen
     async fleet() {
       const [record, states] = await Promise.all([store.getRegistry(), store.listTargets()]);
       return {
-        registry: (record?.registry as Registry | undefined) ?? { apps: [], clusters: [], projects: [] },
+        registry: record?.registry ?? { apps: [], clusters: [], projects: [] },
         states: states.filter((state) => !state.app.startsWith('_')),
       };
     },

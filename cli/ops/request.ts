@@ -1,6 +1,6 @@
 // Asking for a sync the way the webhook does: first claim the commit on the target
 // (requestSync: the worker only applies the newest requested commit), then enqueue the job.
-import type { SyncJob } from '../../shared/queue/job.ts';
+import type { SyncTrigger } from '../../shared/queue/job.ts';
 import type { TargetRef } from '../../shared/state/types.ts';
 import type { Backend } from './backend.ts';
 
@@ -8,13 +8,14 @@ export interface SyncRequest extends TargetRef {
   revision: string;
   /** The request's number: the sync that records `appliedSeq >= seq` answered it (or a newer one). */
   seq: number;
-  reason: SyncJob['reason'];
+  /** The sync's trigger, as the history records it. */
+  reason: Extract<SyncTrigger, 'manual' | 'rollback'>;
   requestedAt: string;
 }
 
-export async function requestTargetSync(backend: Backend, target: TargetRef, revision: string, reason: 'manual' | 'rollback', ref?: string): Promise<SyncRequest> {
+export async function requestTargetSync(backend: Backend, target: TargetRef, revision: string, reason: SyncRequest['reason'], ref?: string): Promise<SyncRequest> {
   const requestedAt = new Date().toISOString();
   const seq = await backend.store.requestSync(target, revision);
-  await backend.queue.enqueue([{ app: target.app, cluster: target.cluster, revision, ref, reason, enqueuedAt: requestedAt }]);
+  await backend.queue.enqueue([{ kind: 'sync', app: target.app, cluster: target.cluster, revision, ref, trigger: reason, enqueuedAt: requestedAt }]);
   return { app: target.app, cluster: target.cluster, revision, seq, reason, requestedAt };
 }

@@ -1,4 +1,4 @@
-// SQS FIFO batch → one sync job per record, with FIFO-aware partial failures (Powertools
+// SQS FIFO batch → one job per record, with FIFO-aware partial failures (Powertools
 // batch): a failed record fails the rest of its message group, other groups go on.
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -8,7 +8,8 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
-import { parseSyncJob } from '../../shared/queue/parse.ts';
+import type { Job } from '../../shared/queue/job.ts';
+import { parseJob } from '../../shared/queue/parse.ts';
 import { retryLater } from '../../shared/queue/retry-later.ts';
 import { clusterConnector, eventSink, gitHub, jobQueue, loadGitHubSecret, renderCache, sourceFetcher, sqsClient, stateStore, statusPoster, type Environment } from '../../shared/runtime/environment.ts';
 import type { WorkerDependencies } from '../../shared/worker/dependencies.ts';
@@ -66,10 +67,10 @@ export async function worker(event: SQSEvent, context: Context): Promise<SQSBatc
   });
   const { deps, retryLater: later } = await runtime;
   const handleRecord = async (record: SQSRecord) => {
-    const job = parseSyncJob(record.body);
+    const job = parseJob(record.body);
     const attempt = Number(record.attributes.ApproximateReceiveCount ?? 1);
     const started = Date.now();
-    logger.appendKeys({ app: job.app, cluster: job.cluster, revision: job.revision, deliveryId: job.deliveryId });
+    logger.appendKeys(logKeys(job));
     try {
       const outcome = await runJob(job, { receiveCount: attempt, remainingMs: () => context.getRemainingTimeInMillis() }, deps);
       if (outcome === 'drifted') metrics.addMetric('DriftDetected', MetricUnit.Count, 1);
@@ -83,10 +84,16 @@ export async function worker(event: SQSEvent, context: Context): Promise<SQSBatc
       await later(record.receiptHandle, attempt, error instanceof RetryableJobError ? error.retryAfterSeconds : undefined);
       throw error;
     } finally {
-      logger.removeKeys(['app', 'cluster', 'revision', 'deliveryId']);
+      logger.removeKeys(Object.keys(logKeys(job)));
     }
   };
   return processPartialResponse(event, handleRecord, processor, { context, skipGroupOnError: true, throwOnFullBatchFailure: false });
+}
+
+/** The keys on every log line of a job: kind, target and revision, delivery id. */
+function logKeys(job: Job): Record<string, string | undefined> {
+  const target = job.kind === 'registry-refresh' ? {} : { app: job.app, cluster: job.cluster };
+  return { jobKind: job.kind, ...target, revision: job.revision, deliveryId: job.kind === 'drift-scan' ? undefined : job.deliveryId };
 }
 
 export const handler = middy(worker).use(injectLambdaContext(logger)).use(logMetrics(metrics));

@@ -4,7 +4,6 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { Registry } from '../../shared/config/types.ts';
 import { jobQueue, loadGitHubSecret, stateStore, type Environment } from '../../shared/runtime/environment.ts';
 import { handleDelivery, type WebhookDependencies } from '../../shared/webhook/intake.ts';
 import { SignatureVerifier } from '../../shared/webhook/verify.ts';
@@ -20,7 +19,7 @@ export async function buildDependencies(env: Environment): Promise<WebhookDepend
   const queue = jobQueue(env);
   return {
     verifier: new SignatureVerifier(secret.webhookSecret),
-    registry: async () => (await store.getRegistry())?.registry as Registry | undefined,
+    registry: async () => (await store.getRegistry())?.registry,
     configRepo: env.CONFIG_REPO_URL ? { repoURL: env.CONFIG_REPO_URL, branch: env.CONFIG_REPO_BRANCH ?? 'main', dir: env.CONFIG_DIR ?? 'driftless' } : undefined,
     rememberDelivery: (id) => store.rememberDelivery(id, DELIVERY_TTL_SECONDS),
     forgetDelivery: (id) => store.forgetDelivery(id),

@@ -3,10 +3,9 @@
 //   queue: a `missed-push` sync for targets behind their branch, a `drift-scan` for the rest.
 // The jobs run in the sync worker, in each target's own FIFO group, so a fleet is scanned in
 // parallel across workers and a scan never overlaps a sync of the same target.
-import type { Registry } from '../config/types.ts';
 import { repoKey } from '../config/repo-url.ts';
 import type { BranchHeads } from '../github/heads.ts';
-import { REGISTRY_JOB_APP, REGISTRY_JOB_CLUSTER, targetId, type SyncJob } from '../queue/job.ts';
+import { targetId, type Job } from '../queue/job.ts';
 import type { JobQueue } from '../queue/queue.ts';
 import type { StateStore } from '../state/store.ts';
 import type { WorkerLogger } from '../worker/dependencies.ts';
@@ -37,8 +36,8 @@ export async function planScans(schedule: ScheduleDependencies): Promise<ScanPla
   const now = deps.now?.() ?? new Date();
   const enqueuedAt = now.toISOString();
   const record = await deps.store.getRegistry();
-  const registry = record?.registry as Registry | undefined;
-  const jobs: SyncJob[] = [];
+  const registry = record?.registry;
+  const jobs: Job[] = [];
 
   const registryBehind = deps.configRepo ? await checkConfigRepo(deps, deps.configRepo, record?.revision, jobs, enqueuedAt) : false;
   if (!registry) {
@@ -53,7 +52,7 @@ export async function planScans(schedule: ScheduleDependencies): Promise<ScanPla
   for (const behind of check.behind) {
     // The worker only proceeds for the requested revision: request first, then enqueue.
     await deps.store.requestSync(behind, behind.revision);
-    jobs.push({ app: behind.app, cluster: behind.cluster, revision: behind.revision, ref: behind.branch, reason: 'missed-push', enqueuedAt });
+    jobs.push({ kind: 'sync', app: behind.app, cluster: behind.cluster, revision: behind.revision, ref: behind.branch, trigger: 'missed-push', enqueuedAt });
   }
 
   const catchingUp = new Set(check.behind.map((behind) => targetId(behind.app, behind.cluster)));
@@ -64,7 +63,7 @@ export async function planScans(schedule: ScheduleDependencies): Promise<ScanPla
     const id = targetId(target.app, target.cluster);
     if (!registered.has(id) || catchingUp.has(id) || !target.revision) continue;
     // Deduplicated per period: a target is scanned once, however often the schedule fires in it.
-    jobs.push({ app: target.app, cluster: target.cluster, revision: target.revision, reason: 'drift-scan', enqueuedAt, schedulePeriod: period });
+    jobs.push({ kind: 'drift-scan', app: target.app, cluster: target.cluster, revision: target.revision, enqueuedAt, schedulePeriod: period });
     scans++;
   }
   if (jobs.length > 0) await deps.queue.enqueue(jobs);
@@ -81,7 +80,7 @@ export async function planScans(schedule: ScheduleDependencies): Promise<ScanPla
  * The registry is refreshed when its repository's head is neither the registry's revision nor
  * a head this check already acted on (a registry the worker rejected is not retried forever).
  */
-async function checkConfigRepo(deps: ScheduleDependencies, config: { repoURL: string; branch: string }, registryRevision: string | undefined, jobs: SyncJob[], enqueuedAt: string): Promise<boolean> {
+async function checkConfigRepo(deps: ScheduleDependencies, config: { repoURL: string; branch: string }, registryRevision: string | undefined, jobs: Job[], enqueuedAt: string): Promise<boolean> {
   let sha: string;
   try {
     sha = await deps.heads.head(config.repoURL, config.branch);
@@ -91,7 +90,7 @@ async function checkConfigRepo(deps: ScheduleDependencies, config: { repoURL: st
   }
   const seen = await deps.store.getHead(config.repoURL, config.branch);
   if (sha === registryRevision || sha === seen?.sha) return false;
-  jobs.push({ app: REGISTRY_JOB_APP, cluster: REGISTRY_JOB_CLUSTER, revision: sha, ref: config.branch, reason: 'missed-push', enqueuedAt });
+  jobs.push({ kind: 'registry-refresh', revision: sha, ref: config.branch, trigger: 'missed-push', enqueuedAt });
   await deps.store.putHead(config.repoURL, config.branch, sha);
   return true;
 }

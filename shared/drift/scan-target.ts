@@ -5,7 +5,7 @@
 // retrying would hold up the target's syncs queued behind it, and the next schedule scans again.
 import type { AppSpec, ClusterSpec } from '../config/types.ts';
 import { Discovery } from '../kube/discovery.ts';
-import type { SyncJob } from '../queue/job.ts';
+import type { DriftScanJob } from '../queue/job.ts';
 import type { TargetField, TargetFields, TargetState } from '../state/types.ts';
 import type { WorkerDependencies } from '../worker/dependencies.ts';
 import { detectDrift } from './detect.ts';
@@ -22,8 +22,8 @@ export type ScanOutcome =
 
 export type ScanDependencies = Pick<WorkerDependencies, 'store' | 'queue' | 'renders' | 'events' | 'connect' | 'logger' | 'now'>;
 
-export async function scanTarget(job: SyncJob, app: AppSpec, cluster: ClusterSpec, deps: ScanDependencies): Promise<ScanOutcome> {
-  const log = { app: app.name, cluster: cluster.name, reason: job.reason };
+export async function scanTarget(job: DriftScanJob, app: AppSpec, cluster: ClusterSpec, deps: ScanDependencies): Promise<ScanOutcome> {
+  const log = { app: app.name, cluster: cluster.name, kind: job.kind, schedulePeriod: job.schedulePeriod };
   const target = await deps.store.getTarget(app.name, cluster.name);
   const skip = whyNotScan(app, cluster, target);
   if (skip || !target?.revision) return { outcome: 'skipped', reason: skip ?? 'never synced' };

@@ -33,7 +33,7 @@ export function decideHeal(target: TargetState, now: Date): HealDecision {
 
 /** Requests the sync first (the worker only proceeds for the requested revision), then enqueues it. */
 export async function enqueueHeal(deps: { store: StateStore; queue: JobQueue }, target: { app: string; cluster: string }, revision: string, now: Date): Promise<SyncJob> {
-  const job: SyncJob = { app: target.app, cluster: target.cluster, revision, reason: 'self-heal', enqueuedAt: now.toISOString() };
+  const job: SyncJob = { kind: 'sync', app: target.app, cluster: target.cluster, revision, trigger: 'self-heal', enqueuedAt: now.toISOString() };
   await deps.store.requestSync(target, revision);
   await deps.queue.enqueue([job]);
   return job;

@@ -1,5 +1,5 @@
 // Errors of the queue layer. Job bodies are never quoted: a malformed message may hold anything.
-import type { SyncJob } from './job.ts';
+import { describeJob, type Job } from './job.ts';
 
 export class QueueError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -9,7 +9,7 @@ export class QueueError extends Error {
 }
 
 export interface FailedJob {
-  job: SyncJob;
+  job: Job;
   code: string;
   message: string;
 }
@@ -19,15 +19,15 @@ export class EnqueueError extends QueueError {
   readonly failed: FailedJob[];
   readonly sent: number;
   constructor(failed: FailedJob[], sent: number, options?: ErrorOptions) {
-    const list = failed.map(({ job, code }) => `${job.app}@${job.cluster}@${job.revision} (${code})`).join(', ');
-    super(`${failed.length} sync job(s) not enqueued (${sent} were): ${list}${failed[0]?.message ? `: ${failed[0].message}` : ""}`, options);
+    const list = failed.map(({ job, code }) => `${describeJob(job)} (${code})`).join(', ');
+    super(`${failed.length} job(s) not enqueued (${sent} were): ${list}${failed[0]?.message ? `: ${failed[0].message}` : ''}`, options);
     this.name = 'EnqueueError';
     this.failed = failed;
     this.sent = sent;
   }
 }
 
-/** A message body that is not a sync job: a bug in whoever sent it, not a reason to retry. */
+/** A message body that is not a job: a bug in whoever sent it, not a reason to retry. */
 export class InvalidJobError extends QueueError {
   /** Dotted path of the offending field, absent when the body is not JSON at all. */
   readonly field?: string;

@@ -1,47 +1,83 @@
-// The message on the sync-jobs FIFO queue: sync one app on one cluster at one revision.
-// Group = app@cluster (syncs of one target never run side by side and keep their order);
-// deduplication = app@cluster@revision (the same push enqueued twice syncs once), see
-// deduplicationId for the jobs that are not pushes.
+// The messages on the sync-jobs FIFO queue, one kind of work each, told apart by `kind`:
+//   sync              sync one app on one cluster at one revision
+//   drift-scan        compare one app on one cluster with its last applied render
+//   registry-refresh  re-read the registry from the config repository at a commit
+// Their FIFO group and deduplication ids are in message-ids.ts.
 import { z } from 'zod';
 
-export const SYNC_REASONS = ['push', 'config', 'self-heal', 'missed-push', 'manual', 'rollback', 'continue', 'drift-scan'] as const;
+/** What asked for a sync. A continued sync keeps the trigger of the sync it continues. */
+export const SYNC_TRIGGERS = ['push', 'config', 'self-heal', 'missed-push', 'manual', 'rollback'] as const;
+export type SyncTrigger = (typeof SYNC_TRIGGERS)[number];
+
+/**
+ * Triggers of the automated sync policy (Argo CD's syncPolicy.automated): a new commit seen
+ * (push, config change, a push the webhook missed) or self-heal. Manual syncs and rollbacks
+ * are asked for by a person and are never held back by the policy.
+ */
+export const AUTOMATED_TRIGGERS: ReadonlySet<SyncTrigger> = new Set(['push', 'config', 'missed-push', 'self-heal']);
+
+export const REGISTRY_TRIGGERS = ['config', 'missed-push'] as const;
+
+const name = z.string().min(1);
 
 export const syncJobSchema = z.object({
-  app: z.string().min(1),
-  cluster: z.string().min(1),
+  kind: z.literal('sync'),
+  app: name,
+  cluster: name,
   /** Commit sha to sync. */
-  revision: z.string().min(1),
+  revision: name,
   /** The branch or tag the revision was resolved from, for messages. */
   ref: z.string().optional(),
-  reason: z.enum(SYNC_REASONS),
+  trigger: z.enum(SYNC_TRIGGERS),
   /** X-GitHub-Delivery of the push that caused it, for logs. */
   deliveryId: z.string().optional(),
+  /** When the sync was first asked for; a continuation keeps it, so its time limit counts from there. */
   enqueuedAt: z.string(),
-  /** Set when a long sync continues in a new message: the step to resume from. */
-  resumeFromStep: z.number().int().nonnegative().optional(),
-  /** Set on a drift scan: the schedule period it was planned in (epoch ms ÷ the period); a target is scanned once per period. */
-  schedulePeriod: z.number().int().nonnegative().optional(),
+  /** Set when a long sync goes on in a new message: how many times it has been continued (1, 2, …). */
+  continuation: z.number().int().positive().optional(),
 });
 
+export const driftScanJobSchema = z.object({
+  kind: z.literal('drift-scan'),
+  app: name,
+  cluster: name,
+  /** The revision the target was on when the scan was planned. */
+  revision: name,
+  enqueuedAt: z.string(),
+  /** The schedule period it was planned in (epoch ms ÷ the period): a target is scanned once per period. */
+  schedulePeriod: z.number().int().nonnegative(),
+});
+
+export const registryRefreshJobSchema = z.object({
+  kind: z.literal('registry-refresh'),
+  /** Commit of the config repository to read the registry at. */
+  revision: name,
+  /** The config repository's branch the commit is the head of. */
+  ref: name,
+  trigger: z.enum(REGISTRY_TRIGGERS),
+  deliveryId: z.string().optional(),
+  enqueuedAt: z.string(),
+});
+
+export const jobSchema = z.discriminatedUnion('kind', [syncJobSchema, driftScanJobSchema, registryRefreshJobSchema]);
+
 export type SyncJob = z.infer<typeof syncJobSchema>;
+export type DriftScanJob = z.infer<typeof driftScanJobSchema>;
+export type RegistryRefreshJob = z.infer<typeof registryRefreshJobSchema>;
+export type Job = z.infer<typeof jobSchema>;
+export type JobKind = Job['kind'];
 
-/** The job that re-reads the registry after a config-repo push: not an app × cluster target. */
-export const REGISTRY_JOB_APP = '_registry';
-export const REGISTRY_JOB_CLUSTER = '_config';
-
+/** `app@cluster`: how a target is named in ids, status contexts and messages. */
 export function targetId(app: string, cluster: string): string {
   return `${app}@${cluster}`;
 }
 
-export function messageGroupId(job: Pick<SyncJob, 'app' | 'cluster'>): string {
-  return targetId(job.app, job.cluster);
+/** A job in a message: its target and revision, never its other fields. */
+export function describeJob(job: Job): string {
+  return job.kind === 'registry-refresh' ? `registry@${job.revision}` : `${targetId(job.app, job.cluster)}@${job.revision}`;
 }
 
-/** SQS allows 128 characters of [a-zA-Z0-9!-~]; app and cluster names fit, long ones are hashed by the sender. */
-export function deduplicationId(job: Pick<SyncJob, 'app' | 'cluster' | 'revision' | 'reason' | 'resumeFromStep' | 'schedulePeriod'>): string {
-  const base = `${job.app}@${job.cluster}@${job.revision}`;
-  if (job.reason === 'push' || job.reason === 'config') return base;
-  // Self-heal and continuation of the same revision must not be swallowed as duplicates of the
-  // push: they are told apart by their step, their schedule period, or else by when they are sent.
-  return `${base}@${job.reason}@${job.resumeFromStep ?? job.schedulePeriod ?? Date.now()}`;
+/** An automated sync that is new work, not the continuation of one already under way. */
+export function isAutomatedSync(job: SyncJob): boolean {
+  return job.continuation === undefined && AUTOMATED_TRIGGERS.has(job.trigger);
 }

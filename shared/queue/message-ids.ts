@@ -1,13 +1,41 @@
-// SQS FIFO group and deduplication ids: at most 128 characters of [!-~]. job.ts builds them
-// from names; anything longer or outside that alphabet is replaced by its sha256, which is
-// equally stable, so the same job still gets the same id.
+// SQS FIFO group and deduplication ids of a job.
+// Group = app@cluster: the jobs of one target (its syncs and drift scans) never run side by
+// side and keep their order. Registry refreshes share one group of their own.
+// Deduplication = app@cluster@revision for a push or config sync (the same push enqueued twice
+// syncs once); other jobs add what tells them apart (see deduplicationId).
+// SQS allows at most 128 characters of [!-~]; anything longer or outside that alphabet is
+// replaced by its sha256, which is equally stable, so the same job still gets the same id.
 import { createHash } from 'node:crypto';
-import { deduplicationId, messageGroupId, type SyncJob } from './job.ts';
+import { targetId, type Job } from './job.ts';
+
+/** The FIFO group of registry refreshes (kept from when they were a job for app `_registry` on cluster `_config`). */
+export const REGISTRY_GROUP = '_registry@_config';
 
 const VALID_ID = /^[\x21-\x7e]{1,128}$/;
 
 export function sqsSafeId(id: string): string {
   return VALID_ID.test(id) ? id : createHash('sha256').update(id).digest('hex');
+}
+
+export function messageGroupId(job: Job): string {
+  return job.kind === 'registry-refresh' ? REGISTRY_GROUP : targetId(job.app, job.cluster);
+}
+
+export function deduplicationId(job: Job): string {
+  const base = `${messageGroupId(job)}@${job.revision}`;
+  switch (job.kind) {
+    case 'drift-scan':
+      return `${base}@drift-scan@${job.schedulePeriod}`;
+    case 'registry-refresh':
+      return job.trigger === 'config' ? base : `${base}@${job.trigger}@${Date.now()}`;
+    case 'sync':
+      // A continuation of the same revision must not be swallowed as a duplicate of its push:
+      // it is told apart by its count. Self-heal, missed push, manual and rollback syncs are
+      // told apart by when they are sent.
+      if (job.continuation !== undefined) return `${base}@continue@${job.continuation}`;
+      if (job.trigger === 'push' || job.trigger === 'config') return base;
+      return `${base}@${job.trigger}@${Date.now()}`;
+  }
 }
 
 export interface MessageIds {
@@ -16,6 +44,6 @@ export interface MessageIds {
 }
 
 /** Computed once per job, so a retried entry keeps the deduplication id of its first try. */
-export function messageIds(job: SyncJob): MessageIds {
+export function messageIds(job: Job): MessageIds {
   return { groupId: sqsSafeId(messageGroupId(job)), deduplicationId: sqsSafeId(deduplicationId(job)) };
 }

@@ -1,17 +1,18 @@
-// The worker's first step: a message body becomes a typed SyncJob or a named error.
-import { syncJobSchema, type SyncJob } from './job.ts';
+// The worker's first step: a message body becomes a typed Job or a named error.
+import { jobSchema, type Job } from './job.ts';
 import { InvalidJobError } from './errors.ts';
 
-export function parseSyncJob(body: string): SyncJob {
+export function parseJob(body: string): Job {
   let value: unknown;
   try {
     value = JSON.parse(body);
   } catch (error) {
-    throw new InvalidJobError('sync job: message body is not JSON', undefined, { cause: error });
+    throw new InvalidJobError('job: message body is not JSON', undefined, { cause: error });
   }
-  const parsed = syncJobSchema.safeParse(value);
+  const parsed = jobSchema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const field = issue.path.map(String).join('.') || '(root)';
-  throw new InvalidJobError(`sync job: field "${field}": ${issue.message}`, field, { cause: parsed.error });
+  // Values are never quoted: a malformed message may hold anything.
+  throw new InvalidJobError(`job: field "${field}": ${issue.message}`, field, { cause: parsed.error });
 }

@@ -1,8 +1,8 @@
-// The sync-jobs queue as the webhook and the drift scan see it.
-import type { SyncJob } from './job.ts';
+// The sync-jobs queue as the webhook, the drift scan, the worker and the CLI see it.
+import type { Job } from './job.ts';
 
 export interface EnqueuedJob {
-  job: SyncJob;
+  job: Job;
   messageId: string;
 }
 
@@ -11,5 +11,5 @@ export interface JobQueue {
    * Sends every job or throws EnqueueError naming those that could not be sent (the rest were).
    * Jobs of one target keep the order they have in `jobs`.
    */
-  enqueue(jobs: SyncJob[]): Promise<EnqueuedJob[]>;
+  enqueue(jobs: Job[]): Promise<EnqueuedJob[]>;
 }

@@ -1,11 +1,11 @@
 // JobQueue on an SQS FIFO queue: SendMessageBatch in chunks of 10, a few chunks at a time,
-// each failed entry retried once. Group = app@cluster keeps a target's syncs in order;
-// the deduplication id makes a redelivered push enqueue nothing new.
+// each failed entry retried once. The group keeps a target's jobs in order; the
+// deduplication id makes a redelivered push enqueue nothing new (message-ids.ts).
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import pLimit from 'p-limit';
 import { planBatches } from './batches.ts';
 import { EnqueueError, type FailedJob } from './errors.ts';
-import type { SyncJob } from './job.ts';
+import type { Job } from './job.ts';
 import { messageIds, type MessageIds } from './message-ids.ts';
 import type { EnqueuedJob, JobQueue } from './queue.ts';
 
@@ -17,7 +17,7 @@ export interface SqsJobQueueOptions {
 }
 
 interface Entry {
-  job: SyncJob;
+  job: Job;
   ids: MessageIds;
 }
 
@@ -42,7 +42,7 @@ export class SqsJobQueue implements JobQueue {
     this.concurrency = options.concurrency ?? 4;
   }
 
-  async enqueue(jobs: SyncJob[]): Promise<EnqueuedJob[]> {
+  async enqueue(jobs: Job[]): Promise<EnqueuedJob[]> {
     const entries: Entry[] = jobs.map((job) => ({ job, ids: messageIds(job) }));
     const limit = pLimit(this.concurrency);
     const outcomes: Promise<BatchOutcome>[] = [];

@@ -2,6 +2,7 @@
 // start from the table name in their environment; local mode and tests point the client at
 // dynalite.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Registry } from '../config/types.ts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { forgetDelivery, rememberDelivery } from './delivery.ts';
 import { getHead, putHead } from './heads.ts';
@@ -104,7 +105,7 @@ export class DynamoStateStore implements StateStore {
     return getRegistry(this.table);
   }
 
-  putRegistry(registry: unknown, revision: string): Promise<void> {
+  putRegistry(registry: Registry, revision: string): Promise<void> {
     return putRegistry(this.table, registry, revision);
   }
 

@@ -1,5 +1,6 @@
 // What the rest of Driftless knows about persistent state. DynamoStateStore is the real one;
 // the interface keeps handlers and the sync core free of DynamoDB.
+import type { Registry } from '../config/types.ts';
 import type {
   HistoryEntry,
   LeaseRecord,
@@ -43,8 +44,9 @@ export interface StateStore {
   /** For a delivery that could not be handled (enqueue failed): a redelivery must not count as seen. */
   forgetDelivery(id: string): Promise<void>;
 
+  /** The registry the worker last stored, typed: the one read of it. */
   getRegistry(): Promise<RegistryRecord | undefined>;
-  putRegistry(registry: unknown, revision: string): Promise<void>;
+  putRegistry(registry: Registry, revision: string): Promise<void>;
 
   getHead(repoURL: string, branch: string): Promise<RepoHead | undefined>;
   /** Writes only when the head moved; false when it was `sha` already. */

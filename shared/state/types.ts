@@ -1,13 +1,15 @@
 // The records the state store keeps, one type per item kind. Everything a reader gets back
 // is plain data; how it is laid out in DynamoDB is dynamo-store's business.
-import type { Inventory } from '../sync/inventory.ts';
+import type { Registry } from '../config/types.ts';
+import type { HealthStatus } from '../kube/health/status.ts';
 import type { ObjectRef } from '../kube/live.ts';
+import type { Inventory } from '../sync/inventory.ts';
 
 export const SYNC_STATUSES = ['Synced', 'OutOfSync', 'Syncing', 'Failed', 'Unknown'] as const;
 export type SyncStatus = (typeof SYNC_STATUSES)[number];
 
-export const HEALTH_STATUSES = ['Healthy', 'Progressing', 'Degraded', 'Suspended', 'Missing', 'Unknown'] as const;
-export type HealthStatus = (typeof HEALTH_STATUSES)[number];
+// Health is the Kubernetes layer's vocabulary; the store keeps what it says.
+export { HEALTH_STATUSES, type HealthStatus } from '../kube/health/status.ts';
 
 export type DriftStatus = 'InSync' | 'Drifted' | 'Unknown';
 
@@ -110,8 +112,8 @@ export interface LeaseRecord {
 }
 
 export interface RegistryRecord {
-  /** Opaque to the store: config/ parses and validates it. */
-  registry: unknown;
+  /** As config/ loaded and validated it; the store keeps it as JSON. */
+  registry: Registry;
   /** The config repository commit it was read from. */
   revision: string;
   updatedAt: string;

@@ -1,13 +1,11 @@
-// A GitHub delivery → sync jobs. Verifies, matches and enqueues; nothing slow happens here
-// (a config-repo push becomes one `config` job: the worker re-reads the registry).
+// A GitHub delivery → jobs. Verifies, matches and enqueues; nothing slow happens here
+// (a config-repo push becomes one registry-refresh job: the worker re-reads the registry).
 import { changedFilesOf, configChanged, matchPush } from '../config/match.ts';
 import { sameRepo } from '../config/repo-url.ts';
 import type { Registry } from '../config/types.ts';
-import { REGISTRY_JOB_APP, REGISTRY_JOB_CLUSTER, type SyncJob } from '../queue/job.ts';
+import { targetId, type Job, type SyncJob } from '../queue/job.ts';
 import { BadDeliveryError, WebhookError } from './errors.ts';
 import type { SignatureVerifier } from './verify.ts';
-
-export { REGISTRY_JOB_APP, REGISTRY_JOB_CLUSTER } from '../queue/job.ts';
 
 export interface WebhookRequest {
   /** Header names in lower case. */
@@ -31,7 +29,7 @@ export interface WebhookDependencies {
   /** Marks the commit as the one the target must end on (a newer commit wins); before enqueueing. */
   requestSync(target: { app: string; cluster: string }, revision: string): Promise<unknown>;
   forgetDelivery(id: string): Promise<void>;
-  enqueue(jobs: SyncJob[]): Promise<void>;
+  enqueue(jobs: Job[]): Promise<void>;
   maxBodyBytes?: number;
   now?: () => Date;
 }
@@ -90,32 +88,38 @@ async function intake(request: WebhookRequest, deps: WebhookDependencies): Promi
   if (jobs.length === 0) return { statusCode: 200, body: { message: 'nothing to do: no app tracks these files on this branch' } };
 
   if (!(await deps.rememberDelivery(delivery))) return { statusCode: 200, body: { message: `delivery ${delivery} was already handled` } };
+  const syncs = jobs.filter((job): job is SyncJob => job.kind === 'sync');
   try {
-    for (const job of jobs) if (job.app !== REGISTRY_JOB_APP) await deps.requestSync(job, job.revision);
+    for (const job of syncs) await deps.requestSync(job, job.revision);
     await deps.enqueue(jobs);
   } catch (error) {
     // Let a redelivery try again: the jobs did not all reach the queue.
     await deps.forgetDelivery(delivery);
     throw error;
   }
-  return { statusCode: 202, body: { message: `${jobs.length} sync job(s) queued`, targets: jobs.map((job) => `${job.app}@${job.cluster}`), revision: push.after } };
+  const refresh = jobs.length > syncs.length;
+  const message = [syncs.length > 0 ? `${syncs.length} sync job(s)` : '', refresh ? 'a registry refresh' : ''].filter(Boolean).join(' and ');
+  return {
+    statusCode: 202,
+    body: { message: `${message} queued`, targets: syncs.map((job) => targetId(job.app, job.cluster)), ...(refresh ? { registryRefresh: true } : {}), revision: push.after },
+  };
 }
 
 async function jobsFor(
   deps: WebhookDependencies,
   push: { repoURL: string; branch: string; headSha: string; changedFiles: string[] | 'all'; defaultBranch?: string },
   deliveryId: string,
-): Promise<SyncJob[]> {
+): Promise<Job[]> {
   const enqueuedAt = (deps.now?.() ?? new Date()).toISOString();
-  const jobs: SyncJob[] = [];
+  const jobs: Job[] = [];
   const config = deps.configRepo;
   if (config && sameRepo(config.repoURL, push.repoURL) && config.branch === push.branch && configChanged(config.dir, push.changedFiles)) {
-    jobs.push({ app: REGISTRY_JOB_APP, cluster: REGISTRY_JOB_CLUSTER, revision: push.headSha, ref: push.branch, reason: 'config', deliveryId, enqueuedAt });
+    jobs.push({ kind: 'registry-refresh', revision: push.headSha, ref: push.branch, trigger: 'config', deliveryId, enqueuedAt });
   }
   const registry = await deps.registry();
   if (registry) {
     for (const target of matchPush(registry, push)) {
-      jobs.push({ app: target.app, cluster: target.cluster, revision: push.headSha, ref: push.branch, reason: 'push', deliveryId, enqueuedAt });
+      jobs.push({ kind: 'sync', app: target.app, cluster: target.cluster, revision: push.headSha, ref: push.branch, trigger: 'push', deliveryId, enqueuedAt });
     }
   }
   return jobs;

@@ -6,15 +6,15 @@ import { loadRegistry } from '../config/load.ts';
 import { tracksBranch } from '../config/match.ts';
 import { repoKey, sameRepo } from '../config/repo-url.ts';
 import type { Registry } from '../config/types.ts';
-import type { SyncJob } from '../queue/job.ts';
+import type { RegistryRefreshJob, SyncJob } from '../queue/job.ts';
 import type { WorkerDependencies } from './dependencies.ts';
 
 export const REGISTRY_CONTEXT = 'driftless/registry';
 
-export async function refreshRegistry(job: SyncJob, deps: WorkerDependencies): Promise<{ changedApps: string[] }> {
+export async function refreshRegistry(job: RegistryRefreshJob, deps: WorkerDependencies): Promise<{ changedApps: string[] }> {
   const config = deps.configRepo;
   if (!config) {
-    deps.logger.warn('config job received but no config repository is configured', { revision: job.revision });
+    deps.logger.warn('registry refresh received but no config repository is configured', { revision: job.revision });
     return { changedApps: [] };
   }
   const source = await deps.sources.fetch({ repoURL: config.repoURL, revision: job.revision });
@@ -30,7 +30,7 @@ export async function refreshRegistry(job: SyncJob, deps: WorkerDependencies): P
     await source.dispose();
   }
 
-  const before = (await deps.store.getRegistry())?.registry as Registry | undefined;
+  const before = (await deps.store.getRegistry())?.registry;
   const { changedApps, removedApps } = diffRegistries(before ?? { apps: [], clusters: [], projects: [] }, registry);
   await deps.store.putRegistry(registry, job.revision);
   await deps.statuses.post({ repoURL: config.repoURL, sha: job.revision, state: 'success', context: REGISTRY_CONTEXT, description: `registry: ${registry.apps.length} apps, ${registry.clusters.length} clusters; ${changedApps.length} changed` }).catch(() => undefined);
@@ -40,7 +40,7 @@ export async function refreshRegistry(job: SyncJob, deps: WorkerDependencies): P
   // the pushed branch is at this very commit; others are resolved once per repo and revision.
   const resolved = new Map<string, Promise<string>>();
   const commitOf = (repoURL: string, revision: string): Promise<string> => {
-    if (job.ref && sameRepo(repoURL, config.repoURL) && tracksBranch(revision, job.ref)) return Promise.resolve(job.revision);
+    if (sameRepo(repoURL, config.repoURL) && tracksBranch(revision, job.ref)) return Promise.resolve(job.revision);
     const key = `${repoKey(repoURL)}@${revision}`;
     let sha = resolved.get(key);
     if (!sha) {
@@ -57,7 +57,7 @@ export async function refreshRegistry(job: SyncJob, deps: WorkerDependencies): P
     const sha = await commitOf(app.source.repoURL, app.source.targetRevision);
     for (const destination of app.destinations) {
       await deps.store.requestSync({ app: app.name, cluster: destination.cluster }, sha);
-      jobs.push({ app: app.name, cluster: destination.cluster, revision: sha, ref: app.source.targetRevision, reason: 'config', deliveryId: job.deliveryId, enqueuedAt: new Date().toISOString() });
+      jobs.push({ kind: 'sync', app: app.name, cluster: destination.cluster, revision: sha, ref: app.source.targetRevision, trigger: 'config', deliveryId: job.deliveryId, enqueuedAt: new Date().toISOString() });
     }
   }
   if (jobs.length > 0) await deps.queue.enqueue(jobs);

@@ -149,7 +149,7 @@ describe('a scan whose render has expired from the cache', () => {
     const deps = { store, queue, renders, events, connect, logger };
     const revision = 'c'.repeat(40);
     for (const name of ['expired', 'healing']) await store.putTargetState({ app: name, cluster: 'west', revision, requestedRevision: revision, renderKey: `renders/${name}/gone.json.gz` });
-    const job = (app: string) => ({ app, cluster: 'west', revision, reason: 'drift-scan' as const, enqueuedAt: new Date().toISOString() });
+    const job = (app: string) => ({ kind: 'drift-scan' as const, app, cluster: 'west', revision, enqueuedAt: new Date().toISOString(), schedulePeriod: 1 });
 
     expect(await scanTarget(job('expired'), spec('expired', false), cluster, deps)).toMatchObject({ outcome: 'unknown', healed: false });
     expect(await store.getTarget('expired', 'west')).toMatchObject({ driftStatus: 'Unknown' });
@@ -158,7 +158,7 @@ describe('a scan whose render has expired from the cache', () => {
     while ((await received()).length > 0); // earlier tests' messages out of the way
     expect(await scanTarget(job('healing'), spec('healing', true), cluster, deps)).toMatchObject({ outcome: 'unknown', healed: true });
     const bodies = (await received()).map((message) => JSON.parse(message.Body ?? '{}'));
-    expect(bodies).toMatchObject([{ app: 'healing', cluster: 'west', revision, reason: 'self-heal' }]);
+    expect(bodies).toMatchObject([{ kind: 'sync', app: 'healing', cluster: 'west', revision, trigger: 'self-heal' }]);
     expect(await store.getTarget('healing', 'west')).toMatchObject({ driftStatus: 'Unknown', selfHealAttempts: 1 });
   });
 });

@@ -43,7 +43,8 @@ it('records progress, continues in a new message and finishes Synced', async () 
   client.close();
   pipeline.sandbox.requests.clear();
   const continued = await pipeline.workOnce();
-  expect(JSON.parse(continued?.event.Records[0].body ?? '{}')).toMatchObject({ reason: 'continue', revision: sha });
+  // The continuation keeps the trigger of the sync it continues (the registry refresh's `config`) and counts itself.
+  expect(JSON.parse(continued?.event.Records[0].body ?? '{}')).toMatchObject({ kind: 'sync', trigger: 'config', continuation: 1, revision: sha });
 
   const done = await store.getTarget('web', 'sandbox');
   expect(done).toMatchObject({ syncStatus: 'Synced', health: 'Healthy', revision: sha });

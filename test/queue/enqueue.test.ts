@@ -1,6 +1,6 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createQueues } from '../../shared/queue/create-queues.ts';
+import { createQueues } from '../../local/create-queues.ts';
 import { EnqueueError } from '../../shared/queue/errors.ts';
 import type { SyncJob } from '../../shared/queue/job.ts';
 import { SqsJobQueue } from '../../shared/queue/sqs-job-queue.ts';
@@ -57,7 +57,7 @@ describe('SqsJobQueue.enqueue', () => {
     );
     // Target "web@prod" gets a job in every batch, interleaved with other targets.
     const jobs: SyncJob[] = [];
-    for (let i = 0; i < 40; i++) jobs.push(i % 4 === 0 ? job('web', 'prod', `rev-${i}`, { reason: 'manual' }) : job(`other-${i}`, 'prod', `rev-${i}`));
+    for (let i = 0; i < 40; i++) jobs.push(i % 4 === 0 ? job('web', 'prod', `rev-${i}`, { trigger: 'manual' }) : job(`other-${i}`, 'prod', `rev-${i}`));
     await queue.enqueue(jobs);
     const received = await drain(client, queueUrl);
     const web = received.map((message) => JSON.parse(message.Body ?? '') as SyncJob).filter((j) => j.app === 'web');

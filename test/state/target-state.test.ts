@@ -112,7 +112,7 @@ describe('target state', () => {
     await store.putTargetState({ app: 'listed', cluster: 'eu', health: 'Healthy' });
     await store.acquireLease({ app: 'listed', cluster: 'eu' }, 'worker', 60_000);
     await store.rememberDelivery('delivery-1', 60);
-    await store.putRegistry({ apps: [] }, 'c'.repeat(40));
+    await store.putRegistry({ apps: [], clusters: [], projects: [] }, 'c'.repeat(40));
     const targets = await store.listTargets();
     const ids = targets.map((target) => `${target.app}@${target.cluster}`);
     expect(ids).toContain('listed@eu');

@@ -1,13 +1,12 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createQueues, type JobQueues } from '../../shared/queue/create-queues.ts';
-import { parseSyncJob } from '../../shared/queue/parse.ts';
-import { pollQueue } from '../../shared/queue/poller.ts';
+import { createQueues, type JobQueues } from '../../local/create-queues.ts';
+import { pollQueue } from '../../local/queue-poller.ts';
 import { SqsJobQueue } from '../../shared/queue/sqs-job-queue.ts';
 import { startLocalServices, type LocalServices } from '../../local/services.ts';
 import { awsClientConfig } from '../support/aws.ts';
-import { drain, job } from './queues.ts';
+import { drain, job, syncJobIn } from '../queue/queues.ts';
 
 async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -55,7 +54,7 @@ describe('pollQueue, the local stand-in for the SQS event source mapping', () =>
     expect(Number(record.attributes.SentTimestamp)).toBeGreaterThan(0);
     expect(record.messageId).not.toBe('');
     expect(record.receiptHandle).not.toBe('');
-    expect(parseSyncJob(record.body)).toMatchObject({ app: 'shop', cluster: 'prod' });
+    expect(syncJobIn(record.body)).toMatchObject({ app: 'shop', cluster: 'prod' });
   });
 
   it('deletes the successes, redelivers a failure after the visibility timeout and dead-letters it after maxReceiveCount', async () => {
@@ -68,14 +67,14 @@ describe('pollQueue, the local stand-in for the SQS event source mapping', () =>
       async (event) => {
         const failures = [];
         for (const record of event.Records) {
-          const { app } = parseSyncJob(record.body);
+          const { app } = syncJobIn(record.body);
           seen.push({ app, receiveCount: record.attributes.ApproximateReceiveCount });
           if (app === 'bad') failures.push({ itemIdentifier: record.messageId });
         }
         return { batchItemFailures: failures };
       },
       async () => {
-        dead.push(...(await drain(client, dlqUrl)).map((message) => parseSyncJob(message.Body ?? '').app));
+        dead.push(...(await drain(client, dlqUrl)).map((message) => syncJobIn(message.Body ?? '').app));
         return dead.length > 0;
       },
     );

@@ -5,7 +5,7 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { queueArn } from './create-queues.ts';
-import { QueueError } from './errors.ts';
+import { QueueError } from '../shared/queue/errors.ts';
 import { toSqsEvent } from './sqs-event.ts';
 
 export interface PollQueueOptions {

@@ -1,0 +1,43 @@
+// The one ending of a sync attempt: record the result on the target (and its history), post
+// the commit status, emit the events, each as the final-report policy says.
+import type { TargetRef } from '../state/types.ts';
+import type { SyncJob } from '../queue/job.ts';
+import type { WorkerDependencies } from './dependencies.ts';
+import { finalReport, type FinalReport, type RecordedResult, type SyncEnding } from './policy/final-report.ts';
+import { emit, postStatus, type TargetReport } from './report.ts';
+
+/** One sync attempt: the request it works for (seq from beginSync) and where it records. */
+export interface SyncRun {
+  job: SyncJob;
+  target: TargetReport;
+  seq: number;
+  startedAt: string;
+  namespace: string;
+  /** The namespace already on the target, so an unchanged one is not written again. */
+  knownNamespace?: string;
+}
+
+/** Returns what it recorded, posted and emitted. */
+export async function finish(deps: WorkerDependencies, run: SyncRun, ending: SyncEnding): Promise<FinalReport> {
+  const report = finalReport(run.job, ending);
+  await recordResult(deps, run, report.record);
+  await postStatus(deps, run.target, report.status.state, report.status.description);
+  for (const event of report.events) await emit(deps, event.detailType, event.detail);
+  return report;
+}
+
+async function recordResult(deps: WorkerDependencies, run: SyncRun, result: RecordedResult): Promise<void> {
+  const ref: TargetRef = { app: run.target.app, cluster: run.target.cluster };
+  const finishedAt = (deps.now?.() ?? new Date()).toISOString();
+  await deps.store.recordSyncResult({
+    ...ref,
+    ...result,
+    seq: run.seq,
+    revision: run.job.revision,
+    startedAt: run.startedAt,
+    finishedAt,
+    durationMs: Date.parse(finishedAt) - Date.parse(run.startedAt),
+    reason: run.job.trigger,
+  });
+  if (run.knownNamespace !== run.namespace) await deps.store.putTargetState({ ...ref, namespace: run.namespace });
+}
