@@ -147,6 +147,8 @@ describe('driftless sync APP', () => {
   it('without --wait only requests, and says how to follow', async () => {
     const result = await runCli(['sync', 'web', '--revision', short(commits.yellow), '--output', 'json']);
     expect(result.code).toBe(0);
+    // An app name is the queue's form: no notice about the folder form.
+    expect(result.stderr).not.toMatch(/-f PATH/);
     const { requests } = JSON.parse(result.stdout) as { requests: Array<{ revision: string; reason: string; cluster: string }> };
     expect(requests).toEqual([expect.objectContaining({ cluster: 'sandbox', revision: commits.yellow, reason: 'manual' })]);
     await pipeline.work(async () => (await target())?.appliedSeq === (await target())?.requestSeq && (await target())?.syncStatus === 'Synced');
@@ -158,10 +160,15 @@ describe('driftless sync APP', () => {
     expect(result.stderr).toMatch(/revision "no-such-branch" not found/);
   });
 
-  it('a folder is still a folder sync', async () => {
+  it('a folder is a folder sync: with -f, or in the old spelling with a notice', async () => {
+    const current = await runCli(['sync', '-f', './no-such-folder', '--name', 'x', '--namespace', 'y']);
+    expect(current.code).toBe(2);
+    expect(current.stderr).toMatch(/no-such-folder/);
+    expect(current.stderr).not.toMatch(/give the folder as -f PATH/);
     const result = await runCli(['sync', './no-such-folder', '--name', 'x', '--namespace', 'y']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/no-such-folder/);
+    expect(result.stderr).toMatch(/give the folder as -f PATH/);
   });
 });
 
