@@ -3,6 +3,7 @@
 // before anything else is applied.
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { startCluster, syncApp, writeApp, type TestCluster } from '../support/cluster.ts';
+import { found } from './fixtures.ts';
 
 let cluster: TestCluster;
 beforeAll(async () => {
@@ -13,15 +14,6 @@ afterEach(() => cluster.sandbox.faults.clear());
 
 const files = { 'config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\ndata: { color: blue }\n' };
 
-async function found(path: string): Promise<boolean> {
-  try {
-    await cluster.client.get(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 it('lists the namespace it created, once, and not again when it exists', async () => {
   const root = await writeApp(files);
   const first = await syncApp(cluster, 'fresh', root, undefined, { createNamespace: 'fresh' }, 'fresh');
@@ -30,7 +22,7 @@ it('lists the namespace it created, once, and not again when it exists', async (
   expect(namespaces).toEqual([expect.objectContaining({ object: 'Namespace/fresh', apiVersion: 'v1', kind: 'Namespace', name: 'fresh', action: 'created' })]);
   expect(namespaces[0].namespace).toBeUndefined();
   expect(first.objects.find((change) => change.name === 'settings')).toMatchObject({ namespace: 'fresh', action: 'created' });
-  expect(await found('/api/v1/namespaces/fresh')).toBe(true);
+  expect(await found(cluster, '/api/v1/namespaces/fresh')).toBe(true);
   // Not part of the app's inventory, so no prune of the app ever deletes it.
   expect(first.inventory?.entries.map((entry) => `${entry.kind}/${entry.name}`)).toEqual(['ConfigMap/settings']);
 
@@ -47,6 +39,6 @@ it('reports a namespace it could not create as failed, and applies nothing else'
   expect(result.message).toMatch(/^cannot create namespace refused: /);
   expect(result.objects).toEqual([expect.objectContaining({ object: 'Namespace/refused', kind: 'Namespace', name: 'refused', action: 'failed' })]);
   expect(result.objects[0].message).toBeTruthy();
-  expect(await found('/api/v1/namespaces/refused')).toBe(false);
-  expect(await found('/api/v1/namespaces/refused/configmaps/settings')).toBe(false);
+  expect(await found(cluster, '/api/v1/namespaces/refused')).toBe(false);
+  expect(await found(cluster, '/api/v1/namespaces/refused/configmaps/settings')).toBe(false);
 });

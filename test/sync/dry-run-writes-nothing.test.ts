@@ -2,6 +2,7 @@
 // not when it fails either, when a real sync would go on to run its SyncFail hooks.
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { startCluster, syncApp, writeApp, writesIn, type TestCluster } from '../support/cluster.ts';
+import { hookJob } from './fixtures.ts';
 
 let cluster: TestCluster;
 beforeAll(async () => {
@@ -12,17 +13,7 @@ afterEach(() => cluster.sandbox.faults.clear());
 
 const files = {
   'config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\ndata: { color: blue }\n',
-  'on-failure.yaml': `apiVersion: batch/v1
-kind: Job
-metadata:
-  name: on-failure
-  annotations: { argocd.argoproj.io/hook: SyncFail }
-spec:
-  template:
-    spec:
-      restartPolicy: Never
-      containers: [{ name: run, image: "busybox:1.36", command: ["true"] }]
-`,
+  'on-failure.yaml': hookJob('on-failure', { 'argocd.argoproj.io/hook': 'SyncFail' }),
 };
 
 it('lists the SyncFail hooks of a failed dry run as skipped and runs none of them', async () => {

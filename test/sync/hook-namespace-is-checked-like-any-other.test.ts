@@ -2,6 +2,7 @@
 // namespaces do, including those only a hook goes into, generateName hooks too.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startCluster, syncApp, writeApp, type TestCluster } from '../support/cluster.ts';
+import { hookJob } from './fixtures.ts';
 
 let cluster: TestCluster;
 beforeAll(async () => {
@@ -9,18 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => cluster?.stop());
 
-const seedJob = (namespace: string) => `apiVersion: batch/v1
-kind: Job
-metadata:
-  generateName: seed-
-  namespace: ${namespace}
-  annotations: { argocd.argoproj.io/hook: PreSync }
-spec:
-  template:
-    spec:
-      restartPolicy: Never
-      containers: [{ name: run, image: "busybox:1.36", command: ["true"] }]
-`;
+const seedJob = (namespace: string) => hookJob('seed-', { 'argocd.argoproj.io/hook': 'PreSync' }, { generateName: true, namespace });
 const config = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\ndata: { color: blue }\n';
 
 it('runs a generateName hook in an existing namespace that nothing else of the app uses', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, syncApp, writeApp, type TestCluster } from '../support/cluster.ts';
+import { found } from './fixtures.ts';
 
 let cluster: TestCluster;
 beforeAll(async () => {
@@ -9,14 +10,7 @@ afterAll(() => cluster?.stop());
 
 const configMap = (name: string, extra = '') => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n${extra}data: { k: v }\n`;
 
-async function exists(name: string): Promise<boolean> {
-  try {
-    await cluster.client.get(`/api/v1/namespaces/default/configmaps/${name}`);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const exists = (name: string) => found(cluster, `/api/v1/namespaces/default/configmaps/${name}`);
 
 describe('prune', () => {
   it('deletes what left Git and nothing else', async () => {

@@ -6,6 +6,7 @@ import { Discovery } from '../../shared/kube/discovery.ts';
 import { detectDrift } from '../../shared/drift/detect.ts';
 import { render } from '../../shared/render/render.ts';
 import { startCluster, syncApp, writeApp, type TestCluster } from '../support/cluster.ts';
+import { found } from './fixtures.ts';
 
 let cluster: TestCluster;
 beforeAll(async () => {
@@ -26,14 +27,7 @@ const files = {
   ].join('---\n'),
 };
 
-async function exists(name: string): Promise<boolean> {
-  try {
-    await cluster.client.get(`/api/v1/namespaces/default/configmaps/${name}`);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const exists = (name: string) => found(cluster, `/api/v1/namespaces/default/configmaps/${name}`);
 
 it('lists each skipped object as skipped, saying why, and applies none of them', async () => {
   const root = await writeApp(files);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, syncApp, writeApp, writesIn, type TestCluster } from '../support/cluster.ts';
+import { hookJob } from './fixtures.ts';
 
 let cluster: TestCluster;
 beforeAll(async () => {
@@ -7,18 +8,7 @@ beforeAll(async () => {
 });
 afterAll(() => cluster?.stop());
 
-const job = (name: string, annotations: Record<string, string>, generate = false) => `apiVersion: batch/v1
-kind: Job
-metadata:
-  ${generate ? 'generateName' : 'name'}: ${name}
-  annotations:
-${Object.entries(annotations).map(([key, value]) => `    ${key}: "${value}"`).join('\n')}
-spec:
-  template:
-    spec:
-      restartPolicy: Never
-      containers: [{ name: run, image: "busybox:1.36", command: ["true"] }]
-`;
+const job = (name: string, annotations: Record<string, string>, generateName = false) => hookJob(name, annotations, { generateName });
 
 const configMap = (name: string, wave?: number, annotation = 'argocd.argoproj.io/sync-wave') => `apiVersion: v1
 kind: ConfigMap
