@@ -54,6 +54,8 @@ if (!values['config-repo']) await ensureExampleRepo(configRepo, stateDir, contex
 Object.assign(process.env, services.env, {
   GITHUB_SECRET: JSON.stringify({ webhookSecret, ...(process.env.GITHUB_TOKEN ? { token: process.env.GITHUB_TOKEN } : {}) }),
   CONFIG_REPO_URL: configRepo,
+  // Local mode's repositories are folders on this machine; the worker in AWS refuses those.
+  LOCAL_REPOSITORIES: 'allow',
   CONFIG_REPO_BRANCH: 'main',
   CONFIG_DIR: 'driftless',
   EVENTS_FILE: join(stateDir, 'events.jsonl'),

@@ -36,7 +36,7 @@ export async function buildDependencies(env: Environment, sqs = sqsClient(env)):
     store: stateStore(env),
     queue: jobQueue(env, sqs),
     renders: renderCache(env),
-    sources: sourceFetcher(octokit),
+    sources: sourceFetcher(octokit, env),
     statuses: statusPoster(octokit),
     events: eventSink(env),
     connect: clusterConnector(env),

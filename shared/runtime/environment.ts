@@ -77,8 +77,15 @@ export function statusPoster(octokit: Octokit | undefined): CommitStatusPoster {
   return octokit ? new GitHubStatusPoster(octokit) : new ConsoleStatusPoster(process.stdout);
 }
 
-export function sourceFetcher(octokit: Octokit | undefined): RoutingFetcher {
-  return new RoutingFetcher({ github: octokit ? new GitHubTarballFetcher(octokit) : undefined, local: new LocalGitFetcher() });
+/**
+ * Repositories on the worker's disk are read only where LOCAL_REPOSITORIES=allow, which local
+ * mode (local/start.ts) sets and the stack never does: in AWS a path repoURL is bad input.
+ */
+export function sourceFetcher(octokit: Octokit | undefined, env: Environment = {}): RoutingFetcher {
+  return new RoutingFetcher({
+    github: octokit ? new GitHubTarballFetcher(octokit) : undefined,
+    local: env.LOCAL_REPOSITORIES === 'allow' ? new LocalGitFetcher() : undefined,
+  });
 }
 
 /** One client per registered cluster for the life of the container. */

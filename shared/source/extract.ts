@@ -1,18 +1,22 @@
 // Streams a (gzipped or plain) tar archive into a folder without holding it in memory,
 // stopping as soon as either the archive or its unpacked content passes `maxBytes` (a
-// small gzip can unpack to gigabytes). tar already refuses entries whose path or link
+// small gzip can unpack to gigabytes), or it holds more than `maxEntries` entries (empty
+// files weigh nothing in bytes but each costs an inode and a write). tar already refuses entries whose path or link
 // escapes the folder; `strict` turns those refusals from skipped-with-a-warning into a
 // failed fetch, because a repository archive never legitimately contains one.
 
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { x as untar } from 'tar';
-import { SourceFetchError, SourceTooLargeError, UnsafeArchiveError } from './errors.ts';
+import { SourceFetchError, SourceTooLargeError, TooManyEntriesError, UnsafeArchiveError } from './errors.ts';
+import { DEFAULT_MAX_ENTRIES } from './fetcher.ts';
 
 export interface ExtractOptions {
   /** Leading path parts to drop: 1 for GitHub's `<owner>-<repo>-<sha>/` folder. */
   strip?: number;
   maxBytes: number;
+  /** Files, folders and links; DEFAULT_MAX_ENTRIES unless given. */
+  maxEntries?: number;
   /** For messages: `owner/repo@sha`. */
   what: string;
 }
@@ -20,7 +24,9 @@ export interface ExtractOptions {
 export async function extractTar(archive: Readable, dir: string, options: ExtractOptions): Promise<void> {
   let archiveBytes = 0;
   let contentBytes = 0;
-  let tooLarge: SourceTooLargeError | undefined;
+  let entries = 0;
+  const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
+  let tooLarge: SourceTooLargeError | TooManyEntriesError | undefined;
   const guard = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       archiveBytes += chunk.length;
@@ -37,11 +43,12 @@ export async function extractTar(archive: Readable, dir: string, options: Extrac
     noChmod: true,
     onReadEntry(entry) {
       contentBytes += entry.size ?? 0;
+      entries += 1;
+      if (tooLarge) return;
       // The whole compressed archive may already be past the guard: stop the parser itself.
-      if (contentBytes > options.maxBytes && !tooLarge) {
-        tooLarge = new SourceTooLargeError(`unpacked content of ${options.what}`, options.maxBytes);
-        unpack.abort(tooLarge);
-      }
+      if (contentBytes > options.maxBytes) tooLarge = new SourceTooLargeError(`unpacked content of ${options.what}`, options.maxBytes);
+      else if (entries > maxEntries) tooLarge = new TooManyEntriesError(`archive of ${options.what}`, maxEntries);
+      if (tooLarge) unpack.abort(tooLarge);
     },
   });
   try {
@@ -52,7 +59,7 @@ export async function extractTar(archive: Readable, dir: string, options: Extrac
 }
 
 function classify(error: unknown, what: string): Error {
-  if (error instanceof SourceTooLargeError) return error;
+  if (error instanceof SourceTooLargeError || error instanceof TooManyEntriesError) return error;
   const tarCode = (error as { tarCode?: unknown }).tarCode;
   if (typeof tarCode === 'string') {
     if (tarCode === 'TAR_BAD_ARCHIVE' || tarCode === 'TAR_ABORT') return new UnsafeArchiveError(`archive of ${what} is not a valid tar archive: ${(error as Error).message}`, { cause: error });

@@ -23,3 +23,10 @@ export const FULL_SHA = /^[0-9a-f]{40}$/i;
 
 /** 500 MB: far above any manifest repository, well under Lambda's 10 GB /tmp ceiling. */
 export const DEFAULT_MAX_BYTES = 500 * 1024 * 1024;
+
+/**
+ * 100,000 entries (files, folders, links): the archive is the whole repository, not only the
+ * app's folder, so the bound leaves room for a monorepo with code beside its manifests, while
+ * unpacking that many empty files still takes seconds, not the worker's disk and inodes.
+ */
+export const DEFAULT_MAX_ENTRIES = 100_000;

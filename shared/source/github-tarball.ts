@@ -15,17 +15,21 @@ import { TreeCache } from './tree-cache.ts';
 export interface GitHubTarballFetcherOptions {
   /** Bound on the download and on its unpacked size. */
   maxBytes?: number;
+  /** Bound on the archive's entries; DEFAULT_MAX_ENTRIES unless given. */
+  maxEntries?: number;
   cache?: TreeCache;
 }
 
 export class GitHubTarballFetcher implements SourceFetcher {
   readonly #octokit: Octokit;
   readonly #maxBytes: number;
+  readonly #maxEntries: number | undefined;
   readonly #cache: TreeCache;
 
   constructor(octokit: Octokit, options: GitHubTarballFetcherOptions = {}) {
     this.#octokit = octokit;
     this.#maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.#maxEntries = options.maxEntries;
     this.#cache = options.cache ?? new TreeCache();
   }
 
@@ -81,6 +85,6 @@ export class GitHubTarballFetcher implements SourceFetcher {
       if (httpStatus(error) === 404) throw new RevisionNotFoundError(repoURL, sha, ' (or the repository is not readable with the configured GitHub credentials)');
       throw gitHubApiError(`downloading ${what}`, error);
     }
-    await extractTar(body, dir, { strip: 1, maxBytes: this.#maxBytes, what });
+    await extractTar(body, dir, { strip: 1, maxBytes: this.#maxBytes, maxEntries: this.#maxEntries, what });
   }
 }

@@ -1,26 +1,31 @@
 // A commit's files from a repository on this machine (local mode): the revision resolved
 // with rev-parse, then `git archive` of that commit unpacked into a temporary folder. The
-// working tree is never read, so uncommitted edits do not leak into a sync.
+// working tree is never read, so uncommitted edits do not leak into a sync. git runs with a
+// hermetic environment and the repository's hooks and filter programs disabled (git.ts).
 
-import { spawn } from 'node:child_process';
 import { isLocalRepo, parseRepoURL } from '../github/repo-url.ts';
-import { gitFailure, revParseCommit } from '../github/rev-parse.ts';
+import { positionalFromGit } from '../tools/argv.ts';
 import { RepositoryNotFoundError, RevisionNotFoundError, SourceFetchError } from './errors.ts';
 import { extractTar } from './extract.ts';
 import { DEFAULT_MAX_BYTES, type FetchedSource, type FetchRequest, type SourceFetcher } from './fetcher.ts';
+import { git, spawnGit } from './git.ts';
 import { TreeCache } from './tree-cache.ts';
 
 export interface LocalGitFetcherOptions {
   maxBytes?: number;
+  /** Bound on the archive's entries; DEFAULT_MAX_ENTRIES unless given. */
+  maxEntries?: number;
   cache?: TreeCache;
 }
 
 export class LocalGitFetcher implements SourceFetcher {
   readonly #maxBytes: number;
+  readonly #maxEntries: number | undefined;
   readonly #cache: TreeCache;
 
   constructor(options: LocalGitFetcherOptions = {}) {
     this.#maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.#maxEntries = options.maxEntries;
     this.#cache = options.cache ?? new TreeCache();
   }
 
@@ -32,17 +37,18 @@ export class LocalGitFetcher implements SourceFetcher {
   }
 
   async #archive(repoDir: string, sha: string, dir: string): Promise<void> {
-    const git = spawn('git', ['archive', '--format=tar', sha], { cwd: repoDir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const commit = positionalFromGit(sha, () => new SourceFetchError(`git archive was given "${sha}", not a commit sha`));
+    const child = await spawnGit(repoDir, ['archive', '--format=tar', commit]);
     let stderr = '';
-    git.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
     const exited = new Promise<number | null>((resolve, reject) => {
-      git.once('error', reject);
-      git.once('close', resolve);
+      child.once('error', reject);
+      child.once('close', resolve);
     });
     try {
-      await extractTar(git.stdout, dir, { maxBytes: this.#maxBytes, what: `${repoDir}@${sha}` });
+      await extractTar(child.stdout, dir, { maxBytes: this.#maxBytes, maxEntries: this.#maxEntries, what: `${repoDir}@${sha}` });
     } catch (error) {
-      git.kill();
+      child.kill();
       await exited.catch(() => undefined);
       throw error;
     }
@@ -52,11 +58,17 @@ export class LocalGitFetcher implements SourceFetcher {
 }
 
 async function resolve(repoURL: string, repoDir: string, revision: string): Promise<string> {
-  // A leading dash would be read by git as an option.
-  if (revision === '' || revision.startsWith('-')) throw new RevisionNotFoundError(repoURL, revision);
-  const sha = await revParseCommit(repoDir, revision).catch((error: unknown) => {
-    throw new RepositoryNotFoundError(repoURL, `git cannot read ${repoDir}: ${gitFailure(error)}`, { cause: error });
-  });
-  if (sha === undefined) throw new RevisionNotFoundError(repoURL, revision);
-  return sha.toLowerCase();
+  if (revision === '') throw new RevisionNotFoundError(repoURL, revision);
+  // The revision comes from Git (targetRevision, a push): git must never read it as an option.
+  const rev = positionalFromGit(revision, () => new RevisionNotFoundError(repoURL, revision, ': a revision cannot start with "-"'));
+  let stdout: string;
+  try {
+    stdout = await git(repoDir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]);
+  } catch (error) {
+    // --quiet makes an unknown revision exit 1 with nothing on stderr; anything else is the repo.
+    const failure = error as { code?: unknown; stderr?: string };
+    if (failure.code === 1 && !failure.stderr?.trim()) throw new RevisionNotFoundError(repoURL, revision);
+    throw new RepositoryNotFoundError(repoURL, `git cannot read ${repoDir}: ${failure.stderr?.trim() || (error as Error).message}`, { cause: error });
+  }
+  return stdout.trim().toLowerCase();
 }

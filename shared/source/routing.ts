@@ -1,12 +1,15 @@
 // One fetcher for every repoURL: local paths and file:// URLs through git, the rest through
-// GitHub. Local mode without a GitHub token simply has no GitHub fetcher.
+// GitHub. Local mode without a GitHub token simply has no GitHub fetcher. Only local mode has
+// a local fetcher at all: anywhere else a repoURL naming a folder would read the worker's
+// own disk, so there it is bad input, refused before git runs.
 
 import { isLocalRepo, parseRepoURL } from '../github/repo-url.ts';
-import { RepositoryNotFoundError } from './errors.ts';
+import { LocalRepoNotAllowedError, RepositoryNotFoundError } from './errors.ts';
 import type { FetchedSource, FetchRequest, SourceFetcher } from './fetcher.ts';
 
 export interface SourceFetchers {
   github?: SourceFetcher;
+  /** Given only in local mode (local/start.ts), where the repositories are the user's own. */
   local?: SourceFetcher;
 }
 
@@ -21,7 +24,8 @@ export class RoutingFetcher implements SourceFetcher {
     const local = isLocalRepo(parseRepoURL(request.repoURL));
     const fetcher = local ? this.#fetchers.local : this.#fetchers.github;
     if (!fetcher) {
-      throw new RepositoryNotFoundError(request.repoURL, local ? 'local repositories are not enabled here' : 'no GitHub credentials are configured');
+      if (local) throw new LocalRepoNotAllowedError(request.repoURL);
+      throw new RepositoryNotFoundError(request.repoURL, 'no GitHub credentials are configured');
     }
     return fetcher.fetch(request);
   }
