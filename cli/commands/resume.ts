@@ -1,7 +1,7 @@
 // `driftless resume APP`: lift a suspension or a rollback's pin and sync the branch head.
 import { oneAppCommand, BACKEND_HELP, jsonOutput, onBackend } from '../ops/command.ts';
 import { finishRequests, waitOptions } from '../ops/finish.ts';
-import { clusterFlag, waitFlags } from '../ops/flags.ts';
+import { clusterFlag, WAIT_HELP, waitFlags } from '../ops/flags.ts';
 import { resumeTarget } from '../ops/hold.ts';
 import { destinationsOf, findApp } from '../ops/lookup.ts';
 import { shortSha } from '../ops/output.ts';
@@ -16,7 +16,7 @@ app tracks, so the target catches up with Git. With --wait, follows that sync to
 
 Exit 0 when resumed (with --wait: synced and Healthy), 1 when with --wait the sync failed or is
 not Healthy.
-${BACKEND_HELP}`;
+${WAIT_HELP}${BACKEND_HELP}`;
 
 export const resumeCommand = oneAppCommand(help, { cluster: clusterFlag, ...waitFlags }, async (name, values) => {
   const json = jsonOutput(values);

@@ -4,7 +4,7 @@ import { UsageError } from '../errors.ts';
 import { oneAppCommand, BACKEND_HELP, jsonOutput, onBackend } from '../ops/command.ts';
 import { RefusedError } from '../ops/errors.ts';
 import { finishRequests, waitOptions } from '../ops/finish.ts';
-import { clusterFlag, waitFlags } from '../ops/flags.ts';
+import { clusterFlag, WAIT_HELP, waitFlags } from '../ops/flags.ts';
 import { pinTarget } from '../ops/hold.ts';
 import { destinationsOf, findApp } from '../ops/lookup.ts';
 import { shortSha } from '../ops/output.ts';
@@ -21,7 +21,7 @@ target's recorded history as a successful sync; --force allows any full sha.
 
 Exit 0 when requested (with --wait: synced and Healthy), 1 when with --wait the sync failed or
 is not Healthy, 2 when the revision is refused or the app is not found.
-${BACKEND_HELP}`;
+${WAIT_HELP}${BACKEND_HELP}`;
 
 const flags = { cluster: clusterFlag, to: { type: 'string' }, force: { type: 'boolean' }, ...waitFlags } as const;
 

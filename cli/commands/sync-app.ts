@@ -4,6 +4,7 @@
 import { oneAppCommand, BACKEND_HELP, jsonOutput, onBackend } from '../ops/command.ts';
 import { NotFoundError, RefusedError } from '../ops/errors.ts';
 import { finishRequests, waitOptions } from '../ops/finish.ts';
+import { WAIT_HELP } from '../ops/flags.ts';
 import { destinationsOf, findApp } from '../ops/lookup.ts';
 import { shortSha } from '../ops/output.ts';
 import { requestTargetSync, type SyncRequest } from '../ops/request.ts';
@@ -21,7 +22,7 @@ With --wait, follows the sync to its end and exits with its result.
 
 Exit 0 when requested (with --wait: synced and Healthy), 1 when with --wait the sync failed,
 is not Healthy or gave no result within --timeout.
-${BACKEND_HELP}`;
+${WAIT_HELP}${BACKEND_HELP}`;
 
 export const syncAppCommand = oneAppCommand(syncAppHelp, appSyncFlags, async (name, values) => {
   const json = jsonOutput(values);

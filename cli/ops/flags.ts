@@ -15,3 +15,8 @@ export const clusterFlag = { type: 'string', short: 'c' } as const;
 
 /** --wait and --timeout, beside the backend's flags. */
 export const waitFlags = { wait: { type: 'boolean', short: 'w' }, timeout: { type: 'string' } } as const;
+
+export const WAIT_HELP = `  -w, --wait          follow the sync to its end and exit with its result
+      --timeout D     how long --wait follows it: 30s, 10m, 1h30m, or a bare number of seconds,
+                      as in the config files (default 10m)
+`;
