@@ -63,14 +63,20 @@ export const syncFolderCommand: Command = {
             concurrency,
           },
           onStep: showProgress
-            ? (event) => process.stderr.write(event.state === 'started' ? `${event.phase} wave ${event.wave}: ${event.objects} objects...\n` : `${event.phase} wave ${event.wave}: done\n`)
+            ? (event) =>
+                process.stderr.write(
+                  event.state === 'started' ? `${event.phase} wave ${event.wave}: ${event.objects} objects...\n` : `${event.phase} wave ${event.wave}: done\n`,
+                )
             : undefined,
         });
         if (!result.dryRun && result.inventory && JSON.stringify(result.inventory.entries) !== JSON.stringify(previous?.entries)) {
           await store.save({ ...result.inventory, app: request.appName });
         }
         if (json) process.stdout.write(`${JSON.stringify({ ...result, inventory: undefined }, null, 2)}\n`);
-        else process.stdout.write(`${formatChanges(result.objects)}${result.status === 'Succeeded' ? 'Synced' : 'Sync failed'}, ${result.health}: ${result.message}\n`);
+        else
+          process.stdout.write(
+            `${formatChanges(result.objects)}${result.status === 'Succeeded' ? 'Synced' : 'Sync failed'}, ${result.health}: ${result.message}\n`,
+          );
         return result.status === 'Succeeded' && result.health === 'Healthy' ? 0 : 1;
       } finally {
         client.close();
@@ -87,6 +93,13 @@ export const syncFolderCommand: Command = {
 
 /** The change set as a table, without colour. */
 function formatChanges(changes: ObjectChange[]): string {
-  const rows = changes.map((change) => [change.phase ?? '', change.wave === undefined ? '' : String(change.wave), change.object, change.action, change.health ?? '', change.message ?? '']);
+  const rows = changes.map((change) => [
+    change.phase ?? '',
+    change.wave === undefined ? '' : String(change.wave),
+    change.object,
+    change.action,
+    change.health ?? '',
+    change.message ?? '',
+  ]);
   return table(['PHASE', 'WAVE', 'OBJECT', 'RESULT', 'HEALTH', 'MESSAGE'], rows, palette(false));
 }

@@ -43,7 +43,9 @@ export function syncForm(args: string[]): SyncForm {
   if (values.filename !== undefined) {
     const misplaced = APP_ONLY.filter((flag) => given[flag] !== undefined);
     if (misplaced.length > 0) {
-      throw new UsageError(`${misplaced.map((flag) => `--${flag}`).join(', ')} ${misplaced.length === 1 ? 'belongs' : 'belong'} to sync APP (a registered app); sync -f PATH applies the folder to the cluster of --kubeconfig / --context`);
+      throw new UsageError(
+        `${misplaced.map((flag) => `--${flag}`).join(', ')} ${misplaced.length === 1 ? 'belongs' : 'belong'} to sync APP (a registered app); sync -f PATH applies the folder to the cluster of --kubeconfig / --context`,
+      );
     }
     return 'folder';
   }
