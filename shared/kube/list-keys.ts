@@ -2,8 +2,9 @@
 // `x-kubernetes-list-type` / `x-kubernetes-list-map-keys` (server-side apply) and
 // `patchStrategy` / `patchMergeKey` (strategic merge patch) of the built-in schemas, for the
 // lists that appear in real manifests. Lists not named here are atomic: compared and
-// replaced whole. Drift comparison (./compare.ts) and the local sandbox's patch and apply
-// both read this one table.
+// replaced whole. Drift comparison (./compare.ts) reads it; the sandbox keeps its own
+// schema (local/sandbox/schema/), and test/kube/list-keys-match-kubernetes.test.ts holds
+// this table to it.
 //
 // A pattern names fields from the object root joined with dots, with `[]` after a list
 // field for "an element of it": `spec.template.spec.containers[].ports`. A pattern may start
@@ -13,6 +14,8 @@ export interface ListRule {
   pattern: string;
   /** Only for these kinds (a list with the same name elsewhere is atomic). */
   kinds?: string[];
+  /** Not for these kinds, whose list of that name Kubernetes keys otherwise. */
+  exceptKinds?: string[];
   /** `map`: elements are objects identified by `keys`; `set`: elements are distinct scalars. */
   type: 'map' | 'set';
   /** Server-side apply's list-map keys. */
@@ -39,11 +42,10 @@ const containerRules = (field: string): ListRule[] => [
     keyDefaults: { protocol: 'TCP' },
     mergeKey: 'containerPort',
   },
-  { pattern: `**.${field}[].resizePolicy`, type: 'map', keys: ['resourceName'], drift: false },
   { pattern: `**.${field}[].resources.claims`, type: 'map', keys: ['name'], drift: false },
 ];
 
-const LIST_RULES: readonly ListRule[] = [
+export const LIST_RULES: readonly ListRule[] = [
   ...containerRules('containers'),
   ...containerRules('initContainers'),
   ...containerRules('ephemeralContainers'),
@@ -51,7 +53,8 @@ const LIST_RULES: readonly ListRule[] = [
   { pattern: '**.volumeMounts', type: 'map', keys: ['mountPath'], mergeKey: 'mountPath' },
   { pattern: '**.volumeDevices', type: 'map', keys: ['devicePath'], mergeKey: 'devicePath' },
   { pattern: '**.volumes', type: 'map', keys: ['name'], mergeKey: 'name' },
-  { pattern: '**.imagePullSecrets', type: 'map', keys: ['name'], mergeKey: 'name' },
+  // A pod spec's; a ServiceAccount's top-level imagePullSecrets is atomic.
+  { pattern: '**.spec.imagePullSecrets', type: 'map', keys: ['name'], mergeKey: 'name' },
   { pattern: '**.hostAliases', type: 'map', keys: ['ip'], mergeKey: 'ip' },
   {
     pattern: '**.topologySpreadConstraints',
@@ -61,7 +64,10 @@ const LIST_RULES: readonly ListRule[] = [
   },
   { pattern: '**.resourceClaims', type: 'map', keys: ['name'], mergeKey: 'name' },
   { pattern: '**.schedulingGates', type: 'map', keys: ['name'], mergeKey: 'name', drift: false },
-  { pattern: '**.conditions', type: 'map', keys: ['type'], mergeKey: 'type' },
+  // A Job's status.conditions is atomic for server-side apply (batch/v1 `+listType=atomic`).
+  { pattern: '**.conditions', exceptKinds: ['Job', 'CustomResourceDefinition'], type: 'map', keys: ['type'], mergeKey: 'type' },
+  // A CRD's conditions are keyed by type but carry no patch merge key.
+  { pattern: 'status.conditions', kinds: ['CustomResourceDefinition'], type: 'map', keys: ['type'], drift: false },
   { pattern: 'metadata.finalizers', type: 'set', keys: [], mergePrimitives: true },
   { pattern: 'metadata.ownerReferences', type: 'map', keys: ['uid'], mergeKey: 'uid', drift: false },
   {
@@ -137,6 +143,7 @@ export function listKeyFor(segments: readonly string[]): Pick<ListRule, 'keys' |
 function ruleIn(rules: typeof compiled, segments: readonly string[], kind: string | undefined): ListRule | undefined {
   for (const { rule, pattern } of rules) {
     if (kind !== undefined && rule.kinds && !rule.kinds.includes(kind)) continue;
+    if (kind !== undefined && rule.exceptKinds?.includes(kind)) continue;
     if (patternMatches(pattern, segments)) return rule;
   }
   return undefined;

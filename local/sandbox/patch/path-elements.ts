@@ -14,10 +14,7 @@ export interface Child {
   path: string;
 }
 
-export type Shape =
-  | { type: 'leaf' }
-  | { type: 'map'; children: Child[] }
-  | { type: 'list'; rule: ListRule; children: Child[] };
+export type Shape = { type: 'leaf' } | { type: 'map'; children: Child[] } | { type: 'list'; rule: ListRule; children: Child[] };
 
 export function shapeOf(value: unknown, kind: string, path: string): Shape {
   if (isMap(value)) {
@@ -29,7 +26,7 @@ export function shapeOf(value: unknown, kind: string, path: string): Shape {
   }
   if (Array.isArray(value)) {
     const rule = listRuleFor(kind, path);
-    if (!rule) return { type: 'leaf' };
+    if (!rule || rule.type === 'atomic') return { type: 'leaf' };
     const itemPath = elementPath(path);
     return {
       type: 'list',
@@ -73,7 +70,9 @@ export function keyToText(key: string): string {
       return `[${body}]`;
     case 'k:': {
       const fields = JSON.parse(body) as Record<string, unknown>;
-      return `[${Object.entries(fields).map(([name, value]) => `${name}=${canonicalJson(value)}`).join(',')}]`;
+      return `[${Object.entries(fields)
+        .map(([name, value]) => `${name}=${canonicalJson(value)}`)
+        .join(',')}]`;
     }
     default:
       return key;

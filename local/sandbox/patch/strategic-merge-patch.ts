@@ -1,12 +1,12 @@
 // Kubernetes strategic merge patch: a merge patch whose lists know how to merge. Lists
-// tabled in list-keys.ts with a merge key merge element by element, primitive sets merge
-// by value, every other list is replaced. Directives: `$patch: replace | delete` in maps
+// whose schema has a merge key merge element by element, primitive sets merge by value,
+// every other list is replaced, and so is a map whose patch strategy is `replace`. Directives: `$patch: replace | delete` in maps
 // and list elements, `$retainKeys`, `$deleteFromPrimitiveList/<field>`; `$setElementOrder`
 // only reorders in Kubernetes and is accepted and ignored here.
 
 import type { KubeObject } from '../../../shared/kube/object.ts';
 import { PatchError } from './errors.ts';
-import { elementPath, fieldPath, listRuleFor } from './list-keys.ts';
+import { elementPath, fieldPath, listRuleFor, patchReplacesMap } from './list-keys.ts';
 import { clone, deepEqual, isMap, type JsonMap } from './values.ts';
 
 const DIRECTIVE = '$patch';
@@ -52,7 +52,7 @@ function mergeMap(original: JsonMap | undefined, patch: JsonMap, kind: string, p
 }
 
 function mergeValue(original: unknown, patch: unknown, kind: string, path: string): unknown {
-  if (isMap(patch)) return mergeMap(isMap(original) ? original : undefined, patch, kind, path);
+  if (isMap(patch)) return mergeMap(isMap(original) && !patchReplacesMap(kind, path) ? original : undefined, patch, kind, path);
   if (Array.isArray(patch)) return mergeList(Array.isArray(original) ? original : undefined, patch, kind, path);
   return patch;
 }

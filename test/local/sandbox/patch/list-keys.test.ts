@@ -3,10 +3,17 @@ import { isAtomicMap, listRuleFor } from '../../../../local/sandbox/patch/list-k
 
 describe('listRuleFor', () => {
   it('finds container lists in every pod spec, at any depth', () => {
-    for (const path of ['spec.containers', 'spec.template.spec.containers', 'spec.jobTemplate.spec.template.spec.initContainers']) {
-      expect(listRuleFor('Whatever', path)).toMatchObject({ keys: ['name'], mergeKey: 'name' });
+    for (const [kind, path] of [
+      ['Pod', 'spec.containers'],
+      ['Deployment', 'spec.template.spec.containers'],
+      ['CronJob', 'spec.jobTemplate.spec.template.spec.initContainers'],
+    ]) {
+      expect(listRuleFor(kind, path)).toMatchObject({ keys: ['name'], mergeKey: 'name' });
     }
-    expect(listRuleFor('Deployment', 'spec.template.spec.containers[].ports')).toMatchObject({ keys: ['containerPort', 'protocol'], mergeKey: 'containerPort' });
+    expect(listRuleFor('Deployment', 'spec.template.spec.containers[].ports')).toMatchObject({
+      keys: ['containerPort', 'protocol'],
+      mergeKey: 'containerPort',
+    });
     expect(listRuleFor('Deployment', 'spec.template.spec.containers[].volumeMounts')).toMatchObject({ keys: ['mountPath'] });
   });
 

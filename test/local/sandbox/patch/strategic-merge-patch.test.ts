@@ -26,13 +26,25 @@ const containers = (object: KubeObject) => podSpec(object).containers as Array<R
 describe('strategicMergePatch', () => {
   it('merges containers by name, keeping the ones the patch does not mention', () => {
     const result = strategicMergePatch(deployment(), {
-      spec: { template: { spec: { containers: [{ name: 'web', image: 'web:2', env: [{ name: 'B', value: '2' }] }, { name: 'new', image: 'n:1' }] } } },
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              { name: 'web', image: 'web:2', env: [{ name: 'B', value: '2' }] },
+              { name: 'new', image: 'n:1' },
+            ],
+          },
+        },
+      },
     });
     expect(containers(result).map((c) => c.name)).toEqual(['web', 'sidecar', 'new']);
     expect(containers(result)[0]).toEqual({
       name: 'web',
       image: 'web:2',
-      env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }],
+      env: [
+        { name: 'A', value: '1' },
+        { name: 'B', value: '2' },
+      ],
       ports: [{ containerPort: 80 }],
     });
   });
@@ -83,6 +95,33 @@ describe('strategicMergePatch', () => {
     const result = strategicMergePatch(target, { metadata: { finalizers: null } });
     expect(result.metadata.finalizers).toBeUndefined();
     expect(target).toEqual(deployment());
+  });
+
+  it("replaces a PodDisruptionBudget's selector, whose patch strategy is replace", () => {
+    const pdb: KubeObject = {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name: 'web' },
+      spec: { selector: { matchLabels: { app: 'web', tier: 'front' } } },
+    };
+    const result = strategicMergePatch(pdb, { spec: { selector: { matchLabels: { app: 'api' } } } });
+    expect(result.spec).toEqual({ selector: { matchLabels: { app: 'api' } } });
+  });
+
+  it("merges a Job's conditions by type, though server-side apply holds them atomic", () => {
+    const job: KubeObject = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'once' },
+      status: { conditions: [{ type: 'Complete', status: 'False' }] },
+    };
+    const result = strategicMergePatch(job, { status: { conditions: [{ type: 'Failed', status: 'True' }] } });
+    expect(result.status).toEqual({
+      conditions: [
+        { type: 'Complete', status: 'False' },
+        { type: 'Failed', status: 'True' },
+      ],
+    });
   });
 
   it('rejects a keyed-list element without its merge key', () => {
