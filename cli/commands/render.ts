@@ -1,7 +1,7 @@
 // `driftless render PATH`: print what a sync would apply, as multi-document YAML.
 import { stringify } from 'yaml';
 import { render } from '../../shared/render/render.ts';
-import { RenderError } from '../../shared/render/errors.ts';
+import { isBadInput } from '../../shared/errors/bad-input.ts';
 import { appFlags, renderRequestFrom } from '../app-flags.ts';
 import type { Command } from '../main.ts';
 import { parseFlags } from '../options.ts';
@@ -30,7 +30,8 @@ export const renderCommand: Command = {
       process.stdout.write(documents.map((document) => `---\n${document}`).join(''));
       return 0;
     } catch (error) {
-      if (error instanceof RenderError) {
+      // A helm or kubectl that cannot be started is ours, not the manifests': not exit 2.
+      if (isBadInput(error)) {
         process.stderr.write(`driftless render: ${error.message}\n`);
         return 2;
       }

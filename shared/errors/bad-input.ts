@@ -15,7 +15,7 @@ export interface BadInputMark {
  * Whether `error` is the user's fault. An error that declares `badInput` decides; one that
  * does not (a plain Error wrapping another) is judged by its `cause`.
  */
-export function isBadInput(error: unknown): boolean {
+export function isBadInput(error: unknown): error is Error {
   const seen = new Set<unknown>();
   let current = error;
   while (current instanceof Error && !seen.has(current)) {

@@ -27,7 +27,7 @@ describe('isBadInput', () => {
       new RevisionNotFoundError('https://github.com/acme/gitops.git', 'no-such-branch'),
       new InvalidRepoURLError('ftp://x', 'unsupported scheme'),
     ];
-    expect(userFaults.filter((error) => !isBadInput(error)).map((error) => error.name)).toEqual([]);
+    expect(userFaults.map((error) => [error.name, isBadInput(error)]).filter(([, bad]) => !bad)).toEqual([]);
   });
 
   it('does not mark our faults or transient trouble: a missing tool, EKS not ready, STS, the network, GitHub', () => {
@@ -40,7 +40,7 @@ describe('isBadInput', () => {
       new GitHubApiError('GitHub answered 502', 502),
       new Error('anything else'),
     ];
-    expect(ours.filter((error) => isBadInput(error)).map((error) => error.name)).toEqual([]);
+    expect(ours.map((error) => [error.name, isBadInput(error)]).filter(([, bad]) => bad)).toEqual([]);
   });
 
   it('judges an unmarked wrapper by its cause, and a marked one by its own mark', () => {
