@@ -4,6 +4,7 @@ import type { ClusterSpec } from '../../shared/config/types.ts';
 import { Discovery } from '../../shared/kube/discovery.ts';
 import { assessHealth } from '../../shared/kube/health/index.ts';
 import { readLive } from '../../shared/kube/live.ts';
+import { targetId } from '../../shared/queue/job.ts';
 import type { Environment } from '../../shared/runtime/environment.ts';
 import { entryKey } from '../../shared/sync/inventory.ts';
 import type { TargetState } from '../../shared/state/types.ts';
@@ -101,7 +102,7 @@ export function formatApp(name: string, repoURL: string | undefined, path: strin
     if (detail.pinnedRevision) lines.push(['Pinned', `to ${shortSha(detail.pinnedRevision)} by a rollback: pushes are not applied until driftless resume ${name}`]);
     else if (detail.suspended) lines.push(['Suspended', `pushes and self-heal are not applied until driftless resume ${name}`]);
     if (!detail.registered) lines.push(['Registry', 'this destination is no longer in the registry']);
-    out.push(`\n${p.bold(`${name}@${detail.cluster}`)}\n`);
+    out.push(`\n${p.bold(targetId(name, detail.cluster))}\n`);
     for (const [label, value] of lines) out.push(`  ${`${label}:`.padEnd(11)} ${value}\n`);
     const message = detail.message.trim();
     if (message) {

@@ -1,4 +1,5 @@
 // `driftless resume APP`: lift a suspension or a rollback's pin and sync the branch head.
+import { targetId } from '../../shared/queue/job.ts';
 import { oneAppCommand, BACKEND_HELP, jsonOutput, onBackend } from '../ops/command.ts';
 import { finishRequests, waitOptions } from '../ops/finish.ts';
 import { clusterFlag, WAIT_HELP, waitFlags } from '../ops/flags.ts';
@@ -33,7 +34,7 @@ export const resumeCommand = oneAppCommand(help, { cluster: clusterFlag, ...wait
       const pin = states.find((state) => state.app === name && state.cluster === cluster)?.pinnedRevision;
       await resumeTarget(backend, { app: name, cluster });
       lifted.push({ cluster, pinnedRevision: pin });
-      if (!json) process.stderr.write(`${name}@${cluster}: resumed${pin ? ` (was pinned to ${shortSha(pin)})` : ''}; syncing ${app.source.targetRevision} at ${shortSha(head)}\n`);
+      if (!json) process.stderr.write(`${targetId(name, cluster)}: resumed${pin ? ` (was pinned to ${shortSha(pin)})` : ''}; syncing ${app.source.targetRevision} at ${shortSha(head)}\n`);
       requests.push(await requestTargetSync(backend, { app: name, cluster }, head, 'manual', app.source.targetRevision));
     }
     return finishRequests(backend, requests, { ...wait, json, app: name, extra: { resumed: lifted } });

@@ -1,5 +1,6 @@
 // `driftless rollback APP --to REV|previous`: sync a commit the target ran before and pin it
 // there, so pushes are not applied (their commit statuses say so) until `driftless resume`.
+import { targetId } from '../../shared/queue/job.ts';
 import { UsageError } from '../errors.ts';
 import { oneAppCommand, BACKEND_HELP, jsonOutput, onBackend } from '../ops/command.ts';
 import { RefusedError } from '../ops/errors.ts';
@@ -38,7 +39,7 @@ export const rollbackCommand = oneAppCommand(help, flags, async (name, values) =
     for (const cluster of destinationsOf(app, registry, states, values.cluster)) {
       // A consistent read of the applied revision: `previous` is relative to it.
       const [state, history] = await Promise.all([backend.store.getTarget(name, cluster), backend.store.listHistory(name, cluster, 50)]);
-      if (history.length === 0 && !values.force) throw new RefusedError(`${name}@${cluster} has no recorded syncs to roll back to`);
+      if (history.length === 0 && !values.force) throw new RefusedError(`${targetId(name, cluster)} has no recorded syncs to roll back to`);
       plan.push({ cluster, revision: chooseRollbackRevision(history, state?.revision, to, values.force === true).revision });
     }
     const requests: SyncRequest[] = [];
@@ -47,7 +48,7 @@ export const rollbackCommand = oneAppCommand(help, flags, async (name, values) =
       // rollback job through even if a push claims the target in between.
       await pinTarget(backend, { app: name, cluster }, revision);
       requests.push(await requestTargetSync(backend, { app: name, cluster }, revision, 'rollback', to));
-      if (!json) process.stderr.write(`${name}@${cluster}: pinned to ${shortSha(revision)}; pushes are not applied until driftless resume ${name}\n`);
+      if (!json) process.stderr.write(`${targetId(name, cluster)}: pinned to ${shortSha(revision)}; pushes are not applied until driftless resume ${name}\n`);
     }
     return finishRequests(backend, requests, { ...wait, json, app: name, extra: { pinned: plan } });
   });

@@ -1,4 +1,5 @@
 // `driftless suspend APP`: stop applying pushes and self-heal to the app until resume.
+import { targetId } from '../../shared/queue/job.ts';
 import { oneAppCommand, BACKEND_HELP, jsonOutput, onBackend } from '../ops/command.ts';
 import { clusterFlag } from '../ops/flags.ts';
 import { suspendTarget } from '../ops/hold.ts';
@@ -20,7 +21,7 @@ export const suspendCommand = oneAppCommand(help, { cluster: clusterFlag }, asyn
     const clusters = clustersOf(name, registry, states, values.cluster);
     for (const cluster of clusters) await suspendTarget(backend, { app: name, cluster });
     if (json) printJson({ suspended: clusters.map((cluster) => ({ app: name, cluster })) });
-    else for (const cluster of clusters) process.stdout.write(`Suspended ${name}@${cluster}: pushes and self-heal are not applied until driftless resume ${name}.\n`);
+    else for (const cluster of clusters) process.stdout.write(`Suspended ${targetId(name, cluster)}: pushes and self-heal are not applied until driftless resume ${name}.\n`);
     return 0;
   });
 });

@@ -1,6 +1,7 @@
 // `driftless sync APP`: request a sync of a registered app now (what Argo CD's "Sync" button
 // and `flux reconcile` do), optionally following it to the end. `driftless sync -f PATH` (a
 // local folder) is sync-folder.ts; sync.ts chooses between the two.
+import { targetId } from '../../shared/queue/job.ts';
 import { oneAppCommand, BACKEND_HELP, jsonOutput, onBackend } from '../ops/command.ts';
 import { NotFoundError, RefusedError } from '../ops/errors.ts';
 import { finishRequests, waitOptions } from '../ops/finish.ts';
@@ -41,7 +42,7 @@ export const syncAppCommand = oneAppCommand(syncAppHelp, appSyncFlags, async (na
       let revision: string;
       if (state?.pinnedRevision) {
         if (wanted && wanted !== state.pinnedRevision) {
-          throw new RefusedError(`${name}@${cluster} is pinned to ${shortSha(state.pinnedRevision)} by a rollback: move the pin with driftless rollback ${name} --to ${values.revision}, or lift it with driftless resume ${name}`);
+          throw new RefusedError(`${targetId(name, cluster)} is pinned to ${shortSha(state.pinnedRevision)} by a rollback: move the pin with driftless rollback ${name} --to ${values.revision}, or lift it with driftless resume ${name}`);
         }
         revision = state.pinnedRevision;
       } else if (wanted) {

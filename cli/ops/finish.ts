@@ -1,6 +1,7 @@
 // The end of sync, rollback and resume: without --wait, say what was requested; with it,
 // follow each request to its result, print progress on stderr and the results on stdout, and
 // exit 0 only when every target synced and is Healthy.
+import { targetId } from '../../shared/queue/job.ts';
 import { parseDuration } from '../options.ts';
 import type { Backend } from './backend.ts';
 import { EXIT } from './errors.ts';
@@ -30,7 +31,7 @@ export async function finishRequests(backend: Backend, requests: SyncRequest[], 
   if (!options.wait) {
     if (options.json) printJson({ ...options.extra, requests });
     else {
-      for (const request of requests) process.stdout.write(`Requested ${request.reason} sync of ${request.app}@${request.cluster} to ${shortSha(request.revision)}.\n`);
+      for (const request of requests) process.stdout.write(`Requested ${request.reason} sync of ${targetId(request.app, request.cluster)} to ${shortSha(request.revision)}.\n`);
       process.stdout.write(`Follow it with: driftless app ${options.app} (or pass --wait)\n`);
     }
     return EXIT.ok;
@@ -45,7 +46,7 @@ export async function finishRequests(backend: Backend, requests: SyncRequest[], 
 export function formatResults(results: FollowResult[]): string {
   const p = palette();
   const rows = results.map((result) => [
-    `${result.app}@${result.cluster}`,
+    targetId(result.app, result.cluster),
     shortSha(result.revision) + (result.revision !== result.requestedRevision ? ` (newer than ${shortSha(result.requestedRevision)})` : ''),
     statusColour(p, result.outcome),
     statusColour(p, result.health ?? ''),

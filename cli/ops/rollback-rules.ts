@@ -1,6 +1,7 @@
 // Which commit `driftless rollback` goes to. Like `argocd app rollback`, only to what the target has
 // run before: a commit in its recorded history that synced successfully. `previous` is the
 // newest such commit other than the one applied now. `force` allows any full sha.
+import { targetId } from '../../shared/queue/job.ts';
 import { FULL_SHA } from '../../shared/source/fetcher.ts';
 import type { HistoryEntry } from '../../shared/state/types.ts';
 import { RollbackRefusedError } from './errors.ts';
@@ -20,7 +21,7 @@ const MIN_PREFIX = 4;
  * @param to `previous`, a full sha or a prefix of one (at least 4 hex digits)
  */
 export function chooseRollbackRevision(history: HistoryEntry[], current: string | undefined, to: string, force = false): RollbackChoice {
-  const where = history[0] ? `${history[0].app}@${history[0].cluster}` : 'this target';
+  const where = history[0] ? targetId(history[0].app, history[0].cluster) : 'this target';
   const synced = history.filter((entry) => entry.status === 'Synced');
   if (to === 'previous') {
     const entry = synced.find((candidate) => candidate.revision !== current);

@@ -1,6 +1,7 @@
 // One row per app × cluster: every destination in the registry (synced or not yet) and every
 // recorded target (an app removed from the registry still shows until its state is gone).
 import type { Registry } from '../../shared/config/types.ts';
+import { targetId } from '../../shared/queue/job.ts';
 import type { DriftStatus, HealthStatus, SyncStatus, TargetState } from '../../shared/state/types.ts';
 
 export interface TargetView {
@@ -44,11 +45,11 @@ export function targetView(state: TargetState | undefined, app: string, cluster:
 }
 
 export function targetViews(registry: Registry, states: TargetState[]): TargetView[] {
-  const byKey = new Map(states.map((state) => [`${state.app}@${state.cluster}`, state]));
+  const byKey = new Map(states.map((state) => [targetId(state.app, state.cluster), state]));
   const views: TargetView[] = [];
   for (const app of registry.apps) {
     for (const destination of app.destinations) {
-      const key = `${app.name}@${destination.cluster}`;
+      const key = targetId(app.name, destination.cluster);
       views.push(targetView(byKey.get(key), app.name, destination.cluster, true, destination.namespace));
       byKey.delete(key);
     }

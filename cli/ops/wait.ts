@@ -1,6 +1,7 @@
 // `--wait`: follow requested syncs to their recorded result, polling the target states.
 // A request is answered once a result with `appliedSeq >= seq` is recorded: ours, or that of
 // a newer request (a push that came after), which then is the result that counts.
+import { targetId } from '../../shared/queue/job.ts';
 import type { StateStore } from '../../shared/state/store.ts';
 import type { HealthStatus, TargetState } from '../../shared/state/types.ts';
 import type { SyncRequest } from './request.ts';
@@ -32,7 +33,7 @@ export async function followSyncs(store: StateStore, requests: SyncRequest[], op
   const seen = new Map<string, string>();
   for (;;) {
     for (const request of requests) {
-      const key = `${request.app}@${request.cluster}`;
+      const key = targetId(request.app, request.cluster);
       if (results.has(key)) continue;
       const target = await store.getTarget(request.app, request.cluster);
       const progress = progressLine(request, target);
@@ -46,7 +47,7 @@ export async function followSyncs(store: StateStore, requests: SyncRequest[], op
     if (results.size === requests.length) break;
     if (Date.now() >= deadline) {
       for (const request of requests) {
-        const key = `${request.app}@${request.cluster}`;
+        const key = targetId(request.app, request.cluster);
         if (!results.has(key)) {
           results.set(key, { app: request.app, cluster: request.cluster, requestedRevision: request.revision, revision: request.revision, outcome: 'TimedOut', message: `no result within ${Math.round(options.timeoutMs / 1000)}s; the sync may still run (is the worker running?): follow it with driftless app ${request.app}` });
         }
@@ -55,7 +56,7 @@ export async function followSyncs(store: StateStore, requests: SyncRequest[], op
     }
     await new Promise((resolve) => setTimeout(resolve, interval));
   }
-  return requests.map((request) => results.get(`${request.app}@${request.cluster}`)!);
+  return requests.map((request) => results.get(targetId(request.app, request.cluster))!);
 }
 
 function answered(request: SyncRequest, target: TargetState | undefined): FollowResult | undefined {

@@ -3,6 +3,7 @@
 // concern (the state store keeps the last one); sameStatus tells whether two are equal.
 
 import type { Octokit } from '@octokit/rest';
+import { targetId } from '../queue/job.ts';
 import { gitHubApiError } from './api-error.ts';
 import { isLocalRepo, parseGitHubRepoURL, parseRepoURL, repoSlug, sameRepo } from './repo-url.ts';
 
@@ -25,7 +26,7 @@ export interface CommitStatusPoster {
 export const MAX_DESCRIPTION = 140;
 
 export function statusContext(app: string, cluster: string): string {
-  return `driftless/${app}@${cluster}`;
+  return `driftless/${targetId(app, cluster)}`;
 }
 
 /** Cut to GitHub's limit, by code points so an emoji is never split in half. */
