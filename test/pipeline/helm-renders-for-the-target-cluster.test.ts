@@ -2,7 +2,7 @@
 // it does under Argo CD, and that render is cached per cluster version.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connectKubeconfig } from '../../shared/kube/connect.ts';
-import { REPO_URL, startPipeline, type Pipeline } from '../support/pipeline.ts';
+import { chartAppFiles, startPipeline, type Pipeline } from '../support/pipeline.ts';
 
 let pipeline: Pipeline;
 beforeAll(async () => {
@@ -12,9 +12,7 @@ afterAll(() => pipeline?.stop());
 
 it('renders the chart with the cluster version and API versions from discovery', async () => {
   const files = {
-    'driftless/clusters.yaml': 'apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: { name: sandbox }\nspec:\n  kubeconfig: { context: sandbox }\n',
-    'driftless/chart.yaml': `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: chart }\nspec:\n  source: { repoURL: ${REPO_URL}, targetRevision: main, path: chart }\n  destination: { name: sandbox, namespace: default }\n  syncPolicy: { automated: {} }\n`,
-    'chart/Chart.yaml': 'apiVersion: v2\nname: chart\nversion: 0.1.0\n',
+    ...chartAppFiles(),
     'chart/templates/capabilities.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: capabilities }\ndata:\n  kubeVersion: {{ .Capabilities.KubeVersion.Version | quote }}\n  hasWidgets: {{ .Capabilities.APIVersions.Has "example.com/v1" | quote }}\n  hasApps: {{ .Capabilities.APIVersions.Has "apps/v1" | quote }}\n',
   };
   const sha = await pipeline.repo.commit(files);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
-import { REPO_URL, startPipeline, type Pipeline } from '../support/pipeline.ts';
+import { chartAppFiles, startPipeline, type Pipeline } from '../support/pipeline.ts';
 
 const MAX_RECEIVE_COUNT = 2;
 const MISSING_HELM = join(tmpdir(), `no-helm-here-${process.pid}`, 'helm');
@@ -27,9 +27,7 @@ afterAll(async () => {
 
 it('retries, then gives up with an error status, never recording the chart as bad input', async () => {
   const files = {
-    'driftless/clusters.yaml': 'apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: { name: sandbox }\nspec:\n  kubeconfig: { context: sandbox }\n',
-    'driftless/chart.yaml': `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: chart }\nspec:\n  source: { repoURL: ${REPO_URL}, targetRevision: main, path: chart }\n  destination: { name: sandbox, namespace: default }\n  syncPolicy: { automated: {} }\n`,
-    'chart/Chart.yaml': 'apiVersion: v2\nname: chart\nversion: 0.1.0\n',
+    ...chartAppFiles(),
     'chart/templates/config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: chart-config }\ndata: { color: blue }\n',
   };
   const sha = await pipeline.repo.commit(files);

@@ -238,6 +238,15 @@ spec:
   };
 }
 
+/** One cluster, the `chart` app (automated) and its Chart.yaml in `chart/`: add the templates. */
+export function chartAppFiles(): Record<string, string> {
+  return {
+    'driftless/clusters.yaml': 'apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: { name: sandbox }\nspec:\n  kubeconfig: { context: sandbox }\n',
+    'driftless/chart.yaml': `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: chart }\nspec:\n  source: { repoURL: ${REPO_URL}, targetRevision: main, path: chart }\n  destination: { name: sandbox, namespace: default }\n  syncPolicy: { automated: {} }\n`,
+    'chart/Chart.yaml': 'apiVersion: v2\nname: chart\nversion: 0.1.0\n',
+  };
+}
+
 /** The `web` app's manifests: a ConfigMap whose `color` tells commits apart, and a Deployment. */
 export function webApp(color: string): Record<string, string> {
   return {
