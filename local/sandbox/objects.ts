@@ -78,7 +78,7 @@ export class Objects {
   create(type: ResourceType, namespace: string | undefined, body: KubeObject, options: WriteOptions): KubeObject {
     const object = this.normalize(type, namespace, body);
     if (!object.metadata.name && object.metadata.generateName) object.metadata.name = generateName(object.metadata.generateName);
-    validateObject(type, object);
+    validateObject(type, object, { creating: true });
     if (type.status) delete object.status;
     delete object.metadata.resourceVersion;
     return this.commit(type, undefined, trackUpdate(undefined, object, options.manager, options.subresource), options);
@@ -111,12 +111,16 @@ export class Objects {
     if (type.status && options.subresource !== 'status') delete applied.status;
     const live = this.store.get(type.group, type.resource, scoped(type, namespace), name);
     if (!live) {
-      validateObject(type, applied);
+      validateObject(type, applied, { creating: true });
       const merged = applyObject(undefined, applied, { manager: options.manager, force: options.force });
       return { object: this.commit(type, undefined, merged, options), created: true };
     }
     const current = asVersion(type, live);
-    const merged = applyObject(current, applied, { manager: options.manager, force: options.force, ...(options.subresource ? { subresource: options.subresource } : {}) });
+    const merged = applyObject(current, applied, {
+      manager: options.manager,
+      force: options.force,
+      ...(options.subresource ? { subresource: options.subresource } : {}),
+    });
     const next = this.restrictToSubresource(type, current, merged, options.subresource);
     return { object: this.commit(type, current, next, options), created: false };
   }
@@ -128,7 +132,11 @@ export class Objects {
       throw conflict(type, name, `Precondition failed: UID in precondition: ${preconditions.uid}, UID in object meta: ${live.metadata.uid}`);
     }
     if (preconditions?.resourceVersion && preconditions.resourceVersion !== live.metadata.resourceVersion) {
-      throw conflict(type, name, `Precondition failed: ResourceVersion in precondition: ${preconditions.resourceVersion}, ResourceVersion in object meta: ${live.metadata.resourceVersion}`);
+      throw conflict(
+        type,
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${preconditions.resourceVersion}, ResourceVersion in object meta: ${live.metadata.resourceVersion}`,
+      );
     }
     if (options.dryRun) return live;
     if (isNamespace(type)) return this.deleteNamespace(type, live);
@@ -236,7 +244,7 @@ export class Objects {
       if (this.store.get(type.group, type.resource, scoped(type, next.metadata.namespace), name)) throw alreadyExists(type, name);
       this.checkNamespace(type, next);
       if (isCrd(type)) validateCrd(next);
-      validateObject(type, next);
+      validateObject(type, next, { creating: true });
       setCreateFields(next);
       next.metadata.uid = randomUUID();
       next.metadata.creationTimestamp = now();
@@ -343,7 +351,10 @@ export class Objects {
 
   private orphanDependents(owner: KubeObject): void {
     for (const { type, object } of this.dependentsOf(owner)) {
-      const metadata: KubeObject['metadata'] = { ...object.metadata, ownerReferences: (object.metadata.ownerReferences ?? []).filter((ref) => ref.uid !== owner.metadata.uid) };
+      const metadata: KubeObject['metadata'] = {
+        ...object.metadata,
+        ownerReferences: (object.metadata.ownerReferences ?? []).filter((ref) => ref.uid !== owner.metadata.uid),
+      };
       if (!metadata.ownerReferences?.length) delete metadata.ownerReferences;
       this.store.put(type.group, type.resource, { ...object, metadata });
     }
@@ -394,6 +405,6 @@ export function asVersion(type: ResourceType, object: KubeObject): KubeObject {
 }
 
 function conditionTime(crd: KubeObject): string {
-  const conditions = ((crd.status as { conditions?: Array<{ lastTransitionTime?: string }> } | undefined)?.conditions ?? []);
+  const conditions = (crd.status as { conditions?: Array<{ lastTransitionTime?: string }> } | undefined)?.conditions ?? [];
   return conditions[0]?.lastTransitionTime ?? now();
 }

@@ -2,7 +2,7 @@
 // Names, short names, categories and subresources follow a real 1.34 API server, because
 // kubectl resolves `deploy`, `all` and `scale` through them.
 
-import type { NameRule } from '../../shared/kube/names.ts';
+import type { NameRule } from './names.ts';
 
 export const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 export const SUBRESOURCE_VERBS = ['get', 'patch', 'update'];
@@ -29,6 +29,8 @@ export interface ResourceType {
   status: boolean;
   scale?: ScaleSpec;
   nameRule: NameRule;
+  /** A shorter limit on the name when the object is created (CronJob: 52, so its Jobs' names fit). */
+  createNameMax?: number;
   /** Whether the server keeps metadata.generation (ConfigMaps, Services, RBAC... do not). */
   generation: boolean;
   /** Set for resources registered by a CustomResourceDefinition (its name). */
@@ -49,6 +51,7 @@ interface Entry {
   scale?: boolean;
   verbs?: string[];
   nameRule?: NameRule;
+  createNameMax?: number;
   categories?: string[];
 }
 
@@ -61,12 +64,28 @@ const GROUPS: Array<{ group: string; version: string; entries: Entry[] }> = [
     entries: [
       { resource: 'configmaps', kind: 'ConfigMap', shortNames: ['cm'] },
       { resource: 'events', kind: 'Event', shortNames: ['ev'] },
-      { resource: 'namespaces', kind: 'Namespace', namespaced: false, shortNames: ['ns'], status: true, nameRule: 'label', verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] },
+      {
+        resource: 'namespaces',
+        kind: 'Namespace',
+        namespaced: false,
+        shortNames: ['ns'],
+        status: true,
+        nameRule: 'label',
+        verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+      },
       { resource: 'persistentvolumeclaims', kind: 'PersistentVolumeClaim', shortNames: ['pvc'], status: true },
       { resource: 'pods', kind: 'Pod', shortNames: ['po'], all: true, status: true },
       { resource: 'secrets', kind: 'Secret' },
       { resource: 'serviceaccounts', kind: 'ServiceAccount', shortNames: ['sa'] },
-      { resource: 'services', kind: 'Service', shortNames: ['svc'], all: true, status: true, nameRule: 'dns1035', verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] },
+      {
+        resource: 'services',
+        kind: 'Service',
+        shortNames: ['svc'],
+        all: true,
+        status: true,
+        nameRule: 'dns1035',
+        verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+      },
     ],
   },
   {
@@ -76,7 +95,7 @@ const GROUPS: Array<{ group: string; version: string; entries: Entry[] }> = [
       { resource: 'daemonsets', kind: 'DaemonSet', shortNames: ['ds'], all: true, status: true },
       { resource: 'deployments', kind: 'Deployment', shortNames: ['deploy'], all: true, status: true, scale: true },
       { resource: 'replicasets', kind: 'ReplicaSet', shortNames: ['rs'], all: true, status: true, scale: true },
-      { resource: 'statefulsets', kind: 'StatefulSet', shortNames: ['sts'], all: true, status: true, scale: true },
+      { resource: 'statefulsets', kind: 'StatefulSet', shortNames: ['sts'], all: true, status: true, scale: true, nameRule: 'label' },
     ],
   },
   {
@@ -88,7 +107,7 @@ const GROUPS: Array<{ group: string; version: string; entries: Entry[] }> = [
     group: 'batch',
     version: 'v1',
     entries: [
-      { resource: 'cronjobs', kind: 'CronJob', shortNames: ['cj'], all: true, status: true },
+      { resource: 'cronjobs', kind: 'CronJob', shortNames: ['cj'], all: true, status: true, createNameMax: 52 },
       { resource: 'jobs', kind: 'Job', all: true, status: true },
     ],
   },
@@ -110,25 +129,42 @@ const GROUPS: Array<{ group: string; version: string; entries: Entry[] }> = [
     group: 'rbac.authorization.k8s.io',
     version: 'v1',
     entries: [
-      { resource: 'clusterrolebindings', kind: 'ClusterRoleBinding', namespaced: false, nameRule: 'subdomain' },
-      { resource: 'clusterroles', kind: 'ClusterRole', namespaced: false },
-      { resource: 'rolebindings', kind: 'RoleBinding' },
-      { resource: 'roles', kind: 'Role' },
+      { resource: 'clusterrolebindings', kind: 'ClusterRoleBinding', namespaced: false, nameRule: 'path-segment' },
+      { resource: 'clusterroles', kind: 'ClusterRole', namespaced: false, nameRule: 'path-segment' },
+      { resource: 'rolebindings', kind: 'RoleBinding', nameRule: 'path-segment' },
+      { resource: 'roles', kind: 'Role', nameRule: 'path-segment' },
     ],
   },
   {
     group: 'apiextensions.k8s.io',
     version: 'v1',
     entries: [
-      { resource: 'customresourcedefinitions', kind: 'CustomResourceDefinition', namespaced: false, shortNames: ['crd', 'crds'], status: true, categories: ['api-extensions'] },
+      {
+        resource: 'customresourcedefinitions',
+        kind: 'CustomResourceDefinition',
+        namespaced: false,
+        shortNames: ['crd', 'crds'],
+        status: true,
+        categories: ['api-extensions'],
+      },
     ],
   },
 ];
 
 // The built-ins whose registry strategy sets metadata.generation.
 const WITH_GENERATION = new Set([
-  'pods', 'daemonsets', 'deployments', 'replicasets', 'statefulsets', 'cronjobs', 'jobs',
-  'ingressclasses', 'ingresses', 'networkpolicies', 'poddisruptionbudgets', 'customresourcedefinitions',
+  'pods',
+  'daemonsets',
+  'deployments',
+  'replicasets',
+  'statefulsets',
+  'cronjobs',
+  'jobs',
+  'ingressclasses',
+  'ingresses',
+  'networkpolicies',
+  'poddisruptionbudgets',
+  'customresourcedefinitions',
 ]);
 
 function toType(group: string, version: string, e: Entry): ResourceType {
@@ -146,6 +182,7 @@ function toType(group: string, version: string, e: Entry): ResourceType {
     status: e.status ?? false,
     ...(e.scale ? { scale: WORKLOAD_SCALE } : {}),
     nameRule: e.nameRule ?? 'subdomain',
+    ...(e.createNameMax ? { createNameMax: e.createNameMax } : {}),
     generation: WITH_GENERATION.has(e.resource),
   };
 }

@@ -2,16 +2,12 @@
 // fails the sync with nothing applied: unknown kinds, invalid names, namespaces that will
 // not exist. Problems are collected and reported together, each naming object and file.
 import type { Discovery } from '../kube/discovery.ts';
-import { isValidName } from '../kube/names.ts';
+import { nameProblem } from '../kube/names.ts';
 import { describeObject, groupOf, type KubeObject } from '../kube/object.ts';
 import { formatLocation } from '../render/location.ts';
 import type { SourceLocation } from '../render/types.ts';
 import { SyncInputError } from './errors.ts';
 import type { SyncPlan } from './plan.ts';
-
-// Kinds whose names are only path segments (RBAC allows `system:controller:x`).
-const PATH_SEGMENT_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
-const LABEL_KINDS = new Set(['Namespace', 'Service']);
 
 export async function preflight(plan: SyncPlan<SourceLocation>, discovery: Discovery, options: { createNamespace?: string; existingNamespaces: Set<string> }): Promise<void> {
   const objects = plan.steps.flatMap((step) => step.objects);
@@ -50,15 +46,6 @@ function checkName(object: KubeObject): string | undefined {
   const name = object.metadata.name ?? object.metadata.generateName;
   if (!name) return 'has no metadata.name';
   const checked = object.metadata.name ? name : `${name}x`; // generateName gets a suffix
-  if (PATH_SEGMENT_KINDS.has(object.kind)) {
-    return name === '.' || name === '..' || /[/%]/.test(name) ? `invalid name ${JSON.stringify(name)}: may not be "." or ".." or contain "/" or "%"` : undefined;
-  }
-  if (LABEL_KINDS.has(object.kind) && object.apiVersion === 'v1') {
-    if (!isValidName(checked, 'label')) return `invalid name ${JSON.stringify(name)}: must be a DNS-1123 label (lower case letters, digits and '-', at most 63 characters, starting and ending with a letter or digit)`;
-    return undefined;
-  }
-  if (!isValidName(checked, 'subdomain')) {
-    return `invalid name ${JSON.stringify(name)}: must be a DNS-1123 subdomain (lower case letters, digits, '-' and '.', at most 253 characters, starting and ending with a letter or digit)`;
-  }
-  return undefined;
+  const problem = nameProblem(checked, object.apiVersion, object.kind);
+  return problem ? `invalid name ${JSON.stringify(name)}: ${problem}` : undefined;
 }

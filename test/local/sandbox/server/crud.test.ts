@@ -43,7 +43,11 @@ describe('create, get, update', () => {
   it('refuses a second create with 409 AlreadyExists', async () => {
     const again = await api.post('/api/v1/namespaces/alpha/configmaps', cm('settings'));
     expect(again.status).toBe(409);
-    expect(again.body).toMatchObject({ reason: 'AlreadyExists', message: 'configmaps "settings" already exists', details: { name: 'settings', kind: 'configmaps' } });
+    expect(again.body).toMatchObject({
+      reason: 'AlreadyExists',
+      message: 'configmaps "settings" already exists',
+      details: { name: 'settings', kind: 'configmaps' },
+    });
   });
 
   it('generates a name from generateName', async () => {
@@ -64,7 +68,8 @@ describe('create, get, update', () => {
       status: 'Failure',
       reason: 'Conflict',
       code: 409,
-      message: 'Operation cannot be fulfilled on configmaps "settings": the object has been modified; please apply your changes to the latest version and try again',
+      message:
+        'Operation cannot be fulfilled on configmaps "settings": the object has been modified; please apply your changes to the latest version and try again',
     });
   });
 
@@ -73,11 +78,19 @@ describe('create, get, update', () => {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'web' },
-      spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx' }] } } },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx' }] } },
+      },
     };
     const created = (await api.post('/apis/apps/v1/namespaces/alpha/deployments', deployment)).body;
     expect(created.metadata.generation).toBe(1);
-    const labelled = await api.patch('/apis/apps/v1/namespaces/alpha/deployments/web', { metadata: { labels: { tier: 'front' } } }, 'application/merge-patch+json');
+    const labelled = await api.patch(
+      '/apis/apps/v1/namespaces/alpha/deployments/web',
+      { metadata: { labels: { tier: 'front' } } },
+      'application/merge-patch+json',
+    );
     expect(labelled.body.metadata.generation).toBe(1);
     const scaled = await api.patch('/apis/apps/v1/namespaces/alpha/deployments/web', { spec: { replicas: 3 } }, 'application/merge-patch+json');
     expect(scaled.body.metadata.generation).toBe(2);
@@ -86,13 +99,21 @@ describe('create, get, update', () => {
   it('404s a missing object with the real wording', async () => {
     const missing = await api.get('/apis/apps/v1/namespaces/alpha/deployments/nope');
     expect(missing.status).toBe(404);
-    expect(missing.body).toMatchObject({ reason: 'NotFound', message: 'deployments.apps "nope" not found', details: { name: 'nope', group: 'apps', kind: 'deployments' } });
+    expect(missing.body).toMatchObject({
+      reason: 'NotFound',
+      message: 'deployments.apps "nope" not found',
+      details: { name: 'nope', group: 'apps', kind: 'deployments' },
+    });
   });
 });
 
 describe('patch', () => {
   it('applies JSON patch, strategic merge patch and refuses an unknown patch type', async () => {
-    const json = await api.patch('/api/v1/namespaces/alpha/configmaps/settings', [{ op: 'add', path: '/data/size', value: 'large' }], 'application/json-patch+json');
+    const json = await api.patch(
+      '/api/v1/namespaces/alpha/configmaps/settings',
+      [{ op: 'add', path: '/data/size', value: 'large' }],
+      'application/json-patch+json',
+    );
     expect(json.body.data.size).toBe('large');
     const strategic = await api.patch('/api/v1/namespaces/alpha/configmaps/settings', { data: { shape: 'round' } }, 'application/strategic-merge-patch+json');
     expect(strategic.body.data).toMatchObject({ size: 'large', shape: 'round' });
@@ -113,7 +134,10 @@ describe('patch', () => {
   });
 
   it('requires a field manager for apply', async () => {
-    const answer = await api.request('PATCH', '/api/v1/namespaces/alpha/configmaps/applied', undefined, { text: '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"applied"}}', contentType: 'application/apply-patch+yaml' });
+    const answer = await api.request('PATCH', '/api/v1/namespaces/alpha/configmaps/applied', undefined, {
+      text: '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"applied"}}',
+      contentType: 'application/apply-patch+yaml',
+    });
     expect(answer.status).toBe(400);
     expect(answer.body.reason).toBe('BadRequest');
   });
@@ -169,18 +193,63 @@ describe('namespaces and validation', () => {
   });
 
   it('refuses an invalid name with 422 Invalid and a cause on metadata.name', async () => {
-    const answer = await api.post('/apis/apps/v1/namespaces/alpha/deployments', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'Web_1' }, spec: {} });
+    const answer = await api.post('/apis/apps/v1/namespaces/alpha/deployments', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'Web_1' },
+      spec: {},
+    });
     expect(answer.status).toBe(422);
     expect(answer.body.reason).toBe('Invalid');
     expect(answer.body.message).toMatch(/^Deployment\.apps "Web_1" is invalid: metadata\.name: Invalid value: "Web_1": a lowercase RFC 1123 subdomain/);
-    expect(answer.body.details).toMatchObject({ name: 'Web_1', group: 'apps', kind: 'Deployment', causes: [{ reason: 'FieldValueInvalid', field: 'metadata.name' }] });
+    expect(answer.body.details).toMatchObject({
+      name: 'Web_1',
+      group: 'apps',
+      kind: 'Deployment',
+      causes: [{ reason: 'FieldValueInvalid', field: 'metadata.name' }],
+    });
   });
 
   it('holds namespaces and services to label rules', async () => {
     expect((await api.post('/api/v1/namespaces', ns('has.dot'))).status).toBe(422);
-    const service = await api.post('/api/v1/namespaces/alpha/services', { apiVersion: 'v1', kind: 'Service', metadata: { name: '1web' }, spec: { ports: [{ port: 80 }] } });
+    const service = await api.post('/api/v1/namespaces/alpha/services', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: '1web' },
+      spec: { ports: [{ port: 80 }] },
+    });
     expect(service.status).toBe(422);
     expect(service.body.message).toMatch(/DNS-1035 label/);
+  });
+
+  it('holds RBAC names only to path-segment rules, as ValidateRBACName does', async () => {
+    const role = (name: string) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name }, rules: [] });
+    expect((await api.post('/apis/rbac.authorization.k8s.io/v1/clusterroles', role('system:metrics-server'))).status).toBe(201);
+    const slash = await api.post('/apis/rbac.authorization.k8s.io/v1/clusterroles', role('team/admin'));
+    expect(slash.status).toBe(422);
+    expect(slash.body.message).toBe(
+      `ClusterRole.rbac.authorization.k8s.io "team/admin" is invalid: metadata.name: Invalid value: "team/admin": may not contain '/'`,
+    );
+  });
+
+  it('holds StatefulSets to label rules and new CronJobs to 52 characters', async () => {
+    const sts = await api.post('/apis/apps/v1/namespaces/alpha/statefulsets', {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 'db.v1' },
+      spec: {},
+    });
+    expect(sts.status).toBe(422);
+    expect(sts.body.message).toMatch(/a lowercase RFC 1123 label must consist of/);
+    const long = 'c'.repeat(53);
+    const cron = await api.post('/apis/batch/v1/namespaces/alpha/cronjobs', {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: long },
+      spec: { schedule: '* * * * *' },
+    });
+    expect(cron.status).toBe(422);
+    expect(cron.body.message).toBe(`CronJob.batch "${long}" is invalid: metadata.name: Invalid value: "${long}": must be no more than 52 characters`);
   });
 
   it('makes new namespaces Active', async () => {
@@ -218,7 +287,11 @@ describe('deletion', () => {
     expect(held.metadata.deletionTimestamp).toBeDefined();
     expect(held.metadata.finalizers).toEqual(['example.com/keep']);
 
-    const released = await api.patch('/api/v1/namespaces/alpha/configmaps/held', [{ op: 'remove', path: '/metadata/finalizers' }], 'application/json-patch+json');
+    const released = await api.patch(
+      '/api/v1/namespaces/alpha/configmaps/held',
+      [{ op: 'remove', path: '/metadata/finalizers' }],
+      'application/json-patch+json',
+    );
     expect(released.status).toBe(200);
     expect((await api.get('/api/v1/namespaces/alpha/configmaps/held')).status).toBe(404);
   });
