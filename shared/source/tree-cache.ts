@@ -80,7 +80,8 @@ export class TreeCache {
       await build(dir);
       return dir;
     } catch (error) {
-      await rm(dir, { recursive: true, force: true });
+      // An aborted unpack may still be finishing writes it had begun: retry until it settles.
+      await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
       throw error;
     }
   }

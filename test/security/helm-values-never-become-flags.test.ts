@@ -98,9 +98,9 @@ spec:
   it('refuses an application name that cannot be a release name when it is the default one', async () => {
     const tree = await writeTree(chart);
     try {
-      const error = await render({ root: tree.root, path: '.', destinationNamespace: 'shop', appName: 'a'.repeat(60) }).catch((caught: unknown) => caught as Error);
+      const error = await render({ root: tree.root, path: '.', destinationNamespace: 'shop', appName: 'a'.repeat(60) }).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(RenderOptionsError);
-      expect(error.message).toMatch(/application name .*set spec\.source\.helm\.releaseName/);
+      expect((error as Error).message).toMatch(/application name .*set spec\.source\.helm\.releaseName/);
     } finally {
       await tree.remove();
     }
