@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EksAuthError, eksToken, signEksToken, TokenCache, TOKEN_PREFIX } from '../../shared/kube/eks-token.ts';
+import { EksAuthError, eksToken, signEksToken, TokenCache } from '../../shared/kube/eks-token.ts';
 import { startAwsApi, type AwsApiDouble } from '../support/eks-api.ts';
 
 const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
@@ -14,8 +14,8 @@ const ALLOWED_PARAMS = new Set(['action', 'version', 'x-amz-algorithm', 'x-amz-c
  */
 function verify(token: string, expected: { clusterName: string; region: string; secretAccessKey: string; now: Date }): URL {
   expect(token.length).toBeLessThanOrEqual(4096);
-  expect(token.startsWith(TOKEN_PREFIX)).toBe(true);
-  const encoded = token.slice(TOKEN_PREFIX.length);
+  expect(token.startsWith('k8s-aws-v1.')).toBe(true);
+  const encoded = token.slice('k8s-aws-v1.'.length);
   expect(encoded).toMatch(/^[A-Za-z0-9_-]+$/); // base64url, no padding
   const url = new URL(Buffer.from(encoded, 'base64url').toString('utf8'));
   expect(url.protocol).toBe('https:');
@@ -144,7 +144,7 @@ describe('assumed role', () => {
     const roleArn = 'arn:aws:iam::444455556666:role/driftless-deployer';
     const cache = new TokenCache({ clusterName: 'c', region: 'eu-west-1', roleArn, stsClient: sts, now: () => new Date(now) });
     const first = await cache.get();
-    const params = new URL(Buffer.from(first.slice(TOKEN_PREFIX.length), 'base64url').toString()).searchParams;
+    const params = new URL(Buffer.from(first.slice('k8s-aws-v1.'.length), 'base64url').toString()).searchParams;
     expect(params.get('X-Amz-Credential')).toMatch(/^ASIAROLE0+1\//);
     expect(params.get('X-Amz-Security-Token')).toBe('role-session-token-1');
     verify(first, { clusterName: 'c', region: 'eu-west-1', secretAccessKey: 'role-secret-1', now: new Date(now) });

@@ -1,7 +1,6 @@
 import { EKSClient } from '@aws-sdk/client-eks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectEks, describeEks, EksClusterError } from '../../shared/kube/eks.ts';
-import { TOKEN_PREFIX } from '../../shared/kube/eks-token.ts';
 import { startAwsApi, startKubeEndpoint, type AwsApiDouble, type KubeEndpointDouble } from '../support/eks-api.ts';
 
 const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'eks-test-secret-key' };
@@ -32,8 +31,8 @@ describe('connectEks', () => {
       const version = await client.get<{ gitVersion: string }>('/version');
       expect(version.gitVersion).toBe('v1.34.0-eks');
       const authorization = String(apiServer.requests.at(-1)?.headers.authorization);
-      expect(authorization.startsWith(`Bearer ${TOKEN_PREFIX}`)).toBe(true);
-      const url = new URL(Buffer.from(authorization.slice(`Bearer ${TOKEN_PREFIX}`.length), 'base64url').toString('utf8'));
+      expect(authorization.startsWith('Bearer k8s-aws-v1.')).toBe(true);
+      const url = new URL(Buffer.from(authorization.slice('Bearer k8s-aws-v1.'.length), 'base64url').toString('utf8'));
       expect(url.host).toBe('sts.eu-west-1.amazonaws.com');
       expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('host;x-k8s-aws-id');
     } finally {

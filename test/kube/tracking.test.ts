@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../shared/kube/object.ts';
-import { isOwnedBy, objectKey, parseTrackingId, TRACKING_ANNOTATION, trackingId, withTracking } from '../../shared/kube/tracking.ts';
+import { isOwnedBy, objectKey, parseTrackingId, trackingId, withTracking } from '../../shared/kube/tracking.ts';
 
 const deployment: KubeObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' } };
 const configMap: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'shop' } };
 const clusterRole: KubeObject = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'reader' } };
 
 function live(object: KubeObject, id: string | undefined): KubeObject {
-  return { ...object, metadata: { ...object.metadata, annotations: id === undefined ? {} : { [TRACKING_ANNOTATION]: id } } };
+  return { ...object, metadata: { ...object.metadata, annotations: id === undefined ? {} : { 'driftless.io/tracking-id': id } } };
 }
 
 describe('trackingId', () => {
@@ -53,12 +53,12 @@ describe('withTracking', () => {
   it('returns an annotated copy and leaves the input alone', () => {
     const input: KubeObject = { ...deployment, metadata: { ...deployment.metadata, annotations: { team: 'web' } } };
     const output = withTracking('shop', input);
-    expect(output.metadata.annotations).toEqual({ team: 'web', [TRACKING_ANNOTATION]: 'shop:apps/Deployment:shop/web' });
+    expect(output.metadata.annotations).toEqual({ team: 'web', 'driftless.io/tracking-id': 'shop:apps/Deployment:shop/web' });
     expect(input.metadata.annotations).toEqual({ team: 'web' });
   });
 
   it('adds annotations to an object that had none', () => {
-    expect(withTracking('shop', configMap).metadata.annotations).toEqual({ [TRACKING_ANNOTATION]: 'shop:/ConfigMap:shop/settings' });
+    expect(withTracking('shop', configMap).metadata.annotations).toEqual({ 'driftless.io/tracking-id': 'shop:/ConfigMap:shop/settings' });
   });
 });
 
