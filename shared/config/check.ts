@@ -1,7 +1,8 @@
 // The checks that need the whole registry: unique names, destinations resolved to registered
 // clusters, and every app inside what its project allows (Argo CD's AppProject rules: globs,
-// `!` to deny, the built-in `default` project allowing everything unless redefined).
-import { matchesArgoGlob } from '../render/glob.ts';
+// `!` to deny, the built-in `default` project allowing everything unless redefined). What the
+// app deploys is checked against the same project at sync time (shared/project/).
+import { destinationPermitted, globMatch } from '../project/destinations.ts';
 import type { RegistryDocument } from './documents.ts';
 import type { RegistryProblem } from './errors.ts';
 import type { AppDraft, DestinationRef } from './normalise-app.ts';
@@ -9,7 +10,7 @@ import { normaliseServer } from './normalise-cluster.ts';
 import { DEFAULT_PROJECT } from './normalise-project.ts';
 import { reporter } from './problems.ts';
 import { repoURLForms } from './repo-url.ts';
-import type { AppDestination, AppSpec, ClusterSpec, ProjectDestination, ProjectSpec, Registry } from './types.ts';
+import type { AppDestination, AppSpec, ClusterSpec, ProjectSpec, Registry } from './types.ts';
 
 const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
 
@@ -71,7 +72,7 @@ function resolveApp(draft: AppDraft, clusters: ClusterSpec[], projects: Map<stri
       report(ref.field, `cluster "${cluster.name}" is listed twice; an app deploys to a cluster once (make a second app for another namespace)`);
       continue;
     }
-    if (project && !destinationAllowed(project, cluster, ref.namespace)) {
+    if (project && !destinationPermitted(project, cluster, ref.namespace)) {
       report(ref.field, `project "${project.name}" does not allow cluster "${cluster.name}" namespace "${ref.namespace}"`);
     }
     const scope = cluster.accessScope;
@@ -119,36 +120,6 @@ function repoAllowed(project: ProjectSpec, repoURL: string): boolean {
     allowed = true;
   }
   return allowed;
-}
-
-function destinationAllowed(project: ProjectSpec, cluster: ClusterSpec, namespace: string): boolean {
-  let allowed = false;
-  for (const entry of project.destinations) {
-    const deny = [entry.cluster, entry.server, entry.namespace].some((field) => field?.startsWith('!'));
-    if (!entryMatches(deny ? withoutNegation(entry) : entry, cluster, namespace)) continue;
-    if (deny) return false;
-    allowed = true;
-  }
-  return allowed;
-}
-
-function entryMatches(entry: ProjectDestination, cluster: ClusterSpec, namespace: string): boolean {
-  const byName = entry.cluster !== undefined && globMatch(entry.cluster, cluster.name);
-  const byServer = entry.server !== undefined && (entry.server === '*' || (cluster.server !== undefined && globMatch(normaliseServer(entry.server), cluster.server)));
-  return (byName || byServer) && globMatch(entry.namespace, namespace);
-}
-
-function withoutNegation(entry: ProjectDestination): ProjectDestination {
-  const strip = (field: string) => field.replace(/^!/, '');
-  const result: ProjectDestination = { namespace: strip(entry.namespace) };
-  if (entry.cluster !== undefined) result.cluster = strip(entry.cluster);
-  if (entry.server !== undefined) result.server = strip(entry.server);
-  return result;
-}
-
-/** Argo CD's glob, where `*` also matches the empty string (a cluster-scoped app's namespace). */
-function globMatch(pattern: string, value: string): boolean {
-  return pattern === '*' || matchesArgoGlob(pattern, value);
 }
 
 function list(items: string[]): string {

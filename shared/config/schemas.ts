@@ -9,8 +9,9 @@
 //     helm.passCredentials, helm.skipSchemaValidation, kustomize.version,
 //     syncPolicy.retry.refresh, syncPolicy.managedNamespaceMetadata, status, operation.
 //   AppProject: description, roles, syncWindows, signatureKeys, orphanedResources,
-//     sourceNamespaces, destinationServiceAccounts, cluster/namespace resource allow and
-//     deny lists (so a project here can allow kinds Argo CD would refuse), status.
+//     sourceNamespaces, destinationServiceAccounts, permitOnlyProjectScopedClusters, status.
+// AppProject's cluster/namespace resource allow and deny lists are read with Argo CD's
+// meaning, and our Project takes the same fields (shared/project/kinds.ts).
 // Argo CD fields refused (they would change what gets deployed, and we cannot honour them):
 //   spec.sources (multi-source), spec.sourceHydrator, source.chart (Helm repositories),
 //   source.plugin, helm.fileParameters, kustomize patches/replicas/components/namespace/
@@ -18,6 +19,7 @@
 import { z } from 'zod';
 import { parseDuration } from './duration.ts';
 import { isValidReleaseName, RELEASE_NAME_RULE } from '../render/release-name.ts';
+import { isValidGlob } from '../project/glob.ts';
 
 export const OUR_API_VERSION = 'driftless.io/v1alpha1';
 export const ARGO_API_VERSION = 'argoproj.io/v1alpha1';
@@ -107,6 +109,14 @@ const backoffFields = {
   factor: z.number().int('must be a whole number').min(1, 'must be at least 1').optional(),
   maxDuration: duration.optional(),
 };
+
+// A project's resource lists: Go filepath.Match globs, as Argo CD matches them. A malformed
+// one would silently match nothing (a deny entry that denies nothing), so it is refused.
+const resourceGlob = z.string().refine(isValidGlob, { message: 'is not a valid pattern (Go filepath.Match: *, ?, [a-z], [^a-z], \\ escapes)' });
+const resourceKindFields = { group: resourceGlob, kind: resourceGlob };
+// Cluster-scoped entries may also name the objects (Argo CD: "Name is optional ... Globs in
+// Go's filepath.Match syntax"); absent or '' is any name.
+const clusterResourceKindFields = { ...resourceKindFields, name: resourceGlob.optional() };
 
 function oneClusterReference(destination: { name?: string; server?: string }): boolean {
   return (destination.name === undefined) !== (destination.server === undefined);
@@ -206,6 +216,11 @@ export const ourProjectSchema = z.strictObject({
     .strictObject({
       sourceRepos: stringList.default(['*']),
       destinations: z.array(ourProjectDestination).default([{ name: '*', namespace: '*' }]),
+      // Absent means what it means in an AppProject: no cluster-scoped kind, every namespaced one.
+      clusterResourceWhitelist: z.array(z.strictObject(clusterResourceKindFields)).optional(),
+      clusterResourceBlacklist: z.array(z.strictObject(clusterResourceKindFields)).optional(),
+      namespaceResourceWhitelist: z.array(z.strictObject(resourceKindFields)).optional(),
+      namespaceResourceBlacklist: z.array(z.strictObject(resourceKindFields)).optional(),
     })
     .default({ sourceRepos: ['*'], destinations: [{ name: '*', namespace: '*' }] }),
 });
@@ -270,6 +285,11 @@ export const argoAppProjectSchema = z.looseObject({
     .looseObject({
       sourceRepos: stringList.default([]),
       destinations: z.array(z.looseObject({ name: z.string().optional(), server: z.string().optional(), namespace: z.string().default('') })).default([]),
+      // An absent namespaceResourceWhitelist (every kind) is not an empty one (none): no default.
+      clusterResourceWhitelist: z.array(z.looseObject(clusterResourceKindFields)).optional(),
+      clusterResourceBlacklist: z.array(z.looseObject(clusterResourceKindFields)).optional(),
+      namespaceResourceWhitelist: z.array(z.looseObject(resourceKindFields)).optional(),
+      namespaceResourceBlacklist: z.array(z.looseObject(resourceKindFields)).optional(),
     })
     .default({ sourceRepos: [], destinations: [] }),
 });

@@ -89,12 +89,39 @@ export interface ProjectDestination {
   namespace: string;
 }
 
+/**
+ * An entry of a project's resource allow or deny list: Go `filepath.Match` globs on the API
+ * group (`''` is the core group) and the kind, as Argo CD matches them.
+ */
+export interface ResourceKindEntry {
+  group: string;
+  kind: string;
+  /** Cluster lists only (Argo CD): a glob on the object's name; absent or `''` is any name. */
+  name?: string;
+}
+
+/**
+ * What a project lets its apps deploy, with Argo CD's AppProject meaning (shared/project/
+ * kinds.ts has the rules). Absent lists are Argo CD's defaults: no cluster-scoped kind, every
+ * namespaced kind, nothing denied.
+ */
 export interface ProjectSpec {
   name: string;
   /** Globs on repository URLs; a leading `!` denies (Argo CD). */
   sourceRepos: string[];
-  /** A destination is allowed when one entry matches it; a leading `!` on an entry denies. */
+  /**
+   * A destination is allowed when one entry matches it and no entry's negated (`!`) field
+   * refuses it (shared/project/destinations.ts).
+   */
   destinations: ProjectDestination[];
+  /** The cluster-scoped kinds the project may deploy; absent or empty: none. */
+  clusterResourceWhitelist?: ResourceKindEntry[];
+  /** Cluster-scoped kinds refused even when the whitelist allows them. */
+  clusterResourceBlacklist?: ResourceKindEntry[];
+  /** Absent: every namespaced kind. Present, even empty: only those listed. */
+  namespaceResourceWhitelist?: ResourceKindEntry[];
+  /** Namespaced kinds refused even when the whitelist allows them. */
+  namespaceResourceBlacklist?: ResourceKindEntry[];
   definedIn: DefinedIn;
 }
 

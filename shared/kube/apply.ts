@@ -1,13 +1,18 @@
 // Server-side apply of one wave: the exact rendered JSON on the wire, field manager
-// `driftless`, force; objects already in their desired state are not written at all.
+// `driftless`, force; objects already in their desired state are not written at all, and
+// objects another app owns are never written (a forced apply would take them over).
 import pLimit from 'p-limit';
 import type { KubeClient } from './client.ts';
 import { compareObjects } from './compare.ts';
 import { resourcePath, type Discovery } from './discovery.ts';
 import { KubeApiError } from './errors.ts';
 import type { KubeObject } from './object.ts';
+import { parseTrackingId, TRACKING_ANNOTATION } from './tracking.ts';
 
 export const FIELD_MANAGER = 'driftless';
+
+/** Argo CD's annotation tracking (`<app>:<group>/<kind>:<namespace>/<name>`, as ours is spelled). */
+export const ARGO_TRACKING_ANNOTATION = 'argocd.argoproj.io/tracking-id';
 
 export type ApplyAction = 'created' | 'configured' | 'unchanged' | 'failed';
 
@@ -53,6 +58,8 @@ async function applyOne(client: KubeClient, discovery: Discovery, request: Apply
     error,
     durationMs: Math.round(performance.now() - started),
   });
+  const owner = live && foreignOwner(desired, live);
+  if (owner) return done('failed', undefined, owner);
   if (isUpToDate(request)) return done('unchanged', live);
   try {
     const info = await discovery.resolve(desired.apiVersion, desired.kind);
@@ -72,4 +79,27 @@ async function applyOne(client: KubeClient, discovery: Discovery, request: Apply
     const message = error instanceof KubeApiError ? (error.status.message ?? error.message) : (error as Error).message;
     return done('failed', undefined, message);
   }
+}
+
+/**
+ * Why `live` is another app's and must not be written by `desired`'s, or undefined when it is
+ * free or ours. The owner is the app in the live object's tracking id, ours or Argo CD's; our
+ * app is the one `desired` is tracked for. An object with neither annotation is adopted, as
+ * Argo CD adopts it. A tracking id we cannot read is not proof the object is free.
+ */
+export function foreignOwner(desired: KubeObject, live: KubeObject): string | undefined {
+  const ours = trackedApp(desired.metadata.annotations?.[TRACKING_ANNOTATION]);
+  const annotations = live.metadata.annotations ?? {};
+  for (const [annotation, tool] of [[TRACKING_ANNOTATION, 'app'], [ARGO_TRACKING_ANNOTATION, 'Argo CD app']] as const) {
+    const value = annotations[annotation];
+    if (value === undefined) continue;
+    const owner = trackedApp(value);
+    if (owner === undefined) return `its ${annotation} annotation ${JSON.stringify(value)} is not a tracking id, so it may belong to another app; not taken over (remove the annotation to hand it over)`;
+    if (owner !== ours) return `owned by ${tool} ${owner} (${annotation}); not taken over (remove it from that app, or remove the annotation to hand it over)`;
+  }
+  return undefined;
+}
+
+function trackedApp(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : parseTrackingId(value)?.app;
 }

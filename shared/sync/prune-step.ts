@@ -1,8 +1,11 @@
 // Prune: delete what the previous inventory holds and Git no longer does, in reverse install
 // order (what depends on others first, Namespaces and CRDs last), with kube/prune.ts's safety
-// rules (only objects whose live tracking id is ours) and the object's own Prune=false.
+// rules (only objects whose live tracking id is ours), the object's own Prune=false, and the
+// app's project: an entry of a kind or namespace the project does not permit (now) is kept
+// and reported, never deleted, so an inventory cannot carry a tenant past its bounds.
 import type { KubeClient } from '../kube/client.ts';
 import type { Discovery } from '../kube/discovery.ts';
+import type { ObjectRef } from '../kube/live.ts';
 import type { KubeObject } from '../kube/object.ts';
 import { pruneObjects } from '../kube/prune.ts';
 import { syncOptions } from './annotations.ts';
@@ -29,9 +32,23 @@ export interface PruneRules {
   renderIsEmpty: boolean;
   /** Argo CD's allowEmpty: prune even then. */
   allowEmpty: boolean;
+  /** Why the app's project does not let it delete this entry, or undefined when it may. */
+  refusal?: (entry: ObjectRef) => string | undefined;
 }
 
 export async function pruneStale(context: PruneContext, candidates: InventoryEntry[], rules: PruneRules): Promise<PruneResult> {
+  if (candidates.length === 0) return { changes: [], kept: [] };
+  const refused = candidates.flatMap((entry) => {
+    const rule = rules.refusal?.(entry);
+    return rule ? [{ entry, change: refChange(entry, { action: 'skipped', message: `not pruned: ${rule}` }) }] : [];
+  });
+  const outside = { changes: refused.map(({ change }) => change), kept: refused.map(({ entry }) => entry) };
+  const permitted = candidates.filter((entry) => !outside.kept.includes(entry));
+  const pruned = await prunePermitted(context, permitted, rules);
+  return { changes: [...outside.changes, ...pruned.changes], kept: [...outside.kept, ...pruned.kept] };
+}
+
+async function prunePermitted(context: PruneContext, candidates: InventoryEntry[], rules: PruneRules): Promise<PruneResult> {
   if (candidates.length === 0) return { changes: [], kept: [] };
   if (rules.renderIsEmpty && !rules.allowEmpty) {
     return {

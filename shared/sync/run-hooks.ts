@@ -1,7 +1,7 @@
 // Runs the hooks of one step: replace what an earlier run left (BeforeHookCreation),
 // create, wait for completion, then delete per policy (HookSucceeded / HookFailed).
 import pLimit from 'p-limit';
-import { FIELD_MANAGER, applyWave } from '../kube/apply.ts';
+import { FIELD_MANAGER, applyWave, foreignOwner } from '../kube/apply.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { Discovery } from '../kube/discovery.ts';
 import { KubeApiError } from '../kube/errors.ts';
@@ -34,10 +34,13 @@ async function runHook<S>(context: HookContext, hook: PlannedObject<S>, change: 
   try {
     let created: KubeObject;
     if (object.metadata.name) {
-      if (policies.includes('BeforeHookCreation')) {
-        const info = await discovery.resolve(object.apiVersion, object.kind);
-        const previous = await getObject(client, info, object.metadata.namespace, object.metadata.name);
-        if (previous && (await deleteObject(client, discovery, previous)) && !(await waitDeleted(client, discovery, previous, deadline))) {
+      const info = await discovery.resolve(object.apiVersion, object.kind);
+      const previous = await getObject(client, info, object.metadata.namespace, object.metadata.name);
+      // Another app's object of that name is neither replaced nor applied over.
+      const owner = previous && foreignOwner(object, previous);
+      if (owner) return change(hook, { action: 'failed', message: owner, durationMs: elapsed(started) });
+      if (previous && policies.includes('BeforeHookCreation')) {
+        if ((await deleteObject(client, discovery, previous)) && !(await waitDeleted(client, discovery, previous, deadline))) {
           return change(hook, { action: 'failed', message: `the previous run of hook ${describeObject(object)} is still being deleted`, durationMs: elapsed(started) });
         }
       }

@@ -1,6 +1,7 @@
 // One sync of one app to one cluster, top to bottom:
-//   prepare desired → read live → preflight → ensure namespace → apply steps (hooks, CRDs
-//   first, wait healthy) → SyncFail hooks if that failed → prune → summarise.
+//   prepare desired → read live → project bounds → preflight → ensure namespace → apply
+//   steps (hooks, CRDs first, wait healthy) → SyncFail hooks if that failed → prune →
+//   summarise.
 // Render happens before (the caller renders once per commit and may reuse it); recording
 // the result happens after (the caller stores, posts and emits the change set).
 import type { KubeClient } from '../kube/client.ts';
@@ -15,6 +16,7 @@ import { readLiveState } from './live-state.ts';
 import type { SyncPlan } from './plan.ts';
 import { preflight } from './preflight.ts';
 import { prepareDesired } from './prepare.ts';
+import { checkProjectBounds, pruneRefusal, type ProjectBounds } from './project-bounds.ts';
 import { pruneStale } from './prune-step.ts';
 import { summarise } from './summarise.ts';
 import { runSyncFailHooks } from './sync-fail.ts';
@@ -30,6 +32,11 @@ export interface SyncRequest {
   discovery: Discovery;
   /** The inventory the previous sync returned. */
   previous?: Inventory;
+  /**
+   * The app's project on the target cluster: every object written or pruned must be one it
+   * permits. Absent for a folder sync from the CLI, which runs with the user's own credentials.
+   */
+  project?: ProjectBounds;
   options?: SyncRunOptions;
   /** Called as each step starts and ends, for progress output. */
   onStep?: (event: StepEvent) => void;
@@ -67,6 +74,7 @@ export async function sync(request: SyncRequest): Promise<ChangeSet> {
   const desired = await prepareDesired(app, request.objects, discovery);
   const entries = desired.resources.map(({ object }) => entryOf(object));
   const live = await readLiveState(client, discovery, desired, options.createNamespace);
+  await checkProjectBounds(request.project, desired, discovery, { create: options.createNamespace, existing: live.existingNamespaces });
   await preflight(desired.plan, discovery, { createNamespace: options.createNamespace, existingNamespaces: live.existingNamespaces });
   const namespace = await ensureNamespace(context, options.createNamespace, live.existingNamespaces);
   const steps: StepsResult =
@@ -77,7 +85,7 @@ export async function sync(request: SyncRequest): Promise<ChangeSet> {
   const stale = staleEntries(request.previous, entries);
   const pruned =
     !steps.failure && options.prune
-      ? await pruneStale({ ...context, app }, stale, { renderIsEmpty: entries.length === 0, allowEmpty: Boolean(options.allowEmpty) })
+      ? await pruneStale({ ...context, app }, stale, { renderIsEmpty: entries.length === 0, allowEmpty: Boolean(options.allowEmpty), refusal: pruneRefusal(request.project) })
       : { changes: [], kept: stale };
 
   return summarise({

@@ -1,5 +1,6 @@
 // The worker's entry into shared/: one queue message, one job, one handler per kind.
-import type { AppSpec, ClusterSpec } from '../config/types.ts';
+import { projectOf } from '../config/normalise-project.ts';
+import type { AppSpec, ClusterSpec, ProjectSpec } from '../config/types.ts';
 import { scanTarget } from '../drift/scan-target.ts';
 import type { DriftScanJob, Job, RegistryRefreshJob, SyncJob } from '../queue/job.ts';
 import type { JobContext, WorkerDependencies } from './dependencies.ts';
@@ -21,7 +22,7 @@ export async function runJob(job: Job, context: JobContext, deps: WorkerDependen
 
 async function runSync(job: SyncJob, context: JobContext, deps: WorkerDependencies): Promise<JobOutcome> {
   const target = await registeredTarget(job, deps);
-  return target ? syncTarget(job, target.app, target.cluster, context, deps) : 'skipped';
+  return target ? syncTarget(job, target.app, target.cluster, context, deps, target.project) : 'skipped';
 }
 
 async function runDriftScan(job: DriftScanJob, deps: WorkerDependencies): Promise<JobOutcome> {
@@ -37,12 +38,15 @@ async function runRegistryRefresh(job: RegistryRefreshJob, deps: WorkerDependenc
   return 'registry-refreshed';
 }
 
-/** The job's app and cluster as the registry has them now; a job for either that left it is dropped. */
-async function registeredTarget(job: SyncJob | DriftScanJob, deps: WorkerDependencies): Promise<{ app: AppSpec; cluster: ClusterSpec } | undefined> {
+/**
+ * The job's app and cluster as the registry has them now, with the app's project (undefined if
+ * the registry lacks it: the sync refuses then); a job for an app or cluster that left it is dropped.
+ */
+async function registeredTarget(job: SyncJob | DriftScanJob, deps: WorkerDependencies): Promise<{ app: AppSpec; cluster: ClusterSpec; project?: ProjectSpec } | undefined> {
   const registry = (await deps.store.getRegistry())?.registry;
   const app = registry?.apps.find((candidate) => candidate.name === job.app);
   const cluster = registry?.clusters.find((candidate) => candidate.name === job.cluster);
-  if (app && cluster) return { app, cluster };
+  if (registry && app && cluster) return { app, cluster, project: projectOf(registry, app.project) };
   deps.logger.warn('job for an app or cluster that is not in the registry; dropped', { kind: job.kind, app: job.app, cluster: job.cluster, revision: job.revision });
   return undefined;
 }

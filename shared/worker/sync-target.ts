@@ -4,9 +4,10 @@
 // The decisions are pure policies (policy/); this file only carries them out. Bad input is
 // recorded and the message is done; anything else (the cluster, a missing tool, the store) is
 // retried through the queue, and the last attempt records that it gave up.
-import type { AppSpec, ClusterSpec } from '../config/types.ts';
+import type { AppSpec, ClusterSpec, ProjectSpec } from '../config/types.ts';
 import { isBadInput } from '../errors/bad-input.ts';
 import { Discovery } from '../kube/discovery.ts';
+import { UnknownProjectError } from '../project/errors.ts';
 import { targetId, type SyncJob } from '../queue/job.ts';
 import type { TargetRef, TargetState } from '../state/types.ts';
 import type { ChangeSet } from '../sync/changeset.ts';
@@ -28,7 +29,8 @@ const LEASE_MS = 16 * 60_000;
 
 export type TargetOutcome = 'synced' | 'failed' | 'skipped' | 'continued';
 
-export async function syncTarget(job: SyncJob, app: AppSpec, cluster: ClusterSpec, context: JobContext, deps: WorkerDependencies): Promise<TargetOutcome> {
+/** `project` is the app's project from the same registry read; undefined fails the sync as bad input. */
+export async function syncTarget(job: SyncJob, app: AppSpec, cluster: ClusterSpec, context: JobContext, deps: WorkerDependencies, project: ProjectSpec | undefined): Promise<TargetOutcome> {
   const destination = app.destinations.find((candidate) => candidate.cluster === cluster.name);
   if (!destination) {
     deps.logger.info('app no longer targets this cluster; job dropped', logFields(job));
@@ -44,7 +46,7 @@ export async function syncTarget(job: SyncJob, app: AppSpec, cluster: ClusterSpe
   if (!run) return 'skipped';
   await takeLease(run, context, deps);
   try {
-    return await attempt(run, app, cluster, current, context, deps);
+    return await attempt(run, app, cluster, project, current, context, deps);
   } catch (error) {
     return await settleError(run, error, context, deps);
   } finally {
@@ -90,10 +92,11 @@ async function takeLease(run: SyncRun, context: JobContext, deps: WorkerDependen
   throw busy;
 }
 
-async function attempt(run: SyncRun, app: AppSpec, cluster: ClusterSpec, current: TargetState | undefined, context: JobContext, deps: WorkerDependencies): Promise<TargetOutcome> {
+async function attempt(run: SyncRun, app: AppSpec, cluster: ClusterSpec, project: ProjectSpec | undefined, current: TargetState | undefined, context: JobContext, deps: WorkerDependencies): Promise<TargetOutcome> {
   // A continuation already said it started.
   if (run.job.continuation === undefined) await announceStart(run, current, deps);
-  const { result, renderKey } = await renderAndSync(run, app, cluster, current, context, deps);
+  if (!project) throw new UnknownProjectError(app.name, app.project);
+  const { result, renderKey } = await renderAndSync(run, app, cluster, project, current, context, deps);
   if (needsMoreTime(result, run.job.enqueuedAt, now(deps))) return continueLater(run, result, renderKey, deps);
   const retryInSeconds = retryDelaySeconds({ retry: app.syncPolicy.retry, failed: result.status === 'Failed', attempt: context.receiveCount, maxReceiveCount: deps.maxReceiveCount });
   if (retryInSeconds !== undefined) {
@@ -112,7 +115,7 @@ async function announceStart(run: SyncRun, current: TargetState | undefined, dep
   await emit(deps, 'Sync Started', { app: target.app, cluster: target.cluster, revision: job.revision, ref: job.ref, reason: job.trigger, deliveryId: job.deliveryId, summary: `sync of ${job.revision.slice(0, 7)} started` });
 }
 
-async function renderAndSync(run: SyncRun, app: AppSpec, cluster: ClusterSpec, current: TargetState | undefined, context: JobContext, deps: WorkerDependencies): Promise<{ result: ChangeSet; renderKey: string }> {
+async function renderAndSync(run: SyncRun, app: AppSpec, cluster: ClusterSpec, project: ProjectSpec, current: TargetState | undefined, context: JobContext, deps: WorkerDependencies): Promise<{ result: ChangeSet; renderKey: string }> {
   const source = await deps.sources.fetch({ repoURL: app.source.repoURL, revision: run.job.revision });
   try {
     const client = await deps.connect(cluster);
@@ -127,6 +130,8 @@ async function renderAndSync(run: SyncRun, app: AppSpec, cluster: ClusterSpec, c
       client,
       discovery,
       previous: current?.inventory,
+      // Every object written or pruned must be one the app's project permits on this cluster.
+      project: { project, cluster },
       options: {
         prune: app.syncPolicy.automated?.prune ?? false,
         allowEmpty: app.syncPolicy.automated?.allowEmpty ?? false,
