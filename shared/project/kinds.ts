@@ -21,29 +21,30 @@ export interface GroupKindName {
 
 /** Why the project refuses this kind (and name) in this scope, or undefined when it permits it. */
 export function kindRefusal(project: ProjectSpec, resource: GroupKindName, namespaced: boolean): string | undefined {
-  const rule = listRefusal(project, resource, namespaced);
-  return rule && `${rule} of project ${project.name}`;
+  const refusal = listRefusal(project, resource, namespaced);
+  return refusal && `${refusal.rule} of project ${project.name}${refusal.note ? ` (${refusal.note})` : ''}`;
 }
 
-function listRefusal(project: ProjectSpec, resource: GroupKindName, namespaced: boolean): string | undefined {
+function listRefusal(project: ProjectSpec, resource: GroupKindName, namespaced: boolean): { rule: string; note?: string } | undefined {
   const gk = `${resource.group}/${resource.kind}`;
   if (namespaced) {
     const whitelist = project.namespaceResourceWhitelist;
-    if (whitelist !== undefined && whitelist.length === 0) return `namespaced kind ${gk} is not allowed: the namespaceResourceWhitelist is empty`;
-    if (whitelist !== undefined && !inList(resource, whitelist, false)) return `namespaced kind ${gk} is not in the namespaceResourceWhitelist`;
-    if (inList(resource, project.namespaceResourceBlacklist ?? [], false)) return `kind ${gk} is in the namespaceResourceBlacklist`;
+    if (whitelist !== undefined && !inList(resource, whitelist, false)) {
+      const rule = `namespaced kind ${gk} is not in the namespaceResourceWhitelist`;
+      return whitelist.length === 0 ? { rule, note: 'the list is set but empty, which allows no namespaced kind' } : { rule };
+    }
+    if (inList(resource, project.namespaceResourceBlacklist ?? [], false)) return { rule: `kind ${gk} is in the namespaceResourceBlacklist` };
     return undefined;
   }
-  const clusterWhitelist = project.clusterResourceWhitelist ?? [];
-  if (!inList(resource, clusterWhitelist, true)) {
-    const named = clusterWhitelist.some((entry) => entryMatches(entry, resource, false));
-    return named
-      ? `cluster-scoped ${gk} ${resource.name} is not a name the clusterResourceWhitelist allows`
-      : `cluster-scoped kind ${gk} is not in the clusterResourceWhitelist`;
+  const whitelist = project.clusterResourceWhitelist ?? [];
+  if (!inList(resource, whitelist, true)) {
+    return whitelist.some((entry) => entryMatches(entry, resource, false))
+      ? { rule: `cluster-scoped ${gk} ${resource.name} is not in the clusterResourceWhitelist`, note: 'it lists that kind for other names only' }
+      : { rule: `cluster-scoped kind ${gk} is not in the clusterResourceWhitelist` };
   }
   const denied = (project.clusterResourceBlacklist ?? []).find((entry) => entryMatches(entry, resource, true));
   if (!denied) return undefined;
-  return denied.name ? `cluster-scoped ${gk} ${resource.name} is in the clusterResourceBlacklist` : `cluster-scoped kind ${gk} is in the clusterResourceBlacklist`;
+  return { rule: denied.name ? `cluster-scoped ${gk} ${resource.name} is in the clusterResourceBlacklist` : `cluster-scoped kind ${gk} is in the clusterResourceBlacklist` };
 }
 
 function inList(resource: GroupKindName, list: ResourceKindEntry[], byName: boolean): boolean {
