@@ -22,7 +22,8 @@ export async function buildDependencies(env: Environment): Promise<ScheduleDepen
   return {
     store: stateStore(env),
     queue: jobQueue(env),
-    heads: new RoutingBranchHeads({ github: octokit ? new GitHubBranchHeads(octokit) : undefined, local: new LocalGitBranchHeads() }),
+    // Local repositories only where local mode allows them, as for the worker's sources.
+    heads: new RoutingBranchHeads({ github: octokit ? new GitHubBranchHeads(octokit) : undefined, local: env.LOCAL_REPOSITORIES === 'allow' ? new LocalGitBranchHeads() : undefined }),
     intervalMs: Number(env.DRIFT_INTERVAL_SECONDS ?? DEFAULT_INTERVAL_SECONDS) * 1000,
     configRepo: env.CONFIG_REPO_URL ? { repoURL: env.CONFIG_REPO_URL, branch: env.CONFIG_REPO_BRANCH ?? 'main' } : undefined,
     logger,

@@ -9,6 +9,7 @@ import { BranchNotFoundError } from '../github/errors.ts';
 import type { BranchHeads } from '../github/heads.ts';
 import { targetId } from '../queue/job.ts';
 import { isLocalRepo, parseRepoURL } from '../github/repo-url.ts';
+import { LocalRepoNotAllowedError } from '../source/errors.ts';
 import type { TargetState } from '../state/types.ts';
 
 export interface TrackedBranch {
@@ -106,18 +107,24 @@ async function readHead(heads: BranchHeads, tracked: TrackedBranch, result: Head
   return undefined;
 }
 
-/** GitHub for GitHub URLs, `git rev-parse` for local repositories (local mode). */
+/**
+ * GitHub for GitHub URLs, `git rev-parse` for local repositories — only in local mode, which
+ * passes `local`: elsewhere a path repoURL would run git on the worker's own disk.
+ */
 export class RoutingBranchHeads implements BranchHeads {
   readonly #github: BranchHeads | undefined;
-  readonly #local: BranchHeads;
+  readonly #local: BranchHeads | undefined;
 
-  constructor(options: { github?: BranchHeads; local: BranchHeads }) {
+  constructor(options: { github?: BranchHeads; local?: BranchHeads }) {
     this.#github = options.github;
     this.#local = options.local;
   }
 
   async head(repoURL: string, branch: string): Promise<string> {
-    if (isLocalRepo(parseRepoURL(repoURL))) return this.#local.head(repoURL, branch);
+    if (isLocalRepo(parseRepoURL(repoURL))) {
+      if (!this.#local) throw new LocalRepoNotAllowedError(repoURL);
+      return this.#local.head(repoURL, branch);
+    }
     if (!this.#github) throw new BranchNotFoundError(repoURL, branch, { cause: new Error('no GitHub credentials configured') });
     return this.#github.head(repoURL, branch);
   }

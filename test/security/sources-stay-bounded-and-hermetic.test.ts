@@ -10,6 +10,7 @@ import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { Header } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDependencies as driftScanDependencies } from '../../functions/drift-scan/handler.ts';
 import { buildDependencies } from '../../functions/sync-worker/handler.ts';
 import { isBadInput } from '../../shared/errors/bad-input.ts';
 import { createGitHubClient } from '../../shared/github/client.ts';
@@ -106,6 +107,14 @@ describe('a local-path repoURL (item 14)', () => {
       await expect(fetching).rejects.toThrow(/is a path on the worker's disk; only local mode reads local repositories/);
       await expect(fetching).rejects.toSatisfy(isBadInput);
     }
+  });
+
+  it('is not even rev-parsed by the drift scan as AWS builds it, and is where local mode allows it', async () => {
+    const env = { GITHUB_SECRET: JSON.stringify({ webhookSecret: 'w' }), STATE_TABLE: 't', SYNC_QUEUE_URL: 'http://127.0.0.1:9/q' };
+    const inAws = await driftScanDependencies(env);
+    await expect(inAws.heads.head(repo.dir, 'main')).rejects.toThrow(LocalRepoNotAllowedError);
+    const local = await driftScanDependencies({ ...env, LOCAL_REPOSITORIES: 'allow' });
+    expect(await local.heads.head(repo.dir, 'main')).toBe(await repo.git('rev-parse', 'main'));
   });
 
   it('is read where local mode allows it', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RepositoryNotFoundError } from '../../shared/source/errors.ts';
+import { LocalRepoNotAllowedError, RepositoryNotFoundError } from '../../shared/source/errors.ts';
 import type { FetchRequest, SourceFetcher } from '../../shared/source/fetcher.ts';
 import { RoutingFetcher } from '../../shared/source/routing.ts';
 
@@ -27,5 +27,14 @@ describe('RoutingFetcher', () => {
     const fetcher = new RoutingFetcher({ local: recorder('local', []) });
     await expect(fetcher.fetch({ repoURL: 'https://github.com/acme/shop', revision: 'main' })).rejects.toThrow(RepositoryNotFoundError);
     await expect(fetcher.fetch({ repoURL: 'https://github.com/acme/shop', revision: 'main' })).rejects.toThrow(/no GitHub credentials/);
+  });
+
+  it('refuses a local path or file:// URL when it has no local fetcher (the worker in AWS)', async () => {
+    const seen: string[] = [];
+    const fetcher = new RoutingFetcher({ github: recorder('github', seen) });
+    for (const repoURL of ['/srv/git/shop', 'file:///srv/git/shop', '../shop']) {
+      await expect(fetcher.fetch({ repoURL, revision: 'main' })).rejects.toThrow(LocalRepoNotAllowedError);
+    }
+    expect(seen).toEqual([]);
   });
 });
