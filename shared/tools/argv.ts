@@ -5,8 +5,9 @@
 // and put `--` before positionals where the tool allows it, so only positionals need this.
 
 /**
- * `value` unchanged, or the error `refuse` builds when it would be read as an option.
- * `what` names the value for the message (`spec.source.helm.releaseName`, `revision`).
+ * `value` unchanged, or the error `refuse` builds (naming the value for its area: a render
+ * option, a revision) when a tool would read it as an option: a leading `-`, or a NUL byte,
+ * which no argv element can carry.
  */
 export function positionalFromGit<E extends Error>(value: string, refuse: (value: string) => E): string {
   if (value.startsWith('-') || value.includes('\0')) throw refuse(value);
