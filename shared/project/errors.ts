@@ -26,7 +26,7 @@ export class ProjectViolationError extends Error implements BadInputMark {
     const objects = violations.map((violation) => violation.object).join(', ');
     const plural = violations.length === 1 ? 'object' : 'objects';
     super(
-      [`project ${project} does not permit ${violations.length} ${plural} of this app, so nothing was applied: ${objects}`, ...violations.map(describeViolation)].join('\n'),
+      [`project ${project} does not permit ${violations.length} ${plural}; nothing was applied: ${objects}`, ...violations.map(describeViolation)].join('\n'),
       options,
     );
     this.name = 'ProjectViolationError';

@@ -46,7 +46,7 @@ describe('projectViolations', () => {
       { object: 'Secret/team-a/creds', source: { file: 'apps/a/secret.yaml', document: 1, line: 3 }, rule: 'kind /Secret is in the namespaceResourceBlacklist of project team-a' },
     ]);
     expect(error.message.split('\n')).toEqual([
-      'project team-a does not permit 2 objects of this app, so nothing was applied: Namespace/team-a, Secret/team-a/creds',
+      'project team-a does not permit 2 objects; nothing was applied: Namespace/team-a, Secret/team-a/creds',
       'Namespace/team-a (created by CreateNamespace=true): cluster-scoped kind /Namespace is not in the clusterResourceWhitelist of project team-a',
       'Secret/team-a/creds (apps/a/secret.yaml (document 1, line 3)): kind /Secret is in the namespaceResourceBlacklist of project team-a',
     ]);
