@@ -57,8 +57,9 @@ it('lists each skipped object as skipped, saying why, and applies none of them',
 
 it('a drift scan of the same render does not look for the skipped objects', async () => {
   const root = await writeApp(files);
-  await syncApp(cluster, 'skipper2', root);
-  const rendered = await render({ root, path: '.', appName: 'skipper2', destinationNamespace: 'default' });
+  // Another namespace: the first test's app owns these names in default, and is never taken over.
+  await syncApp(cluster, 'skipper2', root, undefined, {}, 'kube-public');
+  const rendered = await render({ root, path: '.', appName: 'skipper2', destinationNamespace: 'kube-public' });
   const findings = await detectDrift({ app: 'skipper2', rendered: rendered.objects, client: cluster.client, discovery: new Discovery(cluster.client) });
   expect(findings.compared).toBe(1);
   expect(findings.objects).toEqual([]);
