@@ -2,7 +2,10 @@
 // hooks and the namespace CreateNamespace makes included, checked against the app's project
 // before the first write, as Argo CD's sync checks each resource (its permission validator:
 // the kind by its scope, then, for a namespaced object, its namespace as a destination of the
-// project on the target cluster). Pure: the caller knows each object's scope from discovery.
+// project on the target cluster). A cluster-scoped object is checked by kind (and name, where
+// a whitelist entry gives one) only: a Namespace object is not a destination, so a project
+// that whitelists Namespace may apply any Namespace unless the entry's `name` bounds it, as in
+// Argo CD. Pure: the caller knows each object's scope from discovery.
 import type { ProjectSpec } from '../config/types.ts';
 import type { ObjectRef } from '../kube/live.ts';
 import { describeObject, groupOf } from '../kube/object.ts';
