@@ -6,7 +6,7 @@ import { BranchNotFoundError } from '../../shared/github/errors.ts';
 import { GitHubBranchHeads, LocalGitBranchHeads } from '../../shared/github/heads.ts';
 import { isLocalRepo, parseGitHubRepoURL, parseRepoURL } from '../../shared/github/repo-url.ts';
 import { revParseCommit } from '../../shared/github/rev-parse.ts';
-import { gitHub, loadGitHubSecret, type Environment } from '../../shared/runtime/environment.ts';
+import { gitHub, gitHubHostOf, loadGitHubSecret, type Environment } from '../../shared/runtime/environment.ts';
 import { FULL_SHA } from '../../shared/source/fetcher.ts';
 import { NotFoundError } from './errors.ts';
 
@@ -41,13 +41,13 @@ export class RevisionResolver {
     const octokit = await this.#client();
     if (branch) {
       try {
-        return await new GitHubBranchHeads(octokit).head(repoURL, branch);
+        return await new GitHubBranchHeads(octokit, { host: gitHubHostOf(this.#env) }).head(repoURL, branch);
       } catch (error) {
         if (!(error instanceof BranchNotFoundError)) throw error;
       }
     }
     // Tags, HEAD and short shas: the commits endpoint resolves any ref.
-    const { owner, repo } = parseGitHubRepoURL(repoURL);
+    const { owner, repo } = parseGitHubRepoURL(repoURL, gitHubHostOf(this.#env));
     try {
       const { data } = await octokit.request('GET /repos/{owner}/{repo}/commits/{ref}', { owner, repo, ref: revision, headers: { accept: 'application/vnd.github.sha' } });
       const sha = (typeof data === 'string' ? data : (data as { sha?: string }).sha ?? '').trim();

@@ -8,7 +8,7 @@ import middy from '@middy/core';
 import { GitHubBranchHeads, LocalGitBranchHeads } from '../../shared/github/heads.ts';
 import { RoutingBranchHeads } from '../../shared/drift/heads.ts';
 import { planScans, type ScanPlan, type ScheduleDependencies } from '../../shared/drift/plan-scans.ts';
-import { gitHub, jobQueue, loadGitHubSecret, stateStore, type Environment } from '../../shared/runtime/environment.ts';
+import { gitHub, gitHubHostOf, jobQueue, loadGitHubSecret, stateStore, type Environment } from '../../shared/runtime/environment.ts';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'driftless' });
 const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Driftless', serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'driftless' });
@@ -23,7 +23,7 @@ export async function buildDependencies(env: Environment): Promise<ScheduleDepen
     store: stateStore(env),
     queue: jobQueue(env),
     // Local repositories only where local mode allows them, as for the worker's sources.
-    heads: new RoutingBranchHeads({ github: octokit ? new GitHubBranchHeads(octokit) : undefined, local: env.LOCAL_REPOSITORIES === 'allow' ? new LocalGitBranchHeads() : undefined }),
+    heads: new RoutingBranchHeads({ github: octokit ? new GitHubBranchHeads(octokit, { host: gitHubHostOf(env) }) : undefined, local: env.LOCAL_REPOSITORIES === 'allow' ? new LocalGitBranchHeads() : undefined }),
     intervalMs: Number(env.DRIFT_INTERVAL_SECONDS ?? DEFAULT_INTERVAL_SECONDS) * 1000,
     configRepo: env.CONFIG_REPO_URL ? { repoURL: env.CONFIG_REPO_URL, branch: env.CONFIG_REPO_BRANCH ?? 'main' } : undefined,
     logger,

@@ -37,7 +37,7 @@ export async function buildDependencies(env: Environment, sqs = sqsClient(env)):
     queue: jobQueue(env, sqs),
     renders: renderCache(env),
     sources: sourceFetcher(octokit, env),
-    statuses: statusPoster(octokit),
+    statuses: statusPoster(octokit, env),
     events: eventSink(env),
     connect: clusterConnector(env),
     owner: container,

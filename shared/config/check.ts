@@ -2,6 +2,7 @@
 // clusters, and every app inside what its project allows (Argo CD's AppProject rules: globs,
 // `!` to deny, the built-in `default` project allowing everything unless redefined). What the
 // app deploys is checked against the same project at sync time (shared/project/).
+import { InvalidRepoURLError } from '../github/errors.ts';
 import { destinationPermitted, globMatch } from '../project/destinations.ts';
 import type { RegistryDocument } from './documents.ts';
 import type { RegistryProblem } from './errors.ts';
@@ -59,8 +60,9 @@ function resolveApp(draft: AppDraft, clusters: ClusterSpec[], projects: Map<stri
   const app = draft.app;
   const project = projects.get(app.project);
   if (!project) report(['spec', 'project'], `project "${app.project}" is not defined (define a Project or AppProject, or use "default")`);
-  else if (!repoAllowed(project, app.source.repoURL)) {
-    report(['spec', 'source', 'repoURL'], `project "${project.name}" does not allow repository ${app.source.repoURL} (its sourceRepos: ${list(project.sourceRepos)})`);
+  else {
+    const refused = repoRefused(project, app.source.repoURL);
+    if (refused) report(['spec', 'source', 'repoURL'], refused);
   }
 
   const destinations: AppDestination[] = [];
@@ -109,17 +111,29 @@ function resolveCluster(ref: DestinationRef, clusters: ClusterSpec[], fail: (mes
   return undefined;
 }
 
-function repoAllowed(project: ProjectSpec, repoURL: string): boolean {
-  const forms = repoURLForms(repoURL).map((form) => form.toLowerCase());
+/**
+ * Why the project refuses the repository, or undefined when it allows it. Globs are matched
+ * against the canonical forms of the URL only; a URL without one (dot segments, escapes,
+ * credentials: see github/repo-url.ts) is refused for any project, `*` included.
+ */
+function repoRefused(project: ProjectSpec, repoURL: string): string | undefined {
+  let forms: string[];
+  try {
+    forms = repoURLForms(repoURL).map((form) => form.toLowerCase());
+  } catch (error) {
+    if (error instanceof InvalidRepoURLError) return `${error.message}; write the repository's plain https URL`;
+    throw error;
+  }
+  const refusal = `project "${project.name}" does not allow repository ${repoURL} (its sourceRepos: ${list(project.sourceRepos)})`;
   let allowed = false;
   for (const pattern of project.sourceRepos) {
     const deny = pattern.startsWith('!');
     const glob = (deny ? pattern.slice(1) : pattern).toLowerCase();
     if (!forms.some((form) => globMatch(glob, form))) continue;
-    if (deny) return false;
+    if (deny) return refusal;
     allowed = true;
   }
-  return allowed;
+  return allowed ? undefined : refusal;
 }
 
 function list(items: string[]): string {

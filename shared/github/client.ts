@@ -3,6 +3,7 @@
 
 import { createAppAuth } from '@octokit/auth-app';
 import { Octokit } from '@octokit/rest';
+import { GITHUB_COM } from './repo-url.ts';
 
 export type GitHubAuth = { token: string } | { appId: string; privateKey: string; installationId: string };
 
@@ -19,6 +20,23 @@ const quietLog = {
   warn: (message: string) => console.warn(message),
   error: () => {},
 };
+
+/**
+ * The web host whose repositories an API root serves: github.com for api.github.com (or no
+ * root given), `<host>` for GitHub Enterprise Server's `https://<host>/api/v3`. Any other root
+ * (a test double) serves github.com's. Only repoURLs on this host are read through the client.
+ */
+export function gitHubHost(baseUrl?: string): string {
+  if (!baseUrl) return GITHUB_COM;
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    return GITHUB_COM;
+  }
+  if (url.hostname.toLowerCase() === 'api.github.com') return GITHUB_COM;
+  return /^\/api\/v3\/?$/.test(url.pathname) ? url.hostname.toLowerCase() : GITHUB_COM;
+}
 
 export function createGitHubClient(auth: GitHubAuth, options: GitHubClientOptions = {}): Octokit {
   const common = { userAgent: 'driftless', log: quietLog, ...(options.baseUrl ? { baseUrl: options.baseUrl.replace(/\/+$/, '') } : {}) };

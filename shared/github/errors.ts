@@ -9,15 +9,21 @@ export class GitHubError extends Error {
   }
 }
 
-/** A repository URL we cannot read (user input). */
+/** A repository URL we cannot read (user input). Credentials written into it are masked. */
 export class InvalidRepoURLError extends GitHubError implements BadInputMark {
   readonly badInput = true;
   readonly repoURL: string;
   constructor(repoURL: string, reason: string) {
-    super(`repository URL "${repoURL}": ${reason}`);
+    const shown = maskUserinfo(repoURL);
+    super(`repository URL "${shown}": ${reason}`);
     this.name = 'InvalidRepoURLError';
-    this.repoURL = repoURL;
+    this.repoURL = shown;
   }
+}
+
+// `https://user:token@host/…` and scp-like `user:password@host:…`: the part before `@` may be a token.
+function maskUserinfo(url: string): string {
+  return url.replace(/^(\s*[a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1***@').replace(/^(\s*)[^@/:\s]*:[^@/\s]*@(?=[^/:\s]+:)/, '$1***@');
 }
 
 /** The GitHub connection secret is malformed (user input). Never echoes its values. */

@@ -3,7 +3,7 @@
 import type { Octokit } from '@octokit/rest';
 import { gitHubApiError, httpStatus } from './api-error.ts';
 import { BranchNotFoundError, LocalRepoError } from './errors.ts';
-import { parseGitHubRepoURL, parseRepoURL, isLocalRepo } from './repo-url.ts';
+import { GITHUB_COM, parseGitHubRepoURL, parseRepoURL, isLocalRepo } from './repo-url.ts';
 import { gitFailure, revParseCommit } from './rev-parse.ts';
 
 export interface BranchHeads {
@@ -12,13 +12,16 @@ export interface BranchHeads {
 
 export class GitHubBranchHeads implements BranchHeads {
   readonly #octokit: Octokit;
+  readonly #host: string;
 
-  constructor(octokit: Octokit) {
+  /** `host`: the GitHub the client reads (gitHubHost); repoURLs elsewhere are refused. */
+  constructor(octokit: Octokit, options: { host?: string } = {}) {
     this.#octokit = octokit;
+    this.#host = options.host ?? GITHUB_COM;
   }
 
   async head(repoURL: string, branch: string): Promise<string> {
-    const { owner, repo } = parseGitHubRepoURL(repoURL);
+    const { owner, repo } = parseGitHubRepoURL(repoURL, this.#host);
     try {
       const { data } = await this.#octokit.rest.repos.getBranch({ owner, repo, branch });
       return data.commit.sha;

@@ -5,7 +5,7 @@
 import type { Octokit } from '@octokit/rest';
 import { targetId } from '../queue/job.ts';
 import { gitHubApiError } from './api-error.ts';
-import { isLocalRepo, parseGitHubRepoURL, parseRepoURL, repoSlug, sameRepo } from './repo-url.ts';
+import { GITHUB_COM, isLocalRepo, parseGitHubRepoURL, parseRepoURL, repoSlug, sameRepo } from './repo-url.ts';
 
 export type CommitState = 'pending' | 'success' | 'failure' | 'error';
 
@@ -49,13 +49,16 @@ export function sameStatus(a: CommitStatus, b: CommitStatus): boolean {
 
 export class GitHubStatusPoster implements CommitStatusPoster {
   readonly #octokit: Octokit;
+  readonly #host: string;
 
-  constructor(octokit: Octokit) {
+  /** `host`: the GitHub the client reads (gitHubHost); a status for a repository elsewhere is refused, never posted to a same-named one. */
+  constructor(octokit: Octokit, options: { host?: string } = {}) {
     this.#octokit = octokit;
+    this.#host = options.host ?? GITHUB_COM;
   }
 
   async post(status: CommitStatus): Promise<void> {
-    const { owner, repo } = parseGitHubRepoURL(status.repoURL);
+    const { owner, repo } = parseGitHubRepoURL(status.repoURL, this.#host);
     try {
       await this.#octokit.rest.repos.createCommitStatus({
         owner,

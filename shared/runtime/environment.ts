@@ -11,7 +11,7 @@ import type { ClusterSpec } from '../config/types.ts';
 import { EventBridgeSink } from '../events/eventbridge-sink.ts';
 import { JsonLinesSink } from '../events/json-lines-sink.ts';
 import type { EventSink } from '../events/sink.ts';
-import { createGitHubClient } from '../github/client.ts';
+import { createGitHubClient, gitHubHost } from '../github/client.ts';
 import { gitHubAuth, parseGitHubSecret, type GitHubSecret } from '../github/secret.ts';
 import { ConsoleStatusPoster, GitHubStatusPoster, type CommitStatusPoster } from '../github/status.ts';
 import type { KubeClient } from '../kube/client.ts';
@@ -73,8 +73,17 @@ export function gitHub(env: Environment, secret: GitHubSecret): Octokit | undefi
   return createGitHubClient(gitHubAuth(secret), { baseUrl: env.GITHUB_API_URL });
 }
 
-export function statusPoster(octokit: Octokit | undefined): CommitStatusPoster {
-  return octokit ? new GitHubStatusPoster(octokit) : new ConsoleStatusPoster(process.stdout);
+/**
+ * The web host whose repositories the GitHub client reads: GITHUB_HOST when set, else the one
+ * GITHUB_API_URL serves (github.com, or a GitHub Enterprise host). A repoURL on another host
+ * is refused, never fetched from this GitHub under the same owner and name.
+ */
+export function gitHubHostOf(env: Environment): string {
+  return env.GITHUB_HOST?.trim().toLowerCase() || gitHubHost(env.GITHUB_API_URL);
+}
+
+export function statusPoster(octokit: Octokit | undefined, env: Environment = {}): CommitStatusPoster {
+  return octokit ? new GitHubStatusPoster(octokit, { host: gitHubHostOf(env) }) : new ConsoleStatusPoster(process.stdout);
 }
 
 /**
@@ -83,7 +92,7 @@ export function statusPoster(octokit: Octokit | undefined): CommitStatusPoster {
  */
 export function sourceFetcher(octokit: Octokit | undefined, env: Environment = {}): RoutingFetcher {
   return new RoutingFetcher({
-    github: octokit ? new GitHubTarballFetcher(octokit) : undefined,
+    github: octokit ? new GitHubTarballFetcher(octokit, { host: gitHubHostOf(env) }) : undefined,
     local: env.LOCAL_REPOSITORIES === 'allow' ? new LocalGitFetcher() : undefined,
   });
 }

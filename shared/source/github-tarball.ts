@@ -6,7 +6,7 @@ import type { Octokit } from '@octokit/rest';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { gitHubApiError, httpStatus } from '../github/api-error.ts';
-import { parseGitHubRepoURL, type RemoteRepo } from '../github/repo-url.ts';
+import { GITHUB_COM, parseGitHubRepoURL, type RemoteRepo } from '../github/repo-url.ts';
 import { RepositoryNotFoundError, RevisionNotFoundError, SourceTooLargeError } from './errors.ts';
 import { extractTar } from './extract.ts';
 import { DEFAULT_MAX_BYTES, FULL_SHA, type FetchedSource, type FetchRequest, type SourceFetcher } from './fetcher.ts';
@@ -18,6 +18,12 @@ export interface GitHubTarballFetcherOptions {
   /** Bound on the archive's entries; DEFAULT_MAX_ENTRIES unless given. */
   maxEntries?: number;
   cache?: TreeCache;
+  /**
+   * The web host of the GitHub the client reads (gitHubHost: github.com, or the GitHub
+   * Enterprise host); a repoURL on any other host is bad input, never read as the same-named
+   * repository here. github.com unless given.
+   */
+  host?: string;
 }
 
 export class GitHubTarballFetcher implements SourceFetcher {
@@ -25,16 +31,18 @@ export class GitHubTarballFetcher implements SourceFetcher {
   readonly #maxBytes: number;
   readonly #maxEntries: number | undefined;
   readonly #cache: TreeCache;
+  readonly #host: string;
 
   constructor(octokit: Octokit, options: GitHubTarballFetcherOptions = {}) {
     this.#octokit = octokit;
+    this.#host = options.host ?? GITHUB_COM;
     this.#maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     this.#maxEntries = options.maxEntries;
     this.#cache = options.cache ?? new TreeCache();
   }
 
   async fetch({ repoURL, revision }: FetchRequest): Promise<FetchedSource> {
-    const repo = parseGitHubRepoURL(repoURL);
+    const repo = parseGitHubRepoURL(repoURL, this.#host);
     const sha = FULL_SHA.test(revision) ? revision.toLowerCase() : await this.#resolve(repoURL, repo, revision);
     const key = `github:${repo.host}/${repo.owner}/${repo.repo}@${sha}`.toLowerCase();
     return this.#cache.acquire(key, sha, (dir) => this.#download(repoURL, repo, sha, dir));
