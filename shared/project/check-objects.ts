@@ -3,9 +3,10 @@
 // before the first write, as Argo CD's sync checks each resource (its permission validator:
 // the kind by its scope, then, for a namespaced object, its namespace as a destination of the
 // project on the target cluster). A cluster-scoped object is checked by kind (and name, where
-// a whitelist entry gives one) only: a Namespace object is not a destination, so a project
-// that whitelists Namespace may apply any Namespace unless the entry's `name` bounds it, as in
-// Argo CD. Pure: the caller knows each object's scope from discovery.
+// a whitelist entry gives one). One rule is stricter than Argo CD (its issue #3553): a Namespace
+// object must also name a destination namespace of the project, because a project that may
+// create Namespaces would otherwise adopt, relabel and later prune one it may not deploy into
+// (kube-system). Pure: the caller knows each object's scope from discovery.
 import type { ProjectSpec } from '../config/types.ts';
 import type { ObjectRef } from '../kube/live.ts';
 import { describeObject, groupOf } from '../kube/object.ts';
@@ -47,6 +48,9 @@ export function objectRefusal(bounds: ProjectBounds, ref: ObjectRef, namespaced:
   const { project, cluster } = bounds;
   const refusal = kindRefusal(project, { group: groupOf(ref.apiVersion), kind: ref.kind, name: ref.name }, namespaced);
   if (refusal) return refusal;
+  if (!namespaced && ref.kind === 'Namespace' && groupOf(ref.apiVersion) === '' && !destinationPermitted(project, cluster, ref.name)) {
+    return `Namespace ${ref.name} on cluster ${cluster.name} is not a destination of project ${project.name}`;
+  }
   // A namespaced object without a namespace never reaches the cluster: preflight refuses it.
   const namespace = namespaced ? ref.namespace : undefined;
   if (namespace && !destinationPermitted(project, cluster, namespace)) {

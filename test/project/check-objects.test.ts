@@ -36,8 +36,17 @@ describe('projectViolations', () => {
       { ref: { apiVersion: 'v1', kind: 'Namespace', name: 'kube-system' }, namespaced: false },
       { ref: { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'kube-system', name: 'x' }, namespaced: true },
     ]);
-    // Argo CD checks only the kind of a cluster-scoped object (a Namespace too), the destination of a namespaced one.
-    expect(violations.map((violation) => violation.object)).toEqual(['ConfigMap/kube-system/x']);
+    // Argo CD checks only the kind of a Namespace object; we also hold it to the destinations, so
+    // a tenant cannot adopt (and later prune) kube-system.
+    expect(violations).toEqual([
+      { object: 'Namespace/kube-system', rule: 'Namespace kube-system on cluster sandbox is not a destination of project team-a' },
+      { object: 'ConfigMap/kube-system/x', rule: 'namespace kube-system on cluster sandbox is not a destination of project team-a' },
+    ]);
+  });
+
+  it('a Namespace object that names one of the project destinations is permitted when the kind is whitelisted', () => {
+    const open: ProjectSpec = { ...teamA, clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }] };
+    expect(projectViolations({ project: open, cluster: { name: 'sandbox' } }, [{ ref: { apiVersion: 'v1', kind: 'Namespace', name: 'team-a' }, namespaced: false }])).toEqual([]);
   });
 
   it('the error lists them all, its first line naming the project and every object, and is bad input', () => {
