@@ -7,6 +7,15 @@
 // crash-looping init container left the pod Progressing forever), and a running pod that
 // is not ready after one restart is still Progressing (gitops-engine: Degraded); a real
 // crash loop reaches CrashLoopBackOff within seconds and is Degraded then.
+//
+// A running Never/OnFailure pod counts as one meant to end (a hook, a job-like pod: Healthy
+// only once Succeeded), unless it carries `argocd.argoproj.io/ignore-restart-policy: "true"`
+// (Argo CD's rule for operators that stamp Never on long-running pods, e.g. KubeVirt's
+// virt-launcher): then it is Healthy when Running and ready, as an Always pod. As in Argo CD
+// the annotation changes only the Running case (a failed pod is still Degraded, waiting
+// reasons still do not fail it) and is ignored on hook pods, whose completion is their health.
+// Argo CD documents the value "true"; gitops-engine only checks that the key is there. We
+// take the documented "true", so that "false" does not mean true.
 import type { KubeObject } from '../object.ts';
 import { conditionOf, listAt, record, spec, status, stringAt } from './fields.ts';
 import { health, type Health } from './status.ts';
@@ -37,12 +46,32 @@ export function podHealth(object: KubeObject): Health {
     case 'Failed':
       return health('Degraded', message ?? failureOf(containers) ?? 'Pod failed');
     case 'Running':
-      // Pods meant to end (hooks) are not done while they run.
-      if (restartPolicy !== 'Always') return health('Progressing', message ?? 'Pod is running');
+      // Pods meant to end (hooks, job-like pods) are not done while they run.
+      if (restartPolicy !== 'Always' && !longRunning(object)) return health('Progressing', message ?? 'Pod is running');
       return isReady(object) ? health('Healthy', message) : health('Progressing', message ?? 'Pod is running but not ready');
     default:
       return health('Unknown', message);
   }
+}
+
+const IGNORE_RESTART_POLICY = 'argocd.argoproj.io/ignore-restart-policy';
+
+// The hook annotations of shared/sync/annotations.ts (kube/ does not import sync/): any of
+// them makes a pod a hook, except Argo CD's `Skip` and Helm's `crd-install`, which mark no hook
+// (gitops-engine's hook.IsHook).
+const HOOK_ANNOTATIONS = ['driftless.io/hook', 'argocd.argoproj.io/hook', 'helm.sh/hook'];
+
+function longRunning(object: KubeObject): boolean {
+  const annotations = object.metadata.annotations ?? {};
+  return annotations[IGNORE_RESTART_POLICY]?.trim().toLowerCase() === 'true' && !isHook(annotations);
+}
+
+function isHook(annotations: Record<string, string>): boolean {
+  return HOOK_ANNOTATIONS.some((key) => {
+    const value = annotations[key]?.trim();
+    if (value === undefined) return false;
+    return !(key !== 'helm.sh/hook' ? value === 'Skip' : value === 'crd-install');
+  });
 }
 
 function isStuck(reason: string): boolean {
