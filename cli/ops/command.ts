@@ -8,17 +8,20 @@ import { backendFailure, openBackend, type Backend } from './backend.ts';
 import { EXIT_CODES_HELP, OpsError } from './errors.ts';
 import { backendFlags } from './flags.ts';
 
-export const BACKEND_HELP = `Backend: STATE_TABLE and SYNC_QUEUE_URL from the environment when both are set (and neither
---local nor --stack is given); else local mode (--local, or .driftless/local/endpoints.json
-written by npm start in the current directory); else the outputs of the CloudFormation stack
---stack NAME (default Driftless) in --region (default: AWS_REGION or the profile's), read
-with the standard AWS credential chain.
+export const BACKEND_HELP = `Backend: STATE_TABLE and SYNC_QUEUE_URL from the environment when both are set (and none of
+--local, --state-dir, --stack is given); else local mode: the endpoints.json npm start wrote in
+--state-dir DIR or DRIFTLESS_STATE_DIR (as npm start -- --state-dir DIR), else in
+.driftless/local of the current directory (--local insists on local mode); else the outputs of
+the CloudFormation stack --stack NAME (default Driftless) in --region (default: AWS_REGION or
+the profile's), read with the standard AWS credential chain.
   -o, --output json   machine-readable output instead of tables
+      --state-dir DIR local mode's state folder, as given to npm start -- --state-dir DIR
 ${EXIT_CODES_HELP}`;
 
 export interface BackendFlagValues {
   output?: string;
   local?: boolean;
+  'state-dir'?: string;
   stack?: string;
   region?: string;
 }
@@ -39,7 +42,10 @@ type FlagValues<T extends Options> = ReturnType<typeof parseFlags<typeof backend
 export function oneAppCommand<const T extends Options>(help: string, flags: T, run: (app: string, values: FlagValues<T>) => Promise<number>): Command {
   return {
     async run(args) {
-      const { values, positionals } = parseFlags(args, { ...backendFlags, ...flags }, true) as { values: FlagValues<T> & { help?: boolean }; positionals: string[] };
+      const { values, positionals } = parseFlags(args, { ...backendFlags, ...flags }, true) as {
+        values: FlagValues<T> & { help?: boolean };
+        positionals: string[];
+      };
       if (values.help) {
         process.stdout.write(help);
         return 0;
@@ -66,9 +72,11 @@ export async function onBackend(name: string, values: BackendFlagValues, body: (
 }
 
 async function withBackend<T>(values: BackendFlagValues, body: (backend: Backend) => Promise<T>): Promise<T> {
-  const backend = await openBackend({ local: values.local, stack: values.stack, region: values.region }).catch((error: unknown) => {
-    throw backendFailure(error, undefined);
-  });
+  const backend = await openBackend({ local: values.local, stateDir: values['state-dir'], stack: values.stack, region: values.region }).catch(
+    (error: unknown) => {
+      throw backendFailure(error, undefined);
+    },
+  );
   try {
     return await body(backend);
   } catch (error) {

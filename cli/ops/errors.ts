@@ -59,7 +59,8 @@ export class BackendError extends OpsError {
   }
 }
 
-export const NO_CREDENTIALS_HINT = 'configure AWS credentials (aws configure / AWS_PROFILE) or run npm start for local mode';
+export const NO_CREDENTIALS_HINT =
+  'configure AWS credentials (aws configure / AWS_PROFILE) or run npm start for local mode (started with --state-dir DIR: pass --state-dir DIR or set DRIFTLESS_STATE_DIR=DIR)';
 
 export class NoCredentialsError extends BackendError {
   constructor(detail: string, options?: ErrorOptions) {

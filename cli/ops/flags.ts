@@ -5,6 +5,8 @@
 export const backendFlags = {
   output: { type: 'string', short: 'o' },
   local: { type: 'boolean' },
+  /** Local mode's state folder, as `npm start -- --state-dir DIR` was given it. */
+  'state-dir': { type: 'string' },
   stack: { type: 'string' },
   region: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
