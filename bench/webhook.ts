@@ -165,7 +165,7 @@ try {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...services.env,
-    GITHUB_SECRET: JSON.stringify({ webhookSecret: SECRET, token: 'bench-token' }),
+    WEBHOOK_SECRET: JSON.stringify({ webhookSecret: SECRET }),
     CONFIG_REPO_URL: REPO_URL,
     CONFIG_REPO_BRANCH: 'main',
     CONFIG_DIR: 'driftless',

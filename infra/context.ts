@@ -5,8 +5,10 @@ import { z } from 'zod';
 import type { ManagedCluster } from './constructs/cluster-access.ts';
 
 export interface DriftlessContext {
-  /** ARN or name of an existing secret; absent: the stack creates `driftless/github`. */
+  /** ARN or name of an existing secret with the GitHub credentials; absent: the stack creates `driftless/github`. */
   readonly githubSecretArn?: string;
+  /** ARN or name of an existing secret with the webhook's HMAC key; absent: the stack creates `driftless/webhook`. */
+  readonly webhookSecretArn?: string;
   readonly configRepoUrl: string;
   readonly configRepoBranch?: string;
   readonly configDir?: string;
@@ -15,6 +17,8 @@ export interface DriftlessContext {
   readonly logRetentionDays?: number;
   readonly alarmTopicArn?: string;
   readonly maxConcurrency?: number;
+  /** Reserved concurrency of the webhook function. */
+  readonly webhookConcurrency?: number;
 }
 
 const scope = z.discriminatedUnion('type', [
@@ -48,6 +52,7 @@ const positiveInt = json(z.number().int().positive()).optional();
 
 const schema = z.object({
   githubSecretArn: optionalString,
+  webhookSecretArn: optionalString,
   configRepoUrl: z.string().url().startsWith('https://'),
   configRepoBranch: optionalString,
   configDir: optionalString,
@@ -56,6 +61,7 @@ const schema = z.object({
   logRetentionDays: positiveInt,
   alarmTopicArn: z.string().startsWith('arn:').optional(),
   maxConcurrency: positiveInt,
+  webhookConcurrency: positiveInt,
 });
 
 const KEYS = Object.keys(schema.shape) as Array<keyof z.infer<typeof schema>>;

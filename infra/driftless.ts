@@ -18,10 +18,12 @@ import { WebhookApi } from './constructs/webhook-api.ts';
 export interface DriftlessProps {
   readonly github: {
     /**
-     * Secrets Manager secret holding JSON `{ webhookSecret, token }` or
-     * `{ webhookSecret, appId, privateKey, installationId }`.
+     * Secrets Manager secret with the GitHub credentials: JSON `{ token }` or
+     * `{ appId, privateKey, installationId }`. The worker and the drift scan read it.
      */
     readonly secret: secretsmanager.ISecret;
+    /** Secrets Manager secret with the webhook's HMAC key, JSON `{ webhookSecret }`; only the webhook reads it. */
+    readonly webhookSecret: secretsmanager.ISecret;
   };
   readonly configRepository: ConfigRepository;
   /** The EKS clusters Driftless may deploy to. Git's `Cluster` kinds must name clusters from this list. */
@@ -36,6 +38,8 @@ export interface DriftlessProps {
   readonly workerTimeout?: Duration;
   /** Default 10. */
   readonly maxConcurrency?: number;
+  /** Reserved concurrency of the webhook function. Default 10. */
+  readonly webhookConcurrency?: number;
   /** Default 5. */
   readonly maxReceiveCount?: number;
   /** Default `driftless`. */
@@ -74,6 +78,7 @@ export class Driftless extends Construct {
     this.events = new EventsBus(this, 'Events', { eventBusName: props.eventBusName });
     this.github = new GithubConnection(this, 'GitHub', {
       secret: props.github.secret,
+      webhookSecret: props.github.webhookSecret,
       configRepository: props.configRepository,
     });
     this.clusterAccess = new ClusterAccess(this, 'Clusters', { clusters: props.clusters });
@@ -84,18 +89,19 @@ export class Driftless extends Construct {
       logRetention,
       entry: entries.worker,
     });
-    this.webhook = new WebhookApi(this, 'Webhook', { logRetention, entry: entries.webhook });
+    this.webhook = new WebhookApi(this, 'Webhook', { logRetention, entry: entries.webhook, reservedConcurrency: props.webhookConcurrency });
     this.driftScanner = new DriftScanner(this, 'DriftScan', {
       schedule: props.driftSchedule,
       logRetention,
       entry: entries.driftScan,
     });
 
-    // Webhook: registry reads and delivery dedupe, enqueue, verify signatures.
+    // Webhook: registry reads and delivery dedupe, enqueue, verify signatures (the webhook
+    // secret only: it never holds GitHub credentials).
     const webhook = this.webhook.handler;
     this.stateStore.bind(webhook, 'readWrite');
     this.syncPipeline.bindSender(webhook);
-    this.github.bind(webhook);
+    this.github.bindWebhook(webhook);
 
     // Worker: everything a sync touches; it consumes the queue through its event source.
     const worker = this.syncPipeline.worker;

@@ -1,5 +1,5 @@
 // The stack `npx cdk deploy` deploys: the Driftless construct configured from CDK context.
-import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, SecretValue, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -15,10 +15,12 @@ export interface DriftlessStackProps extends StackProps {
 }
 
 export const GITHUB_SECRET_NAME = 'driftless/github';
+export const WEBHOOK_SECRET_NAME = 'driftless/webhook';
 
 export class DriftlessStack extends Stack {
   declare readonly driftless: Driftless;
   declare readonly githubSecret: secretsmanager.ISecret;
+  declare readonly webhookSecret: secretsmanager.ISecret;
 
   constructor(scope: Construct, id: string, props: DriftlessStackProps = {}) {
     super(scope, id, {
@@ -28,11 +30,14 @@ export class DriftlessStack extends Stack {
     const settings = props.settings ?? readDriftlessContext(this.node);
 
     this.githubSecret = settings.githubSecretArn
-      ? importSecret(this, settings.githubSecretArn)
+      ? importSecret(this, 'GitHubSecret', settings.githubSecretArn)
       : createPlaceholderSecret(this);
+    this.webhookSecret = settings.webhookSecretArn
+      ? importSecret(this, 'WebhookSecret', settings.webhookSecretArn)
+      : createWebhookSecret(this);
 
     this.driftless = new Driftless(this, 'Driftless', {
-      github: { secret: this.githubSecret },
+      github: { secret: this.githubSecret, webhookSecret: this.webhookSecret },
       configRepository: {
         url: settings.configRepoUrl,
         branch: settings.configRepoBranch,
@@ -43,12 +48,17 @@ export class DriftlessStack extends Stack {
       logRetention: settings.logRetentionDays ? retentionDays(settings.logRetentionDays) : undefined,
       alarmTopic: settings.alarmTopicArn ? sns.Topic.fromTopicArn(this, 'AlarmTopic', settings.alarmTopicArn) : undefined,
       maxConcurrency: settings.maxConcurrency,
+      webhookConcurrency: settings.webhookConcurrency,
       entries: props.entries,
     });
 
     new CfnOutput(this, 'GitHubSecretArn', {
       value: this.githubSecret.secretArn,
-      description: 'Secret with { webhookSecret, token } or { webhookSecret, appId, privateKey, installationId }',
+      description: 'Secret with the GitHub credentials: { token } or { appId, privateKey, installationId }',
+    });
+    new CfnOutput(this, 'WebhookSecretArn', {
+      value: this.webhookSecret.secretArn,
+      description: "Secret with { webhookSecret }: paste its value into the GitHub webhook's Secret field",
     });
     // The `driftless` CLI (cli/ops/endpoints.ts) finds the backend by these output names.
     new CfnOutput(this, 'StateTableName', {
@@ -66,22 +76,37 @@ export class DriftlessStack extends Stack {
   }
 }
 
-function importSecret(scope: Construct, arnOrName: string): secretsmanager.ISecret {
-  if (!arnOrName.startsWith('arn:')) return secretsmanager.Secret.fromSecretNameV2(scope, 'GitHubSecret', arnOrName);
+function importSecret(scope: Construct, id: string, arnOrName: string): secretsmanager.ISecret {
+  if (!arnOrName.startsWith('arn:')) return secretsmanager.Secret.fromSecretNameV2(scope, id, arnOrName);
   // A complete ARN ends with the 6 random characters Secrets Manager appends to the name.
   return /-[A-Za-z0-9]{6}$/.test(arnOrName)
-    ? secretsmanager.Secret.fromSecretCompleteArn(scope, 'GitHubSecret', arnOrName)
-    : secretsmanager.Secret.fromSecretPartialArn(scope, 'GitHubSecret', arnOrName);
+    ? secretsmanager.Secret.fromSecretCompleteArn(scope, id, arnOrName)
+    : secretsmanager.Secret.fromSecretPartialArn(scope, id, arnOrName);
 }
 
-// A first deploy without a secret still works: the webhook secret is generated here (paste
-// it into GitHub's webhook form) and the token or App credentials are filled in afterwards.
+// A first deploy without secrets still works: the token or App credentials are filled in
+// afterwards. The placeholder holds no secret value (an empty token), so it is written as is.
 function createPlaceholderSecret(scope: Construct): secretsmanager.Secret {
   const secret = new secretsmanager.Secret(scope, 'GitHubSecret', {
     secretName: GITHUB_SECRET_NAME,
-    description: 'Driftless GitHub connection: add "token" (or appId, privateKey, installationId) to this JSON',
+    description: 'Driftless GitHub credentials: set "token" (or appId, privateKey, installationId) in this JSON',
+    secretObjectValue: { token: SecretValue.unsafePlainText('') },
+  });
+  Validations.of(secret).acknowledge({
+    id: 'AwsSolutions-SMG4',
+    reason:
+      'Holds GitHub credentials that only GitHub can rotate (a token or an App private key); a rotation Lambda cannot issue new ones.',
+  });
+  return secret;
+}
+
+// The webhook's HMAC key, generated here: paste it into GitHub's webhook form.
+function createWebhookSecret(scope: Construct): secretsmanager.Secret {
+  const secret = new secretsmanager.Secret(scope, 'WebhookSecret', {
+    secretName: WEBHOOK_SECRET_NAME,
+    description: "Driftless webhook secret: the value of webhookSecret goes into the GitHub webhook's Secret field",
     generateSecretString: {
-      secretStringTemplate: JSON.stringify({ token: '' }),
+      secretStringTemplate: '{}',
       generateStringKey: 'webhookSecret',
       excludePunctuation: true,
       passwordLength: 48,
@@ -90,7 +115,7 @@ function createPlaceholderSecret(scope: Construct): secretsmanager.Secret {
   Validations.of(secret).acknowledge({
     id: 'AwsSolutions-SMG4',
     reason:
-      'Holds GitHub credentials that only GitHub can rotate (a token or an App private key); a rotation Lambda cannot issue new ones.',
+      'The webhook secret is shared with GitHub, which cannot be told a new one by a rotation Lambda; rotate it by hand on both sides.',
   });
   return secret;
 }

@@ -52,7 +52,9 @@ const configRepo = values['config-repo'] ? resolve(values['config-repo']) : reso
 if (!values['config-repo']) await ensureExampleRepo(configRepo, stateDir, context ?? 'default');
 
 Object.assign(process.env, services.env, {
-  GITHUB_SECRET: JSON.stringify({ webhookSecret, ...(process.env.GITHUB_TOKEN ? { token: process.env.GITHUB_TOKEN } : {}) }),
+  // Two secrets, as in AWS: the webhook reads only its HMAC key, the worker only the credentials.
+  WEBHOOK_SECRET: JSON.stringify({ webhookSecret }),
+  GITHUB_SECRET: JSON.stringify(process.env.GITHUB_TOKEN ? { token: process.env.GITHUB_TOKEN } : {}),
   CONFIG_REPO_URL: configRepo,
   // Local mode's repositories are folders on this machine; the worker in AWS refuses those.
   LOCAL_REPOSITORIES: 'allow',

@@ -4,7 +4,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { jobQueue, loadGitHubSecret, stateStore, type Environment } from '../../shared/runtime/environment.ts';
+import { jobQueue, loadWebhookSecret, stateStore, type Environment } from '../../shared/runtime/environment.ts';
 import { handleDelivery, type WebhookDependencies } from '../../shared/webhook/intake.ts';
 import { SignatureVerifier } from '../../shared/webhook/verify.ts';
 
@@ -14,11 +14,12 @@ const DELIVERY_TTL_SECONDS = 7 * 24 * 3600; // GitHub lets people redeliver for 
 let dependencies: Promise<WebhookDependencies> | undefined;
 
 export async function buildDependencies(env: Environment): Promise<WebhookDependencies> {
-  const secret = await loadGitHubSecret(env);
+  // The webhook secret only: this function faces the internet and never holds GitHub credentials.
+  const webhookSecret = await loadWebhookSecret(env);
   const store = stateStore(env);
   const queue = jobQueue(env);
   return {
-    verifier: new SignatureVerifier(secret.webhookSecret),
+    verifier: new SignatureVerifier(webhookSecret),
     registry: async () => (await store.getRegistry())?.registry,
     configRepo: env.CONFIG_REPO_URL ? { repoURL: env.CONFIG_REPO_URL, branch: env.CONFIG_REPO_BRANCH ?? 'main', dir: env.CONFIG_DIR ?? 'driftless' } : undefined,
     rememberDelivery: (id) => store.rememberDelivery(id, DELIVERY_TTL_SECONDS),

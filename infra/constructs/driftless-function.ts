@@ -37,6 +37,8 @@ export interface DriftlessFunctionProps {
   readonly layers?: lambda.ILayerVersion[];
   readonly logRetention?: logs.RetentionDays;
   readonly environment?: Record<string, string>;
+  /** Concurrent executions set aside for (and the ceiling of) this function; none by default. */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -74,6 +76,7 @@ export class DriftlessFunction extends Construct implements iam.IGrantable {
       timeout: props.timeout ?? Duration.seconds(30),
       memorySize: props.memorySize ?? 1024,
       ephemeralStorageSize: props.ephemeralStorageSize,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       layers: props.layers,
       role: this.role,
       logGroup: this.logGroup,

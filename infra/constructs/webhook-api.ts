@@ -9,7 +9,17 @@ export interface WebhookApiProps {
   /** Handler file relative to the repository root. Default `functions/webhook/handler.ts`. */
   readonly entry?: string;
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Reserved concurrency: the most deliveries handled at once. Anyone can call the URL, so this
+   * caps what a flood of (unsigned, refused) requests can take from the account's concurrency
+   * and from the table and queue behind it; GitHub's own pushes need a few at a time. The
+   * account keeps at least 10 unreserved, so it needs a concurrency quota of this + 10.
+   * Default 10 (1 to 1000).
+   */
+  readonly reservedConcurrency?: number;
 }
+
+export const DEFAULT_WEBHOOK_CONCURRENCY = 10;
 
 export class WebhookApi extends Construct {
   declare readonly handler: DriftlessFunction;
@@ -17,12 +27,17 @@ export class WebhookApi extends Construct {
 
   constructor(scope: Construct, id: string, props: WebhookApiProps = {}) {
     super(scope, id);
+    const reservedConcurrency = props.reservedConcurrency ?? DEFAULT_WEBHOOK_CONCURRENCY;
+    if (!Number.isInteger(reservedConcurrency) || reservedConcurrency < 1 || reservedConcurrency > 1000) {
+      throw new Error(`webhook reservedConcurrency must be an integer from 1 to 1000, got ${reservedConcurrency}.`);
+    }
     this.handler = new DriftlessFunction(this, 'Handler', {
       entry: props.entry ?? 'functions/webhook/handler.ts',
       description: 'Verifies GitHub push webhooks and enqueues sync jobs',
       // GitHub gives up on a delivery after 10 seconds; running longer helps nobody.
       timeout: Duration.seconds(10),
       logRetention: props.logRetention,
+      reservedConcurrentExecutions: reservedConcurrency,
     });
 
     // NONE is deliberate: GitHub cannot sign requests with SigV4, so IAM auth would lock it

@@ -12,7 +12,7 @@ import { EventBridgeSink } from '../events/eventbridge-sink.ts';
 import { JsonLinesSink } from '../events/json-lines-sink.ts';
 import type { EventSink } from '../events/sink.ts';
 import { createGitHubClient, gitHubHost } from '../github/client.ts';
-import { gitHubAuth, parseGitHubSecret, type GitHubSecret } from '../github/secret.ts';
+import { gitHubAuth, parseGitHubSecret, parseWebhookSecret, type GitHubSecret } from '../github/secret.ts';
 import { ConsoleStatusPoster, GitHubStatusPoster, type CommitStatusPoster } from '../github/status.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { connectKubeconfig } from '../kube/connect.ts';
@@ -33,15 +33,30 @@ export function required(env: Environment, name: string): string {
   return value;
 }
 
-/** The GitHub secret: from Secrets Manager in AWS, from GITHUB_SECRET (JSON) in local mode. */
+/**
+ * The GitHub credentials (token or App): from Secrets Manager (GITHUB_SECRET_ARN) in AWS, from
+ * GITHUB_SECRET (JSON) in local mode. The worker, the drift scan and the CLI read them; the
+ * webhook never does.
+ */
 export async function loadGitHubSecret(env: Environment): Promise<GitHubSecret> {
-  if (env.GITHUB_SECRET_ARN) {
-    const client = new SecretsManagerClient({});
-    const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: env.GITHUB_SECRET_ARN }));
-    if (!SecretString) throw new RuntimeConfigError(`secret ${env.GITHUB_SECRET_ARN} has no string value`);
-    return parseGitHubSecret(SecretString);
-  }
+  if (env.GITHUB_SECRET_ARN) return parseGitHubSecret(await secretString(env.GITHUB_SECRET_ARN));
   return parseGitHubSecret(required(env, 'GITHUB_SECRET'));
+}
+
+/**
+ * The webhook's HMAC key: from Secrets Manager (WEBHOOK_SECRET_ARN) in AWS, from WEBHOOK_SECRET
+ * (JSON) in local mode. Only the webhook reads it, and it reads nothing else of GitHub's.
+ */
+export async function loadWebhookSecret(env: Environment): Promise<string> {
+  if (env.WEBHOOK_SECRET_ARN) return parseWebhookSecret(await secretString(env.WEBHOOK_SECRET_ARN));
+  return parseWebhookSecret(required(env, 'WEBHOOK_SECRET'));
+}
+
+async function secretString(arn: string): Promise<string> {
+  const client = new SecretsManagerClient({});
+  const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: arn }));
+  if (!SecretString) throw new RuntimeConfigError(`secret ${arn} has no string value`);
+  return SecretString;
 }
 
 export function stateStore(env: Environment): DynamoStateStore {

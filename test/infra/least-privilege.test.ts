@@ -49,6 +49,7 @@ function label(resource: string): string {
     [/^<DriftlessRenderCacheBucket\w+\.Arn>\/\*$/, () => 'bucket objects'],
     [/^<DriftlessEventsBus\w+\.Arn>$/, () => 'bus'],
     [/^<GitHubSecret\w+>$/, () => 'github secret'],
+    [/^<WebhookSecret\w+>$/, () => 'webhook secret'],
     [/^<Driftless(\w+?)Logs[0-9A-F]{8}\.Arn>$/, (m) => `log group ${m[1]}`],
     [/^arn:<AWS::Partition>:eks:<AWS::Region>:<AWS::AccountId>:cluster\/(.+)$/, (m) => `cluster ${m[1]}`],
     [/^<DriftlessDriftScanHandlerFunction\w+\.Arn>$/, () => 'drift-scan function'],
@@ -73,10 +74,11 @@ const TABLE_READ_WRITE = [
 ];
 const on = (actions: string[], resource: string): Record<string, string[]> =>
   Object.fromEntries(actions.map((action) => [action, [resource]]));
-const basics = (logGroup: string): Record<string, string[]> => ({
+// The webhook reads the webhook secret; the worker and the drift scan the GitHub credentials.
+const basics = (logGroup: string, secret = 'github secret'): Record<string, string[]> => ({
   ...on(['logs:CreateLogStream', 'logs:PutLogEvents'], `log group ${logGroup}`),
   ...on(['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], '*'),
-  ...on(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], 'github secret'),
+  ...on(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], secret),
   ...on(TABLE_READ_WRITE, 'table'),
   ...on(['sqs:SendMessage'], 'jobs queue'),
 });
@@ -104,8 +106,18 @@ describe('least privilege', () => {
     ).toHaveLength(5);
   });
 
-  it('gives the webhook the table, the send side of the queue and the secret, nothing more', () => {
-    expect(permissionsOf(statements, 'WebhookHandlerRole', label)).toEqual(basics('WebhookHandler'));
+  it('gives the webhook the table, the send side of the queue and the webhook secret, nothing more', () => {
+    expect(permissionsOf(statements, 'WebhookHandlerRole', label)).toEqual(basics('WebhookHandler', 'webhook secret'));
+  });
+
+  it('lets exactly the webhook read the webhook secret, and exactly the worker and the drift scan read the GitHub credentials', () => {
+    const readers = (secret: string) =>
+      statements
+        .filter((statement) => statement.effect === 'Allow' && statement.actions.includes('secretsmanager:GetSecretValue') && statement.resources.some((resource) => label(resource) === secret))
+        .flatMap((statement) => statement.roles.map((role) => role.replace(/^<Driftless(\w+?)Role[0-9A-F]{8}>$/, '$1')))
+        .sort();
+    expect(readers('webhook secret')).toEqual(['WebhookHandler']);
+    expect(readers('github secret')).toEqual(['DriftScanHandler', 'SyncWorker']);
   });
 
   it('gives the worker everything a sync touches and DescribeCluster on the managed clusters only', () => {

@@ -67,6 +67,7 @@ describe('cdk-nag AwsSolutions', () => {
   it('reports nothing unacknowledged for an imported secret, namespace scopes, assumed roles and an alarm topic', () => {
     const result = synthWithNag({
       githubSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:driftless/github-AbCdEf',
+      webhookSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:driftless/webhook-GhIjKl',
       alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops',
       clusters: [
         { name: 'dev', accessScope: { type: 'namespace', namespaces: ['apps'] } },
@@ -102,6 +103,7 @@ describe('cdk-nag AwsSolutions', () => {
       'Driftless/Driftless/Sync/Worker/Role Annotation::AwsSolutions-IAM5[Resource::<DriftlessRenderCacheBucket*.Arn>/*]',
       'Driftless/Driftless/Webhook/Handler/Role Annotation::AwsSolutions-IAM5[Resource::*]',
       'Driftless/GitHubSecret Annotation::AwsSolutions-SMG4',
+      'Driftless/WebhookSecret Annotation::AwsSolutions-SMG4',
     ]);
   });
 });

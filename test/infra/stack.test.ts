@@ -9,25 +9,41 @@ const secretGrants = (settings: Parameters<typeof synthStack>[0]) =>
     .map((statement) => statement.resources);
 
 describe('DriftlessStack', () => {
-  it('creates driftless/github with a generated webhook secret when no secret is given', () => {
+  it('creates driftless/github for the credentials and driftless/webhook with a generated webhook secret when none is given', () => {
     const { template } = synthStack();
-    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'driftless/github', SecretString: '{"token":""}' });
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
-      Name: 'driftless/github',
-      GenerateSecretString: { GenerateStringKey: 'webhookSecret', SecretStringTemplate: '{"token":""}' },
+      Name: 'driftless/webhook',
+      GenerateSecretString: { GenerateStringKey: 'webhookSecret', SecretStringTemplate: '{}' },
     });
+    // The credentials secret carries no webhook secret, generated or otherwise.
+    const github = Object.values(template.findResources('AWS::SecretsManager::Secret', { Properties: { Name: 'driftless/github' } }))[0];
+    expect(JSON.stringify(github)).not.toContain('webhookSecret');
     expect(Object.keys(template.findOutputs('GitHubSecretArn'))).toEqual(['GitHubSecretArn']);
+    expect(Object.keys(template.findOutputs('WebhookSecretArn'))).toEqual(['WebhookSecretArn']);
+  });
+
+  it('refuses one secret for both: the webhook must not be able to read the GitHub credentials', () => {
+    const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:gh-AbC123';
+    expect(() => synthStack({ githubSecretArn: arn, webhookSecretArn: arn })).toThrow(/two secrets/);
   });
 
   it('uses an existing secret by complete ARN, partial ARN or name, and grants read on it alone', () => {
     const complete = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:gh-AbC123';
-    expect(synthStack({ githubSecretArn: complete }).template.findResources('AWS::SecretsManager::Secret')).toEqual({});
-    expect(secretGrants({ githubSecretArn: complete })).toEqual([[complete], [complete], [complete]]);
+    // Only the webhook secret is still created.
+    expect(Object.values(synthStack({ githubSecretArn: complete }).template.findResources('AWS::SecretsManager::Secret')).map((secret) => secret.Properties.Name)).toEqual(['driftless/webhook']);
+    // The worker and the drift scan; the webhook reads the webhook secret, not this one.
+    expect(secretGrants({ githubSecretArn: complete }).filter((resources) => resources.includes(complete))).toEqual([[complete], [complete]]);
+    const hook = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hook-XyZ789';
+    expect(secretGrants({ githubSecretArn: complete, webhookSecretArn: hook })).toEqual(expect.arrayContaining([[hook], [complete], [complete]]));
+    expect(secretGrants({ githubSecretArn: complete, webhookSecretArn: hook })).toHaveLength(3);
+    expect(synthStack({ githubSecretArn: complete, webhookSecretArn: hook }).template.findResources('AWS::SecretsManager::Secret')).toEqual({});
 
     const partial = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:gh';
-    expect(secretGrants({ githubSecretArn: partial })[0]).toEqual([`${partial}-??????`]);
+    expect(secretGrants({ githubSecretArn: partial }).find((resources) => resources[0].startsWith(partial))).toEqual([`${partial}-??????`]);
 
-    expect(secretGrants({ githubSecretArn: 'platform/gh' })[0]).toEqual([
+    expect(secretGrants({ githubSecretArn: 'platform/gh' }).find((resources) => resources[0].includes('platform/gh'))).toEqual([
       'arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:platform/gh-??????',
     ]);
   });

@@ -100,7 +100,7 @@ describe('a local-path repoURL (item 14)', () => {
   afterAll(() => repo?.remove());
 
   it('is bad input for the worker as AWS builds it, in every spelling', async () => {
-    const deps = await buildDependencies({ GITHUB_SECRET: JSON.stringify({ webhookSecret: 'w' }), STATE_TABLE: 't', SYNC_QUEUE_URL: 'http://127.0.0.1:9/q', RENDER_BUCKET: 'b', EVENTS_FILE: join(work, 'events') });
+    const deps = await buildDependencies({ GITHUB_SECRET: JSON.stringify({}), STATE_TABLE: 't', SYNC_QUEUE_URL: 'http://127.0.0.1:9/q', RENDER_BUCKET: 'b', EVENTS_FILE: join(work, 'events') });
     for (const repoURL of [repo.dir, `file://${repo.dir}`, '/var/task', '~/secrets', './relative']) {
       const fetching = deps.sources.fetch({ repoURL, revision: 'main' });
       await expect(fetching).rejects.toThrow(LocalRepoNotAllowedError);
@@ -110,7 +110,7 @@ describe('a local-path repoURL (item 14)', () => {
   });
 
   it('is not even rev-parsed by the drift scan as AWS builds it, and is where local mode allows it', async () => {
-    const env = { GITHUB_SECRET: JSON.stringify({ webhookSecret: 'w' }), STATE_TABLE: 't', SYNC_QUEUE_URL: 'http://127.0.0.1:9/q' };
+    const env = { GITHUB_SECRET: JSON.stringify({}), STATE_TABLE: 't', SYNC_QUEUE_URL: 'http://127.0.0.1:9/q' };
     const inAws = await driftScanDependencies(env);
     await expect(inAws.heads.head(repo.dir, 'main')).rejects.toThrow(LocalRepoNotAllowedError);
     const local = await driftScanDependencies({ ...env, LOCAL_REPOSITORIES: 'allow' });

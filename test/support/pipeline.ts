@@ -87,7 +87,8 @@ export async function startPipeline(options: { maxReceiveCount?: number; visibil
   await writeFile(kubeconfig, sandbox.kubeconfig());
 
   Object.assign(process.env, services.env, {
-    GITHUB_SECRET: JSON.stringify({ webhookSecret: WEBHOOK_SECRET, token: GITHUB_TOKEN }),
+    WEBHOOK_SECRET: JSON.stringify({ webhookSecret: WEBHOOK_SECRET }),
+    GITHUB_SECRET: JSON.stringify({ token: GITHUB_TOKEN }),
     GITHUB_API_URL: github.url,
     CONFIG_REPO_URL: REPO_URL,
     CONFIG_REPO_BRANCH: 'main',

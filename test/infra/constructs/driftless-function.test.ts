@@ -12,9 +12,11 @@ const FUNCTIONS = ['WebhookHandler', 'SyncWorker', 'DriftScanHandler'];
 
 // The handlers read exactly these (DESIGN "Environment variable contract").
 const COMMON = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE'];
-const GITHUB = ['GITHUB_SECRET_ARN', 'CONFIG_REPO_URL', 'CONFIG_REPO_BRANCH', 'CONFIG_DIR'];
+const CONFIG_REPO = ['CONFIG_REPO_URL', 'CONFIG_REPO_BRANCH', 'CONFIG_DIR'];
+const GITHUB = ['GITHUB_SECRET_ARN', ...CONFIG_REPO];
 const ENVIRONMENT: Record<string, string[]> = {
-  WebhookHandler: [...COMMON, ...GITHUB, 'STATE_TABLE', 'SYNC_QUEUE_URL'],
+  // The webhook's secret only, never the GitHub credentials.
+  WebhookHandler: [...COMMON, 'WEBHOOK_SECRET_ARN', ...CONFIG_REPO, 'STATE_TABLE', 'SYNC_QUEUE_URL'],
   SyncWorker: [...COMMON, ...GITHUB, 'STATE_TABLE', 'SYNC_QUEUE_URL', 'RENDER_BUCKET', 'EVENT_BUS_NAME', 'MAX_RECEIVE_COUNT'],
   DriftScanHandler: [...COMMON, ...GITHUB, 'STATE_TABLE', 'SYNC_QUEUE_URL', 'DRIFT_INTERVAL_SECONDS'],
 };

@@ -28,4 +28,12 @@ describe('WebhookApi', () => {
   it('gives up within GitHub\'s 10 second delivery timeout', () => {
     expect(functionProps(template, 'WebhookHandler').Timeout).toBe(10);
   });
+
+  it('reserves concurrency, 10 unless told, so a flood of requests to the public URL is bounded', () => {
+    expect(functionProps(template, 'WebhookHandler').ReservedConcurrentExecutions).toBe(10);
+    expect(functionProps(synthStack({ webhookConcurrency: 3 }).template, 'WebhookHandler').ReservedConcurrentExecutions).toBe(3);
+    // The worker is bounded by its event source's maxConcurrency instead, the drift scan by its schedule.
+    expect(functionProps(template, 'SyncWorker').ReservedConcurrentExecutions).toBeUndefined();
+    expect(() => synthStack({ webhookConcurrency: 0 })).toThrow(/reservedConcurrency must be an integer from 1 to 1000/);
+  });
 });
