@@ -2,7 +2,9 @@
 // fauxqs) with a registry of 20 apps: warm latency (p50/p99 over signed pushes that each
 // match and queue one app), cold start (a fresh `node` process that imports the handler and
 // answers its first delivery, from the TypeScript sources and from the minified bundle), and
-// the minified bundle size of each function. Prints figures; asserts nothing.
+// the minified bundle size of each function; and push matching at scale (a push listing ~1M
+// paths, 2047 commits — the most a payload lists before GitHub cuts it and we match 'all' —
+// against 200 and 10,000 apps, pure and through the intake). Prints figures; asserts nothing.
 // BENCH_PUSHES (default 200) and BENCH_COLD_RUNS (default 5) change the counts.
 import { spawn } from 'node:child_process';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
@@ -57,6 +59,13 @@ const { build } = await import('esbuild');
 const { startLocalServices } = await import('../local/services.ts');
 const { parseRegistryFiles } = await import('../shared/config/load.ts');
 const { DynamoStateStore } = await import('../shared/state/dynamo-store.ts');
+const { changedFilesOf, matchPush, tracksBranch, watchedPaths } = await import('../shared/config/match.ts');
+const { isUnder } = await import('../shared/config/paths.ts');
+const { sameRepo } = await import('../shared/config/repo-url.ts');
+const { handleDelivery } = await import('../shared/webhook/intake.ts');
+const { SignatureVerifier } = await import('../shared/webhook/verify.ts');
+type Registry = import('../shared/config/types.ts').Registry;
+type PushChange = import('../shared/config/match.ts').PushChange;
 
 const sha = () => randomBytes(20).toString('hex');
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -159,6 +168,88 @@ function coldStart(module: string, env: NodeJS.ProcessEnv, index: number): Promi
   });
 }
 
+// ---- Push matching at scale: 2047 commits × 489 files ≈ 1M paths, short enough to stay under
+// GitHub's 25 MB payload cap.
+const SCALE_COMMITS = 2047;
+const SCALE_FILES_PER_COMMIT = 489;
+
+function scaleRegistry(apps: number): Registry {
+  return {
+    apps: Array.from({ length: apps }, (_, index) => ({
+      name: `app-${index}`,
+      project: 'default',
+      source: { repoURL: REPO_URL, targetRevision: 'main', path: `apps/app-${index}`, extraPaths: [`shared/lib-${index % 50}`] },
+      destinations: [{ cluster: 'sandbox', namespace: `app-${index}` }],
+      syncPolicy: { syncOptions: [], createNamespace: false },
+      ignoreDifferences: [],
+      definedIn: { file: `driftless/apps/app-${index}.yaml`, line: 1 },
+    })),
+    clusters: [],
+    projects: [],
+  };
+}
+
+/** The payload: every commit touches ~489 files of a monorepo; two commits touch two apps. */
+function scalePayload(): Record<string, unknown> {
+  const commits = Array.from({ length: SCALE_COMMITS }, (_, n) => ({
+    id: sha(),
+    added: [] as string[],
+    removed: [] as string[],
+    modified: Array.from({ length: SCALE_FILES_PER_COMMIT }, (_, f) => `s/m${n % 97}/f${n * SCALE_FILES_PER_COMMIT + f}.ts`),
+  }));
+  commits[5].modified.push('apps/app-7/deploy.yaml');
+  commits[2000].modified.push('apps/app-199/values.yaml');
+  const after = sha();
+  return { ref: 'refs/heads/main', before: sha(), after, created: false, deleted: false, forced: false, commits, head_commit: commits.at(-1), repository: { clone_url: REPO_URL, default_branch: 'main' } };
+}
+
+/** The plain definition the index replaced: every app against every file (files × apps × paths). */
+function matchByDefinition(registry: Registry, push: PushChange): number {
+  let targets = 0;
+  for (const app of registry.apps) {
+    if (!sameRepo(app.source.repoURL, push.repoURL) || !tracksBranch(app.source.targetRevision, push.branch, push.defaultBranch)) continue;
+    const folders = watchedPaths(app);
+    if (push.changedFiles === 'all' || push.changedFiles.some((file) => folders.some((folder) => isUnder(file, folder)))) targets += app.destinations.length;
+  }
+  return targets;
+}
+
+async function matchingAtScale(): Promise<string[]> {
+  const lines: string[] = [];
+  const payload = scalePayload();
+  const body = JSON.stringify(payload);
+  let started = performance.now();
+  const files = changedFilesOf(payload as Parameters<typeof changedFilesOf>[0]);
+  const listMs = performance.now() - started;
+  const paths = files === 'all' ? 0 : files.length;
+  lines.push(`push matching at scale: ${SCALE_COMMITS} commits, ${paths} distinct paths, body ${(Buffer.byteLength(body) / 1024 / 1024).toFixed(1)} MiB; changedFilesOf ${ms(listMs)}`);
+  for (const apps of [200, 10_000]) {
+    const registry = scaleRegistry(apps);
+    const push: PushChange = { repoURL: REPO_URL, branch: 'main', headSha: String(payload.after), changedFiles: files, defaultBranch: 'main' };
+    started = performance.now();
+    const targets = matchPush(registry, push);
+    const matchMs = performance.now() - started;
+    // The intake end to end (verify the signature, parse, list, match), in memory: no store, no queue.
+    const verifier = new SignatureVerifier(SECRET);
+    const headers = { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` };
+    started = performance.now();
+    const response = await handleDelivery(
+      { headers, body },
+      { verifier, registry: async () => registry, rememberDelivery: async () => true, forgetDelivery: async () => {}, requestSync: async () => 1, enqueue: async () => {} },
+    );
+    const intakeMs = performance.now() - started;
+    lines.push(`  ${String(apps).padStart(6)} apps: matchPush ${ms(matchMs).padStart(10)} (${targets.length} targets)   whole intake ${ms(intakeMs).padStart(10)} (answer ${response.statusCode})`);
+  }
+  // The definition on a slice only: on all of it this is the 85 s the index replaced.
+  const slice = files === 'all' ? [] : files.slice(0, 20_000);
+  started = performance.now();
+  matchByDefinition(scaleRegistry(200), { repoURL: REPO_URL, branch: 'main', headSha: 'a'.repeat(40), changedFiles: slice, defaultBranch: 'main' });
+  lines.push(`  for comparison, every app × every file (the matching before the index), 200 apps on the first ${slice.length} paths only: ${ms(performance.now() - started)}`);
+  return lines;
+}
+
+const scaleLines = await matchingAtScale();
+
 const services = await startLocalServices({ visibilityTimeoutSeconds: 30 });
 const bundleDir = await mkdtemp(join(tmpdir(), 'driftless-bench-webhook-'));
 try {
@@ -238,6 +329,7 @@ try {
       `  ${label.padEnd(28)} ${ms(median(runs.map((run) => run.totalMs))).padStart(10)}   (import ${ms(median(runs.map((run) => run.importMs)))}, first delivery ${ms(median(runs.map((run) => run.firstDeliveryMs)))}; runs ${runs.map((run) => Math.round(run.totalMs)).join(', ')} ms; answers ${[...new Set(runs.map((run) => run.statusCode))].join(', ')})`,
     );
   }
+  console.log(`\n${scaleLines.join('\n')}`);
   console.log('\nminified bundle per function (esbuild: ESM, minify, platform node, target node24, everything bundled):');
   for (const bundle of bundles) console.log(`  ${bundle.name.padEnd(14)} ${`${bundle.bytes} B`.padStart(12)}  ${kib(bundle.bytes).padStart(12)}   (${basename(bundle.file)})`);
 } finally {

@@ -1,8 +1,12 @@
 // Push matching, as the webhook needs it: which app × cluster targets a push to a branch
 // touches. Pure and cheap: the webhook has GitHub's 10 seconds and reads nothing but the
-// registry it was given.
+// registry it was given. A push may list a million paths (2047 commits of ~500 files) against
+// thousands of apps, so nothing here is files × apps: the registry becomes an index once
+// (repository → branch → a trie of the watched folders' segments), each changed path is
+// normalised once and walked down the tries of the groups tracking the pushed branch, which
+// costs files × depth whatever the number of apps.
 import { isUnder, normaliseRepoPath } from './paths.ts';
-import { sameRepo } from './repo-url.ts';
+import { repoKey } from './repo-url.ts';
 import type { AppSpec, Registry } from './types.ts';
 
 export interface PushChange {
@@ -28,14 +32,166 @@ const MAX_LISTED_FILES = 3000;
 const GUESSED_DEFAULT_BRANCHES = ['main', 'master'];
 
 export function matchPush(registry: Registry, push: PushChange): Target[] {
+  return matchIndexed(pushIndex(registry), push);
+}
+
+/** The registry's apps by repository and branch, each group with a trie of its watched folders. */
+export interface PushIndex {
+  readonly apps: readonly AppSpec[];
+  readonly repos: ReadonlyMap<string, RepoGroups>;
+}
+
+interface RepoGroups {
+  /** Apps whose targetRevision names a branch, by that branch (`x` and `refs/heads/x` both under `x`). */
+  byBranch: Map<string, AppGroup>;
+  /** Apps on `HEAD` (or no revision): they follow the default branch. */
+  followsDefault: AppGroup;
+}
+
+interface AppGroup {
+  /** Registry positions of the group's apps, so results keep the registry's order. */
+  members: number[];
+  trie: TrieNode;
+}
+
+interface TrieNode {
+  /** Apps watching exactly this folder (the root: the whole repository). */
+  watchers: number[];
+  children: Map<string, TrieNode>;
+}
+
+const indexes = new WeakMap<Registry, PushIndex>();
+
+/** The index of `registry`, built once per registry object. */
+export function pushIndex(registry: Registry): PushIndex {
+  let index = indexes.get(registry);
+  if (!index) {
+    index = buildIndex(registry.apps);
+    indexes.set(registry, index);
+  }
+  return index;
+}
+
+export function matchIndexed(index: PushIndex, push: PushChange): Target[] {
+  const repo = index.repos.get(repoKey(push.repoURL));
+  if (!repo) return [];
+  const groups = groupsTracking(repo, push.branch, push.defaultBranch);
+  const matched = new Set<number>();
+  if (push.changedFiles === 'all') {
+    for (const group of groups) for (const member of group.members) matched.add(member);
+  } else {
+    const candidates = new Set(groups.flatMap((group) => group.members)).size;
+    for (const path of normalisedPaths(push.changedFiles)) {
+      for (const group of groups) collectWatchers(group.trie, path, matched);
+      if (matched.size === candidates) break;
+    }
+  }
   const targets: Target[] = [];
-  for (const app of registry.apps) {
-    if (!sameRepo(app.source.repoURL, push.repoURL)) continue;
-    if (!tracksBranch(app.source.targetRevision, push.branch, push.defaultBranch)) continue;
-    if (!touchesAny(push.changedFiles, watchedPaths(app))) continue;
+  for (const position of [...matched].sort((a, b) => a - b)) {
+    const app = index.apps[position];
     for (const destination of app.destinations) targets.push({ app: app.name, cluster: destination.cluster, namespace: destination.namespace });
   }
   return targets;
+}
+
+function buildIndex(apps: readonly AppSpec[]): PushIndex {
+  const repos = new Map<string, RepoGroups>();
+  apps.forEach((app, position) => {
+    const key = repoKey(app.source.repoURL);
+    let repo = repos.get(key);
+    if (!repo) {
+      repo = { byBranch: new Map(), followsDefault: emptyGroup() };
+      repos.set(key, repo);
+    }
+    const folders = watchedPaths(app)
+      .map(normaliseRepoPath)
+      .filter((folder): folder is string => folder !== undefined);
+    for (const group of groupsOf(repo, app.source.targetRevision)) {
+      group.members.push(position);
+      for (const folder of folders) insert(group.trie, folder, position);
+    }
+  });
+  return { apps, repos };
+}
+
+/** The groups an app joins: as tracksBranch reads its revision, by name, by ref, or as HEAD. */
+function groupsOf(repo: RepoGroups, targetRevision: string): AppGroup[] {
+  const revision = targetRevision.trim();
+  const branches = new Set<string>();
+  if (revision !== '') branches.add(revision);
+  if (revision.startsWith('refs/heads/')) branches.add(revision.slice('refs/heads/'.length));
+  const groups = [...branches].map((branch) => {
+    let group = repo.byBranch.get(branch);
+    if (!group) {
+      group = emptyGroup();
+      repo.byBranch.set(branch, group);
+    }
+    return group;
+  });
+  if (revision === '' || revision === 'HEAD') groups.push(repo.followsDefault);
+  return groups;
+}
+
+function groupsTracking(repo: RepoGroups, branch: string, defaultBranch: string | undefined): AppGroup[] {
+  const groups: AppGroup[] = [];
+  const named = repo.byBranch.get(branch);
+  if (named) groups.push(named);
+  const isDefault = defaultBranch === undefined ? GUESSED_DEFAULT_BRANCHES.includes(branch) : branch === defaultBranch;
+  if (isDefault && repo.followsDefault.members.length > 0) groups.push(repo.followsDefault);
+  return groups;
+}
+
+function emptyGroup(): AppGroup {
+  return { members: [], trie: { watchers: [], children: new Map() } };
+}
+
+function insert(root: TrieNode, folder: string, position: number): void {
+  let node = root;
+  if (folder !== '.') {
+    for (const segment of folder.split('/')) {
+      let child = node.children.get(segment);
+      if (!child) {
+        child = { watchers: [], children: new Map() };
+        node.children.set(segment, child);
+      }
+      node = child;
+    }
+  }
+  if (!node.watchers.includes(position)) node.watchers.push(position);
+}
+
+/** Adds every app watching `path` or a folder above it (the root included). */
+function collectWatchers(root: TrieNode, path: string, matched: Set<number>): void {
+  let node: TrieNode | undefined = root;
+  for (const watcher of root.watchers) matched.add(watcher);
+  if (path === '.') return;
+  let start = 0;
+  while (node && start <= path.length) {
+    const end = path.indexOf('/', start);
+    const segment = path.slice(start, end === -1 ? undefined : end);
+    node = node.children.get(segment);
+    if (node) for (const watcher of node.watchers) matched.add(watcher);
+    if (end === -1) break;
+    start = end + 1;
+  }
+}
+
+// The changed files of one push, normalised once for every caller that asks (matchPush and
+// configChanged get the same array from the webhook).
+const normalised = new WeakMap<readonly string[], string[]>();
+
+function normalisedPaths(files: readonly string[]): string[] {
+  let paths = normalised.get(files);
+  if (!paths) {
+    paths = [];
+    for (const file of files) {
+      const path = normaliseRepoPath(file);
+      // A path that climbs out of the repository is under no folder of it.
+      if (path !== undefined) paths.push(path);
+    }
+    normalised.set(files, paths);
+  }
+  return paths;
 }
 
 /** A tag or a sha never follows a branch: only the branch's name, its ref, or HEAD on the default branch. */
@@ -61,14 +217,13 @@ export function watchedPaths(app: AppSpec): string[] {
   return paths;
 }
 
-function touchesAny(changed: string[] | 'all', folders: string[]): boolean {
-  if (changed === 'all') return true;
-  return changed.some((file) => folders.some((folder) => isUnder(file, folder)));
-}
-
 /** Whether a push to the config repository touched the registry folder. */
 export function configChanged(registryDir: string, changed: string[] | 'all'): boolean {
-  return touchesAny(changed, [registryDir]);
+  if (changed === 'all') return true;
+  const folder = normaliseRepoPath(registryDir);
+  if (folder === undefined) return false;
+  if (folder === '.') return normalisedPaths(changed).length > 0;
+  return normalisedPaths(changed).some((path) => path === folder || path.startsWith(`${folder}/`));
 }
 
 export interface PushPayloadFiles {
