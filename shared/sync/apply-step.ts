@@ -1,6 +1,10 @@
 // One step of the plan (a phase and wave): its resources kind by kind in install order, each
 // kind's objects in parallel; a CRD established before its custom resources; the step's
 // resources waited for until healthy; then, if none of that failed, the step's hooks.
+// An object that fails to apply does not stop the rest of its wave: as gitops-engine's
+// runTasks (pkg/sync/sync_context.go) applies every kind group of the wave whatever the
+// state and only then fails the sync, every resource of the step is applied; the step then
+// fails without waiting for health, and no later step runs.
 import { applyWave, type ApplyOutcome } from '../kube/apply.ts';
 import type { KubeObject } from '../kube/object.ts';
 import { objectKey } from '../kube/tracking.ts';
@@ -30,19 +34,14 @@ export async function applyStep(context: StepContext, step: Step, basis: ApplyBa
   const hooks = step.objects.filter((planned) => planned.isHook);
   const resources = step.objects.filter((planned) => !planned.isHook);
   const outcomes = await applyResources(context, resources, basis);
-  const changes = await assess(context, step, resources.slice(0, outcomes.length), outcomes);
-  changes.push(
-    ...resources
-      .slice(outcomes.length)
-      .map((planned) => stepChange(planned, step, { action: 'skipped', message: 'not applied: an earlier object of this wave failed' })),
-  );
+  const changes = await assess(context, step, resources, outcomes);
   if (hooks.length === 0 || stepFailure(step, changes, context.dryRun)) return changes;
   if (context.dryRun) changes.push(...hooks.map((hook) => stepChange(hook, step, { action: 'skipped', message: 'hooks do not run in a dry run' })));
   else changes.push(...(await runHooks(context, hooks, (planned, fields) => stepChange(planned, step, fields))));
   return changes;
 }
 
-/** Outcomes in the order of `resources`, up to and including the first kind that failed. */
+/** Outcomes in the order of `resources`, every kind applied even after one failed. */
 async function applyResources(context: StepContext, resources: Planned[], basis: ApplyBasis): Promise<ApplyOutcome[]> {
   const { client, discovery, dryRun, concurrency, deadline } = context;
   const outcomes: ApplyOutcome[] = [];
@@ -54,16 +53,17 @@ async function applyResources(context: StepContext, resources: Planned[], basis:
     }));
     const applied = await applyWave(client, discovery, requests, { dryRun, concurrency });
     outcomes.push(...applied);
-    if (applied.some((outcome) => outcome.action === 'failed')) break;
     if (batch[0].object.kind === 'CustomResourceDefinition' && !dryRun) {
+      // Only the definitions that applied can become Established; a failed one is the wave's failure.
+      const created = applied.filter((outcome) => outcome.live);
       const established = await waitHealthy(
         client,
         discovery,
-        applied.map((outcome) => outcome.live as KubeObject),
+        created.map((outcome) => outcome.live as KubeObject),
         { deadline },
       );
       // Keep what was read, so the step's health check does not read the CRDs again.
-      applied.forEach((outcome, index) => (outcome.live = established[index].live ?? outcome.live));
+      created.forEach((outcome, index) => (outcome.live = established[index].live ?? outcome.live));
       // The new kinds are served now: discovery must ask again rather than answer "unknown".
       for (const { object } of batch) {
         const spec = object.spec as { group?: string; versions?: Array<{ name: string }> };
@@ -74,9 +74,13 @@ async function applyResources(context: StepContext, resources: Planned[], basis:
   return outcomes;
 }
 
-/** The change of each applied resource, with its health once settled (not in a dry run: nothing changed to wait for). */
+/**
+ * The change of each applied resource, with its health once settled. Not in a dry run
+ * (nothing changed to wait for), and not when an apply failed: the step has failed already,
+ * and Argo CD fails the sync then instead of waiting for the rest to become healthy.
+ */
 async function assess(context: StepContext, step: Step, resources: Planned[], outcomes: ApplyOutcome[]): Promise<ObjectChange[]> {
-  if (context.dryRun) {
+  if (context.dryRun || outcomes.some((outcome) => outcome.action === 'failed')) {
     return outcomes.map((outcome, index) =>
       stepChange(resources[index], step, { action: outcome.action, message: outcome.error, durationMs: outcome.durationMs }),
     );
