@@ -1,5 +1,5 @@
 // Records a scan's outcome on the target and announces changes. Nothing is written when
-// nothing changed (status, drifted objects, self-heal backoff), except `lastScannedAt`,
+// nothing changed (status, drifted objects, why it is unknown, self-heal records), except `lastScannedAt`,
 // refreshed at most once an hour so readers can tell a live scanner from a dead one without
 // a write per target per schedule. `Drift Detected` / `Drift Resolved` are emitted on the
 // transition only, before the state is written: a failed write re-announces on the next scan
@@ -18,7 +18,9 @@ export interface DriftOutcome {
   objects: ObjectDrift[];
   revision?: string;
   scannedAt: Date;
-  /** Extra fields to set (self-heal backoff) and remove (backoff reset). */
+  /** For `Unknown`: why (kept as `driftReason` until the status is known again). */
+  reason?: string;
+  /** Extra fields to set (self-heal records) and remove (their reset). */
   set?: Partial<TargetFields>;
   remove?: TargetField[];
 }
@@ -35,6 +37,11 @@ export async function recordDrift(deps: { store: StateStore; events: EventSink }
   const set: Partial<TargetFields> = { ...outcome.set };
   const remove = new Set<TargetField>(outcome.remove ?? []);
   if (previous.driftStatus !== outcome.status) set.driftStatus = outcome.status;
+  if (outcome.status === 'Unknown' && outcome.reason !== undefined) {
+    if (previous.driftReason !== outcome.reason) set.driftReason = outcome.reason;
+  } else if (outcome.status !== 'Unknown') {
+    remove.add('driftReason');
+  }
   if (outcome.status === 'Drifted') {
     // The store caps the list and keeps the full number in driftedCount.
     if (!sameObjects(previous.driftedObjects ?? [], drifted.slice(0, MAX_DRIFTED_OBJECTS)) || previous.driftedCount !== drifted.length) set.driftedObjects = drifted;

@@ -1,8 +1,11 @@
 // One drift-scan job for one app on one cluster, run by the sync worker (the job shares the
 // target's FIFO group, so a scan never runs beside a sync of the same target):
-//   state → last applied render (S3) → detect → self-heal decision → record and announce.
-// A scan that cannot reach the cluster leaves the recorded state alone and does not throw:
-// retrying would hold up the target's syncs queued behind it, and the next schedule scans again.
+//   state → last applied render (the cache, or made again from Git) → detect → self-heal
+//   decision → record and announce.
+// Only a last applied revision gone from Git makes the drift `Unknown`, and nothing is healed
+// then: self-heal acts on drift it has seen, never blindly. A scan that cannot reach the
+// cluster or Git leaves the recorded state alone and does not throw: retrying would hold up
+// the target's syncs queued behind it, and the next schedule scans again.
 import type { AppSpec, ClusterSpec } from '../config/types.ts';
 import { Discovery } from '../kube/discovery.ts';
 import type { DriftScanJob } from '../queue/job.ts';
@@ -10,17 +13,19 @@ import type { TargetField, TargetFields, TargetState } from '../state/types.ts';
 import type { WorkerDependencies } from '../worker/dependencies.ts';
 import { detectDrift } from './detect.ts';
 import { isHeld } from './heads.ts';
+import { lastRender } from './last-render.ts';
 import { recordDrift } from './record-drift.ts';
-import { decideHeal, enqueueHeal } from './self-heal.ts';
+import { decideHeal, enqueueHeal, healKeys, type HealDecision } from './self-heal.ts';
 import type { DriftReport } from './types.ts';
 
 export type ScanOutcome =
-  | { outcome: 'scanned'; report: DriftReport; healed: boolean; recorded: boolean }
+  /** `heal`: what self-heal decided, when it was asked (drift found, selfHeal on, not held). */
+  | { outcome: 'scanned'; report: DriftReport; healed: boolean; recorded: boolean; render: 'cached' | 'rendered'; heal?: HealDecision }
   | { outcome: 'skipped'; reason: string }
-  | { outcome: 'unknown'; reason: string; healed: boolean }
+  | { outcome: 'unknown'; reason: string; healed: false }
   | { outcome: 'failed'; reason: string };
 
-export type ScanDependencies = Pick<WorkerDependencies, 'store' | 'queue' | 'renders' | 'events' | 'connect' | 'logger' | 'now'>;
+export type ScanDependencies = Pick<WorkerDependencies, 'store' | 'queue' | 'renders' | 'sources' | 'events' | 'connect' | 'logger' | 'now'>;
 
 export async function scanTarget(job: DriftScanJob, app: AppSpec, cluster: ClusterSpec, deps: ScanDependencies): Promise<ScanOutcome> {
   const log = { app: app.name, cluster: cluster.name, kind: job.kind, schedulePeriod: job.schedulePeriod };
@@ -28,50 +33,88 @@ export async function scanTarget(job: DriftScanJob, app: AppSpec, cluster: Clust
   const skip = whyNotScan(app, cluster, target);
   if (skip || !target?.revision) return { outcome: 'skipped', reason: skip ?? 'never synced' };
   const revision = target.revision;
+  const namespace = app.destinations.find((destination) => destination.cluster === cluster.name)?.namespace ?? target.namespace ?? '';
   const now = deps.now?.() ?? new Date();
-  // A held target (suspended, pinned) is scanned and reported, not healed: the worker would not apply the heal.
-  const selfHeal = (app.syncPolicy.automated?.selfHeal ?? false) && !isHeld(target);
-  const heal = async (): Promise<{ set?: Partial<TargetFields>; healed: boolean }> => {
-    const decision = decideHeal(target, now);
-    if (decision.action !== 'heal') {
-      deps.logger.info('drift found; self-heal waits', { ...log, decision });
-      return { healed: false };
-    }
-    await enqueueHeal(deps, target, revision, now);
-    return { set: decision.fields, healed: true };
-  };
 
   try {
-    const rendered = target.renderKey ? await deps.renders.get(target.renderKey) : undefined;
-    if (!rendered) {
-      // The render expired from the cache: a sync of the same revision renders and records it
-      // again (self-heal on); otherwise the drift is not known until the next sync.
-      const healing = selfHeal ? await heal() : { healed: false };
-      if (target.driftStatus !== 'Unknown' || healing.set) await deps.store.putTargetState({ app: app.name, cluster: cluster.name, driftStatus: 'Unknown', lastScannedAt: now.toISOString(), ...healing.set });
-      deps.logger.warn('drift unknown: the last applied render is no longer cached', { ...log, renderKey: target.renderKey, selfHeal: healing.healed });
-      return { outcome: 'unknown', reason: `render ${target.renderKey ?? '(none)'} is not in the render cache${selfHeal ? '' : '; the next sync records a new one'}`, healed: healing.healed };
-    }
     const client = await deps.connect(cluster);
+    const discovery = new Discovery(client);
+    const render = await lastRender({ app, namespace, revision, renderKey: target.renderKey, discovery }, deps);
+    if (render.found === 'revision-gone') {
+      await recordDrift(deps, target, { status: 'Unknown', objects: [], revision, scannedAt: now, reason: render.reason });
+      deps.logger.warn('drift unknown: the last applied revision is gone from Git', { ...log, revision, reason: render.reason });
+      return { outcome: 'unknown', reason: render.reason, healed: false };
+    }
+    if (render.found === 'rendered')
+      deps.logger.info('the last applied render had expired from the cache; rendered again from Git', {
+        ...log,
+        revision,
+        renderKey: render.key,
+        recorded: target.renderKey,
+      });
+
     const findings = await detectDrift({
       app: app.name,
-      rendered,
+      rendered: render.objects,
       client,
-      discovery: new Discovery(client),
+      discovery,
       inventory: target.inventory,
       findOrphans: !(app.syncPolicy.automated?.prune ?? false),
       ignoreDifferences: app.ignoreDifferences,
     });
-    const report: DriftReport = { ...findings, app: app.name, cluster: cluster.name, revision, status: findings.objects.length > 0 ? 'Drifted' : 'InSync', scannedAt: now.toISOString() };
-
-    // Orphans alone are not healed: without prune a sync would leave them where they are.
-    const healing = selfHeal && report.objects.some((object) => object.state !== 'orphaned') ? await heal() : { healed: false };
-    const remove: TargetField[] = report.status === 'InSync' ? ['selfHealAttempts', 'nextSelfHealAt'] : [];
-    const recorded = await recordDrift(deps, target, { status: report.status, objects: report.objects, revision, scannedAt: now, set: healing.set, remove });
-    return { outcome: 'scanned', report, healed: healing.healed, recorded: recorded.written };
+    const report: DriftReport = {
+      ...findings,
+      app: app.name,
+      cluster: cluster.name,
+      revision,
+      status: findings.objects.length > 0 ? 'Drifted' : 'InSync',
+      scannedAt: now.toISOString(),
+    };
+    const healing = await selfHeal(app, target, report, now, deps, log);
+    const recorded = await recordDrift(deps, target, {
+      status: report.status,
+      objects: report.objects,
+      revision,
+      scannedAt: now,
+      set: healing.set,
+      remove: healing.remove,
+    });
+    return { outcome: 'scanned', report, healed: healing.healed, recorded: recorded.written, render: render.found, heal: healing.decision };
   } catch (error) {
     deps.logger.warn('drift scan failed; the next schedule scans again', { ...log, error: (error as Error).message });
     return { outcome: 'failed', reason: (error as Error).message };
   }
+}
+
+interface Healing {
+  healed: boolean;
+  decision?: HealDecision;
+  set?: Partial<TargetFields>;
+  remove?: TargetField[];
+}
+
+/** A clean scan forgets what was healed; drift is healed (or waits) per self-heal.ts. */
+async function selfHeal(
+  app: AppSpec,
+  target: TargetState,
+  report: DriftReport,
+  now: Date,
+  deps: ScanDependencies,
+  log: Record<string, unknown>,
+): Promise<Healing> {
+  if (report.status === 'InSync') return { healed: false, remove: ['selfHealRecords'] };
+  // A held target (suspended, pinned) is scanned and reported, not healed: the worker would not apply the heal.
+  if (!(app.syncPolicy.automated?.selfHeal ?? false) || isHeld(target)) return { healed: false };
+  // Orphans alone are not healed: without prune a sync would leave them where they are.
+  const keys = healKeys(report.objects);
+  if (keys.length === 0) return { healed: false };
+  const decision = decideHeal(target, keys, now);
+  if (decision.action !== 'heal') {
+    deps.logger.info('drift found; self-heal waits', { ...log, decision });
+    return { healed: false, decision };
+  }
+  await enqueueHeal(deps, target, report.revision, now);
+  return { healed: true, decision, set: { selfHealRecords: decision.records } };
 }
 
 function whyNotScan(app: AppSpec, cluster: ClusterSpec, target: TargetState | undefined): string | undefined {

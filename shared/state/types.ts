@@ -23,6 +23,16 @@ export interface DriftedObject extends ObjectRef {
   reason?: string;
 }
 
+/** One drifted field (or missing object) a self-heal put back, as a hash: never a name or value. */
+export interface HealRecord {
+  /** Hash of the object's group, kind, namespace and name and the field path (or "missing"). */
+  key: string;
+  /** Heals of it since the last clean scan. */
+  attempts: number;
+  /** When the last of them was decided. */
+  healedAt: string;
+}
+
 /** The last commit status posted for a target, so the same one is not posted twice. */
 export interface PostedStatus {
   sha: string;
@@ -52,9 +62,11 @@ export interface TargetFields {
   driftedCount: number;
   driftFirstSeenAt: string;
   lastScannedAt: string;
+  /** Why drift is `Unknown`: the revision applied last is no longer in Git. */
+  driftReason: string;
   lastPostedStatus: PostedStatus;
-  selfHealAttempts: number;
-  nextSelfHealAt: string;
+  /** What the last self-heals healed, so that a repeat is told from new drift (drift/self-heal.ts); bounded. */
+  selfHealRecords: HealRecord[];
   suspended: boolean;
   /** Set by `driftless rollback`: the target stays on this commit (pushes are not applied) until `driftless resume`. */
   pinnedRevision: string;

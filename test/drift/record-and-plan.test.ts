@@ -1,24 +1,21 @@
 // The bookkeeping around a scan, on the embedded services: what is written and announced
-// when (only on change), how self-heal backs off, and what the schedule enqueues per period.
+// when (only on change), and what the schedule enqueues per period. (Self-heal's decision:
+// self-heal-decision.test.ts; a scan whose render expired: expired-render.test.ts.)
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { S3Client } from '@aws-sdk/client-s3';
-import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalServices, type LocalServices } from '../../local/services.ts';
 import type { AppSpec, Registry } from '../../shared/config/types.ts';
 import { RoutingBranchHeads } from '../../shared/drift/heads.ts';
 import { planScans } from '../../shared/drift/plan-scans.ts';
 import { recordDrift } from '../../shared/drift/record-drift.ts';
-import { scanTarget } from '../../shared/drift/scan-target.ts';
-import { decideHeal, selfHealDelayMs } from '../../shared/drift/self-heal.ts';
 import type { ObjectDrift } from '../../shared/drift/types.ts';
 import { EventBridgeSink } from '../../shared/events/eventbridge-sink.ts';
 import { LocalGitBranchHeads } from '../../shared/github/heads.ts';
 import { SqsJobQueue } from '../../shared/queue/sqs-job-queue.ts';
 import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
-import { S3RenderCache } from '../../shared/storage/s3-render-cache.ts';
-import { awsClientConfig, s3ClientConfig } from '../support/aws.ts';
+import { awsClientConfig } from '../support/aws.ts';
 import { startEventBridgeDouble, type EventBridgeDouble } from '../support/eventbridge.ts';
 import { createRepo, type TestRepo } from '../support/git.ts';
 
@@ -71,22 +68,6 @@ describe('recordDrift', () => {
   });
 });
 
-describe('self-heal backoff', () => {
-  const now = new Date('2026-01-01T00:00:00Z');
-  const base = { app: 'a', cluster: 'c', revision: 'r1', requestedRevision: 'r1' };
-
-  it('doubles from one minute and stays at one hour', () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 8, 20].map((attempt) => selfHealDelayMs(attempt) / 60_000)).toEqual([1, 2, 4, 8, 16, 32, 60, 60, 60]);
-    expect(decideHeal(base, now)).toEqual({ action: 'heal', fields: { selfHealAttempts: 1, nextSelfHealAt: '2026-01-01T00:01:00.000Z' } });
-    expect(decideHeal({ ...base, selfHealAttempts: 3, nextSelfHealAt: '2026-01-01T00:00:00.000Z' }, now)).toEqual({ action: 'heal', fields: { selfHealAttempts: 4, nextSelfHealAt: '2026-01-01T00:08:00.000Z' } });
-  });
-
-  it('waits while backing off, and never heals back over a newer requested commit', () => {
-    expect(decideHeal({ ...base, selfHealAttempts: 2, nextSelfHealAt: '2026-01-01T00:02:00.000Z' }, now)).toEqual({ action: 'wait', until: '2026-01-01T00:02:00.000Z' });
-    expect(decideHeal({ ...base, requestedRevision: 'r2' }, now)).toEqual({ action: 'newer-revision-pending', requestedRevision: 'r2' });
-  });
-});
-
 describe('planScans', () => {
   const app = (name: string, targetRevision: string, automated = true): AppSpec => ({
     name,
@@ -127,38 +108,5 @@ describe('planScans', () => {
     // The next period scans every target again.
     await planScans({ ...deps, now: () => new Date('2026-01-01T00:06:00Z') });
     expect(await queued(sqs)).toBe(9);
-  });
-});
-
-describe('a scan whose render has expired from the cache', () => {
-  const cluster = { name: 'west', labels: {}, definedIn: { file: 'driftless/clusters.yaml' } };
-  const spec = (name: string, selfHeal: boolean): AppSpec => ({
-    name,
-    project: 'default',
-    source: { repoURL: 'https://github.com/acme/gitops.git', targetRevision: 'main', path: name },
-    destinations: [{ cluster: 'west', namespace: name }],
-    syncPolicy: { automated: { prune: false, selfHeal, allowEmpty: false }, syncOptions: [], createNamespace: false },
-    ignoreDifferences: [],
-    definedIn: { file: `driftless/${name}.yaml` },
-  });
-
-  it('records Unknown without selfHeal, and syncs the same revision again with it', async () => {
-    const renders = new S3RenderCache({ client: new S3Client(s3ClientConfig(services.env.AWS_ENDPOINT_URL_S3)), bucket: services.env.RENDER_BUCKET });
-    const queue = new SqsJobQueue({ client: services.sqs, queueUrl: services.queueUrl });
-    const connect = () => Promise.reject(new Error('a scan without its render must not reach the cluster'));
-    const deps = { store, queue, renders, events, connect, logger };
-    const revision = 'c'.repeat(40);
-    for (const name of ['expired', 'healing']) await store.putTargetState({ app: name, cluster: 'west', revision, requestedRevision: revision, renderKey: `renders/${name}/gone.json.gz` });
-    const job = (app: string) => ({ kind: 'drift-scan' as const, app, cluster: 'west', revision, enqueuedAt: new Date().toISOString(), schedulePeriod: 1 });
-
-    expect(await scanTarget(job('expired'), spec('expired', false), cluster, deps)).toMatchObject({ outcome: 'unknown', healed: false });
-    expect(await store.getTarget('expired', 'west')).toMatchObject({ driftStatus: 'Unknown' });
-
-    const received = async () => (await services.sqs.send(new ReceiveMessageCommand({ QueueUrl: services.queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60 }))).Messages ?? [];
-    while ((await received()).length > 0); // earlier tests' messages out of the way
-    expect(await scanTarget(job('healing'), spec('healing', true), cluster, deps)).toMatchObject({ outcome: 'unknown', healed: true });
-    const bodies = (await received()).map((message) => JSON.parse(message.Body ?? '{}'));
-    expect(bodies).toMatchObject([{ kind: 'sync', app: 'healing', cluster: 'west', revision, trigger: 'self-heal' }]);
-    expect(await store.getTarget('healing', 'west')).toMatchObject({ driftStatus: 'Unknown', selfHealAttempts: 1 });
   });
 });

@@ -74,11 +74,11 @@ describe('target state', () => {
       driftStatus: 'Drifted',
       driftedObjects: [{ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'web', name: 'web', reason: 'spec.replicas' }],
       driftFirstSeenAt: '2025-06-01T11:00:00.000Z',
-      selfHealAttempts: 2,
+      selfHealRecords: [{ key: '0123456789abcdef', attempts: 2, healedAt: '2025-06-01T11:00:00.000Z' }],
     });
     await store.putTargetState({ app: 'web', cluster: 'prod', driftStatus: 'InSync' }, { remove: ['driftedObjects', 'driftFirstSeenAt'] });
     const state = await store.getTarget('web', 'prod');
-    expect(state).toMatchObject({ driftStatus: 'InSync', selfHealAttempts: 2 });
+    expect(state).toMatchObject({ driftStatus: 'InSync', selfHealRecords: [{ key: '0123456789abcdef', attempts: 2, healedAt: '2025-06-01T11:00:00.000Z' }] });
     expect(state).not.toHaveProperty('driftedObjects');
     expect(state).not.toHaveProperty('driftedCount');
     expect(state).not.toHaveProperty('driftFirstSeenAt');

@@ -1,0 +1,55 @@
+// The render a scan compares the cluster with: the last applied one, from the render cache —
+// or, when it has expired there (S3's lifecycle after 30 days, local mode restarted with an
+// empty cache), made again from Git at the recorded revision through the sync's own path
+// (renderOnce: the source at that commit, the same renderer, cached again under the same key
+// rules), so the next scan reads it from the cache. A scan never goes blind because nobody
+// pushed for a month, and a suspended or pinned target (no sync to record a new render) is
+// compared too.
+//
+// Only a revision that no longer exists in Git (history rewritten, the commit gone) leaves
+// nothing to compare with; any other failure (GitHub down, the cluster unreachable) throws,
+// and the scan leaves the recorded state for the next schedule to try again.
+import type { AppSpec } from '../config/types.ts';
+import type { Discovery } from '../kube/discovery.ts';
+import type { RenderedObject } from '../render/types.ts';
+import { RevisionNotFoundError } from '../source/errors.ts';
+import type { FetchedSource, SourceFetcher } from '../source/fetcher.ts';
+import type { RenderCache } from '../storage/render-cache.ts';
+import { renderOnce } from '../worker/render-once.ts';
+
+export type LastRender =
+  /** `cached`: read from the cache under the recorded key; `rendered`: made again from Git (and cached under `key`). */
+  { found: 'cached' | 'rendered'; key: string; objects: RenderedObject[] } | { found: 'revision-gone'; reason: string };
+
+export interface LastRenderRequest {
+  app: AppSpec;
+  /** The destination namespace of the app on this cluster, as the sync renders with it. */
+  namespace: string;
+  /** The commit last applied, and the key of its render when one was recorded. */
+  revision: string;
+  renderKey?: string;
+  discovery: Discovery;
+}
+
+export async function lastRender(request: LastRenderRequest, deps: { renders: RenderCache; sources: SourceFetcher }): Promise<LastRender> {
+  const cached = request.renderKey ? await deps.renders.get(request.renderKey) : undefined;
+  if (cached && request.renderKey) return { found: 'cached', key: request.renderKey, objects: cached };
+  let source: FetchedSource;
+  try {
+    source = await deps.sources.fetch({ repoURL: request.app.source.repoURL, revision: request.revision });
+  } catch (error) {
+    if (error instanceof RevisionNotFoundError) {
+      return {
+        found: 'revision-gone',
+        reason: `the last applied revision is no longer in Git (${error.message}): nothing to compare the cluster with until the next sync`,
+      };
+    }
+    throw error;
+  }
+  try {
+    const rendered = await renderOnce(request.app, request.namespace, source, deps.renders, request.discovery);
+    return { found: 'rendered', key: rendered.key, objects: rendered.objects };
+  } finally {
+    await source.dispose();
+  }
+}
