@@ -23,6 +23,7 @@ const commands: CommandEntry[] = [
   { name: 'rollback', summary: 'sync an app back to a recorded revision and pin it there until resume', load: async () => (await import('./commands/rollback.ts')).rollbackCommand },
   { name: 'suspend', summary: 'stop automated sync and self-heal of an app until resume', load: async () => (await import('./commands/suspend.ts')).suspendCommand },
   { name: 'resume', summary: 'lift a suspension or rollback pin and sync the branch head', load: async () => (await import('./commands/resume.ts')).resumeCommand },
+  { name: 'restore', summary: 'rebuild a lost state table from Git (the registry) and the clusters (tracking annotations)', load: async () => (await import('./commands/restore.ts')).restoreCommand },
   { name: 'clusters', summary: 'list registered clusters with labels and last contact', load: async () => (await import('./commands/clusters.ts')).clustersCommand },
   { name: 'cluster', summary: 'check the connection to a registered cluster (cluster check NAME)', load: async () => (await import('./commands/cluster.ts')).clusterCommand },
   { name: 'sandbox', summary: 'start the Kubernetes sandbox API server and write a kubeconfig for it', load: async () => (await import('./commands/sandbox.ts')).sandboxCommand },

@@ -4,6 +4,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Registry } from '../config/types.ts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { hasAnyItem } from './any-item.ts';
 import { forgetDelivery, rememberDelivery } from './delivery.ts';
 import { getHead, putHead } from './heads.ts';
 import { appendHistory, DEFAULT_HISTORY_LIMIT, listHistory, trimHistory } from './history.ts';
@@ -19,6 +20,7 @@ import type {
   RepoHead,
   SyncRecord,
   SyncStart,
+  SyncSummary,
   TargetField,
   TargetRef,
   TargetState,
@@ -71,6 +73,18 @@ export class DynamoStateStore implements StateStore {
     await appendHistory(this.table, record);
     await trimHistory(this.table, record, this.historyLimit);
     return written;
+  }
+
+  /** A history entry that is no sync result (`driftless restore`), kept to the same limit. */
+  async appendHistory(summary: SyncSummary): Promise<HistoryEntry> {
+    const entry = await appendHistory(this.table, summary);
+    await trimHistory(this.table, summary, this.historyLimit);
+    return entry;
+  }
+
+  /** True when the table holds any item at all. */
+  hasAnyItem(): Promise<boolean> {
+    return hasAnyItem(this.table);
   }
 
   listHistory(app: string, cluster: string, limit = 20): Promise<HistoryEntry[]> {

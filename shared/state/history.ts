@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { BatchWriteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { historyKey, HISTORY_PREFIX, targetKey, type ItemKey } from './keys.ts';
 import type { Table } from './table.ts';
-import type { HistoryEntry, SyncRecord, TargetRef } from './types.ts';
+import type { HistoryEntry, SyncSummary, TargetRef } from './types.ts';
 import { StateError } from './errors.ts';
 
 export const DEFAULT_HISTORY_LIMIT = 50;
@@ -12,7 +12,7 @@ export const DEFAULT_HISTORY_LIMIT = 50;
 const DELETE_BATCH = 25;
 const UNPROCESSED_RETRIES = 5;
 
-export async function appendHistory(table: Table, record: SyncRecord): Promise<HistoryEntry> {
+export async function appendHistory(table: Table, record: SyncSummary): Promise<HistoryEntry> {
   const entry: HistoryEntry = {
     app: record.app,
     cluster: record.cluster,

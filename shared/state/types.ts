@@ -70,6 +70,8 @@ export interface TargetFields {
   suspended: boolean;
   /** Set by `driftless rollback`: the target stays on this commit (pushes are not applied) until `driftless resume`. */
   pinnedRevision: string;
+  /** When `driftless restore` rebuilt this state from Git and the cluster (after the table was lost). */
+  restoredAt: string;
 }
 
 export interface TargetState extends TargetRef, Partial<TargetFields> {
@@ -91,7 +93,7 @@ export type SyncOutcome = 'Synced' | 'Failed' | 'OutOfSync';
 export type SyncStart = { started: true; seq: number } | { started: false; requestedRevision: string };
 
 /** What one sync did: the fields a result and its history entry share. */
-interface SyncSummary extends TargetRef {
+export interface SyncSummary extends TargetRef {
   revision: string;
   status: SyncOutcome;
   health: HealthStatus;
