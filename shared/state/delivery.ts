@@ -1,5 +1,7 @@
 // Webhook delivery dedupe: GitHub redelivers with the same X-GitHub-Delivery, and a delivery
-// seen within its TTL is not enqueued again. The TTL attribute lets DynamoDB delete old ones;
+// seen within its TTL is not enqueued again. The webhook also remembers each body under its
+// replayKey (`body:sha256:…`, no GUID has a colon): a signed body re-posted under a new
+// delivery id is a replay. The TTL attribute lets DynamoDB delete old ones;
 // since that deletion lags (and dynalite never does it), an expired item counts as absent.
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { deliveryKey } from './keys.ts';

@@ -13,6 +13,7 @@ import { getRegistry, putRegistry } from './registry.ts';
 import type { StateStore } from './store.ts';
 import type { Table } from './table.ts';
 import { beginSync, getTarget, listTargets, putTargetState, requestSync, writeSyncResult } from './target.ts';
+import { withdrawRequest } from './withdraw-request.ts';
 import type {
   HistoryEntry,
   LeaseRecord,
@@ -64,6 +65,10 @@ export class DynamoStateStore implements StateStore {
 
   beginSync(target: TargetRef, revision: string): Promise<SyncStart> {
     return beginSync(this.table, target, revision);
+  }
+
+  withdrawRequest(target: TargetRef, refused: string, restore: string): Promise<boolean> {
+    return withdrawRequest(this.table, target, refused, restore);
   }
 
   async recordSyncResult(record: SyncRecord): Promise<boolean> {

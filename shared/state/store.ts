@@ -25,6 +25,8 @@ export interface StateStore {
   requestSync(target: TargetRef, revision: string): Promise<number>;
   /** The worker, before it touches the cluster: proceeds only for the requested revision. */
   beginSync(target: TargetRef, revision: string): Promise<SyncStart>;
+  /** The worker, refusing a request (a replayed push): puts requestedRevision back to `restore` while it is still `refused`. */
+  withdrawRequest(target: TargetRef, refused: string, restore: string): Promise<boolean>;
   /** Records the result unless a newer request's result is already recorded; appends history either way. Returns whether the target state was written. */
   recordSyncResult(record: SyncRecord): Promise<boolean>;
 
@@ -39,7 +41,7 @@ export interface StateStore {
   /** The current holder; an expired lease reads as none. */
   getLease(target: TargetRef): Promise<LeaseRecord | undefined>;
 
-  /** True the first time an id is seen within `ttlSeconds`. */
+  /** True the first time an id (a delivery id, or the webhook's replayKey of a body) is seen within `ttlSeconds`. */
   rememberDelivery(id: string, ttlSeconds: number): Promise<boolean>;
   /** For a delivery that could not be handled (enqueue failed): a redelivery must not count as seen. */
   forgetDelivery(id: string): Promise<void>;
