@@ -92,7 +92,7 @@ export const restoreCommand: Command = {
 
 export function formatRestore(report: RestoreReport, p: Palette): string {
   const { registry } = report;
-  const head = `Registry at ${shortSha(registry.revision)}: ${registry.apps} apps, ${registry.clusters} clusters (${registry.written ? 'written' : 'unchanged'}).\n`;
+  const head = `Registry at ${shortSha(registry.revision)}: ${count(registry.apps, 'app')}, ${count(registry.clusters, 'cluster')} (${registry.written ? 'written' : 'unchanged'}).\n`;
   if (report.targets.length === 0) return `${head}No app is deployed to a registered cluster.\n`;
   const rows = report.targets.map((target) => [
     targetId(target.app, target.cluster),
@@ -103,6 +103,10 @@ export function formatRestore(report: RestoreReport, p: Palette): string {
     oneLine(target.message, 120),
   ]);
   return head + table(['TARGET', 'RESULT', 'STATUS', 'REVISION', 'OBJECTS', 'MESSAGE'], rows, p);
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /**

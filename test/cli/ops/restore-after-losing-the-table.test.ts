@@ -210,6 +210,10 @@ describe('driftless restore a second time', () => {
     const report = JSON.parse(result.stdout) as Restored;
     expect(report.registry.written).toBe(false);
     expect(report.targets.filter((target) => target.cluster === 'sandbox').map((target) => target.outcome)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+    const text = await runCli(['restore', '--force']);
+    expect(text.stdout).toMatch(new RegExp(`^Registry at ${commits.first.slice(0, 7)}: 4 apps, 2 clusters \\(unchanged\\)\\.\n`));
+    expect(text.stdout).toMatch(new RegExp(`web@sandbox\\s+unchanged\\s+Synced\\s+${commits.first.slice(0, 7)}\\s+2\\s+restored from the cluster`));
+    expect(text.stdout).toMatch(/far@gone\s+failed\s+cannot reach cluster gone/);
     expect(await tableItems()).toEqual(before);
   });
 });
