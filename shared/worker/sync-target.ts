@@ -25,7 +25,17 @@ import { emit, postStatus } from './report.ts';
 /** Time kept back from the invocation for recording the result after the sync stops (at most a fifth of it). */
 const RECORD_MARGIN_MS = 60_000;
 const MIN_SYNC_WINDOW_MS = 2_000;
-const LEASE_MS = 16 * 60_000;
+/**
+ * How long a lease outlives the invocation that took it. Lambda stops the function at its
+ * deadline, but a write sent just before may still be applied within the API server's request
+ * timeout (a minute). Tied to the invocation rather than fixed at Lambda's longest, so a worker
+ * killed mid-sync blocks its target only until then: with a visibility timeout shorter than a
+ * fixed 16 minutes, every redelivery and every newer push of the app was handed back as
+ * "being synced by another worker" until it was dead-lettered (bench:soak found it).
+ */
+const LEASE_MARGIN_MS = 60_000;
+/** Lambda's longest invocation and the margin. */
+const MAX_LEASE_MS = 15 * 60_000 + LEASE_MARGIN_MS;
 
 export type TargetOutcome = 'synced' | 'failed' | 'skipped' | 'continued';
 
@@ -86,7 +96,8 @@ async function claim(job: SyncJob, ref: TargetRef, repoURL: string, namespace: s
 
 /** Another worker on the same target: try again later (and on the last attempt, say it gave up). */
 async function takeLease(run: SyncRun, context: JobContext, deps: WorkerDependencies): Promise<void> {
-  if (await deps.store.acquireLease(run.target, deps.owner, LEASE_MS)) return;
+  const ttlMs = Math.min(MAX_LEASE_MS, Math.max(0, context.remainingMs()) + LEASE_MARGIN_MS);
+  if (await deps.store.acquireLease(run.target, deps.owner, ttlMs)) return;
   const busy = new LeaseBusyError(targetId(run.target.app, run.target.cluster));
   await giveUpOnLastAttempt(run, busy.message, context, deps);
   throw busy;
