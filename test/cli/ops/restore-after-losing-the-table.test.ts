@@ -4,7 +4,7 @@
 // table deleted and created empty again as local mode creates it; then restore, what `apps`
 // and `history` show, a second run, and the next push and sync working from the restored state.
 import { DeleteTableCommand, DynamoDBClient, ScanCommand, waitUntilTableNotExists } from '@aws-sdk/client-dynamodb';
-import { writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -215,6 +215,27 @@ describe('driftless restore a second time', () => {
     expect(text.stdout).toMatch(new RegExp(`web@sandbox\\s+unchanged\\s+Synced\\s+${commits.first.slice(0, 7)}\\s+2\\s+restored from the cluster`));
     expect(text.stdout).toMatch(/far@gone\s+failed\s+cannot reach cluster gone/);
     expect(await tableItems()).toEqual(before);
+  });
+
+  it('runs the same against local mode found by its state folder, with the config repository given as a flag', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'restore-state-'));
+    // npm start's endpoints file does not name the config repository.
+    const configRepo = process.env.CONFIG_REPO_URL;
+    delete process.env.CONFIG_REPO_URL;
+    try {
+      await writeFile(join(dir, 'endpoints.json'), JSON.stringify({ ...pipeline.services.env, KUBECONFIG: process.env.KUBECONFIG }));
+      const unnamed = await runCli(['restore', '--force', '--state-dir', dir]);
+      expect(unnamed.code).toBe(2);
+      expect(unnamed.stderr).toMatch(/--config-repo URL is required/);
+      const before = await tableItems();
+      const result = await runCli(['restore', '--force', '--state-dir', dir, '--config-repo', REPO_URL, '--branch', 'main', '--output', 'json']);
+      const report = JSON.parse(result.stdout) as Restored;
+      expect(report.targets.filter((target) => target.cluster === 'sandbox').map((target) => target.outcome)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+      expect(await tableItems()).toEqual(before);
+    } finally {
+      process.env.CONFIG_REPO_URL = configRepo;
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
