@@ -17,6 +17,13 @@ export interface FetchedSource {
 
 export interface SourceFetcher {
   fetch(request: FetchRequest): Promise<FetchedSource>;
+  /**
+   * Whether commit `ancestor` is commit `descendant` or in its history (full shas): how the
+   * worker tells a replayed or out-of-order push from a new one. Undefined when the repository
+   * knows either commit not. One request at most; answers are kept, since history never
+   * changes what a commit's ancestors are.
+   */
+  isAncestor?(repoURL: string, ancestor: string, descendant: string): Promise<boolean | undefined>;
 }
 
 export const FULL_SHA = /^[0-9a-f]{40}$/i;

@@ -6,6 +6,7 @@ import type { Octokit } from '@octokit/rest';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { gitHubApiError, httpStatus } from '../github/api-error.ts';
+import { compareCommits } from '../github/compare.ts';
 import { GITHUB_COM, parseGitHubRepoURL, type RemoteRepo } from '../github/repo-url.ts';
 import { RepositoryNotFoundError, RevisionNotFoundError, SourceTooLargeError } from './errors.ts';
 import { extractTar } from './extract.ts';
@@ -26,12 +27,17 @@ export interface GitHubTarballFetcherOptions {
   host?: string;
 }
 
+// A container handles the push jobs of many targets on the same commits: one compare each.
+const MAX_KNOWN_ANCESTRIES = 1000;
+
 export class GitHubTarballFetcher implements SourceFetcher {
   readonly #octokit: Octokit;
   readonly #maxBytes: number;
   readonly #maxEntries: number | undefined;
   readonly #cache: TreeCache;
   readonly #host: string;
+  /** Answers of isAncestor by repository and commit pair, oldest first. */
+  readonly #ancestry = new Map<string, boolean>();
 
   constructor(octokit: Octokit, options: GitHubTarballFetcherOptions = {}) {
     this.#octokit = octokit;
@@ -46,6 +52,21 @@ export class GitHubTarballFetcher implements SourceFetcher {
     const sha = FULL_SHA.test(revision) ? revision.toLowerCase() : await this.#resolve(repoURL, repo, revision);
     const key = `github:${repo.host}/${repo.owner}/${repo.repo}@${sha}`.toLowerCase();
     return this.#cache.acquire(key, sha, (dir) => this.#download(repoURL, repo, sha, dir));
+  }
+
+  async isAncestor(repoURL: string, ancestor: string, descendant: string): Promise<boolean | undefined> {
+    const repo = parseGitHubRepoURL(repoURL, this.#host);
+    if (!FULL_SHA.test(ancestor) || !FULL_SHA.test(descendant)) return undefined;
+    const key = `${repo.host}/${repo.owner}/${repo.repo}@${ancestor}..${descendant}`.toLowerCase();
+    const known = this.#ancestry.get(key);
+    if (known !== undefined) return known;
+    // Where `ancestor` stands relative to `descendant`: behind it, or the same commit.
+    const comparison = await compareCommits(this.#octokit, repo, descendant, ancestor);
+    if (comparison === undefined) return undefined;
+    const answer = comparison === 'behind' || comparison === 'identical';
+    if (this.#ancestry.size >= MAX_KNOWN_ANCESTRIES) this.#ancestry.delete(this.#ancestry.keys().next().value as string);
+    this.#ancestry.set(key, answer);
+    return answer;
   }
 
   async #resolve(repoURL: string, { owner, repo }: RemoteRepo, revision: string): Promise<string> {

@@ -7,7 +7,7 @@ import { isLocalRepo, parseRepoURL } from '../github/repo-url.ts';
 import { positionalFromGit } from '../tools/argv.ts';
 import { RepositoryNotFoundError, RevisionNotFoundError, SourceFetchError } from './errors.ts';
 import { extractTar } from './extract.ts';
-import { DEFAULT_MAX_BYTES, type FetchedSource, type FetchRequest, type SourceFetcher } from './fetcher.ts';
+import { DEFAULT_MAX_BYTES, FULL_SHA, type FetchedSource, type FetchRequest, type SourceFetcher } from './fetcher.ts';
 import { git, spawnGit } from './git.ts';
 import { TreeCache } from './tree-cache.ts';
 
@@ -34,6 +34,20 @@ export class LocalGitFetcher implements SourceFetcher {
     if (!isLocalRepo(location)) throw new RepositoryNotFoundError(repoURL, 'not a local repository (a path or file:// URL)');
     const sha = await resolve(repoURL, location.local, revision);
     return this.#cache.acquire(`local:${location.local}@${sha}`, sha, (dir) => this.#archive(location.local, sha, dir));
+  }
+
+  async isAncestor(repoURL: string, ancestor: string, descendant: string): Promise<boolean | undefined> {
+    const location = parseRepoURL(repoURL);
+    if (!isLocalRepo(location)) throw new RepositoryNotFoundError(repoURL, 'not a local repository (a path or file:// URL)');
+    if (!FULL_SHA.test(ancestor) || !FULL_SHA.test(descendant)) return undefined;
+    try {
+      await git(location.local, ['merge-base', '--is-ancestor', ancestor, descendant]);
+      return true;
+    } catch (error) {
+      // Exit 1: not an ancestor; anything else (128: a commit git does not know) cannot tell.
+      if ((error as { code?: unknown }).code === 1) return false;
+      return undefined;
+    }
   }
 
   async #archive(repoDir: string, sha: string, dir: string): Promise<void> {

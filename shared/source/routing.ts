@@ -21,12 +21,21 @@ export class RoutingFetcher implements SourceFetcher {
   }
 
   async fetch(request: FetchRequest): Promise<FetchedSource> {
-    const local = isLocalRepo(parseRepoURL(request.repoURL));
+    return this.#fetcherFor(request.repoURL).fetch(request);
+  }
+
+  async isAncestor(repoURL: string, ancestor: string, descendant: string): Promise<boolean | undefined> {
+    const fetcher = this.#fetcherFor(repoURL);
+    return fetcher.isAncestor ? fetcher.isAncestor(repoURL, ancestor, descendant) : undefined;
+  }
+
+  #fetcherFor(repoURL: string): SourceFetcher {
+    const local = isLocalRepo(parseRepoURL(repoURL));
     const fetcher = local ? this.#fetchers.local : this.#fetchers.github;
     if (!fetcher) {
-      if (local) throw new LocalRepoNotAllowedError(request.repoURL);
-      throw new RepositoryNotFoundError(request.repoURL, 'no GitHub credentials are configured');
+      if (local) throw new LocalRepoNotAllowedError(repoURL);
+      throw new RepositoryNotFoundError(repoURL, 'no GitHub credentials are configured');
     }
-    return fetcher.fetch(request);
+    return fetcher;
   }
 }

@@ -1,5 +1,11 @@
 // A GitHub delivery → jobs. Verifies, matches and enqueues; nothing slow happens here
 // (a config-repo push becomes one registry-refresh job: the worker re-reads the registry).
+//
+// A delivery is acted on once. GitHub's redelivery keeps its X-GitHub-Delivery; a captured
+// body posted again under a new id (the signature covers the body, not the id) is known by the
+// body's hash. Both are remembered for the delivery TTL; past it, the worker still refuses a
+// revision older than the one applied (worker/policy/replay.ts).
+import { createHash } from 'node:crypto';
 import { changedFilesOf, configChanged, matchPush } from '../config/match.ts';
 import { sameRepo } from '../config/repo-url.ts';
 import type { Registry } from '../config/types.ts';
@@ -24,7 +30,7 @@ export interface WebhookDependencies {
   registry(): Promise<Registry | undefined>;
   /** The config repository and branch whose pushes refresh the registry. */
   configRepo?: { repoURL: string; branch: string; dir: string };
-  /** True the first time a delivery id is seen. */
+  /** True the first time a delivery id (or a body's replayKey) is seen. */
   rememberDelivery(id: string): Promise<boolean>;
   /** Marks the commit as the one the target must end on (a newer commit wins); before enqueueing. */
   requestSync(target: { app: string; cluster: string }, revision: string): Promise<unknown>;
@@ -46,6 +52,13 @@ interface PushPayload {
 }
 
 const DEFAULT_MAX_BODY = 25 * 1024 * 1024; // GitHub caps payloads at 25 MB
+// GitHub's delivery ids are GUIDs; anything else in the header is not GitHub's.
+const DELIVERY_ID = /^[0-9A-Za-z-]{1,100}$/;
+
+/** The key a body is remembered by, beside the delivery ids: no GUID has a colon. */
+export function replayKey(body: string): string {
+  return `body:sha256:${createHash('sha256').update(body).digest('hex')}`;
+}
 
 export async function handleDelivery(request: WebhookRequest, deps: WebhookDependencies): Promise<WebhookResponse> {
   try {
@@ -69,6 +82,7 @@ async function intake(request: WebhookRequest, deps: WebhookDependencies): Promi
   const delivery = request.headers['x-github-delivery'];
   if (!event) throw new BadDeliveryError('X-GitHub-Event header is missing');
   if (!delivery) throw new BadDeliveryError('X-GitHub-Delivery header is missing');
+  if (!DELIVERY_ID.test(delivery)) throw new BadDeliveryError('X-GitHub-Delivery header is not a GitHub delivery id (letters, digits and dashes)');
   const payload = parseJson(request.body);
 
   if (event === 'ping') return { statusCode: 200, body: { message: 'pong' } };
@@ -88,12 +102,17 @@ async function intake(request: WebhookRequest, deps: WebhookDependencies): Promi
   if (jobs.length === 0) return { statusCode: 200, body: { message: 'nothing to do: no app tracks these files on this branch' } };
 
   if (!(await deps.rememberDelivery(delivery))) return { statusCode: 200, body: { message: `delivery ${delivery} was already handled` } };
+  const bodyKey = replayKey(request.body);
+  if (!(await deps.rememberDelivery(bodyKey))) {
+    return { statusCode: 200, body: { message: `delivery ${delivery} repeats the body of a delivery already handled: not queued again (a replay)` } };
+  }
   const syncs = jobs.filter((job): job is SyncJob => job.kind === 'sync');
   try {
     for (const job of syncs) await deps.requestSync(job, job.revision);
     await deps.enqueue(jobs);
   } catch (error) {
     // Let a redelivery try again: the jobs did not all reach the queue.
+    await deps.forgetDelivery(bodyKey);
     await deps.forgetDelivery(delivery);
     throw error;
   }

@@ -1,13 +1,19 @@
 // A push to the config repository: read the registry at that commit, store it, and sync the
-// apps whose definition changed (new apps included). A broken registry changes nothing.
+// apps whose definition changed (new apps included). A broken registry changes nothing, and
+// neither does a push naming a commit that does not exist (bad input: said once, not retried)
+// or one older than the registry in force (a replayed or out-of-order push).
 import { diffRegistries } from '../config/diff.ts';
 import { RegistryError } from '../config/errors.ts';
 import { loadRegistry } from '../config/load.ts';
 import { tracksBranch } from '../config/match.ts';
 import { repoKey, sameRepo } from '../config/repo-url.ts';
-import type { Registry } from '../config/types.ts';
+import type { AppSpec, Registry } from '../config/types.ts';
+import { isBadInput } from '../errors/bad-input.ts';
+import { truncateDescription } from '../github/status.ts';
 import type { RegistryRefreshJob, SyncJob } from '../queue/job.ts';
+import type { FetchedSource } from '../source/fetcher.ts';
 import type { WorkerDependencies } from './dependencies.ts';
+import { registryReplayQuestion, staleRevisionMessage } from './policy/replay.ts';
 
 export const REGISTRY_CONTEXT = 'driftless/registry';
 
@@ -17,30 +23,86 @@ export async function refreshRegistry(job: RegistryRefreshJob, deps: WorkerDepen
     deps.logger.warn('registry refresh received but no config repository is configured', { revision: job.revision });
     return { changedApps: [] };
   }
-  const source = await deps.sources.fetch({ repoURL: config.repoURL, revision: job.revision });
+  const current = await deps.store.getRegistry();
+  if (await isStale(job, config.repoURL, current?.revision, deps)) return { changedApps: [] };
+
+  let source: FetchedSource;
+  try {
+    source = await deps.sources.fetch({ repoURL: config.repoURL, revision: job.revision });
+  } catch (error) {
+    // A signed push naming a commit that is not there (or a repository we may not read): the
+    // user's to fix, so it is said once and the message is done.
+    if (!isBadInput(error)) throw error;
+    await postRegistryStatus(deps, config.repoURL, job.revision, 'failure', `registry not read: ${error.message}`);
+    deps.logger.warn('registry refresh refused: bad input; the previous registry stays in force', { revision: job.revision, error: error.message });
+    return { changedApps: [] };
+  }
   let registry: Registry;
   try {
     registry = await loadRegistry(source.root, config.dir);
   } catch (error) {
     if (!(error instanceof RegistryError)) throw error;
-    await deps.statuses.post({ repoURL: config.repoURL, sha: job.revision, state: 'failure', context: REGISTRY_CONTEXT, description: `registry rejected: ${error.problems.length} problem(s); see the worker log` }).catch(() => undefined);
+    await postRegistryStatus(deps, config.repoURL, job.revision, 'failure', `registry rejected: ${error.problems.length} problem(s); see the worker log`);
     deps.logger.warn('registry rejected; the previous one stays in force', { revision: job.revision, problems: error.message });
     return { changedApps: [] };
   } finally {
     await source.dispose();
   }
 
-  const before = (await deps.store.getRegistry())?.registry;
-  const { changedApps, removedApps } = diffRegistries(before ?? { apps: [], clusters: [], projects: [] }, registry);
+  const { changedApps, removedApps } = diffRegistries(current?.registry ?? { apps: [], clusters: [], projects: [] }, registry);
+  // Each changed app's commit is resolved before the registry is stored: a failure to reach
+  // GitHub is retried with nothing stored yet, so the retry still sees these apps as changed.
+  const commits = await resolveCommits(job, config.repoURL, registry.apps.filter((candidate) => changedApps.includes(candidate.name)), deps);
   await deps.store.putRegistry(registry, job.revision);
-  await deps.statuses.post({ repoURL: config.repoURL, sha: job.revision, state: 'success', context: REGISTRY_CONTEXT, description: `registry: ${registry.apps.length} apps, ${registry.clusters.length} clusters; ${changedApps.length} changed` }).catch(() => undefined);
+  await postRegistryStatus(deps, config.repoURL, job.revision, 'success', `registry: ${registry.apps.length} apps, ${registry.clusters.length} clusters; ${changedApps.length} changed`);
   deps.logger.info('registry refreshed', { revision: job.revision, changedApps, removedApps });
 
-  // Each app syncs the commit its own source points at. An app in the config repository on
-  // the pushed branch is at this very commit; others are resolved once per repo and revision.
+  const jobs: SyncJob[] = [];
+  for (const commit of commits) {
+    const { app } = commit;
+    for (const destination of app.destinations) {
+      const ref = { app: app.name, cluster: destination.cluster };
+      if ('problem' in commit) {
+        await deps.store.putTargetState({ ...ref, namespace: destination.namespace, syncStatus: 'Failed', health: 'Unknown', message: `cannot sync: ${commit.problem}` });
+        continue;
+      }
+      await deps.store.requestSync(ref, commit.sha);
+      jobs.push({ kind: 'sync', app: app.name, cluster: destination.cluster, revision: commit.sha, ref: app.source.targetRevision, trigger: 'config', deliveryId: job.deliveryId, enqueuedAt: new Date().toISOString() });
+    }
+  }
+  if (jobs.length > 0) await deps.queue.enqueue(jobs);
+  return { changedApps };
+}
+
+/** True (and logged) when the push is older than the registry in force: nothing is read or stored. */
+async function isStale(job: RegistryRefreshJob, repoURL: string, recorded: string | undefined, deps: WorkerDependencies): Promise<boolean> {
+  const question = registryReplayQuestion(job, recorded);
+  if (!question || !deps.sources.isAncestor) return false;
+  let stale: boolean | undefined;
+  try {
+    stale = await deps.sources.isAncestor(repoURL, question.ancestor, question.descendant);
+  } catch (error) {
+    // The fetch that follows says what is wrong with the repository.
+    if (!isBadInput(error)) throw error;
+    return false;
+  }
+  if (stale !== true) return false;
+  deps.logger.warn(`registry refresh refused: ${staleRevisionMessage(job.revision, question.descendant)}`, { revision: job.revision, registryRevision: question.descendant, deliveryId: job.deliveryId });
+  return true;
+}
+
+/**
+ * The commit each app syncs, the one its own source points at. An app in the config repository
+ * on the pushed branch is at this very commit; others are resolved once per repo and revision.
+ * An app whose source cannot be resolved for a reason of its own (bad input) carries the problem
+ * instead, so one broken app does not hold back the others.
+ */
+type AppCommit = { app: AppSpec; sha: string } | { app: AppSpec; problem: string };
+
+async function resolveCommits(job: RegistryRefreshJob, configRepoURL: string, apps: AppSpec[], deps: WorkerDependencies): Promise<AppCommit[]> {
   const resolved = new Map<string, Promise<string>>();
   const commitOf = (repoURL: string, revision: string): Promise<string> => {
-    if (sameRepo(repoURL, config.repoURL) && tracksBranch(revision, job.ref)) return Promise.resolve(job.revision);
+    if (sameRepo(repoURL, configRepoURL) && tracksBranch(revision, job.ref)) return Promise.resolve(job.revision);
     const key = `${repoKey(repoURL)}@${revision}`;
     let sha = resolved.get(key);
     if (!sha) {
@@ -52,14 +114,20 @@ export async function refreshRegistry(job: RegistryRefreshJob, deps: WorkerDepen
     }
     return sha;
   };
-  const jobs: SyncJob[] = [];
-  for (const app of registry.apps.filter((candidate) => changedApps.includes(candidate.name))) {
-    const sha = await commitOf(app.source.repoURL, app.source.targetRevision);
-    for (const destination of app.destinations) {
-      await deps.store.requestSync({ app: app.name, cluster: destination.cluster }, sha);
-      jobs.push({ kind: 'sync', app: app.name, cluster: destination.cluster, revision: sha, ref: app.source.targetRevision, trigger: 'config', deliveryId: job.deliveryId, enqueuedAt: new Date().toISOString() });
+  const commits: AppCommit[] = [];
+  for (const app of apps) {
+    try {
+      commits.push({ app, sha: await commitOf(app.source.repoURL, app.source.targetRevision) });
+    } catch (error) {
+      if (!isBadInput(error)) throw error;
+      deps.logger.warn('app not synced: its source cannot be resolved', { app: app.name, revision: app.source.targetRevision, error: error.message });
+      commits.push({ app, problem: error.message });
     }
   }
-  if (jobs.length > 0) await deps.queue.enqueue(jobs);
-  return { changedApps };
+  return commits;
+}
+
+/** Best effort: GitHub refuses a status on a commit it does not have, and that must not fail the job. */
+async function postRegistryStatus(deps: WorkerDependencies, repoURL: string, sha: string, state: 'success' | 'failure', description: string): Promise<void> {
+  await deps.statuses.post({ repoURL, sha, state, context: REGISTRY_CONTEXT, description: truncateDescription(description) }).catch(() => undefined);
 }

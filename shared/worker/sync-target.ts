@@ -1,5 +1,5 @@
 // One sync job for one app on one cluster, top to bottom:
-//   hold (pin, suspend) → manual-sync gate → claim the request → lease → started status →
+//   hold (pin, suspend) → replay check → manual-sync gate → claim the request → lease → started status →
 //   fetch, render once, sync → continue later | retry later | finish → release.
 // The decisions are pure policies (policy/); this file only carries them out. Bad input is
 // recorded and the message is done; anything else (the cluster, a missing tool, the store) is
@@ -19,6 +19,7 @@ import { APP_SYNC_TIMEOUT_MS, continuationOf, needsMoreTime } from './policy/con
 import { decideHold } from './policy/hold.ts';
 import { manualSyncGate } from './policy/manual-sync.ts';
 import { isLastAttempt, retryDelaySeconds } from './policy/retry.ts';
+import { refuseStale } from './refuse-stale.ts';
 import { renderOnce } from './render-once.ts';
 import { emit, postStatus } from './report.ts';
 
@@ -51,6 +52,7 @@ export async function syncTarget(job: SyncJob, app: AppSpec, cluster: ClusterSpe
   // (inventory, last posted status, pin).
   const current = await deps.store.getTarget(app.name, cluster.name);
   if (!(await passHold(job, ref, destination.namespace, app.source.repoURL, current, deps))) return 'skipped';
+  if (await refuseStale(job, ref, app.source.repoURL, current, deps)) return 'skipped';
   if (await holdForManualSync(job, app, ref, destination.namespace, deps)) return 'skipped';
   const run = await claim(job, ref, app.source.repoURL, destination.namespace, current, deps);
   if (!run) return 'skipped';

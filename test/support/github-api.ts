@@ -1,7 +1,8 @@
 // A local stand-in for the parts of GitHub's REST API Driftless calls, backed by real git
 // repositories: tarballs are `git archive` output in GitHub's layout (one top folder
 // `<owner>-<repo>-<short sha>/`) served behind the same redirect GitHub uses, refs resolve
-// with rev-parse, statuses are recorded, and GitHub App installation tokens are exchanged
+// with rev-parse, commits compare as GitHub's compare API says (ahead, behind, identical,
+// diverged), statuses are recorded, and GitHub App installation tokens are exchanged
 // against a JWT whose signature is checked. Every request is recorded.
 
 import { execFile, spawn } from 'node:child_process';
@@ -116,6 +117,17 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
       const sha = await revParse(repo.dir, `refs/heads/${ref}^{commit}`);
       if (!sha) return json(res, 404, { message: 'Branch not found', documentation_url: 'https://docs.github.com/rest' });
       return json(res, 200, { name: ref, commit: { sha }, protected: false });
+    }
+    if (method === 'GET' && resource === 'compare' && ref.includes('...')) {
+      // GitHub's status of base...head: where head stands relative to base.
+      const [baseRef, headRef] = ref.split('...', 2);
+      const [base, head] = [await revParse(repo.dir, `${baseRef}^{commit}`), await revParse(repo.dir, `${headRef}^{commit}`)];
+      if (!base || !head) return notFound(res);
+      const count = async (range: string) => Number((await run('git', ['rev-list', '--count', range], { cwd: repo.dir })).stdout.trim());
+      const [aheadBy, behindBy] = [await count(`${base}..${head}`), await count(`${head}..${base}`)];
+      const status = aheadBy === 0 && behindBy === 0 ? 'identical' : behindBy === 0 ? 'ahead' : aheadBy === 0 ? 'behind' : 'diverged';
+      const mergeBase = (await run('git', ['merge-base', base, head], { cwd: repo.dir }).catch(() => ({ stdout: '' }))).stdout.trim();
+      return json(res, 200, { status, ahead_by: aheadBy, behind_by: behindBy, total_commits: aheadBy, base_commit: { sha: base }, merge_base_commit: { sha: mergeBase }, commits: [], files: [] });
     }
     if (method === 'GET' && resource === 'tarball') {
       const sha = await revParse(repo.dir, `${ref || repo.defaultBranch}^{commit}`);
