@@ -219,7 +219,7 @@ describe('driftless restore a second time', () => {
 
   it('runs the same against local mode found by its state folder, with the config repository given as a flag', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'restore-state-'));
-    // npm start's endpoints file does not name the config repository.
+    // An endpoints file that does not name the config repository (npm start's does).
     const configRepo = process.env.CONFIG_REPO_URL;
     delete process.env.CONFIG_REPO_URL;
     try {
