@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { startControllers, type Controllers } from './controllers/index.ts';
 import { Faults } from './faults.ts';
+import { Identities } from './identity.ts';
 import { kubeconfigYaml } from './kubeconfig.ts';
 import { Objects } from './objects.ts';
 import { Registry } from './registry.ts';
@@ -51,7 +52,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   objects.seedNamespaces(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
   const faults = new Faults(options.latencyMs ?? 0);
   const requests = new RequestLog();
-  const server = new ApiServer({ host, port: options.port ?? 0, token, tls, objects, faults, requests });
+  const server = new ApiServer({ host, port: options.port ?? 0, identities: new Identities(token), tls, objects, faults, requests });
   const port = await server.listen();
 
   let controllers: Controllers | undefined;

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { KubeObject } from '../../shared/kube/object.ts';
 import { acceptedStatus, crdResourceTypes, validateCrd } from './crds.ts';
+import { initialStatus } from './initial-status.ts';
 import { applyObject, trackUpdate, withDefaults } from './patching.ts';
 import type { Registry } from './registry.ts';
 import { apiVersionOf, type ResourceType } from './resources.ts';
@@ -253,6 +254,8 @@ export class Objects {
       delete next.metadata.deletionTimestamp;
       delete next.metadata.resourceVersion;
       if (isCrd(type)) next.status = acceptedStatus(next, now());
+      const initial = initialStatus(type, next, now());
+      if (initial) next.status = initial;
     } else {
       if (next.metadata.resourceVersion && next.metadata.resourceVersion !== live.metadata.resourceVersion) throw conflict(type, name);
       if (isCrd(type)) validateCrd(next);

@@ -34,7 +34,9 @@ export function hashOf(document: unknown): string {
 export function schemaName(type: Pick<ResourceType, 'group' | 'version' | 'kind' | 'crd'>): string {
   if (type.crd) return `${type.group.split('.').reverse().join('.')}.${type.version}.${type.kind}`;
   if (type.group === 'apiextensions.k8s.io') return `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.${type.version}.${type.kind}`;
-  const short = type.group === '' ? 'core' : type.group.replace(/\.k8s\.io$/, '').replace(/\.authorization$/, '');
+  if (type.group === 'apiregistration.k8s.io') return `io.k8s.kube-aggregator.pkg.apis.apiregistration.${type.version}.${type.kind}`;
+  // rbac.authorization.k8s.io → rbac, flowcontrol.apiserver.k8s.io → flowcontrol (api/openapi-spec/v3).
+  const short = type.group === '' ? 'core' : type.group.replace(/\.k8s\.io$/, '').replace(/\.(authorization|apiserver)$/, '');
   return `io.k8s.api.${short}.${type.version}.${type.kind}`;
 }
 

@@ -3,12 +3,12 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { timingSafeEqual } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
-import { apiGroupList, apiGroupOf, apiResourceList, apiVersions, SERVER_VERSION } from './discovery.ts';
+import { acceptsAggregated, AGGREGATED_DISCOVERY, aggregatedDiscovery, apiGroupList, apiGroupOf, apiResourceList, apiVersions, SERVER_VERSION } from './discovery.ts';
 import { StatusError } from './errors.ts';
 import type { Faults } from './faults.ts';
 import { handleResource } from './handlers/index.ts';
+import type { Identities, UserInfo } from './identity.ts';
 import type { Objects } from './objects.ts';
 import { groupVersionDocument, openApiIndex } from './openapi.ts';
 import type { RequestLog } from './request-log.ts';
@@ -21,7 +21,7 @@ import { startWatch } from './watch.ts';
 export interface ApiServerOptions {
   host: string;
   port: number;
-  token: string;
+  identities: Identities;
   tls: ServerTls;
   objects: Objects;
   faults: Faults;
@@ -105,7 +105,7 @@ export class ApiServer {
 
     let answer: Answer;
     try {
-      if (info.kind !== 'health') this.authenticate(req);
+      const user = info.kind === 'health' ? undefined : this.authenticate(req);
       const fault = this.options.faults.evaluate({
         verb: entry.verb,
         ...(info.kind === 'resource' ? { resource: info.resource, namespace: info.namespace, name: info.name } : {}),
@@ -129,7 +129,7 @@ export class ApiServer {
         res.on('close', () => this.watches.delete(stop));
         return;
       }
-      answer = this.route(info, req, url, raw, contentType);
+      answer = this.route(info, req, url, raw, contentType, user);
     } catch (error) {
       answer = errorAnswer(error);
     }
@@ -137,14 +137,14 @@ export class ApiServer {
     log(answer.code);
   }
 
-  private authenticate(req: IncomingMessage): void {
+  private authenticate(req: IncomingMessage): UserInfo {
     const header = req.headers.authorization ?? '';
-    const presented = Buffer.from(header.startsWith('Bearer ') ? header.slice(7).trim() : '');
-    const expected = Buffer.from(this.options.token);
-    if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) throw unauthorized();
+    const user = header.startsWith('Bearer ') ? this.options.identities.authenticate(header.slice(7).trim()) : undefined;
+    if (!user) throw unauthorized();
+    return user;
   }
 
-  private route(info: RequestInfo, req: IncomingMessage, url: URL, raw: Buffer, contentType: string | undefined): Answer {
+  private route(info: RequestInfo, req: IncomingMessage, url: URL, raw: Buffer, contentType: string | undefined, user: UserInfo | undefined): Answer {
     const { objects } = this.options;
     const registry = objects.registry;
     switch (info.kind) {
@@ -155,8 +155,12 @@ export class ApiServer {
       case 'openapi':
         return openApi(url.pathname, objects.registry, req.headers.accept ?? '');
       case 'discovery': {
-        if (info.group === undefined) return { code: 200, body: apiGroupList(registry) };
-        if (info.group === '' && info.version === undefined) return { code: 200, body: apiVersions(`${this.options.host}:${this.options.port}`) };
+        const root = info.group === undefined || (info.group === '' && info.version === undefined);
+        if (root && acceptsAggregated(req.headers.accept ?? '')) {
+          return { code: 200, body: aggregatedDiscovery(registry, info.group === ''), headers: { 'Content-Type': AGGREGATED_DISCOVERY, Vary: 'Accept' } };
+        }
+        if (info.group === undefined) return { code: 200, body: apiGroupList(registry), headers: { Vary: 'Accept' } };
+        if (info.group === '' && info.version === undefined) return { code: 200, body: apiVersions(`${this.options.host}:${this.options.port}`), headers: { Vary: 'Accept' } };
         if (info.version === undefined) {
           const group = apiGroupOf(registry, info.group);
           if (!group) throw pathNotFound();
@@ -169,7 +173,18 @@ export class ApiServer {
         const type = registry.find(info.group, info.version, info.resource);
         if (!type) throw pathNotFound();
         const body = raw.length ? parseBody(raw, contentType) : undefined;
-        return handleResource({ objects, type, info, query: url.searchParams, body, ...(contentType ? { contentType } : {}), userAgent: req.headers['user-agent'] ?? '' });
+        if (!user) throw unauthorized();
+        return handleResource({
+          objects,
+          type,
+          info,
+          query: url.searchParams,
+          body,
+          ...(contentType ? { contentType } : {}),
+          userAgent: req.headers['user-agent'] ?? '',
+          user,
+          identities: this.options.identities,
+        });
       }
       default:
         throw pathNotFound();

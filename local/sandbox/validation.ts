@@ -1,7 +1,7 @@
 // Name validation, with the messages of the API server, so a bad name fails here exactly as
 // it would fail on EKS (422 Invalid, cause on metadata.name). The rules are ./names.ts.
 import type { KubeObject } from '../../shared/kube/object.ts';
-import { nameErrors } from './names.ts';
+import { apiServiceNameErrors, nameErrors } from './names.ts';
 import type { ResourceType } from './resources.ts';
 import { invalid, type FieldError } from './status.ts';
 
@@ -12,7 +12,7 @@ export function validateObject(type: ResourceType, object: KubeObject, { creatin
   if (!name) {
     errors.push({ type: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required' });
   } else {
-    const messages = nameErrors(name, type.nameRule);
+    const messages = type.nameRule === 'api-service' ? apiServiceNameErrors(name, (object.spec ?? {}) as Record<string, unknown>) : nameErrors(name, type.nameRule);
     if (creating && type.createNameMax && name.length > type.createNameMax) messages.push(`must be no more than ${type.createNameMax} characters`);
     for (const message of messages) {
       errors.push({ type: 'FieldValueInvalid', field: 'metadata.name', message: `Invalid value: "${name}": ${message}` });

@@ -4,6 +4,7 @@
 import type { KubeObject } from '../../../shared/kube/object.ts';
 import type { Objects } from '../objects.ts';
 import type { StoreEvent } from '../store.ts';
+import { startApiServiceAvailability } from './apiservice.ts';
 import type { Controller, StatusStep } from './controller.ts';
 import { daemonSetController } from './daemonset.ts';
 import { deploymentController } from './deployment.ts';
@@ -53,6 +54,7 @@ export function startControllers(objects: Objects, readyDelayMs: number): Contro
     runSteps(controller, object, stuck ? steps.slice(0, 1) : steps);
   };
 
+  const apiServices = startApiServiceAvailability(objects);
   const unsubscribe = objects.store.subscribe((event: StoreEvent) => {
     if (event.type === 'DELETED') return;
     const controller = CONTROLLERS.find((c) => c.group === event.group && c.resource === event.resource);
@@ -66,6 +68,7 @@ export function startControllers(objects: Objects, readyDelayMs: number): Contro
   return {
     stop() {
       stopped = true;
+      apiServices.stop();
       unsubscribe();
       for (const timer of timers) clearTimeout(timer);
       timers.clear();

@@ -1,4 +1,5 @@
 // What every resource handler receives and returns: the parsed request and the JSON reply.
+import type { Identities, UserInfo } from '../identity.ts';
 import type { Objects } from '../objects.ts';
 import type { ResourceRequest } from '../request-info.ts';
 import type { ResourceType } from '../resources.ts';
@@ -13,6 +14,10 @@ export interface Call {
   body: unknown;
   contentType?: string;
   userAgent: string;
+  /** Who sent the request. */
+  user: UserInfo;
+  /** Issues and reviews service-account tokens. */
+  identities: Identities;
 }
 
 export interface Reply {

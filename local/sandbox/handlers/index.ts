@@ -6,6 +6,8 @@ import type { Call, Reply } from './call.ts';
 import { deleteCollection, deleteObject } from './delete.ts';
 import { patchObjectCall } from './patch.ts';
 import { getObject, listObjects } from './read.ts';
+import { answerReview } from './review.ts';
+import { createToken } from './token.ts';
 import { createObject, updateObject } from './write.ts';
 
 export type { Call, Reply } from './call.ts';
@@ -15,6 +17,14 @@ const SUBRESOURCE_VERBS = new Set(['get', 'update', 'patch']);
 export function handleResource(call: Call): Reply {
   const { type, info } = call;
   const sub = info.subresource;
+  if (sub === 'token' && type.tokenRequest && info.name !== undefined) {
+    if (info.verb !== 'create') throw methodNotAllowed(type, info.verb);
+    return createToken(call);
+  }
+  if (type.review && sub === undefined) {
+    if (info.verb !== 'create' || info.name !== undefined) throw methodNotAllowed(type, info.verb);
+    return answerReview(call);
+  }
   if (sub !== undefined) {
     const served = (sub === 'status' && type.status) || (sub === 'scale' && type.scale !== undefined);
     if (!served || info.name === undefined) throw pathNotFound();

@@ -4,6 +4,12 @@
 // one exception, as in Kubernetes: it always equals the name).
 
 import { groupOf, type KubeObject } from '../../../shared/kube/object.ts';
+import {
+  defaultApiService,
+  defaultValidatingAdmissionPolicy,
+  defaultValidatingAdmissionPolicyBinding,
+  defaultWebhooks,
+} from './defaults-admission.ts';
 import { defaultPod, defaultPodSpec } from './defaults-pod.ts';
 import { defaultService } from './defaults-service.ts';
 import { mapAt, mapsIn, setDefault } from './defaults-util.ts';
@@ -101,6 +107,11 @@ const DEFAULTERS: Record<string, Defaulter> = {
       for (const port of mapsIn(rule.ports)) setDefault(port, 'protocol', 'TCP');
     }
   }),
+  'admissionregistration.k8s.io/ValidatingWebhookConfiguration': (object) => defaultWebhooks(object as JsonMap, false),
+  'admissionregistration.k8s.io/MutatingWebhookConfiguration': (object) => defaultWebhooks(object as JsonMap, true),
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicy': withSpec((_object, spec) => defaultValidatingAdmissionPolicy(spec)),
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding': withSpec((_object, spec) => defaultValidatingAdmissionPolicyBinding(spec)),
+  'apiregistration.k8s.io/APIService': withSpec((_object, spec) => defaultApiService(spec)),
   '/Secret': (object) => {
     setDefault(object, 'type', 'Opaque');
     if (isMap(object.stringData)) {

@@ -15,7 +15,8 @@
 //   policy/v1 types.go                     api @ 083e3f3e0db4c37bf3fb4e6715a9d8d035cab428
 //   rbac/v1 types.go                       api @ 046d201c45cebd19eb1fc4612426761c64802825
 //   apiextensions/v1 types.go              apiextensions-apiserver @ 61c7fad92cb749def0714b9ede24f86b16c6918e
-//   admissionregistration/v1 types.go      api (1.28+, with matchConditions)
+//   admissionregistration/v1 types.go      api (1.30+, with ValidatingAdmissionPolicy)
+//   apiregistration/v1 types.go            kube-aggregator
 //
 // Each field carries the OpenAPI extensions its Go tags produce, under their own names:
 // `+listType` → listType, `+listMapKey` → listMapKeys, `patchStrategy` → patchStrategy,
@@ -342,6 +343,35 @@ export const DEFINITIONS: Readonly<Record<string, Definition>> = {
       matchConditions: { patchStrategy: 'merge', patchMergeKey: 'name', listType: 'map', listMapKeys: ['name'] },
     },
   },
+  'admissionregistration.v1.ValidatingAdmissionPolicy': {
+    fields: {
+      metadata: METADATA,
+      spec: { type: 'admissionregistration.v1.ValidatingAdmissionPolicySpec' },
+      status: { type: 'admissionregistration.v1.ValidatingAdmissionPolicyStatus' },
+    },
+  },
+  'admissionregistration.v1.ValidatingAdmissionPolicySpec': {
+    fields: {
+      matchConstraints: { type: 'admissionregistration.v1.MatchResources' },
+      validations: atomicList,
+      auditAnnotations: atomicList,
+      matchConditions: { patchStrategy: 'merge', patchMergeKey: 'name', listType: 'map', listMapKeys: ['name'] },
+      variables: atomicList,
+    },
+  },
+  // `+structType=atomic`: a policy's match constraints are one value.
+  'admissionregistration.v1.MatchResources': ATOMIC,
+  'admissionregistration.v1.ValidatingAdmissionPolicyStatus': { fields: { conditions: { listType: 'map', listMapKeys: ['type'] } } },
+  'admissionregistration.v1.ValidatingAdmissionPolicyBinding': {
+    fields: { metadata: METADATA, spec: { type: 'admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec' } },
+  },
+  'admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec': {
+    fields: { matchResources: { type: 'admissionregistration.v1.MatchResources' }, validationActions: { listType: 'set' } },
+  },
+
+  // kube-aggregator apiregistration/v1 types.go
+  'apiregistration.v1.APIService': { fields: { metadata: METADATA, status: { type: 'apiregistration.v1.APIServiceStatus' } } },
+  'apiregistration.v1.APIServiceStatus': { fields: { conditions: conditions() } },
 };
 
 /** The definition at the root of an object of each built-in kind. */
@@ -379,6 +409,9 @@ export const KINDS: Readonly<Record<string, string>> = {
   CustomResourceDefinition: 'apiextensions.v1.CustomResourceDefinition',
   MutatingWebhookConfiguration: 'admissionregistration.v1.MutatingWebhookConfiguration',
   ValidatingWebhookConfiguration: 'admissionregistration.v1.ValidatingWebhookConfiguration',
+  ValidatingAdmissionPolicy: 'admissionregistration.v1.ValidatingAdmissionPolicy',
+  ValidatingAdmissionPolicyBinding: 'admissionregistration.v1.ValidatingAdmissionPolicyBinding',
+  APIService: 'apiregistration.v1.APIService',
 };
 
 /** Custom resources: the API server knows their metadata; the rest is the CRD's schema. */

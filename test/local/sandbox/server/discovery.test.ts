@@ -52,7 +52,7 @@ describe('discovery', () => {
     expect(autoscaling.preferredVersion).toEqual({ groupVersion: 'autoscaling/v2', version: 'v2' });
   });
 
-  it('answers aggregated-discovery requests with the plain legacy list as application/json', async () => {
+  it('answers a plain JSON request for /apis with the legacy list as application/json', async () => {
     const answer = await api.request('GET', '/apis', undefined, {});
     expect(answer.headers['content-type']).toBe('application/json');
   });
@@ -81,7 +81,7 @@ describe('discovery', () => {
   it('serves each named group-version and 404s an unknown one', async () => {
     const expected: Record<string, string[]> = {
       '/apis/batch/v1': ['cronjobs', 'jobs'],
-      '/apis/networking.k8s.io/v1': ['ingressclasses', 'ingresses', 'networkpolicies'],
+      '/apis/networking.k8s.io/v1': ['ingressclasses', 'ingresses', 'ipaddresses', 'networkpolicies', 'servicecidrs'],
       '/apis/rbac.authorization.k8s.io/v1': ['clusterrolebindings', 'clusterroles', 'rolebindings', 'roles'],
       '/apis/policy/v1': ['poddisruptionbudgets'],
       '/apis/autoscaling/v2': ['horizontalpodautoscalers'],
