@@ -1,12 +1,18 @@
 // Server-side apply of one wave: the exact rendered JSON on the wire, field manager
 // `driftless`, force; objects already in their desired state are not written at all, and
 // objects another app owns are never written (a forced apply would take them over).
+//
+// An object may be replaced instead (Argo CD's Replace=true, which takes precedence over
+// server-side apply there too): created with a POST when absent, else a PUT of the whole
+// object, which drops every field it does not set, whoever set it. As in gitops-engine, a
+// CRD or Namespace is updated at the version read, so a concurrent change fails rather than
+// being overwritten; other kinds are replaced unconditionally, as `kubectl replace` does.
 import pLimit from 'p-limit';
 import type { KubeClient } from './client.ts';
-import { compareObjects } from './compare.ts';
-import { resourcePath, type Discovery } from './discovery.ts';
+import { compareObjects, type IgnoreDifference } from './compare.ts';
+import { resourcePath, type Discovery, type ResourceInfo } from './discovery.ts';
 import { KubeApiError } from './errors.ts';
-import type { KubeObject } from './object.ts';
+import { groupOf, type KubeObject } from './object.ts';
 import { parseTrackingId, TRACKING_ANNOTATION } from './tracking.ts';
 
 export const FIELD_MANAGER = 'driftless';
@@ -22,6 +28,16 @@ export interface ApplyRequest {
   live?: KubeObject;
   /** True when Git's version of this object is the one last applied (same fingerprint). */
   unchangedInGit: boolean;
+  /** Replace (PUT, or POST when absent) instead of server-side apply. */
+  replace?: boolean;
+  /**
+   * How the API server treats unknown or duplicate fields: Strict refuses them (kubectl's
+   * default, so Argo CD's), Ignore drops them (Argo CD's Validate=false). Absent: the
+   * server's default (Warn).
+   */
+  fieldValidation?: 'Strict' | 'Ignore';
+  /** Rules whose fields do not count when deciding the object is up to date (ApplyOutOfSyncOnly). */
+  ignoreDifferences?: readonly IgnoreDifference[];
 }
 
 export interface ApplyOutcome {
@@ -40,7 +56,11 @@ export interface ApplyOptions {
 
 /** True when applying `desired` would change nothing: Git did not change it and the cluster did not drift. */
 export function isUpToDate(request: ApplyRequest): boolean {
-  return request.unchangedInGit && request.live !== undefined && compareObjects(request.desired, request.live).length === 0;
+  return (
+    request.unchangedInGit &&
+    request.live !== undefined &&
+    compareObjects(request.desired, request.live, { ignoreDifferences: request.ignoreDifferences }).length === 0
+  );
 }
 
 export async function applyWave(client: KubeClient, discovery: Discovery, requests: ApplyRequest[], options: ApplyOptions = {}): Promise<ApplyOutcome[]> {
@@ -63,15 +83,21 @@ async function applyOne(client: KubeClient, discovery: Discovery, request: Apply
   if (isUpToDate(request)) return done('unchanged', live);
   try {
     const info = await discovery.resolve(desired.apiVersion, desired.kind);
-    const path = resourcePath(info, desired.metadata.namespace, desired.metadata.name);
-    const result = await client.request<KubeObject>({
-      method: 'PATCH',
-      path,
-      query: { fieldManager: FIELD_MANAGER, force: 'true', ...(options.dryRun ? { dryRun: 'All' } : {}) },
-      // JSON is YAML: the body is exactly the rendered object, nothing re-serialised by a model.
-      body: JSON.stringify(desired),
-      contentType: 'application/apply-patch+yaml',
-    });
+    const query = {
+      fieldManager: FIELD_MANAGER,
+      ...(request.fieldValidation ? { fieldValidation: request.fieldValidation } : {}),
+      ...(options.dryRun ? { dryRun: 'All' } : {}),
+    };
+    const result = request.replace
+      ? await replace(client, info, request, query)
+      : await client.request<KubeObject>({
+          method: 'PATCH',
+          path: resourcePath(info, desired.metadata.namespace, desired.metadata.name),
+          query: { ...query, force: 'true' },
+          // JSON is YAML: the body is exactly the rendered object, nothing re-serialised by a model.
+          body: JSON.stringify(desired),
+          contentType: 'application/apply-patch+yaml',
+        });
     // The server may find nothing to change (Git changed, but to what the cluster already had).
     const changed = !live || result.metadata.resourceVersion !== live.metadata.resourceVersion;
     return done(!live ? 'created' : changed ? 'configured' : 'unchanged', result);
@@ -79,6 +105,14 @@ async function applyOne(client: KubeClient, discovery: Discovery, request: Apply
     const message = error instanceof KubeApiError ? (error.status.message ?? error.message) : (error as Error).message;
     return done('failed', undefined, message);
   }
+}
+
+async function replace(client: KubeClient, info: ResourceInfo, request: ApplyRequest, query: Record<string, string>): Promise<KubeObject> {
+  const { desired, live } = request;
+  if (!live) return client.request<KubeObject>({ method: 'POST', path: resourcePath(info, desired.metadata.namespace), query, body: JSON.stringify(desired) });
+  const atVersion = (groupOf(desired.apiVersion) === 'apiextensions.k8s.io' && desired.kind === 'CustomResourceDefinition') || (desired.apiVersion === 'v1' && desired.kind === 'Namespace');
+  const body = atVersion ? { ...desired, metadata: { ...desired.metadata, resourceVersion: live.metadata.resourceVersion } } : desired;
+  return client.request<KubeObject>({ method: 'PUT', path: resourcePath(info, desired.metadata.namespace, desired.metadata.name), query, body: JSON.stringify(body) });
 }
 
 /**

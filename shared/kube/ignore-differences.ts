@@ -30,12 +30,21 @@ export function ruleMatches(rule: IgnoreDifference, object: KubeObject): boolean
   );
 }
 
-type Concrete = Array<string | number>;
+/** A path into an object: map keys, and array indices (numbers, or digits from a JSON pointer). */
+export type Concrete = Array<string | number>;
+
+/**
+ * The paths the pointers and jq expressions name in `object`: every path a jq expression
+ * selects there, and each pointer's path whether or not the object has it.
+ */
+export function ignoredPaths(object: KubeObject, pointers: string[], expressions: string[]): Concrete[] {
+  return [...pointers.map(parsePointer), ...expressions.flatMap((expression) => jqPaths(object, expression))];
+}
 
 /** A copy of `object` without the fields the pointers and jq expressions name. */
 export function withoutPaths(object: KubeObject, pointers: string[], expressions: string[]): KubeObject {
   const copy = structuredClone(object);
-  const paths: Concrete[] = [...pointers.map(parsePointer), ...expressions.flatMap((expression) => jqPaths(copy, expression))];
+  const paths = ignoredPaths(copy, pointers, expressions);
   // Deepest and highest indices first, so removing one path never shifts another.
   paths.sort((a, b) => b.length - a.length || compareConcrete(b, a));
   for (const path of paths) removeAt(copy, path);

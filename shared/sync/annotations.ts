@@ -70,6 +70,8 @@ export interface ObjectSyncOptions {
   validate?: boolean;
   pruneLast?: boolean;
   prunePropagationPolicy?: 'foreground' | 'background' | 'orphan';
+  /** true or false overrides the app's RespectIgnoreDifferences for this object (Argo CD). */
+  respectIgnoreDifferences?: boolean;
 }
 
 type OptionKey = keyof ObjectSyncOptions;
@@ -95,6 +97,7 @@ const OPTIONS = new Map<string, OptionSpec>([
   ['Force', { field: 'force', values: BOOLEAN }],
   ['Validate', { field: 'validate', values: BOOLEAN }],
   ['PruneLast', { field: 'pruneLast', values: BOOLEAN }],
+  ['RespectIgnoreDifferences', { field: 'respectIgnoreDifferences', values: BOOLEAN }],
   [
     'PrunePropagationPolicy',
     {
@@ -110,9 +113,11 @@ const OPTIONS = new Map<string, OptionSpec>([
 
 /**
  * Per-object sync options, merged key by key: Helm's `resource-policy: keep` (which Argo CD
- * reads as Delete=false), then Argo CD's sync-options, then ours. Options Argo CD knows but
- * we do not act on (CreateNamespace, ApplyOutOfSyncOnly, ...) are ignored when written as
- * Argo CD's; in our own annotation an unknown option is an error.
+ * reads as Delete=false), then Argo CD's sync-options, then ours. Options Argo CD reads only
+ * at the app level (CreateNamespace, ApplyOutOfSyncOnly, ...) are ignored when written as
+ * Argo CD's, as Argo CD ignores them; in our own annotation an unknown option is an error.
+ * How each combines with the app's own options: object-write.ts (writes) and prune-step.ts.
+ * PrunePropagationPolicy is read but, as in Argo CD, only the app's option sets a delete's policy.
  */
 export function syncOptions(object: KubeObject): ObjectSyncOptions {
   const options: ObjectSyncOptions = {};

@@ -11,12 +11,15 @@ import { objectKey } from '../kube/tracking.ts';
 import { isSettled, waitHealthy } from '../kube/wait.ts';
 import { stepChange, type ObjectChange, type ObjectSource } from './changeset.ts';
 import { batchesByKind } from './kind-order.ts';
+import { writeRequest, type WriteSettings } from './object-write.ts';
 import type { PlannedObject, SyncStep } from './plan.ts';
 import { runHooks, type HookContext } from './run-hooks.ts';
 import { stepFailure } from './step-failed.ts';
 
 export interface StepContext extends HookContext {
   dryRun: boolean;
+  /** How resources are written: the app's Replace, Validate, ApplyOutOfSyncOnly, RespectIgnoreDifferences. */
+  write: WriteSettings;
 }
 
 /** What the step's applies compare against, read once before the first step. */
@@ -46,11 +49,9 @@ async function applyResources(context: StepContext, resources: Planned[], basis:
   const { client, discovery, dryRun, concurrency, deadline } = context;
   const outcomes: ApplyOutcome[] = [];
   for (const batch of batchesByKind(resources, ({ object }) => object)) {
-    const requests = batch.map(({ object }) => ({
-      desired: object,
-      live: basis.live.get(objectKey(object)),
-      unchangedInGit: basis.unchangedInGit.has(objectKey(object)),
-    }));
+    const requests = batch.map(({ object, syncOptions }) =>
+      writeRequest({ object, syncOptions, live: basis.live.get(objectKey(object)), unchangedInGit: basis.unchangedInGit.has(objectKey(object)) }, context.write),
+    );
     const applied = await applyWave(client, discovery, requests, { dryRun, concurrency });
     outcomes.push(...applied);
     if (batch[0].object.kind === 'CustomResourceDefinition' && !dryRun) {

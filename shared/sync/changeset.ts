@@ -44,6 +44,8 @@ export interface ChangeSet {
   objects: ObjectChange[];
   /** What to keep for the next sync; undefined when the sync failed before applying. */
   inventory?: Inventory;
+  /** What the user should know although it did not fail the sync (e.g. an ignored sync option). */
+  warnings?: string[];
   startedAt: string;
   durationMs: number;
 }

@@ -58,3 +58,19 @@ export class UnnamedObjectError extends SyncInputError {
     this.object = object;
   }
 }
+
+/**
+ * FailOnSharedResource=true and objects of this sync are already tracked by another app:
+ * the whole sync fails before anything is written, naming each one and its owner.
+ */
+export class SharedResourceError extends SyncInputError {
+  readonly objects: string[];
+  constructor(shared: Array<{ object: string; owner: string }>, options?: ErrorOptions) {
+    super(
+      `FailOnSharedResource=true: ${shared.length === 1 ? 'an object is' : `${shared.length} objects are`} already tracked by another app, so nothing was synced:\n${shared.map(({ object, owner }) => `  ${object}: ${owner}`).join('\n')}`,
+      options,
+    );
+    this.name = 'SharedResourceError';
+    this.objects = shared.map(({ object }) => object);
+  }
+}

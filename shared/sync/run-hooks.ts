@@ -10,6 +10,7 @@ import { createObject, deleteObject, waitDeleted } from '../kube/objects.ts';
 import { describeObject, type KubeObject } from '../kube/object.ts';
 import { waitHealthy } from '../kube/wait.ts';
 import type { ChangeFields, ObjectChange } from './changeset.ts';
+import { fieldValidation } from './object-write.ts';
 import type { PlannedObject } from './plan.ts';
 
 export interface HookContext {
@@ -17,6 +18,8 @@ export interface HookContext {
   discovery: Discovery;
   deadline: number;
   concurrency: number;
+  /** The app's Validate option (a hook's own Validate=false turns it off for that hook). */
+  validate: boolean;
 }
 
 type Change<S> = (planned: PlannedObject<S>, fields: ChangeFields) => ObjectChange;
@@ -44,7 +47,8 @@ async function runHook<S>(context: HookContext, hook: PlannedObject<S>, change: 
           return change(hook, { action: 'failed', message: `the previous run of hook ${describeObject(object)} is still being deleted`, durationMs: elapsed(started) });
         }
       }
-      const [outcome] = await applyWave(client, discovery, [{ desired: object, unchangedInGit: false }], { concurrency: 1 });
+      const request = { desired: object, unchangedInGit: false, fieldValidation: fieldValidation(hook.syncOptions, context) };
+      const [outcome] = await applyWave(client, discovery, [request], { concurrency: 1 });
       if (outcome.action === 'failed' || !outcome.live) return change(hook, { action: 'failed', message: outcome.error, durationMs: elapsed(started) });
       created = outcome.live;
     } else {

@@ -20,6 +20,8 @@ export interface SyncOutcome {
   /** Entries of the previous inventory no longer desired but still ours on the cluster. */
   carried: InventoryEntry[];
   previous?: Inventory;
+  /** Said with the result: appended to the message and kept in `warnings`. */
+  warnings?: string[];
 }
 
 export function summarise(outcome: SyncOutcome): ChangeSet {
@@ -31,12 +33,15 @@ export function summarise(outcome: SyncOutcome): ChangeSet {
   const health: HealthStatus = worstHealth(
     changes.filter((entry) => !entry.hook && entry.action !== 'pruned' && entry.action !== 'skipped').map((entry) => entry.health),
   );
+  const warnings = outcome.warnings ?? [];
+  const message = failure ?? (failed.length > 0 ? `${summary}: ${failed.map((entry) => `${entry.object}: ${entry.message}`).join('; ')}` : summary);
   return {
     app,
     revision,
     status: failure || failed.length > 0 ? 'Failed' : 'Succeeded',
     health,
-    message: failure ?? (failed.length > 0 ? `${summary}: ${failed.map((entry) => `${entry.object}: ${entry.message}`).join('; ')}` : summary),
+    message: warnings.length > 0 ? `${message} (warning: ${warnings.join('; ')})` : message,
+    ...(warnings.length > 0 ? { warnings } : {}),
     dryRun: outcome.dryRun,
     objects: changes,
     inventory: outcome.dryRun

@@ -1,14 +1,16 @@
 // One sync of one app to one cluster, top to bottom:
-//   prepare desired → read live → project bounds → preflight → ensure namespace → apply
-//   steps (hooks, CRDs first, wait healthy) → SyncFail hooks if that failed → prune →
-//   summarise.
+//   prepare desired → read live → project bounds → preflight → shared resources → ensure
+//   namespace → apply steps (hooks, CRDs first, wait healthy; PruneLast's final Sync wave
+//   before PostSync) → SyncFail hooks if that failed → prune → summarise.
 // Render happens before (the caller renders once per commit and may reuse it); recording
 // the result happens after (the caller stores, posts and emits the change set).
 import type { KubeClient } from '../kube/client.ts';
 import type { Discovery } from '../kube/discovery.ts';
+import type { IgnoreDifference } from '../kube/ignore-differences.ts';
 import type { KubeObject } from '../kube/object.ts';
 import type { ApplyBasis, StepContext } from './apply-step.ts';
-import { applySteps, type StepEvent, type StepsResult } from './apply-steps.ts';
+import { applySteps, finalSyncWaveNumber, type FinalSyncWave, type StepEvent, type StepsResult } from './apply-steps.ts';
+import { DEFAULT_APP_SYNC_OPTIONS, type AppSyncOptions } from './app-sync-options.ts';
 import { objectChange, type ChangeSet, type ObjectChange, type ObjectSource } from './changeset.ts';
 import { ensureNamespace } from './ensure-namespace.ts';
 import { entryKey, entryOf, type Inventory, type InventoryEntry } from './inventory.ts';
@@ -17,7 +19,8 @@ import type { SyncPlan } from './plan.ts';
 import { preflight } from './preflight.ts';
 import { prepareDesired } from './prepare.ts';
 import { checkProjectBounds, pruneRefusal, type ProjectBounds } from './project-bounds.ts';
-import { pruneStale } from './prune-step.ts';
+import { asksToBePrunedLast, pruneStale, type PruneContext, type PruneResult, type PruneRules } from './prune-step.ts';
+import { refuseSharedResources } from './shared-resources.ts';
 import { summarise } from './summarise.ts';
 import { runSyncFailHooks } from './sync-fail.ts';
 
@@ -53,6 +56,12 @@ export interface SyncRunOptions {
   createNamespace?: string;
   /** Parallel writes within a wave. */
   concurrency?: number;
+  /** The app's `spec.syncPolicy.syncOptions`, parsed (app-sync-options.ts); absent ones are Argo CD's defaults. */
+  syncOptions?: Partial<AppSyncOptions>;
+  /** The app's `spec.ignoreDifferences`, for RespectIgnoreDifferences and ApplyOutOfSyncOnly. */
+  ignoreDifferences?: readonly IgnoreDifference[];
+  /** Said with the result (e.g. sync options that are ignored). */
+  warnings?: string[];
 }
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
@@ -62,6 +71,7 @@ export async function sync(request: SyncRequest): Promise<ChangeSet> {
   const startedAt = new Date();
   const { app, client, discovery } = request;
   const options = request.options ?? {};
+  const appOptions: AppSyncOptions = { ...DEFAULT_APP_SYNC_OPTIONS, ...options.syncOptions };
   const dryRun = Boolean(options.dryRun);
   const context: StepContext = {
     client,
@@ -69,6 +79,14 @@ export async function sync(request: SyncRequest): Promise<ChangeSet> {
     dryRun,
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     deadline: startedAt.getTime() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    validate: appOptions.validate,
+    write: {
+      replace: appOptions.replace,
+      validate: appOptions.validate,
+      applyOutOfSyncOnly: appOptions.applyOutOfSyncOnly,
+      respectIgnoreDifferences: appOptions.respectIgnoreDifferences,
+      ignoreDifferences: options.ignoreDifferences ?? [],
+    },
   };
 
   const desired = await prepareDesired(app, request.objects, discovery);
@@ -76,17 +94,40 @@ export async function sync(request: SyncRequest): Promise<ChangeSet> {
   const live = await readLiveState(client, discovery, desired, options.createNamespace);
   await checkProjectBounds(request.project, desired, discovery, { create: options.createNamespace, existing: live.existingNamespaces });
   await preflight(desired.plan, discovery, { createNamespace: options.createNamespace, existingNamespaces: live.existingNamespaces });
+  if (appOptions.failOnSharedResource) refuseSharedResources(desired, live.objects);
   const namespace = await ensureNamespace(context, options.createNamespace, live.existingNamespaces);
+
+  const stale = staleEntries(request.previous, entries);
+  const pruneContext: PruneContext = { ...context, app };
+  const pruneRules: PruneRules = {
+    renderIsEmpty: entries.length === 0,
+    allowEmpty: Boolean(options.allowEmpty),
+    refusal: pruneRefusal(request.project),
+    appPrune: appOptions.prune,
+    propagationPolicy: appOptions.prunePropagationPolicy,
+  };
+  // PruneLast (the app's, or an object's own): those prunes are the Sync phase's final wave.
+  let prunedLast: PruneResult = { changes: [], kept: [], deferred: stale };
+  const wave = finalSyncWaveNumber(desired.plan);
+  const final: FinalSyncWave | undefined =
+    options.prune && stale.length > 0
+      ? {
+          wave,
+          run: async () => {
+            prunedLast = await pruneStale(pruneContext, stale, pruneRules, appOptions.pruneLast ? undefined : asksToBePrunedLast);
+            return prunedLast.changes.map((change) => ({ ...change, phase: 'Sync' as const, wave }));
+          },
+        }
+      : undefined;
   const steps: StepsResult =
     namespace?.action === 'failed'
       ? { changes: [], failure: `cannot create namespace ${namespace.name}: ${namespace.message}` }
-      : await applySteps(context, desired.plan, applyBasis(live.objects, entries, request.previous), request.onStep);
+      : await applySteps(context, desired.plan, applyBasis(live.objects, entries, request.previous), request.onStep, final);
   const syncFail = steps.failure ? await runSyncFailHooks(context, desired.plan) : [];
-  const stale = staleEntries(request.previous, entries);
   const pruned =
     !steps.failure && options.prune
-      ? await pruneStale({ ...context, app }, stale, { renderIsEmpty: entries.length === 0, allowEmpty: Boolean(options.allowEmpty), refusal: pruneRefusal(request.project) })
-      : { changes: [], kept: stale };
+      ? await pruneStale(pruneContext, prunedLast.deferred, pruneRules)
+      : { changes: [], kept: prunedLast.deferred, deferred: [] };
 
   return summarise({
     app,
@@ -97,8 +138,9 @@ export async function sync(request: SyncRequest): Promise<ChangeSet> {
     failure: steps.failure,
     desired: entries,
     applied: appliedKeys(steps.changes),
-    carried: pruned.kept,
+    carried: [...prunedLast.kept, ...pruned.kept],
     previous: request.previous,
+    warnings: options.warnings,
   });
 }
 
