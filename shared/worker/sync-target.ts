@@ -11,6 +11,7 @@ import { UnknownProjectError } from '../project/errors.ts';
 import { targetId, type SyncJob } from '../queue/job.ts';
 import type { TargetRef, TargetState } from '../state/types.ts';
 import type { ChangeSet } from '../sync/changeset.ts';
+import { appRunOptions } from '../sync/app-sync-options.ts';
 import { sync } from '../sync/sync.ts';
 import type { JobContext, WorkerDependencies } from './dependencies.ts';
 import { LeaseBusyError, RetryableJobError } from './errors.ts';
@@ -145,10 +146,9 @@ async function renderAndSync(run: SyncRun, app: AppSpec, cluster: ClusterSpec, p
       previous: current?.inventory,
       // Every object written or pruned must be one the app's project permits on this cluster.
       project: { project, cluster },
+      // automated.prune and allowEmpty, CreateNamespace, the app's other syncOptions, ignoreDifferences.
       options: {
-        prune: app.syncPolicy.automated?.prune ?? false,
-        allowEmpty: app.syncPolicy.automated?.allowEmpty ?? false,
-        createNamespace: app.syncPolicy.createNamespace && run.namespace ? run.namespace : undefined,
+        ...appRunOptions(app, run.namespace),
         timeoutMs: Math.max(MIN_SYNC_WINDOW_MS, Math.min(remaining, APP_SYNC_TIMEOUT_MS)),
       },
     });
