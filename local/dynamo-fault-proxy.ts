@@ -37,6 +37,8 @@ export interface DynamoFaultStats {
 export interface DynamoFaultProxy {
   url: string;
   stats: DynamoFaultStats;
+  /** Changes the latency or throttle rate from the next request on (e.g. faults off for a setup phase). */
+  configure(changes: Pick<DynamoFaultOptions, 'latencyMs' | 'throttleRate'>): void;
   stop(): Promise<void>;
 }
 
@@ -48,7 +50,8 @@ const AMZ_JSON = 'application/x-amz-json-1.0';
 const MESSAGES: Record<ThrottleError, { type: string; message: string }> = {
   ProvisionedThroughputExceededException: {
     type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
-    message: 'Throughput exceeds the current capacity of your table or index. DynamoDB is automatically scaling your table or index so please try again shortly.',
+    message:
+      'Throughput exceeds the current capacity of your table or index. DynamoDB is automatically scaling your table or index so please try again shortly.',
   },
   ThrottlingException: { type: 'com.amazon.coral.availability#ThrottlingException', message: 'Rate of requests exceeds the allowed throughput.' },
 };
@@ -57,13 +60,14 @@ export async function startDynamoFaultProxy(options: DynamoFaultOptions): Promis
   const target = new URL(options.target);
   if (target.protocol !== 'http:') throw new Error(`dynamo fault proxy: target ${options.target} is not an http:// endpoint`);
   const random = options.random ?? Math.random;
+  const faults = { latencyMs: options.latencyMs ?? 0, throttleRate: options.throttleRate ?? 0 };
   const throttled = new Set(options.throttledOperations ?? DEFAULT_WRITES);
   const error = MESSAGES[options.throttleError ?? 'ProvisionedThroughputExceededException'];
   const stats: DynamoFaultStats = { requests: {}, throttled: {}, upstreamErrors: 0 };
   const agent = new Agent({ keepAlive: true });
 
   const delay = (): Promise<void> => {
-    const latency = options.latencyMs ?? 0;
+    const latency = faults.latencyMs;
     const ms = typeof latency === 'number' ? latency : latency.min + random() * (latency.max - latency.min);
     return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
   };
@@ -74,7 +78,7 @@ export async function startDynamoFaultProxy(options: DynamoFaultOptions): Promis
     const operation = typeof header === 'string' && header.startsWith(TARGET_PREFIX) ? header.slice(TARGET_PREFIX.length) : String(header ?? 'unknown');
     stats.requests[operation] = (stats.requests[operation] ?? 0) + 1;
 
-    if (throttled.has(operation) && random() < (options.throttleRate ?? 0)) {
+    if (throttled.has(operation) && random() < faults.throttleRate) {
       stats.throttled[operation] = (stats.throttled[operation] ?? 0) + 1;
       await delay();
       const payload = JSON.stringify({ __type: error.type, message: error.message });
@@ -91,21 +95,22 @@ export async function startDynamoFaultProxy(options: DynamoFaultOptions): Promis
 
   function forward(req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer }> {
     return new Promise((resolve) => {
-      const upstream = httpRequest(
-        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => {
-            const headers: Record<string, string | string[]> = {};
-            for (const [name, value] of Object.entries(response.headers)) if (value !== undefined && name !== 'connection' && name !== 'keep-alive') headers[name] = value;
-            resolve({ status: response.statusCode ?? 500, headers, body: Buffer.concat(chunks) });
-          });
-        },
-      );
+      const upstream = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const headers: Record<string, string | string[]> = {};
+          for (const [name, value] of Object.entries(response.headers))
+            if (value !== undefined && name !== 'connection' && name !== 'keep-alive') headers[name] = value;
+          resolve({ status: response.statusCode ?? 500, headers, body: Buffer.concat(chunks) });
+        });
+      });
       upstream.on('error', (problem) => {
         stats.upstreamErrors += 1;
-        const payload = JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: `dynamo fault proxy: ${target.host} unreachable: ${problem.message}` });
+        const payload = JSON.stringify({
+          __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
+          message: `dynamo fault proxy: ${target.host} unreachable: ${problem.message}`,
+        });
         resolve({ status: 500, headers: { 'content-type': AMZ_JSON }, body: Buffer.from(payload) });
       });
       upstream.end(body);
@@ -123,6 +128,10 @@ export async function startDynamoFaultProxy(options: DynamoFaultOptions): Promis
   return {
     url: `http://127.0.0.1:${port}`,
     stats,
+    configure(changes) {
+      if (changes.latencyMs !== undefined) faults.latencyMs = changes.latencyMs;
+      if (changes.throttleRate !== undefined) faults.throttleRate = changes.throttleRate;
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -22,7 +22,10 @@ afterAll(async () => {
   await services?.stop();
 });
 
-async function proxied(options: Omit<DynamoFaultOptions, 'target'>, clientOptions: { maxAttempts?: number } = {}): Promise<{ proxy: DynamoFaultProxy; client: DynamoDBClient }> {
+async function proxied(
+  options: Omit<DynamoFaultOptions, 'target'>,
+  clientOptions: { maxAttempts?: number } = {},
+): Promise<{ proxy: DynamoFaultProxy; client: DynamoDBClient }> {
   const proxy = await startDynamoFaultProxy({ target: services.env.AWS_ENDPOINT_URL_DYNAMODB, ...options });
   proxies.push(proxy);
   return { proxy, client: new DynamoDBClient({ ...awsClientConfig(proxy.url), ...clientOptions }) };
@@ -43,7 +46,9 @@ async function stored(name: string): Promise<boolean> {
 describe('the DynamoDB fault proxy', () => {
   it('answers a throttled write with DynamoDB’s throttling error and does not write it', async () => {
     const { proxy, client } = await proxied({ throttleRate: 1 }, { maxAttempts: 1 });
-    const error = await client.send(new PutItemCommand({ TableName: TABLE, Item: { ...key('refused'), value: { S: 'x' } } })).catch((problem: unknown) => problem);
+    const error = await client
+      .send(new PutItemCommand({ TableName: TABLE, Item: { ...key('refused'), value: { S: 'x' } } }))
+      .catch((problem: unknown) => problem);
     expect(error).toMatchObject({ name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } });
     expect(await stored('refused')).toBe(false);
     expect(proxy.stats.throttled).toEqual({ PutItem: 1 });
@@ -65,11 +70,31 @@ describe('the DynamoDB fault proxy', () => {
     const { Item } = await client.send(new GetItemCommand({ TableName: TABLE, Key: key('read') }));
     expect(Item?.value).toEqual({ S: 'x' });
     const error = await client
-      .send(new UpdateItemCommand({ TableName: TABLE, Key: key('read'), UpdateExpression: 'SET #v = :v', ExpressionAttributeNames: { '#v': 'value' }, ExpressionAttributeValues: { ':v': { S: 'y' } } }))
+      .send(
+        new UpdateItemCommand({
+          TableName: TABLE,
+          Key: key('read'),
+          UpdateExpression: 'SET #v = :v',
+          ExpressionAttributeNames: { '#v': 'value' },
+          ExpressionAttributeValues: { ':v': { S: 'y' } },
+        }),
+      )
       .catch((problem: unknown) => problem);
     expect(error).toMatchObject({ name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
     expect(proxy.stats.throttled).toEqual({ UpdateItem: 1 });
     expect(proxy.stats.requests).toEqual({ GetItem: 1, UpdateItem: 1 });
+    client.destroy();
+  });
+
+  it('throttles from the next request on once configured to', async () => {
+    const { proxy, client } = await proxied({}, { maxAttempts: 1 });
+    await client.send(new PutItemCommand({ TableName: TABLE, Item: { ...key('before'), value: { S: 'x' } } }));
+    proxy.configure({ throttleRate: 1 });
+    const error = await client
+      .send(new PutItemCommand({ TableName: TABLE, Item: { ...key('after'), value: { S: 'x' } } }))
+      .catch((problem: unknown) => problem);
+    expect(error).toMatchObject({ name: 'ProvisionedThroughputExceededException' });
+    expect([await stored('before'), await stored('after')]).toEqual([true, false]);
     client.destroy();
   });
 

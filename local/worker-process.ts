@@ -1,0 +1,75 @@
+// The sync worker in a process of its own, fed from SQS as local mode feeds it: the same
+// poller and handler as `npm start`, so a test or the fault soak can run several workers and
+// kill one (SIGKILL) while it holds a message, which SQS then delivers again after the
+// visibility timeout. The environment is local mode's (local/start.ts sets it; a parent
+// passes it on): SYNC_QUEUE_URL, STATE_TABLE, AWS_ENDPOINT_URL_*, GITHUB_SECRET, KUBECONFIG, …
+//
+//   node local/worker-process.ts [--invocation-seconds 900] [--batch-size 5] [--wait-seconds 2]
+//
+// As in Lambda, an invocation that outlives its timeout is not let run on: the process exits
+// (Lambda resets the execution environment), its messages are left to the visibility timeout,
+// and whoever started the process starts another. SIGTERM or SIGINT stops it after the
+// invocation in hand.
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSEvent } from 'aws-lambda';
+import { parseArgs } from 'node:util';
+import { required } from '../shared/runtime/environment.ts';
+import { lambdaContext } from './lambda-context.ts';
+import { pollQueue } from './queue-poller.ts';
+
+/** The exit code of a process whose invocation ran past its timeout. */
+const INVOCATION_TIMED_OUT = 3;
+
+const { values } = parseArgs({
+  args: process.argv.slice(2),
+  options: {
+    'invocation-seconds': { type: 'string', default: '900' },
+    'batch-size': { type: 'string', default: '5' },
+    'wait-seconds': { type: 'string', default: '2' },
+  },
+});
+
+const invocationMs = Number(values['invocation-seconds']) * 1000;
+const batchSize = Number(values['batch-size']);
+const waitSeconds = Number(values['wait-seconds']);
+if (!(invocationMs > 0) || !Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10 || !(waitSeconds >= 0 && waitSeconds <= 20)) {
+  console.error('worker-process: --invocation-seconds must be positive, --batch-size 1–10, --wait-seconds 0–20');
+  process.exit(2);
+}
+
+const queueUrl = required(process.env, 'SYNC_QUEUE_URL');
+// Imported only now, as in local mode: the handler reads its environment when first called.
+const { handler: worker } = await import('../functions/sync-worker/handler.ts');
+// Against a local endpoint (AWS_ENDPOINT_URL_SQS), send to it rather than to the host in the queue URL.
+const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
+
+const stop = new AbortController();
+process.once('SIGTERM', () => stop.abort());
+process.once('SIGINT', () => stop.abort());
+
+async function invoke(event: SQSEvent) {
+  const timer = setTimeout(() => {
+    console.error(
+      `worker-process ${process.pid}: invocation timed out after ${invocationMs / 1000} s; exiting as Lambda would (its messages come back after the visibility timeout)`,
+    );
+    process.exit(INVOCATION_TIMED_OUT);
+  }, invocationMs);
+  try {
+    return await worker(event, lambdaContext('sync-worker', invocationMs));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+console.error(`worker-process ${process.pid}: polling ${queueUrl}`);
+await pollQueue({
+  client: sqs,
+  queueUrl,
+  waitSeconds,
+  batchSize,
+  signal: stop.signal,
+  handler: invoke,
+  onError: (error) => console.error(`worker-process ${process.pid}: ${(error as Error).message}`),
+});
+sqs.destroy();
+process.exit(0);
