@@ -11,7 +11,9 @@ import { normaliseServer } from './normalise-cluster.ts';
 import { DEFAULT_PROJECT } from './normalise-project.ts';
 import { reporter } from './problems.ts';
 import { repoURLForms } from './repo-url.ts';
-import type { AppDestination, AppSpec, ClusterSpec, ProjectSpec, Registry } from './types.ts';
+import type { AppDestination, AppSource, AppSpec, ClusterSpec, ProjectSpec, Registry } from './types.ts';
+import { appSources, isChartSource } from './app-sources.ts';
+import { chartRepoForms, parseChartRepoURL } from './chart-repo-url.ts';
 
 const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
 
@@ -61,8 +63,11 @@ function resolveApp(draft: AppDraft, clusters: ClusterSpec[], projects: Map<stri
   const project = projects.get(app.project);
   if (!project) report(['spec', 'project'], `project "${app.project}" is not defined (define a Project or AppProject, or use "default")`);
   else {
-    const refused = repoRefused(project, app.source.repoURL);
-    if (refused) report(['spec', 'source', 'repoURL'], refused);
+    // Every source, charts and ref sources included, as Argo CD checks them.
+    appSources(app).forEach((source, index) => {
+      const refused = repoRefused(project, source);
+      if (refused) report([...(draft.sourceFields[index] ?? ['spec', 'source']), 'repoURL'], refused);
+    });
   }
 
   const destinations: AppDestination[] = [];
@@ -112,17 +117,26 @@ function resolveCluster(ref: DestinationRef, clusters: ClusterSpec[], fail: (mes
 }
 
 /**
- * Why the project refuses the repository, or undefined when it allows it. Globs are matched
- * against the canonical forms of the URL only; a URL without one (dot segments, escapes,
- * credentials: see github/repo-url.ts) is refused for any project, `*` included.
+ * Why the project refuses the source's repository, or undefined when it allows it. Globs are
+ * matched against the canonical forms of the URL only; a URL without one (dot segments,
+ * escapes, credentials: see github/repo-url.ts and chart-repo-url.ts) is refused for any
+ * project, `*` included.
  */
-function repoRefused(project: ProjectSpec, repoURL: string): string | undefined {
+function repoRefused(project: ProjectSpec, source: AppSource): string | undefined {
+  const { repoURL } = source;
   let forms: string[];
-  try {
-    forms = repoURLForms(repoURL).map((form) => form.toLowerCase());
-  } catch (error) {
-    if (error instanceof InvalidRepoURLError) return `${error.message}; write the repository's plain https URL`;
-    throw error;
+  if (isChartSource(source)) {
+    const repo = parseChartRepoURL(repoURL);
+    // normalise-app.ts has already said what is wrong with it.
+    if ('problem' in repo) return undefined;
+    forms = chartRepoForms(repo).map((form) => form.toLowerCase());
+  } else {
+    try {
+      forms = repoURLForms(repoURL).map((form) => form.toLowerCase());
+    } catch (error) {
+      if (error instanceof InvalidRepoURLError) return `${error.message}; write the repository's plain https URL`;
+      throw error;
+    }
   }
   const refusal = `project "${project.name}" does not allow repository ${repoURL} (its sourceRepos: ${list(project.sourceRepos)})`;
   let allowed = false;

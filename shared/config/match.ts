@@ -4,10 +4,12 @@
 // thousands of apps, so nothing here is files × apps: the registry becomes an index once
 // (repository → branch → a trie of the watched folders' segments), each changed path is
 // normalised once and walked down the tries of the groups tracking the pushed branch, which
-// costs files × depth whatever the number of apps.
+// costs files × depth whatever the number of apps. A multi-source app joins the groups of each
+// of its Git sources.
 import { isUnder, normaliseRepoPath } from './paths.ts';
 import { repoKey } from './repo-url.ts';
-import type { AppSpec, Registry } from './types.ts';
+import { appSources, isChartSource, refValueFile, rendersManifests } from './app-sources.ts';
+import type { AppSource, AppSpec, Registry } from './types.ts';
 
 export interface PushChange {
   /** clone_url or html_url of the pushed repository. */
@@ -97,18 +99,21 @@ export function matchIndexed(index: PushIndex, push: PushChange): Target[] {
 function buildIndex(apps: readonly AppSpec[]): PushIndex {
   const repos = new Map<string, RepoGroups>();
   apps.forEach((app, position) => {
-    const key = repoKey(app.source.repoURL);
-    let repo = repos.get(key);
-    if (!repo) {
-      repo = { byBranch: new Map(), followsDefault: emptyGroup() };
-      repos.set(key, repo);
-    }
-    const folders = watchedPaths(app)
-      .map(normaliseRepoPath)
-      .filter((folder): folder is string => folder !== undefined);
-    for (const group of groupsOf(repo, app.source.targetRevision)) {
-      group.members.push(position);
-      for (const folder of folders) insert(group.trie, folder, position);
+    // Every Git source of the app watches its own repository and branch: a push to any of them
+    // (a ref source's value files included) syncs the app.
+    for (const watched of watchedSources(app)) {
+      const key = repoKey(watched.repoURL);
+      let repo = repos.get(key);
+      if (!repo) {
+        repo = { byBranch: new Map(), followsDefault: emptyGroup() };
+        repos.set(key, repo);
+      }
+      const folders = watched.paths.map(normaliseRepoPath).filter((folder): folder is string => folder !== undefined);
+      for (const group of groupsOf(repo, watched.targetRevision)) {
+        // Positions only grow, so a second source of the same app in this group is the last member.
+        if (group.members[group.members.length - 1] !== position) group.members.push(position);
+        for (const folder of folders) insert(group.trie, folder, position);
+      }
     }
   });
   return { apps, repos };
@@ -205,15 +210,58 @@ export function tracksBranch(targetRevision: string, branch: string, defaultBran
 /**
  * The app's folder, its extra paths, and Helm value files kept outside the folder (relative to
  * it, or to the root when absolute, as the renderer reads them): a change to any of them can
- * change what the app renders.
+ * change what the app renders. For a multi-source app, the primary source's; watchedSources()
+ * has every source's.
  */
 export function watchedPaths(app: AppSpec): string[] {
-  const paths = [app.source.path, ...(app.source.extraPaths ?? [])];
-  for (const valueFile of app.source.helm?.valueFiles ?? []) {
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(valueFile)) continue;
-    const inRepo = normaliseRepoPath(valueFile.startsWith('/') ? valueFile : `${app.source.path}/${valueFile}`);
-    if (inRepo !== undefined && !paths.some((path) => isUnder(inRepo, path))) paths.push(inRepo);
+  return sourcePaths(app.source, []);
+}
+
+/** A Git repository and revision an app renders from, and the paths in it whose change syncs the app. */
+export interface WatchedSource {
+  repoURL: string;
+  targetRevision: string;
+  paths: string[];
+}
+
+/**
+ * Every Git source of the app with what it watches: its folder (unless it only lends value
+ * files), its extra paths, its own Helm value files, and the files other sources read from it
+ * as `$<ref>/…` value files. A chart source is in no Git repository and watches nothing.
+ */
+export function watchedSources(app: AppSpec): WatchedSource[] {
+  if (app.sources === undefined) {
+    return isChartSource(app.source) ? [] : [{ repoURL: app.source.repoURL, targetRevision: app.source.targetRevision, paths: watchedPaths(app) }];
   }
+  const all = appSources(app);
+  return all
+    .filter((source) => !isChartSource(source))
+    .map((source) => {
+      const lent: string[] = [];
+      if (source.ref !== undefined) {
+        for (const reader of all) {
+          for (const valueFile of reader.helm?.valueFiles ?? []) {
+            const parsed = refValueFile(valueFile);
+            if (parsed?.ref === source.ref) lent.push(parsed.path);
+          }
+        }
+      }
+      return { repoURL: source.repoURL, targetRevision: source.targetRevision, paths: sourcePaths(source, lent) };
+    });
+}
+
+function sourcePaths(source: AppSource, lent: string[]): string[] {
+  const paths = [...(rendersManifests(source) ? [source.path] : []), ...(source.extraPaths ?? [])];
+  const add = (path: string | undefined) => {
+    if (path !== undefined && !paths.some((folder) => isUnder(path, folder))) paths.push(path);
+  };
+  if (rendersManifests(source)) {
+    for (const valueFile of source.helm?.valueFiles ?? []) {
+      if (/^[a-z][a-z0-9+.-]*:\/\//i.test(valueFile) || refValueFile(valueFile)) continue;
+      add(normaliseRepoPath(valueFile.startsWith('/') ? valueFile : `${source.path}/${valueFile}`));
+    }
+  }
+  for (const path of lent) add(normaliseRepoPath(path));
   return paths;
 }
 

@@ -2,20 +2,28 @@
 // strict: an unknown field is most likely a typo, and silently ignoring it would deploy
 // something other than what the author meant. Argo CD's kinds (argoproj.io/v1alpha1) are
 // read as they are and loose, since real ones carry many fields that mean nothing here.
+// A field set to null is read as absent (validate.ts drops it first), as Argo CD reads it: the
+// API server prunes nulls from its custom resources and Go leaves such a field at its zero
+// value, so `automated: null` is off while `automated: {}` is on.
+// The README's "Argo CD and Flux compatibility" table says the same, field by field: keep the
+// two true together.
 //
 // Argo CD fields ignored (accepted, no effect):
 //   Application: metadata.namespace/labels/annotations (except the watch-path ones)/finalizers,
-//     spec.info, spec.revisionHistoryLimit, source.ref, source.name, helm.version,
-//     helm.passCredentials, helm.skipSchemaValidation, kustomize.version,
+//     spec.info, spec.revisionHistoryLimit, spec.source when spec.sources is set (as in Argo
+//     CD), source.ref on a single source, source.name, source.path of a chart source,
+//     helm.version, helm.passCredentials, helm.skipSchemaValidation, kustomize.version,
 //     syncPolicy.retry.refresh, syncPolicy.managedNamespaceMetadata, status, operation.
 //   AppProject: description, roles, syncWindows, signatureKeys, orphanedResources,
 //     sourceNamespaces, destinationServiceAccounts, permitOnlyProjectScopedClusters, status.
 // AppProject's cluster/namespace resource allow and deny lists are read with Argo CD's
 // meaning, and our Project takes the same fields (shared/project/kinds.ts).
 // Argo CD fields refused (they would change what gets deployed, and we cannot honour them):
-//   spec.sources (multi-source), spec.sourceHydrator, source.chart (Helm repositories),
-//   source.plugin, helm.fileParameters, kustomize patches/replicas/components/namespace/
-//   commonAnnotations, directory.jsonnet.
+//   spec.sourceHydrator, source.plugin, helm.fileParameters, kustomize patches/replicas/
+//   components/namespace/commonAnnotations, directory.jsonnet.
+// Sources (normalise-app.ts checks what needs more than one field): a Git folder, a chart
+// (`chart` + a Helm repository or OCI registry repoURL + a version or constraint), or several
+// in `spec.sources` with `ref` sources whose files other sources name as `$<ref>/path` value files.
 import { z } from 'zod';
 import { parseDuration } from './duration.ts';
 import { isValidReleaseName, RELEASE_NAME_RULE } from '../render/release-name.ts';
@@ -57,6 +65,16 @@ function isEmpty(value: unknown): boolean {
 function unsupported(why: string) {
   return z.unknown().optional().refine(isEmpty, { message: `not supported by Driftless: ${why}` });
 }
+
+// Config management plugins run a program of the repository's choosing at render time, on the
+// worker, with the worker's network and credentials; Driftless renders only with helm and
+// kustomize, hermetically (render/exec.ts).
+const PLUGIN_REFUSAL =
+  'config management plugins: render with the plugin in CI and commit its output (a folder of manifests the app points at, ' +
+  "or a branch, as Argo CD's source hydrator does), or use Helm or Kustomize, which Driftless runs itself";
+
+// Argo CD: a parameter without a value (or `value: null`) is the empty string.
+const helmParameterFields = { name: z.string().min(1), value: scalarText.default(''), forceString: z.boolean().optional() };
 
 const helmFields = {
   // Passed to `helm template` as its NAME: Helm's rule, so it can never be read as a flag.
@@ -136,6 +154,18 @@ const ourMetadata = z.strictObject({
 
 const ourDestination = z.strictObject(destinationFields).refine(oneClusterReference, ONE_CLUSTER_REFERENCE);
 
+const ourSource = z.strictObject({
+  repoURL: z.string().min(1, 'must not be empty'),
+  targetRevision: z.string().optional(),
+  path: z.string().optional(),
+  chart: z.string().optional(),
+  ref: z.string().optional(),
+  helm: z.strictObject({ ...helmFields, parameters: z.array(z.strictObject(helmParameterFields)).optional() }).optional(),
+  kustomize: z.strictObject(kustomizeFields).optional(),
+  directory: z.strictObject(directoryFields).optional(),
+  extraPaths: stringList.optional(),
+});
+
 export const ourApplicationSchema = z.strictObject({
   apiVersion: z.literal(OUR_API_VERSION),
   kind: z.literal('Application'),
@@ -143,20 +173,8 @@ export const ourApplicationSchema = z.strictObject({
   spec: z
     .strictObject({
       project: nameSchema.optional(),
-      source: z.strictObject({
-        repoURL: z.string().min(1, 'must not be empty'),
-        targetRevision: z.string().optional(),
-        path: z.string().optional(),
-        helm: z
-          .strictObject({
-            ...helmFields,
-            parameters: z.array(z.strictObject({ name: z.string().min(1), value: scalarText, forceString: z.boolean().optional() })).optional(),
-          })
-          .optional(),
-        kustomize: z.strictObject(kustomizeFields).optional(),
-        directory: z.strictObject(directoryFields).optional(),
-        extraPaths: stringList.optional(),
-      }),
+      source: ourSource.optional(),
+      sources: z.array(ourSource).min(1, 'must list at least one source').optional(),
       destination: ourDestination.optional(),
       destinations: z.array(ourDestination).min(1, 'must list at least one destination').optional(),
       syncPolicy: z
@@ -170,6 +188,9 @@ export const ourApplicationSchema = z.strictObject({
     })
     .refine((spec) => (spec.destination === undefined) !== (spec.destinations === undefined), {
       message: 'set exactly one of destination or destinations',
+    })
+    .refine((spec) => (spec.source === undefined) !== (spec.sources === undefined), {
+      message: 'set exactly one of source or sources',
     }),
 });
 
@@ -229,40 +250,44 @@ export const ourProjectSchema = z.strictObject({
 
 const argoMetadata = z.looseObject({ name: nameSchema, annotations: stringMap.optional() });
 
+const argoSource = z.looseObject({
+  repoURL: z.string().min(1, 'must not be empty'),
+  targetRevision: z.string().optional(),
+  path: z.string().optional(),
+  chart: z.string().optional(),
+  ref: z.string().optional(),
+  plugin: unsupported(PLUGIN_REFUSAL),
+  helm: z
+    .looseObject({
+      ...helmFields,
+      // Argo CD: valuesObject wins over values when both are set.
+      valuesObject: z.record(z.string(), z.unknown()).optional(),
+      parameters: z.array(z.looseObject(helmParameterFields)).optional(),
+      fileParameters: unsupported('helm fileParameters'),
+    })
+    .optional(),
+  kustomize: z
+    .looseObject({
+      ...kustomizeFields,
+      namespace: unsupported('kustomize namespace override'),
+      commonAnnotations: unsupported('kustomize commonAnnotations'),
+      replicas: unsupported('kustomize replicas'),
+      patches: unsupported('kustomize patches; put them in kustomization.yaml'),
+      components: unsupported('kustomize components; list them in kustomization.yaml'),
+    })
+    .optional(),
+  directory: z.looseObject({ ...directoryFields, jsonnet: unsupported('jsonnet') }).optional(),
+});
+
 export const argoApplicationSchema = z.looseObject({
   apiVersion: z.literal(ARGO_API_VERSION),
   kind: z.literal('Application'),
   metadata: argoMetadata,
   spec: z.looseObject({
     project: nameSchema.optional(),
-    source: z.looseObject({
-      repoURL: z.string().min(1, 'must not be empty'),
-      targetRevision: z.string().optional(),
-      path: z.string().optional(),
-      chart: unsupported('Helm repository charts; vendor the chart into Git and set path'),
-      plugin: unsupported('config management plugins'),
-      helm: z
-        .looseObject({
-          ...helmFields,
-          // Argo CD: valuesObject wins over values when both are set.
-          valuesObject: z.record(z.string(), z.unknown()).optional(),
-          parameters: z.array(z.looseObject({ name: z.string().min(1), value: scalarText, forceString: z.boolean().optional() })).optional(),
-          fileParameters: unsupported('helm fileParameters'),
-        })
-        .optional(),
-      kustomize: z
-        .looseObject({
-          ...kustomizeFields,
-          namespace: unsupported('kustomize namespace override'),
-          commonAnnotations: unsupported('kustomize commonAnnotations'),
-          replicas: unsupported('kustomize replicas'),
-          patches: unsupported('kustomize patches; put them in kustomization.yaml'),
-          components: unsupported('kustomize components; list them in kustomization.yaml'),
-        })
-        .optional(),
-      directory: z.looseObject({ ...directoryFields, jsonnet: unsupported('jsonnet') }).optional(),
-    }, { error: (issue) => (issue.input === undefined ? 'is required (multi-source applications are not supported)' : undefined) }),
-    sources: unsupported('multi-source applications (spec.sources); use spec.source'),
+    source: argoSource.optional(),
+    // Argo CD: when sources is set, source is ignored.
+    sources: z.array(argoSource).optional(),
     sourceHydrator: unsupported('source hydrator'),
     destination: z.looseObject(destinationFields).refine(oneClusterReference, ONE_CLUSTER_REFERENCE),
     syncPolicy: z
@@ -273,6 +298,10 @@ export const argoApplicationSchema = z.looseObject({
       })
       .optional(),
     ignoreDifferences: z.array(z.looseObject(ignoreDifferenceFields)).optional(),
+  }).superRefine((spec, context) => {
+    if (spec.source === undefined && (spec.sources === undefined || spec.sources.length === 0)) {
+      context.addIssue({ code: 'custom', path: ['source'], message: 'is required (or list the sources in spec.sources)' });
+    }
   }),
 });
 

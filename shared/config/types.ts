@@ -10,12 +10,29 @@ export interface DefinedIn {
   line?: number;
 }
 
+/**
+ * One source of an app, as Argo CD's ApplicationSource: a folder of a Git repository, or a Helm
+ * chart from a chart repository (`chart` set: an http(s) Helm repository or an OCI registry).
+ */
 export interface AppSource {
+  /** A Git repository, or for a chart source the chart repository (`https://…`, `oci://host/path`, `host/path`). */
   repoURL: string;
-  /** Branch, `refs/heads/<branch>`, tag or sha; `HEAD` (the default) is the default branch. */
+  /**
+   * Git: branch, `refs/heads/<branch>`, tag or sha; `HEAD` (the default) is the default branch.
+   * Chart: an exact version or a semver constraint (`1.2.*`, `>=4.0.0 <5`), resolved when fetched.
+   */
   targetRevision: string;
-  /** Repository-relative folder, no leading `./` or trailing `/`; `.` is the whole repository. */
+  /** Repository-relative folder, no leading `./` or trailing `/`; `.` is the whole repository (and a chart source's). */
   path: string;
+  /** The chart's name in the chart repository; makes this a chart source. */
+  chart?: string;
+  /** Multi-source only: the name other sources' `$<ref>/…` value files use for this source's repository root. */
+  ref?: string;
+  /**
+   * A ref source without a path: its files serve other sources' value files and it renders
+   * nothing itself, as in Argo CD.
+   */
+  valuesOnly?: boolean;
   helm?: HelmOptions;
   kustomize?: KustomizeOptions;
   directory?: DirectoryOptions;
@@ -58,7 +75,18 @@ export interface AppSpec {
   /** metadata.name: lower-case letters, digits, `-` and `.`, so it fits in `app@cluster` and tracking ids. */
   name: string;
   project: string;
+  /**
+   * The primary source: the first Git source (the first source when every one is a chart). Its
+   * repository is where the app's revision, commit statuses and config-triggered syncs point;
+   * for a single-source app it is the source.
+   */
   source: AppSource;
+  /**
+   * Set only for a multi-source app (`spec.sources`): every source in the order written, which
+   * is the order their objects are rendered in; `source` is one of them. Read it through
+   * `appSources()` (app-sources.ts), which also serves single-source apps.
+   */
+  sources?: AppSource[];
   destinations: AppDestination[];
   syncPolicy: SyncPolicy;
   ignoreDifferences: IgnoreDifference[];

@@ -1,6 +1,9 @@
 // One document → the schema its apiVersion and kind call for, or problems. Anything else is
 // refused: in an Argo CD app-of-apps an unknown kind would simply be applied to the cluster,
 // but this folder is the registry, not manifests, and a misspelt kind must not drop an app.
+// A field whose value is null is dropped first and so read as absent, as Argo CD reads it: the
+// API server prunes nulls from custom resources, and Go's JSON decoding leaves such a field at
+// its zero value (`helm.parameters: null`, `syncPolicy:` with everything under it commented out).
 import type { z } from 'zod';
 import type { RegistryDocument } from './documents.ts';
 import type { RegistryProblem } from './errors.ts';
@@ -31,7 +34,7 @@ export function validateDocument(document: RegistryDocument, problems: RegistryP
     report([], `apiVersion ${String(apiVersion)} kind ${String(kind)} does not belong in the registry: expected ${KNOWN}`);
     return undefined;
   }
-  const result = schema.safeParse(value, { error: (issue) => (issue.input === undefined ? 'is required' : undefined) });
+  const result = schema.safeParse(withoutNullFields(value), { error: (issue) => (issue.input === undefined ? 'is required' : undefined) });
   if (!result.success) {
     for (const issue of result.error.issues) {
       const path = issue.path.filter((step): step is string | number => typeof step !== 'symbol');
@@ -45,4 +48,21 @@ export function validateDocument(document: RegistryDocument, problems: RegistryP
   }
   const source = apiVersion === OUR_API_VERSION ? 'ours' : 'argo';
   return { source, kind, value: result.data } as ValidDocument;
+}
+
+// Helm values are data, not fields: a null in them tells Helm to drop the chart's default.
+const VERBATIM = new Set(['values', 'valuesObject']);
+
+/**
+ * A copy without the mapping entries whose value is null, at every depth; list items stay, and
+ * so does whatever is inside Helm values (`values`, `valuesObject`).
+ */
+export function withoutNullFields(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNullFields);
+  if (typeof value !== 'object' || value === null) return value;
+  const kept: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (item !== null) kept[key] = VERBATIM.has(key) ? item : withoutNullFields(item);
+  }
+  return kept;
 }

@@ -130,16 +130,27 @@ spec:
   it('refuses Argo CD features that would change what gets deployed', () => {
     const argo = `apiVersion: argoproj.io/v1alpha1
 kind: Application
-metadata: {name: chart}
+metadata: {name: hydrated}
 spec:
-  sources:
-  - repoURL: https://charts.example.com
-    chart: nginx
+  sourceHydrator:
+    drySource: {repoURL: https://github.com/acme/dry, path: app}
+  source:
+    repoURL: https://github.com/acme/web
+    directory:
+      jsonnet: {tlas: [{name: x, value: y}]}
   destination: {name: dev}
 `;
-    const problems = problemsOf({ 'driftless/chart.yaml': argo });
-    expect(problems).toContain('driftless/chart.yaml:4: Application/chart: spec.source: is required (multi-source applications are not supported)');
-    expect(problems).toContain('driftless/chart.yaml:5: Application/chart: spec.sources: not supported by Driftless: multi-source applications (spec.sources); use spec.source');
+    expect(problemsOf({ 'driftless/hydrated.yaml': argo })).toEqual([
+      'driftless/hydrated.yaml:5: Application/hydrated: spec.sourceHydrator: not supported by Driftless: source hydrator',
+      'driftless/hydrated.yaml:10: Application/hydrated: spec.source.directory.jsonnet: not supported by Driftless: jsonnet',
+    ]);
+  });
+
+  it('names a missing source, and says spec.sources would do', () => {
+    const argo = 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: empty}\nspec:\n  sources: []\n  destination: {name: dev}\n';
+    expect(problemsOf({ 'driftless/empty.yaml': argo })).toEqual([
+      'driftless/empty.yaml:4: Application/empty: spec.source: is required (or list the sources in spec.sources)',
+    ]);
   });
 
   it('lists every problem of every file at once, in file and line order, and reports syntax errors', () => {

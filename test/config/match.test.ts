@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { matchPush } from '../../shared/config/match.ts';
 import type { PushChange } from '../../shared/config/match.ts';
 import type { AppSpec, Registry } from '../../shared/config/types.ts';
+import { registryOf } from './registry-files.ts';
 
 function app(name: string, source: Partial<AppSpec['source']>, clusters = ['dev']): AppSpec {
   return {
@@ -97,5 +98,40 @@ describe('matchPush', () => {
 
   it('matches nothing when no changed file concerns an app', () => {
     expect(matchPush(registry(app('web', { path: 'apps/web' })), push([]))).toEqual([]);
+  });
+});
+
+describe('matchPush with several sources', () => {
+  // Built through the loader, so the sources are what an Argo CD document turns into.
+  const multi = registryOf({
+    'driftless/app.yaml': `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: shop}
+spec:
+  sources:
+  - {repoURL: 'https://charts.example.com', chart: shop, targetRevision: 2.0.0, helm: {valueFiles: [$values/envs/dev/shop.yaml, defaults.yaml]}}
+  - {repoURL: 'https://github.com/acme/values.git', targetRevision: main, ref: values}
+  - {repoURL: 'https://github.com/acme/deploy.git', targetRevision: HEAD, path: apps/shop-extras}
+  - {repoURL: 'https://github.com/acme/deploy.git', targetRevision: release, path: apps/shop-release}
+  destination: {name: dev, namespace: shop}
+`,
+  });
+  const values = (files: string[] | 'all', branch = 'main') => names(matchPush(multi, push(files, { repoURL: 'https://github.com/acme/values.git', branch })));
+
+  it("syncs the app on a push to a ref source's repository that changes a value file read from it", () => {
+    expect(values(['envs/dev/shop.yaml'])).toEqual(['shop@dev']);
+    expect(values('all')).toEqual(['shop@dev']);
+  });
+
+  it("ignores the ref source's other files and other branches: it renders nothing of its own", () => {
+    expect(values(['envs/prod/shop.yaml', 'README.md'])).toEqual([]);
+    expect(values(['envs/dev/shop.yaml'], 'feature')).toEqual([]);
+  });
+
+  it("syncs on a push to any Git source's folder, each on its own branch; a chart's own value files are in no Git repository", () => {
+    expect(names(matchPush(multi, push(['apps/shop-extras/cm.yaml'])))).toEqual(['shop@dev']);
+    expect(names(matchPush(multi, push(['apps/shop-release/cm.yaml'])))).toEqual([]);
+    expect(names(matchPush(multi, push(['apps/shop-release/cm.yaml'], { branch: 'release' })))).toEqual(['shop@dev']);
+    expect(names(matchPush(multi, push(['defaults.yaml'])))).toEqual([]);
   });
 });

@@ -1,0 +1,56 @@
+// The sources of an app, whichever way it was written: `spec.source` (one) or `spec.sources`
+// (several, as Argo CD's multi-source applications), and the `$<ref>/path` value files by which
+// one source reads files of another, as Argo CD spells them.
+import type { AppSource, AppSpec } from './types.ts';
+
+/** Every source in order; a single-source app's one source. */
+export function appSources(app: Pick<AppSpec, 'source' | 'sources'>): AppSource[] {
+  return app.sources ?? [app.source];
+}
+
+/** A chart from a Helm repository or an OCI registry, not a folder of a Git repository. */
+export function isChartSource(source: AppSource): boolean {
+  return source.chart !== undefined;
+}
+
+/** The sources read from Git (ref sources included), with their positions among all sources. */
+export function gitSources(app: Pick<AppSpec, 'source' | 'sources'>): Array<{ source: AppSource; index: number }> {
+  return appSources(app)
+    .map((source, index) => ({ source, index }))
+    .filter(({ source }) => !isChartSource(source));
+}
+
+/** Whether the source contributes objects (a ref source without a path only lends its files). */
+export function rendersManifests(source: AppSource): boolean {
+  return source.valuesOnly !== true;
+}
+
+export interface RefValueFile {
+  /** The ref name, without `$`. */
+  ref: string;
+  /** Relative to the ref source's repository root, as written after `$<ref>/`. */
+  path: string;
+}
+
+/**
+ * `$values/charts/app/values.yaml` → `{ ref: 'values', path: 'charts/app/values.yaml' }`;
+ * undefined for a value file that does not start with `$` (Argo CD reads `$` only there).
+ */
+export function refValueFile(valueFile: string): RefValueFile | undefined {
+  if (!valueFile.startsWith('$')) return undefined;
+  const slash = valueFile.indexOf('/');
+  if (slash === -1) return { ref: valueFile.slice(1), path: '' };
+  return { ref: valueFile.slice(1, slash), path: valueFile.slice(slash + 1) };
+}
+
+/** The ref source named `ref`, if the app has one. */
+export function refSource(app: Pick<AppSpec, 'source' | 'sources'>, ref: string): AppSource | undefined {
+  return appSources(app).find((source) => source.ref === ref);
+}
+
+/** `spec.sources[1] (https://github.com/acme/values.git)`: how messages name a source. */
+export function describeSource(app: Pick<AppSpec, 'source' | 'sources'>, index: number): string {
+  const source = appSources(app)[index];
+  const what = source.chart === undefined ? source.repoURL : `chart ${source.chart} from ${source.repoURL}`;
+  return app.sources === undefined ? what : `spec.sources[${index}] (${what})`;
+}
