@@ -10,7 +10,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { randomUUID } from 'node:crypto';
 import type { Job } from '../../shared/queue/job.ts';
 import { parseJob } from '../../shared/queue/parse.ts';
-import { retryLater } from '../../shared/queue/retry-later.ts';
+import { DEFAULT_RETRY_BASE_SECONDS, retryLater } from '../../shared/queue/retry-later.ts';
 import { clusterConnector, eventSink, gitHub, jobQueue, loadGitHubSecret, renderCache, sourceFetcher, sqsClient, stateStore, statusPoster, type Environment } from '../../shared/runtime/environment.ts';
 import type { WorkerDependencies } from '../../shared/worker/dependencies.ts';
 import { RetryableJobError } from '../../shared/worker/errors.ts';
@@ -41,7 +41,8 @@ export async function buildDependencies(env: Environment, sqs = sqsClient(env)):
     events: eventSink(env),
     connect: clusterConnector(env),
     owner: container,
-    maxReceiveCount: Number(env.MAX_RECEIVE_COUNT ?? 5),
+    // The infrastructure always sets it; 10 is its default.
+    maxReceiveCount: Number(env.MAX_RECEIVE_COUNT ?? 10),
     configRepo: env.CONFIG_REPO_URL ? { repoURL: env.CONFIG_REPO_URL, dir: env.CONFIG_DIR ?? 'driftless' } : undefined,
     logger,
   };
@@ -49,7 +50,7 @@ export async function buildDependencies(env: Environment, sqs = sqsClient(env)):
 
 async function buildRuntime(env: Environment): Promise<Runtime> {
   const sqs = sqsClient(env);
-  const base = Number(env.RETRY_BASE_SECONDS ?? 10);
+  const base = Number(env.RETRY_BASE_SECONDS ?? DEFAULT_RETRY_BASE_SECONDS);
   const queueUrl = env.SYNC_QUEUE_URL;
   return {
     deps: await buildDependencies(env, sqs),

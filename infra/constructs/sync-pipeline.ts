@@ -12,13 +12,21 @@ import { DriftlessFunction } from './driftless-function.ts';
 export interface SyncPipelineProps {
   /** Handler file relative to the repository root. Default `functions/sync-worker/handler.ts`. */
   readonly entry?: string;
-  /** Default 15 minutes (Lambda's maximum); longer syncs continue in a new message. */
+  /**
+   * Default 5 minutes; 3 to 15. Longer syncs continue in a new message. Short enough that a
+   * timed-out job comes back within half an hour (visibility is 6 × this), long enough that a
+   * continued sync stays well under Lambda's recursive-loop stop (about 16 hops): the app's
+   * sync time (30 minutes) allows at most 10 continuations of 3 minutes.
+   */
   readonly workerTimeout?: Duration;
   /** Worker memory in MB; CPU scales with it, and rendering Helm charts wants CPU. Default 2048. */
   readonly workerMemory?: number;
   /** Concurrent workers at most, across all targets. Default 10 (2 to 1000). */
   readonly maxConcurrency?: number;
-  /** Deliveries of a job before it goes to the DLQ. Default 5. */
+  /**
+   * Deliveries of a job before it goes to the DLQ. Default 10: with the worker's backoff
+   * (15 s doubling to 15 minutes) the retries span over an hour, enough to ride out an outage.
+   */
   readonly maxReceiveCount?: number;
   readonly logRetention?: logs.RetentionDays;
 }
@@ -27,7 +35,18 @@ export interface SyncPipelineProps {
 export const VISIBILITY_TIMEOUT_FACTOR = 6;
 /** Sync jobs name a target and a revision, never manifests: 256 KiB is far more than one needs. */
 export const MAX_MESSAGE_SIZE_BYTES = 256 * 1024;
-export const WORKER_BATCH_SIZE = 5;
+/**
+ * One job per invocation. With FIFO batches a failed record holds its group's later records in
+ * flight until the whole visibility timeout ends (the backoff never applies to them), and a
+ * timeout or out-of-memory strands every record of the batch; one record makes the backoff the
+ * only clock. Resetting visibility on each skipped record would need calls that are lost
+ * exactly when the function dies, so it does not cover the timeout case.
+ */
+export const WORKER_BATCH_SIZE = 1;
+export const DEFAULT_WORKER_TIMEOUT = Duration.minutes(5);
+/** Below this, a continued sync could reach Lambda's recursive-loop stop (about 16 hops). */
+export const MIN_WORKER_TIMEOUT = Duration.minutes(3);
+export const DEFAULT_MAX_RECEIVE_COUNT = 10;
 
 export class SyncPipeline extends Construct {
   declare readonly queue: sqs.Queue;
@@ -37,15 +56,17 @@ export class SyncPipeline extends Construct {
 
   constructor(scope: Construct, id: string, props: SyncPipelineProps = {}) {
     super(scope, id);
-    const timeout = props.workerTimeout ?? Duration.minutes(15);
-    if (timeout.toSeconds() < 60 || timeout.toSeconds() > 900) {
-      throw new Error(`workerTimeout must be between 1 and 15 minutes, got ${timeout.toHumanString()}.`);
+    const timeout = props.workerTimeout ?? DEFAULT_WORKER_TIMEOUT;
+    if (timeout.toSeconds() < MIN_WORKER_TIMEOUT.toSeconds() || timeout.toSeconds() > 900) {
+      throw new Error(
+        `workerTimeout must be between 3 and 15 minutes (shorter ones let a continued sync reach Lambda's recursive-loop stop), got ${timeout.toHumanString()}.`,
+      );
     }
     const maxConcurrency = props.maxConcurrency ?? 10;
     if (!Number.isInteger(maxConcurrency) || maxConcurrency < 2 || maxConcurrency > 1000) {
       throw new Error(`maxConcurrency must be an integer from 2 to 1000 (the SQS event source's range), got ${maxConcurrency}.`);
     }
-    this.maxReceiveCount = props.maxReceiveCount ?? 5;
+    this.maxReceiveCount = props.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT;
     if (!Number.isInteger(this.maxReceiveCount) || this.maxReceiveCount < 1 || this.maxReceiveCount > 1000) {
       throw new Error(`maxReceiveCount must be an integer from 1 to 1000, got ${this.maxReceiveCount}.`);
     }

@@ -11,7 +11,7 @@ const queueProps = (t: Template, fragment: string) =>
   resources(t)[logicalIdOf(t, 'AWS::SQS::Queue', fragment)].Properties as Record<string, Cfn>;
 
 describe('SyncPipeline', () => {
-  it('queues jobs on a FIFO queue that sends failures to a FIFO DLQ after 5 receives', () => {
+  it('queues jobs on a FIFO queue that sends failures to a FIFO DLQ after 10 receives', () => {
     expect(queueProps(template, 'SyncJobs')).toMatchObject({
       FifoQueue: true,
       ContentBasedDeduplication: true,
@@ -19,7 +19,7 @@ describe('SyncPipeline', () => {
       FifoThroughputLimit: 'perMessageGroupId',
       SqsManagedSseEnabled: true,
       MaximumMessageSize: 262144,
-      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [deadLetterQueue, 'Arn'] }, maxReceiveCount: 5 },
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [deadLetterQueue, 'Arn'] }, maxReceiveCount: 10 },
     });
     expect(queueProps(template, 'DeadLetterQueue')).toMatchObject({
       FifoQueue: true,
@@ -32,7 +32,7 @@ describe('SyncPipeline', () => {
 
   it('keeps a job invisible for at least six times the worker timeout', () => {
     const timeout = functionProps(template, 'SyncWorker').Timeout as number;
-    expect(timeout).toBe(900);
+    expect(timeout).toBe(300);
     expect(queueProps(template, 'SyncJobs').VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
   });
 
@@ -49,26 +49,26 @@ describe('SyncPipeline', () => {
     }
   });
 
-  it('feeds the worker small batches with partial batch failures and bounded concurrency', () => {
+  it('feeds the worker one job at a time, so a failure holds back nothing but its own backoff, with bounded concurrency', () => {
     template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [jobsQueue, 'Arn'] },
       FunctionName: { Ref: logicalIdOf(template, 'AWS::Lambda::Function', 'SyncWorker') },
-      BatchSize: 5,
+      BatchSize: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       ScalingConfig: { MaximumConcurrency: 10 },
     });
   });
 
-  it('runs the worker on x86_64 with the kubectl layer, 15 minutes, 2 GB of memory and of /tmp', () => {
+  it('runs the worker on x86_64 with the kubectl layer, 5 minutes, 2 GB of memory and of /tmp', () => {
     const layer = logicalIdOf(template, 'AWS::Lambda::LayerVersion', 'KubectlLayer');
     expect(functionProps(template, 'SyncWorker')).toMatchObject({
       Architectures: ['x86_64'],
       Layers: [{ Ref: layer }],
-      Timeout: 900,
+      Timeout: 300,
       MemorySize: 2048,
       EphemeralStorage: { Size: 2048 },
-      Environment: { Variables: expect.objectContaining({ MAX_RECEIVE_COUNT: '5' }) },
+      Environment: { Variables: expect.objectContaining({ MAX_RECEIVE_COUNT: '10' }) },
     });
   });
 
@@ -96,10 +96,16 @@ describe('SyncPipeline', () => {
     expect(functionProps(t, 'SyncWorker')).toMatchObject({ Timeout: 600, Environment: { Variables: { MAX_RECEIVE_COUNT: '3' } } });
   });
 
+  it('keeps Lambda\'s recursive-loop stop on: continuations stay short of it', () => {
+    expect(functionProps(template, 'SyncWorker').RecursiveLoop ?? 'Terminate').toBe('Terminate');
+  });
+
   it('rejects settings SQS or Lambda would reject at deploy time', () => {
     const build = (props: ConstructorParameters<typeof SyncPipeline>[2]) => () =>
       new SyncPipeline(new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'S'), 'Sync', { entry: STUB_ENTRY, ...props });
-    expect(build({ workerTimeout: Duration.minutes(16) })).toThrow(/workerTimeout must be between 1 and 15 minutes/);
+    expect(build({ workerTimeout: Duration.minutes(16) })).toThrow(/workerTimeout must be between 3 and 15 minutes/);
+    // 30 minutes of continuations in 2-minute hops would pass Lambda's recursive-loop stop (about 16).
+    expect(build({ workerTimeout: Duration.minutes(2) })).toThrow(/workerTimeout must be between 3 and 15 minutes.*recursive-loop/);
     expect(build({ maxConcurrency: 1 })).toThrow(/maxConcurrency must be an integer from 2 to 1000/);
     expect(build({ maxReceiveCount: 0 })).toThrow(/maxReceiveCount must be an integer from 1 to 1000/);
   });
