@@ -92,9 +92,9 @@ export function resolveRevision(revision: string, available: readonly string[]):
 }
 
 /**
- * Up to `count` listed versions closest to what `revision` asks for (same major first, then
- * minor, then patch), highest first: what an error shows instead of the whole list. Pre-releases
- * only when the request names one.
+ * Up to `count` listed versions next to what `revision` asks for (its neighbours in version
+ * order, alternately below and above), highest first: what an error shows instead of the
+ * whole list. Pre-releases only when the request names one.
  */
 export function nearestVersions(revision: string, available: readonly string[], count = 5): string[] {
   const anchor = parseVersion(revision) ?? parseConstraint(revision)?.[0]?.comparators[0]?.base;
@@ -102,18 +102,18 @@ export function nearestVersions(revision: string, available: readonly string[], 
   const versions = available
     .map((listed) => ({ listed, version: parseVersion(listed) }))
     .filter((entry): entry is { listed: string; version: SemVer } => entry.version !== undefined)
-    .filter((entry) => wantsPrerelease || entry.version.prerelease.length === 0);
-  const distance = (version: SemVer): number[] =>
-    anchor ? [Math.abs(version.major - anchor.major), Math.abs(version.minor - anchor.minor), Math.abs(version.patch - anchor.patch)] : [0, 0, 0];
-  const closest = versions
-    .sort((a, b) => compareDistances(distance(a.version), distance(b.version)) || semver.rcompare(a.version, b.version))
-    .slice(0, count);
-  return closest.sort((a, b) => semver.rcompare(a.version, b.version)).map((entry) => entry.listed);
-}
-
-function compareDistances(a: number[], b: number[]): number {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return 0;
+    .filter((entry) => wantsPrerelease || entry.version.prerelease.length === 0)
+    .sort((a, b) => semver.compare(a.version, b.version));
+  if (!anchor) return versions.slice(-count).reverse().map((entry) => entry.listed);
+  let above = versions.findIndex((entry) => semver.compare(entry.version, anchor) > 0);
+  if (above === -1) above = versions.length;
+  let below = above - 1;
+  const picked: typeof versions = [];
+  while (picked.length < count && (below >= 0 || above < versions.length)) {
+    if (below >= 0) picked.push(versions[below--]);
+    if (picked.length < count && above < versions.length) picked.push(versions[above++]);
+  }
+  return picked.sort((a, b) => semver.rcompare(a.version, b.version)).map((entry) => entry.listed);
 }
 
 /** The OR groups of a Masterminds constraint, or undefined when `text` is not one. */
