@@ -11,7 +11,7 @@ import { DriftlessStack } from '../infra/stack.ts';
 const outdir = mkdtempSync(join(tmpdir(), 'driftless-bundles-'));
 const app = new App({ outdir });
 const stack = new DriftlessStack(app, 'Driftless', {
-  settings: { configRepoUrl: 'https://github.com/example/driftless-config', clusters: [{ name: 'dev' }] },
+  settings: { configRepoUrl: 'https://github.com/example/driftless-config', clusters: [{ name: 'dev', access: 'cluster-admin' }] },
 });
 
 const started = performance.now();

@@ -12,6 +12,7 @@ import { GithubConnection, type ConfigRepository } from './constructs/github-con
 import { Monitoring } from './constructs/monitoring.ts';
 import { RenderCache } from './constructs/render-cache.ts';
 import { StateStore } from './constructs/state-store.ts';
+import { bindTableKeys, FUNCTION_TABLE_KEYS } from './constructs/table-keys.ts';
 import { SyncPipeline } from './constructs/sync-pipeline.ts';
 import { WebhookApi } from './constructs/webhook-api.ts';
 
@@ -99,13 +100,13 @@ export class Driftless extends Construct {
     // Webhook: registry reads and delivery dedupe, enqueue, verify signatures (the webhook
     // secret only: it never holds GitHub credentials).
     const webhook = this.webhook.handler;
-    this.stateStore.bind(webhook, 'readWrite');
+    bindTableKeys(this.stateStore, webhook, FUNCTION_TABLE_KEYS.webhook);
     this.syncPipeline.bindSender(webhook);
     this.github.bindWebhook(webhook);
 
     // Worker: everything a sync touches; it consumes the queue through its event source.
     const worker = this.syncPipeline.worker;
-    this.stateStore.bind(worker, 'readWrite');
+    bindTableKeys(this.stateStore, worker, FUNCTION_TABLE_KEYS.worker);
     this.renderCache.bind(worker, 'readWrite');
     this.events.bind(worker);
     this.github.bind(worker);
@@ -116,7 +117,7 @@ export class Driftless extends Construct {
     // catch-up syncs for branches whose head moved without a webhook (GitHub, one call per
     // repo and branch). So it needs the table, the queue and the GitHub secret, no cluster.
     const driftScan = this.driftScanner.handler;
-    this.stateStore.bind(driftScan, 'readWrite');
+    bindTableKeys(this.stateStore, driftScan, FUNCTION_TABLE_KEYS.driftScan);
     this.syncPipeline.bindSender(driftScan);
     this.github.bind(driftScan);
 

@@ -7,6 +7,12 @@ import type { DriftlessFunction } from './driftless-function.ts';
 
 export type AccessScope = { type: 'cluster' } | { type: 'namespace'; namespaces: string[] };
 
+/** What the worker's access entry grants: an EKS access policy at a scope, Kubernetes groups, or both. */
+export interface ResolvedAccess {
+  readonly scope?: AccessScope;
+  readonly kubernetesGroups?: string[];
+}
+
 export interface ManagedCluster {
   /** The EKS cluster name. */
   readonly name: string;
@@ -19,7 +25,21 @@ export interface ManagedCluster {
    * owns the cluster maps that role; Driftless then creates no access entry for it.
    */
   readonly roleArn?: string;
-  /** Default `{ type: 'cluster' }`: cluster admin. */
+  /**
+   * What Driftless may do there. There is no default: a cluster Driftless maps itself on (no
+   * `roleArn`) must say one of `namespaces` (Kubernetes' `admin` role in those namespaces, the
+   * least-privilege choice), `access: 'cluster-admin'`, `kubernetesGroups` (your own RBAC), or
+   * the older `accessScope`.
+   */
+  readonly namespaces?: string[];
+  /** `cluster-admin`: AmazonEKSClusterAdminPolicy at cluster scope, needed to create Namespaces and CRDs. */
+  readonly access?: 'cluster-admin';
+  /**
+   * Kubernetes groups for the worker's access entry (the `name` of a `kind: Group` subject in your
+   * RoleBindings). Alone, the entry carries no access policy and your RBAC decides everything.
+   */
+  readonly kubernetesGroups?: string[];
+  /** The same as `namespaces` / `access` in the Cluster registry's own terms. */
   readonly accessScope?: AccessScope;
 }
 
@@ -63,21 +83,13 @@ export class ClusterAccess extends Construct {
     if (roles.length > 0) fn.allow(['sts:AssumeRole'], roles);
 
     for (const cluster of this.localClusters) {
-      const scope = cluster.accessScope ?? { type: 'cluster' };
+      const { scope, kubernetesGroups } = resolveAccess(cluster);
       new eks.CfnAccessEntry(this, `${cluster.name}-${principalId(fn)}`, {
         clusterName: cluster.name,
         principalArn: fn.role.roleArn,
         type: 'STANDARD',
-        accessPolicies: [
-          scope.type === 'cluster'
-            ? { policyArn: accessPolicyArn('AmazonEKSClusterAdminPolicy'), accessScope: { type: 'cluster' } }
-            : {
-                // Kubernetes' `admin` role inside the listed namespaces: it cannot create
-                // Namespaces or CRDs, which is the point of confining an installation.
-                policyArn: accessPolicyArn('AmazonEKSAdminPolicy'),
-                accessScope: { type: 'namespace', namespaces: scope.namespaces },
-              },
-        ],
+        kubernetesGroups,
+        accessPolicies: scope ? [accessPolicy(scope)] : undefined,
       });
     }
   }
@@ -107,6 +119,53 @@ export class ClusterAccess extends Construct {
   }
 }
 
+/** The access a cluster declares; throws for a cluster Driftless would map on that declares none. */
+export function resolveAccess(cluster: ManagedCluster, where = `cluster "${cluster.name}"`): ResolvedAccess {
+  const { namespaces, access, kubernetesGroups, accessScope } = cluster;
+  if (accessScope && (namespaces !== undefined || access !== undefined)) {
+    throw new Error(`${where}: give either accessScope or namespaces/access, not both.`);
+  }
+  if (access !== undefined && access !== 'cluster-admin') {
+    throw new Error(`${where}.access must be "cluster-admin" (for namespaces, list them in "namespaces"), got "${String(access)}".`);
+  }
+  if (access === 'cluster-admin' && namespaces !== undefined) {
+    throw new Error(`${where}: "access": "cluster-admin" is cluster-wide; drop "namespaces" or the cluster-admin access.`);
+  }
+  if (namespaces !== undefined && (!Array.isArray(namespaces) || namespaces.length === 0 || namespaces.some((ns) => !ns))) {
+    throw new Error(`${where}.namespaces: list at least one namespace.`);
+  }
+  if (kubernetesGroups !== undefined && (!Array.isArray(kubernetesGroups) || kubernetesGroups.length === 0 || kubernetesGroups.some((g) => !g))) {
+    throw new Error(`${where}.kubernetesGroups: list at least one group name.`);
+  }
+  if (accessScope?.type === 'namespace' && (!Array.isArray(accessScope.namespaces) || accessScope.namespaces.length === 0)) {
+    throw new Error(`${where}.accessScope: a namespace scope needs at least one namespace in "namespaces".`);
+  }
+  if (accessScope && accessScope.type !== 'cluster' && accessScope.type !== 'namespace') {
+    throw new Error(`${where}.accessScope.type must be "cluster" or "namespace".`);
+  }
+  const scope: AccessScope | undefined =
+    accessScope ?? (access === 'cluster-admin' ? { type: 'cluster' } : namespaces ? { type: 'namespace', namespaces } : undefined);
+  if (!scope && !kubernetesGroups && !cluster.roleArn) {
+    throw new Error(
+      `${where}: say what Driftless may do there: "namespaces": [...] (admin in those namespaces), ` +
+        `"access": "cluster-admin" (everything, including Namespaces and CRDs), or "kubernetesGroups": [...] (your own RBAC).`,
+    );
+  }
+  return { scope, kubernetesGroups };
+}
+
+function accessPolicy(scope: AccessScope): eks.CfnAccessEntry.AccessPolicyProperty {
+  return scope.type === 'cluster'
+    ? { policyArn: accessPolicyArn('AmazonEKSClusterAdminPolicy'), accessScope: { type: 'cluster' } }
+    : {
+        // Kubernetes' `admin` role inside the listed namespaces: it cannot create Namespaces or
+        // CRDs, which is the point of confining an installation, but it can manage the Roles
+        // and RoleBindings apps ship (AmazonEKSEditPolicy could not).
+        policyArn: accessPolicyArn('AmazonEKSAdminPolicy'),
+        accessScope: { type: 'namespace', namespaces: scope.namespaces },
+      };
+}
+
 // Functions are named by their owner (Sync/Worker, Webhook/Handler): their last id alone may collide.
 function principalId(fn: DriftlessFunction): string {
   return `${fn.node.scope?.node.id ?? ''}${fn.node.id}`;
@@ -128,12 +187,6 @@ function validateClusters(clusters: ManagedCluster[]): void {
     if (cluster.roleArn !== undefined && !ROLE_ARN.test(cluster.roleArn)) {
       throw new Error(`${where}.roleArn "${cluster.roleArn}" is not an IAM role ARN.`);
     }
-    const scope = cluster.accessScope;
-    if (scope?.type === 'namespace' && (!Array.isArray(scope.namespaces) || scope.namespaces.length === 0)) {
-      throw new Error(`${where}.accessScope: a namespace scope needs at least one namespace in "namespaces".`);
-    }
-    if (scope && scope.type !== 'cluster' && scope.type !== 'namespace') {
-      throw new Error(`${where}.accessScope.type must be "cluster" or "namespace".`);
-    }
+    resolveAccess(cluster, where);
   });
 }

@@ -136,7 +136,8 @@ describe('least privilege', () => {
 
   it('gives the drift scan only what planning needs: the table, the send side of the queue and the secret', () => {
     // The workers run the scans; the planner reaches no cluster, no render and no event bus.
-    expect(permissionsOf(statements, 'DriftScanHandlerRole', label)).toEqual(basics('DriftScanHandler'));
+    // Scan: listing every target (plan-scans) is a Scan, which no key condition can narrow.
+    expect(permissionsOf(statements, 'DriftScanHandlerRole', label)).toEqual({ ...basics('DriftScanHandler'), ...on(['dynamodb:Scan'], 'table') });
   });
 
   it('lets the scheduler invoke the drift-scan function and nothing else', () => {
@@ -152,7 +153,7 @@ describe('least privilege', () => {
   it('allows sts:AssumeRole on the declared roles only, and only to the worker, the one function that reaches clusters', () => {
     const roleArn = 'arn:aws:iam::210987654321:role/driftless-deployer';
     const withRole = iamStatements(
-      synthStack({ clusters: [{ name: 'dev' }, { name: 'prod', account: '210987654321', region: 'eu-west-1', roleArn }] }).template.toJSON() as never,
+      synthStack({ clusters: [{ name: 'dev', namespaces: ['apps'] }, { name: 'prod', account: '210987654321', region: 'eu-west-1', roleArn }] }).template.toJSON() as never,
     );
     const assumed = withRole.filter((statement) => statement.actions.includes('sts:AssumeRole'));
     expect(assumed.map((statement) => statement.resources)).toEqual([[roleArn]]);

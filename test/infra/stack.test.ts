@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { DriftlessStack } from '../../infra/stack.ts';
-import { iamStatements, STUB_ENTRIES, synthStack } from './support.ts';
+import { iamStatements, render, STUB_ENTRIES, synthStack } from './support.ts';
 
 const secretGrants = (settings: Parameters<typeof synthStack>[0]) =>
   iamStatements(synthStack(settings).template.toJSON() as never)
@@ -22,6 +22,8 @@ describe('DriftlessStack', () => {
     expect(JSON.stringify(github)).not.toContain('webhookSecret');
     expect(Object.keys(template.findOutputs('GitHubSecretArn'))).toEqual(['GitHubSecretArn']);
     expect(Object.keys(template.findOutputs('WebhookSecretArn'))).toEqual(['WebhookSecretArn']);
+    // Cross-account trust policies and cluster owners' access entries name the worker's role.
+    expect(render(template.findOutputs('WorkerRoleArn').WorkerRoleArn.Value)).toMatch(/^<DriftlessSyncWorkerRole[0-9A-F]{8}\.Arn>$/);
   });
 
   it('refuses one secret for both: the webhook must not be able to read the GitHub credentials', () => {
@@ -55,7 +57,7 @@ describe('DriftlessStack', () => {
         configRepoUrl: 'https://github.com/acme/fleet',
         configRepoBranch: 'release',
         // `-c clusters=...` arrives as a JSON string.
-        clusters: '[{"name":"blue"},{"name":"green","accessScope":{"type":"namespace","namespaces":["web"]}}]',
+        clusters: '[{"name":"blue","access":"cluster-admin"},{"name":"green","accessScope":{"type":"namespace","namespaces":["web"]}}]',
         driftScheduleMinutes: '10',
       },
     });

@@ -11,7 +11,7 @@ export const STUB_ENTRIES = { webhook: STUB_ENTRY, worker: STUB_ENTRY, driftScan
 
 export const BASE_SETTINGS: DriftlessContext = {
   configRepoUrl: 'https://github.com/acme/platform-config',
-  clusters: [{ name: 'dev' }],
+  clusters: [{ name: 'dev', namespaces: ['apps'] }],
 };
 
 export interface Synthesized {
