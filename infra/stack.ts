@@ -69,6 +69,12 @@ export class DriftlessStack extends Stack {
       value: this.driftless.syncPipeline.queue.queueUrl,
       description: 'SQS FIFO queue of sync jobs (driftless sync / rollback enqueue here)',
     });
+    // Cross-account clusters trust this role (by aws:PrincipalArn, see the README), and a
+    // cluster owner maps it with an access entry.
+    new CfnOutput(this, 'WorkerRoleArn', {
+      value: this.driftless.syncPipeline.worker.role.roleArn,
+      description: 'IAM role of the sync worker, the one function that reaches clusters',
+    });
     new CfnOutput(this, 'RenderBucketName', {
     // Cross-account clusters trust this role (by aws:PrincipalArn, see the README), and a
     // cluster owner maps it with an access entry.
