@@ -32,12 +32,12 @@ const cluster = z
     region: z.string().min(1).optional(),
     account: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id').optional(),
     roleArn: z.string().startsWith('arn:').optional(),
-    accessScope: scope.optional(),
-  })
     // One of these says what Driftless may do on the cluster (ClusterAccess checks which).
     namespaces: z.array(z.string().min(1)).min(1).optional(),
     access: z.literal('cluster-admin').optional(),
     kubernetesGroups: z.array(z.string().min(1)).min(1).optional(),
+    accessScope: scope.optional(),
+  })
   .strict();
 
 // `-c` values arrive as strings, cdk.json values as JSON: accept both.

@@ -76,12 +76,6 @@ export class DriftlessStack extends Stack {
       description: 'IAM role of the sync worker, the one function that reaches clusters',
     });
     new CfnOutput(this, 'RenderBucketName', {
-    // Cross-account clusters trust this role (by aws:PrincipalArn, see the README), and a
-    // cluster owner maps it with an access entry.
-    new CfnOutput(this, 'WorkerRoleArn', {
-      value: this.driftless.syncPipeline.worker.role.roleArn,
-      description: 'IAM role of the sync worker, the one function that reaches clusters',
-    });
       value: this.driftless.renderCache.bucket.bucketName,
       description: 'S3 bucket caching rendered manifests',
     });
