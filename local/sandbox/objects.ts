@@ -2,6 +2,7 @@
 // simulated controllers alike): validation, namespace lifecycle, managed fields, defaults,
 // server-set metadata, generation, finalizers, cascading deletion and CRD registration.
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../../shared/kube/object.ts';
 import { acceptedStatus, crdResourceTypes, validateCrd } from './crds.ts';
 import { initialStatus } from './initial-status.ts';
@@ -271,6 +272,9 @@ export class Objects {
       if (isCrd(type)) next.status = acceptedStatus(next, conditionTime(live));
     }
     if (options.dryRun) return asVersion(type, next);
+    // As the API server's storage does (GuaranteedUpdate): a write that changes nothing is
+    // not stored, keeps the resourceVersion and reaches no watcher.
+    if (live && sameObject(live, next)) return asVersion(type, live);
 
     if (live && next.metadata.deletionTimestamp && !next.metadata.finalizers?.length) {
       return asVersion(type, this.remove(type, next));
@@ -383,6 +387,11 @@ export class Objects {
       this.store.remove(type.group, type.resource, object.metadata.namespace, object.metadata.name ?? '');
     }
   }
+}
+
+function sameObject(live: KubeObject, next: KubeObject): boolean {
+  const comparable = (object: KubeObject) => ({ ...object, apiVersion: undefined, kind: undefined, metadata: { ...object.metadata, resourceVersion: undefined } });
+  return isDeepStrictEqual(comparable(live), comparable(next));
 }
 
 /** `object` as the API server marks it on a delete that has to wait (finalizers, cleanup). */

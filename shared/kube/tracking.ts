@@ -26,11 +26,16 @@ export function trackingId(app: string, object: KubeObject): string {
   return `${app}:${groupOf(object.apiVersion)}/${object.kind}:${namespace}/${name}`;
 }
 
-/** undefined when the value is not a tracking id: a live annotation is not ours to trust. */
+/**
+ * undefined when the value is not a tracking id: a live annotation is not ours to trust.
+ * Only the first two colons separate: a name may hold more (`system:metrics-server`), as Argo
+ * CD reads it too (util/argo ParseAppInstanceValue, TestParseAppInstanceValueColon).
+ */
 export function parseTrackingId(value: string): TrackingId | undefined {
-  const parts = value.split(':');
-  if (parts.length !== 3) return undefined;
-  const [app, groupKind, namespaceName] = parts;
+  const first = value.indexOf(':');
+  const second = first < 0 ? -1 : value.indexOf(':', first + 1);
+  if (second < 0) return undefined;
+  const [app, groupKind, namespaceName] = [value.slice(0, first), value.slice(first + 1, second), value.slice(second + 1)];
   const gk = groupKind.split('/');
   const nn = namespaceName.split('/');
   if (gk.length !== 2 || nn.length !== 2) return undefined;

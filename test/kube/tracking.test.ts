@@ -41,6 +41,12 @@ describe('parseTrackingId', () => {
     });
   });
 
+  it('reads a name with colons, as RBAC names may have them', () => {
+    const role: KubeObject = { ...clusterRole, metadata: { name: 'system:metrics-server' } };
+    expect(parseTrackingId(trackingId('metrics', role))).toMatchObject({ app: 'metrics', kind: 'ClusterRole', namespace: '', name: 'system:metrics-server' });
+    expect(isOwnedBy('metrics', live(role, trackingId('metrics', role)))).toBe(true);
+  });
+
   it.each(['', 'shop', 'shop:apps/Deployment', 'shop:Deployment:shop/web', 'shop:apps/Deployment:web', ':apps/Deployment:shop/web', 'a:b:c:d', 'shop:apps/:shop/web'])(
     'rejects %j',
     (value) => {

@@ -73,6 +73,22 @@ describe('create, get, update', () => {
     });
   });
 
+  it('stores nothing for a write that changes nothing: same resourceVersion, no watch event', async () => {
+    const live = (await api.get('/api/v1/namespaces/alpha/configmaps/settings')).body;
+    const watch = await api.watch(`/api/v1/namespaces/alpha/configmaps?watch=true&resourceVersion=${live.metadata.resourceVersion}`);
+    try {
+      const same = await api.put('/api/v1/namespaces/alpha/configmaps/settings', live);
+      expect(same.status).toBe(200);
+      expect(same.body.metadata.resourceVersion).toBe(live.metadata.resourceVersion);
+      const merged = await api.patch('/api/v1/namespaces/alpha/configmaps/settings', { data: live.data }, 'application/merge-patch+json');
+      expect(merged.body.metadata.resourceVersion).toBe(live.metadata.resourceVersion);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(watch.events).toEqual([]);
+    } finally {
+      watch.close();
+    }
+  });
+
   it('bumps generation only when something outside metadata and status changes', async () => {
     const deployment = {
       apiVersion: 'apps/v1',
