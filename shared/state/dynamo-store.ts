@@ -9,7 +9,7 @@ import { forgetDelivery, rememberDelivery } from './delivery.ts';
 import { getHead, putHead } from './heads.ts';
 import { appendHistory, DEFAULT_HISTORY_LIMIT, listHistory, trimHistory } from './history.ts';
 import { acquireLease, getLease, releaseLease, renewLease } from './lease.ts';
-import { getRegistry, putRegistry } from './registry.ts';
+import { getRegistry, getVersionedRegistry, putRegistry, putRegistryIf } from './registry.ts';
 import type { StateStore } from './store.ts';
 import type { Table } from './table.ts';
 import { beginSync, getTarget, listTargets, putTargetState, requestSync, writeSyncResult } from './target.ts';
@@ -126,6 +126,14 @@ export class DynamoStateStore implements StateStore {
 
   putRegistry(registry: Registry, revision: string): Promise<void> {
     return putRegistry(this.table, registry, revision);
+  }
+
+  getVersionedRegistry(): Promise<{ record?: RegistryRecord; version: number }> {
+    return getVersionedRegistry(this.table);
+  }
+
+  putRegistryIf(registry: Registry, revision: string, version: number): Promise<boolean> {
+    return putRegistryIf(this.table, registry, revision, version);
   }
 
   getHead(repoURL: string, branch: string): Promise<RepoHead | undefined> {

@@ -49,6 +49,10 @@ export interface StateStore {
   /** The registry the worker last stored, typed: the one read of it. */
   getRegistry(): Promise<RegistryRecord | undefined>;
   putRegistry(registry: Registry, revision: string): Promise<void>;
+  /** The registry and the version to name in putRegistryIf (0 when there is none). */
+  getVersionedRegistry(): Promise<{ record?: RegistryRecord; version: number }>;
+  /** Writes only if the registry is still at `version`; false when another write came first. */
+  putRegistryIf(registry: Registry, revision: string, version: number): Promise<boolean>;
 
   getHead(repoURL: string, branch: string): Promise<RepoHead | undefined>;
   /** Writes only when the head moved; false when it was `sha` already. */

@@ -13,6 +13,8 @@ import { truncateDescription } from '../github/status.ts';
 import type { RegistryRefreshJob, SyncJob } from '../queue/job.ts';
 import type { FetchedSource } from '../source/fetcher.ts';
 import type { WorkerDependencies } from './dependencies.ts';
+import { carryChildren } from '../app-of-apps/family.ts';
+import { updateRegistry } from '../app-of-apps/update-registry.ts';
 import { registryReplayQuestion, staleRevisionMessage } from './policy/replay.ts';
 
 export const REGISTRY_CONTEXT = 'driftless/registry';
@@ -37,9 +39,9 @@ export async function refreshRegistry(job: RegistryRefreshJob, deps: WorkerDepen
     deps.logger.warn('registry refresh refused: bad input; the previous registry stays in force', { revision: job.revision, error: error.message });
     return { changedApps: [] };
   }
-  let registry: Registry;
+  let written: Registry;
   try {
-    registry = await loadRegistry(source.root, config.dir);
+    written = await loadRegistry(source.root, config.dir);
   } catch (error) {
     if (!(error instanceof RegistryError)) throw error;
     await postRegistryStatus(deps, config.repoURL, job.revision, 'failure', `registry rejected: ${error.problems.length} problem(s); see the worker log`);
@@ -49,11 +51,14 @@ export async function refreshRegistry(job: RegistryRefreshJob, deps: WorkerDepen
     await source.dispose();
   }
 
+  // The children of the parents the push keeps stay (their parents' syncs own them).
+  const registry = carryChildren(current?.registry, written);
   const { changedApps, removedApps } = diffRegistries(current?.registry ?? { apps: [], clusters: [], projects: [] }, registry);
   // Each changed app's commit is resolved before the registry is stored: a failure to reach
   // GitHub is retried with nothing stored yet, so the retry still sees these apps as changed.
   const commits = await resolveCommits(job, config.repoURL, registry.apps.filter((candidate) => changedApps.includes(candidate.name)), deps);
-  await deps.store.putRegistry(registry, job.revision);
+  // Conditional on the registry read: a parent that stored its children meanwhile is kept.
+  await updateRegistry(deps.store, (latest) => ({ registry: carryChildren(latest?.registry, written), revision: job.revision }));
   await postRegistryStatus(deps, config.repoURL, job.revision, 'success', `registry: ${registry.apps.length} apps, ${registry.clusters.length} clusters; ${changedApps.length} changed`);
   deps.logger.info('registry refreshed', { revision: job.revision, changedApps, removedApps });
 

@@ -10,10 +10,12 @@ export interface TargetReport {
   cluster: string;
   repoURL: string;
   revision: string;
+  /** The app of apps that declared this app, named in its statuses. */
+  parent?: string;
 }
 
 export async function postStatus(deps: WorkerDependencies, target: TargetReport, state: CommitState, description: string, current?: TargetState): Promise<void> {
-  const status = { repoURL: target.repoURL, sha: target.revision, state, context: statusContext(target.app, target.cluster), description: truncateDescription(description) };
+  const status = { repoURL: target.repoURL, sha: target.revision, state, context: statusContext(target.app, target.cluster), description: truncateDescription(target.parent ? `[child of ${target.parent}] ${description}` : description) };
   const last = current?.lastPostedStatus;
   if (last && sameStatus({ ...status, sha: last.sha, state: last.state as CommitState, description: last.description }, status)) return;
   try {

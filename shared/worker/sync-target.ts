@@ -11,6 +11,7 @@ import { UnknownProjectError } from '../project/errors.ts';
 import { targetId, type SyncJob } from '../queue/job.ts';
 import type { TargetRef, TargetState } from '../state/types.ts';
 import type { ChangeSet } from '../sync/changeset.ts';
+import type { Children } from '../app-of-apps/children.ts';
 import { appRunOptions } from '../sync/app-sync-options.ts';
 import { sync } from '../sync/sync.ts';
 import type { JobContext, WorkerDependencies } from './dependencies.ts';
@@ -20,6 +21,8 @@ import { APP_SYNC_TIMEOUT_MS, continuationOf, needsMoreTime } from './policy/con
 import { decideHold } from './policy/hold.ts';
 import { manualSyncGate } from './policy/manual-sync.ts';
 import { isLastAttempt, retryDelaySeconds } from './policy/retry.ts';
+import { adoptChildren, splitChildren } from './adopt-children.ts';
+import { parentOf } from '../app-of-apps/types.ts';
 import { refuseStale } from './refuse-stale.ts';
 import { renderOnce } from './render-once.ts';
 import { emit, postStatus } from './report.ts';
@@ -55,7 +58,7 @@ export async function syncTarget(job: SyncJob, app: AppSpec, cluster: ClusterSpe
   if (!(await passHold(job, ref, destination.namespace, app.source.repoURL, current, deps))) return 'skipped';
   if (await refuseStale(job, ref, app.source.repoURL, current, deps)) return 'skipped';
   if (await holdForManualSync(job, app, ref, destination.namespace, deps)) return 'skipped';
-  const run = await claim(job, ref, app.source.repoURL, destination.namespace, current, deps);
+  const run = await claim(job, ref, app, destination.namespace, current, deps);
   if (!run) return 'skipped';
   await takeLease(run, context, deps);
   try {
@@ -88,13 +91,13 @@ async function holdForManualSync(job: SyncJob, app: AppSpec, ref: TargetRef, nam
 }
 
 /** Proceeds only for the newest requested revision; undefined when a newer one stands this job down. */
-async function claim(job: SyncJob, ref: TargetRef, repoURL: string, namespace: string, current: TargetState | undefined, deps: WorkerDependencies): Promise<SyncRun | undefined> {
+async function claim(job: SyncJob, ref: TargetRef, app: AppSpec, namespace: string, current: TargetState | undefined, deps: WorkerDependencies): Promise<SyncRun | undefined> {
   const start = await deps.store.beginSync(ref, job.revision);
   if (!start.started) {
     deps.logger.info('a newer revision was requested; this job stands down', { ...logFields(job), requestedRevision: start.requestedRevision });
     return undefined;
   }
-  return { job, target: { ...ref, repoURL, revision: job.revision }, seq: start.seq, startedAt: now(deps).toISOString(), namespace, knownNamespace: current?.namespace };
+  return { job, target: { ...ref, repoURL: app.source.repoURL, revision: job.revision, parent: parentOf(app) }, seq: start.seq, startedAt: now(deps).toISOString(), namespace, knownNamespace: current?.namespace };
 }
 
 /** Another worker on the same target: try again later (and on the last attempt, say it gave up). */
@@ -110,7 +113,7 @@ async function attempt(run: SyncRun, app: AppSpec, cluster: ClusterSpec, project
   // A continuation already said it started.
   if (run.job.continuation === undefined) await announceStart(run, current, deps);
   if (!project) throw new UnknownProjectError(app.name, app.project);
-  const { result, renderKey } = await renderAndSync(run, app, cluster, project, current, context, deps);
+  const { result, renderKey, children } = await renderAndSync(run, app, cluster, project, current, context, deps);
   if (needsMoreTime(result, run.job.enqueuedAt, now(deps))) return continueLater(run, result, renderKey, deps);
   const retryInSeconds = retryDelaySeconds({ retry: app.syncPolicy.retry, failed: result.status === 'Failed', attempt: context.receiveCount, maxReceiveCount: deps.maxReceiveCount });
   if (retryInSeconds !== undefined) {
@@ -120,6 +123,7 @@ async function attempt(run: SyncRun, app: AppSpec, cluster: ClusterSpec, project
     throw new RetryableJobError(`${targetId(run.target.app, run.target.cluster)}: ${posted.status.description}`, { retryAfterSeconds: retryInSeconds });
   }
   await finish(deps, run, { kind: 'result', result, renderKey });
+  if (children && result.status === 'Succeeded') await adoptChildren(run.job, app, children, deps);
   return result.status === 'Succeeded' ? 'synced' : 'failed';
 }
 
@@ -129,18 +133,20 @@ async function announceStart(run: SyncRun, current: TargetState | undefined, dep
   await emit(deps, 'Sync Started', { app: target.app, cluster: target.cluster, revision: job.revision, ref: job.ref, reason: job.trigger, deliveryId: job.deliveryId, summary: `sync of ${job.revision.slice(0, 7)} started` });
 }
 
-async function renderAndSync(run: SyncRun, app: AppSpec, cluster: ClusterSpec, project: ProjectSpec, current: TargetState | undefined, context: JobContext, deps: WorkerDependencies): Promise<{ result: ChangeSet; renderKey: string }> {
+async function renderAndSync(run: SyncRun, app: AppSpec, cluster: ClusterSpec, project: ProjectSpec, current: TargetState | undefined, context: JobContext, deps: WorkerDependencies): Promise<{ result: ChangeSet; renderKey: string; children?: Children }> {
   const source = await deps.sources.fetch({ repoURL: app.source.repoURL, revision: run.job.revision });
   try {
     const client = await deps.connect(cluster);
     const discovery = new Discovery(client);
     const rendered = await renderOnce(app, run.namespace, source, deps.renders, discovery);
+    // An app of apps' Application and AppProject documents join the registry, not the cluster.
+    const { manifests, children } = await splitChildren(app, rendered.objects, deps);
     const left = context.remainingMs();
     const remaining = left - Math.min(RECORD_MARGIN_MS, Math.floor(left / 5));
     const result = await sync({
       app: app.name,
       revision: run.job.revision,
-      objects: rendered.objects,
+      objects: manifests,
       client,
       discovery,
       previous: current?.inventory,
@@ -152,7 +158,7 @@ async function renderAndSync(run: SyncRun, app: AppSpec, cluster: ClusterSpec, p
         timeoutMs: Math.max(MIN_SYNC_WINDOW_MS, Math.min(remaining, APP_SYNC_TIMEOUT_MS)),
       },
     });
-    return { result, renderKey: rendered.key };
+    return { result, renderKey: rendered.key, children };
   } finally {
     await source.dispose();
   }

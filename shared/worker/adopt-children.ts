@@ -1,0 +1,92 @@
+// The app-of-apps steps of a parent's sync. Before the sync: its render's Application and
+// AppProject documents are split off (they never reach the cluster) and checked as registry
+// entries; a broken child fails the parent as bad input with nothing applied. After a
+// successful sync: they replace the parent's children in the registry (a conditional write,
+// retried on conflict, so a config refresh in between is not lost), the children that are new
+// or changed are started (wave by wave: start-waves.ts), and those it no longer renders are
+// removed (remove-apps.ts). A child's own render does the same for its children.
+import { childrenOf, type Children } from '../app-of-apps/children.ts';
+import { replaceChildren } from '../app-of-apps/family.ts';
+import { splitRender } from '../app-of-apps/split.ts';
+import type { RegistryApp } from '../app-of-apps/types.ts';
+import { updateRegistry } from '../app-of-apps/update-registry.ts';
+import { tracksBranch } from '../config/match.ts';
+import { repoKey, sameRepo } from '../config/repo-url.ts';
+import type { AppSpec } from '../config/types.ts';
+import { isBadInput } from '../errors/bad-input.ts';
+import type { SyncJob } from '../queue/job.ts';
+import type { RenderedObject } from '../render/types.ts';
+import type { WorkerDependencies } from './dependencies.ts';
+import { removeApps } from './remove-apps.ts';
+import { startChildren } from './start-waves.ts';
+
+export interface ParentRender {
+  /** What the sync applies. */
+  manifests: RenderedObject[];
+  /** Set when the app is (or was) a parent: the children its render declares now. */
+  children?: Children;
+}
+
+export async function splitChildren(app: AppSpec, objects: RenderedObject[], deps: WorkerDependencies): Promise<ParentRender> {
+  const split = splitRender(objects);
+  const registry = (await deps.store.getRegistry())?.registry;
+  const hadChildren = registry?.apps.some((candidate) => (candidate as RegistryApp).parent === app.name) ?? false;
+  if (split.children.length === 0 && split.applicationSets.length === 0 && !hadChildren) return { manifests: split.manifests };
+  const children = childrenOf(app.name, split.children, split.applicationSets, registry ?? { apps: [], clusters: [], projects: [] });
+  return { manifests: split.manifests, children };
+}
+
+/** A child to sync at a commit. */
+export interface ChildStart {
+  app: RegistryApp;
+  /** The commit to sync, or why it cannot be resolved (bad input of the child's own). */
+  commit: { sha: string } | { problem: string };
+}
+
+/** Stores the children and starts or removes what changed. Call once the parent's own sync succeeded. */
+export async function adoptChildren(job: SyncJob, parent: AppSpec, children: Children, deps: WorkerDependencies): Promise<void> {
+  const outcome = await updateRegistry(deps.store, (current) => {
+    const registry = current?.registry ?? { apps: [], clusters: [], projects: [] };
+    const change = replaceChildren(registry, parent.name, children);
+    return { ...change, revision: current?.revision ?? job.revision };
+  });
+  if (!outcome) return;
+  const { changedApps, removedApps } = outcome;
+  deps.logger.info('children of the app stored in the registry', { app: parent.name, revision: job.revision, children: children.apps.map((child) => child.name), changedApps, removedApps: removedApps.map((app) => app.name) });
+  const changed = children.apps.filter((child) => changedApps.includes(child.name));
+  const starts = await childCommits(job, parent, changed, deps);
+  await startChildren(job, parent, starts, deps);
+  if (removedApps.length > 0) await removeApps(removedApps, `no longer rendered by ${parent.name}`, deps);
+}
+
+/**
+ * The commit each child syncs: one in the parent's repository on the parent's branch is at the
+ * parent's commit; others are resolved once per repository and revision.
+ */
+async function childCommits(job: SyncJob, parent: AppSpec, children: RegistryApp[], deps: WorkerDependencies): Promise<ChildStart[]> {
+  const resolved = new Map<string, Promise<string>>();
+  const starts: ChildStart[] = [];
+  for (const app of children) {
+    const { repoURL, targetRevision } = app.source;
+    try {
+      if (sameRepo(repoURL, parent.source.repoURL) && (targetRevision === parent.source.targetRevision || tracksBranch(targetRevision, job.ref ?? parent.source.targetRevision))) {
+        starts.push({ app, commit: { sha: job.revision } });
+        continue;
+      }
+      const key = `${repoKey(repoURL)}@${targetRevision}`;
+      let sha = resolved.get(key);
+      if (!sha) {
+        sha = deps.sources.fetch({ repoURL, revision: targetRevision }).then(async (head) => {
+          await head.dispose();
+          return head.sha;
+        });
+        resolved.set(key, sha);
+      }
+      starts.push({ app, commit: { sha: await sha } });
+    } catch (error) {
+      if (!isBadInput(error)) throw error;
+      starts.push({ app, commit: { problem: error.message } });
+    }
+  }
+  return starts;
+}
