@@ -13,13 +13,6 @@ export function isChartSource(source: AppSource): boolean {
   return source.chart !== undefined;
 }
 
-/** The sources read from Git (ref sources included), with their positions among all sources. */
-export function gitSources(app: Pick<AppSpec, 'source' | 'sources'>): Array<{ source: AppSource; index: number }> {
-  return appSources(app)
-    .map((source, index) => ({ source, index }))
-    .filter(({ source }) => !isChartSource(source));
-}
-
 /** Whether the source contributes objects (a ref source without a path only lends its files). */
 export function rendersManifests(source: AppSource): boolean {
   return source.valuesOnly !== true;
@@ -41,16 +34,4 @@ export function refValueFile(valueFile: string): RefValueFile | undefined {
   const slash = valueFile.indexOf('/');
   if (slash === -1) return { ref: valueFile.slice(1), path: '' };
   return { ref: valueFile.slice(1, slash), path: valueFile.slice(slash + 1) };
-}
-
-/** The ref source named `ref`, if the app has one. */
-export function refSource(app: Pick<AppSpec, 'source' | 'sources'>, ref: string): AppSource | undefined {
-  return appSources(app).find((source) => source.ref === ref);
-}
-
-/** `spec.sources[1] (https://github.com/acme/values.git)`: how messages name a source. */
-export function describeSource(app: Pick<AppSpec, 'source' | 'sources'>, index: number): string {
-  const source = appSources(app)[index];
-  const what = source.chart === undefined ? source.repoURL : `chart ${source.chart} from ${source.repoURL}`;
-  return app.sources === undefined ? what : `spec.sources[${index}] (${what})`;
 }

@@ -13,7 +13,7 @@ import { reporter } from './problems.ts';
 import { repoURLForms } from './repo-url.ts';
 import type { AppDestination, AppSource, AppSpec, ClusterSpec, ProjectSpec, Registry } from './types.ts';
 import { appSources, isChartSource } from './app-sources.ts';
-import { chartRepoForms, parseChartRepoURL } from './chart-repo-url.ts';
+import { chartRepoForms, chartRepository } from './chart-repo-url.ts';
 
 const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
 
@@ -126,7 +126,7 @@ function repoRefused(project: ProjectSpec, source: AppSource): string | undefine
   const { repoURL } = source;
   let forms: string[];
   if (isChartSource(source)) {
-    const repo = parseChartRepoURL(repoURL);
+    const repo = chartRepository(repoURL);
     // normalise-app.ts has already said what is wrong with it.
     if ('problem' in repo) return undefined;
     forms = chartRepoForms(repo).map((form) => form.toLowerCase());

@@ -10,7 +10,7 @@ import { normaliseRepoPath } from './paths.ts';
 import type { ArgoApplication, OurApplication } from './schemas.ts';
 import type { AppSource, AppSpec, IgnoreDifference, RetryPolicy, SyncPolicy } from './types.ts';
 import { refValueFile } from './app-sources.ts';
-import { chartNameProblem, parseChartRepoURL } from './chart-repo-url.ts';
+import { chartNameProblem, chartRepository, chartRevisionProblem } from './chart-repo-url.ts';
 
 export const WATCH_PATHS_ANNOTATION = 'driftless.io/watch-paths';
 export const ARGO_MANIFEST_PATHS_ANNOTATION = 'argocd.argoproj.io/manifest-generate-paths';
@@ -137,11 +137,12 @@ function source({ raw, field, extraPaths }: WrittenSource, multi: boolean, repor
   };
   if (chart !== undefined && chart !== '') {
     result.chart = chart;
-    const problem = chartNameProblem(chart);
-    if (problem) report(at('chart'), problem);
-    const repo = parseChartRepoURL(result.repoURL);
-    if ('problem' in repo) report(at('repoURL'), `chart repository URL "${result.repoURL}" ${repo.problem}`);
-    if (result.targetRevision === '') report(at('targetRevision'), 'is required for a chart: the chart version (e.g. 1.2.3) or a constraint (e.g. 1.2.*)');
+    const nameProblem = chartNameProblem(chart);
+    if (nameProblem) report(at('chart'), nameProblem);
+    const repo = chartRepository(result.repoURL);
+    if ('problem' in repo) report(at('repoURL'), repo.problem);
+    const revisionProblem = chartRevisionProblem(result.targetRevision, chart);
+    if (revisionProblem) report(at('targetRevision'), revisionProblem);
     if (raw.ref !== undefined && multi) report(at('ref'), 'a chart source cannot be a ref source (as in Argo CD): set ref on a Git source');
     for (const type of ['kustomize', 'directory'] as const) {
       if (raw[type] !== undefined) report(at(type), `a chart source is rendered with Helm; ${type} options do not apply`);
