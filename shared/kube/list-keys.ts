@@ -65,9 +65,9 @@ export const LIST_RULES: readonly ListRule[] = [
   { pattern: '**.resourceClaims', type: 'map', keys: ['name'], mergeKey: 'name' },
   { pattern: '**.schedulingGates', type: 'map', keys: ['name'], mergeKey: 'name', drift: false },
   // A Job's status.conditions is atomic for server-side apply (batch/v1 `+listType=atomic`).
-  { pattern: '**.conditions', exceptKinds: ['Job', 'CustomResourceDefinition'], type: 'map', keys: ['type'], mergeKey: 'type' },
-  // A CRD's conditions are keyed by type but carry no patch merge key.
-  { pattern: 'status.conditions', kinds: ['CustomResourceDefinition'], type: 'map', keys: ['type'], drift: false },
+  { pattern: '**.conditions', exceptKinds: ['Job', 'CustomResourceDefinition', 'ValidatingAdmissionPolicy'], type: 'map', keys: ['type'], mergeKey: 'type' },
+  // A CRD's and a ValidatingAdmissionPolicy's conditions are keyed by type but carry no patch merge key.
+  { pattern: 'status.conditions', kinds: ['CustomResourceDefinition', 'ValidatingAdmissionPolicy'], type: 'map', keys: ['type'], drift: false },
   { pattern: 'metadata.finalizers', type: 'set', keys: [], mergePrimitives: true },
   { pattern: 'metadata.ownerReferences', type: 'map', keys: ['uid'], mergeKey: 'uid', drift: false },
   {
