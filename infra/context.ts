@@ -16,9 +16,24 @@ export interface DriftlessContext {
   readonly driftScheduleMinutes?: number;
   readonly logRetentionDays?: number;
   readonly alarmTopicArn?: string;
+  /** Subscribed by e-mail to the alarm topic (the created one, or alarmTopicArn's). */
+  readonly alarmEmail?: string;
   readonly maxConcurrency?: number;
   /** Reserved concurrency of the webhook function. */
   readonly webhookConcurrency?: number;
+  /** The worker in a VPC, for private clusters (README "Private clusters"). */
+  readonly vpc?: VpcContext;
+}
+
+export interface VpcContext {
+  readonly vpcId: string;
+  /** The worker's subnets, private, each with its AZ and route table (gateway endpoints route through it). */
+  readonly subnets: Array<{ subnetId: string; availabilityZone: string; routeTableId: string }>;
+  /** Default: a security group created for the worker. */
+  readonly securityGroupIds?: string[];
+  readonly createEndpoints?: boolean;
+  readonly clusterSecurityGroupIds?: string[];
+  readonly httpsProxy?: string;
 }
 
 const scope = z.discriminatedUnion('type', [
@@ -51,6 +66,27 @@ const json = <T extends z.ZodType>(schema: T) =>
     }
   }, schema);
 
+const vpc = z
+  .object({
+    vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'a VPC id (vpc-...)'),
+    subnets: z
+      .array(
+        z
+          .object({
+            subnetId: z.string().regex(/^subnet-[0-9a-f]{8,17}$/, 'a subnet id (subnet-...)'),
+            availabilityZone: z.string().min(1),
+            routeTableId: z.string().regex(/^rtb-[0-9a-f]{8,17}$/, 'a route table id (rtb-...)'),
+          })
+          .strict(),
+      )
+      .min(1),
+    securityGroupIds: z.array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'a security group id (sg-...)')).min(1).optional(),
+    createEndpoints: z.boolean().optional(),
+    clusterSecurityGroupIds: z.array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'a security group id (sg-...)')).optional(),
+    httpsProxy: z.string().url().optional(),
+  })
+  .strict();
+
 const optionalString = z.string().min(1).optional();
 const positiveInt = json(z.number().int().positive()).optional();
 
@@ -64,8 +100,10 @@ const schema = z.object({
   driftScheduleMinutes: positiveInt,
   logRetentionDays: positiveInt,
   alarmTopicArn: z.string().startsWith('arn:').optional(),
+  alarmEmail: z.string().email().optional(),
   maxConcurrency: positiveInt,
   webhookConcurrency: positiveInt,
+  vpc: json(vpc).optional(),
 });
 
 const KEYS = Object.keys(schema.shape) as Array<keyof z.infer<typeof schema>>;

@@ -10,6 +10,7 @@ import { DriftScanner } from './constructs/drift-scanner.ts';
 import { EventsBus } from './constructs/events-bus.ts';
 import { GithubConnection, type ConfigRepository } from './constructs/github-connection.ts';
 import { Monitoring } from './constructs/monitoring.ts';
+import { WorkerNetwork, type WorkerNetworkProps } from './constructs/network.ts';
 import { RenderCache } from './constructs/render-cache.ts';
 import { StateStore } from './constructs/state-store.ts';
 import { bindTableKeys, FUNCTION_TABLE_KEYS } from './constructs/table-keys.ts';
@@ -33,20 +34,28 @@ export interface DriftlessProps {
   readonly driftSchedule?: Duration;
   /** Default one month. */
   readonly logRetention?: logs.RetentionDays;
-  /** Receives the alarms' ALARM and OK notifications. */
+  /** Receives the alarms' ALARM and OK notifications. Default: a topic created here (output AlarmTopicArn). */
   readonly alarmTopic?: sns.ITopic;
-  /** Default 15 minutes. */
+  /** Subscribed to the alarm topic by e-mail. */
+  readonly alarmEmail?: string;
+  /** Default 5 minutes (3 to 15). */
   readonly workerTimeout?: Duration;
   /** Default 10. */
   readonly maxConcurrency?: number;
   /** Reserved concurrency of the webhook function. Default 10. */
   readonly webhookConcurrency?: number;
-  /** Default 5. */
+  /** Deliveries before the DLQ. Default 10 (with the backoff, over an hour of retries). */
   readonly maxReceiveCount?: number;
   /** Default `driftless`. */
   readonly eventBusName?: string;
   /** How long renders stay in the cache bucket. Default 30 days. */
   readonly renderCacheExpiry?: Duration;
+  /**
+   * Puts the worker (the one function that connects to clusters) in a VPC, for clusters with a
+   * private API endpoint: subnets, security groups, VPC endpoints, the clusters' security groups
+   * to open on 443, a proxy for GitHub. Default: no VPC.
+   */
+  readonly network?: WorkerNetworkProps;
   /** Handler files relative to the repository root; default `functions/<name>/handler.ts`. */
   readonly entries?: HandlerEntries;
 }
@@ -83,7 +92,9 @@ export class Driftless extends Construct {
       configRepository: props.configRepository,
     });
     this.clusterAccess = new ClusterAccess(this, 'Clusters', { clusters: props.clusters });
+    const workerNetwork = props.network ? new WorkerNetwork(this, 'Network', props.network) : undefined;
     this.syncPipeline = new SyncPipeline(this, 'Sync', {
+      workerNetwork,
       workerTimeout: props.workerTimeout,
       maxConcurrency: props.maxConcurrency,
       maxReceiveCount: props.maxReceiveCount,
@@ -128,6 +139,8 @@ export class Driftless extends Construct {
       queue: this.syncPipeline.queue,
       deadLetterQueue: this.syncPipeline.deadLetterQueue,
       alarmTopic: props.alarmTopic,
+      alarmEmail: props.alarmEmail,
+      driftInterval: props.driftSchedule,
     });
   }
 }

@@ -1,10 +1,12 @@
 // The stack `npx cdk deploy` deploys: the Driftless construct configured from CDK context.
 import { CfnOutput, Duration, SecretValue, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { readDriftlessContext, type DriftlessContext } from './context.ts';
+import type { WorkerNetworkProps } from './constructs/network.ts';
+import { readDriftlessContext, type DriftlessContext, type VpcContext } from './context.ts';
 import { Driftless, type HandlerEntries } from './driftless.ts';
 
 export interface DriftlessStackProps extends StackProps {
@@ -47,8 +49,10 @@ export class DriftlessStack extends Stack {
       driftSchedule: settings.driftScheduleMinutes ? Duration.minutes(settings.driftScheduleMinutes) : undefined,
       logRetention: settings.logRetentionDays ? retentionDays(settings.logRetentionDays) : undefined,
       alarmTopic: settings.alarmTopicArn ? sns.Topic.fromTopicArn(this, 'AlarmTopic', settings.alarmTopicArn) : undefined,
+      alarmEmail: settings.alarmEmail,
       maxConcurrency: settings.maxConcurrency,
       webhookConcurrency: settings.webhookConcurrency,
+      network: settings.vpc ? importNetwork(this, settings.vpc) : undefined,
       entries: props.entries,
     });
 
@@ -80,6 +84,23 @@ export class DriftlessStack extends Stack {
       description: 'S3 bucket caching rendered manifests',
     });
   }
+}
+
+// The VPC is the user's: imported by id, its subnets named with what endpoints and Lambda need,
+// so synth needs no AWS lookup.
+function importNetwork(scope: Construct, vpc: VpcContext): WorkerNetworkProps {
+  const subnets = vpc.subnets.map((subnet) => ec2.Subnet.fromSubnetAttributes(scope, `Subnet-${subnet.subnetId}`, subnet));
+  return {
+    vpc: ec2.Vpc.fromVpcAttributes(scope, 'Vpc', {
+      vpcId: vpc.vpcId,
+      availabilityZones: [...new Set(vpc.subnets.map((subnet) => subnet.availabilityZone))],
+    }),
+    subnets: { subnets },
+    securityGroups: vpc.securityGroupIds?.map((id) => ec2.SecurityGroup.fromSecurityGroupId(scope, `SecurityGroup-${id}`, id)),
+    createEndpoints: vpc.createEndpoints,
+    clusterSecurityGroupIds: vpc.clusterSecurityGroupIds,
+    httpsProxy: vpc.httpsProxy,
+  };
 }
 
 function importSecret(scope: Construct, id: string, arnOrName: string): secretsmanager.ISecret {

@@ -75,6 +75,7 @@ export async function worker(event: SQSEvent, context: Context): Promise<SQSBatc
     try {
       const outcome = await runJob(job, { receiveCount: attempt, remainingMs: () => context.getRemainingTimeInMillis() }, deps);
       if (outcome === 'drifted') metrics.addMetric('DriftDetected', MetricUnit.Count, 1);
+      if (outcome === 'drift-unknown') metrics.addMetric('DriftUnknown', MetricUnit.Count, 1);
       if (outcome === 'synced' || outcome === 'failed') {
         metrics.addMetric(outcome === 'synced' ? 'SyncSucceeded' : 'SyncFailed', MetricUnit.Count, 1);
         metrics.addMetric('SyncDuration', MetricUnit.Milliseconds, Date.now() - started);

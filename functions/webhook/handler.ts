@@ -2,6 +2,8 @@
 // once per cold start, hand the delivery to shared/webhook.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { jobQueue, loadWebhookSecret, stateStore, type Environment } from '../../shared/runtime/environment.ts';
@@ -9,6 +11,7 @@ import { handleDelivery, type WebhookDependencies } from '../../shared/webhook/i
 import { SignatureVerifier } from '../../shared/webhook/verify.ts';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'driftless' });
+const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Driftless', serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'driftless' });
 const DELIVERY_TTL_SECONDS = 7 * 24 * 3600; // GitHub lets people redeliver for about a week
 
 let dependencies: Promise<WebhookDependencies> | undefined;
@@ -40,8 +43,20 @@ export async function webhook(event: APIGatewayProxyEventV2): Promise<APIGateway
     throw error;
   });
   const response = await handleDelivery({ headers, body }, await dependencies);
+  countDelivery(headers, response.statusCode);
   logger.info('delivery handled', { statusCode: response.statusCode, message: response.body.message, targets: response.body.targets });
   return { statusCode: response.statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(response.body) };
 }
 
-export const handler = middy(webhook).use(injectLambdaContext(logger, { resetKeys: true }));
+/**
+ * What the "wrong webhook secret" alarm reads: a delivery that looks like GitHub's (its user
+ * agent and a well-formed signature) refused for its signature is GitHub signing with another
+ * secret than ours, which refuses every push silently. Unsigned noise from scanners is left out.
+ */
+function countDelivery(headers: Record<string, string | undefined>, statusCode: number): void {
+  const fromGitHub = (headers['user-agent'] ?? '').startsWith('GitHub-Hookshot/') && /^sha256=[0-9a-f]{64}$/.test(headers['x-hub-signature-256'] ?? '');
+  if (!fromGitHub) return;
+  metrics.addMetric(statusCode === 401 ? 'WebhookSignatureRejected' : 'WebhookSignatureAccepted', MetricUnit.Count, 1);
+}
+
+export const handler = middy(webhook).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));

@@ -7,7 +7,9 @@ import type { JobContext, WorkerDependencies } from './dependencies.ts';
 import { refreshRegistry } from './refresh-registry.ts';
 import { syncTarget, type TargetOutcome } from './sync-target.ts';
 
-export type JobOutcome = TargetOutcome | 'registry-refreshed' | 'scanned' | 'drifted';
+// 'drift-unknown': the scan could not tell (the applied revision is gone from Git, or the
+// cluster could not be read); the worker counts it so a target blind for long is alarmed on.
+export type JobOutcome = TargetOutcome | 'registry-refreshed' | 'scanned' | 'drifted' | 'drift-unknown';
 
 export async function runJob(job: Job, context: JobContext, deps: WorkerDependencies): Promise<JobOutcome> {
   switch (job.kind) {
@@ -29,6 +31,7 @@ async function runDriftScan(job: DriftScanJob, deps: WorkerDependencies): Promis
   const target = await registeredTarget(job, deps);
   if (!target) return 'skipped';
   const scan = await scanTarget(job, target.app, target.cluster, deps);
+  if (scan.outcome === 'unknown' || scan.outcome === 'failed') return 'drift-unknown';
   if (scan.outcome !== 'scanned') return 'skipped';
   return scan.report.status === 'Drifted' ? 'drifted' : 'scanned';
 }

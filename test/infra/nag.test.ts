@@ -97,6 +97,7 @@ describe('cdk-nag AwsSolutions', () => {
     const shown = acknowledgements.map(({ path, id }) => `${path} ${id.replace(/[0-9A-F]{8}\.Arn/, '*.Arn')}`).sort();
     expect(shown).toEqual([
       'Driftless/Driftless/DriftScan/Handler/Role Annotation::AwsSolutions-IAM5[Resource::*]',
+      'Driftless/Driftless/Monitoring/AlarmTopic Annotation::AwsSolutions-SNS2',
       'Driftless/Driftless/RenderCache/Bucket Annotation::AwsSolutions-S1',
       'Driftless/Driftless/Sync/DeadLetterQueue Annotation::AwsSolutions-SQS3',
       'Driftless/Driftless/Sync/Worker/Role Annotation::AwsSolutions-IAM5[Resource::*]',
