@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, Size, Validations } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -39,6 +40,10 @@ export interface DriftlessFunctionProps {
   readonly environment?: Record<string, string>;
   /** Concurrent executions set aside for (and the ceiling of) this function; none by default. */
   readonly reservedConcurrentExecutions?: number;
+  /** Runs the function in this VPC (WorkerNetwork decides subnets and groups); none by default. */
+  readonly vpc?: ec2.IVpc;
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  readonly securityGroups?: ec2.ISecurityGroup[];
 }
 
 /**
@@ -77,6 +82,9 @@ export class DriftlessFunction extends Construct implements iam.IGrantable {
       memorySize: props.memorySize ?? 1024,
       ephemeralStorageSize: props.ephemeralStorageSize,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      vpc: props.vpc,
+      vpcSubnets: props.vpc ? props.vpcSubnets : undefined,
+      securityGroups: props.vpc ? props.securityGroups : undefined,
       layers: props.layers,
       role: this.role,
       logGroup: this.logGroup,
@@ -108,11 +116,31 @@ export class DriftlessFunction extends Construct implements iam.IGrantable {
     });
     this.grantPrincipal = this.role;
 
+    // With our own role CDK adds no AWSLambdaVPCAccessExecutionRole: Lambda manages the VPC
+    // function's network interfaces with this role, so it gets that managed policy's actions.
+    if (props.vpc) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: [
+            'ec2:CreateNetworkInterface',
+            'ec2:DescribeNetworkInterfaces',
+            'ec2:DescribeSubnets',
+            'ec2:DeleteNetworkInterface',
+            'ec2:AssignPrivateIpAddresses',
+            'ec2:UnassignPrivateIpAddresses',
+          ],
+          resources: ['*'],
+        }),
+      );
+    }
+
     // Active tracing makes CDK add xray:PutTraceSegments/PutTelemetryRecords, which do not
     // support resource-level permissions: AWS requires Resource "*" for them.
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions; AWS requires "*".',
+      reason: props.vpc
+        ? 'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions; AWS requires "*". The network-interface actions Lambda performs for a VPC function take "*" as in AWSLambdaVPCAccessExecutionRole.'
+        : 'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions; AWS requires "*".',
     });
   }
 

@@ -8,6 +8,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { KubectlV34Layer } from '@aws-cdk/lambda-layer-kubectl-v34';
 import { Construct } from 'constructs';
 import { DriftlessFunction } from './driftless-function.ts';
+import type { WorkerNetwork } from './network.ts';
 
 export interface SyncPipelineProps {
   /** Handler file relative to the repository root. Default `functions/sync-worker/handler.ts`. */
@@ -29,6 +30,8 @@ export interface SyncPipelineProps {
    */
   readonly maxReceiveCount?: number;
   readonly logRetention?: logs.RetentionDays;
+  /** The worker's VPC placement and proxy environment, for private clusters (WorkerNetwork). */
+  readonly workerNetwork?: WorkerNetwork;
 }
 
 /** AWS's advice for SQS-triggered functions: visibility ≥ 6 × timeout, so retries after throttles do not re-deliver in-flight jobs. */
@@ -111,7 +114,10 @@ export class SyncPipeline extends Construct {
       ephemeralStorageSize: Size.mebibytes(2048),
       layers: [new KubectlV34Layer(this, 'KubectlLayer')],
       logRetention: props.logRetention,
-      environment: { MAX_RECEIVE_COUNT: String(this.maxReceiveCount) },
+      environment: { MAX_RECEIVE_COUNT: String(this.maxReceiveCount), ...props.workerNetwork?.environment },
+      vpc: props.workerNetwork?.vpc,
+      vpcSubnets: props.workerNetwork?.subnets,
+      securityGroups: props.workerNetwork?.securityGroups,
     });
 
     this.worker.fn.addEventSource(

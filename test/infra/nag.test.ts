@@ -78,6 +78,20 @@ describe('cdk-nag AwsSolutions', () => {
     expect(result.thrown).toBeUndefined();
   });
 
+  it('reports nothing unacknowledged for a worker in a VPC with endpoints, cluster ingress and a proxy', () => {
+    const result = synthWithNag({
+      vpc: {
+        vpcId: 'vpc-0a1b2c3d4e5f60718',
+        subnets: [{ subnetId: 'subnet-0aaaaaaaaaaaaaaa1', availabilityZone: 'eu-west-1a', routeTableId: 'rtb-0aaaaaaaaaaaaaaa1' }],
+        createEndpoints: true,
+        clusterSecurityGroupIds: ['sg-0123456789abcdef0'],
+        httpsProxy: 'http://proxy.internal:3128',
+      },
+    });
+    expect(result.findings).toEqual([]);
+    expect(result.thrown).toBeUndefined();
+  });
+
   it('really runs: an unacknowledged problem fails the synth and lands in the report', () => {
     const result = synthWithNag(undefined, (stack) => new sqs.Queue(stack, 'Careless'));
     expect(result.thrown?.message).toMatch(/AwsSolutions-SQS4/);
