@@ -1,12 +1,17 @@
 // The example served when `npm start` is given no configuration: one local git repository
-// with the registry under driftless/ and three apps (plain YAML, Kustomize, Helm), synced
-// automatically with prune and selfHeal, and a post-commit hook that posts a signed push
-// webhook to local mode for every commit.
+// with the registry under driftless/ and four apps (plain YAML, Kustomize, Helm in Git, and a
+// chart from a Helm repository), synced automatically with prune and selfHeal, and a
+// post-commit hook that posts a signed push webhook to local mode for every commit. The chart
+// repository is local mode's own: a small chart packaged with the real `helm package` at
+// start and served on loopback, so nothing reaches the internet.
 import { execFile } from 'node:child_process';
-import { access, chmod, mkdir, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { helmPath } from '../shared/tools/binaries.ts';
 
 const run = promisify(execFile);
 const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 'Driftless example', GIT_AUTHOR_EMAIL: 'example@driftless.invalid', GIT_COMMITTER_NAME: 'Driftless example', GIT_COMMITTER_EMAIL: 'example@driftless.invalid' };
@@ -31,8 +36,33 @@ ${extra}  destination:
 `;
 }
 
-function files(repo: string, context: string): Record<string, string> {
+/** An app whose source is a chart in a Helm repository: `chart` + `repoURL` + a version constraint. */
+function chartApplication(name: string, chartRepoURL: string, chart: string, targetRevision: string, namespace: string): string {
+  return `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: ${name}
+spec:
+  project: default
+  source:
+    repoURL: ${chartRepoURL}
+    chart: ${chart}
+    targetRevision: ${JSON.stringify(targetRevision)}
+    helm:
+      parameters:
+        - { name: greeting, value: hello from a chart repository }
+  destination:
+    name: local
+    namespace: ${namespace}
+  syncPolicy:
+    automated: { prune: true, selfHeal: true }
+    syncOptions: [CreateNamespace=true]
+`;
+}
+
+function files(repo: string, context: string, chartRepoURL: string | undefined): Record<string, string> {
   return {
+    ...(chartRepoURL ? { 'driftless/hello.yaml': chartApplication('hello', chartRepoURL, EXAMPLE_CHART, '0.1.*', 'hello') } : {}),
     'README.md': '# Driftless example\n\nCommit here and watch the change reach the cluster: `git commit -am "..."`.\n',
     'driftless/cluster.yaml': `apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata:\n  name: local\nspec:\n  kubeconfig:\n    context: ${context}\n`,
     'driftless/guestbook.yaml': application('guestbook', repo, 'apps/guestbook', 'guestbook'),
@@ -87,20 +117,23 @@ spec:
   };
 }
 
-/** Creates the example repository at `dir` unless it exists; returns whether it was created. */
-export async function ensureExampleRepo(dir: string, stateDir: string, context: string): Promise<boolean> {
+/**
+ * Creates the example repository at `dir` unless it exists; returns whether it was created.
+ * With `chartRepoURL` (local mode's chart repository), it holds the chart app too.
+ */
+export async function ensureExampleRepo(dir: string, stateDir: string, context: string, chartRepoURL?: string): Promise<boolean> {
   const repo = resolve(dir);
   const exists = await access(join(repo, '.git')).then(() => true, () => false);
   if (!exists) {
     await mkdir(repo, { recursive: true });
     const git = (...args: string[]) => run('git', args, { cwd: repo, env: GIT_ENV });
     await git('init', '--quiet', '--initial-branch=main');
-    for (const [file, text] of Object.entries(files(repo, context))) {
+    for (const [file, text] of Object.entries(files(repo, context, chartRepoURL))) {
       await mkdir(dirname(join(repo, file)), { recursive: true });
       await writeFile(join(repo, file), text);
     }
     await git('add', '--all');
-    await git('commit', '--quiet', '-m', 'Driftless example: registry and three apps');
+    await git('commit', '--quiet', '-m', `Driftless example: registry and ${chartRepoURL ? 'four' : 'three'} apps`);
   }
   await installHook(repo, stateDir);
   return !exists;
@@ -112,4 +145,88 @@ async function installHook(repo: string, stateDir: string): Promise<void> {
   // The Node.js that runs local mode (24) runs the hook, whatever `node` is on PATH.
   await writeFile(hook, `#!/bin/sh\nexec "${process.execPath}" "${script}" "${resolve(stateDir)}"\n`);
   await chmod(hook, 0o755);
+}
+
+export const EXAMPLE_CHART = 'hello';
+/** Two versions, so the example's `0.1.*` shows a constraint resolving to the highest. */
+export const EXAMPLE_CHART_VERSIONS = ['0.1.0', '0.1.1'];
+
+export interface ExampleChartRepo {
+  /** `http://127.0.0.1:<port>/`. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Packages the example chart (every version) with helm into `dir`, writes index.yaml with
+ * `helm repo index --url`, and serves the folder on 127.0.0.1:`port` (0: any free port).
+ */
+export async function startExampleChartRepo(options: { dir: string; port: number }): Promise<ExampleChartRepo> {
+  const served = join(options.dir, 'served');
+  await rm(options.dir, { recursive: true, force: true });
+  await mkdir(served, { recursive: true });
+  const helm = await helmPath();
+  const env = { PATH: process.env.PATH, HOME: options.dir, HELM_CACHE_HOME: join(options.dir, 'helm', 'cache'), HELM_CONFIG_HOME: join(options.dir, 'helm', 'config'), HELM_DATA_HOME: join(options.dir, 'helm', 'data') };
+  for (const version of EXAMPLE_CHART_VERSIONS) {
+    const chartDir = join(options.dir, 'src', version, EXAMPLE_CHART);
+    for (const [file, text] of Object.entries(exampleChart(version))) {
+      await mkdir(dirname(join(chartDir, file)), { recursive: true });
+      await writeFile(join(chartDir, file), text);
+    }
+    await run(helm, ['package', chartDir, '--destination', served], { env });
+  }
+  const server = createServer((req, res) => {
+    const name = new URL(req.url ?? '/', 'http://localhost').pathname.slice(1);
+    if (req.method !== 'GET' || !/^[A-Za-z0-9._-]+$/.test(name) || name.startsWith('.')) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    readFile(join(served, name)).then(
+      (body) => res.writeHead(200, { 'content-type': name.endsWith('.yaml') ? 'text/yaml' : 'application/gzip' }).end(body),
+      () => res.writeHead(404).end('not found'),
+    );
+  });
+  await new Promise<void>((listening, failed) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      failed(error.code === 'EADDRINUSE' ? new Error(`the example chart repository cannot listen on 127.0.0.1:${options.port}, which is in use; pass --chart-repo-port`) : error),
+    );
+    server.listen(options.port, '127.0.0.1', listening);
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  await run(helm, ['repo', 'index', served, '--url', url], { env });
+  return {
+    url,
+    close: () =>
+      new Promise((closed, failed) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? failed(error) : closed()));
+      }),
+  };
+}
+
+function exampleChart(version: string): Record<string, string> {
+  return {
+    'Chart.yaml': `apiVersion: v2\nname: ${EXAMPLE_CHART}\ndescription: The example chart local mode serves from its own Helm repository\nversion: ${version}\n`,
+    'values.yaml': 'greeting: hello\nreplicas: 1\n',
+    'templates/configmap.yaml': `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-greeting
+data:
+  greeting: {{ .Values.greeting | quote }}
+  chartVersion: {{ .Chart.Version | quote }}
+`,
+    'templates/deployment.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}-hello
+spec:
+  replicas: {{ .Values.replicas }}
+  selector: { matchLabels: { app: {{ .Release.Name }}-hello } }
+  template:
+    metadata: { labels: { app: {{ .Release.Name }}-hello } }
+    spec:
+      containers: [{ name: hello, image: "nginxinc/nginx-unprivileged:1.27", ports: [{ containerPort: 8080 }] }]
+`,
+  };
 }

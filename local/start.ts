@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import type { SQSEvent } from 'aws-lambda';
 import { parseDuration } from '../shared/config/duration.ts';
 import { pollQueue } from './queue-poller.ts';
-import { ensureExampleRepo } from './example.ts';
+import { ensureExampleRepo, startExampleChartRepo, type ExampleChartRepo } from './example.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { postWebhook } from './post-webhook.ts';
 import { localPush } from './push-event.ts';
@@ -24,6 +24,8 @@ const { values } = parseArgs({
     port: { type: 'string', default: '8787' },
     'state-dir': { type: 'string', default: '.driftless/local' },
     'example-dir': { type: 'string', default: '.driftless/example' },
+    // The example's Helm repository; by default the port after --port (any free one with --port 0).
+    'chart-repo-port': { type: 'string' },
     'config-repo': { type: 'string' },
     kubeconfig: { type: 'string' },
     context: { type: 'string' },
@@ -49,7 +51,14 @@ if (!kubeconfig) {
 const services = await startLocalServices({ stateDir: join(stateDir, 'dynamodb') });
 const webhookSecret = process.env.GITHUB_WEBHOOK_SECRET || (await persistentSecret(join(stateDir, 'webhook-secret')));
 const configRepo = values['config-repo'] ? resolve(values['config-repo']) : resolve(values['example-dir']);
-if (!values['config-repo']) await ensureExampleRepo(configRepo, stateDir, context ?? 'default');
+// The example's chart app reads a Helm repository that local mode serves itself, on loopback.
+let chartRepo: ExampleChartRepo | undefined;
+if (!values['config-repo']) {
+  const webhookPort = Number(values.port);
+  const chartRepoPort = values['chart-repo-port'] !== undefined ? Number(values['chart-repo-port']) : webhookPort === 0 ? 0 : webhookPort + 1;
+  chartRepo = await startExampleChartRepo({ dir: join(stateDir, 'chart-repo'), port: chartRepoPort });
+  await ensureExampleRepo(configRepo, stateDir, context ?? 'default', chartRepo.url);
+}
 
 Object.assign(process.env, services.env, {
   // Two secrets, as in AWS: the webhook reads only its HMAC key, the worker only the credentials.
@@ -58,6 +67,9 @@ Object.assign(process.env, services.env, {
   CONFIG_REPO_URL: configRepo,
   // Local mode's repositories are folders on this machine; the worker in AWS refuses those.
   LOCAL_REPOSITORIES: 'allow',
+  // Chart repositories on loopback (the example's) may be read, over http; charts are kept here.
+  CHART_LOOPBACK: 'allow',
+  CHART_CACHE_DIR: join(stateDir, 'charts'),
   CONFIG_REPO_BRANCH: 'main',
   CONFIG_DIR: 'driftless',
   EVENTS_FILE: join(stateDir, 'events.jsonl'),
@@ -91,6 +103,7 @@ const drift = setInterval(() => {
 console.log(`webhook: ${server.url}`);
 console.log(`kubeconfig: ${kubeconfig}`);
 console.log(`example repo: ${configRepo}`);
+if (chartRepo) console.log(`example chart repository: ${chartRepo.url}`);
 console.log(`webhook secret: ${webhookSecret}`);
 console.log(`events: ${process.env.EVENTS_FILE}`);
 console.log('ready: commit in the example repo (git -C <example repo> commit -am ...) and watch it reach the cluster. Ctrl-C stops.');
@@ -108,6 +121,7 @@ stop.abort();
 clearInterval(drift);
 await polling;
 await server.close();
+await chartRepo?.close();
 await services.stop();
 await sandbox?.stop();
 process.exit(0);
