@@ -5,8 +5,10 @@
 // runTasks (pkg/sync/sync_context.go) applies every kind group of the wave whatever the
 // state and only then fails the sync, every resource of the step is applied; the step then
 // fails without waiting for health, and no later step runs.
-import { applyWave, type ApplyOutcome } from '../kube/apply.ts';
-import type { KubeObject } from '../kube/object.ts';
+import { applyWave, type ApplyOutcome, type ApplyRequest } from '../kube/apply.ts';
+import { getObject } from '../kube/live.ts';
+import { describeObject, type KubeObject } from '../kube/object.ts';
+import { objectRefusal, type ProjectBounds } from '../project/check-objects.ts';
 import { objectKey } from '../kube/tracking.ts';
 import { isSettled, waitHealthy } from '../kube/wait.ts';
 import { stepChange, type ObjectChange, type ObjectSource } from './changeset.ts';
@@ -18,6 +20,8 @@ import { stepFailure } from './step-failed.ts';
 
 export interface StepContext extends HookContext {
   dryRun: boolean;
+  /** The app's project, for resources whose kind was not served before the sync (SkipDryRunOnMissingResource). */
+  project?: ProjectBounds;
   /** How resources are written: the app's Replace, Validate, ApplyOutOfSyncOnly, RespectIgnoreDifferences. */
   write: WriteSettings;
 }
@@ -28,6 +32,8 @@ export interface ApplyBasis {
   live: ReadonlyMap<string, KubeObject>;
   /** objectKeys of the objects whose Git version is the one the previous sync applied. */
   unchangedInGit: ReadonlySet<string>;
+  /** objectKeys of resources whose kind the cluster did not serve before the sync (SkipDryRunOnMissingResource). */
+  notServedYet: ReadonlySet<string>;
 }
 
 type Step = SyncStep<ObjectSource>;
@@ -49,10 +55,12 @@ async function applyResources(context: StepContext, resources: Planned[], basis:
   const { client, discovery, dryRun, concurrency, deadline } = context;
   const outcomes: ApplyOutcome[] = [];
   for (const batch of batchesByKind(resources, ({ object }) => object)) {
-    const requests = batch.map(({ object, syncOptions }) =>
-      writeRequest({ object, syncOptions, live: basis.live.get(objectKey(object)), unchangedInGit: basis.unchangedInGit.has(objectKey(object)) }, context.write),
+    const prepared = await Promise.all(batch.map((planned) => prepareWrite(context, basis, planned)));
+    const written = await applyWave(client, discovery, prepared.flatMap((entry) => ('request' in entry ? [entry.request] : [])), { dryRun, concurrency });
+    let next = 0;
+    const applied = prepared.map((entry, index): ApplyOutcome =>
+      'request' in entry ? written[next++] : { desired: batch[index].object, action: 'failed', error: entry.refusal, durationMs: 0 },
     );
-    const applied = await applyWave(client, discovery, requests, { dryRun, concurrency });
     outcomes.push(...applied);
     if (batch[0].object.kind === 'CustomResourceDefinition' && !dryRun) {
       // Only the definitions that applied can become Established; a failed one is the wave's failure.
@@ -73,6 +81,37 @@ async function applyResources(context: StepContext, resources: Planned[], basis:
     }
   }
   return outcomes;
+}
+
+/** The write of one resource, or why it cannot be written. */
+async function prepareWrite(context: StepContext, basis: ApplyBasis, planned: Planned): Promise<{ request: ApplyRequest } | { refusal: string }> {
+  const { object, syncOptions } = planned;
+  const key = objectKey(object);
+  let live = basis.live.get(key);
+  if (basis.notServedYet.has(key)) {
+    const late = await lateKind(context, object);
+    if ('refusal' in late) return late;
+    live = late.live;
+  }
+  return { request: writeRequest({ object, syncOptions, live, unchangedInGit: basis.unchangedInGit.has(key) }, context.write) };
+}
+
+/**
+ * A resource whose kind was not served before the sync, now that its wave has come: served
+ * now (a controller or an earlier wave made its CRD) and permitted by the project, with its
+ * live object read; or why it cannot be written.
+ */
+async function lateKind(context: StepContext, object: KubeObject): Promise<{ live?: KubeObject } | { refusal: string }> {
+  context.discovery.forget(object.apiVersion);
+  const info = await context.discovery.lookup(object.apiVersion, object.kind);
+  if (!info) {
+    return { refusal: `no matches for kind "${object.kind}" in version "${object.apiVersion}" on the cluster when its wave came (SkipDryRunOnMissingResource=true let it past the checks before the sync)` };
+  }
+  if (info.namespaced && !object.metadata.namespace) return { refusal: `${describeObject(object)}: is namespaced but has no namespace` };
+  const ref = { apiVersion: object.apiVersion, kind: object.kind, namespace: info.namespaced ? object.metadata.namespace : undefined, name: object.metadata.name ?? '' };
+  const refusal = context.project && objectRefusal(context.project, ref, info.namespaced);
+  if (refusal) return { refusal: `not permitted: ${refusal}` };
+  return { live: await getObject(context.client, info, ref.namespace, ref.name) };
 }
 
 /**

@@ -80,6 +80,7 @@ export async function sync(request: SyncRequest): Promise<ChangeSet> {
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     deadline: startedAt.getTime() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     validate: appOptions.validate,
+    project: request.project,
     write: {
       replace: appOptions.replace,
       validate: appOptions.validate,
@@ -93,7 +94,11 @@ export async function sync(request: SyncRequest): Promise<ChangeSet> {
   const entries = desired.resources.map(({ object }) => entryOf(object));
   const live = await readLiveState(client, discovery, desired, options.createNamespace);
   await checkProjectBounds(request.project, desired, discovery, { create: options.createNamespace, existing: live.existingNamespaces });
-  await preflight(desired.plan, discovery, { createNamespace: options.createNamespace, existingNamespaces: live.existingNamespaces });
+  const notServedYet = await preflight(desired.plan, discovery, {
+    createNamespace: options.createNamespace,
+    existingNamespaces: live.existingNamespaces,
+    skipDryRunOnMissingResource: appOptions.skipDryRunOnMissingResource,
+  });
   if (appOptions.failOnSharedResource) refuseSharedResources(desired, live.objects);
   const namespace = await ensureNamespace(context, options.createNamespace, live.existingNamespaces);
 
@@ -122,7 +127,7 @@ export async function sync(request: SyncRequest): Promise<ChangeSet> {
   const steps: StepsResult =
     namespace?.action === 'failed'
       ? { changes: [], failure: `cannot create namespace ${namespace.name}: ${namespace.message}` }
-      : await applySteps(context, desired.plan, applyBasis(live.objects, entries, request.previous), request.onStep, final);
+      : await applySteps(context, desired.plan, { ...applyBasis(live.objects, entries, request.previous), notServedYet }, request.onStep, final);
   const syncFail = steps.failure ? await runSyncFailHooks(context, desired.plan) : [];
   const pruned =
     !steps.failure && options.prune
@@ -144,7 +149,7 @@ export async function sync(request: SyncRequest): Promise<ChangeSet> {
   });
 }
 
-function applyBasis(live: Map<string, KubeObject>, entries: InventoryEntry[], previous: Inventory | undefined): ApplyBasis {
+function applyBasis(live: Map<string, KubeObject>, entries: InventoryEntry[], previous: Inventory | undefined): Omit<ApplyBasis, 'notServedYet'> {
   const before = new Map((previous?.entries ?? []).map((entry) => [entryKey(entry), entry.fingerprint]));
   return { live, unchangedInGit: new Set(entries.filter((entry) => before.get(entryKey(entry)) === entry.fingerprint).map(entryKey)) };
 }
