@@ -13,8 +13,9 @@ import type { AppSpec } from '../config/types.ts';
 import type { Discovery } from '../kube/discovery.ts';
 import type { RenderedObject } from '../render/types.ts';
 import { RevisionNotFoundError } from '../source/errors.ts';
-import type { FetchedSource, SourceFetcher } from '../source/fetcher.ts';
+import type { SourceRevision } from '../state/types.ts';
 import type { RenderCache } from '../storage/render-cache.ts';
+import { fetchAppSources, type FetchedApp, type SourceFetchers } from '../worker/fetch-sources.ts';
 import { renderOnce } from '../worker/render-once.ts';
 
 export type LastRender =
@@ -28,15 +29,18 @@ export interface LastRenderRequest {
   /** The commit last applied, and the key of its render when one was recorded. */
   revision: string;
   renderKey?: string;
+  /** Every source as that sync fetched it (commits, chart versions), when it recorded them. */
+  sources?: SourceRevision[];
   discovery: Discovery;
 }
 
-export async function lastRender(request: LastRenderRequest, deps: { renders: RenderCache; sources: SourceFetcher }): Promise<LastRender> {
+export async function lastRender(request: LastRenderRequest, deps: SourceFetchers & { renders: RenderCache }): Promise<LastRender> {
   const cached = request.renderKey ? await deps.renders.get(request.renderKey) : undefined;
   if (cached && request.renderKey) return { found: 'cached', key: request.renderKey, objects: cached };
-  let source: FetchedSource;
+  let fetched: FetchedApp;
   try {
-    source = await deps.sources.fetch({ repoURL: request.app.source.repoURL, revision: request.revision });
+    // Each source at what the sync recorded: the same commits and chart versions as then.
+    fetched = await fetchAppSources(request.app, { revision: request.revision, recorded: request.sources }, deps);
   } catch (error) {
     if (error instanceof RevisionNotFoundError) {
       return {
@@ -47,9 +51,9 @@ export async function lastRender(request: LastRenderRequest, deps: { renders: Re
     throw error;
   }
   try {
-    const rendered = await renderOnce(request.app, request.namespace, source, deps.renders, request.discovery);
+    const rendered = await renderOnce(request.app, request.namespace, fetched, deps.renders, request.discovery);
     return { found: 'rendered', key: rendered.key, objects: rendered.objects };
   } finally {
-    await source.dispose();
+    await fetched.dispose();
   }
 }

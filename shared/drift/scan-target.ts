@@ -25,7 +25,7 @@ export type ScanOutcome =
   | { outcome: 'unknown'; reason: string; healed: false }
   | { outcome: 'failed'; reason: string };
 
-export type ScanDependencies = Pick<WorkerDependencies, 'store' | 'queue' | 'renders' | 'sources' | 'events' | 'connect' | 'logger' | 'now'>;
+export type ScanDependencies = Pick<WorkerDependencies, 'store' | 'queue' | 'renders' | 'sources' | 'charts' | 'events' | 'connect' | 'logger' | 'now'>;
 
 export async function scanTarget(job: DriftScanJob, app: AppSpec, cluster: ClusterSpec, deps: ScanDependencies): Promise<ScanOutcome> {
   const log = { app: app.name, cluster: cluster.name, kind: job.kind, schedulePeriod: job.schedulePeriod };
@@ -39,7 +39,7 @@ export async function scanTarget(job: DriftScanJob, app: AppSpec, cluster: Clust
   try {
     const client = await deps.connect(cluster);
     const discovery = new Discovery(client);
-    const render = await lastRender({ app, namespace, revision, renderKey: target.renderKey, discovery }, deps);
+    const render = await lastRender({ app, namespace, revision, renderKey: target.renderKey, sources: target.sources, discovery }, deps);
     if (render.found === 'revision-gone') {
       await recordDrift(deps, target, { status: 'Unknown', objects: [], revision, scannedAt: now, reason: render.reason });
       deps.logger.warn('drift unknown: the last applied revision is gone from Git', { ...log, revision, reason: render.reason });

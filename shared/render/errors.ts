@@ -59,8 +59,11 @@ export class DuplicateObjectError extends RenderError {
   readonly second: SourceLocation;
 
   constructor(object: string, first: SourceLocation, second: SourceLocation, options?: ErrorOptions) {
+    // Across sources Argo CD applies the last copy with a RepeatedResourceWarning; which copy
+    // wins should not depend on the order the sources are listed in, so here it is an error.
+    const across = first.origin !== second.origin ? ' (two sources of the app produce it)' : '';
     super(
-      `${object} is defined twice: in ${formatLocation(first)} and in ${formatLocation(second)}; keep one of them`,
+      `${object} is defined twice${across}: in ${formatLocation(first)} and in ${formatLocation(second)}; keep one of them`,
       options,
     );
     this.name = 'DuplicateObjectError';

@@ -1,7 +1,9 @@
-// A Helm chart rendered with `helm template` on the checked-out folder only: value files
-// must lie inside the repository, nothing is fetched, and dependencies must already be
-// under charts/. Each object remembers the template it came from (helm's `# Source:`).
-import { writeFile } from 'node:fs/promises';
+// A Helm chart rendered with `helm template` on a folder already on disk (a checked-out tree,
+// or a chart the chart fetcher unpacked): value files must lie inside the repository (or the
+// chart), or inside a ref source's tree when written `$<ref>/path`; nothing is fetched, and
+// dependencies must already be under charts/. Each object remembers the template it came from
+// (helm's `# Source:`).
+import { realpath, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { HelmTemplateError, ManifestSyntaxError, MissingChartDependencyError, RenderOptionsError } from './errors.ts';
 import { runTool } from './exec.ts';
@@ -22,12 +24,16 @@ export interface HelmRender {
   options?: HelmOptions;
   cluster?: ClusterInfo;
   scratch: string;
+  /** Ref sources' tree roots by ref name, for `$<ref>/path` value files. */
+  refs?: ReadonlyMap<string, string>;
+  /** Where the chart came from, on each object's location (a chart from a repository, one of several sources). */
+  origin?: string;
 }
 
 export async function renderHelm(render: HelmRender): Promise<SourceOutput> {
   const { app, options = {}, cluster = {} } = render;
   const chartFile = repoPath(app.path, 'Chart.yaml');
-  const valueFiles = await resolveValueFiles(app, options);
+  const valueFiles = await resolveValueFiles(app, options, render.refs ?? new Map());
   const inline = await writeInlineValues(options.values, render.scratch);
   if (inline) valueFiles.push(inline);
   const args = helmTemplateArgs({
@@ -50,29 +56,49 @@ export async function renderHelm(render: HelmRender): Promise<SourceOutput> {
     if (/missing in charts\/ directory/.test(detail)) throw new MissingChartDependencyError(chartFile, detail);
     throw new HelmTemplateError(chartFile, detail);
   }
-  return { documents: toDocuments(outcome.stdout, app.path, chartFile), skippedFiles: [] };
+  return { documents: toDocuments(outcome.stdout, app.path, chartFile, render.origin), skippedFiles: [] };
 }
 
-async function resolveValueFiles(app: AppLocation, options: HelmOptions): Promise<string[]> {
+async function resolveValueFiles(app: AppLocation, options: HelmOptions, refs: ReadonlyMap<string, string>): Promise<string[]> {
   const files: string[] = [];
   for (const valueFile of options.valueFiles ?? []) {
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(valueFile)) {
       throw new RenderOptionsError(`value file "${valueFile}" is a URL; rendering is offline, so commit the file and name its path`);
     }
-    // As in Argo CD: relative to the app path, or to the repository root when absolute.
-    const path = valueFile.startsWith('/') ? resolve(app.root, '.' + valueFile) : resolve(app.dir, valueFile);
-    if (!isInside(path, app.root)) {
-      throw new RenderOptionsError(`value file "${valueFile}" resolves to outside the repository root; use a file inside the repository`);
+    const { path, root, shown } = valueFilePath(app, valueFile, refs);
+    if (!isInside(path, root)) {
+      throw new RenderOptionsError(`value file "${valueFile}" resolves to outside ${shown}; use a file inside ${root === app.root ? 'the repository' : 'it'}`);
     }
     if (!(await isFile(path))) {
       if (options.ignoreMissingValueFiles) continue;
       throw new RenderOptionsError(
-        `value file "${valueFile}" (${toPosix(path.slice(app.root.length + 1))}) does not exist; fix the path or set ignoreMissingValueFiles`,
+        `value file "${valueFile}" (${toPosix(path.slice(root.length + 1))}${root === app.root ? '' : ` in ${shown}`}) does not exist; fix the path or set ignoreMissingValueFiles`,
       );
+    }
+    // The tree was checked for escaping symlinks, a ref source's too; the real path says so again.
+    if (!isInside(await realpath(path), root)) {
+      throw new RenderOptionsError(`value file "${valueFile}" is a symlink to outside ${shown}; use a file inside it`);
     }
     files.push(path);
   }
   return files;
+}
+
+/**
+ * As in Argo CD: `$<ref>/path` is relative to the ref source's root, a relative path to the
+ * app path, and an absolute one to the repository root (the chart's root for a chart).
+ */
+function valueFilePath(app: AppLocation, valueFile: string, refs: ReadonlyMap<string, string>): { path: string; root: string; shown: string } {
+  if (valueFile.startsWith('$')) {
+    const slash = valueFile.indexOf('/');
+    const ref = valueFile.slice(1, slash === -1 ? undefined : slash);
+    const root = refs.get(ref);
+    // The registry refuses a `$ref` naming no ref source; this is a render without the registry's checks.
+    if (root === undefined) throw new RenderOptionsError(`value file "${valueFile}" names ref source "${ref}", which the app does not have`);
+    return { path: resolve(root, '.' + valueFile.slice(slash === -1 ? valueFile.length : slash)), root, shown: `the repository of ref source "${ref}"` };
+  }
+  const path = valueFile.startsWith('/') ? resolve(app.root, '.' + valueFile) : resolve(app.dir, valueFile);
+  return { path, root: app.root, shown: 'the repository root' };
 }
 
 async function writeInlineValues(values: HelmOptions['values'], scratch: string): Promise<string | undefined> {
@@ -84,7 +110,7 @@ async function writeInlineValues(values: HelmOptions['values'], scratch: string)
   return path;
 }
 
-function toDocuments(output: string, appPath: string, chartFile: string): RawDocument[] {
+function toDocuments(output: string, appPath: string, chartFile: string, origin: string | undefined): RawDocument[] {
   let parsed;
   try {
     parsed = parseYamlStream(output, chartFile);
@@ -102,7 +128,7 @@ function toDocuments(output: string, appPath: string, chartFile: string): RawDoc
     const file = template ? repoPath(appPath, template) : chartFile;
     const index = (perTemplate.get(file) ?? 0) + 1;
     perTemplate.set(file, index);
-    documents.push({ value: document.value, source: { file, document: index } });
+    documents.push({ value: document.value, source: origin === undefined ? { file, document: index } : { file, document: index, origin } });
   }
   return documents;
 }

@@ -11,10 +11,7 @@ import type { AppLocation } from './paths.ts';
 import type { RenderRequest, RenderResult, SourceOutput, SourceType } from './types.ts';
 
 export async function render(request: RenderRequest): Promise<RenderResult> {
-  const app = await resolveAppPath(request.root, request.path);
-  await assertNoEscapingSymlinks(app.root);
-  const sourceType = await detectSourceType(app.dir, request);
-  const output = await renderSource(sourceType, app, request);
+  const { app, sourceType, output } = await renderDocuments(request);
   const objects = normalize(output.documents, {
     destinationNamespace: request.destinationNamespace,
     isNamespaced: request.cluster?.isNamespaced,
@@ -23,9 +20,25 @@ export async function render(request: RenderRequest): Promise<RenderResult> {
   return { objects, sourceType, skippedFiles: output.skippedFiles };
 }
 
-async function renderSource(sourceType: SourceType, app: AppLocation, request: RenderRequest): Promise<SourceOutput> {
-  if (sourceType === 'directory') return renderDirectory(app.dir, app.path, request.directory);
-  return withScratch((scratch) =>
+/**
+ * One folder's documents as its source type produces them, before normalising: what
+ * render-sources.ts gathers from each source of an app. `forceType` is a chart's: Helm, whatever
+ * the folder holds.
+ */
+export async function renderDocuments(
+  request: RenderRequest,
+  options: { forceType?: SourceType; origin?: string } = {},
+): Promise<{ app: AppLocation; sourceType: SourceType; output: SourceOutput }> {
+  const app = await resolveAppPath(request.root, request.path);
+  await assertNoEscapingSymlinks(app.root);
+  const sourceType = options.forceType ?? (await detectSourceType(app.dir, request));
+  const output = await renderSource(sourceType, app, request, options.origin);
+  return { app, sourceType, output };
+}
+
+async function renderSource(sourceType: SourceType, app: AppLocation, request: RenderRequest, origin: string | undefined): Promise<SourceOutput> {
+  if (sourceType === 'directory') return withOrigin(await renderDirectory(app.dir, app.path, request.directory), origin);
+  return withScratch(async (scratch) =>
     sourceType === 'helm'
       ? renderHelm({
           app,
@@ -34,7 +47,14 @@ async function renderSource(sourceType: SourceType, app: AppLocation, request: R
           options: request.helm,
           cluster: request.cluster,
           scratch,
+          refs: request.refs,
+          origin,
         })
-      : renderKustomize(app, request.kustomize, scratch),
+      : withOrigin(await renderKustomize(app, request.kustomize, scratch), origin),
   );
+}
+
+function withOrigin(output: SourceOutput, origin: string | undefined): SourceOutput {
+  if (origin === undefined) return output;
+  return { ...output, documents: output.documents.map((document) => ({ ...document, source: { ...document.source, origin } })) };
 }

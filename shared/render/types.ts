@@ -15,6 +15,12 @@ export interface SourceLocation {
   document: number;
   /** 1-based line in `file`; absent for tool output, whose lines do not map back to a file. */
   line?: number;
+  /**
+   * Which source of the app `file` belongs to, when that is not plain: a chart
+   * (`chart web 1.2.0 from https://charts.example.com`) or one of several sources
+   * (`spec.sources[1] (https://github.com/acme/values.git)`).
+   */
+  origin?: string;
 }
 
 export interface RenderedObject {
@@ -102,6 +108,11 @@ export interface RenderRequest {
   kustomize?: KustomizeOptions;
   directory?: DirectoryOptions;
   cluster?: ClusterInfo;
+  /**
+   * Ref sources of a multi-source app by ref name: the root of each one's tree, where Helm
+   * value files written `$<ref>/path` are read from.
+   */
+  refs?: ReadonlyMap<string, string>;
 }
 
 /** One document as a source type produced it, before validation and namespace defaulting. */

@@ -3,11 +3,16 @@
 import { randomUUID } from 'node:crypto';
 import { BatchWriteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { historyKey, HISTORY_PREFIX, targetKey, type ItemKey } from './keys.ts';
-import type { Table } from './table.ts';
+import { epochSeconds, type Table } from './table.ts';
 import type { HistoryEntry, SyncSummary, TargetRef } from './types.ts';
 import { StateError } from './errors.ts';
 
 export const DEFAULT_HISTORY_LIMIT = 50;
+/**
+ * History items expire on their own (the table's TTL attribute `expiresAt`) after this, so a
+ * target removed from the registry, whose history is never trimmed again, does not keep it forever.
+ */
+export const HISTORY_TTL_SECONDS = 180 * 24 * 3600;
 /** BatchWriteItem's maximum. */
 const DELETE_BATCH = 25;
 const UNPROCESSED_RETRIES = 5;
@@ -26,8 +31,9 @@ export async function appendHistory(table: Table, record: SyncSummary): Promise<
     durationMs: record.durationMs,
     reason: record.reason,
     counts: record.counts ?? {},
+    sources: record.sources,
   };
-  await table.doc.send(new PutCommand({ TableName: table.name, Item: { ...historyKey(record, record.finishedAt, entry.id), ...entry } }));
+  await table.doc.send(new PutCommand({ TableName: table.name, Item: { ...historyKey(record, record.finishedAt, entry.id), ...entry, expiresAt: epochSeconds(table.now()) + HISTORY_TTL_SECONDS } }));
   return entry;
 }
 
@@ -35,7 +41,7 @@ export async function listHistory(table: Table, target: TargetRef, limit: number
   const { Items } = await table.doc.send(
     new QueryCommand({ ...historyQuery(table, target), ScanIndexForward: false, Limit: limit }),
   );
-  return (Items ?? []).map(({ pk: _pk, sk: _sk, ...entry }) => entry as HistoryEntry);
+  return (Items ?? []).map(({ pk: _pk, sk: _sk, expiresAt: _expiresAt, ...entry }) => entry as HistoryEntry);
 }
 
 /** Deletes all but the newest `keep` entries; returns how many went. */

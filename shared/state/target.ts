@@ -103,6 +103,8 @@ export async function writeSyncResult(table: Table, record: SyncRecord): Promise
     revision: record.status === 'Synced' ? record.revision : undefined,
     inventory: record.inventory,
     renderKey: record.renderKey,
+    // The sources move with the applied revision: what the drift scan renders again.
+    sources: record.status === 'Synced' ? record.sources : undefined,
   });
   const update = buildUpdate({ set: { ...set, appliedSeq: record.seq, updatedAt: new Date(table.now()).toISOString() } }, builder);
   const applied = builder.name('appliedSeq');

@@ -33,6 +33,22 @@ export interface HealRecord {
   healedAt: string;
 }
 
+/**
+ * One source of an app as a sync rendered it: a Git source at its commit, or a chart at the
+ * exact version its targetRevision resolved to. A sync records one per source, in the app's
+ * source order, so history says what was deployed and the drift scan can render it again.
+ */
+export interface SourceRevision {
+  repoURL: string;
+  /** Git sources: the commit. */
+  sha?: string;
+  /** Chart sources: the chart's name and its exact version. */
+  chart?: string;
+  version?: string;
+  /** The chart archive's digest, when the repository gave one. */
+  digest?: string;
+}
+
 /** The last commit status posted for a target, so the same one is not posted twice. */
 export interface PostedStatus {
   sha: string;
@@ -56,6 +72,8 @@ export interface TargetFields {
   inventory: Inventory;
   /** S3 key of the render that was last applied, read by the drift scan. */
   renderKey: string;
+  /** Every source as the last successful sync rendered it (with `revision`): what the drift scan renders again. */
+  sources: SourceRevision[];
   driftStatus: DriftStatus;
   /** At most MAX_DRIFTED_OBJECTS; `driftedCount` keeps the full number. */
   driftedObjects: DriftedObject[];
@@ -104,6 +122,8 @@ export interface SyncSummary extends TargetRef {
   reason?: string;
   /** Objects per action: created, configured, unchanged, pruned, failed, ... */
   counts?: Record<string, number>;
+  /** What each source was rendered at (Git commits, chart versions), when the sync got as far as fetching them. */
+  sources?: SourceRevision[];
 }
 
 /** The outcome of one sync, recorded on the target and appended to its history. */

@@ -5,6 +5,7 @@ import type { EventSink } from '../events/sink.ts';
 import type { CommitStatusPoster } from '../github/status.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { JobQueue } from '../queue/queue.ts';
+import type { ChartFetcher } from '../source/chart/chart-fetcher.ts';
 import type { SourceFetcher } from '../source/fetcher.ts';
 import type { StateStore } from '../state/store.ts';
 import type { RenderCache } from '../storage/render-cache.ts';
@@ -21,6 +22,12 @@ export interface WorkerDependencies {
   queue: JobQueue;
   renders: RenderCache;
   sources: SourceFetcher;
+  /**
+   * Charts of chart sources (Helm repositories, OCI registries). Absent where chart fetching is
+   * not configured: a sync of an app with a chart source then fails as a deployment problem
+   * (retried, never the user's input), saying so.
+   */
+  charts?: ChartFetcher;
   statuses: CommitStatusPoster;
   events: EventSink;
   /** A client for a registered cluster; implementations cache one per cluster. */

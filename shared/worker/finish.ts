@@ -1,6 +1,6 @@
 // The one ending of a sync attempt: record the result on the target (and its history), post
 // the commit status, emit the events, each as the final-report policy says.
-import type { TargetRef } from '../state/types.ts';
+import type { SourceRevision, TargetRef } from '../state/types.ts';
 import type { SyncJob } from '../queue/job.ts';
 import type { WorkerDependencies } from './dependencies.ts';
 import { finalReport, type FinalReport, type RecordedResult, type SyncEnding } from './policy/final-report.ts';
@@ -15,6 +15,8 @@ export interface SyncRun {
   namespace: string;
   /** The namespace already on the target, so an unchanged one is not written again. */
   knownNamespace?: string;
+  /** What each source was fetched at, once they are (recorded with the result, shown in history). */
+  sources?: SourceRevision[];
 }
 
 /** Returns what it recorded, posted and emitted. */
@@ -38,6 +40,7 @@ async function recordResult(deps: WorkerDependencies, run: SyncRun, result: Reco
     finishedAt,
     durationMs: Date.parse(finishedAt) - Date.parse(run.startedAt),
     reason: run.job.trigger,
+    sources: run.sources,
   });
   if (run.knownNamespace !== run.namespace) await deps.store.putTargetState({ ...ref, namespace: run.namespace });
 }

@@ -1,13 +1,18 @@
-// Renders an app's source at a commit once: the result is kept in the render cache (S3) and
+// Renders an app's sources at a commit once: the result is kept in the render cache (S3) and
 // reused by every cluster the app targets and by the drift scan.
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { appSources, isChartSource, rendersManifests } from '../config/app-sources.ts';
 import type { AppSpec } from '../config/types.ts';
 import type { Discovery } from '../kube/discovery.ts';
 import { detectSourceType } from '../render/detect.ts';
 import { render } from '../render/render.ts';
+import { renderSources, type SourceTree } from '../render/render-sources.ts';
 import type { RenderedObject, RenderRequest } from '../render/types.ts';
 import type { FetchedSource } from '../source/fetcher.ts';
+import { canonicalJson } from '../storage/render-key.ts';
 import type { RenderCache } from '../storage/render-cache.ts';
+import type { FetchedApp, FetchedAppSource } from './fetch-sources.ts';
 
 export interface RenderedApp {
   key: string;
@@ -15,7 +20,26 @@ export interface RenderedApp {
   cached: boolean;
 }
 
-export async function renderOnce(app: AppSpec, namespace: string, source: FetchedSource, cache: RenderCache, discovery: Discovery): Promise<RenderedApp> {
+/**
+ * `fetched` is every source of the app (fetchAppSources), or, for an app of one Git source,
+ * that source's tree alone.
+ */
+export async function renderOnce(app: AppSpec, namespace: string, fetched: FetchedSource | FetchedApp, cache: RenderCache, discovery: Discovery): Promise<RenderedApp> {
+  const single = singleTree(app, fetched);
+  if (single) return renderSingle(app, namespace, single, cache, discovery);
+  if (!('sources' in fetched)) throw new Error(`renderOnce: ${app.name} has ${app.sources ? 'several sources' : 'a chart source'}; fetch them all with fetchAppSources`);
+  return renderSeveral(app, namespace, fetched, cache, discovery);
+}
+
+/** The one tree of an app whose one source is in Git, the way it has always been rendered and keyed. */
+function singleTree(app: AppSpec, fetched: FetchedSource | FetchedApp): FetchedSource | undefined {
+  if (app.sources !== undefined || isChartSource(app.source)) return undefined;
+  if (!('sources' in fetched)) return fetched;
+  const only = fetched.sources[0];
+  return only?.kind === 'git' ? only.tree : undefined;
+}
+
+async function renderSingle(app: AppSpec, namespace: string, source: FetchedSource, cache: RenderCache, discovery: Discovery): Promise<RenderedApp> {
   // Helm charts may branch on the cluster's Capabilities, as with Argo CD: a chart is rendered
   // per Kubernetes version and API set, and those go into the cache key. Other sources render
   // the same everywhere, so one render serves every cluster.
@@ -36,4 +60,67 @@ export async function renderOnce(app: AppSpec, namespace: string, source: Fetche
   const result = await render({ ...request, cluster: capabilities });
   await cache.put(key, result.objects);
   return { key, objects: result.objects, cached: false };
+}
+
+/**
+ * Several sources, or a chart: keyed by every source's identity and what it was fetched at (a
+ * commit, a chart version and digest), so a new commit of any source or a new chart version is
+ * a new render.
+ */
+async function renderSeveral(app: AppSpec, namespace: string, fetched: FetchedApp, cache: RenderCache, discovery: Discovery): Promise<RenderedApp> {
+  const sources = appSources(app);
+  const trees: SourceTree[] = sources.map((source, index) => {
+    const entry = fetched.sources[index];
+    return {
+      root: entry.kind === 'git' ? entry.tree.root : entry.chart.dir,
+      path: entry.kind === 'git' ? source.path : '.',
+      chart: entry.kind === 'chart',
+      renders: rendersManifests(source),
+      ref: source.ref,
+      helm: source.helm,
+      kustomize: source.kustomize,
+      directory: source.directory,
+      origin: originOf(app, index, entry),
+    };
+  });
+  const capabilities = (await rendersHelm(trees)) ? await discovery.capabilities() : undefined;
+  const identities = sources.map((source, index) => ({
+    repoURL: source.repoURL,
+    path: source.path,
+    chart: source.chart,
+    ref: source.ref,
+    valuesOnly: source.valuesOnly,
+    helm: source.helm,
+    kustomize: source.kustomize,
+    directory: source.directory,
+    at: fetched.revisions[index],
+  }));
+  const sourceOptions = { sources: identities, namespace, appName: app.name, capabilities };
+  // The cache groups renders by commit: the first Git source's, or for charts alone a digest of what they are.
+  const firstCommit = fetched.revisions.find((revision) => revision.sha !== undefined)?.sha;
+  const revision = firstCommit ?? createHash('sha256').update(canonicalJson(identities)).digest('hex');
+  const key = cache.renderKey({ repoURL: app.source.repoURL, revision, path: app.source.path, sourceOptions });
+  const stored = await cache.get(key);
+  if (stored) return { key, objects: stored, cached: true };
+  const result = await renderSources({ sources: trees, destinationNamespace: namespace, appName: app.name, cluster: capabilities });
+  await cache.put(key, result.objects);
+  return { key, objects: result.objects, cached: false };
+}
+
+/** `chart web 1.2.0 from https://…`, `spec.sources[1] (https://github.com/…)`; none for an app's one Git source. */
+function originOf(app: AppSpec, index: number, entry: FetchedAppSource): string | undefined {
+  const source = appSources(app)[index];
+  const what = entry.kind === 'chart' ? `chart ${entry.chart.chart} ${entry.chart.version} from ${source.repoURL}` : source.repoURL;
+  if (app.sources !== undefined) return `spec.sources[${index}] (${what})`;
+  return entry.kind === 'chart' ? what : undefined;
+}
+
+async function rendersHelm(trees: readonly SourceTree[]): Promise<boolean> {
+  for (const tree of trees) {
+    if (!tree.renders) continue;
+    if (tree.chart) return true;
+    const type = await detectSourceType(join(tree.root, tree.path), { root: tree.root, path: tree.path, appName: '', destinationNamespace: '', helm: tree.helm, kustomize: tree.kustomize, directory: tree.directory });
+    if (type === 'helm') return true;
+  }
+  return false;
 }

@@ -24,6 +24,7 @@ import { isLastAttempt, retryDelaySeconds } from './policy/retry.ts';
 import { adoptChildren, splitChildren } from './adopt-children.ts';
 import { parentOf } from '../app-of-apps/types.ts';
 import { refuseStale } from './refuse-stale.ts';
+import { fetchAppSources } from './fetch-sources.ts';
 import { renderOnce } from './render-once.ts';
 import { emit, postStatus } from './report.ts';
 
@@ -134,11 +135,13 @@ async function announceStart(run: SyncRun, current: TargetState | undefined, dep
 }
 
 async function renderAndSync(run: SyncRun, app: AppSpec, cluster: ClusterSpec, project: ProjectSpec, current: TargetState | undefined, context: JobContext, deps: WorkerDependencies): Promise<{ result: ChangeSet; renderKey: string; children?: Children }> {
-  const source = await deps.sources.fetch({ repoURL: app.source.repoURL, revision: run.job.revision });
+  // Every source of the app (fetch-sources.ts says at which commit or chart version), recorded with the result.
+  const fetched = await fetchAppSources(app, { revision: run.job.revision, ref: run.job.ref, recorded: current?.revision === run.job.revision ? current.sources : undefined }, deps);
+  run.sources = fetched.revisions;
   try {
     const client = await deps.connect(cluster);
     const discovery = new Discovery(client);
-    const rendered = await renderOnce(app, run.namespace, source, deps.renders, discovery);
+    const rendered = await renderOnce(app, run.namespace, fetched, deps.renders, discovery);
     // An app of apps' Application and AppProject documents join the registry, not the cluster.
     const { manifests, children } = await splitChildren(app, rendered.objects, deps);
     const left = context.remainingMs();
@@ -160,7 +163,7 @@ async function renderAndSync(run: SyncRun, app: AppSpec, cluster: ClusterSpec, p
     });
     return { result, renderKey: rendered.key, children };
   } finally {
-    await source.dispose();
+    await fetched.dispose();
   }
 }
 
