@@ -249,6 +249,8 @@ function syncPolicy(raw: RawSpec['syncPolicy'], report: Report): SyncPolicy {
     policy.automated = { prune: automated.prune ?? false, selfHeal: automated.selfHeal ?? false, allowEmpty: automated.allowEmpty ?? false };
   }
   if (raw?.retry) policy.retry = retry(raw.retry, report);
+  const metadata = raw?.managedNamespaceMetadata;
+  if (metadata && (metadata.labels || metadata.annotations)) policy.managedNamespaceMetadata = pick({ labels: metadata.labels, annotations: metadata.annotations });
   return policy;
 }
 

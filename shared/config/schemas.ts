@@ -13,7 +13,7 @@
 //     spec.info, spec.revisionHistoryLimit, spec.source when spec.sources is set (as in Argo
 //     CD), source.ref on a single source, source.name, source.path of a chart source,
 //     helm.version, helm.passCredentials, helm.skipSchemaValidation, kustomize.version,
-//     syncPolicy.retry.refresh, syncPolicy.managedNamespaceMetadata, status, operation.
+//     syncPolicy.retry.refresh, status, operation.
 //   AppProject: description, roles, syncWindows, signatureKeys, orphanedResources,
 //     sourceNamespaces, destinationServiceAccounts, permitOnlyProjectScopedClusters, status.
 // AppProject's cluster/namespace resource allow and deny lists are read with Argo CD's
@@ -114,6 +114,9 @@ const ignoreDifferenceFields = {
   jqPathExpressions: stringList.optional(),
   managedFieldsManagers: stringList.optional(),
 };
+// Argo CD's syncPolicy.managedNamespaceMetadata: put on the namespace CreateNamespace=true makes.
+const namespaceMetadataFields = { labels: stringMap.optional(), annotations: stringMap.optional() };
+
 const automatedFields = {
   // Argo CD 3 added `enabled`; false turns automation off while keeping the settings.
   enabled: z.boolean().optional(),
@@ -181,6 +184,7 @@ export const ourApplicationSchema = z.strictObject({
         .strictObject({
           automated: z.strictObject(automatedFields).optional(),
           syncOptions: stringList.optional(),
+          managedNamespaceMetadata: z.strictObject(namespaceMetadataFields).optional(),
           retry: z.strictObject({ limit: retryLimit.optional(), backoff: z.strictObject(backoffFields).optional() }).optional(),
         })
         .optional(),
@@ -294,6 +298,7 @@ export const argoApplicationSchema = z.looseObject({
       .looseObject({
         automated: z.looseObject(automatedFields).optional(),
         syncOptions: stringList.optional(),
+        managedNamespaceMetadata: z.looseObject(namespaceMetadataFields).optional(),
         retry: z.looseObject({ limit: retryLimit.optional(), backoff: z.looseObject(backoffFields).optional() }).optional(),
       })
       .optional(),

@@ -65,6 +65,8 @@ export interface SyncPolicy {
   syncOptions: string[];
   /** `CreateNamespace=true` among the sync options. */
   createNamespace: boolean;
+  /** Argo CD's managedNamespaceMetadata: labels and annotations of the namespace CreateNamespace makes. */
+  managedNamespaceMetadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
   retry?: RetryPolicy;
 }
 
