@@ -136,6 +136,29 @@ describe('errors', () => {
     }
   });
 
+  it('refuses an index that sends the download to the metadata service, to another scheme or to credentials in a URL', async () => {
+    const hostile = await startHelmRepo({ charts: [{ name: 'demo', version: '1.0.0' }] });
+    try {
+      const urls: Array<[string, RegExp]> = [
+        ['https://169.254.169.254/latest/meta-data/demo-1.0.0.tgz', /link-local address/],
+        ['http://charts.example.com/demo-1.0.0.tgz', /is http:\/\/; chart archives are downloaded over https/],
+        ['file:///etc/passwd', /is file:\/\/; chart archives are downloaded over https/],
+        ['https://user:pw@charts.example.com/demo-1.0.0.tgz', /carries credentials/],
+      ];
+      for (const [url, message] of urls) {
+        await hostile.editIndex((index) => {
+          index.entries.demo[0].urls = [url];
+        });
+        const error = await failure((await fetcher()).fetch({ repoURL: hostile.url, chart: 'demo', targetRevision: '1.0.0' }));
+        expect(error, url).toBeInstanceOf(InvalidChartRequestError);
+        expect(error.message, url).toMatch(message);
+      }
+      expect(hostile.requests.filter((path) => !path.endsWith('index.yaml'))).toEqual([]);
+    } finally {
+      await hostile.close();
+    }
+  });
+
   it('retries a repository answering 503, then calls it unreachable (not bad input)', async () => {
     const flaky = await startHelmRepo({ charts: [{ name: 'demo', version: '1.0.0' }] });
     try {
