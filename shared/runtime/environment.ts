@@ -18,6 +18,8 @@ import type { KubeClient } from '../kube/client.ts';
 import { connectKubeconfig } from '../kube/connect.ts';
 import { connectEks } from '../kube/eks.ts';
 import { SqsJobQueue } from '../queue/sqs-job-queue.ts';
+import type { ChartFetcher } from '../source/chart/chart-fetcher.ts';
+import { chartFetcherFromEnv } from '../source/chart/environment.ts';
 import { GitHubTarballFetcher } from '../source/github-tarball.ts';
 import { LocalGitFetcher } from '../source/local-git.ts';
 import { RoutingFetcher } from '../source/routing.ts';
@@ -110,6 +112,15 @@ export function sourceFetcher(octokit: Octokit | undefined, env: Environment = {
     github: octokit ? new GitHubTarballFetcher(octokit, { host: gitHubHostOf(env) }) : undefined,
     local: env.LOCAL_REPOSITORIES === 'allow' ? new LocalGitFetcher() : undefined,
   });
+}
+
+/**
+ * Charts of chart sources, from Helm repositories and OCI registries (shared/source/chart/
+ * environment.ts reads its variables: CHART_CACHE_DIR, RENDER_BUCKET for archives shared by
+ * every worker, the repository credentials, CHART_LOOPBACK in local mode).
+ */
+export function chartFetcher(env: Environment): ChartFetcher {
+  return chartFetcherFromEnv(env);
 }
 
 /** One client per registered cluster for the life of the container. */
