@@ -6,12 +6,14 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import type { Job } from '../../shared/queue/job.ts';
 import { parseJob } from '../../shared/queue/parse.ts';
 import { DEFAULT_RETRY_BASE_SECONDS, retryLater } from '../../shared/queue/retry-later.ts';
 import { clusterConnector, eventSink, gitHub, jobQueue, loadGitHubSecret, renderCache, sourceFetcher, sqsClient, stateStore, statusPoster, type Environment } from '../../shared/runtime/environment.ts';
+import { migrate, schemaTable } from '../../shared/state/schema.ts';
 import type { WorkerDependencies } from '../../shared/worker/dependencies.ts';
 import { RetryableJobError } from '../../shared/worker/errors.ts';
 import { runJob } from '../../shared/worker/run-job.ts';
@@ -52,6 +54,12 @@ async function buildRuntime(env: Environment): Promise<Runtime> {
   const sqs = sqsClient(env);
   const base = Number(env.RETRY_BASE_SECONDS ?? DEFAULT_RETRY_BASE_SECONDS);
   const queueUrl = env.SYNC_QUEUE_URL;
+  // Once per cold start, before any job touches the table; a failure fails the cold start,
+  // so the record is retried and the next container tries again.
+  if (env.STATE_TABLE) {
+    const schema = await migrate(schemaTable(new DynamoDBClient({}), env.STATE_TABLE));
+    if (schema.applied.length > 0 || schema.newer) logger.info('table schema', { ...schema });
+  }
   return {
     deps: await buildDependencies(env, sqs),
     async retryLater(receiptHandle, attempt, requested) {

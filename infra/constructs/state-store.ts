@@ -43,6 +43,9 @@ export class StateStore extends Construct {
       // protection worth a KMS call per request.
       encryption: dynamodb.TableEncryption.DEFAULT,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      // RETAIN covers a stack deletion; this also refuses a DeleteTable by hand or by a
+      // replacement CloudFormation would otherwise perform.
+      deletionProtection: true,
     });
   }
 

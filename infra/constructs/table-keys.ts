@@ -15,6 +15,7 @@ export const TABLE_KEYS = {
   delivery: 'DELIVERY#*',
   registry: 'REGISTRY',
   head: 'HEAD#*',
+  meta: 'META#*', // the schema version (shared/state/schema.ts)
 } as const;
 
 export type TableKey = (typeof TABLE_KEYS)[keyof typeof TABLE_KEYS];
@@ -45,7 +46,8 @@ export const FUNCTION_TABLE_KEYS = {
     scan: 'plan-scans lists every target (listTargets) once per run',
   },
   // A sync or scan: the target and its history, the lease, the registry it refreshes.
-  worker: { read: [], write: [TABLE_KEYS.target, TABLE_KEYS.lease, TABLE_KEYS.registry] },
+  // Its cold start also migrates the table (META#schema).
+  worker: { read: [], write: [TABLE_KEYS.target, TABLE_KEYS.lease, TABLE_KEYS.registry, TABLE_KEYS.meta] },
 } satisfies Record<string, TableKeyGrant>;
 
 /**
