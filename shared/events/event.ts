@@ -6,7 +6,7 @@ import { targetId } from '../queue/job.ts';
 import { HEALTH_STATUSES, SYNC_STATUSES } from '../state/types.ts';
 import { InvalidEventError } from './errors.ts';
 
-export const DETAIL_TYPES = ['Sync Started', 'Sync Succeeded', 'Sync Failed', 'Health Degraded', 'Drift Detected', 'Drift Resolved'] as const;
+export const DETAIL_TYPES = ['Sync Started', 'Sync Succeeded', 'Sync Failed', 'Health Degraded', 'Drift Detected', 'Drift Resolved', 'App Removed', 'App Deleted'] as const;
 export type DetailType = (typeof DETAIL_TYPES)[number];
 
 export const EVENT_SOURCE = 'driftless';
@@ -35,6 +35,8 @@ export const eventDetailSchema = z.object({
   /** Objects per action (created, configured, pruned, ...). */
   counts: z.record(z.string(), z.number()).optional(),
   driftedCount: z.number().int().nonnegative().optional(),
+  /** App Removed: resources of a removed app left on the cluster (it had no resources finalizer). */
+  orphaned: z.number().int().nonnegative().optional(),
   /** Which objects, never their content; the first few only. */
   driftedObjects: z
     .array(objectRefSchema)

@@ -2,6 +2,7 @@
 //   sync              sync one app on one cluster at one revision
 //   drift-scan        compare one app on one cluster with its last applied render
 //   registry-refresh  re-read the registry from the config repository at a commit
+//   delete-app        delete the resources of an app that left the registry with the resources finalizer
 // Their FIFO group and deduplication ids are in message-ids.ts.
 import { z } from 'zod';
 
@@ -59,11 +60,28 @@ export const registryRefreshJobSchema = z.object({
   enqueuedAt: z.string(),
 });
 
-export const jobSchema = z.discriminatedUnion('kind', [syncJobSchema, driftScanJobSchema, registryRefreshJobSchema]);
+export const deleteAppJobSchema = z.object({
+  kind: z.literal('delete-app'),
+  app: name,
+  cluster: name,
+  /** The registry or parent commit whose change removed the app. */
+  revision: name,
+  /** The app's project when it was removed: its bounds still limit what may be deleted. */
+  project: name,
+  /** Argo CD's resources finalizer the app carried; `/background` deletes in the background, the others in the foreground. */
+  finalizer: z.string(),
+  /** Why it left, for logs and the event: `removed from the registry`, `no longer rendered by root`. */
+  reason: z.string(),
+  deliveryId: z.string().optional(),
+  enqueuedAt: z.string(),
+});
+
+export const jobSchema = z.discriminatedUnion('kind', [syncJobSchema, driftScanJobSchema, registryRefreshJobSchema, deleteAppJobSchema]);
 
 export type SyncJob = z.infer<typeof syncJobSchema>;
 export type DriftScanJob = z.infer<typeof driftScanJobSchema>;
 export type RegistryRefreshJob = z.infer<typeof registryRefreshJobSchema>;
+export type DeleteAppJob = z.infer<typeof deleteAppJobSchema>;
 export type Job = z.infer<typeof jobSchema>;
 export type JobKind = Job['kind'];
 

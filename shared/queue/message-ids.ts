@@ -26,6 +26,8 @@ export function deduplicationId(job: Job): string {
   switch (job.kind) {
     case 'drift-scan':
       return `${base}@drift-scan@${job.schedulePeriod}`;
+    case 'delete-app':
+      return `${base}@delete-app`;
     case 'registry-refresh':
       return job.trigger === 'config' ? base : `${base}@${job.trigger}@${Date.now()}`;
     case 'sync':

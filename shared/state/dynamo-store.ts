@@ -14,6 +14,7 @@ import type { StateStore } from './store.ts';
 import type { Table } from './table.ts';
 import { beginSync, getTarget, listTargets, putTargetState, requestSync, writeSyncResult } from './target.ts';
 import { withdrawRequest } from './withdraw-request.ts';
+import { removeTarget } from './remove-target.ts';
 import type {
   HistoryEntry,
   LeaseRecord,
@@ -53,6 +54,10 @@ export class DynamoStateStore implements StateStore {
 
   listTargets(): Promise<TargetState[]> {
     return listTargets(this.table);
+  }
+
+  removeTarget(target: TargetRef): Promise<void> {
+    return removeTarget(this.table, target);
   }
 
   putTargetState(update: TargetUpdate, options?: { remove?: TargetField[] }): Promise<void> {

@@ -18,6 +18,8 @@ export interface StateStore {
   getTarget(app: string, cluster: string): Promise<TargetState | undefined>;
   /** Every target's state; a Scan, fine for fleets of hundreds of targets, not of millions. */
   listTargets(): Promise<TargetState[]>;
+  /** Forgets a target (an app deleted from the registry); its history stays. */
+  removeTarget(target: TargetRef): Promise<void>;
   /** Writes exactly the attributes given (and `updatedAt`), removes those in `remove`, touches nothing else. */
   putTargetState(update: TargetUpdate, options?: { remove?: TargetField[] }): Promise<void>;
 

@@ -56,7 +56,7 @@ export async function adoptChildren(job: SyncJob, parent: AppSpec, children: Chi
   const changed = children.apps.filter((child) => changedApps.includes(child.name));
   const starts = await childCommits(job, parent, changed, deps);
   await startChildren(job, parent, starts, deps);
-  if (removedApps.length > 0) await removeApps(removedApps, `no longer rendered by ${parent.name}`, deps);
+  if (removedApps.length > 0) await removeApps(removedApps, { revision: job.revision, reason: `no longer rendered by ${parent.name}`, deliveryId: job.deliveryId }, deps);
 }
 
 /**

@@ -4,7 +4,7 @@
 // or one older than the registry in force (a replayed or out-of-order push).
 import { diffRegistries } from '../config/diff.ts';
 import { RegistryError } from '../config/errors.ts';
-import { loadRegistry } from '../config/load.ts';
+import { parseRegistryFiles, readRegistryFiles } from '../config/load.ts';
 import { tracksBranch } from '../config/match.ts';
 import { repoKey, sameRepo } from '../config/repo-url.ts';
 import type { AppSpec, Registry } from '../config/types.ts';
@@ -13,7 +13,9 @@ import { truncateDescription } from '../github/status.ts';
 import type { RegistryRefreshJob, SyncJob } from '../queue/job.ts';
 import type { FetchedSource } from '../source/fetcher.ts';
 import type { WorkerDependencies } from './dependencies.ts';
-import { carryChildren } from '../app-of-apps/family.ts';
+import { carryChildren, descendantsOf } from '../app-of-apps/family.ts';
+import { withFinalizers } from '../app-of-apps/finalizers.ts';
+import { removeApps } from './remove-apps.ts';
 import { updateRegistry } from '../app-of-apps/update-registry.ts';
 import { registryReplayQuestion, staleRevisionMessage } from './policy/replay.ts';
 
@@ -41,7 +43,8 @@ export async function refreshRegistry(job: RegistryRefreshJob, deps: WorkerDepen
   }
   let written: Registry;
   try {
-    written = await loadRegistry(source.root, config.dir);
+    const files = await readRegistryFiles(source.root, config.dir);
+    written = withFinalizers(parseRegistryFiles(files), files);
   } catch (error) {
     if (!(error instanceof RegistryError)) throw error;
     await postRegistryStatus(deps, config.repoURL, job.revision, 'failure', `registry rejected: ${error.problems.length} problem(s); see the worker log`);
@@ -61,6 +64,12 @@ export async function refreshRegistry(job: RegistryRefreshJob, deps: WorkerDepen
   await updateRegistry(deps.store, (latest) => ({ registry: carryChildren(latest?.registry, written), revision: job.revision }));
   await postRegistryStatus(deps, config.repoURL, job.revision, 'success', `registry: ${registry.apps.length} apps, ${registry.clusters.length} clusters; ${changedApps.length} changed`);
   deps.logger.info('registry refreshed', { revision: job.revision, changedApps, removedApps });
+  // An app dropped by the push takes its children along, as Argo CD's cascade does.
+  const before = current?.registry ?? { apps: [], clusters: [], projects: [] };
+  const leaving = new Set(removedApps);
+  for (const name of descendantsOf(before, leaving)) leaving.add(name);
+  const gone = before.apps.filter((app) => leaving.has(app.name) && !registry.apps.some((kept) => kept.name === app.name));
+  if (gone.length > 0) await removeApps(gone, { revision: job.revision, reason: 'removed from the registry', deliveryId: job.deliveryId }, deps);
 
   const jobs: SyncJob[] = [];
   for (const commit of commits) {

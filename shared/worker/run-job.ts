@@ -4,12 +4,13 @@ import type { AppSpec, ClusterSpec, ProjectSpec } from '../config/types.ts';
 import { scanTarget } from '../drift/scan-target.ts';
 import type { DriftScanJob, Job, RegistryRefreshJob, SyncJob } from '../queue/job.ts';
 import type { JobContext, WorkerDependencies } from './dependencies.ts';
+import { deleteApp, type DeleteOutcome } from './delete-app.ts';
 import { refreshRegistry } from './refresh-registry.ts';
 import { syncTarget, type TargetOutcome } from './sync-target.ts';
 
 // 'drift-unknown': the scan could not tell (the applied revision is gone from Git, or the
 // cluster could not be read); the worker counts it so a target blind for long is alarmed on.
-export type JobOutcome = TargetOutcome | 'registry-refreshed' | 'scanned' | 'drifted' | 'drift-unknown';
+export type JobOutcome = TargetOutcome | DeleteOutcome | 'registry-refreshed' | 'scanned' | 'drifted' | 'drift-unknown';
 
 export async function runJob(job: Job, context: JobContext, deps: WorkerDependencies): Promise<JobOutcome> {
   switch (job.kind) {
@@ -19,6 +20,8 @@ export async function runJob(job: Job, context: JobContext, deps: WorkerDependen
       return runDriftScan(job, deps);
     case 'registry-refresh':
       return runRegistryRefresh(job, deps);
+    case 'delete-app':
+      return deleteApp(job, context, deps);
   }
 }
 
