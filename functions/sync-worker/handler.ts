@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { Job } from '../../shared/queue/job.ts';
 import { parseJob } from '../../shared/queue/parse.ts';
 import { DEFAULT_RETRY_BASE_SECONDS, retryLater } from '../../shared/queue/retry-later.ts';
-import { clusterConnector, eventSink, gitHub, jobQueue, loadGitHubSecret, renderCache, sourceFetcher, sqsClient, stateStore, statusPoster, type Environment } from '../../shared/runtime/environment.ts';
+import { chartFetcher, clusterConnector, eventSink, gitHub, jobQueue, loadGitHubSecret, renderCache, sourceFetcher, sqsClient, stateStore, statusPoster, type Environment } from '../../shared/runtime/environment.ts';
 import { migrate, schemaTable } from '../../shared/state/schema.ts';
 import type { WorkerDependencies } from '../../shared/worker/dependencies.ts';
 import { RetryableJobError } from '../../shared/worker/errors.ts';
@@ -39,6 +39,7 @@ export async function buildDependencies(env: Environment, sqs = sqsClient(env)):
     queue: jobQueue(env, sqs),
     renders: renderCache(env),
     sources: sourceFetcher(octokit, env),
+    charts: chartFetcher(env),
     statuses: statusPoster(octokit, env),
     events: eventSink(env),
     connect: clusterConnector(env),

@@ -22,12 +22,8 @@ export interface WorkerDependencies {
   queue: JobQueue;
   renders: RenderCache;
   sources: SourceFetcher;
-  /**
-   * Charts of chart sources (Helm repositories, OCI registries). Absent where chart fetching is
-   * not configured: a sync of an app with a chart source then fails as a deployment problem
-   * (retried, never the user's input), saying so.
-   */
-  charts?: ChartFetcher;
+  /** Charts of chart sources, from Helm repositories and OCI registries, cached per chart and version. */
+  charts: ChartFetcher;
   statuses: CommitStatusPoster;
   events: EventSink;
   /** A client for a registered cluster; implementations cache one per cluster. */
