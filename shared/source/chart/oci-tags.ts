@@ -4,6 +4,7 @@
 // from the realm their WWW-Authenticate challenge names (ghcr.io, public.ecr.aws, Docker Hub —
 // anonymous tokens for public repositories). Helm writes `+` in versions as `_` in tags (`+`
 // is not allowed there); tags are read back with `+`, as helm and Argo CD do.
+import { isLoopbackHost } from './address-guard.ts';
 import { basicAuthorization, type ChartCredentials } from './credentials.ts';
 import { ChartAuthError, ChartNotFoundError, ChartRepositoryContentError, ChartRepositoryUnreachableError } from './errors.ts';
 import { httpGet, type HttpAnswer, type HttpGetOptions } from './http.ts';
@@ -53,6 +54,11 @@ async function authorize(challenge: HttpAnswer, name: string, credentials: Chart
     realm = new URL(parameters.realm);
   } catch {
     throw new ChartRepositoryContentError(`${options.what}: the registry's token realm is not a URL`);
+  }
+  // Credentials go to the realm: over https only (http for loopback where it is allowed), never with userinfo.
+  const plainAllowed = realm.protocol === 'http:' && options.policy.allowLoopback && isLoopbackHost(realm.hostname);
+  if ((realm.protocol !== 'https:' && !plainAllowed) || realm.username || realm.password) {
+    throw new ChartRepositoryContentError(`${options.what}: the registry's token realm ${realm.protocol}//${realm.host} is not an https URL`);
   }
   if (parameters.service) realm.searchParams.set('service', parameters.service);
   realm.searchParams.set('scope', `repository:${name}:pull`);

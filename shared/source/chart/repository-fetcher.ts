@@ -119,7 +119,7 @@ export class RepositoryChartFetcher implements ChartFetcher {
     const key = ChartDiskCache.key(repo.key, chart, version);
     const onDisk = await this.#disk.lookup(key);
     if (onDisk) return this.#fetched(onDisk);
-    const stored = await this.#archives?.get(archiveKey(repo.key, chart, version));
+    const stored = await this.#storedArchive(archiveKey(repo.key, chart, version));
     if (!stored) return undefined;
     const held = await this.#disk.fill(key, async (chartDir) => {
       await this.#unpack(stored.bytes, chartDir, `${chart} ${version} from ${repo.key}`);
@@ -159,11 +159,18 @@ export class RepositoryChartFetcher implements ChartFetcher {
   /** The verified archive: from the shared store, or pulled with helm (and then stored). */
   async #obtain(repo: ChartRepoLocation, chart: string, resolved: Resolved, credentials: ChartCredentials | undefined): Promise<StoredArchive> {
     const key = archiveKey(repo.key, chart, resolved.version);
-    const stored = await this.#archives?.get(key);
+    const stored = await this.#storedArchive(key);
     if (stored) return stored;
     const archive = await this.#pull(repo, chart, resolved, credentials);
-    await this.#archives?.put(key, archive);
+    // The store is a cache: a worker that cannot write it (a read-only role, S3 throttling)
+    // still has the chart it pulled.
+    await this.#archives?.put(key, archive).catch(() => undefined);
     return archive;
+  }
+
+  /** The shared store's archive; a store that cannot be read counts as a miss (the repository still can). */
+  async #storedArchive(key: string): Promise<StoredArchive | undefined> {
+    return this.#archives?.get(key).catch(() => undefined);
   }
 
   async #pull(repo: ChartRepoLocation, chart: string, resolved: Resolved, credentials: ChartCredentials | undefined): Promise<StoredArchive> {
