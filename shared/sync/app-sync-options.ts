@@ -155,6 +155,8 @@ export function appRunOptions(app: Pick<AppSpec, 'syncPolicy' | 'ignoreDifferenc
     prune: app.syncPolicy.automated?.prune ?? false,
     allowEmpty: app.syncPolicy.automated?.allowEmpty ?? false,
     createNamespace: app.syncPolicy.createNamespace && namespace ? namespace : undefined,
+    // Argo CD: "CreateNamespace=true needs to be set as a sync option, otherwise nothing will happen".
+    ...(app.syncPolicy.createNamespace && app.syncPolicy.managedNamespaceMetadata ? { namespaceMetadata: app.syncPolicy.managedNamespaceMetadata } : {}),
     syncOptions: options,
     ignoreDifferences: app.ignoreDifferences,
     warnings: ignored.map(ignoredOptionWarning),

@@ -3,7 +3,8 @@
 // sync is applied. Hooks of every phase count (a PreSync Job is written like any object),
 // and so does the namespace CreateNamespace would create: Argo CD refuses that too when the
 // project does not whitelist the cluster-scoped kind Namespace ("resource :Namespace is not
-// permitted in project"), and only when it has to create it. Prune asks the same rule, so
+// permitted in project"), and only when it has to create it (or, with managedNamespaceMetadata,
+// write its labels and annotations). Prune asks the same rule, so
 // the app never deletes what its project could not have let it create.
 import type { Discovery } from '../kube/discovery.ts';
 import type { ObjectRef } from '../kube/live.ts';
@@ -22,12 +23,14 @@ export async function checkProjectBounds(
   bounds: ProjectBounds | undefined,
   desired: DesiredState<ObjectSource>,
   discovery: Discovery,
-  namespace: { create?: string; existing: ReadonlySet<string> },
+  namespace: { create?: string; existing: ReadonlySet<string>; label?: boolean },
 ): Promise<void> {
   if (!bounds) return;
   const scoped = await scopedObjects(desired, discovery);
   if (namespace.create && !namespace.existing.has(namespace.create)) {
     scoped.unshift({ ref: namespaceRef(namespace.create), namespaced: false, origin: 'created by CreateNamespace=true' });
+  } else if (namespace.create && namespace.label) {
+    scoped.unshift({ ref: namespaceRef(namespace.create), namespaced: false, origin: 'labelled by managedNamespaceMetadata' });
   }
   const violations = projectViolations(bounds, scoped);
   if (violations.length > 0) throw new ProjectViolationError(bounds.project.name, violations);

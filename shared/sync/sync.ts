@@ -7,14 +7,15 @@
 import type { KubeClient } from '../kube/client.ts';
 import type { Discovery } from '../kube/discovery.ts';
 import type { IgnoreDifference } from '../kube/ignore-differences.ts';
+import { refKey } from '../kube/live.ts';
 import type { KubeObject } from '../kube/object.ts';
 import type { ApplyBasis, StepContext } from './apply-step.ts';
 import { applySteps, finalSyncWaveNumber, type FinalSyncWave, type StepEvent, type StepsResult } from './apply-steps.ts';
 import { DEFAULT_APP_SYNC_OPTIONS, type AppSyncOptions } from './app-sync-options.ts';
 import { objectChange, type ChangeSet, type ObjectChange, type ObjectSource } from './changeset.ts';
-import { ensureNamespace } from './ensure-namespace.ts';
+import { ensureNamespace, namespaceWrite, type NamespaceMetadata } from './ensure-namespace.ts';
 import { entryKey, entryOf, type Inventory, type InventoryEntry } from './inventory.ts';
-import { readLiveState } from './live-state.ts';
+import { namespaceRef, readLiveState } from './live-state.ts';
 import type { SyncPlan } from './plan.ts';
 import { preflight } from './preflight.ts';
 import { prepareDesired } from './prepare.ts';
@@ -60,6 +61,8 @@ export interface SyncRunOptions {
   syncOptions?: Partial<AppSyncOptions>;
   /** The app's `spec.ignoreDifferences`, for RespectIgnoreDifferences and ApplyOutOfSyncOnly. */
   ignoreDifferences?: readonly IgnoreDifference[];
+  /** Argo CD's managedNamespaceMetadata: labels and annotations of the createNamespace namespace. */
+  namespaceMetadata?: NamespaceMetadata;
   /** Said with the result (e.g. sync options that are ignored). */
   warnings?: string[];
 }
@@ -93,14 +96,15 @@ export async function sync(request: SyncRequest): Promise<ChangeSet> {
   const desired = await prepareDesired(app, request.objects, discovery);
   const entries = desired.resources.map(({ object }) => entryOf(object));
   const live = await readLiveState(client, discovery, desired, options.createNamespace);
-  await checkProjectBounds(request.project, desired, discovery, { create: options.createNamespace, existing: live.existingNamespaces });
+  const namespaceToWrite = namespaceWrite(options.createNamespace, live.objects.get(refKey(namespaceRef(options.createNamespace ?? ''))), options.namespaceMetadata, rendersNamespace(desired.plan, options.createNamespace));
+  await checkProjectBounds(request.project, desired, discovery, { create: options.createNamespace, existing: live.existingNamespaces, label: namespaceToWrite?.live !== undefined });
   const notServedYet = await preflight(desired.plan, discovery, {
     createNamespace: options.createNamespace,
     existingNamespaces: live.existingNamespaces,
     skipDryRunOnMissingResource: appOptions.skipDryRunOnMissingResource,
   });
   if (appOptions.failOnSharedResource) refuseSharedResources(desired, live.objects);
-  const namespace = await ensureNamespace(context, options.createNamespace, live.existingNamespaces);
+  const namespace = await ensureNamespace(context, namespaceToWrite);
 
   const stale = staleEntries(request.previous, entries);
   const pruneContext: PruneContext = { ...context, app };
@@ -126,7 +130,7 @@ export async function sync(request: SyncRequest): Promise<ChangeSet> {
       : undefined;
   const steps: StepsResult =
     namespace?.action === 'failed'
-      ? { changes: [], failure: `cannot create namespace ${namespace.name}: ${namespace.message}` }
+      ? { changes: [], failure: `cannot ${namespaceToWrite?.live ? 'label' : 'create'} namespace ${namespace.name}: ${namespace.message}` }
       : await applySteps(context, desired.plan, { ...applyBasis(live.objects, entries, request.previous), notServedYet }, request.onStep, final);
   const syncFail = steps.failure ? await runSyncFailHooks(context, desired.plan) : [];
   const pruned =
@@ -152,6 +156,11 @@ export async function sync(request: SyncRequest): Promise<ChangeSet> {
 function applyBasis(live: Map<string, KubeObject>, entries: InventoryEntry[], previous: Inventory | undefined): Omit<ApplyBasis, 'notServedYet'> {
   const before = new Map((previous?.entries ?? []).map((entry) => [entryKey(entry), entry.fingerprint]));
   return { live, unchangedInGit: new Set(entries.filter((entry) => before.get(entryKey(entry)) === entry.fingerprint).map(entryKey)) };
+}
+
+/** Whether the app renders the Namespace itself: then its manifest, not managedNamespaceMetadata, says what it carries. */
+function rendersNamespace(plan: SyncPlan<ObjectSource>, name: string | undefined): boolean {
+  return plan.steps.some((step) => step.objects.some(({ object }) => object.apiVersion === 'v1' && object.kind === 'Namespace' && object.metadata.name === name));
 }
 
 /** What the plan leaves out on purpose (Skip, hooks of events a sync never has), and why. */
