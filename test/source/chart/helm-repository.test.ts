@@ -218,6 +218,17 @@ describe('errors', () => {
     }
     expect(repo.requests.filter((path) => path.includes('..'))).toEqual([]);
   });
+
+  it('refuses a host name that resolves to the metadata service or to loopback (every address is checked)', async () => {
+    const resolver = (host: string): Promise<string[]> =>
+      Promise.resolve(host === 'metadata.charts.test' ? ['203.0.113.7', '169.254.169.254'] : host === 'loop.charts.test' ? ['::1'] : ['203.0.113.7']);
+    const strict = await fetcher({ allowLoopback: false, resolveHost: resolver });
+    const metadata = await failure(strict.fetch({ repoURL: 'https://metadata.charts.test/stable', chart: 'demo', targetRevision: '1.0.0' }));
+    expect(metadata).toBeInstanceOf(InvalidChartRequestError);
+    expect(metadata.message).toContain('host metadata.charts.test is a link-local address (the instance metadata service lives there) (169.254.169.254)');
+    const loop = await failure(strict.fetch({ repoURL: 'oci://loop.charts.test/charts', chart: 'demo', targetRevision: '1.0.0' }));
+    expect(loop.message).toContain('host loop.charts.test is a loopback address (::1)');
+  });
 });
 
 describe('a private repository (basic auth)', () => {
