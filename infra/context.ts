@@ -21,6 +21,8 @@ export interface DriftlessContext {
   readonly maxConcurrency?: number;
   /** Reserved concurrency of the webhook function. */
   readonly webhookConcurrency?: number;
+  /** A monthly AWS Budget in US dollars on Driftless's tagged costs; tells alarmEmail and the alarm topic. */
+  readonly monthlyBudgetUsd?: number;
   /** The worker in a VPC, for private clusters (README "Private clusters"). */
   readonly vpc?: VpcContext;
 }
@@ -103,6 +105,7 @@ const schema = z.object({
   alarmEmail: z.string().email().optional(),
   maxConcurrency: positiveInt,
   webhookConcurrency: positiveInt,
+  monthlyBudgetUsd: json(z.number().positive()).optional(),
   vpc: json(vpc).optional(),
 });
 

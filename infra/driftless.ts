@@ -1,10 +1,11 @@
 // Driftless as one construct: everything a GitOps installation needs, for this repository's
 // stack or for any other CDK app.
-import type { Duration } from 'aws-cdk-lib';
+import { Tags, type Duration } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { COMPONENT_TAG, CostBudget } from './constructs/budget.ts';
 import { ClusterAccess, type ManagedCluster } from './constructs/cluster-access.ts';
 import { DriftScanner } from './constructs/drift-scanner.ts';
 import { EventsBus } from './constructs/events-bus.ts';
@@ -56,6 +57,12 @@ export interface DriftlessProps {
    * to open on 443, a proxy for GitHub. Default: no VPC.
    */
   readonly network?: WorkerNetworkProps;
+  /**
+   * A monthly AWS Budget (US dollars) on the costs tagged `driftless:component`, telling
+   * alarmEmail and the alarm topic at 80 % and 100 % spent and when the forecast passes 100 %.
+   * Default: no budget.
+   */
+  readonly monthlyBudgetUsd?: number;
   /** Handler files relative to the repository root; default `functions/<name>/handler.ts`. */
   readonly entries?: HandlerEntries;
 }
@@ -77,6 +84,7 @@ export class Driftless extends Construct {
   declare readonly webhook: WebhookApi;
   declare readonly driftScanner: DriftScanner;
   declare readonly monitoring: Monitoring;
+  declare readonly budget: CostBudget | undefined;
 
   constructor(scope: Construct, id: string, props: DriftlessProps) {
     super(scope, id);
@@ -142,5 +150,31 @@ export class Driftless extends Construct {
       alarmEmail: props.alarmEmail,
       driftInterval: props.driftSchedule,
     });
+
+    // Cost-allocation tags: every resource says which part of Driftless it belongs to, so Cost
+    // Explorer and the budget can tell them apart (README "What it costs").
+    const components: Array<[Construct, string]> = [
+      [this.stateStore, 'state'],
+      [this.renderCache, 'render-cache'],
+      [this.events, 'events'],
+      [this.github, 'github'],
+      [this.clusterAccess, 'cluster-access'],
+      [this.syncPipeline, 'sync'],
+      [this.webhook, 'webhook'],
+      [this.driftScanner, 'drift-scan'],
+      [this.monitoring, 'monitoring'],
+      ...(workerNetwork ? [[workerNetwork, 'network'] as [Construct, string]] : []),
+    ];
+    for (const [construct, component] of components) Tags.of(construct).add(COMPONENT_TAG, component);
+
+    this.budget =
+      props.monthlyBudgetUsd === undefined
+        ? undefined
+        : new CostBudget(this, 'Budget', {
+            monthlyLimitUsd: props.monthlyBudgetUsd,
+            components: components.map(([, component]) => component),
+            emails: props.alarmEmail ? [props.alarmEmail] : [],
+            topic: this.monitoring.alarmTopic,
+          });
   }
 }

@@ -1,10 +1,11 @@
 // The stack `npx cdk deploy` deploys: the Driftless construct configured from CDK context.
-import { CfnOutput, Duration, SecretValue, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Tags, SecretValue, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { COMPONENT_TAG } from './constructs/budget.ts';
 import type { WorkerNetworkProps } from './constructs/network.ts';
 import { readDriftlessContext, type DriftlessContext, type VpcContext } from './context.ts';
 import { Driftless, type HandlerEntries } from './driftless.ts';
@@ -53,8 +54,12 @@ export class DriftlessStack extends Stack {
       maxConcurrency: settings.maxConcurrency,
       webhookConcurrency: settings.webhookConcurrency,
       network: settings.vpc ? importNetwork(this, settings.vpc) : undefined,
+      monthlyBudgetUsd: settings.monthlyBudgetUsd,
       entries: props.entries,
     });
+
+    // The secrets live beside the construct, not in it: tagged with its GitHub connection.
+    for (const secret of [this.githubSecret, this.webhookSecret]) Tags.of(secret).add(COMPONENT_TAG, 'github');
 
     new CfnOutput(this, 'GitHubSecretArn', {
       value: this.githubSecret.secretArn,

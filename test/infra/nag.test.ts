@@ -78,8 +78,10 @@ describe('cdk-nag AwsSolutions', () => {
     expect(result.thrown).toBeUndefined();
   });
 
-  it('reports nothing unacknowledged for a worker in a VPC with endpoints, cluster ingress and a proxy', () => {
+  it('reports nothing unacknowledged for a worker in a VPC with endpoints, cluster ingress and a proxy, and a budget', () => {
     const result = synthWithNag({
+      monthlyBudgetUsd: 50,
+      alarmEmail: 'ops@example.com',
       vpc: {
         vpcId: 'vpc-0a1b2c3d4e5f60718',
         subnets: [{ subnetId: 'subnet-0aaaaaaaaaaaaaaa1', availabilityZone: 'eu-west-1a', routeTableId: 'rtb-0aaaaaaaaaaaaaaa1' }],
@@ -111,6 +113,7 @@ describe('cdk-nag AwsSolutions', () => {
     const shown = acknowledgements.map(({ path, id }) => `${path} ${id.replace(/[0-9A-F]{8}\.Arn/, '*.Arn')}`).sort();
     expect(shown).toEqual([
       'Driftless/Driftless/DriftScan/Handler/Role Annotation::AwsSolutions-IAM5[Resource::*]',
+      'Driftless/Driftless/DriftScan/ScheduleDeadLetterQueue Annotation::AwsSolutions-SQS3',
       'Driftless/Driftless/Monitoring/AlarmTopic Annotation::AwsSolutions-SNS2',
       'Driftless/Driftless/RenderCache/Bucket Annotation::AwsSolutions-S1',
       'Driftless/Driftless/Sync/DeadLetterQueue Annotation::AwsSolutions-SQS3',
