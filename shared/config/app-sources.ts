@@ -13,6 +13,15 @@ export function isChartSource(source: AppSource): boolean {
   return source.chart !== undefined;
 }
 
+/**
+ * The repository whose commits the app's revisions are: its primary Git source's, or, for an
+ * app of charts alone, the config repository whose commit defines it (a new chart version is a
+ * config push). Commit statuses and replay checks go there.
+ */
+export function revisionRepoURL(app: Pick<AppSpec, 'source'>, configRepoURL: string | undefined): string {
+  return isChartSource(app.source) && configRepoURL !== undefined ? configRepoURL : app.source.repoURL;
+}
+
 /** Whether the source contributes objects (a ref source without a path only lends its files). */
 export function rendersManifests(source: AppSource): boolean {
   return source.valuesOnly !== true;

@@ -26,6 +26,8 @@ export interface FetchedApp {
   sources: FetchedAppSource[];
   /** What each source was fetched at, as the sync records it. */
   revisions: SourceRevision[];
+  /** The repository the job's commit was found in, when it was looked for (not with recorded sources). */
+  revisionRepoURL?: string;
   dispose(): Promise<void>;
 }
 
@@ -47,10 +49,13 @@ export interface FetchPoint {
 export async function fetchAppSources(app: AppSpec, at: FetchPoint, fetchers: SourceFetchers): Promise<FetchedApp> {
   const sources = appSources(app);
   const fetched: Array<FetchedAppSource | undefined> = sources.map(() => undefined);
+  let revisionRepoURL: string | undefined;
   const release = () => Promise.all(fetched.map((entry) => (entry?.kind === 'git' ? entry.tree.dispose() : entry?.chart.dispose()))).then(() => undefined);
   try {
     const recorded = usableRecord(sources, at.recorded);
     const owned = recorded ? new Set<number>() : await claimRevision(sources, at, fetchers.sources, fetched);
+    const first = [...owned][0];
+    if (first !== undefined) revisionRepoURL = sources[first].repoURL;
     for (const [index, source] of sources.entries()) {
       if (fetched[index]) continue;
       if (isChartSource(source)) {
@@ -65,7 +70,7 @@ export async function fetchAppSources(app: AppSpec, at: FetchPoint, fetchers: So
     throw error;
   }
   const done = fetched as FetchedAppSource[];
-  return { sources: done, revisions: done.map((entry, index) => revisionOf(sources[index], entry)), dispose: release };
+  return { sources: done, revisions: done.map((entry, index) => revisionOf(sources[index], entry)), revisionRepoURL, dispose: release };
 }
 
 /** The recorded sources when they still describe the app's sources one for one; else undefined. */

@@ -2,6 +2,7 @@
 // apps whose definition changed (new apps included). A broken registry changes nothing, and
 // neither does a push naming a commit that does not exist (bad input: said once, not retried)
 // or one older than the registry in force (a replayed or out-of-order push).
+import { isChartSource } from '../config/app-sources.ts';
 import { diffRegistries } from '../config/diff.ts';
 import { RegistryError } from '../config/errors.ts';
 import { parseRegistryFiles, readRegistryFiles } from '../config/load.ts';
@@ -131,7 +132,8 @@ async function resolveCommits(job: RegistryRefreshJob, configRepoURL: string, ap
   const commits: AppCommit[] = [];
   for (const app of apps) {
     try {
-      commits.push({ app, sha: await commitOf(app.source.repoURL, app.source.targetRevision) });
+      // An app of charts alone has no commit of its own: it is at the config commit that defines it.
+      commits.push({ app, sha: isChartSource(app.source) ? job.revision : await commitOf(app.source.repoURL, app.source.targetRevision) });
     } catch (error) {
       if (!isBadInput(error)) throw error;
       deps.logger.warn('app not synced: its source cannot be resolved', { app: app.name, revision: app.source.targetRevision, error: error.message });

@@ -4,6 +4,7 @@
 // The decisions are pure policies (policy/); this file only carries them out. Bad input is
 // recorded and the message is done; anything else (the cluster, a missing tool, the store) is
 // retried through the queue, and the last attempt records that it gave up.
+import { revisionRepoURL } from '../config/app-sources.ts';
 import type { AppSpec, ClusterSpec, ProjectSpec } from '../config/types.ts';
 import { isBadInput } from '../errors/bad-input.ts';
 import { Discovery } from '../kube/discovery.ts';
@@ -56,8 +57,10 @@ export async function syncTarget(job: SyncJob, app: AppSpec, cluster: ClusterSpe
   // Read once: nothing this job writes before the sync changes the fields used from it
   // (inventory, last posted status, pin).
   const current = await deps.store.getTarget(app.name, cluster.name);
-  if (!(await passHold(job, ref, destination.namespace, app.source.repoURL, current, deps))) return 'skipped';
-  if (await refuseStale(job, ref, app.source.repoURL, current, deps)) return 'skipped';
+  // The repository the job's commit is in: the primary source's, the config repository's for charts alone.
+  const repoURL = revisionRepoURL(app, deps.configRepo?.repoURL);
+  if (!(await passHold(job, ref, destination.namespace, repoURL, current, deps))) return 'skipped';
+  if (await refuseStale(job, ref, repoURL, current, deps)) return 'skipped';
   if (await holdForManualSync(job, app, ref, destination.namespace, deps)) return 'skipped';
   const run = await claim(job, ref, app, destination.namespace, current, deps);
   if (!run) return 'skipped';
@@ -98,7 +101,7 @@ async function claim(job: SyncJob, ref: TargetRef, app: AppSpec, namespace: stri
     deps.logger.info('a newer revision was requested; this job stands down', { ...logFields(job), requestedRevision: start.requestedRevision });
     return undefined;
   }
-  return { job, target: { ...ref, repoURL: app.source.repoURL, revision: job.revision, parent: parentOf(app) }, seq: start.seq, startedAt: now(deps).toISOString(), namespace, knownNamespace: current?.namespace };
+  return { job, target: { ...ref, repoURL: revisionRepoURL(app, deps.configRepo?.repoURL), revision: job.revision, parent: parentOf(app) }, seq: start.seq, startedAt: now(deps).toISOString(), namespace, knownNamespace: current?.namespace };
 }
 
 /** Another worker on the same target: try again later (and on the last attempt, say it gave up). */
@@ -138,6 +141,8 @@ async function renderAndSync(run: SyncRun, app: AppSpec, cluster: ClusterSpec, p
   // Every source of the app (fetch-sources.ts says at which commit or chart version), recorded with the result.
   const fetched = await fetchAppSources(app, { revision: run.job.revision, ref: run.job.ref, recorded: current?.revision === run.job.revision ? current.sources : undefined }, deps);
   run.sources = fetched.revisions;
+  // A push to another source's repository (a ref source's values): its commit status goes there.
+  if (fetched.revisionRepoURL) run.target.repoURL = fetched.revisionRepoURL;
   try {
     const client = await deps.connect(cluster);
     const discovery = new Discovery(client);
