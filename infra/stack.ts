@@ -1,5 +1,5 @@
 // The stack `npx cdk deploy` deploys: the Driftless construct configured from CDK context.
-import { CfnOutput, Duration, Tags, SecretValue, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Tags, RemovalPolicy, SecretValue, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -123,6 +123,8 @@ function createPlaceholderSecret(scope: Construct): secretsmanager.Secret {
     secretName: GITHUB_SECRET_NAME,
     description: 'Driftless GitHub credentials: set "token" (or appId, privateKey, installationId) in this JSON',
     secretObjectValue: { token: SecretValue.unsafePlainText('') },
+    // The credentials put in by hand outlive the stack.
+    removalPolicy: RemovalPolicy.RETAIN,
   });
   Validations.of(secret).acknowledge({
     id: 'AwsSolutions-SMG4',
@@ -143,6 +145,10 @@ function createWebhookSecret(scope: Construct): secretsmanager.Secret {
       excludePunctuation: true,
       passwordLength: 48,
     },
+    // CloudFormation generates the value once, at creation; it regenerates it only if this
+    // resource were replaced, which the logical-id test (test/infra/stateful-ids.test.ts)
+    // guards against. Retained, so a deleted stack does not take GitHub's secret with it.
+    removalPolicy: RemovalPolicy.RETAIN,
   });
   Validations.of(secret).acknowledge({
     id: 'AwsSolutions-SMG4',

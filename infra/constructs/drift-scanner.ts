@@ -1,10 +1,11 @@
 // The clock of drift detection and missed-push recovery: a schedule invokes the drift-scan
 // function, which only plans: it reaches no cluster, it puts one drift-scan job per target
 // (and a sync per missed push) on the sync queue, and the sync workers do the scanning.
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DriftlessFunction } from './driftless-function.ts';
 
@@ -35,6 +36,8 @@ export class DriftScanner extends Construct {
   declare readonly handler: DriftlessFunction;
   declare readonly schedule: scheduler.CfnSchedule;
   declare readonly schedulerRole: iam.Role;
+  /** Where Scheduler puts an invocation it could not deliver (the on-failure destination). */
+  declare readonly deadLetterQueue: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: DriftScannerProps = {}) {
     super(scope, id);
@@ -62,6 +65,19 @@ export class DriftScanner extends Construct {
       new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.handler.fn.functionArn] }),
     );
 
+    this.deadLetterQueue = new sqs.Queue(this, 'ScheduleDeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: "This queue is the dead-letter queue of the drift schedule's target; a DLQ of a DLQ would hide dropped runs further.",
+    });
+    this.schedulerRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }),
+    );
+
     this.schedule = new scheduler.CfnSchedule(this, 'Schedule', {
       description: 'Driftless drift scan and missed-push check',
       scheduleExpression: expression,
@@ -72,6 +88,8 @@ export class DriftScanner extends Construct {
         roleArn: this.schedulerRole.roleArn,
         // A missed tick is made good by the next one; retrying would only overlap it.
         retryPolicy: { maximumRetryAttempts: 0, maximumEventAgeInSeconds: 60 },
+        // A run Scheduler could not deliver is kept, and counted (InvocationDroppedCount alarms).
+        deadLetterConfig: { arn: this.deadLetterQueue.queueArn },
       },
     });
   }

@@ -89,6 +89,11 @@ export class DriftlessFunction extends Construct implements iam.IGrantable {
       role: this.role,
       logGroup: this.logGroup,
       tracing: lambda.Tracing.ACTIVE,
+      // Lambda's own lines (START, REPORT, timeouts) as JSON beside Powertools' JSON, each with
+      // a level, so one query reads both and DEBUG lines never reach a production log.
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
+      systemLogLevelV2: lambda.SystemLogLevel.WARN,
       projectRoot: REPO_ROOT,
       // Embedded in another CDK app, the package may come without its lock file; CDK then
       // finds the consumer's own.

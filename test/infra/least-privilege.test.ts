@@ -45,6 +45,7 @@ function label(resource: string): string {
     [/^\*$/, () => '*'],
     [/^<DriftlessStateTable\w+\.Arn>$/, () => 'table'],
     [/^<DriftlessSyncJobs\w+\.Arn>$/, () => 'jobs queue'],
+    [/^<DriftlessDriftScanScheduleDeadLetterQueue\w+\.Arn>$/, () => 'schedule DLQ'],
     [/^<DriftlessRenderCacheBucket\w+\.Arn>$/, () => 'bucket'],
     [/^<DriftlessRenderCacheBucket\w+\.Arn>\/\*$/, () => 'bucket objects'],
     [/^<DriftlessEventsBus\w+\.Arn>$/, () => 'bus'],
@@ -140,8 +141,11 @@ describe('least privilege', () => {
     expect(permissionsOf(statements, 'DriftScanHandlerRole', label)).toEqual({ ...basics('DriftScanHandler'), ...on(['dynamodb:Scan'], 'table') });
   });
 
-  it('lets the scheduler invoke the drift-scan function and nothing else', () => {
-    expect(permissionsOf(statements, 'DriftScanSchedulerRole', label)).toEqual(on(['lambda:InvokeFunction'], 'drift-scan function'));
+  it('lets the scheduler invoke the drift-scan function and put an undeliverable run in its DLQ, nothing else', () => {
+    expect(permissionsOf(statements, 'DriftScanSchedulerRole', label)).toEqual({
+      ...on(['lambda:InvokeFunction'], 'drift-scan function'),
+      ...on(['sqs:SendMessage'], 'schedule DLQ'),
+    });
   });
 
   it('attaches no managed policy to any role (AWSLambdaBasicExecutionRole would open every log group)', () => {

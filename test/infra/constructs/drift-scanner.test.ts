@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { rateExpression } from '../../../infra/constructs/drift-scanner.ts';
-import { functionProps, logicalIdOf, resources, synthStack } from '../support.ts';
+import { functionProps, iamStatements, logicalIdOf, resources, synthStack } from '../support.ts';
 
 describe('DriftScanner', () => {
   const { template } = synthStack();
@@ -47,5 +47,20 @@ describe('DriftScanner', () => {
     expect(rateExpression(Duration.days(1))).toBe('rate(1 day)');
     expect(() => rateExpression(Duration.seconds(30))).toThrow(/whole number of minutes/);
     expect(() => rateExpression(Duration.seconds(90))).toThrow(/whole number of minutes/);
+  });
+});
+
+describe('DriftScanner failure path', () => {
+  const { template } = synthStack();
+  it('never retries a tick and sends an undeliverable one to its own DLQ, which the scheduler role may write', () => {
+    const dlq = logicalIdOf(template, 'AWS::SQS::Queue', 'ScheduleDeadLetterQueue');
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Target: { RetryPolicy: { MaximumRetryAttempts: 0 }, DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlq, 'Arn'] } } },
+    });
+    const role = logicalIdOf(template, 'AWS::IAM::Role', 'DriftScanSchedulerRole');
+    const granted = iamStatements(template.toJSON() as never).filter((statement) => statement.roles.includes(`<${role}>`));
+    expect(granted.map((statement) => [statement.actions, statement.resources])).toEqual(
+      expect.arrayContaining([[['sqs:SendMessage'], [`<${dlq}.Arn>`]]]),
+    );
   });
 });

@@ -40,11 +40,17 @@ describe('DriftlessFunction defaults', () => {
     }
   });
 
+  it('logs as JSON with levels: INFO and up from the handlers, WARN and up from Lambda itself', () => {
+    for (const name of FUNCTIONS) {
+      expect(functionProps(template, name).LoggingConfig, name).toMatchObject({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO', SystemLogLevel: 'WARN' });
+    }
+  });
+
   it('gives each function its own log group with a retention', () => {
     template.resourceCountIs('AWS::Logs::LogGroup', 3);
     for (const name of FUNCTIONS) {
       const logGroup = logicalIdOf(template, 'AWS::Logs::LogGroup', `${name}Logs`);
-      expect(functionProps(template, name).LoggingConfig).toEqual({ LogGroup: { Ref: logGroup } });
+      expect(functionProps(template, name).LoggingConfig).toMatchObject({ LogGroup: { Ref: logGroup } });
       expect(resources(template)[logGroup].Properties?.RetentionInDays).toBe(30);
     }
     synthStack({ logRetentionDays: 90 }).template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });

@@ -7,7 +7,7 @@ describe('Monitoring', () => {
   const alarms = () => Object.values(resources(template)).filter((r) => r.Type === 'AWS::CloudWatch::Alarm').map((r) => r.Properties as Record<string, Cfn>);
 
   it('alarms as soon as a job waits in the DLQ', () => {
-    const dlq = logicalIdOf(template, 'AWS::SQS::Queue', 'DeadLetterQueue');
+    const dlq = logicalIdOf(template, 'AWS::SQS::Queue', 'SyncDeadLetterQueue');
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',

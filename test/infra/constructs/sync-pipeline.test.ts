@@ -6,7 +6,7 @@ import { type Cfn, functionProps, logicalIdOf, resources, STUB_ENTRY, synthStack
 
 const { template } = synthStack();
 const jobsQueue = logicalIdOf(template, 'AWS::SQS::Queue', 'SyncJobs');
-const deadLetterQueue = logicalIdOf(template, 'AWS::SQS::Queue', 'DeadLetterQueue');
+const deadLetterQueue = logicalIdOf(template, 'AWS::SQS::Queue', 'SyncDeadLetterQueue');
 const queueProps = (t: Template, fragment: string) =>
   resources(t)[logicalIdOf(t, 'AWS::SQS::Queue', fragment)].Properties as Record<string, Cfn>;
 
@@ -21,13 +21,13 @@ describe('SyncPipeline', () => {
       MaximumMessageSize: 262144,
       RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [deadLetterQueue, 'Arn'] }, maxReceiveCount: 10 },
     });
-    expect(queueProps(template, 'DeadLetterQueue')).toMatchObject({
+    expect(queueProps(template, 'SyncDeadLetterQueue')).toMatchObject({
       FifoQueue: true,
       SqsManagedSseEnabled: true,
       MaximumMessageSize: 262144,
       MessageRetentionPeriod: 14 * 24 * 3600,
     });
-    expect(queueProps(template, 'DeadLetterQueue').RedrivePolicy).toBeUndefined();
+    expect(queueProps(template, 'SyncDeadLetterQueue').RedrivePolicy).toBeUndefined();
   });
 
   it('keeps a job invisible for at least six times the worker timeout', () => {
