@@ -6,9 +6,14 @@
 // pushed for a month, and a suspended or pinned target (no sync to record a new render) is
 // compared too.
 //
+// An app of apps' render holds its children's Application and AppProject documents: they join
+// the registry and never reach the cluster, so they are left out here by the split the sync
+// uses (app-of-apps/split.ts); otherwise every parent would be reported drifted for them.
+//
 // Only a revision that no longer exists in Git (history rewritten, the commit gone) leaves
 // nothing to compare with; any other failure (GitHub down, the cluster unreachable) throws,
 // and the scan leaves the recorded state for the next schedule to try again.
+import { splitRender } from '../app-of-apps/split.ts';
 import type { AppSpec } from '../config/types.ts';
 import type { Discovery } from '../kube/discovery.ts';
 import type { RenderedObject } from '../render/types.ts';
@@ -20,6 +25,7 @@ import { renderOnce } from '../worker/render-once.ts';
 
 export type LastRender =
   /** `cached`: read from the cache under the recorded key; `rendered`: made again from Git (and cached under `key`). */
+  /** `objects`: what the sync applies of the render (an app of apps' children left out). */
   { found: 'cached' | 'rendered'; key: string; objects: RenderedObject[] } | { found: 'revision-gone'; reason: string };
 
 export interface LastRenderRequest {
@@ -36,7 +42,7 @@ export interface LastRenderRequest {
 
 export async function lastRender(request: LastRenderRequest, deps: SourceFetchers & { renders: RenderCache }): Promise<LastRender> {
   const cached = request.renderKey ? await deps.renders.get(request.renderKey) : undefined;
-  if (cached && request.renderKey) return { found: 'cached', key: request.renderKey, objects: cached };
+  if (cached && request.renderKey) return { found: 'cached', key: request.renderKey, objects: splitRender(cached).manifests };
   let fetched: FetchedApp;
   try {
     // Each source at what the sync recorded: the same commits and chart versions as then.
@@ -52,7 +58,7 @@ export async function lastRender(request: LastRenderRequest, deps: SourceFetcher
   }
   try {
     const rendered = await renderOnce(request.app, request.namespace, fetched, deps.renders, request.discovery);
-    return { found: 'rendered', key: rendered.key, objects: rendered.objects };
+    return { found: 'rendered', key: rendered.key, objects: splitRender(rendered.objects).manifests };
   } finally {
     await fetched.dispose();
   }

@@ -4,6 +4,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RegistryApp } from '../../shared/app-of-apps/types.ts';
+import type { AppSpec, ClusterSpec } from '../../shared/config/types.ts';
+import { scanTarget } from '../../shared/drift/scan-target.ts';
 import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
 import { childApp, childManifests, rootApp } from '../support/app-of-apps.ts';
 import { startPipeline, type Pipeline } from '../support/pipeline.ts';
@@ -64,5 +66,16 @@ describe('an app of apps in Git', () => {
     await pipeline.push(first, second, { added: ['driftless/other.yaml'] });
     await pipeline.work(async () => (await store.getRegistry())?.revision === second);
     expect((await apps()).map((app) => app.name).sort()).toEqual(['api', 'root', 'web']);
+  });
+
+  it('is not reported drifted for its children: the scan compares only what the sync applies', async () => {
+    const { buildDependencies } = await import('../../functions/sync-worker/handler.ts');
+    const registry = (await store.getRegistry())!.registry;
+    const root = registry.apps.find((app) => app.name === 'root') as AppSpec;
+    const cluster = registry.clusters.find((candidate) => candidate.name === 'sandbox') as ClusterSpec;
+    const target = await store.getTarget('root', 'sandbox');
+    const scan = await scanTarget({ kind: 'drift-scan', app: 'root', cluster: 'sandbox', revision: target!.revision!, enqueuedAt: new Date().toISOString(), schedulePeriod: Date.now() }, root, cluster, await buildDependencies(process.env));
+    expect(scan).toMatchObject({ outcome: 'scanned', report: { status: 'InSync', objects: [] } });
+    expect(await store.getTarget('root', 'sandbox')).toMatchObject({ driftStatus: 'InSync' });
   });
 });
