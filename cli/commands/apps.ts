@@ -4,14 +4,16 @@ import { BACKEND_HELP, jsonOutput, onBackend } from '../ops/command.ts';
 import { EXIT } from '../ops/errors.ts';
 import { backendFlags } from '../ops/flags.ts';
 import { age, oneLine, palette, printJson, shortSha, statusColour, table, type Palette } from '../ops/output.ts';
-import { driftLabel, isFailing, matchesStatus, statusLabel, targetViews, type TargetView } from '../ops/targets.ts';
+import { depthOf, driftLabel, isFailing, matchesStatus, statusLabel, targetViews, type TargetView } from '../ops/targets.ts';
 import { parseFlags } from '../options.ts';
 
 const help = `Usage: driftless apps [--app APP] [--cluster C] [--status S] [--watch] [--output json]
 
 One line per app and cluster: applied revision, sync status, health, drift, age of the last
-sync and its message. --status matches a sync status (Synced, OutOfSync, Syncing, Failed),
-a health (Healthy, Progressing, Degraded, ...), a drift status (Drifted), or suspended / pinned.
+sync and its message. An app of apps' children are listed under it, indented, with a PARENT
+column naming it (\`parent\` in --output json). --status matches a sync status (Synced,
+OutOfSync, Syncing, Failed), a health (Healthy, Progressing, Degraded, ...), a drift status
+(Drifted), or suspended / pinned.
 --watch redraws the table every 2 seconds until Ctrl-C.
 
 Exit 1 when a listed target's last sync failed or it is Degraded or Missing.
@@ -49,8 +51,11 @@ export const appsCommand: Command = {
 };
 
 export function formatApps(views: TargetView[], p: Palette, now = Date.now()): string {
+  // The PARENT column appears only in a fleet that has an app of apps, so other tables stay as they were.
+  const family = views.some((view) => view.parent !== undefined);
   const rows = views.map((view) => [
-    view.app,
+    `${'  '.repeat(depthOf(view, views))}${view.app}`,
+    ...(family ? [view.parent ?? ''] : []),
     view.cluster,
     shortSha(view.revision),
     statusColour(p, statusLabel(view)),
@@ -59,7 +64,7 @@ export function formatApps(views: TargetView[], p: Palette, now = Date.now()): s
     age(view.lastSyncFinishedAt, now),
     oneLine(view.message),
   ]);
-  return table(['APP', 'CLUSTER', 'REVISION', 'STATUS', 'HEALTH', 'DRIFT', 'LAST SYNC', 'MESSAGE'], rows, p);
+  return table(['APP', ...(family ? ['PARENT'] : []), 'CLUSTER', 'REVISION', 'STATUS', 'HEALTH', 'DRIFT', 'LAST SYNC', 'MESSAGE'], rows, p);
 }
 
 /** Redraws in place on a terminal (one JSON document per refresh with --output json) until SIGINT. */

@@ -1,5 +1,7 @@
 // One row per app × cluster: every destination in the registry (synced or not yet) and every
 // recorded target (an app removed from the registry still shows until its state is gone).
+// An app of apps' children follow their parent (depth first), so the list reads as the tree.
+import { parentOf } from '../../shared/app-of-apps/types.ts';
 import type { Registry } from '../../shared/config/types.ts';
 import { targetId } from '../../shared/queue/job.ts';
 import type { DriftStatus, HealthStatus, SyncStatus, TargetState } from '../../shared/state/types.ts';
@@ -7,6 +9,8 @@ import type { DriftStatus, HealthStatus, SyncStatus, TargetState } from '../../s
 export interface TargetView {
   app: string;
   cluster: string;
+  /** The app of apps whose render declared this app; absent for apps written in the registry folder. */
+  parent?: string;
   namespace?: string;
   /** Applied commit. */
   revision?: string;
@@ -24,10 +28,11 @@ export interface TargetView {
   registered: boolean;
 }
 
-export function targetView(state: TargetState | undefined, app: string, cluster: string, registered: boolean, namespace?: string): TargetView {
+export function targetView(state: TargetState | undefined, app: string, cluster: string, registered: boolean, namespace?: string, parent?: string): TargetView {
   return {
     app,
     cluster,
+    ...(parent !== undefined ? { parent } : {}),
     namespace: state?.namespace ?? namespace,
     revision: state?.revision,
     requestedRevision: state?.requestedRevision,
@@ -50,12 +55,46 @@ export function targetViews(registry: Registry, states: TargetState[]): TargetVi
   for (const app of registry.apps) {
     for (const destination of app.destinations) {
       const key = targetId(app.name, destination.cluster);
-      views.push(targetView(byKey.get(key), app.name, destination.cluster, true, destination.namespace));
+      views.push(targetView(byKey.get(key), app.name, destination.cluster, true, destination.namespace, parentOf(app)));
       byKey.delete(key);
     }
   }
   for (const state of byKey.values()) views.push(targetView(state, state.app, state.cluster, false));
-  return views.sort((a, b) => a.app.localeCompare(b.app) || a.cluster.localeCompare(b.cluster));
+  return treeOrder(views);
+}
+
+/**
+ * Views sorted by app and cluster, each app's children right after it (depth first). A view
+ * whose parent is not in the list (filtered out, or gone) stands among the roots.
+ */
+export function treeOrder(views: TargetView[]): TargetView[] {
+  const sorted = [...views].sort((a, b) => a.app.localeCompare(b.app) || a.cluster.localeCompare(b.cluster));
+  const listed = new Set(sorted.map((view) => view.app));
+  const ordered: TargetView[] = [];
+  const placed = new Set<string>();
+  const place = (app: string) => {
+    // `placed` also stops a parent loop in stored data from recursing for ever.
+    if (placed.has(app)) return;
+    placed.add(app);
+    ordered.push(...sorted.filter((view) => view.app === app));
+    for (const child of new Set(sorted.filter((view) => view.parent === app).map((view) => view.app))) place(child);
+  };
+  for (const view of sorted) if (view.parent === undefined || !listed.has(view.parent)) place(view.app);
+  // Whatever a loop kept out of reach of every root, in name order.
+  for (const view of sorted) place(view.app);
+  return ordered;
+}
+
+/** How deep `view` sits under the listed views' roots (0 for a root). */
+export function depthOf(view: TargetView, views: TargetView[]): number {
+  const parents = new Map(views.map((candidate) => [candidate.app, candidate.parent]));
+  let depth = 0;
+  const seen = new Set<string>([view.app]);
+  for (let parent = view.parent; parent !== undefined && parents.has(parent) && !seen.has(parent); parent = parents.get(parent)) {
+    seen.add(parent);
+    depth++;
+  }
+  return depth;
 }
 
 /** "Synced", "Synced (pinned 1a2b3c4)", "OutOfSync (suspended)". */
