@@ -14,6 +14,10 @@
 // of order (0), targets left behind (0), duplicate creates (0). Prints a table; exits 1 when a
 // must-be-zero count is not zero. Timings are printed, never asserted.
 //   npm run bench:soak -- --pushes 40 --apps 5      (a quick run)
+// Other flags: --workers, --kills, --fault-rate, --throttle-rate, --interval-ms (between pushes),
+// --invocation-seconds and --visibility-seconds (the workers' Lambda timeout and the queue's),
+// --timeout (for draining the queue), --keep (keeps the folder: repository, worker log,
+// statuses.jsonl, pushes.jsonl), --verbose.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -257,6 +261,8 @@ printSoakReport({
 });
 
 await writeFile(join(dir, 'worker.log'), workerLog.join('\n'));
+await writeFile(join(dir, 'statuses.jsonl'), pool.statuses.map((status) => JSON.stringify(status)).join('\n'));
+await writeFile(join(dir, 'pushes.jsonl'), pushes.map((push) => JSON.stringify(push)).join('\n'));
 await server.close();
 await proxy.stop();
 await services.stop();

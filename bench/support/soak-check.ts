@@ -52,6 +52,8 @@ export interface SoakFigures {
   deadLetteredWithStatus: number;
   /** Pushes whose commit's last status stayed `pending` (started, then stood down or cut short). */
   leftPending: number;
+  /** The same, by what that last status said: "Syncing …" or "attempt n failed, retrying …". */
+  leftPendingAfter: { syncing: number; retrying: number };
   outOfOrder: { cluster: number; history: number };
   leftBehind: number;
   duplicateCreates: number;
@@ -73,8 +75,13 @@ export function checkSoak(evidence: SoakEvidence): SoakFigures {
   const buckets: Record<Bucket, number> = { applied: 0, 'dead-lettered': 0, failed: 0, superseded: 0, lost: 0 };
   let deadLetteredWithStatus = 0;
   let leftPending = 0;
+  const leftPendingAfter = { syncing: 0, retrying: 0 };
   for (const push of evidence.pushes) {
-    if (lastState(push) === 'pending') leftPending += 1;
+    const last = statusesOf(push).at(-1);
+    if (last?.state === 'pending') {
+      leftPending += 1;
+      leftPendingAfter[last.description.startsWith('attempt ') ? 'retrying' : 'syncing'] += 1;
+    }
     let bucket: Bucket;
     if (applied(push)) bucket = 'applied';
     else if (deadLettered(push)) {
@@ -118,6 +125,7 @@ export function checkSoak(evidence: SoakEvidence): SoakFigures {
     buckets,
     deadLetteredWithStatus,
     leftPending,
+    leftPendingAfter,
     outOfOrder: { cluster, history },
     leftBehind,
     duplicateCreates: duplicateCreates(evidence.requests, problems),

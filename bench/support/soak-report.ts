@@ -75,7 +75,11 @@ export function printSoakReport(report: SoakReport): void {
     ],
     ['targets left on an older commit', figures.leftBehind, 'must be 0'],
     ['duplicate creates', figures.duplicateCreates, 'must be 0'],
-    ['commits whose last status is pending', figures.leftPending, 'started, then stood down for a newer push or cut short'],
+    [
+      'commits whose last status is pending',
+      figures.leftPending,
+      `started, then stood down for a newer push: ${figures.leftPendingAfter.syncing} after "Syncing", ${figures.leftPendingAfter.retrying} after "retrying"`,
+    ],
   ];
   const width = Math.max(...rows.map((row) => row[0].length));
   for (const [label, value, note] of rows) console.log(`${label.padEnd(width)}  ${String(value).padStart(5)}  ${note}`);
