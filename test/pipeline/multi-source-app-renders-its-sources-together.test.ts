@@ -1,6 +1,6 @@
 // A multi-source Application, as Argo CD documents it: a chart from a Helm repository whose
-// values come from a Git repository of value files (`ref: values`, `$values/…`), plus a folder
-// of the config repository. Through the real webhook, queue and worker, against a real Helm
+// values come from a Git repository (`ref: values`, `$values/…`) that renders a folder of its
+// own too, plus a folder of the config repository: two Git sources rendered with a chart. Through the real webhook, queue and worker, against a real Helm
 // repository on loopback: the sources are rendered together, a push to the values repository
 // syncs the app, and history records the commit of every Git source and the chart's version.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -67,6 +67,7 @@ spec:
   - repoURL: ${VALUES_URL}
     targetRevision: main
     ref: values
+    path: manifests
   - repoURL: ${REPO_URL}
     targetRevision: main
     path: apps/shop-extras
@@ -104,8 +105,12 @@ describe('a multi-source application', () => {
   let config: string;
   let values1: string;
 
-  it('renders the chart with the value file of the values repository, beside the folder of the config repository', async () => {
-    values1 = await values.commit({ 'envs/dev/shop.yaml': 'color: green\n', 'README.md': 'value files\n' });
+  it('renders the chart with the value file of the values repository, beside a folder of each Git repository', async () => {
+    values1 = await values.commit({
+      'envs/dev/shop.yaml': 'color: green\n',
+      'manifests/team.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: shop-team}\ndata: {from: values-repo}\n',
+      'README.md': 'value files\n',
+    });
     const files = registryFiles();
     config = await pipeline.repo.commit(files);
     expect((await pipeline.push(EMPTY, config, { added: Object.keys(files) })).statusCode).toBe(202);
@@ -114,6 +119,7 @@ describe('a multi-source application', () => {
     // 1.* resolves to the highest 1.x the repository's index lists.
     expect(await configMap('shop-color')).toEqual({ color: 'green', version: '1.1.0' });
     expect(await configMap('shop-extras')).toEqual({ from: 'config-repo' });
+    expect(await configMap('shop-team')).toEqual({ from: 'values-repo' });
     const target = await store.getTarget('shop', 'sandbox');
     // The app's revision is its first Git source's commit: the values repository's.
     expect(target).toMatchObject({ revision: values1, health: 'Healthy' });
