@@ -9,8 +9,9 @@ import { parseInteger } from '../options.ts';
 const help = `Usage: driftless history APP [--cluster C] [--limit N] [--output json]
 
 The recorded syncs of APP on each of its clusters (or on C), newest first: when it finished,
-the revision, what triggered it (push, config, self-heal, manual, rollback), the result and
-health, how long it took, and its message. --limit caps the entries per cluster (default 20).
+the revision (and the version of each chart it deployed), what triggered it (push, config,
+self-heal, manual, rollback), the result and health, how long it took, and its message. The
+JSON output lists every source's commit or chart version. --limit caps the entries per cluster (default 20).
 ${BACKEND_HELP}`;
 
 export const historyCommand = oneAppCommand(help, { cluster: clusterFlag, limit: { type: 'string' } }, async (name, values) => {
@@ -31,11 +32,17 @@ export function formatHistory(entries: HistoryEntry[], p: Palette, now = Date.no
   const rows = entries.map((entry) => [
     `${age(entry.finishedAt, now)} ago`,
     entry.cluster,
-    shortSha(entry.revision),
+    revisionCell(entry),
     entry.reason ?? '',
     `${statusColour(p, entry.status)} ${statusColour(p, entry.health)}`,
     duration(entry.durationMs),
     oneLine(entry.message),
   ]);
   return table(['WHEN', 'CLUSTER', 'REVISION', 'TRIGGER', 'RESULT', 'DURATION', 'MESSAGE'], rows, p);
+}
+
+/** `abc1234`, and for the charts it deployed their versions: `abc1234 web@1.2.7`. */
+function revisionCell(entry: HistoryEntry): string {
+  const charts = (entry.sources ?? []).filter((source) => source.chart !== undefined).map((source) => `${source.chart}@${source.version ?? '?'}`);
+  return [shortSha(entry.revision), ...charts].join(' ');
 }

@@ -9,6 +9,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatHistory } from '../../cli/commands/history.ts';
+import { palette } from '../../cli/ops/output.ts';
 import { connectKubeconfig } from '../../shared/kube/connect.ts';
 import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
 import { startHelmRepo, type HelmRepo } from '../support/helm-repo.ts';
@@ -107,6 +109,10 @@ describe('a chart source', () => {
     const history = await store.listHistory('web', 'sandbox', 2);
     expect(history.map((entry) => `${entry.revision} ${entry.sources?.map((source) => source.version).join(',')}`)).toEqual([`${second} 2.0.0`, `${first} 1.2.7`]);
     expect((await store.getTarget('web', 'sandbox'))?.sources?.[0].version).toBe('2.0.0');
+    // `driftless history` shows them beside the revision.
+    const table = formatHistory(history, palette(false));
+    expect(table).toMatch(new RegExp(`${second.slice(0, 7)} web@2\\.0\\.0\\s+config`));
+    expect(table).toMatch(new RegExp(`${first.slice(0, 7)} web@1\\.2\\.7\\s+config`));
   });
 
   it('refuses a version the repository does not have, once, with nothing applied', async () => {
