@@ -1,7 +1,7 @@
 // One sync of one app to one cluster, top to bottom:
 //   prepare desired → read live → project bounds → preflight → shared resources → ensure
 //   namespace → apply steps (hooks, CRDs first, wait healthy; PruneLast's final Sync wave
-//   before PostSync) → SyncFail hooks if that failed → prune → summarise.
+//   before PostSync, prune-waves.ts) → SyncFail hooks if that failed → prune → summarise.
 // Render happens before (the caller renders once per commit and may reuse it); recording
 // the result happens after (the caller stores, posts and emits the change set).
 import type { KubeClient } from '../kube/client.ts';
@@ -10,7 +10,7 @@ import type { IgnoreDifference } from '../kube/ignore-differences.ts';
 import { refKey } from '../kube/live.ts';
 import type { KubeObject } from '../kube/object.ts';
 import type { ApplyBasis, StepContext } from './apply-step.ts';
-import { applySteps, finalSyncWaveNumber, type FinalSyncWave, type StepEvent, type StepsResult } from './apply-steps.ts';
+import { applySteps, type StepEvent, type StepsResult } from './apply-steps.ts';
 import { DEFAULT_APP_SYNC_OPTIONS, type AppSyncOptions } from './app-sync-options.ts';
 import { objectChange, type ChangeSet, type ObjectChange, type ObjectSource } from './changeset.ts';
 import { ensureNamespace, namespaceWrite, type NamespaceMetadata } from './ensure-namespace.ts';
@@ -20,7 +20,7 @@ import type { SyncPlan } from './plan.ts';
 import { preflight } from './preflight.ts';
 import { prepareDesired } from './prepare.ts';
 import { checkProjectBounds, pruneRefusal, type ProjectBounds } from './project-bounds.ts';
-import { asksToBePrunedLast, pruneStale, type PruneContext, type PruneResult, type PruneRules } from './prune-step.ts';
+import { pruneWaves } from './prune-waves.ts';
 import { refuseSharedResources } from './shared-resources.ts';
 import { summarise } from './summarise.ts';
 import { runSyncFailHooks } from './sync-fail.ts';
@@ -96,7 +96,7 @@ export async function sync(request: SyncRequest): Promise<ChangeSet> {
   const desired = await prepareDesired(app, request.objects, discovery);
   const entries = desired.resources.map(({ object }) => entryOf(object));
   const live = await readLiveState(client, discovery, desired, options.createNamespace);
-  const namespaceToWrite = namespaceWrite(options.createNamespace, live.objects.get(refKey(namespaceRef(options.createNamespace ?? ''))), options.namespaceMetadata, rendersNamespace(desired.plan, options.createNamespace));
+  const namespaceToWrite = namespaceWrite(options.createNamespace, liveNamespace(live.objects, options.createNamespace), options.namespaceMetadata, rendersNamespace(desired.plan, options.createNamespace));
   await checkProjectBounds(request.project, desired, discovery, { create: options.createNamespace, existing: live.existingNamespaces, label: namespaceToWrite?.live !== undefined });
   const notServedYet = await preflight(desired.plan, discovery, {
     createNamespace: options.createNamespace,
@@ -106,37 +106,19 @@ export async function sync(request: SyncRequest): Promise<ChangeSet> {
   if (appOptions.failOnSharedResource) refuseSharedResources(desired, live.objects);
   const namespace = await ensureNamespace(context, namespaceToWrite);
 
-  const stale = staleEntries(request.previous, entries);
-  const pruneContext: PruneContext = { ...context, app };
-  const pruneRules: PruneRules = {
+  const prunes = pruneWaves({ ...context, app }, staleEntries(request.previous, entries), {
     renderIsEmpty: entries.length === 0,
     allowEmpty: Boolean(options.allowEmpty),
     refusal: pruneRefusal(request.project),
     appPrune: appOptions.prune,
     propagationPolicy: appOptions.prunePropagationPolicy,
-  };
-  // PruneLast (the app's, or an object's own): those prunes are the Sync phase's final wave.
-  let prunedLast: PruneResult = { changes: [], kept: [], deferred: stale };
-  const wave = finalSyncWaveNumber(desired.plan);
-  const final: FinalSyncWave | undefined =
-    options.prune && stale.length > 0
-      ? {
-          wave,
-          run: async () => {
-            prunedLast = await pruneStale(pruneContext, stale, pruneRules, appOptions.pruneLast ? undefined : asksToBePrunedLast);
-            return prunedLast.changes.map((change) => ({ ...change, phase: 'Sync' as const, wave }));
-          },
-        }
-      : undefined;
+  }, { enabled: Boolean(options.prune), pruneLast: appOptions.pruneLast, plan: desired.plan });
   const steps: StepsResult =
     namespace?.action === 'failed'
       ? { changes: [], failure: `cannot ${namespaceToWrite?.live ? 'label' : 'create'} namespace ${namespace.name}: ${namespace.message}` }
-      : await applySteps(context, desired.plan, { ...applyBasis(live.objects, entries, request.previous), notServedYet }, request.onStep, final);
+      : await applySteps(context, desired.plan, { ...applyBasis(live.objects, entries, request.previous), notServedYet }, request.onStep, prunes.final);
   const syncFail = steps.failure ? await runSyncFailHooks(context, desired.plan) : [];
-  const pruned =
-    !steps.failure && options.prune
-      ? await pruneStale(pruneContext, prunedLast.deferred, pruneRules)
-      : { changes: [], kept: prunedLast.deferred, deferred: [] };
+  const pruned = await prunes.afterSync(Boolean(steps.failure));
 
   return summarise({
     app,
@@ -147,7 +129,7 @@ export async function sync(request: SyncRequest): Promise<ChangeSet> {
     failure: steps.failure,
     desired: entries,
     applied: appliedKeys(steps.changes),
-    carried: [...prunedLast.kept, ...pruned.kept],
+    carried: pruned.kept,
     previous: request.previous,
     warnings: options.warnings,
   });
@@ -156,6 +138,10 @@ export async function sync(request: SyncRequest): Promise<ChangeSet> {
 function applyBasis(live: Map<string, KubeObject>, entries: InventoryEntry[], previous: Inventory | undefined): Omit<ApplyBasis, 'notServedYet'> {
   const before = new Map((previous?.entries ?? []).map((entry) => [entryKey(entry), entry.fingerprint]));
   return { live, unchangedInGit: new Set(entries.filter((entry) => before.get(entryKey(entry)) === entry.fingerprint).map(entryKey)) };
+}
+
+function liveNamespace(live: ReadonlyMap<string, KubeObject>, name: string | undefined): KubeObject | undefined {
+  return name ? live.get(refKey(namespaceRef(name))) : undefined;
 }
 
 /** Whether the app renders the Namespace itself: then its manifest, not managedNamespaceMetadata, says what it carries. */
