@@ -9,18 +9,23 @@
 // two true together.
 //
 // Argo CD fields ignored (accepted, no effect):
-//   Application: metadata.namespace/labels/annotations (except the watch-path ones)/finalizers,
+//   Application: metadata.namespace/labels, metadata.annotations other than the watch-path
+//     ones (and the sync wave of an app of apps' children, read by shared/app-of-apps/),
 //     spec.info, spec.revisionHistoryLimit, spec.source when spec.sources is set (as in Argo
 //     CD), source.ref on a single source, source.name, source.path of a chart source,
 //     helm.version, helm.passCredentials, helm.skipSchemaValidation, kustomize.version,
-//     syncPolicy.retry.refresh, status, operation.
+//     kustomize.forceCommonAnnotations/commonAnnotationsEnvsubst/ignoreMissingComponents/
+//     kubeVersion/apiVersions, syncPolicy.retry.refresh, status, operation.
+//   metadata.finalizers means nothing to a sync; the resources finalizer is read when the app
+//   leaves the registry (shared/app-of-apps/finalizers.ts).
 //   AppProject: description, roles, syncWindows, signatureKeys, orphanedResources,
 //     sourceNamespaces, destinationServiceAccounts, permitOnlyProjectScopedClusters, status.
 // AppProject's cluster/namespace resource allow and deny lists are read with Argo CD's
 // meaning, and our Project takes the same fields (shared/project/kinds.ts).
 // Argo CD fields refused (they would change what gets deployed, and we cannot honour them):
 //   spec.sourceHydrator, source.plugin, helm.fileParameters, kustomize patches/replicas/
-//   components/namespace/commonAnnotations, directory.jsonnet.
+//   components/namespace/commonAnnotations/labelWithoutSelector/labelIncludeTemplates,
+//   directory.jsonnet.
 // Sources (normalise-app.ts checks what needs more than one field): a Git folder, a chart
 // (`chart` + a Helm repository or OCI registry repoURL + a version or constraint), or several
 // in `spec.sources` with `ref` sources whose files other sources name as `$<ref>/path` value files.
@@ -278,6 +283,9 @@ const argoSource = z.looseObject({
       replicas: unsupported('kustomize replicas'),
       patches: unsupported('kustomize patches; put them in kustomization.yaml'),
       components: unsupported('kustomize components; list them in kustomization.yaml'),
+      // commonLabels are added as `kustomize edit add label` adds them: onto selectors too.
+      labelWithoutSelector: unsupported('kustomize labelWithoutSelector; put the labels in kustomization.yaml (labels: with includeSelectors: false)'),
+      labelIncludeTemplates: unsupported('kustomize labelIncludeTemplates; put the labels in kustomization.yaml (labels: with includeTemplates: true)'),
     })
     .optional(),
   directory: z.looseObject({ ...directoryFields, jsonnet: unsupported('jsonnet') }).optional(),

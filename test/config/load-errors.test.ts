@@ -139,10 +139,23 @@ spec:
     directory:
       jsonnet: {tlas: [{name: x, value: y}]}
   destination: {name: dev}
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: labels}
+spec:
+  source:
+    repoURL: https://github.com/acme/web
+    kustomize:
+      commonLabels: {team: a}
+      labelWithoutSelector: true
+      labelIncludeTemplates: false
+  destination: {name: dev}
 `;
     expect(problemsOf({ 'driftless/hydrated.yaml': argo })).toEqual([
       'driftless/hydrated.yaml:5: Application/hydrated: spec.sourceHydrator: not supported by Driftless: source hydrator',
       'driftless/hydrated.yaml:10: Application/hydrated: spec.source.directory.jsonnet: not supported by Driftless: jsonnet',
+      'driftless/hydrated.yaml:21: Application/labels: spec.source.kustomize.labelWithoutSelector: not supported by Driftless: kustomize labelWithoutSelector; put the labels in kustomization.yaml (labels: with includeSelectors: false)',
     ]);
   });
 
