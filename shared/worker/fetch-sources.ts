@@ -2,7 +2,7 @@
 // an exact version. A job names one commit; which source it belongs to is found here:
 //
 //   - at the target's applied revision with the sources it recorded (a self-heal, a
-//     continuation, the drift scan rendering again), every source is fetched exactly as then;
+//     redelivery, the drift scan rendering again), every source is fetched exactly as then;
 //   - otherwise the job's commit belongs to the Git sources of the repository that has it,
 //     among those tracking the job's ref (the pushed branch; all Git sources when none does),
 //     tried in source order; the other Git sources are fetched at their own targetRevision,
