@@ -2,14 +2,19 @@
 // values come from a Git repository (`ref: values`, `$values/…`) that renders a folder of its
 // own too, plus a folder of the config repository: two Git sources rendered with a chart. Through the real webhook, queue and worker, against a real Helm
 // repository on loopback: the sources are rendered together, a push to the values repository
-// syncs the app, and history records the commit of every Git source and the chart's version.
+// syncs the app, history records the commit of every Git source and the chart's version, and
+// the drift scan renders exactly those again once the render has left the cache.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppSpec, ClusterSpec } from '../../shared/config/types.ts';
+import { scanTarget } from '../../shared/drift/scan-target.ts';
 import { connectKubeconfig } from '../../shared/kube/connect.ts';
 import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
+import { s3ClientConfig } from '../support/aws.ts';
 import { createRepo, type TestRepo } from '../support/git.ts';
 import { startHelmRepo, type HelmRepo } from '../support/helm-repo.ts';
 import { OWNER, pushPayload, REPO_URL, startPipeline, type Pipeline } from '../support/pipeline.ts';
@@ -152,5 +157,29 @@ describe('a multi-source application', () => {
     // The commit status of that sync is on the values repository's commit.
     const statuses = pipeline.github.statuses.filter((status) => status.sha === values2 && status.context === 'driftless/shop@sandbox');
     expect(statuses.map((status) => `${status.owner}/${status.repo} ${status.state}`)).toContain(`${OWNER}/values success`);
+  });
+
+  it('is rendered again from the recorded sources when its render has left the cache, not from the heads', async () => {
+    const target = await store.getTarget('shop', 'sandbox');
+    const s3 = new S3Client(s3ClientConfig(pipeline.services.env.AWS_ENDPOINT_URL_S3));
+    try {
+      await s3.send(new DeleteObjectCommand({ Bucket: pipeline.services.env.RENDER_BUCKET, Key: target?.renderKey }));
+    } finally {
+      s3.destroy();
+    }
+    // Both repositories move on without a push: the cluster still holds what was applied. (The
+    // job's commit is the values repository's; the config repository's head would differ.)
+    await values.commit({ 'envs/dev/shop.yaml': 'color: red\n' });
+    await pipeline.repo.commit({ 'apps/shop-extras/extras.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: shop-extras}\ndata: {from: a-later-commit}\n' });
+    const registry = (await store.getRegistry())!.registry;
+    const { buildDependencies } = await import('../../functions/sync-worker/handler.ts');
+    const outcome = await scanTarget(
+      { kind: 'drift-scan', app: 'shop', cluster: 'sandbox', revision: target!.revision!, enqueuedAt: new Date().toISOString(), schedulePeriod: Date.now() },
+      registry.apps.find((app) => app.name === 'shop') as AppSpec,
+      registry.clusters.find((cluster) => cluster.name === 'sandbox') as ClusterSpec,
+      await buildDependencies(process.env),
+    );
+    expect(outcome).toMatchObject({ outcome: 'scanned', render: 'rendered', report: { status: 'InSync' } });
+    expect((await store.getTarget('shop', 'sandbox'))?.renderKey).toBe(target?.renderKey);
   });
 });
