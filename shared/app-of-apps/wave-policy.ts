@@ -11,6 +11,8 @@ export interface WaveChild {
   wave: number;
   /** The commit the parent asks this child to be at. */
   revision: string;
+  /** Set when no commit could be resolved for the child: it stops its wave like a failed sync. */
+  problem?: string;
   /** What the child's target records, if it has one. */
   state?: { requestedRevision?: string; revision?: string; syncStatus?: SyncStatus; health?: HealthStatus };
 }
@@ -27,6 +29,8 @@ export function decideWave(children: WaveChild[]): WaveDecision {
     const members = children.filter((child) => child.wave === wave);
     const open = members.filter((child) => !isDone(child));
     if (open.length === 0) continue;
+    const unresolved = open.find((child) => child.problem !== undefined);
+    if (unresolved) return { kind: 'halted', wave, by: unresolved, reason: `wave ${wave} halted: ${unresolved.app}@${unresolved.cluster} cannot sync: ${unresolved.problem}; later waves wait` };
     const stopped = open.find((child) => started(child) && (child.state?.syncStatus === 'Failed' || child.state?.health === 'Degraded'));
     if (stopped) {
       const what = stopped.state?.syncStatus === 'Failed' ? 'failed to sync' : 'is Degraded';
@@ -42,5 +46,5 @@ function started(child: WaveChild): boolean {
 }
 
 function isDone(child: WaveChild): boolean {
-  return child.state?.revision === child.revision && child.state.syncStatus === 'Synced' && child.state.health === 'Healthy';
+  return child.problem === undefined && child.state?.revision === child.revision && child.state.syncStatus === 'Synced' && child.state.health === 'Healthy';
 }

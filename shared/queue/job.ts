@@ -3,6 +3,7 @@
 //   drift-scan        compare one app on one cluster with its last applied render
 //   registry-refresh  re-read the registry from the config repository at a commit
 //   delete-app        delete the resources of an app that left the registry with the resources finalizer
+//   app-waves         a child of an app of apps finished a sync: start its parent's next wave, or halt
 // Their FIFO group and deduplication ids are in message-ids.ts.
 import { z } from 'zod';
 
@@ -76,12 +77,26 @@ export const deleteAppJobSchema = z.object({
   enqueuedAt: z.string(),
 });
 
-export const jobSchema = z.discriminatedUnion('kind', [syncJobSchema, driftScanJobSchema, registryRefreshJobSchema, deleteAppJobSchema]);
+export const appWavesJobSchema = z.object({
+  kind: z.literal('app-waves'),
+  /** The parent app and the cluster of the target whose sync made the wave plan (its FIFO group). */
+  app: name,
+  cluster: name,
+  /** The parent's commit the plan is for: a job for an older plan is dropped. */
+  revision: name,
+  /** The child whose sync finished (`app@cluster`), for logs. */
+  child: name,
+  deliveryId: z.string().optional(),
+  enqueuedAt: z.string(),
+});
+
+export const jobSchema = z.discriminatedUnion('kind', [syncJobSchema, driftScanJobSchema, registryRefreshJobSchema, deleteAppJobSchema, appWavesJobSchema]);
 
 export type SyncJob = z.infer<typeof syncJobSchema>;
 export type DriftScanJob = z.infer<typeof driftScanJobSchema>;
 export type RegistryRefreshJob = z.infer<typeof registryRefreshJobSchema>;
 export type DeleteAppJob = z.infer<typeof deleteAppJobSchema>;
+export type AppWavesJob = z.infer<typeof appWavesJobSchema>;
 export type Job = z.infer<typeof jobSchema>;
 export type JobKind = Job['kind'];
 

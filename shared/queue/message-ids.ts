@@ -28,6 +28,9 @@ export function deduplicationId(job: Job): string {
       return `${base}@drift-scan@${job.schedulePeriod}`;
     case 'delete-app':
       return `${base}@delete-app`;
+    case 'app-waves':
+      // One per child's finish: two children finishing close together must both be looked at.
+      return `${base}@app-waves@${job.child}@${Date.now()}`;
     case 'registry-refresh':
       return job.trigger === 'config' ? base : `${base}@${job.trigger}@${Date.now()}`;
     case 'sync':

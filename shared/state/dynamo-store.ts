@@ -15,6 +15,7 @@ import type { Table } from './table.ts';
 import { beginSync, getTarget, listTargets, putTargetState, requestSync, writeSyncResult } from './target.ts';
 import { withdrawRequest } from './withdraw-request.ts';
 import { removeTarget } from './remove-target.ts';
+import { getWavePlan, putWavePlan, removeWavePlan } from './wave-plan.ts';
 import type {
   HistoryEntry,
   LeaseRecord,
@@ -27,6 +28,7 @@ import type {
   TargetRef,
   TargetState,
   TargetUpdate,
+  WavePlan,
 } from './types.ts';
 
 export interface DynamoStateStoreOptions {
@@ -139,6 +141,18 @@ export class DynamoStateStore implements StateStore {
 
   putRegistryIf(registry: Registry, revision: string, version: number): Promise<boolean> {
     return putRegistryIf(this.table, registry, revision, version);
+  }
+
+  getWavePlan(target: TargetRef): Promise<WavePlan | undefined> {
+    return getWavePlan(this.table, target);
+  }
+
+  putWavePlan(plan: WavePlan): Promise<void> {
+    return putWavePlan(this.table, plan);
+  }
+
+  removeWavePlan(target: TargetRef): Promise<void> {
+    return removeWavePlan(this.table, target);
   }
 
   getHead(repoURL: string, branch: string): Promise<RepoHead | undefined> {

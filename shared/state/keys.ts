@@ -10,6 +10,8 @@ export interface ItemKey {
 export const TARGET_PREFIX = 'TARGET#';
 export const TARGET_STATE_SK = 'STATE';
 export const HISTORY_PREFIX = 'HISTORY#';
+/** A parent's wave plan lives in its target's partition (so the worker's key grant covers it), beside STATE. */
+export const WAVE_PLAN_SK = 'WAVES';
 
 export function targetKey(target: TargetRef): ItemKey {
   return { pk: `${TARGET_PREFIX}${targetId(target.app, target.cluster)}`, sk: TARGET_STATE_SK };
@@ -18,6 +20,10 @@ export function targetKey(target: TargetRef): ItemKey {
 /** ISO time first so items sort by time; the id keeps two syncs in the same millisecond apart. */
 export function historyKey(target: TargetRef, finishedAt: string, id: string): ItemKey {
   return { pk: targetKey(target).pk, sk: `${HISTORY_PREFIX}${finishedAt}#${id}` };
+}
+
+export function wavePlanKey(target: TargetRef): ItemKey {
+  return { pk: targetKey(target).pk, sk: WAVE_PLAN_SK };
 }
 
 export function leaseKey(target: TargetRef): ItemKey {

@@ -12,6 +12,7 @@ import type {
   TargetRef,
   TargetState,
   TargetUpdate,
+  WavePlan,
 } from './types.ts';
 
 export interface StateStore {
@@ -55,6 +56,11 @@ export interface StateStore {
   getVersionedRegistry(): Promise<{ record?: RegistryRecord; version: number }>;
   /** Writes only if the registry is still at `version`; false when another write came first. */
   putRegistryIf(registry: Registry, revision: string, version: number): Promise<boolean>;
+
+  /** A parent target's app-level wave plan (app-of-apps), if its last sync made one. */
+  getWavePlan(target: TargetRef): Promise<WavePlan | undefined>;
+  putWavePlan(plan: WavePlan): Promise<void>;
+  removeWavePlan(target: TargetRef): Promise<void>;
 
   getHead(repoURL: string, branch: string): Promise<RepoHead | undefined>;
   /** Writes only when the head moved; false when it was `sha` already. */

@@ -159,3 +159,37 @@ export interface RepoHead {
   sha: string;
   updatedAt: string;
 }
+
+/** A child in a parent's wave plan: the commit the parent asks it to be at, or why it cannot have one. */
+export interface WavePlanChild extends TargetRef {
+  wave: number;
+  /** The commit to sync; absent when `problem` says why none could be resolved. */
+  revision?: string;
+  problem?: string;
+  /** The child's targetRevision, named in its sync job's messages. */
+  ref?: string;
+  /** Its destination namespace, recorded with a child that cannot sync. */
+  namespace?: string;
+}
+
+/**
+ * App-level sync waves of one parent's sync (app-of-apps/wave-policy.ts decides from it): the
+ * children that sync made new or changed, each with its wave and commit. Kept beside the
+ * parent's target state; a newer sync of the parent replaces it.
+ */
+export interface WavePlan extends TargetRef {
+  /** The parent's commit whose sync made the plan. */
+  revision: string;
+  /** The repository the parent's commit statuses go to. */
+  repoURL: string;
+  /** The parent's own parent, when it is a child too (named in its statuses). */
+  parentOf?: string;
+  children: WavePlanChild[];
+  /** Where it stands: `running` (a wave under way), `halted` (a child stopped it, `reason` says which), `done`. */
+  status: 'running' | 'halted' | 'done';
+  /** The wave under way or halted. */
+  wave?: number;
+  reason?: string;
+  createdAt: string;
+  updatedAt: string;
+}

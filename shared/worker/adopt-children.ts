@@ -3,7 +3,7 @@
 // entries; a broken child fails the parent as bad input with nothing applied. After a
 // successful sync: they replace the parent's children in the registry (a conditional write,
 // retried on conflict, so a config refresh in between is not lost), the children that are new
-// or changed are started (wave by wave: start-waves.ts), and those it no longer renders are
+// or changed are started (wave by wave: app-waves.ts), and those it no longer renders are
 // removed (remove-apps.ts). A child's own render does the same for its children.
 import { childrenOf, type Children } from '../app-of-apps/children.ts';
 import { replaceChildren } from '../app-of-apps/family.ts';
@@ -18,7 +18,7 @@ import type { SyncJob } from '../queue/job.ts';
 import type { RenderedObject } from '../render/types.ts';
 import type { WorkerDependencies } from './dependencies.ts';
 import { removeApps } from './remove-apps.ts';
-import { startChildren } from './start-waves.ts';
+import { planWaves } from './app-waves.ts';
 
 export interface ParentRender {
   /** What the sync applies. */
@@ -55,7 +55,8 @@ export async function adoptChildren(job: SyncJob, parent: AppSpec, children: Chi
   deps.logger.info('children of the app stored in the registry', { app: parent.name, revision: job.revision, children: children.apps.map((child) => child.name), changedApps, removedApps: removedApps.map((app) => app.name) });
   const changed = children.apps.filter((child) => changedApps.includes(child.name));
   const starts = await childCommits(job, parent, changed, deps);
-  await startChildren(job, parent, starts, deps);
+  // Wave by wave (app-waves.ts): the lowest wave now, the next when it is Synced and Healthy.
+  await planWaves(job, parent, starts, children.apps, deps);
   if (removedApps.length > 0) await removeApps(removedApps, { revision: job.revision, reason: `no longer rendered by ${parent.name}`, deliveryId: job.deliveryId }, deps);
 }
 

@@ -2,6 +2,7 @@
 // the commit status, emit the events, each as the final-report policy says.
 import type { SourceRevision, TargetRef } from '../state/types.ts';
 import type { SyncJob } from '../queue/job.ts';
+import { notifyParent } from './app-waves.ts';
 import type { WorkerDependencies } from './dependencies.ts';
 import { finalReport, type FinalReport, type RecordedResult, type SyncEnding } from './policy/final-report.ts';
 import { emit, postStatus, type TargetReport } from './report.ts';
@@ -25,6 +26,8 @@ export async function finish(deps: WorkerDependencies, run: SyncRun, ending: Syn
   await recordResult(deps, run, report.record);
   await postStatus(deps, run.target, report.status.state, report.status.description);
   for (const event of report.events) await emit(deps, event.detailType, event.detail);
+  // A child of an app of apps that is done with this commit (well or not) lets its parent's waves move on.
+  if (ending.kind !== 'retrying') await notifyParent(deps, run);
   return report;
 }
 

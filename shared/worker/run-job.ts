@@ -3,6 +3,7 @@ import { projectOf } from '../config/normalise-project.ts';
 import type { AppSpec, ClusterSpec, ProjectSpec } from '../config/types.ts';
 import { scanTarget } from '../drift/scan-target.ts';
 import type { DriftScanJob, Job, RegistryRefreshJob, SyncJob } from '../queue/job.ts';
+import { advanceWaves, type WavesOutcome } from './app-waves.ts';
 import type { JobContext, WorkerDependencies } from './dependencies.ts';
 import { deleteApp, type DeleteOutcome } from './delete-app.ts';
 import { refreshRegistry } from './refresh-registry.ts';
@@ -10,7 +11,7 @@ import { syncTarget, type TargetOutcome } from './sync-target.ts';
 
 // 'drift-unknown': the scan could not tell (the applied revision is gone from Git, or the
 // cluster could not be read); the worker counts it so a target blind for long is alarmed on.
-export type JobOutcome = TargetOutcome | DeleteOutcome | 'registry-refreshed' | 'scanned' | 'drifted' | 'drift-unknown';
+export type JobOutcome = TargetOutcome | DeleteOutcome | WavesOutcome | 'registry-refreshed' | 'scanned' | 'drifted' | 'drift-unknown';
 
 export async function runJob(job: Job, context: JobContext, deps: WorkerDependencies): Promise<JobOutcome> {
   switch (job.kind) {
@@ -22,6 +23,8 @@ export async function runJob(job: Job, context: JobContext, deps: WorkerDependen
       return runRegistryRefresh(job, deps);
     case 'delete-app':
       return deleteApp(job, context, deps);
+    case 'app-waves':
+      return advanceWaves(job, deps);
   }
 }
 

@@ -40,3 +40,19 @@ describe('app-level sync waves', () => {
     expect(failed).toMatchObject({ kind: 'halted', by: { app: 'db' }, reason: expect.stringContaining('failed to sync') });
   });
 });
+
+describe('a child whose commit could not be resolved', () => {
+  it('halts its wave, naming why, without starting the children after it', () => {
+    const decision = decideWave([{ ...child('db', 1), problem: 'revision v9 not found in https://github.com/acme/db.git' }, child('web', 2)]);
+    expect(decision).toEqual({
+      kind: 'halted',
+      wave: 1,
+      by: expect.objectContaining({ app: 'db' }),
+      reason: 'wave 1 halted: db@sandbox cannot sync: revision v9 not found in https://github.com/acme/db.git; later waves wait',
+    });
+  });
+
+  it('is never done, even if its target records the commit as Synced and Healthy', () => {
+    expect(decideWave([{ ...child('db', 1, healthy), problem: 'gone' }])).toMatchObject({ kind: 'halted', by: { app: 'db' } });
+  });
+});

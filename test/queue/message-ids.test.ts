@@ -49,4 +49,12 @@ describe('messageIds', () => {
     expect(ids.deduplicationId).toMatch(/^[0-9a-f]{64}$/);
     expect(messageIds(long)).toEqual(ids);
   });
+
+  it('puts an app-waves step in its parent target\'s group, one step per child\'s finish', () => {
+    vi.useFakeTimers({ now: 1_750_000_000_000 });
+    const step = (child: string) => messageIds({ kind: 'app-waves', app: 'root', cluster: 'prod', revision: sha, child, enqueuedAt });
+    expect(step('db@prod')).toEqual({ groupId: 'root@prod', deduplicationId: `root@prod@${sha}@app-waves@db@prod@1750000000000` });
+    // Two children of a wave ending in the same millisecond are both looked at.
+    expect(step('cache@prod').deduplicationId).not.toBe(step('db@prod').deduplicationId);
+  });
 });
