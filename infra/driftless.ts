@@ -172,7 +172,7 @@ export class Driftless extends Construct {
         ? undefined
         : new CostBudget(this, 'Budget', {
             monthlyLimitUsd: props.monthlyBudgetUsd,
-            components: components.map(([, component]) => component),
+            components: [...new Set(components.map(([, component]) => component))],
             emails: props.alarmEmail ? [props.alarmEmail] : [],
             topic: this.monitoring.alarmTopic,
           });

@@ -24,8 +24,16 @@ describe('cost allocation and budget', () => {
     });
     expect(byType('AWS::DynamoDB::Table').map(([, tag]) => tag)).toEqual(['state']);
     expect(byType('AWS::S3::Bucket').map(([, tag]) => tag)).toEqual(['render-cache']);
-    expect([...new Set(byType('AWS::SQS::Queue').map(([, tag]) => tag))]).toEqual(['sync']);
-    expect(byType('AWS::SecretsManager::Secret').map(([, tag]) => tag)).toEqual(['github', 'github']);
+    expect(Object.fromEntries(byType('AWS::SQS::Queue'))).toEqual({
+      DriftlessSyncDeadLetterQueue: 'sync',
+      DriftlessSyncJobs: 'sync',
+      DriftlessDriftScanScheduleDeadLetterQueue: 'drift-scan',
+    });
+    // The two secrets the stack creates beside the construct.
+    expect(Object.fromEntries(byType('AWS::SecretsManager::Secret').filter(([id]) => /^(GitHub|Webhook)Secret$/.test(id)))).toEqual({
+      GitHubSecret: 'github',
+      WebhookSecret: 'github',
+    });
     expect(byType('AWS::EKS::AccessEntry').map(([, tag]) => tag)).toEqual(['cluster-access']);
   });
 
