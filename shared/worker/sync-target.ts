@@ -25,6 +25,7 @@ import { isLastAttempt, retryDelaySeconds } from './policy/retry.ts';
 import { adoptChildren, splitChildren } from './adopt-children.ts';
 import { parentOf } from '../app-of-apps/types.ts';
 import { refuseStale } from './refuse-stale.ts';
+import { supersededStatus } from './policy/superseded.ts';
 import { fetchAppSources } from './fetch-sources.ts';
 import { renderOnce } from './render-once.ts';
 import { emit, postStatus } from './report.ts';
@@ -99,6 +100,8 @@ async function claim(job: SyncJob, ref: TargetRef, app: AppSpec, namespace: stri
   const start = await deps.store.beginSync(ref, job.revision);
   if (!start.started) {
     deps.logger.info('a newer revision was requested; this job stands down', { ...logFields(job), requestedRevision: start.requestedRevision });
+    const superseded = supersededStatus(job.revision, start.requestedRevision, current?.lastPostedStatus);
+    if (superseded) await postStatus(deps, { ...ref, repoURL: revisionRepoURL(app, deps.configRepo?.repoURL), revision: job.revision, parent: parentOf(app) }, 'failure', superseded, current);
     return undefined;
   }
   return { job, target: { ...ref, repoURL: revisionRepoURL(app, deps.configRepo?.repoURL), revision: job.revision, parent: parentOf(app) }, seq: start.seq, startedAt: now(deps).toISOString(), namespace, knownNamespace: current?.namespace };
