@@ -9,6 +9,7 @@ import { COMPONENT_TAG, CostBudget } from './constructs/budget.ts';
 import { ClusterAccess, type ManagedCluster } from './constructs/cluster-access.ts';
 import { DriftScanner } from './constructs/drift-scanner.ts';
 import { EventsBus } from './constructs/events-bus.ts';
+import { ChartCredentials } from './constructs/chart-credentials.ts';
 import { GithubConnection, type ConfigRepository } from './constructs/github-connection.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { WorkerNetwork, type WorkerNetworkProps } from './constructs/network.ts';
@@ -29,6 +30,12 @@ export interface DriftlessProps {
     readonly webhookSecret: secretsmanager.ISecret;
   };
   readonly configRepository: ConfigRepository;
+  /**
+   * Credentials for private chart repositories and registries: a secret holding a JSON list of
+   * Argo CD repository secrets' `stringData` (`url`, `username`, `password`, `type`); only the
+   * worker reads it. Default: `driftless/chart-repositories` is created holding `[]`.
+   */
+  readonly chartCredentialsSecret?: secretsmanager.ISecret;
   /** The EKS clusters Driftless may deploy to. Git's `Cluster` kinds must name clusters from this list. */
   readonly clusters: ManagedCluster[];
   /** How often drift is scanned and branch heads are checked. Default 5 minutes. */
@@ -79,6 +86,7 @@ export class Driftless extends Construct {
   declare readonly renderCache: RenderCache;
   declare readonly events: EventsBus;
   declare readonly github: GithubConnection;
+  declare readonly chartCredentials: ChartCredentials;
   declare readonly clusterAccess: ClusterAccess;
   declare readonly syncPipeline: SyncPipeline;
   declare readonly webhook: WebhookApi;
@@ -99,6 +107,7 @@ export class Driftless extends Construct {
       webhookSecret: props.github.webhookSecret,
       configRepository: props.configRepository,
     });
+    this.chartCredentials = new ChartCredentials(this, 'ChartCredentials', { secret: props.chartCredentialsSecret });
     this.clusterAccess = new ClusterAccess(this, 'Clusters', { clusters: props.clusters });
     const workerNetwork = props.network ? new WorkerNetwork(this, 'Network', props.network) : undefined;
     this.syncPipeline = new SyncPipeline(this, 'Sync', {
@@ -129,6 +138,7 @@ export class Driftless extends Construct {
     this.renderCache.bind(worker, 'readWrite');
     this.events.bind(worker);
     this.github.bind(worker);
+    this.chartCredentials.bind(worker);
     this.clusterAccess.bind(worker);
 
     // Drift scan: on each schedule it only plans: one scan job per target onto the sync queue
@@ -158,6 +168,8 @@ export class Driftless extends Construct {
       [this.renderCache, 'render-cache'],
       [this.events, 'events'],
       [this.github, 'github'],
+      // Only the worker pulls charts, so their credentials are part of the sync's cost.
+      [this.chartCredentials, 'sync'],
       [this.clusterAccess, 'cluster-access'],
       [this.syncPipeline, 'sync'],
       [this.webhook, 'webhook'],

@@ -51,6 +51,7 @@ function label(resource: string): string {
     [/^<DriftlessEventsBus\w+\.Arn>$/, () => 'bus'],
     [/^<GitHubSecret\w+>$/, () => 'github secret'],
     [/^<WebhookSecret\w+>$/, () => 'webhook secret'],
+    [/^<DriftlessChartCredentialsSecret\w+>$/, () => 'chart secret'],
     [/^<Driftless(\w+?)Logs[0-9A-F]{8}\.Arn>$/, (m) => `log group ${m[1]}`],
     [/^arn:<AWS::Partition>:eks:<AWS::Region>:<AWS::AccountId>:cluster\/(.+)$/, (m) => `cluster ${m[1]}`],
     [/^<DriftlessDriftScanHandlerFunction\w+\.Arn>$/, () => 'drift-scan function'],
@@ -111,7 +112,7 @@ describe('least privilege', () => {
     expect(permissionsOf(statements, 'WebhookHandlerRole', label)).toEqual(basics('WebhookHandler', 'webhook secret'));
   });
 
-  it('lets exactly the webhook read the webhook secret, and exactly the worker and the drift scan read the GitHub credentials', () => {
+  it('lets exactly the webhook read the webhook secret, exactly the worker and the drift scan the GitHub credentials, and the worker alone the chart credentials', () => {
     const readers = (secret: string) =>
       statements
         .filter((statement) => statement.effect === 'Allow' && statement.actions.includes('secretsmanager:GetSecretValue') && statement.resources.some((resource) => label(resource) === secret))
@@ -119,11 +120,16 @@ describe('least privilege', () => {
         .sort();
     expect(readers('webhook secret')).toEqual(['WebhookHandler']);
     expect(readers('github secret')).toEqual(['DriftScanHandler', 'SyncWorker']);
+    // Only the worker pulls charts.
+    expect(readers('chart secret')).toEqual(['SyncWorker']);
   });
 
   it('gives the worker everything a sync touches and DescribeCluster on the managed clusters only', () => {
     expect(permissionsOf(statements, 'SyncWorkerRole', label)).toEqual({
       ...basics('SyncWorker'),
+      // The GitHub credentials and the chart repositories' (sorted by label).
+      'secretsmanager:GetSecretValue': ['chart secret', 'github secret'],
+      'secretsmanager:DescribeSecret': ['chart secret', 'github secret'],
       ...on(
         ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
         'jobs queue',

@@ -112,6 +112,7 @@ describe('cdk-nag AwsSolutions', () => {
     }
     const shown = acknowledgements.map(({ path, id }) => `${path} ${id.replace(/[0-9A-F]{8}\.Arn/, '*.Arn')}`).sort();
     expect(shown).toEqual([
+      'Driftless/Driftless/ChartCredentials/Secret Annotation::AwsSolutions-SMG4',
       'Driftless/Driftless/DriftScan/Handler/Role Annotation::AwsSolutions-IAM5[Resource::*]',
       'Driftless/Driftless/DriftScan/ScheduleDeadLetterQueue Annotation::AwsSolutions-SQS3',
       'Driftless/Driftless/Monitoring/AlarmTopic Annotation::AwsSolutions-SNS2',

@@ -18,19 +18,28 @@ describe('stateful resources', () => {
       DriftlessSyncJobs21231B25: 'AWS::SQS::Queue',
       DriftlessSyncDeadLetterQueue2C4EB4FD: 'AWS::SQS::Queue',
       DriftlessDriftScanScheduleDeadLetterQueueEDE2529D: 'AWS::SQS::Queue',
+      DriftlessChartCredentialsSecret882E2508: 'AWS::SecretsManager::Secret',
       GitHubSecret80707A5C: 'AWS::SecretsManager::Secret',
       WebhookSecretF21E29CC: 'AWS::SecretsManager::Secret',
     });
   });
 
-  it('outlive the stack: table, bucket and both secrets are retained, the table refuses deletion', () => {
+  it('outlive the stack: table, bucket and the three secrets are retained, the table refuses deletion', () => {
     const policies = Object.fromEntries(stateful.filter(([, r]) => r.Type !== 'AWS::SQS::Queue').map(([id, r]) => [id, r.DeletionPolicy]));
-    expect(Object.values(policies)).toEqual(['Retain', 'Retain', 'Retain', 'Retain']);
+    expect(Object.values(policies)).toEqual(['Retain', 'Retain', 'Retain', 'Retain', 'Retain']);
     expect(resources(template).DriftlessStateTableA035F293.Properties?.DeletionProtectionEnabled).toBe(true);
   });
 
   it('generates a webhook secret only when none is given, so an existing one is never regenerated', () => {
     const given = synthStack({ webhookSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hook-XyZ789' }).template;
     expect(JSON.stringify(given.toJSON())).not.toContain('GenerateSecretString');
+  });
+
+  it('creates the chart credentials secret with a literal empty list, never a generated value', () => {
+    expect(resources(template).DriftlessChartCredentialsSecret882E2508.Properties).toMatchObject({
+      Name: 'driftless/chart-repositories',
+      SecretString: '[]',
+    });
+    expect(resources(template).DriftlessChartCredentialsSecret882E2508.Properties).not.toHaveProperty('GenerateSecretString');
   });
 });
