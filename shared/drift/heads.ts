@@ -3,6 +3,7 @@
 // and clusters follow it) and finds the targets that are behind it. A target is therefore
 // never more than one schedule period behind its branch.
 import pLimit from 'p-limit';
+import { isChartSource } from '../config/app-sources.ts';
 import { repoKey } from '../config/repo-url.ts';
 import type { AppSpec, Registry } from '../config/types.ts';
 import { BranchNotFoundError } from '../github/errors.ts';
@@ -50,6 +51,8 @@ export function trackedBranches(registry: Registry): TrackedBranch[] {
   const byKey = new Map<string, TrackedBranch>();
   for (const app of registry.apps) {
     if (!app.syncPolicy.automated) continue;
+    // An app of charts alone follows no branch: it moves with config pushes.
+    if (isChartSource(app.source)) continue;
     const candidates = branchCandidates(app.source.targetRevision);
     if (!candidates) continue;
     const key = `${repoKey(app.source.repoURL)}#${candidates.join(',')}`;

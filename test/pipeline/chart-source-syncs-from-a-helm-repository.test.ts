@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatHistory } from '../../cli/commands/history.ts';
 import { palette } from '../../cli/ops/output.ts';
+import { trackedBranches } from '../../shared/drift/heads.ts';
 import { connectKubeconfig } from '../../shared/kube/connect.ts';
 import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
 import { startHelmRepo, type HelmRepo } from '../support/helm-repo.ts';
@@ -101,6 +102,8 @@ describe('a chart source', () => {
     // An app of charts alone is at the config commit: its status is posted there.
     const statuses = pipeline.github.statuses.filter((status) => status.context === 'driftless/web@sandbox' && status.sha === first);
     expect(statuses.map((status) => `${status.owner}/${status.repo} ${status.state}`)).toContain(`${OWNER}/${REPO} success`);
+    // It follows no branch, so the drift scan's missed-push check asks no Git host about it.
+    expect(trackedBranches((await store.getRegistry())!.registry)).toEqual([]);
   });
 
   it('deploys the version a new constraint resolves to, and history tells the two apart', async () => {
