@@ -1,7 +1,10 @@
 // Each function reaches only the partition keys it uses: the pk prefixes shared/state/keys.ts
 // builds, enforced by IAM's dynamodb:LeadingKeys condition.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FUNCTION_TABLE_KEYS, type TableKeyGrant } from '../../infra/constructs/table-keys.ts';
+import * as keys from '../../shared/state/keys.ts';
 import { deliveryKey, headKey, leaseKey, REGISTRY_KEY, targetKey } from '../../shared/state/keys.ts';
+import { SCHEMA_KEY } from '../../shared/state/schema.ts';
 import { type Cfn, render, resources, synthStack } from './support.ts';
 
 interface KeyedStatement {
@@ -109,6 +112,19 @@ describe('state table access by partition key', () => {
     expect(allows(worker, 'dynamodb:PutItem', PK.delivery)).toBe(false);
     expect(allows(worker, 'dynamodb:PutItem', PK.head)).toBe(false);
     expect(allows(worker, 'dynamodb:Scan', PK.target)).toBe(false);
+  });
+
+  it('grants every partition key the state layer builds to some function: a new item kind cannot be forgotten here', () => {
+    // Each key builder of shared/state/keys.ts, called with sample arguments; the prefix is what counts.
+    const built = Object.values(keys).flatMap((value) => {
+      if (typeof value === 'function') return [(value as (...args: unknown[]) => { pk?: unknown })(target, '2026-01-01T00:00:00Z', 'id')];
+      if (value && typeof value === 'object' && 'pk' in value) return [value as { pk: unknown }];
+      return [];
+    });
+    const pks = [...built, SCHEMA_KEY].map((key) => key?.pk).filter((pk): pk is string => typeof pk === 'string');
+    expect(pks.length).toBeGreaterThanOrEqual(6);
+    const granted = Object.values(FUNCTION_TABLE_KEYS as Record<string, TableKeyGrant>).flatMap((grant) => [...grant.read, ...grant.write]);
+    expect(pks.filter((pk) => !granted.some((pattern) => stringLike(pattern, pk)))).toEqual([]);
   });
 
   it('reads the patterns as IAM does', () => {

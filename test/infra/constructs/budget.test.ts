@@ -30,7 +30,7 @@ describe('cost allocation and budget', () => {
       DriftlessDriftScanScheduleDeadLetterQueue: 'drift-scan',
     });
     // The two secrets the stack creates beside the construct.
-    expect(Object.fromEntries(byType('AWS::SecretsManager::Secret').filter(([id]) => /^(GitHub|Webhook)Secret$/.test(id)))).toEqual({
+    expect(Object.fromEntries(byType('AWS::SecretsManager::Secret').filter(([id]) => /^(GitHub|Webhook)Secret$/.test(String(id))))).toEqual({
       GitHubSecret: 'github',
       WebhookSecret: 'github',
     });
