@@ -6,12 +6,15 @@ import { iamStatements, render, STUB_ENTRIES, synthStack } from './support.ts';
 const secretGrants = (settings: Parameters<typeof synthStack>[0]) =>
   iamStatements(synthStack(settings).template.toJSON() as never)
     .filter((statement) => statement.actions.includes('secretsmanager:GetSecretValue'))
-    .map((statement) => statement.resources);
+    .map((statement) => statement.resources)
+    // The chart credentials are another concern (test/infra/constructs/chart-credentials.test.ts).
+    .filter((resources) => !resources.some((resource) => render(resource).includes('ChartCredentials')));
 
 describe('DriftlessStack', () => {
   it('creates driftless/github for the credentials and driftless/webhook with a generated webhook secret when none is given', () => {
     const { template } = synthStack();
-    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    // Beside them, the construct's own chart credentials (test/infra/constructs/chart-credentials.test.ts).
+    template.resourceCountIs('AWS::SecretsManager::Secret', 3);
     template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'driftless/github', SecretString: '{"token":""}' });
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
       Name: 'driftless/webhook',
@@ -33,14 +36,14 @@ describe('DriftlessStack', () => {
 
   it('uses an existing secret by complete ARN, partial ARN or name, and grants read on it alone', () => {
     const complete = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:gh-AbC123';
-    // Only the webhook secret is still created.
-    expect(Object.values(synthStack({ githubSecretArn: complete }).template.findResources('AWS::SecretsManager::Secret')).map((secret) => secret.Properties.Name)).toEqual(['driftless/webhook']);
+    // Only the webhook secret is still created (and the construct's chart credentials).
+    expect(Object.values(synthStack({ githubSecretArn: complete }).template.findResources('AWS::SecretsManager::Secret')).map((secret) => secret.Properties.Name)).toEqual(['driftless/webhook', 'driftless/chart-repositories']);
     // The worker and the drift scan; the webhook reads the webhook secret, not this one.
     expect(secretGrants({ githubSecretArn: complete }).filter((resources) => resources.includes(complete))).toEqual([[complete], [complete]]);
     const hook = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hook-XyZ789';
     expect(secretGrants({ githubSecretArn: complete, webhookSecretArn: hook })).toEqual(expect.arrayContaining([[hook], [complete], [complete]]));
     expect(secretGrants({ githubSecretArn: complete, webhookSecretArn: hook })).toHaveLength(3);
-    expect(synthStack({ githubSecretArn: complete, webhookSecretArn: hook }).template.findResources('AWS::SecretsManager::Secret')).toEqual({});
+    expect(Object.values(synthStack({ githubSecretArn: complete, webhookSecretArn: hook }).template.findResources('AWS::SecretsManager::Secret')).map((secret) => secret.Properties.Name)).toEqual(['driftless/chart-repositories']);
 
     const partial = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:gh';
     expect(secretGrants({ githubSecretArn: partial }).find((resources) => resources[0].startsWith(partial))).toEqual([`${partial}-??????`]);

@@ -17,7 +17,7 @@ const GITHUB = ['GITHUB_SECRET_ARN', ...CONFIG_REPO];
 const ENVIRONMENT: Record<string, string[]> = {
   // The webhook's secret only, never the GitHub credentials.
   WebhookHandler: [...COMMON, 'WEBHOOK_SECRET_ARN', ...CONFIG_REPO, 'STATE_TABLE', 'SYNC_QUEUE_URL'],
-  SyncWorker: [...COMMON, ...GITHUB, 'STATE_TABLE', 'SYNC_QUEUE_URL', 'RENDER_BUCKET', 'EVENT_BUS_NAME', 'MAX_RECEIVE_COUNT'],
+  SyncWorker: [...COMMON, ...GITHUB, 'STATE_TABLE', 'SYNC_QUEUE_URL', 'RENDER_BUCKET', 'EVENT_BUS_NAME', 'MAX_RECEIVE_COUNT', 'CHART_CREDENTIALS_SECRET_ARN'],
   DriftScanHandler: [...COMMON, ...GITHUB, 'STATE_TABLE', 'SYNC_QUEUE_URL', 'DRIFT_INTERVAL_SECONDS'],
 };
 
