@@ -3,8 +3,8 @@
 // kept only when written, since an absent namespaceResourceWhitelist (every kind) is not an
 // empty one (none).
 import type { RegistryDocument } from './documents.ts';
-import type { ArgoAppProject, OurProject } from './schemas.ts';
-import type { ProjectDestination, ProjectSpec, Registry, ResourceKindEntry } from './types.ts';
+import { ARGO_API_VERSION, ROLE_ARN_ANNOTATION_PREFIX, type ArgoAppProject, type OurProject } from './schemas.ts';
+import type { ProjectDestination, ProjectRole, ProjectSpec, Registry, ResourceKindEntry } from './types.ts';
 
 /**
  * Argo CD's built-in project, as its docs give it: any repository, any destination, every
@@ -37,7 +37,34 @@ export function normaliseProject(raw: OurProject | ArgoAppProject, document: Reg
     const entries: Array<{ group: string; kind: string; name?: string }> | undefined = raw.spec[list];
     if (entries !== undefined) project[list] = entries.map(resourceKindEntry);
   }
+  const roles = projectRoles(raw);
+  if (roles) project.roles = roles;
   return project;
+}
+
+/**
+ * Our `spec.roles` as written. An AppProject's destinationServiceAccounts keep Argo CD's order
+ * and matching (server and namespace globs, first match): each stands for the role its
+ * `driftless.io/role-arn.<service account>` annotation names (the name after any `namespace:`),
+ * none when no annotation does. Without any such annotation the list means nothing here, as
+ * in an Argo CD with impersonation off: an AppProject that works there works as is.
+ */
+function projectRoles(raw: OurProject | ArgoAppProject): ProjectRole[] | undefined {
+  if (raw.apiVersion !== ARGO_API_VERSION) {
+    const ours = (raw as OurProject).spec.roles;
+    return ours?.map((role) => ({ cluster: role.cluster, ...(role.namespace !== undefined ? { namespace: role.namespace } : {}), roleArn: role.roleArn }));
+  }
+  const argo = raw as ArgoAppProject;
+  const annotations = argo.metadata.annotations ?? {};
+  const mapped = (account: string) => annotations[ROLE_ARN_ANNOTATION_PREFIX + account.slice(account.lastIndexOf(':') + 1).trim()];
+  const accounts = argo.spec.destinationServiceAccounts ?? [];
+  if (!accounts.some((account) => mapped(account.defaultServiceAccount) !== undefined)) return undefined;
+  return accounts.map((account) => {
+    const role: ProjectRole = { server: account.server, namespace: account.namespace };
+    const roleArn = mapped(account.defaultServiceAccount);
+    if (roleArn !== undefined) role.roleArn = roleArn;
+    return role;
+  });
 }
 
 /** The project an app names, as the registry defines it (the built-in `default` unless redefined). */

@@ -19,7 +19,9 @@
 //   metadata.finalizers means nothing to a sync; the resources finalizer is read when the app
 //   leaves the registry (shared/app-of-apps/finalizers.ts).
 //   AppProject: description, roles, syncWindows, signatureKeys, orphanedResources,
-//     sourceNamespaces, destinationServiceAccounts, permitOnlyProjectScopedClusters, status.
+//     sourceNamespaces, permitOnlyProjectScopedClusters, status.
+//   AppProject destinationServiceAccounts are read for the IAM role they stand for: the
+//     `driftless.io/role-arn.<service account>` annotation names it (shared/project/roles.ts).
 // AppProject's cluster/namespace resource allow and deny lists are read with Argo CD's
 // meaning, and our Project takes the same fields (shared/project/kinds.ts).
 // Argo CD fields refused (they would change what gets deployed, and we cannot honour them):
@@ -232,6 +234,18 @@ export const ourClusterSchema = z.strictObject({
     }),
 });
 
+// A project's IAM role per cluster (shared/project/roles.ts): the shape STS accepts, checked
+// here so a typo is a registry problem at its line, not an AssumeRole failure at sync time.
+const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\-/]+$/;
+const IAM_ROLE_ARN_RULE = 'is not an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>)';
+const ourProjectRole = z.strictObject({
+  cluster: z.string().min(1),
+  namespace: z.string().min(1).optional(),
+  roleArn: z.string().regex(IAM_ROLE_ARN, IAM_ROLE_ARN_RULE),
+});
+/** Annotation prefix on an AppProject: `driftless.io/role-arn.<service account>: <role ARN>`. */
+export const ROLE_ARN_ANNOTATION_PREFIX = 'driftless.io/role-arn.';
+
 const ourProjectDestination = z
   .strictObject({ name: z.string().min(1).optional(), server: z.string().min(1).optional(), namespace: z.string().default('*') })
   .refine((destination) => destination.name !== undefined || destination.server !== undefined, {
@@ -251,6 +265,8 @@ export const ourProjectSchema = z.strictObject({
       clusterResourceBlacklist: z.array(z.strictObject(clusterResourceKindFields)).optional(),
       namespaceResourceWhitelist: z.array(z.strictObject(resourceKindFields)).optional(),
       namespaceResourceBlacklist: z.array(z.strictObject(resourceKindFields)).optional(),
+      // The IAM role the project's apps reach a cluster as; first matching entry wins.
+      roles: z.array(ourProjectRole).optional(),
     })
     .default({ sourceRepos: ['*'], destinations: [{ name: '*', namespace: '*' }] }),
 });
@@ -321,7 +337,13 @@ export const argoApplicationSchema = z.looseObject({
 export const argoAppProjectSchema = z.looseObject({
   apiVersion: z.literal(ARGO_API_VERSION),
   kind: z.literal('AppProject'),
-  metadata: argoMetadata,
+  metadata: argoMetadata.superRefine((metadata, context) => {
+    for (const [key, value] of Object.entries(metadata.annotations ?? {})) {
+      if (key.startsWith(ROLE_ARN_ANNOTATION_PREFIX) && !IAM_ROLE_ARN.test(value)) {
+        context.addIssue({ code: 'custom', path: ['annotations', key], message: IAM_ROLE_ARN_RULE });
+      }
+    }
+  }),
   // Absent lists allow nothing, as in Argo CD.
   spec: z
     .looseObject({
@@ -332,6 +354,10 @@ export const argoAppProjectSchema = z.looseObject({
       clusterResourceBlacklist: z.array(z.looseObject(clusterResourceKindFields)).optional(),
       namespaceResourceWhitelist: z.array(z.looseObject(resourceKindFields)).optional(),
       namespaceResourceBlacklist: z.array(z.looseObject(resourceKindFields)).optional(),
+      // Argo CD: globs on the server URL and namespace, first match wins, the account to sync as.
+      destinationServiceAccounts: z
+        .array(z.looseObject({ server: z.string().default(''), namespace: z.string().default(''), defaultServiceAccount: z.string().default('') }))
+        .optional(),
     })
     .default({ sourceRepos: [], destinations: [] }),
 });

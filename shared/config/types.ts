@@ -152,7 +152,28 @@ export interface ProjectSpec {
   namespaceResourceWhitelist?: ResourceKindEntry[];
   /** Namespaced kinds refused even when the whitelist allows them. */
   namespaceResourceBlacklist?: ResourceKindEntry[];
+  /**
+   * The IAM roles the project's apps reach clusters as, first matching entry wins
+   * (shared/project/roles.ts). Absent, or no entry matching: the cluster's own connection.
+   */
+  roles?: ProjectRole[];
   definedIn: DefinedIn;
+}
+
+/**
+ * One IAM role of a project: our Project's `spec.roles` entry, or an AppProject
+ * destinationServiceAccounts entry with the role its `driftless.io/role-arn.<account>`
+ * annotation names. Globs as in destinations; an absent field matches anything.
+ */
+export interface ProjectRole {
+  /** Glob on the registered cluster name. */
+  cluster?: string;
+  /** Glob on the cluster's server URL (Argo CD's destinationServiceAccounts match on it). */
+  server?: string;
+  /** Glob on the app's destination namespace. */
+  namespace?: string;
+  /** Absent: a destination service account no annotation maps to a role, so the cluster's own connection. */
+  roleArn?: string;
 }
 
 export interface Registry {
