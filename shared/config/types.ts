@@ -131,6 +131,30 @@ export interface ResourceKindEntry {
 }
 
 /**
+ * A sync window of a project, as Argo CD's AppProject `syncWindows` entry: from each start of
+ * `schedule` (five-field cron in `timeZone`) for `durationMs`, the apps it matches may sync
+ * (`allow`) or may not (`deny`).
+ */
+export interface SyncWindowSpec {
+  kind: 'allow' | 'deny';
+  schedule: string;
+  /** As written (`1h`, `30m`), for messages; `durationMs` is what counts. */
+  duration: string;
+  durationMs: number;
+  /** IANA time zone the schedule is read in; `UTC` unless written. */
+  timeZone: string;
+  /** Globs on the app name, the destination namespace and the cluster (its name or server URL). */
+  applications: string[];
+  namespaces: string[];
+  clusters: string[];
+  /** Manual syncs may run when this window would hold them back. */
+  manualSync: boolean;
+  /** Argo CD's `andOperator`: every list written must match, not one of them. */
+  andOperator: boolean;
+  description?: string;
+}
+
+/**
  * What a project lets its apps deploy, with Argo CD's AppProject meaning (shared/project/
  * kinds.ts has the rules). Absent lists are Argo CD's defaults: no cluster-scoped kind, every
  * namespaced kind, nothing denied.
@@ -157,6 +181,11 @@ export interface ProjectSpec {
    * (shared/project/roles.ts). Absent, or no entry matching: the cluster's own connection.
    */
   roles?: ProjectRole[];
+  /**
+   * Argo CD's sync windows: when automated syncs may run, and manual ones with `manualSync`
+   * (shared/worker/policy/sync-window.ts). Absent or empty: always.
+   */
+  syncWindows?: SyncWindowSpec[];
   definedIn: DefinedIn;
 }
 
