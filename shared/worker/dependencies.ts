@@ -4,6 +4,7 @@ import type { ClusterSpec } from '../config/types.ts';
 import type { EventSink } from '../events/sink.ts';
 import type { CommitStatusPoster } from '../github/status.ts';
 import type { KubeClient } from '../kube/client.ts';
+import type { AssumedRole } from '../kube/eks-token.ts';
 import type { JobQueue } from '../queue/queue.ts';
 import type { ChartFetcher } from '../source/chart/chart-fetcher.ts';
 import type { SourceFetcher } from '../source/fetcher.ts';
@@ -26,8 +27,12 @@ export interface WorkerDependencies {
   charts: ChartFetcher;
   statuses: CommitStatusPoster;
   events: EventSink;
-  /** A client for a registered cluster; implementations cache one per cluster. */
-  connect(cluster: ClusterSpec): Promise<KubeClient>;
+  /**
+   * A client for a registered cluster; implementations cache one per cluster and role. With a
+   * role (the app's project's, shared/project/roles.ts) the client acts as that role; without,
+   * as the cluster's own connection.
+   */
+  connect(cluster: ClusterSpec, role?: AssumedRole): Promise<KubeClient>;
   /** Who holds leases taken by this worker (container id + request id). */
   owner: string;
   /** The queue's maxReceiveCount: the last attempt records the failure before the DLQ. */
