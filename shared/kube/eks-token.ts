@@ -41,12 +41,24 @@ export interface EksToken {
   expiresAt: Date;
 }
 
+/** A role to act as, with the session name CloudTrail and the cluster's audit log will show. */
+export interface AssumedRole {
+  roleArn: string;
+  /** STS RoleSessionName: 2 to 64 of `[\w+=,.@-]`. */
+  sessionName: string;
+}
+
+/** The session name of a cluster's own role (cross-account clusters). */
+export const DEFAULT_SESSION_NAME = 'driftless';
+
 export interface EksCredentialsOptions {
   region: string;
   /** Explicit credentials; the SDK's default chain when absent (Lambda: the function's role). */
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
-  /** Role to assume first, session name `driftless` (cross-account clusters). */
+  /** Role to assume first (cross-account clusters, a project's role). */
   roleArn?: string;
+  /** Its session name; default `driftless`. */
+  sessionName?: string;
   /** STS client for AssumeRole and the default chain; one per region by default. */
   stsClient?: STSClient;
   now?: () => Date;
@@ -96,7 +108,9 @@ export function eksCredentials(options: EksCredentialsOptions): AwsCredentialIde
     return () => sts.config.credentials();
   }
   const sts = options.stsClient ?? stsClientFor(options.region, options.credentials);
-  return memo(roleProviders, sts, options.roleArn, () => assumedRole(sts, options.roleArn!, now));
+  const session = options.sessionName ?? DEFAULT_SESSION_NAME;
+  // One session per role and name: a project's apps each keep their own (their name is in it).
+  return memo(roleProviders, sts, `${options.roleArn}|${session}`, () => assumedRole(sts, { roleArn: options.roleArn!, sessionName: session }, now));
 }
 
 /** Signs fresh tokens only when the current one nears its end; concurrent callers share one. */
@@ -147,13 +161,13 @@ async function resolveCredentials(provider: AwsCredentialIdentityProvider, roleA
   }
 }
 
-function assumedRole(sts: STSClient, roleArn: string, now: () => Date): AwsCredentialIdentityProvider {
+function assumedRole(sts: STSClient, { roleArn, sessionName }: AssumedRole, now: () => Date): AwsCredentialIdentityProvider {
   let current: AwsCredentialIdentity | undefined;
   let pending: Promise<AwsCredentialIdentity> | undefined;
   const assume = async (): Promise<AwsCredentialIdentity> => {
     let answer;
     try {
-      answer = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'driftless' }));
+      answer = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName }));
     } catch (error) {
       throw new EksAuthError(`cannot assume role ${roleArn}: ${(error as Error).message}`, { cause: error });
     }

@@ -1,7 +1,10 @@
 // EKS cluster name + region → KubeClient: DescribeCluster for the endpoint and CA (once per
 // cluster per Lambda container; both are fixed for a cluster's life), then connectEndpoint
 // with tokens from a TokenCache. With a role, DescribeCluster also runs as that role, since
-// a cross-account cluster is only visible from its own account.
+// a cross-account cluster is only visible from its own account. With a project's role
+// (tokenRole), only the tokens change: they are signed as that role, assumed with the worker's
+// own credentials, so the API server sees the team's access entry; the endpoint is the
+// cluster's and is still described as before.
 
 import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import type { STSClient } from '@aws-sdk/client-sts';
@@ -9,7 +12,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import type { KubeClient, KubeClientOptions } from './client.ts';
 import { connectEndpoint } from './connect.ts';
 import { EksClusterError } from './errors.ts';
-import { eksCredentials, memo, TokenCache } from './eks-token.ts';
+import { eksCredentials, memo, TokenCache, type AssumedRole } from './eks-token.ts';
 
 export interface EksTarget {
   clusterName: string;
@@ -19,6 +22,8 @@ export interface EksTarget {
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   eksClient?: EKSClient;
   stsClient?: STSClient;
+  /** A project's role for this cluster: the identity tokens are signed as, instead of roleArn's or the worker's. */
+  tokenRole?: AssumedRole;
 }
 
 export interface ConnectEksOptions extends KubeClientOptions {
@@ -34,7 +39,8 @@ export interface EksEndpoint {
 
 export async function connectEks(target: EksTarget, options: ConnectEksOptions = {}): Promise<KubeClient> {
   const { server, caData } = await describeEks(target, options.now);
-  const tokens = new TokenCache({ ...target, now: options.now, refreshBeforeMs: options.refreshBeforeMs });
+  const identity = target.tokenRole ?? { roleArn: target.roleArn, sessionName: undefined };
+  const tokens = new TokenCache({ ...target, ...identity, now: options.now, refreshBeforeMs: options.refreshBeforeMs });
   return connectEndpoint({ server, caData, token: () => tokens.get() }, options);
 }
 
