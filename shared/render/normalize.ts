@@ -5,6 +5,7 @@
 // error, because which copy wins would otherwise depend on file order.
 import { describeObject, groupOf } from '../kube/object.ts';
 import type { KubeObject } from '../kube/object.ts';
+import { isSopsDocument } from '../secrets/sops/metadata.ts';
 import { DuplicateObjectError, InvalidObjectError } from './errors.ts';
 import { MAX_OBJECTS, tooManyObjects } from './limits.ts';
 import { scopeResolver } from './scope.ts';
@@ -23,16 +24,24 @@ export function normalize(documents: readonly RawDocument[], options: NormalizeO
   const flattened = documents.flatMap(flattenList);
   if (flattened.length > MAX_OBJECTS) throw tooManyObjects(options.source ?? flattened[0].source.file, flattened.length);
   const rendered = flattened.map(({ value, source }) => ({ object: validate(value, source), source }));
-  const namespaced = scopeResolver(
-    rendered.map(({ object }) => object),
-    options.isNamespaced,
-  );
-  for (const { object } of rendered) {
+  const objects = rendered.map(({ object }) => object);
+  // A SOPS document stays as sops wrote it: its MAC covers every value, a namespace added here
+  // too. It is placed once decrypted (shared/secrets/decrypt-rendered.ts), after the cache.
+  placeNamespaces(objects, objects.filter((object) => !isSopsDocument(object)), options);
+  assertNoDuplicates(rendered);
+  return rendered;
+}
+
+/**
+ * Namespaces defaulted as Argo CD does, on `targets`: namespaced kinds get the destination
+ * namespace, cluster-scoped kinds lose any. `all` is the whole render, whose CRDs tell scopes.
+ */
+export function placeNamespaces(all: readonly KubeObject[], targets: readonly KubeObject[], options: Pick<NormalizeOptions, 'destinationNamespace' | 'isNamespaced'>): void {
+  const namespaced = scopeResolver(all, options.isNamespaced);
+  for (const object of targets) {
     if (!namespaced(groupOf(object.apiVersion), object.kind)) delete object.metadata.namespace;
     else if (!object.metadata.namespace) object.metadata.namespace = options.destinationNamespace;
   }
-  assertNoDuplicates(rendered);
-  return rendered;
 }
 
 function flattenList(document: RawDocument): Array<{ value: unknown; source: SourceLocation }> {
@@ -71,7 +80,7 @@ function validate(value: unknown, source: SourceLocation): KubeObject {
   return value as KubeObject;
 }
 
-function assertNoDuplicates(rendered: readonly RenderedObject[]): void {
+export function assertNoDuplicates(rendered: readonly RenderedObject[]): void {
   const seen = new Map<string, SourceLocation>();
   for (const { object, source } of rendered) {
     // generateName objects get a fresh name each time, so they can never clash.
