@@ -4,7 +4,8 @@
 // empty one (none).
 import type { RegistryDocument } from './documents.ts';
 import { ARGO_API_VERSION, ROLE_ARN_ANNOTATION_PREFIX, type ArgoAppProject, type OurProject } from './schemas.ts';
-import type { ProjectDestination, ProjectRole, ProjectSpec, Registry, ResourceKindEntry } from './types.ts';
+import { parseDuration } from './duration.ts';
+import type { ProjectDestination, ProjectRole, ProjectSpec, Registry, ResourceKindEntry, SyncWindowSpec } from './types.ts';
 
 /**
  * Argo CD's built-in project, as its docs give it: any repository, any destination, every
@@ -39,7 +40,26 @@ export function normaliseProject(raw: OurProject | ArgoAppProject, document: Reg
   }
   const roles = projectRoles(raw);
   if (roles) project.roles = roles;
+  if (raw.spec.syncWindows?.length) project.syncWindows = raw.spec.syncWindows.map(syncWindow);
   return project;
+}
+
+/** Argo CD's defaults: time zone UTC, manualSync and andOperator off, absent lists empty. */
+function syncWindow(raw: NonNullable<OurProject['spec']['syncWindows']>[number]): SyncWindowSpec {
+  const window: SyncWindowSpec = {
+    kind: raw.kind,
+    schedule: raw.schedule.trim(),
+    duration: raw.duration.trim(),
+    durationMs: parseDuration(raw.duration),
+    timeZone: raw.timeZone || 'UTC',
+    applications: [...(raw.applications ?? [])],
+    namespaces: [...(raw.namespaces ?? [])],
+    clusters: [...(raw.clusters ?? [])],
+    manualSync: raw.manualSync ?? false,
+    andOperator: raw.andOperator ?? false,
+  };
+  if (raw.description) window.description = raw.description;
+  return window;
 }
 
 /**

@@ -18,8 +18,11 @@
 //     kubeVersion/apiVersions, syncPolicy.retry.refresh, status, operation.
 //   metadata.finalizers means nothing to a sync; the resources finalizer is read when the app
 //   leaves the registry (shared/app-of-apps/finalizers.ts).
-//   AppProject: description, roles, syncWindows, signatureKeys, orphanedResources,
+//   AppProject: description, roles, signatureKeys, orphanedResources,
 //     sourceNamespaces, permitOnlyProjectScopedClusters, status.
+//   AppProject syncWindows are read (our Project takes the same field); of a window,
+//     syncOverrun is ignored: a sync under way always finishes (its continuations are never
+//     held back, shared/worker/policy/sync-window.ts).
 //   AppProject destinationServiceAccounts are read for the IAM role they stand for: the
 //     `driftless.io/role-arn.<service account>` annotation names it (shared/project/roles.ts).
 // AppProject's cluster/namespace resource allow and deny lists are read with Argo CD's
@@ -35,6 +38,7 @@ import { z } from 'zod';
 import { parseDuration } from './duration.ts';
 import { isValidReleaseName, RELEASE_NAME_RULE } from '../render/release-name.ts';
 import { isValidGlob } from '../project/glob.ts';
+import { scheduleProblem, timeZoneProblem } from '../project/window-schedule.ts';
 
 export const OUR_API_VERSION = 'driftless.io/v1alpha1';
 export const ARGO_API_VERSION = 'argoproj.io/v1alpha1';
@@ -246,6 +250,48 @@ const ourProjectRole = z.strictObject({
 /** Annotation prefix on an AppProject: `driftless.io/role-arn.<service account>: <role ARN>`. */
 export const ROLE_ARN_ANNOTATION_PREFIX = 'driftless.io/role-arn.';
 
+// A sync window (shared/worker/policy/sync-window.ts): Argo CD's fields, checked as Argo CD's
+// parsers would read them, so a window that could never apply is a registry problem at its line.
+const windowDuration = z.string().superRefine((value, context) => {
+  // Go's time.ParseDuration: a unit is required (`3600` alone is not a duration there).
+  let ms: number;
+  try {
+    ms = /^\s*\d+\s*$/.test(value) ? Number.NaN : parseDuration(value);
+  } catch (error) {
+    context.addIssue({ code: 'custom', message: (error as Error).message });
+    return;
+  }
+  if (!(ms > 0)) context.addIssue({ code: 'custom', message: 'must be a duration longer than 0 with its unit, e.g. "1h", "30m", "1h30m"' });
+});
+const syncWindowFields = {
+  kind: z.enum(['allow', 'deny']),
+  schedule: z.string().superRefine((value, context) => {
+    const problem = scheduleProblem(value);
+    if (problem) context.addIssue({ code: 'custom', message: problem });
+  }),
+  duration: windowDuration,
+  timeZone: z
+    .string()
+    .superRefine((value, context) => {
+      const problem = timeZoneProblem(value);
+      if (problem) context.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
+  applications: stringList.optional(),
+  namespaces: stringList.optional(),
+  clusters: stringList.optional(),
+  manualSync: z.boolean().optional(),
+  andOperator: z.boolean().optional(),
+  description: z.string().optional(),
+};
+// Argo CD's own check (AppProject.ValidateProject): a window names what it applies to.
+function windowSelects(window: { applications?: string[]; namespaces?: string[]; clusters?: string[] }): boolean {
+  return Boolean(window.applications?.length || window.namespaces?.length || window.clusters?.length);
+}
+const WINDOW_SELECTS = { message: 'applies to nothing: list applications, namespaces or clusters (globs, e.g. "*")' };
+const ourSyncWindow = z.strictObject(syncWindowFields).refine(windowSelects, WINDOW_SELECTS);
+const argoSyncWindow = z.looseObject(syncWindowFields).refine(windowSelects, WINDOW_SELECTS);
+
 const ourProjectDestination = z
   .strictObject({ name: z.string().min(1).optional(), server: z.string().min(1).optional(), namespace: z.string().default('*') })
   .refine((destination) => destination.name !== undefined || destination.server !== undefined, {
@@ -267,6 +313,7 @@ export const ourProjectSchema = z.strictObject({
       namespaceResourceBlacklist: z.array(z.strictObject(resourceKindFields)).optional(),
       // The IAM role the project's apps reach a cluster as; first matching entry wins.
       roles: z.array(ourProjectRole).optional(),
+      syncWindows: z.array(ourSyncWindow).optional(),
     })
     .default({ sourceRepos: ['*'], destinations: [{ name: '*', namespace: '*' }] }),
 });
@@ -358,6 +405,7 @@ export const argoAppProjectSchema = z.looseObject({
       destinationServiceAccounts: z
         .array(z.looseObject({ server: z.string().default(''), namespace: z.string().default(''), defaultServiceAccount: z.string().default('') }))
         .optional(),
+      syncWindows: z.array(argoSyncWindow).optional(),
     })
     .default({ sourceRepos: [], destinations: [] }),
 });
