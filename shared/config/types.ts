@@ -3,6 +3,7 @@
 // consumer needs to know which spelling a user wrote.
 import type { IgnoreDifference } from '../kube/ignore-differences.ts';
 import type { DirectoryOptions, HelmOptions, KustomizeOptions } from '../render/types.ts';
+import type { PolicySet } from '../policy/types.ts';
 
 export interface DefinedIn {
   /** Repository-relative path, forward slashes. */
@@ -209,4 +210,10 @@ export interface Registry {
   apps: AppSpec[];
   clusters: ClusterSpec[];
   projects: ProjectSpec[];
+  /**
+   * Kubernetes ValidatingAdmissionPolicies, their bindings and the ConfigMaps they take
+   * parameters from, evaluated against every rendered object before a sync writes
+   * (shared/policy/). Absent in a registry written before policies existed: none.
+   */
+  policies?: PolicySet;
 }
