@@ -25,12 +25,18 @@
 //     held back, shared/worker/policy/sync-window.ts).
 //   AppProject destinationServiceAccounts are read for the IAM role they stand for: the
 //     `driftless.io/role-arn.<service account>` annotation names it (shared/project/roles.ts).
+//   AppProject annotations driftless.io/sops-kms-keys, sops-age-recipients, sops-pgp-fingerprints
+//     and plain-secrets stand for our Project's spec.decryption.sops and spec.plainSecrets
+//     (shared/project/secrets-rules.ts): Argo CD's API server would prune unknown spec fields.
 // AppProject's cluster/namespace resource allow and deny lists are read with Argo CD's
 // meaning, and our Project takes the same fields (shared/project/kinds.ts).
 // Argo CD fields refused (they would change what gets deployed, and we cannot honour them):
 //   spec.sourceHydrator, source.plugin, helm.fileParameters, kustomize patches/replicas/
 //   components/namespace/commonAnnotations/labelWithoutSelector/labelIncludeTemplates,
 //   directory.jsonnet.
+// Kubernetes' ValidatingAdmissionPolicy and ValidatingAdmissionPolicyBinding
+// (admissionregistration.k8s.io/v1) and v1 ConfigMaps (their parameters) are registry kinds too:
+// loose, as Kubernetes' own (shared/policy/schemas.ts), stored with the registry, never applied.
 // Sources (normalise-app.ts checks what needs more than one field): a Git folder, a chart
 // (`chart` + a Helm repository or OCI registry repoURL + a version or constraint), or several
 // in `spec.sources` with `ref` sources whose files other sources name as `$<ref>/path` value files.
@@ -38,7 +44,9 @@ import { z } from 'zod';
 import { parseDuration } from './duration.ts';
 import { isValidReleaseName, RELEASE_NAME_RULE } from '../render/release-name.ts';
 import { isValidGlob } from '../project/glob.ts';
+import { AGE_RECIPIENT, AGE_RECIPIENT_RULE, KMS_KEY_ARN, KMS_KEY_ARN_RULE, PGP_FINGERPRINT, PGP_FINGERPRINT_RULE, secretsAnnotationProblem } from '../project/secrets-rules.ts';
 import { scheduleProblem, timeZoneProblem } from '../project/window-schedule.ts';
+import { ADMISSION_API_VERSION, admissionPolicyBindingSchema, admissionPolicySchema, CORE_API_VERSION, policyParamSchema } from '../policy/schemas.ts';
 
 export const OUR_API_VERSION = 'driftless.io/v1alpha1';
 export const ARGO_API_VERSION = 'argoproj.io/v1alpha1';
@@ -247,6 +255,15 @@ const ourProjectRole = z.strictObject({
   namespace: z.string().min(1).optional(),
   roleArn: z.string().regex(IAM_ROLE_ARN, IAM_ROLE_ARN_RULE),
 });
+// The SOPS master keys a project's apps may decrypt with (shared/project/secrets-rules.ts).
+const ourProjectDecryption = z.strictObject({
+  sops: z.strictObject({
+    kmsKeys: z.array(z.string().regex(KMS_KEY_ARN, KMS_KEY_ARN_RULE)).optional(),
+    ageRecipients: z.array(z.string().regex(AGE_RECIPIENT, AGE_RECIPIENT_RULE)).optional(),
+    pgpFingerprints: z.array(z.string().regex(PGP_FINGERPRINT, PGP_FINGERPRINT_RULE)).optional(),
+  }),
+});
+
 /** Annotation prefix on an AppProject: `driftless.io/role-arn.<service account>: <role ARN>`. */
 export const ROLE_ARN_ANNOTATION_PREFIX = 'driftless.io/role-arn.';
 
@@ -313,6 +330,8 @@ export const ourProjectSchema = z.strictObject({
       namespaceResourceBlacklist: z.array(z.strictObject(resourceKindFields)).optional(),
       // The IAM role the project's apps reach a cluster as; first matching entry wins.
       roles: z.array(ourProjectRole).optional(),
+      decryption: ourProjectDecryption.optional(),
+      plainSecrets: z.enum(['warn', 'deny']).optional(),
       syncWindows: z.array(ourSyncWindow).optional(),
     })
     .default({ sourceRepos: ['*'], destinations: [{ name: '*', namespace: '*' }] }),
@@ -389,6 +408,8 @@ export const argoAppProjectSchema = z.looseObject({
       if (key.startsWith(ROLE_ARN_ANNOTATION_PREFIX) && !IAM_ROLE_ARN.test(value)) {
         context.addIssue({ code: 'custom', path: ['annotations', key], message: IAM_ROLE_ARN_RULE });
       }
+      const secretsProblem = secretsAnnotationProblem(key, value);
+      if (secretsProblem) context.addIssue({ code: 'custom', path: ['annotations', key], message: secretsProblem });
     }
   }),
   // Absent lists allow nothing, as in Argo CD.
@@ -420,4 +441,7 @@ export type ArgoAppProject = z.infer<typeof argoAppProjectSchema>;
 export const SCHEMAS = {
   [OUR_API_VERSION]: { Application: ourApplicationSchema, Cluster: ourClusterSchema, Project: ourProjectSchema },
   [ARGO_API_VERSION]: { Application: argoApplicationSchema, AppProject: argoAppProjectSchema },
+  // Policies: stored with the registry and evaluated before every sync writes, never applied.
+  [ADMISSION_API_VERSION]: { ValidatingAdmissionPolicy: admissionPolicySchema, ValidatingAdmissionPolicyBinding: admissionPolicyBindingSchema },
+  [CORE_API_VERSION]: { ConfigMap: policyParamSchema },
 } as const;
