@@ -3,6 +3,7 @@
 // (and a sync per missed push) on the sync queue, and the sync workers do the scanning.
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -62,7 +63,7 @@ export class DriftScanner extends Construct {
       description: 'Lets the Driftless drift schedule invoke the drift-scan function, nothing else',
     });
     this.schedulerRole.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.handler.fn.functionArn] }),
+      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.handler.alias.functionArn] }),
     );
 
     this.deadLetterQueue = new sqs.Queue(this, 'ScheduleDeadLetterQueue', {
@@ -78,13 +79,18 @@ export class DriftScanner extends Construct {
       new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }),
     );
 
+    // Scheduler invokes asynchronously: Lambda's own retries (2 by default) would run a failed
+    // scan again beside the next tick, so none; a run that fails is kept in the same DLQ.
+    this.handler.alias.configureAsyncInvoke({ retryAttempts: 0, onFailure: new SqsDestination(this.deadLetterQueue) });
+
     this.schedule = new scheduler.CfnSchedule(this, 'Schedule', {
       description: 'Driftless drift scan and missed-push check',
       scheduleExpression: expression,
       flexibleTimeWindow: { mode: 'OFF' },
       state: 'ENABLED',
       target: {
-        arn: this.handler.fn.functionArn,
+        // The `live` alias, so a rollback moves the schedule too.
+        arn: this.handler.alias.functionArn,
         roleArn: this.schedulerRole.roleArn,
         // A missed tick is made good by the next one; retrying would only overlap it.
         retryPolicy: { maximumRetryAttempts: 0, maximumEventAgeInSeconds: 60 },

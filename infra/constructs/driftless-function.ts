@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, Size, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size, Validations } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -25,6 +25,9 @@ export const METRICS_NAMESPACE = 'Driftless';
 // `require`, which an ES module bundle does not define.
 const ESM_REQUIRE_BANNER =
   "import { createRequire as __driftlessCreateRequire } from 'module'; const require = __driftlessCreateRequire(import.meta.url);";
+
+/** The alias every trigger invokes. */
+export const LIVE_ALIAS = 'live';
 
 export interface DriftlessFunctionProps {
   /** Handler file relative to the repository root, e.g. `functions/webhook/handler.ts`. */
@@ -52,6 +55,13 @@ export interface DriftlessFunctionProps {
  */
 export class DriftlessFunction extends Construct implements iam.IGrantable {
   declare readonly fn: NodejsFunction;
+  /**
+   * `live`: the version every trigger invokes (event source, Function URL, schedule). Each deploy
+   * publishes a new version and moves the alias to it; a bad release is rolled back by moving
+   * the alias back (`aws lambda update-alias --name live --function-version <previous>`), which
+   * needs no build. Earlier versions are retained for that.
+   */
+  declare readonly alias: lambda.Alias;
   declare readonly role: iam.Role;
   declare readonly logGroup: logs.LogGroup;
   declare readonly grantPrincipal: iam.IPrincipal;
@@ -88,6 +98,9 @@ export class DriftlessFunction extends Construct implements iam.IGrantable {
       layers: props.layers,
       role: this.role,
       logGroup: this.logGroup,
+      // A deploy publishes a version under a new logical id; CloudFormation would delete the
+      // old one, which is exactly what a rollback of the `live` alias moves back to.
+      currentVersionOptions: { removalPolicy: RemovalPolicy.RETAIN },
       tracing: lambda.Tracing.ACTIVE,
       // Lambda's own lines (START, REPORT, timeouts) as JSON beside Powertools' JSON, each with
       // a level, so one query reads both and DEBUG lines never reach a production log.
@@ -120,6 +133,7 @@ export class DriftlessFunction extends Construct implements iam.IGrantable {
       },
     });
     this.grantPrincipal = this.role;
+    this.alias = new lambda.Alias(this, 'Live', { aliasName: LIVE_ALIAS, version: this.fn.currentVersion });
 
     // With our own role CDK adds no AWSLambdaVPCAccessExecutionRole: Lambda manages the VPC
     // function's network interfaces with this role, so it gets that managed policy's actions.

@@ -120,7 +120,8 @@ export class SyncPipeline extends Construct {
       securityGroups: props.workerNetwork?.securityGroups,
     });
 
-    this.worker.fn.addEventSource(
+    // Through the alias: the version that takes jobs is the one `live` names.
+    this.worker.alias.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: WORKER_BATCH_SIZE,
         reportBatchItemFailures: true,

@@ -43,7 +43,8 @@ export class WebhookApi extends Construct {
     // NONE is deliberate: GitHub cannot sign requests with SigV4, so IAM auth would lock it
     // out. Authentication is the X-Hub-Signature-256 HMAC the handler verifies (with the
     // webhook secret) before it reads anything else, answering 401 when it fails.
-    this.url = this.handler.fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+    // On the `live` alias, so a rollback moves the webhook too.
+    this.url = this.handler.alias.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
 
     new CfnOutput(this, 'Url', {
       value: this.url.url,

@@ -54,7 +54,7 @@ function label(resource: string): string {
     [/^<DriftlessChartCredentialsSecret\w+>$/, () => 'chart secret'],
     [/^<Driftless(\w+?)Logs[0-9A-F]{8}\.Arn>$/, (m) => `log group ${m[1]}`],
     [/^arn:<AWS::Partition>:eks:<AWS::Region>:<AWS::AccountId>:cluster\/(.+)$/, (m) => `cluster ${m[1]}`],
-    [/^<DriftlessDriftScanHandlerFunction\w+\.Arn>$/, () => 'drift-scan function'],
+    [/^<DriftlessDriftScanHandlerLive[0-9A-F]{8}>$/, () => 'drift-scan live alias'],
   ];
   for (const [pattern, name] of rules) {
     const match = resource.match(pattern);
@@ -144,12 +144,19 @@ describe('least privilege', () => {
   it('gives the drift scan only what planning needs: the table, the send side of the queue and the secret', () => {
     // The workers run the scans; the planner reaches no cluster, no render and no event bus.
     // Scan: listing every target (plan-scans) is a Scan, which no key condition can narrow.
-    expect(permissionsOf(statements, 'DriftScanHandlerRole', label)).toEqual({ ...basics('DriftScanHandler'), ...on(['dynamodb:Scan'], 'table') });
+    // Its schedule DLQ is also the on-failure destination of its asynchronous runs, which Lambda
+    // sends with the function's role.
+    expect(permissionsOf(statements, 'DriftScanHandlerRole', label)).toEqual({
+      ...basics('DriftScanHandler'),
+      ...on(['dynamodb:Scan'], 'table'),
+      ...on(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], 'schedule DLQ'),
+      'sqs:SendMessage': ['jobs queue', 'schedule DLQ'],
+    });
   });
 
   it('lets the scheduler invoke the drift-scan function and put an undeliverable run in its DLQ, nothing else', () => {
     expect(permissionsOf(statements, 'DriftScanSchedulerRole', label)).toEqual({
-      ...on(['lambda:InvokeFunction'], 'drift-scan function'),
+      ...on(['lambda:InvokeFunction'], 'drift-scan live alias'),
       ...on(['sqs:SendMessage'], 'schedule DLQ'),
     });
   });

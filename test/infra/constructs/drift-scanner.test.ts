@@ -5,7 +5,6 @@ import { functionProps, iamStatements, logicalIdOf, resources, synthStack } from
 
 describe('DriftScanner', () => {
   const { template } = synthStack();
-  const fn = logicalIdOf(template, 'AWS::Lambda::Function', 'DriftScanHandler');
   const role = logicalIdOf(template, 'AWS::IAM::Role', 'DriftScanSchedulerRole');
 
   it('invokes the drift-scan function every 5 minutes through its own scheduler role', () => {
@@ -14,7 +13,8 @@ describe('DriftScanner', () => {
       ScheduleExpression: 'rate(5 minutes)',
       State: 'ENABLED',
       FlexibleTimeWindow: { Mode: 'OFF' },
-      Target: { Arn: { 'Fn::GetAtt': [fn, 'Arn'] }, RoleArn: { 'Fn::GetAtt': [role, 'Arn'] } },
+      // The live alias of the function (test/infra/aliases.test.ts).
+      Target: { Arn: { Ref: logicalIdOf(template, 'AWS::Lambda::Alias', 'DriftScanHandler') }, RoleArn: { 'Fn::GetAtt': [role, 'Arn'] } },
     });
     expect(functionProps(template, 'DriftScanHandler').Environment.Variables.DRIFT_INTERVAL_SECONDS).toBe('300');
   });

@@ -53,7 +53,9 @@ describe('SyncPipeline', () => {
     template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [jobsQueue, 'Arn'] },
-      FunctionName: { Ref: logicalIdOf(template, 'AWS::Lambda::Function', 'SyncWorker') },
+      // The live alias (test/infra/aliases.test.ts).
+      // (the function's name, the ARN's seventh field, qualified with the alias).
+      FunctionName: { 'Fn::Join': ['', [{ 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: logicalIdOf(template, 'AWS::Lambda::Alias', 'SyncWorker') }] }] }, ':live']] },
       BatchSize: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       ScalingConfig: { MaximumConcurrency: 10 },
