@@ -17,6 +17,7 @@ import { ConsoleStatusPoster, GitHubStatusPoster, type CommitStatusPoster } from
 import type { KubeClient } from '../kube/client.ts';
 import { connectKubeconfig } from '../kube/connect.ts';
 import { connectEks } from '../kube/eks.ts';
+import type { AssumedRole } from '../kube/eks-token.ts';
 import { SqsJobQueue } from '../queue/sqs-job-queue.ts';
 import type { ChartFetcher } from '../source/chart/chart-fetcher.ts';
 import { chartFetcherFromEnv } from '../source/chart/environment.ts';
@@ -123,22 +124,28 @@ export function chartFetcher(env: Environment): ChartFetcher {
   return chartFetcherFromEnv(env);
 }
 
-/** One client per registered cluster for the life of the container. */
-export function clusterConnector(env: Environment): (cluster: ClusterSpec) => Promise<KubeClient> {
+/**
+ * One client per registered cluster and role for the life of the container: the cluster's own,
+ * and one per project role session (a session names its app, so that is one per app with a role).
+ */
+export function clusterConnector(env: Environment): (cluster: ClusterSpec, role?: AssumedRole) => Promise<KubeClient> {
   const clients = new Map<string, Promise<KubeClient>>();
-  return (cluster) => {
-    let client = clients.get(cluster.name);
+  return (cluster, role) => {
+    // A kubeconfig context is one identity already (local mode): a project's IAM role has no meaning there.
+    const asRole = cluster.eks ? role : undefined;
+    const key = asRole ? `${cluster.name}|${asRole.roleArn}|${asRole.sessionName}` : cluster.name;
+    let client = clients.get(key);
     if (!client) {
-      client = connect(cluster, env);
-      clients.set(cluster.name, client);
-      client.catch(() => clients.delete(cluster.name));
+      client = connect(cluster, env, asRole);
+      clients.set(key, client);
+      client.catch(() => clients.delete(key));
     }
     return client;
   };
 }
 
-async function connect(cluster: ClusterSpec, env: Environment): Promise<KubeClient> {
-  if (cluster.eks) return connectEks({ clusterName: cluster.eks.clusterName, region: cluster.eks.region, roleArn: cluster.eks.roleArn });
+async function connect(cluster: ClusterSpec, env: Environment, role: AssumedRole | undefined): Promise<KubeClient> {
+  if (cluster.eks) return connectEks({ clusterName: cluster.eks.clusterName, region: cluster.eks.region, roleArn: cluster.eks.roleArn, tokenRole: role });
   if (cluster.kubeconfig) return connectKubeconfig({ kubeconfig: cluster.kubeconfig.path ?? env.KUBECONFIG, context: cluster.kubeconfig.context });
   throw new RuntimeConfigError(`cluster ${cluster.name} has neither eks nor kubeconfig settings`);
 }

@@ -9,6 +9,7 @@ import type { PropagationPolicy } from '../kube/prune.ts';
 import { targetId, type DeleteAppJob } from '../queue/job.ts';
 import { countActions } from '../sync/changeset.ts';
 import { pruneStale } from '../sync/prune-step.ts';
+import { projectRoleFor } from '../project/roles.ts';
 import { pruneRefusal } from '../sync/project-bounds.ts';
 import type { JobContext, WorkerDependencies } from './dependencies.ts';
 import { LeaseBusyError, RetryableJobError } from './errors.ts';
@@ -37,9 +38,10 @@ export async function deleteApp(job: DeleteAppJob, context: JobContext, deps: Wo
   }
   if (!(await deps.store.acquireLease(ref, deps.owner, Math.min(LEASE_MS, context.remainingMs() + 60_000)))) throw new LeaseBusyError(targetId(job.app, job.cluster));
   try {
-    const client = await deps.connect(cluster);
-    const discovery = new Discovery(client);
     const project = registry ? projectOf(registry, job.project) : undefined;
+    // Deleted as they were written: as the project's role when it names one.
+    const client = await deps.connect(cluster, project && projectRoleFor(project, cluster, target?.namespace ?? '', job.app));
+    const discovery = new Discovery(client);
     const result = await pruneStale({ app: job.app, client, discovery, dryRun: false, concurrency: CONCURRENCY }, entries, {
       renderIsEmpty: false,
       allowEmpty: true,

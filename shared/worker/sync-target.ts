@@ -9,6 +9,7 @@ import type { AppSpec, ClusterSpec, ProjectSpec } from '../config/types.ts';
 import { isBadInput } from '../errors/bad-input.ts';
 import { Discovery } from '../kube/discovery.ts';
 import { UnknownProjectError } from '../project/errors.ts';
+import { projectRoleFor } from '../project/roles.ts';
 import { targetId, type SyncJob } from '../queue/job.ts';
 import type { TargetRef, TargetState } from '../state/types.ts';
 import type { ChangeSet } from '../sync/changeset.ts';
@@ -147,7 +148,8 @@ async function renderAndSync(run: SyncRun, app: AppSpec, cluster: ClusterSpec, p
   // A push to another source's repository (a ref source's values): its commit status goes there.
   if (fetched.revisionRepoURL) run.target.repoURL = fetched.revisionRepoURL;
   try {
-    const client = await deps.connect(cluster);
+    // As the project's role on this cluster when it names one (the team's access entry), else the cluster's connection.
+    const client = await deps.connect(cluster, projectRoleFor(project, cluster, run.namespace, app.name));
     const discovery = new Discovery(client);
     const rendered = await renderOnce(app, run.namespace, fetched, deps.renders, discovery);
     // An app of apps' Application and AppProject documents join the registry, not the cluster.
