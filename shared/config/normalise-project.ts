@@ -2,6 +2,7 @@
 // `name` is a glob on the cluster name, `server` on its API server URL. Resource lists are
 // kept only when written, since an absent namespaceResourceWhitelist (every kind) is not an
 // empty one (none).
+import { secretsRules } from '../project/secrets-rules.ts';
 import type { RegistryDocument } from './documents.ts';
 import { ARGO_API_VERSION, ROLE_ARN_ANNOTATION_PREFIX, type ArgoAppProject, type OurProject } from './schemas.ts';
 import { parseDuration } from './duration.ts';
@@ -40,6 +41,7 @@ export function normaliseProject(raw: OurProject | ArgoAppProject, document: Reg
   }
   const roles = projectRoles(raw);
   if (roles) project.roles = roles;
+  Object.assign(project, secretsRules(raw));
   if (raw.spec.syncWindows?.length) project.syncWindows = raw.spec.syncWindows.map(syncWindow);
   return project;
 }

@@ -187,7 +187,26 @@ export interface ProjectSpec {
    * (shared/worker/policy/sync-window.ts). Absent or empty: always.
    */
   syncWindows?: SyncWindowSpec[];
+  /**
+   * The SOPS master keys the project's apps may decrypt with (shared/secrets/): a document
+   * with SOPS metadata opens only with a key listed here. Absent: no decryption.
+   */
+  decryption?: ProjectDecryption;
+  /** A Secret with data or stringData in Git (not SOPS-encrypted): a warning (default) or refused. */
+  plainSecrets?: 'warn' | 'deny';
   definedIn: DefinedIn;
+}
+
+/** Our Project's `spec.decryption`; an AppProject's `driftless.io/sops-*` annotations (shared/project/secrets-rules.ts). */
+export interface ProjectDecryption {
+  sops: {
+    /** AWS KMS key ARNs, exactly as the files' `sops.kms[].arn` name them. */
+    kmsKeys?: string[];
+    /** age recipients (`age1…`). */
+    ageRecipients?: string[];
+    /** PGP fingerprints (40 hex digits). */
+    pgpFingerprints?: string[];
+  };
 }
 
 /**
