@@ -15,6 +15,7 @@ import { normaliseCluster } from './normalise-cluster.ts';
 import { normaliseProject } from './normalise-project.ts';
 import { reporter, sortProblems } from './problems.ts';
 import type { ClusterSpec, ProjectSpec, Registry } from './types.ts';
+import { PolicyDocuments } from './policy-documents.ts';
 import { validateDocument } from './validate.ts';
 
 export const REGISTRY_DIR = 'driftless';
@@ -61,6 +62,7 @@ export function parseRegistryFiles(files: RegistryFile[]): Registry {
   const apps: AppDraft[] = [];
   const clusters: Array<Located<ClusterSpec>> = [];
   const projects: Array<Located<ProjectSpec>> = [];
+  const policyDocuments = new PolicyDocuments();
   const ordered = [...files].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   for (const { file, text } of ordered) {
     const parsed = parseRegistryFile(file, text);
@@ -73,12 +75,17 @@ export function parseRegistryFiles(files: RegistryFile[]): Registry {
         apps.push(valid.source === 'ours' ? normaliseOurApplication(valid.value, document, report) : normaliseArgoApplication(valid.value, document, report));
       } else if (valid.kind === 'Cluster') {
         clusters.push({ spec: normaliseCluster(valid.value, document), document });
-      } else {
+      } else if (valid.kind === 'Project' || valid.kind === 'AppProject') {
         projects.push({ spec: normaliseProject(valid.value, document), document });
+      } else {
+        policyDocuments.add(valid, document, report);
       }
     }
   }
-  const registry = assembleRegistry(apps, clusters, projects, problems);
+  const registry: Registry = assembleRegistry(apps, clusters, projects, problems);
+  const policies = policyDocuments.assemble();
+  // Only a registry with policies carries the field, so one without reads as it did before.
+  if (policies.policies.length + policies.bindings.length + policies.params.length > 0) registry.policies = policies;
   if (problems.length > 0) throw new RegistryError(sortProblems(problems));
   return registry;
 }

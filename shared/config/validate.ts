@@ -10,15 +10,20 @@ import type { RegistryProblem } from './errors.ts';
 import { reporter } from './problems.ts';
 import { ARGO_API_VERSION, OUR_API_VERSION, SCHEMAS } from './schemas.ts';
 import type { ArgoApplication, ArgoAppProject, OurApplication, OurCluster, OurProject } from './schemas.ts';
+import { ADMISSION_API_VERSION, CORE_API_VERSION } from '../policy/schemas.ts';
+import type { AdmissionPolicyBindingDocument, AdmissionPolicyDocument, PolicyParamDocument } from '../policy/schemas.ts';
 
 export type ValidDocument =
   | { source: 'ours'; kind: 'Application'; value: OurApplication }
   | { source: 'ours'; kind: 'Cluster'; value: OurCluster }
   | { source: 'ours'; kind: 'Project'; value: OurProject }
   | { source: 'argo'; kind: 'Application'; value: ArgoApplication }
-  | { source: 'argo'; kind: 'AppProject'; value: ArgoAppProject };
+  | { source: 'argo'; kind: 'AppProject'; value: ArgoAppProject }
+  | { source: 'kubernetes'; kind: 'ValidatingAdmissionPolicy'; value: AdmissionPolicyDocument }
+  | { source: 'kubernetes'; kind: 'ValidatingAdmissionPolicyBinding'; value: AdmissionPolicyBindingDocument }
+  | { source: 'kubernetes'; kind: 'ConfigMap'; value: PolicyParamDocument };
 
-const KNOWN = `${OUR_API_VERSION} Application, Cluster or Project, or ${ARGO_API_VERSION} Application or AppProject`;
+const KNOWN = `${OUR_API_VERSION} Application, Cluster or Project, ${ARGO_API_VERSION} Application or AppProject, or ${ADMISSION_API_VERSION} ValidatingAdmissionPolicy or ValidatingAdmissionPolicyBinding (with ${CORE_API_VERSION} ConfigMap parameters)`;
 
 export function validateDocument(document: RegistryDocument, problems: RegistryProblem[]): ValidDocument | undefined {
   const report = reporter(document, problems);
@@ -46,7 +51,7 @@ export function validateDocument(document: RegistryDocument, problems: RegistryP
     }
     return undefined;
   }
-  const source = apiVersion === OUR_API_VERSION ? 'ours' : 'argo';
+  const source = apiVersion === OUR_API_VERSION ? 'ours' : apiVersion === ARGO_API_VERSION ? 'argo' : 'kubernetes';
   return { source, kind, value: result.data } as ValidDocument;
 }
 
