@@ -3,6 +3,7 @@
 import type { Node } from 'constructs';
 import { z } from 'zod';
 import type { ManagedCluster } from './constructs/cluster-access.ts';
+import type { ManagedProject } from './constructs/project-access.ts';
 
 export interface DriftlessContext {
   /** ARN or name of an existing secret with the GitHub credentials; absent: the stack creates `driftless/github`. */
@@ -13,6 +14,8 @@ export interface DriftlessContext {
   readonly configRepoBranch?: string;
   readonly configDir?: string;
   readonly clusters: ManagedCluster[];
+  /** Projects with their own IAM role per cluster, confined to their namespaces (README "Project roles"). */
+  readonly projects?: ManagedProject[];
   readonly driftScheduleMinutes?: number;
   readonly logRetentionDays?: number;
   readonly alarmTopicArn?: string;
@@ -54,6 +57,25 @@ const cluster = z
     access: z.literal('cluster-admin').optional(),
     kubernetesGroups: z.array(z.string().min(1)).min(1).optional(),
     accessScope: scope.optional(),
+  })
+  .strict();
+
+// ProjectAccess checks what needs the cluster list (the cluster is declared, one role per cluster).
+const project = z
+  .object({
+    name: z.string().min(1),
+    roles: z
+      .array(
+        z
+          .object({
+            cluster: z.string().min(1),
+            roleArn: z.string().startsWith('arn:').optional(),
+            namespaces: z.array(z.string().min(1)).min(1),
+            access: z.enum(['admin', 'edit']).optional(),
+          })
+          .strict(),
+      )
+      .min(1),
   })
   .strict();
 
@@ -99,6 +121,7 @@ const schema = z.object({
   configRepoBranch: optionalString,
   configDir: optionalString,
   clusters: json(z.array(cluster)),
+  projects: json(z.array(project)).optional(),
   driftScheduleMinutes: positiveInt,
   logRetentionDays: positiveInt,
   alarmTopicArn: z.string().startsWith('arn:').optional(),

@@ -12,6 +12,7 @@ import { EventsBus } from './constructs/events-bus.ts';
 import { ChartCredentials } from './constructs/chart-credentials.ts';
 import { GithubConnection, type ConfigRepository } from './constructs/github-connection.ts';
 import { Monitoring } from './constructs/monitoring.ts';
+import { ProjectAccess, type ManagedProject } from './constructs/project-access.ts';
 import { WorkerNetwork, type WorkerNetworkProps } from './constructs/network.ts';
 import { RenderCache } from './constructs/render-cache.ts';
 import { StateStore } from './constructs/state-store.ts';
@@ -38,6 +39,12 @@ export interface DriftlessProps {
   readonly chartCredentialsSecret?: secretsmanager.ISecret;
   /** The EKS clusters Driftless may deploy to. Git's `Cluster` kinds must name clusters from this list. */
   readonly clusters: ManagedCluster[];
+  /**
+   * Projects whose apps reach clusters with their own IAM role, confined to their namespaces:
+   * a role per project and cluster trusting the worker alone, and an access entry on the
+   * stack's own clusters. Default: none (every app uses the cluster's connection).
+   */
+  readonly projects?: ManagedProject[];
   /** How often drift is scanned and branch heads are checked. Default 5 minutes. */
   readonly driftSchedule?: Duration;
   /** Default one month. */
@@ -88,6 +95,7 @@ export class Driftless extends Construct {
   declare readonly github: GithubConnection;
   declare readonly chartCredentials: ChartCredentials;
   declare readonly clusterAccess: ClusterAccess;
+  declare readonly projectAccess: ProjectAccess;
   declare readonly syncPipeline: SyncPipeline;
   declare readonly webhook: WebhookApi;
   declare readonly driftScanner: DriftScanner;
@@ -109,6 +117,7 @@ export class Driftless extends Construct {
     });
     this.chartCredentials = new ChartCredentials(this, 'ChartCredentials', { secret: props.chartCredentialsSecret });
     this.clusterAccess = new ClusterAccess(this, 'Clusters', { clusters: props.clusters });
+    this.projectAccess = new ProjectAccess(this, 'Projects', { projects: props.projects ?? [], clusterAccess: this.clusterAccess });
     const workerNetwork = props.network ? new WorkerNetwork(this, 'Network', props.network) : undefined;
     this.syncPipeline = new SyncPipeline(this, 'Sync', {
       workerNetwork,
@@ -140,6 +149,7 @@ export class Driftless extends Construct {
     this.github.bind(worker);
     this.chartCredentials.bind(worker);
     this.clusterAccess.bind(worker);
+    this.projectAccess.bind(worker);
 
     // Drift scan: on each schedule it only plans: one scan job per target onto the sync queue
     // (the workers scan, in the target's FIFO group, so a scan never runs beside its sync) and
@@ -171,6 +181,7 @@ export class Driftless extends Construct {
       // Only the worker pulls charts, so their credentials are part of the sync's cost.
       [this.chartCredentials, 'sync'],
       [this.clusterAccess, 'cluster-access'],
+      [this.projectAccess, 'cluster-access'],
       [this.syncPipeline, 'sync'],
       [this.webhook, 'webhook'],
       [this.driftScanner, 'drift-scan'],

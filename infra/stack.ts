@@ -47,6 +47,7 @@ export class DriftlessStack extends Stack {
         dir: settings.configDir,
       },
       clusters: settings.clusters,
+      projects: settings.projects,
       driftSchedule: settings.driftScheduleMinutes ? Duration.minutes(settings.driftScheduleMinutes) : undefined,
       logRetention: settings.logRetentionDays ? retentionDays(settings.logRetentionDays) : undefined,
       alarmTopic: settings.alarmTopicArn ? sns.Topic.fromTopicArn(this, 'AlarmTopic', settings.alarmTopicArn) : undefined,
