@@ -10,7 +10,7 @@
 // Europe/Amsterdam is 20:00 UTC in summer, 21:00 UTC in winter), and a window lasts its
 // duration in elapsed time. A wall-clock time the spring change skips (02:30 on the last
 // Sunday of March in Amsterdam) falls an hour later, at 03:30.
-import { CronExpressionParser } from 'cron-parser';
+import { CronExpressionParser, type CronExpression } from 'cron-parser';
 
 /** One entry of a field: `*`, `?`, a number or a name, an optional range end, an optional step. */
 const FIELD_ENTRY = /^(\*|\?|\d+|[a-z]{3})(-(\d+|[a-z]{3}))?(\/\d+)?$/i;
@@ -44,6 +44,22 @@ export function timeZoneProblem(timeZone: string): string | undefined {
 
 /** The first start of the schedule strictly after `after`, or undefined when it has none. */
 export function nextStart(schedule: string, timeZone: string, after: Date): Date | undefined {
-  const expression = CronExpressionParser.parse(schedule.trim(), { currentDate: after, tz: timeZone });
+  const expression = parsed(schedule, timeZone);
+  // One parse per schedule and zone: looking for an opening asks thousands of times.
+  expression.reset(after);
   return expression.hasNext() ? expression.next().toDate() : undefined;
+}
+
+const expressions = new Map<string, CronExpression>();
+
+function parsed(schedule: string, timeZone: string): CronExpression {
+  const key = `${timeZone}\n${schedule.trim()}`;
+  let expression = expressions.get(key);
+  if (!expression) {
+    // Schedules come from the registry: few, but not ours to bound.
+    if (expressions.size > 1000) expressions.clear();
+    expression = CronExpressionParser.parse(schedule.trim(), { tz: timeZone });
+    expressions.set(key, expression);
+  }
+  return expression;
 }
