@@ -1,5 +1,6 @@
 // What `sync` and `diff` both do first: connect to the cluster, then render the app (a Helm
-// chart with the cluster's version and API versions, so its Capabilities match the target).
+// chart with the cluster's version and API versions, so its Capabilities match the target)
+// and decrypt its SOPS documents.
 import { join } from 'node:path';
 import type { KubeClient } from '../shared/kube/client.ts';
 import { connectKubeconfig } from '../shared/kube/connect.ts';
@@ -8,6 +9,8 @@ import { isBadInput } from '../shared/errors/bad-input.ts';
 import { detectSourceType } from '../shared/render/detect.ts';
 import { render } from '../shared/render/render.ts';
 import type { RenderedObject, RenderRequest } from '../shared/render/types.ts';
+import { decryptRendered } from '../shared/secrets/decrypt-rendered.ts';
+import { sopsKeyRingFromEnv } from '../shared/secrets/environment.ts';
 
 export interface Prepared {
   client: KubeClient;
@@ -21,7 +24,10 @@ export async function prepare(request: RenderRequest, cluster: { kubeconfig?: st
   // Only a Helm chart reads the cluster's Capabilities: the other sources need no requests.
   const helm = (await detectSourceType(join(request.root, request.path), request)) === 'helm';
   const result = await render({ ...request, cluster: helm ? await discovery.capabilities() : undefined });
-  return { client, discovery, objects: result.objects };
+  // SOPS documents decrypted as the worker does, with the keys this user holds (SOPS_AGE_KEY_FILE,
+  // GNUPGHOME, AWS credentials for KMS): there is no project on a laptop to narrow them.
+  const opened = await decryptRendered(result.objects, { keys: sopsKeyRingFromEnv(process.env), destinationNamespace: request.destinationNamespace });
+  return { client, discovery, objects: opened.objects };
 }
 
 /**

@@ -6,7 +6,9 @@
 // then: self-heal acts on drift it has seen, never blindly. A scan that cannot reach the
 // cluster or Git leaves the recorded state alone and does not throw: retrying would hold up
 // the target's syncs queued behind it, and the next schedule scans again.
-import type { AppSpec, ClusterSpec } from '../config/types.ts';
+import type { AppSpec, ClusterSpec, ProjectSpec } from '../config/types.ts';
+import { decryptRendered } from '../secrets/decrypt-rendered.ts';
+import { processSopsKeys } from '../worker/sops-keys.ts';
 import { Discovery } from '../kube/discovery.ts';
 import type { DriftScanJob } from '../queue/job.ts';
 import type { TargetField, TargetFields, TargetState } from '../state/types.ts';
@@ -25,9 +27,10 @@ export type ScanOutcome =
   | { outcome: 'unknown'; reason: string; healed: false }
   | { outcome: 'failed'; reason: string };
 
-export type ScanDependencies = Pick<WorkerDependencies, 'store' | 'queue' | 'renders' | 'sources' | 'charts' | 'events' | 'connect' | 'logger' | 'now'>;
+export type ScanDependencies = Pick<WorkerDependencies, 'store' | 'queue' | 'renders' | 'sources' | 'charts' | 'events' | 'connect' | 'logger' | 'now' | 'sopsKeys'>;
 
-export async function scanTarget(job: DriftScanJob, app: AppSpec, cluster: ClusterSpec, deps: ScanDependencies): Promise<ScanOutcome> {
+/** `project` is the app's project: the SOPS keys its render may be decrypted with, as in its sync. */
+export async function scanTarget(job: DriftScanJob, app: AppSpec, cluster: ClusterSpec, deps: ScanDependencies, project?: ProjectSpec): Promise<ScanOutcome> {
   const log = { app: app.name, cluster: cluster.name, kind: job.kind, schedulePeriod: job.schedulePeriod };
   const target = await deps.store.getTarget(app.name, cluster.name);
   const skip = whyNotScan(app, cluster, target);
@@ -53,9 +56,11 @@ export async function scanTarget(job: DriftScanJob, app: AppSpec, cluster: Clust
         recorded: target.renderKey,
       });
 
+    // Compared decrypted, as the sync applied it; the cache keeps the encrypted form.
+    const desired = await decryptRendered(render.objects, { keys: deps.sopsKeys ?? processSopsKeys(), project, destinationNamespace: namespace });
     const findings = await detectDrift({
       app: app.name,
-      rendered: render.objects,
+      rendered: desired.objects,
       client,
       discovery,
       inventory: target.inventory,

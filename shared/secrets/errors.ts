@@ -36,10 +36,8 @@ export class SopsKeyError extends SecretsError {
 /** A plain Secret (data or stringData in Git) in a project with `plainSecrets: deny`; nothing was applied. */
 export class PlainSecretError extends SecretsError {
   constructor(project: string, secrets: string[], options?: ErrorOptions) {
-    super(
-      [`project ${project} denies plain Secrets (plainSecrets: deny); nothing was applied: encrypt them with SOPS`, ...secrets].join('\n'),
-      options,
-    );
+    // The first line is what a commit status shows.
+    super(`project ${project} denies plain Secrets (plainSecrets: deny), nothing was applied; encrypt them with SOPS: ${secrets.join(', ')}`, options);
     this.name = 'PlainSecretError';
   }
 }

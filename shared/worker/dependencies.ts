@@ -10,6 +10,7 @@ import type { ChartFetcher } from '../source/chart/chart-fetcher.ts';
 import type { SourceFetcher } from '../source/fetcher.ts';
 import type { StateStore } from '../state/store.ts';
 import type { RenderCache } from '../storage/render-cache.ts';
+import type { SopsKeyRing } from '../secrets/keys/key-ring.ts';
 
 /** The slice of a structured logger the worker uses; Powertools' Logger is one as it is. */
 export interface WorkerLogger {
@@ -41,6 +42,8 @@ export interface WorkerDependencies {
   configRepo?: { repoURL: string; dir: string };
   logger: WorkerLogger;
   now?: () => Date;
+  /** The SOPS keys this worker holds; absent: the process's own (sops-keys.ts), read on the first SOPS document. */
+  sopsKeys?: SopsKeyRing;
 }
 
 export interface JobContext {

@@ -36,7 +36,7 @@ async function runSync(job: SyncJob, context: JobContext, deps: WorkerDependenci
 async function runDriftScan(job: DriftScanJob, deps: WorkerDependencies): Promise<JobOutcome> {
   const target = await registeredTarget(job, deps);
   if (!target) return 'skipped';
-  const scan = await scanTarget(job, target.app, target.cluster, deps);
+  const scan = await scanTarget(job, target.app, target.cluster, deps, target.project);
   if (scan.outcome === 'unknown' || scan.outcome === 'failed') return 'drift-unknown';
   if (scan.outcome !== 'scanned') return 'skipped';
   return scan.report.status === 'Drifted' ? 'drifted' : 'scanned';

@@ -29,6 +29,8 @@ import { refuseStale } from './refuse-stale.ts';
 import { supersededStatus } from './policy/superseded.ts';
 import { fetchAppSources } from './fetch-sources.ts';
 import { renderOnce } from './render-once.ts';
+import { decryptRendered } from '../secrets/decrypt-rendered.ts';
+import { processSopsKeys } from './sops-keys.ts';
 import { emit, postStatus } from './report.ts';
 
 /** Time kept back from the invocation for recording the result after the sync stops (at most a fifth of it). */
@@ -154,12 +156,15 @@ async function renderAndSync(run: SyncRun, app: AppSpec, cluster: ClusterSpec, p
     const rendered = await renderOnce(app, run.namespace, fetched, deps.renders, discovery);
     // An app of apps' Application and AppProject documents join the registry, not the cluster.
     const { manifests, children } = await splitChildren(app, rendered.objects, deps);
+    // SOPS documents decrypted after the cache, in memory only, and the project's plain-Secrets rule.
+    const secrets = await decryptRendered(manifests, { keys: deps.sopsKeys ?? processSopsKeys(), project, destinationNamespace: run.namespace });
+    const runOptions = appRunOptions(app, run.namespace);
     const left = context.remainingMs();
     const remaining = left - Math.min(RECORD_MARGIN_MS, Math.floor(left / 5));
     const result = await sync({
       app: app.name,
       revision: run.job.revision,
-      objects: manifests,
+      objects: secrets.objects,
       client,
       discovery,
       previous: current?.inventory,
@@ -167,7 +172,8 @@ async function renderAndSync(run: SyncRun, app: AppSpec, cluster: ClusterSpec, p
       project: { project, cluster },
       // automated.prune and allowEmpty, CreateNamespace, the app's other syncOptions, ignoreDifferences.
       options: {
-        ...appRunOptions(app, run.namespace),
+        ...runOptions,
+        warnings: [...(runOptions.warnings ?? []), ...secrets.warnings],
         timeoutMs: Math.max(MIN_SYNC_WINDOW_MS, Math.min(remaining, APP_SYNC_TIMEOUT_MS)),
       },
     });
