@@ -24,8 +24,9 @@ it('records progress, continues in a new message and finishes Synced', async () 
   expect((await pipeline.push(EMPTY, sha, { added: Object.keys({ ...webRegistry(), ...app }) })).statusCode).toBe(202);
 
   await pipeline.workOnce(); // the registry job, which enqueues web@sandbox
-  // An invocation with 4 s left: the sync applies everything, then runs out of time waiting.
-  await pipeline.workOnce(1, 4_000);
+  // An invocation with 8 s left: the sync applies everything, then runs out of time waiting
+  // (long enough that a loaded machine still renders and applies inside it).
+  await pipeline.workOnce(1, 8_000);
   const waiting = await store.getTarget('web', 'sandbox');
   expect(waiting?.syncStatus).toBe('Syncing');
   expect(waiting?.message).toMatch(/waiting for health: .*Deployment\/shop\/web/);
