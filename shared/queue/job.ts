@@ -37,6 +37,8 @@ export const syncJobSchema = z.object({
   enqueuedAt: z.string(),
   /** Set when a long sync goes on in a new message: how many times it has been continued (1, 2, …). */
   continuation: z.number().int().positive().optional(),
+  /** Set when the drift-scan planner sends again a sync its sync window held back: when it found the window open. */
+  windowOpenedAt: z.string().optional(),
 });
 
 export const driftScanJobSchema = z.object({

@@ -38,6 +38,8 @@ export function deduplicationId(job: Job): string {
       // it is told apart by its count. Self-heal, missed push, manual and rollback syncs are
       // told apart by when they are sent.
       if (job.continuation !== undefined) return `${base}@continue@${job.continuation}`;
+      // A push held by its sync window and sent again must not be swallowed as its own duplicate.
+      if (job.windowOpenedAt !== undefined) return `${base}@window@${job.windowOpenedAt}`;
       if (job.trigger === 'push' || job.trigger === 'config') return base;
       return `${base}@${job.trigger}@${Date.now()}`;
   }

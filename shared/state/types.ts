@@ -4,6 +4,7 @@ import type { Registry } from '../config/types.ts';
 import type { HealthStatus } from '../kube/health/status.ts';
 import type { ObjectRef } from '../kube/live.ts';
 import type { Inventory } from '../sync/inventory.ts';
+import type { SyncTrigger } from '../queue/job.ts';
 
 export const SYNC_STATUSES = ['Synced', 'OutOfSync', 'Syncing', 'Failed', 'Unknown'] as const;
 export type SyncStatus = (typeof SYNC_STATUSES)[number];
@@ -56,6 +57,23 @@ export interface PostedStatus {
   description: string;
 }
 
+/**
+ * A sync its project's sync window holds back (shared/worker/hold-for-window.ts): kept until a
+ * job for that revision gets past the window, so the drift-scan planner can send it again
+ * once the window opens. Never lost with a message: it lives on the target.
+ */
+export interface WindowWait {
+  revision: string;
+  ref?: string;
+  /** The held job's trigger, kept by the job sent again. */
+  trigger: SyncTrigger;
+  deliveryId?: string;
+  /** The window's name, and when it opens (absent when no opening was found). */
+  window: string;
+  opensAt?: string;
+  since: string;
+}
+
 /** Every attribute of a target's state that callers may set; all but the key are optional. */
 export interface TargetFields {
   namespace: string;
@@ -83,6 +101,8 @@ export interface TargetFields {
   /** Why drift is `Unknown`: the revision applied last is no longer in Git. */
   driftReason: string;
   lastPostedStatus: PostedStatus;
+  /** A sync waiting for its sync window to open. */
+  windowWait: WindowWait;
   /** What the last self-heals healed, so that a repeat is told from new drift (drift/self-heal.ts); bounded. */
   selfHealRecords: HealRecord[];
   suspended: boolean;

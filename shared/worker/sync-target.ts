@@ -1,5 +1,5 @@
 // One sync job for one app on one cluster, top to bottom:
-//   hold (pin, suspend) → replay check → manual-sync gate → claim the request → lease → started status →
+//   hold (pin, suspend) → replay check → manual-sync gate → sync windows → claim the request → lease → started status →
 //   fetch, render once, sync → continue later | retry later | finish → release.
 // The decisions are pure policies (policy/); this file only carries them out. Bad input is
 // recorded and the message is done; anything else (the cluster, a missing tool, the store) is
@@ -25,6 +25,7 @@ import { manualSyncGate } from './policy/manual-sync.ts';
 import { isLastAttempt, retryDelaySeconds } from './policy/retry.ts';
 import { adoptChildren, splitChildren } from './adopt-children.ts';
 import { parentOf } from '../app-of-apps/types.ts';
+import { holdForSyncWindow } from './hold-for-window.ts';
 import { refuseStale } from './refuse-stale.ts';
 import { supersededStatus } from './policy/superseded.ts';
 import { fetchAppSources } from './fetch-sources.ts';
@@ -66,8 +67,15 @@ export async function syncTarget(job: SyncJob, app: AppSpec, cluster: ClusterSpe
   if (!(await passHold(job, ref, destination.namespace, repoURL, current, deps))) return 'skipped';
   if (await refuseStale(job, ref, repoURL, current, deps)) return 'skipped';
   if (await holdForManualSync(job, app, ref, destination.namespace, deps)) return 'skipped';
+  // The project's sync windows: an automated sync outside them waits, a manual one may be refused.
+  const window = await holdForSyncWindow(job, { app, cluster, namespace: destination.namespace, project, repoURL }, current, deps);
+  if (window.action === 'held') return 'skipped';
   const run = await claim(job, ref, app, destination.namespace, current, deps);
   if (!run) return 'skipped';
+  if (window.action === 'refuse') {
+    await finish(deps, run, { kind: 'bad-input', message: window.message });
+    return 'failed';
+  }
   await takeLease(run, context, deps);
   try {
     return await attempt(run, app, cluster, project, current, context, deps);
