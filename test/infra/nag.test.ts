@@ -78,6 +78,21 @@ describe('cdk-nag AwsSolutions', () => {
     expect(result.thrown).toBeUndefined();
   });
 
+  it('reports nothing unacknowledged for project roles: created and given, mapped here and elsewhere', () => {
+    const result = synthWithNag({
+      clusters: [
+        { name: 'dev', namespaces: ['apps'] },
+        { name: 'prod', account: '210987654321', region: 'eu-west-1', roleArn: 'arn:aws:iam::210987654321:role/deployer' },
+      ],
+      projects: [
+        { name: 'team-a', roles: [{ cluster: 'dev', namespaces: ['team-a'] }, { cluster: 'prod', namespaces: ['team-a'], roleArn: 'arn:aws:iam::210987654321:role/team-a' }] },
+        { name: 'team-b', roles: [{ cluster: 'dev', namespaces: ['team-b'], access: 'edit' }] },
+      ],
+    });
+    expect(result.findings).toEqual([]);
+    expect(result.thrown).toBeUndefined();
+  });
+
   it('reports nothing unacknowledged for a worker in a VPC with endpoints, cluster ingress and a proxy, and a budget', () => {
     const result = synthWithNag({
       monthlyBudgetUsd: 50,
