@@ -4,14 +4,18 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { GitHubBranchHeads, LocalGitBranchHeads } from '../../shared/github/heads.ts';
 import { RoutingBranchHeads } from '../../shared/drift/heads.ts';
 import { planScans, type ScanPlan, type ScheduleDependencies } from '../../shared/drift/plan-scans.ts';
 import { gitHub, gitHubHostOf, jobQueue, loadGitHubSecret, stateStore, type Environment } from '../../shared/runtime/environment.ts';
+import { functionTracer } from '../../shared/runtime/tracing.ts';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'driftless' });
 const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Driftless', serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'driftless' });
+// Before any client is built: the runtime captures its AWS SDK clients with it (a no-op outside Lambda).
+const tracer = functionTracer('driftScan');
 const DEFAULT_INTERVAL_SECONDS = 300;
 
 let dependencies: Promise<ScheduleDependencies> | undefined;
@@ -42,4 +46,4 @@ export async function driftScan(_event: unknown): Promise<ScanPlan> {
   return plan;
 }
 
-export const handler = middy(driftScan).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));
+export const handler = middy(driftScan).use(captureLambdaHandler(tracer)).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));

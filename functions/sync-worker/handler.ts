@@ -5,6 +5,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -13,6 +14,7 @@ import type { Job } from '../../shared/queue/job.ts';
 import { parseJob } from '../../shared/queue/parse.ts';
 import { DEFAULT_RETRY_BASE_SECONDS, retryLater } from '../../shared/queue/retry-later.ts';
 import { chartFetcher, clusterConnector, eventSink, gitHub, jobQueue, loadGitHubSecret, renderCache, sourceFetcher, sqsClient, stateStore, statusPoster, type Environment } from '../../shared/runtime/environment.ts';
+import { functionTracer, traced } from '../../shared/runtime/tracing.ts';
 import { migrate, schemaTable } from '../../shared/state/schema.ts';
 import type { WorkerDependencies } from '../../shared/worker/dependencies.ts';
 import { RetryableJobError } from '../../shared/worker/errors.ts';
@@ -20,6 +22,8 @@ import { runJob } from '../../shared/worker/run-job.ts';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'driftless' });
 const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Driftless', serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'driftless' });
+// Before any client is built: the runtime captures its AWS SDK clients with it (a no-op outside Lambda).
+const tracer = functionTracer('worker');
 const processor = new SqsFifoPartialProcessorAsync();
 const container = randomUUID();
 
@@ -58,7 +62,7 @@ async function buildRuntime(env: Environment): Promise<Runtime> {
   // Once per cold start, before any job touches the table; a failure fails the cold start,
   // so the record is retried and the next container tries again.
   if (env.STATE_TABLE) {
-    const schema = await migrate(schemaTable(new DynamoDBClient({}), env.STATE_TABLE));
+    const schema = await migrate(schemaTable(traced(new DynamoDBClient({})), env.STATE_TABLE));
     if (schema.applied.length > 0 || schema.newer) logger.info('table schema', { ...schema });
   }
   return {
@@ -107,4 +111,4 @@ function logKeys(job: Job): Record<string, string | undefined> {
   return { jobKind: job.kind, ...target, revision: job.revision, deliveryId: job.kind === 'drift-scan' ? undefined : job.deliveryId };
 }
 
-export const handler = middy(worker).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handler = middy(worker).use(captureLambdaHandler(tracer)).use(injectLambdaContext(logger)).use(logMetrics(metrics));

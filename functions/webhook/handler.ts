@@ -4,14 +4,18 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { jobQueue, loadWebhookSecret, stateStore, type Environment } from '../../shared/runtime/environment.ts';
+import { functionTracer } from '../../shared/runtime/tracing.ts';
 import { handleDelivery, type WebhookDependencies } from '../../shared/webhook/intake.ts';
 import { SignatureVerifier } from '../../shared/webhook/verify.ts';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'driftless' });
 const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Driftless', serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'driftless' });
+// Before any client is built: the runtime captures its AWS SDK clients with it (a no-op outside Lambda).
+const tracer = functionTracer('webhook');
 const DELIVERY_TTL_SECONDS = 7 * 24 * 3600; // GitHub lets people redeliver for about a week
 
 let dependencies: Promise<WebhookDependencies> | undefined;
@@ -44,7 +48,8 @@ export async function webhook(event: APIGatewayProxyEventV2): Promise<APIGateway
   });
   const response = await handleDelivery({ headers, body }, await dependencies);
   countDelivery(headers, response.statusCode);
-  logger.info('delivery handled', { statusCode: response.statusCode, message: response.body.message, targets: response.body.targets });
+  // `answer`, not `message`: that is the log line's own key, and Powertools would drop this one.
+  logger.info('delivery handled', { statusCode: response.statusCode, answer: response.body.message, targets: response.body.targets });
   return { statusCode: response.statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(response.body) };
 }
 
@@ -59,4 +64,4 @@ function countDelivery(headers: Record<string, string | undefined>, statusCode: 
   metrics.addMetric(statusCode === 401 ? 'WebhookSignatureRejected' : 'WebhookSignatureAccepted', MetricUnit.Count, 1);
 }
 
-export const handler = middy(webhook).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));
+export const handler = middy(webhook).use(captureLambdaHandler(tracer)).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));

@@ -27,6 +27,7 @@ import { RoutingFetcher } from '../source/routing.ts';
 import { DynamoStateStore } from '../state/dynamo-store.ts';
 import { S3RenderCache } from '../storage/s3-render-cache.ts';
 import { RuntimeConfigError } from './errors.ts';
+import { traced } from './tracing.ts';
 
 export type Environment = Record<string, string | undefined>;
 
@@ -56,19 +57,19 @@ export async function loadWebhookSecret(env: Environment): Promise<string> {
 }
 
 async function secretString(arn: string): Promise<string> {
-  const client = new SecretsManagerClient({});
+  const client = traced(new SecretsManagerClient({}));
   const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: arn }));
   if (!SecretString) throw new RuntimeConfigError(`secret ${arn} has no string value`);
   return SecretString;
 }
 
 export function stateStore(env: Environment): DynamoStateStore {
-  return new DynamoStateStore({ client: new DynamoDBClient({}), tableName: required(env, 'STATE_TABLE') });
+  return new DynamoStateStore({ client: traced(new DynamoDBClient({})), tableName: required(env, 'STATE_TABLE') });
 }
 
 export function sqsClient(env: Environment): SQSClient {
   // Against a local endpoint, send to it rather than to the host in the queue URL.
-  return new SQSClient({ useQueueUrlAsEndpoint: !env.AWS_ENDPOINT_URL_SQS });
+  return traced(new SQSClient({ useQueueUrlAsEndpoint: !env.AWS_ENDPOINT_URL_SQS }));
 }
 
 export function jobQueue(env: Environment, client = sqsClient(env)): SqsJobQueue {
@@ -77,11 +78,11 @@ export function jobQueue(env: Environment, client = sqsClient(env)): SqsJobQueue
 
 export function renderCache(env: Environment): S3RenderCache {
   // Path-style addressing works against both S3 and local emulators.
-  return new S3RenderCache({ client: new S3Client({ forcePathStyle: Boolean(env.AWS_ENDPOINT_URL_S3) }), bucket: required(env, 'RENDER_BUCKET') });
+  return new S3RenderCache({ client: traced(new S3Client({ forcePathStyle: Boolean(env.AWS_ENDPOINT_URL_S3) })), bucket: required(env, 'RENDER_BUCKET') });
 }
 
 export function eventSink(env: Environment): EventSink {
-  if (env.EVENT_BUS_NAME) return new EventBridgeSink({ client: new EventBridgeClient({}), busName: env.EVENT_BUS_NAME });
+  if (env.EVENT_BUS_NAME) return new EventBridgeSink({ client: traced(new EventBridgeClient({})), busName: env.EVENT_BUS_NAME });
   return new JsonLinesSink({ file: required(env, 'EVENTS_FILE'), stream: process.stdout });
 }
 
@@ -121,7 +122,11 @@ export function sourceFetcher(octokit: Octokit | undefined, env: Environment = {
  * every worker, the repository credentials, CHART_LOOPBACK in local mode).
  */
 export function chartFetcher(env: Environment): ChartFetcher {
-  return chartFetcherFromEnv(env);
+  // Its clients built here, as the others, so they are traced too.
+  return chartFetcherFromEnv(env, {
+    s3: traced(new S3Client({ forcePathStyle: Boolean(env.AWS_ENDPOINT_URL_S3) })),
+    secretsManager: traced(new SecretsManagerClient({})),
+  });
 }
 
 /**
