@@ -1,5 +1,5 @@
 // One sync of one app to one cluster, top to bottom:
-//   prepare desired → read live → project bounds → preflight → shared resources → ensure
+//   prepare desired → read live → project bounds → admission policies → preflight → shared resources → ensure
 //   namespace → apply steps (hooks, CRDs first, wait healthy; PruneLast's final Sync wave
 //   before PostSync, prune-waves.ts) → SyncFail hooks if that failed → prune → summarise.
 // Render happens before (the caller renders once per commit and may reuse it); recording
@@ -19,6 +19,7 @@ import { namespaceRef, readLiveState } from './live-state.ts';
 import type { SyncPlan } from './plan.ts';
 import { preflight } from './preflight.ts';
 import { prepareDesired } from './prepare.ts';
+import { checkPolicies, type SyncPolicies } from './policy-check.ts';
 import { checkProjectBounds, pruneRefusal, type ProjectBounds } from './project-bounds.ts';
 import { pruneWaves } from './prune-waves.ts';
 import { refuseSharedResources } from './shared-resources.ts';
@@ -41,6 +42,11 @@ export interface SyncRequest {
    * permits. Absent for a folder sync from the CLI, which runs with the user's own credentials.
    */
   project?: ProjectBounds;
+  /**
+   * The registry's admission policies: every object written is asked first, a Deny refuses the
+   * sync, a Warn is said with the result. Absent: no policies (a folder sync from the CLI).
+   */
+  policies?: SyncPolicies;
   options?: SyncRunOptions;
   /** Called as each step starts and ends, for progress output. */
   onStep?: (event: StepEvent) => void;
@@ -98,6 +104,7 @@ export async function sync(request: SyncRequest): Promise<ChangeSet> {
   const live = await readLiveState(client, discovery, desired, options.createNamespace);
   const namespaceToWrite = namespaceWrite(options.createNamespace, liveNamespace(live.objects, options.createNamespace), options.namespaceMetadata, rendersNamespace(desired.plan, options.createNamespace));
   await checkProjectBounds(request.project, desired, discovery, { create: options.createNamespace, existing: live.existingNamespaces, label: namespaceToWrite?.live !== undefined });
+  const policyWarnings = await checkPolicies(request.policies, desired, discovery, live.objects);
   const notServedYet = await preflight(desired.plan, discovery, {
     createNamespace: options.createNamespace,
     existingNamespaces: live.existingNamespaces,
@@ -131,7 +138,7 @@ export async function sync(request: SyncRequest): Promise<ChangeSet> {
     applied: appliedKeys(steps.changes),
     carried: pruned.kept,
     previous: request.previous,
-    warnings: options.warnings,
+    warnings: [...(options.warnings ?? []), ...policyWarnings],
   });
 }
 

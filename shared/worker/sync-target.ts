@@ -7,6 +7,8 @@
 import { revisionRepoURL } from '../config/app-sources.ts';
 import type { AppSpec, ClusterSpec, ProjectSpec } from '../config/types.ts';
 import { isBadInput } from '../errors/bad-input.ts';
+import type { PolicySet } from '../policy/types.ts';
+import { syncPolicies } from './sync-policies.ts';
 import { Discovery } from '../kube/discovery.ts';
 import { UnknownProjectError } from '../project/errors.ts';
 import { projectRoleFor } from '../project/roles.ts';
@@ -52,7 +54,7 @@ const MAX_LEASE_MS = 15 * 60_000 + LEASE_MARGIN_MS;
 export type TargetOutcome = 'synced' | 'failed' | 'skipped' | 'continued';
 
 /** `project` is the app's project from the same registry read; undefined fails the sync as bad input. */
-export async function syncTarget(job: SyncJob, app: AppSpec, cluster: ClusterSpec, context: JobContext, deps: WorkerDependencies, project: ProjectSpec | undefined): Promise<TargetOutcome> {
+export async function syncTarget(job: SyncJob, app: AppSpec, cluster: ClusterSpec, context: JobContext, deps: WorkerDependencies, project: ProjectSpec | undefined, policies?: PolicySet): Promise<TargetOutcome> {
   const destination = app.destinations.find((candidate) => candidate.cluster === cluster.name);
   if (!destination) {
     deps.logger.info('app no longer targets this cluster; job dropped', logFields(job));
@@ -78,7 +80,7 @@ export async function syncTarget(job: SyncJob, app: AppSpec, cluster: ClusterSpe
   }
   await takeLease(run, context, deps);
   try {
-    return await attempt(run, app, cluster, project, current, context, deps);
+    return await attempt(run, app, cluster, project, current, context, deps, policies);
   } catch (error) {
     return await settleError(run, error, context, deps);
   } finally {
@@ -127,11 +129,11 @@ async function takeLease(run: SyncRun, context: JobContext, deps: WorkerDependen
   throw busy;
 }
 
-async function attempt(run: SyncRun, app: AppSpec, cluster: ClusterSpec, project: ProjectSpec | undefined, current: TargetState | undefined, context: JobContext, deps: WorkerDependencies): Promise<TargetOutcome> {
+async function attempt(run: SyncRun, app: AppSpec, cluster: ClusterSpec, project: ProjectSpec | undefined, current: TargetState | undefined, context: JobContext, deps: WorkerDependencies, policies?: PolicySet): Promise<TargetOutcome> {
   // A continuation already said it started.
   if (run.job.continuation === undefined) await announceStart(run, current, deps);
   if (!project) throw new UnknownProjectError(app.name, app.project);
-  const { result, renderKey, children } = await renderAndSync(run, app, cluster, project, current, context, deps);
+  const { result, renderKey, children } = await renderAndSync(run, app, cluster, project, current, context, deps, policies);
   if (needsMoreTime(result, run.job.enqueuedAt, now(deps))) return continueLater(run, result, renderKey, deps);
   const retryInSeconds = retryDelaySeconds({ retry: app.syncPolicy.retry, failed: result.status === 'Failed', attempt: context.receiveCount, maxReceiveCount: deps.maxReceiveCount });
   if (retryInSeconds !== undefined) {
@@ -151,7 +153,7 @@ async function announceStart(run: SyncRun, current: TargetState | undefined, dep
   await emit(deps, 'Sync Started', { app: target.app, cluster: target.cluster, revision: job.revision, ref: job.ref, reason: job.trigger, deliveryId: job.deliveryId, summary: `sync of ${job.revision.slice(0, 7)} started` });
 }
 
-async function renderAndSync(run: SyncRun, app: AppSpec, cluster: ClusterSpec, project: ProjectSpec, current: TargetState | undefined, context: JobContext, deps: WorkerDependencies): Promise<{ result: ChangeSet; renderKey: string; children?: Children }> {
+async function renderAndSync(run: SyncRun, app: AppSpec, cluster: ClusterSpec, project: ProjectSpec, current: TargetState | undefined, context: JobContext, deps: WorkerDependencies, policies?: PolicySet): Promise<{ result: ChangeSet; renderKey: string; children?: Children }> {
   // Every source of the app (fetch-sources.ts says at which commit or chart version), recorded with the result.
   const fetched = await fetchAppSources(app, { revision: run.job.revision, ref: run.job.ref, recorded: current?.revision === run.job.revision ? current.sources : undefined }, deps);
   run.sources = fetched.revisions;
@@ -178,6 +180,8 @@ async function renderAndSync(run: SyncRun, app: AppSpec, cluster: ClusterSpec, p
       previous: current?.inventory,
       // Every object written or pruned must be one the app's project permits on this cluster.
       project: { project, cluster },
+      // The registry's admission policies, asked about every object before the first write.
+      policies: policies && syncPolicies(policies, run, deps),
       // automated.prune and allowEmpty, CreateNamespace, the app's other syncOptions, ignoreDifferences.
       options: {
         ...runOptions,

@@ -1,0 +1,74 @@
+// Admission policies: the registry's ValidatingAdmissionPolicies asked about everything this
+// sync would write, after live state is read and before the first write, beside the project
+// bounds. Each planned object (hooks once) is one request as the API server would see it:
+// UPDATE with the live object as oldObject when it exists, else CREATE; its namespace as the
+// cluster has it, or as this sync renders it when it is not there yet. A Deny refuses the
+// whole sync (PolicyDeniedError, bad input: nothing is applied); Warn comes back to be said
+// with the result; Audit goes to the caller's onAudit.
+import type { Discovery } from '../kube/discovery.ts';
+import { refKey, refOf } from '../kube/live.ts';
+import { groupOf, type KubeObject } from '../kube/object.ts';
+import { decidePolicies, refuseDenied } from '../policy/decide.ts';
+import type { PolicyVerdict } from '../policy/evaluate.ts';
+import { guessResource, type AdmissionRequest, type UserInfo } from '../policy/request.ts';
+import type { PolicySet } from '../policy/types.ts';
+import type { ObjectSource } from './changeset.ts';
+import { namespaceRef } from './live-state.ts';
+import type { PlannedObject } from './plan.ts';
+import type { DesiredState } from './prepare.ts';
+
+export interface SyncPolicies {
+  set: PolicySet;
+  /** Who the cluster sees writing: the `request.userInfo` policies read. */
+  userInfo: UserInfo;
+  /** Audit verdicts of this sync, for the caller to log or emit. */
+  onAudit?: (verdicts: PolicyVerdict[]) => void;
+}
+
+/** The warnings of Warn bindings; throws PolicyDeniedError when a Deny binding refuses an object. */
+export async function checkPolicies(
+  policies: SyncPolicies | undefined,
+  desired: DesiredState<ObjectSource>,
+  discovery: Discovery,
+  live: ReadonlyMap<string, KubeObject>,
+): Promise<string[]> {
+  if (!policies || policies.set.bindings.length === 0) return [];
+  const requests = await admissionRequests(desired, discovery, live, policies.userInfo);
+  const outcome = decidePolicies(policies.set, requests);
+  if (outcome.audits.length > 0) policies.onAudit?.(outcome.audits);
+  refuseDenied(outcome);
+  return outcome.warnings;
+}
+
+async function admissionRequests(desired: DesiredState<ObjectSource>, discovery: Discovery, live: ReadonlyMap<string, KubeObject>, userInfo: UserInfo): Promise<AdmissionRequest[]> {
+  const planned = [...new Set<PlannedObject<ObjectSource>>(desired.plan.steps.flatMap((step) => step.objects))];
+  const rendered = new Map(planned.map(({ object }) => [refKey(refOf(object)), object]));
+  const crds = new Map(planned.flatMap(({ object }) => crdResource(object)));
+  const requests: AdmissionRequest[] = [];
+  for (const { object } of planned) {
+    const info = await discovery.lookup(object.apiVersion, object.kind);
+    const fromCrd = crds.get(`${groupOf(object.apiVersion)}/${object.kind}`);
+    const namespaced = info?.namespaced ?? fromCrd?.namespaced ?? object.metadata.namespace !== undefined;
+    const oldObject = object.metadata.name ? live.get(refKey(refOf(object))) : undefined;
+    const namespace = namespaced ? object.metadata.namespace : undefined;
+    const namespaceKey = namespace ? refKey(namespaceRef(namespace)) : undefined;
+    requests.push({
+      object,
+      oldObject,
+      namespaceObject: namespaceKey ? (live.get(namespaceKey) ?? rendered.get(namespaceKey)) : undefined,
+      resource: info?.resource ?? fromCrd?.resource ?? guessResource(object.kind),
+      namespaced,
+      operation: oldObject ? 'UPDATE' : 'CREATE',
+      userInfo,
+    });
+  }
+  return requests;
+}
+
+/** A CRD of this sync names its resource and scope before discovery can. */
+function crdResource(object: KubeObject): Array<[string, { resource: string; namespaced: boolean }]> {
+  if (object.kind !== 'CustomResourceDefinition' || groupOf(object.apiVersion) !== 'apiextensions.k8s.io') return [];
+  const spec = object.spec as { group?: string; scope?: string; names?: { kind?: string; plural?: string } } | undefined;
+  if (!spec?.group || !spec.names?.kind || !spec.names.plural) return [];
+  return [[`${spec.group}/${spec.names.kind}`, { resource: spec.names.plural, namespaced: spec.scope === 'Namespaced' }]];
+}
