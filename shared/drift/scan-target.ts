@@ -17,7 +17,7 @@ import { detectDrift } from './detect.ts';
 import { isHeld } from './heads.ts';
 import { lastRender } from './last-render.ts';
 import { recordDrift } from './record-drift.ts';
-import { decideHeal, enqueueHeal, healKeys, type HealDecision } from './self-heal.ts';
+import { decideHeal, enqueueHeal, healKeys, healWindow, type HealDecision } from './self-heal.ts';
 import type { DriftReport } from './types.ts';
 
 export type ScanOutcome =
@@ -75,7 +75,7 @@ export async function scanTarget(job: DriftScanJob, app: AppSpec, cluster: Clust
       status: findings.objects.length > 0 ? 'Drifted' : 'InSync',
       scannedAt: now.toISOString(),
     };
-    const healing = await selfHeal(app, target, report, now, deps, log);
+    const healing = await selfHeal(app, target, report, now, deps, log, { project, cluster, namespace });
     const recorded = await recordDrift(deps, target, {
       status: report.status,
       objects: report.objects,
@@ -106,6 +106,7 @@ async function selfHeal(
   now: Date,
   deps: ScanDependencies,
   log: Record<string, unknown>,
+  where: { project?: ProjectSpec; cluster: ClusterSpec; namespace: string },
 ): Promise<Healing> {
   if (report.status === 'InSync') return { healed: false, remove: ['selfHealRecords'] };
   // A held target (suspended, pinned) is scanned and reported, not healed: the worker would not apply the heal.
@@ -113,6 +114,12 @@ async function selfHeal(
   // Orphans alone are not healed: without prune a sync would leave them where they are.
   const keys = healKeys(report.objects);
   if (keys.length === 0) return { healed: false };
+  // Outside the project's sync windows the drift is recorded, and healed by a scan once they open.
+  const outside = healWindow(where.project, { app: app.name, namespace: where.namespace, cluster: { name: where.cluster.name, server: where.cluster.server } }, now);
+  if (outside) {
+    deps.logger.info('drift found; self-heal waits for the sync window', { ...log, decision: outside });
+    return { healed: false, decision: outside };
+  }
   const decision = decideHeal(target, keys, now);
   if (decision.action !== 'heal') {
     deps.logger.info('drift found; self-heal waits', { ...log, decision });

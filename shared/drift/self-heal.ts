@@ -20,15 +20,20 @@
 // scan (one per period: with the default 5-minute schedule, 12 an hour). A heal for new drift
 // elsewhere in the app re-applies the fighting object too; it counts as one of its heals.
 //
+// Self-heal honours the project's sync windows (healWindow): no heal while they hold automated
+// syncs back.
+//
 // The record of what was healed is a hash per field, at most MAX_HEAL_RECORDS of them (the
 // oldest go first), kept on the target: small, and never a name or a value.
 import { createHash } from 'node:crypto';
+import type { ProjectSpec } from '../config/types.ts';
 import { groupOf } from '../kube/object.ts';
 import type { SyncJob } from '../queue/job.ts';
 import type { JobQueue } from '../queue/queue.ts';
 import type { StateStore } from '../state/store.ts';
 import type { HealRecord, TargetState } from '../state/types.ts';
 import type { ObjectDrift } from './types.ts';
+import { decideSyncWindow, type WindowTarget } from '../worker/policy/sync-window.ts';
 
 /** Argo CD's defaults for its self-heal backoff. */
 export const SELF_HEAL_BACKOFF = { initialMs: 2_000, factor: 3, capMs: 300_000 } as const;
@@ -65,7 +70,20 @@ export type HealDecision =
   /** Every drifted key is a fight still backing off. */
   | { action: 'wait'; until: string; fights: number }
   /** A newer commit is requested (its sync is queued or failing): healing to the old one would undo it. */
-  | { action: 'newer-revision-pending'; requestedRevision: string };
+  | { action: 'newer-revision-pending'; requestedRevision: string }
+  /** The project's sync windows hold automated syncs back now: the first scan after `opensAt` heals. */
+  | { action: 'outside-sync-window'; window: string; opensAt?: string };
+
+/**
+ * Self-heal honours sync windows, as Argo CD's auto-sync does: a heal is an automated sync.
+ * Outside the windows the drift is recorded and announced, nothing is enqueued and nothing
+ * counts as healed, so the first scan once the window is open heals what is still drifted.
+ */
+export function healWindow(project: Pick<ProjectSpec, 'syncWindows'> | undefined, target: WindowTarget, now: Date): HealDecision | undefined {
+  const decision = decideSyncWindow(project?.syncWindows ?? [], target, 'self-heal', now);
+  if (decision.action === 'sync') return undefined;
+  return { action: 'outside-sync-window', window: decision.window, ...(decision.action === 'wait' && decision.opensAt ? { opensAt: decision.opensAt.toISOString() } : {}) };
+}
 
 /** Pure: what to do about drift found at `now`, given what earlier heals healed. */
 export function decideHeal(target: Pick<TargetState, 'revision' | 'requestedRevision' | 'selfHealRecords'>, keys: readonly string[], now: Date): HealDecision {
