@@ -14,6 +14,9 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { buildDependencies } from '../../functions/sync-worker/handler.ts';
+import { projectOf } from '../../shared/config/normalise-project.ts';
+import { scanTarget } from '../../shared/drift/scan-target.ts';
 import { connectKubeconfig } from '../../shared/kube/connect.ts';
 import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
 import { REPO_URL, startPipeline, type Pipeline } from '../support/pipeline.ts';
@@ -133,6 +136,28 @@ it('applies the decrypted Secret, and nothing stored, posted, emitted or logged 
   neverHolds(JSON.stringify(pipeline.github.statuses));
   neverHolds(JSON.stringify(pipeline.eventBridge.entries));
   neverHolds(written.join(''));
+});
+
+it('the drift scan compares the Secret decrypted: in sync as applied, drifted once its value is changed on the cluster', async () => {
+  const scan = async () => {
+    const { registry } = (await store.getRegistry())!;
+    const app = registry.apps.find((candidate) => candidate.name === 'web')!;
+    const cluster = registry.clusters.find((candidate) => candidate.name === 'sandbox')!;
+    const job = { kind: 'drift-scan' as const, app: 'web', cluster: 'sandbox', revision: first, enqueuedAt: new Date().toISOString(), schedulePeriod: Date.now() };
+    return scanTarget(job, app, cluster, await buildDependencies(process.env), projectOf(registry, app.project));
+  };
+  expect(await scan()).toMatchObject({ outcome: 'scanned', report: { status: 'InSync' } });
+
+  const client = await connectKubeconfig({ kubeconfigYaml: pipeline.sandbox.kubeconfig() });
+  try {
+    await client.request({ method: 'PATCH', path: '/api/v1/namespaces/shop/secrets/db', body: { data: { password: Buffer.from('changed-by-hand').toString('base64') } }, contentType: 'application/merge-patch+json' });
+  } finally {
+    client.close();
+  }
+  const drifted = await scan();
+  expect(drifted).toMatchObject({ outcome: 'scanned', report: { status: 'Drifted', objects: [{ kind: 'Secret', name: 'db', state: 'modified' }] } });
+  neverHolds(JSON.stringify(drifted));
+  neverHolds((await everythingStored()).table);
 });
 
 let second: string;
