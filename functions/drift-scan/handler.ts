@@ -42,7 +42,7 @@ export async function driftScan(_event: unknown): Promise<ScanPlan> {
   const plan = await planScans(await dependencies);
   metrics.addMetric('DriftScansEnqueued', MetricUnit.Count, plan.scans);
   metrics.addMetric('MissedPushes', MetricUnit.Count, plan.missedPushes.length);
-  logger.info('drift scan planned', { scans: plan.scans, missedPushes: plan.missedPushes, registryBehind: plan.registryBehind, headErrors: plan.headErrors.length });
+  logger.info('drift scan planned', { scans: plan.scans, missedPushes: plan.missedPushes, windowsOpened: plan.windowsOpened, registryBehind: plan.registryBehind, headErrors: plan.headErrors.length });
   return plan;
 }
 

@@ -1,6 +1,7 @@
 // The schedule's work, in one short invocation (nothing slow happens here):
 //   registry and targets → branch heads (missed pushes) → one job per target on the sync
-//   queue: a `missed-push` sync for targets behind their branch, a `drift-scan` for the rest.
+//   queue: a `missed-push` sync for targets behind their branch, the held sync of a target
+//   whose sync window opened (window-waits.ts), a `drift-scan` for the rest.
 // The jobs run in the sync worker, in each target's own FIFO group, so a fleet is scanned in
 // parallel across workers and a scan never overlaps a sync of the same target.
 import { repoKey } from '../config/repo-url.ts';
@@ -10,6 +11,7 @@ import type { JobQueue } from '../queue/queue.ts';
 import type { StateStore } from '../state/store.ts';
 import type { WorkerLogger } from '../worker/dependencies.ts';
 import { checkHeads, type HeadCheck } from './heads.ts';
+import { openedWindowWaits } from './window-waits.ts';
 
 export interface ScheduleDependencies {
   store: StateStore;
@@ -26,6 +28,8 @@ export interface ScheduleDependencies {
 export interface ScanPlan {
   scans: number;
   missedPushes: Array<{ app: string; cluster: string; revision: string; current?: string }>;
+  /** Syncs held by a sync window that is open now, sent again. */
+  windowsOpened: Array<{ app: string; cluster: string; revision: string }>;
   registryBehind: boolean;
   headErrors: HeadCheck['errors'];
 }
@@ -42,7 +46,7 @@ export async function planScans(schedule: ScheduleDependencies): Promise<ScanPla
   const registryBehind = deps.configRepo ? await checkConfigRepo(deps, deps.configRepo, record?.revision, jobs, enqueuedAt) : false;
   if (!registry) {
     if (jobs.length > 0) await deps.queue.enqueue(jobs);
-    return { scans: 0, missedPushes: [], registryBehind, headErrors: [] };
+    return { scans: 0, missedPushes: [], windowsOpened: [], registryBehind, headErrors: [] };
   }
 
   const targets = await deps.store.listTargets();
@@ -56,6 +60,12 @@ export async function planScans(schedule: ScheduleDependencies): Promise<ScanPla
   }
 
   const catchingUp = new Set(check.behind.map((behind) => targetId(behind.app, behind.cluster)));
+  // Syncs a sync window held back, now that it is open (window-waits.ts); no scan beside them.
+  const windowsOpened = openedWindowWaits(registry, targets, now);
+  for (const job of windowsOpened) {
+    jobs.push(job);
+    catchingUp.add(targetId(job.app, job.cluster));
+  }
   const registered = new Set(registry.apps.flatMap((app) => app.destinations.map((destination) => targetId(app.name, destination.cluster))));
   const period = Math.floor(now.getTime() / deps.intervalMs);
   let scans = 0;
@@ -71,6 +81,7 @@ export async function planScans(schedule: ScheduleDependencies): Promise<ScanPla
   return {
     scans,
     missedPushes: check.behind.map(({ app, cluster, revision, current }) => ({ app, cluster, revision, current })),
+    windowsOpened: windowsOpened.map(({ app, cluster, revision }) => ({ app, cluster, revision })),
     registryBehind,
     headErrors: check.errors,
   };
