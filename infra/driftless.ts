@@ -1,6 +1,7 @@
 // Driftless as one construct: everything a GitOps installation needs, for this repository's
 // stack or for any other CDK app.
 import { Tags, type Duration } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -8,6 +9,7 @@ import { Construct } from 'constructs';
 import { COMPONENT_TAG, CostBudget } from './constructs/budget.ts';
 import { ClusterAccess, type ManagedCluster } from './constructs/cluster-access.ts';
 import { DriftScanner } from './constructs/drift-scanner.ts';
+import { createDriftlessKey, grantKeyUse } from './constructs/encryption.ts';
 import { EventsBus } from './constructs/events-bus.ts';
 import { ChartCredentials } from './constructs/chart-credentials.ts';
 import { GithubConnection, type ConfigRepository } from './constructs/github-connection.ts';
@@ -77,6 +79,15 @@ export interface DriftlessProps {
    * Default: no budget.
    */
   readonly monthlyBudgetUsd?: number;
+  /**
+   * A customer managed KMS key for the state table, the render bucket (it holds rendered
+   * Secrets), the sync queue and its DLQ, the schedule's DLQ and the alarm topic created here;
+   * each function may Decrypt and GenerateDataKey with it, nothing more. Its key policy must
+   * let CloudWatch and AWS Budgets use it for the topic. Default: AWS owned and managed keys.
+   */
+  readonly encryptionKey?: kms.IKey;
+  /** Creates that key here (yearly rotation, retained). Not with `encryptionKey`. */
+  readonly customerManagedKey?: boolean;
   /** Handler files relative to the repository root; default `functions/<name>/handler.ts`. */
   readonly entries?: HandlerEntries;
 }
@@ -89,6 +100,8 @@ export interface HandlerEntries {
 
 
 export class Driftless extends Construct {
+  /** The customer managed key, when there is one. */
+  declare readonly encryptionKey: kms.IKey | undefined;
   declare readonly stateStore: StateStore;
   declare readonly renderCache: RenderCache;
   declare readonly events: EventsBus;
@@ -107,8 +120,16 @@ export class Driftless extends Construct {
     const logRetention = props.logRetention;
     const entries = props.entries ?? {};
 
-    this.stateStore = new StateStore(this, 'State');
-    this.renderCache = new RenderCache(this, 'RenderCache', { expiry: props.renderCacheExpiry });
+    if (props.encryptionKey && props.customerManagedKey) {
+      throw new Error('Driftless: set encryptionKey (a key of yours) or customerManagedKey (a key created here), not both.');
+    }
+    const key = props.encryptionKey ?? (props.customerManagedKey ? createDriftlessKey(this, 'Key') : undefined);
+    this.encryptionKey = key;
+    // The key is the state's: its cost is told with the table's.
+    if (props.customerManagedKey && key) Tags.of(key).add(COMPONENT_TAG, 'state');
+
+    this.stateStore = new StateStore(this, 'State', { encryptionKey: key });
+    this.renderCache = new RenderCache(this, 'RenderCache', { expiry: props.renderCacheExpiry, encryptionKey: key });
     this.events = new EventsBus(this, 'Events', { eventBusName: props.eventBusName });
     this.github = new GithubConnection(this, 'GitHub', {
       secret: props.github.secret,
@@ -124,12 +145,14 @@ export class Driftless extends Construct {
       workerTimeout: props.workerTimeout,
       maxConcurrency: props.maxConcurrency,
       maxReceiveCount: props.maxReceiveCount,
+      encryptionKey: key,
       logRetention,
       entry: entries.worker,
     });
     this.webhook = new WebhookApi(this, 'Webhook', { logRetention, entry: entries.webhook, reservedConcurrency: props.webhookConcurrency });
     this.driftScanner = new DriftScanner(this, 'DriftScan', {
       schedule: props.driftSchedule,
+      encryptionKey: key,
       logRetention,
       entry: entries.driftScan,
     });
@@ -160,6 +183,9 @@ export class Driftless extends Construct {
     this.syncPipeline.bindSender(driftScan);
     this.github.bind(driftScan);
 
+    // Every function reads or writes the table and the queue, so each may use the key for data.
+    for (const fn of [webhook, worker, driftScan]) grantKeyUse(key, fn.role);
+
     this.monitoring = new Monitoring(this, 'Monitoring', {
       webhook,
       worker,
@@ -169,6 +195,7 @@ export class Driftless extends Construct {
       alarmTopic: props.alarmTopic,
       alarmEmail: props.alarmEmail,
       driftInterval: props.driftSchedule,
+      encryptionKey: key,
     });
 
     // Cost-allocation tags: every resource says which part of Driftless it belongs to, so Cost

@@ -3,12 +3,15 @@
 // (and a sync per missed push) on the sync queue, and the sync workers do the scanning.
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DriftlessFunction } from './driftless-function.ts';
+import { grantKeyUse } from './encryption.ts';
+import { queueEncryption } from './sync-pipeline.ts';
 
 export interface DriftScannerProps {
   /** Handler file relative to the repository root. Default `functions/drift-scan/handler.ts`. */
@@ -16,6 +19,8 @@ export interface DriftScannerProps {
   /** Default 5 minutes; whole minutes, at least one. */
   readonly schedule?: Duration;
   readonly logRetention?: logs.RetentionDays;
+  /** A customer managed key for the schedule's DLQ. Default: SQS managed keys. */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /** `rate(...)` for EventBridge Scheduler, which wants whole minutes, hours or days and a singular unit for 1. */
@@ -67,7 +72,7 @@ export class DriftScanner extends Construct {
     );
 
     this.deadLetterQueue = new sqs.Queue(this, 'ScheduleDeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      ...queueEncryption(props.encryptionKey),
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
@@ -78,10 +83,11 @@ export class DriftScanner extends Construct {
     this.schedulerRole.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }),
     );
+    grantKeyUse(props.encryptionKey, this.schedulerRole);
 
     // Scheduler invokes asynchronously: Lambda's own retries (2 by default) would run a failed
     // scan again beside the next tick, so none; a run that fails is kept in the same DLQ.
-    this.handler.alias.configureAsyncInvoke({ retryAttempts: 0, onFailure: new SqsDestination(this.deadLetterQueue) });
+    this.handler.alias.configureAsyncInvoke({ retryAttempts: 0, onFailure: this.#deadLetterDestination(props.encryptionKey) });
 
     this.schedule = new scheduler.CfnSchedule(this, 'Schedule', {
       description: 'Driftless drift scan and missed-push check',
@@ -98,5 +104,18 @@ export class DriftScanner extends Construct {
         deadLetterConfig: { arn: this.deadLetterQueue.queueArn },
       },
     });
+  }
+
+  // CDK's SqsDestination grants the whole send side (GetQueueUrl, GetQueueAttributes, and
+  // ReEncrypt* and GenerateDataKey* on a key); Lambda needs sqs:SendMessage, and the key's use.
+  #deadLetterDestination(key: kms.IKey | undefined): lambda.IDestination {
+    const queue = this.deadLetterQueue;
+    return {
+      bind: (_scope, fn) => {
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+        if (fn.role) grantKeyUse(key, fn.role);
+        return { destination: queue.queueArn };
+      },
+    };
   }
 }

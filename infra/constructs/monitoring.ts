@@ -2,6 +2,8 @@
 // reaches one, and one dashboard.
 import { CfnOutput, Duration, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -23,6 +25,11 @@ export interface MonitoringProps {
   readonly driftInterval?: Duration;
   /** Schedule group of the drift schedule, the dimension of Scheduler's metrics. Default `default`. */
   readonly scheduleGroupName?: string;
+  /**
+   * Encrypts the topic created here. Its key policy must let CloudWatch (and AWS Budgets, with
+   * a budget) use it: done here for a key of this stack; an imported key's policy says so itself.
+   */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /** A job older than this has outlived its whole retry schedule (just over an hour): its group is stuck. */
@@ -57,7 +64,7 @@ export class Monitoring extends Construct {
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     this.alarms = [];
-    this.alarmTopic = props.alarmTopic ?? this.#createTopic();
+    this.alarmTopic = props.alarmTopic ?? this.#createTopic(props.encryptionKey);
     if (props.alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(props.alarmEmail)) {
       throw new Error(`alarmEmail must be an e-mail address, got "${props.alarmEmail}".`);
     }
@@ -246,9 +253,17 @@ export class Monitoring extends Construct {
   }
 
   // CloudWatch cannot publish to a topic encrypted with the AWS managed key (its policy does not
-  // name CloudWatch), and a customer managed key for alarm texts would cost more than it protects.
-  #createTopic(): sns.Topic {
-    const topic = new sns.Topic(this, 'AlarmTopic', { displayName: 'Driftless alarms', enforceSSL: true });
+  // name CloudWatch), and a customer managed key for alarm texts alone would cost more than it
+  // protects: the topic is encrypted when Driftless has a key anyway.
+  #createTopic(key: kms.IKey | undefined): sns.Topic {
+    const topic = new sns.Topic(this, 'AlarmTopic', { displayName: 'Driftless alarms', enforceSSL: true, masterKey: key });
+    if (key) {
+      // The services that publish, through SNS, encrypt with the key (no effect on an imported key).
+      for (const service of ['cloudwatch.amazonaws.com', 'budgets.amazonaws.com']) {
+        key.grant(new iam.ServicePrincipal(service), 'kms:Decrypt', 'kms:GenerateDataKey');
+      }
+      return topic;
+    }
     Validations.of(topic).acknowledge({
       id: 'AwsSolutions-SNS2',
       reason:

@@ -1,6 +1,7 @@
 // Rendered manifests per (repo, sha, path, source options): written once by the worker that
 // renders them, read by the other clusters' syncs and by the workers' drift-scan jobs.
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { DriftlessFunction } from './driftless-function.ts';
@@ -12,6 +13,8 @@ export interface RenderCacheProps {
   readonly expiry?: Duration;
   /** Defaults to RETAIN: CloudFormation cannot delete a bucket that still holds objects. */
   readonly removalPolicy?: RemovalPolicy;
+  /** A customer managed key for the renders (they include rendered Secrets). Default: S3 managed keys. */
+  readonly encryptionKey?: kms.IKey;
 }
 
 export class RenderCache extends Construct {
@@ -20,7 +23,10 @@ export class RenderCache extends Construct {
   constructor(scope: Construct, id: string, props: RenderCacheProps = {}) {
     super(scope, id);
     this.bucket = new s3.Bucket(this, 'Bucket', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
+      ...(props.encryptionKey
+        ? // The bucket key: one KMS call per bucket key, not one per object.
+          { encryption: s3.BucketEncryption.KMS, encryptionKey: props.encryptionKey, bucketKeyEnabled: true }
+        : { encryption: s3.BucketEncryption.S3_MANAGED }),
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       enforceSSL: true,

@@ -2,6 +2,7 @@
 // the handlers' own `pk`/`sk` scheme (shared/state/keys.ts).
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import type { DriftlessFunction } from './driftless-function.ts';
 
@@ -24,6 +25,8 @@ const WRITE_ACTIONS = [
 export interface StateStoreProps {
   /** Defaults to RETAIN: sync history and the registry outlive a stack replacement. */
   readonly removalPolicy?: RemovalPolicy;
+  /** A customer managed key for the table. Default: the AWS owned key. */
+  readonly encryptionKey?: kms.IKey;
 }
 
 export class StateStore extends Construct {
@@ -38,10 +41,12 @@ export class StateStore extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       // Leases, delivery dedupe records and old history entries expire on their own.
       timeToLiveAttribute: 'expiresAt',
-      // AWS-owned key: free and invisible on the hot path. The table holds sync state, never
-      // credentials (those stay in Secrets Manager), so a customer managed key buys no
-      // protection worth a KMS call per request.
-      encryption: dynamodb.TableEncryption.DEFAULT,
+      // By default the AWS owned key: free and invisible on the hot path. The table holds sync
+      // state, never credentials (those stay in Secrets Manager); a customer managed key is for
+      // whoever must control, audit or revoke access to it.
+      ...(props.encryptionKey
+        ? { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: props.encryptionKey }
+        : { encryption: dynamodb.TableEncryption.DEFAULT }),
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       // RETAIN covers a stack deletion; this also refuses a DeleteTable by hand or by a
       // replacement CloudFormation would otherwise perform.

@@ -1,6 +1,7 @@
 // The sync jobs queue and the worker that drains it: one FIFO group per app@cluster, so a
 // target's jobs run in order and never two at once, while different targets run in parallel.
 import { Duration, Size, Validations } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -32,6 +33,8 @@ export interface SyncPipelineProps {
   readonly logRetention?: logs.RetentionDays;
   /** The worker's VPC placement and proxy environment, for private clusters (WorkerNetwork). */
   readonly workerNetwork?: WorkerNetwork;
+  /** A customer managed key for the jobs queue and its DLQ. Default: SQS managed keys. */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /** AWS's advice for SQS-triggered functions: visibility ≥ 6 × timeout, so retries after throttles do not re-deliver in-flight jobs. */
@@ -74,9 +77,10 @@ export class SyncPipeline extends Construct {
       throw new Error(`maxReceiveCount must be an integer from 1 to 1000, got ${this.maxReceiveCount}.`);
     }
 
+    const encryption = queueEncryption(props.encryptionKey);
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       fifo: true,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      ...encryption,
       enforceSSL: true,
       maxMessageSizeBytes: MAX_MESSAGE_SIZE_BYTES,
       // SQS's maximum: time for someone to read the alarm, fix the cause and redrive.
@@ -95,7 +99,7 @@ export class SyncPipeline extends Construct {
       // High-throughput FIFO: the limit applies per target, not to the whole fleet.
       deduplicationScope: sqs.DeduplicationScope.MESSAGE_GROUP,
       fifoThroughputLimit: sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      ...encryption,
       enforceSSL: true,
       maxMessageSizeBytes: MAX_MESSAGE_SIZE_BYTES,
       visibilityTimeout: Duration.seconds(timeout.toSeconds() * VISIBILITY_TIMEOUT_FACTOR),
@@ -139,4 +143,9 @@ export class SyncPipeline extends Construct {
     fn.allow(['sqs:SendMessage'], [this.queue.queueArn]);
     fn.addEnvironment('SYNC_QUEUE_URL', this.queue.queueUrl);
   }
+}
+
+/** SQS managed keys, or the customer managed key (kept 5 minutes per data key, SQS's default). */
+export function queueEncryption(key: kms.IKey | undefined): Pick<sqs.QueueProps, 'encryption' | 'encryptionMasterKey'> {
+  return key ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key } : { encryption: sqs.QueueEncryption.SQS_MANAGED };
 }

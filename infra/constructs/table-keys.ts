@@ -2,6 +2,7 @@
 // keys it uses (shared/state/keys.ts), enforced by IAM with the `dynamodb:LeadingKeys`
 // condition, so a compromised webhook cannot rewrite a lease or the registry.
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { grantKeyUse } from './encryption.ts';
 import type { DriftlessFunction } from './driftless-function.ts';
 import type { StateStore } from './state-store.ts';
 
@@ -70,6 +71,7 @@ export function bindTableKeys(store: StateStore, fn: DriftlessFunction, grant: T
   if (grant.write.length > 0) fn.role.addToPrincipalPolicy(keyed(KEYED_WRITE_ACTIONS, grant.write));
   const unkeyed = grant.scan ? ['dynamodb:Scan', 'dynamodb:DescribeTable'] : ['dynamodb:DescribeTable'];
   fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: unkeyed, resources: [table.tableArn] }));
-  table.encryptionKey?.grantEncryptDecrypt(fn.role);
+  // Decrypt and GenerateDataKey only: grantEncryptDecrypt would add ReEncrypt* and GenerateDataKey*.
+  grantKeyUse(table.encryptionKey, fn.role);
   fn.addEnvironment('STATE_TABLE', table.tableName);
 }
