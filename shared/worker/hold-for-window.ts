@@ -44,9 +44,12 @@ export async function holdForSyncWindow(job: SyncJob, target: WindowedTarget, cu
   const decision = decideSyncWindow(windows, { app: target.app.name, namespace: target.namespace, cluster: { name: target.cluster.name, server: target.cluster.server } }, job.trigger, now);
   const log = { app: job.app, cluster: job.cluster, revision: job.revision, trigger: job.trigger, deliveryId: job.deliveryId };
 
-  if (decision.action !== 'wait') {
+  if (decision.action === 'sync') {
     if (current?.windowWait?.revision === job.revision) await deps.store.putTargetState(ref, { remove: ['windowWait'] });
-    if (decision.action === 'sync') return { action: 'go' };
+    return { action: 'go' };
+  }
+  if (decision.action === 'refuse') {
+    // A push of the same commit that waits keeps waiting: the refusal is the manual request's answer only.
     deps.logger.info('manual sync refused by a sync window', { ...log, window: decision.window });
     return { action: 'refuse', message: decision.message };
   }
