@@ -244,3 +244,24 @@ describe('a manual sync inside a deny window', () => {
     expect(await store.getTarget('web', 'sandbox')).toMatchObject({ revision: amber, syncStatus: 'Synced' });
   });
 });
+
+describe('two pushes inside a deny window', () => {
+  it('leave no commit pending forever: the older one is superseded, the newer one waits and syncs when the window opens', async () => {
+    clock = new Date('2025-06-04T01:30:00Z');
+    const red = await pushApps('red');
+    await work();
+    const pink = await pushApps('pink');
+    await work();
+
+    expect(statusesOf(red)).toEqual([
+      ['pending', `${WAITING} 2025-06-04T02:10:00Z`],
+      ['failure', `superseded by ${pink.slice(0, 7)} before it was applied: not applied`],
+    ]);
+    expect(await store.getTarget('web', 'sandbox')).toMatchObject({ windowWait: { revision: pink } });
+
+    clock = new Date('2025-06-04T02:10:00Z');
+    await scheduleAndWork();
+    expect(await liveColor(pipeline)).toBe('pink');
+    expect(statusesOf(pink).at(-1)?.[0]).toBe('success');
+  });
+});
