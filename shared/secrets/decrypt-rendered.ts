@@ -5,6 +5,7 @@
 // checked for duplicates as render does for every other object (normalize.ts leaves SOPS
 // documents alone, their MAC covering every value). Then the project's plain-Secrets rule.
 import type { ProjectSpec } from '../config/types.ts';
+import { SECRET_FINGERPRINT_SOURCE } from '../kube/fingerprint.ts';
 import type { KubeObject } from '../kube/object.ts';
 import { assertNoDuplicates, placeNamespaces } from '../render/normalize.ts';
 import { formatLocation } from '../render/location.ts';
@@ -69,5 +70,7 @@ async function decryptOne({ object, source }: RenderedObject, context: SecretsCo
   if (typeof plain.apiVersion !== 'string' || typeof plain.kind !== 'string' || typeof metadata !== 'object' || metadata === null || typeof (metadata as { name?: unknown }).name !== 'string') {
     throw new SopsFormatError(file, 'decrypted, it is not a Kubernetes object (apiVersion, kind and metadata.name)');
   }
-  return plain as KubeObject;
+  // The stored inventory digests this object by its encrypted MAC, not by its plaintext values.
+  const mac = (object as { sops?: { mac?: unknown } }).sops?.mac;
+  return Object.assign(plain as KubeObject, { [SECRET_FINGERPRINT_SOURCE]: typeof mac === 'string' ? mac : formatLocation(source) });
 }

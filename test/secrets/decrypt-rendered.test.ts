@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ProjectSpec } from '../../shared/config/types.ts';
+import { SECRET_FINGERPRINT_SOURCE } from '../../shared/kube/fingerprint.ts';
 import { DuplicateObjectError } from '../../shared/render/errors.ts';
 import { normalize } from '../../shared/render/normalize.ts';
 import { decryptRendered } from '../../shared/secrets/decrypt-rendered.ts';
@@ -38,7 +39,9 @@ it('decrypts after normalize, then places the Secret in the destination namespac
   const rendered = normalize([{ value: await encrypted('db', 'pw-1'), source: at('apps/db.yaml') }], { destinationNamespace: 'shop' });
   expect(rendered[0].object.metadata.namespace).toBeUndefined();
   const opened = await decryptRendered(rendered, { keys, project: project({ decryption: { sops: { ageRecipients: [recipient] } } }), destinationNamespace: 'shop' });
-  expect(opened.objects[0].object).toEqual({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop' }, stringData: { value: 'pw-1' } });
+  // Digested for the stored inventory by the file's encrypted MAC, never by its values.
+  const mac = (rendered[0].object as unknown as { sops: { mac: string } }).sops.mac;
+  expect(opened.objects[0].object).toEqual({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop' }, stringData: { value: 'pw-1' }, [SECRET_FINGERPRINT_SOURCE]: mac });
   expect(opened).toMatchObject({ decrypted: 1, warnings: [] });
   // The render (what the cache keeps) is untouched.
   expect(rendered[0].object).toHaveProperty('sops');
