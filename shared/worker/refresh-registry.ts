@@ -19,6 +19,7 @@ import { withFinalizers } from '../app-of-apps/finalizers.ts';
 import { removeApps } from './remove-apps.ts';
 import { updateRegistry } from '../app-of-apps/update-registry.ts';
 import { registryReplayQuestion, staleRevisionMessage } from './policy/replay.ts';
+import { isStaleRevision } from './refuse-stale.ts';
 
 export const REGISTRY_CONTEXT = 'driftless/registry';
 
@@ -92,16 +93,7 @@ export async function refreshRegistry(job: RegistryRefreshJob, deps: WorkerDepen
 /** True (and logged) when the push is older than the registry in force: nothing is read or stored. */
 async function isStale(job: RegistryRefreshJob, repoURL: string, recorded: string | undefined, deps: WorkerDependencies): Promise<boolean> {
   const question = registryReplayQuestion(job, recorded);
-  if (!question || !deps.sources.isAncestor) return false;
-  let stale: boolean | undefined;
-  try {
-    stale = await deps.sources.isAncestor(repoURL, question.ancestor, question.descendant);
-  } catch (error) {
-    // The fetch that follows says what is wrong with the repository.
-    if (!isBadInput(error)) throw error;
-    return false;
-  }
-  if (stale !== true) return false;
+  if (!question || !(await isStaleRevision(repoURL, question, deps))) return false;
   deps.logger.warn(`registry refresh refused: ${staleRevisionMessage(job.revision, question.descendant)}`, { revision: job.revision, registryRevision: question.descendant, deliveryId: job.deliveryId });
   return true;
 }

@@ -6,24 +6,30 @@ import { isBadInput } from '../errors/bad-input.ts';
 import type { SyncJob } from '../queue/job.ts';
 import type { TargetRef, TargetState } from '../state/types.ts';
 import type { WorkerDependencies } from './dependencies.ts';
-import { staleRevisionMessage, syncReplayQuestion } from './policy/replay.ts';
+import { type AncestryQuestion, staleRevisionMessage, syncReplayQuestion } from './policy/replay.ts';
 
 /** True when the job's revision is stale and nothing may be applied. */
 export async function refuseStale(job: SyncJob, ref: TargetRef, repoURL: string, current: TargetState | undefined, deps: WorkerDependencies): Promise<boolean> {
   const question = syncReplayQuestion(job, current?.revision);
-  if (!question || !deps.sources.isAncestor) return false;
-  let stale: boolean | undefined;
-  try {
-    stale = await deps.sources.isAncestor(repoURL, question.ancestor, question.descendant);
-  } catch (error) {
-    // A repository that cannot be read is the fetch's to report, as bad input, with a status.
-    if (!isBadInput(error)) throw error;
-    return false;
-  }
-  if (stale !== true) return false;
+  if (!question || !(await isStaleRevision(repoURL, question, deps))) return false;
   const message = staleRevisionMessage(job.revision, question.descendant);
   deps.logger.warn(`push refused: ${message}`, { app: job.app, cluster: job.cluster, revision: job.revision, appliedRevision: question.descendant, deliveryId: job.deliveryId, trigger: job.trigger });
   await deps.store.putTargetState({ ...ref, message });
   await deps.store.withdrawRequest(ref, job.revision, question.descendant);
   return true;
+}
+
+/**
+ * The repository's answer to a replay question: true only when it says the revision is in the
+ * applied one's history. Shared by sync jobs and registry refreshes.
+ */
+export async function isStaleRevision(repoURL: string, question: AncestryQuestion, deps: WorkerDependencies): Promise<boolean> {
+  if (!deps.sources.isAncestor) return false;
+  try {
+    return (await deps.sources.isAncestor(repoURL, question.ancestor, question.descendant)) === true;
+  } catch (error) {
+    // A repository that cannot be read is the fetch's that follows to report, as bad input.
+    if (!isBadInput(error)) throw error;
+    return false;
+  }
 }
