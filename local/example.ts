@@ -16,7 +16,8 @@ import { helmPath } from '../shared/tools/binaries.ts';
 const run = promisify(execFile);
 const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 'Driftless example', GIT_AUTHOR_EMAIL: 'example@driftless.invalid', GIT_COMMITTER_NAME: 'Driftless example', GIT_COMMITTER_EMAIL: 'example@driftless.invalid' };
 
-function application(name: string, repo: string, path: string, namespace: string, extra = ''): string {
+/** An automated (prune, selfHeal) Application for the local cluster; `source` is its source's fields, indented. */
+function applicationManifest(name: string, source: string, namespace: string): string {
   return `apiVersion: argoproj.io/v1alpha1
 kind: Application
 metadata:
@@ -24,10 +25,7 @@ metadata:
 spec:
   project: default
   source:
-    repoURL: ${repo}
-    targetRevision: main
-    path: ${path}
-${extra}  destination:
+${source}  destination:
     name: local
     namespace: ${namespace}
   syncPolicy:
@@ -36,28 +34,20 @@ ${extra}  destination:
 `;
 }
 
+function application(name: string, repo: string, path: string, namespace: string, extra = ''): string {
+  return applicationManifest(name, `    repoURL: ${repo}\n    targetRevision: main\n    path: ${path}\n${extra}`, namespace);
+}
+
 /** An app whose source is a chart in a Helm repository: `chart` + `repoURL` + a version constraint. */
 function chartApplication(name: string, chartRepoURL: string, chart: string, targetRevision: string, namespace: string): string {
-  return `apiVersion: argoproj.io/v1alpha1
-kind: Application
-metadata:
-  name: ${name}
-spec:
-  project: default
-  source:
-    repoURL: ${chartRepoURL}
+  const source = `    repoURL: ${chartRepoURL}
     chart: ${chart}
     targetRevision: ${JSON.stringify(targetRevision)}
     helm:
       parameters:
         - { name: greeting, value: hello from a chart repository }
-  destination:
-    name: local
-    namespace: ${namespace}
-  syncPolicy:
-    automated: { prune: true, selfHeal: true }
-    syncOptions: [CreateNamespace=true]
 `;
+  return applicationManifest(name, source, namespace);
 }
 
 function files(repo: string, context: string, chartRepoURL: string | undefined): Record<string, string> {
