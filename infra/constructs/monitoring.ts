@@ -100,6 +100,15 @@ export class Monitoring extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
 
+    // A share of two counts over PERIOD (a math expression); periods without any count as 0.
+    type ShareAlarmOptions = Omit<cloudwatch.AlarmProps, 'metric' | 'treatMissingData'> & Pick<cloudwatch.MathExpressionProps, 'expression' | 'usingMetrics' | 'label'>;
+    const shareAlarm = (alarmId: string, { expression, usingMetrics, label, ...options }: ShareAlarmOptions): cloudwatch.Alarm =>
+      add(alarmId, {
+        ...options,
+        metric: new cloudwatch.MathExpression({ expression, usingMetrics, period: PERIOD, label }),
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+
     const deadLetters = atLeastOnce(
       'DeadLetterQueueNotEmpty',
       'Sync jobs failed every delivery and wait in the DLQ: read the worker logs, fix, then redrive.',
@@ -107,38 +116,30 @@ export class Monitoring extends Construct {
     );
     // A rate, not "> 0": one app with a broken manifest must not page anyone all day, a fleet
     // failing must. Periods without syncs count as 0.
-    const syncFailures = add('SyncFailureRate', {
+    const syncFailures = shareAlarm('SyncFailureRate', {
       alarmDescription: `More than ${SYNC_FAILURE_RATE * 100}% of syncs failed in 2 of 3 periods; the commit statuses and history say which apps and clusters.`,
-      metric: new cloudwatch.MathExpression({
-        expression: 'IF(succeeded + failed > 0, failed / (succeeded + failed), 0)',
-        usingMetrics: { succeeded: driftlessMetric('SyncSucceeded'), failed: driftlessMetric('SyncFailed') },
-        period: PERIOD,
-        label: 'Share of syncs failed',
-      }),
+      expression: 'IF(succeeded + failed > 0, failed / (succeeded + failed), 0)',
+      usingMetrics: { succeeded: driftlessMetric('SyncSucceeded'), failed: driftlessMetric('SyncFailed') },
+      label: 'Share of syncs failed',
       threshold: SYNC_FAILURE_RATE,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 3,
       datapointsToAlarm: 2,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     const webhook5xx = atLeastOnce(
       'WebhookServerErrors',
       'The webhook answered GitHub with a 5xx; GitHub does not retry, so that push was not synced until the next drift scan.',
       props.webhook.fn.metric('Url5xxCount', { statistic: 'Sum', period: PERIOD }),
     );
-    const webhookRejected = add('WebhookSignatureRejectedRate', {
+    const webhookRejected = shareAlarm('WebhookSignatureRejectedRate', {
       alarmDescription:
         "GitHub's deliveries are refused for their signature: the webhook secret in GitHub is not the one in Secrets Manager, so every push is silently ignored.",
-      metric: new cloudwatch.MathExpression({
-        expression: 'IF(rejected > 0, rejected / (rejected + accepted), 0)',
-        usingMetrics: { rejected: driftlessMetric('WebhookSignatureRejected'), accepted: driftlessMetric('WebhookSignatureAccepted') },
-        period: PERIOD,
-        label: 'Share of signed deliveries refused (401)',
-      }),
+      expression: 'IF(rejected > 0, rejected / (rejected + accepted), 0)',
+      usingMetrics: { rejected: driftlessMetric('WebhookSignatureRejected'), accepted: driftlessMetric('WebhookSignatureAccepted') },
+      label: 'Share of signed deliveries refused (401)',
       threshold: WEBHOOK_REJECTED_RATE,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     const stalled = add('OldestJobAge', {
       alarmDescription: `A sync job has waited over ${STALLED_JOB_AGE.toMinutes()} minutes, longer than its whole retry schedule: its target's FIFO group is stalled (a worker stuck, throttled or failing).`,
