@@ -26,6 +26,20 @@ export interface DriftlessContext {
   readonly webhookConcurrency?: number;
   /** A monthly AWS Budget in US dollars on Driftless's tagged costs; tells alarmEmail and the alarm topic. */
   readonly monthlyBudgetUsd?: number;
+  /** Worker memory in MB, 128 to 10240. */
+  readonly workerMemory?: number;
+  /** Jobs per worker invocation, 1 to 10; default 1. */
+  readonly workerBatchSize?: number;
+  /** `retain` (default) or `destroy`: what deleting the stack does to the table and the bucket. */
+  readonly removalPolicy?: 'retain' | 'destroy';
+  /** Extra environment for every function. */
+  readonly functionEnvironment?: Record<string, string>;
+  /** Architecture of the webhook and the drift scan (the worker is always x86_64). */
+  readonly architecture?: 'arm64' | 'x86_64';
+  /** Creates a customer managed KMS key for the table, bucket, queues and alarm topic. */
+  readonly customerManagedKey?: boolean;
+  /** ARN of an existing KMS key to use instead (not with customerManagedKey). */
+  readonly encryptionKeyArn?: string;
   /** The worker in a VPC, for private clusters (README "Private clusters"). */
   readonly vpc?: VpcContext;
 }
@@ -130,6 +144,13 @@ const schema = z.object({
   webhookConcurrency: positiveInt,
   monthlyBudgetUsd: json(z.number().positive()).optional(),
   vpc: json(vpc).optional(),
+  workerMemory: json(z.number().int().min(128).max(10240)).optional(),
+  workerBatchSize: json(z.number().int().min(1).max(10)).optional(),
+  removalPolicy: z.enum(['retain', 'destroy']).optional(),
+  functionEnvironment: json(z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'an environment variable name'), z.string())).optional(),
+  architecture: z.enum(['arm64', 'x86_64']).optional(),
+  customerManagedKey: json(z.boolean()).optional(),
+  encryptionKeyArn: z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+$/, 'a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)').optional(),
 });
 
 const KEYS = Object.keys(schema.shape) as Array<keyof z.infer<typeof schema>>;

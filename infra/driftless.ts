@@ -1,7 +1,8 @@
 // Driftless as one construct: everything a GitOps installation needs, for this repository's
 // stack or for any other CDK app.
-import { Tags, type Duration } from 'aws-cdk-lib';
+import { Tags, type Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -88,6 +89,23 @@ export interface DriftlessProps {
   readonly encryptionKey?: kms.IKey;
   /** Creates that key here (yearly rotation, retained). Not with `encryptionKey`. */
   readonly customerManagedKey?: boolean;
+  /** Worker memory in MB (CPU scales with it; Helm renders want it). Default 2048 (128 to 10240). */
+  readonly workerMemory?: number;
+  /** Jobs per worker invocation, default 1 (1 to 10); above 1 a failed job holds its batch back. */
+  readonly workerBatchSize?: number;
+  /**
+   * What a stack deletion does to the state table and the render bucket. Default RETAIN; DESTROY
+   * (throwaway stacks) also lifts the table's deletion protection. A bucket that still holds
+   * renders is not deleted by CloudFormation either way.
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /** Extra environment for every function (names Driftless or Lambda use are refused). */
+  readonly functionEnvironment?: Record<string, string>;
+  /**
+   * Architecture of the webhook and the drift scan. Default ARM_64. The worker is always
+   * X86_64: kubectl and helm in its layer are x86-64 binaries.
+   */
+  readonly architecture?: lambda.Architecture;
   /** Handler files relative to the repository root; default `functions/<name>/handler.ts`. */
   readonly entries?: HandlerEntries;
 }
@@ -128,8 +146,8 @@ export class Driftless extends Construct {
     // The key is the state's: its cost is told with the table's.
     if (props.customerManagedKey && key) Tags.of(key).add(COMPONENT_TAG, 'state');
 
-    this.stateStore = new StateStore(this, 'State', { encryptionKey: key });
-    this.renderCache = new RenderCache(this, 'RenderCache', { expiry: props.renderCacheExpiry, encryptionKey: key });
+    this.stateStore = new StateStore(this, 'State', { encryptionKey: key, removalPolicy: props.removalPolicy });
+    this.renderCache = new RenderCache(this, 'RenderCache', { expiry: props.renderCacheExpiry, encryptionKey: key, removalPolicy: props.removalPolicy });
     this.events = new EventsBus(this, 'Events', { eventBusName: props.eventBusName });
     this.github = new GithubConnection(this, 'GitHub', {
       secret: props.github.secret,
@@ -145,13 +163,16 @@ export class Driftless extends Construct {
       workerTimeout: props.workerTimeout,
       maxConcurrency: props.maxConcurrency,
       maxReceiveCount: props.maxReceiveCount,
+      workerMemory: props.workerMemory,
+      workerBatchSize: props.workerBatchSize,
       encryptionKey: key,
       logRetention,
       entry: entries.worker,
     });
-    this.webhook = new WebhookApi(this, 'Webhook', { logRetention, entry: entries.webhook, reservedConcurrency: props.webhookConcurrency });
+    this.webhook = new WebhookApi(this, 'Webhook', { logRetention, entry: entries.webhook, reservedConcurrency: props.webhookConcurrency, architecture: props.architecture });
     this.driftScanner = new DriftScanner(this, 'DriftScan', {
       schedule: props.driftSchedule,
+      architecture: props.architecture,
       encryptionKey: key,
       logRetention,
       entry: entries.driftScan,
@@ -185,6 +206,8 @@ export class Driftless extends Construct {
 
     // Every function reads or writes the table and the queue, so each may use the key for data.
     for (const fn of [webhook, worker, driftScan]) grantKeyUse(key, fn.role);
+    // Last, so a clash with any variable the binds above set is caught.
+    if (props.functionEnvironment) for (const fn of [webhook, worker, driftScan]) fn.addExtraEnvironment(props.functionEnvironment);
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       webhook,

@@ -1,6 +1,8 @@
 // The stack `npx cdk deploy` deploys: the Driftless construct configured from CDK context.
 import { CfnOutput, Duration, Tags, RemovalPolicy, SecretValue, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -56,6 +58,13 @@ export class DriftlessStack extends Stack {
       webhookConcurrency: settings.webhookConcurrency,
       network: settings.vpc ? importNetwork(this, settings.vpc) : undefined,
       monthlyBudgetUsd: settings.monthlyBudgetUsd,
+      workerMemory: settings.workerMemory,
+      workerBatchSize: settings.workerBatchSize,
+      removalPolicy: settings.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : undefined,
+      functionEnvironment: settings.functionEnvironment,
+      architecture: settings.architecture === 'x86_64' ? lambda.Architecture.X86_64 : settings.architecture === 'arm64' ? lambda.Architecture.ARM_64 : undefined,
+      customerManagedKey: settings.customerManagedKey,
+      encryptionKey: settings.encryptionKeyArn ? kms.Key.fromKeyArn(this, 'EncryptionKey', settings.encryptionKeyArn) : undefined,
       entries: props.entries,
     });
 

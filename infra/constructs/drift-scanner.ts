@@ -19,6 +19,8 @@ export interface DriftScannerProps {
   /** Default 5 minutes; whole minutes, at least one. */
   readonly schedule?: Duration;
   readonly logRetention?: logs.RetentionDays;
+  /** Default ARM_64 (no native binaries here, and cheaper per GB-second). */
+  readonly architecture?: lambda.Architecture;
   /** A customer managed key for the schedule's DLQ. Default: SQS managed keys. */
   readonly encryptionKey?: kms.IKey;
 }
@@ -58,6 +60,7 @@ export class DriftScanner extends Construct {
       timeout: Duration.minutes(Math.min(5, Math.max(1, interval.toMinutes() - 1))),
       logRetention: props.logRetention,
       environment: { DRIFT_INTERVAL_SECONDS: String(interval.toSeconds()) },
+      architecture: props.architecture,
     });
 
     this.schedulerRole = new iam.Role(this, 'SchedulerRole', {

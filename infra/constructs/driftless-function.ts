@@ -65,6 +65,8 @@ export class DriftlessFunction extends Construct implements iam.IGrantable {
   declare readonly role: iam.Role;
   declare readonly logGroup: logs.LogGroup;
   declare readonly grantPrincipal: iam.IPrincipal;
+  /** The variables Driftless itself sets, which extra environment may not replace. */
+  readonly #ownEnvironment = new Set<string>();
 
   constructor(scope: Construct, id: string, props: DriftlessFunctionProps) {
     super(scope, id);
@@ -133,6 +135,7 @@ export class DriftlessFunction extends Construct implements iam.IGrantable {
       },
     });
     this.grantPrincipal = this.role;
+    for (const key of ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', ...Object.keys(props.environment ?? {})]) this.#ownEnvironment.add(key);
     this.alias = new lambda.Alias(this, 'Live', { aliasName: LIVE_ALIAS, version: this.fn.currentVersion });
 
     // With our own role CDK adds no AWSLambdaVPCAccessExecutionRole: Lambda manages the VPC
@@ -165,7 +168,23 @@ export class DriftlessFunction extends Construct implements iam.IGrantable {
 
   /** Sets an environment variable; the bind helpers call this with the name of what they grant. */
   addEnvironment(key: string, value: string): void {
+    this.#ownEnvironment.add(key);
     this.fn.addEnvironment(key, value);
+  }
+
+  /**
+   * A user's own variables (an APM agent's settings, proxies): added last, refused when they
+   * would replace one Driftless sets or one Lambda reserves, since the function would then read
+   * another table, queue or secret than the one it was granted.
+   */
+  addExtraEnvironment(variables: Record<string, string>): void {
+    for (const [key, value] of Object.entries(variables)) {
+      if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(key)) throw new Error(`functionEnvironment: "${key}" is not an environment variable name (letters, digits, _).`);
+      if (this.#ownEnvironment.has(key) || key.startsWith('AWS_') || key === 'LAMBDA_TASK_ROOT' || key === '_HANDLER') {
+        throw new Error(`functionEnvironment: ${key} is set by Driftless or reserved by Lambda on ${this.node.path}; choose another name.`);
+      }
+      this.fn.addEnvironment(key, value);
+    }
   }
 
   /** Adds one least-privilege statement to the function's own role. */

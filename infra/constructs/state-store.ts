@@ -49,8 +49,9 @@ export class StateStore extends Construct {
         : { encryption: dynamodb.TableEncryption.DEFAULT }),
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       // RETAIN covers a stack deletion; this also refuses a DeleteTable by hand or by a
-      // replacement CloudFormation would otherwise perform.
-      deletionProtection: true,
+      // replacement CloudFormation would otherwise perform. Off only when the table is meant to
+      // go with the stack (DESTROY, for throwaway stacks), which it would otherwise refuse.
+      deletionProtection: props.removalPolicy !== RemovalPolicy.DESTROY,
     });
   }
 

@@ -23,6 +23,11 @@ export interface SyncPipelineProps {
   readonly workerTimeout?: Duration;
   /** Worker memory in MB; CPU scales with it, and rendering Helm charts wants CPU. Default 2048. */
   readonly workerMemory?: number;
+  /**
+   * Jobs per worker invocation, 1 to 10 (SQS FIFO's maximum). Default 1 (WORKER_BATCH_SIZE):
+   * above it a failed or timed-out job holds the rest of its batch for the visibility timeout.
+   */
+  readonly workerBatchSize?: number;
   /** Concurrent workers at most, across all targets. Default 10 (2 to 1000). */
   readonly maxConcurrency?: number;
   /**
@@ -72,6 +77,14 @@ export class SyncPipeline extends Construct {
     if (!Number.isInteger(maxConcurrency) || maxConcurrency < 2 || maxConcurrency > 1000) {
       throw new Error(`maxConcurrency must be an integer from 2 to 1000 (the SQS event source's range), got ${maxConcurrency}.`);
     }
+    const memorySize = props.workerMemory ?? 2048;
+    if (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10240) {
+      throw new Error(`workerMemory must be an integer number of MB from 128 to 10240 (Lambda's range), got ${memorySize}.`);
+    }
+    const batchSize = props.workerBatchSize ?? WORKER_BATCH_SIZE;
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10) {
+      throw new Error(`workerBatchSize must be an integer from 1 to 10 (SQS FIFO's batch limit), got ${batchSize}.`);
+    }
     this.maxReceiveCount = props.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT;
     if (!Number.isInteger(this.maxReceiveCount) || this.maxReceiveCount < 1 || this.maxReceiveCount > 1000) {
       throw new Error(`maxReceiveCount must be an integer from 1 to 1000, got ${this.maxReceiveCount}.`);
@@ -113,7 +126,7 @@ export class SyncPipeline extends Construct {
       // kubectl and helm in the layer are linux x86-64 binaries.
       architecture: lambda.Architecture.X86_64,
       timeout,
-      memorySize: props.workerMemory ?? 2048,
+      memorySize,
       // Source tarballs and extracted trees live in /tmp while rendering.
       ephemeralStorageSize: Size.mebibytes(2048),
       layers: [new KubectlV34Layer(this, 'KubectlLayer')],
@@ -127,7 +140,7 @@ export class SyncPipeline extends Construct {
     // Through the alias: the version that takes jobs is the one `live` names.
     this.worker.alias.addEventSource(
       new SqsEventSource(this.queue, {
-        batchSize: WORKER_BATCH_SIZE,
+        batchSize,
         reportBatchItemFailures: true,
         // Bounds the fleet's load on clusters and GitHub. Preferred over reserved concurrency,
         // which would take capacity from the account while idle and, when it throttles,

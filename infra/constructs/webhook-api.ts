@@ -17,6 +17,8 @@ export interface WebhookApiProps {
    * Default 10 (1 to 1000).
    */
   readonly reservedConcurrency?: number;
+  /** Default ARM_64 (no native binaries here, and cheaper per GB-second). */
+  readonly architecture?: lambda.Architecture;
 }
 
 export const DEFAULT_WEBHOOK_CONCURRENCY = 10;
@@ -38,6 +40,7 @@ export class WebhookApi extends Construct {
       timeout: Duration.seconds(10),
       logRetention: props.logRetention,
       reservedConcurrentExecutions: reservedConcurrency,
+      architecture: props.architecture,
     });
 
     // NONE is deliberate: GitHub cannot sign requests with SigV4, so IAM auth would lock it

@@ -109,6 +109,12 @@ describe('cdk-nag AwsSolutions', () => {
     expect(result.thrown).toBeUndefined();
   });
 
+  it('reports nothing unacknowledged with a customer managed key, a batch size, destroy and x86_64 everywhere', () => {
+    const result = synthWithNag({ customerManagedKey: true, workerBatchSize: 5, removalPolicy: 'destroy', architecture: 'x86_64', monthlyBudgetUsd: 20 });
+    expect(result.findings).toEqual([]);
+    expect(result.thrown).toBeUndefined();
+  });
+
   it('really runs: an unacknowledged problem fails the synth and lands in the report', () => {
     const result = synthWithNag(undefined, (stack) => new sqs.Queue(stack, 'Careless'));
     expect(result.thrown?.message).toMatch(/AwsSolutions-SQS4/);
