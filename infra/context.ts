@@ -4,6 +4,7 @@ import type { Node } from 'constructs';
 import { z } from 'zod';
 import type { ManagedCluster } from './constructs/cluster-access.ts';
 import type { ManagedProject } from './constructs/project-access.ts';
+import { KMS_KEY_ARN, KMS_KEY_ARN_RULE } from './constructs/sops-keys.ts';
 
 export interface DriftlessContext {
   /** ARN or name of an existing secret with the GitHub credentials; absent: the stack creates `driftless/github`. */
@@ -16,6 +17,10 @@ export interface DriftlessContext {
   readonly clusters: ManagedCluster[];
   /** Projects with their own IAM role per cluster, confined to their namespaces (README "Project roles"). */
   readonly projects?: ManagedProject[];
+  /** KMS key ARNs the worker may kms:Decrypt SOPS data keys with (README "SOPS keys"). */
+  readonly sopsKmsKeys?: string[];
+  /** Creates `driftless/sops-age` for the worker's age identities. */
+  readonly sopsAge?: boolean;
   readonly driftScheduleMinutes?: number;
   readonly logRetentionDays?: number;
   readonly alarmTopicArn?: string;
@@ -136,6 +141,8 @@ const schema = z.object({
   configDir: optionalString,
   clusters: json(z.array(cluster)),
   projects: json(z.array(project)).optional(),
+  sopsKmsKeys: json(z.array(z.string().regex(KMS_KEY_ARN, KMS_KEY_ARN_RULE))).optional(),
+  sopsAge: json(z.boolean()).optional(),
   driftScheduleMinutes: positiveInt,
   logRetentionDays: positiveInt,
   alarmTopicArn: z.string().startsWith('arn:').optional(),

@@ -18,6 +18,7 @@ import { Monitoring } from './constructs/monitoring.ts';
 import { ProjectAccess, type ManagedProject } from './constructs/project-access.ts';
 import { WorkerNetwork, type WorkerNetworkProps } from './constructs/network.ts';
 import { RenderCache } from './constructs/render-cache.ts';
+import { SopsKeys, type SopsKeysProps } from './constructs/sops-keys.ts';
 import { StateStore } from './constructs/state-store.ts';
 import { bindTableKeys, FUNCTION_TABLE_KEYS } from './constructs/table-keys.ts';
 import { SyncPipeline } from './constructs/sync-pipeline.ts';
@@ -48,6 +49,11 @@ export interface DriftlessProps {
    * stack's own clusters. Default: none (every app uses the cluster's connection).
    */
   readonly projects?: ManagedProject[];
+  /**
+   * The keys SOPS files are decrypted with in AWS: kms:Decrypt for the worker on exactly the
+   * listed KMS keys, and the secret holding its age identities. Default: neither (README "SOPS keys").
+   */
+  readonly sops?: SopsKeysProps;
   /** How often drift is scanned and branch heads are checked. Default 5 minutes. */
   readonly driftSchedule?: Duration;
   /** Default one month. */
@@ -127,6 +133,7 @@ export class Driftless extends Construct {
   declare readonly chartCredentials: ChartCredentials;
   declare readonly clusterAccess: ClusterAccess;
   declare readonly projectAccess: ProjectAccess;
+  declare readonly sopsKeys: SopsKeys;
   declare readonly syncPipeline: SyncPipeline;
   declare readonly webhook: WebhookApi;
   declare readonly driftScanner: DriftScanner;
@@ -157,6 +164,7 @@ export class Driftless extends Construct {
     this.chartCredentials = new ChartCredentials(this, 'ChartCredentials', { secret: props.chartCredentialsSecret });
     this.clusterAccess = new ClusterAccess(this, 'Clusters', { clusters: props.clusters });
     this.projectAccess = new ProjectAccess(this, 'Projects', { projects: props.projects ?? [], clusterAccess: this.clusterAccess });
+    this.sopsKeys = new SopsKeys(this, 'SopsKeys', props.sops);
     const workerNetwork = props.network ? new WorkerNetwork(this, 'Network', props.network) : undefined;
     this.syncPipeline = new SyncPipeline(this, 'Sync', {
       workerNetwork,
@@ -194,6 +202,7 @@ export class Driftless extends Construct {
     this.chartCredentials.bind(worker);
     this.clusterAccess.bind(worker);
     this.projectAccess.bind(worker);
+    this.sopsKeys.bind(worker);
 
     // Drift scan: on each schedule it only plans: one scan job per target onto the sync queue
     // (the workers scan, in the target's FIFO group, so a scan never runs beside its sync) and
@@ -232,6 +241,8 @@ export class Driftless extends Construct {
       [this.chartCredentials, 'sync'],
       [this.clusterAccess, 'cluster-access'],
       [this.projectAccess, 'cluster-access'],
+      // Only the worker decrypts SOPS files: their keys are part of the sync's cost.
+      [this.sopsKeys, 'sync'],
       [this.syncPipeline, 'sync'],
       [this.webhook, 'webhook'],
       [this.driftScanner, 'drift-scan'],

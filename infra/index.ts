@@ -17,6 +17,7 @@ export { GithubConnection, type ConfigRepository, type GithubConnectionProps } f
 export { Monitoring, driftlessMetric, type MonitoringProps } from './constructs/monitoring.ts';
 export { WorkerNetwork, type WorkerNetworkProps } from './constructs/network.ts';
 export { RenderCache, type RenderCacheProps } from './constructs/render-cache.ts';
+export { SopsKeys, SOPS_AGE_SECRET_NAME, type SopsKeysProps } from './constructs/sops-keys.ts';
 export { StateStore, type StateStoreProps } from './constructs/state-store.ts';
 export { SyncPipeline, type SyncPipelineProps } from './constructs/sync-pipeline.ts';
 export { bindTableKeys, FUNCTION_TABLE_KEYS, TABLE_KEYS, type TableKeyGrant } from './constructs/table-keys.ts';

@@ -50,6 +50,7 @@ export class DriftlessStack extends Stack {
       },
       clusters: settings.clusters,
       projects: settings.projects,
+      sops: { kmsKeyArns: settings.sopsKmsKeys, ageSecret: settings.sopsAge },
       driftSchedule: settings.driftScheduleMinutes ? Duration.minutes(settings.driftScheduleMinutes) : undefined,
       logRetention: settings.logRetentionDays ? retentionDays(settings.logRetentionDays) : undefined,
       alarmTopic: settings.alarmTopicArn ? sns.Topic.fromTopicArn(this, 'AlarmTopic', settings.alarmTopicArn) : undefined,

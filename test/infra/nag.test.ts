@@ -93,6 +93,19 @@ describe('cdk-nag AwsSolutions', () => {
     expect(result.thrown).toBeUndefined();
   });
 
+  it('reports nothing unacknowledged for SOPS keys: KMS keys to decrypt with and the age identities secret', () => {
+    const result = synthWithNag({
+      sopsKmsKeys: ['arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab'],
+      sopsAge: true,
+    });
+    expect(result.findings).toEqual([]);
+    expect(result.thrown).toBeUndefined();
+    // The one rule acknowledged for it: SMG4, rotation (an age identity is rotated by re-encrypting Git).
+    expect(result.acknowledgements.filter(({ path }) => path.includes('SopsKeys')).map(({ path, id }) => `${path} ${id}`)).toEqual([
+      'Driftless/Driftless/SopsKeys/AgeSecret Annotation::AwsSolutions-SMG4',
+    ]);
+  });
+
   it('reports nothing unacknowledged for a worker in a VPC with endpoints, cluster ingress and a proxy, and a budget', () => {
     const result = synthWithNag({
       monthlyBudgetUsd: 50,

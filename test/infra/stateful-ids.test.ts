@@ -35,6 +35,16 @@ describe('stateful resources', () => {
     expect(JSON.stringify(given.toJSON())).not.toContain('GenerateSecretString');
   });
 
+  it('keeps the id of driftless/sops-age (created with sopsAge), retained, its placeholder literal', () => {
+    const sopsAge = Object.entries(resources(synthStack({ sopsAge: true }).template)).filter(
+      ([id, resource]) => STATEFUL.test(resource.Type) && !(id in resources(template)),
+    );
+    expect(sopsAge.map(([id, resource]) => [id, resource.Type, resource.DeletionPolicy])).toEqual([
+      ['DriftlessSopsKeysAgeSecret95362A35', 'AWS::SecretsManager::Secret', 'Retain'],
+    ]);
+    expect(sopsAge[0][1].Properties).not.toHaveProperty('GenerateSecretString');
+  });
+
   it('creates the chart credentials secret with a literal empty list, never a generated value', () => {
     expect(resources(template).DriftlessChartCredentialsSecret882E2508.Properties).toMatchObject({
       Name: 'driftless/chart-repositories',
