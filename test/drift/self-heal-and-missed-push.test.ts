@@ -1,13 +1,11 @@
 // The whole loop through the real handlers: the schedule (drift-scan handler) plans, the sync
 // worker scans each target, records drift, announces it once, heals it, and
 // catches up with a push whose webhook never arrived.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanPlan } from '../../shared/drift/plan-scans.ts';
 import { connectKubeconfig } from '../../shared/kube/connect.ts';
 import type { KubeClient } from '../../shared/kube/client.ts';
-import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
 import { kubectlFor, type Kubectl } from '../support/kubectl.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { startPipeline, REPO_URL, webApp, webRegistry, type Pipeline } from '../support/pipeline.ts';
@@ -34,7 +32,6 @@ const apps = (color: string) => ({
 });
 
 let pipeline: Pipeline;
-let store: DynamoStateStore;
 let client: KubeClient;
 let kubectl: Kubectl;
 let schedule: (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<ScanPlan>;
@@ -45,12 +42,11 @@ beforeAll(async () => {
   // One-second periods, so that consecutive schedules in a test are separate scan periods.
   process.env.DRIFT_INTERVAL_SECONDS = '1';
   schedule = (await import('../../functions/drift-scan/handler.ts')).handler as never;
-  store = new DynamoStateStore({ client: new DynamoDBClient({}), tableName: process.env.STATE_TABLE ?? '' });
   client = await connectKubeconfig({ kubeconfigYaml: pipeline.sandbox.kubeconfig() });
   kubectl = await kubectlFor(pipeline.sandbox.kubeconfig());
   first = await pipeline.repo.commit({ ...registry, ...apps('blue') });
   await pipeline.push(EMPTY, first, { added: [...Object.keys(registry), ...Object.keys(apps('blue'))] });
-  await pipeline.work(async () => (await store.getTarget('web', 'sandbox'))?.revision === first && (await store.getTarget('api', 'sandbox'))?.revision === first);
+  await pipeline.work(async () => (await pipeline.store.getTarget('web', 'sandbox'))?.revision === first && (await pipeline.store.getTarget('api', 'sandbox'))?.revision === first);
 });
 afterAll(async () => {
   client?.close();
@@ -83,10 +79,10 @@ async function replicas(): Promise<number> {
 
 describe('the drift schedule', () => {
   it('finds nothing after a clean sync, and writes nothing for it', async () => {
-    const before = await store.getTarget('api', 'sandbox');
+    const before = await pipeline.store.getTarget('api', 'sandbox');
     const plan = await scheduleAndWork();
     expect(plan).toMatchObject({ scans: 2, missedPushes: [], registryBehind: false });
-    const after = await store.getTarget('api', 'sandbox');
+    const after = await pipeline.store.getTarget('api', 'sandbox');
     expect(after).toMatchObject({ driftStatus: 'InSync', revision: first });
     expect(events('Drift Detected', 'api')).toEqual([]);
     // The first scan records InSync; nothing else is written.
@@ -96,8 +92,8 @@ describe('the drift schedule', () => {
 
   it('announces a drift that persists over two scans once, and does not rewrite its state', async () => {
     expect((await kubectl(['label', '--overwrite', 'configmap/api-config', 'tier=frontend', '-n', 'ops'])).code).toBe(0);
-    await scheduleAndWork(async () => (await store.getTarget('api', 'sandbox'))?.driftStatus === 'Drifted');
-    const drifted = await store.getTarget('api', 'sandbox');
+    await scheduleAndWork(async () => (await pipeline.store.getTarget('api', 'sandbox'))?.driftStatus === 'Drifted');
+    const drifted = await pipeline.store.getTarget('api', 'sandbox');
     expect(drifted).toMatchObject({
       driftStatus: 'Drifted',
       driftedCount: 1,
@@ -106,7 +102,7 @@ describe('the drift schedule', () => {
     expect(drifted?.driftFirstSeenAt).toBeDefined();
 
     await scheduleAndWork();
-    const again = await store.getTarget('api', 'sandbox');
+    const again = await pipeline.store.getTarget('api', 'sandbox');
     expect(again?.updatedAt).toBe(drifted?.updatedAt);
     const detected = events('Drift Detected', 'api');
     expect(detected).toHaveLength(1);
@@ -118,16 +114,16 @@ describe('the drift schedule', () => {
 
   it('heals a drifted target with selfHeal, with what it healed recorded, and the next scan resolves it once', async () => {
     expect((await kubectl(['scale', 'deployment/web', '--replicas=5', '-n', 'shop'])).code).toBe(0);
-    await scheduleAndWork(async () => (await replicas()) === 2 && (await store.getTarget('web', 'sandbox'))?.syncStatus === 'Synced');
-    const healed = await store.getTarget('web', 'sandbox');
+    await scheduleAndWork(async () => (await replicas()) === 2 && (await pipeline.store.getTarget('web', 'sandbox'))?.syncStatus === 'Synced');
+    const healed = await pipeline.store.getTarget('web', 'sandbox');
     // What was healed is kept (one record, as a hash) so that a repeat is told from new drift.
     expect(healed).toMatchObject({ driftStatus: 'Drifted', revision: first, selfHealRecords: [{ attempts: 1, healedAt: healed?.lastScannedAt }] });
     expect(events('Drift Detected', 'web')).toHaveLength(1);
     expect(events('Sync Succeeded', 'web').map((detail) => detail.reason)).toEqual(['config', 'self-heal']);
 
-    await scheduleAndWork(async () => (await store.getTarget('web', 'sandbox'))?.driftStatus === 'InSync');
+    await scheduleAndWork(async () => (await pipeline.store.getTarget('web', 'sandbox'))?.driftStatus === 'InSync');
     await scheduleAndWork();
-    const resolved = await store.getTarget('web', 'sandbox');
+    const resolved = await pipeline.store.getTarget('web', 'sandbox');
     expect(resolved?.selfHealRecords).toBeUndefined();
     expect(resolved?.driftedObjects).toBeUndefined();
     expect(events('Drift Resolved', 'web')).toHaveLength(1);
@@ -139,7 +135,7 @@ describe('the drift schedule', () => {
     const second = await pipeline.repo.commit(apps('green'));
     const lookups = () => pipeline.github.requests.filter((request) => /\/branches\//.test(request.path)).length;
     const before = lookups();
-    const plan = await scheduleAndWork(async () => (await store.getTarget('web', 'sandbox'))?.revision === second && (await store.getTarget('api', 'sandbox'))?.revision === second);
+    const plan = await scheduleAndWork(async () => (await pipeline.store.getTarget('web', 'sandbox'))?.revision === second && (await pipeline.store.getTarget('api', 'sandbox'))?.revision === second);
     expect(plan.missedPushes.map((missed) => [missed.app, missed.revision]).sort()).toEqual([
       ['api', second],
       ['web', second],
@@ -147,7 +143,7 @@ describe('the drift schedule', () => {
     expect(lookups() - before).toBe(1);
     expect((await client.get<{ data: { color: string } }>('/api/v1/namespaces/shop/configmaps/web-config')).data.color).toBe('green');
     expect(events('Sync Succeeded', 'web').at(-1)).toMatchObject({ reason: 'missed-push', revision: second });
-    expect((await store.getHead(REPO_URL, 'main'))?.sha).toBe(second);
+    expect((await pipeline.store.getHead(REPO_URL, 'main'))?.sha).toBe(second);
 
     // Caught up: the next schedule syncs nothing and scans instead.
     const next = await scheduleAndWork();

@@ -2,25 +2,21 @@
 // child Application is a template wrapped in `{{ if .Values.<name>.enable }}`, and the values
 // say which are on. Rendered with the real helm, only the enabled children join the registry
 // and reach the cluster; turning one on in the values adds it, turning one off removes it.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RegistryApp } from '../../shared/app-of-apps/types.ts';
-import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
 import { childApp, childManifests, rootApp } from '../support/app-of-apps.ts';
 import { startPipeline, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
 
 let pipeline: Pipeline;
-let store: DynamoStateStore;
 beforeAll(async () => {
   pipeline = await startPipeline();
-  store = new DynamoStateStore({ client: new DynamoDBClient({}), tableName: process.env.STATE_TABLE ?? '' });
 });
 afterAll(() => pipeline?.stop());
 
 async function registered(): Promise<string[]> {
-  return (((await store.getRegistry())?.registry.apps ?? []) as RegistryApp[]).map((app) => `${app.name}<${app.parent ?? ''}`).sort();
+  return (((await pipeline.store.getRegistry())?.registry.apps ?? []) as RegistryApp[]).map((app) => `${app.name}<${app.parent ?? ''}`).sort();
 }
 
 function values(enabled: Record<string, boolean>): string {
@@ -44,12 +40,12 @@ describe('an app of apps that is a Helm chart', () => {
     };
     const first = await pipeline.repo.commit(files);
     await pipeline.push(EMPTY, first, { added: Object.keys(files) });
-    await pipeline.work(async () => (await store.getTarget('metrics', 'sandbox'))?.revision === first && (await store.getTarget('logging', 'sandbox'))?.revision === first);
+    await pipeline.work(async () => (await pipeline.store.getTarget('metrics', 'sandbox'))?.revision === first && (await pipeline.store.getTarget('logging', 'sandbox'))?.revision === first);
 
     expect(await registered()).toEqual(['logging<root', 'metrics<root', 'root<']);
-    expect(await store.getTarget('ingress', 'sandbox')).toBeUndefined();
+    expect(await pipeline.store.getTarget('ingress', 'sandbox')).toBeUndefined();
     // A child is located in the chart template it came from.
-    const metrics = (await store.getRegistry())?.registry.apps.find((app) => app.name === 'metrics');
+    const metrics = (await pipeline.store.getRegistry())?.registry.apps.find((app) => app.name === 'metrics');
     expect(metrics?.definedIn.file).toBe('charts/addons/templates/metrics.yaml');
     const namespaces = pipeline.sandbox.requests
       .entries()
@@ -60,7 +56,7 @@ describe('an app of apps that is a Helm chart', () => {
     // The values turn ingress on and logging off: ingress joins, logging leaves (its resources stay: no finalizer).
     const second = await pipeline.repo.commit({ 'charts/addons/values.yaml': values({ metrics: true, ingress: true, logging: false }) });
     await pipeline.push(first, second, { modified: ['charts/addons/values.yaml'] });
-    await pipeline.work(async () => (await store.getTarget('ingress', 'sandbox'))?.revision === second && (await store.getTarget('logging', 'sandbox'))?.message?.includes('orphaned') === true);
+    await pipeline.work(async () => (await pipeline.store.getTarget('ingress', 'sandbox'))?.revision === second && (await pipeline.store.getTarget('logging', 'sandbox'))?.message?.includes('orphaned') === true);
     expect(await registered()).toEqual(['ingress<root', 'metrics<root', 'root<']);
   });
 });

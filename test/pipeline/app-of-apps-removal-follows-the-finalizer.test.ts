@@ -1,9 +1,7 @@
 // A child the parent no longer renders leaves the registry as Argo CD deletes an Application:
 // with resources-finalizer.argocd.argoproj.io its resources are deleted, in reverse install
 // order, and its target state goes; without it they stay, reported as orphaned.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
 import { childApp, childManifests, rootApp } from '../support/app-of-apps.ts';
 import { startPipeline, type Pipeline } from '../support/pipeline.ts';
 
@@ -20,10 +18,8 @@ spec:
 `;
 
 let pipeline: Pipeline;
-let store: DynamoStateStore;
 beforeAll(async () => {
   pipeline = await startPipeline();
-  store = new DynamoStateStore({ client: new DynamoDBClient({}), tableName: process.env.STATE_TABLE ?? '' });
 });
 afterAll(() => pipeline?.stop());
 
@@ -39,19 +35,19 @@ describe('a child removed from its parent', () => {
     };
     const first = await pipeline.repo.commit(files);
     await pipeline.push(EMPTY, first, { added: Object.keys(files) });
-    await pipeline.work(async () => (await store.getTarget('web', 'sandbox'))?.health === 'Healthy' && (await store.getTarget('api', 'sandbox'))?.revision === first);
+    await pipeline.work(async () => (await pipeline.store.getTarget('web', 'sandbox'))?.health === 'Healthy' && (await pipeline.store.getTarget('api', 'sandbox'))?.revision === first);
 
     pipeline.sandbox.requests.clear();
     const second = await pipeline.repo.commit({ 'apps/root/web.yaml': null, 'apps/root/api.yaml': null, 'apps/root/keep.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: root-marker, namespace: default }\n' });
     await pipeline.push(first, second, { removed: ['apps/root/web.yaml', 'apps/root/api.yaml'], added: ['apps/root/keep.yaml'] });
-    await pipeline.work(async () => (await store.getTarget('web', 'sandbox')) === undefined && (await store.getTarget('api', 'sandbox'))?.message?.includes('orphaned') === true);
+    await pipeline.work(async () => (await pipeline.store.getTarget('web', 'sandbox')) === undefined && (await pipeline.store.getTarget('api', 'sandbox'))?.message?.includes('orphaned') === true);
 
-    const registry = (await store.getRegistry())?.registry;
+    const registry = (await pipeline.store.getRegistry())?.registry;
     expect(registry?.apps.map((app) => app.name)).toEqual(['root']);
     const deletes = pipeline.sandbox.requests.entries().filter((entry) => entry.method === 'DELETE').map((entry) => `${entry.resource}/${entry.namespace}/${entry.name}`);
     expect(deletes).toEqual(['deployments/web/web', 'configmaps/web/web-config']);
 
-    const api = await store.getTarget('api', 'sandbox');
+    const api = await pipeline.store.getTarget('api', 'sandbox');
     expect(api?.message).toBe('no longer rendered by root: 1 resource(s) left on the cluster, orphaned (no resources-finalizer.argocd.argoproj.io); delete them by hand or restore the app');
     const removed = pipeline.eventBridge.entries.filter((entry) => entry.DetailType === 'App Removed').map((entry) => JSON.parse(entry.Detail ?? '{}') as Record<string, unknown>);
     expect(removed).toMatchObject([{ app: 'api', cluster: 'sandbox', orphaned: 1 }]);

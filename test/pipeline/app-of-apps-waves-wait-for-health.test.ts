@@ -4,12 +4,10 @@
 // wave 1 slow to become healthy holds wave 2; a Degraded one halts it, and the parent's
 // status names it. Real webhook, queue, worker, dynalite and sandbox; the test plays the
 // Deployment controller for the slow child, writing its status through the status subresource.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectKubeconfig } from '../../shared/kube/connect.ts';
 import type { KubeClient } from '../../shared/kube/client.ts';
 import type { KubeObject } from '../../shared/kube/object.ts';
-import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
 import type { LoggedRequest } from '../../local/sandbox/request-log.ts';
 import { childApp, childManifests, rootApp } from '../support/app-of-apps.ts';
 import { startPipeline, type Pipeline } from '../support/pipeline.ts';
@@ -54,11 +52,9 @@ spec:
 }
 
 let pipeline: Pipeline;
-let store: DynamoStateStore;
 let client: KubeClient;
 beforeAll(async () => {
   pipeline = await startPipeline();
-  store = new DynamoStateStore({ client: new DynamoDBClient({}), tableName: process.env.STATE_TABLE ?? '' });
   client = await connectKubeconfig({ kubeconfigYaml: pipeline.sandbox.kubeconfig() });
 });
 afterAll(async () => {
@@ -118,27 +114,27 @@ describe('app-level sync waves', () => {
     const worker = pipeline.startWorker();
     try {
       // Wave 1 is applied and waits for its Deployment.
-      await until(async () => (await store.getTarget('db', 'sandbox'))?.syncStatus === 'Syncing' && writesOf('db').some((entry) => entry.resource === 'deployments'));
+      await until(async () => (await pipeline.store.getTarget('db', 'sandbox'))?.syncStatus === 'Syncing' && writesOf('db').some((entry) => entry.resource === 'deployments'));
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       expect(writesOf('web')).toEqual([]);
-      expect(await store.getTarget('web', 'sandbox')).toBeUndefined();
+      expect(await pipeline.store.getTarget('web', 'sandbox')).toBeUndefined();
       expect(rootStatuses(first).at(-1)).toMatchObject({ state: 'pending', description: expect.stringContaining('waiting for db') });
 
       const ready = pipeline.sandbox.requests.entries().length;
       await finishRollout('db', 'db');
-      await until(async () => (await store.getTarget('web', 'sandbox'))?.revision === first);
+      await until(async () => (await pipeline.store.getTarget('web', 'sandbox'))?.revision === first);
       await until(async () => rootStatuses(first).at(-1)?.state === 'success');
 
       // Wave 2's first write came after wave 1's child became Healthy, and db was Healthy at the commit then.
       const firstWebWrite = writesOf('web')[0];
       expect(firstWebWrite.seq).toBeGreaterThan(pipeline.sandbox.requests.entries()[ready].seq);
-      const [dbSync] = await store.listHistory('db', 'sandbox', 1);
+      const [dbSync] = await pipeline.store.listHistory('db', 'sandbox', 1);
       expect(dbSync).toMatchObject({ revision: first, status: 'Synced', health: 'Healthy' });
       expect(Date.parse(firstWebWrite.time)).toBeGreaterThanOrEqual(Date.parse(dbSync.finishedAt));
     } finally {
       await worker.stop();
     }
-    expect(await store.getTarget('web', 'sandbox')).toMatchObject({ syncStatus: 'Synced', health: 'Healthy' });
+    expect(await pipeline.store.getTarget('web', 'sandbox')).toMatchObject({ syncStatus: 'Synced', health: 'Healthy' });
     expect(rootStatuses(first).at(-1)?.description).toBe('Synced; 2 children Synced and Healthy (waves 1, 2)');
   });
 
@@ -151,19 +147,19 @@ describe('app-level sync waves', () => {
     };
     const second = await pipeline.repo.commit(files);
     await pipeline.push(first, second, { added: Object.keys(files) });
-    await pipeline.work(async () => (await store.getTarget('root', 'sandbox'))?.message?.startsWith('wave 1 halted') === true);
+    await pipeline.work(async () => (await pipeline.store.getTarget('root', 'sandbox'))?.message?.startsWith('wave 1 halted') === true);
 
     // A failed sync is recorded for the commit asked for (the applied revision stays what it was).
-    expect(await store.getTarget('migrate', 'sandbox')).toMatchObject({ requestedRevision: second, syncStatus: 'Failed', health: 'Degraded' });
-    expect((await store.listHistory('migrate', 'sandbox', 1))[0]).toMatchObject({ revision: second, status: 'Failed', health: 'Degraded' });
+    expect(await pipeline.store.getTarget('migrate', 'sandbox')).toMatchObject({ requestedRevision: second, syncStatus: 'Failed', health: 'Degraded' });
+    expect((await pipeline.store.listHistory('migrate', 'sandbox', 1))[0]).toMatchObject({ revision: second, status: 'Failed', health: 'Degraded' });
     const reason = `wave 1 halted: migrate@sandbox failed to sync at ${second.slice(0, 7)}; later waves wait`;
-    expect((await store.getTarget('root', 'sandbox'))?.message).toBe(reason);
+    expect((await pipeline.store.getTarget('root', 'sandbox'))?.message).toBe(reason);
     expect(rootStatuses(second).at(-1)).toMatchObject({ state: 'failure', description: reason });
     // Nothing of wave 2 was requested or written, even with the queue drained.
     await pipeline.work(async () => (await pipeline.queueDepth()) === 0);
-    expect(await store.getTarget('api', 'sandbox')).toBeUndefined();
+    expect(await pipeline.store.getTarget('api', 'sandbox')).toBeUndefined();
     expect(writesOf('api')).toEqual([]);
     // The children of the first commit were not part of this rollout.
-    expect(await store.getTarget('web', 'sandbox')).toMatchObject({ revision: first });
+    expect(await pipeline.store.getTarget('web', 'sandbox')).toMatchObject({ revision: first });
   });
 });

@@ -1,19 +1,15 @@
 // Manifests that cannot be parsed are the user's to fix: the worker records the failure with
 // the file named, posts one `failure` status and one Sync Failed event, applies nothing, and
 // the message is done: not retried, not in the dead-letter queue.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
 import { startPipeline, webApp, webRegistry, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 let pipeline: Pipeline;
-let store: DynamoStateStore;
 beforeAll(async () => {
   pipeline = await startPipeline({ maxReceiveCount: 3, visibilityTimeoutSeconds: 1 });
-  store = new DynamoStateStore({ client: new DynamoDBClient({}), tableName: process.env.STATE_TABLE ?? '' });
 });
 afterAll(() => pipeline?.stop());
 
@@ -32,12 +28,12 @@ it('records Failed with the file named, posts failure once, applies nothing and 
   expect(await pipeline.queueDepth()).toBe(0);
   expect(await pipeline.queueDepth(pipeline.services.dlqUrl)).toBe(0);
 
-  const target = await store.getTarget('web', 'sandbox');
+  const target = await pipeline.store.getTarget('web', 'sandbox');
   expect(target).toMatchObject({ syncStatus: 'Failed', health: 'Unknown', requestedRevision: sha });
   expect(target?.message).toMatch(/^cannot sync: /);
   expect(target?.message).toContain('apps/web/config.yaml');
   expect(target?.revision).toBeUndefined();
-  expect((await store.listHistory('web', 'sandbox', 10)).map((entry) => [entry.revision, entry.status])).toEqual([[sha, 'Failed']]);
+  expect((await pipeline.store.listHistory('web', 'sandbox', 10)).map((entry) => [entry.revision, entry.status])).toEqual([[sha, 'Failed']]);
 
   const statuses = pipeline.github.statuses.filter((status) => status.context === 'driftless/web@sandbox');
   expect(statuses.map((status) => [status.sha, status.state])).toEqual([

@@ -4,7 +4,6 @@
 // the Application's Helm options, history says which chart version was deployed, a new
 // constraint deploys a new version, and a version the repository does not have is refused
 // with nothing applied.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +12,6 @@ import { formatHistory } from '../../cli/commands/history.ts';
 import { palette } from '../../cli/ops/output.ts';
 import { trackedBranches } from '../../shared/drift/heads.ts';
 import { connectKubeconfig } from '../../shared/kube/connect.ts';
-import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
 import { startHelmRepo, type HelmRepo } from '../support/helm-repo.ts';
 import { OWNER, REPO, startPipeline, type Pipeline } from '../support/pipeline.ts';
 
@@ -21,7 +19,6 @@ const EMPTY = '0000000000000000000000000000000000000000';
 
 let pipeline: Pipeline;
 let helm: HelmRepo;
-let store: DynamoStateStore;
 let chartCache: string;
 
 const webChart = (version: string) => ({
@@ -38,7 +35,6 @@ beforeAll(async () => {
   Object.assign(process.env, { CHART_LOOPBACK: 'allow', CHART_CACHE_DIR: chartCache });
   pipeline = await startPipeline();
   helm = await startHelmRepo({ charts: [webChart('1.2.0'), webChart('1.2.7'), webChart('2.0.0')] });
-  store = new DynamoStateStore({ client: new DynamoDBClient({}), tableName: process.env.STATE_TABLE ?? '' });
 });
 afterAll(async () => {
   await pipeline?.stop();
@@ -93,25 +89,25 @@ describe('a chart source', () => {
       'driftless/web.yaml': application('1.2.*'),
     };
     first = await pushConfig(EMPTY, files);
-    await pipeline.work(async () => (await store.getTarget('web', 'sandbox'))?.syncStatus === 'Synced');
+    await pipeline.work(async () => (await pipeline.store.getTarget('web', 'sandbox'))?.syncStatus === 'Synced');
 
     expect(await settings()).toEqual({ greeting: 'bonjour', replicas: '1' });
-    const [entry] = await store.listHistory('web', 'sandbox', 1);
+    const [entry] = await pipeline.store.listHistory('web', 'sandbox', 1);
     expect(entry).toMatchObject({ revision: first, status: 'Synced', reason: 'config' });
     expect(entry.sources).toEqual([{ repoURL: helm.url, chart: 'web', version: '1.2.7', digest: await helm.digest('web', '1.2.7') }]);
     // An app of charts alone is at the config commit: its status is posted there.
     const statuses = pipeline.github.statuses.filter((status) => status.context === 'driftless/web@sandbox' && status.sha === first);
     expect(statuses.map((status) => `${status.owner}/${status.repo} ${status.state}`)).toContain(`${OWNER}/${REPO} success`);
     // It follows no branch, so the drift scan's missed-push check asks no Git host about it.
-    expect(trackedBranches((await store.getRegistry())!.registry)).toEqual([]);
+    expect(trackedBranches((await pipeline.store.getRegistry())!.registry)).toEqual([]);
   });
 
   it('deploys the version a new constraint resolves to, and history tells the two apart', async () => {
     second = await pushConfig(first, { 'driftless/web.yaml': application('>=2.0.0 <3') });
-    await pipeline.work(async () => (await store.getTarget('web', 'sandbox'))?.revision === second);
-    const history = await store.listHistory('web', 'sandbox', 2);
+    await pipeline.work(async () => (await pipeline.store.getTarget('web', 'sandbox'))?.revision === second);
+    const history = await pipeline.store.listHistory('web', 'sandbox', 2);
     expect(history.map((entry) => `${entry.revision} ${entry.sources?.map((source) => source.version).join(',')}`)).toEqual([`${second} 2.0.0`, `${first} 1.2.7`]);
-    expect((await store.getTarget('web', 'sandbox'))?.sources?.[0].version).toBe('2.0.0');
+    expect((await pipeline.store.getTarget('web', 'sandbox'))?.sources?.[0].version).toBe('2.0.0');
     // `driftless history` shows them beside the revision.
     const table = formatHistory(history, palette(false));
     expect(table).toMatch(new RegExp(`${second.slice(0, 7)} web@2\\.0\\.0\\s+config`));
@@ -123,8 +119,8 @@ describe('a chart source', () => {
     const writes = () => pipeline.sandbox.requests.entries().filter((request) => request.method !== 'GET').length;
     const writesBefore = writes();
     const third = await pushConfig(second, { 'driftless/web.yaml': application('9.9.9') });
-    await pipeline.work(async () => (await store.getTarget('web', 'sandbox'))?.syncStatus === 'Failed');
-    const target = await store.getTarget('web', 'sandbox');
+    await pipeline.work(async () => (await pipeline.store.getTarget('web', 'sandbox'))?.syncStatus === 'Failed');
+    const target = await pipeline.store.getTarget('web', 'sandbox');
     expect(target?.message).toMatch(/^cannot sync: .*9\.9\.9/);
     // The applied revision and sources stay those of the last good sync.
     expect(target).toMatchObject({ revision: second, sources: [{ chart: 'web', version: '2.0.0' }] });

@@ -2,7 +2,6 @@
 // size 1), a failed job made visible again after its backoff (ChangeMessageVisibility), not
 // after the queue's long visibility timeout, and meanwhile the next job of another FIFO group
 // runs. Real worker handler, real SQS API (fauxqs), a dead cluster and the sandbox.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -13,7 +12,6 @@ import { parse, stringify } from 'yaml';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { pollQueue } from '../../local/queue-poller.ts';
 import { SqsJobQueue } from '../../shared/queue/sqs-job-queue.ts';
-import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
 import { REPO_URL, startPipeline, webApp, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
@@ -22,7 +20,6 @@ const VISIBILITY_TIMEOUT_SECONDS = 40;
 const BACKOFF_SECONDS = 2;
 
 let pipeline: Pipeline;
-let store: DynamoStateStore;
 let deadKubeconfig: string;
 
 async function closedPort(): Promise<number> {
@@ -37,7 +34,6 @@ beforeAll(async () => {
   pipeline = await startPipeline({ maxReceiveCount: 3, visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS });
   // Read when the worker builds its runtime, on its first invocation below.
   process.env.RETRY_BASE_SECONDS = String(BACKOFF_SECONDS);
-  store = new DynamoStateStore({ client: new DynamoDBClient({}), tableName: process.env.STATE_TABLE ?? '' });
   const config = parse(pipeline.sandbox.kubeconfig()) as { clusters: Array<{ name: string; cluster: { server: string } }>; users: Array<{ name: string }>; contexts: Array<{ name: string; context: { cluster: string; user: string } }>; 'current-context': string };
   config.clusters[0].cluster.server = `https://127.0.0.1:${await closedPort()}`;
   config.clusters[0].name = 'dead';
@@ -133,7 +129,7 @@ it('retries a failed job after its backoff while the next job of another group p
   // Another group's job ran, and succeeded, while web@dead waited out its backoff.
   expect(api).toMatchObject({ attempt: 1, failed: false });
   expect(api!.endedAt).toBeLessThanOrEqual(second!.startedAt);
-  expect((await store.getTarget('api', 'sandbox'))?.syncStatus).toBe('Synced');
+  expect((await pipeline.store.getTarget('api', 'sandbox'))?.syncStatus).toBe('Synced');
   // Back after the backoff (SQS counts visibility in whole seconds), long before the queue's own timeout.
   const waited = (second!.startedAt - first!.endedAt) / 1000;
   expect(waited).toBeGreaterThanOrEqual(BACKOFF_SECONDS - 1);

@@ -1,7 +1,6 @@
 // A cluster nobody can reach: each attempt fails and the job goes back to the queue; the last
 // attempt (maxReceiveCount) records the failure and SQS moves the job to the dead-letter
 // queue. The target's state and the commit status say it gave up.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { writeFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -9,14 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
 import { startPipeline, webApp, webRegistry, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
 const MAX_RECEIVE_COUNT = 2;
 
 let pipeline: Pipeline;
-let store: DynamoStateStore;
 let deadKubeconfig: string;
 
 /** A local port that was just free: nothing listens there, so connections are refused. */
@@ -30,7 +27,6 @@ async function closedPort(): Promise<number> {
 
 beforeAll(async () => {
   pipeline = await startPipeline({ maxReceiveCount: MAX_RECEIVE_COUNT, visibilityTimeoutSeconds: 1 });
-  store = new DynamoStateStore({ client: new DynamoDBClient({}), tableName: process.env.STATE_TABLE ?? '' });
   // The sandbox's kubeconfig (valid CA and token) with its server moved to a dead port.
   const config = parse(pipeline.sandbox.kubeconfig()) as { clusters: Array<{ name: string; cluster: { server: string } }>; users: Array<{ name: string }>; contexts: Array<{ name: string; context: { cluster: string; user: string } }>; 'current-context': string };
   config.clusters[0].cluster.server = `https://127.0.0.1:${await closedPort()}`;
@@ -59,11 +55,11 @@ describe('a cluster that cannot be reached', () => {
     expect(Messages.map((message) => JSON.parse(message.Body ?? '{}'))).toEqual([expect.objectContaining({ app: 'web', cluster: 'dead', revision: sha })]);
     expect(await pipeline.queueDepth()).toBe(0);
 
-    const target = await store.getTarget('web', 'dead');
+    const target = await pipeline.store.getTarget('web', 'dead');
     expect(target).toMatchObject({ syncStatus: 'Failed', health: 'Unknown', requestedRevision: sha });
     expect(target?.message).toMatch(new RegExp(`^gave up after ${MAX_RECEIVE_COUNT} attempts \\(the job is in the dead-letter queue\\): `));
     expect(target?.revision).toBeUndefined();
-    const history = await store.listHistory('web', 'dead', 10);
+    const history = await pipeline.store.listHistory('web', 'dead', 10);
     expect(history.map((entry) => [entry.revision, entry.status])).toEqual([[sha, 'Failed']]);
 
     const statuses = pipeline.github.statuses.filter((status) => status.context === 'driftless/web@dead');

@@ -4,9 +4,7 @@
 // killed mid-sync blocks its target only that long: once its message comes back after the
 // visibility timeout, the next worker can take the target instead of handing the job back
 // as "being synced by another worker" until it is dead-lettered (found by bench:soak).
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
 import type { LeaseRecord } from '../../shared/state/types.ts';
 import { liveColor, startPipeline, webApp, webRegistry, type Pipeline } from '../support/pipeline.ts';
 
@@ -16,11 +14,9 @@ const INVOCATION_MS = 20_000;
 const MARGIN_MS = 60_000;
 
 let pipeline: Pipeline;
-let store: DynamoStateStore;
 
 beforeAll(async () => {
   pipeline = await startPipeline();
-  store = new DynamoStateStore({ client: new DynamoDBClient({}), tableName: process.env.STATE_TABLE ?? '' });
 });
 afterAll(() => pipeline?.stop());
 
@@ -37,7 +33,7 @@ describe('the lease a sync takes', () => {
     let lease: LeaseRecord | undefined;
     let seenAt = 0;
     while (!lease) {
-      lease = await store.getLease(TARGET);
+      lease = await pipeline.store.getLease(TARGET);
       seenAt = Date.now();
       if (seenAt - before > 15_000) throw new Error('the sync never took its lease');
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -49,6 +45,6 @@ describe('the lease a sync takes', () => {
     const { response } = (await round) ?? {};
     expect(response?.batchItemFailures).toEqual([]);
     expect(await liveColor(pipeline)).toBe('blue');
-    expect(await store.getLease(TARGET)).toBeUndefined();
+    expect(await pipeline.store.getLease(TARGET)).toBeUndefined();
   });
 });

@@ -1,9 +1,7 @@
 // While another worker holds the lease on web@sandbox, a job for it applies nothing: the
 // message goes back to the queue as a batch item failure and comes round again; once the
 // lease is released the same job syncs the commit.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
 import { liveColor, startPipeline, webApp, webRegistry, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
@@ -11,22 +9,20 @@ const TARGET = { app: 'web', cluster: 'sandbox' };
 const OTHER_WORKER = 'another-worker-container';
 
 let pipeline: Pipeline;
-let store: DynamoStateStore;
 let first: string;
 
 beforeAll(async () => {
   pipeline = await startPipeline({ visibilityTimeoutSeconds: 1 });
-  store = new DynamoStateStore({ client: new DynamoDBClient({}), tableName: process.env.STATE_TABLE ?? '' });
   first = await pipeline.repo.commit({ ...webRegistry(), ...webApp('blue') });
   await pipeline.push(EMPTY, first, { added: [...Object.keys(webRegistry()), ...Object.keys(webApp('blue'))] });
-  await pipeline.work(async () => (await store.getTarget('web', 'sandbox'))?.revision === first);
+  await pipeline.work(async () => (await pipeline.store.getTarget('web', 'sandbox'))?.revision === first);
   expect(await pipeline.queueDepth()).toBe(0);
 });
 afterAll(() => pipeline?.stop());
 
 describe('a lease held by another worker', () => {
   it('makes the job wait and retry instead of applying, and the sync goes through once it is released', async () => {
-    expect(await store.acquireLease(TARGET, OTHER_WORKER, 5 * 60_000)).toBe(true);
+    expect(await pipeline.store.acquireLease(TARGET, OTHER_WORKER, 5 * 60_000)).toBe(true);
     const second = await pipeline.repo.commit(webApp('green'));
     const response = await pipeline.push(first, second, { modified: ['apps/web/config.yaml'] });
     expect(response.body.targets).toEqual(['web@sandbox']);
@@ -51,20 +47,20 @@ describe('a lease held by another worker', () => {
     expect(await liveColor(pipeline)).toBe('blue');
     expect(pipeline.github.statuses.slice(statusesBefore)).toEqual([]);
     expect(pipeline.eventBridge.entries.slice(eventsBefore)).toEqual([]);
-    expect(await store.getTarget('web', 'sandbox')).toMatchObject({ revision: first, requestedRevision: second });
-    expect(await store.getLease(TARGET)).toMatchObject({ owner: OTHER_WORKER });
+    expect(await pipeline.store.getTarget('web', 'sandbox')).toMatchObject({ revision: first, requestedRevision: second });
+    expect(await pipeline.store.getLease(TARGET)).toMatchObject({ owner: OTHER_WORKER });
     expect(await pipeline.queueDepth()).toBe(1);
 
     // The holder lets go: the message comes round once more and the commit is applied.
-    expect(await store.releaseLease(TARGET, OTHER_WORKER)).toBe(true);
-    await pipeline.work(async () => (await store.getTarget('web', 'sandbox'))?.revision === second && (await pipeline.queueDepth()) === 0);
+    expect(await pipeline.store.releaseLease(TARGET, OTHER_WORKER)).toBe(true);
+    await pipeline.work(async () => (await pipeline.store.getTarget('web', 'sandbox'))?.revision === second && (await pipeline.queueDepth()) === 0);
     expect(await liveColor(pipeline)).toBe('green');
-    expect(await store.getTarget('web', 'sandbox')).toMatchObject({ revision: second, syncStatus: 'Synced', health: 'Healthy' });
+    expect(await pipeline.store.getTarget('web', 'sandbox')).toMatchObject({ revision: second, syncStatus: 'Synced', health: 'Healthy' });
     expect(pipeline.github.statuses.slice(statusesBefore).map((status) => [status.sha, status.state])).toEqual([
       [second, 'pending'],
       [second, 'success'],
     ]);
     // The worker that synced released its own lease.
-    expect(await store.getLease(TARGET)).toBeUndefined();
+    expect(await pipeline.store.getLease(TARGET)).toBeUndefined();
   });
 });

@@ -2,9 +2,7 @@
 // ends in the dead-letter queue like any other job that ran out of attempts: the last attempt
 // records the failure on the target and posts an error status for the commit, and nothing is
 // applied.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
 import { liveColor, startPipeline, webApp, webRegistry, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
@@ -12,21 +10,19 @@ const TARGET = { app: 'web', cluster: 'sandbox' };
 const MAX_RECEIVE_COUNT = 2;
 
 let pipeline: Pipeline;
-let store: DynamoStateStore;
 let first: string;
 
 beforeAll(async () => {
   pipeline = await startPipeline({ maxReceiveCount: MAX_RECEIVE_COUNT, visibilityTimeoutSeconds: 1 });
-  store = new DynamoStateStore({ client: new DynamoDBClient({}), tableName: process.env.STATE_TABLE ?? '' });
   first = await pipeline.repo.commit({ ...webRegistry(), ...webApp('blue') });
   await pipeline.push(EMPTY, first, { added: [...Object.keys(webRegistry()), ...Object.keys(webApp('blue'))] });
-  await pipeline.work(async () => (await store.getTarget('web', 'sandbox'))?.revision === first);
+  await pipeline.work(async () => (await pipeline.store.getTarget('web', 'sandbox'))?.revision === first);
 });
 afterAll(() => pipeline?.stop());
 
 describe('a lease that is never freed', () => {
   it('ends in the dead-letter queue with the target Failed and an error status, nothing applied', async () => {
-    expect(await store.acquireLease(TARGET, 'a-worker-that-hangs', 10 * 60_000)).toBe(true);
+    expect(await pipeline.store.acquireLease(TARGET, 'a-worker-that-hangs', 10 * 60_000)).toBe(true);
     const second = await pipeline.repo.commit(webApp('green'));
     await pipeline.push(first, second, { modified: ['apps/web/config.yaml'] });
     pipeline.sandbox.requests.clear();
@@ -35,7 +31,7 @@ describe('a lease that is never freed', () => {
 
     expect(pipeline.sandbox.requests.entries().filter((request) => request.method !== 'GET')).toEqual([]);
     expect(await liveColor(pipeline)).toBe('blue');
-    const target = await store.getTarget('web', 'sandbox');
+    const target = await pipeline.store.getTarget('web', 'sandbox');
     expect(target).toMatchObject({ syncStatus: 'Failed', revision: first, requestedRevision: second });
     expect(target?.message).toMatch(/^gave up after \d+ attempts \(the job is in the dead-letter queue\): .*another worker/);
     const statuses = pipeline.github.statuses.filter((status) => status.sha === second && status.context === 'driftless/web@sandbox');

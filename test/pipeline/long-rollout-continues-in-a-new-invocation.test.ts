@@ -1,18 +1,14 @@
 // A rollout that outlasts one worker invocation is not cut off: the worker records where it
 // is, continues from a new message, and the sync ends Synced without applying twice.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connectKubeconfig } from '../../shared/kube/connect.ts';
-import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
 import { startPipeline, webApp, webRegistry, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
 
 let pipeline: Pipeline;
-let store: DynamoStateStore;
 beforeAll(async () => {
   pipeline = await startPipeline();
-  store = new DynamoStateStore({ client: new DynamoDBClient({}), tableName: process.env.STATE_TABLE ?? '' });
 });
 afterAll(() => pipeline?.stop());
 
@@ -27,7 +23,7 @@ it('records progress, continues in a new message and finishes Synced', async () 
   // An invocation with 8 s left: the sync applies everything, then runs out of time waiting
   // (long enough that a loaded machine still renders and applies inside it).
   await pipeline.workOnce(1, 8_000);
-  const waiting = await store.getTarget('web', 'sandbox');
+  const waiting = await pipeline.store.getTarget('web', 'sandbox');
   expect(waiting?.syncStatus).toBe('Syncing');
   expect(waiting?.message).toMatch(/waiting for health: .*Deployment\/shop\/web/);
   expect(pipeline.github.statuses.filter((status) => status.sha === sha && status.context === 'driftless/web@sandbox').map((status) => status.state)).toEqual(['pending']);
@@ -47,10 +43,10 @@ it('records progress, continues in a new message and finishes Synced', async () 
   // The continuation keeps the trigger of the sync it continues (the registry refresh's `config`) and counts itself.
   expect(JSON.parse(continued?.event.Records[0].body ?? '{}')).toMatchObject({ kind: 'sync', trigger: 'config', continuation: 1, revision: sha });
 
-  const done = await store.getTarget('web', 'sandbox');
+  const done = await pipeline.store.getTarget('web', 'sandbox');
   expect(done).toMatchObject({ syncStatus: 'Synced', health: 'Healthy', revision: sha });
   // Nothing was applied again: the continuation only waited for health.
   expect(pipeline.sandbox.requests.entries().filter((entry) => entry.method === 'PATCH' && entry.resource !== 'configmaps')).toEqual([]);
   expect(pipeline.github.statuses.filter((status) => status.sha === sha && status.context === 'driftless/web@sandbox').map((status) => status.state)).toEqual(['pending', 'success']);
-  expect((await store.listHistory('web', 'sandbox', 10)).map((entry) => entry.status)).toEqual(['Synced']);
+  expect((await pipeline.store.listHistory('web', 'sandbox', 10)).map((entry) => entry.status)).toEqual(['Synced']);
 });

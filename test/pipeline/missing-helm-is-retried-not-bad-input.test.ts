@@ -1,24 +1,20 @@
 // A helm binary that cannot be started is our deployment's fault, not the chart's: the job is
 // retried, and the last attempt gives up with an `error` status and the job in the dead-letter
 // queue (where the alarm is). Nothing says "cannot sync" as if the manifests were wrong.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
 import { chartAppFiles, startPipeline, type Pipeline } from '../support/pipeline.ts';
 
 const MAX_RECEIVE_COUNT = 2;
 const MISSING_HELM = join(tmpdir(), `no-helm-here-${process.pid}`, 'helm');
 
 let pipeline: Pipeline;
-let store: DynamoStateStore;
 beforeAll(async () => {
   // Read when the worker first renders a chart, in this test file's own process.
   process.env.DRIFTLESS_HELM_PATH = MISSING_HELM;
   pipeline = await startPipeline({ maxReceiveCount: MAX_RECEIVE_COUNT, visibilityTimeoutSeconds: 1 });
-  store = new DynamoStateStore({ client: new DynamoDBClient({}), tableName: process.env.STATE_TABLE ?? '' });
 });
 afterAll(async () => {
   delete process.env.DRIFTLESS_HELM_PATH;
@@ -39,7 +35,7 @@ it('retries, then gives up with an error status, never recording the chart as ba
   expect(Messages.map((message) => JSON.parse(message.Body ?? '{}'))).toEqual([expect.objectContaining({ kind: 'sync', app: 'chart', revision: sha })]);
   expect(await pipeline.queueDepth()).toBe(0);
 
-  const target = await store.getTarget('chart', 'sandbox');
+  const target = await pipeline.store.getTarget('chart', 'sandbox');
   expect(target).toMatchObject({ syncStatus: 'Failed', health: 'Unknown' });
   expect(target?.message).toMatch(new RegExp(`^gave up after ${MAX_RECEIVE_COUNT} attempts \\(the job is in the dead-letter queue\\): `));
   expect(target?.message).toContain(`cannot start helm at ${MISSING_HELM}`);
@@ -48,5 +44,5 @@ it('retries, then gives up with an error status, never recording the chart as ba
   const statuses = pipeline.github.statuses.filter((status) => status.context === 'driftless/chart@sandbox');
   expect(statuses.map((status) => status.state)).toEqual(['pending', 'error']);
   expect(statuses.every((status) => !/cannot sync/.test(status.description ?? ''))).toBe(true);
-  expect((await store.listHistory('chart', 'sandbox', 10)).map((entry) => entry.status)).toEqual(['Failed']);
+  expect((await pipeline.store.listHistory('chart', 'sandbox', 10)).map((entry) => entry.status)).toEqual(['Failed']);
 });

@@ -4,7 +4,6 @@
 // repository on loopback: the sources are rendered together, a push to the values repository
 // syncs the app, history records the commit of every Git source and the chart's version, and
 // the drift scan renders exactly those again once the render has left the cache.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,7 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppSpec, ClusterSpec } from '../../shared/config/types.ts';
 import { scanTarget } from '../../shared/drift/scan-target.ts';
 import { connectKubeconfig } from '../../shared/kube/connect.ts';
-import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
 import { s3ClientConfig } from '../support/aws.ts';
 import { createRepo, type TestRepo } from '../support/git.ts';
 import { startHelmRepo, type HelmRepo } from '../support/helm-repo.ts';
@@ -25,7 +23,6 @@ const VALUES_URL = `https://github.com/${OWNER}/values.git`;
 let pipeline: Pipeline;
 let helm: HelmRepo;
 let values: TestRepo;
-let store: DynamoStateStore;
 let chartCache: string;
 
 // The chart's own default is grey; the value file in the values repository says otherwise.
@@ -46,7 +43,6 @@ beforeAll(async () => {
   helm = await startHelmRepo({ charts: [shopChart('1.0.0'), shopChart('1.1.0'), shopChart('2.0.0')] });
   values = await createRepo();
   pipeline.github.addRepo(OWNER, 'values', values.dir, { defaultBranch: 'main' });
-  store = new DynamoStateStore({ client: new DynamoDBClient({}), tableName: process.env.STATE_TABLE ?? '' });
 });
 afterAll(async () => {
   await pipeline?.stop();
@@ -119,13 +115,13 @@ describe('a multi-source application', () => {
     const files = registryFiles();
     config = await pipeline.repo.commit(files);
     expect((await pipeline.push(EMPTY, config, { added: Object.keys(files) })).statusCode).toBe(202);
-    await pipeline.work(async () => (await store.getTarget('shop', 'sandbox'))?.syncStatus === 'Synced');
+    await pipeline.work(async () => (await pipeline.store.getTarget('shop', 'sandbox'))?.syncStatus === 'Synced');
 
     // 1.* resolves to the highest 1.x the repository's index lists.
     expect(await configMap('shop-color')).toEqual({ color: 'green', version: '1.1.0' });
     expect(await configMap('shop-extras')).toEqual({ from: 'config-repo' });
     expect(await configMap('shop-team')).toEqual({ from: 'values-repo' });
-    const target = await store.getTarget('shop', 'sandbox');
+    const target = await pipeline.store.getTarget('shop', 'sandbox');
     // The app's revision is its first Git source's commit: the values repository's.
     expect(target).toMatchObject({ revision: values1, health: 'Healthy' });
     expect(target?.sources).toEqual([
@@ -144,10 +140,10 @@ describe('a multi-source application', () => {
     const pushed = await pipeline.deliver('push', valuesPush(readme, values2, ['envs/dev/shop.yaml']));
     expect(pushed.statusCode).toBe(202);
     expect(pushed.body.targets).toEqual(['shop@sandbox']);
-    await pipeline.work(async () => (await configMap('shop-color'))?.color === 'blue' && (await store.getTarget('shop', 'sandbox'))?.syncStatus === 'Synced');
+    await pipeline.work(async () => (await configMap('shop-color'))?.color === 'blue' && (await pipeline.store.getTarget('shop', 'sandbox'))?.syncStatus === 'Synced');
 
     expect(await configMap('shop-extras')).toEqual({ from: 'config-repo' });
-    const [latest] = await store.listHistory('shop', 'sandbox', 1);
+    const [latest] = await pipeline.store.listHistory('shop', 'sandbox', 1);
     expect(latest).toMatchObject({ revision: values2, status: 'Synced', reason: 'push' });
     expect(latest.sources).toEqual([
       { repoURL: helm.url, chart: 'shop', version: '1.1.0', digest: await helm.digest('shop', '1.1.0') },
@@ -160,7 +156,7 @@ describe('a multi-source application', () => {
   });
 
   it('is rendered again from the recorded sources when its render has left the cache, not from the heads', async () => {
-    const target = await store.getTarget('shop', 'sandbox');
+    const target = await pipeline.store.getTarget('shop', 'sandbox');
     const s3 = new S3Client(s3ClientConfig(pipeline.services.env.AWS_ENDPOINT_URL_S3));
     try {
       await s3.send(new DeleteObjectCommand({ Bucket: pipeline.services.env.RENDER_BUCKET, Key: target?.renderKey }));
@@ -171,7 +167,7 @@ describe('a multi-source application', () => {
     // job's commit is the values repository's; the config repository's head would differ.)
     await values.commit({ 'envs/dev/shop.yaml': 'color: red\n' });
     await pipeline.repo.commit({ 'apps/shop-extras/extras.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: shop-extras}\ndata: {from: a-later-commit}\n' });
-    const registry = (await store.getRegistry())!.registry;
+    const registry = (await pipeline.store.getRegistry())!.registry;
     const { buildDependencies } = await import('../../functions/sync-worker/handler.ts');
     const outcome = await scanTarget(
       { kind: 'drift-scan', app: 'shop', cluster: 'sandbox', revision: target!.revision!, enqueuedAt: new Date().toISOString(), schedulePeriod: Date.now() },
@@ -180,6 +176,6 @@ describe('a multi-source application', () => {
       await buildDependencies(process.env),
     );
     expect(outcome).toMatchObject({ outcome: 'scanned', render: 'rendered', report: { status: 'InSync' } });
-    expect((await store.getTarget('shop', 'sandbox'))?.renderKey).toBe(target?.renderKey);
+    expect((await pipeline.store.getTarget('shop', 'sandbox'))?.renderKey).toBe(target?.renderKey);
   });
 });

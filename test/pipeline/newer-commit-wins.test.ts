@@ -1,24 +1,20 @@
 // Two pushes in quick succession — commit A, then commit B, both delivered before any worker
 // runs — end with B in the cluster and in the recorded state; A is never applied over B (nor
 // at all: its job stands down when it sees B was requested).
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
 import { liveColor, startPipeline, webApp, webRegistry, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
 const APP_FILE = 'apps/web/config.yaml';
 
 let pipeline: Pipeline;
-let store: DynamoStateStore;
 let first: string;
 
 beforeAll(async () => {
   pipeline = await startPipeline();
-  store = new DynamoStateStore({ client: new DynamoDBClient({}), tableName: process.env.STATE_TABLE ?? '' });
   first = await pipeline.repo.commit({ ...webRegistry(), ...webApp('blue') });
   await pipeline.push(EMPTY, first, { added: [...Object.keys(webRegistry()), ...Object.keys(webApp('blue'))] });
-  await pipeline.work(async () => (await store.getTarget('web', 'sandbox'))?.revision === first);
+  await pipeline.work(async () => (await pipeline.store.getTarget('web', 'sandbox'))?.revision === first);
   expect(await liveColor(pipeline)).toBe('blue');
 });
 afterAll(() => pipeline?.stop());
@@ -35,13 +31,13 @@ describe('two quick pushes to one app', () => {
     const pushB = await pipeline.push(a, b, { modified: [APP_FILE] });
     expect([pushA.statusCode, pushA.body.targets, pushB.statusCode, pushB.body.targets]).toEqual([202, ['web@sandbox'], 202, ['web@sandbox']]);
     expect(await pipeline.queueDepth()).toBe(2);
-    expect(await store.getTarget('web', 'sandbox')).toMatchObject({ requestedRevision: b, revision: first });
+    expect(await pipeline.store.getTarget('web', 'sandbox')).toMatchObject({ requestedRevision: b, revision: first });
 
-    await pipeline.work(async () => (await store.getTarget('web', 'sandbox'))?.revision === b && (await pipeline.queueDepth()) === 0);
+    await pipeline.work(async () => (await pipeline.store.getTarget('web', 'sandbox'))?.revision === b && (await pipeline.queueDepth()) === 0);
 
     // The cluster and the recorded state are at B.
     expect(await liveColor(pipeline)).toBe('black');
-    expect(await store.getTarget('web', 'sandbox')).toMatchObject({ revision: b, requestedRevision: b, syncStatus: 'Synced', health: 'Healthy' });
+    expect(await pipeline.store.getTarget('web', 'sandbox')).toMatchObject({ revision: b, requestedRevision: b, syncStatus: 'Synced', health: 'Healthy' });
     // A's manifests never reached the API server, before B or after it.
     const writes = pipeline.sandbox.requests.entries().filter((request) => ['PATCH', 'PUT', 'POST'].includes(request.method));
     expect(writes.length).toBeGreaterThan(0);
@@ -49,7 +45,7 @@ describe('two quick pushes to one app', () => {
     expect(writes.filter((request) => JSON.stringify(request.body ?? '').includes('black')).length).toBeGreaterThan(0);
 
     // The history tells it: blue at the first commit, then straight to B; A was never synced.
-    const history = await store.listHistory('web', 'sandbox', 10);
+    const history = await pipeline.store.listHistory('web', 'sandbox', 10);
     expect(history.map((entry) => [entry.revision, entry.status])).toEqual([
       [b, 'Synced'],
       [first, 'Synced'],

@@ -1,8 +1,6 @@
 // A signed push goes through the real webhook handler, SQS (fauxqs), the real worker handler
 // and a GitHub REST double serving real `git archive` tarballs, into the sandbox cluster.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
 import { startPipeline, webApp, webRegistry, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
@@ -11,10 +9,8 @@ const registry = webRegistry();
 const app = webApp;
 
 let pipeline: Pipeline;
-let store: DynamoStateStore;
 beforeAll(async () => {
   pipeline = await startPipeline();
-  store = new DynamoStateStore({ client: new DynamoDBClient({}), tableName: process.env.STATE_TABLE ?? '' });
 });
 afterAll(() => pipeline?.stop());
 
@@ -39,10 +35,10 @@ describe('a push to GitHub', () => {
     expect(response.statusCode).toBe(202);
     expect(response.body).toMatchObject({ targets: [], registryRefresh: true, message: 'a registry refresh queued' });
 
-    await pipeline.work(async () => (await store.getTarget('web', 'sandbox'))?.revision === first);
+    await pipeline.work(async () => (await pipeline.store.getTarget('web', 'sandbox'))?.revision === first);
 
     expect(await configMapColor()).toBe('blue');
-    const target = await store.getTarget('web', 'sandbox');
+    const target = await pipeline.store.getTarget('web', 'sandbox');
     expect(target).toMatchObject({ syncStatus: 'Synced', health: 'Healthy', revision: first, namespace: 'shop' });
     const statuses = pipeline.github.statuses.filter((status) => status.context === 'driftless/web@sandbox');
     expect(statuses.map((status) => [status.sha, status.state])).toEqual([
@@ -63,9 +59,9 @@ describe('a push to GitHub', () => {
     const response = await pipeline.push(first, second, { modified: ['apps/web/config.yaml'] });
     expect(response.statusCode).toBe(202);
     expect(response.body.targets).toEqual(['web@sandbox']);
-    await pipeline.work(async () => (await store.getTarget('web', 'sandbox'))?.revision === second);
+    await pipeline.work(async () => (await pipeline.store.getTarget('web', 'sandbox'))?.revision === second);
     expect(await configMapColor()).toBe('green');
-    const history = await store.listHistory('web', 'sandbox', 10);
+    const history = await pipeline.store.listHistory('web', 'sandbox', 10);
     expect(history.map((entry) => entry.revision)).toEqual([second, first]);
     expect(pipeline.github.statuses.filter((status) => status.sha === second).map((status) => status.state)).toEqual(['pending', 'success']);
   });

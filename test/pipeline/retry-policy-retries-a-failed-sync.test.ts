@@ -1,15 +1,11 @@
 // An app's retry policy (Argo CD's syncPolicy.retry) brings a failed sync back after its
 // backoff; the commit status says it is retrying, and the final result is the last attempt's.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
 import { REPO_URL, startPipeline, webApp, type Pipeline } from '../support/pipeline.ts';
 
 let pipeline: Pipeline;
-let store: DynamoStateStore;
 beforeAll(async () => {
   pipeline = await startPipeline({ maxReceiveCount: 5, visibilityTimeoutSeconds: 1 });
-  store = new DynamoStateStore({ client: new DynamoDBClient({}), tableName: process.env.STATE_TABLE ?? '' });
 });
 afterAll(() => pipeline?.stop());
 
@@ -34,9 +30,9 @@ it('retries after a failed attempt and ends Synced', async () => {
   // The first write of the ConfigMap fails with a server error; the retry goes through.
   pipeline.sandbox.faults.inject({ verb: 'patch', resource: 'configmaps', status: 500, times: 1 });
   expect((await pipeline.push('0000000000000000000000000000000000000000', sha, { added: Object.keys(files) })).statusCode).toBe(202);
-  await pipeline.work(async () => (await store.getTarget('web', 'sandbox'))?.syncStatus === 'Synced', 30_000);
+  await pipeline.work(async () => (await pipeline.store.getTarget('web', 'sandbox'))?.syncStatus === 'Synced', 30_000);
 
-  const history = await store.listHistory('web', 'sandbox', 10);
+  const history = await pipeline.store.listHistory('web', 'sandbox', 10);
   expect(history.map((entry) => entry.status)).toEqual(['Synced', 'Failed']);
   const statuses = pipeline.github.statuses.filter((status) => status.context === 'driftless/web@sandbox');
   // started, retrying, started again, done

@@ -9,12 +9,10 @@
 //     the window opens; once the clock is past the window, the schedule syncs it;
 //   - self-heal does not heal inside the window, and heals once it is open;
 //   - a manual sync inside it goes through with manualSync, and is refused without it.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planScans, type ScanPlan, type ScheduleDependencies } from '../../shared/drift/plan-scans.ts';
 import { parseJob } from '../../shared/queue/parse.ts';
-import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
 import type { WorkerDependencies } from '../../shared/worker/dependencies.ts';
 import { RetryableJobError } from '../../shared/worker/errors.ts';
 import { runJob, type JobOutcome } from '../../shared/worker/run-job.ts';
@@ -73,7 +71,6 @@ spec:
 const apps = (color: string) => ({ ...webApp(color), 'apps/api/config.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: api-config }\ndata: { color: ${color} }\n` });
 
 let pipeline: Pipeline;
-let store: DynamoStateStore;
 let kubectl: Kubectl;
 let worker: WorkerDependencies;
 let schedule: ScheduleDependencies;
@@ -124,7 +121,6 @@ async function apiColor(): Promise<string> {
 
 beforeAll(async () => {
   pipeline = await startPipeline();
-  store = new DynamoStateStore({ client: new DynamoDBClient({}), tableName: process.env.STATE_TABLE ?? '' });
   kubectl = await kubectlFor(pipeline.sandbox.kubeconfig());
   // Imported once the pipeline has set the environment their loggers read.
   const { buildDependencies: buildWorkerDependencies } = await import('../../functions/sync-worker/handler.ts');
@@ -152,13 +148,13 @@ describe('a push inside a deny window', () => {
     expect(await liveColor(pipeline)).toBe('blue');
     const writes = pipeline.sandbox.requests.entries().filter((request) => ['PATCH', 'PUT', 'POST', 'DELETE'].includes(request.method));
     expect(writes).toEqual([]);
-    expect(await store.getTarget('web', 'sandbox')).toMatchObject({
+    expect(await pipeline.store.getTarget('web', 'sandbox')).toMatchObject({
       requestedRevision: green,
       syncStatus: 'OutOfSync',
       message: `${WAITING} 2025-06-01T02:10:00Z`,
       windowWait: { revision: green, trigger: 'push', opensAt: '2025-06-01T02:10:00.000Z' },
     });
-    expect((await store.getTarget('web', 'sandbox'))?.revision).not.toBe(green);
+    expect((await pipeline.store.getTarget('web', 'sandbox'))?.revision).not.toBe(green);
     expect(statusesOf(green)).toEqual([['pending', `${WAITING} 2025-06-01T02:10:00Z`]]);
   });
 
@@ -175,11 +171,11 @@ describe('a push inside a deny window', () => {
     expect(plan.windowsOpened).toContainEqual({ app: 'web', cluster: 'sandbox', revision: green });
 
     expect(await liveColor(pipeline)).toBe('green');
-    const target = await store.getTarget('web', 'sandbox');
+    const target = await pipeline.store.getTarget('web', 'sandbox');
     expect(target).toMatchObject({ revision: green, syncStatus: 'Synced', health: 'Healthy' });
     expect(target).not.toHaveProperty('windowWait');
     expect(statusesOf(green).map(([state]) => state)).toEqual(['pending', 'pending', 'success']);
-    const [latest] = await store.listHistory('web', 'sandbox', 1);
+    const [latest] = await pipeline.store.listHistory('web', 'sandbox', 1);
     expect(latest).toMatchObject({ revision: green, status: 'Synced', reason: 'push' });
   });
 });
@@ -190,7 +186,7 @@ describe('self-heal and a deny window', () => {
     expect((await kubectl(['patch', 'configmap/web-config', '-n', 'shop', '--type=merge', '-p', '{"data":{"color":"hand-edited"}}'])).code).toBe(0);
     await scheduleAndWork();
     expect(await liveColor(pipeline)).toBe('hand-edited');
-    expect(await store.getTarget('web', 'sandbox')).toMatchObject({ driftStatus: 'Drifted' });
+    expect(await pipeline.store.getTarget('web', 'sandbox')).toMatchObject({ driftStatus: 'Drifted' });
 
     clock = new Date('2025-06-02T02:15:00Z');
     await scheduleAndWork();
@@ -198,7 +194,7 @@ describe('self-heal and a deny window', () => {
     clock = new Date('2025-06-02T02:25:00Z');
     await scheduleAndWork();
     expect(await liveColor(pipeline)).toBe('green');
-    expect(await store.getTarget('web', 'sandbox')).toMatchObject({ driftStatus: 'InSync' });
+    expect(await pipeline.store.getTarget('web', 'sandbox')).toMatchObject({ driftStatus: 'InSync' });
   });
 });
 
@@ -217,20 +213,20 @@ describe('a manual sync inside a deny window', () => {
     // Both pushes wait: manualSync lets manual syncs through, not automated ones.
     expect(await liveColor(pipeline)).toBe('green');
     expect(await apiColor()).toBe('green');
-    expect(await store.getTarget('api', 'sandbox')).toMatchObject({ windowWait: { revision: amber } });
+    expect(await pipeline.store.getTarget('api', 'sandbox')).toMatchObject({ windowWait: { revision: amber } });
 
     const apiSeq = await requestManualSync('api', amber);
     const webSeq = await requestManualSync('web', amber);
     await work();
 
     expect(await apiColor()).toBe('amber');
-    const api = await store.getTarget('api', 'sandbox');
+    const api = await pipeline.store.getTarget('api', 'sandbox');
     expect(api).toMatchObject({ revision: amber, syncStatus: 'Synced' });
     expect(api?.appliedSeq).toBeGreaterThanOrEqual(apiSeq);
 
     // The refusal is web's recorded result for the request (what `driftless sync --wait` reads), nothing applied.
     expect(await liveColor(pipeline)).toBe('green');
-    const web = await store.getTarget('web', 'sandbox');
+    const web = await pipeline.store.getTarget('web', 'sandbox');
     expect(web?.appliedSeq).toBeGreaterThanOrEqual(webSeq);
     expect(web).toMatchObject({ syncStatus: 'Failed' });
     expect(web?.message).toContain("manual sync refused: the sync window deny '10 1 * * *' 1h denies syncs now, and it does not allow manual syncs (manualSync is off)");
@@ -241,7 +237,7 @@ describe('a manual sync inside a deny window', () => {
     clock = new Date('2025-06-03T02:10:00Z');
     await scheduleAndWork();
     expect(await liveColor(pipeline)).toBe('amber');
-    expect(await store.getTarget('web', 'sandbox')).toMatchObject({ revision: amber, syncStatus: 'Synced' });
+    expect(await pipeline.store.getTarget('web', 'sandbox')).toMatchObject({ revision: amber, syncStatus: 'Synced' });
   });
 });
 
@@ -257,7 +253,7 @@ describe('two pushes inside a deny window', () => {
       ['pending', `${WAITING} 2025-06-04T02:10:00Z`],
       ['failure', `superseded by ${pink.slice(0, 7)} before it was applied: not applied`],
     ]);
-    expect(await store.getTarget('web', 'sandbox')).toMatchObject({ windowWait: { revision: pink } });
+    expect(await pipeline.store.getTarget('web', 'sandbox')).toMatchObject({ windowWait: { revision: pink } });
 
     clock = new Date('2025-06-04T02:10:00Z');
     await scheduleAndWork();

@@ -1,16 +1,13 @@
 // Every delivery the webhook must not act on gets its own 4xx (or a 200 that says why it is
 // ignored) from the real handler, and the sync-jobs queue stays empty: nothing is enqueued and
 // no target is asked to move. Never a 5xx.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
 import { githubExample, pushPayload, signature, startPipeline, webApp, webRegistry, WEBHOOK_SECRET, type DeliverOptions, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
 const APP_FILE = 'apps/web/config.yaml';
 
 let pipeline: Pipeline;
-let store: DynamoStateStore;
 let first: string;
 let next: string;
 /** A push of `next` that, delivered properly, queues web@sandbox. */
@@ -18,16 +15,15 @@ let goodPush: Record<string, unknown>;
 let goodBody: string;
 
 async function requestSeq(): Promise<number | undefined> {
-  return (await store.getTarget('web', 'sandbox'))?.requestSeq;
+  return (await pipeline.store.getTarget('web', 'sandbox'))?.requestSeq;
 }
 
 beforeAll(async () => {
   pipeline = await startPipeline();
-  store = new DynamoStateStore({ client: new DynamoDBClient({}), tableName: process.env.STATE_TABLE ?? '' });
   first = await pipeline.repo.commit({ ...webRegistry(), ...webApp('blue') });
   const registered = await pipeline.push(EMPTY, first, { added: [...Object.keys(webRegistry()), ...Object.keys(webApp('blue'))] });
   expect(registered.statusCode).toBe(202);
-  await pipeline.work(async () => (await store.getTarget('web', 'sandbox'))?.revision === first);
+  await pipeline.work(async () => (await pipeline.store.getTarget('web', 'sandbox'))?.revision === first);
   next = await pipeline.repo.commit(webApp('green'));
   goodPush = pushPayload(first, next, { modified: [APP_FILE] });
   goodBody = JSON.stringify(goodPush);
@@ -118,7 +114,7 @@ describe('the webhook, given a delivery it must not act on', () => {
     expect(await requestSeq()).toBe(seqBefore + 1);
 
     // The one job it queued is a real one: it brings the cluster to the pushed commit.
-    await pipeline.work(async () => (await store.getTarget('web', 'sandbox'))?.revision === next);
+    await pipeline.work(async () => (await pipeline.store.getTarget('web', 'sandbox'))?.revision === next);
     expect(await pipeline.queueDepth()).toBe(0);
   });
 });

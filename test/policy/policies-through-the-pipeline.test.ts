@@ -4,19 +4,15 @@
 // that breaks it under Deny is refused before anything is written (the sandbox's request log
 // has no write for it) and its commit status names object, policy, binding and message; the
 // app that breaks it under Warn syncs, and its status says the warning.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
 import { REPO_URL, startPipeline, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 let pipeline: Pipeline;
-let store: DynamoStateStore;
 beforeAll(async () => {
   pipeline = await startPipeline({ maxReceiveCount: 3, visibilityTimeoutSeconds: 1 });
-  store = new DynamoStateStore({ client: new DynamoDBClient({}), tableName: process.env.STATE_TABLE ?? '' });
 });
 afterAll(() => pipeline?.stop());
 
@@ -87,7 +83,7 @@ it('a Deny refuses the sync before any write; a Warn syncs and says the warning 
     // both syncs, however SQS hands them out
   }
 
-  const shop = await store.getTarget('shop', 'sandbox');
+  const shop = await pipeline.store.getTarget('shop', 'sandbox');
   expect(shop).toMatchObject({ syncStatus: 'Failed', requestedRevision: sha });
   expect(shop?.message).toContain(
     "Deployment/shop-test/web: ValidatingAdmissionPolicy 'demo-policy.example.com' with binding 'demo-binding-test.example.com' denied request: failed expression: object.spec.replicas <= 5",
@@ -100,7 +96,7 @@ it('a Deny refuses the sync before any write; a Warn syncs and says the warning 
   expect(shopStatuses.map((status) => status.state)).toEqual(['pending', 'failure']);
   expect(shopStatuses[1].description).toMatch(/^admission policy denied 1 object; nothing was applied: Deployment\/shop-test\/web: failed expression/);
 
-  const blog = await store.getTarget('blog', 'sandbox');
+  const blog = await pipeline.store.getTarget('blog', 'sandbox');
   expect(blog).toMatchObject({ syncStatus: 'Synced', revision: sha });
   expect(writes.some((entry) => entry.path.includes('/namespaces/blog-staging/deployments/web'))).toBe(true);
   const blogStatuses = pipeline.github.statuses.filter((status) => status.context === 'driftless/blog@sandbox');

@@ -18,7 +18,6 @@ import { buildDependencies } from '../../functions/sync-worker/handler.ts';
 import { projectOf } from '../../shared/config/normalise-project.ts';
 import { scanTarget } from '../../shared/drift/scan-target.ts';
 import { connectKubeconfig } from '../../shared/kube/connect.ts';
-import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
 import { REPO_URL, startPipeline, type Pipeline } from '../support/pipeline.ts';
 import { ageEncrypt, ageKeygen, newDataKey, sopsDocument } from './support/sops-encoder.ts';
 
@@ -27,7 +26,6 @@ const PASSWORD = 's3cr3t-p4ssw0rd-7f3a91';
 const PASSWORD_B64 = Buffer.from(PASSWORD).toString('base64');
 
 let pipeline: Pipeline;
-let store: DynamoStateStore;
 let keysDir: string;
 let recipient: string;
 const written: string[] = [];
@@ -45,7 +43,6 @@ beforeAll(async () => {
     }) as typeof stream.write);
   }
   pipeline = await startPipeline();
-  store = new DynamoStateStore({ client: new DynamoDBClient({}), tableName: process.env.STATE_TABLE ?? '' });
 });
 afterAll(async () => {
   vi.restoreAllMocks();
@@ -122,9 +119,9 @@ it('applies the decrypted Secret, and nothing stored, posted, emitted or logged 
   const files = { ...registry(), 'apps/web/secret.yaml': await encryptedSecret() };
   first = await pipeline.repo.commit(files);
   expect((await pipeline.push(EMPTY, first, { added: Object.keys(files) })).statusCode).toBe(202);
-  await pipeline.work(async () => (await store.getTarget('web', 'sandbox'))?.revision === first);
+  await pipeline.work(async () => (await pipeline.store.getTarget('web', 'sandbox'))?.revision === first);
 
-  expect(await store.getTarget('web', 'sandbox')).toMatchObject({ syncStatus: 'Synced', revision: first });
+  expect(await pipeline.store.getTarget('web', 'sandbox')).toMatchObject({ syncStatus: 'Synced', revision: first });
   const secret = await live('/api/v1/namespaces/shop/secrets/db');
   expect((secret?.data as Record<string, string>).password).toBe(PASSWORD_B64);
   expect(secret).not.toHaveProperty('sops');
@@ -140,7 +137,7 @@ it('applies the decrypted Secret, and nothing stored, posted, emitted or logged 
 
 it('the drift scan compares the Secret decrypted: in sync as applied, drifted once its value is changed on the cluster', async () => {
   const scan = async () => {
-    const { registry } = (await store.getRegistry())!;
+    const { registry } = (await pipeline.store.getRegistry())!;
     const app = registry.apps.find((candidate) => candidate.name === 'web')!;
     const cluster = registry.clusters.find((candidate) => candidate.name === 'sandbox')!;
     const job = { kind: 'drift-scan' as const, app: 'web', cluster: 'sandbox', revision: first, enqueuedAt: new Date().toISOString(), schedulePeriod: Date.now() };
@@ -165,14 +162,14 @@ let second: string;
 it('reports a plain Secret beside it as a warning on the commit status', async () => {
   second = await pipeline.repo.commit({ 'apps/web/plain.yaml': plainSecret('tok-1') });
   await pipeline.push(first, second, { added: ['apps/web/plain.yaml'] });
-  await pipeline.work(async () => (await store.getTarget('web', 'sandbox'))?.revision === second);
+  await pipeline.work(async () => (await pipeline.store.getTarget('web', 'sandbox'))?.revision === second);
 
   const status = pipeline.github.statuses.filter((entry) => entry.sha === second).at(-1);
   expect(status).toMatchObject({ state: 'success', context: 'driftless/web@sandbox' });
   expect(status?.description).toContain('warning: plain Secrets in Git');
-  expect((await store.getTarget('web', 'sandbox'))?.message).toContain('Secret/shop/api-token (apps/web/plain.yaml (document 1, line 1))');
+  expect((await pipeline.store.getTarget('web', 'sandbox'))?.message).toContain('Secret/shop/api-token (apps/web/plain.yaml (document 1, line 1))');
   // The decrypted Secret is not "plain".
-  expect((await store.getTarget('web', 'sandbox'))?.message).not.toContain('Secret/shop/db');
+  expect((await pipeline.store.getTarget('web', 'sandbox'))?.message).not.toContain('Secret/shop/db');
   expect(await live('/api/v1/namespaces/shop/secrets/api-token')).toBeDefined();
 });
 

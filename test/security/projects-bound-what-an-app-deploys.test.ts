@@ -5,19 +5,15 @@
 // sync is refused naming every one of them, the rule and the project; nothing at all is
 // written to the cluster — not the harmless ConfigMap, not the namespace CreateNamespace
 // would make; the commit gets one failure status; the job is not retried.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
 import { REPO_URL, startPipeline, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 let pipeline: Pipeline;
-let store: DynamoStateStore;
 beforeAll(async () => {
   pipeline = await startPipeline({ maxReceiveCount: 3, visibilityTimeoutSeconds: 1 });
-  store = new DynamoStateStore({ client: new DynamoDBClient({}), tableName: process.env.STATE_TABLE ?? '' });
 });
 afterAll(() => pipeline?.stop());
 
@@ -71,7 +67,7 @@ it('refuses every object outside project team-a by name and rule, writes nothing
   expect(await pipeline.queueDepth()).toBe(0);
   expect(await pipeline.queueDepth(pipeline.services.dlqUrl)).toBe(0);
 
-  const target = await store.getTarget('shop', 'sandbox');
+  const target = await pipeline.store.getTarget('shop', 'sandbox');
   expect(target).toMatchObject({ syncStatus: 'Failed', health: 'Unknown', requestedRevision: sha });
   const lines = (target?.message ?? '').split('\n');
   expect(lines[0]).toMatch(/^cannot sync: project team-a does not permit 4 objects; nothing was applied: /);

@@ -1,6 +1,7 @@
 // The whole pipeline on one machine for end-to-end tests: sandbox cluster, embedded AWS
 // services, GitHub REST and EventBridge doubles, a real git repository served as GitHub, and
 // the real webhook and worker handlers wired to them through environment variables.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Webhooks } from '@octokit/webhooks';
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -15,6 +16,7 @@ import { startLocalServices, type LocalServices } from '../../local/services.ts'
 import { queueArn } from '../../local/create-queues.ts';
 import { pollQueue } from '../../local/queue-poller.ts';
 import { toSqsEvent } from '../../local/sqs-event.ts';
+import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
 import { startEventBridgeDouble, type EventBridgeDouble } from './eventbridge.ts';
 import { createRepo, type TestRepo } from './git.ts';
 import { startGitHubApi, type GitHubApiDouble } from './github-api.ts';
@@ -34,6 +36,8 @@ export interface Pipeline {
   github: GitHubApiDouble;
   eventBridge: EventBridgeDouble;
   repo: TestRepo;
+  /** The state table the handlers write, read as they read it. */
+  store: DynamoStateStore;
   /** Calls the real webhook handler with a signed push of the repo's HEAD. */
   push(before: string, after: string, changed: { added?: string[]; modified?: string[]; removed?: string[] }, options?: { deliveryId?: string; branch?: string }): Promise<{ statusCode: number; body: Record<string, unknown> }>;
   deliver(event: string, payload: unknown, headers?: Record<string, string>, options?: DeliverOptions): Promise<{ statusCode: number; body: Record<string, unknown> }>;
@@ -152,6 +156,8 @@ export async function startPipeline(options: { maxReceiveCount?: number; visibil
     github,
     eventBridge,
     repo,
+    // Built after the environment above is set: the client finds the local DynamoDB through it.
+    store: new DynamoStateStore({ client: new DynamoDBClient({}), tableName: process.env.STATE_TABLE ?? '' }),
     deliver,
     push: (before, after, changed, pushOptions = {}) =>
       deliver('push', pushPayload(before, after, changed, pushOptions.branch ?? 'main'), pushOptions.deliveryId ? { 'X-GitHub-Delivery': pushOptions.deliveryId } : {}),

@@ -3,20 +3,16 @@
 // (nothing is pruned, Argo CD's "Sync Options" page), managedNamespaceMetadata on the created
 // namespace, and an entry Argo CD ignores (its names are case-sensitive), which the commit
 // status warns about.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connectKubeconfig } from '../../shared/kube/connect.ts';
 import type { KubeObject } from '../../shared/kube/object.ts';
-import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
 import { startPipeline, webApp, webRegistry, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
 
 let pipeline: Pipeline;
-let store: DynamoStateStore;
 beforeAll(async () => {
   pipeline = await startPipeline();
-  store = new DynamoStateStore({ client: new DynamoDBClient({}), tableName: process.env.STATE_TABLE ?? '' });
 });
 afterAll(() => pipeline?.stop());
 
@@ -44,8 +40,8 @@ it("applies the app's sync options and warns about the one Argo CD ignores", asy
   const files = { ...registry(), ...webApp('blue') };
   const first = await pipeline.repo.commit(files);
   expect((await pipeline.push(EMPTY, first, { added: Object.keys(files) })).statusCode).toBe(202);
-  await pipeline.work(async () => (await store.getTarget('web', 'sandbox'))?.revision === first);
-  expect(await store.getTarget('web', 'sandbox')).toMatchObject({ syncStatus: 'Synced', revision: first });
+  await pipeline.work(async () => (await pipeline.store.getTarget('web', 'sandbox'))?.revision === first);
+  expect(await pipeline.store.getTarget('web', 'sandbox')).toMatchObject({ syncStatus: 'Synced', revision: first });
   expect((await live('/api/v1/namespaces/shop'))?.metadata.labels).toMatchObject({ team: 'shop' });
   const status = pipeline.github.statuses.filter((entry) => entry.context === 'driftless/web@sandbox' && entry.sha === first).at(-1);
   expect(status?.state).toBe('success');
@@ -54,8 +50,8 @@ it("applies the app's sync options and warns about the one Argo CD ignores", asy
   // The ConfigMap leaves Git: automated prune is on, but the app's Prune=false keeps it.
   const second = await pipeline.repo.commit({ 'apps/web/config.yaml': null });
   expect((await pipeline.push(first, second, { removed: ['apps/web/config.yaml'] })).statusCode).toBe(202);
-  await pipeline.work(async () => (await store.getTarget('web', 'sandbox'))?.revision === second);
+  await pipeline.work(async () => (await pipeline.store.getTarget('web', 'sandbox'))?.revision === second);
   expect(await live('/api/v1/namespaces/shop/configmaps/web-config')).toBeDefined();
-  const [latest] = await store.listHistory('web', 'sandbox', 1);
+  const [latest] = await pipeline.store.listHistory('web', 'sandbox', 1);
   expect(latest).toMatchObject({ status: 'Synced', revision: second });
 });
