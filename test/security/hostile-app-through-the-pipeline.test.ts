@@ -2,10 +2,9 @@
 // webhook, SQS and worker handlers (as AWS builds the worker: no local repositories). Each
 // sync fails once as bad input; the secret marker is in no status, event, log line or stored
 // message; the loopback server is never asked; nothing is written to the cluster.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
+import { drainCapturing } from '../support/drain-capturing.ts';
 import { startPipeline, webRegistry, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
@@ -13,7 +12,6 @@ const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const MARKER = 'db-password-9d41e7';
 
 let pipeline: Pipeline;
-let store: DynamoStateStore;
 let loopback: Server;
 let loopbackURL: string;
 const asked: string[] = [];
@@ -22,7 +20,6 @@ let head = EMPTY;
 
 beforeAll(async () => {
   pipeline = await startPipeline({ visibilityTimeoutSeconds: 1 });
-  store = new DynamoStateStore({ client: new DynamoDBClient({}), tableName: process.env.STATE_TABLE ?? '' });
   loopback = createServer((request, response) => {
     asked.push(request.url ?? '');
     response.end(`apiVersion: v1\nkind: ConfigMap\nmetadata: { name: fetched }\ndata: { k: ${MARKER} }\n`);
@@ -43,19 +40,7 @@ async function pushAndWork(files: Record<string, string>, rounds = Infinity): Pr
   const sha = await pipeline.repo.commit(files);
   expect((await pipeline.push(head, sha, { added: Object.keys(files) })).statusCode).toBe(202);
   head = sha;
-  const write = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  const capture = (chunk: string | Uint8Array) => (logged.push(String(chunk)), true);
-  process.stdout.write = capture as typeof process.stdout.write;
-  process.stderr.write = capture as typeof process.stderr.write;
-  try {
-    for (let round = 0; round < rounds && (await pipeline.workOnce(2)); round++) {
-      // each round hands one receive to the worker handler
-    }
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = writeErr;
-  }
+  await drainCapturing(pipeline, logged, rounds);
   return sha;
 }
 
@@ -68,7 +53,7 @@ function everythingSaid(): string {
 }
 
 async function expectFailedOnce(app: string, sha: string, message: RegExp): Promise<void> {
-  const target = await store.getTarget(app, 'sandbox');
+  const target = await pipeline.store.getTarget(app, 'sandbox');
   expect(target).toMatchObject({ syncStatus: 'Failed', requestedRevision: sha });
   expect(target?.message).toMatch(message);
   expect(target?.message).not.toContain(MARKER);
@@ -109,7 +94,7 @@ spec:
     // The registry refresh resolves a new app's revision through the same fetcher, so the
     // refusal may come there (logged, the refresh retried) or in the app's own sync (recorded).
     await pushAndWork({ ...webRegistry(), 'driftless/disk.yaml': disk }, 6);
-    const target = await store.getTarget('disk', 'sandbox');
+    const target = await pipeline.store.getTarget('disk', 'sandbox');
     // (In the log line the quotes are JSON-escaped.)
     const refusal = /repoURL \\?"[^"\\]*driftless-repo-[^"\\]*\\?" is a path on the worker's disk; only local mode reads local repositories/;
     expect(`${target?.message ?? ''}\n${logged.join('')}`).toMatch(refusal);

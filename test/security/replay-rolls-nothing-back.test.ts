@@ -4,11 +4,10 @@
 // our TTL) the worker refuses to apply a revision older than the applied one, for the app and
 // for the registry, so nothing rolls back. A push naming a commit that does not exist is bad
 // input, said once, never retried.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
 import { replayKey } from '../../shared/webhook/intake.ts';
+import { drainCapturing } from '../support/drain-capturing.ts';
 import { GITHUB_TOKEN, liveColor, pushPayload, startPipeline, webApp, webRegistry, WEBHOOK_SECRET, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
@@ -25,42 +24,24 @@ spec:
 `;
 
 let pipeline: Pipeline;
-let store: DynamoStateStore;
 let a: string;
 let b: string;
 let payloadA: Record<string, unknown>;
 const logged: string[] = [];
 
 /** Runs the worker on one receive at a time until the queue is empty, capturing what it prints; the receive counts seen. */
-async function drain(): Promise<string[]> {
-  const receives: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  const capture = (chunk: string | Uint8Array) => (logged.push(String(chunk)), true);
-  process.stdout.write = capture as typeof process.stdout.write;
-  process.stderr.write = capture as typeof process.stderr.write;
-  try {
-    for (let round = 0; round < 20; round++) {
-      const received = await pipeline.workOnce(2);
-      if (!received) break;
-      for (const record of received.event.Records) receives.push(`${JSON.parse(record.body).kind}#${record.attributes.ApproximateReceiveCount}`);
-    }
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = writeErr;
-  }
-  return receives;
+function drain(): Promise<string[]> {
+  return drainCapturing(pipeline, logged, 20);
 }
 
 beforeAll(async () => {
   pipeline = await startPipeline({ maxReceiveCount: 3, visibilityTimeoutSeconds: 1 });
-  store = new DynamoStateStore({ client: new DynamoDBClient({}), tableName: process.env.STATE_TABLE ?? '' });
   const filesA = { ...webRegistry(), ...webApp('blue') };
   a = await pipeline.repo.commit(filesA);
   payloadA = pushPayload(EMPTY, a, { added: Object.keys(filesA) });
   expect((await pipeline.deliver('push', payloadA)).statusCode).toBe(202);
   await drain();
-  expect(await store.getTarget('web', 'sandbox')).toMatchObject({ revision: a, syncStatus: 'Synced' });
+  expect(await pipeline.store.getTarget('web', 'sandbox')).toMatchObject({ revision: a, syncStatus: 'Synced' });
 
   // B changes the app and adds one to the registry.
   const filesB = { ...webApp('green'), 'driftless/api.yaml': API_APP, 'apps/api/config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: api-config }\ndata: { k: v }\n' };
@@ -68,18 +49,18 @@ beforeAll(async () => {
   expect((await pipeline.push(a, b, { added: ['driftless/api.yaml', 'apps/api/config.yaml'], modified: ['apps/web/config.yaml'] })).statusCode).toBe(202);
   await drain();
   expect(await liveColor(pipeline)).toBe('green');
-  expect((await store.getRegistry())?.revision).toBe(b);
+  expect((await pipeline.store.getRegistry())?.revision).toBe(b);
 }, 120_000);
 afterAll(() => pipeline?.stop());
 
 describe('a captured push body posted again under a new delivery id', () => {
   it('is known by its body within the dedupe window: nothing queued, nothing requested', async () => {
-    const seqBefore = (await store.getTarget('web', 'sandbox'))?.requestSeq;
+    const seqBefore = (await pipeline.store.getTarget('web', 'sandbox'))?.requestSeq;
     const replay = await pipeline.deliver('push', payloadA, { 'X-GitHub-Delivery': randomUUID() });
     expect(replay).toMatchObject({ statusCode: 200, body: { message: expect.stringMatching(/repeats the body of a delivery already handled: not queued again \(a replay\)/) } });
     expect(replay.body.targets).toBeUndefined();
     expect(await pipeline.queueDepth()).toBe(0);
-    expect((await store.getTarget('web', 'sandbox'))?.requestSeq).toBe(seqBefore);
+    expect((await pipeline.store.getTarget('web', 'sandbox'))?.requestSeq).toBe(seqBefore);
   });
 
 });
@@ -93,7 +74,7 @@ describe('a signed config push naming a commit that does not exist', () => {
     expect(await drain()).toEqual(['registry-refresh#1']);
     expect(await pipeline.queueDepth()).toBe(0);
     expect(await pipeline.queueDepth(pipeline.services.dlqUrl)).toBe(0);
-    expect((await store.getRegistry())?.revision).toBe(b);
+    expect((await pipeline.store.getRegistry())?.revision).toBe(b);
     const statuses = pipeline.github.statuses.filter((status) => status.sha === phantom);
     expect(statuses.map((status) => [status.context, status.state])).toEqual([['driftless/registry', 'failure']]);
     expect(statuses[0].description).toMatch(new RegExp(`^registry not read: revision "${phantom}" not found in https://github.com/acme/gitops.git`));
@@ -106,7 +87,7 @@ describe('the same body posted again past every deduplication window', () => {
     // A week on: DynamoDB's TTL has deleted what the webhook remembered of the body (deleted here
     // as it would be), and the clock is past SQS's five-minute deduplication. Only the worker
     // stands between the replay and the cluster.
-    await store.forgetDelivery(replayKey(JSON.stringify(payloadA)));
+    await pipeline.store.forgetDelivery(replayKey(JSON.stringify(payloadA)));
     vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
     vi.setSystemTime(Date.now() + 8 * 24 * 3600 * 1000);
     try {
@@ -124,7 +105,7 @@ describe('a force push (a new head that is not a descendant of the applied one)'
     const payload = { ...pushPayload(b, forced, { modified: ['apps/web/config.yaml'] }), forced: true };
     expect((await pipeline.deliver('push', payload)).statusCode).toBe(202);
     await drain();
-    expect(await store.getTarget('web', 'sandbox')).toMatchObject({ revision: forced, syncStatus: 'Synced' });
+    expect(await pipeline.store.getTarget('web', 'sandbox')).toMatchObject({ revision: forced, syncStatus: 'Synced' });
     expect(await liveColor(pipeline)).toBe('violet');
   });
 });
@@ -144,14 +125,14 @@ async function replayedAWeekLater(): Promise<void> {
 
   // The app: still B in the cluster and in the state, the refusal recorded, the request taken back.
   expect(await liveColor(pipeline)).toBe('green');
-  const target = await store.getTarget('web', 'sandbox');
+  const target = await pipeline.store.getTarget('web', 'sandbox');
   expect(target).toMatchObject({ revision: b, requestedRevision: b, syncStatus: 'Synced' });
   expect(target?.message).toBe(`revision ${a.slice(0, 7)} is older than the applied ${b.slice(0, 7)}: not applied (a replayed or out-of-order push)`);
   // No sync ran: the newest history entry is still B's.
-  expect((await store.listHistory('web', 'sandbox', 10))[0].revision).toBe(b);
+  expect((await pipeline.store.listHistory('web', 'sandbox', 10))[0].revision).toBe(b);
 
   // The registry: still B's, the app B added still in it.
-  const registry = await store.getRegistry();
+  const registry = await pipeline.store.getRegistry();
   expect(registry?.revision).toBe(b);
   expect(registry?.registry.apps.map((app) => app.name).sort()).toEqual(['api', 'web']);
 

@@ -4,11 +4,10 @@
 // fleet's token never asks GitHub for team-b's repository. A registry that holds such a URL
 // anyway (written before this check) gets the same refusal from the worker's fetch, as bad
 // input, once; a repository on another host is never read as the same-named one on GitHub.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Registry } from '../../shared/config/types.ts';
 import { SqsJobQueue } from '../../shared/queue/sqs-job-queue.ts';
-import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
+import { drainCapturing } from '../support/drain-capturing.ts';
 import { createRepo, type TestRepo } from '../support/git.ts';
 import { GITHUB_TOKEN, startPipeline, webApp, webRegistry, type Pipeline } from '../support/pipeline.ts';
 
@@ -39,14 +38,12 @@ spec:
 `;
 
 let pipeline: Pipeline;
-let store: DynamoStateStore;
 let teamB: TestRepo;
 let head = EMPTY;
 const logged: string[] = [];
 
 beforeAll(async () => {
   pipeline = await startPipeline({ maxReceiveCount: 3, visibilityTimeoutSeconds: 1 });
-  store = new DynamoStateStore({ client: new DynamoDBClient({}), tableName: process.env.STATE_TABLE ?? '' });
   teamB = await createRepo();
   await teamB.commit({ 'deploy/secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata: { name: loot }\nstringData: { k: ${MARKER} }\n` });
   pipeline.github.addRepo('team-b', 'x', teamB.dir);
@@ -64,24 +61,8 @@ async function pushAndWork(files: Record<string, string | null>): Promise<string
   return work();
 }
 
-async function work(): Promise<string[]> {
-  const receives: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  const capture = (chunk: string | Uint8Array) => (logged.push(String(chunk)), true);
-  process.stdout.write = capture as typeof process.stdout.write;
-  process.stderr.write = capture as typeof process.stderr.write;
-  try {
-    for (let round = 0; round < 12; round++) {
-      const received = await pipeline.workOnce(2);
-      if (!received) break;
-      for (const record of received.event.Records) receives.push(`${JSON.parse(record.body).kind}#${record.attributes.ApproximateReceiveCount}`);
-    }
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = writeErr;
-  }
-  return receives;
+function work(): Promise<string[]> {
+  return drainCapturing(pipeline, logged, 12);
 }
 
 function teamBAsked(): string[] {
@@ -99,7 +80,7 @@ describe("an Application of team-a whose repoURL is spelt to reach team-b's repo
     head = sha;
     expect(await work()).toEqual(['registry-refresh#1']);
 
-    expect(await store.getRegistry()).toBeUndefined();
+    expect(await pipeline.store.getRegistry()).toBeUndefined();
     const registryStatus = pipeline.github.statuses.filter((status) => status.context === 'driftless/registry' && status.sha === sha);
     expect(registryStatus.map((status) => status.state)).toEqual(['failure']);
     expect(logged.join('')).toMatch(/driftless\/sneaky\.yaml:7: Application\/sneaky: spec\.source\.repoURL: repository URL \\?"https:\/\/github\.com\/team-a\/\.\.\/team-b\/x\\?": has a \\?"\.\\?" or \\?"\.\.\\?" path segment/);
@@ -124,12 +105,12 @@ describe("an Application of team-a whose repoURL is spelt to reach team-b's repo
       clusters: [{ name: 'sandbox', kubeconfig: { context: 'sandbox' }, labels: {}, definedIn: { file: 'driftless/clusters.yaml', line: 1 } }],
       projects: [],
     } as unknown as Registry;
-    await store.putRegistry(registry, head);
+    await pipeline.store.putRegistry(registry, head);
     const queue = new SqsJobQueue({ client: pipeline.services.sqs, queueUrl: pipeline.services.queueUrl });
     await queue.enqueue([{ kind: 'sync', app: 'sneaky', cluster: 'sandbox', revision: 'main', trigger: 'manual', enqueuedAt: new Date().toISOString() }]);
     expect(await work()).toEqual(['sync#1']);
 
-    const target = await store.getTarget('sneaky', 'sandbox');
+    const target = await pipeline.store.getTarget('sneaky', 'sandbox');
     expect(target?.syncStatus).toBe('Failed');
     expect(target?.message).toMatch(/^cannot sync: repository URL "https:\/\/github\.com\/team-a\/\.\.\/team-b\/x": has a "\." or "\.\." path segment/);
     expect(target?.revision).toBeUndefined();
@@ -142,11 +123,11 @@ describe("an Application of team-a whose repoURL is spelt to reach team-b's repo
 
 describe('an Application on another host', () => {
   it('is never fetched as the same-named GitHub repository: bad input recorded on the target, nothing applied', async () => {
-    await store.putRegistry({ apps: [], clusters: [], projects: [] }, head);
+    await pipeline.store.putRegistry({ apps: [], clusters: [], projects: [] }, head);
     pipeline.sandbox.requests.clear();
     const receives = await pushAndWork({ ...webRegistry(), 'driftless/team-a.yaml': null, 'driftless/sneaky.yaml': sneaky('https://gitlab.com/team-b/x', 'default').replace('namespace: team-a }', 'namespace: shop }') });
     expect(receives.every((receive) => receive.endsWith('#1'))).toBe(true);
-    const target = await store.getTarget('sneaky', 'sandbox');
+    const target = await pipeline.store.getTarget('sneaky', 'sandbox');
     expect(target?.message).toMatch(/^cannot sync: repository URL "https:\/\/gitlab\.com\/team-b\/x": host gitlab\.com is not the GitHub host this installation reads \(github\.com\)/);
     expect(target?.revision).toBeUndefined();
     expect(teamBAsked()).toEqual([]);
