@@ -1,5 +1,5 @@
 // The stack `npx cdk deploy` deploys: the Driftless construct configured from CDK context.
-import { CfnOutput, Duration, Tags, RemovalPolicy, SecretValue, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Tags, RemovalPolicy, SecretValue, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -8,6 +8,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { COMPONENT_TAG } from './constructs/budget.ts';
+import { retainedSecret } from './constructs/retained-secret.ts';
 import type { WorkerNetworkProps } from './constructs/network.ts';
 import { readDriftlessContext, type DriftlessContext, type VpcContext } from './context.ts';
 import { Driftless, type HandlerEntries } from './driftless.ts';
@@ -129,44 +130,40 @@ function importSecret(scope: Construct, id: string, arnOrName: string): secretsm
 
 // A first deploy without secrets still works: the token or App credentials are filled in
 // afterwards. The placeholder holds no secret value (an empty token), so it is written as is.
+// The credentials put in by hand outlive the stack.
 function createPlaceholderSecret(scope: Construct): secretsmanager.Secret {
-  const secret = new secretsmanager.Secret(scope, 'GitHubSecret', {
-    secretName: GITHUB_SECRET_NAME,
-    description: 'Driftless GitHub credentials: set "token" (or appId, privateKey, installationId) in this JSON',
-    secretObjectValue: { token: SecretValue.unsafePlainText('') },
-    // The credentials put in by hand outlive the stack.
-    removalPolicy: RemovalPolicy.RETAIN,
-  });
-  Validations.of(secret).acknowledge({
-    id: 'AwsSolutions-SMG4',
-    reason:
-      'Holds GitHub credentials that only GitHub can rotate (a token or an App private key); a rotation Lambda cannot issue new ones.',
-  });
-  return secret;
+  return retainedSecret(
+    scope,
+    'GitHubSecret',
+    {
+      secretName: GITHUB_SECRET_NAME,
+      description: 'Driftless GitHub credentials: set "token" (or appId, privateKey, installationId) in this JSON',
+      secretObjectValue: { token: SecretValue.unsafePlainText('') },
+    },
+    'Holds GitHub credentials that only GitHub can rotate (a token or an App private key); a rotation Lambda cannot issue new ones.',
+  );
 }
 
-// The webhook's HMAC key, generated here: paste it into GitHub's webhook form.
+// The webhook's HMAC key, generated here: paste it into GitHub's webhook form. CloudFormation
+// generates the value once, at creation; it regenerates it only if this resource were
+// replaced, which the logical-id test (test/infra/stateful-ids.test.ts) guards against.
+// Retained, so a deleted stack does not take GitHub's secret with it.
 function createWebhookSecret(scope: Construct): secretsmanager.Secret {
-  const secret = new secretsmanager.Secret(scope, 'WebhookSecret', {
-    secretName: WEBHOOK_SECRET_NAME,
-    description: "Driftless webhook secret: the value of webhookSecret goes into the GitHub webhook's Secret field",
-    generateSecretString: {
-      secretStringTemplate: '{}',
-      generateStringKey: 'webhookSecret',
-      excludePunctuation: true,
-      passwordLength: 48,
+  return retainedSecret(
+    scope,
+    'WebhookSecret',
+    {
+      secretName: WEBHOOK_SECRET_NAME,
+      description: "Driftless webhook secret: the value of webhookSecret goes into the GitHub webhook's Secret field",
+      generateSecretString: {
+        secretStringTemplate: '{}',
+        generateStringKey: 'webhookSecret',
+        excludePunctuation: true,
+        passwordLength: 48,
+      },
     },
-    // CloudFormation generates the value once, at creation; it regenerates it only if this
-    // resource were replaced, which the logical-id test (test/infra/stateful-ids.test.ts)
-    // guards against. Retained, so a deleted stack does not take GitHub's secret with it.
-    removalPolicy: RemovalPolicy.RETAIN,
-  });
-  Validations.of(secret).acknowledge({
-    id: 'AwsSolutions-SMG4',
-    reason:
-      'The webhook secret is shared with GitHub, which cannot be told a new one by a rotation Lambda; rotate it by hand on both sides.',
-  });
-  return secret;
+    'The webhook secret is shared with GitHub, which cannot be told a new one by a rotation Lambda; rotate it by hand on both sides.',
+  );
 }
 
 function retentionDays(days: number): logs.RetentionDays {
