@@ -3,15 +3,12 @@
 // after the queue's long visibility timeout, and meanwhile the next job of another FIFO group
 // runs. Real worker handler, real SQS API (fauxqs), a dead cluster and the sandbox.
 import type { SQSEvent } from 'aws-lambda';
-import { rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { pollQueue } from '../../local/queue-poller.ts';
 import { SqsJobQueue } from '../../shared/queue/sqs-job-queue.ts';
+import { writeDeadKubeconfig } from '../support/dead-cluster.ts';
 import { REPO_URL, startPipeline, webApp, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
@@ -22,26 +19,11 @@ const BACKOFF_SECONDS = 2;
 let pipeline: Pipeline;
 let deadKubeconfig: string;
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 beforeAll(async () => {
   pipeline = await startPipeline({ maxReceiveCount: 3, visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS });
   // Read when the worker builds its runtime, on its first invocation below.
   process.env.RETRY_BASE_SECONDS = String(BACKOFF_SECONDS);
-  const config = parse(pipeline.sandbox.kubeconfig()) as { clusters: Array<{ name: string; cluster: { server: string } }>; users: Array<{ name: string }>; contexts: Array<{ name: string; context: { cluster: string; user: string } }>; 'current-context': string };
-  config.clusters[0].cluster.server = `https://127.0.0.1:${await closedPort()}`;
-  config.clusters[0].name = 'dead';
-  config.users[0].name = 'dead';
-  config.contexts[0] = { name: 'dead', context: { cluster: 'dead', user: 'dead' } };
-  config['current-context'] = 'dead';
-  deadKubeconfig = join(tmpdir(), `dead-${process.pid}-${Date.now()}.kubeconfig`);
-  await writeFile(deadKubeconfig, stringify(config));
+  deadKubeconfig = await writeDeadKubeconfig(pipeline.sandbox.kubeconfig());
 });
 afterAll(async () => {
   await pipeline?.stop();

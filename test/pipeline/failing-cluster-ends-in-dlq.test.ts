@@ -2,12 +2,9 @@
 // attempt (maxReceiveCount) records the failure and SQS moves the job to the dead-letter
 // queue. The target's state and the commit status say it gave up.
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { writeFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
+import { writeDeadKubeconfig } from '../support/dead-cluster.ts';
 import { startPipeline, webApp, webRegistry, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
@@ -16,26 +13,9 @@ const MAX_RECEIVE_COUNT = 2;
 let pipeline: Pipeline;
 let deadKubeconfig: string;
 
-/** A local port that was just free: nothing listens there, so connections are refused. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 beforeAll(async () => {
   pipeline = await startPipeline({ maxReceiveCount: MAX_RECEIVE_COUNT, visibilityTimeoutSeconds: 1 });
-  // The sandbox's kubeconfig (valid CA and token) with its server moved to a dead port.
-  const config = parse(pipeline.sandbox.kubeconfig()) as { clusters: Array<{ name: string; cluster: { server: string } }>; users: Array<{ name: string }>; contexts: Array<{ name: string; context: { cluster: string; user: string } }>; 'current-context': string };
-  config.clusters[0].cluster.server = `https://127.0.0.1:${await closedPort()}`;
-  config.clusters[0].name = 'dead';
-  config.users[0].name = 'dead';
-  config.contexts[0] = { name: 'dead', context: { cluster: 'dead', user: 'dead' } };
-  config['current-context'] = 'dead';
-  deadKubeconfig = join(tmpdir(), `dead-${process.pid}-${Date.now()}.kubeconfig`);
-  await writeFile(deadKubeconfig, stringify(config));
+  deadKubeconfig = await writeDeadKubeconfig(pipeline.sandbox.kubeconfig());
 });
 afterAll(async () => {
   await pipeline?.stop();
