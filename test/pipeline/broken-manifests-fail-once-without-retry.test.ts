@@ -2,6 +2,7 @@
 // the file named, posts one `failure` status and one Sync Failed event, applies nothing, and
 // the message is done: not retried, not in the dead-letter queue.
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expectSyncNotRetried } from '../support/not-retried.ts';
 import { startPipeline, webApp, webRegistry, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
@@ -19,14 +20,7 @@ it('records Failed with the file named, posts failure once, applies nothing and 
   const sha = await pipeline.repo.commit(files);
   expect((await pipeline.push(EMPTY, sha, { added: Object.keys(files) })).statusCode).toBe(202);
 
-  await pipeline.workOnce(); // the registry refresh, which enqueues web@sandbox
-  const sync = await pipeline.workOnce();
-  expect(sync?.event.Records.map((record) => [JSON.parse(record.body).app, record.attributes.ApproximateReceiveCount])).toEqual([['web', '1']]);
-  expect(sync?.response?.batchItemFailures ?? []).toEqual([]);
-  // Past the visibility timeout nothing comes back, and nothing went to the dead-letter queue.
-  expect(await pipeline.workOnce(2)).toBeUndefined();
-  expect(await pipeline.queueDepth()).toBe(0);
-  expect(await pipeline.queueDepth(pipeline.services.dlqUrl)).toBe(0);
+  await expectSyncNotRetried(pipeline, 'web');
 
   const target = await pipeline.store.getTarget('web', 'sandbox');
   expect(target).toMatchObject({ syncStatus: 'Failed', health: 'Unknown', requestedRevision: sha });

@@ -6,6 +6,7 @@
 // written to the cluster — not the harmless ConfigMap, not the namespace CreateNamespace
 // would make; the commit gets one failure status; the job is not retried.
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expectSyncNotRetried } from '../support/not-retried.ts';
 import { REPO_URL, startPipeline, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
@@ -59,13 +60,7 @@ it('refuses every object outside project team-a by name and rule, writes nothing
   const sha = await pipeline.repo.commit(files);
   expect((await pipeline.push(EMPTY, sha, { added: Object.keys(files) })).statusCode).toBe(202);
 
-  await pipeline.workOnce(); // the registry refresh, which enqueues shop@sandbox
-  const sync = await pipeline.workOnce();
-  expect(sync?.event.Records.map((record) => [JSON.parse(record.body).app, record.attributes.ApproximateReceiveCount])).toEqual([['shop', '1']]);
-  expect(sync?.response?.batchItemFailures ?? []).toEqual([]);
-  expect(await pipeline.workOnce(2)).toBeUndefined();
-  expect(await pipeline.queueDepth()).toBe(0);
-  expect(await pipeline.queueDepth(pipeline.services.dlqUrl)).toBe(0);
+  await expectSyncNotRetried(pipeline, 'shop');
 
   const target = await pipeline.store.getTarget('shop', 'sandbox');
   expect(target).toMatchObject({ syncStatus: 'Failed', health: 'Unknown', requestedRevision: sha });
