@@ -6,7 +6,7 @@ import type { RegistryApp } from '../../shared/app-of-apps/types.ts';
 import type { AppSpec, ClusterSpec } from '../../shared/config/types.ts';
 import { scanTarget } from '../../shared/drift/scan-target.ts';
 import { childApp, childManifests, rootApp } from '../support/app-of-apps.ts';
-import { startPipeline, type Pipeline } from '../support/pipeline.ts';
+import { liveConfigMap, startPipeline, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
 
@@ -20,17 +20,7 @@ async function apps(): Promise<RegistryApp[]> {
   return ((await pipeline.store.getRegistry())?.registry.apps ?? []) as RegistryApp[];
 }
 
-async function configMap(namespace: string, name: string): Promise<Record<string, string> | undefined> {
-  const { connectKubeconfig } = await import('../../shared/kube/connect.ts');
-  const client = await connectKubeconfig({ kubeconfigYaml: pipeline.sandbox.kubeconfig() });
-  try {
-    return (await client.get<{ data: Record<string, string> }>(`/api/v1/namespaces/${namespace}/configmaps/${name}`)).data;
-  } catch {
-    return undefined;
-  } finally {
-    client.close();
-  }
-}
+const configMap = (namespace: string, name: string) => liveConfigMap(pipeline, namespace, name);
 
 describe('an app of apps in Git', () => {
   let first: string;

@@ -11,9 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatHistory } from '../../cli/commands/history.ts';
 import { palette } from '../../cli/ops/output.ts';
 import { trackedBranches } from '../../shared/drift/heads.ts';
-import { connectKubeconfig } from '../../shared/kube/connect.ts';
 import { startHelmRepo, type HelmRepo } from '../support/helm-repo.ts';
-import { OWNER, REPO, startPipeline, type Pipeline } from '../support/pipeline.ts';
+import { liveConfigMap, OWNER, REPO, startPipeline, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
 
@@ -62,16 +61,7 @@ spec:
 `;
 }
 
-async function settings(name = 'frontend-settings'): Promise<Record<string, string> | undefined> {
-  const client = await connectKubeconfig({ kubeconfigYaml: pipeline.sandbox.kubeconfig() });
-  try {
-    return (await client.get<{ data: Record<string, string> }>(`/api/v1/namespaces/web/configmaps/${name}`)).data;
-  } catch {
-    return undefined;
-  } finally {
-    client.close();
-  }
-}
+const settings = (name = 'frontend-settings') => liveConfigMap(pipeline, 'web', name);
 
 async function pushConfig(before: string, files: Record<string, string>): Promise<string> {
   const sha = await pipeline.repo.commit(files);

@@ -11,11 +11,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppSpec, ClusterSpec } from '../../shared/config/types.ts';
 import { scanTarget } from '../../shared/drift/scan-target.ts';
-import { connectKubeconfig } from '../../shared/kube/connect.ts';
 import { s3ClientConfig } from '../support/aws.ts';
 import { createRepo, type TestRepo } from '../support/git.ts';
 import { startHelmRepo, type HelmRepo } from '../support/helm-repo.ts';
-import { OWNER, pushPayload, REPO_URL, startPipeline, type Pipeline } from '../support/pipeline.ts';
+import { liveConfigMap, OWNER, pushPayload, REPO_URL, startPipeline, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
 const VALUES_URL = `https://github.com/${OWNER}/values.git`;
@@ -81,16 +80,7 @@ spec:
   };
 }
 
-async function configMap(name: string): Promise<Record<string, string> | undefined> {
-  const client = await connectKubeconfig({ kubeconfigYaml: pipeline.sandbox.kubeconfig() });
-  try {
-    return (await client.get<{ data: Record<string, string> }>(`/api/v1/namespaces/shop/configmaps/${name}`)).data;
-  } catch {
-    return undefined;
-  } finally {
-    client.close();
-  }
-}
+const configMap = (name: string) => liveConfigMap(pipeline, 'shop', name);
 
 /** GitHub's push example for the values repository. */
 function valuesPush(before: string, after: string, modified: string[]) {

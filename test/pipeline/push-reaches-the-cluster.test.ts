@@ -1,7 +1,7 @@
 // A signed push goes through the real webhook handler, SQS (fauxqs), the real worker handler
 // and a GitHub REST double serving real `git archive` tarballs, into the sandbox cluster.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPipeline, webApp, webRegistry, type Pipeline } from '../support/pipeline.ts';
+import { liveColor, startPipeline, webApp, webRegistry, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
 
@@ -14,18 +14,6 @@ beforeAll(async () => {
 });
 afterAll(() => pipeline?.stop());
 
-async function configMapColor(): Promise<string | undefined> {
-  const client = await import('../../shared/kube/connect.ts').then((module) => module.connectKubeconfig({ kubeconfigYaml: pipeline.sandbox.kubeconfig() }));
-  try {
-    const map = await client.get<{ data: { color: string } }>('/api/v1/namespaces/shop/configmaps/web-config');
-    return map.data.color;
-  } catch {
-    return undefined;
-  } finally {
-    client.close();
-  }
-}
-
 describe('a push to GitHub', () => {
   let first: string;
 
@@ -37,7 +25,7 @@ describe('a push to GitHub', () => {
 
     await pipeline.work(async () => (await pipeline.store.getTarget('web', 'sandbox'))?.revision === first);
 
-    expect(await configMapColor()).toBe('blue');
+    expect(await liveColor(pipeline)).toBe('blue');
     const target = await pipeline.store.getTarget('web', 'sandbox');
     expect(target).toMatchObject({ syncStatus: 'Synced', health: 'Healthy', revision: first, namespace: 'shop' });
     const statuses = pipeline.github.statuses.filter((status) => status.context === 'driftless/web@sandbox');
@@ -60,7 +48,7 @@ describe('a push to GitHub', () => {
     expect(response.statusCode).toBe(202);
     expect(response.body.targets).toEqual(['web@sandbox']);
     await pipeline.work(async () => (await pipeline.store.getTarget('web', 'sandbox'))?.revision === second);
-    expect(await configMapColor()).toBe('green');
+    expect(await liveColor(pipeline)).toBe('green');
     const history = await pipeline.store.listHistory('web', 'sandbox', 10);
     expect(history.map((entry) => entry.revision)).toEqual([second, first]);
     expect(pipeline.github.statuses.filter((status) => status.sha === second).map((status) => status.state)).toEqual(['pending', 'success']);

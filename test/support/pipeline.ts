@@ -273,11 +273,15 @@ spec:
 
 /** The `color` of the web-config ConfigMap in the sandbox, or undefined when there is none. */
 export async function liveColor(pipeline: Pipeline): Promise<string | undefined> {
+  return (await liveConfigMap(pipeline, 'shop', 'web-config'))?.color;
+}
+
+/** The data of a ConfigMap in the sandbox, or undefined when there is none. */
+export async function liveConfigMap(pipeline: Pipeline, namespace: string, name: string): Promise<Record<string, string> | undefined> {
   const { connectKubeconfig } = await import('../../shared/kube/connect.ts');
   const client = await connectKubeconfig({ kubeconfigYaml: pipeline.sandbox.kubeconfig() });
   try {
-    const map = await client.get<{ data: { color: string } }>('/api/v1/namespaces/shop/configmaps/web-config');
-    return map.data.color;
+    return (await client.get<{ data?: Record<string, string> }>(`/api/v1/namespaces/${namespace}/configmaps/${name}`)).data;
   } catch {
     return undefined;
   } finally {
