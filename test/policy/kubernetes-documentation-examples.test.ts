@@ -5,24 +5,10 @@
 // ConfigMaps in Git), and the expression reads `params.data.maxReplicas`.
 import { describe, expect, it } from 'vitest';
 import { decidePolicies } from '../../shared/policy/decide.ts';
-import { deployment, namespace, policiesOf, requestFor } from './support.ts';
+import { DEMO_POLICY, deployment, namespace, policiesOf, requestFor } from './support.ts';
 
 const BASIC = `
-apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicy
-metadata:
-  name: "demo-policy.example.com"
-spec:
-  failurePolicy: Fail
-  matchConstraints:
-    resourceRules:
-    - apiGroups:   ["apps"]
-      apiVersions: ["v1"]
-      operations:  ["CREATE", "UPDATE"]
-      resources:   ["deployments"]
-  validations:
-    - expression: "object.spec.replicas <= 5"
----
+${DEMO_POLICY}---
 apiVersion: admissionregistration.k8s.io/v1
 kind: ValidatingAdmissionPolicyBinding
 metadata:

@@ -6,6 +6,7 @@
 // app that breaks it under Warn syncs, and its status says the warning.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { REPO_URL, startPipeline, type Pipeline } from '../support/pipeline.ts';
+import { DEMO_POLICY } from './support.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -55,20 +56,7 @@ spec:
 const files = {
   'driftless/clusters.yaml': 'apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: { name: sandbox }\nspec:\n  kubeconfig: { context: sandbox }\n',
   'driftless/apps.yaml': `${app('shop', 'shop-test')}---\n${app('blog', 'blog-staging')}`,
-  'driftless/policies.yaml': `apiVersion: admissionregistration.k8s.io/v1
-kind: ValidatingAdmissionPolicy
-metadata: { name: "demo-policy.example.com" }
-spec:
-  failurePolicy: Fail
-  matchConstraints:
-    resourceRules:
-    - apiGroups: ["apps"]
-      apiVersions: ["v1"]
-      operations: ["CREATE", "UPDATE"]
-      resources: ["deployments"]
-  validations:
-  - expression: "object.spec.replicas <= 5"
----
+  'driftless/policies.yaml': `${DEMO_POLICY}---
 ${binding('demo-binding-test.example.com', 'Deny', 'test')}---
 ${binding('demo-binding-staging.example.com', 'Warn', 'staging')}`,
   ...manifests('shop', 'shop-test', 'test'),

@@ -6,6 +6,27 @@ import type { AdmissionRequest, UserInfo } from '../../shared/policy/request.ts'
 import { guessResource } from '../../shared/policy/request.ts';
 import { EMPTY_POLICY_SET, type PolicySet } from '../../shared/policy/types.ts';
 
+/**
+ * The Kubernetes documentation's basic example policy, as the page writes it
+ * (kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/): at most 5
+ * replicas for a Deployment. Its bindings say where it applies.
+ */
+export const DEMO_POLICY = `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: "demo-policy.example.com"
+spec:
+  failurePolicy: Fail
+  matchConstraints:
+    resourceRules:
+    - apiGroups:   ["apps"]
+      apiVersions: ["v1"]
+      operations:  ["CREATE", "UPDATE"]
+      resources:   ["deployments"]
+  validations:
+    - expression: "object.spec.replicas <= 5"
+`;
+
 export const WORKER: UserInfo = { username: 'driftless', groups: ['system:authenticated'] };
 
 /** The policies of `yaml`, loaded as driftless/policies.yaml. */
