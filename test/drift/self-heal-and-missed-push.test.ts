@@ -8,23 +8,13 @@ import { connectKubeconfig } from '../../shared/kube/connect.ts';
 import type { KubeClient } from '../../shared/kube/client.ts';
 import { kubectlFor, type Kubectl } from '../support/kubectl.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
-import { startPipeline, REPO_URL, webApp, webRegistry, type Pipeline } from '../support/pipeline.ts';
+import { appDocument, REPO_URL, startPipeline, webApp, webRegistry, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
 
 const registry = {
   ...webRegistry(),
-  'driftless/api.yaml': `apiVersion: argoproj.io/v1alpha1
-kind: Application
-metadata: { name: api, namespace: argocd }
-spec:
-  project: default
-  source: { repoURL: ${REPO_URL}, targetRevision: main, path: apps/api }
-  destination: { name: sandbox, namespace: ops }
-  syncPolicy:
-    automated: { prune: false, selfHeal: false }
-    syncOptions: [CreateNamespace=true]
-`,
+  'driftless/api.yaml': appDocument({ name: 'api', namespace: 'ops', automated: '{ prune: false, selfHeal: false }' }),
 };
 const apps = (color: string) => ({
   ...webApp(color),

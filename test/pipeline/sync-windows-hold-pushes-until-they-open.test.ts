@@ -17,7 +17,7 @@ import type { WorkerDependencies } from '../../shared/worker/dependencies.ts';
 import { RetryableJobError } from '../../shared/worker/errors.ts';
 import { runJob, type JobOutcome } from '../../shared/worker/run-job.ts';
 import { kubectlFor, type Kubectl } from '../support/kubectl.ts';
-import { liveColor, REPO_URL, startPipeline, webApp, type Pipeline } from '../support/pipeline.ts';
+import { appDocument, liveColor, REPO_URL, startPipeline, webApp, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
 const WAITING = "waiting for the sync window deny '10 1 * * *' 1h, opens at";
@@ -45,17 +45,7 @@ spec:
   syncWindows:
   - { kind: deny, schedule: '10 1 * * *', duration: 1h, namespaces: [ops], manualSync: true }
 `,
-  'driftless/web.yaml': `apiVersion: argoproj.io/v1alpha1
-kind: Application
-metadata: { name: web, namespace: argocd }
-spec:
-  project: frozen
-  source: { repoURL: ${REPO_URL}, targetRevision: main, path: apps/web }
-  destination: { name: sandbox, namespace: shop }
-  syncPolicy:
-    automated: { prune: true, selfHeal: true }
-    syncOptions: [CreateNamespace=true]
-`,
+  'driftless/web.yaml': appDocument({ name: 'web', project: 'frozen', namespace: 'shop' }),
   'driftless/api.yaml': `apiVersion: driftless.io/v1alpha1
 kind: Application
 metadata: { name: api }

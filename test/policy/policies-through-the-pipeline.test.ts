@@ -5,7 +5,7 @@
 // has no write for it) and its commit status names object, policy, binding and message; the
 // app that breaks it under Warn syncs, and its status says the warning.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { REPO_URL, startPipeline, type Pipeline } from '../support/pipeline.ts';
+import { appDocument, startPipeline, type Pipeline } from '../support/pipeline.ts';
 import { DEMO_POLICY } from './support.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
@@ -17,16 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => pipeline?.stop());
 
-const app = (name: string, namespace: string) => `apiVersion: argoproj.io/v1alpha1
-kind: Application
-metadata: { name: ${name}, namespace: argocd }
-spec:
-  project: default
-  source: { repoURL: ${REPO_URL}, targetRevision: main, path: apps/${name} }
-  destination: { name: sandbox, namespace: ${namespace} }
-  syncPolicy:
-    automated: { prune: true }
-`;
+const app = (name: string, namespace: string) => appDocument({ name, namespace, automated: '{ prune: true }', createNamespace: false });
 
 const manifests = (name: string, namespace: string, environment: string) => ({
   [`apps/${name}/namespace.yaml`]: `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${namespace}\n  labels: { environment: ${environment} }\n`,

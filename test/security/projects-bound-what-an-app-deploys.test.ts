@@ -7,7 +7,7 @@
 // would make; the commit gets one failure status; the job is not retried.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { expectSyncNotRetried } from '../support/not-retried.ts';
-import { REPO_URL, startPipeline, type Pipeline } from '../support/pipeline.ts';
+import { appDocument, REPO_URL, startPipeline, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -30,17 +30,7 @@ spec:
   namespaceResourceBlacklist:
   - { group: '', kind: Secret }
 `,
-  'driftless/shop.yaml': `apiVersion: argoproj.io/v1alpha1
-kind: Application
-metadata: { name: shop, namespace: argocd }
-spec:
-  project: team-a
-  source: { repoURL: ${REPO_URL}, targetRevision: main, path: apps/shop }
-  destination: { name: sandbox, namespace: team-a }
-  syncPolicy:
-    automated: { prune: true, selfHeal: true }
-    syncOptions: [CreateNamespace=true]
-`,
+  'driftless/shop.yaml': appDocument({ name: 'shop', project: 'team-a', namespace: 'team-a' }),
 };
 
 const attack = {

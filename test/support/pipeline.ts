@@ -225,23 +225,42 @@ export function pushPayload(before: string, after: string, changed: { added?: st
   };
 }
 
+export interface AppDocumentOptions {
+  name: string;
+  /** The destination namespace. */
+  namespace: string;
+  project?: string;
+  /** The folder in this repository (REPO_URL); `apps/<name>` by default. */
+  path?: string;
+  cluster?: string;
+  /** The syncPolicy.automated value, as YAML. */
+  automated?: string;
+  /** syncOptions: [CreateNamespace=true]; on by default. */
+  createNamespace?: boolean;
+}
+
+/** An Argo CD Application document in the registry folder, its source a folder of this repository. */
+export function appDocument(options: AppDocumentOptions): string {
+  const createNamespace = (options.createNamespace ?? true) ? '    syncOptions: [CreateNamespace=true]\n' : '';
+  return `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: { name: ${options.name}, namespace: argocd }
+spec:
+  project: ${options.project ?? 'default'}
+  source: { repoURL: ${REPO_URL}, targetRevision: main, path: ${options.path ?? `apps/${options.name}`} }
+  destination: { name: ${options.cluster ?? 'sandbox'}, namespace: ${options.namespace} }
+  syncPolicy:
+    automated: ${options.automated ?? '{ prune: true, selfHeal: true }'}
+${createNamespace}`;
+}
+
 /** A registry with one cluster and the `web` app (automated, prune, selfHeal) deployed to it. */
 export function webRegistry(options: { cluster?: string; kubeconfig?: { context: string; path?: string } } = {}): Record<string, string> {
   const cluster = options.cluster ?? 'sandbox';
   const kubeconfig = options.kubeconfig ?? { context: 'sandbox' };
   return {
     'driftless/clusters.yaml': `apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: { name: ${cluster} }\nspec:\n  kubeconfig: ${JSON.stringify(kubeconfig)}\n`,
-    'driftless/web.yaml': `apiVersion: argoproj.io/v1alpha1
-kind: Application
-metadata: { name: web, namespace: argocd }
-spec:
-  project: default
-  source: { repoURL: ${REPO_URL}, targetRevision: main, path: apps/web }
-  destination: { name: ${cluster}, namespace: shop }
-  syncPolicy:
-    automated: { prune: true, selfHeal: true }
-    syncOptions: [CreateNamespace=true]
-`,
+    'driftless/web.yaml': appDocument({ name: 'web', cluster, namespace: 'shop' }),
   };
 }
 
