@@ -10,16 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../shared/kube/object.ts';
 import type { SyncRunOptions } from '../../shared/sync/sync.ts';
 import { startCluster, syncApp, writeApp, type TestCluster } from '../support/cluster.ts';
-import { found } from './fixtures.ts';
+import { found, optionsConfigMap as configMap } from './fixtures.ts';
 
 let cluster: TestCluster;
 beforeAll(async () => {
   cluster = await startCluster();
 });
 afterAll(() => cluster?.stop());
-
-const configMap = (name: string, syncOptions?: string) =>
-  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n${syncOptions ? `  annotations:\n    argocd.argoproj.io/sync-options: ${syncOptions}\n` : ''}data: { k: v }\n`;
 
 const path = (name: string) => `/api/v1/namespaces/default/configmaps/${name}`;
 

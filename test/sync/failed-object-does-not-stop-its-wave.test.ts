@@ -5,7 +5,7 @@
 // wave never starts.
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { startCluster, syncApp, writeApp, writesIn, type TestCluster } from '../support/cluster.ts';
-import { found } from './fixtures.ts';
+import { found, WEB_DEPLOYMENT } from './fixtures.ts';
 
 let cluster: TestCluster;
 beforeAll(async () => {
@@ -31,15 +31,7 @@ kind: Service
 metadata: { name: web }
 spec: { selector: { app: web }, ports: [{ port: 80 }] }
 `,
-  'deployment.yaml': `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: web }
-spec:
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec: { containers: [{ name: web, image: "nginx:1.27" }] }
-`,
+  'deployment.yaml': WEB_DEPLOYMENT,
   'later.yaml': `apiVersion: v1
 kind: ConfigMap
 metadata:

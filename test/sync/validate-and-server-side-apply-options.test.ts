@@ -7,16 +7,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRunOptions } from '../../shared/sync/app-sync-options.ts';
 import { startCluster, syncApp, writeApp, writesIn, type TestCluster } from '../support/cluster.ts';
-import { hookJob } from './fixtures.ts';
+import { hookJob, optionsConfigMap as configMap } from './fixtures.ts';
 
 let cluster: TestCluster;
 beforeAll(async () => {
   cluster = await startCluster();
 });
 afterAll(() => cluster?.stop());
-
-const configMap = (name: string, syncOptions?: string) =>
-  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n${syncOptions ? `  annotations:\n    argocd.argoproj.io/sync-options: ${syncOptions}\n` : ''}data: { k: v }\n`;
 
 /** The fieldValidation each write asked for, by the name in its path (or body, for a POST). */
 function validations(): Record<string, string | undefined> {

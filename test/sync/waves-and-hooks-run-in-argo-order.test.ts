@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, syncApp, writeApp, writesIn, type TestCluster } from '../support/cluster.ts';
-import { hookJob } from './fixtures.ts';
+import { hookJob, WEB_DEPLOYMENT } from './fixtures.ts';
 
 let cluster: TestCluster;
 beforeAll(async () => {
@@ -27,15 +27,7 @@ describe('a sync with waves and hooks', () => {
       ].join('---\n'),
       'early.yaml': configMap('early', -1),
       'late.yaml': configMap('late', 1, 'driftless.io/sync-wave'),
-      'app.yaml': `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: web }
-spec:
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec: { containers: [{ name: web, image: "nginx:1.27" }] }
----
+      'app.yaml': `${WEB_DEPLOYMENT}---
 ${configMap('settings')}---
 apiVersion: v1
 kind: Service
