@@ -10,10 +10,9 @@ import type { KubeClient } from '../../shared/kube/client.ts';
 import type { KubeObject } from '../../shared/kube/object.ts';
 import type { LoggedRequest } from '../../local/sandbox/request-log.ts';
 import { childApp, childManifests, rootApp } from '../support/app-of-apps.ts';
-import { startPipeline, type Pipeline } from '../support/pipeline.ts';
+import { sandboxWrites, startPipeline, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
-const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** A Deployment the sandbox's controller starts rolling out and never makes ready. */
 function stuckDeployment(name: string): Record<string, string> {
@@ -64,7 +63,7 @@ afterAll(async () => {
 
 /** Writes of the child deploying to namespace `name`: its namespace and the objects in it. */
 function writesOf(name: string): LoggedRequest[] {
-  return pipeline.sandbox.requests.entries().filter((entry) => WRITES.has(entry.method) && (entry.namespace === name || (entry.resource === 'namespaces' && entry.name === name)));
+  return sandboxWrites(pipeline).filter((entry) => entry.namespace === name || (entry.resource === 'namespaces' && entry.name === name));
 }
 
 async function until(done: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {

@@ -3,10 +3,9 @@
 // the message is done: not retried, not in the dead-letter queue.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { expectSyncNotRetried } from '../support/not-retried.ts';
-import { startPipeline, webApp, webRegistry, type Pipeline } from '../support/pipeline.ts';
+import { sandboxWrites, startPipeline, webApp, webRegistry, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
-const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 let pipeline: Pipeline;
 beforeAll(async () => {
@@ -40,5 +39,5 @@ it('records Failed with the file named, posts failure once, applies nothing and 
   expect(events.map((entry) => entry.DetailType)).toEqual(['Sync Started', 'Sync Failed']);
   expect(JSON.parse(events[1].Detail ?? '{}')).toMatchObject({ revision: sha, syncStatus: 'Failed' });
 
-  expect(pipeline.sandbox.requests.entries().filter((entry) => WRITES.has(entry.method))).toEqual([]);
+  expect(sandboxWrites(pipeline)).toEqual([]);
 });

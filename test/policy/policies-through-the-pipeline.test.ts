@@ -5,11 +5,10 @@
 // has no write for it) and its commit status names object, policy, binding and message; the
 // app that breaks it under Warn syncs, and its status says the warning.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { appDocument, startPipeline, type Pipeline } from '../support/pipeline.ts';
+import { appDocument, sandboxWrites, startPipeline, type Pipeline } from '../support/pipeline.ts';
 import { DEMO_POLICY } from './support.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
-const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 let pipeline: Pipeline;
 beforeAll(async () => {
@@ -67,7 +66,7 @@ it('a Deny refuses the sync before any write; a Warn syncs and says the warning 
   expect(shop?.message).toContain(
     "Deployment/shop-test/web: ValidatingAdmissionPolicy 'demo-policy.example.com' with binding 'demo-binding-test.example.com' denied request: failed expression: object.spec.replicas <= 5",
   );
-  const writes = pipeline.sandbox.requests.entries().filter((entry) => WRITES.has(entry.method));
+  const writes = sandboxWrites(pipeline);
   // Nothing of shop's: not its Namespace, not its Deployment.
   expect(writes.filter((entry) => entry.path.includes('shop-test'))).toEqual([]);
   expect(writes.filter((entry) => !entry.path.includes('blog-staging')).map((entry) => `${entry.method} ${entry.path}`)).toEqual([]);

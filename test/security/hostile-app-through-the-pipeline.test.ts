@@ -5,10 +5,9 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drainCapturing } from '../support/drain-capturing.ts';
-import { startPipeline, webRegistry, type Pipeline } from '../support/pipeline.ts';
+import { sandboxWrites, startPipeline, webRegistry, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
-const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const MARKER = 'db-password-9d41e7';
 
 let pipeline: Pipeline;
@@ -70,7 +69,7 @@ describe('a hostile app repository pushed to GitHub', () => {
     });
     await expectFailedOnce('web', sha, /^cannot sync: kustomize build failed for apps\/web\/kustomization\.yaml: .*invalid literal source \*\*\*/);
     expect(everythingSaid()).not.toContain(MARKER);
-    expect(pipeline.sandbox.requests.entries().filter((entry) => WRITES.has(entry.method))).toEqual([]);
+    expect(sandboxWrites(pipeline)).toEqual([]);
   });
 
   it('a generator file on a loopback URL: refused before kustomize runs, the server never asked', async () => {
@@ -78,7 +77,7 @@ describe('a hostile app repository pushed to GitHub', () => {
     await expectFailedOnce('web', sha, /^cannot sync: apps\/web\/kustomization\.yaml: configMapGenerator\[0\]\.files\[0\] "http:\/\/127\.0\.0\.1:\d+\/other-app\/render\.yaml" is a remote reference/);
     expect(asked).toEqual([]);
     expect(everythingSaid()).not.toContain(MARKER);
-    expect(pipeline.sandbox.requests.entries().filter((entry) => WRITES.has(entry.method))).toEqual([]);
+    expect(sandboxWrites(pipeline)).toEqual([]);
   });
 
   it("an app whose repoURL is a folder on the worker's disk: refused, never read, nothing applied", async () => {
@@ -99,6 +98,6 @@ spec:
     const refusal = /repoURL \\?"[^"\\]*driftless-repo-[^"\\]*\\?" is a path on the worker's disk; only local mode reads local repositories/;
     expect(`${target?.message ?? ''}\n${logged.join('')}`).toMatch(refusal);
     expect(target?.revision).toBeUndefined();
-    expect(pipeline.sandbox.requests.entries().filter((entry) => WRITES.has(entry.method))).toEqual([]);
+    expect(sandboxWrites(pipeline)).toEqual([]);
   });
 });

@@ -7,10 +7,9 @@
 // would make; the commit gets one failure status; the job is not retried.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { expectSyncNotRetried } from '../support/not-retried.ts';
-import { appDocument, REPO_URL, startPipeline, type Pipeline } from '../support/pipeline.ts';
+import { appDocument, REPO_URL, sandboxWrites, startPipeline, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
-const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 let pipeline: Pipeline;
 beforeAll(async () => {
@@ -75,7 +74,7 @@ it('refuses every object outside project team-a by name and rule, writes nothing
   expect(events.map((entry) => entry.DetailType)).toEqual(['Sync Started', 'Sync Failed']);
 
   // Nothing written: no object, no namespace; and the Secret's value went nowhere.
-  expect(pipeline.sandbox.requests.entries().filter((entry) => WRITES.has(entry.method))).toEqual([]);
+  expect(sandboxWrites(pipeline)).toEqual([]);
   const reported = [target?.message, ...statuses.map((status) => status.description), ...events.map((entry) => entry.Detail)].join('\n');
   expect(reported).not.toContain('not-for-this-project');
 });

@@ -290,6 +290,13 @@ spec:
   };
 }
 
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** The requests the sandbox's API server logged that would change the cluster. */
+export function sandboxWrites(pipeline: Pipeline): ReturnType<Sandbox['requests']['entries']> {
+  return pipeline.sandbox.requests.entries().filter((entry) => WRITE_METHODS.has(entry.method));
+}
+
 /** The `color` of the web-config ConfigMap in the sandbox, or undefined when there is none. */
 export async function liveColor(pipeline: Pipeline): Promise<string | undefined> {
   return (await liveConfigMap(pipeline, 'shop', 'web-config'))?.color;
