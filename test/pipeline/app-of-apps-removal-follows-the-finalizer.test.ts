@@ -3,19 +3,9 @@
 // order, and its target state goes; without it they stay, reported as orphaned.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childApp, childManifests, rootApp } from '../support/app-of-apps.ts';
-import { startPipeline, type Pipeline } from '../support/pipeline.ts';
+import { startPipeline, webDeployment, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
-const DEPLOYMENT = `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: web }
-spec:
-  replicas: 1
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec: { containers: [{ name: web, image: "nginx:1.27" }] }
-`;
 
 let pipeline: Pipeline;
 beforeAll(async () => {
@@ -30,7 +20,7 @@ describe('a child removed from its parent', () => {
       'apps/root/web.yaml': childApp('web', { finalizer: 'resources-finalizer.argocd.argoproj.io' }),
       'apps/root/api.yaml': childApp('api'),
       ...childManifests('web'),
-      'apps/web/deploy.yaml': DEPLOYMENT,
+      'apps/web/deploy.yaml': webDeployment(1),
       ...childManifests('api'),
     };
     const first = await pipeline.repo.commit(files);

@@ -277,17 +277,22 @@ export function chartAppFiles(): Record<string, string> {
 export function webApp(color: string): Record<string, string> {
   return {
     'apps/web/config.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: web-config }\ndata: { color: ${color} }\n`,
-    'apps/web/deploy.yaml': `apiVersion: apps/v1
+    'apps/web/deploy.yaml': webDeployment(2),
+  };
+}
+
+/** The `web` Deployment of nginx pods. */
+export function webDeployment(replicas: number): string {
+  return `apiVersion: apps/v1
 kind: Deployment
 metadata: { name: web }
 spec:
-  replicas: 2
+  replicas: ${replicas}
   selector: { matchLabels: { app: web } }
   template:
     metadata: { labels: { app: web } }
     spec: { containers: [{ name: web, image: "nginx:1.27" }] }
-`,
-  };
+`;
 }
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
