@@ -21,6 +21,7 @@ import {
 import { RepositoryChartFetcher, type RepositoryChartFetcherOptions } from '../../../shared/source/chart/repository-fetcher.ts';
 import { s3ClientConfig } from '../../support/aws.ts';
 import { startHelmRepo, type HelmRepo } from '../../support/helm-repo.ts';
+import { failure } from '../../support/failure.ts';
 
 const VERSIONS = ['1.2.0', '1.2.3', '1.3.0', '4.0.0', '4.1.2', '5.0.0', '5.1.0-rc.1'];
 const FAST_RETRY = { attempts: 3, delayMs: 10 };
@@ -32,15 +33,6 @@ async function fetcher(options: Partial<RepositoryChartFetcherOptions> = {}): Pr
   const cacheDir = options.cacheDir ?? (await mkdtemp(join(tmpdir(), 'driftless-chart-cache-')));
   folders.push(cacheDir);
   return new RepositoryChartFetcher({ allowLoopback: true, retry: FAST_RETRY, ...options, cacheDir });
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the fetch to fail');
 }
 
 beforeAll(async () => {

@@ -12,6 +12,7 @@ import { RepositoryChartFetcher } from '../../../shared/source/chart/repository-
 import { awsClientConfig } from '../../support/aws.ts';
 import { startOciRegistry, type OciRegistry } from '../../support/oci-registry.ts';
 import { startSecretsManagerDouble, type SecretsManagerDouble } from './secrets-manager-double.ts';
+import { failure } from '../../support/failure.ts';
 
 const folders: string[] = [];
 
@@ -23,15 +24,6 @@ async function cacheDir(): Promise<string> {
 
 async function fetcher(): Promise<RepositoryChartFetcher> {
   return new RepositoryChartFetcher({ cacheDir: await cacheDir(), allowLoopback: true, retry: { attempts: 2, delayMs: 10 } });
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the fetch to fail');
 }
 
 afterAll(() => Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true }))));
