@@ -9,6 +9,7 @@ import type { Registry } from '../../shared/config/types.ts';
 import type { KubeObject } from '../../shared/kube/object.ts';
 import type { RenderedObject } from '../../shared/render/types.ts';
 import { parse } from 'yaml';
+import { SANDBOX_CLUSTER } from '../support/sandbox-cluster.ts';
 
 const REPO = 'https://github.com/acme/gitops.git';
 
@@ -26,7 +27,7 @@ function rendered(object: KubeObject, file: string, line = 1): RenderedObject {
 }
 
 const registry: Registry = parseRegistryFiles([
-  { file: 'driftless/clusters.yaml', text: 'apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: { name: sandbox }\nspec:\n  kubeconfig: { context: sandbox }\n' },
+  { file: 'driftless/clusters.yaml', text: SANDBOX_CLUSTER },
   { file: 'driftless/root.yaml', text: `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: root }\nspec:\n  source: { repoURL: ${REPO}, path: apps/root }\n  destination: { name: sandbox, namespace: argocd }\n` },
   { file: 'driftless/web.yaml', text: `\n\napiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: web }\nspec:\n  source: { repoURL: ${REPO}, path: apps/web }\n  destination: { name: sandbox, namespace: web }\n` },
 ]);

@@ -12,6 +12,7 @@ import { formatHistory } from '../../cli/commands/history.ts';
 import { palette } from '../../cli/ops/output.ts';
 import { trackedBranches } from '../../shared/drift/heads.ts';
 import { startHelmRepo, type HelmRepo } from '../support/helm-repo.ts';
+import { SANDBOX_CLUSTER } from '../support/sandbox-cluster.ts';
 import { liveConfigMap, OWNER, REPO, startPipeline, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
@@ -75,7 +76,7 @@ describe('a chart source', () => {
 
   it('syncs at the config commit: the chart at the version its constraint resolves to, with the helm options', async () => {
     const files = {
-      'driftless/clusters.yaml': 'apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: { name: sandbox }\nspec:\n  kubeconfig: { context: sandbox }\n',
+      'driftless/clusters.yaml': SANDBOX_CLUSTER,
       'driftless/web.yaml': application('1.2.*'),
     };
     first = await pushConfig(EMPTY, files);

@@ -9,6 +9,7 @@ import { lambdaContext } from '../../local/lambda-context.ts';
 import { pollQueue } from '../../local/queue-poller.ts';
 import { SqsJobQueue } from '../../shared/queue/sqs-job-queue.ts';
 import { writeDeadKubeconfig } from '../support/dead-cluster.ts';
+import { SANDBOX_CLUSTER } from '../support/sandbox-cluster.ts';
 import { REPO_URL, startPipeline, webApp, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
@@ -51,7 +52,7 @@ interface Handled {
 it('retries a failed job after its backoff while the next job of another group proceeds', async () => {
   const registry = {
     'driftless/dead.yaml': `apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: { name: dead }\nspec:\n  kubeconfig: ${JSON.stringify({ context: 'dead', path: deadKubeconfig })}\n`,
-    'driftless/sandbox.yaml': 'apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: { name: sandbox }\nspec:\n  kubeconfig: { context: sandbox }\n',
+    'driftless/sandbox.yaml': SANDBOX_CLUSTER,
     // Automated: the config push syncs it at once, and it fails (nothing listens there).
     'driftless/web.yaml': application('web', 'dead', true),
     // Manual: synced below, once web@dead's first attempt has failed.

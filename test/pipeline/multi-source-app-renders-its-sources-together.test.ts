@@ -14,6 +14,7 @@ import { scanTarget } from '../../shared/drift/scan-target.ts';
 import { s3ClientConfig } from '../support/aws.ts';
 import { createRepo, type TestRepo } from '../support/git.ts';
 import { startHelmRepo, type HelmRepo } from '../support/helm-repo.ts';
+import { SANDBOX_CLUSTER } from '../support/sandbox-cluster.ts';
 import { liveConfigMap, OWNER, pushPayload, REPO_URL, startPipeline, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
@@ -52,7 +53,7 @@ afterAll(async () => {
 
 function registryFiles(): Record<string, string> {
   return {
-    'driftless/clusters.yaml': 'apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: { name: sandbox }\nspec:\n  kubeconfig: { context: sandbox }\n',
+    'driftless/clusters.yaml': SANDBOX_CLUSTER,
     'driftless/shop.yaml': `apiVersion: argoproj.io/v1alpha1
 kind: Application
 metadata: {name: shop}

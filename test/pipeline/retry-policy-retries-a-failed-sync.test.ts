@@ -1,6 +1,7 @@
 // An app's retry policy (Argo CD's syncPolicy.retry) brings a failed sync back after its
 // backoff; the commit status says it is retrying, and the final result is the last attempt's.
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { SANDBOX_CLUSTER } from '../support/sandbox-cluster.ts';
 import { REPO_URL, startPipeline, webApp, type Pipeline } from '../support/pipeline.ts';
 
 let pipeline: Pipeline;
@@ -10,7 +11,7 @@ beforeAll(async () => {
 afterAll(() => pipeline?.stop());
 
 const registry = {
-  'driftless/clusters.yaml': 'apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: { name: sandbox }\nspec:\n  kubeconfig: { context: sandbox }\n',
+  'driftless/clusters.yaml': SANDBOX_CLUSTER,
   'driftless/web.yaml': `apiVersion: argoproj.io/v1alpha1
 kind: Application
 metadata: { name: web }

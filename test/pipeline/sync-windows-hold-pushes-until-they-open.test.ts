@@ -17,13 +17,14 @@ import type { WorkerDependencies } from '../../shared/worker/dependencies.ts';
 import { RetryableJobError } from '../../shared/worker/errors.ts';
 import { runJob, type JobOutcome } from '../../shared/worker/run-job.ts';
 import { kubectlFor, type Kubectl } from '../support/kubectl.ts';
+import { SANDBOX_CLUSTER } from '../support/sandbox-cluster.ts';
 import { appDocument, liveColor, REPO_URL, startPipeline, webApp, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
 const WAITING = "waiting for the sync window deny '10 1 * * *' 1h, opens at";
 
 const registry = {
-  'driftless/clusters.yaml': 'apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: { name: sandbox }\nspec:\n  kubeconfig: { context: sandbox }\n',
+  'driftless/clusters.yaml': SANDBOX_CLUSTER,
   'driftless/projects.yaml': `apiVersion: argoproj.io/v1alpha1
 kind: AppProject
 metadata: { name: frozen, namespace: argocd }

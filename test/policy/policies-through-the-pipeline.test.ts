@@ -5,6 +5,7 @@
 // has no write for it) and its commit status names object, policy, binding and message; the
 // app that breaks it under Warn syncs, and its status says the warning.
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { SANDBOX_CLUSTER } from '../support/sandbox-cluster.ts';
 import { appDocument, sandboxWrites, startPipeline, type Pipeline } from '../support/pipeline.ts';
 import { DEMO_POLICY } from './support.ts';
 
@@ -44,7 +45,7 @@ spec:
 `;
 
 const files = {
-  'driftless/clusters.yaml': 'apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: { name: sandbox }\nspec:\n  kubeconfig: { context: sandbox }\n',
+  'driftless/clusters.yaml': SANDBOX_CLUSTER,
   'driftless/apps.yaml': `${app('shop', 'shop-test')}---\n${app('blog', 'blog-staging')}`,
   'driftless/policies.yaml': `${DEMO_POLICY}---
 ${binding('demo-binding-test.example.com', 'Deny', 'test')}---

@@ -18,6 +18,7 @@ import { buildDependencies } from '../../functions/sync-worker/handler.ts';
 import { projectOf } from '../../shared/config/normalise-project.ts';
 import { scanTarget } from '../../shared/drift/scan-target.ts';
 import { connectKubeconfig } from '../../shared/kube/connect.ts';
+import { SANDBOX_CLUSTER } from '../support/sandbox-cluster.ts';
 import { REPO_URL, startPipeline, type Pipeline } from '../support/pipeline.ts';
 import { ageEncrypt, ageKeygen, newDataKey, sopsDocument } from './support/sops-encoder.ts';
 
@@ -52,7 +53,7 @@ afterAll(async () => {
 
 function registry(plainSecrets?: 'deny'): Record<string, string> {
   return {
-    'driftless/clusters.yaml': 'apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: { name: sandbox }\nspec:\n  kubeconfig: { context: sandbox }\n',
+    'driftless/clusters.yaml': SANDBOX_CLUSTER,
     'driftless/team.yaml': `apiVersion: driftless.io/v1alpha1
 kind: Project
 metadata: { name: team }

@@ -7,6 +7,7 @@
 // would make; the commit gets one failure status; the job is not retried.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { expectSyncNotRetried } from '../support/not-retried.ts';
+import { SANDBOX_CLUSTER } from '../support/sandbox-cluster.ts';
 import { appDocument, REPO_URL, sandboxWrites, startPipeline, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
@@ -18,7 +19,7 @@ beforeAll(async () => {
 afterAll(() => pipeline?.stop());
 
 const registry = {
-  'driftless/clusters.yaml': 'apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: { name: sandbox }\nspec:\n  kubeconfig: { context: sandbox }\n',
+  'driftless/clusters.yaml': SANDBOX_CLUSTER,
   'driftless/team-a.yaml': `apiVersion: argoproj.io/v1alpha1
 kind: AppProject
 metadata: { name: team-a, namespace: argocd }

@@ -1,13 +1,12 @@
 // Repositories shaped as an app of apps: a `root` Application in driftless/ whose source is a
 // folder (or a chart) of child Applications, each child a small folder of manifests.
+import { SANDBOX_CLUSTER } from './sandbox-cluster.ts';
 import { REPO_URL } from './pipeline.ts';
-
-export const CLUSTERS = 'apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: { name: sandbox }\nspec:\n  kubeconfig: { context: sandbox }\n';
 
 /** The root app in driftless/root.yaml, rendering the folder (or chart) at `path`. */
 export function rootApp(path = 'apps/root', extra = ''): Record<string, string> {
   return {
-    'driftless/clusters.yaml': CLUSTERS,
+    'driftless/clusters.yaml': SANDBOX_CLUSTER,
     'driftless/root.yaml': `apiVersion: argoproj.io/v1alpha1
 kind: Application
 metadata: { name: root, namespace: argocd }

@@ -14,6 +14,7 @@ import type { Registry } from '../../../shared/config/types.ts';
 import type { KubeObject } from '../../../shared/kube/object.ts';
 import type { RenderedObject } from '../../../shared/render/types.ts';
 import type { TargetState } from '../../../shared/state/types.ts';
+import { SANDBOX_CLUSTER } from '../../support/sandbox-cluster.ts';
 
 const REPO = 'https://github.com/acme/gitops.git';
 const SHA = '1a2b3c4d5e6f7a8b9c0d1a2b3c4d5e6f7a8b9c0d';
@@ -35,7 +36,7 @@ function rendered(name: string, file: string): RenderedObject {
 /** root renders platform and web; platform renders ingress; zebra and alpha are written in driftless/. */
 function fleet(): Registry {
   let registry = parseRegistryFiles([
-    { file: 'driftless/clusters.yaml', text: 'apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: { name: sandbox }\nspec:\n  kubeconfig: { context: sandbox }\n' },
+    { file: 'driftless/clusters.yaml', text: SANDBOX_CLUSTER },
     { file: 'driftless/root.yaml', text: argoApp('root', 'apps/root', 'argocd') },
     { file: 'driftless/zebra.yaml', text: argoApp('zebra', 'apps/zebra', 'zebra') },
     { file: 'driftless/alpha.yaml', text: argoApp('alpha', 'apps/alpha', 'alpha') },
@@ -93,7 +94,7 @@ describe('driftless apps on an app of apps', () => {
 
   it('shows no PARENT column in a fleet without an app of apps', () => {
     const registry = parseRegistryFiles([
-      { file: 'driftless/clusters.yaml', text: 'apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: { name: sandbox }\nspec:\n  kubeconfig: { context: sandbox }\n' },
+      { file: 'driftless/clusters.yaml', text: SANDBOX_CLUSTER },
       { file: 'driftless/web.yaml', text: argoApp('web', 'apps/web', 'web') },
     ]);
     const text = formatApps(targetViews(registry, [synced('web')]), palette(false));
