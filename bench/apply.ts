@@ -23,7 +23,24 @@ const app = await generateApp('bench', OBJECTS);
 const kubectl = await kubectlPath();
 
 const ours = await sandboxWithKubeconfig('driftless');
-const first = await timed(() => run(process.execPath, [cli, 'sync', app, '--name', 'bench', '--namespace', 'bench', '--kubeconfig', ours.kubeconfig, '--timeout', '60s', '--output', 'json', ...(process.env.BENCH_CONCURRENCY ? ['--concurrency', process.env.BENCH_CONCURRENCY] : [])]));
+const first = await timed(() =>
+  run(process.execPath, [
+    cli,
+    'sync',
+    app,
+    '--name',
+    'bench',
+    '--namespace',
+    'bench',
+    '--kubeconfig',
+    ours.kubeconfig,
+    '--timeout',
+    '60s',
+    '--output',
+    'json',
+    ...(process.env.BENCH_CONCURRENCY ? ['--concurrency', process.env.BENCH_CONCURRENCY] : []),
+  ]),
+);
 if (first.value.code !== 0) throw new Error(`driftless sync failed:\n${first.value.stderr}${first.value.stdout.slice(-2000)}`);
 const ourRequests = ours.sandbox.requests.entries().length;
 // The engine's own time, as in a warm worker: the CLI's process start and render excluded.
@@ -36,7 +53,12 @@ const resyncWrites = resync.filter((entry) => entry.method !== 'GET').length;
 
 const theirs = await sandboxWithKubeconfig('kubectl');
 const home = join(tmpdir(), `bench-kubectl-home-${process.pid}`);
-const reference = await timed(() => run(kubectl, ['apply', '--server-side', '--kubeconfig', theirs.kubeconfig, '--cache-dir', join(home, 'cache'), '-f', app], { PATH: process.env.PATH, HOME: home }));
+const reference = await timed(() =>
+  run(kubectl, ['apply', '--server-side', '--kubeconfig', theirs.kubeconfig, '--cache-dir', join(home, 'cache'), '-f', app], {
+    PATH: process.env.PATH,
+    HOME: home,
+  }),
+);
 if (reference.value.code !== 0) throw new Error(`kubectl apply failed:\n${reference.value.stderr}`);
 const theirRequests = theirs.sandbox.requests.entries().length;
 
@@ -52,4 +74,6 @@ const rows = [
 const width = Math.max(...rows.map((row) => row[0].length));
 console.log(`bench:apply — sandbox latency ${LATENCY_MS} ms per request, both as fresh processes`);
 for (const row of rows) console.log(`${row[0].padEnd(width)}  ${row[1].padStart(9)}  ${row[2]}`);
-console.log(`speed-up over kubectl: ${ratio(reference.ms, first.ms)} end to end, ${ratio(reference.ms, engineMs)} for the engine (goal ≥ 5x); unchanged resync writes: ${resyncWrites} (goal 0)`);
+console.log(
+  `speed-up over kubectl: ${ratio(reference.ms, first.ms)} end to end, ${ratio(reference.ms, engineMs)} for the engine (goal ≥ 5x); unchanged resync writes: ${resyncWrites} (goal 0)`,
+);

@@ -33,10 +33,18 @@ const namespaces = new Set(desired.map((object) => object.metadata.namespace ?? 
 
 async function scan() {
   sandbox.requests.clear();
-  const result = await timed(() => detectDrift({ app: APP, rendered: rendered.objects, client, discovery: new Discovery(client), inventory: synced.inventory, findOrphans: true }));
+  const result = await timed(() =>
+    detectDrift({ app: APP, rendered: rendered.objects, client, discovery: new Discovery(client), inventory: synced.inventory, findOrphans: true }),
+  );
   const requests = sandbox.requests.entries();
   const discovery = requests.filter((entry) => /^\/(api|apis\/[^/]+)\/v1$/.test(entry.path)).length;
-  return { ms: result.ms, findings: result.value, requests: requests.length, discovery, dryRuns: requests.filter((entry) => entry.query.dryRun !== undefined).length };
+  return {
+    ms: result.ms,
+    findings: result.value,
+    requests: requests.length,
+    discovery,
+    dryRuns: requests.filter((entry) => entry.query.dryRun !== undefined).length,
+  };
 }
 
 const clean = await scan();
@@ -49,14 +57,26 @@ await writeFile(kubeconfig, sandbox.kubeconfig());
 const home = join(tmpdir(), `bench-drift-home-${process.pid}`);
 sandbox.requests.clear();
 const kubectl = await kubectlPath();
-const reference = await timed(() => run(kubectl, ['diff', '--server-side', '--force-conflicts', '--field-manager', 'driftless', '--kubeconfig', kubeconfig, '--cache-dir', join(home, 'cache'), '-f', file], { PATH: process.env.PATH, HOME: home }));
+const reference = await timed(() =>
+  run(
+    kubectl,
+    ['diff', '--server-side', '--force-conflicts', '--field-manager', 'driftless', '--kubeconfig', kubeconfig, '--cache-dir', join(home, 'cache'), '-f', file],
+    { PATH: process.env.PATH, HOME: home },
+  ),
+);
 // kubectl diff exits 0 without differences, 1 with them, >1 on error.
 if (reference.value.code > 1) throw new Error(`kubectl diff failed (${reference.value.code}):\n${reference.value.stderr}`);
 const theirRequests = sandbox.requests.entries().length;
 
 // The same scan with a few objects changed by hand: suspects cost one dry-run each.
 for (let i = 0; i < 5; i++) {
-  await client.request({ method: 'PATCH', path: `/api/v1/namespaces/bench/configmaps/config-${i}`, query: { fieldManager: 'kubectl-edit' }, body: JSON.stringify({ data: { color: 'red' } }), contentType: 'application/merge-patch+json' });
+  await client.request({
+    method: 'PATCH',
+    path: `/api/v1/namespaces/bench/configmaps/config-${i}`,
+    query: { fieldManager: 'kubectl-edit' },
+    body: JSON.stringify({ data: { color: 'red' } }),
+    contentType: 'application/merge-patch+json',
+  });
 }
 const drifted = await scan();
 client.close();
@@ -64,11 +84,17 @@ await sandbox.stop();
 
 const rows = [
   ['', 'time', 'requests'],
-  [`drift scan, no drift (${desired.length} objects, ${kinds} kinds, ${namespaces} namespaces)`, `${clean.ms} ms`, `${clean.requests} (${clean.discovery} discovery, ${clean.requests - clean.discovery} reads, ${clean.dryRuns} dry-runs)`],
+  [
+    `drift scan, no drift (${desired.length} objects, ${kinds} kinds, ${namespaces} namespaces)`,
+    `${clean.ms} ms`,
+    `${clean.requests} (${clean.discovery} discovery, ${clean.requests - clean.discovery} reads, ${clean.dryRuns} dry-runs)`,
+  ],
   ['kubectl diff --server-side (same objects)', `${reference.ms} ms`, `${theirRequests}${reference.value.code === 1 ? ' (reported differences!)' : ''}`],
   [`drift scan, 5 objects edited (found ${drifted.findings.objects.length})`, `${drifted.ms} ms`, `${drifted.requests} (${drifted.dryRuns} dry-runs)`],
 ];
 const width = Math.max(...rows.map((row) => row[0].length));
 console.log(`bench:drift — sandbox latency ${LATENCY_MS} ms per request`);
 for (const row of rows) console.log(`${row[0].padEnd(width)}  ${row[1].padStart(9)}  ${row[2]}`);
-console.log(`reads ${clean.requests - clean.discovery} ≤ kinds × namespaces = ${kinds * namespaces} (goal); speed-up over kubectl diff: ${ratio(reference.ms, clean.ms)} (goal ≥ 20x), requests ${ratio(theirRequests, clean.requests)} fewer`);
+console.log(
+  `reads ${clean.requests - clean.discovery} ≤ kinds × namespaces = ${kinds * namespaces} (goal); speed-up over kubectl diff: ${ratio(reference.ms, clean.ms)} (goal ≥ 20x), requests ${ratio(theirRequests, clean.requests)} fewer`,
+);

@@ -31,7 +31,9 @@ if (process.argv[2] === CHILD_FLAG) {
   const imported = performance.now();
   const response = await handler(JSON.parse(process.env.BENCH_EVENT ?? '{}') as APIGatewayProxyEventV2, childContext());
   const answered = performance.now();
-  process.stdout.write(`${JSON.stringify({ statusCode: response.statusCode, processStartMs: importStarted, importMs: imported - importStarted, firstDeliveryMs: answered - imported })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ statusCode: response.statusCode, processStartMs: importStarted, importMs: imported - importStarted, firstDeliveryMs: answered - imported })}\n`,
+  );
   process.exit(0);
 }
 
@@ -71,10 +73,19 @@ const sha = () => randomBytes(20).toString('hex');
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
+const median = (values: number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 
 function registryFiles(): Array<{ file: string; text: string }> {
-  const files = [{ file: 'driftless/clusters.yaml', text: 'apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: { name: sandbox }\nspec:\n  kubeconfig: { context: sandbox }\n' }];
+  const files = [
+    {
+      file: 'driftless/clusters.yaml',
+      text: 'apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: { name: sandbox }\nspec:\n  kubeconfig: { context: sandbox }\n',
+    },
+  ];
   for (let i = 0; i < APPS; i++) {
     const name = `app-${String(i).padStart(2, '0')}`;
     files.push({
@@ -121,7 +132,17 @@ function pushEvent(index: number, deliveryId = randomUUID()): APIGatewayProxyEve
     compare: `https://github.com/acme/gitops/compare/x...y`,
     commits,
     head_commit: commits[2],
-    repository: { id: 1, name: 'gitops', full_name: 'acme/gitops', private: true, clone_url: REPO_URL, html_url: 'https://github.com/acme/gitops', ssh_url: 'git@github.com:acme/gitops.git', default_branch: 'main', master_branch: 'main' },
+    repository: {
+      id: 1,
+      name: 'gitops',
+      full_name: 'acme/gitops',
+      private: true,
+      clone_url: REPO_URL,
+      html_url: 'https://github.com/acme/gitops',
+      ssh_url: 'git@github.com:acme/gitops.git',
+      default_branch: 'main',
+      master_branch: 'main',
+    },
     pusher: { name: 'a', email: 'a@example.com' },
     sender: { login: 'a', id: 1, type: 'User' },
   };
@@ -138,17 +159,35 @@ function pushEvent(index: number, deliveryId = randomUUID()): APIGatewayProxyEve
       'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`,
       'user-agent': 'GitHub-Hookshot/bench',
     },
-    requestContext: { accountId: 'anonymous', apiId: 'url', domainName: 'local', domainPrefix: 'local', http: { method: 'POST', path: '/', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'GitHub-Hookshot/bench' }, requestId: randomUUID(), routeKey: '$default', stage: '$default', time: '', timeEpoch: Date.now() },
+    requestContext: {
+      accountId: 'anonymous',
+      apiId: 'url',
+      domainName: 'local',
+      domainPrefix: 'local',
+      http: { method: 'POST', path: '/', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'GitHub-Hookshot/bench' },
+      requestId: randomUUID(),
+      routeKey: '$default',
+      stage: '$default',
+      time: '',
+      timeEpoch: Date.now(),
+    },
     body,
     isBase64Encoded: false,
   };
 }
 
 /** Spawns a fresh node that imports `module` and answers one delivery; ms from spawn to its answer. */
-function coldStart(module: string, env: NodeJS.ProcessEnv, index: number): Promise<{ totalMs: number; importMs: number; firstDeliveryMs: number; statusCode: number }> {
+function coldStart(
+  module: string,
+  env: NodeJS.ProcessEnv,
+  index: number,
+): Promise<{ totalMs: number; importMs: number; firstDeliveryMs: number; statusCode: number }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), CHILD_FLAG, module], { env: { ...env, BENCH_EVENT: JSON.stringify(pushEvent(1000 + index)) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), CHILD_FLAG, module], {
+      env: { ...env, BENCH_EVENT: JSON.stringify(pushEvent(1000 + index)) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -200,7 +239,17 @@ function scalePayload(): Record<string, unknown> {
   commits[5].modified.push('apps/app-7/deploy.yaml');
   commits[2000].modified.push('apps/app-199/values.yaml');
   const after = sha();
-  return { ref: 'refs/heads/main', before: sha(), after, created: false, deleted: false, forced: false, commits, head_commit: commits.at(-1), repository: { clone_url: REPO_URL, default_branch: 'main' } };
+  return {
+    ref: 'refs/heads/main',
+    before: sha(),
+    after,
+    created: false,
+    deleted: false,
+    forced: false,
+    commits,
+    head_commit: commits.at(-1),
+    repository: { clone_url: REPO_URL, default_branch: 'main' },
+  };
 }
 
 /** The plain definition the index replaced: every app against every file (files × apps × paths). */
@@ -222,7 +271,9 @@ async function matchingAtScale(): Promise<string[]> {
   const files = changedFilesOf(payload as Parameters<typeof changedFilesOf>[0]);
   const listMs = performance.now() - started;
   const paths = files === 'all' ? 0 : files.length;
-  lines.push(`push matching at scale: ${SCALE_COMMITS} commits, ${paths} distinct paths, body ${(Buffer.byteLength(body) / 1024 / 1024).toFixed(1)} MiB; changedFilesOf ${ms(listMs)}`);
+  lines.push(
+    `push matching at scale: ${SCALE_COMMITS} commits, ${paths} distinct paths, body ${(Buffer.byteLength(body) / 1024 / 1024).toFixed(1)} MiB; changedFilesOf ${ms(listMs)}`,
+  );
   for (const apps of [200, 10_000]) {
     const registry = scaleRegistry(apps);
     const push: PushChange = { repoURL: REPO_URL, branch: 'main', headSha: String(payload.after), changedFiles: files, defaultBranch: 'main' };
@@ -231,20 +282,36 @@ async function matchingAtScale(): Promise<string[]> {
     const matchMs = performance.now() - started;
     // The intake end to end (verify the signature, parse, list, match), in memory: no store, no queue.
     const verifier = new SignatureVerifier(SECRET);
-    const headers = { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` };
+    const headers = {
+      'content-type': 'application/json',
+      'x-github-event': 'push',
+      'x-github-delivery': randomUUID(),
+      'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`,
+    };
     started = performance.now();
     const response = await handleDelivery(
       { headers, body },
-      { verifier, registry: async () => registry, rememberDelivery: async () => true, forgetDelivery: async () => {}, requestSync: async () => 1, enqueue: async () => {} },
+      {
+        verifier,
+        registry: async () => registry,
+        rememberDelivery: async () => true,
+        forgetDelivery: async () => {},
+        requestSync: async () => 1,
+        enqueue: async () => {},
+      },
     );
     const intakeMs = performance.now() - started;
-    lines.push(`  ${String(apps).padStart(6)} apps: matchPush ${ms(matchMs).padStart(10)} (${targets.length} targets)   whole intake ${ms(intakeMs).padStart(10)} (answer ${response.statusCode})`);
+    lines.push(
+      `  ${String(apps).padStart(6)} apps: matchPush ${ms(matchMs).padStart(10)} (${targets.length} targets)   whole intake ${ms(intakeMs).padStart(10)} (answer ${response.statusCode})`,
+    );
   }
   // The definition on a slice only: on all of it this is the 85 s the index replaced.
   const slice = files === 'all' ? [] : files.slice(0, 20_000);
   started = performance.now();
   matchByDefinition(scaleRegistry(200), { repoURL: REPO_URL, branch: 'main', headSha: 'a'.repeat(40), changedFiles: slice, defaultBranch: 'main' });
-  lines.push(`  for comparison, every app × every file (the matching before the index), 200 apps on the first ${slice.length} paths only: ${ms(performance.now() - started)}`);
+  lines.push(
+    `  for comparison, every app × every file (the matching before the index), 200 apps on the first ${slice.length} paths only: ${ms(performance.now() - started)}`,
+  );
   return lines;
 }
 
@@ -287,7 +354,10 @@ try {
 
   // Bundles, as the stack builds them (ESM, minified, node24, everything bundled).
   const functionsDir = join(ROOT, 'functions');
-  const functions = (await readdir(functionsDir, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  const functions = (await readdir(functionsDir, { withFileTypes: true }))
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
   const bundles: Array<{ name: string; bytes: number; file: string }> = [];
   for (const name of functions) {
     const outfile = join(bundleDir, `${name}.mjs`);
@@ -305,7 +375,11 @@ try {
       metafile: true,
       logLevel: 'error',
     });
-    bundles.push({ name, bytes: result.metafile.outputs[Object.keys(result.metafile.outputs).find((key) => key.endsWith(`${name}.mjs`)) ?? ''].bytes, file: outfile });
+    bundles.push({
+      name,
+      bytes: result.metafile.outputs[Object.keys(result.metafile.outputs).find((key) => key.endsWith(`${name}.mjs`)) ?? ''].bytes,
+      file: outfile,
+    });
   }
 
   // Cold starts: a fresh process per run, from the TypeScript sources and from the bundle.
@@ -321,8 +395,12 @@ try {
     cold.push({ label: source.label, runs });
   }
 
-  console.log(`webhook warm latency over ${PUSHES} signed pushes (${WARMUP} warm-up deliveries not counted), registry of ${APPS} apps, each push 3 commits matching 1 app:`);
-  console.log(`  p50 ${ms(percentile(latencies, 50))}   p99 ${ms(percentile(latencies, 99))}   min ${ms(latencies[0])}   max ${ms(latencies.at(-1) ?? 0)}   answers: ${[...statusCodes].map(([code, count]) => `${count}× ${code}`).join(', ')}`);
+  console.log(
+    `webhook warm latency over ${PUSHES} signed pushes (${WARMUP} warm-up deliveries not counted), registry of ${APPS} apps, each push 3 commits matching 1 app:`,
+  );
+  console.log(
+    `  p50 ${ms(percentile(latencies, 50))}   p99 ${ms(percentile(latencies, 99))}   min ${ms(latencies[0])}   max ${ms(latencies.at(-1) ?? 0)}   answers: ${[...statusCodes].map(([code, count]) => `${count}× ${code}`).join(', ')}`,
+  );
   console.log(`\nwebhook cold start (fresh node ${process.version} process → first response; median of ${COLD_RUNS}):`);
   for (const { label, runs } of cold) {
     console.log(
@@ -331,7 +409,8 @@ try {
   }
   console.log(`\n${scaleLines.join('\n')}`);
   console.log('\nminified bundle per function (esbuild: ESM, minify, platform node, target node24, everything bundled):');
-  for (const bundle of bundles) console.log(`  ${bundle.name.padEnd(14)} ${`${bundle.bytes} B`.padStart(12)}  ${kib(bundle.bytes).padStart(12)}   (${basename(bundle.file)})`);
+  for (const bundle of bundles)
+    console.log(`  ${bundle.name.padEnd(14)} ${`${bundle.bytes} B`.padStart(12)}  ${kib(bundle.bytes).padStart(12)}   (${basename(bundle.file)})`);
 } finally {
   await services.stop();
   await rm(bundleDir, { recursive: true, force: true });

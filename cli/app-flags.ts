@@ -68,7 +68,8 @@ function folderArgument(positionals: string[], values: AppFlagValues): string {
     if (positionals.length > 0) throw new UsageError(`give the folder once, as -f PATH; unexpected ${positionals.map((arg) => `"${arg}"`).join(', ')}`);
     return values.filename;
   }
-  if (positionals.length !== 1) throw new UsageError(`expected one folder (-f PATH), got ${positionals.length === 0 ? 'none' : `${positionals.length}: ${positionals.join(' ')}`}`);
+  if (positionals.length !== 1)
+    throw new UsageError(`expected one folder (-f PATH), got ${positionals.length === 0 ? 'none' : `${positionals.length}: ${positionals.join(' ')}`}`);
   return positionals[0];
 }
 

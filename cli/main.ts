@@ -14,19 +14,67 @@ interface CommandEntry {
 }
 
 const commands: CommandEntry[] = [
-  { name: 'render', summary: 'render an app folder (YAML, Kustomize, Helm) and print the objects', load: async () => (await import('./commands/render.ts')).renderCommand },
-  { name: 'sync', summary: 'sync a registered app now (sync APP), or an app folder to a cluster (sync -f PATH)', load: async () => (await import('./commands/sync.ts')).syncCommand },
+  {
+    name: 'render',
+    summary: 'render an app folder (YAML, Kustomize, Helm) and print the objects',
+    load: async () => (await import('./commands/render.ts')).renderCommand,
+  },
+  {
+    name: 'sync',
+    summary: 'sync a registered app now (sync APP), or an app folder to a cluster (sync -f PATH)',
+    load: async () => (await import('./commands/sync.ts')).syncCommand,
+  },
   { name: 'diff', summary: 'show how the cluster differs from an app folder', load: async () => (await import('./commands/diff.ts')).diffCommand },
-  { name: 'apps', summary: 'list apps per cluster: revision, sync status, health, drift, last sync', load: async () => (await import('./commands/apps.ts')).appsCommand },
-  { name: 'app', summary: 'show one app: state per cluster, resources with health and drift, last error', load: async () => (await import('./commands/app.ts')).appCommand },
-  { name: 'history', summary: 'list the recorded syncs of an app: when, revision, trigger, result', load: async () => (await import('./commands/history.ts')).historyCommand },
-  { name: 'rollback', summary: 'sync an app back to a recorded revision and pin it there until resume', load: async () => (await import('./commands/rollback.ts')).rollbackCommand },
-  { name: 'suspend', summary: 'stop automated sync and self-heal of an app until resume', load: async () => (await import('./commands/suspend.ts')).suspendCommand },
-  { name: 'resume', summary: 'lift a suspension or rollback pin and sync the branch head', load: async () => (await import('./commands/resume.ts')).resumeCommand },
-  { name: 'restore', summary: 'rebuild a lost state table from Git (the registry) and the clusters (tracking annotations)', load: async () => (await import('./commands/restore.ts')).restoreCommand },
-  { name: 'clusters', summary: 'list registered clusters with labels and last contact', load: async () => (await import('./commands/clusters.ts')).clustersCommand },
-  { name: 'cluster', summary: 'check the connection to a registered cluster (cluster check NAME)', load: async () => (await import('./commands/cluster.ts')).clusterCommand },
-  { name: 'sandbox', summary: 'start the Kubernetes sandbox API server and write a kubeconfig for it', load: async () => (await import('./commands/sandbox.ts')).sandboxCommand },
+  {
+    name: 'apps',
+    summary: 'list apps per cluster: revision, sync status, health, drift, last sync',
+    load: async () => (await import('./commands/apps.ts')).appsCommand,
+  },
+  {
+    name: 'app',
+    summary: 'show one app: state per cluster, resources with health and drift, last error',
+    load: async () => (await import('./commands/app.ts')).appCommand,
+  },
+  {
+    name: 'history',
+    summary: 'list the recorded syncs of an app: when, revision, trigger, result',
+    load: async () => (await import('./commands/history.ts')).historyCommand,
+  },
+  {
+    name: 'rollback',
+    summary: 'sync an app back to a recorded revision and pin it there until resume',
+    load: async () => (await import('./commands/rollback.ts')).rollbackCommand,
+  },
+  {
+    name: 'suspend',
+    summary: 'stop automated sync and self-heal of an app until resume',
+    load: async () => (await import('./commands/suspend.ts')).suspendCommand,
+  },
+  {
+    name: 'resume',
+    summary: 'lift a suspension or rollback pin and sync the branch head',
+    load: async () => (await import('./commands/resume.ts')).resumeCommand,
+  },
+  {
+    name: 'restore',
+    summary: 'rebuild a lost state table from Git (the registry) and the clusters (tracking annotations)',
+    load: async () => (await import('./commands/restore.ts')).restoreCommand,
+  },
+  {
+    name: 'clusters',
+    summary: 'list registered clusters with labels and last contact',
+    load: async () => (await import('./commands/clusters.ts')).clustersCommand,
+  },
+  {
+    name: 'cluster',
+    summary: 'check the connection to a registered cluster (cluster check NAME)',
+    load: async () => (await import('./commands/cluster.ts')).clusterCommand,
+  },
+  {
+    name: 'sandbox',
+    summary: 'start the Kubernetes sandbox API server and write a kubeconfig for it',
+    load: async () => (await import('./commands/sandbox.ts')).sandboxCommand,
+  },
 ];
 
 export async function main(argv: string[]): Promise<number> {

@@ -18,7 +18,8 @@ export function parseFlags<T extends Options>(args: string[], options: T, allowP
 export function parseInteger(flag: string, value: string | undefined, fallback: number, min = 0): number {
   if (value === undefined) return fallback;
   const number = value.trim() === '' ? NaN : Number(value);
-  if (!Number.isInteger(number) || number < min) throw new UsageError(`--${flag} must be a whole number${min > 0 ? ` of at least ${min}` : ''}, got "${value}"`);
+  if (!Number.isInteger(number) || number < min)
+    throw new UsageError(`--${flag} must be a whole number${min > 0 ? ` of at least ${min}` : ''}, got "${value}"`);
   return number;
 }
 

@@ -69,7 +69,10 @@ const cluster = z
   .object({
     name: z.string().min(1),
     region: z.string().min(1).optional(),
-    account: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id').optional(),
+    account: z
+      .string()
+      .regex(/^\d{12}$/, 'a 12-digit AWS account id')
+      .optional(),
     roleArn: z.string().startsWith('arn:').optional(),
     // One of these says what Driftless may do on the cluster (ClusterAccess checks which).
     namespaces: z.array(z.string().min(1)).min(1).optional(),
@@ -123,7 +126,10 @@ const vpc = z
           .strict(),
       )
       .min(1),
-    securityGroupIds: z.array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'a security group id (sg-...)')).min(1).optional(),
+    securityGroupIds: z
+      .array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'a security group id (sg-...)'))
+      .min(1)
+      .optional(),
     createEndpoints: z.boolean().optional(),
     clusterSecurityGroupIds: z.array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'a security group id (sg-...)')).optional(),
     httpsProxy: z.string().url().optional(),
@@ -157,7 +163,10 @@ const schema = z.object({
   functionEnvironment: json(z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'an environment variable name'), z.string())).optional(),
   architecture: z.enum(['arm64', 'x86_64']).optional(),
   customerManagedKey: json(z.boolean()).optional(),
-  encryptionKeyArn: z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+$/, 'a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)').optional(),
+  encryptionKeyArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+$/, 'a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)')
+    .optional(),
 });
 
 const KEYS = Object.keys(schema.shape) as Array<keyof z.infer<typeof schema>>;
@@ -171,9 +180,7 @@ export function readDriftlessContext(node: Node): DriftlessContext {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    throw new Error(
-      `Driftless context is invalid (set it in cdk.json "context" or with -c key=value):\n${problems.join('\n')}`,
-    );
+    throw new Error(`Driftless context is invalid (set it in cdk.json "context" or with -c key=value):\n${problems.join('\n')}`);
   }
   return parsed.data as DriftlessContext;
 }

@@ -122,7 +122,6 @@ export interface HandlerEntries {
   readonly driftScan?: string;
 }
 
-
 export class Driftless extends Construct {
   /** The customer managed key, when there is one. */
   declare readonly encryptionKey: kms.IKey | undefined;
@@ -177,7 +176,12 @@ export class Driftless extends Construct {
       logRetention,
       entry: entries.worker,
     });
-    this.webhook = new WebhookApi(this, 'Webhook', { logRetention, entry: entries.webhook, reservedConcurrency: props.webhookConcurrency, architecture: props.architecture });
+    this.webhook = new WebhookApi(this, 'Webhook', {
+      logRetention,
+      entry: entries.webhook,
+      reservedConcurrency: props.webhookConcurrency,
+      architecture: props.architecture,
+    });
     this.driftScanner = new DriftScanner(this, 'DriftScan', {
       schedule: props.driftSchedule,
       architecture: props.architecture,

@@ -6,12 +6,7 @@ export { readDriftlessContext, type DriftlessContext, type VpcContext } from './
 export { CostBudget, COMPONENT_TAG, type CostBudgetProps } from './constructs/budget.ts';
 export { ClusterAccess, accessPolicyArn, resolveAccess, type AccessScope, type ManagedCluster, type ResolvedAccess } from './constructs/cluster-access.ts';
 export { DriftScanner, rateExpression, type DriftScannerProps } from './constructs/drift-scanner.ts';
-export {
-  DriftlessFunction,
-  METRICS_NAMESPACE,
-  SERVICE_NAME,
-  type DriftlessFunctionProps,
-} from './constructs/driftless-function.ts';
+export { DriftlessFunction, METRICS_NAMESPACE, SERVICE_NAME, type DriftlessFunctionProps } from './constructs/driftless-function.ts';
 export { EventsBus, type EventsBusProps } from './constructs/events-bus.ts';
 export { GithubConnection, type ConfigRepository, type GithubConnectionProps } from './constructs/github-connection.ts';
 export { Monitoring, driftlessMetric, type MonitoringProps } from './constructs/monitoring.ts';

@@ -35,12 +35,8 @@ export class DriftlessStack extends Stack {
     });
     const settings = props.settings ?? readDriftlessContext(this.node);
 
-    this.githubSecret = settings.githubSecretArn
-      ? importSecret(this, 'GitHubSecret', settings.githubSecretArn)
-      : createPlaceholderSecret(this);
-    this.webhookSecret = settings.webhookSecretArn
-      ? importSecret(this, 'WebhookSecret', settings.webhookSecretArn)
-      : createWebhookSecret(this);
+    this.githubSecret = settings.githubSecretArn ? importSecret(this, 'GitHubSecret', settings.githubSecretArn) : createPlaceholderSecret(this);
+    this.webhookSecret = settings.webhookSecretArn ? importSecret(this, 'WebhookSecret', settings.webhookSecretArn) : createWebhookSecret(this);
 
     this.driftless = new Driftless(this, 'Driftless', {
       github: { secret: this.githubSecret, webhookSecret: this.webhookSecret },
@@ -64,7 +60,8 @@ export class DriftlessStack extends Stack {
       workerBatchSize: settings.workerBatchSize,
       removalPolicy: settings.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : undefined,
       functionEnvironment: settings.functionEnvironment,
-      architecture: settings.architecture === 'x86_64' ? lambda.Architecture.X86_64 : settings.architecture === 'arm64' ? lambda.Architecture.ARM_64 : undefined,
+      architecture:
+        settings.architecture === 'x86_64' ? lambda.Architecture.X86_64 : settings.architecture === 'arm64' ? lambda.Architecture.ARM_64 : undefined,
       customerManagedKey: settings.customerManagedKey,
       encryptionKey: settings.encryptionKeyArn ? kms.Key.fromKeyArn(this, 'EncryptionKey', settings.encryptionKeyArn) : undefined,
       entries: props.entries,

@@ -14,7 +14,13 @@ import { promisify } from 'node:util';
 import { helmPath } from '../shared/tools/binaries.ts';
 
 const run = promisify(execFile);
-const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 'Driftless example', GIT_AUTHOR_EMAIL: 'example@driftless.invalid', GIT_COMMITTER_NAME: 'Driftless example', GIT_COMMITTER_EMAIL: 'example@driftless.invalid' };
+const GIT_ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'Driftless example',
+  GIT_AUTHOR_EMAIL: 'example@driftless.invalid',
+  GIT_COMMITTER_NAME: 'Driftless example',
+  GIT_COMMITTER_EMAIL: 'example@driftless.invalid',
+};
 
 /** An automated (prune, selfHeal) Application for the local cluster; `source` is its source's fields, indented. */
 function applicationManifest(name: string, source: string, namespace: string): string {
@@ -57,7 +63,13 @@ function files(repo: string, context: string, chartRepoURL: string | undefined):
     'driftless/cluster.yaml': `apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata:\n  name: local\nspec:\n  kubeconfig:\n    context: ${context}\n`,
     'driftless/guestbook.yaml': application('guestbook', repo, 'apps/guestbook', 'guestbook'),
     'driftless/podinfo.yaml': application('podinfo', repo, 'apps/podinfo/overlays/dev', 'podinfo'),
-    'driftless/redis.yaml': application('redis', repo, 'apps/redis', 'redis', '    helm:\n      releaseName: cache\n      parameters:\n        - { name: replicas, value: "1" }\n'),
+    'driftless/redis.yaml': application(
+      'redis',
+      repo,
+      'apps/redis',
+      'redis',
+      '    helm:\n      releaseName: cache\n      parameters:\n        - { name: replicas, value: "1" }\n',
+    ),
     'apps/guestbook/deployment.yaml': `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -73,7 +85,8 @@ spec:
           image: gcr.io/heptio-images/ks-guestbook-demo:0.2
           ports: [{ containerPort: 80 }]
 `,
-    'apps/guestbook/service.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: guestbook-ui\nspec:\n  selector: { app: guestbook-ui }\n  ports: [{ port: 80, targetPort: 80 }]\n',
+    'apps/guestbook/service.yaml':
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: guestbook-ui\nspec:\n  selector: { app: guestbook-ui }\n  ports: [{ port: 80, targetPort: 80 }]\n',
     'apps/guestbook/config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: guestbook-config\ndata:\n  greeting: hello\n',
     'apps/podinfo/base/kustomization.yaml': 'resources: [deployment.yaml]\n',
     'apps/podinfo/base/deployment.yaml': `apiVersion: apps/v1
@@ -87,7 +100,8 @@ spec:
     spec:
       containers: [{ name: podinfo, image: "ghcr.io/stefanprodan/podinfo:6.7.0", ports: [{ containerPort: 9898 }] }]
 `,
-    'apps/podinfo/overlays/dev/kustomization.yaml': 'resources: [../../base]\nnamePrefix: dev-\ncommonLabels: { env: dev }\nconfigMapGenerator:\n  - name: podinfo-settings\n    literals: [color=blue]\n',
+    'apps/podinfo/overlays/dev/kustomization.yaml':
+      'resources: [../../base]\nnamePrefix: dev-\ncommonLabels: { env: dev }\nconfigMapGenerator:\n  - name: podinfo-settings\n    literals: [color=blue]\n',
     'apps/redis/Chart.yaml': 'apiVersion: v2\nname: redis\nversion: 0.1.0\n',
     'apps/redis/values.yaml': 'replicas: 1\nimage: redis:7.4\n',
     'apps/redis/templates/statefulset.yaml': `apiVersion: apps/v1
@@ -103,7 +117,8 @@ spec:
     spec:
       containers: [{ name: redis, image: {{ .Values.image | quote }}, ports: [{ containerPort: 6379 }] }]
 `,
-    'apps/redis/templates/service.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}-redis\nspec:\n  clusterIP: None\n  selector: { app: {{ .Release.Name }}-redis }\n  ports: [{ port: 6379 }]\n',
+    'apps/redis/templates/service.yaml':
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}-redis\nspec:\n  clusterIP: None\n  selector: { app: {{ .Release.Name }}-redis }\n  ports: [{ port: 6379 }]\n',
   };
 }
 
@@ -113,7 +128,10 @@ spec:
  */
 export async function ensureExampleRepo(dir: string, stateDir: string, context: string, chartRepoURL?: string): Promise<boolean> {
   const repo = resolve(dir);
-  const exists = await access(join(repo, '.git')).then(() => true, () => false);
+  const exists = await access(join(repo, '.git')).then(
+    () => true,
+    () => false,
+  );
   if (!exists) {
     await mkdir(repo, { recursive: true });
     const git = (...args: string[]) => run('git', args, { cwd: repo, env: GIT_ENV });
@@ -156,7 +174,13 @@ export async function startExampleChartRepo(options: { dir: string; port: number
   await rm(options.dir, { recursive: true, force: true });
   await mkdir(served, { recursive: true });
   const helm = await helmPath();
-  const env = { PATH: process.env.PATH, HOME: options.dir, HELM_CACHE_HOME: join(options.dir, 'helm', 'cache'), HELM_CONFIG_HOME: join(options.dir, 'helm', 'config'), HELM_DATA_HOME: join(options.dir, 'helm', 'data') };
+  const env = {
+    PATH: process.env.PATH,
+    HOME: options.dir,
+    HELM_CACHE_HOME: join(options.dir, 'helm', 'cache'),
+    HELM_CONFIG_HOME: join(options.dir, 'helm', 'config'),
+    HELM_DATA_HOME: join(options.dir, 'helm', 'data'),
+  };
   for (const version of EXAMPLE_CHART_VERSIONS) {
     const chartDir = join(options.dir, 'src', version, EXAMPLE_CHART);
     for (const [file, text] of Object.entries(exampleChart(version))) {
@@ -178,7 +202,11 @@ export async function startExampleChartRepo(options: { dir: string; port: number
   });
   await new Promise<void>((listening, failed) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      failed(error.code === 'EADDRINUSE' ? new Error(`the example chart repository cannot listen on 127.0.0.1:${options.port}, which is in use; pass --chart-repo-port`) : error),
+      failed(
+        error.code === 'EADDRINUSE'
+          ? new Error(`the example chart repository cannot listen on 127.0.0.1:${options.port}, which is in use; pass --chart-repo-port`)
+          : error,
+      ),
     );
     server.listen(options.port, '127.0.0.1', listening);
   });

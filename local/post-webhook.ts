@@ -7,7 +7,13 @@ export async function postWebhook(url: string, secret: string, event: string, pa
   const signature = await new Webhooks({ secret }).sign(body);
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': randomUUID(), 'x-hub-signature-256': signature, 'user-agent': 'GitHub-Hookshot/driftless-local' },
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': event,
+      'x-github-delivery': randomUUID(),
+      'x-hub-signature-256': signature,
+      'user-agent': 'GitHub-Hookshot/driftless-local',
+    },
     body,
   });
   return { status: response.status, body: await response.text() };

@@ -28,7 +28,18 @@ export async function localPush(repo: string, options: { initial?: boolean } = {
       (status === 'A' ? added : status === 'D' ? removed : modified).push(file);
     }
   }
-  const commit = { id: after, tree_id: after, distinct: true, message: await git('log', '-1', '--format=%s'), timestamp: new Date().toISOString(), added, removed, modified, author: { name: 'local', email: 'local@driftless.invalid' }, committer: { name: 'local', email: 'local@driftless.invalid' } };
+  const commit = {
+    id: after,
+    tree_id: after,
+    distinct: true,
+    message: await git('log', '-1', '--format=%s'),
+    timestamp: new Date().toISOString(),
+    added,
+    removed,
+    modified,
+    author: { name: 'local', email: 'local@driftless.invalid' },
+    committer: { name: 'local', email: 'local@driftless.invalid' },
+  };
   return {
     branch,
     before: parent ?? NO_COMMIT,

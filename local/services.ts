@@ -54,7 +54,10 @@ export async function startLocalServices(options: LocalServicesOptions = {}): Pr
   });
   dynamoClient.destroy();
   const sqs = new SQSClient({ ...client, endpoint: fauxqs.address, useQueueUrlAsEndpoint: false });
-  const queues = await createQueues(sqs, 'driftless-sync-jobs', { maxReceiveCount: options.maxReceiveCount ?? 5, visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30 });
+  const queues = await createQueues(sqs, 'driftless-sync-jobs', {
+    maxReceiveCount: options.maxReceiveCount ?? 5,
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30,
+  });
   const s3 = new S3Client({ ...client, endpoint: fauxqs.address, forcePathStyle: true });
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   s3.destroy();

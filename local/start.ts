@@ -84,7 +84,24 @@ const { handler: worker } = await import('../functions/sync-worker/handler.ts');
 const { handler: driftScan } = await import('../functions/drift-scan/handler.ts');
 
 const server = await startWebhookServer(webhook, Number(values.port));
-await writeFile(join(stateDir, 'endpoints.json'), JSON.stringify({ ...services.env, EVENTS_FILE: process.env.EVENTS_FILE, KUBECONFIG: kubeconfig, WEBHOOK_URL: server.url, WEBHOOK_SECRET: webhookSecret, CONFIG_REPO_URL: configRepo, CONFIG_REPO_BRANCH: 'main', CONFIG_DIR: 'driftless' }, null, 2), { mode: 0o600 });
+await writeFile(
+  join(stateDir, 'endpoints.json'),
+  JSON.stringify(
+    {
+      ...services.env,
+      EVENTS_FILE: process.env.EVENTS_FILE,
+      KUBECONFIG: kubeconfig,
+      WEBHOOK_URL: server.url,
+      WEBHOOK_SECRET: webhookSecret,
+      CONFIG_REPO_URL: configRepo,
+      CONFIG_REPO_BRANCH: 'main',
+      CONFIG_DIR: 'driftless',
+    },
+    null,
+    2,
+  ),
+  { mode: 0o600 },
+);
 
 const stop = new AbortController();
 const polling = pollQueue({
@@ -97,7 +114,9 @@ const polling = pollQueue({
 });
 // EventBridge Scheduler's stand-in.
 const drift = setInterval(() => {
-  driftScan({ source: 'local.scheduler', 'detail-type': 'Scheduled Event' }, lambdaContext('drift-scan')).catch((error: unknown) => console.error(`drift scan: ${(error as Error).message}`));
+  driftScan({ source: 'local.scheduler', 'detail-type': 'Scheduled Event' }, lambdaContext('drift-scan')).catch((error: unknown) =>
+    console.error(`drift scan: ${(error as Error).message}`),
+  );
 }, driftIntervalMs);
 
 console.log(`webhook: ${server.url}`);

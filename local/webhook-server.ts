@@ -25,7 +25,9 @@ export async function startWebhookServer(handler: Handler, port: number, host = 
     });
     request.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : (value ?? '')]));
+      const headers = Object.fromEntries(
+        Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : (value ?? '')]),
+      );
       const url = new URL(request.url ?? '/', 'http://local');
       const event: APIGatewayProxyEventV2 = {
         version: '2.0',
@@ -38,7 +40,13 @@ export async function startWebhookServer(handler: Handler, port: number, host = 
           apiId: 'local',
           domainName: url.host,
           domainPrefix: 'local',
-          http: { method: request.method ?? 'POST', path: url.pathname, protocol: 'HTTP/1.1', sourceIp: request.socket.remoteAddress ?? '', userAgent: headers['user-agent'] ?? '' },
+          http: {
+            method: request.method ?? 'POST',
+            path: url.pathname,
+            protocol: 'HTTP/1.1',
+            sourceIp: request.socket.remoteAddress ?? '',
+            userAgent: headers['user-agent'] ?? '',
+          },
           requestId: randomUUID(),
           routeKey: '$default',
           stage: '$default',

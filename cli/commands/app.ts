@@ -62,11 +62,21 @@ export const appCommand = oneAppCommand(help, { cluster: clusterFlag, recorded: 
   });
 });
 
-async function resources(state: TargetState | undefined, cluster: ClusterSpec | undefined, env: Environment, live: boolean): Promise<{ resources: ResourceView[]; liveError?: string }> {
+async function resources(
+  state: TargetState | undefined,
+  cluster: ClusterSpec | undefined,
+  env: Environment,
+  live: boolean,
+): Promise<{ resources: ResourceView[]; liveError?: string }> {
   const entries = state?.inventory?.entries ?? [];
   const drifted = new Map((state?.driftedObjects ?? []).map((object) => [entryKey(object), object.reason ?? 'drifted']));
   const inSync = state?.driftStatus === 'InSync' ? 'InSync' : undefined;
-  const views: ResourceView[] = entries.map((entry) => ({ kind: entry.kind, namespace: entry.namespace, name: entry.name, drift: drifted.get(entryKey(entry)) ?? inSync }));
+  const views: ResourceView[] = entries.map((entry) => ({
+    kind: entry.kind,
+    namespace: entry.namespace,
+    name: entry.name,
+    drift: drifted.get(entryKey(entry)) ?? inSync,
+  }));
   if (!live || entries.length === 0) return { resources: views };
   if (!cluster) return { resources: views, liveError: 'the cluster is no longer registered' };
   const steps: Array<{ step: string; ok: boolean; detail: string }> = [];
@@ -88,18 +98,32 @@ async function resources(state: TargetState | undefined, cluster: ClusterSpec | 
   }
 }
 
-export function formatApp(name: string, repoURL: string | undefined, path: string | undefined, details: AppTargetDetail[], p: Palette, now = Date.now()): string {
+export function formatApp(
+  name: string,
+  repoURL: string | undefined,
+  path: string | undefined,
+  details: AppTargetDetail[],
+  p: Palette,
+  now = Date.now(),
+): string {
   const out: string[] = [`${p.bold(name)}${repoURL ? `  ${repoURL}${path && path !== '.' ? ` (${path})` : ''}` : '  (no longer in the registry)'}\n`];
   for (const detail of details) {
     const lines: Array<[string, string]> = [
       ['Namespace', detail.namespace || '(none)'],
-      ['Revision', `${shortSha(detail.revision) || '(none applied)'}${detail.requestedRevision && detail.requestedRevision !== detail.revision ? `  (requested ${shortSha(detail.requestedRevision)})` : ''}`],
+      [
+        'Revision',
+        `${shortSha(detail.revision) || '(none applied)'}${detail.requestedRevision && detail.requestedRevision !== detail.revision ? `  (requested ${shortSha(detail.requestedRevision)})` : ''}`,
+      ],
       ['Status', statusColour(p, statusLabel(detail))],
       ['Health', statusColour(p, detail.health)],
       ['Drift', statusColour(p, driftLabel(detail))],
-      ['Last sync', detail.lastSyncFinishedAt ? `${age(detail.lastSyncFinishedAt, now)} ago (${detail.lastSyncFinishedAt}), took ${duration(detail.durationMs)}` : 'never'],
+      [
+        'Last sync',
+        detail.lastSyncFinishedAt ? `${age(detail.lastSyncFinishedAt, now)} ago (${detail.lastSyncFinishedAt}), took ${duration(detail.durationMs)}` : 'never',
+      ],
     ];
-    if (detail.pinnedRevision) lines.push(['Pinned', `to ${shortSha(detail.pinnedRevision)} by a rollback: pushes are not applied until driftless resume ${name}`]);
+    if (detail.pinnedRevision)
+      lines.push(['Pinned', `to ${shortSha(detail.pinnedRevision)} by a rollback: pushes are not applied until driftless resume ${name}`]);
     else if (detail.suspended) lines.push(['Suspended', `pushes and self-heal are not applied until driftless resume ${name}`]);
     if (!detail.registered) lines.push(['Registry', 'this destination is no longer in the registry']);
     out.push(`\n${p.bold(targetId(name, detail.cluster))}\n`);
@@ -107,10 +131,21 @@ export function formatApp(name: string, repoURL: string | undefined, path: strin
     const message = detail.message.trim();
     if (message) {
       const colour = detail.syncStatus === 'Failed' ? p.red : (text: string) => text;
-      out.push(`  Message:\n${message.split('\n').map((line) => `    ${colour(line)}`).join('\n')}\n`);
+      out.push(
+        `  Message:\n${message
+          .split('\n')
+          .map((line) => `    ${colour(line)}`)
+          .join('\n')}\n`,
+      );
     }
     if (detail.resources.length > 0) {
-      const rows = detail.resources.map((resource) => [resource.kind, resource.namespace ? `${resource.namespace}/${resource.name}` : resource.name, statusColour(p, resource.health ?? '?'), statusColour(p, resource.drift ?? ''), resource.healthMessage ?? '']);
+      const rows = detail.resources.map((resource) => [
+        resource.kind,
+        resource.namespace ? `${resource.namespace}/${resource.name}` : resource.name,
+        statusColour(p, resource.health ?? '?'),
+        statusColour(p, resource.drift ?? ''),
+        resource.healthMessage ?? '',
+      ]);
       out.push(`\n${table(['KIND', 'NAME', 'HEALTH', 'DRIFT', 'MESSAGE'], rows, p).trimEnd().replace(/^/gm, '  ')}\n`);
     }
     if (detail.liveError) out.push(`  ${p.dim(`live health unavailable: ${detail.liveError}`)}\n`);

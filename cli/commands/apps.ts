@@ -23,7 +23,13 @@ const WATCH_INTERVAL_MS = 2000;
 
 export const appsCommand: Command = {
   async run(args) {
-    const { values } = parseFlags(args, { ...backendFlags, app: { type: 'string' }, cluster: { type: 'string' }, status: { type: 'string' }, watch: { type: 'boolean', short: 'w' } });
+    const { values } = parseFlags(args, {
+      ...backendFlags,
+      app: { type: 'string' },
+      cluster: { type: 'string' },
+      status: { type: 'string' },
+      watch: { type: 'boolean', short: 'w' },
+    });
     if (values.help) {
       process.stdout.write(help);
       return 0;
@@ -33,7 +39,10 @@ export const appsCommand: Command = {
       const load = async () => {
         const { registry, states } = await backend.fleet();
         return targetViews(registry, states).filter(
-          (view) => (!values.app || view.app === values.app) && (!values.cluster || view.cluster === values.cluster) && (!values.status || matchesStatus(view, values.status)),
+          (view) =>
+            (!values.app || view.app === values.app) &&
+            (!values.cluster || view.cluster === values.cluster) &&
+            (!values.status || matchesStatus(view, values.status)),
         );
       };
       const show = (views: TargetView[]) => {

@@ -39,7 +39,11 @@ export const clusterCommand: Command = {
       else {
         const p = palette();
         for (const step of check.steps) process.stdout.write(`${step.ok ? p.green('✓') : p.red('✗')} ${step.step.padEnd(16)} ${step.detail}\n`);
-        process.stdout.write(check.ok ? `${p.green('Cluster ' + name + ' is reachable.')}\n` : `${p.red(`Cluster ${name} is not usable: ${check.steps.find((step) => !step.ok)?.step} failed.`)}\n`);
+        process.stdout.write(
+          check.ok
+            ? `${p.green('Cluster ' + name + ' is reachable.')}\n`
+            : `${p.red(`Cluster ${name} is not usable: ${check.steps.find((step) => !step.ok)?.step} failed.`)}\n`,
+        );
       }
       return check.ok ? EXIT.ok : EXIT.failed;
     });

@@ -38,7 +38,21 @@ export const clustersCommand: Command = {
       else if (views.length === 0) process.stdout.write('No clusters are registered yet: push Cluster documents to the config repository.\n');
       else {
         const p = palette();
-        process.stdout.write(table(['NAME', 'ACCESS', 'LABELS', 'APPS', 'LAST CONTACT'], views.map((view) => [view.name, view.access, Object.entries(view.labels).map(([key, value]) => `${key}=${value}`).join(',') || p.dim('-'), String(view.apps), view.lastContact ? `${age(view.lastContact)} ago` : p.dim('never')]), p));
+        process.stdout.write(
+          table(
+            ['NAME', 'ACCESS', 'LABELS', 'APPS', 'LAST CONTACT'],
+            views.map((view) => [
+              view.name,
+              view.access,
+              Object.entries(view.labels)
+                .map(([key, value]) => `${key}=${value}`)
+                .join(',') || p.dim('-'),
+              String(view.apps),
+              view.lastContact ? `${age(view.lastContact)} ago` : p.dim('never'),
+            ]),
+            p,
+          ),
+        );
       }
       return 0;
     });
@@ -47,7 +61,8 @@ export const clustersCommand: Command = {
 
 export function clusterAccess(cluster: ClusterSpec): string {
   if (cluster.eks) return `eks ${cluster.eks.clusterName} (${cluster.eks.region})${cluster.eks.roleArn ? ` as ${cluster.eks.roleArn}` : ''}`;
-  if (cluster.kubeconfig) return `kubeconfig${cluster.kubeconfig.path ? ` ${cluster.kubeconfig.path}` : ''}${cluster.kubeconfig.context ? ` context ${cluster.kubeconfig.context}` : ''}`;
+  if (cluster.kubeconfig)
+    return `kubeconfig${cluster.kubeconfig.path ? ` ${cluster.kubeconfig.path}` : ''}${cluster.kubeconfig.context ? ` context ${cluster.kubeconfig.context}` : ''}`;
   return '(no access settings)';
 }
 

@@ -33,7 +33,12 @@ export const diffCommand: Command = {
         const live = await readLive(
           client,
           discovery,
-          desired.map((object) => ({ apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name ?? '' })),
+          desired.map((object) => ({
+            apiVersion: object.apiVersion,
+            kind: object.kind,
+            namespace: object.metadata.namespace,
+            name: object.metadata.name ?? '',
+          })),
         );
         const diffs = desired.map((object) => diffObject(object, live.get(objectKey(object)))).filter((diff) => diff.patch !== '');
         for (const diff of diffs) process.stdout.write(diff.patch);

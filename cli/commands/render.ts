@@ -50,9 +50,15 @@ export const renderCommand: Command = {
       const documents = result.objects.map(({ object, source }) => `# Source: ${source.file}${source.line ? `:${source.line}` : ''}\n${stringify(object)}`);
       process.stdout.write(documents.map((document) => `---\n${document}`).join(''));
       if (values.policy === undefined) return 0;
-      const outcome = decideOffline(await policiesIn(values.policy), result.objects.map(({ object }) => object), CLI_USER);
+      const outcome = decideOffline(
+        await policiesIn(values.policy),
+        result.objects.map(({ object }) => object),
+        CLI_USER,
+      );
       for (const line of verdictLines(outcome)) process.stderr.write(`${line}\n`);
-      process.stderr.write(`policies: ${result.objects.length} objects checked, ${outcome.denied.length} denied, ${outcome.warnings.length} warnings, ${outcome.audits.length} audited\n`);
+      process.stderr.write(
+        `policies: ${result.objects.length} objects checked, ${outcome.denied.length} denied, ${outcome.warnings.length} warnings, ${outcome.audits.length} audited\n`,
+      );
       return outcome.denied.length > 0 ? 2 : 0;
     } catch (error) {
       // A helm or kubectl that cannot be started is ours, not the manifests': not exit 2.

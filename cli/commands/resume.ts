@@ -34,7 +34,10 @@ export const resumeCommand = oneAppCommand(help, { cluster: clusterFlag, ...wait
       const pin = states.find((state) => state.app === name && state.cluster === cluster)?.pinnedRevision;
       await resumeTarget(backend, { app: name, cluster });
       lifted.push({ cluster, pinnedRevision: pin });
-      if (!json) process.stderr.write(`${targetId(name, cluster)}: resumed${pin ? ` (was pinned to ${shortSha(pin)})` : ''}; syncing ${app.source.targetRevision} at ${shortSha(head)}\n`);
+      if (!json)
+        process.stderr.write(
+          `${targetId(name, cluster)}: resumed${pin ? ` (was pinned to ${shortSha(pin)})` : ''}; syncing ${app.source.targetRevision} at ${shortSha(head)}\n`,
+        );
       requests.push(await requestTargetSync(backend, { app: name, cluster }, head, 'manual', app.source.targetRevision));
     }
     return finishRequests(backend, requests, { ...wait, json, app: name, extra: { resumed: lifted } });

@@ -21,7 +21,9 @@ export const suspendCommand = oneAppCommand(help, { cluster: clusterFlag }, asyn
     const clusters = clustersOf(name, registry, states, values.cluster);
     for (const cluster of clusters) await suspendTarget(backend, { app: name, cluster });
     if (json) printJson({ suspended: clusters.map((cluster) => ({ app: name, cluster })) });
-    else for (const cluster of clusters) process.stdout.write(`Suspended ${targetId(name, cluster)}: pushes and self-heal are not applied until driftless resume ${name}.\n`);
+    else
+      for (const cluster of clusters)
+        process.stdout.write(`Suspended ${targetId(name, cluster)}: pushes and self-heal are not applied until driftless resume ${name}.\n`);
     return 0;
   });
 });

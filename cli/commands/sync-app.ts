@@ -42,7 +42,9 @@ export const syncAppCommand = oneAppCommand(syncAppHelp, appSyncFlags, async (na
       let revision: string;
       if (state?.pinnedRevision) {
         if (wanted && wanted !== state.pinnedRevision) {
-          throw new RefusedError(`${targetId(name, cluster)} is pinned to ${shortSha(state.pinnedRevision)} by a rollback: move the pin with driftless rollback ${name} --to ${values.revision}, or lift it with driftless resume ${name}`);
+          throw new RefusedError(
+            `${targetId(name, cluster)} is pinned to ${shortSha(state.pinnedRevision)} by a rollback: move the pin with driftless rollback ${name} --to ${values.revision}, or lift it with driftless resume ${name}`,
+          );
         }
         revision = state.pinnedRevision;
       } else if (wanted) {
@@ -51,7 +53,9 @@ export const syncAppCommand = oneAppCommand(syncAppHelp, appSyncFlags, async (na
         head ??= resolver.head(app.source);
         revision = await head.catch((error: unknown) => {
           if (error instanceof NotFoundError || !state?.requestedRevision) throw error;
-          process.stderr.write(`driftless sync: cannot resolve ${app.source.targetRevision} of ${app.source.repoURL} (${(error as Error).message.split('\n')[0]}); syncing the last requested ${shortSha(state.requestedRevision)}\n`);
+          process.stderr.write(
+            `driftless sync: cannot resolve ${app.source.targetRevision} of ${app.source.repoURL} (${(error as Error).message.split('\n')[0]}); syncing the last requested ${shortSha(state.requestedRevision)}\n`,
+          );
           return state.requestedRevision;
         });
       }

@@ -33,7 +33,10 @@ export async function openBackend(options: EndpointOptions = {}): Promise<Backen
   const common = {
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION,
     // Local mode's file carries its own dummy keys; elsewhere the SDK's chain decides.
-    credentials: endpoints.source === 'local' && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY ? { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY } : undefined,
+    credentials:
+      endpoints.source === 'local' && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+        ? { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY }
+        : undefined,
     maxAttempts: 2,
   };
   const dynamo = new DynamoDBClient({ ...common, endpoint: env.AWS_ENDPOINT_URL_DYNAMODB });
@@ -68,12 +71,21 @@ export function backendFailure(error: unknown, endpoints: Endpoints | undefined)
   if (/ExpiredToken|UnrecognizedClient|InvalidClientTokenId|InvalidSignature|SignatureDoesNotMatch/.test(name)) {
     return new BackendError(`AWS refused the credentials (${name}): ${NO_CREDENTIALS_HINT}`, { cause: error });
   }
-  if (/AccessDenied/.test(name)) return new BackendError(`access denied reading ${where}: ${message}; use credentials that may read the Driftless table and send to its queue`, { cause: error });
+  if (/AccessDenied/.test(name))
+    return new BackendError(`access denied reading ${where}: ${message}; use credentials that may read the Driftless table and send to its queue`, {
+      cause: error,
+    });
   if (name === 'ResourceNotFoundException' || name === 'QueueDoesNotExist' || name === 'AWS.SimpleQueueService.NonExistentQueue') {
-    return new BackendError(`${where}: ${message}; is the stack deployed in this region (pass --stack/--region), or is local mode still running?`, { cause: error });
+    return new BackendError(`${where}: ${message}; is the stack deployed in this region (pass --stack/--region), or is local mode still running?`, {
+      cause: error,
+    });
   }
   const code = failure.code ?? failure.cause?.code ?? '';
-  if (/ECONNREFUSED|ENOTFOUND|ECONNRESET|ETIMEDOUT|EAI_AGAIN/.test(code) || /ECONNREFUSED|ENOTFOUND|socket hang up|fetch failed/.test(message) || name === 'TimeoutError') {
+  if (
+    /ECONNREFUSED|ENOTFOUND|ECONNRESET|ETIMEDOUT|EAI_AGAIN/.test(code) ||
+    /ECONNREFUSED|ENOTFOUND|socket hang up|fetch failed/.test(message) ||
+    name === 'TimeoutError'
+  ) {
     const hint = endpoints?.source === 'local' ? 'is npm start still running? (its endpoints file may be stale)' : 'check the network and the region';
     return new BackendError(`cannot reach ${where}: ${message}; ${hint}`, { cause: error });
   }

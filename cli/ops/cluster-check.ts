@@ -47,7 +47,11 @@ export async function connectSteps(cluster: ClusterSpec, env: Environment, steps
       await tokens.get();
       steps.push({ step: 'token', ok: true, detail: roleArn ? `signed as role ${roleArn}` : 'signed with the current AWS credentials' });
     } catch (error) {
-      steps.push({ step: 'token', ok: false, detail: `${firstLine(error)}: check the AWS credentials${roleArn ? ` and that they may assume ${roleArn}` : ''}` });
+      steps.push({
+        step: 'token',
+        ok: false,
+        detail: `${firstLine(error)}: check the AWS credentials${roleArn ? ` and that they may assume ${roleArn}` : ''}`,
+      });
       return undefined;
     }
     return connectEndpoint({ server: endpoint.server, caData: endpoint.caData, token: () => tokens.get() }, CHECK_CLIENT);
@@ -96,8 +100,10 @@ export async function checkCluster(cluster: ClusterSpec, env: Environment): Prom
 
 function apiAdvice(error: unknown, cluster: ClusterSpec): string {
   const message = firstLine(error);
-  if (error instanceof KubeApiError && error.code === 401) return `${message}: the API server does not accept these credentials${cluster.eks ? ' (for EKS: an access entry for this IAM identity is missing)' : ''}`;
-  if (error instanceof KubeApiError && error.code === 403) return `${message}: the identity is known but may not do this${cluster.eks ? ' (give its EKS access entry an access policy, e.g. AmazonEKSClusterAdminPolicy)' : ' (RBAC)'}`;
+  if (error instanceof KubeApiError && error.code === 401)
+    return `${message}: the API server does not accept these credentials${cluster.eks ? ' (for EKS: an access entry for this IAM identity is missing)' : ''}`;
+  if (error instanceof KubeApiError && error.code === 403)
+    return `${message}: the identity is known but may not do this${cluster.eks ? ' (give its EKS access entry an access policy, e.g. AmazonEKSClusterAdminPolicy)' : ' (RBAC)'}`;
   return `${message}: is the API server up and reachable from here (endpoint access, VPN, security groups)?`;
 }
 

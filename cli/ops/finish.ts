@@ -31,7 +31,8 @@ export async function finishRequests(backend: Backend, requests: SyncRequest[], 
   if (!options.wait) {
     if (options.json) printJson({ ...options.extra, requests });
     else {
-      for (const request of requests) process.stdout.write(`Requested ${request.reason} sync of ${targetId(request.app, request.cluster)} to ${shortSha(request.revision)}.\n`);
+      for (const request of requests)
+        process.stdout.write(`Requested ${request.reason} sync of ${targetId(request.app, request.cluster)} to ${shortSha(request.revision)}.\n`);
       process.stdout.write(`Follow it with: driftless app ${options.app} (or pass --wait)\n`);
     }
     return EXIT.ok;

@@ -31,7 +31,12 @@ export function closestNames(name: string, candidates: Iterable<string>, max = 3
 
 function notFound(kind: 'app' | 'cluster', name: string, known: string[], context = ''): NotFoundError {
   const close = closestNames(name, known);
-  const hint = close.length > 0 ? `did you mean ${close.join(', ')}?` : known.length > 0 ? `known ${kind}s: ${[...new Set(known)].sort().slice(0, 10).join(', ')}` : `none is registered yet: push the config repository first`;
+  const hint =
+    close.length > 0
+      ? `did you mean ${close.join(', ')}?`
+      : known.length > 0
+        ? `known ${kind}s: ${[...new Set(known)].sort().slice(0, 10).join(', ')}`
+        : `none is registered yet: push the config repository first`;
   return new NotFoundError(`no ${kind} "${name}"${context}: ${hint}`);
 }
 
@@ -65,7 +70,12 @@ export function findCluster(registry: Registry, states: TargetState[], name: str
 /** The clusters an app is (or was) on, narrowed to `cluster` when given. */
 export function clustersOf(app: string, registry: Registry, states: TargetState[], cluster?: string): string[] {
   const spec = registry.apps.find((candidate) => candidate.name === app);
-  const all = [...new Set([...(spec?.destinations.map((destination) => destination.cluster) ?? []), ...states.filter((state) => state.app === app).map((state) => state.cluster)])].sort();
+  const all = [
+    ...new Set([
+      ...(spec?.destinations.map((destination) => destination.cluster) ?? []),
+      ...states.filter((state) => state.app === app).map((state) => state.cluster),
+    ]),
+  ].sort();
   if (cluster === undefined) return all;
   if (!all.includes(cluster)) throw notFound('cluster', cluster, all, ` for app ${app}`);
   return [cluster];

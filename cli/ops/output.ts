@@ -40,7 +40,11 @@ export function visibleLength(text: string): number {
 /** Columns padded to their widest cell; the last column is left ragged (it holds messages). */
 export function table(header: string[], rows: string[][], p: Palette = palette()): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => visibleLength(row[column] ?? ''))));
-  const line = (cells: string[]) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell + ' '.repeat(widths[column] - visibleLength(cell)))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => (column === cells.length - 1 ? cell : cell + ' '.repeat(widths[column] - visibleLength(cell))))
+      .join('  ')
+      .trimEnd();
   return [p.bold(line(header)), ...rows.map(line)].join('\n') + '\n';
 }
 

@@ -13,7 +13,13 @@ export interface SyncRequest extends TargetRef {
   requestedAt: string;
 }
 
-export async function requestTargetSync(backend: Backend, target: TargetRef, revision: string, reason: SyncRequest['reason'], ref?: string): Promise<SyncRequest> {
+export async function requestTargetSync(
+  backend: Backend,
+  target: TargetRef,
+  revision: string,
+  reason: SyncRequest['reason'],
+  ref?: string,
+): Promise<SyncRequest> {
   const requestedAt = new Date().toISOString();
   const seq = await backend.store.requestSync(target, revision);
   await backend.queue.enqueue([{ kind: 'sync', app: target.app, cluster: target.cluster, revision, ref, trigger: reason, enqueuedAt: requestedAt }]);

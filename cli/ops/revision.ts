@@ -49,8 +49,13 @@ export class RevisionResolver {
     // Tags, HEAD and short shas: the commits endpoint resolves any ref.
     const { owner, repo } = parseGitHubRepoURL(repoURL, gitHubHostOf(this.#env));
     try {
-      const { data } = await octokit.request('GET /repos/{owner}/{repo}/commits/{ref}', { owner, repo, ref: revision, headers: { accept: 'application/vnd.github.sha' } });
-      const sha = (typeof data === 'string' ? data : (data as { sha?: string }).sha ?? '').trim();
+      const { data } = await octokit.request('GET /repos/{owner}/{repo}/commits/{ref}', {
+        owner,
+        repo,
+        ref: revision,
+        headers: { accept: 'application/vnd.github.sha' },
+      });
+      const sha = (typeof data === 'string' ? data : ((data as { sha?: string }).sha ?? '')).trim();
       if (FULL_SHA.test(sha)) return sha.toLowerCase();
     } catch (error) {
       const status = (error as { status?: number }).status;

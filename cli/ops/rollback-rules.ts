@@ -25,13 +25,20 @@ export function chooseRollbackRevision(history: HistoryEntry[], current: string 
   const synced = history.filter((entry) => entry.status === 'Synced');
   if (to === 'previous') {
     const entry = synced.find((candidate) => candidate.revision !== current);
-    if (!entry) throw new RollbackRefusedError(`${where} has no earlier successful sync to roll back to (history holds ${history.length} sync${history.length === 1 ? '' : 's'})`);
+    if (!entry)
+      throw new RollbackRefusedError(
+        `${where} has no earlier successful sync to roll back to (history holds ${history.length} sync${history.length === 1 ? '' : 's'})`,
+      );
     return { revision: entry.revision, entry };
   }
   const wanted = to.toLowerCase();
-  if (!/^[0-9a-f]+$/.test(wanted) || wanted.length < MIN_PREFIX) throw new RollbackRefusedError(`--to must be "previous" or a commit sha (at least ${MIN_PREFIX} hex digits), got "${to}"`);
+  if (!/^[0-9a-f]+$/.test(wanted) || wanted.length < MIN_PREFIX)
+    throw new RollbackRefusedError(`--to must be "previous" or a commit sha (at least ${MIN_PREFIX} hex digits), got "${to}"`);
   const matches = [...new Set(history.filter((entry) => entry.revision.toLowerCase().startsWith(wanted)).map((entry) => entry.revision))];
-  if (matches.length > 1) throw new RollbackRefusedError(`"${to}" matches ${matches.length} recorded revisions of ${where} (${matches.map((sha) => sha.slice(0, 12)).join(', ')}): give more digits`);
+  if (matches.length > 1)
+    throw new RollbackRefusedError(
+      `"${to}" matches ${matches.length} recorded revisions of ${where} (${matches.map((sha) => sha.slice(0, 12)).join(', ')}): give more digits`,
+    );
   const revision = matches[0];
   const entry = revision ? synced.find((candidate) => candidate.revision === revision) : undefined;
   if (entry) return { revision: entry.revision, entry };

@@ -49,7 +49,14 @@ export async function followSyncs(store: StateStore, requests: SyncRequest[], op
       for (const request of requests) {
         const key = targetId(request.app, request.cluster);
         if (!results.has(key)) {
-          results.set(key, { app: request.app, cluster: request.cluster, requestedRevision: request.revision, revision: request.revision, outcome: 'TimedOut', message: `no result within ${Math.round(options.timeoutMs / 1000)}s; the sync may still run (is the worker running?): follow it with driftless app ${request.app}` });
+          results.set(key, {
+            app: request.app,
+            cluster: request.cluster,
+            requestedRevision: request.revision,
+            revision: request.revision,
+            outcome: 'TimedOut',
+            message: `no result within ${Math.round(options.timeoutMs / 1000)}s; the sync may still run (is the worker running?): follow it with driftless app ${request.app}`,
+          });
         }
       }
       break;
@@ -83,5 +90,7 @@ function progressLine(request: SyncRequest, target: TargetState | undefined): st
     }
     return `queued ${sha} (${request.reason})`;
   }
-  return target.syncStatus === 'Synced' ? `synced ${(target.revision ?? '').slice(0, 7)}, ${target.health ?? 'Unknown'}` : `failed: ${(target.message ?? '').split('\n')[0]}`;
+  return target.syncStatus === 'Synced'
+    ? `synced ${(target.revision ?? '').slice(0, 7)}, ${target.health ?? 'Unknown'}`
+    : `failed: ${(target.message ?? '').split('\n')[0]}`;
 }

@@ -29,7 +29,11 @@ export class ConfigMapInventoryStore implements InventoryStore {
     const body = {
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: { name: configMapName(inventory.app), namespace: this.#namespace, labels: { 'app.kubernetes.io/managed-by': 'driftless', 'driftless.io/inventory': 'true' } },
+      metadata: {
+        name: configMapName(inventory.app),
+        namespace: this.#namespace,
+        labels: { 'app.kubernetes.io/managed-by': 'driftless', 'driftless.io/inventory': 'true' },
+      },
       data: { inventory: JSON.stringify(inventory) },
     };
     await this.#client.request({

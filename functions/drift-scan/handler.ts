@@ -13,7 +13,10 @@ import { gitHub, gitHubHostOf, jobQueue, loadGitHubSecret, stateStore, type Envi
 import { functionTracer } from '../../shared/runtime/tracing.ts';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'driftless' });
-const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Driftless', serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'driftless' });
+const metrics = new Metrics({
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Driftless',
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'driftless',
+});
 // Before any client is built: the runtime captures its AWS SDK clients with it (a no-op outside Lambda).
 const tracer = functionTracer('driftScan');
 const DEFAULT_INTERVAL_SECONDS = 300;
@@ -27,7 +30,10 @@ export async function buildDependencies(env: Environment): Promise<ScheduleDepen
     store: stateStore(env),
     queue: jobQueue(env),
     // Local repositories only where local mode allows them, as for the worker's sources.
-    heads: new RoutingBranchHeads({ github: octokit ? new GitHubBranchHeads(octokit, { host: gitHubHostOf(env) }) : undefined, local: env.LOCAL_REPOSITORIES === 'allow' ? new LocalGitBranchHeads() : undefined }),
+    heads: new RoutingBranchHeads({
+      github: octokit ? new GitHubBranchHeads(octokit, { host: gitHubHostOf(env) }) : undefined,
+      local: env.LOCAL_REPOSITORIES === 'allow' ? new LocalGitBranchHeads() : undefined,
+    }),
     intervalMs: Number(env.DRIFT_INTERVAL_SECONDS ?? DEFAULT_INTERVAL_SECONDS) * 1000,
     configRepo: env.CONFIG_REPO_URL ? { repoURL: env.CONFIG_REPO_URL, branch: env.CONFIG_REPO_BRANCH ?? 'main' } : undefined,
     logger,
@@ -42,8 +48,17 @@ export async function driftScan(_event: unknown): Promise<ScanPlan> {
   const plan = await planScans(await dependencies);
   metrics.addMetric('DriftScansEnqueued', MetricUnit.Count, plan.scans);
   metrics.addMetric('MissedPushes', MetricUnit.Count, plan.missedPushes.length);
-  logger.info('drift scan planned', { scans: plan.scans, missedPushes: plan.missedPushes, windowsOpened: plan.windowsOpened, registryBehind: plan.registryBehind, headErrors: plan.headErrors.length });
+  logger.info('drift scan planned', {
+    scans: plan.scans,
+    missedPushes: plan.missedPushes,
+    windowsOpened: plan.windowsOpened,
+    registryBehind: plan.registryBehind,
+    headErrors: plan.headErrors.length,
+  });
   return plan;
 }
 
-export const handler = middy(driftScan).use(captureLambdaHandler(tracer)).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));
+export const handler = middy(driftScan)
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics));

@@ -13,7 +13,20 @@ import { randomUUID } from 'node:crypto';
 import type { Job } from '../../shared/queue/job.ts';
 import { parseJob } from '../../shared/queue/parse.ts';
 import { DEFAULT_RETRY_BASE_SECONDS, retryLater } from '../../shared/queue/retry-later.ts';
-import { chartFetcher, clusterConnector, eventSink, gitHub, jobQueue, loadGitHubSecret, renderCache, sourceFetcher, sqsClient, stateStore, statusPoster, type Environment } from '../../shared/runtime/environment.ts';
+import {
+  chartFetcher,
+  clusterConnector,
+  eventSink,
+  gitHub,
+  jobQueue,
+  loadGitHubSecret,
+  renderCache,
+  sourceFetcher,
+  sqsClient,
+  stateStore,
+  statusPoster,
+  type Environment,
+} from '../../shared/runtime/environment.ts';
 import { functionTracer, traced } from '../../shared/runtime/tracing.ts';
 import { migrate, schemaTable } from '../../shared/state/schema.ts';
 import type { WorkerDependencies } from '../../shared/worker/dependencies.ts';
@@ -21,7 +34,10 @@ import { RetryableJobError } from '../../shared/worker/errors.ts';
 import { runJob } from '../../shared/worker/run-job.ts';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'driftless' });
-const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Driftless', serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'driftless' });
+const metrics = new Metrics({
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Driftless',
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'driftless',
+});
 // Before any client is built: the runtime captures its AWS SDK clients with it (a no-op outside Lambda).
 const tracer = functionTracer('worker');
 const processor = new SqsFifoPartialProcessorAsync();
@@ -69,7 +85,9 @@ async function buildRuntime(env: Environment): Promise<Runtime> {
     deps: await buildDependencies(env, sqs),
     async retryLater(receiptHandle, attempt, requested) {
       if ((base <= 0 && requested === undefined) || !queueUrl) return;
-      await retryLater(sqs, queueUrl, receiptHandle, attempt, base, requested).catch((problem: unknown) => logger.warn('backoff not set', { error: (problem as Error).message }));
+      await retryLater(sqs, queueUrl, receiptHandle, attempt, base, requested).catch((problem: unknown) =>
+        logger.warn('backoff not set', { error: (problem as Error).message }),
+      );
     },
   };
 }

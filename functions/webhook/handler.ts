@@ -13,7 +13,10 @@ import { handleDelivery, type WebhookDependencies } from '../../shared/webhook/i
 import { SignatureVerifier } from '../../shared/webhook/verify.ts';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'driftless' });
-const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Driftless', serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'driftless' });
+const metrics = new Metrics({
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Driftless',
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'driftless',
+});
 // Before any client is built: the runtime captures its AWS SDK clients with it (a no-op outside Lambda).
 const tracer = functionTracer('webhook');
 const DELIVERY_TTL_SECONDS = 7 * 24 * 3600; // GitHub lets people redeliver for about a week
@@ -28,7 +31,9 @@ export async function buildDependencies(env: Environment): Promise<WebhookDepend
   return {
     verifier: new SignatureVerifier(webhookSecret),
     registry: async () => (await store.getRegistry())?.registry,
-    configRepo: env.CONFIG_REPO_URL ? { repoURL: env.CONFIG_REPO_URL, branch: env.CONFIG_REPO_BRANCH ?? 'main', dir: env.CONFIG_DIR ?? 'driftless' } : undefined,
+    configRepo: env.CONFIG_REPO_URL
+      ? { repoURL: env.CONFIG_REPO_URL, branch: env.CONFIG_REPO_BRANCH ?? 'main', dir: env.CONFIG_DIR ?? 'driftless' }
+      : undefined,
     rememberDelivery: (id) => store.rememberDelivery(id, DELIVERY_TTL_SECONDS),
     forgetDelivery: (id) => store.forgetDelivery(id),
     requestSync: (target, revision) => store.requestSync(target, revision),
@@ -64,4 +69,7 @@ function countDelivery(headers: Record<string, string | undefined>, statusCode: 
   metrics.addMetric(statusCode === 401 ? 'WebhookSignatureRejected' : 'WebhookSignatureAccepted', MetricUnit.Count, 1);
 }
 
-export const handler = middy(webhook).use(captureLambdaHandler(tracer)).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));
+export const handler = middy(webhook)
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics));

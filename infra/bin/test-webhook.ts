@@ -107,7 +107,8 @@ export async function waitForStatuses(wait: StatusWait): Promise<Record<string, 
     const response = await fetch(`${wait.apiUrl}/repos/${slug}/commits/${wait.sha}/statuses?per_page=100`, {
       headers: { accept: 'application/vnd.github+json', authorization: `Bearer ${wait.token}`, 'x-github-api-version': '2022-11-28' },
     });
-    if (!response.ok) throw new Error(`GitHub answered ${response.status} for the statuses of ${slug}@${wait.sha.slice(0, 7)}: ${(await response.text()).slice(0, 200)}`);
+    if (!response.ok)
+      throw new Error(`GitHub answered ${response.status} for the statuses of ${slug}@${wait.sha.slice(0, 7)}: ${(await response.text()).slice(0, 200)}`);
     // Newest first, as GitHub lists them.
     const statuses = (await response.json()) as Array<{ context: string; state: string; created_at: string; description?: string }>;
     for (const [context, target] of contexts) {
@@ -160,7 +161,10 @@ async function main(): Promise<void> {
       timeout: { type: 'string', default: '900' },
     },
   });
-  if (!values.stack || !values.repo) throw new Error('usage: test-webhook.ts --stack <name> --repo https://github.com/owner/name [--branch main] [--sha <sha>] [--outputs cdk-outputs.json] [--timeout 900]');
+  if (!values.stack || !values.repo)
+    throw new Error(
+      'usage: test-webhook.ts --stack <name> --repo https://github.com/owner/name [--branch main] [--sha <sha>] [--outputs cdk-outputs.json] [--timeout 900]',
+    );
   const token = process.env.GITHUB_TOKEN;
   if (!token) throw new Error('GITHUB_TOKEN is not set: the commit statuses are read with it.');
   const apiUrl = process.env.GITHUB_API_URL ?? 'https://api.github.com';
@@ -177,9 +181,20 @@ async function main(): Promise<void> {
   const answer = await sendTestPush(webhookUrl, secret, push);
   console.log(`webhook answered ${answer.status}: ${answer.message}`);
   if (answer.status !== 202 || answer.targets.length === 0) {
-    throw new Error(`the test push of ${githubSlug(values.repo)}@${sha.slice(0, 7)} queued no sync (${answer.status}): check that an app of the staging registry tracks ${values.repo} ${values.branch}.`);
+    throw new Error(
+      `the test push of ${githubSlug(values.repo)}@${sha.slice(0, 7)} queued no sync (${answer.status}): check that an app of the staging registry tracks ${values.repo} ${values.branch}.`,
+    );
   }
-  const results = await waitForStatuses({ apiUrl, token, repoURL: values.repo, sha, targets: answer.targets, since, timeoutMs: Number(values.timeout) * 1000, log: console.log });
+  const results = await waitForStatuses({
+    apiUrl,
+    token,
+    repoURL: values.repo,
+    sha,
+    targets: answer.targets,
+    since,
+    timeoutMs: Number(values.timeout) * 1000,
+    log: console.log,
+  });
   const failed = Object.entries(results).filter(([, state]) => state !== 'success');
   if (failed.length > 0) throw new Error(`the test push did not sync: ${failed.map(([target, state]) => `${target} ${state}`).join(', ')}`);
   console.log(`all ${answer.targets.length} target(s) synced ${sha.slice(0, 7)}`);

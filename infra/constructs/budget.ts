@@ -73,10 +73,7 @@ export class CostBudget extends Construct {
         // Cost-allocation tags appear in billing data as `user:<key>` once activated (README).
         costFilters: { TagKeyValue: props.components.map((component) => `user:${COMPONENT_TAG}$${component}`) },
       },
-      notificationsWithSubscribers: [
-        notify('FORECASTED', FORECAST_THRESHOLD),
-        ...ACTUAL_THRESHOLDS.map((threshold) => notify('ACTUAL', threshold)),
-      ],
+      notificationsWithSubscribers: [notify('FORECASTED', FORECAST_THRESHOLD), ...ACTUAL_THRESHOLDS.map((threshold) => notify('ACTUAL', threshold))],
     });
   }
 }

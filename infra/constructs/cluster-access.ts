@@ -77,7 +77,10 @@ export class ClusterAccess extends Construct {
    */
   bind(fn: DriftlessFunction): void {
     if (this.clusters.length === 0) return;
-    fn.allow(['eks:DescribeCluster'], this.clusters.map((cluster) => this.clusterArn(cluster)));
+    fn.allow(
+      ['eks:DescribeCluster'],
+      this.clusters.map((cluster) => this.clusterArn(cluster)),
+    );
 
     const roles = [...new Set(this.clusters.flatMap((cluster) => (cluster.roleArn ? [cluster.roleArn] : [])))];
     if (roles.length > 0) fn.allow(['sts:AssumeRole'], roles);
@@ -113,8 +116,7 @@ export class ClusterAccess extends Construct {
   private isLocal(cluster: ManagedCluster): boolean {
     if (cluster.roleArn) return false;
     const stack = Stack.of(this);
-    const same = (declared: string | undefined, actual: string): boolean =>
-      declared === undefined || (!Token.isUnresolved(actual) && declared === actual);
+    const same = (declared: string | undefined, actual: string): boolean => declared === undefined || (!Token.isUnresolved(actual) && declared === actual);
     return same(cluster.account, stack.account) && same(cluster.region, stack.region);
   }
 }

@@ -70,9 +70,7 @@ export class DriftScanner extends Construct {
       }),
       description: 'Lets the Driftless drift schedule invoke the drift-scan function, nothing else',
     });
-    this.schedulerRole.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.handler.alias.functionArn] }),
-    );
+    this.schedulerRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.handler.alias.functionArn] }));
 
     this.deadLetterQueue = new sqs.Queue(this, 'ScheduleDeadLetterQueue', {
       ...queueEncryption(props.encryptionKey),
@@ -83,9 +81,7 @@ export class DriftScanner extends Construct {
       id: 'AwsSolutions-SQS3',
       reason: "This queue is the dead-letter queue of the drift schedule's target; a DLQ of a DLQ would hide dropped runs further.",
     });
-    this.schedulerRole.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }),
-    );
+    this.schedulerRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }));
     grantKeyUse(props.encryptionKey, this.schedulerRole);
 
     // Scheduler invokes asynchronously: Lambda's own retries (2 by default) would run a failed

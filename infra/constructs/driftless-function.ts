@@ -23,8 +23,7 @@ export const METRICS_NAMESPACE = 'Driftless';
 // Aliased: a bundled module that imports `createRequire` itself would otherwise collide with
 // the banner's import. The banner exists because some dependencies are CommonJS and call
 // `require`, which an ES module bundle does not define.
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as __driftlessCreateRequire } from 'module'; const require = __driftlessCreateRequire(import.meta.url);";
+const ESM_REQUIRE_BANNER = "import { createRequire as __driftlessCreateRequire } from 'module'; const require = __driftlessCreateRequire(import.meta.url);";
 
 /** The alias every trigger invokes. */
 export const LIVE_ALIAS = 'live';
@@ -135,7 +134,8 @@ export class DriftlessFunction extends Construct implements iam.IGrantable {
       },
     });
     this.grantPrincipal = this.role;
-    for (const key of ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', ...Object.keys(props.environment ?? {})]) this.#ownEnvironment.add(key);
+    for (const key of ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', ...Object.keys(props.environment ?? {})])
+      this.#ownEnvironment.add(key);
     this.alias = new lambda.Alias(this, 'Live', { aliasName: LIVE_ALIAS, version: this.fn.currentVersion });
 
     // With our own role CDK adds no AWSLambdaVPCAccessExecutionRole: Lambda manages the VPC

@@ -30,9 +30,7 @@ export class GithubConnection extends Construct {
   constructor(scope: Construct, id: string, props: GithubConnectionProps) {
     super(scope, id);
     if (!/^https:\/\/\S+$/.test(props.configRepository.url)) {
-      throw new Error(
-        `configRepository.url must be an https URL of a GitHub repository, got "${props.configRepository.url}".`,
-      );
+      throw new Error(`configRepository.url must be an https URL of a GitHub repository, got "${props.configRepository.url}".`);
     }
     if (props.secret === props.webhookSecret || props.secret.secretArn === props.webhookSecret.secretArn) {
       throw new Error('github.secret and github.webhookSecret must be two secrets: the webhook may read its HMAC key, never the GitHub credentials.');

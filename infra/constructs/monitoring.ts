@@ -101,7 +101,8 @@ export class Monitoring extends Construct {
       });
 
     // A share of two counts over PERIOD (a math expression); periods without any count as 0.
-    type ShareAlarmOptions = Omit<cloudwatch.AlarmProps, 'metric' | 'treatMissingData'> & Pick<cloudwatch.MathExpressionProps, 'expression' | 'usingMetrics' | 'label'>;
+    type ShareAlarmOptions = Omit<cloudwatch.AlarmProps, 'metric' | 'treatMissingData'> &
+      Pick<cloudwatch.MathExpressionProps, 'expression' | 'usingMetrics' | 'label'>;
     const shareAlarm = (alarmId: string, { expression, usingMetrics, label, ...options }: ShareAlarmOptions): cloudwatch.Alarm =>
       add(alarmId, {
         ...options,
@@ -158,7 +159,11 @@ export class Monitoring extends Construct {
     for (const [name, fn] of functions) {
       workerErrors.set(
         name,
-        atLeastOnce(`${name}Errors`, `The ${name} function failed invocations (unhandled errors or timeouts).`, fn.fn.metricErrors({ statistic: 'Sum', period: PERIOD })),
+        atLeastOnce(
+          `${name}Errors`,
+          `The ${name} function failed invocations (unhandled errors or timeouts).`,
+          fn.fn.metricErrors({ statistic: 'Sum', period: PERIOD }),
+        ),
       );
     }
 
@@ -193,7 +198,8 @@ export class Monitoring extends Construct {
 
     // Pushes are not turning into deploys, whichever part broke.
     this.deploysStalled = new cloudwatch.CompositeAlarm(this, 'DeploysNotHappening', {
-      alarmDescription: 'Deploys are not happening: pushes are refused or lost, jobs stall or die, or most syncs fail. The alarm in ALARM among its rules says where.',
+      alarmDescription:
+        'Deploys are not happening: pushes are refused or lost, jobs stall or die, or most syncs fail. The alarm in ALARM among its rules says where.',
       alarmRule: cloudwatch.AlarmRule.anyOf(
         ...[webhookRejected, webhook5xx, stalled, deadLetters, throttles, syncFailures, workerErrors.get('Worker')!].map((alarm) =>
           cloudwatch.AlarmRule.fromAlarm(alarm, cloudwatch.AlarmState.ALARM),
@@ -222,9 +228,7 @@ export class Monitoring extends Construct {
           }),
           new cloudwatch.GraphWidget({
             title: 'Sync duration',
-            left: ['p50', 'p90', 'Maximum'].map((statistic) =>
-              driftlessMetric('SyncDuration', statistic).with({ label: `SyncDuration ${statistic}` }),
-            ),
+            left: ['p50', 'p90', 'Maximum'].map((statistic) => driftlessMetric('SyncDuration', statistic).with({ label: `SyncDuration ${statistic}` })),
             width: 8,
           }),
         ],

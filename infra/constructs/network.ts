@@ -110,5 +110,4 @@ export class WorkerNetwork extends Construct {
       this.environment = { HTTPS_PROXY: props.httpsProxy, NO_PROXY, NODE_USE_ENV_PROXY: '1' };
     }
   }
-
 }

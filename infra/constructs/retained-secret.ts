@@ -6,7 +6,12 @@ import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 
-export function retainedSecret(scope: Construct, id: string, props: Omit<secretsmanager.SecretProps, 'removalPolicy'>, notRotatedBecause: string): secretsmanager.Secret {
+export function retainedSecret(
+  scope: Construct,
+  id: string,
+  props: Omit<secretsmanager.SecretProps, 'removalPolicy'>,
+  notRotatedBecause: string,
+): secretsmanager.Secret {
   const secret = new secretsmanager.Secret(scope, id, { ...props, removalPolicy: RemovalPolicy.RETAIN });
   Validations.of(secret).acknowledge({ id: 'AwsSolutions-SMG4', reason: notRotatedBecause });
   return secret;

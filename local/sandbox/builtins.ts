@@ -141,7 +141,9 @@ export const BUILTIN_GROUPS: readonly BuiltinGroup[] = [
   {
     group: 'certificates.k8s.io',
     versions: ['v1'],
-    resources: [{ resource: 'certificatesigningrequests', kind: 'CertificateSigningRequest', cluster: true, shortNames: ['csr'], status: true, nameRule: 'any' }],
+    resources: [
+      { resource: 'certificatesigningrequests', kind: 'CertificateSigningRequest', cluster: true, shortNames: ['csr'], status: true, nameRule: 'any' },
+    ],
   },
   {
     group: 'networking.k8s.io',

@@ -40,9 +40,14 @@ export function validateCrd(crd: KubeObject): void {
   if (!spec.names?.plural) errors.push({ type: 'FieldValueRequired', field: 'spec.names.plural', message: 'Required value' });
   if (!spec.names?.kind) errors.push({ type: 'FieldValueRequired', field: 'spec.names.kind', message: 'Required value' });
   if (spec.scope !== 'Namespaced' && spec.scope !== 'Cluster') {
-    errors.push({ type: 'FieldValueNotSupported', field: 'spec.scope', message: `Unsupported value: "${spec.scope ?? ''}": supported values: "Cluster", "Namespaced"` });
+    errors.push({
+      type: 'FieldValueNotSupported',
+      field: 'spec.scope',
+      message: `Unsupported value: "${spec.scope ?? ''}": supported values: "Cluster", "Namespaced"`,
+    });
   }
-  if (!spec.versions?.length) errors.push({ type: 'FieldValueRequired', field: 'spec.versions', message: 'Required value: must have exactly one version marked as storage version' });
+  if (!spec.versions?.length)
+    errors.push({ type: 'FieldValueRequired', field: 'spec.versions', message: 'Required value: must have exactly one version marked as storage version' });
   if (spec.group && spec.names?.plural && name !== `${spec.names.plural}.${spec.group}`) {
     errors.push({ type: 'FieldValueInvalid', field: 'metadata.name', message: `Invalid value: "${name}": must be spec.names.plural+"."+spec.group` });
   }

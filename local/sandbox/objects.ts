@@ -390,7 +390,12 @@ export class Objects {
 }
 
 function sameObject(live: KubeObject, next: KubeObject): boolean {
-  const comparable = (object: KubeObject) => ({ ...object, apiVersion: undefined, kind: undefined, metadata: { ...object.metadata, resourceVersion: undefined } });
+  const comparable = (object: KubeObject) => ({
+    ...object,
+    apiVersion: undefined,
+    kind: undefined,
+    metadata: { ...object.metadata, resourceVersion: undefined },
+  });
   return isDeepStrictEqual(comparable(live), comparable(next));
 }
 

@@ -155,4 +155,3 @@ function resourcePaths(type: ResourceType, schema: string): Record<string, unkno
     },
   };
 }
-

@@ -23,7 +23,10 @@ export interface OtherRequest {
 export type RequestInfo = ResourceRequest | OtherRequest;
 
 export function parseRequest(method: string, pathname: string, query: URLSearchParams): RequestInfo {
-  const parts = pathname.split('/').filter((p) => p.length > 0).map(decodeURIComponent);
+  const parts = pathname
+    .split('/')
+    .filter((p) => p.length > 0)
+    .map(decodeURIComponent);
   if (parts[0] === 'version') return { kind: 'version' };
   if (['healthz', 'livez', 'readyz'].includes(parts[0])) return { kind: 'health' };
   if (parts[0] === 'openapi') return { kind: 'openapi' };

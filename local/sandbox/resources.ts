@@ -73,6 +73,8 @@ function toType(group: string, version: string, entry: BuiltinResource): Resourc
 /** The built-in resource types, one per served version, groups in discovery order. */
 export function builtinResources(): ResourceType[] {
   return BUILTIN_GROUPS.flatMap(({ group, versions, resources }) =>
-    versions.flatMap((version) => resources.filter((entry) => !entry.versions || entry.versions.includes(version)).map((entry) => toType(group, version, entry))),
+    versions.flatMap((version) =>
+      resources.filter((entry) => !entry.versions || entry.versions.includes(version)).map((entry) => toType(group, version, entry)),
+    ),
   );
 }

@@ -5,9 +5,7 @@ import type { KubeObject } from '../../shared/kube/object.ts';
 import { badRequest } from './status.ts';
 
 type Requirement =
-  | { key: string; op: 'in' | 'notin'; values: string[] }
-  | { key: string; op: 'exists' | '!exists' }
-  | { key: string; op: '=' | '!='; values: [string] };
+  { key: string; op: 'in' | 'notin'; values: string[] } | { key: string; op: 'exists' | '!exists' } | { key: string; op: '=' | '!='; values: [string] };
 
 export type Selector = (labels: Record<string, string>) => boolean;
 
@@ -34,7 +32,15 @@ const EXISTS_TERM = /^(!?)\s*([^\s!=()]+)$/;
 
 function parseTerm(term: string): Requirement {
   let m = SET_TERM.exec(term);
-  if (m) return { key: m[1], op: m[2] as 'in' | 'notin', values: m[3].split(',').map((v) => v.trim()).filter(Boolean) };
+  if (m)
+    return {
+      key: m[1],
+      op: m[2] as 'in' | 'notin',
+      values: m[3]
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean),
+    };
   m = EQUALITY_TERM.exec(term);
   if (m) return { key: m[1], op: m[2] === '!=' ? '!=' : '=', values: [m[3]] };
   m = EXISTS_TERM.exec(term);

@@ -4,7 +4,16 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { parse as parseYaml } from 'yaml';
-import { acceptsAggregated, AGGREGATED_DISCOVERY, aggregatedDiscovery, apiGroupList, apiGroupOf, apiResourceList, apiVersions, SERVER_VERSION } from './discovery.ts';
+import {
+  acceptsAggregated,
+  AGGREGATED_DISCOVERY,
+  aggregatedDiscovery,
+  apiGroupList,
+  apiGroupOf,
+  apiResourceList,
+  apiVersions,
+  SERVER_VERSION,
+} from './discovery.ts';
 import { StatusError } from './errors.ts';
 import type { Faults } from './faults.ts';
 import { handleResource } from './handlers/index.ts';
@@ -160,7 +169,8 @@ export class ApiServer {
           return { code: 200, body: aggregatedDiscovery(registry, info.group === ''), headers: { 'Content-Type': AGGREGATED_DISCOVERY, Vary: 'Accept' } };
         }
         if (info.group === undefined) return { code: 200, body: apiGroupList(registry), headers: { Vary: 'Accept' } };
-        if (info.group === '' && info.version === undefined) return { code: 200, body: apiVersions(`${this.options.host}:${this.options.port}`), headers: { Vary: 'Accept' } };
+        if (info.group === '' && info.version === undefined)
+          return { code: 200, body: apiVersions(`${this.options.host}:${this.options.port}`), headers: { Vary: 'Accept' } };
         if (info.version === undefined) {
           const group = apiGroupOf(registry, info.group);
           if (!group) throw pathNotFound();

@@ -12,7 +12,8 @@ export function validateObject(type: ResourceType, object: KubeObject, { creatin
   if (!name) {
     errors.push({ type: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required' });
   } else {
-    const messages = type.nameRule === 'api-service' ? apiServiceNameErrors(name, (object.spec ?? {}) as Record<string, unknown>) : nameErrors(name, type.nameRule);
+    const messages =
+      type.nameRule === 'api-service' ? apiServiceNameErrors(name, (object.spec ?? {}) as Record<string, unknown>) : nameErrors(name, type.nameRule);
     if (creating && type.createNameMax && name.length > type.createNameMax) messages.push(`must be no more than ${type.createNameMax} characters`);
     for (const message of messages) {
       errors.push({ type: 'FieldValueInvalid', field: 'metadata.name', message: `Invalid value: "${name}": ${message}` });

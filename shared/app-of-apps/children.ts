@@ -31,7 +31,10 @@ export interface Children {
 export function childrenOf(parent: string, rendered: RenderedObject[], applicationSets: RenderedObject[], registry: Registry): Children {
   const problems: RegistryProblem[] = [];
   for (const set of applicationSets) {
-    reporter(documentOf(set), problems)([], `ApplicationSet in the render of ${parent} is not supported yet (ApplicationSets are issue 14): write its Applications out, or move it out of this app's source`);
+    reporter(documentOf(set), problems)(
+      [],
+      `ApplicationSet in the render of ${parent} is not supported yet (ApplicationSets are issue 14): write its Applications out, or move it out of this app's source`,
+    );
   }
   const drafts: Array<{ draft: AppDraft; object: RenderedObject }> = [];
   const projects: Array<Located<ProjectSpec>> = [];
@@ -39,13 +42,20 @@ export function childrenOf(parent: string, rendered: RenderedObject[], applicati
     const document = documentOf(object);
     const valid = validateDocument(document, problems);
     if (!valid) continue;
-    if (valid.source === 'argo' && valid.kind === 'Application') drafts.push({ draft: normaliseArgoApplication(valid.value, document, reporter(document, problems)), object });
+    if (valid.source === 'argo' && valid.kind === 'Application')
+      drafts.push({ draft: normaliseArgoApplication(valid.value, document, reporter(document, problems)), object });
     else if (valid.kind === 'AppProject' || valid.kind === 'Project') projects.push({ spec: normaliseProject(valid.value, document), document });
   }
   // Entries this parent declared before are about to be replaced; everything else stays as it is.
-  const others = { apps: registry.apps.filter((app) => (app as RegistryApp).parent !== parent), projects: registry.projects.filter((project) => (project as RegistryProject).parent !== parent) };
+  const others = {
+    apps: registry.apps.filter((app) => (app as RegistryApp).parent !== parent),
+    projects: registry.projects.filter((project) => (project as RegistryProject).parent !== parent),
+  };
   const existingProjects = others.projects.map((project) => ({ spec: project, document: placeholder(project.definedIn, 'AppProject', project.name) }));
-  const clusters: Array<Located<ClusterSpec>> = registry.clusters.map((cluster) => ({ spec: cluster, document: placeholder(cluster.definedIn, 'Cluster', cluster.name) }));
+  const clusters: Array<Located<ClusterSpec>> = registry.clusters.map((cluster) => ({
+    spec: cluster,
+    document: placeholder(cluster.definedIn, 'Cluster', cluster.name),
+  }));
   const assembled = assembleRegistry(
     drafts.map(({ draft }) => draft),
     clusters,
@@ -59,11 +69,18 @@ export function childrenOf(parent: string, rendered: RenderedObject[], applicati
     const name = draft.app.name;
     const loop = name === parent ? parentApp : ancestors.find((app) => app.name === name);
     if (loop) {
-      report(['metadata', 'name'], `Application "${name}" would be its own ${loop.name === parent ? 'child' : 'descendant'} (a cycle): it is defined in ${where(loop.definedIn)} and ${parent} renders it again`);
+      report(
+        ['metadata', 'name'],
+        `Application "${name}" would be its own ${loop.name === parent ? 'child' : 'descendant'} (a cycle): it is defined in ${where(loop.definedIn)} and ${parent} renders it again`,
+      );
       continue;
     }
     const clash = others.apps.find((app) => app.name === name);
-    if (clash) report(['metadata', 'name'], `Application "${name}" is also defined in ${where(clash.definedIn)}${(clash as RegistryApp).parent ? ` (a child of ${(clash as RegistryApp).parent})` : ''}; rename one of them`);
+    if (clash)
+      report(
+        ['metadata', 'name'],
+        `Application "${name}" is also defined in ${where(clash.definedIn)}${(clash as RegistryApp).parent ? ` (a child of ${(clash as RegistryApp).parent})` : ''}; rename one of them`,
+      );
   }
   if (problems.length > 0) throw new ChildrenError(parent, sortProblems(problems));
 
@@ -74,7 +91,9 @@ export function childrenOf(parent: string, rendered: RenderedObject[], applicati
     const wave = waveAnnotation(metadata.annotations?.[SYNC_WAVE_ANNOTATION]);
     return { ...app, parent, ...(wave !== 0 ? { wave } : {}), ...(finalizer ? { finalizer } : {}) };
   });
-  const childProjects = assembled.projects.filter((project) => projects.some((located) => located.spec === project)).map((project): RegistryProject => ({ ...project, parent }));
+  const childProjects = assembled.projects
+    .filter((project) => projects.some((located) => located.spec === project))
+    .map((project): RegistryProject => ({ ...project, parent }));
   return { apps, projects: childProjects };
 }
 

@@ -22,7 +22,10 @@ export function replaceChildren(registry: Registry, parent: string, children: Ch
   const next: Registry = {
     ...registry,
     apps: [...kept, ...children.apps],
-    projects: [...registry.projects.filter((project) => (project as RegistryProject).parent !== parent && !leaving.has((project as RegistryProject).parent ?? '')), ...children.projects],
+    projects: [
+      ...registry.projects.filter((project) => (project as RegistryProject).parent !== parent && !leaving.has((project as RegistryProject).parent ?? '')),
+      ...children.projects,
+    ],
   };
   const { changedApps } = diffRegistries({ ...registry, apps: registry.apps.filter((app) => staying.has(app.name)) }, { ...next, apps: children.apps });
   return { registry: next, changedApps, removedApps: registry.apps.filter((app) => leaving.has(app.name)) };

@@ -5,7 +5,11 @@
 import type { AppSpec, ProjectSpec, Registry } from '../config/types.ts';
 
 /** Argo CD's resources finalizer and its two spellings that name a deletion propagation. */
-export const RESOURCES_FINALIZERS = ['resources-finalizer.argocd.argoproj.io', 'resources-finalizer.argocd.argoproj.io/foreground', 'resources-finalizer.argocd.argoproj.io/background'] as const;
+export const RESOURCES_FINALIZERS = [
+  'resources-finalizer.argocd.argoproj.io',
+  'resources-finalizer.argocd.argoproj.io/foreground',
+  'resources-finalizer.argocd.argoproj.io/background',
+] as const;
 export type ResourcesFinalizer = (typeof RESOURCES_FINALIZERS)[number];
 
 export interface FamilyFields {

@@ -9,7 +9,10 @@ import { RegistryConflictError } from './errors.ts';
 const ATTEMPTS = 8;
 
 /** `change` returns the registry and revision to write, or undefined to write nothing; returns what `change` returned last. */
-export async function updateRegistry<T extends { registry: Registry; revision: string }>(store: Pick<StateStore, 'getVersionedRegistry' | 'putRegistryIf'>, change: (current: RegistryRecord | undefined) => T | undefined): Promise<T | undefined> {
+export async function updateRegistry<T extends { registry: Registry; revision: string }>(
+  store: Pick<StateStore, 'getVersionedRegistry' | 'putRegistryIf'>,
+  change: (current: RegistryRecord | undefined) => T | undefined,
+): Promise<T | undefined> {
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const { record, version } = await store.getVersionedRegistry();
     const next = change(record);

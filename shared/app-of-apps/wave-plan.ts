@@ -12,7 +12,13 @@ import type { WaveChild } from './wave-policy.ts';
  * The plan's children: `changed` (this sync's), then the earlier plan's children that are not
  * done, still children of the parent (`current`) and not changed now.
  */
-export function planChildren(changed: WavePlanChild[], previous: WavePlan | undefined, revision: string, current: Set<string>, states: Map<string, TargetState>): WavePlanChild[] {
+export function planChildren(
+  changed: WavePlanChild[],
+  previous: WavePlan | undefined,
+  revision: string,
+  current: Set<string>,
+  states: Map<string, TargetState>,
+): WavePlanChild[] {
   const key = (child: { app: string; cluster: string }) => `${child.app}@${child.cluster}`;
   const taken = new Set(changed.map(key));
   const carried = (previous?.children ?? [])

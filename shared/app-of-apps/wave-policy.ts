@@ -30,11 +30,22 @@ export function decideWave(children: WaveChild[]): WaveDecision {
     const open = members.filter((child) => !isDone(child));
     if (open.length === 0) continue;
     const unresolved = open.find((child) => child.problem !== undefined);
-    if (unresolved) return { kind: 'halted', wave, by: unresolved, reason: `wave ${wave} halted: ${unresolved.app}@${unresolved.cluster} cannot sync: ${unresolved.problem}; later waves wait` };
+    if (unresolved)
+      return {
+        kind: 'halted',
+        wave,
+        by: unresolved,
+        reason: `wave ${wave} halted: ${unresolved.app}@${unresolved.cluster} cannot sync: ${unresolved.problem}; later waves wait`,
+      };
     const stopped = open.find((child) => started(child) && (child.state?.syncStatus === 'Failed' || child.state?.health === 'Degraded'));
     if (stopped) {
       const what = stopped.state?.syncStatus === 'Failed' ? 'failed to sync' : 'is Degraded';
-      return { kind: 'halted', wave, by: stopped, reason: `wave ${wave} halted: ${stopped.app}@${stopped.cluster} ${what} at ${stopped.revision.slice(0, 7)}; later waves wait` };
+      return {
+        kind: 'halted',
+        wave,
+        by: stopped,
+        reason: `wave ${wave} halted: ${stopped.app}@${stopped.cluster} ${what} at ${stopped.revision.slice(0, 7)}; later waves wait`,
+      };
     }
     return { kind: 'go', wave, start: open.filter((child) => !started(child)), waitingFor: open.filter(started) };
   }

@@ -28,7 +28,11 @@ export function assembleRegistry(
   projects: Array<Located<ProjectSpec>>,
   problems: RegistryProblem[],
 ): Registry {
-  const uniqueApps = unique(apps.map((draft) => ({ spec: draft.app, document: draft.document, draft })), 'Application', problems);
+  const uniqueApps = unique(
+    apps.map((draft) => ({ spec: draft.app, document: draft.document, draft })),
+    'Application',
+    problems,
+  );
   const uniqueClusters = unique(clusters, 'Cluster', problems).map((item) => item.spec);
   const uniqueProjects = unique(projects, 'Project', problems).map((item) => item.spec);
 

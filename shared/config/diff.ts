@@ -20,7 +20,10 @@ export function diffRegistries(before: Registry, after: Registry): RegistryDiff 
     })
     .map((app) => app.name)
     .sort();
-  const removedApps = before.apps.filter((app) => !afterNames.has(app.name)).map((app) => app.name).sort();
+  const removedApps = before.apps
+    .filter((app) => !afterNames.has(app.name))
+    .map((app) => app.name)
+    .sort();
   return { changedApps, removedApps };
 }
 

@@ -1,5 +1,18 @@
 // The config area's public API: load the registry, match pushes, compare registries.
-export type { AccessScope, AppDestination, AppSource, AppSpec, ClusterSpec, DefinedIn, IgnoreDifference, ProjectDestination, ProjectSpec, Registry, RetryPolicy, SyncPolicy } from './types.ts';
+export type {
+  AccessScope,
+  AppDestination,
+  AppSource,
+  AppSpec,
+  ClusterSpec,
+  DefinedIn,
+  IgnoreDifference,
+  ProjectDestination,
+  ProjectSpec,
+  Registry,
+  RetryPolicy,
+  SyncPolicy,
+} from './types.ts';
 export { ConfigError, InvalidDurationError, RegistryError, RegistryReadError, formatProblem } from './errors.ts';
 export type { RegistryProblem } from './errors.ts';
 export { loadRegistry, parseRegistryFiles, readRegistryFiles, REGISTRY_DIR } from './load.ts';

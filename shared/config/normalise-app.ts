@@ -96,7 +96,10 @@ function draft(
   report: Report,
 ): AppDraft {
   const sources = written.map((entry) => source(entry, multi, report));
-  const primary = Math.max(0, sources.findIndex((candidate) => candidate.chart === undefined));
+  const primary = Math.max(
+    0,
+    sources.findIndex((candidate) => candidate.chart === undefined),
+  );
   const extras = annotationPaths(written[primary].raw.path ?? '.');
   if (extras.length > 0) sources[primary] = withExtraPaths(sources[primary], extras, report);
   if (multi) checkSources(sources, written, report);
@@ -185,12 +188,16 @@ function checkSources(sources: AppSource[], written: WrittenSource[], report: Re
   sources.forEach((candidate, index) => {
     if (candidate.ref === undefined) return;
     const earlier = refs.get(candidate.ref);
-    if (earlier !== undefined) report([...written[index].field, 'ref'], `ref "${candidate.ref}" is also the ref of spec.sources[${earlier}]; give each ref source its own name`);
+    if (earlier !== undefined)
+      report([...written[index].field, 'ref'], `ref "${candidate.ref}" is also the ref of spec.sources[${earlier}]; give each ref source its own name`);
     else refs.set(candidate.ref, index);
   });
   checkRefValueFiles(sources, written, report, refs);
   if (sources.every((candidate) => candidate.valuesOnly)) {
-    report(['spec', 'sources'], 'every source is a ref source without a path: nothing would be deployed (set path on the source to render, or add a chart or Git source)');
+    report(
+      ['spec', 'sources'],
+      'every source is a ref source without a path: nothing would be deployed (set path on the source to render, or add a chart or Git source)',
+    );
   }
 }
 
@@ -201,7 +208,10 @@ function checkRefValueFiles(sources: AppSource[], written: WrittenSource[], repo
       if (!parsed) return;
       const field = [...written[index].field, 'helm', 'valueFiles', position];
       if (refs.size === 0) {
-        report(field, `"${valueFile}" names a ref source, and this app has none: only spec.sources can hold ref sources (a Git source with ref: ${parsed.ref || 'NAME'})`);
+        report(
+          field,
+          `"${valueFile}" names a ref source, and this app has none: only spec.sources can hold ref sources (a Git source with ref: ${parsed.ref || 'NAME'})`,
+        );
       } else if (!refs.has(parsed.ref)) {
         report(field, `"${valueFile}" names no ref source: "$${parsed.ref}" is not among ${[...refs.keys()].map((ref) => `$${ref}`).join(', ')}`);
       } else if (parsed.path === '' || normaliseRepoPath(parsed.path) === undefined || normaliseRepoPath(parsed.path) === '.') {
@@ -250,7 +260,8 @@ function syncPolicy(raw: RawSpec['syncPolicy'], report: Report): SyncPolicy {
   }
   if (raw?.retry) policy.retry = retry(raw.retry, report);
   const metadata = raw?.managedNamespaceMetadata;
-  if (metadata && (metadata.labels || metadata.annotations)) policy.managedNamespaceMetadata = pick({ labels: metadata.labels, annotations: metadata.annotations });
+  if (metadata && (metadata.labels || metadata.annotations))
+    policy.managedNamespaceMetadata = pick({ labels: metadata.labels, annotations: metadata.annotations });
   return policy;
 }
 
@@ -280,7 +291,10 @@ function ignoreDifference(raw: NonNullable<RawSpec['ignoreDifferences']>[number]
 }
 
 function splitList(text: string | undefined, separator: string): string[] {
-  return (text ?? '').split(separator).map((part) => part.trim()).filter((part) => part !== '');
+  return (text ?? '')
+    .split(separator)
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
 }
 
 /** Leaves out undefined fields, so two equal specs serialise the same. */

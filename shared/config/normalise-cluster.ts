@@ -14,7 +14,8 @@ export function normaliseCluster(raw: OurCluster, document: RegistryDocument): C
   if (spec.server !== undefined) cluster.server = normaliseServer(spec.server);
   if (spec.eks) cluster.eks = { ...spec.eks };
   if (spec.kubeconfig) cluster.kubeconfig = { ...spec.kubeconfig };
-  if (spec.accessScope) cluster.accessScope = spec.accessScope.type === 'cluster' ? { type: 'cluster' } : { type: 'namespace', namespaces: [...spec.accessScope.namespaces] };
+  if (spec.accessScope)
+    cluster.accessScope = spec.accessScope.type === 'cluster' ? { type: 'cluster' } : { type: 'namespace', namespaces: [...spec.accessScope.namespaces] };
   return cluster;
 }
 

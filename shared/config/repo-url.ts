@@ -20,5 +20,9 @@ export function repoURLForms(url: string): string[] {
 function canonicalForms(location: RepoLocation): string[] {
   if (isLocalRepo(location)) return [`file://${location.local}`, location.local];
   const { host, owner, repo } = location;
-  return ['', '.git'].flatMap((suffix) => [`https://${host}/${owner}/${repo}${suffix}`, `git@${host}:${owner}/${repo}${suffix}`, `ssh://git@${host}/${owner}/${repo}${suffix}`]);
+  return ['', '.git'].flatMap((suffix) => [
+    `https://${host}/${owner}/${repo}${suffix}`,
+    `git@${host}:${owner}/${repo}${suffix}`,
+    `ssh://git@${host}/${owner}/${repo}${suffix}`,
+  ]);
 }

@@ -44,7 +44,15 @@ import { z } from 'zod';
 import { parseDuration } from './duration.ts';
 import { isValidReleaseName, RELEASE_NAME_RULE } from '../render/release-name.ts';
 import { isValidGlob } from '../project/glob.ts';
-import { AGE_RECIPIENT, AGE_RECIPIENT_RULE, KMS_KEY_ARN, KMS_KEY_ARN_RULE, PGP_FINGERPRINT, PGP_FINGERPRINT_RULE, secretsAnnotationProblem } from '../project/secrets-rules.ts';
+import {
+  AGE_RECIPIENT,
+  AGE_RECIPIENT_RULE,
+  KMS_KEY_ARN,
+  KMS_KEY_ARN_RULE,
+  PGP_FINGERPRINT,
+  PGP_FINGERPRINT_RULE,
+  secretsAnnotationProblem,
+} from '../project/secrets-rules.ts';
 import { scheduleProblem, timeZoneProblem } from '../project/window-schedule.ts';
 import { ADMISSION_API_VERSION, admissionPolicyBindingSchema, admissionPolicySchema, CORE_API_VERSION, policyParamSchema } from '../policy/schemas.ts';
 
@@ -82,7 +90,10 @@ function isEmpty(value: unknown): boolean {
 
 /** A field Argo CD knows and we cannot honour: fine when absent or empty, an error otherwise. */
 function unsupported(why: string) {
-  return z.unknown().optional().refine(isEmpty, { message: `not supported by Driftless: ${why}` });
+  return z
+    .unknown()
+    .optional()
+    .refine(isEmpty, { message: `not supported by Driftless: ${why}` });
 }
 
 // Config management plugins run a program of the repository's choosing at render time, on the
@@ -229,8 +240,14 @@ export const ourClusterSchema = z.strictObject({
         .strictObject({
           clusterName: z.string().regex(/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/, 'is not an EKS cluster name'),
           region: z.string().regex(eksRegion, 'is not an AWS region (e.g. eu-west-1)'),
-          roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'is not an IAM role ARN').optional(),
-          accountId: z.string().regex(/^\d{12}$/, 'must be 12 digits').optional(),
+          roleArn: z
+            .string()
+            .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'is not an IAM role ARN')
+            .optional(),
+          accountId: z
+            .string()
+            .regex(/^\d{12}$/, 'must be 12 digits')
+            .optional(),
         })
         .optional(),
       kubeconfig: z.strictObject({ context: z.string().optional(), path: z.string().optional() }).optional(),
@@ -377,27 +394,29 @@ export const argoApplicationSchema = z.looseObject({
   apiVersion: z.literal(ARGO_API_VERSION),
   kind: z.literal('Application'),
   metadata: argoMetadata,
-  spec: z.looseObject({
-    project: nameSchema.optional(),
-    source: argoSource.optional(),
-    // Argo CD: when sources is set, source is ignored.
-    sources: z.array(argoSource).optional(),
-    sourceHydrator: unsupported('source hydrator'),
-    destination: z.looseObject(destinationFields).refine(oneClusterReference, ONE_CLUSTER_REFERENCE),
-    syncPolicy: z
-      .looseObject({
-        automated: z.looseObject(automatedFields).optional(),
-        syncOptions: stringList.optional(),
-        managedNamespaceMetadata: z.looseObject(namespaceMetadataFields).optional(),
-        retry: z.looseObject({ limit: retryLimit.optional(), backoff: z.looseObject(backoffFields).optional() }).optional(),
-      })
-      .optional(),
-    ignoreDifferences: z.array(z.looseObject(ignoreDifferenceFields)).optional(),
-  }).superRefine((spec, context) => {
-    if (spec.source === undefined && (spec.sources === undefined || spec.sources.length === 0)) {
-      context.addIssue({ code: 'custom', path: ['source'], message: 'is required (or list the sources in spec.sources)' });
-    }
-  }),
+  spec: z
+    .looseObject({
+      project: nameSchema.optional(),
+      source: argoSource.optional(),
+      // Argo CD: when sources is set, source is ignored.
+      sources: z.array(argoSource).optional(),
+      sourceHydrator: unsupported('source hydrator'),
+      destination: z.looseObject(destinationFields).refine(oneClusterReference, ONE_CLUSTER_REFERENCE),
+      syncPolicy: z
+        .looseObject({
+          automated: z.looseObject(automatedFields).optional(),
+          syncOptions: stringList.optional(),
+          managedNamespaceMetadata: z.looseObject(namespaceMetadataFields).optional(),
+          retry: z.looseObject({ limit: retryLimit.optional(), backoff: z.looseObject(backoffFields).optional() }).optional(),
+        })
+        .optional(),
+      ignoreDifferences: z.array(z.looseObject(ignoreDifferenceFields)).optional(),
+    })
+    .superRefine((spec, context) => {
+      if (spec.source === undefined && (spec.sources === undefined || spec.sources.length === 0)) {
+        context.addIssue({ code: 'custom', path: ['source'], message: 'is required (or list the sources in spec.sources)' });
+      }
+    }),
 });
 
 export const argoAppProjectSchema = z.looseObject({

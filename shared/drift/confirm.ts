@@ -35,7 +35,10 @@ export async function confirmDrift(client: KubeClient, discovery: Discovery, sus
     confirmed.push({
       ...ref,
       state: 'modified',
-      fields: changes.map((change) => ({ path: change.path, managers: fieldOwners(live, change.elements ?? []).filter((owner) => owner.manager !== 'driftless') })),
+      fields: changes.map((change) => ({
+        path: change.path,
+        managers: fieldOwners(live, change.elements ?? []).filter((owner) => owner.manager !== 'driftless'),
+      })),
       ...(outcome.action === 'failed' ? { unconfirmed: outcome.error ?? 'dry-run failed' } : {}),
     });
   });

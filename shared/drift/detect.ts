@@ -35,11 +35,18 @@ export async function detectDrift(request: DetectRequest): Promise<DriftFindings
   const started = performance.now();
   const desired = await desiredObjects(request.app, request.rendered, request.discovery);
   const wanted = new Set(desired.map(objectKey));
-  const orphanCandidates = request.findOrphans ? (request.inventory?.entries ?? []).filter((entry) => !wanted.has(entryKey(entry))).map(({ apiVersion, kind, namespace, name }) => ({ apiVersion, kind, namespace, name })) : [];
+  const orphanCandidates = request.findOrphans
+    ? (request.inventory?.entries ?? [])
+        .filter((entry) => !wanted.has(entryKey(entry)))
+        .map(({ apiVersion, kind, namespace, name }) => ({ apiVersion, kind, namespace, name }))
+    : [];
   // One readLive for both: objects of one kind and namespace share a LIST.
   const live = await readLive(request.client, request.discovery, [...desired.map(refOf), ...orphanCandidates], request.readConcurrency ?? 8);
   const comparison = compareLive({ app: request.app, desired, live, orphanCandidates, ignoreDifferences: request.ignoreDifferences });
-  const modified = await confirmDrift(request.client, request.discovery, comparison.suspects, { ignoreDifferences: request.ignoreDifferences, concurrency: request.confirmConcurrency });
+  const modified = await confirmDrift(request.client, request.discovery, comparison.suspects, {
+    ignoreDifferences: request.ignoreDifferences,
+    concurrency: request.confirmConcurrency,
+  });
   const byKey = new Map<string, ObjectDrift>([
     ...modified.map((drift) => [entryKey(drift), drift] as const),
     ...comparison.missing.map((object) => [objectKey(object), { ...refOf(object), state: 'missing' as const }] as const),

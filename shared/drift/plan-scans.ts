@@ -91,12 +91,22 @@ export async function planScans(schedule: ScheduleDependencies): Promise<ScanPla
  * The registry is refreshed when its repository's head is neither the registry's revision nor
  * a head this check already acted on (a registry the worker rejected is not retried forever).
  */
-async function checkConfigRepo(deps: ScheduleDependencies, config: { repoURL: string; branch: string }, registryRevision: string | undefined, jobs: Job[], enqueuedAt: string): Promise<boolean> {
+async function checkConfigRepo(
+  deps: ScheduleDependencies,
+  config: { repoURL: string; branch: string },
+  registryRevision: string | undefined,
+  jobs: Job[],
+  enqueuedAt: string,
+): Promise<boolean> {
   let sha: string;
   try {
     sha = await deps.heads.head(config.repoURL, config.branch);
   } catch (error) {
-    deps.logger.warn('config repository head not readable; checked again next schedule', { repoURL: config.repoURL, branch: config.branch, message: (error as Error).message });
+    deps.logger.warn('config repository head not readable; checked again next schedule', {
+      repoURL: config.repoURL,
+      branch: config.branch,
+      message: (error as Error).message,
+    });
     return false;
   }
   const seen = await deps.store.getHead(config.repoURL, config.branch);

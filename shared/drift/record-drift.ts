@@ -44,7 +44,8 @@ export async function recordDrift(deps: { store: StateStore; events: EventSink }
   }
   if (outcome.status === 'Drifted') {
     // The store caps the list and keeps the full number in driftedCount.
-    if (!sameObjects(previous.driftedObjects ?? [], drifted.slice(0, MAX_DRIFTED_OBJECTS)) || previous.driftedCount !== drifted.length) set.driftedObjects = drifted;
+    if (!sameObjects(previous.driftedObjects ?? [], drifted.slice(0, MAX_DRIFTED_OBJECTS)) || previous.driftedCount !== drifted.length)
+      set.driftedObjects = drifted;
     if (previous.driftStatus !== 'Drifted' || !previous.driftFirstSeenAt) set.driftFirstSeenAt = scannedAt;
   } else {
     if (previous.driftedObjects !== undefined || previous.driftedCount !== undefined) remove.add('driftedObjects');

@@ -27,7 +27,10 @@ export type ScanOutcome =
   | { outcome: 'unknown'; reason: string; healed: false }
   | { outcome: 'failed'; reason: string };
 
-export type ScanDependencies = Pick<WorkerDependencies, 'store' | 'queue' | 'renders' | 'sources' | 'charts' | 'events' | 'connect' | 'logger' | 'now' | 'sopsKeys'>;
+export type ScanDependencies = Pick<
+  WorkerDependencies,
+  'store' | 'queue' | 'renders' | 'sources' | 'charts' | 'events' | 'connect' | 'logger' | 'now' | 'sopsKeys'
+>;
 
 /** `project` is the app's project: the SOPS keys its render may be decrypted with, as in its sync. */
 export async function scanTarget(job: DriftScanJob, app: AppSpec, cluster: ClusterSpec, deps: ScanDependencies, project?: ProjectSpec): Promise<ScanOutcome> {
@@ -115,7 +118,11 @@ async function selfHeal(
   const keys = healKeys(report.objects);
   if (keys.length === 0) return { healed: false };
   // Outside the project's sync windows the drift is recorded, and healed by a scan once they open.
-  const outside = healWindow(where.project, { app: app.name, namespace: where.namespace, cluster: { name: where.cluster.name, server: where.cluster.server } }, now);
+  const outside = healWindow(
+    where.project,
+    { app: app.name, namespace: where.namespace, cluster: { name: where.cluster.name, server: where.cluster.server } },
+    now,
+  );
   if (outside) {
     deps.logger.info('drift found; self-heal waits for the sync window', { ...log, decision: outside });
     return { healed: false, decision: outside };

@@ -82,7 +82,11 @@ export type HealDecision =
 export function healWindow(project: Pick<ProjectSpec, 'syncWindows'> | undefined, target: WindowTarget, now: Date): HealDecision | undefined {
   const decision = decideSyncWindow(project?.syncWindows ?? [], target, 'self-heal', now);
   if (decision.action === 'sync') return undefined;
-  return { action: 'outside-sync-window', window: decision.window, ...(decision.action === 'wait' && decision.opensAt ? { opensAt: decision.opensAt.toISOString() } : {}) };
+  return {
+    action: 'outside-sync-window',
+    window: decision.window,
+    ...(decision.action === 'wait' && decision.opensAt ? { opensAt: decision.opensAt.toISOString() } : {}),
+  };
 }
 
 /** Pure: what to do about drift found at `now`, given what earlier heals healed. */

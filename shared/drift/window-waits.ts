@@ -33,10 +33,23 @@ export function openedWindowWaits(registry: Registry, targets: readonly TargetSt
     // Left the registry: a job would be dropped by the worker anyway.
     if (!app || !destination || !cluster) continue;
     const windows = projectOf(registry, app.project)?.syncWindows ?? [];
-    const decision = decideSyncWindow(windows, { app: app.name, namespace: destination.namespace, cluster: { name: cluster.name, server: cluster.server } }, wait.trigger, now);
+    const decision = decideSyncWindow(
+      windows,
+      { app: app.name, namespace: destination.namespace, cluster: { name: cluster.name, server: cluster.server } },
+      wait.trigger,
+      now,
+    );
     if (decision.action !== 'sync') continue;
     const at = now.toISOString();
-    const job: SyncJob = { kind: 'sync', app: target.app, cluster: target.cluster, revision: wait.revision, trigger: wait.trigger, enqueuedAt: at, windowOpenedAt: at };
+    const job: SyncJob = {
+      kind: 'sync',
+      app: target.app,
+      cluster: target.cluster,
+      revision: wait.revision,
+      trigger: wait.trigger,
+      enqueuedAt: at,
+      windowOpenedAt: at,
+    };
     if (wait.ref !== undefined) job.ref = wait.ref;
     if (wait.deliveryId !== undefined) job.deliveryId = wait.deliveryId;
     jobs.push(job);

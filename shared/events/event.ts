@@ -6,7 +6,16 @@ import { targetId } from '../queue/job.ts';
 import { HEALTH_STATUSES, SYNC_STATUSES } from '../state/types.ts';
 import { InvalidEventError } from './errors.ts';
 
-export const DETAIL_TYPES = ['Sync Started', 'Sync Succeeded', 'Sync Failed', 'Health Degraded', 'Drift Detected', 'Drift Resolved', 'App Removed', 'App Deleted'] as const;
+export const DETAIL_TYPES = [
+  'Sync Started',
+  'Sync Succeeded',
+  'Sync Failed',
+  'Health Degraded',
+  'Drift Detected',
+  'Drift Resolved',
+  'App Removed',
+  'App Deleted',
+] as const;
 export type DetailType = (typeof DETAIL_TYPES)[number];
 
 export const EVENT_SOURCE = 'driftless';

@@ -51,7 +51,8 @@ export function parseRepoURL(url: string): RepoLocation {
   if (text.startsWith('/') || text.startsWith('.')) return { local: resolve(text) };
   const scp = SCP_LIKE.exec(text);
   if (scp) {
-    if (scp[1]?.includes(':')) throw new InvalidRepoURLError(url, 'carries a password (user:password@); put credentials in the GitHub secret, never in a repoURL');
+    if (scp[1]?.includes(':'))
+      throw new InvalidRepoURLError(url, 'carries a password (user:password@); put credentials in the GitHub secret, never in a repoURL');
     return remote(url, scp[2], scp[3]);
   }
   return { local: resolve(text) };
@@ -95,7 +96,10 @@ export function parseGitHubRepoURL(url: string, host: string = GITHUB_COM): Remo
   const location = parseRepoURL(url);
   if (isLocalRepo(location)) throw new InvalidRepoURLError(url, 'a local path, not a GitHub repository');
   if (location.host !== host.toLowerCase()) {
-    throw new InvalidRepoURLError(url, `host ${location.host} is not the GitHub host this installation reads (${host.toLowerCase()}); only repositories on it can be fetched`);
+    throw new InvalidRepoURLError(
+      url,
+      `host ${location.host} is not the GitHub host this installation reads (${host.toLowerCase()}); only repositories on it can be fetched`,
+    );
   }
   return location;
 }

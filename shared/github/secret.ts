@@ -41,7 +41,9 @@ export function parseGitHubSecret(json: string): GitHubSecret {
   const raw = parseJson(json, 'GitHub secret');
   if (raw && typeof raw === 'object' && 'webhookSecret' in raw) {
     // The one-secret layout of earlier versions: the webhook must not share a secret with credentials.
-    throw new GitHubSecretError('GitHub secret has a webhookSecret: it belongs in the webhook secret (driftless/webhook) now; remove it from the GitHub secret');
+    throw new GitHubSecretError(
+      'GitHub secret has a webhookSecret: it belongs in the webhook secret (driftless/webhook) now; remove it from the GitHub secret',
+    );
   }
   const result = schema.safeParse(raw);
   if (!result.success) throw new GitHubSecretError(`GitHub secret is invalid: ${problemsOf(result.error)}`);

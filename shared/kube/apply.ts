@@ -110,9 +110,16 @@ async function applyOne(client: KubeClient, discovery: Discovery, request: Apply
 async function replace(client: KubeClient, info: ResourceInfo, request: ApplyRequest, query: Record<string, string>): Promise<KubeObject> {
   const { desired, live } = request;
   if (!live) return client.request<KubeObject>({ method: 'POST', path: resourcePath(info, desired.metadata.namespace), query, body: JSON.stringify(desired) });
-  const atVersion = (groupOf(desired.apiVersion) === 'apiextensions.k8s.io' && desired.kind === 'CustomResourceDefinition') || (desired.apiVersion === 'v1' && desired.kind === 'Namespace');
+  const atVersion =
+    (groupOf(desired.apiVersion) === 'apiextensions.k8s.io' && desired.kind === 'CustomResourceDefinition') ||
+    (desired.apiVersion === 'v1' && desired.kind === 'Namespace');
   const body = atVersion ? { ...desired, metadata: { ...desired.metadata, resourceVersion: live.metadata.resourceVersion } } : desired;
-  return client.request<KubeObject>({ method: 'PUT', path: resourcePath(info, desired.metadata.namespace, desired.metadata.name), query, body: JSON.stringify(body) });
+  return client.request<KubeObject>({
+    method: 'PUT',
+    path: resourcePath(info, desired.metadata.namespace, desired.metadata.name),
+    query,
+    body: JSON.stringify(body),
+  });
 }
 
 /**
@@ -124,11 +131,15 @@ async function replace(client: KubeClient, info: ResourceInfo, request: ApplyReq
 export function foreignOwner(desired: KubeObject, live: KubeObject): string | undefined {
   const ours = trackedApp(desired.metadata.annotations?.[TRACKING_ANNOTATION]);
   const annotations = live.metadata.annotations ?? {};
-  for (const [annotation, tool] of [[TRACKING_ANNOTATION, 'app'], [ARGO_TRACKING_ANNOTATION, 'Argo CD app']] as const) {
+  for (const [annotation, tool] of [
+    [TRACKING_ANNOTATION, 'app'],
+    [ARGO_TRACKING_ANNOTATION, 'Argo CD app'],
+  ] as const) {
     const value = annotations[annotation];
     if (value === undefined) continue;
     const owner = trackedApp(value);
-    if (owner === undefined) return `its ${annotation} annotation ${JSON.stringify(value)} is not a tracking id, so it may belong to another app; not taken over (remove the annotation to hand it over)`;
+    if (owner === undefined)
+      return `its ${annotation} annotation ${JSON.stringify(value)} is not a tracking id, so it may belong to another app; not taken over (remove the annotation to hand it over)`;
     if (owner !== ours) return `owned by ${tool} ${owner} (${annotation}); not taken over (remove it from that app, or remove the annotation to hand it over)`;
   }
   return undefined;

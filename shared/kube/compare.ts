@@ -49,7 +49,14 @@ export function compareObjects(desired: KubeObject, live: KubeObject | undefined
   }
   const differences: FieldDifference[] = [];
   for (const [segments, value] of gitFields(wanted)) {
-    compareValue(value, fieldOf(current, segments), `.${segments.join('.')}`, segments, segments.map((field) => ({ field })), differences);
+    compareValue(
+      value,
+      fieldOf(current, segments),
+      `.${segments.join('.')}`,
+      segments,
+      segments.map((field) => ({ field })),
+      differences,
+    );
   }
   const managers = new Set(rules.flatMap((rule) => rule.managedFieldsManagers ?? []));
   if (managers.size === 0) return differences;
@@ -107,7 +114,8 @@ function compareValue(desired: unknown, live: unknown, path: string, segments: s
       out.push({ path, desired, live, elements });
       return;
     }
-    for (const [key, value] of Object.entries(desired)) compareValue(value, live[key], `${path}.${key}`, [...segments, key], [...elements, { field: key }], out);
+    for (const [key, value] of Object.entries(desired))
+      compareValue(value, live[key], `${path}.${key}`, [...segments, key], [...elements, { field: key }], out);
     return;
   }
   if (!scalarsEqual(desired, live, segments)) out.push({ path, desired, live, elements });
@@ -124,7 +132,9 @@ function compareList(desired: unknown[], live: unknown, path: string, segments: 
     for (const item of desired as Array<Record<string, unknown>>) {
       const match = sameItem(live as Array<Record<string, unknown>>, item, list);
       const label = list.keys.map((key) => `${key}=${JSON.stringify(item[key] ?? list.keyDefaults?.[key])}`).join(',');
-      const key = Object.fromEntries(list.keys.map((name) => [name, (match ?? item)[name] ?? list.keyDefaults?.[name]]).filter(([, value]) => value !== undefined));
+      const key = Object.fromEntries(
+        list.keys.map((name) => [name, (match ?? item)[name] ?? list.keyDefaults?.[name]]).filter(([, value]) => value !== undefined),
+      );
       if (!match) out.push({ path: `${path}[${label}]`, desired: item, live: undefined, elements: [...elements, { key }] });
       else compareValue(item, match, `${path}[${label}]`, [...segments, '[]'], [...elements, { key }], out);
     }
@@ -169,8 +179,22 @@ function isMap(value: unknown): value is Record<string, unknown> {
 }
 
 const SUFFIXES: Record<string, number> = {
-  n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
 };
 
 /** A Kubernetes resource quantity ("500m", "1Gi", "1e3") as a number, or undefined. */

@@ -97,7 +97,12 @@ export class Discovery {
 }
 
 /** The REST path of a resource collection or of one object in it. */
-export function resourcePath(info: Pick<ResourceInfo, 'group' | 'version' | 'resource' | 'namespaced'>, namespace?: string, name?: string, subresource?: string): string {
+export function resourcePath(
+  info: Pick<ResourceInfo, 'group' | 'version' | 'resource' | 'namespaced'>,
+  namespace?: string,
+  name?: string,
+  subresource?: string,
+): string {
   const base = info.group === '' ? `/api/${info.version}` : `/apis/${info.group}/${info.version}`;
   const scope = info.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
   const object = name ? `/${encodeURIComponent(name)}` : '';

@@ -61,7 +61,8 @@ async function describe(client: EKSClient, { clusterName, region }: EksTarget): 
     ({ cluster } = await client.send(new DescribeClusterCommand({ name: clusterName })));
   } catch (error) {
     const name = (error as Error).name;
-    if (name === 'ResourceNotFoundException') throw new EksClusterError(clusterName, region, 'not found (check the name, region and account)', { cause: error });
+    if (name === 'ResourceNotFoundException')
+      throw new EksClusterError(clusterName, region, 'not found (check the name, region and account)', { cause: error });
     throw new EksClusterError(clusterName, region, `DescribeCluster failed: ${(error as Error).message}`, { cause: error });
   }
   const server = cluster?.endpoint;

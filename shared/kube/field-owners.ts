@@ -21,7 +21,8 @@ export interface FieldOwner {
 export function fieldOwners(live: KubeObject, elements: readonly PathElement[]): FieldOwner[] {
   const owners: FieldOwner[] = [];
   for (const entry of live.metadata.managedFields ?? []) {
-    if (ownsPath(entry.fieldsV1, elements)) owners.push({ manager: entry.manager, operation: entry.operation, ...(entry.subresource ? { subresource: entry.subresource } : {}) });
+    if (ownsPath(entry.fieldsV1, elements))
+      owners.push({ manager: entry.manager, operation: entry.operation, ...(entry.subresource ? { subresource: entry.subresource } : {}) });
   }
   return owners;
 }

@@ -184,9 +184,10 @@ function splitPipes(expression: string): string[] {
 }
 
 function unsupportedJq(expression: string): KubeError {
-  return new KubeError(`ignoreDifferences: jq path expression ${JSON.stringify(expression)} is not supported (paths, [], [n], pipes and select(PATH == VALUE) are)`);
+  return new KubeError(
+    `ignoreDifferences: jq path expression ${JSON.stringify(expression)} is not supported (paths, [], [n], pipes and select(PATH == VALUE) are)`,
+  );
 }
-
 
 function isMap(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

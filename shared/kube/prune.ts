@@ -39,7 +39,13 @@ export interface PruneOptions {
  * Deletes the objects of each batch in turn (batches in the order given: the caller passes
  * them in reverse apply order), objects within a batch in parallel.
  */
-export async function pruneObjects(client: KubeClient, discovery: Discovery, app: string, batches: ObjectRef[][], options: PruneOptions = {}): Promise<PruneOutcome[]> {
+export async function pruneObjects(
+  client: KubeClient,
+  discovery: Discovery,
+  app: string,
+  batches: ObjectRef[][],
+  options: PruneOptions = {},
+): Promise<PruneOutcome[]> {
   const live = await readLive(client, discovery, batches.flat());
   const limit = pLimit(options.concurrency ?? 8);
   const outcomes: PruneOutcome[] = [];
@@ -49,10 +55,18 @@ export async function pruneObjects(client: KubeClient, discovery: Discovery, app
   return outcomes;
 }
 
-async function pruneOne(client: KubeClient, discovery: Discovery, app: string, ref: ObjectRef, live: Map<string, KubeObject>, options: PruneOptions): Promise<PruneOutcome> {
+async function pruneOne(
+  client: KubeClient,
+  discovery: Discovery,
+  app: string,
+  ref: ObjectRef,
+  live: Map<string, KubeObject>,
+  options: PruneOptions,
+): Promise<PruneOutcome> {
   const object = live.get(refKey(ref));
   if (!object) return { ref, action: 'skipped', reason: 'already gone', stillOurs: false };
-  if (!isOwnedBy(app, object)) return { ref, action: 'skipped', reason: 'not tracked by this app (someone else owns an object of that name)', stillOurs: false };
+  if (!isOwnedBy(app, object))
+    return { ref, action: 'skipped', reason: 'not tracked by this app (someone else owns an object of that name)', stillOurs: false };
   if (options.select && !options.select(object)) return { ref, action: 'deferred', stillOurs: true };
   const kept = options.keep?.(object);
   if (kept) return { ref, action: 'skipped', reason: kept, stillOurs: true };
@@ -64,11 +78,21 @@ async function pruneOne(client: KubeClient, discovery: Discovery, app: string, r
       path: resourcePath(info, ref.namespace, ref.name),
       query: options.dryRun ? { dryRun: 'All' } : undefined,
       // Guard against deleting a newer object that took the name since we read it.
-      body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: options.propagationPolicy ?? 'Background', preconditions: { uid: object.metadata.uid } },
+      body: {
+        kind: 'DeleteOptions',
+        apiVersion: 'v1',
+        propagationPolicy: options.propagationPolicy ?? 'Background',
+        preconditions: { uid: object.metadata.uid },
+      },
     });
     return { ref, action: 'pruned', stillOurs: false };
   } catch (error) {
     if (isNotFound(error)) return { ref, action: 'skipped', reason: 'already gone', stillOurs: false };
-    return { ref, action: 'failed', reason: error instanceof KubeApiError ? (error.status.message ?? error.message) : (error as Error).message, stillOurs: true };
+    return {
+      ref,
+      action: 'failed',
+      reason: error instanceof KubeApiError ? (error.status.message ?? error.message) : (error as Error).message,
+      stillOurs: true,
+    };
   }
 }

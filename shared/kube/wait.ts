@@ -35,7 +35,12 @@ export async function waitHealthy(client: KubeClient, discovery: Discovery, obje
     if (Date.now() + pause > options.deadline) return health;
     await new Promise((resolve) => setTimeout(resolve, pause));
     pause = Math.min(pause * 2, options.maxPollMs ?? 2_000);
-    const refs = pending.map(({ object }) => ({ apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name ?? '' }));
+    const refs = pending.map(({ object }) => ({
+      apiVersion: object.apiVersion,
+      kind: object.kind,
+      namespace: object.metadata.namespace,
+      name: object.metadata.name ?? '',
+    }));
     const live = await readLive(client, discovery, refs);
     for (const entry of pending) {
       Object.assign(entry, assess(entry.object, live.get(objectKey(entry.object))));

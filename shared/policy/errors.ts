@@ -15,7 +15,10 @@ export class PolicyDeniedError extends Error implements BadInputMark {
     super(
       [
         `admission policy denied ${objects.length} ${plural}; nothing was applied: ${verdicts.map((verdict) => `${verdict.object}: ${verdict.message}`).join('; ')}`,
-        ...verdicts.map((verdict) => `${verdict.object}: ${describeVerdict(verdict, 'Deny')} (policy ${verdict.definedIn.policy}, binding ${verdict.definedIn.binding}${verdict.param ? `, params ${verdict.param}` : ''})`),
+        ...verdicts.map(
+          (verdict) =>
+            `${verdict.object}: ${describeVerdict(verdict, 'Deny')} (policy ${verdict.definedIn.policy}, binding ${verdict.definedIn.binding}${verdict.param ? `, params ${verdict.param}` : ''})`,
+        ),
       ].join('\n'),
       options,
     );

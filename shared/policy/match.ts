@@ -53,5 +53,8 @@ function namespaceMatches(match: MatchResources, request: AdmissionRequest): boo
 function objectMatches(match: MatchResources, request: AdmissionRequest): boolean {
   const selector = match.objectSelector;
   if (!selector) return true;
-  return selectorMatches(selector, request.object.metadata.labels) || (request.oldObject !== undefined && selectorMatches(selector, request.oldObject.metadata.labels));
+  return (
+    selectorMatches(selector, request.object.metadata.labels) ||
+    (request.oldObject !== undefined && selectorMatches(selector, request.oldObject.metadata.labels))
+  );
 }

@@ -31,11 +31,16 @@ export function normalisePolicy({ value, definedIn, report }: LocatedPolicyDocum
   };
   if (spec.paramKind) policy.paramKind = { apiVersion: spec.paramKind.apiVersion, kind: spec.paramKind.kind };
   if (spec.matchConstraints) policy.matchConstraints = matchResources(spec.matchConstraints);
-  if (!spec.matchConstraints?.resourceRules?.length) report(['spec', 'matchConstraints'], 'must list resourceRules: a policy without them matches nothing (Kubernetes requires them)');
+  if (!spec.matchConstraints?.resourceRules?.length)
+    report(['spec', 'matchConstraints'], 'must list resourceRules: a policy without them matches nothing (Kubernetes requires them)');
   if (policy.paramKind && (policy.paramKind.apiVersion !== 'v1' || policy.paramKind.kind !== 'ConfigMap')) {
-    report(['spec', 'paramKind'], `${policy.paramKind.apiVersion} ${policy.paramKind.kind} parameters are not supported: Driftless reads parameters from ConfigMaps (apiVersion v1) in the registry folder`);
+    report(
+      ['spec', 'paramKind'],
+      `${policy.paramKind.apiVersion} ${policy.paramKind.kind} parameters are not supported: Driftless reads parameters from ConfigMaps (apiVersion v1) in the registry folder`,
+    );
   }
-  if (policy.validations.length === 0) report(['spec', 'validations'], 'must list at least one validation (auditAnnotations alone are not evaluated by Driftless)');
+  if (policy.validations.length === 0)
+    report(['spec', 'validations'], 'must list at least one validation (auditAnnotations alone are not evaluated by Driftless)');
   const names = new Set<string>();
   policy.variables.forEach(({ name }, index) => {
     if (names.has(name)) report(['spec', 'variables', index, 'name'], `variable "${name}" is defined twice`);
@@ -47,10 +52,20 @@ export function normalisePolicy({ value, definedIn, report }: LocatedPolicyDocum
 
 export function normaliseBinding({ value, definedIn }: LocatedPolicyDocument<AdmissionPolicyBindingDocument>): AdmissionPolicyBinding {
   const spec = value.spec;
-  const binding: AdmissionPolicyBinding = { name: value.metadata.name, policyName: spec.policyName, validationActions: [...new Set(spec.validationActions)], definedIn };
+  const binding: AdmissionPolicyBinding = {
+    name: value.metadata.name,
+    policyName: spec.policyName,
+    validationActions: [...new Set(spec.validationActions)],
+    definedIn,
+  };
   if (spec.paramRef) {
     const { name, namespace, selector, parameterNotFoundAction } = spec.paramRef;
-    binding.paramRef = { parameterNotFoundAction, ...(name !== undefined ? { name } : {}), ...(namespace !== undefined ? { namespace } : {}), ...(selector ? { selector } : {}) };
+    binding.paramRef = {
+      parameterNotFoundAction,
+      ...(name !== undefined ? { name } : {}),
+      ...(namespace !== undefined ? { namespace } : {}),
+      ...(selector ? { selector } : {}),
+    };
   }
   if (spec.matchResources) binding.matchResources = matchResources(spec.matchResources);
   return binding;
@@ -113,4 +128,3 @@ function matchResources(raw: NonNullable<AdmissionPolicyDocument['spec']['matchC
   if (raw.objectSelector) result.objectSelector = raw.objectSelector;
   return result;
 }
-

@@ -13,7 +13,9 @@ import type { PolicySet } from './types.ts';
 
 export function decideOffline(set: PolicySet, objects: readonly KubeObject[], userInfo: UserInfo): PolicyOutcome {
   const namespaced = scopeResolver(objects);
-  const namespaces = new Map(objects.filter((object) => object.apiVersion === 'v1' && object.kind === 'Namespace').map((object) => [object.metadata.name ?? '', object]));
+  const namespaces = new Map(
+    objects.filter((object) => object.apiVersion === 'v1' && object.kind === 'Namespace').map((object) => [object.metadata.name ?? '', object]),
+  );
   const requests: AdmissionRequest[] = objects.map((object) => {
     const isNamespaced = namespaced(groupOf(object.apiVersion), object.kind);
     const namespace = isNamespaced ? object.metadata.namespace : undefined;

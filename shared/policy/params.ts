@@ -6,12 +6,19 @@ import type { AdmissionRequest } from './request.ts';
 import { selectorMatches } from './selector.ts';
 import type { AdmissionPolicyBinding, PolicyParam } from './types.ts';
 
-export function paramsFor(binding: AdmissionPolicyBinding, params: readonly PolicyParam[], request: AdmissionRequest): { params: PolicyParam[] } | { error: string } {
+export function paramsFor(
+  binding: AdmissionPolicyBinding,
+  params: readonly PolicyParam[],
+  request: AdmissionRequest,
+): { params: PolicyParam[] } | { error: string } {
   const ref = binding.paramRef;
   if (!ref) return { error: `binding '${binding.name}' has no paramRef, and its policy has a paramKind` };
   let namespace = ref.namespace ?? '';
   if (namespace === '') {
-    if (!request.namespaced) return { error: `cannot use a namespaced paramRef in binding '${binding.name}' for the cluster-scoped ${request.object.kind} ${request.object.metadata.name ?? ''}: set paramRef.namespace` };
+    if (!request.namespaced)
+      return {
+        error: `cannot use a namespaced paramRef in binding '${binding.name}' for the cluster-scoped ${request.object.kind} ${request.object.metadata.name ?? ''}: set paramRef.namespace`,
+      };
     namespace = request.object.metadata.namespace ?? '';
   }
   const inNamespace = params.filter((param) => (param.metadata.namespace ?? 'default') === namespace);

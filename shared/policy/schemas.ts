@@ -10,7 +10,10 @@ export const CORE_API_VERSION = 'v1';
 
 // Kubernetes names policies and bindings as DNS subdomains (`demo-policy.example.com`).
 const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const subdomainName = z.string().max(253, 'must be at most 253 characters').regex(SUBDOMAIN, 'must be a DNS subdomain: lower-case letters, digits, "-" and "."');
+const subdomainName = z
+  .string()
+  .max(253, 'must be at most 253 characters')
+  .regex(SUBDOMAIN, 'must be a DNS subdomain: lower-case letters, digits, "-" and "."');
 
 const stringList = z.array(z.string());
 const stringMap = z.record(z.string(), z.string());
@@ -53,7 +56,14 @@ export const admissionPolicySchema = z.looseObject({
     matchConditions: z.array(namedExpression).default([]),
     variables: z.array(namedExpression).default([]),
     validations: z
-      .array(z.looseObject({ expression: z.string().min(1), message: z.string().optional(), messageExpression: z.string().optional(), reason: z.string().optional() }))
+      .array(
+        z.looseObject({
+          expression: z.string().min(1),
+          message: z.string().optional(),
+          messageExpression: z.string().optional(),
+          reason: z.string().optional(),
+        }),
+      )
       .default([]),
   }),
 });

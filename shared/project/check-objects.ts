@@ -35,7 +35,10 @@ export function projectViolations(bounds: ProjectBounds, objects: ScopedObject[]
   for (const { ref, namespaced, source, origin } of objects) {
     const rule = objectRefusal(bounds, ref, namespaced);
     if (!rule) continue;
-    const violation: ProjectViolation = { object: describeObject({ kind: ref.kind, metadata: { name: ref.name, namespace: namespaced ? ref.namespace : undefined } }), rule };
+    const violation: ProjectViolation = {
+      object: describeObject({ kind: ref.kind, metadata: { name: ref.name, namespace: namespaced ? ref.namespace : undefined } }),
+      rule,
+    };
     if (source) violation.source = source;
     if (origin) violation.origin = origin;
     violations.push(violation);

@@ -44,7 +44,11 @@ function listRefusal(project: ProjectSpec, resource: GroupKindName, namespaced: 
   }
   const denied = (project.clusterResourceBlacklist ?? []).find((entry) => entryMatches(entry, resource, true));
   if (!denied) return undefined;
-  return { rule: denied.name ? `cluster-scoped ${gk} ${resource.name} is in the clusterResourceBlacklist` : `cluster-scoped kind ${gk} is in the clusterResourceBlacklist` };
+  return {
+    rule: denied.name
+      ? `cluster-scoped ${gk} ${resource.name} is in the clusterResourceBlacklist`
+      : `cluster-scoped kind ${gk} is in the clusterResourceBlacklist`,
+  };
 }
 
 function inList(resource: GroupKindName, list: ResourceKindEntry[], byName: boolean): boolean {

@@ -13,7 +13,12 @@ import { globMatch } from './destinations.ts';
 /** STS's limit on RoleSessionName. */
 const SESSION_NAME_MAX = 64;
 
-export function projectRoleFor(project: Pick<ProjectSpec, 'name' | 'roles'>, cluster: Pick<ClusterSpec, 'name' | 'server'>, namespace: string, app: string): AssumedRole | undefined {
+export function projectRoleFor(
+  project: Pick<ProjectSpec, 'name' | 'roles'>,
+  cluster: Pick<ClusterSpec, 'name' | 'server'>,
+  namespace: string,
+  app: string,
+): AssumedRole | undefined {
   const entry = project.roles?.find((role) => roleMatches(role, cluster, namespace));
   if (!entry?.roleArn) return undefined;
   return { roleArn: entry.roleArn, sessionName: sessionName(project.name, app) };

@@ -19,7 +19,8 @@ const FIELD_NAMES = ['minute', 'hour', 'day of month', 'month', 'day of week'] a
 /** Why Argo CD would not read `schedule`, or undefined when it is a valid five-field cron expression. */
 export function scheduleProblem(schedule: string): string | undefined {
   const fields = schedule.trim().split(/\s+/);
-  if (fields.length !== 5) return `has ${fields.length} field(s); a sync window schedule has five: minute hour day-of-month month day-of-week (e.g. "0 22 * * *")`;
+  if (fields.length !== 5)
+    return `has ${fields.length} field(s); a sync window schedule has five: minute hour day-of-month month day-of-week (e.g. "0 22 * * *")`;
   for (const [index, field] of fields.entries()) {
     const bad = field.split(',').find((entry) => !FIELD_ENTRY.test(entry));
     if (bad !== undefined) return `cannot read "${bad}" in the ${FIELD_NAMES[index]} field (use numbers, names, *, ranges a-b, lists a,b and steps /n)`;

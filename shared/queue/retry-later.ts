@@ -18,7 +18,14 @@ export function retryDelaySeconds(receiveCount: number, baseSeconds: number): nu
 }
 
 /** `requestedSeconds` (an app's own retry backoff) wins over the default schedule. */
-export async function retryLater(client: SQSClient, queueUrl: string, receiptHandle: string, receiveCount: number, baseSeconds: number, requestedSeconds?: number): Promise<void> {
+export async function retryLater(
+  client: SQSClient,
+  queueUrl: string,
+  receiptHandle: string,
+  receiveCount: number,
+  baseSeconds: number,
+  requestedSeconds?: number,
+): Promise<void> {
   const delay = requestedSeconds === undefined ? retryDelaySeconds(receiveCount, baseSeconds) : Math.min(MAX_DELAY_SECONDS, requestedSeconds);
   await client.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: delay }));
 }

@@ -106,7 +106,8 @@ export class SqsJobQueue implements JobQueue {
       outcome.failed.push({ entry, job: entry.job, code: failure.Code ?? 'Unknown', message: failure.Message ?? '', retryable: !failure.SenderFault });
     }
     entries.forEach((entry, index) => {
-      if (!answered.has(String(index))) outcome.failed.push({ entry, job: entry.job, code: 'NoAnswer', message: 'SQS answered neither success nor failure', retryable: true });
+      if (!answered.has(String(index)))
+        outcome.failed.push({ entry, job: entry.job, code: 'NoAnswer', message: 'SQS answered neither success nor failure', retryable: true });
     });
     return outcome;
   }

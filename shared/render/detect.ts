@@ -26,9 +26,7 @@ export async function findKustomization(dir: string): Promise<string | undefined
 function explicitType(request: RenderRequest): SourceType | undefined {
   const given = (['kustomize', 'helm', 'directory'] as const).filter((type) => request[type] !== undefined);
   if (given.length > 1) {
-    throw new RenderOptionsError(
-      `multiple application sources defined: ${given.join(', ')}; keep the options of one source type`,
-    );
+    throw new RenderOptionsError(`multiple application sources defined: ${given.join(', ')}; keep the options of one source type`);
   }
   return given[0];
 }

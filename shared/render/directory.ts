@@ -36,13 +36,7 @@ export async function renderDirectory(dir: string, appPath: string, options: Dir
   return { documents, skippedFiles };
 }
 
-async function listCandidates(
-  dir: string,
-  prefix: string,
-  recurse: boolean,
-  skipped: SkippedFile[],
-  appPath: string,
-): Promise<string[]> {
+async function listCandidates(dir: string, prefix: string, recurse: boolean, skipped: SkippedFile[], appPath: string): Promise<string[]> {
   const entries = await readdir(join(dir, prefix), { withFileTypes: true });
   // Go's filepath.Walk order: byte-wise by name, not locale order.
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -62,10 +62,7 @@ export class DuplicateObjectError extends RenderError {
     // Across sources Argo CD applies the last copy with a RepeatedResourceWarning; which copy
     // wins should not depend on the order the sources are listed in, so here it is an error.
     const across = first.origin !== second.origin ? ' (two sources of the app produce it)' : '';
-    super(
-      `${object} is defined twice${across}: in ${formatLocation(first)} and in ${formatLocation(second)}; keep one of them`,
-      options,
-    );
+    super(`${object} is defined twice${across}: in ${formatLocation(first)} and in ${formatLocation(second)}; keep one of them`, options);
     this.name = 'DuplicateObjectError';
     this.object = object;
     this.first = first;
@@ -96,11 +93,7 @@ export class HelmTemplateError extends ToolFailedError {
 /** Rendering stays offline, so dependencies must be vendored under `charts/`. */
 export class MissingChartDependencyError extends HelmTemplateError {
   constructor(file: string, detail: string, options?: ErrorOptions) {
-    super(
-      file,
-      `${detail} (dependencies are never downloaded: run \`helm dependency build\` and commit charts/)`,
-      options,
-    );
+    super(file, `${detail} (dependencies are never downloaded: run \`helm dependency build\` and commit charts/)`, options);
     this.name = 'MissingChartDependencyError';
   }
 }

@@ -22,11 +22,7 @@ const CLOSED_PROXY = 'http://127.0.0.1:9';
 /** `outputTooLarge`: the tool printed more than TOOL_MAX_OUTPUT_BYTES and was stopped. */
 export type ToolOutcome = { ok: true; stdout: string } | { ok: false; message: string; outputTooLarge?: true };
 
-export async function runTool(
-  tool: Tool,
-  args: string[],
-  options: { cwd: string; scratch: string },
-): Promise<ToolOutcome> {
+export async function runTool(tool: Tool, args: string[], options: { cwd: string; scratch: string }): Promise<ToolOutcome> {
   const binary = await toolPath(tool);
   return new Promise((resolve, reject) => {
     execFile(

@@ -15,12 +15,7 @@ export interface ImageOverride {
 
 export function hasKustomizeEdits(options: KustomizeOptions | undefined): options is KustomizeOptions {
   if (!options) return false;
-  return Boolean(
-    options.namePrefix ||
-      options.nameSuffix ||
-      (options.images?.length ?? 0) > 0 ||
-      Object.keys(options.commonLabels ?? {}).length > 0,
-  );
+  return Boolean(options.namePrefix || options.nameSuffix || (options.images?.length ?? 0) > 0 || Object.keys(options.commonLabels ?? {}).length > 0);
 }
 
 export function editKustomization(text: string, file: string, options: KustomizeOptions): string {

@@ -218,7 +218,8 @@ function looksLikeHost(value: string): boolean {
 async function readText(path: string, walk: Walk): Promise<string> {
   const { size } = await stat(path);
   walk.bytes += size;
-  if (size > MAX_MANIFEST_BYTES || walk.bytes > MAX_MANIFEST_BYTES) throw tooManyBytes(repoRelative(path, walk.root), 'brings what the kustomization reads to a size');
+  if (size > MAX_MANIFEST_BYTES || walk.bytes > MAX_MANIFEST_BYTES)
+    throw tooManyBytes(repoRelative(path, walk.root), 'brings what the kustomization reads to a size');
   return readFile(path, 'utf8');
 }
 

@@ -20,7 +20,11 @@ export const MAX_OBJECTS = 10_000;
 const MIB = 1024 * 1024;
 
 export function tooManyBytes(file: string, what = 'is'): RenderLimitError {
-  return new RenderLimitError(file, `${what} larger than ${MAX_MANIFEST_BYTES / MIB} MiB, the limit for one render's manifests; split the app`, MAX_MANIFEST_BYTES);
+  return new RenderLimitError(
+    file,
+    `${what} larger than ${MAX_MANIFEST_BYTES / MIB} MiB, the limit for one render's manifests; split the app`,
+    MAX_MANIFEST_BYTES,
+  );
 }
 
 export function tooDeep(file: string, line: number | undefined): RenderLimitError {

@@ -27,7 +27,11 @@ export function normalize(documents: readonly RawDocument[], options: NormalizeO
   const objects = rendered.map(({ object }) => object);
   // A SOPS document stays as sops wrote it: its MAC covers every value, a namespace added here
   // too. It is placed once decrypted (shared/secrets/decrypt-rendered.ts), after the cache.
-  placeNamespaces(objects, objects.filter((object) => !isSopsDocument(object)), options);
+  placeNamespaces(
+    objects,
+    objects.filter((object) => !isSopsDocument(object)),
+    options,
+  );
   assertNoDuplicates(rendered);
   return rendered;
 }
@@ -36,7 +40,11 @@ export function normalize(documents: readonly RawDocument[], options: NormalizeO
  * Namespaces defaulted as Argo CD does, on `targets`: namespaced kinds get the destination
  * namespace, cluster-scoped kinds lose any. `all` is the whole render, whose CRDs tell scopes.
  */
-export function placeNamespaces(all: readonly KubeObject[], targets: readonly KubeObject[], options: Pick<NormalizeOptions, 'destinationNamespace' | 'isNamespaced'>): void {
+export function placeNamespaces(
+  all: readonly KubeObject[],
+  targets: readonly KubeObject[],
+  options: Pick<NormalizeOptions, 'destinationNamespace' | 'isNamespaced'>,
+): void {
   const namespaced = scopeResolver(all, options.isNamespaced);
   for (const object of targets) {
     if (!namespaced(groupOf(object.apiVersion), object.kind)) delete object.metadata.namespace;

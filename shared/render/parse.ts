@@ -21,19 +21,14 @@ export interface ParsedDocument {
 const GO_YAML_DROPPED_TAGS = new Set(['tag:yaml.org,2002:timestamp']);
 
 function goYamlTags(tags: Tags): Tags {
-  return tags.filter(
-    (tag) => typeof tag === 'string' || (!GO_YAML_DROPPED_TAGS.has(tag.tag) && tag.format !== 'TIME'),
-  );
+  return tags.filter((tag) => typeof tag === 'string' || (!GO_YAML_DROPPED_TAGS.has(tag.tag) && tag.format !== 'TIME'));
 }
 
 /**
  * The documents before the first syntax error, and that error. Input past the render's
  * limits (size, nesting) throws a RenderLimitError instead: it is never "just not manifests".
  */
-export function parseYamlStreamUntilError(
-  text: string,
-  file: string,
-): { documents: ParsedDocument[]; error?: ManifestSyntaxError } {
+export function parseYamlStreamUntilError(text: string, file: string): { documents: ParsedDocument[]; error?: ManifestSyntaxError } {
   if (Buffer.byteLength(text, 'utf8') > MAX_MANIFEST_BYTES) throw tooManyBytes(file);
   assertShallowText(text, file);
   const lineCounter = new LineCounter();

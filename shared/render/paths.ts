@@ -28,9 +28,7 @@ export async function resolveAppPath(root: string, path: string): Promise<AppLoc
     throw new SourcePathError(`app path "${path}" does not exist in the repository`, { cause: error });
   });
   if (!isInside(dir, realRoot)) {
-    throw new SourcePathError(
-      `app path "${path}" goes through a symlink to ${dir}, outside the repository root; use a path inside the repository`,
-    );
+    throw new SourcePathError(`app path "${path}" goes through a symlink to ${dir}, outside the repository root; use a path inside the repository`);
   }
   if (!(await stat(dir)).isDirectory()) {
     throw new SourcePathError(`app path "${path}" is a file; it must be a folder`);

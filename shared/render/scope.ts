@@ -37,8 +37,7 @@ export function isBuiltInClusterScoped(group: string, kind: string): boolean {
 /** Scope answers in order: discovery, CRDs among `objects`, built-in kinds, else namespaced. */
 export function scopeResolver(objects: readonly unknown[], discovery?: IsNamespaced): (group: string, kind: string) => boolean {
   const fromCrds = crdScopes(objects);
-  return (group, kind) =>
-    discovery?.(group, kind) ?? fromCrds.get(`${group}/${kind}`) ?? !isBuiltInClusterScoped(group, kind);
+  return (group, kind) => discovery?.(group, kind) ?? fromCrds.get(`${group}/${kind}`) ?? !isBuiltInClusterScoped(group, kind);
 }
 
 function crdScopes(objects: readonly unknown[]): Map<string, boolean> {

@@ -60,14 +60,23 @@ async function decryptOne({ object, source }: RenderedObject, context: SecretsCo
   const file = formatLocation(source);
   const { project } = context;
   if (project && !project.decryption) {
-    throw new SopsKeyError(file, `project ${project.name} allows no SOPS decryption (list its keys in spec.decryption.sops, or an AppProject's driftless.io/sops-* annotations)`);
+    throw new SopsKeyError(
+      file,
+      `project ${project.name} allows no SOPS decryption (list its keys in spec.decryption.sops, or an AppProject's driftless.io/sops-* annotations)`,
+    );
   }
   const plain = await decryptSopsDocument(object as KubeObject & { sops: Record<string, unknown> }, file, context.keys, {
     allowed: project?.decryption?.sops,
     by: project ? `project ${project.name}` : undefined,
   });
   const metadata = plain.metadata;
-  if (typeof plain.apiVersion !== 'string' || typeof plain.kind !== 'string' || typeof metadata !== 'object' || metadata === null || typeof (metadata as { name?: unknown }).name !== 'string') {
+  if (
+    typeof plain.apiVersion !== 'string' ||
+    typeof plain.kind !== 'string' ||
+    typeof metadata !== 'object' ||
+    metadata === null ||
+    typeof (metadata as { name?: unknown }).name !== 'string'
+  ) {
     throw new SopsFormatError(file, 'decrypted, it is not a Kubernetes object (apiVersion, kind and metadata.name)');
   }
   // The stored inventory digests this object by its encrypted MAC, not by its plaintext values.

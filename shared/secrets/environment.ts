@@ -17,7 +17,12 @@ import type { SopsKeyRing } from './keys/key-ring.ts';
 import { kmsOpener } from './keys/kms.ts';
 import { gnupgSecretKeys, pgpOpener } from './keys/pgp.ts';
 
-export type SopsEnvironment = Partial<Record<'SOPS_AGE_KEY' | 'SOPS_AGE_KEY_FILE' | 'SOPS_AGE_KEY_SECRET_ARN' | 'SOPS_PGP_KEY' | 'SOPS_PGP_KEY_FILE' | 'GNUPGHOME' | 'XDG_CONFIG_HOME' | 'HOME', string>>;
+export type SopsEnvironment = Partial<
+  Record<
+    'SOPS_AGE_KEY' | 'SOPS_AGE_KEY_FILE' | 'SOPS_AGE_KEY_SECRET_ARN' | 'SOPS_PGP_KEY' | 'SOPS_PGP_KEY_FILE' | 'GNUPGHOME' | 'XDG_CONFIG_HOME' | 'HOME',
+    string
+  >
+>;
 
 export function sopsKeyRingFromEnv(env: SopsEnvironment, clients: { secretsManager?: SecretsManagerClient } = {}): SopsKeyRing {
   return {
@@ -27,7 +32,7 @@ export function sopsKeyRingFromEnv(env: SopsEnvironment, clients: { secretsManag
       if (env.SOPS_AGE_KEY_FILE) texts.push(await readKeyFile(env.SOPS_AGE_KEY_FILE, 'SOPS_AGE_KEY_FILE'));
       else {
         const fallback = join(env.XDG_CONFIG_HOME ?? join(env.HOME ?? homedir(), '.config'), 'sops', 'age', 'keys.txt');
-        if (existsSync(fallback)) texts.push(await readKeyFile(fallback, 'sops\'s age keys.txt'));
+        if (existsSync(fallback)) texts.push(await readKeyFile(fallback, "sops's age keys.txt"));
       }
       if (env.SOPS_AGE_KEY_SECRET_ARN) texts.push(await secretString(env.SOPS_AGE_KEY_SECRET_ARN, clients.secretsManager ?? new SecretsManagerClient({})));
       return texts;

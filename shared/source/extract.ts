@@ -62,7 +62,8 @@ function classify(error: unknown, what: string): Error {
   if (error instanceof SourceTooLargeError || error instanceof TooManyEntriesError) return error;
   const tarCode = (error as { tarCode?: unknown }).tarCode;
   if (typeof tarCode === 'string') {
-    if (tarCode === 'TAR_BAD_ARCHIVE' || tarCode === 'TAR_ABORT') return new UnsafeArchiveError(`archive of ${what} is not a valid tar archive: ${(error as Error).message}`, { cause: error });
+    if (tarCode === 'TAR_BAD_ARCHIVE' || tarCode === 'TAR_ABORT')
+      return new UnsafeArchiveError(`archive of ${what} is not a valid tar archive: ${(error as Error).message}`, { cause: error });
     return new UnsafeArchiveError(`archive of ${what} has an unsafe entry: ${(error as Error).message}`, { cause: error });
   }
   return new SourceFetchError(`cannot unpack ${what}: ${(error as Error).message}`, { cause: error });

@@ -26,7 +26,9 @@ export async function repositoryGitEnv(repoDir: string): Promise<Record<string, 
   const base = gitEnv(await gitHome());
   const drivers = await filterDrivers(repoDir, base);
   // An empty smudge/clean/process is no filter at all; `required=false` lets git go on without it.
-  const overrides = drivers.flatMap((name) => (['smudge', 'clean', 'process', 'required'] as const).map((key) => [`filter.${name}.${key}`, key === 'required' ? 'false' : ''] as const));
+  const overrides = drivers.flatMap((name) =>
+    (['smudge', 'clean', 'process', 'required'] as const).map((key) => [`filter.${name}.${key}`, key === 'required' ? 'false' : ''] as const),
+  );
   return gitEnv(await gitHome(), overrides);
 }
 
@@ -45,7 +47,10 @@ export async function spawnGit(repoDir: string, args: string[]): Promise<ChildPr
 async function filterDrivers(repoDir: string, env: Record<string, string>): Promise<string[]> {
   try {
     const { stdout } = await run('git', ['config', '--null', '--name-only', '--get-regexp', '^filter\\.'], { cwd: repoDir, env });
-    const names = stdout.split('\0').filter(Boolean).map((key) => key.slice('filter.'.length, key.lastIndexOf('.')));
+    const names = stdout
+      .split('\0')
+      .filter(Boolean)
+      .map((key) => key.slice('filter.'.length, key.lastIndexOf('.')));
     return [...new Set(names)];
   } catch (error) {
     // Exit 1: no such key. Anything else (an unreadable config) fails closed.

@@ -111,7 +111,8 @@ export class GitHubTarballFetcher implements SourceFetcher {
       body = Readable.fromWeb(stream);
     } catch (error) {
       if (error instanceof SourceTooLargeError) throw error;
-      if (httpStatus(error) === 404) throw new RevisionNotFoundError(repoURL, sha, ' (or the repository is not readable with the configured GitHub credentials)');
+      if (httpStatus(error) === 404)
+        throw new RevisionNotFoundError(repoURL, sha, ' (or the repository is not readable with the configured GitHub credentials)');
       throw gitHubApiError(`downloading ${what}`, error);
     }
     await extractTar(body, dir, { strip: 1, maxBytes: this.#maxBytes, maxEntries: this.#maxEntries, what });

@@ -13,7 +13,9 @@ export class InventoryTooLargeError extends StateError {
   readonly bytes: number;
   readonly limit: number;
   constructor(target: string, bytes: number, limit: number) {
-    super(`${target}: inventory is ${bytes} bytes compressed, more than the ${limit} bytes one DynamoDB item can hold; split the application into smaller ones`);
+    super(
+      `${target}: inventory is ${bytes} bytes compressed, more than the ${limit} bytes one DynamoDB item can hold; split the application into smaller ones`,
+    );
     this.name = 'InventoryTooLargeError';
     this.bytes = bytes;
     this.limit = limit;

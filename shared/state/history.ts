@@ -33,14 +33,17 @@ export async function appendHistory(table: Table, record: SyncSummary): Promise<
     counts: record.counts ?? {},
     sources: record.sources,
   };
-  await table.doc.send(new PutCommand({ TableName: table.name, Item: { ...historyKey(record, record.finishedAt, entry.id), ...entry, expiresAt: epochSeconds(table.now()) + HISTORY_TTL_SECONDS } }));
+  await table.doc.send(
+    new PutCommand({
+      TableName: table.name,
+      Item: { ...historyKey(record, record.finishedAt, entry.id), ...entry, expiresAt: epochSeconds(table.now()) + HISTORY_TTL_SECONDS },
+    }),
+  );
   return entry;
 }
 
 export async function listHistory(table: Table, target: TargetRef, limit: number): Promise<HistoryEntry[]> {
-  const { Items } = await table.doc.send(
-    new QueryCommand({ ...historyQuery(table, target), ScanIndexForward: false, Limit: limit }),
-  );
+  const { Items } = await table.doc.send(new QueryCommand({ ...historyQuery(table, target), ScanIndexForward: false, Limit: limit }));
   return (Items ?? []).map(({ pk: _pk, sk: _sk, expiresAt: _expiresAt, ...entry }) => entry as HistoryEntry);
 }
 
@@ -54,7 +57,13 @@ export async function trimHistory(table: Table, target: TargetRef, keep: number)
   let deleted = 0;
   while (startKey) {
     const older = await table.doc.send(
-      new QueryCommand({ ...historyQuery(table, target), ScanIndexForward: false, Limit: DELETE_BATCH, ProjectionExpression: '#pk, #sk', ExclusiveStartKey: startKey }),
+      new QueryCommand({
+        ...historyQuery(table, target),
+        ScanIndexForward: false,
+        Limit: DELETE_BATCH,
+        ProjectionExpression: '#pk, #sk',
+        ExclusiveStartKey: startKey,
+      }),
     );
     const keys = (older.Items ?? []) as ItemKey[];
     await deleteKeys(table, keys);

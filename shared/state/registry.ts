@@ -49,6 +49,11 @@ function registryWrite(table: Table, registry: Registry, revision: string) {
     Key: REGISTRY_KEY,
     UpdateExpression: 'SET #registry = :registry, #revision = :revision, #updatedAt = :updatedAt ADD #version :one',
     ExpressionAttributeNames: { '#registry': 'registry', '#revision': 'revision', '#updatedAt': 'updatedAt', '#version': 'version' },
-    ExpressionAttributeValues: { ':registry': JSON.stringify(registry), ':revision': revision, ':updatedAt': new Date(table.now()).toISOString(), ':one': 1 } as Record<string, unknown>,
+    ExpressionAttributeValues: {
+      ':registry': JSON.stringify(registry),
+      ':revision': revision,
+      ':updatedAt': new Date(table.now()).toISOString(),
+      ':one': 1,
+    } as Record<string, unknown>,
   };
 }

@@ -48,7 +48,8 @@ export interface MigrationResult {
 export async function readSchemaVersion(table: Table): Promise<number> {
   const { Item } = await table.doc.send(new GetCommand({ TableName: table.name, Key: SCHEMA_KEY, ConsistentRead: true }));
   const version = Item?.version ?? 0;
-  if (!Number.isInteger(version) || version < 0) throw new StateError(`${table.name} ${SCHEMA_KEY.pk}: version is not a whole number; fix the item by hand (the last migration applied)`);
+  if (!Number.isInteger(version) || version < 0)
+    throw new StateError(`${table.name} ${SCHEMA_KEY.pk}: version is not a whole number; fix the item by hand (the last migration applied)`);
   return version as number;
 }
 
@@ -82,6 +83,7 @@ export async function migrate(table: Table, migrations: readonly Migration[] = M
 
 function checkOrder(migrations: readonly Migration[]): void {
   migrations.forEach((migration, index) => {
-    if (migration.version !== index + 1) throw new StateError(`migration "${migration.description}" has version ${migration.version}, expected ${index + 1}: versions run 1, 2, 3 … without gaps`);
+    if (migration.version !== index + 1)
+      throw new StateError(`migration "${migration.description}" has version ${migration.version}, expected ${index + 1}: versions run 1, 2, 3 … without gaps`);
   });
 }

@@ -56,9 +56,7 @@ export async function requestSync(table: Table, target: TargetRef, revision: str
     set: { app: target.app, cluster: target.cluster, requestedRevision: revision, updatedAt: new Date(table.now()).toISOString() },
     add: { requestSeq: 1 },
   });
-  const { Attributes } = await table.doc.send(
-    new UpdateCommand({ TableName: table.name, Key: targetKey(target), ...update, ReturnValues: 'UPDATED_NEW' }),
-  );
+  const { Attributes } = await table.doc.send(new UpdateCommand({ TableName: table.name, Key: targetKey(target), ...update, ReturnValues: 'UPDATED_NEW' }));
   return Number(Attributes?.requestSeq);
 }
 
@@ -77,7 +75,14 @@ export async function beginSync(table: Table, target: TargetRef, revision: strin
   const condition = `attribute_not_exists(${requested}) OR ${requested} = ${builder.value(revision)}`;
   try {
     const { Attributes } = await table.doc.send(
-      new UpdateCommand({ TableName: table.name, Key: targetKey(target), ...update, ...builder.attributes(), ConditionExpression: condition, ReturnValues: 'ALL_NEW' }),
+      new UpdateCommand({
+        TableName: table.name,
+        Key: targetKey(target),
+        ...update,
+        ...builder.attributes(),
+        ConditionExpression: condition,
+        ReturnValues: 'ALL_NEW',
+      }),
     );
     return { started: true, seq: Number(Attributes?.requestSeq ?? 0) };
   } catch (error) {

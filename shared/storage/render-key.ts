@@ -32,7 +32,10 @@ export function renderKey(input: RenderKeyInput): string {
 
 /** `https://github.com/acme/apps.git/` and `https://github.com/acme/apps` are one repository. */
 function normalizeRepoURL(url: string): string {
-  return url.trim().replace(/\/+$/, '').replace(/\.git$/, '');
+  return url
+    .trim()
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '');
 }
 
 /** `./apps/web/`, `apps/web` and `apps//web` are one path; the root is `.`. */

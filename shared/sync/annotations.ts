@@ -138,7 +138,13 @@ function readOptions(object: KubeObject, key: string, strict: boolean, into: Obj
       if (strict) throw new InvalidAnnotationError(describeObject(object), key, value, `has an unknown option "${name}"`);
       continue;
     }
-    const setting = equals === -1 ? undefined : item.slice(equals + 1).trim().toLowerCase();
+    const setting =
+      equals === -1
+        ? undefined
+        : item
+            .slice(equals + 1)
+            .trim()
+            .toLowerCase();
     if (setting === undefined || !spec.values.has(setting)) {
       const allowed = [...spec.values.keys()].join(', ');
       throw new InvalidAnnotationError(describeObject(object), key, value, `sets ${name} to something other than ${allowed}`);

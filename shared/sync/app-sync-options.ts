@@ -134,7 +134,7 @@ function unknownReason(option: string): string {
   if (NAMES.includes(name)) return `is not one Argo CD acts on: write ${spellings(name)}`;
   const named = NAMES.find((known) => known.toLowerCase() === name.toLowerCase());
   if (named) return `is not a sync option: names are case-sensitive (${named})`;
-  if (name === 'Force') return 'is not an app sync option: Force is read from an object\'s argocd.argoproj.io/sync-options annotation';
+  if (name === 'Force') return "is not an app sync option: Force is read from an object's argocd.argoproj.io/sync-options annotation";
   return `is not a sync option Argo CD knows (${NAMES.join(', ')})`;
 }
 
@@ -145,7 +145,9 @@ function spellings(name: string): string {
 
 /** The warning for an ignored entry, as the change set carries it. */
 export function ignoredOptionWarning(ignored: IgnoredSyncOption): string {
-  return ignored.known ? `syncOptions "${ignored.option}" is ignored: ${ignored.reason}` : `syncOptions "${ignored.option}" is ignored, as Argo CD ignores it: it ${ignored.reason}`;
+  return ignored.known
+    ? `syncOptions "${ignored.option}" is ignored: ${ignored.reason}`
+    : `syncOptions "${ignored.option}" is ignored, as Argo CD ignores it: it ${ignored.reason}`;
 }
 
 /** What a sync of `app` into `namespace` runs with, from the app's sync policy; the caller adds time limits. */

@@ -56,7 +56,12 @@ async function applyResources(context: StepContext, resources: Planned[], basis:
   const outcomes: ApplyOutcome[] = [];
   for (const batch of batchesByKind(resources, ({ object }) => object)) {
     const prepared = await Promise.all(batch.map((planned) => prepareWrite(context, basis, planned)));
-    const written = await applyWave(client, discovery, prepared.flatMap((entry) => ('request' in entry ? [entry.request] : [])), { dryRun, concurrency });
+    const written = await applyWave(
+      client,
+      discovery,
+      prepared.flatMap((entry) => ('request' in entry ? [entry.request] : [])),
+      { dryRun, concurrency },
+    );
     let next = 0;
     const applied = prepared.map((entry, index): ApplyOutcome =>
       'request' in entry ? written[next++] : { desired: batch[index].object, action: 'failed', error: entry.refusal, durationMs: 0 },
@@ -105,10 +110,17 @@ async function lateKind(context: StepContext, object: KubeObject): Promise<{ liv
   context.discovery.forget(object.apiVersion);
   const info = await context.discovery.lookup(object.apiVersion, object.kind);
   if (!info) {
-    return { refusal: `no matches for kind "${object.kind}" in version "${object.apiVersion}" on the cluster when its wave came (SkipDryRunOnMissingResource=true let it past the checks before the sync)` };
+    return {
+      refusal: `no matches for kind "${object.kind}" in version "${object.apiVersion}" on the cluster when its wave came (SkipDryRunOnMissingResource=true let it past the checks before the sync)`,
+    };
   }
   if (info.namespaced && !object.metadata.namespace) return { refusal: `${describeObject(object)}: is namespaced but has no namespace` };
-  const ref = { apiVersion: object.apiVersion, kind: object.kind, namespace: info.namespaced ? object.metadata.namespace : undefined, name: object.metadata.name ?? '' };
+  const ref = {
+    apiVersion: object.apiVersion,
+    kind: object.kind,
+    namespace: info.namespaced ? object.metadata.namespace : undefined,
+    name: object.metadata.name ?? '',
+  };
   const refusal = context.project && objectRefusal(context.project, ref, info.namespaced);
   if (refusal) return { refusal: `not permitted: ${refusal}` };
   return { live: await getObject(context.client, info, ref.namespace, ref.name) };

@@ -34,7 +34,12 @@ export interface NamespaceWrite {
  * The namespace write CreateNamespace (with managedNamespaceMetadata) calls for, or undefined
  * when there is nothing to write: decided before the first write, so the project can check it.
  */
-export function namespaceWrite(name: string | undefined, live: KubeObject | undefined, metadata: NamespaceMetadata | undefined, rendersIt: boolean): NamespaceWrite | undefined {
+export function namespaceWrite(
+  name: string | undefined,
+  live: KubeObject | undefined,
+  metadata: NamespaceMetadata | undefined,
+  rendersIt: boolean,
+): NamespaceWrite | undefined {
   if (!name) return undefined;
   const managed = rendersIt ? undefined : metadata;
   const object: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name, ...pick(managed) } };
@@ -49,7 +54,9 @@ export async function ensureNamespace(context: NamespaceContext, write: Namespac
   const name = write.object.metadata.name ?? '';
   const owner = write.live && foreignOwner(write.object, write.live);
   if (owner) return refChange(namespaceRef(name), { phase: 'PreSync', action: 'failed', message: `managedNamespaceMetadata: namespace ${name} is ${owner}` });
-  const [outcome] = await applyWave(context.client, context.discovery, [{ desired: write.object, live: write.live, unchangedInGit: false }], { dryRun: context.dryRun });
+  const [outcome] = await applyWave(context.client, context.discovery, [{ desired: write.object, live: write.live, unchangedInGit: false }], {
+    dryRun: context.dryRun,
+  });
   return refChange(namespaceRef(name), {
     phase: 'PreSync',
     action: outcome.action,

@@ -117,11 +117,7 @@ function compareSteps(a: SyncStep<unknown>, b: SyncStep<unknown>): number {
 }
 
 function compareObjects(a: KubeObject, b: KubeObject): number {
-  return (
-    compareKindOrder(a, b) ||
-    compareStrings(a.metadata.namespace ?? '', b.metadata.namespace ?? '') ||
-    compareStrings(nameForOrder(a), nameForOrder(b))
-  );
+  return compareKindOrder(a, b) || compareStrings(a.metadata.namespace ?? '', b.metadata.namespace ?? '') || compareStrings(nameForOrder(a), nameForOrder(b));
 }
 
 function nameForOrder(object: KubeObject): string {

@@ -40,7 +40,12 @@ export async function checkPolicies(
   return outcome.warnings;
 }
 
-async function admissionRequests(desired: DesiredState<ObjectSource>, discovery: Discovery, live: ReadonlyMap<string, KubeObject>, userInfo: UserInfo): Promise<AdmissionRequest[]> {
+async function admissionRequests(
+  desired: DesiredState<ObjectSource>,
+  discovery: Discovery,
+  live: ReadonlyMap<string, KubeObject>,
+  userInfo: UserInfo,
+): Promise<AdmissionRequest[]> {
   const planned = [...new Set<PlannedObject<ObjectSource>>(desired.plan.steps.flatMap((step) => step.objects))];
   const rendered = new Map(planned.map(({ object }) => [refKey(refOf(object)), object]));
   const crds = new Map(planned.flatMap(({ object }) => crdResource(object)));

@@ -30,7 +30,9 @@ export async function preflight(plan: SyncPlan<SourceLocation>, discovery: Disco
       .filter(({ object }) => object.kind === 'CustomResourceDefinition' && groupOf(object.apiVersion) === 'apiextensions.k8s.io')
       .map(({ object }) => `${(object.spec as { group?: string })?.group}/${(object.spec as { names?: { kind?: string } })?.names?.kind}`),
   );
-  const namespacesInSync = new Set(objects.filter(({ object }) => object.kind === 'Namespace' && object.apiVersion === 'v1').map(({ object }) => object.metadata.name));
+  const namespacesInSync = new Set(
+    objects.filter(({ object }) => object.kind === 'Namespace' && object.apiVersion === 'v1').map(({ object }) => object.metadata.name),
+  );
   if (options.createNamespace) namespacesInSync.add(options.createNamespace);
 
   const problems: Array<{ message: string; source?: SourceLocation }> = [];
@@ -44,14 +46,20 @@ export async function preflight(plan: SyncPlan<SourceLocation>, discovery: Disco
       if (info.namespaced && !object.metadata.namespace) problems.push({ message: `${where}: is namespaced but has no namespace`, source });
       const namespace = info.namespaced ? object.metadata.namespace : undefined;
       if (namespace && !options.existingNamespaces.has(namespace) && !namespacesInSync.has(namespace)) {
-        problems.push({ message: `${where}: namespace "${namespace}" does not exist and is not created by this sync (add the Namespace, or CreateNamespace=true)`, source });
+        problems.push({
+          message: `${where}: namespace "${namespace}" does not exist and is not created by this sync (add the Namespace, or CreateNamespace=true)`,
+          source,
+        });
       }
     } else if (crdKinds.has(`${groupOf(object.apiVersion)}/${object.kind}`)) {
       continue;
     } else if (!isHook && (options.skipDryRunOnMissingResource || syncOptions.skipDryRunOnMissingResource === true)) {
       notServedYet.add(objectKey(object));
     } else {
-      problems.push({ message: `${where}: no matches for kind "${object.kind}" in version "${object.apiVersion}" on the cluster, and no CRD for it in this app`, source });
+      problems.push({
+        message: `${where}: no matches for kind "${object.kind}" in version "${object.apiVersion}" on the cluster, and no CRD for it in this app`,
+        source,
+      });
     }
   }
   if (problems.length > 0) {

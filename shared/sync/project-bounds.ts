@@ -56,7 +56,12 @@ async function scopedObjects(desired: DesiredState<ObjectSource>, discovery: Dis
     const info = await discovery.lookup(object.apiVersion, object.kind);
     const namespaced = info?.namespaced ?? crdScopes.get(`${groupOf(object.apiVersion)}/${object.kind}`);
     if (namespaced === undefined) continue;
-    const ref: ObjectRef = { apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name ?? object.metadata.generateName ?? '' };
+    const ref: ObjectRef = {
+      apiVersion: object.apiVersion,
+      kind: object.kind,
+      namespace: object.metadata.namespace,
+      name: object.metadata.name ?? object.metadata.generateName ?? '',
+    };
     scoped.push({ ref, namespaced, source });
   }
   return scoped;

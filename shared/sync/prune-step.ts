@@ -48,7 +48,12 @@ export interface PruneRules {
 }
 
 /** Prunes the candidates whose live object `select` picks (default: all); the rest come back deferred. */
-export async function pruneStale(context: PruneContext, candidates: InventoryEntry[], rules: PruneRules, select?: (live: KubeObject) => boolean): Promise<PruneResult> {
+export async function pruneStale(
+  context: PruneContext,
+  candidates: InventoryEntry[],
+  rules: PruneRules,
+  select?: (live: KubeObject) => boolean,
+): Promise<PruneResult> {
   if (candidates.length === 0) return { changes: [], kept: [], deferred: [] };
   const refused = candidates.flatMap((entry) => {
     const rule = rules.refusal?.(entry);
@@ -60,7 +65,12 @@ export async function pruneStale(context: PruneContext, candidates: InventoryEnt
   return { changes: [...outside.changes, ...pruned.changes], kept: [...outside.kept, ...pruned.kept], deferred: pruned.deferred };
 }
 
-async function prunePermitted(context: PruneContext, candidates: InventoryEntry[], rules: PruneRules, select?: (live: KubeObject) => boolean): Promise<PruneResult> {
+async function prunePermitted(
+  context: PruneContext,
+  candidates: InventoryEntry[],
+  rules: PruneRules,
+  select?: (live: KubeObject) => boolean,
+): Promise<PruneResult> {
   if (candidates.length === 0) return { changes: [], kept: [], deferred: [] };
   if (rules.renderIsEmpty && !rules.allowEmpty) {
     return {

@@ -44,7 +44,11 @@ async function runHook<S>(context: HookContext, hook: PlannedObject<S>, change: 
       if (owner) return change(hook, { action: 'failed', message: owner, durationMs: elapsed(started) });
       if (previous && policies.includes('BeforeHookCreation')) {
         if ((await deleteObject(client, discovery, previous)) && !(await waitDeleted(client, discovery, previous, deadline))) {
-          return change(hook, { action: 'failed', message: `the previous run of hook ${describeObject(object)} is still being deleted`, durationMs: elapsed(started) });
+          return change(hook, {
+            action: 'failed',
+            message: `the previous run of hook ${describeObject(object)} is still being deleted`,
+            durationMs: elapsed(started),
+          });
         }
       }
       const request = { desired: object, unchangedInGit: false, fieldValidation: fieldValidation(hook.syncOptions, context) };
@@ -62,7 +66,10 @@ async function runHook<S>(context: HookContext, hook: PlannedObject<S>, change: 
     }
     const name = created.metadata.name ?? '';
     if (succeeded) return change(hook, { name, action: 'created', health: health.status, message: health.message, durationMs: elapsed(started) });
-    const why = health.status === 'Degraded' ? (health.message ?? 'failed') : `did not complete before the sync timed out (${health.status}${health.message ? `: ${health.message}` : ''})`;
+    const why =
+      health.status === 'Degraded'
+        ? (health.message ?? 'failed')
+        : `did not complete before the sync timed out (${health.status}${health.message ? `: ${health.message}` : ''})`;
     return change(hook, { name, action: 'failed', health: health.status, message: `hook ${describeObject(created)} ${why}`, durationMs: elapsed(started) });
   } catch (error) {
     const message = error instanceof KubeApiError ? (error.status.message ?? error.message) : (error as Error).message;

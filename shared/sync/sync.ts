@@ -102,8 +102,17 @@ export async function sync(request: SyncRequest): Promise<ChangeSet> {
   const desired = await prepareDesired(app, request.objects, discovery);
   const entries = desired.resources.map(({ object }) => entryOf(object));
   const live = await readLiveState(client, discovery, desired, options.createNamespace);
-  const namespaceToWrite = namespaceWrite(options.createNamespace, liveNamespace(live.objects, options.createNamespace), options.namespaceMetadata, rendersNamespace(desired.plan, options.createNamespace));
-  await checkProjectBounds(request.project, desired, discovery, { create: options.createNamespace, existing: live.existingNamespaces, label: namespaceToWrite?.live !== undefined });
+  const namespaceToWrite = namespaceWrite(
+    options.createNamespace,
+    liveNamespace(live.objects, options.createNamespace),
+    options.namespaceMetadata,
+    rendersNamespace(desired.plan, options.createNamespace),
+  );
+  await checkProjectBounds(request.project, desired, discovery, {
+    create: options.createNamespace,
+    existing: live.existingNamespaces,
+    label: namespaceToWrite?.live !== undefined,
+  });
   const policyWarnings = await checkPolicies(request.policies, desired, discovery, live.objects);
   const notServedYet = await preflight(desired.plan, discovery, {
     createNamespace: options.createNamespace,
@@ -113,13 +122,18 @@ export async function sync(request: SyncRequest): Promise<ChangeSet> {
   if (appOptions.failOnSharedResource) refuseSharedResources(desired, live.objects);
   const namespace = await ensureNamespace(context, namespaceToWrite);
 
-  const prunes = pruneWaves({ ...context, app }, staleEntries(request.previous, entries), {
-    renderIsEmpty: entries.length === 0,
-    allowEmpty: Boolean(options.allowEmpty),
-    refusal: pruneRefusal(request.project),
-    appPrune: appOptions.prune,
-    propagationPolicy: appOptions.prunePropagationPolicy,
-  }, { enabled: Boolean(options.prune), pruneLast: appOptions.pruneLast, plan: desired.plan });
+  const prunes = pruneWaves(
+    { ...context, app },
+    staleEntries(request.previous, entries),
+    {
+      renderIsEmpty: entries.length === 0,
+      allowEmpty: Boolean(options.allowEmpty),
+      refusal: pruneRefusal(request.project),
+      appPrune: appOptions.prune,
+      propagationPolicy: appOptions.prunePropagationPolicy,
+    },
+    { enabled: Boolean(options.prune), pruneLast: appOptions.pruneLast, plan: desired.plan },
+  );
   const steps: StepsResult =
     namespace?.action === 'failed'
       ? { changes: [], failure: `cannot ${namespaceToWrite?.live ? 'label' : 'create'} namespace ${namespace.name}: ${namespace.message}` }
@@ -153,7 +167,9 @@ function liveNamespace(live: ReadonlyMap<string, KubeObject>, name: string | und
 
 /** Whether the app renders the Namespace itself: then its manifest, not managedNamespaceMetadata, says what it carries. */
 function rendersNamespace(plan: SyncPlan<ObjectSource>, name: string | undefined): boolean {
-  return plan.steps.some((step) => step.objects.some(({ object }) => object.apiVersion === 'v1' && object.kind === 'Namespace' && object.metadata.name === name));
+  return plan.steps.some((step) =>
+    step.objects.some(({ object }) => object.apiVersion === 'v1' && object.kind === 'Namespace' && object.metadata.name === name),
+  );
 }
 
 /** What the plan leaves out on purpose (Skip, hooks of events a sync never has), and why. */

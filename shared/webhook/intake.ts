@@ -71,7 +71,8 @@ export async function handleDelivery(request: WebhookRequest, deps: WebhookDepen
 
 async function intake(request: WebhookRequest, deps: WebhookDependencies): Promise<WebhookResponse> {
   const size = Buffer.byteLength(request.body);
-  if (size > (deps.maxBodyBytes ?? DEFAULT_MAX_BODY)) throw new BadDeliveryError(`body of ${size} bytes is larger than the ${deps.maxBodyBytes ?? DEFAULT_MAX_BODY} allowed`, 413);
+  if (size > (deps.maxBodyBytes ?? DEFAULT_MAX_BODY))
+    throw new BadDeliveryError(`body of ${size} bytes is larger than the ${deps.maxBodyBytes ?? DEFAULT_MAX_BODY} allowed`, 413);
   await deps.verifier.verify(request.body, request.headers['x-hub-signature-256'], request.headers['x-hub-signature']);
 
   const contentType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
@@ -120,7 +121,12 @@ async function intake(request: WebhookRequest, deps: WebhookDependencies): Promi
   const message = [syncs.length > 0 ? `${syncs.length} sync job(s)` : '', refresh ? 'a registry refresh' : ''].filter(Boolean).join(' and ');
   return {
     statusCode: 202,
-    body: { message: `${message} queued`, targets: syncs.map((job) => targetId(job.app, job.cluster)), ...(refresh ? { registryRefresh: true } : {}), revision: push.after },
+    body: {
+      message: `${message} queued`,
+      targets: syncs.map((job) => targetId(job.app, job.cluster)),
+      ...(refresh ? { registryRefresh: true } : {}),
+      revision: push.after,
+    },
   };
 }
 

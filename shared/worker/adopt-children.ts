@@ -52,12 +52,19 @@ export async function adoptChildren(job: SyncJob, parent: AppSpec, children: Chi
   });
   if (!outcome) return;
   const { changedApps, removedApps } = outcome;
-  deps.logger.info('children of the app stored in the registry', { app: parent.name, revision: job.revision, children: children.apps.map((child) => child.name), changedApps, removedApps: removedApps.map((app) => app.name) });
+  deps.logger.info('children of the app stored in the registry', {
+    app: parent.name,
+    revision: job.revision,
+    children: children.apps.map((child) => child.name),
+    changedApps,
+    removedApps: removedApps.map((app) => app.name),
+  });
   const changed = children.apps.filter((child) => changedApps.includes(child.name));
   const starts = await childCommits(job, parent, changed, deps);
   // Wave by wave (app-waves.ts): the lowest wave now, the next when it is Synced and Healthy.
   await planWaves(job, parent, starts, children.apps, deps);
-  if (removedApps.length > 0) await removeApps(removedApps, { revision: job.revision, reason: `no longer rendered by ${parent.name}`, deliveryId: job.deliveryId }, deps);
+  if (removedApps.length > 0)
+    await removeApps(removedApps, { revision: job.revision, reason: `no longer rendered by ${parent.name}`, deliveryId: job.deliveryId }, deps);
 }
 
 /**
@@ -70,7 +77,10 @@ async function childCommits(job: SyncJob, parent: AppSpec, children: RegistryApp
   for (const app of children) {
     const { repoURL, targetRevision } = app.source;
     try {
-      if (sameRepo(repoURL, parent.source.repoURL) && (targetRevision === parent.source.targetRevision || tracksBranch(targetRevision, job.ref ?? parent.source.targetRevision))) {
+      if (
+        sameRepo(repoURL, parent.source.repoURL) &&
+        (targetRevision === parent.source.targetRevision || tracksBranch(targetRevision, job.ref ?? parent.source.targetRevision))
+      ) {
         starts.push({ app, commit: { sha: job.revision } });
         continue;
       }

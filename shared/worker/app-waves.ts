@@ -53,7 +53,12 @@ export async function planWaves(job: SyncJob, parent: AppSpec, starts: ChildStar
   // A child that cannot sync says why on its own target at once; the policy halts its wave.
   await recordUnresolved(parent.name, plan.children, deps);
   await deps.store.putWavePlan(plan);
-  deps.logger.info('app-level wave plan stored', { app: parent.name, cluster: job.cluster, revision: job.revision, children: plan.children.map((child) => `${targetId(child.app, child.cluster)}:${child.wave}`) });
+  deps.logger.info('app-level wave plan stored', {
+    app: parent.name,
+    cluster: job.cluster,
+    revision: job.revision,
+    children: plan.children.map((child) => `${targetId(child.app, child.cluster)}:${child.wave}`),
+  });
   await advance(plan, job.deliveryId, deps);
 }
 
@@ -82,7 +87,15 @@ export async function notifyParent(deps: WorkerDependencies, run: SyncRun): Prom
     const plan = await deps.store.getWavePlan({ app: parent, cluster: destination.cluster });
     if (!plan || plan.status === 'done') continue;
     if (!plan.children.some((planned) => planned.app === child.app && planned.cluster === child.cluster && planned.revision === run.job.revision)) continue;
-    const step: AppWavesJob = { kind: 'app-waves', app: parent, cluster: destination.cluster, revision: plan.revision, child: targetId(child.app, child.cluster), deliveryId: run.job.deliveryId, enqueuedAt: new Date().toISOString() };
+    const step: AppWavesJob = {
+      kind: 'app-waves',
+      app: parent,
+      cluster: destination.cluster,
+      revision: plan.revision,
+      child: targetId(child.app, child.cluster),
+      deliveryId: run.job.deliveryId,
+      enqueuedAt: new Date().toISOString(),
+    };
     await deps.queue.enqueue([step]);
   }
 }
@@ -106,7 +119,14 @@ async function advance(plan: WavePlan, deliveryId: string | undefined, deps: Wor
   if (decision.kind === 'done') delete next.wave;
   await deps.store.putWavePlan(next);
   await reportOnParent(plan, decision, deps);
-  deps.logger.info('app-level waves', { app: plan.app, cluster: plan.cluster, revision: plan.revision, decision: decision.kind, wave: next.wave, reason: next.reason });
+  deps.logger.info('app-level waves', {
+    app: plan.app,
+    cluster: plan.cluster,
+    revision: plan.revision,
+    decision: decision.kind,
+    wave: next.wave,
+    reason: next.reason,
+  });
 }
 
 /** The parent's commit status follows its children's rollout; a halt is written on its target too. */

@@ -33,10 +33,14 @@ export async function deleteApp(job: DeleteAppJob, context: JobContext, deps: Wo
   const entries = target?.inventory?.entries ?? [];
   if (!cluster || entries.length === 0) {
     if (target) await deps.store.removeTarget(ref);
-    deps.logger.info(cluster ? 'deleted app had no resources' : 'deleted app\'s cluster is no longer registered; its resources cannot be reached', { ...fields(job), resources: entries.length });
+    deps.logger.info(cluster ? 'deleted app had no resources' : "deleted app's cluster is no longer registered; its resources cannot be reached", {
+      ...fields(job),
+      resources: entries.length,
+    });
     return 'deleted';
   }
-  if (!(await deps.store.acquireLease(ref, deps.owner, Math.min(LEASE_MS, context.remainingMs() + 60_000)))) throw new LeaseBusyError(targetId(job.app, job.cluster));
+  if (!(await deps.store.acquireLease(ref, deps.owner, Math.min(LEASE_MS, context.remainingMs() + 60_000))))
+    throw new LeaseBusyError(targetId(job.app, job.cluster));
   try {
     const project = registry ? projectOf(registry, job.project) : undefined;
     // Deleted as they were written: as the project's role when it names one.
@@ -52,16 +56,28 @@ export async function deleteApp(job: DeleteAppJob, context: JobContext, deps: Wo
     const counts = countActions(result.changes);
     const failed = result.changes.filter((change) => change.action === 'failed');
     if (failed.length > 0) {
-      throw new RetryableJobError(`${targetId(job.app, job.cluster)}: ${failed.length} resource(s) could not be deleted: ${failed.map((change) => `${change.kind}/${change.name}: ${change.message ?? ''}`).join('; ')}`);
+      throw new RetryableJobError(
+        `${targetId(job.app, job.cluster)}: ${failed.length} resource(s) could not be deleted: ${failed.map((change) => `${change.kind}/${change.name}: ${change.message ?? ''}`).join('; ')}`,
+      );
     }
     if (result.kept.length > 0) {
-      const message = `${job.reason}: resources deleted except ${result.kept.length} kept (${result.changes.filter((change) => change.action === 'skipped').map((change) => `${change.kind}/${change.name}: ${change.message ?? ''}`).join('; ')})`;
+      const message = `${job.reason}: resources deleted except ${result.kept.length} kept (${result.changes
+        .filter((change) => change.action === 'skipped')
+        .map((change) => `${change.kind}/${change.name}: ${change.message ?? ''}`)
+        .join('; ')})`;
       await deps.store.putTargetState({ ...ref, syncStatus: 'Unknown', message, inventory: { ...target!.inventory!, entries: result.kept } });
     } else {
       await deps.store.removeTarget(ref);
     }
-    deps.logger.info('removed app\'s resources deleted', { ...fields(job), counts });
-    await emit(deps, 'App Deleted', { app: job.app, cluster: job.cluster, revision: job.revision, reason: job.reason, counts, summary: `${job.reason}: ${counts.pruned ?? 0} resource(s) deleted, ${result.kept.length} kept` });
+    deps.logger.info("removed app's resources deleted", { ...fields(job), counts });
+    await emit(deps, 'App Deleted', {
+      app: job.app,
+      cluster: job.cluster,
+      revision: job.revision,
+      reason: job.reason,
+      counts,
+      summary: `${job.reason}: ${counts.pruned ?? 0} resource(s) deleted, ${result.kept.length} kept`,
+    });
     return 'deleted';
   } finally {
     await deps.store.releaseLease(ref, deps.owner).catch(() => undefined);

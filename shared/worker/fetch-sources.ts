@@ -89,7 +89,12 @@ function usableRecord(sources: readonly AppSource[], recorded: SourceRevision[] 
  * sources that has it, puts that tree in `fetched` for each of them, and returns their indexes.
  * Throws the first source's RevisionNotFoundError when no candidate repository has it.
  */
-async function claimRevision(sources: readonly AppSource[], at: FetchPoint, git: SourceFetcher, fetched: Array<FetchedAppSource | undefined>): Promise<Set<number>> {
+async function claimRevision(
+  sources: readonly AppSource[],
+  at: FetchPoint,
+  git: SourceFetcher,
+  fetched: Array<FetchedAppSource | undefined>,
+): Promise<Set<number>> {
   const gitIndexes = sources.flatMap((source, index) => (isChartSource(source) ? [] : [index]));
   if (gitIndexes.length === 0) return new Set();
   const tracking = at.ref === undefined ? gitIndexes : gitIndexes.filter((index) => tracksRef(sources[index].targetRevision, at.ref as string));

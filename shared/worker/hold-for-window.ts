@@ -41,7 +41,12 @@ export async function holdForSyncWindow(job: SyncJob, target: WindowedTarget, cu
   if (job.continuation !== undefined || windows.length === 0) return { action: 'go' };
   const now = deps.now?.() ?? new Date();
   const ref = { app: target.app.name, cluster: target.cluster.name };
-  const decision = decideSyncWindow(windows, { app: target.app.name, namespace: target.namespace, cluster: { name: target.cluster.name, server: target.cluster.server } }, job.trigger, now);
+  const decision = decideSyncWindow(
+    windows,
+    { app: target.app.name, namespace: target.namespace, cluster: { name: target.cluster.name, server: target.cluster.server } },
+    job.trigger,
+    now,
+  );
   const log = { app: job.app, cluster: job.cluster, revision: job.revision, trigger: job.trigger, deliveryId: job.deliveryId };
 
   if (decision.action === 'sync') {

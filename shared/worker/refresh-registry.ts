@@ -61,10 +61,21 @@ export async function refreshRegistry(job: RegistryRefreshJob, deps: WorkerDepen
   const { changedApps, removedApps } = diffRegistries(current?.registry ?? { apps: [], clusters: [], projects: [] }, registry);
   // Each changed app's commit is resolved before the registry is stored: a failure to reach
   // GitHub is retried with nothing stored yet, so the retry still sees these apps as changed.
-  const commits = await resolveCommits(job, config.repoURL, registry.apps.filter((candidate) => changedApps.includes(candidate.name)), deps);
+  const commits = await resolveCommits(
+    job,
+    config.repoURL,
+    registry.apps.filter((candidate) => changedApps.includes(candidate.name)),
+    deps,
+  );
   // Conditional on the registry read: a parent that stored its children meanwhile is kept.
   await updateRegistry(deps.store, (latest) => ({ registry: carryChildren(latest?.registry, written), revision: job.revision }));
-  await postRegistryStatus(deps, config.repoURL, job.revision, 'success', `registry: ${registry.apps.length} apps, ${registry.clusters.length} clusters; ${changedApps.length} changed`);
+  await postRegistryStatus(
+    deps,
+    config.repoURL,
+    job.revision,
+    'success',
+    `registry: ${registry.apps.length} apps, ${registry.clusters.length} clusters; ${changedApps.length} changed`,
+  );
   deps.logger.info('registry refreshed', { revision: job.revision, changedApps, removedApps });
   // An app dropped by the push takes its children along, as Argo CD's cascade does.
   const before = current?.registry ?? { apps: [], clusters: [], projects: [] };
@@ -79,11 +90,26 @@ export async function refreshRegistry(job: RegistryRefreshJob, deps: WorkerDepen
     for (const destination of app.destinations) {
       const ref = { app: app.name, cluster: destination.cluster };
       if ('problem' in commit) {
-        await deps.store.putTargetState({ ...ref, namespace: destination.namespace, syncStatus: 'Failed', health: 'Unknown', message: `cannot sync: ${commit.problem}` });
+        await deps.store.putTargetState({
+          ...ref,
+          namespace: destination.namespace,
+          syncStatus: 'Failed',
+          health: 'Unknown',
+          message: `cannot sync: ${commit.problem}`,
+        });
         continue;
       }
       await deps.store.requestSync(ref, commit.sha);
-      jobs.push({ kind: 'sync', app: app.name, cluster: destination.cluster, revision: commit.sha, ref: app.source.targetRevision, trigger: 'config', deliveryId: job.deliveryId, enqueuedAt: new Date().toISOString() });
+      jobs.push({
+        kind: 'sync',
+        app: app.name,
+        cluster: destination.cluster,
+        revision: commit.sha,
+        ref: app.source.targetRevision,
+        trigger: 'config',
+        deliveryId: job.deliveryId,
+        enqueuedAt: new Date().toISOString(),
+      });
     }
   }
   if (jobs.length > 0) await deps.queue.enqueue(jobs);
@@ -94,7 +120,11 @@ export async function refreshRegistry(job: RegistryRefreshJob, deps: WorkerDepen
 async function isStale(job: RegistryRefreshJob, repoURL: string, recorded: string | undefined, deps: WorkerDependencies): Promise<boolean> {
   const question = registryReplayQuestion(job, recorded);
   if (!question || !(await isStaleRevision(repoURL, question, deps))) return false;
-  deps.logger.warn(`registry refresh refused: ${staleRevisionMessage(job.revision, question.descendant)}`, { revision: job.revision, registryRevision: question.descendant, deliveryId: job.deliveryId });
+  deps.logger.warn(`registry refresh refused: ${staleRevisionMessage(job.revision, question.descendant)}`, {
+    revision: job.revision,
+    registryRevision: question.descendant,
+    deliveryId: job.deliveryId,
+  });
   return true;
 }
 

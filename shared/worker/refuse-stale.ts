@@ -13,7 +13,14 @@ export async function refuseStale(job: SyncJob, ref: TargetRef, repoURL: string,
   const question = syncReplayQuestion(job, current?.revision);
   if (!question || !(await isStaleRevision(repoURL, question, deps))) return false;
   const message = staleRevisionMessage(job.revision, question.descendant);
-  deps.logger.warn(`push refused: ${message}`, { app: job.app, cluster: job.cluster, revision: job.revision, appliedRevision: question.descendant, deliveryId: job.deliveryId, trigger: job.trigger });
+  deps.logger.warn(`push refused: ${message}`, {
+    app: job.app,
+    cluster: job.cluster,
+    revision: job.revision,
+    appliedRevision: question.descendant,
+    deliveryId: job.deliveryId,
+    trigger: job.trigger,
+  });
   await deps.store.putTargetState({ ...ref, message });
   await deps.store.withdrawRequest(ref, job.revision, question.descendant);
   return true;

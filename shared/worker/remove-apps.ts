@@ -23,7 +23,17 @@ export async function removeApps(apps: AppSpec[], removal: Removal, deps: Worker
     const finalizer = finalizerOf(app);
     for (const { cluster } of app.destinations) {
       if (finalizer) {
-        jobs.push({ kind: 'delete-app', app: app.name, cluster, revision: removal.revision, project: app.project, finalizer, reason: removal.reason, deliveryId: removal.deliveryId, enqueuedAt: new Date().toISOString() });
+        jobs.push({
+          kind: 'delete-app',
+          app: app.name,
+          cluster,
+          revision: removal.revision,
+          project: app.project,
+          finalizer,
+          reason: removal.reason,
+          deliveryId: removal.deliveryId,
+          enqueuedAt: new Date().toISOString(),
+        });
         continue;
       }
       await orphan(app, cluster, removal, deps);

@@ -24,10 +24,17 @@ export interface RenderedApp {
  * `fetched` is every source of the app (fetchAppSources), or, for an app of one Git source,
  * that source's tree alone.
  */
-export async function renderOnce(app: AppSpec, namespace: string, fetched: FetchedSource | FetchedApp, cache: RenderCache, discovery: Discovery): Promise<RenderedApp> {
+export async function renderOnce(
+  app: AppSpec,
+  namespace: string,
+  fetched: FetchedSource | FetchedApp,
+  cache: RenderCache,
+  discovery: Discovery,
+): Promise<RenderedApp> {
   const single = singleTree(app, fetched);
   if (single) return renderSingle(app, namespace, single, cache, discovery);
-  if (!('sources' in fetched)) throw new Error(`renderOnce: ${app.name} has ${app.sources ? 'several sources' : 'a chart source'}; fetch them all with fetchAppSources`);
+  if (!('sources' in fetched))
+    throw new Error(`renderOnce: ${app.name} has ${app.sources ? 'several sources' : 'a chart source'}; fetch them all with fetchAppSources`);
   return renderSeveral(app, namespace, fetched, cache, discovery);
 }
 
@@ -119,7 +126,15 @@ async function rendersHelm(trees: readonly SourceTree[]): Promise<boolean> {
   for (const tree of trees) {
     if (!tree.renders) continue;
     if (tree.chart) return true;
-    const type = await detectSourceType(join(tree.root, tree.path), { root: tree.root, path: tree.path, appName: '', destinationNamespace: '', helm: tree.helm, kustomize: tree.kustomize, directory: tree.directory });
+    const type = await detectSourceType(join(tree.root, tree.path), {
+      root: tree.root,
+      path: tree.path,
+      appName: '',
+      destinationNamespace: '',
+      helm: tree.helm,
+      kustomize: tree.kustomize,
+      directory: tree.directory,
+    });
     if (type === 'helm') return true;
   }
   return false;

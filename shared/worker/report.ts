@@ -14,13 +14,29 @@ export interface TargetReport {
   parent?: string;
 }
 
-export async function postStatus(deps: WorkerDependencies, target: TargetReport, state: CommitState, description: string, current?: TargetState): Promise<void> {
-  const status = { repoURL: target.repoURL, sha: target.revision, state, context: statusContext(target.app, target.cluster), description: truncateDescription(target.parent ? `[child of ${target.parent}] ${description}` : description) };
+export async function postStatus(
+  deps: WorkerDependencies,
+  target: TargetReport,
+  state: CommitState,
+  description: string,
+  current?: TargetState,
+): Promise<void> {
+  const status = {
+    repoURL: target.repoURL,
+    sha: target.revision,
+    state,
+    context: statusContext(target.app, target.cluster),
+    description: truncateDescription(target.parent ? `[child of ${target.parent}] ${description}` : description),
+  };
   const last = current?.lastPostedStatus;
   if (last && sameStatus({ ...status, sha: last.sha, state: last.state as CommitState, description: last.description }, status)) return;
   try {
     await deps.statuses.post(status);
-    await deps.store.putTargetState({ app: target.app, cluster: target.cluster, lastPostedStatus: { sha: status.sha, state, description: status.description } });
+    await deps.store.putTargetState({
+      app: target.app,
+      cluster: target.cluster,
+      lastPostedStatus: { sha: status.sha, state, description: status.description },
+    });
   } catch (error) {
     // A status that cannot be posted must not fail or repeat the sync.
     deps.logger.warn('commit status not posted', { app: target.app, cluster: target.cluster, error: (error as Error).message });

@@ -52,11 +52,19 @@ async function runRegistryRefresh(job: RegistryRefreshJob, deps: WorkerDependenc
  * The job's app and cluster as the registry has them now, with the app's project (undefined if
  * the registry lacks it: the sync refuses then); a job for an app or cluster that left it is dropped.
  */
-async function registeredTarget(job: SyncJob | DriftScanJob, deps: WorkerDependencies): Promise<{ app: AppSpec; cluster: ClusterSpec; project?: ProjectSpec; policies?: PolicySet } | undefined> {
+async function registeredTarget(
+  job: SyncJob | DriftScanJob,
+  deps: WorkerDependencies,
+): Promise<{ app: AppSpec; cluster: ClusterSpec; project?: ProjectSpec; policies?: PolicySet } | undefined> {
   const registry = (await deps.store.getRegistry())?.registry;
   const app = registry?.apps.find((candidate) => candidate.name === job.app);
   const cluster = registry?.clusters.find((candidate) => candidate.name === job.cluster);
   if (registry && app && cluster) return { app, cluster, project: projectOf(registry, app.project), policies: registry.policies };
-  deps.logger.warn('job for an app or cluster that is not in the registry; dropped', { kind: job.kind, app: job.app, cluster: job.cluster, revision: job.revision });
+  deps.logger.warn('job for an app or cluster that is not in the registry; dropped', {
+    kind: job.kind,
+    app: job.app,
+    cluster: job.cluster,
+    revision: job.revision,
+  });
   return undefined;
 }

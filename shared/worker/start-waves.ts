@@ -11,7 +11,16 @@ export async function startChildren(parent: string, children: WavePlanChild[], d
     if (child.revision === undefined) continue;
     const ref = { app: child.app, cluster: child.cluster };
     await deps.store.requestSync(ref, child.revision);
-    jobs.push({ kind: 'sync', app: child.app, cluster: child.cluster, revision: child.revision, ref: child.ref, trigger: 'config', deliveryId, enqueuedAt: new Date().toISOString() });
+    jobs.push({
+      kind: 'sync',
+      app: child.app,
+      cluster: child.cluster,
+      revision: child.revision,
+      ref: child.ref,
+      trigger: 'config',
+      deliveryId,
+      enqueuedAt: new Date().toISOString(),
+    });
   }
   if (jobs.length > 0) await deps.queue.enqueue(jobs);
   deps.logger.info('children of the app started', { app: parent, children: jobs.map((job) => `${job.app}@${job.cluster}`) });
@@ -21,6 +30,13 @@ export async function startChildren(parent: string, children: WavePlanChild[], d
 export async function recordUnresolved(parent: string, children: WavePlanChild[], deps: WorkerDependencies): Promise<void> {
   for (const child of children) {
     if (child.problem === undefined) continue;
-    await deps.store.putTargetState({ app: child.app, cluster: child.cluster, ...(child.namespace !== undefined ? { namespace: child.namespace } : {}), syncStatus: 'Failed', health: 'Unknown', message: `cannot sync (child of ${parent}): ${child.problem}` });
+    await deps.store.putTargetState({
+      app: child.app,
+      cluster: child.cluster,
+      ...(child.namespace !== undefined ? { namespace: child.namespace } : {}),
+      syncStatus: 'Failed',
+      health: 'Unknown',
+      message: `cannot sync (child of ${parent}): ${child.problem}`,
+    });
   }
 }

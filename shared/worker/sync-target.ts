@@ -54,7 +54,15 @@ const MAX_LEASE_MS = 15 * 60_000 + LEASE_MARGIN_MS;
 export type TargetOutcome = 'synced' | 'failed' | 'skipped' | 'continued';
 
 /** `project` is the app's project from the same registry read; undefined fails the sync as bad input. */
-export async function syncTarget(job: SyncJob, app: AppSpec, cluster: ClusterSpec, context: JobContext, deps: WorkerDependencies, project: ProjectSpec | undefined, policies?: PolicySet): Promise<TargetOutcome> {
+export async function syncTarget(
+  job: SyncJob,
+  app: AppSpec,
+  cluster: ClusterSpec,
+  context: JobContext,
+  deps: WorkerDependencies,
+  project: ProjectSpec | undefined,
+  policies?: PolicySet,
+): Promise<TargetOutcome> {
   const destination = app.destinations.find((candidate) => candidate.cluster === cluster.name);
   if (!destination) {
     deps.logger.info('app no longer targets this cluster; job dropped', logFields(job));
@@ -89,7 +97,14 @@ export async function syncTarget(job: SyncJob, app: AppSpec, cluster: ClusterSpe
 }
 
 /** Carries out the pin/suspend decision; false when the job is not applied. */
-async function passHold(job: SyncJob, ref: TargetRef, namespace: string, repoURL: string, current: TargetState | undefined, deps: WorkerDependencies): Promise<boolean> {
+async function passHold(
+  job: SyncJob,
+  ref: TargetRef,
+  namespace: string,
+  repoURL: string,
+  current: TargetState | undefined,
+  deps: WorkerDependencies,
+): Promise<boolean> {
   const decision = decideHold(job, current, namespace);
   if (decision.action === 'go') {
     if (decision.reclaim) await deps.store.requestSync(ref, job.revision);
@@ -109,15 +124,36 @@ async function holdForManualSync(job: SyncJob, app: AppSpec, ref: TargetRef, nam
 }
 
 /** Proceeds only for the newest requested revision; undefined when a newer one stands this job down. */
-async function claim(job: SyncJob, ref: TargetRef, app: AppSpec, namespace: string, current: TargetState | undefined, deps: WorkerDependencies): Promise<SyncRun | undefined> {
+async function claim(
+  job: SyncJob,
+  ref: TargetRef,
+  app: AppSpec,
+  namespace: string,
+  current: TargetState | undefined,
+  deps: WorkerDependencies,
+): Promise<SyncRun | undefined> {
   const start = await deps.store.beginSync(ref, job.revision);
   if (!start.started) {
     deps.logger.info('a newer revision was requested; this job stands down', { ...logFields(job), requestedRevision: start.requestedRevision });
     const superseded = supersededStatus(job.revision, start.requestedRevision, current?.lastPostedStatus);
-    if (superseded) await postStatus(deps, { ...ref, repoURL: revisionRepoURL(app, deps.configRepo?.repoURL), revision: job.revision, parent: parentOf(app) }, 'failure', superseded, current);
+    if (superseded)
+      await postStatus(
+        deps,
+        { ...ref, repoURL: revisionRepoURL(app, deps.configRepo?.repoURL), revision: job.revision, parent: parentOf(app) },
+        'failure',
+        superseded,
+        current,
+      );
     return undefined;
   }
-  return { job, target: { ...ref, repoURL: revisionRepoURL(app, deps.configRepo?.repoURL), revision: job.revision, parent: parentOf(app) }, seq: start.seq, startedAt: now(deps).toISOString(), namespace, knownNamespace: current?.namespace };
+  return {
+    job,
+    target: { ...ref, repoURL: revisionRepoURL(app, deps.configRepo?.repoURL), revision: job.revision, parent: parentOf(app) },
+    seq: start.seq,
+    startedAt: now(deps).toISOString(),
+    namespace,
+    knownNamespace: current?.namespace,
+  };
 }
 
 /** Another worker on the same target: try again later (and on the last attempt, say it gave up). */
@@ -129,13 +165,27 @@ async function takeLease(run: SyncRun, context: JobContext, deps: WorkerDependen
   throw busy;
 }
 
-async function attempt(run: SyncRun, app: AppSpec, cluster: ClusterSpec, project: ProjectSpec | undefined, current: TargetState | undefined, context: JobContext, deps: WorkerDependencies, policies?: PolicySet): Promise<TargetOutcome> {
+async function attempt(
+  run: SyncRun,
+  app: AppSpec,
+  cluster: ClusterSpec,
+  project: ProjectSpec | undefined,
+  current: TargetState | undefined,
+  context: JobContext,
+  deps: WorkerDependencies,
+  policies?: PolicySet,
+): Promise<TargetOutcome> {
   // A continuation already said it started.
   if (run.job.continuation === undefined) await announceStart(run, current, deps);
   if (!project) throw new UnknownProjectError(app.name, app.project);
   const { result, renderKey, children } = await renderAndSync(run, app, cluster, project, current, context, deps, policies);
   if (needsMoreTime(result, run.job.enqueuedAt, now(deps))) return continueLater(run, result, renderKey, deps);
-  const retryInSeconds = retryDelaySeconds({ retry: app.syncPolicy.retry, failed: result.status === 'Failed', attempt: context.receiveCount, maxReceiveCount: deps.maxReceiveCount });
+  const retryInSeconds = retryDelaySeconds({
+    retry: app.syncPolicy.retry,
+    failed: result.status === 'Failed',
+    attempt: context.receiveCount,
+    maxReceiveCount: deps.maxReceiveCount,
+  });
   if (retryInSeconds !== undefined) {
     // This attempt is recorded, the message comes back after the backoff, and only the last
     // attempt's result is final.
@@ -150,12 +200,33 @@ async function attempt(run: SyncRun, app: AppSpec, cluster: ClusterSpec, project
 async function announceStart(run: SyncRun, current: TargetState | undefined, deps: WorkerDependencies): Promise<void> {
   const { job, target } = run;
   await postStatus(deps, target, 'pending', `Syncing ${target.app} to ${target.cluster}`, current);
-  await emit(deps, 'Sync Started', { app: target.app, cluster: target.cluster, revision: job.revision, ref: job.ref, reason: job.trigger, deliveryId: job.deliveryId, summary: `sync of ${job.revision.slice(0, 7)} started` });
+  await emit(deps, 'Sync Started', {
+    app: target.app,
+    cluster: target.cluster,
+    revision: job.revision,
+    ref: job.ref,
+    reason: job.trigger,
+    deliveryId: job.deliveryId,
+    summary: `sync of ${job.revision.slice(0, 7)} started`,
+  });
 }
 
-async function renderAndSync(run: SyncRun, app: AppSpec, cluster: ClusterSpec, project: ProjectSpec, current: TargetState | undefined, context: JobContext, deps: WorkerDependencies, policies?: PolicySet): Promise<{ result: ChangeSet; renderKey: string; children?: Children }> {
+async function renderAndSync(
+  run: SyncRun,
+  app: AppSpec,
+  cluster: ClusterSpec,
+  project: ProjectSpec,
+  current: TargetState | undefined,
+  context: JobContext,
+  deps: WorkerDependencies,
+  policies?: PolicySet,
+): Promise<{ result: ChangeSet; renderKey: string; children?: Children }> {
   // Every source of the app (fetch-sources.ts says at which commit or chart version), recorded with the result.
-  const fetched = await fetchAppSources(app, { revision: run.job.revision, ref: run.job.ref, recorded: current?.revision === run.job.revision ? current.sources : undefined }, deps);
+  const fetched = await fetchAppSources(
+    app,
+    { revision: run.job.revision, ref: run.job.ref, recorded: current?.revision === run.job.revision ? current.sources : undefined },
+    deps,
+  );
   run.sources = fetched.revisions;
   // A push to another source's repository (a ref source's values): its commit status goes there.
   if (fetched.revisionRepoURL) run.target.repoURL = fetched.revisionRepoURL;
@@ -200,7 +271,15 @@ async function renderAndSync(run: SyncRun, app: AppSpec, cluster: ClusterSpec, p
  * message: the next run finds every object unchanged and goes straight to waiting.
  */
 async function continueLater(run: SyncRun, result: ChangeSet, renderKey: string, deps: WorkerDependencies): Promise<TargetOutcome> {
-  await deps.store.putTargetState({ app: run.target.app, cluster: run.target.cluster, syncStatus: 'Syncing', health: result.health, message: `waiting for health: ${result.message}`, inventory: result.inventory, renderKey });
+  await deps.store.putTargetState({
+    app: run.target.app,
+    cluster: run.target.cluster,
+    syncStatus: 'Syncing',
+    health: result.health,
+    message: `waiting for health: ${result.message}`,
+    inventory: result.inventory,
+    renderKey,
+  });
   await deps.queue.enqueue([continuationOf(run.job)]);
   deps.logger.info('sync continues in a new invocation', { ...logFields(run.job), message: result.message });
   return 'continued';

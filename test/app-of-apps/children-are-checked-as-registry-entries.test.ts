@@ -28,8 +28,14 @@ function rendered(object: KubeObject, file: string, line = 1): RenderedObject {
 
 const registry: Registry = parseRegistryFiles([
   { file: 'driftless/clusters.yaml', text: SANDBOX_CLUSTER },
-  { file: 'driftless/root.yaml', text: `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: root }\nspec:\n  source: { repoURL: ${REPO}, path: apps/root }\n  destination: { name: sandbox, namespace: argocd }\n` },
-  { file: 'driftless/web.yaml', text: `\n\napiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: web }\nspec:\n  source: { repoURL: ${REPO}, path: apps/web }\n  destination: { name: sandbox, namespace: web }\n` },
+  {
+    file: 'driftless/root.yaml',
+    text: `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: root }\nspec:\n  source: { repoURL: ${REPO}, path: apps/root }\n  destination: { name: sandbox, namespace: argocd }\n`,
+  },
+  {
+    file: 'driftless/web.yaml',
+    text: `\n\napiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: web }\nspec:\n  source: { repoURL: ${REPO}, path: apps/web }\n  destination: { name: sandbox, namespace: web }\n`,
+  },
 ]);
 
 function problemsOf(run: () => unknown): string[] {
@@ -44,8 +50,28 @@ function problemsOf(run: () => unknown): string[] {
 
 describe('the children of a parent', () => {
   it('become registry apps with their parent, sync wave and resources finalizer', () => {
-    const children = childrenOf('root', [rendered(application('api', { annotations: { 'argocd.argoproj.io/sync-wave': '2' }, finalizers: ['resources-finalizer.argocd.argoproj.io/foreground'] }), 'apps/root/api.yaml', 3)], [], registry);
-    expect(children.apps).toMatchObject([{ name: 'api', parent: 'root', wave: 2, finalizer: 'resources-finalizer.argocd.argoproj.io/foreground', definedIn: { file: 'apps/root/api.yaml', line: 3 }, destinations: [{ cluster: 'sandbox', namespace: 'api' }] }]);
+    const children = childrenOf(
+      'root',
+      [
+        rendered(
+          application('api', { annotations: { 'argocd.argoproj.io/sync-wave': '2' }, finalizers: ['resources-finalizer.argocd.argoproj.io/foreground'] }),
+          'apps/root/api.yaml',
+          3,
+        ),
+      ],
+      [],
+      registry,
+    );
+    expect(children.apps).toMatchObject([
+      {
+        name: 'api',
+        parent: 'root',
+        wave: 2,
+        finalizer: 'resources-finalizer.argocd.argoproj.io/foreground',
+        definedIn: { file: 'apps/root/api.yaml', line: 3 },
+        destinations: [{ cluster: 'sandbox', namespace: 'api' }],
+      },
+    ]);
   });
 
   it('are refused with the registry problems, at the parent file and line', () => {
@@ -58,13 +84,20 @@ describe('the children of a parent', () => {
 
   it('may not take the name of another app: both places are named', () => {
     const problems = problemsOf(() => childrenOf('root', [rendered(application('web'), 'apps/root/web.yaml', 4)], [], registry));
-    expect(problems).toEqual(['apps/root/web.yaml:4: Application/web: metadata.name: Application "web" is also defined in driftless/web.yaml:3; rename one of them']);
+    expect(problems).toEqual([
+      'apps/root/web.yaml:4: Application/web: metadata.name: Application "web" is also defined in driftless/web.yaml:3; rename one of them',
+    ]);
   });
 
   it('may not be their own ancestor: a cycle names both places', () => {
-    const withChild: Registry = { ...registry, apps: [...registry.apps, { ...childrenOf('root', [rendered(application('mid'), 'apps/root/mid.yaml', 2)], [], registry).apps[0] }] };
+    const withChild: Registry = {
+      ...registry,
+      apps: [...registry.apps, { ...childrenOf('root', [rendered(application('mid'), 'apps/root/mid.yaml', 2)], [], registry).apps[0] }],
+    };
     const problems = problemsOf(() => childrenOf('mid', [rendered(application('root'), 'apps/mid/root.yaml', 5)], [], withChild));
-    expect(problems).toEqual(['apps/mid/root.yaml:5: Application/root: metadata.name: Application "root" would be its own descendant (a cycle): it is defined in driftless/root.yaml:1 and mid renders it again']);
+    expect(problems).toEqual([
+      'apps/mid/root.yaml:5: Application/root: metadata.name: Application "root" would be its own descendant (a cycle): it is defined in driftless/root.yaml:1 and mid renders it again',
+    ]);
     const self = problemsOf(() => childrenOf('root', [rendered(application('root'), 'apps/root/self.yaml', 1)], [], registry));
     expect(self[0]).toMatch(/apps\/root\/self\.yaml:1: .*"root" would be its own child \(a cycle\): it is defined in driftless\/root\.yaml:1/);
   });
@@ -72,6 +105,8 @@ describe('the children of a parent', () => {
   it('refuse an ApplicationSet until ApplicationSets are built', () => {
     const set = parse('apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: { name: all }\nspec: {}\n') as KubeObject;
     const problems = problemsOf(() => childrenOf('root', [], [rendered(set, 'apps/root/set.yaml', 1)], registry));
-    expect(problems).toEqual([expect.stringMatching(/apps\/root\/set\.yaml:1: ApplicationSet\/all: ApplicationSet in the render of root is not supported yet/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/apps\/root\/set\.yaml:1: ApplicationSet\/all: ApplicationSet in the render of root is not supported yet/),
+    ]);
   });
 });

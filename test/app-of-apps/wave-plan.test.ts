@@ -15,7 +15,17 @@ function planned(app: string, wave: number, revision = OLD): WavePlanChild {
 }
 
 function plan(children: WavePlanChild[]): WavePlan {
-  return { app: 'root', cluster: 'sandbox', revision: OLD, repoURL: 'https://github.com/acme/gitops.git', children, status: 'running', wave: 1, createdAt: '', updatedAt: '' };
+  return {
+    app: 'root',
+    cluster: 'sandbox',
+    revision: OLD,
+    repoURL: 'https://github.com/acme/gitops.git',
+    children,
+    status: 'running',
+    wave: 1,
+    createdAt: '',
+    updatedAt: '',
+  };
 }
 
 function states(entries: Record<string, Partial<TargetState>>): Map<string, TargetState> {
@@ -23,19 +33,25 @@ function states(entries: Record<string, Partial<TargetState>>): Map<string, Targ
 }
 
 describe('a wave plan', () => {
-  it('carries the earlier rollout\'s unfinished children, at the new commit when they followed the parent', () => {
+  it("carries the earlier rollout's unfinished children, at the new commit when they followed the parent", () => {
     const previous = plan([planned('db', 1), planned('web', 2), planned('vendor', 2, OTHER_REPO)]);
-    const children = planChildren([planned('db', 1, NEW)], previous, NEW, new Set(['db', 'web', 'vendor']), states({ db: { revision: OLD, syncStatus: 'Syncing', health: 'Progressing' } }));
+    const children = planChildren(
+      [planned('db', 1, NEW)],
+      previous,
+      NEW,
+      new Set(['db', 'web', 'vendor']),
+      states({ db: { revision: OLD, syncStatus: 'Syncing', health: 'Progressing' } }),
+    );
     expect(children).toEqual([planned('db', 1, NEW), planned('web', 2, NEW), planned('vendor', 2, OTHER_REPO)]);
   });
 
-  it('leaves out children that are done at their commit or no longer the parent\'s', () => {
+  it("leaves out children that are done at their commit or no longer the parent's", () => {
     const previous = plan([planned('db', 1), planned('web', 2), planned('gone', 2)]);
     const children = planChildren([], previous, NEW, new Set(['db', 'web']), states({ db: { revision: OLD, syncStatus: 'Synced', health: 'Healthy' } }));
     expect(children).toEqual([planned('web', 2, NEW)]);
   });
 
-  it('is read by the policy with each child\'s recorded state and any problem', () => {
+  it("is read by the policy with each child's recorded state and any problem", () => {
     const current = plan([planned('db', 1), { app: 'web', cluster: 'sandbox', wave: 2, problem: 'no such tag' }]);
     const read = waveChildren(current, states({ db: { requestedRevision: OLD, syncStatus: 'Syncing' } }));
     expect(read).toEqual([

@@ -35,7 +35,12 @@ describe('app-level sync waves', () => {
 
   it('halt at a Degraded or failed child, naming it', () => {
     const degraded = decideWave([child('db', 1, { ...healthy, health: 'Degraded' }), child('web', 2)]);
-    expect(degraded).toMatchObject({ kind: 'halted', wave: 1, by: { app: 'db' }, reason: `wave 1 halted: db@sandbox is Degraded at aaaaaaa; later waves wait` });
+    expect(degraded).toMatchObject({
+      kind: 'halted',
+      wave: 1,
+      by: { app: 'db' },
+      reason: `wave 1 halted: db@sandbox is Degraded at aaaaaaa; later waves wait`,
+    });
     const failed = decideWave([child('db', 1, { requestedRevision: SHA, revision: OLD, syncStatus: 'Failed', health: 'Unknown' }), child('web', 2)]);
     expect(failed).toMatchObject({ kind: 'halted', by: { app: 'db' }, reason: expect.stringContaining('failed to sync') });
   });

@@ -24,7 +24,8 @@ describe('driftless render', () => {
       'Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\n',
       'values.yaml': 'color: blue\nsize: small\n',
       'prod.yaml': 'size: large\n',
-      'templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: {{ .Release.Name }}-cm }\ndata: { color: {{ .Values.color }}, size: {{ .Values.size }} }\n',
+      'templates/cm.yaml':
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: {{ .Release.Name }}-cm }\ndata: { color: {{ .Values.color }}, size: {{ .Values.size }} }\n',
     });
     const result = await runCli(['render', chart, '--name', 'web', '--helm-values', `${chart}/prod.yaml`, '--set', 'color=red']);
     expect(result.code).toBe(0);

@@ -18,11 +18,13 @@ afterAll(() => cluster?.stop());
 const files = (color: string, extra: Record<string, string> = {}) => ({
   'config.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\ndata: { color: ${color} }\n`,
   'secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata: { name: creds }\nstringData: { password: hunter2 }\n',
-  'deploy.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec:\n  selector: { matchLabels: { app: web } }\n  template:\n    metadata: { labels: { app: web } }\n    spec: { containers: [{ name: web, image: "nginx:1.27" }] }\n',
+  'deploy.yaml':
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec:\n  selector: { matchLabels: { app: web } }\n  template:\n    metadata: { labels: { app: web } }\n    spec: { containers: [{ name: web, image: "nginx:1.27" }] }\n',
   ...extra,
 });
 
-const cli = (command: string, dir: string, ...args: string[]) => runCli([command, '-f', dir, '--name', 'shop', '--namespace', 'default', '--kubeconfig', kubeconfig, ...args]);
+const cli = (command: string, dir: string, ...args: string[]) =>
+  runCli([command, '-f', dir, '--name', 'shop', '--namespace', 'default', '--kubeconfig', kubeconfig, ...args]);
 
 describe('driftless diff and sync on a folder', () => {
   let app: string;
@@ -38,7 +40,11 @@ describe('driftless diff and sync on a folder', () => {
   it('sync applies, reports per object and exits 0 when healthy; json output is the change set', async () => {
     const result = await cli('sync', app, '--output', 'json');
     expect(result.code).toBe(0);
-    const changes = JSON.parse(result.stdout) as { status: string; health: string; objects: Array<{ object: string; action: string; source?: { file: string } }> };
+    const changes = JSON.parse(result.stdout) as {
+      status: string;
+      health: string;
+      objects: Array<{ object: string; action: string; source?: { file: string } }>;
+    };
     expect(changes.status).toBe('Succeeded');
     expect(changes.health).toBe('Healthy');
     expect(changes.objects.map((change) => [change.object, change.action])).toEqual([
@@ -56,7 +62,10 @@ describe('driftless diff and sync on a folder', () => {
   });
 
   it('diff shows a changed field, with Secret values masked', async () => {
-    await replaceApp(app, files('green', { 'secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata: { name: creds }\nstringData: { password: correct-horse }\n' }));
+    await replaceApp(
+      app,
+      files('green', { 'secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata: { name: creds }\nstringData: { password: correct-horse }\n' }),
+    );
     const result = await cli('diff', app);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/-\s+color: blue\n\+\s+color: green/);
@@ -71,7 +80,12 @@ describe('driftless diff and sync on a folder', () => {
     const result = await cli('sync', app, '--prune', '--output', 'json');
     expect(result.code).toBe(0);
     const changes = JSON.parse(result.stdout) as { objects: Array<{ object: string; action: string }> };
-    expect(changes.objects.filter((change) => change.action === 'pruned').map((change) => change.object).sort()).toEqual(['Deployment/default/web', 'Secret/default/creds']);
+    expect(
+      changes.objects
+        .filter((change) => change.action === 'pruned')
+        .map((change) => change.object)
+        .sort(),
+    ).toEqual(['Deployment/default/web', 'Secret/default/creds']);
     const inventory = await cluster.client.get<{ data: { inventory: string } }>('/api/v1/namespaces/default/configmaps/driftless-inventory-shop');
     expect(JSON.parse(inventory.data.inventory).entries.map((entry: { name: string }) => entry.name)).toEqual(['settings']);
   });
@@ -85,7 +99,8 @@ describe('driftless diff and sync on a folder', () => {
 
   it('sync exits 1 and names the object when a workload does not become healthy in time', async () => {
     const stuck = await writeApp({
-      'deploy.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: stuck\n  annotations: { sandbox.driftless.io/never-ready: "true" }\nspec:\n  selector: { matchLabels: { app: stuck } }\n  template:\n    metadata: { labels: { app: stuck } }\n    spec: { containers: [{ name: s, image: "nginx:1.27" }] }\n',
+      'deploy.yaml':
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: stuck\n  annotations: { sandbox.driftless.io/never-ready: "true" }\nspec:\n  selector: { matchLabels: { app: stuck } }\n  template:\n    metadata: { labels: { app: stuck } }\n    spec: { containers: [{ name: s, image: "nginx:1.27" }] }\n',
     });
     const result = await runCli(['sync', '-f', stuck, '--name', 'stuck', '--namespace', 'default', '--kubeconfig', kubeconfig, '--timeout', '1s']);
     expect(result.code).toBe(1);

@@ -14,7 +14,11 @@ ${extra}`;
 }
 
 describe('diffRegistries', () => {
-  const before = registryOf({ 'driftless/web.yaml': appText('web', 'web'), 'driftless/api.yaml': appText('api', 'api'), 'driftless/old.yaml': appText('old', 'old') });
+  const before = registryOf({
+    'driftless/web.yaml': appText('web', 'web'),
+    'driftless/api.yaml': appText('api', 'api'),
+    'driftless/old.yaml': appText('old', 'old'),
+  });
 
   it('reports changed and new apps, and removed ones, not apps that only moved', () => {
     const after = registryOf({

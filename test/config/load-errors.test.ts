@@ -24,7 +24,7 @@ describe('a registry with mistakes is refused, each problem at file:line: object
     ]);
   });
 
-  it('names a missing repoURL, in ours and in Argo CD\'s', () => {
+  it("names a missing repoURL, in ours and in Argo CD's", () => {
     const argo = `apiVersion: argoproj.io/v1alpha1
 kind: Application
 metadata:
@@ -67,7 +67,7 @@ ${WEB.replace('name: web', 'name: web2')}  syncPolicy:
     ]);
   });
 
-  it('refuses Argo CD\'s in-cluster server when no registered cluster stands for it', () => {
+  it("refuses Argo CD's in-cluster server when no registered cluster stands for it", () => {
     const argo = `apiVersion: argoproj.io/v1alpha1
 kind: Application
 metadata: {name: api}
@@ -76,10 +76,15 @@ spec:
   destination: {server: 'https://kubernetes.default.svc', namespace: api}
 `;
     const files = [
-      { file: 'driftless/clusters.yaml', text: 'apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: {name: dev}\nspec: {kubeconfig: {context: dev}}\n' },
+      {
+        file: 'driftless/clusters.yaml',
+        text: 'apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: {name: dev}\nspec: {kubeconfig: {context: dev}}\n',
+      },
       { file: 'driftless/api.yaml', text: argo },
     ];
-    expect(() => parseRegistryFiles(files)).toThrow(/driftless\/api\.yaml:6: Application\/api: spec\.destination\.server: https:\/\/kubernetes\.default\.svc is Argo CD's in-cluster address/);
+    expect(() => parseRegistryFiles(files)).toThrow(
+      /driftless\/api\.yaml:6: Application\/api: spec\.destination\.server: https:\/\/kubernetes\.default\.svc is Argo CD's in-cluster address/,
+    );
   });
 
   it('names both files when an app is defined twice, whichever kind each uses', () => {
@@ -188,7 +193,8 @@ spec:
   });
 
   it('refuses a destination twice on one cluster, a namespace outside the cluster scope, and two source types', () => {
-    const scoped = 'apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: {name: shared}\nspec:\n  kubeconfig: {context: shared}\n  accessScope: {type: namespace, namespaces: [team-a]}\n';
+    const scoped =
+      'apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: {name: shared}\nspec:\n  kubeconfig: {context: shared}\n  accessScope: {type: namespace, namespaces: [team-a]}\n';
     const app = `apiVersion: driftless.io/v1alpha1
 kind: Application
 metadata: {name: web}

@@ -118,7 +118,12 @@ describe('an Argo CD Application', () => {
     const app = ARGO_GUESTBOOK.replace('project: default', 'project: team');
     const registry = registryOf({ 'driftless/team.json': project, 'driftless/a.yaml': app });
     expect(registry.projects).toEqual([
-      { name: 'team', sourceRepos: ['https://github.com/argoproj/*'], destinations: [{ server: '*', namespace: 'guest*' }], definedIn: { file: 'driftless/team.json', line: 1 } },
+      {
+        name: 'team',
+        sourceRepos: ['https://github.com/argoproj/*'],
+        destinations: [{ server: '*', namespace: 'guest*' }],
+        definedIn: { file: 'driftless/team.json', line: 1 },
+      },
     ]);
     expect(registry.apps[0].project).toBe('team');
   });
@@ -182,7 +187,13 @@ spec:
       { cluster: 'prod-eu', namespace: 'web' },
       { cluster: 'prod-us', namespace: 'web' },
     ]);
-    expect(web.source).toEqual({ repoURL: 'https://github.com/acme/web', targetRevision: 'main', path: 'deploy/web', kustomize: { namePrefix: 'prod-' }, extraPaths: ['deploy/base'] });
+    expect(web.source).toEqual({
+      repoURL: 'https://github.com/acme/web',
+      targetRevision: 'main',
+      path: 'deploy/web',
+      kustomize: { namePrefix: 'prod-' },
+      extraPaths: ['deploy/base'],
+    });
     expect(web.syncPolicy.automated).toEqual({ prune: false, selfHeal: false, allowEmpty: false });
     expect(web.syncPolicy.retry).toEqual({ limit: 0, backoff: { durationMs: 10_000, factor: 2, maxDurationMs: 5_400_000 } });
   });

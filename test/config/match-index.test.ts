@@ -33,7 +33,22 @@ function random(seed: number): () => number {
 const REPOS = ['https://github.com/acme/deploy', 'git@github.com:acme/deploy.git', 'https://github.com/acme/other', 'https://ghe.example.com/acme/deploy'];
 const REVISIONS = ['HEAD', '', 'main', 'refs/heads/main', 'release', 'refs/heads/release', 'v1.0.0', 'master', 'refs/heads/HEAD'];
 const FOLDERS = ['.', 'apps', 'apps/web', 'apps/web2', 'apps/web/overlays', 'shared', 'charts/app', 'apps/api'];
-const FILES = ['apps/web/x.yaml', 'apps/web2/y.yaml', 'apps/web.yaml', 'apps/web/overlays/prod/k.yaml', './apps//api/z.yaml', 'shared', 'shared/base/k.yaml', 'README.md', '../outside.yaml', 'charts/app/values.yaml', 'env/prod.yaml', 'apps\\web\\w.yaml', '/global/values.yaml', ''];
+const FILES = [
+  'apps/web/x.yaml',
+  'apps/web2/y.yaml',
+  'apps/web.yaml',
+  'apps/web/overlays/prod/k.yaml',
+  './apps//api/z.yaml',
+  'shared',
+  'shared/base/k.yaml',
+  'README.md',
+  '../outside.yaml',
+  'charts/app/values.yaml',
+  'env/prod.yaml',
+  'apps\\web\\w.yaml',
+  '/global/values.yaml',
+  '',
+];
 
 function generated(seed: number): { registry: Registry; pushes: PushChange[] } {
   const next = random(seed);
@@ -88,7 +103,10 @@ describe('the push index', () => {
     }));
     const files = Array.from({ length: 200_000 }, (_, index) => `services/svc-${index % 5000}/src/file-${index}.ts`);
     files.push('apps/app-9999/deploy.yaml', 'apps/app-17/deploy.yaml');
-    const targets = matchPush({ apps, clusters: [], projects: [] }, { repoURL: 'https://github.com/acme/deploy.git', branch: 'main', headSha: 'a'.repeat(40), changedFiles: files, defaultBranch: 'main' });
+    const targets = matchPush(
+      { apps, clusters: [], projects: [] },
+      { repoURL: 'https://github.com/acme/deploy.git', branch: 'main', headSha: 'a'.repeat(40), changedFiles: files, defaultBranch: 'main' },
+    );
     expect(targets.map((target) => target.app)).toEqual(['app-17', 'app-9999']);
   });
 });

@@ -87,7 +87,10 @@ describe('matchPush', () => {
       'git@github.com:acme/deploy.git',
       'ssh://git@github.com/acme/deploy',
     ];
-    const apps = registry(...forms.map((repoURL, index) => app(`form${index}`, { repoURL })), app('other', { repoURL: 'https://github.com/acme/deploy-tools' }));
+    const apps = registry(
+      ...forms.map((repoURL, index) => app(`form${index}`, { repoURL })),
+      app('other', { repoURL: 'https://github.com/acme/deploy-tools' }),
+    );
     expect(names(matchPush(apps, push('all', { repoURL: 'https://github.com/Acme/deploy.git' })))).toEqual(forms.map((_, index) => `form${index}@dev`));
   });
 

@@ -69,8 +69,8 @@ describe('project resource lists', () => {
   });
 
   it('a !kube-system destination refuses an app in kube-system and allows one in team-a-web', () => {
-    expect(problemsOf({ 'driftless/team-a.yaml': APP_PROJECT, 'driftless/a.yaml': app('sys', 'kube-system'), 'driftless/b.yaml': app('web', 'team-a-web') })).toEqual([
-      'driftless/a.yaml:7: Application/sys: spec.destination: project "team-a" does not allow cluster "dev" namespace "kube-system"',
-    ]);
+    expect(
+      problemsOf({ 'driftless/team-a.yaml': APP_PROJECT, 'driftless/a.yaml': app('sys', 'kube-system'), 'driftless/b.yaml': app('web', 'team-a-web') }),
+    ).toEqual(['driftless/a.yaml:7: Application/sys: spec.destination: project "team-a" does not allow cluster "dev" namespace "kube-system"']);
   });
 });

@@ -45,7 +45,11 @@ export function problemsOf(files: Record<string, string>): string[] {
   try {
     registryOf(files);
   } catch (error) {
-    if (error instanceof RegistryError) return error.message.split('\n').slice(1).map((line) => line.trim());
+    if (error instanceof RegistryError)
+      return error.message
+        .split('\n')
+        .slice(1)
+        .map((line) => line.trim());
     throw error;
   }
   throw new Error('expected the registry to be refused');

@@ -43,7 +43,13 @@ spec:
     helm: {releaseName: web}
   destination: {name: dev, namespace: web}
 `);
-    expect(chart.source).toEqual({ repoURL: 'https://charts.bitnami.com/bitnami', chart: 'nginx', targetRevision: '15.*', path: '.', helm: { releaseName: 'web' } });
+    expect(chart.source).toEqual({
+      repoURL: 'https://charts.bitnami.com/bitnami',
+      chart: 'nginx',
+      targetRevision: '15.*',
+      path: '.',
+      helm: { releaseName: 'web' },
+    });
     expect(chart.sources).toBeUndefined();
   });
 
@@ -73,7 +79,9 @@ spec:
     const problems = problemsOf({ 'driftless/bad.yaml': text });
     expect(problems).toHaveLength(6);
     expect(problems[0]).toMatch(/^driftless\/bad\.yaml:6: Application\/bad: spec\.sources\[0\]\.repoURL: .*carries credentials/);
-    expect(problems[1]).toMatch(/^driftless\/bad\.yaml:6: Application\/bad: spec\.sources\[0\]\.targetRevision: .*is empty; give a version \(1\.2\.3\) or a constraint/);
+    expect(problems[1]).toMatch(
+      /^driftless\/bad\.yaml:6: Application\/bad: spec\.sources\[0\]\.targetRevision: .*is empty; give a version \(1\.2\.3\) or a constraint/,
+    );
     expect(problems[2]).toMatch(/^driftless\/bad\.yaml:7: Application\/bad: spec\.sources\[0\]\.chart: chart name "\.\.\/etc"/);
     expect(problems[3]).toMatch(/^driftless\/bad\.yaml:9: Application\/bad: spec\.sources\[1\]\.chart: chart name "-app" starts with "-"/);
     expect(problems.slice(4)).toEqual([
@@ -83,7 +91,8 @@ spec:
   });
 
   it('refuses an oci:// Git source: only charts come from OCI registries', () => {
-    const text = 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: o}\nspec:\n  source: {repoURL: "oci://ghcr.io/acme/manifests", path: app}\n  destination: {name: dev}\n';
+    const text =
+      'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: o}\nspec:\n  source: {repoURL: "oci://ghcr.io/acme/manifests", path: app}\n  destination: {name: dev}\n';
     expect(problemsOf({ 'driftless/o.yaml': text })).toContain(
       'driftless/o.yaml:5: Application/o: spec.source.chart: is required for an oci:// repoURL: only Helm charts are read from OCI registries',
     );
@@ -94,7 +103,13 @@ describe('spec.sources', () => {
   it("reads Argo CD's example: the chart renders with a value file from the ref source, which renders nothing itself", () => {
     const prometheus = app(PROMETHEUS);
     expect(prometheus.sources).toEqual([
-      { repoURL: 'https://prometheus-community.github.io/helm-charts', chart: 'prometheus', targetRevision: '15.7.1', path: '.', helm: { valueFiles: ['$values/charts/prometheus/values.yaml'] } },
+      {
+        repoURL: 'https://prometheus-community.github.io/helm-charts',
+        chart: 'prometheus',
+        targetRevision: '15.7.1',
+        path: '.',
+        helm: { valueFiles: ['$values/charts/prometheus/values.yaml'] },
+      },
       { repoURL: 'https://github.com/org/value-files.git', targetRevision: 'dev', path: '.', ref: 'values', valuesOnly: true },
     ]);
     // The primary source is the first one in Git: the app's commits, statuses and config syncs are its.
@@ -274,7 +289,12 @@ spec:
       targetRevision: 'HEAD',
       path: 'chart',
       // Go's zero value for HelmParameter.Value: both become `--set name=`.
-      helm: { parameters: [{ name: 'image.tag', value: '' }, { name: 'replicas', value: '' }] },
+      helm: {
+        parameters: [
+          { name: 'image.tag', value: '' },
+          { name: 'replicas', value: '' },
+        ],
+      },
     });
     expect(nulls.destinations).toEqual([{ cluster: 'dev', namespace: '' }]);
     expect(nulls.syncPolicy).toEqual({ syncOptions: [], createNamespace: false });

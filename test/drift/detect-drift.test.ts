@@ -73,13 +73,28 @@ async function deploy(app: string, namespace: string, files = manifests(namespac
   const dir = root ?? (await writeApp(files));
   if (root) await replaceApp(root, files);
   const rendered = await render({ root: dir, path: '.', appName: app, destinationNamespace: namespace });
-  const result = await sync({ app, objects: rendered.objects, client: cluster.client, discovery: cluster.discovery(), previous, options: { timeoutMs: 20_000, prune } });
+  const result = await sync({
+    app,
+    objects: rendered.objects,
+    client: cluster.client,
+    discovery: cluster.discovery(),
+    previous,
+    options: { timeoutMs: 20_000, prune },
+  });
   expect(result.status, result.message).toBe('Succeeded');
   return { app, root: dir, rendered: rendered.objects, inventory: result.inventory };
 }
 
 function scan(deployed: Deployed, ignoreDifferences?: IgnoreDifference[], findOrphans = true) {
-  return detectDrift({ app: deployed.app, rendered: deployed.rendered, client: cluster.client, discovery: cluster.discovery(), inventory: deployed.inventory, findOrphans, ignoreDifferences });
+  return detectDrift({
+    app: deployed.app,
+    rendered: deployed.rendered,
+    client: cluster.client,
+    discovery: cluster.discovery(),
+    inventory: deployed.inventory,
+    findOrphans,
+    ignoreDifferences,
+  });
 }
 
 async function run(args: string[]): Promise<void> {
@@ -111,7 +126,14 @@ describe('changes made with kubectl are reported with their paths and field mana
     await run(['scale', 'deployment/web', '--replicas=5', '-n', 'edited']);
     const findings = await scan(deployed);
     expect(findings.objects).toEqual([
-      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'edited', name: 'web', state: 'modified', fields: [{ path: '.spec.replicas', managers: [{ manager: 'kubectl', operation: 'Update', subresource: 'scale' }] }] },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        namespace: 'edited',
+        name: 'web',
+        state: 'modified',
+        fields: [{ path: '.spec.replicas', managers: [{ manager: 'kubectl', operation: 'Update', subresource: 'scale' }] }],
+      },
     ]);
   });
 
@@ -121,7 +143,14 @@ describe('changes made with kubectl are reported with their paths and field mana
     await run(['label', 'configmap/settings', 'owner=someone', '-n', 'edited']);
     const findings = await scan(deployed);
     const settings = findings.objects.find((object) => object.kind === 'ConfigMap');
-    expect(settings).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'edited', name: 'settings', state: 'modified', fields: [{ path: '.metadata.labels.tier', managers: [{ manager: 'kubectl-label', operation: 'Update' }] }] });
+    expect(settings).toEqual({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      namespace: 'edited',
+      name: 'settings',
+      state: 'modified',
+      fields: [{ path: '.metadata.labels.tier', managers: [{ manager: 'kubectl-label', operation: 'Update' }] }],
+    });
   });
 
   it('kubectl patch (an edit by another manager): the container field, owned by kubectl-patch', async () => {
@@ -137,7 +166,9 @@ describe('changes made with kubectl are reported with their paths and field mana
   it('a deleted object is missing', async () => {
     await run(['delete', 'service/web', '-n', 'edited']);
     const findings = await scan(deployed);
-    expect(findings.objects.filter((object) => object.state === 'missing')).toEqual([{ apiVersion: 'v1', kind: 'Service', namespace: 'edited', name: 'web', state: 'missing' }]);
+    expect(findings.objects.filter((object) => object.state === 'missing')).toEqual([
+      { apiVersion: 'v1', kind: 'Service', namespace: 'edited', name: 'web', state: 'missing' },
+    ]);
     expect(findings.objects.map((object) => `${object.kind}:${object.state}`).sort()).toEqual(['ConfigMap:modified', 'Deployment:modified', 'Service:missing']);
   });
 
@@ -155,11 +186,14 @@ describe('changes made with kubectl are reported with their paths and field mana
 });
 
 describe('objects no longer in Git', () => {
-  it('are orphaned while prune is off, and only when they carry this app\'s tracking id', async () => {
+  it("are orphaned while prune is off, and only when they carry this app's tracking id", async () => {
     const files = manifests('orphans');
     const first = await deploy('orphans', 'orphans', files);
     const { 'web.yaml': _web, ...rest } = files;
-    const fewer = { ...rest, 'settings.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings, namespace: orphans, labels: { tier: frontend } }\ndata: { color: blue }\n' };
+    const fewer = {
+      ...rest,
+      'settings.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings, namespace: orphans, labels: { tier: frontend } }\ndata: { color: blue }\n',
+    };
     const second = await deploy('orphans', 'orphans', fewer, false, first.inventory, first.root);
     // Someone else's object under a name the inventory knows is not ours to report.
     await run(['annotate', '--overwrite', 'secret/creds', '-n', 'orphans', 'driftless.io/tracking-id=other:/Secret:orphans/creds']);
@@ -186,7 +220,9 @@ describe('ignoreDifferences', () => {
     const deployed = await deploy('hpa', 'hpa');
     await scaleAsHpa('hpa', 7);
     const unignored = await scan(deployed);
-    expect(unignored.objects[0].fields).toEqual([{ path: '.spec.replicas', managers: [{ manager: 'kube-controller-manager', operation: 'Update', subresource: 'scale' }] }]);
+    expect(unignored.objects[0].fields).toEqual([
+      { path: '.spec.replicas', managers: [{ manager: 'kube-controller-manager', operation: 'Update', subresource: 'scale' }] },
+    ]);
     expect((await scan(deployed, [{ group: 'apps', kind: 'Deployment', managedFieldsManagers: ['kube-controller-manager'] }])).objects).toEqual([]);
     // The rule names the manager: a person scaling by hand is still drift.
     await run(['label', '--overwrite', 'deployment/web', 'tier=backend', '-n', 'hpa']);
@@ -214,10 +250,14 @@ describe('confirmation by server-side dry-run', () => {
     const tracked = { ...desired, metadata: { ...desired.metadata, annotations: live.metadata.annotations } };
     cluster.sandbox.requests.clear();
     // A comparison that wrongly suspected it (as one would for a normalisation it does not know).
-    const confirmed = await confirmDrift(cluster.client, cluster.discovery(), [{ desired: tracked, live, differences: [{ path: '.data.color', desired: 'blue', live: 'BLUE' }] }]);
+    const confirmed = await confirmDrift(cluster.client, cluster.discovery(), [
+      { desired: tracked, live, differences: [{ path: '.data.color', desired: 'blue', live: 'BLUE' }] },
+    ]);
     expect(confirmed).toEqual([]);
     const writes = cluster.sandbox.requests.entries().filter((entry) => entry.method !== 'GET');
     expect(writes.map((entry) => entry.query.dryRun)).toEqual(['All']);
-    expect((await cluster.client.get<{ metadata: { resourceVersion: string } }>('/api/v1/namespaces/confirm/configmaps/settings')).metadata.resourceVersion).toBe(live.metadata.resourceVersion);
+    expect(
+      (await cluster.client.get<{ metadata: { resourceVersion: string } }>('/api/v1/namespaces/confirm/configmaps/settings')).metadata.resourceVersion,
+    ).toBe(live.metadata.resourceVersion);
   });
 });

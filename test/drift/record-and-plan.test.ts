@@ -35,7 +35,14 @@ afterAll(async () => {
   await Promise.all([services?.stop(), eventBridge?.stop(), repo?.remove()]);
 });
 
-const modified = (name: string, path: string): ObjectDrift => ({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'shop', name, state: 'modified', fields: [{ path, managers: [{ manager: 'kubectl-edit', operation: 'Update' }] }] });
+const modified = (name: string, path: string): ObjectDrift => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  namespace: 'shop',
+  name,
+  state: 'modified',
+  fields: [{ path, managers: [{ manager: 'kubectl-edit', operation: 'Update' }] }],
+});
 const detailTypes = () => eventBridge.entries.map((entry) => entry.DetailType);
 const logger = { info: () => {}, warn: () => {}, error: () => {} };
 
@@ -45,25 +52,45 @@ describe('recordDrift', () => {
 
   it('writes and announces on change only', async () => {
     await store.putTargetState({ ...ref, revision: 'a'.repeat(40) });
-    const record = async (status: 'InSync' | 'Drifted', objects: ObjectDrift[], minutes: number) => recordDrift({ store, events }, (await store.getTarget(ref.app, ref.cluster))!, { status, objects, scannedAt: at(minutes), revision: 'a'.repeat(40) });
+    const record = async (status: 'InSync' | 'Drifted', objects: ObjectDrift[], minutes: number) =>
+      recordDrift({ store, events }, (await store.getTarget(ref.app, ref.cluster))!, { status, objects, scannedAt: at(minutes), revision: 'a'.repeat(40) });
 
     expect(await record('InSync', [], 0)).toEqual({ written: true });
     expect(await record('InSync', [], 5)).toEqual({ written: false });
     expect(await record('Drifted', [modified('one', '.data.color')], 10)).toEqual({ written: true, event: 'Drift Detected' });
-    expect(await store.getTarget(ref.app, ref.cluster)).toMatchObject({ driftStatus: 'Drifted', driftedCount: 1, driftFirstSeenAt: at(10).toISOString(), driftedObjects: [{ name: 'one', reason: 'modified: .data.color by kubectl-edit' }] });
+    expect(await store.getTarget(ref.app, ref.cluster)).toMatchObject({
+      driftStatus: 'Drifted',
+      driftedCount: 1,
+      driftFirstSeenAt: at(10).toISOString(),
+      driftedObjects: [{ name: 'one', reason: 'modified: .data.color by kubectl-edit' }],
+    });
     expect(await record('Drifted', [modified('one', '.data.color')], 15)).toEqual({ written: false });
     // More drift while drifted: the state follows, no second announcement, first seen stays.
-    expect(await record('Drifted', [modified('one', '.data.color'), { apiVersion: 'v1', kind: 'Service', namespace: 'shop', name: 'web', state: 'missing' }], 20)).toEqual({ written: true });
-    expect(await store.getTarget(ref.app, ref.cluster)).toMatchObject({ driftedCount: 2, driftFirstSeenAt: at(10).toISOString(), lastScannedAt: at(20).toISOString() });
+    expect(
+      await record('Drifted', [modified('one', '.data.color'), { apiVersion: 'v1', kind: 'Service', namespace: 'shop', name: 'web', state: 'missing' }], 20),
+    ).toEqual({ written: true });
+    expect(await store.getTarget(ref.app, ref.cluster)).toMatchObject({
+      driftedCount: 2,
+      driftFirstSeenAt: at(10).toISOString(),
+      lastScannedAt: at(20).toISOString(),
+    });
     // Unchanged for over an hour: lastScannedAt is refreshed, nothing announced.
-    expect(await record('Drifted', [modified('one', '.data.color'), { apiVersion: 'v1', kind: 'Service', namespace: 'shop', name: 'web', state: 'missing' }], 80)).toEqual({ written: true });
+    expect(
+      await record('Drifted', [modified('one', '.data.color'), { apiVersion: 'v1', kind: 'Service', namespace: 'shop', name: 'web', state: 'missing' }], 80),
+    ).toEqual({ written: true });
     expect(await record('InSync', [], 85)).toEqual({ written: true, event: 'Drift Resolved' });
     const resolved = await store.getTarget(ref.app, ref.cluster);
     expect(resolved).toMatchObject({ driftStatus: 'InSync', lastScannedAt: at(85).toISOString() });
     expect([resolved?.driftedObjects, resolved?.driftedCount, resolved?.driftFirstSeenAt]).toEqual([undefined, undefined, undefined]);
     expect(detailTypes()).toEqual(['Drift Detected', 'Drift Resolved']);
     const detected = JSON.parse(eventBridge.entries[0].Detail ?? '{}');
-    expect(detected).toMatchObject({ app: 'rec', cluster: 'c1', syncStatus: 'OutOfSync', driftedCount: 1, driftedObjects: [{ kind: 'ConfigMap', name: 'one' }] });
+    expect(detected).toMatchObject({
+      app: 'rec',
+      cluster: 'c1',
+      syncStatus: 'OutOfSync',
+      driftedCount: 1,
+      driftedObjects: [{ kind: 'ConfigMap', name: 'one' }],
+    });
     expect(eventBridge.entries[0].Detail).not.toContain('kubectl-edit');
   });
 });
@@ -87,11 +114,29 @@ describe('planScans', () => {
   it('enqueues one scan per target and period, and a sync for each target behind its branch', async () => {
     const head = await repo.commit({ 'web/cm.yaml': 'kind: ConfigMap\n' });
     const older = 'b'.repeat(40);
-    const registry: Registry = { apps: [app('web', 'main'), app('api', 'HEAD'), app('pinned', older), app('manual', 'main', false)], clusters: [], projects: [] };
+    const registry: Registry = {
+      apps: [app('web', 'main'), app('api', 'HEAD'), app('pinned', older), app('manual', 'main', false)],
+      clusters: [],
+      projects: [],
+    };
     await store.putRegistry(registry, head);
-    for (const name of ['web', 'api', 'pinned', 'manual']) await store.putTargetState({ app: name, cluster: 'east', revision: name === 'api' ? older : head, requestedRevision: name === 'api' ? older : head, renderKey: `k/${name}` });
+    for (const name of ['web', 'api', 'pinned', 'manual'])
+      await store.putTargetState({
+        app: name,
+        cluster: 'east',
+        revision: name === 'api' ? older : head,
+        requestedRevision: name === 'api' ? older : head,
+        renderKey: `k/${name}`,
+      });
     const sqs = services.sqs;
-    const deps = { store, queue: new SqsJobQueue({ client: sqs, queueUrl: services.queueUrl }), heads: new RoutingBranchHeads({ local: new LocalGitBranchHeads() }), logger, intervalMs: 300_000, now: () => new Date('2026-01-01T00:01:00Z') };
+    const deps = {
+      store,
+      queue: new SqsJobQueue({ client: sqs, queueUrl: services.queueUrl }),
+      heads: new RoutingBranchHeads({ local: new LocalGitBranchHeads() }),
+      logger,
+      intervalMs: 300_000,
+      now: () => new Date('2026-01-01T00:01:00Z'),
+    };
 
     const plan = await planScans(deps);
     // api follows HEAD (main here) and is behind: a missed-push sync instead of a scan.

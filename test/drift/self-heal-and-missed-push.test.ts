@@ -36,7 +36,10 @@ beforeAll(async () => {
   kubectl = await kubectlFor(pipeline.sandbox.kubeconfig());
   first = await pipeline.repo.commit({ ...registry, ...apps('blue') });
   await pipeline.push(EMPTY, first, { added: [...Object.keys(registry), ...Object.keys(apps('blue'))] });
-  await pipeline.work(async () => (await pipeline.store.getTarget('web', 'sandbox'))?.revision === first && (await pipeline.store.getTarget('api', 'sandbox'))?.revision === first);
+  await pipeline.work(
+    async () =>
+      (await pipeline.store.getTarget('web', 'sandbox'))?.revision === first && (await pipeline.store.getTarget('api', 'sandbox'))?.revision === first,
+  );
 });
 afterAll(async () => {
   client?.close();
@@ -52,7 +55,12 @@ async function scheduleAndWork(until: () => Promise<boolean> = async () => true)
 }
 
 async function drained(): Promise<boolean> {
-  const { Attributes } = await pipeline.services.sqs.send(new GetQueueAttributesCommand({ QueueUrl: pipeline.services.queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+  const { Attributes } = await pipeline.services.sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: pipeline.services.queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
   return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0) === 0;
 }
 
@@ -87,7 +95,9 @@ describe('the drift schedule', () => {
     expect(drifted).toMatchObject({
       driftStatus: 'Drifted',
       driftedCount: 1,
-      driftedObjects: [{ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'ops', name: 'api-config', reason: 'modified: .metadata.labels.tier by kubectl-label' }],
+      driftedObjects: [
+        { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'ops', name: 'api-config', reason: 'modified: .metadata.labels.tier by kubectl-label' },
+      ],
     });
     expect(drifted?.driftFirstSeenAt).toBeDefined();
 
@@ -96,7 +106,14 @@ describe('the drift schedule', () => {
     expect(again?.updatedAt).toBe(drifted?.updatedAt);
     const detected = events('Drift Detected', 'api');
     expect(detected).toHaveLength(1);
-    expect(detected[0]).toMatchObject({ app: 'api', cluster: 'sandbox', revision: first, syncStatus: 'OutOfSync', driftedCount: 1, driftedObjects: [{ kind: 'ConfigMap', name: 'api-config' }] });
+    expect(detected[0]).toMatchObject({
+      app: 'api',
+      cluster: 'sandbox',
+      revision: first,
+      syncStatus: 'OutOfSync',
+      driftedCount: 1,
+      driftedObjects: [{ kind: 'ConfigMap', name: 'api-config' }],
+    });
     // No self-heal without selfHeal: the label stays as kubectl left it.
     expect(events('Sync Started', 'api')).toHaveLength(1);
     expect(again?.selfHealRecords).toBeUndefined();
@@ -125,7 +142,10 @@ describe('the drift schedule', () => {
     const second = await pipeline.repo.commit(apps('green'));
     const lookups = () => pipeline.github.requests.filter((request) => /\/branches\//.test(request.path)).length;
     const before = lookups();
-    const plan = await scheduleAndWork(async () => (await pipeline.store.getTarget('web', 'sandbox'))?.revision === second && (await pipeline.store.getTarget('api', 'sandbox'))?.revision === second);
+    const plan = await scheduleAndWork(
+      async () =>
+        (await pipeline.store.getTarget('web', 'sandbox'))?.revision === second && (await pipeline.store.getTarget('api', 'sandbox'))?.revision === second,
+    );
     expect(plan.missedPushes.map((missed) => [missed.app, missed.revision]).sort()).toEqual([
       ['api', second],
       ['web', second],

@@ -34,7 +34,13 @@ describe('EventBridgeSink', () => {
       { Source: 'driftless', DetailType: 'Sync Succeeded', EventBusName: 'driftless-bus' },
       { Source: 'driftless', DetailType: 'Drift Detected', EventBusName: 'driftless-bus' },
     ]);
-    expect(JSON.parse(eventbridge.entries[0].Detail ?? '')).toEqual({ app: 'shop', cluster: 'prod', revision: 'a'.repeat(40), summary: 'shop synced', counts: { configured: 2 } });
+    expect(JSON.parse(eventbridge.entries[0].Detail ?? '')).toEqual({
+      app: 'shop',
+      cluster: 'prod',
+      revision: 'a'.repeat(40),
+      summary: 'shop synced',
+      counts: { configured: 2 },
+    });
   });
 
   it('sends at most 10 entries per request', async () => {
@@ -93,7 +99,9 @@ describe('EventBridgeSink', () => {
     const sink = new EventBridgeSink({ client, busName: 'driftless-bus' });
     const broken = { detailType: 'Sync Started', detail: { cluster: 'prod', summary: 'no app' } } as unknown as DriftlessEvent;
     await expect(sink.emit([synced('fine'), broken])).rejects.toThrow(InvalidEventError);
-    await expect(sink.emit([{ detailType: 'Sync Exploded', detail: { app: 'a', cluster: 'b', summary: 's' } } as unknown as DriftlessEvent])).rejects.toThrow(/unknown event type/);
+    await expect(sink.emit([{ detailType: 'Sync Exploded', detail: { app: 'a', cluster: 'b', summary: 's' } } as unknown as DriftlessEvent])).rejects.toThrow(
+      /unknown event type/,
+    );
     expect(eventbridge.requests).toBe(0);
   });
 });

@@ -17,13 +17,28 @@ describe('JsonLinesSink', () => {
     const stream = new PassThrough();
     const sink = new JsonLinesSink({ file, stream });
     const time = new Date('2025-06-01T12:00:00.000Z');
-    await sink.emit([{ detailType: 'Sync Started', detail: { app: 'shop', cluster: 'local', revision: '3f786850e387550f', summary: 'syncing 3 objects' }, time }]);
+    await sink.emit([
+      { detailType: 'Sync Started', detail: { app: 'shop', cluster: 'local', revision: '3f786850e387550f', summary: 'syncing 3 objects' }, time },
+    ]);
     await sink.emit([{ detailType: 'Drift Resolved', detail: { app: 'shop', cluster: 'local', summary: 'in sync again' }, time }]);
 
-    const lines = (await readFile(file, 'utf8')).trimEnd().split('\n').map((line) => JSON.parse(line));
+    const lines = (await readFile(file, 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines).toEqual([
-      { time: '2025-06-01T12:00:00.000Z', source: 'driftless', detailType: 'Sync Started', detail: { app: 'shop', cluster: 'local', revision: '3f786850e387550f', summary: 'syncing 3 objects' } },
-      { time: '2025-06-01T12:00:00.000Z', source: 'driftless', detailType: 'Drift Resolved', detail: { app: 'shop', cluster: 'local', summary: 'in sync again' } },
+      {
+        time: '2025-06-01T12:00:00.000Z',
+        source: 'driftless',
+        detailType: 'Sync Started',
+        detail: { app: 'shop', cluster: 'local', revision: '3f786850e387550f', summary: 'syncing 3 objects' },
+      },
+      {
+        time: '2025-06-01T12:00:00.000Z',
+        source: 'driftless',
+        detailType: 'Drift Resolved',
+        detail: { app: 'shop', cluster: 'local', summary: 'in sync again' },
+      },
     ]);
     expect(String(stream.read())).toBe('[Sync Started] shop@local 3f78685: syncing 3 objects\n[Drift Resolved] shop@local: in sync again\n');
   });
@@ -33,7 +48,10 @@ describe('JsonLinesSink', () => {
     const sink = new JsonLinesSink({ file });
     const detail = { app: 'shop', cluster: 'local', summary: 'x'.repeat(5000), kubeconfig: 'apiVersion: v1\nusers: [token: abc]' };
     await sink.emit([{ detailType: 'Health Degraded', detail }]);
-    const [line] = (await readFile(file, 'utf8')).trimEnd().split('\n').map((text) => JSON.parse(text));
+    const [line] = (await readFile(file, 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((text) => JSON.parse(text));
     expect(Object.keys(line.detail).sort()).toEqual(['app', 'cluster', 'summary']);
     expect(line.detail.summary.length).toBe(1000);
   });

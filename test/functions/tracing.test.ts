@@ -27,7 +27,7 @@ describe('tracing', () => {
     expect(middlewareOf(traced(new DynamoDBClient({ region: 'eu-west-1' })))).not.toContain(XRAY_MIDDLEWARE);
   });
 
-  it('captures the clients the runtime builds in Lambda, under the function\'s own service name', () => {
+  it("captures the clients the runtime builds in Lambda, under the function's own service name", () => {
     vi.stubEnv('AWS_EXECUTION_ENV', 'AWS_Lambda_nodejs24.x');
     vi.stubEnv('POWERTOOLS_TRACE_ENABLED', '');
     const tracer = functionTracer('driftScan');

@@ -47,7 +47,11 @@ describe('createGitHubClient', () => {
   });
 
   it('fails to authenticate with the wrong key, and says nothing of the key', async () => {
-    const other = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const other = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
     const octokit = createGitHubClient({ appId: '4242', privateKey: other.privateKey, installationId: '77' }, { baseUrl: github.url });
     const error = (await octokit.rest.repos.get({ owner: 'acme', repo: 'shop' }).catch((caught: unknown) => caught)) as Error & { status: number };
     expect(error.status).toBe(401);

@@ -29,12 +29,16 @@ describe('parseRepoURL', () => {
     expect(parseRepoURL(url)).toEqual({ local });
   });
 
-  it.each(['', 'https://github.com/acme', 'https://github.com/acme/shop/tree/main', 'ftp://github.com/acme/shop', 'git@github.com:shop', 'https://user:pw@GitHub.com/acme/shop.git'])(
-    'refuses %j',
-    (url) => {
-      expect(() => parseRepoURL(url)).toThrow(InvalidRepoURLError);
-    },
-  );
+  it.each([
+    '',
+    'https://github.com/acme',
+    'https://github.com/acme/shop/tree/main',
+    'ftp://github.com/acme/shop',
+    'git@github.com:shop',
+    'https://user:pw@GitHub.com/acme/shop.git',
+  ])('refuses %j', (url) => {
+    expect(() => parseRepoURL(url)).toThrow(InvalidRepoURLError);
+  });
 
   it('says a local path is no GitHub repository when one is needed', () => {
     expect(() => parseGitHubRepoURL('/srv/git/shop')).toThrow(/not a GitHub repository/);
@@ -86,7 +90,11 @@ describe('canonical spellings only', () => {
   });
 
   it('masks the credentials it refuses: the message reaches logs and the registry status', () => {
-    for (const url of ['https://x-access-token:ghp_abc123@github.com/acme/shop', 'https://ghp_abc123@github.com/acme/shop', 'deploy:ghp_abc123@github.com:acme/shop.git']) {
+    for (const url of [
+      'https://x-access-token:ghp_abc123@github.com/acme/shop',
+      'https://ghp_abc123@github.com/acme/shop',
+      'deploy:ghp_abc123@github.com:acme/shop.git',
+    ]) {
       const error = (() => {
         try {
           parseRepoURL(url);

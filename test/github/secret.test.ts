@@ -73,7 +73,12 @@ describe('parseWebhookSecret', () => {
   });
 
   it('never echoes a value, whatever is wrong', () => {
-    for (const json of [`{"webhookSecret": "${HOOK}"`, JSON.stringify({ webhookSecret: 42 }), JSON.stringify({ webhookSecret: HOOK, token: TOKEN }), JSON.stringify(HOOK)]) {
+    for (const json of [
+      `{"webhookSecret": "${HOOK}"`,
+      JSON.stringify({ webhookSecret: 42 }),
+      JSON.stringify({ webhookSecret: HOOK, token: TOKEN }),
+      JSON.stringify(HOOK),
+    ]) {
       const error = failure(parseWebhookSecret, json);
       const everything = `${error.message} ${error.stack} ${JSON.stringify(error)} ${String(error.cause)}`;
       expect(everything).not.toContain(TOKEN);

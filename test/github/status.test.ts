@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitHubClient } from '../../shared/github/client.ts';
 import { GitHubApiError, InvalidRepoURLError } from '../../shared/github/errors.ts';
-import {
-  ConsoleStatusPoster,
-  GitHubStatusPoster,
-  sameStatus,
-  statusContext,
-  truncateDescription,
-  type CommitStatus,
-} from '../../shared/github/status.ts';
+import { ConsoleStatusPoster, GitHubStatusPoster, sameStatus, statusContext, truncateDescription, type CommitStatus } from '../../shared/github/status.ts';
 import { createRepo, type TestRepo } from '../support/git.ts';
 import { startGitHubApi, type GitHubApiDouble } from '../support/github-api.ts';
 
@@ -66,7 +59,9 @@ describe('GitHubStatusPoster', () => {
 
   it('reports a failed call without the token', async () => {
     github.failNext('/repos/acme/shop/statuses', 500, 'Internal Server Error');
-    const error = await poster().post(status()).catch((caught: unknown) => caught);
+    const error = await poster()
+      .post(status())
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(GitHubApiError);
     expect((error as GitHubApiError).status).toBe(500);
     expect((error as Error).message).toMatch(/driftless\/web@prod-eu.*acme\/shop/);

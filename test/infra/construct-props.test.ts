@@ -39,7 +39,8 @@ describe('construct props', () => {
     const stack = new DriftlessStack(app, 'Tuned', { entries: STUB_ENTRIES });
     const template = (stack.node.root as App).synth().getStackByName('Tuned').template as { Resources: Record<string, Cfn> };
     const typed = (type: string) => Object.values(template.Resources).filter((resource) => resource.Type === type);
-    const fn = (fragment: string) => Object.entries(template.Resources).find(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.includes(fragment))![1].Properties;
+    const fn = (fragment: string) =>
+      Object.entries(template.Resources).find(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.includes(fragment))![1].Properties;
 
     expect(fn('SyncWorker').MemorySize).toBe(4096);
     expect(typed('AWS::Lambda::EventSourceMapping')[0].Properties.BatchSize).toBe(3);
@@ -62,9 +63,15 @@ describe('construct props', () => {
     expect(() => synthStack({ workerMemory: 64 })).toThrow(/workerMemory must be an integer number of MB from 128 to 10240/);
     expect(() => synthStack({ workerBatchSize: 11 })).toThrow(/workerBatchSize must be an integer from 1 to 10/);
     const context = (extra: Record<string, unknown>) => () =>
-      new DriftlessStack(new App({ context: { 'aws:cdk:bundling-stacks': [], configRepoUrl: 'https://github.com/a/b', clusters: '[{"name":"a","namespaces":["x"]}]', ...extra } }), 'Bad', {
-        entries: STUB_ENTRIES,
-      });
+      new DriftlessStack(
+        new App({
+          context: { 'aws:cdk:bundling-stacks': [], configRepoUrl: 'https://github.com/a/b', clusters: '[{"name":"a","namespaces":["x"]}]', ...extra },
+        }),
+        'Bad',
+        {
+          entries: STUB_ENTRIES,
+        },
+      );
     expect(context({ workerMemory: '20000' })).toThrow(/workerMemory/);
     expect(context({ removalPolicy: 'snapshot' })).toThrow(/removalPolicy/);
     expect(context({ architecture: 'arm' })).toThrow(/architecture/);

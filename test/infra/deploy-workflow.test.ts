@@ -46,7 +46,10 @@ describe('the deploy workflow', () => {
     const template = await convertWorkflowTemplate(result.context, result.value!);
     expect((template.errors ?? []).map((error) => error.Message)).toEqual([]);
     // The check is real: a misspelt key and a wrong permission value are refused.
-    const broken = parseWorkflow({ name: 'broken.yml', content: 'on: push\njobs:\n  a:\n    runs-on: x\n    permissions:\n      id-token: wirte\n    stepz: []\n' }, new NoOperationTraceWriter());
+    const broken = parseWorkflow(
+      { name: 'broken.yml', content: 'on: push\njobs:\n  a:\n    runs-on: x\n    permissions:\n      id-token: wirte\n    stepz: []\n' },
+      new NoOperationTraceWriter(),
+    );
     expect(broken.context.errors.getErrors()).toHaveLength(2);
   });
 
@@ -57,7 +60,10 @@ describe('the deploy workflow', () => {
       const permissions = typeof job.permissions === 'object' ? job.permissions : {};
       expect(permissions['id-token'] === 'write', name).toBe(assumes);
       // Nothing here writes to the repository.
-      expect(Object.entries(permissions).filter(([scope, level]) => level === 'write' && scope !== 'id-token'), name).toEqual([]);
+      expect(
+        Object.entries(permissions).filter(([scope, level]) => level === 'write' && scope !== 'id-token'),
+        name,
+      ).toEqual([]);
       expect(job.permissions === 'write-all', name).toBe(false);
     }
   });
@@ -80,7 +86,9 @@ describe('the deploy workflow', () => {
     expect(runs(test)).toMatch(/npm ci[\s\S]*npm test/);
     expect(needs(staging)).toEqual(['test']);
     expect(environmentOf(staging)).toBe('staging');
-    expect(runs(staging)).toMatch(/npx cdk synth[\s\S]*npx cdk diff[\s\S]*npx cdk deploy[^\n]*--outputs-file cdk-outputs\.json[\s\S]*node infra\/bin\/test-webhook\.ts --outputs cdk-outputs\.json/);
+    expect(runs(staging)).toMatch(
+      /npx cdk synth[\s\S]*npx cdk diff[\s\S]*npx cdk deploy[^\n]*--outputs-file cdk-outputs\.json[\s\S]*node infra\/bin\/test-webhook\.ts --outputs cdk-outputs\.json/,
+    );
     // The wait reads commit statuses with the job's token.
     const smoke = staging.steps.find((step) => step.run?.includes('test-webhook.ts'));
     expect(smoke?.env?.GITHUB_TOKEN).toBe('${{ github.token }}');

@@ -39,7 +39,9 @@ function keysOf(template: Template): Record<string, unknown> {
   const [bucket] = of(template, 'AWS::S3::Bucket');
   return {
     table: table.SSESpecification?.KMSMasterKeyId && render(table.SSESpecification.KMSMasterKeyId),
-    bucket: bucket.BucketEncryption.ServerSideEncryptionConfiguration.map((rule: Cfn) => rule.ServerSideEncryptionByDefault.KMSMasterKeyID && render(rule.ServerSideEncryptionByDefault.KMSMasterKeyID)),
+    bucket: bucket.BucketEncryption.ServerSideEncryptionConfiguration.map(
+      (rule: Cfn) => rule.ServerSideEncryptionByDefault.KMSMasterKeyID && render(rule.ServerSideEncryptionByDefault.KMSMasterKeyID),
+    ),
     queues: of(template, 'AWS::SQS::Queue').map((queue) => queue.KmsMasterKeyId && render(queue.KmsMasterKeyId)),
     topic: of(template, 'AWS::SNS::Topic').map((topic) => topic.KmsMasterKeyId && render(topic.KmsMasterKeyId)),
   };
@@ -65,7 +67,9 @@ describe('customer managed keys', () => {
     expect(of(template, 'AWS::KMS::Key')).toEqual([]);
     // SSE off in CloudFormation's terms is DynamoDB's AWS owned key.
     expect(of(template, 'AWS::DynamoDB::Table')[0].SSESpecification).toEqual({ SSEEnabled: false });
-    expect(of(template, 'AWS::S3::Bucket')[0].BucketEncryption.ServerSideEncryptionConfiguration).toEqual([{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }]);
+    expect(of(template, 'AWS::S3::Bucket')[0].BucketEncryption.ServerSideEncryptionConfiguration).toEqual([
+      { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
+    ]);
     expect(of(template, 'AWS::SQS::Queue').map((queue) => queue.SqsManagedSseEnabled)).toEqual([true, true, true]);
     expect(kmsUse(template)).toEqual({});
   });

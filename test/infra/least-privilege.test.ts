@@ -74,8 +74,7 @@ const TABLE_READ_WRITE = [
   'dynamodb:DeleteItem',
   'dynamodb:BatchWriteItem',
 ];
-const on = (actions: string[], resource: string): Record<string, string[]> =>
-  Object.fromEntries(actions.map((action) => [action, [resource]]));
+const on = (actions: string[], resource: string): Record<string, string[]> => Object.fromEntries(actions.map((action) => [action, [resource]]));
 // The webhook reads the webhook secret; the worker and the drift scan the GitHub credentials.
 const basics = (logGroup: string, secret = 'github secret'): Record<string, string[]> => ({
   ...on(['logs:CreateLogStream', 'logs:PutLogEvents'], `log group ${logGroup}`),
@@ -115,7 +114,12 @@ describe('least privilege', () => {
   it('lets exactly the webhook read the webhook secret, exactly the worker and the drift scan the GitHub credentials, and the worker alone the chart credentials', () => {
     const readers = (secret: string) =>
       statements
-        .filter((statement) => statement.effect === 'Allow' && statement.actions.includes('secretsmanager:GetSecretValue') && statement.resources.some((resource) => label(resource) === secret))
+        .filter(
+          (statement) =>
+            statement.effect === 'Allow' &&
+            statement.actions.includes('secretsmanager:GetSecretValue') &&
+            statement.resources.some((resource) => label(resource) === secret),
+        )
         .flatMap((statement) => statement.roles.map((role) => role.replace(/^<Driftless(\w+?)Role[0-9A-F]{8}>$/, '$1')))
         .sort();
     expect(readers('webhook secret')).toEqual(['WebhookHandler']);
@@ -130,10 +134,7 @@ describe('least privilege', () => {
       // The GitHub credentials and the chart repositories' (sorted by label).
       'secretsmanager:GetSecretValue': ['chart secret', 'github secret'],
       'secretsmanager:DescribeSecret': ['chart secret', 'github secret'],
-      ...on(
-        ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
-        'jobs queue',
-      ),
+      ...on(['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], 'jobs queue'),
       ...on(['s3:ListBucket'], 'bucket'),
       ...on(['s3:GetObject', 's3:PutObject'], 'bucket objects'),
       ...on(['events:PutEvents'], 'bus'),
@@ -169,7 +170,12 @@ describe('least privilege', () => {
   it('allows sts:AssumeRole on the declared roles only, and only to the worker, the one function that reaches clusters', () => {
     const roleArn = 'arn:aws:iam::210987654321:role/driftless-deployer';
     const withRole = iamStatements(
-      synthStack({ clusters: [{ name: 'dev', namespaces: ['apps'] }, { name: 'prod', account: '210987654321', region: 'eu-west-1', roleArn }] }).template.toJSON() as never,
+      synthStack({
+        clusters: [
+          { name: 'dev', namespaces: ['apps'] },
+          { name: 'prod', account: '210987654321', region: 'eu-west-1', roleArn },
+        ],
+      }).template.toJSON() as never,
     );
     const assumed = withRole.filter((statement) => statement.actions.includes('sts:AssumeRole'));
     expect(assumed.map((statement) => statement.resources)).toEqual([[roleArn]]);

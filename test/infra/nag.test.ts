@@ -22,8 +22,7 @@ const outdirs: string[] = [];
 afterAll(() => outdirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 // The context `npx cdk synth` gets from cdk.json on a fresh clone.
-const CDK_JSON_CONTEXT = (JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> })
-  .context;
+const CDK_JSON_CONTEXT = (JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> }).context;
 
 /** Synthesizes the app with cdk.json's context, or with `settings` over the test defaults. */
 function synthWithNag(settings?: Partial<DriftlessContext>, change?: (stack: DriftlessStack) => void): NagResult {
@@ -43,17 +42,15 @@ function synthWithNag(settings?: Partial<DriftlessContext>, change?: (stack: Dri
     pluginReports: Array<{ violations: Array<{ ruleName: string; violatingConstructs: Array<{ constructPath: string }> }> }>;
   };
   const findings = report.pluginReports.flatMap((plugin) =>
-    plugin.violations.flatMap((violation) =>
-      violation.violatingConstructs.map((construct) => ({ rule: violation.ruleName, path: construct.constructPath })),
-    ),
+    plugin.violations.flatMap((violation) => violation.violatingConstructs.map((construct) => ({ rule: violation.ruleName, path: construct.constructPath }))),
   );
-  const acknowledgements = app.node.findAll().flatMap((construct) =>
-    construct.node.metadata
-      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((entry) =>
-        Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({ path: construct.node.path, id, reason })),
-      ),
-  );
+  const acknowledgements = app.node
+    .findAll()
+    .flatMap((construct) =>
+      construct.node.metadata
+        .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((entry) => Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({ path: construct.node.path, id, reason }))),
+    );
   return { thrown, findings, acknowledgements };
 }
 
@@ -85,7 +82,13 @@ describe('cdk-nag AwsSolutions', () => {
         { name: 'prod', account: '210987654321', region: 'eu-west-1', roleArn: 'arn:aws:iam::210987654321:role/deployer' },
       ],
       projects: [
-        { name: 'team-a', roles: [{ cluster: 'dev', namespaces: ['team-a'] }, { cluster: 'prod', namespaces: ['team-a'], roleArn: 'arn:aws:iam::210987654321:role/team-a' }] },
+        {
+          name: 'team-a',
+          roles: [
+            { cluster: 'dev', namespaces: ['team-a'] },
+            { cluster: 'prod', namespaces: ['team-a'], roleArn: 'arn:aws:iam::210987654321:role/team-a' },
+          ],
+        },
         { name: 'team-b', roles: [{ cluster: 'dev', namespaces: ['team-b'], access: 'edit' }] },
       ],
     });

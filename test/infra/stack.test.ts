@@ -37,13 +37,19 @@ describe('DriftlessStack', () => {
   it('uses an existing secret by complete ARN, partial ARN or name, and grants read on it alone', () => {
     const complete = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:gh-AbC123';
     // Only the webhook secret is still created (and the construct's chart credentials).
-    expect(Object.values(synthStack({ githubSecretArn: complete }).template.findResources('AWS::SecretsManager::Secret')).map((secret) => secret.Properties.Name)).toEqual(['driftless/webhook', 'driftless/chart-repositories']);
+    expect(
+      Object.values(synthStack({ githubSecretArn: complete }).template.findResources('AWS::SecretsManager::Secret')).map((secret) => secret.Properties.Name),
+    ).toEqual(['driftless/webhook', 'driftless/chart-repositories']);
     // The worker and the drift scan; the webhook reads the webhook secret, not this one.
     expect(secretGrants({ githubSecretArn: complete }).filter((resources) => resources.includes(complete))).toEqual([[complete], [complete]]);
     const hook = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hook-XyZ789';
     expect(secretGrants({ githubSecretArn: complete, webhookSecretArn: hook })).toEqual(expect.arrayContaining([[hook], [complete], [complete]]));
     expect(secretGrants({ githubSecretArn: complete, webhookSecretArn: hook })).toHaveLength(3);
-    expect(Object.values(synthStack({ githubSecretArn: complete, webhookSecretArn: hook }).template.findResources('AWS::SecretsManager::Secret')).map((secret) => secret.Properties.Name)).toEqual(['driftless/chart-repositories']);
+    expect(
+      Object.values(synthStack({ githubSecretArn: complete, webhookSecretArn: hook }).template.findResources('AWS::SecretsManager::Secret')).map(
+        (secret) => secret.Properties.Name,
+      ),
+    ).toEqual(['driftless/chart-repositories']);
 
     const partial = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:gh';
     expect(secretGrants({ githubSecretArn: partial }).find((resources) => resources[0].startsWith(partial))).toEqual([`${partial}-??????`]);

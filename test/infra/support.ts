@@ -20,10 +20,7 @@ export interface Synthesized {
   template: Template;
 }
 
-export function synthStack(
-  settings: Partial<DriftlessContext> = {},
-  options: { env?: Environment; context?: Record<string, unknown> } = {},
-): Synthesized {
+export function synthStack(settings: Partial<DriftlessContext> = {}, options: { env?: Environment; context?: Record<string, unknown> } = {}): Synthesized {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...options.context } });
   const stack = new DriftlessStack(app, 'Driftless', {
     env: options.env,

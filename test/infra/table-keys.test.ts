@@ -36,7 +36,12 @@ function tableStatements(template: ReturnType<typeof synthStack>['template'], ro
 
 /** IAM StringLike: `*` any run of characters, `?` one. */
 function stringLike(pattern: string, value: string): boolean {
-  const regex = new RegExp(`^${pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('')}$`);
+  const regex = new RegExp(
+    `^${pattern
+      .split('')
+      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+      .join('')}$`,
+  );
   return regex.test(value);
 }
 
@@ -69,7 +74,10 @@ describe('state table access by partition key', () => {
       for (const statement of statements) {
         // Only item-less actions go without a key condition.
         if (statement.keys === undefined) {
-          expect(statement.actions.filter((action) => !['dynamodb:DescribeTable', 'dynamodb:Scan'].includes(action)), role).toEqual([]);
+          expect(
+            statement.actions.filter((action) => !['dynamodb:DescribeTable', 'dynamodb:Scan'].includes(action)),
+            role,
+          ).toEqual([]);
         } else {
           expect(statement.conditionOperator, role).toBe('ForAllValues:StringLike');
         }
@@ -105,7 +113,14 @@ describe('state table access by partition key', () => {
   it('lets the worker write targets, history, leases and the registry, and not deliveries or heads', () => {
     const worker = tableStatements(template, 'SyncWorkerRole');
     for (const pk of [PK.target, PK.lease, PK.registry]) {
-      for (const action of ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) {
+      for (const action of [
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:BatchWriteItem',
+      ]) {
         expect(allows(worker, action, pk), `${action} ${pk}`).toBe(true);
       }
     }

@@ -97,13 +97,27 @@ describe('the test webhook', () => {
       polls++;
       const older = { context: 'driftless/smoke@staging', state: 'success', created_at: '2026-01-01T09:00:00Z' };
       const pending = { context: 'driftless/smoke@staging', state: 'pending', created_at: '2026-01-01T10:00:05Z' };
-      const done = { context: 'driftless/smoke@staging', state: 'failure', created_at: '2026-01-01T10:01:00Z', description: 'Deployment/smoke/web: not healthy' };
+      const done = {
+        context: 'driftless/smoke@staging',
+        state: 'failure',
+        created_at: '2026-01-01T10:01:00Z',
+        description: 'Deployment/smoke/web: not healthy',
+      };
       const other = { context: 'driftless/smoke@other', state: 'success', created_at: '2026-01-01T10:01:00Z' };
       // Newest first, as GitHub lists them.
       const statuses = polls === 1 ? [older] : polls === 2 ? [pending, older] : [done, other, pending, older];
       return { status: 200, body: statuses };
     });
-    const result = await waitForStatuses({ apiUrl: api, token: 'gh-token', repoURL: PUSH.repoURL, sha: SHA, targets: ['smoke@staging'], since, timeoutMs: 10_000, pollMs: 5 });
+    const result = await waitForStatuses({
+      apiUrl: api,
+      token: 'gh-token',
+      repoURL: PUSH.repoURL,
+      sha: SHA,
+      targets: ['smoke@staging'],
+      since,
+      timeoutMs: 10_000,
+      pollMs: 5,
+    });
     expect(result).toEqual({ 'smoke@staging': 'failure' });
     expect(polls).toBe(3);
   });

@@ -25,15 +25,47 @@ interface Container {
   ports: Array<Record<string, unknown>>;
   resources: { requests: Record<string, string> };
 }
-type Deployment = KubeObject & { spec: { replicas: number; progressDeadlineSeconds?: number; template: { spec: { containers: Container[]; initContainers: Container[] } } } };
+type Deployment = KubeObject & {
+  spec: { replicas: number; progressDeadlineSeconds?: number; template: { spec: { containers: Container[]; initContainers: Container[] } } };
+};
 
 function live(changes: (object: Deployment) => void = () => {}): KubeObject {
   const object = structuredClone(desired) as Deployment;
   object.metadata.uid = 'u-1';
   object.metadata.managedFields = [
-    { manager: 'driftless', operation: 'Apply', apiVersion: 'apps/v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': { 'f:labels': { 'f:tier': {} } }, 'f:spec': { 'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"web"}': { '.': {}, 'f:name': {}, 'f:ports': { 'k:{"containerPort":8080,"protocol":"TCP"}': { '.': {}, 'f:containerPort': {} } } } } } } } } },
-    { manager: 'kube-controller-manager', operation: 'Update', subresource: 'scale', apiVersion: 'apps/v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:replicas': {} } } },
-    { manager: 'kubectl-patch', operation: 'Update', apiVersion: 'apps/v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"web"}': { 'f:image': {} } } } } } } },
+    {
+      manager: 'driftless',
+      operation: 'Apply',
+      apiVersion: 'apps/v1',
+      fieldsType: 'FieldsV1',
+      fieldsV1: {
+        'f:metadata': { 'f:labels': { 'f:tier': {} } },
+        'f:spec': {
+          'f:template': {
+            'f:spec': {
+              'f:containers': {
+                'k:{"name":"web"}': { '.': {}, 'f:name': {}, 'f:ports': { 'k:{"containerPort":8080,"protocol":"TCP"}': { '.': {}, 'f:containerPort': {} } } },
+              },
+            },
+          },
+        },
+      },
+    },
+    {
+      manager: 'kube-controller-manager',
+      operation: 'Update',
+      subresource: 'scale',
+      apiVersion: 'apps/v1',
+      fieldsType: 'FieldsV1',
+      fieldsV1: { 'f:spec': { 'f:replicas': {} } },
+    },
+    {
+      manager: 'kubectl-patch',
+      operation: 'Update',
+      apiVersion: 'apps/v1',
+      fieldsType: 'FieldsV1',
+      fieldsV1: { 'f:spec': { 'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"web"}': { 'f:image': {} } } } } } },
+    },
   ];
   object.spec.template.spec.containers[0].resources.requests.cpu = '1';
   object.spec.template.spec.containers[0].ports[0].protocol = 'TCP';
@@ -48,13 +80,21 @@ describe('compareObjects', () => {
   });
 
   it('names the differing fields with paths and structured elements', () => {
-    const differences = compareObjects(desired, live((object) => {
-      object.spec.replicas = 5;
-      object.spec.template.spec.containers[0].image = 'nginx:1.28';
-    }));
+    const differences = compareObjects(
+      desired,
+      live((object) => {
+        object.spec.replicas = 5;
+        object.spec.template.spec.containers[0].image = 'nginx:1.28';
+      }),
+    );
     expect(differences).toEqual([
       { path: '.spec.replicas', desired: 2, live: 5, elements: [{ field: 'spec' }, { field: 'replicas' }] },
-      { path: '.spec.template.spec.containers[name="web"].image', desired: 'nginx:1.27', live: 'nginx:1.28', elements: [{ field: 'spec' }, { field: 'template' }, { field: 'spec' }, { field: 'containers' }, { key: { name: 'web' } }, { field: 'image' }] },
+      {
+        path: '.spec.template.spec.containers[name="web"].image',
+        desired: 'nginx:1.27',
+        live: 'nginx:1.28',
+        elements: [{ field: 'spec' }, { field: 'template' }, { field: 'spec' }, { field: 'containers' }, { key: { name: 'web' } }, { field: 'image' }],
+      },
     ]);
   });
 
@@ -66,17 +106,27 @@ describe('compareObjects', () => {
 describe('compareObjects on port lists, keyed by port and protocol', () => {
   // The API server defaults a port's protocol to TCP (ServicePort, ContainerPort), so Git's
   // port without one is the live TCP port, and a UDP port is another item altogether.
-  const service = (ports: Array<Record<string, unknown>>): KubeObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'dns', namespace: 'shop' }, spec: { ports } });
+  const service = (ports: Array<Record<string, unknown>>): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'dns', namespace: 'shop' },
+    spec: { ports },
+  });
 
   it('matches a port without protocol to the live TCP port', () => {
     expect(compareObjects(service([{ port: 53, targetPort: 5353 }]), service([{ port: 53, protocol: 'TCP', targetPort: 5353 }]))).toEqual([]);
-    expect(compareObjects(service([{ port: 53, targetPort: 5353 }]), service([{ port: 53, protocol: 'TCP', targetPort: 53 }])).map((difference) => [difference.path, difference.elements?.at(-2)])).toEqual([
-      ['.spec.ports[port=53,protocol="TCP"].targetPort', { key: { port: 53, protocol: 'TCP' } }],
-    ]);
+    expect(
+      compareObjects(service([{ port: 53, targetPort: 5353 }]), service([{ port: 53, protocol: 'TCP', targetPort: 53 }])).map((difference) => [
+        difference.path,
+        difference.elements?.at(-2),
+      ]),
+    ).toEqual([['.spec.ports[port=53,protocol="TCP"].targetPort', { key: { port: 53, protocol: 'TCP' } }]]);
   });
 
   it('does not match it to a UDP port of the same number', () => {
-    expect(compareObjects(service([{ port: 53 }]), service([{ port: 53, protocol: 'UDP' }])).map((difference) => difference.path)).toEqual(['.spec.ports[port=53,protocol="TCP"]']);
+    expect(compareObjects(service([{ port: 53 }]), service([{ port: 53, protocol: 'UDP' }])).map((difference) => difference.path)).toEqual([
+      '.spec.ports[port=53,protocol="TCP"]',
+    ]);
   });
 });
 
@@ -101,9 +151,14 @@ describe('compareObjects with ignoreDifferences', () => {
   });
 
   it('jqPathExpressions remove what they select', () => {
-    expect(paths([{ group: 'apps', kind: 'Deployment', jqPathExpressions: ['.spec.template.spec.initContainers[] | select(.name == "setup")'] }])).toEqual([all[0], all[2]]);
+    expect(paths([{ group: 'apps', kind: 'Deployment', jqPathExpressions: ['.spec.template.spec.initContainers[] | select(.name == "setup")'] }])).toEqual([
+      all[0],
+      all[2],
+    ]);
     expect(paths([{ group: 'apps', kind: 'Deployment', jqPathExpressions: ['.spec.template.spec.initContainers[] | select(.name == "other")'] }])).toEqual(all);
-    expect(paths([{ group: 'apps', kind: 'Deployment', jqPathExpressions: ['.spec["replicas"]', '.spec.template.spec.containers[0].image'] }])).toEqual([all[1]]);
+    expect(paths([{ group: 'apps', kind: 'Deployment', jqPathExpressions: ['.spec["replicas"]', '.spec.template.spec.containers[0].image'] }])).toEqual([
+      all[1],
+    ]);
     expect(() => paths([{ group: 'apps', kind: 'Deployment', jqPathExpressions: ['.spec | del(.replicas)'] }])).toThrow(/not supported/);
   });
 
@@ -128,8 +183,20 @@ describe('fieldOwners', () => {
 
   it('finds the manager owning a field, a keyed list item or a whole subtree', () => {
     expect(owners([{ field: 'spec' }, { field: 'replicas' }])).toEqual(['kube-controller-manager']);
-    expect(owners([{ field: 'spec' }, { field: 'template' }, { field: 'spec' }, { field: 'containers' }, { key: { name: 'web' } }, { field: 'image' }])).toEqual(['kubectl-patch']);
-    expect(owners([{ field: 'spec' }, { field: 'template' }, { field: 'spec' }, { field: 'containers' }, { key: { name: 'web' } }, { field: 'ports' }, { key: { containerPort: 8080, protocol: 'TCP' } }])).toEqual(['driftless']);
+    expect(
+      owners([{ field: 'spec' }, { field: 'template' }, { field: 'spec' }, { field: 'containers' }, { key: { name: 'web' } }, { field: 'image' }]),
+    ).toEqual(['kubectl-patch']);
+    expect(
+      owners([
+        { field: 'spec' },
+        { field: 'template' },
+        { field: 'spec' },
+        { field: 'containers' },
+        { key: { name: 'web' } },
+        { field: 'ports' },
+        { key: { containerPort: 8080, protocol: 'TCP' } },
+      ]),
+    ).toEqual(['driftless']);
     expect(owners([{ field: 'metadata' }, { field: 'labels' }])).toEqual(['driftless']);
   });
 

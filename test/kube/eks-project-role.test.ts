@@ -39,7 +39,12 @@ beforeAll(async () => {
   apiServer = await startKubeEndpoint();
   aws.clusters.set('prod-eu', { endpoint: apiServer.endpoint, caData: apiServer.caData });
   for (const name of VARIABLES) saved[name] = process.env[name];
-  Object.assign(process.env, { AWS_ENDPOINT_URL_EKS: aws.url, AWS_ENDPOINT_URL_STS: aws.url, AWS_ACCESS_KEY_ID: FLEET_KEY, AWS_SECRET_ACCESS_KEY: 'fleet-secret' });
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_EKS: aws.url,
+    AWS_ENDPOINT_URL_STS: aws.url,
+    AWS_ACCESS_KEY_ID: FLEET_KEY,
+    AWS_SECRET_ACCESS_KEY: 'fleet-secret',
+  });
   delete process.env.AWS_SESSION_TOKEN;
   delete process.env.AWS_PROFILE;
 });
@@ -102,7 +107,7 @@ describe('a project role on an EKS cluster', () => {
     expect(assumeRoleCalls().length - before).toBe(1);
   });
 
-  it('keeps one connection and one session per cluster and role session, apart from the cluster\'s own', async () => {
+  it("keeps one connection and one session per cluster and role session, apart from the cluster's own", async () => {
     const connect = clusterConnector({});
     const role = projectRoleFor(teamA, cluster, 'team-a-web', 'web');
     const [first, second] = await Promise.all([connect(cluster, role), connect(cluster, role)]);
@@ -115,12 +120,16 @@ describe('a project role on an EKS cluster', () => {
     await second.get('/version');
     await other.get('/version');
     // One AssumeRole for the jobs session; web's credentials of the test above are reused.
-    expect(assumeRoleCalls().slice(before).map((form) => form.get('RoleSessionName'))).toEqual(['team-a+jobs']);
+    expect(
+      assumeRoleCalls()
+        .slice(before)
+        .map((form) => form.get('RoleSessionName')),
+    ).toEqual(['team-a+jobs']);
   });
 });
 
 describe('project roles in the registry', () => {
-  it('maps an AppProject destination service account to the role its annotation names, keeping Argo CD\'s first match', () => {
+  it("maps an AppProject destination service account to the role its annotation names, keeping Argo CD's first match", () => {
     const appProject = `apiVersion: argoproj.io/v1alpha1
 kind: AppProject
 metadata:
@@ -145,7 +154,14 @@ spec:
     // The first entry matches kube-system and no annotation maps its account: the cluster's connection.
     expect(projectRoleFor(project, cluster, 'kube-system', 'web')).toBeUndefined();
     // Another server: no entry matches.
-    expect(projectRoleFor(project, registry.clusters.find((candidate) => candidate.name === 'prod-us')!, 'team-a-web', 'web')).toBeUndefined();
+    expect(
+      projectRoleFor(
+        project,
+        registry.clusters.find((candidate) => candidate.name === 'prod-us')!,
+        'team-a-web',
+        'web',
+      ),
+    ).toBeUndefined();
   });
 
   it('reads an AppProject without the annotation as it reads today (no role)', () => {
@@ -175,7 +191,7 @@ metadata:
     ]);
   });
 
-  it('keeps session names within STS\'s 64 characters, distinct per app', () => {
+  it("keeps session names within STS's 64 characters, distinct per app", () => {
     const project = 'p'.repeat(40);
     const one = sessionName(project, 'a'.repeat(40));
     const two = sessionName(project, `${'a'.repeat(39)}b`);

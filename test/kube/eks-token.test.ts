@@ -6,7 +6,17 @@ import { startAwsApi, type AwsApiDouble } from '../support/eks-api.ts';
 
 const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 const SIGNED_AT = new Date('2025-03-04T05:06:07Z');
-const ALLOWED_PARAMS = new Set(['action', 'version', 'x-amz-algorithm', 'x-amz-credential', 'x-amz-date', 'x-amz-expires', 'x-amz-security-token', 'x-amz-signature', 'x-amz-signedheaders']);
+const ALLOWED_PARAMS = new Set([
+  'action',
+  'version',
+  'x-amz-algorithm',
+  'x-amz-credential',
+  'x-amz-date',
+  'x-amz-expires',
+  'x-amz-security-token',
+  'x-amz-signature',
+  'x-amz-signedheaders',
+]);
 
 /**
  * What aws-iam-authenticator's Verify checks before it calls STS (pkg/token/token.go), plus
@@ -32,7 +42,12 @@ function verify(token: string, expected: { clusterName: string; region: string; 
   expect(param('X-Amz-SignedHeaders')).toBe('host;x-k8s-aws-id');
   expect(param('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
   const date = param('X-Amz-Date');
-  expect(date).toBe(expected.now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, ''));
+  expect(date).toBe(
+    expected.now
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d{3}/, ''),
+  );
   const [accessKeyId, day, region, service, terminator] = param('X-Amz-Credential').split('/');
   expect([day, region, service, terminator]).toEqual([date.slice(0, 8), expected.region, 'sts', 'aws4_request']);
   expect(accessKeyId).toMatch(/^A[A-Z0-9]+$/);
@@ -44,7 +59,9 @@ function verify(token: string, expected: { clusterName: string; region: string; 
     .map((key) => `${rfc3986(key)}=${rfc3986(param(key))}`)
     .join('&');
   const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-  const canonicalRequest = ['GET', '/', canonicalQuery, `host:${url.host}`, `x-k8s-aws-id:${expected.clusterName}`, '', 'host;x-k8s-aws-id', sha256('')].join('\n');
+  const canonicalRequest = ['GET', '/', canonicalQuery, `host:${url.host}`, `x-k8s-aws-id:${expected.clusterName}`, '', 'host;x-k8s-aws-id', sha256('')].join(
+    '\n',
+  );
   const scope = `${day}/${region}/sts/aws4_request`;
   const stringToSign = ['AWS4-HMAC-SHA256', date, scope, sha256(canonicalRequest)].join('\n');
   const hmac = (key: string | Buffer, text: string) => createHmac('sha256', key).update(text).digest();
@@ -174,7 +191,9 @@ describe('assumed role', () => {
 
   it('names the role it cannot assume', async () => {
     const broken = new STSClient({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:1', credentials: CREDENTIALS, maxAttempts: 1 });
-    const error = await eksToken({ clusterName: 'c', region: 'eu-west-1', roleArn: 'arn:aws:iam::1:role/nope', stsClient: broken }).catch((caught: unknown) => caught);
+    const error = await eksToken({ clusterName: 'c', region: 'eu-west-1', roleArn: 'arn:aws:iam::1:role/nope', stsClient: broken }).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(EksAuthError);
     expect((error as Error).message).toMatch(/^cannot assume role arn:aws:iam::1:role\/nope: /);
     expect((error as Error).message).not.toContain(CREDENTIALS.secretAccessKey);

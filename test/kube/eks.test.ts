@@ -42,7 +42,9 @@ describe('connectEks', () => {
 
   it('describes each cluster once per container', async () => {
     aws.clusters.set('cached', { endpoint: apiServer.endpoint, caData: apiServer.caData });
-    const clients = await Promise.all([1, 2, 3].map(() => connectEks({ clusterName: 'cached', region: 'eu-west-1', eksClient: eks, credentials: CREDENTIALS })));
+    const clients = await Promise.all(
+      [1, 2, 3].map(() => connectEks({ clusterName: 'cached', region: 'eu-west-1', eksClient: eks, credentials: CREDENTIALS })),
+    );
     const later = await connectEks({ clusterName: 'cached', region: 'eu-west-1', eksClient: eks, credentials: CREDENTIALS });
     for (const client of [...clients, later]) {
       await client.get('/version');

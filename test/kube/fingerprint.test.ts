@@ -20,7 +20,10 @@ describe('fingerprint', () => {
     // A new value in Git comes with a new MAC, so the sync still sees the change.
     expect(fingerprint(decrypted('hunter2', 'ENC[AES256_GCM,data:mac-1]'))).not.toBe(fingerprint(decrypted('hunter2', 'ENC[AES256_GCM,data:mac-2]')));
     // And it is not the digest a guess of the plaintext object would give.
-    const guess = createHash('sha256').update(JSON.stringify(secret('hunter2'))).digest('base64url').slice(0, 22);
+    const guess = createHash('sha256')
+      .update(JSON.stringify(secret('hunter2')))
+      .digest('base64url')
+      .slice(0, 22);
     expect(fingerprint(decrypted('hunter2', 'ENC[AES256_GCM,data:mac-1]'))).not.toBe(guess);
     expect(fingerprint(decrypted('hunter2', 'ENC[AES256_GCM,data:mac-1]'))).not.toBe(fingerprint(secret('hunter2')));
   });

@@ -47,12 +47,18 @@ describe('parseTrackingId', () => {
     expect(isOwnedBy('metrics', live(role, trackingId('metrics', role)))).toBe(true);
   });
 
-  it.each(['', 'shop', 'shop:apps/Deployment', 'shop:Deployment:shop/web', 'shop:apps/Deployment:web', ':apps/Deployment:shop/web', 'a:b:c:d', 'shop:apps/:shop/web'])(
-    'rejects %j',
-    (value) => {
-      expect(parseTrackingId(value)).toBeUndefined();
-    },
-  );
+  it.each([
+    '',
+    'shop',
+    'shop:apps/Deployment',
+    'shop:Deployment:shop/web',
+    'shop:apps/Deployment:web',
+    ':apps/Deployment:shop/web',
+    'a:b:c:d',
+    'shop:apps/:shop/web',
+  ])('rejects %j', (value) => {
+    expect(parseTrackingId(value)).toBeUndefined();
+  });
 });
 
 describe('withTracking', () => {

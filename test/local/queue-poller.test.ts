@@ -31,7 +31,12 @@ describe('pollQueue, the local stand-in for the SQS event source mapping', () =>
   }
 
   /** Runs the poller with `handler` until `done` holds, then stops it. */
-  async function poll(queueUrl: string, handler: (event: SQSEvent) => Promise<SQSBatchResponse | void>, done: () => boolean | Promise<boolean>, errors: unknown[] = []) {
+  async function poll(
+    queueUrl: string,
+    handler: (event: SQSEvent) => Promise<SQSBatchResponse | void>,
+    done: () => boolean | Promise<boolean>,
+    errors: unknown[] = [],
+  ) {
     const controller = new AbortController();
     const running = pollQueue({ client, queueUrl, handler, waitSeconds: 1, batchSize: 10, signal: controller.signal, onError: (error) => errors.push(error) });
     try {
@@ -46,10 +51,18 @@ describe('pollQueue, the local stand-in for the SQS event source mapping', () =>
     const { queueUrl, queueArn } = await queues();
     await new SqsJobQueue({ client, queueUrl }).enqueue([job('shop', 'prod', 'a'.repeat(40))]);
     const records: SQSRecord[] = [];
-    await poll(queueUrl, async (event) => void records.push(...event.Records), () => records.length === 1);
+    await poll(
+      queueUrl,
+      async (event) => void records.push(...event.Records),
+      () => records.length === 1,
+    );
     const [record] = records;
     expect(record).toMatchObject({ eventSource: 'aws:sqs', eventSourceARN: queueArn, awsRegion: 'us-east-1' });
-    expect(record.attributes).toMatchObject({ ApproximateReceiveCount: '1', MessageGroupId: 'shop@prod', MessageDeduplicationId: `shop@prod@${'a'.repeat(40)}` });
+    expect(record.attributes).toMatchObject({
+      ApproximateReceiveCount: '1',
+      MessageGroupId: 'shop@prod',
+      MessageDeduplicationId: `shop@prod@${'a'.repeat(40)}`,
+    });
     expect(record.attributes.SequenceNumber).toMatch(/^\d+$/);
     expect(Number(record.attributes.SentTimestamp)).toBeGreaterThan(0);
     expect(record.messageId).not.toBe('');
@@ -59,7 +72,11 @@ describe('pollQueue, the local stand-in for the SQS event source mapping', () =>
 
   it('deletes the successes, redelivers a failure after the visibility timeout and dead-letters it after maxReceiveCount', async () => {
     const { queueUrl, dlqUrl } = await queues();
-    await new SqsJobQueue({ client, queueUrl }).enqueue([job('good', 'prod', 'a'.repeat(40)), job('bad', 'prod', 'b'.repeat(40)), job('fine', 'prod', 'c'.repeat(40))]);
+    await new SqsJobQueue({ client, queueUrl }).enqueue([
+      job('good', 'prod', 'a'.repeat(40)),
+      job('bad', 'prod', 'b'.repeat(40)),
+      job('fine', 'prod', 'c'.repeat(40)),
+    ]);
     const seen: Array<{ app: string; receiveCount: string }> = [];
     const dead: string[] = [];
     await poll(

@@ -36,10 +36,14 @@ function waitFor(pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray>
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'driftless-start-'));
-  child = spawn(process.execPath, [join(project, 'local/start.ts'), '--port', '0', '--state-dir', join(dir, 'state'), '--example-dir', join(dir, 'example'), '--drift-interval', '1h'], {
-    cwd: dir,
-    env: { ...process.env, GITHUB_TOKEN: '', GITHUB_WEBHOOK_SECRET: '' },
-  });
+  child = spawn(
+    process.execPath,
+    [join(project, 'local/start.ts'), '--port', '0', '--state-dir', join(dir, 'state'), '--example-dir', join(dir, 'example'), '--drift-interval', '1h'],
+    {
+      cwd: dir,
+      env: { ...process.env, GITHUB_TOKEN: '', GITHUB_WEBHOOK_SECRET: '' },
+    },
+  );
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
 });

@@ -26,10 +26,19 @@ describe('an app of apps in Git', () => {
   let first: string;
 
   it('puts its children into the registry and on the cluster, and no Application on the cluster', async () => {
-    const files = { ...rootApp(), 'apps/root/web.yaml': childApp('web'), 'apps/root/api.yaml': childApp('api'), ...childManifests('web'), ...childManifests('api') };
+    const files = {
+      ...rootApp(),
+      'apps/root/web.yaml': childApp('web'),
+      'apps/root/api.yaml': childApp('api'),
+      ...childManifests('web'),
+      ...childManifests('api'),
+    };
     first = await pipeline.repo.commit(files);
     await pipeline.push(EMPTY, first, { added: Object.keys(files) });
-    await pipeline.work(async () => (await pipeline.store.getTarget('web', 'sandbox'))?.revision === first && (await pipeline.store.getTarget('api', 'sandbox'))?.revision === first);
+    await pipeline.work(
+      async () =>
+        (await pipeline.store.getTarget('web', 'sandbox'))?.revision === first && (await pipeline.store.getTarget('api', 'sandbox'))?.revision === first,
+    );
 
     const registered = await apps();
     expect(registered.map((app) => `${app.name}<${app.parent ?? ''}`).sort()).toEqual(['api<root', 'root<', 'web<root']);
@@ -48,7 +57,10 @@ describe('an app of apps in Git', () => {
   });
 
   it('keeps the children through a config push that does not touch the root', async () => {
-    const second = await pipeline.repo.commit({ 'driftless/other.yaml': 'apiVersion: driftless.io/v1alpha1\nkind: Project\nmetadata: { name: other }\nspec:\n  sourceRepos: ["*"]\n  destinations: [{ namespace: "*", name: "*" }]\n' });
+    const second = await pipeline.repo.commit({
+      'driftless/other.yaml':
+        'apiVersion: driftless.io/v1alpha1\nkind: Project\nmetadata: { name: other }\nspec:\n  sourceRepos: ["*"]\n  destinations: [{ namespace: "*", name: "*" }]\n',
+    });
     await pipeline.push(first, second, { added: ['driftless/other.yaml'] });
     await pipeline.work(async () => (await pipeline.store.getRegistry())?.revision === second);
     expect((await apps()).map((app) => app.name).sort()).toEqual(['api', 'root', 'web']);
@@ -60,7 +72,12 @@ describe('an app of apps in Git', () => {
     const root = registry.apps.find((app) => app.name === 'root') as AppSpec;
     const cluster = registry.clusters.find((candidate) => candidate.name === 'sandbox') as ClusterSpec;
     const target = await pipeline.store.getTarget('root', 'sandbox');
-    const scan = await scanTarget({ kind: 'drift-scan', app: 'root', cluster: 'sandbox', revision: target!.revision!, enqueuedAt: new Date().toISOString(), schedulePeriod: Date.now() }, root, cluster, await buildDependencies(process.env));
+    const scan = await scanTarget(
+      { kind: 'drift-scan', app: 'root', cluster: 'sandbox', revision: target!.revision!, enqueuedAt: new Date().toISOString(), schedulePeriod: Date.now() },
+      root,
+      cluster,
+      await buildDependencies(process.env),
+    );
     expect(scan).toMatchObject({ outcome: 'scanned', report: { status: 'InSync', objects: [] } });
     expect(await pipeline.store.getTarget('root', 'sandbox')).toMatchObject({ driftStatus: 'InSync' });
   });

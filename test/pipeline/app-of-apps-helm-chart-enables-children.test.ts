@@ -40,7 +40,11 @@ describe('an app of apps that is a Helm chart', () => {
     };
     const first = await pipeline.repo.commit(files);
     await pipeline.push(EMPTY, first, { added: Object.keys(files) });
-    await pipeline.work(async () => (await pipeline.store.getTarget('metrics', 'sandbox'))?.revision === first && (await pipeline.store.getTarget('logging', 'sandbox'))?.revision === first);
+    await pipeline.work(
+      async () =>
+        (await pipeline.store.getTarget('metrics', 'sandbox'))?.revision === first &&
+        (await pipeline.store.getTarget('logging', 'sandbox'))?.revision === first,
+    );
 
     expect(await registered()).toEqual(['logging<root', 'metrics<root', 'root<']);
     expect(await pipeline.store.getTarget('ingress', 'sandbox')).toBeUndefined();
@@ -56,7 +60,11 @@ describe('an app of apps that is a Helm chart', () => {
     // The values turn ingress on and logging off: ingress joins, logging leaves (its resources stay: no finalizer).
     const second = await pipeline.repo.commit({ 'charts/addons/values.yaml': values({ metrics: true, ingress: true, logging: false }) });
     await pipeline.push(first, second, { modified: ['charts/addons/values.yaml'] });
-    await pipeline.work(async () => (await pipeline.store.getTarget('ingress', 'sandbox'))?.revision === second && (await pipeline.store.getTarget('logging', 'sandbox'))?.message?.includes('orphaned') === true);
+    await pipeline.work(
+      async () =>
+        (await pipeline.store.getTarget('ingress', 'sandbox'))?.revision === second &&
+        (await pipeline.store.getTarget('logging', 'sandbox'))?.message?.includes('orphaned') === true,
+    );
     expect(await registered()).toEqual(['ingress<root', 'metrics<root', 'root<']);
   });
 });

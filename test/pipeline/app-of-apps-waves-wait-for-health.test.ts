@@ -113,7 +113,10 @@ describe('app-level sync waves', () => {
     const worker = pipeline.startWorker();
     try {
       // Wave 1 is applied and waits for its Deployment.
-      await until(async () => (await pipeline.store.getTarget('db', 'sandbox'))?.syncStatus === 'Syncing' && writesOf('db').some((entry) => entry.resource === 'deployments'));
+      await until(
+        async () =>
+          (await pipeline.store.getTarget('db', 'sandbox'))?.syncStatus === 'Syncing' && writesOf('db').some((entry) => entry.resource === 'deployments'),
+      );
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       expect(writesOf('web')).toEqual([]);
       expect(await pipeline.store.getTarget('web', 'sandbox')).toBeUndefined();

@@ -15,7 +15,11 @@ afterAll(() => pipeline?.stop());
 
 it('records Failed with the file named, posts failure once, applies nothing and is not retried', async () => {
   // A flow mapping that is never closed: no YAML parser reads this.
-  const files = { ...webRegistry(), ...webApp('blue'), 'apps/web/config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: web-config\ndata: { color: blue }\n' };
+  const files = {
+    ...webRegistry(),
+    ...webApp('blue'),
+    'apps/web/config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: web-config\ndata: { color: blue }\n',
+  };
   const sha = await pipeline.repo.commit(files);
   expect((await pipeline.push(EMPTY, sha, { added: Object.keys(files) })).statusCode).toBe(202);
 

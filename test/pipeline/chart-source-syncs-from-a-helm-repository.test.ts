@@ -26,7 +26,8 @@ const webChart = (version: string) => ({
   version,
   files: {
     'values.yaml': 'replicas: 1\ngreeting: hello\n',
-    'templates/settings.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-settings\ndata:\n  greeting: {{ .Values.greeting | quote }}\n  replicas: {{ .Values.replicas | quote }}\n',
+    'templates/settings.yaml':
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-settings\ndata:\n  greeting: {{ .Values.greeting | quote }}\n  replicas: {{ .Values.replicas | quote }}\n',
   },
 });
 
@@ -97,7 +98,10 @@ describe('a chart source', () => {
     second = await pushConfig(first, { 'driftless/web.yaml': application('>=2.0.0 <3') });
     await pipeline.work(async () => (await pipeline.store.getTarget('web', 'sandbox'))?.revision === second);
     const history = await pipeline.store.listHistory('web', 'sandbox', 2);
-    expect(history.map((entry) => `${entry.revision} ${entry.sources?.map((source) => source.version).join(',')}`)).toEqual([`${second} 2.0.0`, `${first} 1.2.7`]);
+    expect(history.map((entry) => `${entry.revision} ${entry.sources?.map((source) => source.version).join(',')}`)).toEqual([
+      `${second} 2.0.0`,
+      `${first} 1.2.7`,
+    ]);
     expect((await pipeline.store.getTarget('web', 'sandbox'))?.sources?.[0].version).toBe('2.0.0');
     // `driftless history` shows them beside the revision.
     const table = formatHistory(history, palette(false));
@@ -117,7 +121,9 @@ describe('a chart source', () => {
     expect(target).toMatchObject({ revision: second, sources: [{ chart: 'web', version: '2.0.0' }] });
     expect(await settings()).toEqual(before);
     expect(writes()).toBe(writesBefore);
-    const failures = pipeline.github.statuses.filter((status) => status.context === 'driftless/web@sandbox' && status.sha === third && status.state === 'failure');
+    const failures = pipeline.github.statuses.filter(
+      (status) => status.context === 'driftless/web@sandbox' && status.sha === third && status.state === 'failure',
+    );
     expect(failures).toHaveLength(1);
   });
 });

@@ -31,7 +31,9 @@ describe('a cluster that cannot be reached', () => {
 
     await pipeline.work(async () => (await pipeline.queueDepth(pipeline.services.dlqUrl)) > 0, 45_000);
 
-    const { Messages = [] } = await pipeline.services.sqs.send(new ReceiveMessageCommand({ QueueUrl: pipeline.services.dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    const { Messages = [] } = await pipeline.services.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: pipeline.services.dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
     expect(Messages.map((message) => JSON.parse(message.Body ?? '{}'))).toEqual([expect.objectContaining({ app: 'web', cluster: 'dead', revision: sha })]);
     expect(await pipeline.queueDepth()).toBe(0);
 

@@ -13,7 +13,8 @@ afterAll(() => pipeline?.stop());
 it('renders the chart with the cluster version and API versions from discovery', async () => {
   const files = {
     ...chartAppFiles(),
-    'chart/templates/capabilities.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: capabilities }\ndata:\n  kubeVersion: {{ .Capabilities.KubeVersion.Version | quote }}\n  hasWidgets: {{ .Capabilities.APIVersions.Has "example.com/v1" | quote }}\n  hasApps: {{ .Capabilities.APIVersions.Has "apps/v1" | quote }}\n',
+    'chart/templates/capabilities.yaml':
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: capabilities }\ndata:\n  kubeVersion: {{ .Capabilities.KubeVersion.Version | quote }}\n  hasWidgets: {{ .Capabilities.APIVersions.Has "example.com/v1" | quote }}\n  hasApps: {{ .Capabilities.APIVersions.Has "apps/v1" | quote }}\n',
   };
   const sha = await pipeline.repo.commit(files);
   expect((await pipeline.push('0000000000000000000000000000000000000000', sha, { added: Object.keys(files) })).statusCode).toBe(202);

@@ -15,7 +15,10 @@ afterAll(() => pipeline?.stop());
 it('records progress, continues in a new message and finishes Synced', async () => {
   const app = webApp('blue');
   // The simulated controller starts this rollout and never finishes it by itself.
-  app['apps/web/deploy.yaml'] = app['apps/web/deploy.yaml'].replace('metadata: { name: web }', 'metadata: { name: web, annotations: { sandbox.driftless.io/never-ready: "true" } }');
+  app['apps/web/deploy.yaml'] = app['apps/web/deploy.yaml'].replace(
+    'metadata: { name: web }',
+    'metadata: { name: web, annotations: { sandbox.driftless.io/never-ready: "true" } }',
+  );
   const sha = await pipeline.repo.commit({ ...webRegistry(), ...app });
   expect((await pipeline.push(EMPTY, sha, { added: Object.keys({ ...webRegistry(), ...app }) })).statusCode).toBe(202);
 
@@ -26,7 +29,9 @@ it('records progress, continues in a new message and finishes Synced', async () 
   const waiting = await pipeline.store.getTarget('web', 'sandbox');
   expect(waiting?.syncStatus).toBe('Syncing');
   expect(waiting?.message).toMatch(/waiting for health: .*Deployment\/shop\/web/);
-  expect(pipeline.github.statuses.filter((status) => status.sha === sha && status.context === 'driftless/web@sandbox').map((status) => status.state)).toEqual(['pending']);
+  expect(pipeline.github.statuses.filter((status) => status.sha === sha && status.context === 'driftless/web@sandbox').map((status) => status.state)).toEqual([
+    'pending',
+  ]);
 
   // The rollout finishes (the controller writes its status), then the continuation runs.
   const client = await connectKubeconfig({ kubeconfigYaml: pipeline.sandbox.kubeconfig() });
@@ -35,7 +40,19 @@ it('records progress, continues in a new message and finishes Synced', async () 
     method: 'PATCH',
     path: '/apis/apps/v1/namespaces/shop/deployments/web/status',
     contentType: 'application/merge-patch+json',
-    body: { status: { observedGeneration: live.metadata.generation, replicas: 2, updatedReplicas: 2, readyReplicas: 2, availableReplicas: 2, conditions: [{ type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable' }, { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' }] } },
+    body: {
+      status: {
+        observedGeneration: live.metadata.generation,
+        replicas: 2,
+        updatedReplicas: 2,
+        readyReplicas: 2,
+        availableReplicas: 2,
+        conditions: [
+          { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable' },
+          { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' },
+        ],
+      },
+    },
   });
   client.close();
   pipeline.sandbox.requests.clear();
@@ -47,6 +64,9 @@ it('records progress, continues in a new message and finishes Synced', async () 
   expect(done).toMatchObject({ syncStatus: 'Synced', health: 'Healthy', revision: sha });
   // Nothing was applied again: the continuation only waited for health.
   expect(pipeline.sandbox.requests.entries().filter((entry) => entry.method === 'PATCH' && entry.resource !== 'configmaps')).toEqual([]);
-  expect(pipeline.github.statuses.filter((status) => status.sha === sha && status.context === 'driftless/web@sandbox').map((status) => status.state)).toEqual(['pending', 'success']);
+  expect(pipeline.github.statuses.filter((status) => status.sha === sha && status.context === 'driftless/web@sandbox').map((status) => status.state)).toEqual([
+    'pending',
+    'success',
+  ]);
   expect((await pipeline.store.listHistory('web', 'sandbox', 10)).map((entry) => entry.status)).toEqual(['Synced']);
 });

@@ -31,7 +31,9 @@ it('retries, then gives up with an error status, never recording the chart as ba
 
   await pipeline.work(async () => (await pipeline.queueDepth(pipeline.services.dlqUrl)) > 0, 30_000);
 
-  const { Messages = [] } = await pipeline.services.sqs.send(new ReceiveMessageCommand({ QueueUrl: pipeline.services.dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+  const { Messages = [] } = await pipeline.services.sqs.send(
+    new ReceiveMessageCommand({ QueueUrl: pipeline.services.dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+  );
   expect(Messages.map((message) => JSON.parse(message.Body ?? '{}'))).toEqual([expect.objectContaining({ kind: 'sync', app: 'chart', revision: sha })]);
   expect(await pipeline.queueDepth()).toBe(0);
 

@@ -31,7 +31,8 @@ const shopChart = (version: string) => ({
   version,
   files: {
     'values.yaml': 'color: grey\n',
-    'templates/color.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shop-color\ndata:\n  color: {{ .Values.color | quote }}\n  version: {{ .Chart.Version | quote }}\n',
+    'templates/color.yaml':
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shop-color\ndata:\n  color: {{ .Values.color | quote }}\n  version: {{ .Chart.Version | quote }}\n',
   },
 });
 
@@ -89,7 +90,14 @@ function valuesPush(before: string, after: string, modified: string[]) {
   const repository = payload.repository as Record<string, unknown>;
   return {
     ...payload,
-    repository: { ...repository, name: 'values', full_name: `${OWNER}/values`, clone_url: VALUES_URL, html_url: `https://github.com/${OWNER}/values`, ssh_url: `git@github.com:${OWNER}/values.git` },
+    repository: {
+      ...repository,
+      name: 'values',
+      full_name: `${OWNER}/values`,
+      clone_url: VALUES_URL,
+      html_url: `https://github.com/${OWNER}/values`,
+      ssh_url: `git@github.com:${OWNER}/values.git`,
+    },
   };
 }
 
@@ -131,7 +139,9 @@ describe('a multi-source application', () => {
     const pushed = await pipeline.deliver('push', valuesPush(readme, values2, ['envs/dev/shop.yaml']));
     expect(pushed.statusCode).toBe(202);
     expect(pushed.body.targets).toEqual(['shop@sandbox']);
-    await pipeline.work(async () => (await configMap('shop-color'))?.color === 'blue' && (await pipeline.store.getTarget('shop', 'sandbox'))?.syncStatus === 'Synced');
+    await pipeline.work(
+      async () => (await configMap('shop-color'))?.color === 'blue' && (await pipeline.store.getTarget('shop', 'sandbox'))?.syncStatus === 'Synced',
+    );
 
     expect(await configMap('shop-extras')).toEqual({ from: 'config-repo' });
     const [latest] = await pipeline.store.listHistory('shop', 'sandbox', 1);
@@ -157,7 +167,9 @@ describe('a multi-source application', () => {
     // Both repositories move on without a push: the cluster still holds what was applied. (The
     // job's commit is the values repository's; the config repository's head would differ.)
     await values.commit({ 'envs/dev/shop.yaml': 'color: red\n' });
-    await pipeline.repo.commit({ 'apps/shop-extras/extras.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: shop-extras}\ndata: {from: a-later-commit}\n' });
+    await pipeline.repo.commit({
+      'apps/shop-extras/extras.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: shop-extras}\ndata: {from: a-later-commit}\n',
+    });
     const registry = (await pipeline.store.getRegistry())!.registry;
     const { buildDependencies } = await import('../../functions/sync-worker/handler.ts');
     const outcome = await scanTarget(

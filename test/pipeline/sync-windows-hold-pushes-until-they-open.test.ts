@@ -59,7 +59,10 @@ spec:
     syncOptions: [CreateNamespace=true]
 `,
 };
-const apps = (color: string) => ({ ...webApp(color), 'apps/api/config.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: api-config }\ndata: { color: ${color} }\n` });
+const apps = (color: string) => ({
+  ...webApp(color),
+  'apps/api/config.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: api-config }\ndata: { color: ${color} }\n`,
+});
 
 let pipeline: Pipeline;
 let kubectl: Kubectl;
@@ -72,11 +75,19 @@ let head: string;
 async function work(): Promise<JobOutcome[]> {
   const outcomes: JobOutcome[] = [];
   for (;;) {
-    const { Messages = [] } = await pipeline.services.sqs.send(new ReceiveMessageCommand({ QueueUrl: pipeline.services.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['All'] }));
+    const { Messages = [] } = await pipeline.services.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: pipeline.services.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['All'] }),
+    );
     if (Messages.length === 0) return outcomes;
     for (const message of Messages) {
       try {
-        outcomes.push(await runJob(parseJob(message.Body ?? ''), { receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? 1), remainingMs: () => 120_000 }, worker));
+        outcomes.push(
+          await runJob(
+            parseJob(message.Body ?? ''),
+            { receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? 1), remainingMs: () => 120_000 },
+            worker,
+          ),
+        );
       } catch (error) {
         if (error instanceof RetryableJobError) throw new Error(`a job failed in this test: ${error.message}`, { cause: error });
         throw error;
@@ -103,7 +114,9 @@ async function pushApps(color: string): Promise<string> {
 
 /** What the sync worker did ask the GitHub API to post on `sha`, in order. */
 function statusesOf(sha: string, context = 'driftless/web@sandbox'): Array<[string, string]> {
-  return pipeline.github.statuses.filter((status) => status.sha === sha && status.context === context).map((status) => [status.state, status.description ?? '']);
+  return pipeline.github.statuses
+    .filter((status) => status.sha === sha && status.context === context)
+    .map((status) => [status.state, status.description ?? '']);
 }
 
 async function apiColor(): Promise<string> {
@@ -220,8 +233,13 @@ describe('a manual sync inside a deny window', () => {
     const web = await pipeline.store.getTarget('web', 'sandbox');
     expect(web?.appliedSeq).toBeGreaterThanOrEqual(webSeq);
     expect(web).toMatchObject({ syncStatus: 'Failed' });
-    expect(web?.message).toContain("manual sync refused: the sync window deny '10 1 * * *' 1h denies syncs now, and it does not allow manual syncs (manualSync is off)");
-    expect(statusesOf(amber).at(-1)).toEqual(['failure', "manual sync refused: the sync window deny '10 1 * * *' 1h denies syncs now, and it does not allow manual syncs (manualSync is off)"]);
+    expect(web?.message).toContain(
+      "manual sync refused: the sync window deny '10 1 * * *' 1h denies syncs now, and it does not allow manual syncs (manualSync is off)",
+    );
+    expect(statusesOf(amber).at(-1)).toEqual([
+      'failure',
+      "manual sync refused: the sync window deny '10 1 * * *' 1h denies syncs now, and it does not allow manual syncs (manualSync is off)",
+    ]);
 
     // The push of the same commit still waits, and the schedule syncs it once the window is open.
     expect(web).toMatchObject({ windowWait: { revision: amber, trigger: 'push' } });

@@ -131,28 +131,44 @@ describe('the parameter example: one policy, a limit of 3 in test namespaces and
   it('denies 4 replicas in a test namespace, naming the binding and its parameter', () => {
     const outcome = decidePolicies(policies, [requestFor(deployment('web', 'shop', 4), { namespaceObject: namespace('shop', { environment: 'test' }) })]);
     expect(outcome.denied.map((verdict) => [verdict.binding, verdict.param, verdict.message])).toEqual([
-      ['replicalimit-binding-test.example.com', 'ConfigMap/default/replica-limit-test.example.com', 'failed expression: object.spec.replicas <= int(params.data.maxReplicas)'],
+      [
+        'replicalimit-binding-test.example.com',
+        'ConfigMap/default/replica-limit-test.example.com',
+        'failed expression: object.spec.replicas <= int(params.data.maxReplicas)',
+      ],
     ]);
   });
 
   it('admits 4 replicas (and 100) where the limit is 100', () => {
     const prod = namespace('shop', { environment: 'prod' });
-    expect(decidePolicies(policies, [requestFor(deployment('web', 'shop', 4), { namespaceObject: prod }), requestFor(deployment('big', 'shop', 100), { namespaceObject: prod })]).verdicts).toEqual([]);
-    expect(decidePolicies(policies, [requestFor(deployment('web', 'shop', 101), { namespaceObject: prod })]).denied.map((verdict) => verdict.binding)).toEqual(['replicalimit-binding-nontest']);
+    expect(
+      decidePolicies(policies, [
+        requestFor(deployment('web', 'shop', 4), { namespaceObject: prod }),
+        requestFor(deployment('big', 'shop', 100), { namespaceObject: prod }),
+      ]).verdicts,
+    ).toEqual([]);
+    expect(decidePolicies(policies, [requestFor(deployment('web', 'shop', 101), { namespaceObject: prod })]).denied.map((verdict) => verdict.binding)).toEqual([
+      'replicalimit-binding-nontest',
+    ]);
   });
 
-  it('denies when the parameter is missing and parameterNotFoundAction is Deny, with Kubernetes\' message', () => {
+  it("denies when the parameter is missing and parameterNotFoundAction is Deny, with Kubernetes' message", () => {
     const withoutProd = policiesOf(PARAMS.replace('name: "replica-limit-prod.example.com"\n  namespace', 'name: "other"\n  namespace'));
     const outcome = decidePolicies(withoutProd, [requestFor(deployment('web', 'shop', 1), { namespaceObject: namespace('shop') })]);
     expect(outcome.denied.map((verdict) => verdict.message)).toEqual(['no params found for policy binding with `Deny` parameterNotFoundAction']);
   });
 
   it('says nothing when the parameter is missing and parameterNotFoundAction is Allow', () => {
-    const allow = policiesOf(PARAMS.replace('name: "replica-limit-prod.example.com"\n  namespace', 'name: "other"\n  namespace').replaceAll('parameterNotFoundAction: Deny', 'parameterNotFoundAction: Allow'));
+    const allow = policiesOf(
+      PARAMS.replace('name: "replica-limit-prod.example.com"\n  namespace', 'name: "other"\n  namespace').replaceAll(
+        'parameterNotFoundAction: Deny',
+        'parameterNotFoundAction: Allow',
+      ),
+    );
     expect(decidePolicies(allow, [requestFor(deployment('web', 'shop', 1000), { namespaceObject: namespace('shop') })]).verdicts).toEqual([]);
   });
 
-  it('takes a parameter from the object\'s own namespace when paramRef names none, or every one a selector picks', () => {
+  it("takes a parameter from the object's own namespace when paramRef names none, or every one a selector picks", () => {
     const local = policiesOf(
       PARAMS.replace('name: "replica-limit-prod.example.com"\n    namespace: "default"', 'selector:\n      matchLabels:\n        limits: replicas').replace(
         'name: "replica-limit-prod.example.com"\n  namespace: "default"',
@@ -168,11 +184,16 @@ describe('the messageExpression example: the message says the limit', () => {
   const policies = policiesOf(
     PARAMS.replace('name: "replicalimit-policy.example.com"', 'name: "deploy-replica-policy.example.com"')
       .replaceAll('policyName: "replicalimit-policy.example.com"', 'policyName: "deploy-replica-policy.example.com"')
-      .replace('reason: Invalid', "messageExpression: \"'object.spec.replicas must be no greater than ' + string(params.data.maxReplicas)\"\n      reason: Invalid"),
+      .replace(
+        'reason: Invalid',
+        'messageExpression: "\'object.spec.replicas must be no greater than \' + string(params.data.maxReplicas)"\n      reason: Invalid',
+      ),
   );
 
   it('denies 5 replicas with "object.spec.replicas must be no greater than 3"', () => {
-    const outcome = decidePolicies(policies, [requestFor(deployment('nginx', 'default', 5), { namespaceObject: namespace('default', { environment: 'test' }) })]);
+    const outcome = decidePolicies(policies, [
+      requestFor(deployment('nginx', 'default', 5), { namespaceObject: namespace('default', { environment: 'test' }) }),
+    ]);
     expect(outcome.denied.map((verdict) => verdict.message)).toEqual(['object.spec.replicas must be no greater than 3']);
   });
 });
@@ -214,7 +235,11 @@ describe('the matchConditions example: objects named demo only in the demo names
   const configMap = (name: string, ns: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns } });
 
   it('denies a demo ConfigMap outside the demo namespace and admits it inside', () => {
-    const outcome = decidePolicies(policies, [requestFor(configMap('demo-settings', 'default')), requestFor(configMap('demo-settings', 'demo')), requestFor(configMap('settings', 'default'))]);
+    const outcome = decidePolicies(policies, [
+      requestFor(configMap('demo-settings', 'default')),
+      requestFor(configMap('demo-settings', 'demo')),
+      requestFor(configMap('settings', 'default')),
+    ]);
     expect(outcome.denied.map((verdict) => verdict.object)).toEqual(['ConfigMap/default/demo-settings']);
   });
 
@@ -261,7 +286,7 @@ spec:
   validationActions: [Deny]
 `;
 
-describe('the variables example: images of example.com must come from the namespace\'s environment', () => {
+describe("the variables example: images of example.com must come from the namespace's environment", () => {
   const policies = policiesOf(VARIABLES);
   const staging = namespace('shop', { environment: 'staging' });
 
@@ -272,13 +297,17 @@ describe('the variables example: images of example.com must come from the namesp
 
   it('denies a prod image in a staging namespace with the documented message', () => {
     const bad = deployment('web', 'shop', 1, { images: ['prod.example.com/web:1'] });
-    expect(decidePolicies(policies, [requestFor(bad, { namespaceObject: staging })]).denied.map((verdict) => verdict.message)).toEqual(['only staging images are allowed in namespace shop']);
+    expect(decidePolicies(policies, [requestFor(bad, { namespaceObject: staging })]).denied.map((verdict) => verdict.message)).toEqual([
+      'only staging images are allowed in namespace shop',
+    ]);
   });
 
   it('reads a namespace without the label as prod, and lets an exempt Deployment through', () => {
     const bare = namespace('tools');
     const staged = deployment('web', 'tools', 1, { images: ['staging.example.com/web:1'] });
-    expect(decidePolicies(policies, [requestFor(staged, { namespaceObject: bare })]).denied.map((verdict) => verdict.message)).toEqual(['only prod images are allowed in namespace tools']);
+    expect(decidePolicies(policies, [requestFor(staged, { namespaceObject: bare })]).denied.map((verdict) => verdict.message)).toEqual([
+      'only prod images are allowed in namespace tools',
+    ]);
     const exempt = deployment('web', 'tools', 1, { images: ['staging.example.com/web:1'], labels: { exempt: 'true' } });
     expect(decidePolicies(policies, [requestFor(exempt, { namespaceObject: bare })]).verdicts).toEqual([]);
   });
@@ -287,7 +316,9 @@ describe('the variables example: images of example.com must come from the namesp
 describe('validationActions and failurePolicy', () => {
   it('Warn and Audit do not deny: the warning is worded as kubectl shows it', () => {
     const policies = policiesOf(BASIC.replace('validationActions: [Deny]', 'validationActions: [Warn, Audit]'));
-    const outcome = decidePolicies(policies, [requestFor(deployment('nginx', 'default', 6), { namespaceObject: namespace('default', { environment: 'test' }) })]);
+    const outcome = decidePolicies(policies, [
+      requestFor(deployment('nginx', 'default', 6), { namespaceObject: namespace('default', { environment: 'test' }) }),
+    ]);
     expect(outcome.denied).toEqual([]);
     expect(outcome.warnings).toEqual([
       "Deployment/default/nginx: Validation failed for ValidatingAdmissionPolicy 'demo-policy.example.com' with binding 'demo-binding-test.example.com': failed expression: object.spec.replicas <= 5",
@@ -305,14 +336,29 @@ describe('validationActions and failurePolicy', () => {
     expect(decidePolicies(policiesOf(BASIC.replace('failurePolicy: Fail', 'failurePolicy: Ignore')), [request]).verdicts).toEqual([]);
   });
 
-  it('excludeResourceRules win over resourceRules, and the objectSelector reads the object\'s labels', () => {
+  it("excludeResourceRules win over resourceRules, and the objectSelector reads the object's labels", () => {
     const excluded = policiesOf(
-      BASIC.replace('  validations:', '    excludeResourceRules:\n    - apiGroups: ["apps"]\n      apiVersions: ["v1"]\n      operations: ["*"]\n      resources: ["deployments"]\n      resourceNames: ["legacy"]\n  validations:'),
+      BASIC.replace(
+        '  validations:',
+        '    excludeResourceRules:\n    - apiGroups: ["apps"]\n      apiVersions: ["v1"]\n      operations: ["*"]\n      resources: ["deployments"]\n      resourceNames: ["legacy"]\n  validations:',
+      ),
     );
     const test = namespace('default', { environment: 'test' });
-    expect(decidePolicies(excluded, [requestFor(deployment('legacy', 'default', 9), { namespaceObject: test }), requestFor(deployment('web', 'default', 9), { namespaceObject: test })]).denied.map((verdict) => verdict.object)).toEqual(['Deployment/default/web']);
-    const selected = policiesOf(BASIC.replace('    namespaceSelector:', '    objectSelector:\n      matchLabels:\n        tier: frontend\n    namespaceSelector:'));
+    expect(
+      decidePolicies(excluded, [
+        requestFor(deployment('legacy', 'default', 9), { namespaceObject: test }),
+        requestFor(deployment('web', 'default', 9), { namespaceObject: test }),
+      ]).denied.map((verdict) => verdict.object),
+    ).toEqual(['Deployment/default/web']);
+    const selected = policiesOf(
+      BASIC.replace('    namespaceSelector:', '    objectSelector:\n      matchLabels:\n        tier: frontend\n    namespaceSelector:'),
+    );
     const frontend = deployment('web', 'default', 9, { labels: { tier: 'frontend' } });
-    expect(decidePolicies(selected, [requestFor(frontend, { namespaceObject: test }), requestFor(deployment('db', 'default', 9), { namespaceObject: test })]).denied.map((verdict) => verdict.object)).toEqual(['Deployment/default/web']);
+    expect(
+      decidePolicies(selected, [
+        requestFor(frontend, { namespaceObject: test }),
+        requestFor(deployment('db', 'default', 9), { namespaceObject: test }),
+      ]).denied.map((verdict) => verdict.object),
+    ).toEqual(['Deployment/default/web']);
   });
 });

@@ -39,8 +39,12 @@ function problemsOf(text: string): string[] {
 
 describe('policies in the registry', () => {
   it('are kept with the registry, defaults applied (failurePolicy Fail, parameterNotFoundAction Deny)', () => {
-    const registry = parseRegistryFiles([{ file: 'driftless/policies.yaml', text: `${POLICY('object.spec.replicas <= 5')}---\n${BINDING('replicas.example.com')}` }]);
-    expect(registry.policies?.policies.map((policy) => [policy.name, policy.failurePolicy, policy.definedIn])).toEqual([['replicas.example.com', 'Fail', { file: 'driftless/policies.yaml', line: 1 }]]);
+    const registry = parseRegistryFiles([
+      { file: 'driftless/policies.yaml', text: `${POLICY('object.spec.replicas <= 5')}---\n${BINDING('replicas.example.com')}` },
+    ]);
+    expect(registry.policies?.policies.map((policy) => [policy.name, policy.failurePolicy, policy.definedIn])).toEqual([
+      ['replicas.example.com', 'Fail', { file: 'driftless/policies.yaml', line: 1 }],
+    ]);
     expect(registry.policies?.bindings.map((binding) => [binding.name, binding.validationActions])).toEqual([['replicas-binding', ['Warn']]]);
     expect(registry.apps).toEqual([]);
   });
@@ -50,20 +54,30 @@ describe('policies in the registry', () => {
   });
 
   it('refuses an expression that is not CEL at its line', () => {
-    expect(problemsOf(POLICY('object.spec.replicas <=') + `---\n${BINDING('replicas.example.com')}`)).toEqual([expect.stringMatching(/^13: spec\.validations\[0\]\.expression: is not valid CEL: /)]);
+    expect(problemsOf(POLICY('object.spec.replicas <=') + `---\n${BINDING('replicas.example.com')}`)).toEqual([
+      expect.stringMatching(/^13: spec\.validations\[0\]\.expression: is not valid CEL: /),
+    ]);
   });
 
   it('refuses a binding to a policy that is not defined, and paramRef where the policy takes none', () => {
-    expect(problemsOf(BINDING('missing.example.com'))).toEqual(['6: spec.policyName: ValidatingAdmissionPolicy "missing.example.com" is not defined in the registry']);
-    expect(problemsOf(`${POLICY('true')}---\n${BINDING('replicas.example.com', '  paramRef:\n    name: limits\n')}`)).toEqual(['22: spec.paramRef: policy "replicas.example.com" has no paramKind, so it takes no parameters']);
+    expect(problemsOf(BINDING('missing.example.com'))).toEqual([
+      '6: spec.policyName: ValidatingAdmissionPolicy "missing.example.com" is not defined in the registry',
+    ]);
+    expect(problemsOf(`${POLICY('true')}---\n${BINDING('replicas.example.com', '  paramRef:\n    name: limits\n')}`)).toEqual([
+      '22: spec.paramRef: policy "replicas.example.com" has no paramKind, so it takes no parameters',
+    ]);
   });
 
   it('refuses parameters of a kind other than ConfigMap, saying what is supported', () => {
     const custom = POLICY('true').replace('spec:\n', 'spec:\n  paramKind:\n    apiVersion: rules.example.com/v1\n    kind: ReplicaLimit\n');
-    expect(problemsOf(custom)).toEqual([expect.stringContaining('spec.paramKind: rules.example.com/v1 ReplicaLimit parameters are not supported: Driftless reads parameters from ConfigMaps')]);
+    expect(problemsOf(custom)).toEqual([
+      expect.stringContaining('spec.paramKind: rules.example.com/v1 ReplicaLimit parameters are not supported: Driftless reads parameters from ConfigMaps'),
+    ]);
   });
 
   it('refuses a binding without validationActions', () => {
-    expect(problemsOf(`${POLICY('true')}---\n${BINDING('replicas.example.com').replace('  validationActions: [Warn]\n', '')}`)).toEqual([expect.stringContaining('spec.validationActions: is required')]);
+    expect(problemsOf(`${POLICY('true')}---\n${BINDING('replicas.example.com').replace('  validationActions: [Warn]\n', '')}`)).toEqual([
+      expect.stringContaining('spec.validationActions: is required'),
+    ]);
   });
 });

@@ -46,12 +46,18 @@ export function deployment(name: string, ns: string, replicas: number, extra: { 
     spec: {
       replicas,
       selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name } }, spec: { containers: (extra.images ?? ['nginx']).map((image, index) => ({ name: `c${index}`, image })) } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: (extra.images ?? ['nginx']).map((image, index) => ({ name: `c${index}`, image })) },
+      },
     },
   };
 }
 
-export function requestFor(object: KubeObject, options: { namespaceObject?: KubeObject; oldObject?: KubeObject; userInfo?: UserInfo; namespaced?: boolean; resource?: string } = {}): AdmissionRequest {
+export function requestFor(
+  object: KubeObject,
+  options: { namespaceObject?: KubeObject; oldObject?: KubeObject; userInfo?: UserInfo; namespaced?: boolean; resource?: string } = {},
+): AdmissionRequest {
   const namespaced = options.namespaced ?? object.metadata.namespace !== undefined;
   return {
     object,

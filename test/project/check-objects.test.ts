@@ -24,8 +24,16 @@ describe('projectViolations', () => {
       { ref: { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'team-a', name: 'good' }, namespaced: true, source: at('good.yaml') },
     ];
     expect(projectViolations(bounds, objects)).toEqual([
-      { object: 'ClusterRoleBinding/grab-admin', source: at('crb.yaml'), rule: 'cluster-scoped kind rbac.authorization.k8s.io/ClusterRoleBinding is not in the clusterResourceWhitelist of project team-a' },
-      { object: 'ConfigMap/kube-system/planted', source: at('planted.yaml'), rule: 'namespace kube-system on cluster sandbox is not a destination of project team-a' },
+      {
+        object: 'ClusterRoleBinding/grab-admin',
+        source: at('crb.yaml'),
+        rule: 'cluster-scoped kind rbac.authorization.k8s.io/ClusterRoleBinding is not in the clusterResourceWhitelist of project team-a',
+      },
+      {
+        object: 'ConfigMap/kube-system/planted',
+        source: at('planted.yaml'),
+        rule: 'namespace kube-system on cluster sandbox is not a destination of project team-a',
+      },
       { object: 'Secret/team-a/creds', source: at('secret.yaml'), rule: 'kind /Secret is in the namespaceResourceBlacklist of project team-a' },
     ]);
   });
@@ -46,13 +54,23 @@ describe('projectViolations', () => {
 
   it('a Namespace object that names one of the project destinations is permitted when the kind is whitelisted', () => {
     const open: ProjectSpec = { ...teamA, clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }] };
-    expect(projectViolations({ project: open, cluster: { name: 'sandbox' } }, [{ ref: { apiVersion: 'v1', kind: 'Namespace', name: 'team-a' }, namespaced: false }])).toEqual([]);
+    expect(
+      projectViolations({ project: open, cluster: { name: 'sandbox' } }, [{ ref: { apiVersion: 'v1', kind: 'Namespace', name: 'team-a' }, namespaced: false }]),
+    ).toEqual([]);
   });
 
   it('the error lists them all, its first line naming the project and every object, and is bad input', () => {
     const error = new ProjectViolationError('team-a', [
-      { object: 'Namespace/team-a', origin: 'created by CreateNamespace=true', rule: 'cluster-scoped kind /Namespace is not in the clusterResourceWhitelist of project team-a' },
-      { object: 'Secret/team-a/creds', source: { file: 'apps/a/secret.yaml', document: 1, line: 3 }, rule: 'kind /Secret is in the namespaceResourceBlacklist of project team-a' },
+      {
+        object: 'Namespace/team-a',
+        origin: 'created by CreateNamespace=true',
+        rule: 'cluster-scoped kind /Namespace is not in the clusterResourceWhitelist of project team-a',
+      },
+      {
+        object: 'Secret/team-a/creds',
+        source: { file: 'apps/a/secret.yaml', document: 1, line: 3 },
+        rule: 'kind /Secret is in the namespaceResourceBlacklist of project team-a',
+      },
     ]);
     expect(error.message.split('\n')).toEqual([
       'project team-a does not permit 2 objects; nothing was applied: Namespace/team-a, Secret/team-a/creds',

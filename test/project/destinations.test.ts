@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import type { ProjectDestination } from '../../shared/config/types.ts';
 import { destinationPermitted } from '../../shared/project/destinations.ts';
 
-const permitted = (destinations: ProjectDestination[], cluster: { name: string; server?: string }, namespace: string) => destinationPermitted({ destinations }, cluster, namespace);
+const permitted = (destinations: ProjectDestination[], cluster: { name: string; server?: string }, namespace: string) =>
+  destinationPermitted({ destinations }, cluster, namespace);
 const inCluster = { name: 'in-cluster', server: 'https://kubernetes.default.svc' };
 const team1 = { name: 'team1', server: 'https://team1-eks.example.com' };
 
@@ -41,7 +42,16 @@ describe('project destinations', () => {
   });
 
   it('a deny entry refuses even when another entry allows', () => {
-    expect(permitted([{ cluster: '*', namespace: '*' }, { cluster: '*', namespace: '!kube-*' }], inCluster, 'kube-public')).toBe(false);
+    expect(
+      permitted(
+        [
+          { cluster: '*', namespace: '*' },
+          { cluster: '*', namespace: '!kube-*' },
+        ],
+        inCluster,
+        'kube-public',
+      ),
+    ).toBe(false);
   });
 
   it('without any entry nothing is permitted; the namespace must match as well as the cluster', () => {

@@ -44,8 +44,11 @@ describe('Go filepath.Match', () => {
     expect(matchesGoGlob('', 'apps')).toBe(false);
   });
 
-  it.each(['[]a]', '[-]', '[x-]', '[-x]', '\\', '[a-b-c]', '[', '[^', '[^bc', 'a['])('%s is a malformed pattern (ErrBadPattern): it matches nothing', (pattern) => {
-    expect(isValidGlob(pattern)).toBe(false);
-    expect(matchesGoGlob(pattern, 'a')).toBe(false);
-  });
+  it.each(['[]a]', '[-]', '[x-]', '[-x]', '\\', '[a-b-c]', '[', '[^', '[^bc', 'a['])(
+    '%s is a malformed pattern (ErrBadPattern): it matches nothing',
+    (pattern) => {
+      expect(isValidGlob(pattern)).toBe(false);
+      expect(matchesGoGlob(pattern, 'a')).toBe(false);
+    },
+  );
 });

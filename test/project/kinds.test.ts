@@ -21,7 +21,9 @@ describe('cluster-scoped kinds: "cluster-scoped resources are restricted via all
     expect(clusterScoped(project(), 'rbac.authorization.k8s.io', 'ClusterRoleBinding')).toBe(
       'cluster-scoped kind rbac.authorization.k8s.io/ClusterRoleBinding is not in the clusterResourceWhitelist of project team-a',
     );
-    expect(clusterScoped(project({ clusterResourceWhitelist: [] }), '', 'Namespace')).toBe('cluster-scoped kind /Namespace is not in the clusterResourceWhitelist of project team-a');
+    expect(clusterScoped(project({ clusterResourceWhitelist: [] }), '', 'Namespace')).toBe(
+      'cluster-scoped kind /Namespace is not in the clusterResourceWhitelist of project team-a',
+    );
   });
 
   it('"Deny all cluster-scoped resources from being created, except for Namespace"', () => {
@@ -39,15 +41,22 @@ describe('cluster-scoped kinds: "cluster-scoped resources are restricted via all
   });
 
   it('"Deny all Namespace resources from being created if their name starts with \'kube-\'": the blacklist wins over the whitelist', () => {
-    const spec = project({ clusterResourceWhitelist: [{ group: '*', kind: '*' }], clusterResourceBlacklist: [{ group: '', kind: 'Namespace', name: 'kube-*' }] });
-    expect(clusterScoped(spec, '', 'Namespace', 'kube-system')).toBe('cluster-scoped /Namespace kube-system is in the clusterResourceBlacklist of project team-a');
+    const spec = project({
+      clusterResourceWhitelist: [{ group: '*', kind: '*' }],
+      clusterResourceBlacklist: [{ group: '', kind: 'Namespace', name: 'kube-*' }],
+    });
+    expect(clusterScoped(spec, '', 'Namespace', 'kube-system')).toBe(
+      'cluster-scoped /Namespace kube-system is in the clusterResourceBlacklist of project team-a',
+    );
     expect(clusterScoped(spec, '', 'Namespace', 'team-a')).toBeUndefined();
   });
 
   it('"Name is optional. If specified, only resources with a matching name will be allowed"', () => {
     const spec = project({ clusterResourceWhitelist: [{ group: '', kind: 'Namespace', name: 'team1-*' }] });
     expect(clusterScoped(spec, '', 'Namespace', 'team1-web')).toBeUndefined();
-    expect(clusterScoped(spec, '', 'Namespace', 'kube-system')).toBe('cluster-scoped /Namespace kube-system is not in the clusterResourceWhitelist of project team-a (it lists that kind for other names only)');
+    expect(clusterScoped(spec, '', 'Namespace', 'kube-system')).toBe(
+      'cluster-scoped /Namespace kube-system is not in the clusterResourceWhitelist of project team-a (it lists that kind for other names only)',
+    );
   });
 });
 
@@ -71,7 +80,12 @@ describe('namespaced kinds: "namespaced-scoped resources are restricted via a de
   });
 
   it('"Deny all namespaced-scoped resources from being created, except for Deployment and StatefulSet"', () => {
-    const spec = project({ namespaceResourceWhitelist: [{ group: 'apps', kind: 'Deployment' }, { group: 'apps', kind: 'StatefulSet' }] });
+    const spec = project({
+      namespaceResourceWhitelist: [
+        { group: 'apps', kind: 'Deployment' },
+        { group: 'apps', kind: 'StatefulSet' },
+      ],
+    });
     expect(namespaced(spec, 'apps', 'Deployment')).toBeUndefined();
     expect(namespaced(spec, 'apps', 'StatefulSet')).toBeUndefined();
     expect(namespaced(spec, 'apps', 'DaemonSet')).toBe('namespaced kind apps/DaemonSet is not in the namespaceResourceWhitelist of project team-a');

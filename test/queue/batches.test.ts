@@ -3,7 +3,10 @@ import { planBatches } from '../../shared/queue/batches.ts';
 
 describe('planBatches', () => {
   it('cuts into batches of 10 that need not wait for each other when no target repeats', () => {
-    const batches = planBatches(Array.from({ length: 25 }, (_, i) => `t${i}`), (item) => item);
+    const batches = planBatches(
+      Array.from({ length: 25 }, (_, i) => `t${i}`),
+      (item) => item,
+    );
     expect(batches.map((batch) => batch.items.length)).toEqual([10, 10, 5]);
     expect(batches.map((batch) => batch.after)).toEqual([[], [], []]);
   });

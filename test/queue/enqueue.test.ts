@@ -44,7 +44,7 @@ describe('SqsJobQueue.enqueue', () => {
     expect(received.map((message) => (JSON.parse(message.Body ?? '') as SyncJob).revision)).toEqual(['b'.repeat(40), 'c'.repeat(40)]);
   });
 
-  it('keeps the order of one target\'s jobs across parallel batches', async () => {
+  it("keeps the order of one target's jobs across parallel batches", async () => {
     const { client, queueUrl, queue } = await setup();
     // The network is slow on the first call: a later batch must not overtake it.
     let calls = 0;

@@ -13,9 +13,12 @@ afterEach(() => {
 });
 
 describe('messageIds', () => {
-  it('groups a target\'s syncs by app@cluster and deduplicates a push or config sync by revision', () => {
+  it("groups a target's syncs by app@cluster and deduplicates a push or config sync by revision", () => {
     expect(messageIds(job('shop', 'prod', sha))).toEqual({ groupId: 'shop@prod', deduplicationId: `shop@prod@${sha}` });
-    expect(messageIds(job('shop', 'prod', sha, { trigger: 'config', deliveryId: 'other' }))).toEqual({ groupId: 'shop@prod', deduplicationId: `shop@prod@${sha}` });
+    expect(messageIds(job('shop', 'prod', sha, { trigger: 'config', deliveryId: 'other' }))).toEqual({
+      groupId: 'shop@prod',
+      deduplicationId: `shop@prod@${sha}`,
+    });
   });
 
   it('tells a continuation from its push by its count, whatever its trigger', () => {
@@ -30,7 +33,7 @@ describe('messageIds', () => {
     }
   });
 
-  it('puts a drift scan in its target\'s group, once per schedule period', () => {
+  it("puts a drift scan in its target's group, once per schedule period", () => {
     const scan: DriftScanJob = { kind: 'drift-scan', app: 'shop', cluster: 'prod', revision: sha, enqueuedAt, schedulePeriod: 5_833_333 };
     expect(messageIds(scan)).toEqual({ groupId: 'shop@prod', deduplicationId: `shop@prod@${sha}@drift-scan@5833333` });
   });
@@ -50,7 +53,7 @@ describe('messageIds', () => {
     expect(messageIds(long)).toEqual(ids);
   });
 
-  it('puts an app-waves step in its parent target\'s group, one step per child\'s finish', () => {
+  it("puts an app-waves step in its parent target's group, one step per child's finish", () => {
     vi.useFakeTimers({ now: 1_750_000_000_000 });
     const step = (child: string) => messageIds({ kind: 'app-waves', app: 'root', cluster: 'prod', revision: sha, child, enqueuedAt });
     expect(step('db@prod')).toEqual({ groupId: 'root@prod', deduplicationId: `root@prod@${sha}@app-waves@db@prod@1750000000000` });

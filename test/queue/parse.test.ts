@@ -26,8 +26,22 @@ describe('parseJob', () => {
   });
 
   it('returns drift scans and registry refreshes as their own kinds', () => {
-    const scan: DriftScanJob = { kind: 'drift-scan', app: 'shop', cluster: 'prod', revision: 'a'.repeat(40), enqueuedAt: '2025-06-01T12:00:00.000Z', schedulePeriod: 5_800_000 };
-    const refresh: RegistryRefreshJob = { kind: 'registry-refresh', revision: 'b'.repeat(40), ref: 'main', trigger: 'config', deliveryId: 'd-2', enqueuedAt: '2025-06-01T12:00:00.000Z' };
+    const scan: DriftScanJob = {
+      kind: 'drift-scan',
+      app: 'shop',
+      cluster: 'prod',
+      revision: 'a'.repeat(40),
+      enqueuedAt: '2025-06-01T12:00:00.000Z',
+      schedulePeriod: 5_800_000,
+    };
+    const refresh: RegistryRefreshJob = {
+      kind: 'registry-refresh',
+      revision: 'b'.repeat(40),
+      ref: 'main',
+      trigger: 'config',
+      deliveryId: 'd-2',
+      enqueuedAt: '2025-06-01T12:00:00.000Z',
+    };
     expect(parseJob(JSON.stringify(scan))).toEqual(scan);
     expect(parseJob(JSON.stringify(refresh))).toEqual(refresh);
   });

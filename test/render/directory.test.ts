@@ -147,8 +147,13 @@ describe('directory sources', () => {
 
 describe('YAML aliases', () => {
   it('refuses a document that expands aliases without bound', async () => {
-    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdefgh'.split('').map((key, position) => `${key}: &${key} [${Array(10).fill(`*${'abcdefgh'[position]}`).join(', ')}]`)];
-    tree = await writeTree({ 'app/bomb.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bomb\ndata:\n${bomb.map((line) => `  ${line}`).join('\n')}\n` });
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      ...'bcdefgh'.split('').map((key, position) => `${key}: &${key} [${Array(10).fill(`*${'abcdefgh'[position]}`).join(', ')}]`),
+    ];
+    tree = await writeTree({
+      'app/bomb.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bomb\ndata:\n${bomb.map((line) => `  ${line}`).join('\n')}\n`,
+    });
     await expect(render({ root: tree.root, path: 'app', destinationNamespace: 'shop', appName: 'web' })).rejects.toThrow(
       /app\/bomb\.yaml:1: cannot parse: .*alias/i,
     );

@@ -18,13 +18,27 @@ describe('helm template arguments', () => {
       skipTests: true,
       kubeVersion: '1.31.0',
       apiVersions: ['a/v1', 'b/v1'],
-      parameters: [{ name: 'x', value: '1' }, { name: 'y', value: 'true', forceString: true }],
+      parameters: [
+        { name: 'x', value: '1' },
+        { name: 'y', value: 'true', forceString: true },
+      ],
     });
     // Values joined to their flags and positionals after `--`: nothing from Git can become a flag.
     expect(args).toEqual([
-      'template', '--namespace=ns', '--include-crds', '--skip-tests', '--kube-version=1.31.0',
-      '--api-versions=a/v1', '--api-versions=b/v1', '--values=/v1.yaml', '--values=/inline.yaml',
-      '--set=x=1', '--set-string=y=true', '--', 'r', '/c',
+      'template',
+      '--namespace=ns',
+      '--include-crds',
+      '--skip-tests',
+      '--kube-version=1.31.0',
+      '--api-versions=a/v1',
+      '--api-versions=b/v1',
+      '--values=/v1.yaml',
+      '--values=/inline.yaml',
+      '--set=x=1',
+      '--set-string=y=true',
+      '--',
+      'r',
+      '/c',
     ]);
   });
 });

@@ -39,8 +39,7 @@ const chart = {
     'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: {{ .Release.Name }}-reader\n',
     'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {{ .Release.Name }}\n',
   ].join('---\n'),
-  'charts/web/templates/tests/test.yaml':
-    'apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}-test\n  annotations:\n    helm.sh/hook: test\n',
+  'charts/web/templates/tests/test.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}-test\n  annotations:\n    helm.sh/hook: test\n',
   'env/prod.yaml': 'replicas: 3\n',
 };
 
@@ -156,9 +155,7 @@ describe('helm sources', () => {
       'charts/web/charts/sub/templates/svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: sub\n',
     });
     const result = await render(request(tree.root, { helm: { skipCrds: true, skipTests: true } }));
-    expect(result.objects.find(({ object }) => object.kind === 'Service')?.source.file).toBe(
-      'charts/web/charts/sub/templates/svc.yaml',
-    );
+    expect(result.objects.find(({ object }) => object.kind === 'Service')?.source.file).toBe('charts/web/charts/sub/templates/svc.yaml');
   });
 
   it('refuses value files outside the repository, missing ones, and URLs', async () => {

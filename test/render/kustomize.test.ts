@@ -72,19 +72,14 @@ describe('kustomize sources', () => {
     expect(web.metadata).toMatchObject({ name: 'blue-web-v2', labels: { team: 'payments' } });
     expect(web.spec.selector.matchLabels).toEqual({ app: 'web', team: 'payments' });
     // The override meets the overlay's own envoy entry: new name kept, tag replaced.
-    expect(web.spec.template.spec.containers.map((container) => container.image)).toEqual([
-      'nginx:1.27',
-      'registry.local/envoy:2.0',
-    ]);
+    expect(web.spec.template.spec.containers.map((container) => container.image)).toEqual(['nginx:1.27', 'registry.local/envoy:2.0']);
     expect(await readFile(join(tree.root, 'app/kustomization.yaml'), 'utf8')).toBe(base['app/kustomization.yaml']);
   });
 
   it('refuses to override a label the kustomization sets unless forced', async () => {
     tree = await writeTree({ ...base, 'app/kustomization.yaml': 'resources: [namespace.yaml]\ncommonLabels:\n  team: core\n' });
     const request = { root: tree.root, path: 'app', destinationNamespace: 'shop', appName: 'web' };
-    await expect(render({ ...request, kustomize: { commonLabels: { team: 'payments' } } })).rejects.toThrow(
-      /already sets commonLabels "team"/,
-    );
+    await expect(render({ ...request, kustomize: { commonLabels: { team: 'payments' } } })).rejects.toThrow(/already sets commonLabels "team"/);
     const forced = await render({ ...request, kustomize: { commonLabels: { team: 'payments' }, forceCommonLabels: true } });
     expect(forced.objects[0].object.metadata.labels).toEqual({ team: 'payments' });
   });
@@ -113,6 +108,8 @@ describe('kustomize sources', () => {
     const error = await render({ root: tree.root, path: 'app', destinationNamespace: 'shop', appName: 'web' }).catch((caught: unknown) => caught);
     // Refused before kustomize runs, naming the kustomization, the field and the URL.
     expect(error).toBeInstanceOf(KustomizeReferenceError);
-    expect((error as Error).message).toMatch(/^app\/kustomization\.yaml: resources\[0\] "https:\/\/github\.com\/kubernetes-sigs\/kustomize\/\/examples\/helloWorld\?ref=v5\.0\.0" is a remote reference/);
+    expect((error as Error).message).toMatch(
+      /^app\/kustomization\.yaml: resources\[0\] "https:\/\/github\.com\/kubernetes-sigs\/kustomize\/\/examples\/helloWorld\?ref=v5\.0\.0" is a remote reference/,
+    );
   });
 });

@@ -1,13 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { render } from '../../shared/render/render.ts';
-import {
-  DuplicateObjectError,
-  InvalidObjectError,
-  ManifestSyntaxError,
-  RenderError,
-  RenderOptionsError,
-  SourcePathError,
-} from '../../shared/render/errors.ts';
+import { DuplicateObjectError, InvalidObjectError, ManifestSyntaxError, RenderError, RenderOptionsError, SourcePathError } from '../../shared/render/errors.ts';
 import { configMap, writeTree } from './tree.ts';
 import type { Tree } from './tree.ts';
 

@@ -51,9 +51,11 @@ describe('render gives the same objects as the tools', () => {
   it('Kustomize: kubectl kustomize on the same folder', async () => {
     const root = await tree({
       'base/kustomization.yaml': 'resources: [deploy.yaml, svc.yaml]\ncommonLabels: { team: shop }\nnamespace: shop\n',
-      'base/deploy.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec:\n  selector: { matchLabels: { app: web } }\n  template:\n    metadata: { labels: { app: web } }\n    spec: { containers: [{ name: web, image: "nginx:1.27" }] }\n',
+      'base/deploy.yaml':
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec:\n  selector: { matchLabels: { app: web } }\n  template:\n    metadata: { labels: { app: web } }\n    spec: { containers: [{ name: web, image: "nginx:1.27" }] }\n',
       'base/svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata: { name: web }\nspec: { selector: { app: web }, ports: [{ port: 80 }] }\n',
-      'overlay/kustomization.yaml': 'resources: [../base]\nnamePrefix: prod-\nconfigMapGenerator: [{ name: settings, literals: [color=blue] }]\nimages: [{ name: nginx, newTag: "1.28" }]\n',
+      'overlay/kustomization.yaml':
+        'resources: [../base]\nnamePrefix: prod-\nconfigMapGenerator: [{ name: settings, literals: [color=blue] }]\nimages: [{ name: nginx, newTag: "1.28" }]\n',
     });
     const direct = await run(await kubectlPath(), ['kustomize', join(root, 'overlay')], { env });
     const ours = await render({ root, path: 'overlay', appName: 'shop', destinationNamespace: 'shop' });
@@ -68,9 +70,14 @@ describe('render gives the same objects as the tools', () => {
       'chart/prod.yaml': 'replicas: 3\n',
       'chart/templates/deploy.yaml':
         'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}-web\n  namespace: {{ .Release.Namespace }}\n  labels: { chart: {{ .Chart.Name }}-{{ .Chart.Version }} }\nspec:\n  replicas: {{ .Values.replicas }}\n  selector: { matchLabels: { app: web } }\n  template:\n    metadata: { labels: { app: web } }\n    spec: { containers: [{ name: web, image: {{ .Values.image | quote }} }] }\n',
-      'chart/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-settings\ndata:\n  tier: {{ .Values.tier | default "web" | quote }}\n',
+      'chart/templates/cm.yaml':
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-settings\ndata:\n  tier: {{ .Values.tier | default "web" | quote }}\n',
     });
-    const direct = await run(await helmPath(), ['template', 'shop', join(root, 'chart'), '--namespace', 'shop', '--values', join(root, 'chart/prod.yaml'), '--set', 'tier=edge'], { env });
+    const direct = await run(
+      await helmPath(),
+      ['template', 'shop', join(root, 'chart'), '--namespace', 'shop', '--values', join(root, 'chart/prod.yaml'), '--set', 'tier=edge'],
+      { env },
+    );
     const ours = await render({
       root,
       path: 'chart',

@@ -21,7 +21,8 @@ async function tree(files: Record<string, string>, links: Record<string, string>
 const CHART = {
   'Chart.yaml': 'apiVersion: v2\nname: shop\nversion: 2.0.0\n',
   'values.yaml': 'replicas: 1\ncolor: grey\n',
-  'templates/config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-shop\ndata:\n  replicas: {{ .Values.replicas | quote }}\n  color: {{ .Values.color | quote }}\n',
+  'templates/config.yaml':
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-shop\ndata:\n  replicas: {{ .Values.replicas | quote }}\n  color: {{ .Values.color | quote }}\n',
 };
 
 function chartSource(root: string, helm: SourceTree['helm'] = {}): SourceTree {
@@ -38,10 +39,16 @@ describe('renderSources', () => {
   it("renders the chart with a value file from the ref source, relative to that repository's root, and the ref source renders nothing", async () => {
     const chart = await tree(CHART);
     const values = await tree({ 'envs/dev/shop.yaml': 'color: green\n', 'envs/dev/ignored.yaml': configMap('never-rendered') });
-    const result = await renderSources(request([chartSource(chart, { valueFiles: ['$values/envs/dev/shop.yaml'], parameters: [{ name: 'replicas', value: '3' }] }), valuesSource(values)]));
+    const result = await renderSources(
+      request([chartSource(chart, { valueFiles: ['$values/envs/dev/shop.yaml'], parameters: [{ name: 'replicas', value: '3' }] }), valuesSource(values)]),
+    );
     expect(ids(result)).toEqual(['ConfigMap/shop/shop-shop']);
     expect(result.objects[0].object).toMatchObject({ data: { replicas: '3', color: 'green' } });
-    expect(result.objects[0].source).toEqual({ file: 'templates/config.yaml', document: 1, origin: 'spec.sources[0] (chart shop 2.0.0 from https://charts.example.com)' });
+    expect(result.objects[0].source).toEqual({
+      file: 'templates/config.yaml',
+      document: 1,
+      origin: 'spec.sources[0] (chart shop 2.0.0 from https://charts.example.com)',
+    });
     expect(result.sourceTypes).toEqual(['helm', undefined]);
   });
 
@@ -63,7 +70,8 @@ describe('renderSources', () => {
   });
 
   it('renders a ref source that has a path, and lets a CRD of one source scope a custom resource of another', async () => {
-    const crd = 'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n  scope: Cluster\n  names: {kind: Widget, plural: widgets}\n';
+    const crd =
+      'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n  scope: Cluster\n  names: {kind: Widget, plural: widgets}\n';
     const chart = await tree({ ...CHART, 'crds/widget.yaml': crd });
     const values = await tree({ 'extra/widget.yaml': 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: blue\n  namespace: should-go\n' });
     const result = await renderSources(request([chartSource(chart), valuesSource(values, 'extra', true)]));
@@ -86,7 +94,9 @@ describe('renderSources', () => {
     const outside = await tree({ 'secret.yaml': 'color: stolen\n' });
     const values = await tree({ 'ok.yaml': 'color: blue\n' });
     const climbing = renderSources(request([chartSource(chart, { valueFiles: ['$values/../outside.yaml'] }), valuesSource(values)]));
-    await expect(climbing).rejects.toThrow(new RenderOptionsError('value file "$values/../outside.yaml" resolves to outside the repository of ref source "values"; use a file inside it'));
+    await expect(climbing).rejects.toThrow(
+      new RenderOptionsError('value file "$values/../outside.yaml" resolves to outside the repository of ref source "values"; use a file inside it'),
+    );
     const linked = await tree({ 'ok.yaml': 'color: blue\n' }, { 'link.yaml': `${outside}/secret.yaml` });
     const viaLink = renderSources(request([chartSource(chart, { valueFiles: ['$values/link.yaml'] }), valuesSource(linked)]));
     await expect(viaLink).rejects.toBeInstanceOf(SourcePathError);
@@ -97,8 +107,12 @@ describe('renderSources', () => {
     const chart = await tree(CHART);
     const values = await tree({ 'ok.yaml': 'color: blue\n' });
     const missing = renderSources(request([chartSource(chart, { valueFiles: ['$values/envs/prod.yaml'] }), valuesSource(values)]));
-    await expect(missing).rejects.toThrow('value file "$values/envs/prod.yaml" (envs/prod.yaml in the repository of ref source "values") does not exist; fix the path or set ignoreMissingValueFiles');
-    const ignored = await renderSources(request([chartSource(chart, { valueFiles: ['$values/envs/prod.yaml', '$values/ok.yaml'], ignoreMissingValueFiles: true }), valuesSource(values)]));
+    await expect(missing).rejects.toThrow(
+      'value file "$values/envs/prod.yaml" (envs/prod.yaml in the repository of ref source "values") does not exist; fix the path or set ignoreMissingValueFiles',
+    );
+    const ignored = await renderSources(
+      request([chartSource(chart, { valueFiles: ['$values/envs/prod.yaml', '$values/ok.yaml'], ignoreMissingValueFiles: true }), valuesSource(values)]),
+    );
     expect(ignored.objects[0].object).toMatchObject({ data: { color: 'blue' } });
   });
 });

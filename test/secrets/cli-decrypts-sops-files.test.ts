@@ -27,7 +27,11 @@ beforeAll(async () => {
   const recipient = await ageKeygen(join(dir, 'keys.txt'));
   const dataKey = newDataKey();
   const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds' }, stringData: { password: PASSWORD } };
-  app = await writeApp({ 'secret.yaml': stringify(sopsDocument(secret, dataKey, { age: [{ recipient, enc: await ageEncrypt(dataKey, recipient) }] }, { encrypted_regex: '^(data|stringData)$' })) });
+  app = await writeApp({
+    'secret.yaml': stringify(
+      sopsDocument(secret, dataKey, { age: [{ recipient, enc: await ageEncrypt(dataKey, recipient) }] }, { encrypted_regex: '^(data|stringData)$' }),
+    ),
+  });
 });
 afterAll(async () => {
   Object.assign(process.env, saved);

@@ -26,11 +26,22 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-const project = (extra: Partial<ProjectSpec> = {}): ProjectSpec => ({ name: 'team', sourceRepos: ['*'], destinations: [{ cluster: '*', namespace: '*' }], definedIn: { file: 'driftless/team.yaml' }, ...extra });
+const project = (extra: Partial<ProjectSpec> = {}): ProjectSpec => ({
+  name: 'team',
+  sourceRepos: ['*'],
+  destinations: [{ cluster: '*', namespace: '*' }],
+  definedIn: { file: 'driftless/team.yaml' },
+  ...extra,
+});
 
 async function encrypted(name: string, value: string): Promise<Record<string, unknown>> {
   const dataKey = newDataKey();
-  return sopsDocument({ apiVersion: 'v1', kind: 'Secret', metadata: { name }, stringData: { value } }, dataKey, { age: [{ recipient, enc: await ageEncrypt(dataKey, recipient) }] }, { encrypted_regex: '^(data|stringData)$' });
+  return sopsDocument(
+    { apiVersion: 'v1', kind: 'Secret', metadata: { name }, stringData: { value } },
+    dataKey,
+    { age: [{ recipient, enc: await ageEncrypt(dataKey, recipient) }] },
+    { encrypted_regex: '^(data|stringData)$' },
+  );
 }
 
 const at = (file: string) => ({ file, document: 1 });
@@ -38,10 +49,20 @@ const at = (file: string) => ({ file, document: 1 });
 it('decrypts after normalize, then places the Secret in the destination namespace', async () => {
   const rendered = normalize([{ value: await encrypted('db', 'pw-1'), source: at('apps/db.yaml') }], { destinationNamespace: 'shop' });
   expect(rendered[0].object.metadata.namespace).toBeUndefined();
-  const opened = await decryptRendered(rendered, { keys, project: project({ decryption: { sops: { ageRecipients: [recipient] } } }), destinationNamespace: 'shop' });
+  const opened = await decryptRendered(rendered, {
+    keys,
+    project: project({ decryption: { sops: { ageRecipients: [recipient] } } }),
+    destinationNamespace: 'shop',
+  });
   // Digested for the stored inventory by the file's encrypted MAC, never by its values.
   const mac = (rendered[0].object as unknown as { sops: { mac: string } }).sops.mac;
-  expect(opened.objects[0].object).toEqual({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop' }, stringData: { value: 'pw-1' }, [SECRET_FINGERPRINT_SOURCE]: mac });
+  expect(opened.objects[0].object).toEqual({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'db', namespace: 'shop' },
+    stringData: { value: 'pw-1' },
+    [SECRET_FINGERPRINT_SOURCE]: mac,
+  });
   expect(opened).toMatchObject({ decrypted: 1, warnings: [] });
   // The render (what the cache keeps) is untouched.
   expect(rendered[0].object).toHaveProperty('sops');
@@ -50,7 +71,10 @@ it('decrypts after normalize, then places the Secret in the destination namespac
 it('refuses a SOPS document in a project that allows no decryption, naming the file', async () => {
   const rendered = normalize([{ value: await encrypted('db', 'pw-1'), source: at('apps/db.yaml') }], { destinationNamespace: 'shop' });
   await expect(decryptRendered(rendered, { keys, project: project(), destinationNamespace: 'shop' })).rejects.toThrow(
-    new SopsKeyError('apps/db.yaml (document 1)', 'project team allows no SOPS decryption (list its keys in spec.decryption.sops, or an AppProject\'s driftless.io/sops-* annotations)'),
+    new SopsKeyError(
+      'apps/db.yaml (document 1)',
+      "project team allows no SOPS decryption (list its keys in spec.decryption.sops, or an AppProject's driftless.io/sops-* annotations)",
+    ),
   );
 });
 
@@ -63,7 +87,9 @@ it('refuses a decrypted Secret that duplicates another object', async () => {
     ],
     { destinationNamespace: 'shop' },
   );
-  await expect(decryptRendered(rendered, { keys, project: project({ decryption: { sops: { ageRecipients: [recipient] } } }), destinationNamespace: 'shop' })).rejects.toThrow(DuplicateObjectError);
+  await expect(
+    decryptRendered(rendered, { keys, project: project({ decryption: { sops: { ageRecipients: [recipient] } } }), destinationNamespace: 'shop' }),
+  ).rejects.toThrow(DuplicateObjectError);
 });
 
 it('warns about plain Secrets by default, refuses them under plainSecrets: deny, and ignores empty ones', async () => {
@@ -76,7 +102,9 @@ it('warns about plain Secrets by default, refuses them under plainSecrets: deny,
     { destinationNamespace: 'shop' },
   );
   const warned = await decryptRendered(rendered, { keys, project: project(), destinationNamespace: 'shop' });
-  expect(warned.warnings).toEqual(['plain Secrets in Git (encrypt them with SOPS; project team may deny them with plainSecrets: deny): Secret/shop/token (apps/token.yaml (document 1))']);
+  expect(warned.warnings).toEqual([
+    'plain Secrets in Git (encrypt them with SOPS; project team may deny them with plainSecrets: deny): Secret/shop/token (apps/token.yaml (document 1))',
+  ]);
   await expect(decryptRendered(rendered, { keys, project: project({ plainSecrets: 'deny' }), destinationNamespace: 'shop' })).rejects.toThrow(PlainSecretError);
   // Without a project (a folder synced from the CLI) there is no rule to report by.
   expect((await decryptRendered(rendered, { keys, destinationNamespace: 'shop' })).warnings).toEqual([]);

@@ -53,7 +53,9 @@ describe('age', () => {
   it('is refused when the project allows another recipient, or nobody here holds the identity', async () => {
     const keys = sopsKeyRingFromEnv({ SOPS_AGE_KEY_FILE: keyFile, HOME: dir });
     const refused = decryptSopsDocument(document, 'apps/db/secret.yaml', keys, { allowed: { ageRecipients: [other] }, by: 'project team-a' });
-    await expect(refused).rejects.toThrow(new SopsKeyError('apps/db/secret.yaml', `none of its keys (age ${recipient}) is one project team-a allows for decryption (decryption.sops)`));
+    await expect(refused).rejects.toThrow(
+      new SopsKeyError('apps/db/secret.yaml', `none of its keys (age ${recipient}) is one project team-a allows for decryption (decryption.sops)`),
+    );
     const nobody = decryptSopsDocument(document, 'apps/db/secret.yaml', sopsKeyRingFromEnv({ SOPS_AGE_KEY_FILE: join(dir, 'other.txt'), HOME: dir }));
     await expect(nobody).rejects.toThrow(`apps/db/secret.yaml: SOPS: no key held here opens its data key (age ${recipient}: no such key here)`);
     expect(isBadInput(await nobody.catch((error: unknown) => error))).toBe(true);
@@ -64,7 +66,8 @@ describe('AWS KMS', () => {
   const ARN = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
   const OTHER = 'arn:aws:kms:eu-west-1:111122223333:key/0000abcd-12ab-34cd-56ef-1234567890ab';
   let kms: KmsDouble;
-  const client = () => new KMSClient({ region: 'eu-west-1', endpoint: kms.endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+  const client = () =>
+    new KMSClient({ region: 'eu-west-1', endpoint: kms.endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
   beforeAll(async () => {
     kms = await startKmsDouble();
   });
@@ -73,7 +76,9 @@ describe('AWS KMS', () => {
   it('Decrypt opens the data key, pinned to the ARN the file names, with its encryption context', async () => {
     const dataKey = newDataKey();
     const context = { app: 'web' };
-    const document = sopsDocument(SECRET, dataKey, { kms: [{ arn: ARN, enc: kms.wrap(ARN, dataKey, context), context }] }, RULE) as Record<string, unknown> & { sops: Record<string, unknown> };
+    const document = sopsDocument(SECRET, dataKey, { kms: [{ arn: ARN, enc: kms.wrap(ARN, dataKey, context), context }] }, RULE) as Record<string, unknown> & {
+      sops: Record<string, unknown>;
+    };
     const plain = await decryptSopsDocument(document, 'secret.yaml', { kms: kmsOpener(client) }, { allowed: { kmsKeys: [ARN] } });
     expect(plain).toEqual(SECRET);
     expect(kms.requests.at(-1)).toMatchObject({ target: 'TrentService.Decrypt', body: { KeyId: ARN, EncryptionContext: context } });
@@ -81,7 +86,9 @@ describe('AWS KMS', () => {
 
   it('never calls KMS for a key ARN the project does not list', async () => {
     const dataKey = newDataKey();
-    const document = sopsDocument(SECRET, dataKey, { kms: [{ arn: OTHER, enc: kms.wrap(OTHER, dataKey) }] }, RULE) as Record<string, unknown> & { sops: Record<string, unknown> };
+    const document = sopsDocument(SECRET, dataKey, { kms: [{ arn: OTHER, enc: kms.wrap(OTHER, dataKey) }] }, RULE) as Record<string, unknown> & {
+      sops: Record<string, unknown>;
+    };
     const before = kms.requests.length;
     await expect(decryptSopsDocument(document, 'secret.yaml', { kms: kmsOpener(client) }, { allowed: { kmsKeys: [ARN] } })).rejects.toThrow(SopsKeyError);
     expect(kms.requests.length).toBe(before);
@@ -90,12 +97,17 @@ describe('AWS KMS', () => {
   it('a key KMS refuses is bad input naming the file; KMS unreachable is retried', async () => {
     const dataKey = newDataKey();
     kms.deny(OTHER);
-    const document = sopsDocument(SECRET, dataKey, { kms: [{ arn: OTHER, enc: kms.wrap(OTHER, dataKey) }] }, RULE) as Record<string, unknown> & { sops: Record<string, unknown> };
+    const document = sopsDocument(SECRET, dataKey, { kms: [{ arn: OTHER, enc: kms.wrap(OTHER, dataKey) }] }, RULE) as Record<string, unknown> & {
+      sops: Record<string, unknown>;
+    };
     const refused = await decryptSopsDocument(document, 'apps/db/secret.yaml', { kms: kmsOpener(client) }).catch((error: unknown) => error as Error);
     expect(refused).toBeInstanceOf(SopsKeyError);
-    expect(refused.message).toBe(`apps/db/secret.yaml: SOPS: no key held here opens its data key (kms ${OTHER}: KMS refused to decrypt the data key with ${OTHER} (AccessDeniedException))`);
+    expect(refused.message).toBe(
+      `apps/db/secret.yaml: SOPS: no key held here opens its data key (kms ${OTHER}: KMS refused to decrypt the data key with ${OTHER} (AccessDeniedException))`,
+    );
 
-    const unreachable = () => new KMSClient({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+    const unreachable = () =>
+      new KMSClient({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
     const failed = await decryptSopsDocument(document, 'apps/db/secret.yaml', { kms: kmsOpener(unreachable) }).catch((error: unknown) => error as Error);
     expect(failed).toBeInstanceOf(KeyServiceError);
     expect(isBadInput(failed)).toBe(false);

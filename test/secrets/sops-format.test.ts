@@ -36,7 +36,12 @@ describe('decrypting files made by sops', () => {
     // The values of sops's example.yaml (its README shows them), in their YAML types.
     expect(plain).toEqual({
       myapp1: 't00m4nys3cr3tzupdated',
-      app2: { db: { user: 'eve', password: 'c4r1b0u' }, key: expect.stringMatching(/^-----BEGIN RSA PRIVATE KEY-----\nMIIBPAIBAAJBAPTMNIyHuZtpLYc7VsHQtwOkWYobkUblmHWRmbXzlAX6K8tMf3Wf\n[\s\S]+-----END RSA PRIVATE KEY-----\n$/) },
+      app2: {
+        db: { user: 'eve', password: 'c4r1b0u' },
+        key: expect.stringMatching(
+          /^-----BEGIN RSA PRIVATE KEY-----\nMIIBPAIBAAJBAPTMNIyHuZtpLYc7VsHQtwOkWYobkUblmHWRmbXzlAX6K8tMf3Wf\n[\s\S]+-----END RSA PRIVATE KEY-----\n$/,
+        ),
+      },
       // A float in sops's file (type:float), its plaintext the digits 1234568000.
       number: 1234568000,
       an_array: ['secretuser1', 'secretuser2', 'somelongvalueAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'some other value'],
@@ -70,7 +75,7 @@ describe('decrypting files made by sops', () => {
     expect(plain).toEqual(expected);
     // Comments are not values (the YAML reader drops them, the MAC leaves them out); they are in sops's
     // format all the same, a top-level one with the empty path (`:`) as additional data.
-    const dataKey = await keys.pgp!({ fp: TEST_KEY_FP, enc: ((encrypted.sops.pgp as Array<{ enc: string }>)[0]).enc });
+    const dataKey = await keys.pgp!({ fp: TEST_KEY_FP, enc: (encrypted.sops.pgp as Array<{ enc: string }>)[0].enc });
     const comments = (await readFile(join(FIXTURES, 'comments.enc.yaml'), 'utf8')).split('\n').filter((line) => line.startsWith('#ENC['));
     expect(comments.map((line) => decryptValue(line.slice(1), dataKey!, ':').text)).toEqual([' first comment in file', ' this-is-a-comment']);
   });
@@ -113,13 +118,26 @@ describe('refusals, each naming the file', () => {
 
   it('a key the project does not allow, and a key nobody here holds', async () => {
     const document = await fixture('format.enc.yaml');
-    await expect(decryptSopsDocument(document, 'format.enc.yaml', keys, { allowed: { pgpFingerprints: ['D7229043384BCC60326C6FB9D8720D957C3D3074'] }, by: 'project team-a' })).rejects.toThrow(
+    await expect(
+      decryptSopsDocument(document, 'format.enc.yaml', keys, {
+        allowed: { pgpFingerprints: ['D7229043384BCC60326C6FB9D8720D957C3D3074'] },
+        by: 'project team-a',
+      }),
+    ).rejects.toThrow(
       new SopsKeyError('format.enc.yaml', `none of its keys (pgp ${TEST_KEY_FP}) is one project team-a allows for decryption (decryption.sops)`),
     );
-    await expect(decryptSopsDocument(document, 'format.enc.yaml', {}, { allowed: { pgpFingerprints: [TEST_KEY_FP.toLowerCase()] } })).rejects.toThrow(/no key held here opens its data key \(pgp FBC7B9E2.*: no such key here\)/);
+    await expect(decryptSopsDocument(document, 'format.enc.yaml', {}, { allowed: { pgpFingerprints: [TEST_KEY_FP.toLowerCase()] } })).rejects.toThrow(
+      /no key held here opens its data key \(pgp FBC7B9E2.*: no such key here\)/,
+    );
   });
 });
 
-it('numbers enter the MAC in Go\'s decimal form, never with an exponent', () => {
-  expect([goDecimal(1e21), goDecimal(1.5e-7), goDecimal(-2.5e22), goDecimal(1234.5), goDecimal(42)]).toEqual(['1000000000000000000000', '0.00000015', '-25000000000000000000000', '1234.5', '42']);
+it("numbers enter the MAC in Go's decimal form, never with an exponent", () => {
+  expect([goDecimal(1e21), goDecimal(1.5e-7), goDecimal(-2.5e22), goDecimal(1234.5), goDecimal(42)]).toEqual([
+    '1000000000000000000000',
+    '0.00000015',
+    '-25000000000000000000000',
+    '1234.5',
+    '42',
+  ]);
 });

@@ -77,7 +77,9 @@ async function encryptedSecret(): Promise<string> {
   const dataKey = newDataKey();
   const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, type: 'Opaque', data: { password: PASSWORD_B64 } };
   // As Flux's guide has sops encrypt Kubernetes Secrets: only data and stringData.
-  return stringify(sopsDocument(secret, dataKey, { age: [{ recipient, enc: await ageEncrypt(dataKey, recipient) }] }, { encrypted_regex: '^(data|stringData)$' }));
+  return stringify(
+    sopsDocument(secret, dataKey, { age: [{ recipient, enc: await ageEncrypt(dataKey, recipient) }] }, { encrypted_regex: '^(data|stringData)$' }),
+  );
 }
 
 const plainSecret = (token: string) => `apiVersion: v1\nkind: Secret\nmetadata: { name: api-token }\nstringData: { token: ${token} }\n`;
@@ -141,14 +143,26 @@ it('the drift scan compares the Secret decrypted: in sync as applied, drifted on
     const { registry } = (await pipeline.store.getRegistry())!;
     const app = registry.apps.find((candidate) => candidate.name === 'web')!;
     const cluster = registry.clusters.find((candidate) => candidate.name === 'sandbox')!;
-    const job = { kind: 'drift-scan' as const, app: 'web', cluster: 'sandbox', revision: first, enqueuedAt: new Date().toISOString(), schedulePeriod: Date.now() };
+    const job = {
+      kind: 'drift-scan' as const,
+      app: 'web',
+      cluster: 'sandbox',
+      revision: first,
+      enqueuedAt: new Date().toISOString(),
+      schedulePeriod: Date.now(),
+    };
     return scanTarget(job, app, cluster, await buildDependencies(process.env), projectOf(registry, app.project));
   };
   expect(await scan()).toMatchObject({ outcome: 'scanned', report: { status: 'InSync' } });
 
   const client = await connectKubeconfig({ kubeconfigYaml: pipeline.sandbox.kubeconfig() });
   try {
-    await client.request({ method: 'PATCH', path: '/api/v1/namespaces/shop/secrets/db', body: { data: { password: Buffer.from('changed-by-hand').toString('base64') } }, contentType: 'application/merge-patch+json' });
+    await client.request({
+      method: 'PATCH',
+      path: '/api/v1/namespaces/shop/secrets/db',
+      body: { data: { password: Buffer.from('changed-by-hand').toString('base64') } },
+      contentType: 'application/merge-patch+json',
+    });
   } finally {
     client.close();
   }

@@ -21,7 +21,8 @@ const MARKER = 'worker-secret-7f3a9c';
 const chart = {
   'Chart.yaml': 'apiVersion: v2\nname: leak\nversion: 0.1.0\n',
   'values.yaml': 'x: 1\n',
-  'templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-values\ndata:\n  values: {{ toJson .Values | quote }}\n  namespace: {{ .Release.Namespace | quote }}\n',
+  'templates/cm.yaml':
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-values\ndata:\n  values: {{ toJson .Values | quote }}\n  namespace: {{ .Release.Namespace | quote }}\n',
 };
 
 let secretDir: string;
@@ -67,7 +68,9 @@ spec:
     namespace: web
 `;
     expect(problemsOf({ 'driftless/web.yaml': app })).toEqual([
-      expect.stringMatching(/^driftless\/web\.yaml:10: Application\/web: spec\.source\.helm\.releaseName: must be at most 53 characters .*Helm's release name rule/),
+      expect.stringMatching(
+        /^driftless\/web\.yaml:10: Application\/web: spec\.source\.helm\.releaseName: must be at most 53 characters .*Helm's release name rule/,
+      ),
     ]);
   });
 
@@ -109,7 +112,17 @@ spec:
   it('through `driftless sync --release-name`: exit 2, nothing applied, the file never read', async () => {
     const app = await writeApp(chart);
     cluster.sandbox.requests.clear();
-    const result = await runCli(['sync', app, '--name', 'web', '--namespace', 'default', '--kubeconfig', kubeconfig, `--release-name=--set-file=env=${secretFile}`]);
+    const result = await runCli([
+      'sync',
+      app,
+      '--name',
+      'web',
+      '--namespace',
+      'default',
+      '--kubeconfig',
+      kubeconfig,
+      `--release-name=--set-file=env=${secretFile}`,
+    ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/releaseName "--set-file=env=.*" is not a valid Helm release name/);
     expect(result.stdout + result.stderr).not.toContain(MARKER);
@@ -136,7 +149,10 @@ describe('every other Helm option from Git', () => {
       skipTests: false,
       kubeVersion: hostile,
       apiVersions: [hostile],
-      parameters: [{ name: hostile, value: hostile }, { name: 'x', value: hostile, forceString: true }],
+      parameters: [
+        { name: hostile, value: hostile },
+        { name: 'x', value: hostile, forceString: true },
+      ],
     });
     const end = args.indexOf('--');
     expect(args.slice(end + 1)).toEqual(['web', '/chart']);
@@ -146,7 +162,17 @@ describe('every other Helm option from Git', () => {
   });
 
   it('with a positional that would still read as a flag, the guard refuses it', () => {
-    const build = () => helmTemplateArgs({ releaseName: '--post-renderer=/bin/sh', chartDir: '/chart', namespace: 'n', valueFiles: [], skipCrds: true, skipTests: false, apiVersions: [], parameters: [] });
+    const build = () =>
+      helmTemplateArgs({
+        releaseName: '--post-renderer=/bin/sh',
+        chartDir: '/chart',
+        namespace: 'n',
+        valueFiles: [],
+        skipCrds: true,
+        skipTests: false,
+        apiVersions: [],
+        parameters: [],
+      });
     expect(build).toThrow(OptionLikeArgumentError);
     expect(build).toThrow(/helm release name "--post-renderer=\/bin\/sh" starts with "-"/);
   });

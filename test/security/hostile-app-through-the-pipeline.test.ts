@@ -73,8 +73,14 @@ describe('a hostile app repository pushed to GitHub', () => {
   });
 
   it('a generator file on a loopback URL: refused before kustomize runs, the server never asked', async () => {
-    const sha = await pushAndWork({ 'apps/web/kustomization.yaml': `configMapGenerator:\n  - name: loot\n    files: [k=${loopbackURL}/other-app/render.yaml]\n` });
-    await expectFailedOnce('web', sha, /^cannot sync: apps\/web\/kustomization\.yaml: configMapGenerator\[0\]\.files\[0\] "http:\/\/127\.0\.0\.1:\d+\/other-app\/render\.yaml" is a remote reference/);
+    const sha = await pushAndWork({
+      'apps/web/kustomization.yaml': `configMapGenerator:\n  - name: loot\n    files: [k=${loopbackURL}/other-app/render.yaml]\n`,
+    });
+    await expectFailedOnce(
+      'web',
+      sha,
+      /^cannot sync: apps\/web\/kustomization\.yaml: configMapGenerator\[0\]\.files\[0\] "http:\/\/127\.0\.0\.1:\d+\/other-app\/render\.yaml" is a remote reference/,
+    );
     expect(asked).toEqual([]);
     expect(everythingSaid()).not.toContain(MARKER);
     expect(sandboxWrites(pipeline)).toEqual([]);

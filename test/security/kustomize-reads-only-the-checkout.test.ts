@@ -104,7 +104,9 @@ describe('a kustomization naming a URL', () => {
     const error = await refusal(root);
     expect(error).toBeInstanceOf(KustomizeReferenceError);
     expect(error).toMatchObject({ file: 'app/kustomization.yaml', field, value: remote });
-    expect(error.message).toBe(`app/kustomization.yaml: ${field} "${remote}" is a remote reference; rendering reads only the checked-out repository, so vendor it into the repository and name its path`);
+    expect(error.message).toBe(
+      `app/kustomization.yaml: ${field} "${remote}" is a remote reference; rendering reads only the checked-out repository, so vendor it into the repository and name its path`,
+    );
     expect(isBadInput(error)).toBe(true);
     expect(requests).toEqual([]);
   });
@@ -227,7 +229,10 @@ describe('the symlink check (item 7)', () => {
   });
 
   it("still skips the tree's own .git folder (git's internals, never rendered)", async () => {
-    const root = await checkout({ 'app/kustomization.yaml': local, 'app/cm.yaml': cm('own'), '.git/HEAD': 'ref: refs/heads/main\n' }, { '.git/alternate': '/usr' });
+    const root = await checkout(
+      { 'app/kustomization.yaml': local, 'app/cm.yaml': cm('own'), '.git/HEAD': 'ref: refs/heads/main\n' },
+      { '.git/alternate': '/usr' },
+    );
     const result = await render({ root, path: 'app', destinationNamespace: 'shop', appName: 'web' });
     expect(result.objects.map(({ object }) => object.metadata.name)).toEqual(['own']);
   });

@@ -41,7 +41,8 @@ metadata: { name: shop-is-admin }
 roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin }
 subjects: [{ kind: ServiceAccount, name: default, namespace: team-a }]
 `,
-  'apps/shop/planted.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: coredns-override, namespace: kube-system }\ndata: { Corefile: ". { forward . 6.6.6.6 }" }\n',
+  'apps/shop/planted.yaml':
+    'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: coredns-override, namespace: kube-system }\ndata: { Corefile: ". { forward . 6.6.6.6 }" }\n',
   'apps/shop/secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata: { name: shop-token }\nstringData: { token: not-for-this-project }\n',
 };
 

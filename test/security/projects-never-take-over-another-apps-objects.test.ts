@@ -32,7 +32,12 @@ describe('takeover', () => {
   it('refuses to apply over an object another Driftless app tracks, and applies the rest', async () => {
     await syncInProject(cluster, 'billing', await writeApp({ 'cm.yaml': configMap('ledger', 'billing') }), { project });
     const from = writesIn(cluster).length;
-    const result = await syncInProject(cluster, 'intruder', await writeApp({ 'cm.yaml': configMap('ledger', 'intruder'), 'own.yaml': configMap('notes', 'intruder') }), { project });
+    const result = await syncInProject(
+      cluster,
+      'intruder',
+      await writeApp({ 'cm.yaml': configMap('ledger', 'intruder'), 'own.yaml': configMap('notes', 'intruder') }),
+      { project },
+    );
 
     expect(result.status).toBe('Failed');
     expect(result.objects.find((entry) => entry.name === 'notes')?.action).toBe('created');
@@ -47,39 +52,62 @@ describe('takeover', () => {
     await cluster.client.request({
       method: 'POST',
       path: '/api/v1/namespaces/default/configmaps',
-      body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argo-owned', annotations: { 'argocd.argoproj.io/tracking-id': 'payments:/ConfigMap:default/argo-owned' } }, data: { owner: 'payments' } },
+      body: {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'argo-owned', annotations: { 'argocd.argoproj.io/tracking-id': 'payments:/ConfigMap:default/argo-owned' } },
+        data: { owner: 'payments' },
+      },
     });
     const from = writesIn(cluster).length;
     const result = await syncInProject(cluster, 'intruder', await writeApp({ 'cm.yaml': configMap('argo-owned', 'intruder') }), { project });
-    expect(result.objects.find((entry) => entry.name === 'argo-owned')?.message).toMatch(/^owned by Argo CD app payments \(argocd\.argoproj\.io\/tracking-id\)/);
+    expect(result.objects.find((entry) => entry.name === 'argo-owned')?.message).toMatch(
+      /^owned by Argo CD app payments \(argocd\.argoproj\.io\/tracking-id\)/,
+    );
     expect(writesTo(from, '/api/v1/namespaces/default/configmaps/argo-owned')).toEqual([]);
     expect(await liveData('argo-owned')).toEqual({ owner: 'payments' });
   });
 
   it('still adopts an object nobody tracks, and keeps applying its own', async () => {
-    await cluster.client.request({ method: 'POST', path: '/api/v1/namespaces/default/configmaps', body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'hand-made' }, data: { owner: 'nobody' } } });
+    await cluster.client.request({
+      method: 'POST',
+      path: '/api/v1/namespaces/default/configmaps',
+      body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'hand-made' }, data: { owner: 'nobody' } },
+    });
     const root = await writeApp({ 'cm.yaml': configMap('hand-made', 'adopter') });
     expect((await syncInProject(cluster, 'adopter', root, { project })).status).toBe('Succeeded');
     expect((await syncInProject(cluster, 'adopter', root, { project })).status).toBe('Succeeded');
     expect(await liveData('hand-made')).toEqual({ owner: 'adopter' });
   });
 
-  it('does not replace another app\'s hook of the same name (BeforeHookCreation would delete it)', async () => {
+  it("does not replace another app's hook of the same name (BeforeHookCreation would delete it)", async () => {
     const hook = hookJob('migrate', { 'argocd.argoproj.io/hook': 'PreSync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' });
     await syncInProject(cluster, 'billing', await writeApp({ 'hook.yaml': hook, 'cm.yaml': configMap('ledger', 'billing') }), { project });
     const uid = (await cluster.client.get<{ metadata: { uid: string } }>('/apis/batch/v1/namespaces/default/jobs/migrate')).metadata.uid;
     const from = writesIn(cluster).length;
-    const result = await syncInProject(cluster, 'intruder', await writeApp({ 'hook.yaml': hook, 'cm.yaml': configMap('intruder-own', 'intruder') }), { project });
-    expect(result.objects.find((entry) => entry.name === 'migrate')).toMatchObject({ action: 'failed', message: expect.stringMatching(/^owned by app billing/) });
+    const result = await syncInProject(cluster, 'intruder', await writeApp({ 'hook.yaml': hook, 'cm.yaml': configMap('intruder-own', 'intruder') }), {
+      project,
+    });
+    expect(result.objects.find((entry) => entry.name === 'migrate')).toMatchObject({
+      action: 'failed',
+      message: expect.stringMatching(/^owned by app billing/),
+    });
     expect(writesTo(from, '/apis/batch/v1/namespaces/default/jobs/migrate')).toEqual([]);
     expect((await cluster.client.get<{ metadata: { uid: string } }>('/apis/batch/v1/namespaces/default/jobs/migrate')).metadata.uid).toBe(uid);
   });
 
-  it('never prunes another app\'s object that an inventory lists', async () => {
+  it("never prunes another app's object that an inventory lists", async () => {
     const forged = { app: 'intruder', entries: [{ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'ledger', fingerprint: 'x' }] };
     const from = writesIn(cluster).length;
-    const result = await syncInProject(cluster, 'intruder', await writeApp({ 'cm.yaml': configMap('intruder-own', 'intruder') }), { project, previous: forged, options: { prune: true } });
-    expect(result.objects.find((entry) => entry.name === 'ledger')).toMatchObject({ action: 'skipped', message: expect.stringMatching(/not tracked by this app/) });
+    const result = await syncInProject(cluster, 'intruder', await writeApp({ 'cm.yaml': configMap('intruder-own', 'intruder') }), {
+      project,
+      previous: forged,
+      options: { prune: true },
+    });
+    expect(result.objects.find((entry) => entry.name === 'ledger')).toMatchObject({
+      action: 'skipped',
+      message: expect.stringMatching(/not tracked by this app/),
+    });
     expect(writesTo(from, '/api/v1/namespaces/default/configmaps/ledger')).toEqual([]);
   });
 });

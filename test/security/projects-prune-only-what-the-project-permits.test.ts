@@ -31,25 +31,40 @@ const narrow: ProjectSpec = { ...wide, destinations: [{ cluster: 'sandbox', name
 
 describe('prune within the project', () => {
   it('keeps an entry in a namespace or of a kind the project no longer permits, and prunes the one it does', async () => {
-    const first = await syncInProject(cluster, 'team-a-app', await writeApp({
-      'keep.yaml': configMap('stays', 'team-a'),
-      'gone.yaml': configMap('leaves', 'team-a'),
-      'old.yaml': configMap('elsewhere', 'team-a-old'),
-      'role.yaml': clusterRole,
-    }), { project: wide });
+    const first = await syncInProject(
+      cluster,
+      'team-a-app',
+      await writeApp({
+        'keep.yaml': configMap('stays', 'team-a'),
+        'gone.yaml': configMap('leaves', 'team-a'),
+        'old.yaml': configMap('elsewhere', 'team-a-old'),
+        'role.yaml': clusterRole,
+      }),
+      { project: wide },
+    );
     expect(first.status).toBe('Succeeded');
 
     const from = writesIn(cluster).length;
-    const second = await syncInProject(cluster, 'team-a-app', await writeApp({ 'keep.yaml': configMap('stays', 'team-a') }), { project: narrow, previous: first.inventory, options: { prune: true } });
+    const second = await syncInProject(cluster, 'team-a-app', await writeApp({ 'keep.yaml': configMap('stays', 'team-a') }), {
+      project: narrow,
+      previous: first.inventory,
+      options: { prune: true },
+    });
 
     const byName = new Map(second.objects.map((change) => [change.name, change]));
     expect(byName.get('leaves')?.action).toBe('pruned');
-    expect(byName.get('elsewhere')).toMatchObject({ action: 'skipped', message: 'not pruned: namespace team-a-old on cluster sandbox is not a destination of project team-a' });
+    expect(byName.get('elsewhere')).toMatchObject({
+      action: 'skipped',
+      message: 'not pruned: namespace team-a-old on cluster sandbox is not a destination of project team-a',
+    });
     expect(byName.get('team-a-reader')).toMatchObject({
       action: 'skipped',
       message: 'not pruned: cluster-scoped kind rbac.authorization.k8s.io/ClusterRole is not in the clusterResourceWhitelist of project team-a',
     });
-    const deletes = writesIn(cluster).slice(from).filter((entry) => entry.method === 'DELETE').map((entry) => entry.path);
+    const deletes = writesIn(cluster)
+      .slice(from)
+      .filter((entry) => entry.method === 'DELETE')
+      .map((entry) => entry.path);
     expect(deletes).toEqual(['/api/v1/namespaces/team-a/configmaps/leaves']);
     expect(await found(cluster, '/api/v1/namespaces/team-a-old/configmaps/elsewhere')).toBe(true);
     expect(await found(cluster, '/apis/rbac.authorization.k8s.io/v1/clusterroles/team-a-reader')).toBe(true);

@@ -103,14 +103,22 @@ describe('CreateNamespace', () => {
       syncInProject(cluster, 'team-a-two', root, { project: noClusterKinds, namespace: 'team-a-two', options: { createNamespace: 'team-a-two' } }),
     );
     expect((error as ProjectViolationError).violations).toEqual([
-      { object: 'Namespace/team-a-two', origin: 'created by CreateNamespace=true', rule: 'cluster-scoped kind /Namespace is not in the clusterResourceWhitelist of project team-a' },
+      {
+        object: 'Namespace/team-a-two',
+        origin: 'created by CreateNamespace=true',
+        rule: 'cluster-scoped kind /Namespace is not in the clusterResourceWhitelist of project team-a',
+      },
     ]);
     expect(writes).toEqual([]);
   });
 
   it('needs no permission when the namespace already exists, as Argo CD creates nothing then', async () => {
     const root = await writeApp({ 'cm.yaml': configMap('three', 'team-a-one') });
-    const result = await syncInProject(cluster, 'team-a-three', root, { project: noClusterKinds, namespace: 'team-a-one', options: { createNamespace: 'team-a-one' } });
+    const result = await syncInProject(cluster, 'team-a-three', root, {
+      project: noClusterKinds,
+      namespace: 'team-a-one',
+      options: { createNamespace: 'team-a-one' },
+    });
     expect(result.status).toBe('Succeeded');
     expect(await found(cluster, '/api/v1/namespaces/team-a-one/configmaps/three')).toBe(true);
   });

@@ -52,13 +52,18 @@ describe('nesting', () => {
     const flow = `apiVersion: example.com/v1\nkind: Deep\nmetadata: { name: d }\nspec: ${'['.repeat(5000)}${']'.repeat(5000)}\n`;
     expect((await limitError({ 'app/flow.yaml': flow })).message).toMatch(/^app\/flow\.yaml:4: nests mappings and lists deeper than 200 levels/);
     await tree?.remove();
-    const block = 'apiVersion: example.com/v1\nkind: Deep\nmetadata: { name: d }\nspec:\n' + Array.from({ length: 5000 }, (_, level) => `${' '.repeat(level + 1)}k:\n`).join('');
+    const block =
+      'apiVersion: example.com/v1\nkind: Deep\nmetadata: { name: d }\nspec:\n' +
+      Array.from({ length: 5000 }, (_, level) => `${' '.repeat(level + 1)}k:\n`).join('');
     expect((await limitError({ 'app/block.yaml': block })).message).toMatch(/^app\/block\.yaml:\d+: nests mappings/);
   });
 
   it('aliases that stack shallow anchors into a deep value are refused too', async () => {
     // Each anchor wraps the previous one 40 levels down: 10 of them nest 400 deep from 40-deep text.
-    const anchors = Array.from({ length: 10 }, (_, index) => `  a${index}: &a${index} ${'['.repeat(40)}${index === 0 ? '' : `*a${index - 1}`}${']'.repeat(40)}\n`).join('');
+    const anchors = Array.from(
+      { length: 10 },
+      (_, index) => `  a${index}: &a${index} ${'['.repeat(40)}${index === 0 ? '' : `*a${index - 1}`}${']'.repeat(40)}\n`,
+    ).join('');
     const error = await limitError({ 'app/alias.yaml': `apiVersion: example.com/v1\nkind: Deep\nmetadata: { name: d }\nspec:\n${anchors}` });
     expect(error.message).toMatch(/^app\/alias\.yaml:\d+: nests mappings and lists deeper than 200/);
   });
@@ -75,7 +80,7 @@ describe('size', () => {
   it('a file over 16 MiB is refused by its size, before it is read', async () => {
     const big = `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: big }\ndata:\n  blob: "${'x'.repeat(MAX_MANIFEST_BYTES)}"\n`;
     const error = await limitError({ 'app/big.yaml': big });
-    expect(error.message).toBe('app/big.yaml: is larger than 16 MiB, the limit for one render\'s manifests; split the app');
+    expect(error.message).toBe("app/big.yaml: is larger than 16 MiB, the limit for one render's manifests; split the app");
   });
 
   it('files that add up to more than 16 MiB are refused at the one that passes the limit', async () => {

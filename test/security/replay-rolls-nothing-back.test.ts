@@ -43,7 +43,11 @@ beforeAll(async () => {
   expect(await pipeline.store.getTarget('web', 'sandbox')).toMatchObject({ revision: a, syncStatus: 'Synced' });
 
   // B changes the app and adds one to the registry.
-  const filesB = { ...webApp('green'), 'driftless/api.yaml': API_APP, 'apps/api/config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: api-config }\ndata: { k: v }\n' };
+  const filesB = {
+    ...webApp('green'),
+    'driftless/api.yaml': API_APP,
+    'apps/api/config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: api-config }\ndata: { k: v }\n',
+  };
   b = await pipeline.repo.commit(filesB);
   expect((await pipeline.push(a, b, { added: ['driftless/api.yaml', 'apps/api/config.yaml'], modified: ['apps/web/config.yaml'] })).statusCode).toBe(202);
   await drain();
@@ -56,12 +60,14 @@ describe('a captured push body posted again under a new delivery id', () => {
   it('is known by its body within the dedupe window: nothing queued, nothing requested', async () => {
     const seqBefore = (await pipeline.store.getTarget('web', 'sandbox'))?.requestSeq;
     const replay = await pipeline.deliver('push', payloadA, { 'X-GitHub-Delivery': randomUUID() });
-    expect(replay).toMatchObject({ statusCode: 200, body: { message: expect.stringMatching(/repeats the body of a delivery already handled: not queued again \(a replay\)/) } });
+    expect(replay).toMatchObject({
+      statusCode: 200,
+      body: { message: expect.stringMatching(/repeats the body of a delivery already handled: not queued again \(a replay\)/) },
+    });
     expect(replay.body.targets).toBeUndefined();
     expect(await pipeline.queueDepth()).toBe(0);
     expect((await pipeline.store.getTarget('web', 'sandbox'))?.requestSeq).toBe(seqBefore);
   });
-
 });
 
 describe('a signed config push naming a commit that does not exist', () => {

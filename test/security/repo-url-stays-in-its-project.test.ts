@@ -78,7 +78,7 @@ describe('a repoURL spelt to leave its project', () => {
     }
   });
 
-  it('denies team-b\'s repository however it is written', () => {
+  it("denies team-b's repository however it is written", () => {
     for (const repoURL of ['https://github.com/team-b/x', 'git@github.com:team-b/x.git', 'https://GITHUB.com/team-b/x/']) {
       expect(problemsOf({ 'driftless/project.yaml': PROJECT, 'driftless/sneaky.yaml': app(repoURL) })).toEqual([
         `driftless/sneaky.yaml:7: Application/sneaky: spec.source.repoURL: project "team-a" does not allow repository ${repoURL} (its sourceRepos: https://github.com/team-a/*)`,
@@ -126,7 +126,9 @@ describe('the fetch of a repoURL that reached the worker anyway', () => {
     for (const repoURL of ['https://gitlab.com/team-b/x', 'git@bitbucket.org:team-b/x.git', 'https://evil.example/team-b/x']) {
       await expect(fetcher.fetch({ repoURL, revision: 'main' })).rejects.toThrow(/is not the GitHub host this installation reads \(github\.com\)/);
       await expect(new GitHubBranchHeads(client()).head(repoURL, 'main')).rejects.toThrow(InvalidRepoURLError);
-      await expect(new GitHubStatusPoster(client()).post({ repoURL, sha: 'a'.repeat(40), state: 'success', context: 'driftless/x@dev', description: 'x' })).rejects.toThrow(InvalidRepoURLError);
+      await expect(
+        new GitHubStatusPoster(client()).post({ repoURL, sha: 'a'.repeat(40), state: 'success', context: 'driftless/x@dev', description: 'x' }),
+      ).rejects.toThrow(InvalidRepoURLError);
     }
     expect(github.requests.slice(before)).toEqual([]);
     expect(github.statuses).toEqual([]);
@@ -139,10 +141,12 @@ describe('the fetch of a repoURL that reached the worker anyway', () => {
     const fetcher = new GitHubTarballFetcher(client(), { cache, host: 'ghe.example.com' });
     const source = await fetcher.fetch({ repoURL: 'https://ghe.example.com/team-a/x', revision: 'main' });
     await source.dispose();
-    await expect(fetcher.fetch({ repoURL: 'https://github.com/team-a/x', revision: 'main' })).rejects.toThrow(/host github\.com is not the GitHub host this installation reads \(ghe\.example\.com\)/);
+    await expect(fetcher.fetch({ repoURL: 'https://github.com/team-a/x', revision: 'main' })).rejects.toThrow(
+      /host github\.com is not the GitHub host this installation reads \(ghe\.example\.com\)/,
+    );
   });
 
-  it('fetches team-a\'s own repository as before', async () => {
+  it("fetches team-a's own repository as before", async () => {
     const source = await new GitHubTarballFetcher(client(), { cache }).fetch({ repoURL: 'https://github.com/team-a/x.git', revision: 'main' });
     await source.dispose();
     expect(github.requests.some((request) => request.path.includes('team-b'))).toBe(false);

@@ -69,7 +69,11 @@ function teamBAsked(): string[] {
 }
 
 function everythingSaid(): string {
-  return [...pipeline.github.statuses.map((status) => JSON.stringify(status)), ...pipeline.eventBridge.entries.map((entry) => JSON.stringify(entry)), ...logged].join('\n');
+  return [
+    ...pipeline.github.statuses.map((status) => JSON.stringify(status)),
+    ...pipeline.eventBridge.entries.map((entry) => JSON.stringify(entry)),
+    ...logged,
+  ].join('\n');
 }
 
 describe("an Application of team-a whose repoURL is spelt to reach team-b's repository", () => {
@@ -82,7 +86,9 @@ describe("an Application of team-a whose repoURL is spelt to reach team-b's repo
     expect(await pipeline.store.getRegistry()).toBeUndefined();
     const registryStatus = pipeline.github.statuses.filter((status) => status.context === 'driftless/registry' && status.sha === sha);
     expect(registryStatus.map((status) => status.state)).toEqual(['failure']);
-    expect(logged.join('')).toMatch(/driftless\/sneaky\.yaml:7: Application\/sneaky: spec\.source\.repoURL: repository URL \\?"https:\/\/github\.com\/team-a\/\.\.\/team-b\/x\\?": has a \\?"\.\\?" or \\?"\.\.\\?" path segment/);
+    expect(logged.join('')).toMatch(
+      /driftless\/sneaky\.yaml:7: Application\/sneaky: spec\.source\.repoURL: repository URL \\?"https:\/\/github\.com\/team-a\/\.\.\/team-b\/x\\?": has a \\?"\.\\?" or \\?"\.\.\\?" path segment/,
+    );
     expect(teamBAsked()).toEqual([]);
     expect(sandboxWrites(pipeline)).toEqual([]);
     expect(everythingSaid()).not.toContain(MARKER);
@@ -124,10 +130,16 @@ describe('an Application on another host', () => {
   it('is never fetched as the same-named GitHub repository: bad input recorded on the target, nothing applied', async () => {
     await pipeline.store.putRegistry({ apps: [], clusters: [], projects: [] }, head);
     pipeline.sandbox.requests.clear();
-    const receives = await pushAndWork({ ...webRegistry(), 'driftless/team-a.yaml': null, 'driftless/sneaky.yaml': sneaky('https://gitlab.com/team-b/x', 'default').replace('namespace: team-a }', 'namespace: shop }') });
+    const receives = await pushAndWork({
+      ...webRegistry(),
+      'driftless/team-a.yaml': null,
+      'driftless/sneaky.yaml': sneaky('https://gitlab.com/team-b/x', 'default').replace('namespace: team-a }', 'namespace: shop }'),
+    });
     expect(receives.every((receive) => receive.endsWith('#1'))).toBe(true);
     const target = await pipeline.store.getTarget('sneaky', 'sandbox');
-    expect(target?.message).toMatch(/^cannot sync: repository URL "https:\/\/gitlab\.com\/team-b\/x": host gitlab\.com is not the GitHub host this installation reads \(github\.com\)/);
+    expect(target?.message).toMatch(
+      /^cannot sync: repository URL "https:\/\/gitlab\.com\/team-b\/x": host gitlab\.com is not the GitHub host this installation reads \(github\.com\)/,
+    );
     expect(target?.revision).toBeUndefined();
     expect(teamBAsked()).toEqual([]);
     expect(sandboxWrites(pipeline).filter((entry) => JSON.stringify(entry).includes('sneaky'))).toEqual([]);

@@ -48,7 +48,9 @@ describe('an archive of many empty files (item 11)', () => {
     const archive = emptyFiles(2_001);
     const unpacking = extractTar(Readable.from([archive]), dir, { strip: 1, maxBytes: 1 << 30, maxEntries: 2_000, what: 'acme/shop@abc' });
     await expect(unpacking).rejects.toThrow(TooManyEntriesError);
-    await expect(unpacking).rejects.toThrow('archive of acme/shop@abc holds more than 2000 entries (files, folders and links); keep the repository below that, or split it');
+    await expect(unpacking).rejects.toThrow(
+      'archive of acme/shop@abc holds more than 2000 entries (files, folders and links); keep the repository below that, or split it',
+    );
     await expect(unpacking).rejects.toSatisfy(isBadInput);
     expect((await readdir(dir)).length).toBeLessThanOrEqual(2_001);
   });
@@ -100,7 +102,13 @@ describe('a local-path repoURL (item 14)', () => {
   afterAll(() => repo?.remove());
 
   it('is bad input for the worker as AWS builds it, in every spelling', async () => {
-    const deps = await buildDependencies({ GITHUB_SECRET: JSON.stringify({}), STATE_TABLE: 't', SYNC_QUEUE_URL: 'http://127.0.0.1:9/q', RENDER_BUCKET: 'b', EVENTS_FILE: join(work, 'events') });
+    const deps = await buildDependencies({
+      GITHUB_SECRET: JSON.stringify({}),
+      STATE_TABLE: 't',
+      SYNC_QUEUE_URL: 'http://127.0.0.1:9/q',
+      RENDER_BUCKET: 'b',
+      EVENTS_FILE: join(work, 'events'),
+    });
     for (const repoURL of [repo.dir, `file://${repo.dir}`, '/var/task', '~/secrets', './relative']) {
       const fetching = deps.sources.fetch({ repoURL, revision: 'main' });
       await expect(fetching).rejects.toThrow(LocalRepoNotAllowedError);
@@ -125,7 +133,9 @@ describe('a local-path repoURL (item 14)', () => {
   });
 
   it('is refused when local mode is not named exactly', async () => {
-    await expect(sourceFetcher(undefined, { LOCAL_REPOSITORIES: 'true' }).fetch({ repoURL: repo.dir, revision: 'main' })).rejects.toThrow(LocalRepoNotAllowedError);
+    await expect(sourceFetcher(undefined, { LOCAL_REPOSITORIES: 'true' }).fetch({ repoURL: repo.dir, revision: 'main' })).rejects.toThrow(
+      LocalRepoNotAllowedError,
+    );
   });
 });
 
@@ -157,7 +167,10 @@ describe('git on a local repository (item 14)', () => {
   });
 
   it('(the same repository does run the filter under a plain git, so the test can fail)', async () => {
-    await run('git', ['archive', '--format=tar', '-o', join(work, 'plain.tar'), 'HEAD'], { cwd: repo.dir, env: { ...process.env, AWS_SECRET_ACCESS_KEY: 'worker-role-secret-1b2c' } });
+    await run('git', ['archive', '--format=tar', '-o', join(work, 'plain.tar'), 'HEAD'], {
+      cwd: repo.dir,
+      env: { ...process.env, AWS_SECRET_ACCESS_KEY: 'worker-role-secret-1b2c' },
+    });
     expect(await readFile(ran(), 'utf8')).toContain('worker-role-secret-1b2c');
     await rm(ran());
   });

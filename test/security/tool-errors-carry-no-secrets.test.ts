@@ -40,7 +40,10 @@ describe("a tool's error quoting secret input", () => {
   });
 
   it('redacted also on the copy that Argo CD-style options are built on', async () => {
-    const error = await failure({ 'app/kustomization.yaml': `secretGenerator:\n  - name: db\n    literals:\n      - ${MARKER}\n` }, { kustomize: { namePrefix: 'p-' } });
+    const error = await failure(
+      { 'app/kustomization.yaml': `secretGenerator:\n  - name: db\n    literals:\n      - ${MARKER}\n` },
+      { kustomize: { namePrefix: 'p-' } },
+    );
     expect(error.message).not.toContain(MARKER);
     expect(error.message).toContain('invalid literal source ***');
   });

@@ -36,7 +36,11 @@ afterEach(async () => {
 
 describe('extractTar', () => {
   it('unpacks a plain archive, dropping the top folder when asked', async () => {
-    await extractTar(Readable.from([archive(entry('top/a.yaml', 'a: 1\n'), entry('top/sub/b.yaml', 'b: 2\n'))]), dir, { strip: 1, maxBytes: 1 << 20, what: 'test' });
+    await extractTar(Readable.from([archive(entry('top/a.yaml', 'a: 1\n'), entry('top/sub/b.yaml', 'b: 2\n'))]), dir, {
+      strip: 1,
+      maxBytes: 1 << 20,
+      what: 'test',
+    });
     expect((await readdir(dir, { recursive: true })).sort()).toEqual(['a.yaml', 'sub', 'sub/b.yaml']);
   });
 

@@ -97,9 +97,15 @@ describe('GitHubTarballFetcher', () => {
 
   it('names the repository and revision it cannot find, never the token', async () => {
     const errors = await Promise.all([
-      fetcher().fetch({ repoURL: REPO_URL, revision: 'no-such-branch' }).catch((caught: unknown) => caught),
-      fetcher().fetch({ repoURL: REPO_URL, revision: 'e'.repeat(40) }).catch((caught: unknown) => caught),
-      fetcher().fetch({ repoURL: 'https://github.com/acme/missing', revision: 'main' }).catch((caught: unknown) => caught),
+      fetcher()
+        .fetch({ repoURL: REPO_URL, revision: 'no-such-branch' })
+        .catch((caught: unknown) => caught),
+      fetcher()
+        .fetch({ repoURL: REPO_URL, revision: 'e'.repeat(40) })
+        .catch((caught: unknown) => caught),
+      fetcher()
+        .fetch({ repoURL: 'https://github.com/acme/missing', revision: 'main' })
+        .catch((caught: unknown) => caught),
     ]);
     expect(errors[0]).toBeInstanceOf(RevisionNotFoundError);
     expect((errors[0] as Error).message).toBe(`revision "no-such-branch" not found in ${REPO_URL}`);
@@ -111,7 +117,9 @@ describe('GitHubTarballFetcher', () => {
 
   it('reports a GitHub failure without the token', async () => {
     github.failNext('/repos/acme/shop/tarball', 502, 'Bad Gateway');
-    const error = (await fetcher().fetch({ repoURL: REPO_URL, revision: first }).catch((caught: unknown) => caught)) as GitHubApiError;
+    const error = (await fetcher()
+      .fetch({ repoURL: REPO_URL, revision: first })
+      .catch((caught: unknown) => caught)) as GitHubApiError;
     expect(error).toBeInstanceOf(GitHubApiError);
     expect(error.status).toBe(502);
     expect(error.message).toContain(`acme/shop@${first}`);
@@ -131,8 +139,12 @@ describe('GitHubTarballFetcher', () => {
       expect(cache.keys()).toEqual([]);
       // Zeros compress to almost nothing: the unpacked size is what passes the bound.
       const zeros = await big.commit({ 'blob.bin': Buffer.alloc(1024 * 1024) });
-      await expect(fetcher({ cache, maxBytes: 128 * 1024 }).fetch({ repoURL: 'https://github.com/acme/big', revision: zeros })).rejects.toThrow(SourceTooLargeError);
-      await expect(fetcher({ cache, maxBytes: 128 * 1024 }).fetch({ repoURL: 'https://github.com/acme/big', revision: zeros })).rejects.toThrow(/unpacked content/);
+      await expect(fetcher({ cache, maxBytes: 128 * 1024 }).fetch({ repoURL: 'https://github.com/acme/big', revision: zeros })).rejects.toThrow(
+        SourceTooLargeError,
+      );
+      await expect(fetcher({ cache, maxBytes: 128 * 1024 }).fetch({ repoURL: 'https://github.com/acme/big', revision: zeros })).rejects.toThrow(
+        /unpacked content/,
+      );
     } finally {
       await big.remove();
     }

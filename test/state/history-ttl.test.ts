@@ -13,9 +13,26 @@ afterAll(() => table.stop());
 
 it('writes expiresAt (epoch seconds, as DynamoDB TTL reads it) on each history item, 180 days after it was written', async () => {
   const finishedAt = '2025-06-01T11:59:00.000Z';
-  await table.store().recordSyncResult({ app: 'web', cluster: 'prod', seq: 1, revision: 'abc', status: 'Synced', health: 'Healthy', message: 'ok', startedAt: finishedAt, finishedAt, durationMs: 5, reason: 'push', counts: {} });
+  await table.store().recordSyncResult({
+    app: 'web',
+    cluster: 'prod',
+    seq: 1,
+    revision: 'abc',
+    status: 'Synced',
+    health: 'Healthy',
+    message: 'ok',
+    startedAt: finishedAt,
+    finishedAt,
+    durationMs: 5,
+    reason: 'push',
+    counts: {},
+  });
   const { Items = [] } = await table.client.send(
-    new QueryCommand({ TableName: table.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :history)', ExpressionAttributeValues: { ':pk': { S: 'TARGET#web@prod' }, ':history': { S: 'HISTORY#' } } }),
+    new QueryCommand({
+      TableName: table.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :history)',
+      ExpressionAttributeValues: { ':pk': { S: 'TARGET#web@prod' }, ':history': { S: 'HISTORY#' } },
+    }),
   );
   expect(Items).toHaveLength(1);
   expect(HISTORY_TTL_SECONDS).toBe(180 * 24 * 3600);

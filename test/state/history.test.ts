@@ -32,7 +32,14 @@ describe('sync history', () => {
     for (let i = 1; i <= 12; i++) await store.recordSyncResult(record('bounded', i));
     const history = await store.listHistory('bounded', 'prod', 100);
     expect(history.map((entry) => entry.revision)).toEqual(['rev-12', 'rev-11', 'rev-10', 'rev-9', 'rev-8']);
-    expect(history[0]).toMatchObject({ app: 'bounded', cluster: 'prod', status: 'Synced', message: 'sync 12', durationMs: 12, counts: { created: 12, unchanged: 1 } });
+    expect(history[0]).toMatchObject({
+      app: 'bounded',
+      cluster: 'prod',
+      status: 'Synced',
+      message: 'sync 12',
+      durationMs: 12,
+      counts: { created: 12, unchanged: 1 },
+    });
     expect(history[0]).not.toHaveProperty('pk');
   });
 

@@ -93,7 +93,9 @@ describe('two pushes in quick succession end with the later commit applied', () 
     await store.recordSyncResult(result(target, A, 1));
     await store.requestSync(target, B);
     await store.beginSync(target, B);
-    expect(await store.recordSyncResult({ ...result(target, B, 2), status: 'Failed', health: 'Degraded', message: 'Deployment/shop/web: timed out' })).toBe(true);
+    expect(await store.recordSyncResult({ ...result(target, B, 2), status: 'Failed', health: 'Degraded', message: 'Deployment/shop/web: timed out' })).toBe(
+      true,
+    );
     expect(await store.getTarget(target.app, target.cluster)).toMatchObject({ revision: A, requestedRevision: B, syncStatus: 'Failed' });
   });
 });

@@ -13,7 +13,10 @@ describe('registry and repository heads', () => {
     const store = table.store();
     expect(await store.getRegistry()).toBeUndefined();
     // The store does not look inside: a partial registry comes back as it went in.
-    const registry = { apps: [{ name: 'shop', source: { repoURL: 'https://github.com/acme/apps', path: 'shop' } }], clusters: [{ name: 'prod' }] } as unknown as Registry;
+    const registry = {
+      apps: [{ name: 'shop', source: { repoURL: 'https://github.com/acme/apps', path: 'shop' } }],
+      clusters: [{ name: 'prod' }],
+    } as unknown as Registry;
     await store.putRegistry(registry, 'c'.repeat(40));
     expect(await store.getRegistry()).toEqual({ registry, revision: 'c'.repeat(40), updatedAt: '2025-06-01T12:00:00.000Z' });
     await store.putRegistry({ apps: [], clusters: [], projects: [] }, 'd'.repeat(40));

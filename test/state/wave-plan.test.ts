@@ -40,7 +40,7 @@ describe('wave plans', () => {
     expect(await store.getWavePlan({ app: 'root', cluster: 'staging' })).toBeUndefined();
   });
 
-  it('are not listed as targets, and go when the parent\'s target is removed', async () => {
+  it("are not listed as targets, and go when the parent's target is removed", async () => {
     const store = table.store();
     await store.putTargetState({ app: 'root', cluster: 'prod', syncStatus: 'Synced' });
     await store.putWavePlan(plan('done'));

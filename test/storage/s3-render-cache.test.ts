@@ -58,7 +58,12 @@ describe('S3RenderCache', () => {
 });
 
 describe('renderKey', () => {
-  const base = { repoURL: 'https://github.com/acme/apps', revision: SHA, path: 'shop', sourceOptions: { helm: { releaseName: 'shop', values: { a: 1, b: 2 } } } };
+  const base = {
+    repoURL: 'https://github.com/acme/apps',
+    revision: SHA,
+    path: 'shop',
+    sourceOptions: { helm: { releaseName: 'shop', values: { a: 1, b: 2 } } },
+  };
 
   it('lives under the commit and is the same for equal inputs in any key order', () => {
     const key = renderKey(base);

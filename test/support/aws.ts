@@ -22,7 +22,9 @@ export function s3ClientConfig(endpoint: string): AwsClientConfig & { forcePathS
 }
 
 /** Counts the commands the client sends, by name (e.g. `SendMessageBatchCommand`). */
-export function countCommands(client: { middlewareStack: { add(middleware: CountingMiddleware, options: { step: 'initialize'; name: string }): void } }): Map<string, number> {
+export function countCommands(client: {
+  middlewareStack: { add(middleware: CountingMiddleware, options: { step: 'initialize'; name: string }): void };
+}): Map<string, number> {
   const counts = new Map<string, number>();
   client.middlewareStack.add(
     (next, context) => (args) => {

@@ -51,14 +51,19 @@ export async function replaceApp(root: string, files: Record<string, string>): P
 }
 
 /** Renders the folder and syncs it, as the worker would, threading the inventory through. */
-export async function syncApp(cluster: TestCluster, app: string, root: string, previous?: Inventory, options: SyncRunOptions = {}, namespace = 'default'): Promise<ChangeSet> {
+export async function syncApp(
+  cluster: TestCluster,
+  app: string,
+  root: string,
+  previous?: Inventory,
+  options: SyncRunOptions = {},
+  namespace = 'default',
+): Promise<ChangeSet> {
   const rendered = await render({ root, path: '.', appName: app, destinationNamespace: namespace });
   return sync({ app, objects: rendered.objects, client: cluster.client, discovery: cluster.discovery(), previous, options: { timeoutMs: 20_000, ...options } });
 }
 
 /** Requests that change something (not GET, not dry-run). */
 export function writesIn(cluster: TestCluster): Array<{ method: string; path: string; body?: unknown }> {
-  return cluster.sandbox.requests
-    .entries()
-    .filter((entry) => entry.method !== 'GET' && entry.query.dryRun === undefined);
+  return cluster.sandbox.requests.entries().filter((entry) => entry.method !== 'GET' && entry.query.dryRun === undefined);
 }

@@ -18,7 +18,8 @@ export async function drainCapturing(pipeline: Pipeline, logged: string[], round
     for (let round = 0; round < rounds; round++) {
       const received = await pipeline.workOnce(2);
       if (!received) break;
-      for (const record of received.event.Records) receives.push(`${(JSON.parse(record.body) as { kind: string }).kind}#${record.attributes.ApproximateReceiveCount}`);
+      for (const record of received.event.Records)
+        receives.push(`${(JSON.parse(record.body) as { kind: string }).kind}#${record.attributes.ApproximateReceiveCount}`);
     }
   } finally {
     process.stdout.write = write;

@@ -127,7 +127,16 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
       const [aheadBy, behindBy] = [await count(`${base}..${head}`), await count(`${head}..${base}`)];
       const status = aheadBy === 0 && behindBy === 0 ? 'identical' : behindBy === 0 ? 'ahead' : aheadBy === 0 ? 'behind' : 'diverged';
       const mergeBase = (await run('git', ['merge-base', base, head], { cwd: repo.dir }).catch(() => ({ stdout: '' }))).stdout.trim();
-      return json(res, 200, { status, ahead_by: aheadBy, behind_by: behindBy, total_commits: aheadBy, base_commit: { sha: base }, merge_base_commit: { sha: mergeBase }, commits: [], files: [] });
+      return json(res, 200, {
+        status,
+        ahead_by: aheadBy,
+        behind_by: behindBy,
+        total_commits: aheadBy,
+        base_commit: { sha: base },
+        merge_base_commit: { sha: mergeBase },
+        commits: [],
+        files: [],
+      });
     }
     if (method === 'GET' && resource === 'tarball') {
       const sha = await revParse(repo.dir, `${ref || repo.defaultBranch}^{commit}`);
@@ -141,7 +150,13 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
       if ((input.description?.length ?? 0) > 140) return validationFailed(res, 'description');
       const status = { owner, repo: name, sha: ref, ...input, context: input.context ?? 'default' };
       statuses.push(status);
-      return json(res, 201, { id: statuses.length, state: status.state, context: status.context, description: status.description ?? null, target_url: status.target_url ?? null });
+      return json(res, 201, {
+        id: statuses.length,
+        state: status.state,
+        context: status.context,
+        description: status.description ?? null,
+        target_url: status.target_url ?? null,
+      });
     }
     return notFound(res);
   }

@@ -11,7 +11,9 @@ import type { Pipeline } from './pipeline.ts';
 export async function expectSyncNotRetried(pipeline: Pipeline, app: string): Promise<void> {
   await pipeline.workOnce(); // the registry refresh, which enqueues the app's sync
   const sync = await pipeline.workOnce();
-  expect(sync?.event.Records.map((record) => [(JSON.parse(record.body) as { app: string }).app, record.attributes.ApproximateReceiveCount])).toEqual([[app, '1']]);
+  expect(sync?.event.Records.map((record) => [(JSON.parse(record.body) as { app: string }).app, record.attributes.ApproximateReceiveCount])).toEqual([
+    [app, '1'],
+  ]);
   expect(sync?.response?.batchItemFailures ?? []).toEqual([]);
   expect(await pipeline.workOnce(2)).toBeUndefined();
   expect(await pipeline.queueDepth()).toBe(0);

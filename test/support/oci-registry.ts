@@ -59,7 +59,9 @@ export async function startOciRegistry(options: { htpasswd?: { username: string;
     async push(repository, charts) {
       for (const spec of charts) {
         const archive = await packageChart(spec, join(work, 'src'), join(work, 'packages'));
-        await run(await helmPath(), ['push', archive, `oci://${host}/${repository}`, '--plain-http', '--registry-config', registryConfig], { env: helmTestEnv(join(work, 'helm-home')) });
+        await run(await helmPath(), ['push', archive, `oci://${host}/${repository}`, '--plain-http', '--registry-config', registryConfig], {
+          env: helmTestEnv(join(work, 'helm-home')),
+        });
       }
     },
     async close() {

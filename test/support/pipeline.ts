@@ -39,8 +39,18 @@ export interface Pipeline {
   /** The state table the handlers write, read as they read it. */
   store: DynamoStateStore;
   /** Calls the real webhook handler with a signed push of the repo's HEAD. */
-  push(before: string, after: string, changed: { added?: string[]; modified?: string[]; removed?: string[] }, options?: { deliveryId?: string; branch?: string }): Promise<{ statusCode: number; body: Record<string, unknown> }>;
-  deliver(event: string, payload: unknown, headers?: Record<string, string>, options?: DeliverOptions): Promise<{ statusCode: number; body: Record<string, unknown> }>;
+  push(
+    before: string,
+    after: string,
+    changed: { added?: string[]; modified?: string[]; removed?: string[] },
+    options?: { deliveryId?: string; branch?: string },
+  ): Promise<{ statusCode: number; body: Record<string, unknown> }>;
+  deliver(
+    event: string,
+    payload: unknown,
+    headers?: Record<string, string>,
+    options?: DeliverOptions,
+  ): Promise<{ statusCode: number; body: Record<string, unknown> }>;
   /** Runs the real worker handler on the queue until `done` returns true. */
   work(done: () => Promise<boolean>, timeoutMs?: number): Promise<void>;
   /**
@@ -112,8 +122,17 @@ export async function startPipeline(options: { maxReceiveCount?: number; visibil
     const body = deliverOptions.rawBody ?? JSON.stringify(payload);
     const signed = deliverOptions.signedBody ?? body;
     const signatureHeader: Record<string, string> =
-      deliverOptions.sign === false ? {} : { 'X-Hub-Signature-256': deliverOptions.secret ? signature(signed, deliverOptions.secret) : await signer.sign(signed) };
-    const allHeaders: Record<string, string> = { 'Content-Type': 'application/json', 'X-GitHub-Event': event, 'X-GitHub-Delivery': randomUUID(), 'User-Agent': 'GitHub-Hookshot/test', ...signatureHeader, ...headers };
+      deliverOptions.sign === false
+        ? {}
+        : { 'X-Hub-Signature-256': deliverOptions.secret ? signature(signed, deliverOptions.secret) : await signer.sign(signed) };
+    const allHeaders: Record<string, string> = {
+      'Content-Type': 'application/json',
+      'X-GitHub-Event': event,
+      'X-GitHub-Delivery': randomUUID(),
+      'User-Agent': 'GitHub-Hookshot/test',
+      ...signatureHeader,
+      ...headers,
+    };
     for (const name of deliverOptions.omitHeaders ?? []) delete allHeaders[name];
     const request: APIGatewayProxyEventV2 = {
       version: '2.0',
@@ -121,7 +140,18 @@ export async function startPipeline(options: { maxReceiveCount?: number; visibil
       rawPath: '/',
       rawQueryString: '',
       headers: allHeaders,
-      requestContext: { accountId: 'anonymous', apiId: 'url', domainName: 'local', domainPrefix: 'local', http: { method: 'POST', path: '/', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'GitHub-Hookshot/test' }, requestId: randomUUID(), routeKey: '$default', stage: '$default', time: '', timeEpoch: Date.now() },
+      requestContext: {
+        accountId: 'anonymous',
+        apiId: 'url',
+        domainName: 'local',
+        domainPrefix: 'local',
+        http: { method: 'POST', path: '/', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'GitHub-Hookshot/test' },
+        requestId: randomUUID(),
+        routeKey: '$default',
+        stage: '$default',
+        time: '',
+        timeEpoch: Date.now(),
+      },
       body,
       isBase64Encoded: false,
     };
@@ -160,13 +190,20 @@ export async function startPipeline(options: { maxReceiveCount?: number; visibil
     store: new DynamoStateStore({ client: new DynamoDBClient({}), tableName: process.env.STATE_TABLE ?? '' }),
     deliver,
     push: (before, after, changed, pushOptions = {}) =>
-      deliver('push', pushPayload(before, after, changed, pushOptions.branch ?? 'main'), pushOptions.deliveryId ? { 'X-GitHub-Delivery': pushOptions.deliveryId } : {}),
+      deliver(
+        'push',
+        pushPayload(before, after, changed, pushOptions.branch ?? 'main'),
+        pushOptions.deliveryId ? { 'X-GitHub-Delivery': pushOptions.deliveryId } : {},
+      ),
     async work(done, timeoutMs = 30_000) {
       const background = startWorker();
       const deadline = Date.now() + timeoutMs;
       try {
         while (!(await done())) {
-          if (Date.now() > deadline) throw new Error(`pipeline did not get there in ${timeoutMs} ms${background.errors.length ? `; errors: ${background.errors.map(String).join('; ')}` : ''}`);
+          if (Date.now() > deadline)
+            throw new Error(
+              `pipeline did not get there in ${timeoutMs} ms${background.errors.length ? `; errors: ${background.errors.map(String).join('; ')}` : ''}`,
+            );
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
       } finally {
@@ -175,7 +212,13 @@ export async function startPipeline(options: { maxReceiveCount?: number; visibil
     },
     async workOnce(waitSeconds = 1, invocationMs?: number) {
       const { Messages } = await services.sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: services.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'] }),
+        new ReceiveMessageCommand({
+          QueueUrl: services.queueUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: waitSeconds,
+          MessageSystemAttributeNames: ['All'],
+          MessageAttributeNames: ['All'],
+        }),
       );
       if (!Messages || Messages.length === 0) return undefined;
       const event = toSqsEvent(Messages, { queueArn: await queueArn(services.sqs, services.queueUrl), region: 'us-east-1' });
@@ -183,16 +226,28 @@ export async function startPipeline(options: { maxReceiveCount?: number; visibil
       const failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
       const done = event.Records.filter((record) => !failed.has(record.messageId));
       if (done.length > 0) {
-        await services.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: services.queueUrl, Entries: done.map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle })) }));
+        await services.sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: services.queueUrl,
+            Entries: done.map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle })),
+          }),
+        );
       }
       return { event, response };
     },
     startWorker,
     async queueDepth(queueUrl = services.queueUrl) {
       const { Attributes = {} } = await services.sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }),
+        new GetQueueAttributesCommand({
+          QueueUrl: queueUrl,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+        }),
       );
-      return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) + Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0);
+      return (
+        Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+        Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) +
+        Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0)
+      );
     },
     async stop() {
       await Promise.all([sandbox.stop(), services.stop(), github.close(), eventBridge.stop(), repo.remove()]);
@@ -208,9 +263,28 @@ export function githubExample(event: string): Record<string, unknown> {
 }
 
 /** GitHub's own push example with our repository, branch and commits put in. */
-export function pushPayload(before: string, after: string, changed: { added?: string[]; modified?: string[]; removed?: string[] }, branch = 'main'): Record<string, unknown> {
-  const example = structuredClone(examples.find((entry) => entry.name === 'push')!.examples[0]) as Record<string, unknown> & { repository: Record<string, unknown> };
-  const commit = { id: after, tree_id: after, distinct: true, message: 'change', timestamp: new Date().toISOString(), url: `https://github.com/${OWNER}/${REPO}/commit/${after}`, author: { name: 'a', email: 'a@b.c' }, committer: { name: 'a', email: 'a@b.c' }, added: changed.added ?? [], removed: changed.removed ?? [], modified: changed.modified ?? [] };
+export function pushPayload(
+  before: string,
+  after: string,
+  changed: { added?: string[]; modified?: string[]; removed?: string[] },
+  branch = 'main',
+): Record<string, unknown> {
+  const example = structuredClone(examples.find((entry) => entry.name === 'push')!.examples[0]) as Record<string, unknown> & {
+    repository: Record<string, unknown>;
+  };
+  const commit = {
+    id: after,
+    tree_id: after,
+    distinct: true,
+    message: 'change',
+    timestamp: new Date().toISOString(),
+    url: `https://github.com/${OWNER}/${REPO}/commit/${after}`,
+    author: { name: 'a', email: 'a@b.c' },
+    committer: { name: 'a', email: 'a@b.c' },
+    added: changed.added ?? [],
+    removed: changed.removed ?? [],
+    modified: changed.modified ?? [],
+  };
   return {
     ...example,
     ref: `refs/heads/${branch}`,
@@ -221,7 +295,16 @@ export function pushPayload(before: string, after: string, changed: { added?: st
     forced: false,
     commits: [commit],
     head_commit: commit,
-    repository: { ...example.repository, name: REPO, full_name: `${OWNER}/${REPO}`, clone_url: REPO_URL, html_url: `https://github.com/${OWNER}/${REPO}`, ssh_url: `git@github.com:${OWNER}/${REPO}.git`, default_branch: 'main', master_branch: 'main' },
+    repository: {
+      ...example.repository,
+      name: REPO,
+      full_name: `${OWNER}/${REPO}`,
+      clone_url: REPO_URL,
+      html_url: `https://github.com/${OWNER}/${REPO}`,
+      ssh_url: `git@github.com:${OWNER}/${REPO}.git`,
+      default_branch: 'main',
+      master_branch: 'main',
+    },
   };
 }
 

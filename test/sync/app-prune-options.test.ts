@@ -40,7 +40,11 @@ describe("the app's Prune option", () => {
   });
 
   it("an object's own Prune=true overrides the app's Prune=false", async () => {
-    const result = await dropAll('override', { 'a.yaml': configMap('override-a', 'Prune=true'), 'b.yaml': configMap('override-b') }, { syncOptions: { prune: false } });
+    const result = await dropAll(
+      'override',
+      { 'a.yaml': configMap('override-a', 'Prune=true'), 'b.yaml': configMap('override-b') },
+      { syncOptions: { prune: false } },
+    );
     expect(result.objects.filter((change) => change.name !== 'override-anchor').map((change) => [change.name, change.action])).toEqual([
       ['override-a', 'pruned'],
       ['override-b', 'skipped'],
@@ -50,9 +54,15 @@ describe("the app's Prune option", () => {
 
   it('Prune=confirm, on the app or on the object, keeps the object: nobody can confirm', async () => {
     const app = await dropAll('confirm-app', { 'a.yaml': configMap('confirm-app-a') }, { syncOptions: { prune: 'confirm' } });
-    expect(app.objects.find((change) => change.name === 'confirm-app-a')).toMatchObject({ action: 'skipped', message: expect.stringMatching(/^Prune=confirm in the app's syncOptions: pruning it waits for a confirmation/) });
+    expect(app.objects.find((change) => change.name === 'confirm-app-a')).toMatchObject({
+      action: 'skipped',
+      message: expect.stringMatching(/^Prune=confirm in the app's syncOptions: pruning it waits for a confirmation/),
+    });
     const object = await dropAll('confirm-obj', { 'a.yaml': configMap('confirm-obj-a', 'Prune=confirm') }, {});
-    expect(object.objects.find((change) => change.name === 'confirm-obj-a')).toMatchObject({ action: 'skipped', message: expect.stringMatching(/^Prune=confirm: /) });
+    expect(object.objects.find((change) => change.name === 'confirm-obj-a')).toMatchObject({
+      action: 'skipped',
+      message: expect.stringMatching(/^Prune=confirm: /),
+    });
     expect(await found(cluster, path('confirm-app-a'))).toBe(true);
     expect(await found(cluster, path('confirm-obj-a'))).toBe(true);
   });
@@ -66,7 +76,11 @@ describe('PrunePropagationPolicy', () => {
     await cluster.client.request({
       method: 'POST',
       path: '/api/v1/namespaces/default/configmaps',
-      body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: owner, uid: live.metadata.uid }] } },
+      body: {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name, ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: owner, uid: live.metadata.uid }] },
+      },
     });
     return name;
   }

@@ -48,15 +48,36 @@ describe('app-level sync options', () => {
   });
 
   it('accepts what Argo CD accepts but changes nothing here, without a warning', () => {
-    const { options, ignored } = parseAppSyncOptions(['ServerSideApply=true', 'Replace=false', 'Prune=true', 'Validate=true', 'Delete=false', 'ClientSideApplyMigration=false']);
+    const { options, ignored } = parseAppSyncOptions([
+      'ServerSideApply=true',
+      'Replace=false',
+      'Prune=true',
+      'Validate=true',
+      'Delete=false',
+      'ClientSideApplyMigration=false',
+    ]);
     expect(ignored).toEqual([]);
     expect(options).toEqual(parseAppSyncOptions([]).options);
   });
 
   it('ignores what Argo CD ignores (wrong case, other values, unknown names, Force), each with why', () => {
-    const { options, ignored } = parseAppSyncOptions(['pruneLast=true', 'Replace=True', 'PrunePropagationPolicy=Foreground', 'Force=true', 'Frobnicate=true', 'PruneLast']);
+    const { options, ignored } = parseAppSyncOptions([
+      'pruneLast=true',
+      'Replace=True',
+      'PrunePropagationPolicy=Foreground',
+      'Force=true',
+      'Frobnicate=true',
+      'PruneLast',
+    ]);
     expect(options).toEqual(parseAppSyncOptions([]).options);
-    expect(ignored.map(({ option }) => option)).toEqual(['pruneLast=true', 'Replace=True', 'PrunePropagationPolicy=Foreground', 'Force=true', 'Frobnicate=true', 'PruneLast']);
+    expect(ignored.map(({ option }) => option)).toEqual([
+      'pruneLast=true',
+      'Replace=True',
+      'PrunePropagationPolicy=Foreground',
+      'Force=true',
+      'Frobnicate=true',
+      'PruneLast',
+    ]);
     expect(ignored[0].reason).toMatch(/case-sensitive \(PruneLast\)/);
     expect(ignored[1].reason).toMatch(/write Replace=true or Replace=false/);
     expect(ignored[2].reason).toMatch(/PrunePropagationPolicy=foreground/);
@@ -107,20 +128,24 @@ spec:
 `;
 
 describe('sync options in the registry', () => {
-  it("refuses an entry of our own kind that Argo CD would ignore, at its file, line and field", () => {
+  it('refuses an entry of our own kind that Argo CD would ignore, at its file, line and field', () => {
     expect(problemsOf({ 'driftless/web.yaml': OUR_APP('[CreateNamespace=true, pruneLast=true]') })).toEqual([
       'driftless/web.yaml:13: Application/web: spec.syncPolicy.syncOptions[1]: "pruneLast=true" is not a sync option: names are case-sensitive (PruneLast)',
     ]);
   });
 
   it('keeps an Argo CD Application as Argo CD runs it, and the sync warns about what it ignores', () => {
-    const registry = registryOf({ 'driftless/guestbook.yaml': ARGO_APP('[CreateNamespace=true, PruneLast=yes, ServerSideApply=true, RespectIgnoreDifferences=true]') });
+    const registry = registryOf({
+      'driftless/guestbook.yaml': ARGO_APP('[CreateNamespace=true, PruneLast=yes, ServerSideApply=true, RespectIgnoreDifferences=true]'),
+    });
     const app = registry.apps.find((candidate) => candidate.name === 'guestbook');
     if (!app) throw new Error('guestbook is missing from the registry');
     const run = appRunOptions(app, 'guestbook');
     expect(run.createNamespace).toBe('guestbook');
     expect(run.syncOptions).toMatchObject({ respectIgnoreDifferences: true, pruneLast: false });
     expect(run.ignoreDifferences).toEqual([{ group: 'apps', kind: 'Deployment', jsonPointers: ['/spec/replicas'] }]);
-    expect(run.warnings).toEqual(['syncOptions "PruneLast=yes" is ignored, as Argo CD ignores it: it is not one Argo CD acts on: write PruneLast=true or PruneLast=false']);
+    expect(run.warnings).toEqual([
+      'syncOptions "PruneLast=yes" is ignored, as Argo CD ignores it: it is not one Argo CD acts on: write PruneLast=true or PruneLast=false',
+    ]);
   });
 });

@@ -50,6 +50,8 @@ spec:
   const body = write.body as { spec: { ingress: Array<{ from: unknown[] }> }; metadata: { annotations: Record<string, string> } };
   expect(body.spec.ingress[0].from).toEqual([{ podSelector: { matchLabels: { role: 'frontend' } } }, { namespaceSelector: { matchLabels: { team: 'shop' } } }]);
   expect(body.metadata.annotations['driftless.io/tracking-id']).toBe('netpol:networking.k8s.io/NetworkPolicy:default/web-ingress');
-  const live = await cluster.client.get<{ spec: { ingress: Array<{ from: unknown[] }> } }>('/apis/networking.k8s.io/v1/namespaces/default/networkpolicies/web-ingress');
+  const live = await cluster.client.get<{ spec: { ingress: Array<{ from: unknown[] }> } }>(
+    '/apis/networking.k8s.io/v1/namespaces/default/networkpolicies/web-ingress',
+  );
   expect(live.spec.ingress[0].from).toHaveLength(2);
 });

@@ -22,11 +22,17 @@ describe('FailOnSharedResource=true', () => {
     await cluster.client.request({
       method: 'POST',
       path: '/api/v1/namespaces/default/configmaps',
-      body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argo-cm', annotations: { 'argocd.argoproj.io/tracking-id': 'argo-app:/ConfigMap:default/argo-cm' } } },
+      body: {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'argo-cm', annotations: { 'argocd.argoproj.io/tracking-id': 'argo-app:/ConfigMap:default/argo-cm' } },
+      },
     });
     const app = await writeApp({ 'shared.yaml': configMap('shared-cm'), 'argo.yaml': configMap('argo-cm'), 'own.yaml': configMap('own-cm') });
     cluster.sandbox.requests.clear();
-    const failure = await syncApp(cluster, 'second', app, undefined, { syncOptions: { failOnSharedResource: true }, createNamespace: 'second-ns' }).catch((error: unknown) => error);
+    const failure = await syncApp(cluster, 'second', app, undefined, { syncOptions: { failOnSharedResource: true }, createNamespace: 'second-ns' }).catch(
+      (error: unknown) => error,
+    );
     expect(failure).toBeInstanceOf(SharedResourceError);
     const message = (failure as Error).message;
     expect(message).toMatch(/^FailOnSharedResource=true: 2 objects are already tracked by another app, so nothing was synced/);

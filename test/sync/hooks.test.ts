@@ -51,9 +51,12 @@ describe('hookRole', () => {
     },
   );
 
-  it.each<Record<string, string>>([{ 'driftless.io/hook': 'Skip' }, { 'argocd.argoproj.io/hook': 'Skip' }, { 'argocd.argoproj.io/hook': 'PreDelete' }])('skips %o', (annotations) => {
-    expect(hookRole(job(annotations))).toMatchObject({ role: 'skip' });
-  });
+  it.each<Record<string, string>>([{ 'driftless.io/hook': 'Skip' }, { 'argocd.argoproj.io/hook': 'Skip' }, { 'argocd.argoproj.io/hook': 'PreDelete' }])(
+    'skips %o',
+    (annotations) => {
+      expect(hookRole(job(annotations))).toMatchObject({ role: 'skip' });
+    },
+  );
 
   it('ignores Argo CD Skip beside a phase, as Argo CD does', () => {
     expect(hookRole(job({ 'argocd.argoproj.io/hook': 'Skip,PreSync' }))).toMatchObject({ role: 'hook', phases: ['PreSync'] });

@@ -34,11 +34,18 @@ ${annotations}spec:
 `;
 
 const path = (name: string) => `/apis/apps/v1/namespaces/default/deployments/${name}`;
-const live = (name: string) => cluster.client.get<KubeObject & { spec: { replicas: number; template: { spec: { containers: Array<{ image: string }> } } } }>(path(name));
+const live = (name: string) =>
+  cluster.client.get<KubeObject & { spec: { replicas: number; template: { spec: { containers: Array<{ image: string }> } } } }>(path(name));
 
 /** What an HPA does: another manager sets replicas. */
 const scaleTo = (name: string, replicas: number) =>
-  cluster.client.request({ method: 'PATCH', path: path(name), query: { fieldManager: 'kube-controller-manager' }, body: { spec: { replicas } }, contentType: 'application/merge-patch+json' });
+  cluster.client.request({
+    method: 'PATCH',
+    path: path(name),
+    query: { fieldManager: 'kube-controller-manager' },
+    body: { spec: { replicas } },
+    contentType: 'application/merge-patch+json',
+  });
 
 describe('ApplyOutOfSyncOnly=true', () => {
   it('does not write an object whose only difference is an ignored field, and says unchanged', async () => {
@@ -68,7 +75,10 @@ describe('ApplyOutOfSyncOnly=true', () => {
       syncOptions: { applyOutOfSyncOnly: true },
       ignoreDifferences: REPLICAS,
     });
-    expect(second.objects.map((change) => [change.name, change.action])).toEqual([['oos2', 'configured'], ['oos-hook', 'created']]);
+    expect(second.objects.map((change) => [change.name, change.action])).toEqual([
+      ['oos2', 'configured'],
+      ['oos-hook', 'created'],
+    ]);
   });
 });
 
@@ -88,7 +98,7 @@ describe('RespectIgnoreDifferences=true', () => {
     expect(second.inventory?.entries[0].fingerprint).not.toBe(first.inventory?.entries[0].fingerprint);
   });
 
-  it('without it, Git wins: the ignored field goes back to Git\'s value', async () => {
+  it("without it, Git wins: the ignored field goes back to Git's value", async () => {
     const first = await syncApp(cluster, 'rid-off', await writeApp({ 'd.yaml': deployment('rid-off', 'nginx:1.27') }));
     await scaleTo('rid-off', 5);
     await syncApp(cluster, 'rid-off', await writeApp({ 'd.yaml': deployment('rid-off', 'nginx:1.28') }), first.inventory, { ignoreDifferences: REPLICAS });
@@ -96,7 +106,10 @@ describe('RespectIgnoreDifferences=true', () => {
   });
 
   it('writes a new object as Git has it: there is no live value to keep', async () => {
-    await syncApp(cluster, 'rid-new', await writeApp({ 'd.yaml': deployment('rid-new', 'nginx:1.27') }), undefined, { syncOptions: { respectIgnoreDifferences: true }, ignoreDifferences: REPLICAS });
+    await syncApp(cluster, 'rid-new', await writeApp({ 'd.yaml': deployment('rid-new', 'nginx:1.27') }), undefined, {
+      syncOptions: { respectIgnoreDifferences: true },
+      ignoreDifferences: REPLICAS,
+    });
     expect((await live('rid-new')).spec.replicas).toBe(2);
   });
 
@@ -125,7 +138,10 @@ describe('RespectIgnoreDifferences=true', () => {
       body: { data: { injected: 'theirs' } },
       contentType: 'application/merge-patch+json',
     });
-    await syncApp(cluster, 'rid-jq', await writeApp({ 'c.yaml': configMap('2') }), first.inventory, { syncOptions: { respectIgnoreDifferences: true }, ignoreDifferences: rules });
+    await syncApp(cluster, 'rid-jq', await writeApp({ 'c.yaml': configMap('2') }), first.inventory, {
+      syncOptions: { respectIgnoreDifferences: true },
+      ignoreDifferences: rules,
+    });
     expect((await cluster.client.get<KubeObject>('/api/v1/namespaces/default/configmaps/rid-jq')).data).toEqual({ injected: 'theirs', version: '2' });
   });
 });

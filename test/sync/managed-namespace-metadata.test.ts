@@ -25,7 +25,14 @@ const namespace = (name: string) => cluster.client.get<KubeObject>(`/api/v1/name
 
 describe('managedNamespaceMetadata', () => {
   it('labels and annotates the namespace CreateNamespace creates', async () => {
-    const result = await syncApp(cluster, 'labelled', await writeApp(settings), undefined, { createNamespace: 'labelled', namespaceMetadata: METADATA }, 'labelled');
+    const result = await syncApp(
+      cluster,
+      'labelled',
+      await writeApp(settings),
+      undefined,
+      { createNamespace: 'labelled', namespaceMetadata: METADATA },
+      'labelled',
+    );
     expect(result.status).toBe('Succeeded');
     expect(result.objects[0]).toMatchObject({ object: 'Namespace/labelled', action: 'created' });
     const live = await namespace('labelled');
@@ -34,7 +41,11 @@ describe('managedNamespaceMetadata', () => {
   });
 
   it('puts them on a namespace that exists, keeps labels others set, and writes nothing once they are there', async () => {
-    await cluster.client.request({ method: 'POST', path: '/api/v1/namespaces', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'existing', labels: { theirs: 'yes' } } } });
+    await cluster.client.request({
+      method: 'POST',
+      path: '/api/v1/namespaces',
+      body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'existing', labels: { theirs: 'yes' } } },
+    });
     const root = await writeApp(settings);
     const first = await syncApp(cluster, 'existing', root, undefined, { createNamespace: 'existing', namespaceMetadata: METADATA }, 'existing');
     expect(first.objects[0]).toMatchObject({ object: 'Namespace/existing', action: 'configured' });
@@ -48,12 +59,21 @@ describe('managedNamespaceMetadata', () => {
   it('does nothing without CreateNamespace=true', () => {
     const app = { syncPolicy: { syncOptions: [], createNamespace: false, managedNamespaceMetadata: METADATA }, ignoreDifferences: [] };
     expect(appRunOptions(app, 'web').namespaceMetadata).toBeUndefined();
-    expect(appRunOptions({ ...app, syncPolicy: { ...app.syncPolicy, syncOptions: ['CreateNamespace=true'], createNamespace: true } }, 'web').namespaceMetadata).toEqual(METADATA);
+    expect(
+      appRunOptions({ ...app, syncPolicy: { ...app.syncPolicy, syncOptions: ['CreateNamespace=true'], createNamespace: true } }, 'web').namespaceMetadata,
+    ).toEqual(METADATA);
   });
 
   it("gives way to the app's own Namespace manifest of that name", async () => {
     const files = { ...settings, 'ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: manifested\n  labels: { from: git }\n' };
-    const result = await syncApp(cluster, 'manifested', await writeApp(files), undefined, { createNamespace: 'manifested', namespaceMetadata: METADATA }, 'manifested');
+    const result = await syncApp(
+      cluster,
+      'manifested',
+      await writeApp(files),
+      undefined,
+      { createNamespace: 'manifested', namespaceMetadata: METADATA },
+      'manifested',
+    );
     expect(result.status).toBe('Succeeded');
     const labels = (await namespace('manifested')).metadata.labels ?? {};
     expect(labels.from).toBe('git');
@@ -69,10 +89,15 @@ describe('managedNamespaceMetadata', () => {
     expect(result.objects.map((change) => change.kind)).toEqual(['Namespace']);
   });
 
-  it("needs the project to permit the Namespace, as creating it would", async () => {
+  it('needs the project to permit the Namespace, as creating it would', async () => {
     await cluster.client.request({ method: 'POST', path: '/api/v1/namespaces', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'tenant' } } });
     // Argo CD's default project shape: every namespaced kind, no cluster-scoped one.
-    const project: ProjectSpec = { name: 'team-a', sourceRepos: ['*'], destinations: [{ cluster: '*', namespace: 'tenant' }], definedIn: { file: 'driftless/projects.yaml' } };
+    const project: ProjectSpec = {
+      name: 'team-a',
+      sourceRepos: ['*'],
+      destinations: [{ cluster: '*', namespace: 'tenant' }],
+      definedIn: { file: 'driftless/projects.yaml' },
+    };
     const target: ClusterSpec = { name: 'sandbox', labels: {}, definedIn: { file: 'driftless/clusters.yaml' } };
     const rendered = await render({ root: await writeApp(settings), path: '.', appName: 'tenant-app', destinationNamespace: 'tenant' });
     cluster.sandbox.requests.clear();

@@ -63,7 +63,10 @@ describe('compareKindOrder', () => {
   });
 
   it('does not mistake a custom resource named like a built-in kind for it', () => {
-    const objects = [object('serving.knative.dev/v1', 'Service', 'k'), object('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'services.serving.knative.dev')];
+    const objects = [
+      object('serving.knative.dev/v1', 'Service', 'k'),
+      object('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'services.serving.knative.dev'),
+    ];
     expect(kinds(objects)).toEqual(['CustomResourceDefinition', 'Service']);
     expect(compareKindOrder(object('serving.knative.dev/v1', 'Service', 'k'), object('apps/v1', 'Deployment', 'd'))).toBeGreaterThan(0);
   });
@@ -157,7 +160,8 @@ describe('planSync', () => {
   });
 
   it('refuses the same object twice', () => {
-    const twice = () => planSync([{ object: object('v1', 'ConfigMap', 'c', { namespace: 'shop' }) }, { object: object('v1', 'ConfigMap', 'c', { namespace: 'shop' }) }]);
+    const twice = () =>
+      planSync([{ object: object('v1', 'ConfigMap', 'c', { namespace: 'shop' }) }, { object: object('v1', 'ConfigMap', 'c', { namespace: 'shop' }) }]);
     expect(twice).toThrow(DuplicateTargetError);
     expect(twice).toThrow('ConfigMap/shop/c: rendered more than once');
   });

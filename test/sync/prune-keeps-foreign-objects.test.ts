@@ -17,7 +17,11 @@ describe('prune', () => {
     const first = await syncApp(cluster, 'pruner', await writeApp({ 'a.yaml': configMap('keep-me'), 'b.yaml': configMap('drop-me') }));
     // An object of another app, and one nobody tracks, must survive.
     await syncApp(cluster, 'neighbour', await writeApp({ 'n.yaml': configMap('neighbour') }));
-    await cluster.client.request({ method: 'POST', path: '/api/v1/namespaces/default/configmaps', body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'hand-made' } } });
+    await cluster.client.request({
+      method: 'POST',
+      path: '/api/v1/namespaces/default/configmaps',
+      body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'hand-made' } },
+    });
 
     const second = await syncApp(cluster, 'pruner', await writeApp({ 'a.yaml': configMap('keep-me') }), first.inventory, { prune: true });
     expect(second.objects.filter((change) => change.action === 'pruned').map((change) => change.name)).toEqual(['drop-me']);
@@ -30,7 +34,11 @@ describe('prune', () => {
   it('never deletes an object of the same name that someone else created without our tracking id', async () => {
     const first = await syncApp(cluster, 'pruner2', await writeApp({ 'a.yaml': configMap('shared-name'), 'b.yaml': configMap('anchor') }));
     await cluster.client.request({ method: 'DELETE', path: '/api/v1/namespaces/default/configmaps/shared-name' });
-    await cluster.client.request({ method: 'POST', path: '/api/v1/namespaces/default/configmaps', body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shared-name' } } });
+    await cluster.client.request({
+      method: 'POST',
+      path: '/api/v1/namespaces/default/configmaps',
+      body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shared-name' } },
+    });
     const second = await syncApp(cluster, 'pruner2', await writeApp({ 'b.yaml': configMap('anchor') }), first.inventory, { prune: true });
     const change = second.objects.find((entry) => entry.name === 'shared-name');
     expect(change?.action).toBe('skipped');
@@ -39,7 +47,11 @@ describe('prune', () => {
   });
 
   it('keeps objects marked Prune=false, and keeps them in the inventory', async () => {
-    const first = await syncApp(cluster, 'pruner3', await writeApp({ 'a.yaml': configMap('precious', '  annotations:\n    argocd.argoproj.io/sync-options: Prune=false\n'), 'b.yaml': configMap('anchor3') }));
+    const first = await syncApp(
+      cluster,
+      'pruner3',
+      await writeApp({ 'a.yaml': configMap('precious', '  annotations:\n    argocd.argoproj.io/sync-options: Prune=false\n'), 'b.yaml': configMap('anchor3') }),
+    );
     const second = await syncApp(cluster, 'pruner3', await writeApp({ 'b.yaml': configMap('anchor3') }), first.inventory, { prune: true });
     expect(second.objects.find((entry) => entry.name === 'precious')?.action).toBe('skipped');
     expect(await exists('precious')).toBe(true);

@@ -23,13 +23,20 @@ const PRUNE_LAST_ANNOTATION = '    argocd.argoproj.io/sync-options: PruneLast=tr
 /** An app whose second sync changes a wave-1 object, drops `goes`, and has a PostSync hook. */
 async function dropOne(app: string, options: SyncRunOptions, goesAnnotation = ''): Promise<{ sequence: string[]; pruned: unknown }> {
   const hook = hookJob(`${app}-after`, { 'argocd.argoproj.io/hook': 'PostSync' });
-  const first = await syncApp(cluster, app, await writeApp({ 'late.yaml': configMap(`${app}-late`, 1, 'v1'), 'goes.yaml': configMap(`${app}-goes`, 0, 'v1', goesAnnotation), 'hook.yaml': hook }));
+  const first = await syncApp(
+    cluster,
+    app,
+    await writeApp({ 'late.yaml': configMap(`${app}-late`, 1, 'v1'), 'goes.yaml': configMap(`${app}-goes`, 0, 'v1', goesAnnotation), 'hook.yaml': hook }),
+  );
   expect(first.status).toBe('Succeeded');
   cluster.sandbox.requests.clear();
-  const second = await syncApp(cluster, app, await writeApp({ 'late.yaml': configMap(`${app}-late`, 1, 'v2'), 'hook.yaml': hook }), first.inventory, { prune: true, ...options });
+  const second = await syncApp(cluster, app, await writeApp({ 'late.yaml': configMap(`${app}-late`, 1, 'v2'), 'hook.yaml': hook }), first.inventory, {
+    prune: true,
+    ...options,
+  });
   expect(second.status).toBe('Succeeded');
   expect(await found(cluster, `/api/v1/namespaces/default/configmaps/${app}-goes`)).toBe(false);
-  const sequence = writesIn(cluster).map((entry) => `${entry.method} ${(entry.path.split('?')[0].split('/').slice(-2)).join('/')}`);
+  const sequence = writesIn(cluster).map((entry) => `${entry.method} ${entry.path.split('?')[0].split('/').slice(-2).join('/')}`);
   return { sequence, pruned: second.objects.find((change) => change.action === 'pruned') };
 }
 
@@ -56,8 +63,15 @@ describe('PruneLast=true', () => {
   });
 
   it('prunes nothing when a wave fails: the final wave is never reached', async () => {
-    const first = await syncApp(cluster, 'pl-fail', await writeApp({ 'goes.yaml': configMap('pl-fail-goes', 0, 'v1'), 'a.yaml': configMap('pl-fail-a', 0, 'v1') }));
-    const broken = await writeApp({ 'a.yaml': configMap('pl-fail-a', 0, 'v1'), 'bad.yaml': hookJob('pl-fail-bad', { 'sandbox.driftless.io/fail': 'true', 'argocd.argoproj.io/sync-wave': '1' }) });
+    const first = await syncApp(
+      cluster,
+      'pl-fail',
+      await writeApp({ 'goes.yaml': configMap('pl-fail-goes', 0, 'v1'), 'a.yaml': configMap('pl-fail-a', 0, 'v1') }),
+    );
+    const broken = await writeApp({
+      'a.yaml': configMap('pl-fail-a', 0, 'v1'),
+      'bad.yaml': hookJob('pl-fail-bad', { 'sandbox.driftless.io/fail': 'true', 'argocd.argoproj.io/sync-wave': '1' }),
+    });
     const second = await syncApp(cluster, 'pl-fail', broken, first.inventory, { prune: true, syncOptions: { pruneLast: true }, timeoutMs: 5_000 });
     expect(second.status).toBe('Failed');
     expect(await found(cluster, '/api/v1/namespaces/default/configmaps/pl-fail-goes')).toBe(true);

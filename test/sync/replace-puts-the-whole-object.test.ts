@@ -34,13 +34,17 @@ const writes = () => writesIn(cluster).map((entry) => `${entry.method} ${entry.p
 describe('Replace=true', () => {
   it('creates with a POST, then replaces with a PUT: the object is what Git has, other keys gone', async () => {
     cluster.sandbox.requests.clear();
-    const first = await syncApp(cluster, 'replacer', await writeApp({ 'c.yaml': configMap('replaced', { a: '1' }) }), undefined, { syncOptions: { replace: true } });
+    const first = await syncApp(cluster, 'replacer', await writeApp({ 'c.yaml': configMap('replaced', { a: '1' }) }), undefined, {
+      syncOptions: { replace: true },
+    });
     expect(first.objects.map((change) => [change.name, change.action])).toEqual([['replaced', 'created']]);
     expect(writes()).toEqual(['POST /api/v1/namespaces/default/configmaps']);
 
     await addTheirKey('replaced');
     cluster.sandbox.requests.clear();
-    const second = await syncApp(cluster, 'replacer', await writeApp({ 'c.yaml': configMap('replaced', { a: '2' }) }), first.inventory, { syncOptions: { replace: true } });
+    const second = await syncApp(cluster, 'replacer', await writeApp({ 'c.yaml': configMap('replaced', { a: '2' }) }), first.inventory, {
+      syncOptions: { replace: true },
+    });
     expect(second.objects.map((change) => [change.name, change.action])).toEqual([['replaced', 'configured']]);
     expect(writes()).toEqual(['PUT /api/v1/namespaces/default/configmaps/replaced']);
     expect((await live('replaced')).data).toEqual({ a: '2' });

@@ -70,7 +70,7 @@ describe('SkipDryRunOnMissingResource', () => {
     await expect(syncApp(cluster, 'strict', root)).rejects.toThrow(/Gadget\/default\/g1: no matches for kind "Gadget" in version "late.example.com\/v1"/);
   });
 
-  it("on the app: the object is applied in its wave, once a controller made its CRD", async () => {
+  it('on the app: the object is applied in its wave, once a controller made its CRD', async () => {
     const root = await writeApp({ 'trigger.yaml': trigger('late-app'), 'sprocket.yaml': custom('Sprocket', 's1') });
     const result = await syncWithController('late-app', root, { syncOptions: { skipDryRunOnMissingResource: true } }, crd('Sprocket', 'sprockets'));
     expect(result.status).toBe('Succeeded');
@@ -83,7 +83,10 @@ describe('SkipDryRunOnMissingResource', () => {
   });
 
   it('on the object: the same, from its own annotation', async () => {
-    const root = await writeApp({ 'trigger.yaml': trigger('late-obj'), 'cog.yaml': custom('Cog', 'c1', '    argocd.argoproj.io/sync-options: SkipDryRunOnMissingResource=true\n') });
+    const root = await writeApp({
+      'trigger.yaml': trigger('late-obj'),
+      'cog.yaml': custom('Cog', 'c1', '    argocd.argoproj.io/sync-options: SkipDryRunOnMissingResource=true\n'),
+    });
     const result = await syncWithController('late-obj', root, {}, crd('Cog', 'cogs'));
     expect(result.status).toBe('Succeeded');
   });
@@ -92,7 +95,10 @@ describe('SkipDryRunOnMissingResource', () => {
     const root = await writeApp({ 'trigger.yaml': trigger('never'), 'widget.yaml': custom('Doohickey', 'd1') });
     const result = await syncWithController('never', root, { syncOptions: { skipDryRunOnMissingResource: true } });
     expect(result.status).toBe('Failed');
-    expect(result.objects.find((change) => change.name === 'd1')).toMatchObject({ action: 'failed', message: expect.stringMatching(/no matches for kind "Doohickey" .* when its wave came/) });
+    expect(result.objects.find((change) => change.name === 'd1')).toMatchObject({
+      action: 'failed',
+      message: expect.stringMatching(/no matches for kind "Doohickey" .* when its wave came/),
+    });
   });
 
   it("is still bound by the app's project once its kind is known", async () => {
@@ -105,9 +111,15 @@ describe('SkipDryRunOnMissingResource', () => {
     };
     const target: ClusterSpec = { name: 'sandbox', labels: {}, definedIn: { file: 'driftless/clusters.yaml' } };
     const root = await writeApp({ 'trigger.yaml': trigger('bounded'), 'gizmo.yaml': custom('Gizmo', 'z1') });
-    const result = await syncWithController('bounded', root, { syncOptions: { skipDryRunOnMissingResource: true } }, crd('Gizmo', 'gizmos'), { project, cluster: target });
+    const result = await syncWithController('bounded', root, { syncOptions: { skipDryRunOnMissingResource: true } }, crd('Gizmo', 'gizmos'), {
+      project,
+      cluster: target,
+    });
     expect(result.status).toBe('Failed');
-    expect(result.objects.find((change) => change.name === 'z1')).toMatchObject({ action: 'failed', message: expect.stringMatching(/^not permitted: .*namespaceResourceWhitelist of project team-a/) });
+    expect(result.objects.find((change) => change.name === 'z1')).toMatchObject({
+      action: 'failed',
+      message: expect.stringMatching(/^not permitted: .*namespaceResourceWhitelist of project team-a/),
+    });
     await expect(cluster.client.get('/apis/late.example.com/v1/namespaces/default/gizmos/z1')).rejects.toThrow();
   });
 });

@@ -28,13 +28,21 @@ function validations(): Record<string, string | undefined> {
 describe('Validate', () => {
   it('is Strict by default, for resources and hooks alike', async () => {
     cluster.sandbox.requests.clear();
-    await syncApp(cluster, 'validated', await writeApp({ 'a.yaml': configMap('strict-a'), 'h.yaml': hookJob('strict-hook', { 'argocd.argoproj.io/hook': 'PreSync' }) }));
+    await syncApp(
+      cluster,
+      'validated',
+      await writeApp({ 'a.yaml': configMap('strict-a'), 'h.yaml': hookJob('strict-hook', { 'argocd.argoproj.io/hook': 'PreSync' }) }),
+    );
     expect(validations()).toEqual({ 'strict-a': 'Strict', 'strict-hook': 'Strict' });
   });
 
-  it("Validate=false on the app makes every write Ignore unknown fields, replaced ones too", async () => {
+  it('Validate=false on the app makes every write Ignore unknown fields, replaced ones too', async () => {
     cluster.sandbox.requests.clear();
-    const app = await writeApp({ 'a.yaml': configMap('loose-a'), 'b.yaml': configMap('loose-b', 'Replace=true'), 'h.yaml': hookJob('loose-hook', { 'argocd.argoproj.io/hook': 'PreSync' }) });
+    const app = await writeApp({
+      'a.yaml': configMap('loose-a'),
+      'b.yaml': configMap('loose-b', 'Replace=true'),
+      'h.yaml': hookJob('loose-hook', { 'argocd.argoproj.io/hook': 'PreSync' }),
+    });
     await syncApp(cluster, 'unvalidated', app, undefined, { syncOptions: { validate: false } });
     expect(validations()).toEqual({ 'loose-a': 'Ignore', 'loose-b': 'Ignore', 'loose-hook': 'Ignore' });
   });
@@ -42,7 +50,9 @@ describe('Validate', () => {
   it("an object's own Validate=false is for that object only; its Validate=true does not undo the app's", async () => {
     cluster.sandbox.requests.clear();
     await syncApp(cluster, 'some-validated', await writeApp({ 'a.yaml': configMap('own-loose', 'Validate=false'), 'b.yaml': configMap('own-strict') }));
-    await syncApp(cluster, 'app-loose', await writeApp({ 'c.yaml': configMap('asks-strict', 'Validate=true') }), undefined, { syncOptions: { validate: false } });
+    await syncApp(cluster, 'app-loose', await writeApp({ 'c.yaml': configMap('asks-strict', 'Validate=true') }), undefined, {
+      syncOptions: { validate: false },
+    });
     expect(validations()).toEqual({ 'own-loose': 'Ignore', 'own-strict': 'Strict', 'asks-strict': 'Ignore' });
   });
 });

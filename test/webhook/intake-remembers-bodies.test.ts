@@ -49,19 +49,33 @@ function dependencies(options: { failEnqueue?: boolean } = {}) {
 
 function delivery(body: string, id: string = randomUUID()) {
   return {
-    headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': id, 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` },
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': 'push',
+      'x-github-delivery': id,
+      'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`,
+    },
     body,
   };
 }
 
-const body = JSON.stringify({ ref: 'refs/heads/main', after: 'a'.repeat(40), commits: [{ added: [], removed: [], modified: ['apps/web/x.yaml'] }], head_commit: {}, repository: { clone_url: REPO, default_branch: 'main' } });
+const body = JSON.stringify({
+  ref: 'refs/heads/main',
+  after: 'a'.repeat(40),
+  commits: [{ added: [], removed: [], modified: ['apps/web/x.yaml'] }],
+  head_commit: {},
+  repository: { clone_url: REPO, default_branch: 'main' },
+});
 
 describe('the intake', () => {
   it('queues a body once, whatever delivery id it comes under', async () => {
     const { deps, enqueued } = dependencies();
     expect((await handleDelivery(delivery(body), deps)).statusCode).toBe(202);
     const replay = await handleDelivery(delivery(body), deps);
-    expect(replay).toEqual({ statusCode: 200, body: { message: expect.stringMatching(/repeats the body of a delivery already handled: not queued again \(a replay\)$/) } });
+    expect(replay).toEqual({
+      statusCode: 200,
+      body: { message: expect.stringMatching(/repeats the body of a delivery already handled: not queued again \(a replay\)$/) },
+    });
     expect(enqueued).toHaveLength(1);
   });
 

@@ -49,9 +49,7 @@ async function invoke(event: APIGatewayProxyEventV2): Promise<{ statusCode?: num
   });
   try {
     const response = await handler(event, lambdaContext('webhook', 10_000));
-    const emf = lines
-      .filter((line) => line.includes('"_aws"'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const emf = lines.filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line) as Record<string, unknown>);
     return { statusCode: response.statusCode, emf };
   } finally {
     write.mockRestore();

@@ -36,7 +36,10 @@ afterAll(async () => {
 function appWith(sources: string): AppSpec {
   const text = `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: shop}\nspec:\n  sources:\n${sources}  destination: {name: dev}\n`;
   const cluster = 'apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: {name: dev}\nspec:\n  kubeconfig: {context: dev}\n';
-  return parseRegistryFiles([{ file: 'driftless/c.yaml', text: cluster }, { file: 'driftless/a.yaml', text }]).apps[0];
+  return parseRegistryFiles([
+    { file: 'driftless/c.yaml', text: cluster },
+    { file: 'driftless/a.yaml', text },
+  ]).apps[0];
 }
 
 const chartRequests: ChartRequest[] = [];
@@ -44,13 +47,21 @@ const charts: ChartFetcher = {
   // A stand-in at the interface: resolving versions is the chart fetcher's own tests' business.
   async fetch(request) {
     chartRequests.push(request);
-    return { dir: '/nonexistent', chart: request.chart, version: request.targetRevision === '2.*' ? '2.1.0' : request.targetRevision, digest: 'abc', dispose: async () => undefined };
+    return {
+      dir: '/nonexistent',
+      chart: request.chart,
+      version: request.targetRevision === '2.*' ? '2.1.0' : request.targetRevision,
+      digest: 'abc',
+      dispose: async () => undefined,
+    };
   },
 };
 
 describe('fetchAppSources', () => {
   it('gives a push to the values repository to the ref source, and fetches the other Git source at its branch head', async () => {
-    const shop = appWith(`  - {repoURL: '${app.dir}', targetRevision: main, path: deploy}\n  - {repoURL: '${values.dir}', targetRevision: main, ref: values}\n`);
+    const shop = appWith(
+      `  - {repoURL: '${app.dir}', targetRevision: main, path: deploy}\n  - {repoURL: '${values.dir}', targetRevision: main, ref: values}\n`,
+    );
     const fetched = await fetchAppSources(shop, { revision: shas.values1, ref: 'main' }, { sources: git, charts });
     try {
       expect(fetched.revisions).toEqual([
@@ -63,7 +74,9 @@ describe('fetchAppSources', () => {
   });
 
   it('keeps a commit of the app repository on the sources tracking the pushed branch only', async () => {
-    const shop = appWith(`  - {repoURL: '${app.dir}', targetRevision: main, path: deploy}\n  - {repoURL: '${app.dir}', targetRevision: release, path: release}\n  - {repoURL: '${values.dir}', targetRevision: HEAD, ref: values}\n`);
+    const shop = appWith(
+      `  - {repoURL: '${app.dir}', targetRevision: main, path: deploy}\n  - {repoURL: '${app.dir}', targetRevision: release, path: release}\n  - {repoURL: '${values.dir}', targetRevision: HEAD, ref: values}\n`,
+    );
     const fetched = await fetchAppSources(shop, { revision: shas.app1, ref: 'main' }, { sources: git, charts });
     try {
       expect(fetched.revisions.map((revision) => revision.sha)).toEqual([shas.app1, shas.release, shas.values2]);
@@ -74,7 +87,9 @@ describe('fetchAppSources', () => {
 
   it('fetches the recorded sources exactly, and resolves a chart at its recorded version', async () => {
     chartRequests.length = 0;
-    const shop = appWith(`  - {repoURL: 'https://charts.example.com', chart: shop, targetRevision: '2.*', helm: {valueFiles: [$values/envs/dev.yaml]}}\n  - {repoURL: '${values.dir}', targetRevision: main, ref: values}\n`);
+    const shop = appWith(
+      `  - {repoURL: 'https://charts.example.com', chart: shop, targetRevision: '2.*', helm: {valueFiles: [$values/envs/dev.yaml]}}\n  - {repoURL: '${values.dir}', targetRevision: main, ref: values}\n`,
+    );
     const fresh = await fetchAppSources(shop, { revision: shas.values2 }, { sources: git, charts });
     await fresh.dispose();
     expect(fresh.revisions).toEqual([

@@ -54,7 +54,9 @@ const HASH_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
 /** A pod-template-hash-like suffix: stable for one template, different for another. */
 export function templateHash(value: unknown): string {
-  const digest = createHash('sha256').update(JSON.stringify(value ?? {})).digest();
+  const digest = createHash('sha256')
+    .update(JSON.stringify(value ?? {}))
+    .digest();
   let out = '';
   for (let i = 0; i < 10; i++) out += HASH_ALPHABET[digest[i] % HASH_ALPHABET.length];
   return out;

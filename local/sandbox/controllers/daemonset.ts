@@ -10,7 +10,13 @@ export const daemonSetController: Controller = {
       {
         afterMs: 0,
         status: (current) =>
-          compact({ observedGeneration: current.metadata.generation, desiredNumberScheduled: 1, currentNumberScheduled: 1, numberMisscheduled: 0, numberUnavailable: 1 }),
+          compact({
+            observedGeneration: current.metadata.generation,
+            desiredNumberScheduled: 1,
+            currentNumberScheduled: 1,
+            numberMisscheduled: 0,
+            numberUnavailable: 1,
+          }),
       },
       {
         afterMs: readyDelayMs,

@@ -27,13 +27,21 @@ export const deploymentController: Controller = {
             availableReplicas: available,
             unavailableReplicas: replicas - available,
             conditions: [
-              condition(current, {
-                type: 'Available',
-                status: available > 0 || replicas === 0 ? 'True' : 'False',
-                reason: available > 0 || replicas === 0 ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
-                message: available > 0 || replicas === 0 ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.',
-              }, true),
-              condition(current, { type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated', message: `ReplicaSet "${replicaSetName(current)}" is progressing.` }, true),
+              condition(
+                current,
+                {
+                  type: 'Available',
+                  status: available > 0 || replicas === 0 ? 'True' : 'False',
+                  reason: available > 0 || replicas === 0 ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
+                  message: available > 0 || replicas === 0 ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.',
+                },
+                true,
+              ),
+              condition(
+                current,
+                { type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated', message: `ReplicaSet "${replicaSetName(current)}" is progressing.` },
+                true,
+              ),
             ],
           });
         },
@@ -49,8 +57,21 @@ export const deploymentController: Controller = {
             readyReplicas: replicas,
             availableReplicas: replicas,
             conditions: [
-              condition(current, { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }, true),
-              condition(current, { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${replicaSetName(current)}" has successfully progressed.` }, true),
+              condition(
+                current,
+                { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' },
+                true,
+              ),
+              condition(
+                current,
+                {
+                  type: 'Progressing',
+                  status: 'True',
+                  reason: 'NewReplicaSetAvailable',
+                  message: `ReplicaSet "${replicaSetName(current)}" has successfully progressed.`,
+                },
+                true,
+              ),
             ],
           });
         },

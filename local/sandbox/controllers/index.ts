@@ -18,7 +18,15 @@ export const CONTROLLER_MANAGER = 'kube-controller-manager';
 /** A workload carrying this annotation starts rolling out and never becomes ready: for timeout tests. */
 export const NEVER_READY_ANNOTATION = 'sandbox.driftless.io/never-ready';
 
-const CONTROLLERS: Controller[] = [deploymentController, replicaSetController, statefulSetController, daemonSetController, jobController, serviceController, ingressController];
+const CONTROLLERS: Controller[] = [
+  deploymentController,
+  replicaSetController,
+  statefulSetController,
+  daemonSetController,
+  jobController,
+  serviceController,
+  ingressController,
+];
 
 export interface Controllers {
   stop(): void;

@@ -5,7 +5,10 @@ import type { KubeObject } from '../../../shared/kube/object.ts';
 import { specOf, statusOf, type Controller } from './controller.ts';
 
 function hostname(object: KubeObject): string {
-  const id = createHash('sha256').update(object.metadata.uid ?? '').digest('hex').slice(0, 12);
+  const id = createHash('sha256')
+    .update(object.metadata.uid ?? '')
+    .digest('hex')
+    .slice(0, 12);
   return `k8s-${object.metadata.namespace}-${object.metadata.name}-${id}.elb.sandbox.local`.slice(0, 253);
 }
 

@@ -8,13 +8,20 @@ export const replicaSetController: Controller = {
     return [
       {
         afterMs: 0,
-        status: (current) => compact({ observedGeneration: current.metadata.generation, replicas: desiredReplicas(current), fullyLabeledReplicas: desiredReplicas(current) }),
+        status: (current) =>
+          compact({ observedGeneration: current.metadata.generation, replicas: desiredReplicas(current), fullyLabeledReplicas: desiredReplicas(current) }),
       },
       {
         afterMs: readyDelayMs,
         status: (current) => {
           const replicas = desiredReplicas(current);
-          return compact({ observedGeneration: current.metadata.generation, replicas, fullyLabeledReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas });
+          return compact({
+            observedGeneration: current.metadata.generation,
+            replicas,
+            fullyLabeledReplicas: replicas,
+            readyReplicas: replicas,
+            availableReplicas: replicas,
+          });
         },
       },
     ];

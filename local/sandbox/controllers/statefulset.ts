@@ -33,7 +33,14 @@ export const statefulSetController: Controller = {
           const replicas = desiredReplicas(current);
           const update = revision(current);
           return {
-            ...compact({ observedGeneration: current.metadata.generation, replicas, readyReplicas: replicas, currentReplicas: replicas, updatedReplicas: replicas, availableReplicas: replicas }),
+            ...compact({
+              observedGeneration: current.metadata.generation,
+              replicas,
+              readyReplicas: replicas,
+              currentReplicas: replicas,
+              updatedReplicas: replicas,
+              availableReplicas: replicas,
+            }),
             currentRevision: update,
             updateRevision: update,
             collisionCount: 0,

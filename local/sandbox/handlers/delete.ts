@@ -16,7 +16,9 @@ function deleteOptions(call: Call): DeleteOptions {
   let policy = body.propagationPolicy ?? call.query.get('propagationPolicy') ?? undefined;
   if (policy === undefined && (body.orphanDependents === true || call.query.get('orphanDependents') === 'true')) policy = 'Orphan';
   if (policy !== undefined && !POLICIES.includes(policy as Propagation)) {
-    throw badRequest(`DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`);
+    throw badRequest(
+      `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`,
+    );
   }
   const dryRun = isDryRun(call) || (body.dryRun ?? []).includes('All');
   return {

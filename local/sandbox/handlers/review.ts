@@ -21,7 +21,7 @@ const REVIEWERS: Record<string, Reviewer> = {
   }),
   SelfSubjectReview: (call) => ({ userInfo: call.user }),
   TokenReview: (call, spec) => {
-    const found = typeof spec.token === 'string' ? call.identities.review(spec.token) ?? adminReview(call, spec.token) : undefined;
+    const found = typeof spec.token === 'string' ? (call.identities.review(spec.token) ?? adminReview(call, spec.token)) : undefined;
     return found ? { authenticated: true, user: found.user, audiences: found.audiences } : { user: {}, error: 'invalid bearer token' };
   },
 };

@@ -47,7 +47,9 @@ export function toScale(type: ResourceType, object: KubeObject): KubeObject {
 export function fromScale(type: ResourceType, object: KubeObject, scale: unknown): KubeObject {
   const replicas = (scale as { spec?: { replicas?: unknown } } | undefined)?.spec?.replicas;
   if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
-    throw badRequest(`Scale.autoscaling "${object.metadata.name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`);
+    throw badRequest(
+      `Scale.autoscaling "${object.metadata.name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
+    );
   }
   const next = structuredClone(object);
   writePath(next, (type.scale as ScaleSpec).specReplicasPath, replicas);

@@ -25,8 +25,18 @@ export function createToken(call: Call): Reply {
   const spec = (body.spec ?? {}) as TokenRequestSpec;
   const seconds = spec.expirationSeconds ?? DEFAULT_SECONDS;
   const errors: FieldError[] = [];
-  if (seconds < MIN_SECONDS) errors.push({ type: 'FieldValueInvalid', field: 'spec.expirationSeconds', message: `Invalid value: ${seconds}: may not specify a duration less than 10 minutes` });
-  if (seconds > MAX_SECONDS) errors.push({ type: 'FieldValueInvalid', field: 'spec.expirationSeconds', message: `Invalid value: ${seconds}: may not specify a duration larger than 2^32 seconds` });
+  if (seconds < MIN_SECONDS)
+    errors.push({
+      type: 'FieldValueInvalid',
+      field: 'spec.expirationSeconds',
+      message: `Invalid value: ${seconds}: may not specify a duration less than 10 minutes`,
+    });
+  if (seconds > MAX_SECONDS)
+    errors.push({
+      type: 'FieldValueInvalid',
+      field: 'spec.expirationSeconds',
+      message: `Invalid value: ${seconds}: may not specify a duration larger than 2^32 seconds`,
+    });
   if (errors.length) throw invalid('authentication.k8s.io', 'TokenRequest', name, errors);
   const audiences = spec.audiences?.length ? spec.audiences : [DEFAULT_AUDIENCE];
   const issued = identities.issue({ namespace: account.metadata.namespace ?? '', name, uid: account.metadata.uid ?? '' }, seconds, audiences);

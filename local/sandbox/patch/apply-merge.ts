@@ -27,9 +27,7 @@ function mergeValue(live: unknown, config: unknown, kind: string, path: string):
   if (liveShape.type === 'list' && configShape.type === 'list') {
     const rule = liveShape.rule;
     const key = (item: unknown, index: number) => elementKey(item, rule, index);
-    return interleave(live as unknown[], config as unknown[], key, (a, b) =>
-      rule.type === 'set' ? b : mergeValue(a, b, kind, elementPath(path)),
-    );
+    return interleave(live as unknown[], config as unknown[], key, (a, b) => (rule.type === 'set' ? b : mergeValue(a, b, kind, elementPath(path))));
   }
   return withoutNulls(config);
 }
@@ -77,7 +75,11 @@ function interleave(
 function withoutNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNulls);
   if (isMap(value)) {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== null)
+        .map(([k, v]) => [k, withoutNulls(v)]),
+    );
   }
   return clone(value);
 }

@@ -4,12 +4,7 @@
 // one exception, as in Kubernetes: it always equals the name).
 
 import { groupOf, type KubeObject } from '../../../shared/kube/object.ts';
-import {
-  defaultApiService,
-  defaultValidatingAdmissionPolicy,
-  defaultValidatingAdmissionPolicyBinding,
-  defaultWebhooks,
-} from './defaults-admission.ts';
+import { defaultApiService, defaultValidatingAdmissionPolicy, defaultValidatingAdmissionPolicyBinding, defaultWebhooks } from './defaults-admission.ts';
 import { defaultPod, defaultPodSpec } from './defaults-pod.ts';
 import { defaultService } from './defaults-service.ts';
 import { mapAt, mapsIn, setDefault } from './defaults-util.ts';

@@ -73,9 +73,7 @@ export function serverSideApply(input: ApplyInput): KubeObject {
 
   const { modified, added, removed } = compare(base ?? {}, merged, kind);
   const changed = union(modified, added);
-  const conflicts = others
-    .map((m) => ({ manager: m, fields: intersection(m.set, changed) }))
-    .filter((c) => hasAnyMember(c.fields));
+  const conflicts = others.map((m) => ({ manager: m, fields: intersection(m.set, changed) })).filter((c) => hasAnyMember(c.fields));
   if (conflicts.length > 0 && !force) {
     throw new ApplyConflictError(conflicts.flatMap(({ manager: m, fields }) => conflictList(m, fields)));
   }
@@ -110,9 +108,7 @@ export function recordUpdate(input: UpdateInput): KubeObject {
   };
   const managers = decodeManagers(entries);
   const previous = managers.find((m) => sameManager(m.entry, me));
-  const next: Manager[] = managers
-    .filter((m) => m !== previous)
-    .map((m) => ({ entry: m.entry, set: difference(difference(m.set, taken), removed) }));
+  const next: Manager[] = managers.filter((m) => m !== previous).map((m) => ({ entry: m.entry, set: difference(difference(m.set, taken), removed) }));
   const tookAny = hasAnyMember(taken);
   if (previous || tookAny) {
     const kept = previous ? difference(previous.set, removed) : emptySet();

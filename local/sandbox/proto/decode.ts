@@ -62,7 +62,7 @@ function decodeRepeated(record: WireRecord, type: FieldType, at: string): Json[]
   // Packed numbers: one length-delimited record holding the varints one after another.
   if ('scalar' in type && ['bool', 'int32', 'int64'].includes(type.scalar) && Buffer.isBuffer(record.value) && record.wire === 2) {
     const values: Json[] = [];
-    for (let offset = 0; offset < record.value.length; ) {
+    for (let offset = 0; offset < record.value.length;) {
       const [value, next] = readVarint(record.value, offset);
       values.push(scalar(value, type.scalar, at));
       offset = next;
@@ -108,7 +108,8 @@ function scalar(value: bigint, type: string, at: string): Json {
 }
 
 function expectBytes(record: WireRecord, at: string): Buffer {
-  if (record.wire !== 2 || typeof record.value === 'bigint') throw new UndecodableError(`${at}: expected a length-delimited field, got wire type ${record.wire}`);
+  if (record.wire !== 2 || typeof record.value === 'bigint')
+    throw new UndecodableError(`${at}: expected a length-delimited field, got wire type ${record.wire}`);
   return record.value;
 }
 

@@ -316,7 +316,10 @@ const CORE_V1: Messages = {
   NodeSelectorTerm: ['1 matchExpressions NodeSelectorRequirement *', '2 matchFields NodeSelectorRequirement *'],
   NodeSelectorRequirement: ['1 key string', '2 operator string', '3 values string *'],
   PreferredSchedulingTerm: ['1 weight int32', '2 preference NodeSelectorTerm'],
-  PodAffinity: ['1 requiredDuringSchedulingIgnoredDuringExecution PodAffinityTerm *', '2 preferredDuringSchedulingIgnoredDuringExecution WeightedPodAffinityTerm *'],
+  PodAffinity: [
+    '1 requiredDuringSchedulingIgnoredDuringExecution PodAffinityTerm *',
+    '2 preferredDuringSchedulingIgnoredDuringExecution WeightedPodAffinityTerm *',
+  ],
   PodAntiAffinity: [
     '1 requiredDuringSchedulingIgnoredDuringExecution PodAffinityTerm *',
     '2 preferredDuringSchedulingIgnoredDuringExecution WeightedPodAffinityTerm *',
@@ -362,7 +365,13 @@ const CORE_V1: Messages = {
   ConfigMapProjection: ['1 localObjectReference LocalObjectReference ^', '2 items KeyToPath *', '4 optional bool ?'],
   DownwardAPIProjection: ['1 items DownwardAPIVolumeFile *'],
   ServiceAccountTokenProjection: ['1 audience string', '2 expirationSeconds int64 ?', '3 path string'],
-  CSIVolumeSource: ['1 driver string', '2 readOnly bool ?', '3 fsType string ?', '4 volumeAttributes map<string,string>', '5 nodePublishSecretRef LocalObjectReference ?'],
+  CSIVolumeSource: [
+    '1 driver string',
+    '2 readOnly bool ?',
+    '3 fsType string ?',
+    '4 volumeAttributes map<string,string>',
+    '5 nodePublishSecretRef LocalObjectReference ?',
+  ],
 };
 
 const APPS_V1: Messages = {

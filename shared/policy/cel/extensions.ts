@@ -160,7 +160,11 @@ function format(template: string, args: unknown[]): string {
       case 'x':
         return typeof arg === 'string' ? Buffer.from(arg).toString('hex') : BigInt(arg as bigint).toString(16);
       default:
-        return typeof arg === 'string' ? Buffer.from(arg).toString('hex').toUpperCase() : BigInt(arg as bigint).toString(16).toUpperCase();
+        return typeof arg === 'string'
+          ? Buffer.from(arg).toString('hex').toUpperCase()
+          : BigInt(arg as bigint)
+              .toString(16)
+              .toUpperCase();
     }
   });
 }

@@ -28,7 +28,9 @@ export function pgpOpener(armoredKeys: () => Promise<string[]>): PgpOpener {
 /** The secret keys of a GnuPG home, armored, through `gpg --export-secret-keys`; none when gpg or the home is missing. */
 export async function gnupgSecretKeys(home: string): Promise<string[]> {
   try {
-    const { stdout } = await run('gpg', ['--homedir', home, '--batch', '--pinentry-mode', 'loopback', '--passphrase', '', '--armor', '--export-secret-keys'], { maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await run('gpg', ['--homedir', home, '--batch', '--pinentry-mode', 'loopback', '--passphrase', '', '--armor', '--export-secret-keys'], {
+      maxBuffer: 16 * 1024 * 1024,
+    });
     return stdout.trim() === '' ? [] : [stdout];
   } catch {
     return [];

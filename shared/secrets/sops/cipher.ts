@@ -22,7 +22,7 @@ export interface DecryptedValue {
 /** Throws an Error without the plaintext when the value is malformed or does not authenticate. */
 export function decryptValue(value: string, dataKey: Uint8Array, additionalData: string): DecryptedValue {
   const match = ENCRYPTED.exec(value);
-  if (!match) throw new Error('the value is not in sops\'s ENC[AES256_GCM,…] format');
+  if (!match) throw new Error("the value is not in sops's ENC[AES256_GCM,…] format");
   const [, data, iv, tag, type] = match;
   const decipher = createDecipheriv('aes-256-gcm', dataKey, Buffer.from(iv, 'base64'), { authTagLength: 16 });
   decipher.setAAD(Buffer.from(additionalData, 'utf8'));

@@ -25,7 +25,8 @@ export async function decryptSopsDocument(
   permission: SopsPermission = {},
 ): Promise<Record<string, unknown>> {
   const metadata = readMetadata(document.sops, file);
-  if (!metadata.mac) throw new SopsFormatError(file, 'the file has no MAC (sops.mac), so nothing proves its values are the ones sops encrypted; re-encrypt it with sops');
+  if (!metadata.mac)
+    throw new SopsFormatError(file, 'the file has no MAC (sops.mac), so nothing proves its values are the ones sops encrypted; re-encrypt it with sops');
   const dataKey = await openDataKey(metadata, file, keys, permission);
   let tree;
   try {
@@ -44,7 +45,8 @@ function verifyMac(metadata: SopsMetadata, computed: string, dataKey: Uint8Array
   } catch (cause) {
     throw new SopsFormatError(file, 'the MAC (sops.mac) does not authenticate under the data key, or lastmodified was changed', { cause });
   }
-  if (stored.toUpperCase() !== computed) throw new SopsFormatError(file, 'the MAC does not match the values: the file was changed outside sops; nothing of it is used');
+  if (stored.toUpperCase() !== computed)
+    throw new SopsFormatError(file, 'the MAC does not match the values: the file was changed outside sops; nothing of it is used');
 }
 
 type Candidate = { label: string; open: () => Promise<Uint8Array | undefined> | undefined };
@@ -102,5 +104,9 @@ function allowedCandidates(master: MasterKeys, keys: SopsKeyRing, allowed: SopsK
 }
 
 function allKeys(master: MasterKeys): string[] {
-  return [...master.kms.map((stanza) => `kms ${stanza.arn}`), ...master.age.map((stanza) => `age ${stanza.recipient}`), ...master.pgp.map((stanza) => `pgp ${stanza.fp}`)];
+  return [
+    ...master.kms.map((stanza) => `kms ${stanza.arn}`),
+    ...master.age.map((stanza) => `age ${stanza.recipient}`),
+    ...master.pgp.map((stanza) => `pgp ${stanza.fp}`),
+  ];
 }

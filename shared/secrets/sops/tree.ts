@@ -53,7 +53,7 @@ function walk(node: unknown, path: string[], context: Walk): unknown {
     context.hash.update(macText(node, path));
     return node;
   }
-  if (!isEncryptedValue(node)) throw new TreeError(path, 'is not encrypted, though the file\'s rules say it must be (edited by hand?)');
+  if (!isEncryptedValue(node)) throw new TreeError(path, "is not encrypted, though the file's rules say it must be (edited by hand?)");
   let plain;
   try {
     plain = decryptValue(node, context.dataKey, `${path.join(':')}:`);
@@ -106,7 +106,8 @@ export function goDecimal(value: number): string {
   const [, sign, lead, rest = '', exponentText] = match;
   const digits = lead + rest;
   const exponent = Number(exponentText);
-  if (exponent >= 0) return sign + (digits.length <= exponent + 1 ? digits.padEnd(exponent + 1, '0') : `${digits.slice(0, exponent + 1)}.${digits.slice(exponent + 1)}`);
+  if (exponent >= 0)
+    return sign + (digits.length <= exponent + 1 ? digits.padEnd(exponent + 1, '0') : `${digits.slice(0, exponent + 1)}.${digits.slice(exponent + 1)}`);
   return `${sign}0.${'0'.repeat(-exponent - 1)}${digits}`;
 }
 

@@ -113,7 +113,13 @@ export class ChartDiskCache {
     const names = (await readdir(this.#root).catch(() => [] as string[])).filter((name) => !name.startsWith(TEMPORARY));
     if (names.length <= this.#maxEntries) return;
     const aged = await Promise.all(
-      names.map(async (name) => ({ name, used: await stat(join(this.#root, name, META)).then((info) => info.mtimeMs, () => 0) })),
+      names.map(async (name) => ({
+        name,
+        used: await stat(join(this.#root, name, META)).then(
+          (info) => info.mtimeMs,
+          () => 0,
+        ),
+      })),
     );
     const idle = aged.filter((entry) => !this.#held.has(entry.name)).sort((a, b) => a.used - b.used);
     const doomed = idle.slice(0, names.length - this.#maxEntries);

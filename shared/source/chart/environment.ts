@@ -26,7 +26,9 @@ export function chartFetcherFromEnv(env: ChartEnvironment, clients: ChartClients
     cacheDir: env.CHART_CACHE_DIR || join(tmpdir(), 'driftless-charts'),
     allowLoopback: env.CHART_LOOPBACK === 'allow',
     credentials: chartCredentialsFromEnv(env, clients),
-    archives: bucket ? new S3ChartArchiveStore({ client: clients.s3 ?? new S3Client({ forcePathStyle: Boolean(env.AWS_ENDPOINT_URL_S3) }), bucket }) : undefined,
+    archives: bucket
+      ? new S3ChartArchiveStore({ client: clients.s3 ?? new S3Client({ forcePathStyle: Boolean(env.AWS_ENDPOINT_URL_S3) }), bucket })
+      : undefined,
   });
 }
 

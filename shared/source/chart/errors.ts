@@ -62,7 +62,9 @@ export class ChartVersionNotFoundError extends ChartError implements BadInputMar
 export class ChartDigestMismatchError extends ChartError implements BadInputMark {
   readonly badInput = true;
   constructor(what: string, expected: string, actual: string) {
-    super(`${what}: the archive's sha256 is ${actual}, but the repository's index.yaml says ${expected}; the archive or the index was changed after publishing — republish the chart or pin another version`);
+    super(
+      `${what}: the archive's sha256 is ${actual}, but the repository's index.yaml says ${expected}; the archive or the index was changed after publishing — republish the chart or pin another version`,
+    );
     this.name = 'ChartDigestMismatchError';
   }
 }
@@ -71,7 +73,10 @@ export class ChartDigestMismatchError extends ChartError implements BadInputMark
 export class ChartAuthError extends ChartError implements BadInputMark {
   readonly badInput = true;
   constructor(repoURL: string, detail: string, options?: ErrorOptions) {
-    super(`${repoURL}: ${detail}; add or fix its credentials in the chart repository secret (url, username, password, as Argo CD's repository secrets)`, options);
+    super(
+      `${repoURL}: ${detail}; add or fix its credentials in the chart repository secret (url, username, password, as Argo CD's repository secrets)`,
+      options,
+    );
     this.name = 'ChartAuthError';
   }
 }

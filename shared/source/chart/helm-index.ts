@@ -47,9 +47,15 @@ export async function fetchHelmIndex(repo: HelmRepoLocation, credentials: ChartC
     resolve: options.resolve,
   });
   if (answer.status === 401 || answer.status === 403) {
-    throw new ChartAuthError(repo.key, credentials ? `the repository refused the configured credentials (HTTP ${answer.status})` : `the repository asks for credentials (HTTP ${answer.status}) and none are configured for it`);
+    throw new ChartAuthError(
+      repo.key,
+      credentials
+        ? `the repository refused the configured credentials (HTTP ${answer.status})`
+        : `the repository asks for credentials (HTTP ${answer.status}) and none are configured for it`,
+    );
   }
-  if (answer.status === 404) throw new ChartRepositoryContentError(`${repo.key} has no index.yaml (HTTP 404): is repoURL the Helm repository's URL (the folder holding index.yaml)?`);
+  if (answer.status === 404)
+    throw new ChartRepositoryContentError(`${repo.key} has no index.yaml (HTTP 404): is repoURL the Helm repository's URL (the folder holding index.yaml)?`);
   if (answer.status < 200 || answer.status >= 300) throw new ChartRepositoryUnreachableError(repo.key, `${what} answered HTTP ${answer.status}`);
   return { charts: parseIndex(answer.body.toString('utf8'), what) };
 }

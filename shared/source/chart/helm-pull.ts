@@ -31,7 +31,11 @@ export interface PulledArchive {
   manifestDigest?: string;
 }
 
-export async function helmPull(source: PullSource, credentials: ChartCredentials | undefined, dirs: { destination: string; scratch: string }): Promise<PulledArchive> {
+export async function helmPull(
+  source: PullSource,
+  credentials: ChartCredentials | undefined,
+  dirs: { destination: string; scratch: string },
+): Promise<PulledArchive> {
   const env = await helmEnvironment(dirs.scratch);
   const args = source.kind === 'helm' ? await helmRepoArgs(source, credentials, dirs.scratch) : await ociArgs(source, credentials, env);
   args.push(flagWithValue('--destination', dirs.destination));
@@ -54,7 +58,13 @@ async function helmRepoArgs(source: Extract<PullSource, { kind: 'helm' }>, crede
   const entry: Record<string, unknown> = { apiVersion: 'v2', name: source.chart, version: source.version, urls: [source.archiveURL] };
   if (source.digest) entry.digest = source.digest;
   await writeFile(join(cache, `${REPO_NAME}-index.yaml`), stringify({ apiVersion: 'v1', entries: { [source.chart]: [entry] } }), { mode: 0o600 });
-  return ['pull', `${REPO_NAME}/${source.chart}`, flagWithValue('--version', source.version), flagWithValue('--repository-config', config), flagWithValue('--repository-cache', cache)];
+  return [
+    'pull',
+    `${REPO_NAME}/${source.chart}`,
+    flagWithValue('--version', source.version),
+    flagWithValue('--repository-config', config),
+    flagWithValue('--repository-cache', cache),
+  ];
 }
 
 async function ociArgs(source: Extract<PullSource, { kind: 'oci' }>, credentials: ChartCredentials | undefined, env: NodeJS.ProcessEnv): Promise<string[]> {
@@ -119,6 +129,10 @@ function describe(source: PullSource): string {
 /** Helm repeats URLs and registry answers, never our files; still, no credential may pass. */
 function redact(message: string, credentials: ChartCredentials | undefined): string {
   if (!credentials) return message;
-  const secrets = [credentials.password, Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64'), encodeURIComponent(credentials.password)];
+  const secrets = [
+    credentials.password,
+    Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64'),
+    encodeURIComponent(credentials.password),
+  ];
   return secrets.filter((value) => value.length >= 3).reduce((text, value) => text.replaceAll(value, '***'), message);
 }

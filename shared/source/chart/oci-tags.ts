@@ -30,7 +30,12 @@ export async function listOciTags(repo: OciRepoLocation, chart: string, credenti
       answer = await httpGet(url, { ...options, authorization });
     }
     if (answer.status === 401 || answer.status === 403) {
-      throw new ChartAuthError(repo.key, credentials ? `the registry refused the configured credentials for ${name} (HTTP ${answer.status})` : `the registry asks for credentials for ${name} (HTTP ${answer.status}) and none are configured`);
+      throw new ChartAuthError(
+        repo.key,
+        credentials
+          ? `the registry refused the configured credentials for ${name} (HTTP ${answer.status})`
+          : `the registry asks for credentials for ${name} (HTTP ${answer.status}) and none are configured`,
+      );
     }
     if (answer.status === 404) throw new ChartNotFoundError(repo.key, chart, ` (the registry has no repository ${name})`);
     if (answer.status < 200 || answer.status >= 300) throw new ChartRepositoryUnreachableError(repo.key, `${what} answered HTTP ${answer.status}`);
@@ -40,13 +45,20 @@ export async function listOciTags(repo: OciRepoLocation, chart: string, credenti
   return tags.map((tag) => tag.replaceAll('_', '+'));
 }
 
-async function authorize(challenge: HttpAnswer, name: string, credentials: ChartCredentials | undefined, options: HttpGetOptions, repo: OciRepoLocation): Promise<string> {
+async function authorize(
+  challenge: HttpAnswer,
+  name: string,
+  credentials: ChartCredentials | undefined,
+  options: HttpGetOptions,
+  repo: OciRepoLocation,
+): Promise<string> {
   const header = challenge.headers.get('www-authenticate') ?? '';
   if (/^basic\b/i.test(header)) {
     if (!credentials) throw new ChartAuthError(repo.key, `the registry asks for credentials for ${name} and none are configured`);
     return basicAuthorization(credentials);
   }
-  if (!/^bearer\b/i.test(header)) throw new ChartRepositoryContentError(`${options.what}: the registry answered 401 without a usable WWW-Authenticate challenge`);
+  if (!/^bearer\b/i.test(header))
+    throw new ChartRepositoryContentError(`${options.what}: the registry answered 401 without a usable WWW-Authenticate challenge`);
   const parameters = challengeParameters(header);
   if (!parameters.realm) throw new ChartRepositoryContentError(`${options.what}: the registry's Bearer challenge names no realm`);
   let realm: URL;
@@ -62,9 +74,18 @@ async function authorize(challenge: HttpAnswer, name: string, credentials: Chart
   }
   if (parameters.service) realm.searchParams.set('service', parameters.service);
   realm.searchParams.set('scope', `repository:${name}:pull`);
-  const answer = await httpGet(realm, { ...options, what: `token for ${options.what}`, authorization: credentials ? basicAuthorization(credentials) : undefined });
+  const answer = await httpGet(realm, {
+    ...options,
+    what: `token for ${options.what}`,
+    authorization: credentials ? basicAuthorization(credentials) : undefined,
+  });
   if (answer.status === 401 || answer.status === 403) {
-    throw new ChartAuthError(repo.key, credentials ? `the registry's token service refused the configured credentials (HTTP ${answer.status})` : `the registry's token service asks for credentials (HTTP ${answer.status})`);
+    throw new ChartAuthError(
+      repo.key,
+      credentials
+        ? `the registry's token service refused the configured credentials (HTTP ${answer.status})`
+        : `the registry's token service asks for credentials (HTTP ${answer.status})`,
+    );
   }
   if (answer.status < 200 || answer.status >= 300) throw new ChartRepositoryUnreachableError(repo.key, `token service answered HTTP ${answer.status}`);
   const body = parseJson(answer, `token for ${options.what}`) as { token?: unknown; access_token?: unknown };

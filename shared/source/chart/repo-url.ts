@@ -50,7 +50,8 @@ export function parseChartRepoURL(repoURL: string, policy: AddressPolicy): Chart
     return oci(`oci://${text}`, invalid, policy);
   }
   if (scheme === 'oci') return oci(text, invalid, policy);
-  if (scheme !== 'https' && scheme !== 'http') throw invalid(`uses "${scheme}://"; a chart repository is https:// (a Helm repository) or oci:// (an OCI registry)`);
+  if (scheme !== 'https' && scheme !== 'http')
+    throw invalid(`uses "${scheme}://"; a chart repository is https:// (a Helm repository) or oci:// (an OCI registry)`);
   const url = parse(text, invalid);
   checkPath(rawPath(text), invalid);
   if (scheme === 'http' && !(policy.allowLoopback && isLoopbackHost(url.hostname))) {
@@ -66,7 +67,8 @@ export function parseChartRepoURL(repoURL: string, policy: AddressPolicy): Chart
  * to the same rules as a repoURL (its host is checked by the caller like the repository's).
  */
 export function chartArchiveURL(repo: HelmRepoLocation, listed: string, policy: AddressPolicy): URL {
-  const invalid = (reason: string): InvalidChartRequestError => new InvalidChartRequestError(`chart archive URL "${listed}" in ${repo.key}/index.yaml ${reason}`);
+  const invalid = (reason: string): InvalidChartRequestError =>
+    new InvalidChartRequestError(`chart archive URL "${listed}" in ${repo.key}/index.yaml ${reason}`);
   if (UNSAFE.test(listed.replace(/%2B/gi, '+'))) throw invalid('contains whitespace, a control character, a backslash or a percent-escape');
   let url: URL;
   try {

@@ -95,7 +95,12 @@ export class RepositoryChartFetcher implements ChartFetcher {
     const chart = validChartName(request.chart);
     const revision = validTargetRevision(request.targetRevision, chart);
     const repo = parseChartRepoURL(request.repoURL, this.#policy);
-    await checkHost(repo.kind === 'helm' ? repo.base.hostname : new URL(`https://${repo.registry}`).hostname, `chart repoURL "${request.repoURL}"`, this.#policy, this.#resolve);
+    await checkHost(
+      repo.kind === 'helm' ? repo.base.hostname : new URL(`https://${repo.registry}`).hostname,
+      `chart repoURL "${request.repoURL}"`,
+      this.#policy,
+      this.#resolve,
+    );
     const kind = revisionKind(revision);
     // A pin names its cache entry without asking the repository (index entries and tags are
     // written in canonical form; OCI pins are pulled as written).
@@ -105,7 +110,10 @@ export class RepositoryChartFetcher implements ChartFetcher {
     }
     const credentials = await this.#credentials?.lookup(repo.key);
     if (repo.kind === 'oci' && kind === 'name') return this.#pullUncached(repo, chart, revision, credentials);
-    const resolved = repo.kind === 'helm' ? await this.#resolveHelm(repo, chart, revision, kind, credentials) : await this.#resolveOci(repo, chart, revision, kind, credentials);
+    const resolved =
+      repo.kind === 'helm'
+        ? await this.#resolveHelm(repo, chart, revision, kind, credentials)
+        : await this.#resolveOci(repo, chart, revision, kind, credentials);
     const held = await this.#disk.fill(ChartDiskCache.key(repo.key, chart, resolved.version), async (chartDir) => {
       const archive = await this.#obtain(repo, chart, resolved, credentials);
       await this.#unpack(archive.bytes, chartDir, `${chart} ${resolved.version} from ${repo.key}`);
@@ -128,15 +136,33 @@ export class RepositoryChartFetcher implements ChartFetcher {
     return this.#fetched(held);
   }
 
-  async #resolveHelm(repo: HelmRepoLocation, chart: string, revision: string, kind: RevisionKind, credentials: ChartCredentials | undefined): Promise<Resolved> {
+  async #resolveHelm(
+    repo: HelmRepoLocation,
+    chart: string,
+    revision: string,
+    kind: RevisionKind,
+    credentials: ChartCredentials | undefined,
+  ): Promise<Resolved> {
     const index = await this.#indexes.get(repo.key, () =>
-      fetchHelmIndex(repo, credentials, { policy: this.#policy, retry: this.#retry, maxBytes: this.#maxIndexBytes, timeoutMs: this.#timeoutMs, resolve: this.#resolve }),
+      fetchHelmIndex(repo, credentials, {
+        policy: this.#policy,
+        retry: this.#retry,
+        maxBytes: this.#maxIndexBytes,
+        timeoutMs: this.#timeoutMs,
+        resolve: this.#resolve,
+      }),
     );
     const entries = index.charts.get(chart);
-    if (!entries) throw new ChartNotFoundError(repo.key, chart, ` (its index.yaml lists ${index.charts.size} chart${index.charts.size === 1 ? '' : 's'}${similarNames(chart, [...index.charts.keys()])})`);
+    if (!entries)
+      throw new ChartNotFoundError(
+        repo.key,
+        chart,
+        ` (its index.yaml lists ${index.charts.size} chart${index.charts.size === 1 ? '' : 's'}${similarNames(chart, [...index.charts.keys()])})`,
+      );
     const versions = entries.map((entry) => entry.version);
     const version = resolveRevision(revision, versions);
-    if (version === undefined) throw new ChartVersionNotFoundError(repo.key, chart, revision, nearestVersions(revision, versions), { constraint: kind === 'constraint' });
+    if (version === undefined)
+      throw new ChartVersionNotFoundError(repo.key, chart, revision, nearestVersions(revision, versions), { constraint: kind === 'constraint' });
     const entry = entries.find((candidate) => candidate.version === version);
     if (!entry || entry.urls.length === 0) throw new ChartRepositoryContentError(`${repo.key}/index.yaml lists ${chart} ${version} without a download URL`);
     const archiveURL = chartArchiveURL(repo, entry.urls[0], this.#policy);
@@ -177,7 +203,15 @@ export class RepositoryChartFetcher implements ChartFetcher {
     const what = `${chart} ${resolved.version} from ${repo.key}`;
     const source: PullSource =
       repo.kind === 'helm'
-        ? { kind: 'helm', repoKey: repo.key, base: repo.base.href, chart, version: resolved.version, archiveURL: resolved.archiveURL as string, digest: resolved.digest }
+        ? {
+            kind: 'helm',
+            repoKey: repo.key,
+            base: repo.base.href,
+            chart,
+            version: resolved.version,
+            archiveURL: resolved.archiveURL as string,
+            digest: resolved.digest,
+          }
         : { kind: 'oci', repoKey: repo.key, registry: repo.registry, path: repo.path, chart, version: resolved.version, plainHttp: repo.plainHttp };
     const scratch = await mkdtemp(join(tmpdir(), 'driftless-chart-'));
     try {

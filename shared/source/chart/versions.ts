@@ -104,7 +104,11 @@ export function nearestVersions(revision: string, available: readonly string[], 
     .filter((entry): entry is { listed: string; version: SemVer } => entry.version !== undefined)
     .filter((entry) => wantsPrerelease || entry.version.prerelease.length === 0)
     .sort((a, b) => semver.compare(a.version, b.version));
-  if (!anchor) return versions.slice(-count).reverse().map((entry) => entry.listed);
+  if (!anchor)
+    return versions
+      .slice(-count)
+      .reverse()
+      .map((entry) => entry.listed);
   let above = versions.findIndex((entry) => semver.compare(entry.version, anchor) > 0);
   if (above === -1) above = versions.length;
   let below = above - 1;
@@ -171,7 +175,20 @@ function toComparator(match: RegExpExecArray): Comparator | undefined {
   return { operator: OPERATORS[written], base, dirty, minorDirty, patchDirty };
 }
 
-const OPERATORS: Record<string, Operator> = { '': '=', '=': '=', '!=': '!=', '>': '>', '<': '<', '>=': '>=', '=>': '>=', '<=': '<=', '=<': '<=', '~': '~', '~>': '~', '^': '^' };
+const OPERATORS: Record<string, Operator> = {
+  '': '=',
+  '=': '=',
+  '!=': '!=',
+  '>': '>',
+  '<': '<',
+  '>=': '>=',
+  '=>': '>=',
+  '<=': '<=',
+  '=<': '<=',
+  '~': '~',
+  '~>': '~',
+  '^': '^',
+};
 
 function satisfies(version: SemVer, groups: OrGroup[]): boolean {
   return groups.some((group) => {

@@ -9,7 +9,9 @@ export const APP_SYNC_TIMEOUT_MS = 30 * 60_000;
 
 export function needsMoreTime(result: ChangeSet, enqueuedAt: string, now: Date): boolean {
   if (result.status !== 'Failed') return false;
-  const onlyWaiting = result.objects.every((change) => change.action !== 'failed' || change.health === 'Progressing') && result.objects.some((change) => change.health === 'Progressing');
+  const onlyWaiting =
+    result.objects.every((change) => change.action !== 'failed' || change.health === 'Progressing') &&
+    result.objects.some((change) => change.health === 'Progressing');
   const elapsed = now.getTime() - Date.parse(enqueuedAt);
   return onlyWaiting && /timed out/.test(result.message) && elapsed < APP_SYNC_TIMEOUT_MS;
 }

@@ -43,7 +43,14 @@ export function finalReport(job: SyncJob, ending: SyncEnding): FinalReport {
       const succeeded = result.status === 'Succeeded';
       const summary = `${succeeded ? 'Synced' : 'Sync failed'}, ${result.health}: ${result.message}`;
       const counts = countActions(result.objects);
-      const detail = { ...about, syncStatus: succeeded ? ('Synced' as const) : ('Failed' as const), health: result.health, durationMs: result.durationMs, counts, summary };
+      const detail = {
+        ...about,
+        syncStatus: succeeded ? ('Synced' as const) : ('Failed' as const),
+        health: result.health,
+        durationMs: result.durationMs,
+        counts,
+        summary,
+      };
       const events: FinalReport['events'] = [{ detailType: succeeded ? 'Sync Succeeded' : 'Sync Failed', detail }];
       if (result.health === 'Degraded') events.push({ detailType: 'Health Degraded', detail });
       return { record: recordOf(result, ending.renderKey), status: { state: succeeded ? 'success' : 'failure', description: summary }, events };
@@ -51,7 +58,10 @@ export function finalReport(job: SyncJob, ending: SyncEnding): FinalReport {
     case 'retrying':
       return {
         record: recordOf(ending.result, ending.renderKey),
-        status: { state: 'pending', description: `attempt ${ending.attempt} failed, retrying in ${ending.retryInSeconds}s: ${firstLine(ending.result.message)}` },
+        status: {
+          state: 'pending',
+          description: `attempt ${ending.attempt} failed, retrying in ${ending.retryInSeconds}s: ${firstLine(ending.result.message)}`,
+        },
         events: [],
       };
     case 'bad-input': {
@@ -65,7 +75,11 @@ export function finalReport(job: SyncJob, ending: SyncEnding): FinalReport {
     case 'gave-up': {
       const summary = `gave up after ${ending.attempts} attempts: ${firstLine(ending.message)}`;
       return {
-        record: { status: 'Failed', health: 'Unknown', message: `gave up after ${ending.attempts} attempts (the job is in the dead-letter queue): ${ending.message}` },
+        record: {
+          status: 'Failed',
+          health: 'Unknown',
+          message: `gave up after ${ending.attempts} attempts (the job is in the dead-letter queue): ${ending.message}`,
+        },
         status: { state: 'error', description: summary },
         events: [{ detailType: 'Sync Failed', detail: { ...about, syncStatus: 'Failed', summary } }],
       };
@@ -74,7 +88,14 @@ export function finalReport(job: SyncJob, ending: SyncEnding): FinalReport {
 }
 
 function recordOf(result: ChangeSet, renderKey: string): RecordedResult {
-  return { status: result.status === 'Succeeded' ? 'Synced' : 'Failed', health: result.health, message: result.message, counts: countActions(result.objects), inventory: result.inventory, renderKey };
+  return {
+    status: result.status === 'Succeeded' ? 'Synced' : 'Failed',
+    health: result.health,
+    message: result.message,
+    counts: countActions(result.objects),
+    inventory: result.inventory,
+    renderKey,
+  };
 }
 
 export function firstLine(message: string): string {

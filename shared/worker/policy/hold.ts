@@ -37,6 +37,9 @@ export function decideHold(job: SyncJob, target: TargetState | undefined, namesp
   } else if (job.revision !== target?.revision && job.trigger !== 'self-heal') {
     update = { namespace, syncStatus: 'OutOfSync', message: `suspended: revision ${job.revision.slice(0, 7)} not applied (driftless resume ${job.app})` };
   }
-  const failure = job.trigger !== 'self-heal' && job.revision !== pinned ? `not applied: ${targetId(job.app, job.cluster)} is ${hold} (driftless resume ${job.app})` : undefined;
+  const failure =
+    job.trigger !== 'self-heal' && job.revision !== pinned
+      ? `not applied: ${targetId(job.app, job.cluster)} is ${hold} (driftless resume ${job.app})`
+      : undefined;
   return { action: 'skip', hold, update, failure };
 }

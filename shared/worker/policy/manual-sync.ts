@@ -7,5 +7,10 @@ import type { TargetFields } from '../../state/types.ts';
 /** The fields to record instead of syncing, or undefined when the job may sync. */
 export function manualSyncGate(job: SyncJob, app: AppSpec, namespace: string): Partial<TargetFields> | undefined {
   if (app.syncPolicy.automated || !isAutomatedSync(job)) return undefined;
-  return { namespace, requestedRevision: job.revision, syncStatus: 'OutOfSync', message: `revision ${job.revision.slice(0, 7)} is waiting for a manual sync (no automated sync policy)` };
+  return {
+    namespace,
+    requestedRevision: job.revision,
+    syncStatus: 'OutOfSync',
+    message: `revision ${job.revision.slice(0, 7)} is waiting for a manual sync (no automated sync policy)`,
+  };
 }

@@ -56,7 +56,10 @@ export function decideSyncWindow(windows: readonly SyncWindowSpec[], target: Win
   if (verdict.allowed || (manual && verdict.manualAllowed)) return { action: 'sync' };
   if (manual) {
     const window = windowName(verdict.blocking);
-    const why = verdict.blocking.kind === 'deny' ? `the sync window ${window} denies syncs now` : `syncs may run only inside the sync window ${window}, which is closed now`;
+    const why =
+      verdict.blocking.kind === 'deny'
+        ? `the sync window ${window} denies syncs now`
+        : `syncs may run only inside the sync window ${window}, which is closed now`;
     return { action: 'refuse', window, message: `manual sync refused: ${why}, and it does not allow manual syncs (manualSync is off)` };
   }
   const opening = nextOpening(applying, now);

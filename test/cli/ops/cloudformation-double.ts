@@ -28,10 +28,19 @@ export async function startCloudFormation(): Promise<CloudFormationDouble> {
       }
       if (!outputs) {
         res.statusCode = 400;
-        return void res.end(`<ErrorResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><Error><Type>Sender</Type><Code>ValidationError</Code><Message>Stack with id ${name} does not exist</Message></Error><RequestId>r</RequestId></ErrorResponse>`);
+        return void res.end(
+          `<ErrorResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><Error><Type>Sender</Type><Code>ValidationError</Code><Message>Stack with id ${name} does not exist</Message></Error><RequestId>r</RequestId></ErrorResponse>`,
+        );
       }
-      const members = Object.entries(outputs).map(([key, value]) => `<member><OutputKey>${key}</OutputKey><OutputValue>${value.replace(/&/g, '&amp;')}</OutputValue><Description>d</Description></member>`).join('');
-      res.end(`<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStacksResult><Stacks><member><StackName>${name}</StackName><Parameters><member><ParameterKey>p</ParameterKey><ParameterValue>v</ParameterValue></member></Parameters><Outputs>${members}</Outputs><Tags><member><Key>k</Key><Value>v</Value></member></Tags></member></Stacks></DescribeStacksResult></DescribeStacksResponse>`);
+      const members = Object.entries(outputs)
+        .map(
+          ([key, value]) =>
+            `<member><OutputKey>${key}</OutputKey><OutputValue>${value.replace(/&/g, '&amp;')}</OutputValue><Description>d</Description></member>`,
+        )
+        .join('');
+      res.end(
+        `<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStacksResult><Stacks><member><StackName>${name}</StackName><Parameters><member><ParameterKey>p</ParameterKey><ParameterValue>v</ParameterValue></member></Parameters><Outputs>${members}</Outputs><Tags><member><Key>k</Key><Value>v</Value></member></Tags></member></Stacks></DescribeStacksResult></DescribeStacksResponse>`,
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

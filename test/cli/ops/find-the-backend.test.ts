@@ -23,7 +23,11 @@ const savedCwd = process.cwd();
 /** process.env without any AWS or Driftless variable, plus `extra`. */
 function setEnv(extra: Record<string, string>): void {
   for (const key of Object.keys(process.env)) if (AWS_VARIABLES.test(key)) delete process.env[key];
-  Object.assign(process.env, { AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: join(dir, 'no-config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-credentials') }, extra);
+  Object.assign(
+    process.env,
+    { AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: join(dir, 'no-config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-credentials') },
+    extra,
+  );
 }
 
 async function writeEndpoints(env: Record<string, string>): Promise<void> {
@@ -35,7 +39,11 @@ beforeAll(async () => {
   services = await startLocalServices();
   cloudFormation = await startCloudFormation();
   const store = new DynamoStateStore({
-    client: new DynamoDBClient({ region: 'us-east-1', endpoint: services.env.AWS_ENDPOINT_URL_DYNAMODB, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+    client: new DynamoDBClient({
+      region: 'us-east-1',
+      endpoint: services.env.AWS_ENDPOINT_URL_DYNAMODB,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }),
     tableName: services.env.STATE_TABLE,
   });
   await store.putTargetState({ app: 'api', cluster: 'prod', syncStatus: 'Synced', health: 'Healthy', revision: SHA });
@@ -66,7 +74,9 @@ describe('finding the backend', () => {
     const result = await runCli(['apps', '--output', 'json']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual([expect.objectContaining({ app: 'api', cluster: 'prod', revision: SHA, syncStatus: 'Synced', registered: false })]);
+    expect(JSON.parse(result.stdout)).toEqual([
+      expect.objectContaining({ app: 'api', cluster: 'prod', revision: SHA, syncStatus: 'Synced', registered: false }),
+    ]);
   });
 
   it('--local without local mode running says to start it (exit 3)', async () => {
@@ -85,7 +95,12 @@ describe('finding the backend', () => {
   });
 
   it('reads the table and queue from the outputs of the deployed stack', async () => {
-    cloudFormation.stacks.set('Driftless', { StateTableName: services.env.STATE_TABLE, SyncQueueUrl: services.env.SYNC_QUEUE_URL, RenderBucketName: services.env.RENDER_BUCKET, GitHubSecretArn: 'arn:aws:secretsmanager:us-east-1:1:secret:driftless/github-AbCdEf' });
+    cloudFormation.stacks.set('Driftless', {
+      StateTableName: services.env.STATE_TABLE,
+      SyncQueueUrl: services.env.SYNC_QUEUE_URL,
+      RenderBucketName: services.env.RENDER_BUCKET,
+      GitHubSecretArn: 'arn:aws:secretsmanager:us-east-1:1:secret:driftless/github-AbCdEf',
+    });
     setEnv({
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
@@ -102,14 +117,20 @@ describe('finding the backend', () => {
     expect(String(request.headers.authorization)).toMatch(/^AWS4-HMAC-SHA256 Credential=local\/\d+\/us-east-1\/cloudformation\//);
 
     const endpoints = await resolveEndpoints({ region: 'us-east-1', cwd: dir });
-    expect(endpoints).toMatchObject({ source: 'stack', description: 'stack Driftless in us-east-1', env: { RENDER_BUCKET: services.env.RENDER_BUCKET, GITHUB_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:1:secret:driftless/github-AbCdEf' } });
+    expect(endpoints).toMatchObject({
+      source: 'stack',
+      description: 'stack Driftless in us-east-1',
+      env: { RENDER_BUCKET: services.env.RENDER_BUCKET, GITHUB_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:1:secret:driftless/github-AbCdEf' },
+    });
   });
 
   it('a stack that is not there says to deploy it or name another (exit 3)', async () => {
     setEnv({ AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_ENDPOINT_URL_CLOUDFORMATION: cloudFormation.url });
     const result = await runCli(['history', 'web', '--stack', 'Driftless-staging', '--region', 'eu-west-1']);
     expect(result.code).toBe(3);
-    expect(result.stderr).toBe('driftless history: no stack Driftless-staging in region eu-west-1: deploy with npx cdk deploy or pass --stack NAME (and --region)\n');
+    expect(result.stderr).toBe(
+      'driftless history: no stack Driftless-staging in region eu-west-1: deploy with npx cdk deploy or pass --stack NAME (and --region)\n',
+    );
   });
 
   it('no AWS credentials at all says how to get some, or to use local mode (exit 3)', async () => {

@@ -76,7 +76,18 @@ describe('driftless apps, app and history after two pushes', () => {
     const result = await runCli(['apps', '--output', 'json']);
     expect(result.code).toBe(0);
     const rows = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
-    expect(rows).toEqual([expect.objectContaining({ app: 'web', cluster: 'sandbox', namespace: 'shop', revision: commits.green, syncStatus: 'Synced', health: 'Healthy', suspended: false, registered: true })]);
+    expect(rows).toEqual([
+      expect.objectContaining({
+        app: 'web',
+        cluster: 'sandbox',
+        namespace: 'shop',
+        revision: commits.green,
+        syncStatus: 'Synced',
+        health: 'Healthy',
+        suspended: false,
+        registered: true,
+      }),
+    ]);
 
     const text = await runCli(['apps']);
     expect(text.stdout).toMatch(/^APP\s+CLUSTER\s+REVISION\s+STATUS\s+HEALTH\s+DRIFT\s+LAST SYNC\s+MESSAGE/);
@@ -106,7 +117,9 @@ describe('driftless apps, app and history after two pushes', () => {
   it('app shows the resources with their live health', async () => {
     const result = await runCli(['app', 'web', '--output', 'json']);
     expect(result.code).toBe(0);
-    const app = JSON.parse(result.stdout) as { targets: Array<{ cluster: string; resources: Array<{ kind: string; name: string; health: string }>; liveError?: string }> };
+    const app = JSON.parse(result.stdout) as {
+      targets: Array<{ cluster: string; resources: Array<{ kind: string; name: string; health: string }>; liveError?: string }>;
+    };
     expect(app.targets).toHaveLength(1);
     expect(app.targets[0].liveError).toBeUndefined();
     expect(app.targets[0].resources.map((resource) => [resource.kind, resource.name, resource.health]).sort()).toEqual([
@@ -119,7 +132,13 @@ describe('driftless apps, app and history after two pushes', () => {
   });
 
   it('an unknown app fails with exit 2 and the closest names', async () => {
-    for (const command of [['app', 'wbe'], ['history', 'webb'], ['sync', 'we'], ['rollback', 'wab', '--to', 'previous'], ['suspend', 'eb']]) {
+    for (const command of [
+      ['app', 'wbe'],
+      ['history', 'webb'],
+      ['sync', 'we'],
+      ['rollback', 'wab', '--to', 'previous'],
+      ['suspend', 'eb'],
+    ]) {
       const result = await runCli(command);
       expect(result.code, command.join(' ')).toBe(2);
       expect(result.stderr, command.join(' ')).toMatch(/no app "\w+": did you mean web\?/);
@@ -227,7 +246,11 @@ describe('driftless rollback, resume and suspend', () => {
     await pipeline.work(async () => statusOf() !== undefined);
     expect(statusOf()).toMatchObject({ state: 'failure', description: 'not applied: web@sandbox is suspended (driftless resume web)' });
     expect(await liveColor(pipeline)).toBe('red');
-    const listed = JSON.parse((await runCli(['apps', '--status', 'suspended', '--output', 'json'])).stdout) as Array<{ app: string; syncStatus: string; suspended: boolean }>;
+    const listed = JSON.parse((await runCli(['apps', '--status', 'suspended', '--output', 'json'])).stdout) as Array<{
+      app: string;
+      syncStatus: string;
+      suspended: boolean;
+    }>;
     expect(listed).toEqual([expect.objectContaining({ app: 'web', syncStatus: 'OutOfSync', suspended: true })]);
 
     const resumed = await withWorker(() => runCli(['resume', 'web', '--wait', '--output', 'json']));
@@ -261,7 +284,11 @@ describe('driftless clusters and cluster check', () => {
     expect(result.code).toBe(0);
     const clusters = JSON.parse(result.stdout) as Array<{ name: string; access: string; labels: Record<string, string>; apps: number; lastContact?: string }>;
     expect(clusters.map((cluster) => cluster.name).sort()).toEqual(['gone', 'prod-eu', 'sandbox', 'staging']);
-    expect(clusters.find((cluster) => cluster.name === 'sandbox')).toMatchObject({ access: 'kubeconfig context sandbox', apps: 1, lastContact: expect.any(String) });
+    expect(clusters.find((cluster) => cluster.name === 'sandbox')).toMatchObject({
+      access: 'kubeconfig context sandbox',
+      apps: 1,
+      lastContact: expect.any(String),
+    });
     expect(clusters.find((cluster) => cluster.name === 'gone')).toMatchObject({ labels: { env: 'dev' }, apps: 0 });
     expect(clusters.find((cluster) => cluster.name === 'prod-eu')?.access).toBe('eks prod-eu (eu-west-1)');
   });
@@ -279,7 +306,10 @@ describe('driftless clusters and cluster check', () => {
     const gone = await runCli(['cluster', 'check', 'gone', '--output', 'json']);
     expect(gone.code).toBe(1);
     const check = JSON.parse(gone.stdout) as { ok: boolean; steps: Array<{ step: string; ok: boolean; detail: string }> };
-    expect(check.steps.map((step) => [step.step, step.ok])).toEqual([['kubeconfig', true], ['/version', false]]);
+    expect(check.steps.map((step) => [step.step, step.ok])).toEqual([
+      ['kubeconfig', true],
+      ['/version', false],
+    ]);
     expect(check.steps[1].detail).toMatch(/ECONNREFUSED.*is the API server up and reachable/);
 
     const missing = await runCli(['cluster', 'check', 'prod-eu']);

@@ -7,7 +7,19 @@ import type { HistoryEntry } from '../../../shared/state/types.ts';
 
 const sha = (digit: string) => digit.repeat(40);
 function entry(revision: string, status: HistoryEntry['status'] = 'Synced'): HistoryEntry {
-  return { app: 'web', cluster: 'prod', id: revision.slice(0, 4), revision, status, health: 'Healthy', message: '', startedAt: '', finishedAt: '', durationMs: 1, counts: {} };
+  return {
+    app: 'web',
+    cluster: 'prod',
+    id: revision.slice(0, 4),
+    revision,
+    status,
+    health: 'Healthy',
+    message: '',
+    startedAt: '',
+    finishedAt: '',
+    durationMs: 1,
+    counts: {},
+  };
 }
 // Newest first: c is applied now, b failed, a and d synced before.
 const history = [entry(sha('c')), entry(sha('b'), 'Failed'), entry(sha('a')), entry(sha('c')), entry(sha('d'))];
@@ -24,7 +36,9 @@ describe('rollback rules', () => {
 
   it('refuses a commit that never synced to the target, or only failed to, unless forced', () => {
     expect(() => chooseRollbackRevision(history, sha('c'), sha('e'))).toThrow(RollbackRefusedError);
-    expect(() => chooseRollbackRevision(history, sha('c'), sha('e'))).toThrow(/was never synced to web@prod .*successful syncs: ccccccc, aaaaaaa, ddddddd.*--force/);
+    expect(() => chooseRollbackRevision(history, sha('c'), sha('e'))).toThrow(
+      /was never synced to web@prod .*successful syncs: ccccccc, aaaaaaa, ddddddd.*--force/,
+    );
     expect(() => chooseRollbackRevision(history, sha('c'), 'bbbbbbb')).toThrow(/bbbbbbb was synced to web@prod but never successfully/);
     expect(chooseRollbackRevision(history, sha('c'), 'bbbbbbb', true).revision).toBe(sha('b'));
     expect(chooseRollbackRevision(history, sha('c'), sha('e'), true)).toEqual({ revision: sha('e') });

@@ -38,17 +38,21 @@ describe('cost allocation and budget', () => {
   });
 
   it('leaves every taggable Driftless resource tagged', () => {
-    const { template } = synthStack({ vpc: {
-      vpcId: 'vpc-0a1b2c3d4e5f60718',
-      subnets: [{ subnetId: 'subnet-0aaaaaaaaaaaaaaa1', availabilityZone: 'eu-west-1a', routeTableId: 'rtb-0aaaaaaaaaaaaaaa1' }],
-      createEndpoints: true,
-    } });
+    const { template } = synthStack({
+      vpc: {
+        vpcId: 'vpc-0a1b2c3d4e5f60718',
+        subnets: [{ subnetId: 'subnet-0aaaaaaaaaaaaaaa1', availabilityZone: 'eu-west-1a', routeTableId: 'rtb-0aaaaaaaaaaaaaaa1' }],
+        createEndpoints: true,
+      },
+    });
     const untagged = Object.entries(resources(template))
       .filter(([, resource]) => resource.Properties && 'Tags' in resource.Properties && tagOf(resource.Properties) === undefined)
       .map(([id]) => id);
     expect(untagged).toEqual([]);
     // Taggable kinds really are tagged (Tags present at all).
-    const tagged = Object.values(resources(template)).filter((resource) => tagOf(resource.Properties) !== undefined).map((r) => r.Type);
+    const tagged = Object.values(resources(template))
+      .filter((resource) => tagOf(resource.Properties) !== undefined)
+      .map((r) => r.Type);
     expect(tagged).toEqual(expect.arrayContaining(['AWS::IAM::Role', 'AWS::Logs::LogGroup', 'AWS::EC2::SecurityGroup', 'AWS::CloudWatch::Alarm']));
   });
 

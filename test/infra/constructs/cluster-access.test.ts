@@ -45,7 +45,12 @@ describe('ClusterAccess', () => {
 
   it('grants Kubernetes admin in the listed namespaces with "namespaces"', () => {
     expect(accessEntries({ clusters: [{ name: 'shared', namespaces: ['web', 'jobs'] }] })).toEqual([
-      { cluster: 'shared', principal: 'SyncWorker', groups: undefined, policies: [{ policy: ADMIN, scope: { Type: 'namespace', Namespaces: ['web', 'jobs'] } }] },
+      {
+        cluster: 'shared',
+        principal: 'SyncWorker',
+        groups: undefined,
+        policies: [{ policy: ADMIN, scope: { Type: 'namespace', Namespaces: ['web', 'jobs'] } }],
+      },
     ]);
   });
 
@@ -60,8 +65,12 @@ describe('ClusterAccess', () => {
   });
 
   it('refuses declarations that contradict each other or are empty', () => {
-    expect(() => synthStack({ clusters: [{ name: 'a', access: 'cluster-admin', namespaces: ['web'] }] })).toThrow(/clusters\[0\]: "access": "cluster-admin" is cluster-wide/);
-    expect(() => synthStack({ clusters: [{ name: 'a', namespaces: ['web'], accessScope: { type: 'cluster' } }] })).toThrow(/either accessScope or namespaces\/access/);
+    expect(() => synthStack({ clusters: [{ name: 'a', access: 'cluster-admin', namespaces: ['web'] }] })).toThrow(
+      /clusters\[0\]: "access": "cluster-admin" is cluster-wide/,
+    );
+    expect(() => synthStack({ clusters: [{ name: 'a', namespaces: ['web'], accessScope: { type: 'cluster' } }] })).toThrow(
+      /either accessScope or namespaces\/access/,
+    );
     expect(() => synthStack({ clusters: [{ name: 'a', namespaces: [] }] })).toThrow(/clusters\[0\]\.namespaces: list at least one namespace/);
     expect(() => synthStack({ clusters: [{ name: 'a', kubernetesGroups: [] }] })).toThrow(/clusters\[0\]\.kubernetesGroups: list at least one group/);
     expect(() => synthStack({ clusters: [{ name: 'a', access: 'admin' as never }] })).toThrow(/clusters\[0\]\.access must be "cluster-admin"/);
@@ -72,7 +81,12 @@ describe('ClusterAccess', () => {
       clusters: [{ name: 'shared', accessScope: { type: 'namespace', namespaces: ['team-a', 'team-b'] } }],
     });
     expect(entries).toEqual([
-      { cluster: 'shared', principal: 'SyncWorker', groups: undefined, policies: [{ policy: ADMIN, scope: { Type: 'namespace', Namespaces: ['team-a', 'team-b'] } }] },
+      {
+        cluster: 'shared',
+        principal: 'SyncWorker',
+        groups: undefined,
+        policies: [{ policy: ADMIN, scope: { Type: 'namespace', Namespaces: ['team-a', 'team-b'] } }],
+      },
     ]);
   });
 
@@ -99,7 +113,10 @@ describe('ClusterAccess', () => {
 
   it('allows DescribeCluster on each declared cluster in its own account and region', () => {
     const { template } = synthStack({
-      clusters: [{ name: 'dev', namespaces: ['apps'] }, { name: 'prod', account: '210987654321', region: 'us-east-1', access: 'cluster-admin' }],
+      clusters: [
+        { name: 'dev', namespaces: ['apps'] },
+        { name: 'prod', account: '210987654321', region: 'us-east-1', access: 'cluster-admin' },
+      ],
     });
     const policy = Object.values(resources(template)).find(
       (resource) => resource.Type === 'AWS::IAM::Policy' && JSON.stringify(resource.Properties).includes('SyncWorkerRole'),
@@ -113,10 +130,15 @@ describe('ClusterAccess', () => {
 
   it('rejects cluster declarations EKS or IAM would reject', () => {
     expect(() => synthStack({ clusters: [{ name: 'bad name' }] })).toThrow(/clusters\[0\]\.name "bad name" is not an EKS cluster name/);
-    expect(() => synthStack({ clusters: [{ name: 'a', namespaces: ['x'] }, { name: 'a', namespaces: ['x'] }] })).toThrow(/clusters\[1\]: cluster "a" is declared twice/);
+    expect(() =>
+      synthStack({
+        clusters: [
+          { name: 'a', namespaces: ['x'] },
+          { name: 'a', namespaces: ['x'] },
+        ],
+      }),
+    ).toThrow(/clusters\[1\]: cluster "a" is declared twice/);
     expect(() => synthStack({ clusters: [{ name: 'a', roleArn: 'arn:aws:iam::123:user/x' }] })).toThrow(/is not an IAM role ARN/);
-    expect(() => synthStack({ clusters: [{ name: 'a', accessScope: { type: 'namespace', namespaces: [] } }] })).toThrow(
-      /needs at least one namespace/,
-    );
+    expect(() => synthStack({ clusters: [{ name: 'a', accessScope: { type: 'namespace', namespaces: [] } }] })).toThrow(/needs at least one namespace/);
   });
 });

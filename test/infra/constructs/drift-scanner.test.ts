@@ -59,8 +59,6 @@ describe('DriftScanner failure path', () => {
     });
     const role = logicalIdOf(template, 'AWS::IAM::Role', 'DriftScanSchedulerRole');
     const granted = iamStatements(template.toJSON() as never).filter((statement) => statement.roles.includes(`<${role}>`));
-    expect(granted.map((statement) => [statement.actions, statement.resources])).toEqual(
-      expect.arrayContaining([[['sqs:SendMessage'], [`<${dlq}.Arn>`]]]),
-    );
+    expect(granted.map((statement) => [statement.actions, statement.resources])).toEqual(expect.arrayContaining([[['sqs:SendMessage'], [`<${dlq}.Arn>`]]]));
   });
 });

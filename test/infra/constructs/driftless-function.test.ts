@@ -88,8 +88,7 @@ describe('DriftlessFunction bundling', () => {
     const stack = new Stack(app, `Bundle${entry.replace(/\W/g, '')}`);
     const fn = new DriftlessFunction(stack, 'Fn', { entry, description: 'fixture' });
     const assembly = app.synth();
-    const code = assembly.getStackByName(stack.stackName).template.Resources[stack.getLogicalId(fn.fn.node.defaultChild as never)]
-      .Properties.Code;
+    const code = assembly.getStackByName(stack.stackName).template.Resources[stack.getLogicalId(fn.fn.node.defaultChild as never)].Properties.Code;
     const asset = readdirSync(outdir).find((dir) => dir.startsWith('asset.') && code.S3Key.startsWith(dir.slice(6)));
     if (!asset) throw new Error(`no asset folder for ${code.S3Key}`);
     return join(outdir, asset);

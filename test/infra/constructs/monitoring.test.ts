@@ -3,8 +3,14 @@ import { type Cfn, logicalIdOf, render, resources, synthStack } from '../support
 
 describe('Monitoring', () => {
   const { template } = synthStack();
-  const composites = () => Object.values(resources(template)).filter((r) => r.Type === 'AWS::CloudWatch::CompositeAlarm').map((r) => r.Properties as Record<string, Cfn>);
-  const alarms = () => Object.values(resources(template)).filter((r) => r.Type === 'AWS::CloudWatch::Alarm').map((r) => r.Properties as Record<string, Cfn>);
+  const composites = () =>
+    Object.values(resources(template))
+      .filter((r) => r.Type === 'AWS::CloudWatch::CompositeAlarm')
+      .map((r) => r.Properties as Record<string, Cfn>);
+  const alarms = () =>
+    Object.values(resources(template))
+      .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
+      .map((r) => r.Properties as Record<string, Cfn>);
 
   it('alarms as soon as a job waits in the DLQ', () => {
     const dlq = logicalIdOf(template, 'AWS::SQS::Queue', 'SyncDeadLetterQueue');
@@ -17,7 +23,7 @@ describe('Monitoring', () => {
     });
   });
 
-  it('alarms on the share of failed syncs from the handlers\' metrics (not on one failure), with the dimension Powertools adds', () => {
+  it("alarms on the share of failed syncs from the handlers' metrics (not on one failure), with the dimension Powertools adds", () => {
     const rate = alarms().find((alarm) => alarm.Metrics?.some((m: Cfn) => m.Expression?.includes('failed')));
     expect(rate).toMatchObject({ ComparisonOperator: 'GreaterThanThreshold', Threshold: 0.2, EvaluationPeriods: 3, DatapointsToAlarm: 2 });
     const inputs = rate!.Metrics.filter((m: Cfn) => m.MetricStat).map((m: Cfn) => m.MetricStat.Metric);
@@ -31,13 +37,15 @@ describe('Monitoring', () => {
     expect(alarms().filter((alarm) => alarm.MetricName === 'SyncFailed')).toEqual([]);
   });
 
-  it('alarms on webhook 5xx answers and on every function\'s errors', () => {
+  it("alarms on webhook 5xx answers and on every function's errors", () => {
     const webhook = logicalIdOf(template, 'AWS::Lambda::Function', 'WebhookHandler');
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'Url5xxCount',
       Dimensions: [{ Name: 'FunctionName', Value: { Ref: webhook } }],
     });
-    const errorAlarms = alarms().filter((alarm) => alarm.MetricName === 'Errors').map((alarm) => alarm.Dimensions[0].Value.Ref);
+    const errorAlarms = alarms()
+      .filter((alarm) => alarm.MetricName === 'Errors')
+      .map((alarm) => alarm.Dimensions[0].Value.Ref);
     expect(errorAlarms.sort()).toEqual(
       ['WebhookHandler', 'SyncWorker', 'DriftScanHandler'].map((name) => logicalIdOf(template, 'AWS::Lambda::Function', name)).sort(),
     );
@@ -58,7 +66,11 @@ describe('Monitoring', () => {
 
   it('subscribes alarmEmail by e-mail, to the created topic or the one given', () => {
     const own = synthStack({ alarmEmail: 'ops@example.com' }).template;
-    own.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com', TopicArn: { Ref: Object.keys(own.findResources('AWS::SNS::Topic'))[0] } });
+    own.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+      TopicArn: { Ref: Object.keys(own.findResources('AWS::SNS::Topic'))[0] },
+    });
 
     const topic = 'arn:aws:sns:eu-west-1:123456789012:ops';
     const given = synthStack({ alarmTopicArn: topic, alarmEmail: 'ops@example.com' }).template;
@@ -91,10 +103,12 @@ describe('Monitoring', () => {
     });
   });
 
-  it('alarms when most of GitHub\'s signed deliveries are refused (a wrong webhook secret refuses every push)', () => {
+  it("alarms when most of GitHub's signed deliveries are refused (a wrong webhook secret refuses every push)", () => {
     const rate = alarms().find((alarm) => alarm.Metrics?.some((m: Cfn) => m.Expression?.includes('rejected')));
     expect(rate).toMatchObject({ ComparisonOperator: 'GreaterThanOrEqualToThreshold', Threshold: 0.5 });
-    const names = rate!.Metrics.filter((m: Cfn) => m.MetricStat).map((m: Cfn) => m.MetricStat.Metric.MetricName).sort();
+    const names = rate!.Metrics.filter((m: Cfn) => m.MetricStat)
+      .map((m: Cfn) => m.MetricStat.Metric.MetricName)
+      .sort();
     expect(names).toEqual(['WebhookSignatureAccepted', 'WebhookSignatureRejected']);
   });
 
@@ -110,7 +124,11 @@ describe('Monitoring', () => {
       Threshold: 1,
       TreatMissingData: 'breaching',
     });
-    synthStack({ driftScheduleMinutes: 60 }).template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Invocations', Period: 3600, EvaluationPeriods: 2 });
+    synthStack({ driftScheduleMinutes: 60 }).template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Invocations',
+      Period: 3600,
+      EvaluationPeriods: 2,
+    });
   });
 
   it('alarms on invocations EventBridge Scheduler dropped and on drift scans that could not tell', () => {
@@ -134,7 +152,15 @@ describe('Monitoring', () => {
     expect(composites()).toHaveLength(1);
     const rule = render(composites()[0].AlarmRule);
     const named = (fragment: string) => `ALARM("<${logicalIdOf(template, 'AWS::CloudWatch::Alarm', fragment)}.Arn>")`;
-    for (const fragment of ['WebhookSignatureRejectedRate', 'WebhookServerErrors', 'OldestJobAge', 'DeadLetterQueueNotEmpty', 'WorkerThrottles', 'SyncFailureRate', 'MonitoringWorkerErrors']) {
+    for (const fragment of [
+      'WebhookSignatureRejectedRate',
+      'WebhookServerErrors',
+      'OldestJobAge',
+      'DeadLetterQueueNotEmpty',
+      'WorkerThrottles',
+      'SyncFailureRate',
+      'MonitoringWorkerErrors',
+    ]) {
       expect(rule, fragment).toContain(named(fragment));
     }
     expect(rule.split(' OR ')).toHaveLength(7);
@@ -143,7 +169,19 @@ describe('Monitoring', () => {
   it('draws syncs, failures, durations, drift and queue age on one dashboard', () => {
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     const body = JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0].Properties.DashboardBody);
-    for (const text of ['Syncs', 'Failures', 'Sync duration', 'Drift', 'Queue age', 'SyncSucceeded', 'SyncFailed', 'SyncDuration', 'DriftDetected', 'ApproximateAgeOfOldestMessage', 'p90']) {
+    for (const text of [
+      'Syncs',
+      'Failures',
+      'Sync duration',
+      'Drift',
+      'Queue age',
+      'SyncSucceeded',
+      'SyncFailed',
+      'SyncDuration',
+      'DriftDetected',
+      'ApproximateAgeOfOldestMessage',
+      'p90',
+    ]) {
       expect(body, text).toContain(text);
     }
   });

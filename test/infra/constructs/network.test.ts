@@ -73,9 +73,10 @@ describe('WorkerNetwork', () => {
           .map(([, rule]) => rule.Properties)
           .filter((rule) => render(rule.GroupId) === `<${id}.GroupId>`),
       ];
-      expect(ingress.map((rule: Cfn) => [rule.FromPort, rule.ToPort, render(rule.SourceSecurityGroupId), rule.CidrIp]), id).toEqual([
-        [443, 443, `<${workerGroup}.GroupId>`, undefined],
-      ]);
+      expect(
+        ingress.map((rule: Cfn) => [rule.FromPort, rule.ToPort, render(rule.SourceSecurityGroupId), rule.CidrIp]),
+        id,
+      ).toEqual([[443, 443, `<${workerGroup}.GroupId>`, undefined]]);
     }
   });
 

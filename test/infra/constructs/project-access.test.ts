@@ -24,7 +24,10 @@ const PROJECTS = [
 ];
 
 function synth() {
-  return synthStack({ clusters: CLUSTERS, projects: PROJECTS }, { env: ENV }).template.toJSON() as { Resources: Record<string, { Type: string; Properties: Cfn }>; Outputs: Record<string, Cfn> };
+  return synthStack({ clusters: CLUSTERS, projects: PROJECTS }, { env: ENV }).template.toJSON() as {
+    Resources: Record<string, { Type: string; Properties: Cfn }>;
+    Outputs: Record<string, Cfn>;
+  };
 }
 
 const projectRoles = (template: ReturnType<typeof synth>) =>
@@ -49,7 +52,7 @@ describe('ProjectAccess', () => {
     expect(iamStatements(template).filter((statement) => statement.roles.some((r) => r.includes('Projects')))).toEqual([]);
   });
 
-  it('maps each role on the stack\'s own clusters at namespace scope, admin by default or edit', () => {
+  it("maps each role on the stack's own clusters at namespace scope, admin by default or edit", () => {
     const template = synth();
     const entries = Object.entries(template.Resources)
       .filter(([id, resource]) => resource.Type === 'AWS::EKS::AccessEntry' && id.includes('Projects'))
@@ -62,7 +65,12 @@ describe('ProjectAccess', () => {
       .sort((a, b) => a.principal.localeCompare(b.principal));
     // team-b on "far" is mapped by that cluster's owner (another account, reached through a role).
     expect(entries).toEqual([
-      { cluster: 'prod', principal: 'teamaprod', type: 'STANDARD', policies: [{ policy: ADMIN, scope: { Type: 'namespace', Namespaces: ['team-a', 'team-a-jobs'] } }] },
+      {
+        cluster: 'prod',
+        principal: 'teamaprod',
+        type: 'STANDARD',
+        policies: [{ policy: ADMIN, scope: { Type: 'namespace', Namespaces: ['team-a', 'team-a-jobs'] } }],
+      },
       { cluster: 'prod', principal: 'teambprod', type: 'STANDARD', policies: [{ policy: EDIT, scope: { Type: 'namespace', Namespaces: ['team-b'] } }] },
     ]);
   });
@@ -106,10 +114,29 @@ describe('ProjectAccess', () => {
     expect(synthWith([{ name: 'team-a', roles: [{ cluster: 'staging', namespaces: ['a'] }] }])).toThrow(
       /projects\[0\]\.roles\[0\]\.cluster "staging" is not declared in clusters \(declared: prod, far\)/,
     );
-    expect(synthWith([{ name: 'team-a', roles: [{ cluster: 'prod', namespaces: [] }] }])).toThrow(/projects\[0\]\.roles\[0\]\.namespaces: list at least one namespace/);
-    expect(synthWith([{ name: 'team-a', roles: [{ cluster: 'prod', namespaces: ['a'], roleArn: 'arn:aws:iam::1:user/x' }] }])).toThrow(/roleArn "arn:aws:iam::1:user\/x" is not an IAM role ARN/);
+    expect(synthWith([{ name: 'team-a', roles: [{ cluster: 'prod', namespaces: [] }] }])).toThrow(
+      /projects\[0\]\.roles\[0\]\.namespaces: list at least one namespace/,
+    );
+    expect(synthWith([{ name: 'team-a', roles: [{ cluster: 'prod', namespaces: ['a'], roleArn: 'arn:aws:iam::1:user/x' }] }])).toThrow(
+      /roleArn "arn:aws:iam::1:user\/x" is not an IAM role ARN/,
+    );
     expect(synthWith([{ name: 'Team A', roles: [{ cluster: 'prod', namespaces: ['a'] }] }])).toThrow(/projects\[0\]\.name "Team A" is not a project name/);
-    expect(synthWith([{ name: 'a', roles: [{ cluster: 'prod', namespaces: ['a'] }, { cluster: 'prod', namespaces: ['b'] }] }])).toThrow(/two roles on cluster "prod"/);
-    expect(synthWith([{ name: 'a', roles: [{ cluster: 'prod', namespaces: ['a'] }] }, { name: 'a', roles: [{ cluster: 'prod', namespaces: ['a'] }] }])).toThrow(/projects\[1\]: project "a" is declared twice/);
+    expect(
+      synthWith([
+        {
+          name: 'a',
+          roles: [
+            { cluster: 'prod', namespaces: ['a'] },
+            { cluster: 'prod', namespaces: ['b'] },
+          ],
+        },
+      ]),
+    ).toThrow(/two roles on cluster "prod"/);
+    expect(
+      synthWith([
+        { name: 'a', roles: [{ cluster: 'prod', namespaces: ['a'] }] },
+        { name: 'a', roles: [{ cluster: 'prod', namespaces: ['a'] }] },
+      ]),
+    ).toThrow(/projects\[1\]: project "a" is declared twice/);
   });
 });

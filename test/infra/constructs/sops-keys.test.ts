@@ -62,7 +62,7 @@ describe('SopsKeys: KMS', () => {
     expect(statements[0].resources.sort()).toEqual([KEY, OTHER_REGION_KEY, MULTI_REGION_KEY].sort());
   });
 
-  it('keeps the SOPS grant apart from the customer managed key\'s, which every function has', () => {
+  it("keeps the SOPS grant apart from the customer managed key's, which every function has", () => {
     const { template } = synthStack({ sopsKmsKeys: [KEY], customerManagedKey: true });
     const sops = kmsPermissions(template).filter((statement) => statement.resources.includes(KEY));
     expect(sops).toEqual([{ roles: [expect.stringMatching(/SyncWorkerRole/)], actions: ['kms:Decrypt'], resources: [KEY] }]);
@@ -117,7 +117,12 @@ describe('SopsKeys: age identities', () => {
     const { template } = synthStack({ sopsAge: true });
     const placeholder = (resources(template)[logicalIdOf(template, 'AWS::SecretsManager::Secret', 'SopsKeys')] as Cfn).Properties.SecretString as string;
     // Comments only: nothing in it is an identity line.
-    expect(placeholder.split('\n').filter((line) => line.trim() !== '').every((line) => line.startsWith('#'))).toBe(true);
+    expect(
+      placeholder
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .every((line) => line.startsWith('#')),
+    ).toBe(true);
     const open = ageOpener(() => Promise.resolve([placeholder]));
     // The age spec's example recipient: no identity answers to it, so the opener passes.
     await expect(open({ recipient: 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p', enc: '' })).resolves.toBeUndefined();

@@ -7,8 +7,7 @@ import { type Cfn, functionProps, logicalIdOf, resources, STUB_ENTRY, synthStack
 const { template } = synthStack();
 const jobsQueue = logicalIdOf(template, 'AWS::SQS::Queue', 'SyncJobs');
 const deadLetterQueue = logicalIdOf(template, 'AWS::SQS::Queue', 'SyncDeadLetterQueue');
-const queueProps = (t: Template, fragment: string) =>
-  resources(t)[logicalIdOf(t, 'AWS::SQS::Queue', fragment)].Properties as Record<string, Cfn>;
+const queueProps = (t: Template, fragment: string) => resources(t)[logicalIdOf(t, 'AWS::SQS::Queue', fragment)].Properties as Record<string, Cfn>;
 
 describe('SyncPipeline', () => {
   it('queues jobs on a FIFO queue that sends failures to a FIFO DLQ after 10 receives', () => {
@@ -41,9 +40,7 @@ describe('SyncPipeline', () => {
       template.hasResourceProperties('AWS::SQS::QueuePolicy', {
         Queues: [{ Ref: queue }],
         PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-          ]),
+          Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
         },
       });
     }
@@ -55,7 +52,9 @@ describe('SyncPipeline', () => {
       EventSourceArn: { 'Fn::GetAtt': [jobsQueue, 'Arn'] },
       // The live alias (test/infra/aliases.test.ts).
       // (the function's name, the ARN's seventh field, qualified with the alias).
-      FunctionName: { 'Fn::Join': ['', [{ 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: logicalIdOf(template, 'AWS::Lambda::Alias', 'SyncWorker') }] }] }, ':live']] },
+      FunctionName: {
+        'Fn::Join': ['', [{ 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: logicalIdOf(template, 'AWS::Lambda::Alias', 'SyncWorker') }] }] }, ':live']],
+      },
       BatchSize: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       ScalingConfig: { MaximumConcurrency: 10 },
@@ -98,7 +97,7 @@ describe('SyncPipeline', () => {
     expect(functionProps(t, 'SyncWorker')).toMatchObject({ Timeout: 600, Environment: { Variables: { MAX_RECEIVE_COUNT: '3' } } });
   });
 
-  it('keeps Lambda\'s recursive-loop stop on: continuations stay short of it', () => {
+  it("keeps Lambda's recursive-loop stop on: continuations stay short of it", () => {
     expect(functionProps(template, 'SyncWorker').RecursiveLoop ?? 'Terminate').toBe('Terminate');
   });
 

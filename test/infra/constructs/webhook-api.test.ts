@@ -25,7 +25,7 @@ describe('WebhookApi', () => {
     expect(outputs[0].Description).toMatch(/application\/json, push events/);
   });
 
-  it('gives up within GitHub\'s 10 second delivery timeout', () => {
+  it("gives up within GitHub's 10 second delivery timeout", () => {
     expect(functionProps(template, 'WebhookHandler').Timeout).toBe(10);
   });
 

@@ -9,8 +9,16 @@ describe('CustomResourceDefinition health', () => {
   it.each([
     ['established', crd([condition('NamesAccepted', 'True'), condition('Established', 'True')]), 'Healthy'],
     ['just created, no conditions', crd(), 'Progressing'],
-    ['not yet established', crd([condition('NamesAccepted', 'True'), condition('Established', 'False', 'Installing', 'the initial names have been accepted')]), 'Progressing'],
-    ['names rejected', crd([condition('NamesAccepted', 'False', 'MultipleNamesNotAllowed', '"widgets" is already in use'), condition('Established', 'False', 'NotAccepted')]), 'Degraded'],
+    [
+      'not yet established',
+      crd([condition('NamesAccepted', 'True'), condition('Established', 'False', 'Installing', 'the initial names have been accepted')]),
+      'Progressing',
+    ],
+    [
+      'names rejected',
+      crd([condition('NamesAccepted', 'False', 'MultipleNamesNotAllowed', '"widgets" is already in use'), condition('Established', 'False', 'NotAccepted')]),
+      'Degraded',
+    ],
     ['terminating', crd([condition('Established', 'True'), condition('Terminating', 'True')]), 'Progressing'],
   ])('%s → %s', (_, object, status) => {
     expect(assessHealth(object).status).toBe(status);

@@ -42,7 +42,12 @@ describe('Deployment health', () => {
       'Deployment "web" exceeded its progress deadline',
     ],
     ['scaled to zero', deployment({ replicas: 0 }, {}), 'Healthy', undefined],
-    ['just created, no status yet', live('apps/v1', 'Deployment', { spec: { replicas: 1 } }), 'Progressing', expect.stringContaining('observed deployment generation')],
+    [
+      'just created, no status yet',
+      live('apps/v1', 'Deployment', { spec: { replicas: 1 } }),
+      'Progressing',
+      expect.stringContaining('observed deployment generation'),
+    ],
   ])('%s → %s', (_, object, status, message) => {
     expect(assessHealth(object)).toEqual(message === undefined ? { status } : { status, message });
   });

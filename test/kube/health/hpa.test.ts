@@ -9,14 +9,29 @@ describe('HorizontalPodAutoscaler health', () => {
     ['no conditions yet', hpa([]), 'Progressing'],
     [
       'scaling normally',
-      hpa([condition('AbleToScale', 'True', 'ReadyForNewScale'), condition('ScalingActive', 'True', 'ValidMetricFound'), condition('ScalingLimited', 'False', 'DesiredWithinRange')]),
+      hpa([
+        condition('AbleToScale', 'True', 'ReadyForNewScale'),
+        condition('ScalingActive', 'True', 'ValidMetricFound'),
+        condition('ScalingLimited', 'False', 'DesiredWithinRange'),
+      ]),
       'Healthy',
     ],
-    ['metrics unavailable', hpa([condition('AbleToScale', 'True', 'SucceededGetScale'), condition('ScalingActive', 'False', 'FailedGetResourceMetric', 'missing request for cpu')]), 'Degraded'],
+    [
+      'metrics unavailable',
+      hpa([condition('AbleToScale', 'True', 'SucceededGetScale'), condition('ScalingActive', 'False', 'FailedGetResourceMetric', 'missing request for cpu')]),
+      'Degraded',
+    ],
     ['external metric unavailable', hpa([condition('AbleToScale', 'True'), condition('ScalingActive', 'False', 'FailedGetExternalMetric')]), 'Degraded'],
     ['target missing', hpa([condition('AbleToScale', 'False', 'FailedGetScale', 'deployments/scale.apps "web" not found')]), 'Degraded'],
     ['invalid selector', hpa([condition('AbleToScale', 'True'), condition('ScalingActive', 'False', 'InvalidSelector')]), 'Degraded'],
-    ['target scaled to zero', hpa([condition('AbleToScale', 'True'), condition('ScalingActive', 'False', 'ScalingDisabled', 'scaling is disabled since the replica count of the target is zero')]), 'Suspended'],
+    [
+      'target scaled to zero',
+      hpa([
+        condition('AbleToScale', 'True'),
+        condition('ScalingActive', 'False', 'ScalingDisabled', 'scaling is disabled since the replica count of the target is zero'),
+      ]),
+      'Suspended',
+    ],
     ['in back-off after a rescale', hpa([condition('AbleToScale', 'False', 'BackoffBoth')]), 'Progressing'],
   ])('%s → %s', (_, object, status) => {
     expect(assessHealth(object).status).toBe(status);

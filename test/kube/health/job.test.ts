@@ -7,7 +7,11 @@ const job = (status: Record<string, unknown>, spec: Record<string, unknown> = {}
 describe('Job health', () => {
   it.each([
     ['complete', job({ succeeded: 1, conditions: [condition('Complete', 'True')] }), 'Healthy'],
-    ['failed', job({ failed: 6, conditions: [condition('Failed', 'True', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit')] }), 'Degraded'],
+    [
+      'failed',
+      job({ failed: 6, conditions: [condition('Failed', 'True', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit')] }),
+      'Degraded',
+    ],
     ['running', job({ active: 1, startTime: '2025-01-01T00:00:00Z' }), 'Progressing'],
     ['not started', job({}), 'Progressing'],
     ['suspended by spec', job({}, { suspend: true }), 'Suspended'],

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { assessHealth } from '../../../shared/kube/health/index.ts';
 import { condition, live } from './objects.ts';
 
-const rs = (status: Record<string, unknown>) => live('apps/v1', 'ReplicaSet', { spec: { replicas: 2 }, status: { observedGeneration: 1, availableReplicas: 2, ...status } });
+const rs = (status: Record<string, unknown>) =>
+  live('apps/v1', 'ReplicaSet', { spec: { replicas: 2 }, status: { observedGeneration: 1, availableReplicas: 2, ...status } });
 
 describe('ReplicaSet health', () => {
   it.each([

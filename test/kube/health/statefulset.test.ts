@@ -5,7 +5,16 @@ import { live } from './objects.ts';
 const sts = (spec: Record<string, unknown>, status: Record<string, unknown>) =>
   live('apps/v1', 'StatefulSet', {
     spec: { replicas: 3, updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } }, ...spec },
-    status: { observedGeneration: 1, replicas: 3, readyReplicas: 3, currentReplicas: 3, updatedReplicas: 3, currentRevision: 'web-2', updateRevision: 'web-2', ...status },
+    status: {
+      observedGeneration: 1,
+      replicas: 3,
+      readyReplicas: 3,
+      currentReplicas: 3,
+      updatedReplicas: 3,
+      currentRevision: 'web-2',
+      updateRevision: 'web-2',
+      ...status,
+    },
   });
 
 describe('StatefulSet health', () => {
@@ -16,8 +25,16 @@ describe('StatefulSet health', () => {
     ['rolling update under way', sts({}, { updatedReplicas: 1, currentRevision: 'web-1' }), 'Progressing'],
     ['all pods updated, revision not yet promoted', sts({}, { currentRevision: 'web-1' }), 'Progressing'],
     ['scale-down still terminating', sts({}, { replicas: 4, readyReplicas: 4 }), 'Progressing'],
-    ['partition holds back two pods, the rest updated', sts({ updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 2 } } }, { updatedReplicas: 1, currentRevision: 'web-1' }), 'Healthy'],
-    ['partitioned rollout not done', sts({ updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 1 } } }, { updatedReplicas: 1, currentRevision: 'web-1' }), 'Progressing'],
+    [
+      'partition holds back two pods, the rest updated',
+      sts({ updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 2 } } }, { updatedReplicas: 1, currentRevision: 'web-1' }),
+      'Healthy',
+    ],
+    [
+      'partitioned rollout not done',
+      sts({ updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 1 } } }, { updatedReplicas: 1, currentRevision: 'web-1' }),
+      'Progressing',
+    ],
     ['OnDelete with old pods', sts({ updateStrategy: { type: 'OnDelete' } }, { updatedReplicas: 0, currentRevision: 'web-1' }), 'Healthy'],
     ['OnDelete with pods not ready', sts({ updateStrategy: { type: 'OnDelete' } }, { readyReplicas: 1 }), 'Progressing'],
   ])('%s → %s', (_, object, status) => {

@@ -34,7 +34,9 @@ async function getJson(...target: string[]): Promise<Json> {
 function protobufCreates(resource: string, subresource?: string) {
   return sandbox.requests
     .entries()
-    .filter((entry) => entry.method === 'POST' && entry.resource === resource && entry.subresource === subresource && (entry.contentType ?? '').includes('protobuf'));
+    .filter(
+      (entry) => entry.method === 'POST' && entry.resource === resource && entry.subresource === subresource && (entry.contentType ?? '').includes('protobuf'),
+    );
 }
 
 beforeAll(async () => {
@@ -104,13 +106,17 @@ describe('kubectl create', () => {
     await create('clusterrolebinding', 'node-reader', '--clusterrole=node-reader', '--user=alice', '--group=devs');
     expect(protobufCreates('roles')).toHaveLength(1);
     expect(protobufCreates('clusterroles')).toHaveLength(3);
-    expect((await getJson('role', 'reader', '-n', 'demo')).rules).toEqual([{ apiGroups: [''], resources: ['pods', 'configmaps'], resourceNames: ['settings'], verbs: ['get', 'list'] }]);
+    expect((await getJson('role', 'reader', '-n', 'demo')).rules).toEqual([
+      { apiGroups: [''], resources: ['pods', 'configmaps'], resourceNames: ['settings'], verbs: ['get', 'list'] },
+    ]);
     const nodeReader = await getJson('clusterrole', 'node-reader');
     expect(nodeReader.rules).toEqual([
       { apiGroups: [''], resources: ['nodes'], verbs: ['get'] },
       { nonResourceURLs: ['/healthz'], verbs: ['get'] },
     ]);
-    expect((await getJson('clusterrole', 'monitoring')).aggregationRule).toEqual({ clusterRoleSelectors: [{ matchLabels: { 'rbac.example.com/aggregate-to-monitoring': 'true' } }] });
+    expect((await getJson('clusterrole', 'monitoring')).aggregationRule).toEqual({
+      clusterRoleSelectors: [{ matchLabels: { 'rbac.example.com/aggregate-to-monitoring': 'true' } }],
+    });
     expect((await getJson('clusterrole', 'system:aggregated-metrics-reader')).metadata.name).toBe('system:aggregated-metrics-reader');
     const binding = await getJson('rolebinding', 'reader', '-n', 'demo');
     expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'reader' });
@@ -144,7 +150,16 @@ describe('kubectl create', () => {
   });
 
   it('ingress', async () => {
-    await create('ingress', 'web', '--class=nginx', '--rule=foo.com/bar*=svc1:8080,tls=my-cert', '--default-backend=defsvc:http', '--annotation=team=web', '-n', 'demo');
+    await create(
+      'ingress',
+      'web',
+      '--class=nginx',
+      '--rule=foo.com/bar*=svc1:8080,tls=my-cert',
+      '--default-backend=defsvc:http',
+      '--annotation=team=web',
+      '-n',
+      'demo',
+    );
     expect(protobufCreates('ingresses')).toHaveLength(1);
     const ingress = await getJson('ingress', 'web', '-n', 'demo');
     expect(ingress.metadata.annotations).toEqual({ team: 'web' });
@@ -165,7 +180,10 @@ describe('kubectl create', () => {
     await create('secret', 'docker-registry', 'pull', '--docker-server=registry.example.com', '--docker-username=u', '--docker-password=p', '-n', 'demo');
     await create('secret', 'tls', 'cert', `--cert=${join(dir, 'tls.crt')}`, `--key=${join(dir, 'tls.key')}`, '-n', 'demo');
     expect(protobufCreates('secrets')).toHaveLength(3);
-    expect(await getJson('secret', 'creds', '-n', 'demo')).toMatchObject({ type: 'example.com/basic', data: { user: Buffer.from('admin').toString('base64') } });
+    expect(await getJson('secret', 'creds', '-n', 'demo')).toMatchObject({
+      type: 'example.com/basic',
+      data: { user: Buffer.from('admin').toString('base64') },
+    });
     const pull = await getJson('secret', 'pull', '-n', 'demo');
     expect(pull.type).toBe('kubernetes.io/dockerconfigjson');
     expect(JSON.parse(Buffer.from(pull.data['.dockerconfigjson'], 'base64').toString('utf8')).auths['registry.example.com'].username).toBe('u');

@@ -45,7 +45,11 @@ describe('kubectl apply --server-side of admission and aggregation objects', () 
     expect(result.stdout).toMatch(/validatingwebhookconfiguration.admissionregistration.k8s.io\/cert-manager-webhook serverside-applied/);
     expect(result.stdout).toMatch(/mutatingwebhookconfiguration.admissionregistration.k8s.io\/cert-manager-webhook serverside-applied/);
     const validating = await getJson('validatingwebhookconfiguration', 'cert-manager-webhook', '--show-managed-fields');
-    expect(validating.webhooks[0]).toMatchObject({ name: 'webhook.cert-manager.io', timeoutSeconds: 30, clientConfig: { service: { name: 'cert-manager-webhook', path: '/validate', port: 443 } } });
+    expect(validating.webhooks[0]).toMatchObject({
+      name: 'webhook.cert-manager.io',
+      timeoutSeconds: 30,
+      clientConfig: { service: { name: 'cert-manager-webhook', path: '/validate', port: 443 } },
+    });
     const managers = validating.metadata.managedFields.map((entry: Json) => `${entry.manager}/${entry.operation}`);
     expect(managers).toEqual(['kubectl/Apply']);
     expect((await getJson('mutatingwebhookconfiguration', 'cert-manager-webhook')).webhooks[0].reinvocationPolicy).toBe('Never');

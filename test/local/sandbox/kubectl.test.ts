@@ -96,7 +96,7 @@ describe('kubectl against the sandbox', () => {
     expect(config.data).toEqual({ color: 'blue' });
   });
 
-  it('refuses a second manager\'s conflicting apply without --force-conflicts and accepts it with', async () => {
+  it("refuses a second manager's conflicting apply without --force-conflicts and accepts it with", async () => {
     const patch = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  replicas: 5\n';
     const refused = await kubectl(['apply', '--server-side', '--field-manager', 'intruder', '-f', '-'], patch);
     expect(refused.code).not.toBe(0);

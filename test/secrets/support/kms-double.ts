@@ -42,7 +42,8 @@ export async function startKmsDouble(): Promise<KmsDouble> {
     if (!entry) return fail('InvalidCiphertextException', 'the ciphertext is not one this KMS made');
     if (body.KeyId !== undefined && body.KeyId !== entry.arn) return fail('IncorrectKeyException', 'the ciphertext was not encrypted under the KeyId');
     if (denied.has(entry.arn)) return fail('AccessDeniedException', `not authorized to perform kms:Decrypt on ${entry.arn}`);
-    if (JSON.stringify(sorted(body.EncryptionContext)) !== JSON.stringify(sorted(entry.context))) return fail('InvalidCiphertextException', 'the encryption context does not match');
+    if (JSON.stringify(sorted(body.EncryptionContext)) !== JSON.stringify(sorted(entry.context)))
+      return fail('InvalidCiphertextException', 'the encryption context does not match');
     res.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.1' });
     res.end(JSON.stringify({ KeyId: entry.arn, Plaintext: entry.plaintext.toString('base64'), EncryptionAlgorithm: 'SYMMETRIC_DEFAULT' }));
   });

@@ -36,7 +36,12 @@ export function encodeTree(plain: Record<string, unknown>, dataKey: Uint8Array, 
 }
 
 /** A whole SOPS document: the encoded tree and a sops block with the MAC and these master keys. */
-export function sopsDocument(plain: Record<string, unknown>, dataKey: Uint8Array, keys: { age?: Array<{ recipient: string; enc: string }>; kms?: Array<{ arn: string; enc: string; context?: Record<string, string> }> }, rule: Rule = { unencrypted_suffix: '_unencrypted' }): Record<string, unknown> {
+export function sopsDocument(
+  plain: Record<string, unknown>,
+  dataKey: Uint8Array,
+  keys: { age?: Array<{ recipient: string; enc: string }>; kms?: Array<{ arn: string; enc: string; context?: Record<string, string> }> },
+  rule: Rule = { unencrypted_suffix: '_unencrypted' },
+): Record<string, unknown> {
   const { tree, mac } = encodeTree(plain, dataKey, rule);
   const lastmodified = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
   return {

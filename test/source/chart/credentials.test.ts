@@ -14,7 +14,11 @@ describe('StaticChartCredentials', () => {
       { url: 'https://github.com/acme/apps.git', type: 'git', username: 'git', password: 'git-pw' },
       {
         kind: 'Secret',
-        data: { url: Buffer.from('oci://registry.example.com').toString('base64'), username: Buffer.from('b64').toString('base64'), password: Buffer.from('b64-pw').toString('base64') },
+        data: {
+          url: Buffer.from('oci://registry.example.com').toString('base64'),
+          username: Buffer.from('b64').toString('base64'),
+          password: Buffer.from('b64-pw').toString('base64'),
+        },
       },
     ]),
   );
@@ -38,7 +42,12 @@ describe('StaticChartCredentials', () => {
   });
 
   it('refuses a malformed secret without echoing any value', () => {
-    for (const json of [`[{"url": "https://x", "password": "${SECRET}"}]`, `{"url": "${SECRET}"}`, `[{"url": "https://x", "username": "u", "password": ${JSON.stringify([SECRET])}}]`, `[${SECRET}`]) {
+    for (const json of [
+      `[{"url": "https://x", "password": "${SECRET}"}]`,
+      `{"url": "${SECRET}"}`,
+      `[{"url": "https://x", "username": "u", "password": ${JSON.stringify([SECRET])}}]`,
+      `[${SECRET}`,
+    ]) {
       let error: unknown;
       try {
         StaticChartCredentials.parse(json);

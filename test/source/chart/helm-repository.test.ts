@@ -183,7 +183,11 @@ describe('errors', () => {
     const charts = await fetcher();
     const strict = await fetcher({ allowLoopback: false });
     const refusals: Array<[RepositoryChartFetcher, ChartRequest, RegExp]> = [
-      [charts, { repoURL: 'git@github.com:org/charts.git', chart: 'demo', targetRevision: '1.0.0' }, /neither an http\(s\) Helm repository URL nor an OCI registry/],
+      [
+        charts,
+        { repoURL: 'git@github.com:org/charts.git', chart: 'demo', targetRevision: '1.0.0' },
+        /neither an http\(s\) Helm repository URL nor an OCI registry/,
+      ],
       [charts, { repoURL: 'file:///etc', chart: 'demo', targetRevision: '1.0.0' }, /uses "file:\/\/"/],
       [charts, { repoURL: 'https://user:pw@charts.example.com', chart: 'demo', targetRevision: '1.0.0' }, /carries credentials/],
       [charts, { repoURL: 'https://charts.example.com/?x=1', chart: 'demo', targetRevision: '1.0.0' }, /query or fragment/],
@@ -237,7 +241,12 @@ describe('a private repository (basic auth)', () => {
     const credentials = StaticChartCredentials.parse(
       JSON.stringify([
         { url: 'https://unrelated.example.com', type: 'helm', username: 'x', password: 'y' },
-        { apiVersion: 'v1', kind: 'Secret', metadata: { labels: { 'argocd.argoproj.io/secret-type': 'repo-creds' } }, stringData: { url: origin, type: 'helm', username: 'reader', password: PASSWORD } },
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { labels: { 'argocd.argoproj.io/secret-type': 'repo-creds' } },
+          stringData: { url: origin, type: 'helm', username: 'reader', password: PASSWORD },
+        },
       ]),
     );
     const fetched = await (await fetcher({ credentials })).fetch({ repoURL: privateRepo.url, chart: 'secret-app', targetRevision: '3.*' });
@@ -274,7 +283,12 @@ describe('a private repository (basic auth)', () => {
 
 describe('the cache', () => {
   it('fetches a version once: a second fetch, and another fetcher on the same folder, ask the repository nothing', async () => {
-    const counted = await startHelmRepo({ charts: [{ name: 'demo', version: '1.0.0' }, { name: 'demo', version: '1.0.1' }] });
+    const counted = await startHelmRepo({
+      charts: [
+        { name: 'demo', version: '1.0.0' },
+        { name: 'demo', version: '1.0.1' },
+      ],
+    });
     try {
       const cacheDir = await mkdtemp(join(tmpdir(), 'driftless-chart-cache-'));
       folders.push(cacheDir);

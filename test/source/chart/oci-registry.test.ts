@@ -33,7 +33,10 @@ describe('a public registry', () => {
 
   beforeAll(async () => {
     registry = await startOciRegistry();
-    await registry.push('org/charts', ['1.0.0', '1.1.0', '1.1.5', '2.0.0-rc.1'].map((version) => ({ name: 'podinfo', version })));
+    await registry.push(
+      'org/charts',
+      ['1.0.0', '1.1.0', '1.1.5', '2.0.0-rc.1'].map((version) => ({ name: 'podinfo', version })),
+    );
   });
   afterAll(() => registry.close());
 
@@ -88,7 +91,10 @@ describe('a private registry (htpasswd), credentials from Secrets Manager', () =
 
   beforeAll(async () => {
     registry = await startOciRegistry({ htpasswd: { username: 'puller', password: PASSWORD } });
-    await registry.push('private', [{ name: 'app', version: '0.1.0' }, { name: 'app', version: '0.2.0' }]);
+    await registry.push('private', [
+      { name: 'app', version: '0.1.0' },
+      { name: 'app', version: '0.2.0' },
+    ]);
     secrets = await startSecretsManagerDouble();
     client = new SecretsManagerClient(awsClientConfig(secrets.endpoint));
   });
@@ -100,7 +106,10 @@ describe('a private registry (htpasswd), credentials from Secrets Manager', () =
 
   async function worker(secret: unknown): Promise<RepositoryChartFetcher> {
     secrets.set(SECRET_ARN, JSON.stringify(secret));
-    return chartFetcherFromEnv({ CHART_CREDENTIALS_SECRET_ARN: SECRET_ARN, CHART_CACHE_DIR: await cacheDir(), CHART_LOOPBACK: 'allow' }, { secretsManager: client });
+    return chartFetcherFromEnv(
+      { CHART_CREDENTIALS_SECRET_ARN: SECRET_ARN, CHART_CACHE_DIR: await cacheDir(), CHART_LOOPBACK: 'allow' },
+      { secretsManager: client },
+    );
   }
 
   it('pulls with an Argo CD repository secret (type helm, enableOCI, bare url), pin and constraint', async () => {

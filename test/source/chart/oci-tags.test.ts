@@ -34,7 +34,11 @@ const server = createServer((req, res) => {
   if (!match) return json(404, { errors: [{ code: 'NOT_FOUND' }] });
   const name = match[1];
   if (req.headers.authorization !== `Bearer token-for:repository:${name}:pull`) {
-    return json(401, { errors: [{ code: 'UNAUTHORIZED' }] }, { 'www-authenticate': `Bearer realm="${base}/token",service="double-registry",scope="repository:${name}:pull"` });
+    return json(
+      401,
+      { errors: [{ code: 'UNAUTHORIZED' }] },
+      { 'www-authenticate': `Bearer realm="${base}/token",service="double-registry",scope="repository:${name}:pull"` },
+    );
   }
   if (name.endsWith('/missing')) return json(404, { errors: [{ code: 'NAME_UNKNOWN' }] });
   if (url.searchParams.get('last') === '1.1.0_build.1') return json(200, { name, tags: ['2.0.0'] });

@@ -5,7 +5,23 @@
 import { describe, expect, it } from 'vitest';
 import { nearestVersions, resolveRevision, revisionKind } from '../../../shared/source/chart/versions.ts';
 
-const LISTED = ['0.9.0', '1.0.0', '1.1.0', '1.2.0', '1.2.1', '1.2.7', '1.3.0-beta.1', '1.3.0', '2.0.0-rc.1', '4.0.0', '4.2.1', '4.9.9', '5.0.0', 'latest', 'not-a-version'];
+const LISTED = [
+  '0.9.0',
+  '1.0.0',
+  '1.1.0',
+  '1.2.0',
+  '1.2.1',
+  '1.2.7',
+  '1.3.0-beta.1',
+  '1.3.0',
+  '2.0.0-rc.1',
+  '4.0.0',
+  '4.2.1',
+  '4.9.9',
+  '5.0.0',
+  'latest',
+  'not-a-version',
+];
 
 describe('revisionKind', () => {
   it('reads versions (also loose ones) as pins, ranges as constraints, anything else as a tag', () => {

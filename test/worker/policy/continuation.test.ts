@@ -9,7 +9,15 @@ import { continuationOf, needsMoreTime } from '../../../shared/worker/policy/con
 const enqueuedAt = '2025-06-01T12:00:00.000Z';
 const minutesLater = (minutes: number) => new Date(Date.parse(enqueuedAt) + minutes * 60_000);
 
-const change = (name: string, fields: Partial<ObjectChange>): ObjectChange => ({ object: `Deployment/shop/${name}`, apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name, action: 'configured', ...fields });
+const change = (name: string, fields: Partial<ObjectChange>): ObjectChange => ({
+  object: `Deployment/shop/${name}`,
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  namespace: 'shop',
+  name,
+  action: 'configured',
+  ...fields,
+});
 const result = (fields: Partial<ChangeSet>): ChangeSet => ({
   app: 'web',
   status: 'Failed',

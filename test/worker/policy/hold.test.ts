@@ -9,7 +9,15 @@ import { decideHold } from '../../../shared/worker/policy/hold.ts';
 
 const pinned = 'a'.repeat(40);
 const pushed = 'b'.repeat(40);
-const job = (revision: string, trigger: SyncTrigger, fields: Partial<SyncJob> = {}): SyncJob => ({ kind: 'sync', app: 'web', cluster: 'prod', revision, trigger, enqueuedAt: '2025-06-01T12:00:00.000Z', ...fields });
+const job = (revision: string, trigger: SyncTrigger, fields: Partial<SyncJob> = {}): SyncJob => ({
+  kind: 'sync',
+  app: 'web',
+  cluster: 'prod',
+  revision,
+  trigger,
+  enqueuedAt: '2025-06-01T12:00:00.000Z',
+  ...fields,
+});
 const target = (fields: Partial<TargetState>): TargetState => ({ app: 'web', cluster: 'prod', revision: pinned, ...fields });
 
 describe('decideHold', () => {
@@ -20,17 +28,29 @@ describe('decideHold', () => {
 
   it('holds a push on a pinned target, keeps the pin as the requested commit and says why on the pushed commit', () => {
     const decision = decideHold(job(pushed, 'push'), target({ pinnedRevision: pinned, requestedRevision: pushed }), 'shop');
-    expect(decision).toEqual({ action: 'skip', hold: 'pinned to aaaaaaa', update: { requestedRevision: pinned }, failure: 'not applied: web@prod is pinned to aaaaaaa (driftless resume web)' });
+    expect(decision).toEqual({
+      action: 'skip',
+      hold: 'pinned to aaaaaaa',
+      update: { requestedRevision: pinned },
+      failure: 'not applied: web@prod is pinned to aaaaaaa (driftless resume web)',
+    });
   });
 
   it('holds config and missed-push syncs the same way', () => {
     for (const trigger of ['config', 'missed-push'] as const) {
-      expect(decideHold(job(pushed, trigger), target({ pinnedRevision: pinned, requestedRevision: pinned }), 'shop')).toEqual({ action: 'skip', hold: 'pinned to aaaaaaa', failure: 'not applied: web@prod is pinned to aaaaaaa (driftless resume web)' });
+      expect(decideHold(job(pushed, trigger), target({ pinnedRevision: pinned, requestedRevision: pinned }), 'shop')).toEqual({
+        action: 'skip',
+        hold: 'pinned to aaaaaaa',
+        failure: 'not applied: web@prod is pinned to aaaaaaa (driftless resume web)',
+      });
     }
   });
 
   it('posts nothing for an automated job of the pinned commit itself', () => {
-    expect(decideHold(job(pinned, 'push'), target({ pinnedRevision: pinned, requestedRevision: pinned }), 'shop')).toEqual({ action: 'skip', hold: 'pinned to aaaaaaa' });
+    expect(decideHold(job(pinned, 'push'), target({ pinnedRevision: pinned, requestedRevision: pinned }), 'shop')).toEqual({
+      action: 'skip',
+      hold: 'pinned to aaaaaaa',
+    });
   });
 
   it('records a suspended target as OutOfSync with the new commit not applied', () => {
@@ -44,7 +64,10 @@ describe('decideHold', () => {
 
   it('holds self-heal silently: its commit is the one applied, whose status stays', () => {
     expect(decideHold(job(pinned, 'self-heal'), target({ suspended: true }), 'shop')).toEqual({ action: 'skip', hold: 'suspended' });
-    expect(decideHold(job(pinned, 'self-heal'), target({ pinnedRevision: pinned, requestedRevision: pinned }), 'shop')).toEqual({ action: 'skip', hold: 'pinned to aaaaaaa' });
+    expect(decideHold(job(pinned, 'self-heal'), target({ pinnedRevision: pinned, requestedRevision: pinned }), 'shop')).toEqual({
+      action: 'skip',
+      hold: 'pinned to aaaaaaa',
+    });
   });
 
   it('lets manual syncs and rollbacks through, claiming the pinned commit back from a push that requested another', () => {

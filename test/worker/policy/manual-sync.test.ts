@@ -15,13 +15,26 @@ const app = (syncPolicy: Partial<SyncPolicy>): AppSpec => ({
   ignoreDifferences: [],
   definedIn: { file: 'driftless/web.yaml' },
 });
-const job = (trigger: SyncTrigger, fields: Partial<SyncJob> = {}): SyncJob => ({ kind: 'sync', app: 'web', cluster: 'prod', revision, trigger, enqueuedAt: '2025-06-01T12:00:00.000Z', ...fields });
+const job = (trigger: SyncTrigger, fields: Partial<SyncJob> = {}): SyncJob => ({
+  kind: 'sync',
+  app: 'web',
+  cluster: 'prod',
+  revision,
+  trigger,
+  enqueuedAt: '2025-06-01T12:00:00.000Z',
+  ...fields,
+});
 const manual = app({});
 
 describe('manualSyncGate', () => {
   it('records a new commit as OutOfSync, waiting for a manual sync, when the app has no automated policy', () => {
     for (const trigger of ['push', 'config', 'missed-push', 'self-heal'] as const) {
-      expect(manualSyncGate(job(trigger), manual, 'shop')).toEqual({ namespace: 'shop', requestedRevision: revision, syncStatus: 'OutOfSync', message: 'revision c0ffee0 is waiting for a manual sync (no automated sync policy)' });
+      expect(manualSyncGate(job(trigger), manual, 'shop')).toEqual({
+        namespace: 'shop',
+        requestedRevision: revision,
+        syncStatus: 'OutOfSync',
+        message: 'revision c0ffee0 is waiting for a manual sync (no automated sync policy)',
+      });
     }
   });
 

@@ -6,8 +6,22 @@ import { registryReplayQuestion, staleRevisionMessage, syncReplayQuestion } from
 
 const applied = 'a'.repeat(40);
 const pushed = 'b'.repeat(40);
-const job = (trigger: SyncTrigger, fields: Partial<SyncJob> = {}): SyncJob => ({ kind: 'sync', app: 'web', cluster: 'prod', revision: pushed, trigger, enqueuedAt: '2025-06-01T12:00:00.000Z', ...fields });
-const refresh = (trigger: RegistryRefreshJob['trigger']): RegistryRefreshJob => ({ kind: 'registry-refresh', revision: pushed, ref: 'main', trigger, enqueuedAt: '2025-06-01T12:00:00.000Z' });
+const job = (trigger: SyncTrigger, fields: Partial<SyncJob> = {}): SyncJob => ({
+  kind: 'sync',
+  app: 'web',
+  cluster: 'prod',
+  revision: pushed,
+  trigger,
+  enqueuedAt: '2025-06-01T12:00:00.000Z',
+  ...fields,
+});
+const refresh = (trigger: RegistryRefreshJob['trigger']): RegistryRefreshJob => ({
+  kind: 'registry-refresh',
+  revision: pushed,
+  ref: 'main',
+  trigger,
+  enqueuedAt: '2025-06-01T12:00:00.000Z',
+});
 
 describe('syncReplayQuestion', () => {
   it('asks whether a pushed revision is in the history of the applied one', () => {
@@ -21,7 +35,8 @@ describe('syncReplayQuestion', () => {
   });
 
   it('exempts what no delivery carries: manual syncs, rollbacks, config, missed-push, self-heal, continuations', () => {
-    for (const trigger of ['manual', 'rollback', 'config', 'missed-push', 'self-heal'] as const) expect(syncReplayQuestion(job(trigger), applied), trigger).toBeUndefined();
+    for (const trigger of ['manual', 'rollback', 'config', 'missed-push', 'self-heal'] as const)
+      expect(syncReplayQuestion(job(trigger), applied), trigger).toBeUndefined();
     expect(syncReplayQuestion(job('push', { continuation: 1 }), applied)).toBeUndefined();
   });
 });

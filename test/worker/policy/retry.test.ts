@@ -28,7 +28,7 @@ describe('retryDelaySeconds', () => {
     expect(delay(argoDefaults(5), 1, { failed: false })).toBeUndefined();
   });
 
-  it('retries without limit when limit is negative, until the queue\'s last delivery', () => {
+  it("retries without limit when limit is negative, until the queue's last delivery", () => {
     expect(delay(argoDefaults(-1), 4, { maxReceiveCount: 5 })).toBe(40);
     expect(delay(argoDefaults(-1), 5, { maxReceiveCount: 5 })).toBeUndefined();
   });
@@ -37,7 +37,7 @@ describe('retryDelaySeconds', () => {
     expect([1, 2, 3].map((attempt) => delay(argoDefaults(10), attempt, { maxReceiveCount: 3 }))).toEqual([5, 10, undefined]);
   });
 
-  it('waits at least one second, the queue\'s smallest step', () => {
+  it("waits at least one second, the queue's smallest step", () => {
     expect(delay({ limit: 3, backoff: { durationMs: 200, factor: 1, maxDurationMs: 200 } }, 1)).toBe(1);
   });
 });

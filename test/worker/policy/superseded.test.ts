@@ -8,7 +8,9 @@ const newer = 'b'.repeat(40);
 
 describe('supersededStatus', () => {
   it('resolves the pending status this commit was left with, naming the newer commit', () => {
-    expect(supersededStatus(old, newer, { sha: old, state: 'pending', description: 'attempt 1 failed, retrying in 2s' })).toBe('superseded by bbbbbbb before it was applied: not applied');
+    expect(supersededStatus(old, newer, { sha: old, state: 'pending', description: 'attempt 1 failed, retrying in 2s' })).toBe(
+      'superseded by bbbbbbb before it was applied: not applied',
+    );
   });
 
   it('posts nothing when the last status belongs to another commit', () => {

@@ -26,7 +26,8 @@ ${yaml.replace(/^/gm, '  ')}`;
 
 const web: WindowTarget = { app: 'web', namespace: 'shop', cluster: { name: 'prod', server: 'https://prod.example.com' } };
 const at = (iso: string) => new Date(iso);
-const decide = (windows: SyncWindowSpec[], iso: string, trigger: SyncTrigger = 'push', target: WindowTarget = web) => decideSyncWindow(windows, target, trigger, at(iso));
+const decide = (windows: SyncWindowSpec[], iso: string, trigger: SyncTrigger = 'push', target: WindowTarget = web) =>
+  decideSyncWindow(windows, target, trigger, at(iso));
 
 describe('sync windows: which syncs run when', () => {
   const deny = windowsOf(`- kind: deny
@@ -61,7 +62,11 @@ describe('sync windows: which syncs run when', () => {
   schedule: '0 22 * * *'
   duration: 1h
   applications: ['*']`);
-    expect(decide(allow, '2025-06-01T12:00:00Z')).toMatchObject({ action: 'wait', opensAt: at('2025-06-01T22:00:00Z'), message: "waiting for the sync window allow '0 22 * * *' 1h, opens at 2025-06-01T22:00:00Z" });
+    expect(decide(allow, '2025-06-01T12:00:00Z')).toMatchObject({
+      action: 'wait',
+      opensAt: at('2025-06-01T22:00:00Z'),
+      message: "waiting for the sync window allow '0 22 * * *' 1h, opens at 2025-06-01T22:00:00Z",
+    });
     expect(decide(allow, '2025-06-01T22:30:00Z')).toEqual({ action: 'sync' });
     // Closed at 23:00 sharp; the next opening is the next evening.
     expect(decide(allow, '2025-06-01T23:00:00Z')).toMatchObject({ action: 'wait', opensAt: at('2025-06-02T22:00:00Z') });
@@ -179,7 +184,8 @@ describe('sync windows: manual syncs', () => {
     expect(decide(two, '2025-06-01T12:00:00Z', 'manual')).toMatchObject({
       action: 'refuse',
       window: 'early',
-      message: 'manual sync refused: syncs may run only inside the sync window early, which is closed now, and it does not allow manual syncs (manualSync is off)',
+      message:
+        'manual sync refused: syncs may run only inside the sync window early, which is closed now, and it does not allow manual syncs (manualSync is off)',
     });
   });
 });
@@ -208,14 +214,23 @@ describe('sync windows: which apps a window applies to', () => {
 
   it('applies a window by app name glob, by destination namespace, and by cluster name or server URL', () => {
     // shop-prod matches only the first allow window: outside 01:10-02:10 it waits for it.
-    expect(decide(documented, '2025-01-15T12:00:00Z', 'push', target('shop-prod', 'shop', 'eu'))).toMatchObject({ action: 'wait', opensAt: at('2025-01-16T01:10:00Z') });
+    expect(decide(documented, '2025-01-15T12:00:00Z', 'push', target('shop-prod', 'shop', 'eu'))).toMatchObject({
+      action: 'wait',
+      opensAt: at('2025-01-16T01:10:00Z'),
+    });
     expect(decide(documented, '2025-01-15T01:30:00Z', 'push', target('shop-prod', 'shop', 'eu'))).toEqual({ action: 'sync' });
     // An app in no window's selection syncs whenever.
     expect(decide(documented, '2025-01-15T12:00:00Z', 'push', target('shop-staging', 'shop', 'eu'))).toEqual({ action: 'sync' });
     // The deny window by namespace: 22:00 in Amsterdam is 21:00 UTC in January.
-    expect(decide(documented, '2025-01-15T21:30:00Z', 'push', target('shop-staging', 'default', 'eu'))).toMatchObject({ action: 'wait', opensAt: at('2025-01-15T22:00:00Z') });
+    expect(decide(documented, '2025-01-15T21:30:00Z', 'push', target('shop-staging', 'default', 'eu'))).toMatchObject({
+      action: 'wait',
+      opensAt: at('2025-01-15T22:00:00Z'),
+    });
     // By cluster name, and by server URL.
-    expect(decide(documented, '2025-01-15T12:00:00Z', 'push', target('api', 'shop', 'cluster1'))).toMatchObject({ action: 'wait', opensAt: at('2025-01-15T23:00:00Z') });
+    expect(decide(documented, '2025-01-15T12:00:00Z', 'push', target('api', 'shop', 'cluster1'))).toMatchObject({
+      action: 'wait',
+      opensAt: at('2025-01-15T23:00:00Z'),
+    });
     expect(decide(documented, '2025-01-15T12:00:00Z', 'push', target('api', 'shop', 'eu', 'in-cluster'))).toMatchObject({ action: 'wait' });
   });
 
@@ -240,9 +255,13 @@ describe('sync windows: time zones', () => {
   duration: 1h
   applications: ['*']`);
 
-  it('reads the schedule in the window\'s zone: 22:00 in Amsterdam is 20:00 UTC in summer and 21:00 UTC in winter', () => {
+  it("reads the schedule in the window's zone: 22:00 in Amsterdam is 20:00 UTC in summer and 21:00 UTC in winter", () => {
     expect(decide(amsterdam, '2025-07-01T19:59:00Z').action).toBe('sync');
-    expect(decide(amsterdam, '2025-07-01T20:30:00Z')).toMatchObject({ action: 'wait', window: "deny '0 22 * * *' 1h Europe/Amsterdam", opensAt: at('2025-07-01T21:00:00Z') });
+    expect(decide(amsterdam, '2025-07-01T20:30:00Z')).toMatchObject({
+      action: 'wait',
+      window: "deny '0 22 * * *' 1h Europe/Amsterdam",
+      opensAt: at('2025-07-01T21:00:00Z'),
+    });
     expect(decide(amsterdam, '2025-07-01T21:30:00Z').action).toBe('sync');
     expect(decide(amsterdam, '2025-12-01T20:30:00Z').action).toBe('sync');
     expect(decide(amsterdam, '2025-12-01T21:30:00Z')).toMatchObject({ action: 'wait', opensAt: at('2025-12-01T22:00:00Z') });
@@ -282,14 +301,25 @@ spec:
   - ${window}
 `;
 
-  it('reads our Project with Argo CD\'s defaults: UTC, manualSync and andOperator off', () => {
+  it("reads our Project with Argo CD's defaults: UTC, manualSync and andOperator off", () => {
     const [team] = registryOf({ 'driftless/team.yaml': project(`{kind: deny, schedule: '10 1 * * *', duration: 1h, applications: ['*']}`) }).projects;
     expect(team.syncWindows).toEqual([
-      { kind: 'deny', schedule: '10 1 * * *', duration: '1h', durationMs: 3_600_000, timeZone: 'UTC', applications: ['*'], namespaces: [], clusters: [], manualSync: false, andOperator: false },
+      {
+        kind: 'deny',
+        schedule: '10 1 * * *',
+        duration: '1h',
+        durationMs: 3_600_000,
+        timeZone: 'UTC',
+        applications: ['*'],
+        namespaces: [],
+        clusters: [],
+        manualSync: false,
+        andOperator: false,
+      },
     ]);
   });
 
-  it('refuses what Argo CD\'s parsers would not read, at its line', () => {
+  it("refuses what Argo CD's parsers would not read, at its line", () => {
     const refused: Array<[string, RegExp]> = [
       [`{kind: deny, schedule: '@daily', duration: 1h, applications: ['*']}`, /five/],
       [`{kind: deny, schedule: '0 10 1 * * *', duration: 1h, applications: ['*']}`, /has 6 field/],

@@ -10,8 +10,17 @@ const pod = (containers: unknown[], labels?: Record<string, string>) => ({
 describe('compare', () => {
   it('reports changed leaves as modified, new elements and maps as added with their contents, and gone ones as removed', () => {
     const result = compare(
-      pod([{ name: 'a', image: 'a:1' }, { name: 'b', image: 'b:1' }]),
-      pod([{ name: 'a', image: 'a:2' }, { name: 'c', image: 'c:1' }], { app: 'p' }),
+      pod([
+        { name: 'a', image: 'a:1' },
+        { name: 'b', image: 'b:1' },
+      ]),
+      pod(
+        [
+          { name: 'a', image: 'a:2' },
+          { name: 'c', image: 'c:1' },
+        ],
+        { app: 'p' },
+      ),
       'Pod',
     );
     expect(toFieldsV1(result.modified)).toEqual({ 'f:spec': { 'f:containers': { 'k:{"name":"a"}': { 'f:image': {} } } } });

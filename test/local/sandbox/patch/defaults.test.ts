@@ -44,7 +44,16 @@ describe('applyDefaults', () => {
 
   it('pulls untagged and latest images always', () => {
     const spec = applyDefaults(
-      deployment({ template: { spec: { containers: [{ name: 'a', image: 'nginx' }, { name: 'b', image: 'registry:5000/app:latest' }] } } }),
+      deployment({
+        template: {
+          spec: {
+            containers: [
+              { name: 'a', image: 'nginx' },
+              { name: 'b', image: 'registry:5000/app:latest' },
+            ],
+          },
+        },
+      }),
     ).spec as Json;
     expect(spec.template.spec.containers.map((c: Json) => c.imagePullPolicy)).toEqual(['Always', 'Always']);
   });

@@ -53,7 +53,10 @@ describe('field sets', () => {
   });
 
   it('remove members from an object, dropping what the removal empties', () => {
-    const set = fromFieldsV1({ 'f:metadata': { 'f:finalizers': { 'v:"a/b"': {} } }, 'f:spec': { 'f:ports': { 'k:{"port":80,"protocol":"TCP"}': { 'f:name': {} } } } });
+    const set = fromFieldsV1({
+      'f:metadata': { 'f:finalizers': { 'v:"a/b"': {} } },
+      'f:spec': { 'f:ports': { 'k:{"port":80,"protocol":"TCP"}': { 'f:name': {} } } },
+    });
     expect(removeFromObject(service, set, 'Service')).toEqual({
       ...service,
       metadata: { name: 'web', annotations: {} },

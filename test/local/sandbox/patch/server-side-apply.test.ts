@@ -28,8 +28,7 @@ function deployment({ replicas, labels, image = 'web:1' }: Options = {}): KubeOb
 const apply = (live: KubeObject | undefined, applied: KubeObject, manager = 'driftless', force = false, now = T1) =>
   serverSideApply({ live, applied, manager, force, now });
 
-const entry = (object: KubeObject, manager: string): ManagedFieldsEntry | undefined =>
-  object.metadata.managedFields?.find((e) => e.manager === manager);
+const entry = (object: KubeObject, manager: string): ManagedFieldsEntry | undefined => object.metadata.managedFields?.find((e) => e.manager === manager);
 
 const spec = (object: KubeObject) => object.spec as { replicas?: number; template: { spec: { containers: Array<Record<string, unknown>> } } };
 
@@ -123,9 +122,7 @@ describe('serverSideApply', () => {
 
     const error = conflictOf(() => apply(edited, deployment({ replicas: 3, image: 'web:2' }), 'driftless', false, T3));
     expect(error.message).toBe(
-      'Apply failed with 2 conflicts: conflicts with "kubectl" using apps/v1:\n' +
-        '- .spec.replicas\n' +
-        '- .spec.template.spec.containers[name="web"].image',
+      'Apply failed with 2 conflicts: conflicts with "kubectl" using apps/v1:\n' + '- .spec.replicas\n' + '- .spec.template.spec.containers[name="web"].image',
     );
   });
 
@@ -200,7 +197,12 @@ describe('recordUpdate', () => {
   it('moves a changed field to the updater and drops removed fields from every manager', () => {
     const applied = apply(undefined, deployment({ replicas: 2, labels: { app: 'web' } }));
     const after = { ...deployment({ replicas: 4 }) };
-    const updated = recordUpdate({ before: applied, after: { ...after, metadata: { ...after.metadata, managedFields: applied.metadata.managedFields } }, manager: 'kubectl', now: T2 });
+    const updated = recordUpdate({
+      before: applied,
+      after: { ...after, metadata: { ...after.metadata, managedFields: applied.metadata.managedFields } },
+      manager: 'kubectl',
+      now: T2,
+    });
 
     expect(entry(updated, 'kubectl')).toMatchObject({ operation: 'Update', time: T2, fieldsV1: { 'f:spec': { 'f:replicas': {} } } });
     expect(entry(updated, 'driftless')?.fieldsV1).not.toHaveProperty(['f:spec', 'f:replicas']);

@@ -59,13 +59,24 @@ describe('webhook configurations', () => {
   });
 
   it('are not called: an object their rules match is admitted', async () => {
-    const config = await api.post('/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'matched' }, data: { a: 'b' } });
+    const config = await api.post('/api/v1/namespaces/default/configmaps', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'matched' },
+      data: { a: 'b' },
+    });
     expect(config.status).toBe(201);
   });
 
   it('merge their webhooks by name under server-side apply, each manager keeping its own', async () => {
-    const apply = (manager: string, body: unknown) => api.request('PATCH', `${VALIDATING}/shared?fieldManager=${manager}`, body, { contentType: 'application/apply-patch+yaml' });
-    const config = (name: string) => ({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', metadata: { name: 'shared' }, webhooks: [webhook(name)] });
+    const apply = (manager: string, body: unknown) =>
+      api.request('PATCH', `${VALIDATING}/shared?fieldManager=${manager}`, body, { contentType: 'application/apply-patch+yaml' });
+    const config = (name: string) => ({
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingWebhookConfiguration',
+      metadata: { name: 'shared' },
+      webhooks: [webhook(name)],
+    });
     expect((await apply('chart-a', config('a.example.com'))).status).toBe(201);
     expect((await apply('chart-b', config('b.example.com'))).status).toBe(200);
     const live = (await api.get(`${VALIDATING}/shared`)).body;

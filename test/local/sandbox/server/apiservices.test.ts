@@ -49,7 +49,12 @@ describe('APIService', () => {
   it('defaults the service port to 443 and is not Available while the Service is missing', async () => {
     const created = await api.post(
       APISERVICES,
-      apiService('v1beta1.metrics.k8s.io', { group: 'metrics.k8s.io', version: 'v1beta1', service: { namespace: 'metrics', name: 'metrics-server' }, insecureSkipTLSVerify: true }),
+      apiService('v1beta1.metrics.k8s.io', {
+        group: 'metrics.k8s.io',
+        version: 'v1beta1',
+        service: { namespace: 'metrics', name: 'metrics-server' },
+        insecureSkipTLSVerify: true,
+      }),
     );
     expect(created.status).toBe(201);
     expect(created.body.spec.service).toEqual({ namespace: 'metrics', name: 'metrics-server', port: 443 });

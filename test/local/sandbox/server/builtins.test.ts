@@ -153,12 +153,16 @@ function discoveryPath(groupVersion: string): string {
 /** A GET with the Accept header given (the shared client always asks for plain JSON). */
 function getWithAccept(path: string, accept: string): Promise<{ contentType: string; body: Json }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${sandbox.url}${path}`, { headers: { Authorization: `Bearer ${sandbox.token}`, Accept: accept }, ca: sandbox.caPem, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ contentType: String(res.headers['content-type']), body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
-      res.on('error', reject);
-    });
+    const req = request(
+      `${sandbox.url}${path}`,
+      { headers: { Authorization: `Bearer ${sandbox.token}`, Accept: accept }, ca: sandbox.caPem, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ contentType: String(res.headers['content-type']), body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -177,10 +181,16 @@ describe('every built-in group of Kubernetes 1.34', () => {
     for (const [groupVersion, resources] of Object.entries(EXPECTED)) {
       const list = (await api.get(discoveryPath(groupVersion))).body;
       const main = list.resources.filter((r: Json) => !r.name.includes('/'));
-      expect(main.map((r: Json) => r.name), groupVersion).toEqual(Object.keys(resources).sort());
+      expect(
+        main.map((r: Json) => r.name),
+        groupVersion,
+      ).toEqual(Object.keys(resources).sort());
       for (const entry of main) {
         const [kind, namespaced, shortNames] = resources[entry.name];
-        expect({ kind: entry.kind, namespaced: entry.namespaced, shortNames: entry.shortNames ?? [], verbs: entry.verbs }, `${groupVersion}/${entry.name}`).toEqual({
+        expect(
+          { kind: entry.kind, namespaced: entry.namespaced, shortNames: entry.shortNames ?? [], verbs: entry.verbs },
+          `${groupVersion}/${entry.name}`,
+        ).toEqual({
           kind,
           namespaced,
           shortNames,
@@ -239,7 +249,10 @@ describe('aggregated discovery', () => {
       ],
     });
     const admission = body.items.find((item: Json) => item.metadata.name === 'admissionregistration.k8s.io').versions[0];
-    expect(admission.resources.find((r: Json) => r.resource === 'validatingwebhookconfigurations')).toMatchObject({ scope: 'Cluster', categories: ['api-extensions'] });
+    expect(admission.resources.find((r: Json) => r.resource === 'validatingwebhookconfigurations')).toMatchObject({
+      scope: 'Cluster',
+      categories: ['api-extensions'],
+    });
   });
 
   it('answers /api with the core group alone', async () => {
@@ -276,7 +289,14 @@ describe('aggregated discovery', () => {
     const { body } = await getWithAccept('/apis', KUBECTL_ACCEPT);
     const example = body.items.find((item: Json) => item.metadata.name === 'example.com');
     expect(example.versions[0].resources).toEqual([
-      { resource: 'gadgets', responseKind: { group: '', version: '', kind: 'Gadget' }, scope: 'Namespaced', singularResource: 'gadget', verbs: STORED, shortNames: ['gd'] },
+      {
+        resource: 'gadgets',
+        responseKind: { group: '', version: '', kind: 'Gadget' },
+        scope: 'Namespaced',
+        singularResource: 'gadget',
+        verbs: STORED,
+        shortNames: ['gd'],
+      },
     ]);
   });
 });

@@ -110,7 +110,9 @@ export function clientFor(sandbox: Sandbox): Client {
               };
               const timer = setTimeout(() => {
                 waiters.splice(waiters.indexOf(check), 1);
-                fail(new Error(`no matching watch event in ${timeoutMs} ms; got ${JSON.stringify(events.map((e) => `${e.type} ${e.object?.metadata?.name}`))}`));
+                fail(
+                  new Error(`no matching watch event in ${timeoutMs} ms; got ${JSON.stringify(events.map((e) => `${e.type} ${e.object?.metadata?.name}`))}`),
+                );
               }, timeoutMs);
               waiters.push(check);
               check();

@@ -8,7 +8,12 @@ let sandbox: Sandbox;
 let api: Client;
 
 const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } };
-const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template } };
+const deployment = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web' },
+  spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template },
+};
 const job = (name: string, annotations: Record<string, string> = {}) => ({
   apiVersion: 'batch/v1',
   kind: 'Job',
@@ -34,7 +39,9 @@ const ready = async (path: string) =>
   eventually(async () => {
     const object = (await api.get(path)).body;
     const s = object.status ?? {};
-    return s.observedGeneration === object.metadata.generation && s.readyReplicas === object.spec.replicas && s.updatedReplicas === object.spec.replicas ? object : undefined;
+    return s.observedGeneration === object.metadata.generation && s.readyReplicas === object.spec.replicas && s.updatedReplicas === object.spec.replicas
+      ? object
+      : undefined;
   });
 
 describe('workload controllers', () => {
@@ -59,9 +66,24 @@ describe('workload controllers', () => {
 
   it('makes StatefulSets, ReplicaSets and DaemonSets ready', async () => {
     const selector = { matchLabels: { app: 'web' } };
-    await api.post('/apis/apps/v1/namespaces/ctl/statefulsets', { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db' }, spec: { replicas: 3, serviceName: 'db', selector, template } });
-    await api.post('/apis/apps/v1/namespaces/ctl/replicasets', { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'rs' }, spec: { replicas: 1, selector, template } });
-    await api.post('/apis/apps/v1/namespaces/ctl/daemonsets', { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent' }, spec: { selector, template } });
+    await api.post('/apis/apps/v1/namespaces/ctl/statefulsets', {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 'db' },
+      spec: { replicas: 3, serviceName: 'db', selector, template },
+    });
+    await api.post('/apis/apps/v1/namespaces/ctl/replicasets', {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: 'rs' },
+      spec: { replicas: 1, selector, template },
+    });
+    await api.post('/apis/apps/v1/namespaces/ctl/daemonsets', {
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'agent' },
+      spec: { selector, template },
+    });
     const sts = await ready('/apis/apps/v1/namespaces/ctl/statefulsets/db');
     expect(sts.status.currentRevision).toBe(sts.status.updateRevision);
     const rs = await eventually(async () => {
@@ -102,9 +124,19 @@ describe('job controller', () => {
 
 describe('load balancers', () => {
   it('gives a LoadBalancer Service and an Ingress an address, and leaves a ClusterIP Service alone', async () => {
-    await api.post('/api/v1/namespaces/ctl/services', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'lb' }, spec: { type: 'LoadBalancer', ports: [{ port: 80 }] } });
+    await api.post('/api/v1/namespaces/ctl/services', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'lb' },
+      spec: { type: 'LoadBalancer', ports: [{ port: 80 }] },
+    });
     await api.post('/api/v1/namespaces/ctl/services', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'internal' }, spec: { ports: [{ port: 80 }] } });
-    await api.post('/apis/networking.k8s.io/v1/namespaces/ctl/ingresses', { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web' }, spec: { defaultBackend: { service: { name: 'internal', port: { number: 80 } } } } });
+    await api.post('/apis/networking.k8s.io/v1/namespaces/ctl/ingresses', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: 'web' },
+      spec: { defaultBackend: { service: { name: 'internal', port: { number: 80 } } } },
+    });
     for (const path of ['/api/v1/namespaces/ctl/services/lb', '/apis/networking.k8s.io/v1/namespaces/ctl/ingresses/web']) {
       const object = await eventually(async () => {
         const o = (await api.get(path)).body;

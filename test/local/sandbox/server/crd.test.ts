@@ -21,7 +21,10 @@ const crd = {
         served: true,
         storage: true,
         schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
-        subresources: { status: {}, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' } },
+        subresources: {
+          status: {},
+          scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' },
+        },
       },
       { name: 'v1beta1', served: true, storage: false, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } },
     ],
@@ -62,14 +65,20 @@ describe('custom resource definitions', () => {
 
     const index = (await api.get('/openapi/v3')).body;
     const document = (await api.get(index.paths['apis/example.com/v1'].serverRelativeURL)).body;
-    expect(document.components.schemas['com.example.v1.Widget']['x-kubernetes-group-version-kind']).toEqual([{ group: 'example.com', version: 'v1', kind: 'Widget' }]);
+    expect(document.components.schemas['com.example.v1.Widget']['x-kubernetes-group-version-kind']).toEqual([
+      { group: 'example.com', version: 'v1', kind: 'Widget' },
+    ]);
   });
 
   it('serves custom objects, stripping status from main-resource writes', async () => {
     const created = await api.post('/apis/example.com/v1/namespaces/shop/widgets', widget);
     expect(created.status).toBe(201);
     expect(created.body.status).toBeUndefined();
-    const status = await api.put('/apis/example.com/v1/namespaces/shop/widgets/gear/status', { ...created.body, spec: { replicas: 9 }, status: { replicas: 2, selector: 'app=gear' } });
+    const status = await api.put('/apis/example.com/v1/namespaces/shop/widgets/gear/status', {
+      ...created.body,
+      spec: { replicas: 9 },
+      status: { replicas: 2, selector: 'app=gear' },
+    });
     expect(status.body.status).toEqual({ replicas: 2, selector: 'app=gear' });
     expect(status.body.spec.replicas).toBe(2);
     const asBeta = (await api.get('/apis/example.com/v1beta1/namespaces/shop/widgets/gear')).body;
@@ -94,7 +103,9 @@ describe('custom resource definitions', () => {
     const deleted = await api.delete('/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com');
     expect(deleted.status).toBe(200);
     expect(deleted.body.metadata.deletionTimestamp).toBeDefined();
-    await eventually(async () => ((await api.get('/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com')).status === 404 ? true : undefined));
+    await eventually(async () =>
+      (await api.get('/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com')).status === 404 ? true : undefined,
+    );
     expect((await api.get('/apis/example.com/v1/namespaces/shop/widgets/gear')).status).toBe(404);
     expect((await api.get('/apis/example.com/v1')).status).toBe(404);
     expect((await api.get('/apis')).body.groups.map((g: { name: string }) => g.name)).not.toContain('example.com');

@@ -20,7 +20,15 @@ describe('authentication', () => {
     for (const token of [null, 'not-the-token']) {
       const answer = await api.request('GET', '/api/v1/namespaces', undefined, { token });
       expect(answer.status).toBe(401);
-      expect(answer.body).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+      expect(answer.body).toEqual({
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: 'Unauthorized',
+        reason: 'Unauthorized',
+        code: 401,
+      });
     }
   });
 
@@ -111,6 +119,8 @@ describe('openapi', () => {
     expect(deployment['x-kubernetes-group-version-kind']).toEqual([{ group: 'apps', version: 'v1', kind: 'Deployment' }]);
     expect(deployment.properties.spec['x-kubernetes-preserve-unknown-fields']).toBe(true);
     const core = (await api.get('/openapi/v3/api/v1')).body;
-    expect(core.components.schemas['io.k8s.api.core.v1.ConfigMap']['x-kubernetes-group-version-kind']).toEqual([{ group: '', version: 'v1', kind: 'ConfigMap' }]);
+    expect(core.components.schemas['io.k8s.api.core.v1.ConfigMap']['x-kubernetes-group-version-kind']).toEqual([
+      { group: '', version: 'v1', kind: 'ConfigMap' },
+    ]);
   });
 });

@@ -87,9 +87,25 @@ describe('request log', () => {
     await api.get('/openapi/v3');
 
     const entries = sandbox.requests.entries();
-    expect(entries.map((e) => `${e.verb} ${e.status}`)).toEqual(['discovery 200', 'create 201', 'patch 200', 'list 200', 'get 404', 'delete 200', 'openapi 200']);
+    expect(entries.map((e) => `${e.verb} ${e.status}`)).toEqual([
+      'discovery 200',
+      'create 201',
+      'patch 200',
+      'list 200',
+      'get 404',
+      'delete 200',
+      'openapi 200',
+    ]);
     for (let i = 1; i < entries.length; i++) expect(entries[i].seq).toBeGreaterThan(entries[i - 1].seq);
-    expect(entries[1]).toMatchObject({ method: 'POST', group: '', version: 'v1', resource: 'configmaps', namespace: 'f', contentType: 'application/json', body: { metadata: { name: 'logged' } } });
+    expect(entries[1]).toMatchObject({
+      method: 'POST',
+      group: '',
+      version: 'v1',
+      resource: 'configmaps',
+      namespace: 'f',
+      contentType: 'application/json',
+      body: { metadata: { name: 'logged' } },
+    });
     expect(entries[1].bodySize).toBeGreaterThan(0);
     expect(entries[2]).toMatchObject({ name: 'logged', query: { fieldManager: 'me' }, contentType: 'application/merge-patch+json' });
     expect(entries[3].query).toEqual({ labelSelector: 'x' });

@@ -53,7 +53,11 @@ describe('reviews', () => {
 
 describe('service-account tokens', () => {
   it('issues a token for an existing service account, one hour by default, for the API server audience', async () => {
-    const answer = await api.post('/api/v1/namespaces/team/serviceaccounts/deployer/token', { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: {} });
+    const answer = await api.post('/api/v1/namespaces/team/serviceaccounts/deployer/token', {
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'TokenRequest',
+      spec: {},
+    });
     expect(answer.status).toBe(201);
     expect(answer.body).toMatchObject({
       kind: 'TokenRequest',
@@ -68,13 +72,22 @@ describe('service-account tokens', () => {
 
   it('authenticates requests carrying the token as the service account', async () => {
     const { token } = (await api.post('/api/v1/namespaces/team/serviceaccounts/deployer/token', { spec: { audiences: ['vault'] } })).body.status;
-    const whoami = await api.request('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' }, { token });
+    const whoami = await api.request(
+      'POST',
+      '/apis/authentication.k8s.io/v1/selfsubjectreviews',
+      { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+      { token },
+    );
     expect(whoami.status).toBe(201);
     expect(whoami.body.status.userInfo).toMatchObject({
       username: 'system:serviceaccount:team:deployer',
       groups: ['system:serviceaccounts', 'system:serviceaccounts:team', 'system:authenticated'],
     });
-    const review = await api.post('/apis/authentication.k8s.io/v1/tokenreviews', { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } });
+    const review = await api.post('/apis/authentication.k8s.io/v1/tokenreviews', {
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'TokenReview',
+      spec: { token },
+    });
     expect(review.body.status).toMatchObject({ authenticated: true, user: { username: 'system:serviceaccount:team:deployer' }, audiences: ['vault'] });
     const forged = await api.post('/apis/authentication.k8s.io/v1/tokenreviews', { spec: { token: `${token}x` } });
     expect(forged.body.status.authenticated).toBeUndefined();

@@ -68,7 +68,9 @@ describe('watch', () => {
   });
 
   it('ends the initial events with a bookmark when asked for a watch-list', async () => {
-    const watch = await api.watch('/api/v1/namespaces/w/configmaps?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true');
+    const watch = await api.watch(
+      '/api/v1/namespaces/w/configmaps?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true',
+    );
     try {
       const bookmark = await watch.next((e) => e.type === 'BOOKMARK');
       expect(bookmark.object.metadata.annotations).toEqual({ 'k8s.io/initial-events-end': 'true' });
