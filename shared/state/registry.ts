@@ -6,7 +6,7 @@
 // nobody wrote it meanwhile (an app of apps' children against a config refresh).
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Registry } from '../config/types.ts';
-import { CorruptItemError } from './errors.ts';
+import { CorruptItemError, RegistryTooLargeError } from './errors.ts';
 import { REGISTRY_KEY } from './keys.ts';
 import { conditional, type Table } from './table.ts';
 import type { RegistryRecord } from './types.ts';
@@ -43,14 +43,24 @@ export async function putRegistryIf(table: Table, registry: Registry, revision: 
   return conditional(table.doc.send(new UpdateCommand({ ...write, ...condition })));
 }
 
+/**
+ * DynamoDB's item limit is 400 KB, attribute names and the other attributes included; the
+ * registry's JSON must leave room for them. Checked before the write, so an oversized registry is
+ * refused with its size (DynamoDB's own ValidationException would be retried as if transient).
+ */
+export const MAX_REGISTRY_BYTES = 390 * 1024;
+
 function registryWrite(table: Table, registry: Registry, revision: string) {
+  const json = JSON.stringify(registry);
+  const bytes = Buffer.byteLength(json);
+  if (bytes > MAX_REGISTRY_BYTES) throw new RegistryTooLargeError(registry.apps.length, bytes, MAX_REGISTRY_BYTES);
   return {
     TableName: table.name,
     Key: REGISTRY_KEY,
     UpdateExpression: 'SET #registry = :registry, #revision = :revision, #updatedAt = :updatedAt ADD #version :one',
     ExpressionAttributeNames: { '#registry': 'registry', '#revision': 'revision', '#updatedAt': 'updatedAt', '#version': 'version' },
     ExpressionAttributeValues: {
-      ':registry': JSON.stringify(registry),
+      ':registry': json,
       ':revision': revision,
       ':updatedAt': new Date(table.now()).toISOString(),
       ':one': 1,

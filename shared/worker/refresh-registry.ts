@@ -68,7 +68,15 @@ export async function refreshRegistry(job: RegistryRefreshJob, deps: WorkerDepen
     deps,
   );
   // Conditional on the registry read: a parent that stored its children meanwhile is kept.
-  await updateRegistry(deps.store, (latest) => ({ registry: carryChildren(latest?.registry, written), revision: job.revision }));
+  try {
+    await updateRegistry(deps.store, (latest) => ({ registry: carryChildren(latest?.registry, written), revision: job.revision }));
+  } catch (error) {
+    // A registry that cannot be stored (too large for its item): said once, not retried.
+    if (!isBadInput(error)) throw error;
+    await postRegistryStatus(deps, config.repoURL, job.revision, 'failure', `registry not stored: ${error.message}`);
+    deps.logger.warn('registry refresh refused: bad input; the previous registry stays in force', { revision: job.revision, error: error.message });
+    return { changedApps: [] };
+  }
   await postRegistryStatus(
     deps,
     config.repoURL,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Registry } from '../../shared/config/types.ts';
+import { isBadInput } from '../../shared/errors/bad-input.ts';
 import { startStateTable, type StateTable } from './table.ts';
 
 describe('registry and repository heads', () => {
@@ -21,6 +22,23 @@ describe('registry and repository heads', () => {
     expect(await store.getRegistry()).toEqual({ registry, revision: 'c'.repeat(40), updatedAt: '2025-06-01T12:00:00.000Z' });
     await store.putRegistry({ apps: [], clusters: [], projects: [] }, 'd'.repeat(40));
     expect(await store.getRegistry()).toMatchObject({ registry: { apps: [] }, revision: 'd'.repeat(40) });
+  });
+
+  it('refuses a registry larger than one DynamoDB item (400 KB) as bad input, storing nothing, instead of a retried ValidationException', async () => {
+    const store = table.store();
+    await store.putRegistry({ apps: [], clusters: [], projects: [] }, 'e'.repeat(40));
+    // 1,000 apps of about 500 bytes each: the shape that made every refresh fail five times before the DLQ.
+    const apps = Array.from({ length: 1000 }, (_, index) => ({
+      name: `app-${index}`,
+      source: { repoURL: 'https://github.com/acme/apps', path: `apps/app-${index}/${'x'.repeat(400)}` },
+    }));
+    const error = await store.putRegistry({ apps, clusters: [], projects: [] } as unknown as Registry, 'f'.repeat(40)).then(
+      () => undefined,
+      (caught: unknown) => caught as Error,
+    );
+    expect(error?.message).toMatch(/^the registry of 1000 apps is \d+ bytes, more than the 399360 bytes one DynamoDB item can hold; nothing was stored/);
+    expect(isBadInput(error)).toBe(true);
+    expect(await store.getRegistry()).toMatchObject({ revision: 'e'.repeat(40), registry: { apps: [] } });
   });
 
   it('remembers the last sha per repository and branch', async () => {
