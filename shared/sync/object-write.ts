@@ -23,14 +23,6 @@ export interface WriteSettings {
   ignoreDifferences: readonly IgnoreDifference[];
 }
 
-export const DEFAULT_WRITE_SETTINGS: Readonly<WriteSettings> = {
-  replace: false,
-  validate: true,
-  applyOutOfSyncOnly: false,
-  respectIgnoreDifferences: false,
-  ignoreDifferences: [],
-};
-
 export interface ObjectToWrite {
   object: KubeObject;
   syncOptions: ObjectSyncOptions;
