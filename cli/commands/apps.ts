@@ -4,7 +4,7 @@ import { BACKEND_HELP, jsonOutput, onBackend } from '../ops/command.ts';
 import { EXIT } from '../ops/errors.ts';
 import { backendFlags } from '../ops/flags.ts';
 import { age, oneLine, palette, printJson, shortSha, statusColour, table, type Palette } from '../ops/output.ts';
-import { depthOf, driftLabel, isFailing, matchesStatus, statusLabel, targetViews, type TargetView } from '../ops/targets.ts';
+import { depthsIn, driftLabel, isFailing, matchesStatus, statusLabel, targetViews, type TargetView } from '../ops/targets.ts';
 import { parseFlags } from '../options.ts';
 
 const help = `Usage: driftless apps [--app APP] [--cluster C] [--status S] [--watch] [--output json]
@@ -62,8 +62,9 @@ export const appsCommand: Command = {
 export function formatApps(views: TargetView[], p: Palette, now = Date.now()): string {
   // The PARENT column appears only in a fleet that has an app of apps, so other tables stay as they were.
   const family = views.some((view) => view.parent !== undefined);
+  const depthOf = depthsIn(views);
   const rows = views.map((view) => [
-    `${'  '.repeat(depthOf(view, views))}${view.app}`,
+    `${'  '.repeat(depthOf(view))}${view.app}`,
     ...(family ? [view.parent ?? ''] : []),
     view.cluster,
     shortSha(view.revision),
