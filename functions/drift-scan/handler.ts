@@ -6,10 +6,8 @@ import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
-import { GitHubBranchHeads, LocalGitBranchHeads } from '../../shared/github/heads.ts';
-import { RoutingBranchHeads } from '../../shared/drift/heads.ts';
 import { planScans, type ScanPlan, type ScheduleDependencies } from '../../shared/drift/plan-scans.ts';
-import { gitHub, gitHubHostOf, jobQueue, loadGitHubSecret, stateStore, type Environment } from '../../shared/runtime/environment.ts';
+import { branchHeads, gitHub, jobQueue, loadGitHubSecret, stateStore, type Environment } from '../../shared/runtime/environment.ts';
 import { functionTracer } from '../../shared/runtime/tracing.ts';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'driftless' });
@@ -29,11 +27,7 @@ export async function buildDependencies(env: Environment): Promise<ScheduleDepen
   return {
     store: stateStore(env),
     queue: jobQueue(env),
-    // Local repositories only where local mode allows them, as for the worker's sources.
-    heads: new RoutingBranchHeads({
-      github: octokit ? new GitHubBranchHeads(octokit, { host: gitHubHostOf(env) }) : undefined,
-      local: env.LOCAL_REPOSITORIES === 'allow' ? new LocalGitBranchHeads() : undefined,
-    }),
+    heads: branchHeads(octokit, env),
     intervalMs: Number(env.DRIFT_INTERVAL_SECONDS ?? DEFAULT_INTERVAL_SECONDS) * 1000,
     configRepo: env.CONFIG_REPO_URL ? { repoURL: env.CONFIG_REPO_URL, branch: env.CONFIG_REPO_BRANCH ?? 'main' } : undefined,
     logger,

@@ -8,10 +8,12 @@ import { SecretsManagerClient, GetSecretValueCommand } from '@aws-sdk/client-sec
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Octokit } from '@octokit/rest';
 import type { ClusterSpec } from '../config/types.ts';
+import { RoutingBranchHeads } from '../drift/heads.ts';
 import { EventBridgeSink } from '../events/eventbridge-sink.ts';
 import { JsonLinesSink } from '../events/json-lines-sink.ts';
 import type { EventSink } from '../events/sink.ts';
 import { createGitHubClient, gitHubHost } from '../github/client.ts';
+import { GitHubBranchHeads, LocalGitBranchHeads } from '../github/heads.ts';
 import { gitHubAuth, parseGitHubSecret, parseWebhookSecret, type GitHubSecret } from '../github/secret.ts';
 import { ConsoleStatusPoster, GitHubStatusPoster, type CommitStatusPoster } from '../github/status.ts';
 import type { KubeClient } from '../kube/client.ts';
@@ -113,6 +115,14 @@ export function sourceFetcher(octokit: Octokit | undefined, env: Environment = {
   return new RoutingFetcher({
     github: octokit ? new GitHubTarballFetcher(octokit, { host: gitHubHostOf(env) }) : undefined,
     local: env.LOCAL_REPOSITORIES === 'allow' ? new LocalGitFetcher() : undefined,
+  });
+}
+
+/** Branch heads for the drift scan, under the same rules as sourceFetcher: the GitHub host, local repositories only where allowed. */
+export function branchHeads(octokit: Octokit | undefined, env: Environment): RoutingBranchHeads {
+  return new RoutingBranchHeads({
+    github: octokit ? new GitHubBranchHeads(octokit, { host: gitHubHostOf(env) }) : undefined,
+    local: env.LOCAL_REPOSITORIES === 'allow' ? new LocalGitBranchHeads() : undefined,
   });
 }
 
