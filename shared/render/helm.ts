@@ -26,8 +26,6 @@ export interface HelmRender {
   scratch: string;
   /** Ref sources' tree roots by ref name, for `$<ref>/path` value files. */
   refs?: ReadonlyMap<string, string>;
-  /** Where the chart came from, on each object's location (a chart from a repository, one of several sources). */
-  origin?: string;
 }
 
 export async function renderHelm(render: HelmRender): Promise<SourceOutput> {
@@ -56,7 +54,7 @@ export async function renderHelm(render: HelmRender): Promise<SourceOutput> {
     if (/missing in charts\/ directory/.test(detail)) throw new MissingChartDependencyError(chartFile, detail);
     throw new HelmTemplateError(chartFile, detail);
   }
-  return { documents: toDocuments(outcome.stdout, app.path, chartFile, render.origin), skippedFiles: [] };
+  return { documents: toDocuments(outcome.stdout, app.path, chartFile), skippedFiles: [] };
 }
 
 async function resolveValueFiles(app: AppLocation, options: HelmOptions, refs: ReadonlyMap<string, string>): Promise<string[]> {
@@ -110,7 +108,7 @@ async function writeInlineValues(values: HelmOptions['values'], scratch: string)
   return path;
 }
 
-function toDocuments(output: string, appPath: string, chartFile: string, origin: string | undefined): RawDocument[] {
+function toDocuments(output: string, appPath: string, chartFile: string): RawDocument[] {
   let parsed;
   try {
     parsed = parseYamlStream(output, chartFile);
@@ -128,7 +126,7 @@ function toDocuments(output: string, appPath: string, chartFile: string, origin:
     const file = template ? repoPath(appPath, template) : chartFile;
     const index = (perTemplate.get(file) ?? 0) + 1;
     perTemplate.set(file, index);
-    documents.push({ value: document.value, source: origin === undefined ? { file, document: index } : { file, document: index, origin } });
+    documents.push({ value: document.value, source: { file, document: index } });
   }
   return documents;
 }

@@ -32,13 +32,13 @@ export async function renderDocuments(
   const app = await resolveAppPath(request.root, request.path);
   await assertNoEscapingSymlinks(app.root);
   const sourceType = options.forceType ?? (await detectSourceType(app.dir, request));
-  const output = await renderSource(sourceType, app, request, options.origin);
+  const output = withOrigin(await renderSource(sourceType, app, request), options.origin);
   return { app, sourceType, output };
 }
 
-async function renderSource(sourceType: SourceType, app: AppLocation, request: RenderRequest, origin: string | undefined): Promise<SourceOutput> {
-  if (sourceType === 'directory') return withOrigin(await renderDirectory(app.dir, app.path, request.directory), origin);
-  return withScratch(async (scratch) =>
+async function renderSource(sourceType: SourceType, app: AppLocation, request: RenderRequest): Promise<SourceOutput> {
+  if (sourceType === 'directory') return renderDirectory(app.dir, app.path, request.directory);
+  return withScratch((scratch) =>
     sourceType === 'helm'
       ? renderHelm({
           app,
@@ -48,12 +48,12 @@ async function renderSource(sourceType: SourceType, app: AppLocation, request: R
           cluster: request.cluster,
           scratch,
           refs: request.refs,
-          origin,
         })
-      : withOrigin(await renderKustomize(app, request.kustomize, scratch), origin),
+      : renderKustomize(app, request.kustomize, scratch),
   );
 }
 
+/** Every object's location names the source it came from, whatever its source type. */
 function withOrigin(output: SourceOutput, origin: string | undefined): SourceOutput {
   if (origin === undefined) return output;
   return { ...output, documents: output.documents.map((document) => ({ ...document, source: { ...document.source, origin } })) };
