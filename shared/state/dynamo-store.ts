@@ -3,7 +3,6 @@
 // dynalite.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Registry } from '../config/types.ts';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { hasAnyItem } from './any-item.ts';
 import { forgetDelivery, rememberDelivery } from './delivery.ts';
 import { getHead, putHead } from './heads.ts';
@@ -11,7 +10,7 @@ import { appendHistory, DEFAULT_HISTORY_LIMIT, listHistory, trimHistory } from '
 import { acquireLease, getLease, releaseLease, renewLease } from './lease.ts';
 import { getRegistry, getVersionedRegistry, putRegistry, putRegistryIf } from './registry.ts';
 import type { StateStore } from './store.ts';
-import type { Table } from './table.ts';
+import { openTable, type Table } from './table.ts';
 import { beginSync, getTarget, listTargets, putTargetState, requestSync, writeSyncResult } from './target.ts';
 import { withdrawRequest } from './withdraw-request.ts';
 import { removeTarget } from './remove-target.ts';
@@ -45,8 +44,7 @@ export class DynamoStateStore implements StateStore {
   private readonly historyLimit: number;
 
   constructor(options: DynamoStateStoreOptions) {
-    const doc = DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } });
-    this.table = { doc, name: options.tableName, now: options.now ?? Date.now };
+    this.table = openTable(options.client, options.tableName, options.now);
     this.historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   }
 

@@ -5,10 +5,10 @@
 // version only ever moves forward by one. A worker older than the table (a rolled-back
 // release) leaves it alone: additive changes keep old code working.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { StateError } from './errors.ts';
 import type { ItemKey } from './keys.ts';
-import { conditional, type Table } from './table.ts';
+import { conditional, openTable, type Table } from './table.ts';
 
 export const SCHEMA_KEY: ItemKey = { pk: 'META#schema', sk: 'SCHEMA' };
 
@@ -31,7 +31,7 @@ export const MIGRATIONS: readonly Migration[] = [
 
 /** The table as the migrations see it, for a caller that has a client and a name. */
 export function schemaTable(client: DynamoDBClient, name: string, now: () => number = Date.now): Table {
-  return { doc: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }), name, now };
+  return openTable(client, name, now);
 }
 
 export interface MigrationResult {
