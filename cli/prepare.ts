@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import type { KubeClient } from '../shared/kube/client.ts';
 import { connectKubeconfig } from '../shared/kube/connect.ts';
 import { Discovery } from '../shared/kube/discovery.ts';
-import { isBadInput } from '../shared/errors/bad-input.ts';
 import { detectSourceType } from '../shared/render/detect.ts';
 import { render } from '../shared/render/render.ts';
 import type { RenderedObject, RenderRequest } from '../shared/render/types.ts';
@@ -28,12 +27,4 @@ export async function prepare(request: RenderRequest, cluster: { kubeconfig?: st
   // GNUPGHOME, AWS credentials for KMS): there is no project on a laptop to narrow them.
   const opened = await decryptRendered(result.objects, { keys: sopsKeyRingFromEnv(process.env), destinationNamespace: request.destinationNamespace });
   return { client, discovery, objects: opened.objects };
-}
-
-/**
- * Errors that mean "your input is wrong, nothing was applied": exit code 2. The same mark the
- * worker goes by; a missing helm or kubectl is not one of them (our fault, not the user's).
- */
-export function isInputError(error: unknown): boolean {
-  return isBadInput(error);
 }

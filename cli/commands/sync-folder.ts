@@ -1,11 +1,12 @@
 // `driftless sync -f PATH`: render and sync one app folder to the cluster of a kubeconfig.
+import { isBadInput } from '../../shared/errors/bad-input.ts';
 import type { ObjectChange } from '../../shared/sync/changeset.ts';
 import { sync } from '../../shared/sync/sync.ts';
 import { renderRequestFrom } from '../app-flags.ts';
 import type { Command } from '../main.ts';
 import { palette, table } from '../ops/output.ts';
 import { parseDuration, parseFlags, parseInteger } from '../options.ts';
-import { isInputError, prepare } from '../prepare.ts';
+import { prepare } from '../prepare.ts';
 import { ConfigMapInventoryStore } from '../sync/inventory-configmap.ts';
 import { folderSyncFlags } from './sync-form.ts';
 
@@ -82,7 +83,8 @@ export const syncFolderCommand: Command = {
         client.close();
       }
     } catch (error) {
-      if (isInputError(error)) {
+      // Your input is wrong, nothing was applied (the worker's mark; a missing helm is not one).
+      if (isBadInput(error)) {
         process.stderr.write(`driftless sync: ${(error as Error).message}\nNothing was applied.\n`);
         return 2;
       }
