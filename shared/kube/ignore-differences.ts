@@ -155,7 +155,8 @@ function expand(value: unknown, steps: JqStep[]): Concrete[] {
   return paths.map(({ path }) => path);
 }
 
-function valueAt(root: unknown, path: Concrete): unknown {
+/** The value at `path` in `root`, or undefined when it has none. */
+export function valueAt(root: unknown, path: Concrete): unknown {
   let node = root;
   for (const step of path) node = childOf(node, step);
   return node;

@@ -6,7 +6,7 @@
 //
 // managedFieldsManagers rules are not part of this (they are honoured when comparing): they
 // name who owns a field, not which field, and Argo CD pre-patches only the named paths.
-import { ruleMatches, ignoredPaths, withoutPaths, type Concrete, type IgnoreDifference } from '../kube/ignore-differences.ts';
+import { ruleMatches, ignoredPaths, valueAt, withoutPaths, type Concrete, type IgnoreDifference } from '../kube/ignore-differences.ts';
 import type { KubeObject } from '../kube/object.ts';
 
 export function withLiveIgnoredFields(desired: KubeObject, live: KubeObject | undefined, rules: readonly IgnoreDifference[]): KubeObject {
@@ -41,16 +41,6 @@ function compareForInsert(a: Concrete, b: Concrete): number {
     return numbers ? Number(x) - Number(y) : String(x) < String(y) ? -1 : 1;
   }
   return a.length - b.length;
-}
-
-function valueAt(root: unknown, path: Concrete): unknown {
-  let node = root;
-  for (const step of path) {
-    if (Array.isArray(node) && isIndex(step)) node = node[Number(step)];
-    else if (isMap(node)) node = node[String(step)];
-    else return undefined;
-  }
-  return node;
 }
 
 /**
