@@ -4,6 +4,7 @@
 // hermetic environment and the repository's hooks and filter programs disabled (git.ts).
 
 import { isLocalRepo, parseRepoURL } from '../github/repo-url.ts';
+import { gitFailure } from '../github/rev-parse.ts';
 import { positionalFromGit } from '../tools/argv.ts';
 import { RepositoryNotFoundError, RevisionNotFoundError, SourceFetchError } from './errors.ts';
 import { extractTar } from './extract.ts';
@@ -82,7 +83,7 @@ async function resolve(repoURL: string, repoDir: string, revision: string): Prom
     // --quiet makes an unknown revision exit 1 with nothing on stderr; anything else is the repo.
     const failure = error as { code?: unknown; stderr?: string };
     if (failure.code === 1 && !failure.stderr?.trim()) throw new RevisionNotFoundError(repoURL, revision);
-    throw new RepositoryNotFoundError(repoURL, `git cannot read ${repoDir}: ${failure.stderr?.trim() || (error as Error).message}`, { cause: error });
+    throw new RepositoryNotFoundError(repoURL, `git cannot read ${repoDir}: ${gitFailure(error)}`, { cause: error });
   }
   return stdout.trim().toLowerCase();
 }
