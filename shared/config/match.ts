@@ -74,7 +74,7 @@ export function pushIndex(registry: Registry): PushIndex {
   return index;
 }
 
-export function matchIndexed(index: PushIndex, push: PushChange): Target[] {
+function matchIndexed(index: PushIndex, push: PushChange): Target[] {
   const repo = index.repos.get(repoKey(push.repoURL));
   if (!repo) return [];
   const groups = groupsTracking(repo, push.branch, push.defaultBranch);

@@ -62,7 +62,7 @@ const VERBATIM = new Set(['values', 'valuesObject']);
  * A copy without the mapping entries whose value is null, at every depth; list items stay, and
  * so does whatever is inside Helm values (`values`, `valuesObject`).
  */
-export function withoutNullFields(value: unknown): unknown {
+function withoutNullFields(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNullFields);
   if (typeof value !== 'object' || value === null) return value;
   const kept: Record<string, unknown> = {};

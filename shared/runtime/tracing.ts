@@ -8,7 +8,7 @@
 import { Tracer } from '@aws-lambda-powertools/tracer';
 
 /** Service names in traces: one per function, so the X-Ray service map tells them apart. */
-export const TRACE_SERVICE_NAMES = {
+const TRACE_SERVICE_NAMES = {
   webhook: 'driftless-webhook',
   worker: 'driftless-sync-worker',
   driftScan: 'driftless-drift-scan',
