@@ -5,6 +5,7 @@
 // retried on conflict, so a config refresh in between is not lost), the children that are new
 // or changed are started (wave by wave: app-waves.ts), and those it no longer renders are
 // removed (remove-apps.ts). A child's own render does the same for its children.
+import { assertChildrenPermitted } from '../app-of-apps/child-bounds.ts';
 import { childrenOf, type Children } from '../app-of-apps/children.ts';
 import { replaceChildren } from '../app-of-apps/family.ts';
 import { splitRender } from '../app-of-apps/split.ts';
@@ -14,6 +15,7 @@ import { tracksBranch } from '../config/match.ts';
 import { repoKey, sameRepo } from '../config/repo-url.ts';
 import type { AppSpec } from '../config/types.ts';
 import { isBadInput } from '../errors/bad-input.ts';
+import type { ProjectBounds } from '../project/check-objects.ts';
 import type { SyncJob } from '../queue/job.ts';
 import type { RenderedObject } from '../render/types.ts';
 import type { WorkerDependencies } from './dependencies.ts';
@@ -27,8 +29,9 @@ export interface ParentRender {
   children?: Children;
 }
 
-export async function splitChildren(app: AppSpec, objects: RenderedObject[], deps: WorkerDependencies): Promise<ParentRender> {
+export async function splitChildren(app: AppSpec, objects: RenderedObject[], bounds: ProjectBounds, deps: WorkerDependencies): Promise<ParentRender> {
   const split = splitRender(objects);
+  assertChildrenPermitted(bounds, [...split.children, ...split.applicationSets]);
   const registry = (await deps.store.getRegistry())?.registry;
   const hadChildren = registry?.apps.some((candidate) => (candidate as RegistryApp).parent === app.name) ?? false;
   if (split.children.length === 0 && split.applicationSets.length === 0 && !hadChildren) return { manifests: split.manifests };

@@ -236,7 +236,8 @@ async function renderAndSync(
     const discovery = new Discovery(client);
     const rendered = await renderOnce(app, run.namespace, fetched, deps.renders, discovery);
     // An app of apps' Application and AppProject documents join the registry, not the cluster.
-    const { manifests, children } = await splitChildren(app, rendered.objects, deps);
+    // Only where the app's project lets it write them (Argo CD's Application and AppProject objects).
+    const { manifests, children } = await splitChildren(app, rendered.objects, { project, cluster }, deps);
     // SOPS documents decrypted after the cache, in memory only, and the project's plain-Secrets rule.
     const secrets = await decryptRendered(manifests, { keys: deps.sopsKeys ?? processSopsKeys(), project, destinationNamespace: run.namespace });
     const runOptions = appRunOptions(app, run.namespace);
