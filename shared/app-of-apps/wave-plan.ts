@@ -5,6 +5,7 @@
 // may still be under way (wave 2 not started yet): its unfinished children are carried into
 // the new plan rather than dropped, so a push that touches only one child does not strand the
 // rest. A carried child that followed the parent's commit follows the new one.
+import { targetId } from '../queue/job.ts';
 import type { TargetState, WavePlan, WavePlanChild } from '../state/types.ts';
 import type { WaveChild } from './wave-policy.ts';
 
@@ -19,7 +20,8 @@ export function planChildren(
   current: Set<string>,
   states: Map<string, TargetState>,
 ): WavePlanChild[] {
-  const key = (child: { app: string; cluster: string }) => `${child.app}@${child.cluster}`;
+  // Keyed as the caller keys `states` (targetId).
+  const key = (child: { app: string; cluster: string }) => targetId(child.app, child.cluster);
   const taken = new Set(changed.map(key));
   const carried = (previous?.children ?? [])
     .filter((child) => !taken.has(key(child)) && current.has(child.app) && !isDone(child, states.get(key(child))))
@@ -35,7 +37,7 @@ export function waveChildren(plan: WavePlan, states: Map<string, TargetState>): 
     wave: child.wave,
     revision: child.revision ?? '',
     ...(child.problem !== undefined ? { problem: child.problem } : {}),
-    state: states.get(`${child.app}@${child.cluster}`),
+    state: states.get(targetId(child.app, child.cluster)),
   }));
 }
 
