@@ -1,12 +1,12 @@
 // The soak's Git side: one local repository that is both the config repo (the registry under
 // driftless/) and the apps' source, as in local mode's example; a commit per push that changes
 // one app; and the signed push delivery local mode's post-commit hook would send for it.
-import { Webhooks } from '@octokit/webhooks';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { postWebhook } from '../../local/post-webhook.ts';
 import { localPush, type LocalPush } from '../../local/push-event.ts';
 
 const run = promisify(execFile);
@@ -121,28 +121,7 @@ export async function createSoakRepo(dir: string): Promise<SoakRepo> {
   };
 }
 
-/**
- * Posts a push as GitHub does, signed with the webhook secret. `deliveryId` is kept on a
- * redelivery, as GitHub's "Redeliver" keeps X-GitHub-Delivery.
- */
+/** Posts a push as GitHub does (local/post-webhook.ts); a delivery that got no answer is status 0, as a failed delivery is on GitHub's side too. */
 export async function deliverPush(url: string, secret: string, payload: unknown, deliveryId: string = randomUUID()): Promise<{ status: number; body: string }> {
-  const body = JSON.stringify(payload);
-  const signature = await new Webhooks({ secret }).sign(body);
-  try {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-github-event': 'push',
-        'x-github-delivery': deliveryId,
-        'x-hub-signature-256': signature,
-        'user-agent': 'GitHub-Hookshot/driftless-soak',
-      },
-      body,
-    });
-    return { status: response.status, body: await response.text() };
-  } catch (error) {
-    // A delivery that got no answer is a failed delivery on GitHub's side too.
-    return { status: 0, body: (error as Error).message };
-  }
+  return postWebhook(url, secret, 'push', payload, deliveryId).catch((error: unknown) => ({ status: 0, body: (error as Error).message }));
 }
