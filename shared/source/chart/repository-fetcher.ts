@@ -104,7 +104,8 @@ export class RepositoryChartFetcher implements ChartFetcher {
     const kind = revisionKind(revision);
     // A pin names its cache entry without asking the repository (index entries and tags are
     // written in canonical form; OCI pins are pulled as written).
-    if (kind === 'version' && (repo.kind === 'oci' || isCanonicalVersion(revision))) {
+    const pinned = kind === 'version' && (repo.kind === 'oci' || isCanonicalVersion(revision));
+    if (pinned) {
       const cached = await this.#cached(repo, chart, revision);
       if (cached) return cached;
     }
@@ -115,7 +116,8 @@ export class RepositoryChartFetcher implements ChartFetcher {
         ? await this.#resolveHelm(repo, chart, revision, kind, credentials)
         : await this.#resolveOci(repo, chart, revision, kind, credentials);
     const held = await this.#disk.fill(ChartDiskCache.key(repo.key, chart, resolved.version), async (chartDir) => {
-      const archive = await this.#obtain(repo, chart, resolved, credentials);
+      // A pin's store entry was just looked up by #cached: a miss there is not asked again.
+      const archive = await this.#obtain(repo, chart, resolved, credentials, { storeChecked: pinned && resolved.version === revision });
       await this.#unpack(archive.bytes, chartDir, `${chart} ${resolved.version} from ${repo.key}`);
       return { repoKey: repo.key, chart, version: archive.version, digest: archive.digest };
     });
@@ -183,9 +185,15 @@ export class RepositoryChartFetcher implements ChartFetcher {
   }
 
   /** The verified archive: from the shared store, or pulled with helm (and then stored). */
-  async #obtain(repo: ChartRepoLocation, chart: string, resolved: Resolved, credentials: ChartCredentials | undefined): Promise<StoredArchive> {
+  async #obtain(
+    repo: ChartRepoLocation,
+    chart: string,
+    resolved: Resolved,
+    credentials: ChartCredentials | undefined,
+    options: { storeChecked: boolean },
+  ): Promise<StoredArchive> {
     const key = archiveKey(repo.key, chart, resolved.version);
-    const stored = await this.#storedArchive(key);
+    const stored = options.storeChecked ? undefined : await this.#storedArchive(key);
     if (stored) return stored;
     const archive = await this.#pull(repo, chart, resolved, credentials);
     // The store is a cache: a worker that cannot write it (a read-only role, S3 throttling)
