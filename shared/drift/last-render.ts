@@ -23,10 +23,11 @@ import type { RenderCache } from '../storage/render-cache.ts';
 import { fetchAppSources, type FetchedApp, type SourceFetchers } from '../worker/fetch-sources.ts';
 import { renderOnce } from '../worker/render-once.ts';
 
-export type LastRender =
-  /** `cached`: read from the cache under the recorded key; `rendered`: made again from Git (and cached under `key`). */
-  /** `objects`: what the sync applies of the render (an app of apps' children left out). */
-  { found: 'cached' | 'rendered'; key: string; objects: RenderedObject[] } | { found: 'revision-gone'; reason: string };
+/**
+ * `cached`: read from the cache under the recorded key; `rendered`: made again from Git (and
+ * cached under `key`). `objects`: what the sync applies of the render (an app of apps' children left out).
+ */
+export type LastRender = { found: 'cached' | 'rendered'; key: string; objects: RenderedObject[] } | { found: 'revision-gone'; reason: string };
 
 export interface LastRenderRequest {
   app: AppSpec;
