@@ -22,7 +22,7 @@
 import type { SyncWindowSpec } from '../../config/types.ts';
 import { globMatch } from '../../project/destinations.ts';
 import { nextStart } from '../../project/window-schedule.ts';
-import type { SyncTrigger } from '../../queue/job.ts';
+import { AUTOMATED_TRIGGERS, type SyncTrigger } from '../../queue/job.ts';
 
 export interface WindowTarget {
   app: string;
@@ -37,9 +37,6 @@ export type SyncWindowDecision =
   /** A manual sync the windows do not let through. */
   | { action: 'refuse'; window: string; message: string };
 
-/** Triggers a person asked for: `manualSync` lets these through. */
-const MANUAL_TRIGGERS: ReadonlySet<SyncTrigger> = new Set(['manual', 'rollback']);
-
 /**
  * How far ahead an opening is looked for: five years, as far as robfig/cron looks for a next
  * start (a `29 2` schedule), and at most so many window starts and ends (a deny window that
@@ -51,7 +48,8 @@ const MAX_BOUNDARIES = 5_000;
 export function decideSyncWindow(windows: readonly SyncWindowSpec[], target: WindowTarget, trigger: SyncTrigger, now: Date): SyncWindowDecision {
   const applying = windows.filter((window) => windowMatches(window, target));
   if (applying.length === 0) return { action: 'sync' };
-  const manual = MANUAL_TRIGGERS.has(trigger);
+  // Triggers a person asked for (not the automated policy's): `manualSync` lets these through.
+  const manual = !AUTOMATED_TRIGGERS.has(trigger);
   const verdict = verdictAt(applying, now);
   if (verdict.allowed || (manual && verdict.manualAllowed)) return { action: 'sync' };
   if (manual) {
