@@ -16,6 +16,7 @@ import type { ObjectSource } from './changeset.ts';
 import { namespaceRef } from './live-state.ts';
 import type { PlannedObject } from './plan.ts';
 import type { DesiredState } from './prepare.ts';
+import { renderedCrdKinds } from './rendered-crds.ts';
 
 export interface SyncPolicies {
   set: PolicySet;
@@ -48,11 +49,13 @@ async function admissionRequests(
 ): Promise<AdmissionRequest[]> {
   const planned = [...new Set<PlannedObject<ObjectSource>>(desired.plan.steps.flatMap((step) => step.objects))];
   const rendered = new Map(planned.map(({ object }) => [refKey(refOf(object)), object]));
-  const crds = new Map(planned.flatMap(({ object }) => crdResource(object)));
+  const crds = renderedCrdKinds(planned.map(({ object }) => object));
   const requests: AdmissionRequest[] = [];
   for (const { object } of planned) {
     const info = await discovery.lookup(object.apiVersion, object.kind);
-    const fromCrd = crds.get(`${groupOf(object.apiVersion)}/${object.kind}`);
+    // A CRD of this sync names its resource and scope before discovery can (when it names its plural).
+    const crd = crds.get(`${groupOf(object.apiVersion)}/${object.kind}`);
+    const fromCrd = crd?.resource ? crd : undefined;
     const namespaced = info?.namespaced ?? fromCrd?.namespaced ?? object.metadata.namespace !== undefined;
     const oldObject = object.metadata.name ? live.get(refKey(refOf(object))) : undefined;
     const namespace = namespaced ? object.metadata.namespace : undefined;
@@ -68,12 +71,4 @@ async function admissionRequests(
     });
   }
   return requests;
-}
-
-/** A CRD of this sync names its resource and scope before discovery can. */
-function crdResource(object: KubeObject): Array<[string, { resource: string; namespaced: boolean }]> {
-  if (object.kind !== 'CustomResourceDefinition' || groupOf(object.apiVersion) !== 'apiextensions.k8s.io') return [];
-  const spec = object.spec as { group?: string; scope?: string; names?: { kind?: string; plural?: string } } | undefined;
-  if (!spec?.group || !spec.names?.kind || !spec.names.plural) return [];
-  return [[`${spec.group}/${spec.names.kind}`, { resource: spec.names.plural, namespaced: spec.scope === 'Namespaced' }]];
 }

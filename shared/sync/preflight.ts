@@ -14,6 +14,7 @@ import { formatLocation } from '../render/location.ts';
 import type { SourceLocation } from '../render/types.ts';
 import { SyncInputError } from './errors.ts';
 import type { SyncPlan } from './plan.ts';
+import { renderedCrdKinds } from './rendered-crds.ts';
 
 export interface PreflightOptions {
   createNamespace?: string;
@@ -25,11 +26,7 @@ export interface PreflightOptions {
 /** Throws a SyncInputError listing every problem; returns the objectKeys of resources let through with a kind not served yet. */
 export async function preflight(plan: SyncPlan<SourceLocation>, discovery: Discovery, options: PreflightOptions): Promise<Set<string>> {
   const objects = plan.steps.flatMap((step) => step.objects);
-  const crdKinds = new Set(
-    objects
-      .filter(({ object }) => object.kind === 'CustomResourceDefinition' && groupOf(object.apiVersion) === 'apiextensions.k8s.io')
-      .map(({ object }) => `${(object.spec as { group?: string })?.group}/${(object.spec as { names?: { kind?: string } })?.names?.kind}`),
-  );
+  const crdKinds = renderedCrdKinds(objects.map(({ object }) => object));
   const namespacesInSync = new Set(
     objects.filter(({ object }) => object.kind === 'Namespace' && object.apiVersion === 'v1').map(({ object }) => object.metadata.name),
   );

@@ -8,13 +8,14 @@
 // the app never deletes what its project could not have let it create.
 import type { Discovery } from '../kube/discovery.ts';
 import type { ObjectRef } from '../kube/live.ts';
-import { groupOf, type KubeObject } from '../kube/object.ts';
+import { groupOf } from '../kube/object.ts';
 import { objectRefusal, projectViolations, type ProjectBounds, type ScopedObject } from '../project/check-objects.ts';
 import { ProjectViolationError } from '../project/errors.ts';
 import type { ObjectSource } from './changeset.ts';
 import { namespaceRef } from './live-state.ts';
 import type { PlannedObject } from './plan.ts';
 import type { DesiredState } from './prepare.ts';
+import { renderedCrdKinds } from './rendered-crds.ts';
 
 export type { ProjectBounds } from '../project/check-objects.ts';
 
@@ -50,11 +51,11 @@ export function pruneRefusal(bounds: ProjectBounds | undefined): ((entry: Object
  */
 async function scopedObjects(desired: DesiredState<ObjectSource>, discovery: Discovery): Promise<ScopedObject[]> {
   const planned = [...new Set<PlannedObject<ObjectSource>>(desired.plan.steps.flatMap((step) => step.objects))];
-  const crdScopes = new Map(planned.flatMap(({ object }) => crdScope(object)));
+  const crdKinds = renderedCrdKinds(planned.map(({ object }) => object));
   const scoped: ScopedObject[] = [];
   for (const { object, source } of planned) {
     const info = await discovery.lookup(object.apiVersion, object.kind);
-    const namespaced = info?.namespaced ?? crdScopes.get(`${groupOf(object.apiVersion)}/${object.kind}`);
+    const namespaced = info?.namespaced ?? crdKinds.get(`${groupOf(object.apiVersion)}/${object.kind}`)?.namespaced;
     if (namespaced === undefined) continue;
     const ref: ObjectRef = {
       apiVersion: object.apiVersion,
@@ -65,11 +66,4 @@ async function scopedObjects(desired: DesiredState<ObjectSource>, discovery: Dis
     scoped.push({ ref, namespaced, source });
   }
   return scoped;
-}
-
-function crdScope(object: KubeObject): Array<[string, boolean]> {
-  if (object.kind !== 'CustomResourceDefinition' || groupOf(object.apiVersion) !== 'apiextensions.k8s.io') return [];
-  const spec = object.spec as { group?: string; scope?: string; names?: { kind?: string } } | undefined;
-  if (!spec?.group || !spec.names?.kind) return [];
-  return [[`${spec.group}/${spec.names.kind}`, spec.scope === 'Namespaced']];
 }
