@@ -125,17 +125,8 @@ async function sources(env: Environment, local: boolean): Promise<RestoreDepende
   return sourceFetcher(octokit, { ...env, LOCAL_REPOSITORIES: local ? 'allow' : env.LOCAL_REPOSITORIES });
 }
 
-/** For the render bucket, with the endpoint and keys of the backend's own variables (local mode's come from a file). */
+/** For the render bucket, with the backend's region and keys and its own endpoint (local mode's come from a file). */
 function s3Client(backend: Backend): S3Client {
-  const env = backend.endpoints.env;
-  const credentials =
-    backend.endpoints.source === 'local' && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
-      ? { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY }
-      : undefined;
-  return new S3Client({
-    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION,
-    credentials,
-    endpoint: env.AWS_ENDPOINT_URL_S3,
-    forcePathStyle: Boolean(env.AWS_ENDPOINT_URL_S3),
-  });
+  const endpoint = backend.endpoints.env.AWS_ENDPOINT_URL_S3;
+  return new S3Client({ ...backend.aws, endpoint, forcePathStyle: Boolean(endpoint) });
 }

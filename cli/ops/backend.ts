@@ -18,8 +18,16 @@ export interface Fleet {
   states: TargetState[];
 }
 
+/** Region and keys of the endpoints, for any AWS client the backend's commands build. */
+export interface AwsSettings {
+  region?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
 export interface Backend {
   endpoints: Endpoints;
+  /** Region and keys as the table's and queue's clients have them (restore's S3 client takes them too). */
+  aws: AwsSettings;
   store: DynamoStateStore;
   queue: SqsJobQueue;
   /** The registry and every app target's state, read together. */
@@ -30,20 +38,21 @@ export interface Backend {
 export async function openBackend(options: EndpointOptions = {}): Promise<Backend> {
   const endpoints = await resolveEndpoints(options);
   const env = endpoints.env;
-  const common = {
+  const aws: AwsSettings = {
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION,
     // Local mode's file carries its own dummy keys; elsewhere the SDK's chain decides.
     credentials:
       endpoints.source === 'local' && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
         ? { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY }
         : undefined,
-    maxAttempts: 2,
   };
+  const common = { ...aws, maxAttempts: 2 };
   const dynamo = new DynamoDBClient({ ...common, endpoint: env.AWS_ENDPOINT_URL_DYNAMODB });
   const sqs = new SQSClient({ ...common, endpoint: env.AWS_ENDPOINT_URL_SQS, useQueueUrlAsEndpoint: !env.AWS_ENDPOINT_URL_SQS });
   const store = new DynamoStateStore({ client: dynamo, tableName: env.STATE_TABLE ?? '' });
   return {
     endpoints,
+    aws,
     store,
     queue: new SqsJobQueue({ client: sqs, queueUrl: env.SYNC_QUEUE_URL ?? '' }),
     async fleet() {
