@@ -27,6 +27,7 @@ const first = await timed(() =>
   run(process.execPath, [
     cli,
     'sync',
+    '-f',
     app,
     '--name',
     'bench',
@@ -46,7 +47,7 @@ const ourRequests = ours.sandbox.requests.entries().length;
 // The engine's own time, as in a warm worker: the CLI's process start and render excluded.
 const engineMs = (JSON.parse(first.value.stdout) as { durationMs: number }).durationMs;
 ours.sandbox.requests.clear();
-const again = await timed(() => run(process.execPath, [cli, 'sync', app, '--name', 'bench', '--namespace', 'bench', '--kubeconfig', ours.kubeconfig]));
+const again = await timed(() => run(process.execPath, [cli, 'sync', '-f', app, '--name', 'bench', '--namespace', 'bench', '--kubeconfig', ours.kubeconfig]));
 if (again.value.code !== 0) throw new Error(`driftless resync failed:\n${again.value.stderr}`);
 const resync = ours.sandbox.requests.entries();
 const resyncWrites = resync.filter((entry) => entry.method !== 'GET').length;
