@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toolPath, type Tool } from '../tools/binaries.ts';
-import { gitEnv } from '../tools/child-env.ts';
+import { toolEnv } from '../tools/child-env.ts';
 import { ToolUnavailableError } from './errors.ts';
 import { MAX_MANIFEST_BYTES } from './limits.ts';
 
@@ -65,18 +65,12 @@ export async function withScratch<T>(work: (scratch: string) => Promise<T>): Pro
 
 function hermeticEnv(scratch: string): NodeJS.ProcessEnv {
   return {
-    ...gitEnv(join(scratch, 'home')),
-    TMPDIR: scratch,
-    HELM_CACHE_HOME: join(scratch, 'helm', 'cache'),
-    HELM_CONFIG_HOME: join(scratch, 'helm', 'config'),
-    HELM_DATA_HOME: join(scratch, 'helm', 'data'),
-    KUBECONFIG: join(scratch, 'no-kubeconfig'),
+    ...toolEnv(scratch),
     HTTP_PROXY: CLOSED_PROXY,
     HTTPS_PROXY: CLOSED_PROXY,
     http_proxy: CLOSED_PROXY,
     https_proxy: CLOSED_PROXY,
     NO_PROXY: '',
     no_proxy: '',
-    HELM_PLUGINS: join(scratch, 'helm', 'plugins'),
   };
 }

@@ -4,6 +4,7 @@
 // run by us or by kustomize — reads no system or user config, prompts for nothing, runs no
 // repository hook or filter program, and may use no transport at all (not even file://,
 // which would clone any repository on the worker's disk).
+import { join } from 'node:path';
 
 /** Settings forced on every git a child runs, as GIT_CONFIG_COUNT entries (git ≥ 2.31). */
 const GIT_SETTINGS: ReadonlyArray<readonly [string, string]> = [
@@ -38,4 +39,21 @@ export function gitEnv(home: string, extra: ReadonlyArray<readonly [string, stri
     env[`GIT_CONFIG_VALUE_${index}`] = value;
   });
   return env;
+}
+
+/**
+ * The environment of a helm or kubectl run in `scratch`, a private folder: git's part, and
+ * helm's homes, plugins and kubeconfig all inside `scratch`, so neither reads the worker's own.
+ */
+export function toolEnv(scratch: string): Record<string, string> {
+  const helm = join(scratch, 'helm');
+  return {
+    ...gitEnv(join(scratch, 'home')),
+    TMPDIR: scratch,
+    HELM_CACHE_HOME: join(helm, 'cache'),
+    HELM_CONFIG_HOME: join(helm, 'config'),
+    HELM_DATA_HOME: join(helm, 'data'),
+    HELM_PLUGINS: join(helm, 'plugins'),
+    KUBECONFIG: join(scratch, 'no-kubeconfig'),
+  };
 }

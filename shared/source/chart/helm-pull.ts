@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { flagWithValue } from '../../tools/argv.ts';
 import { helmPath } from '../../tools/binaries.ts';
-import { gitEnv } from '../../tools/child-env.ts';
+import { toolEnv } from '../../tools/child-env.ts';
 import type { ChartCredentials } from './credentials.ts';
 import { ChartAuthError, ChartError, ChartNotFoundError, ChartRepositoryUnreachableError } from './errors.ts';
 
@@ -81,16 +81,10 @@ async function helmEnvironment(scratch: string): Promise<NodeJS.ProcessEnv> {
   const helm = join(scratch, 'helm');
   await mkdir(join(helm, 'registry'), { recursive: true, mode: 0o700 });
   return {
-    ...gitEnv(join(scratch, 'home')),
-    TMPDIR: scratch,
-    HELM_CACHE_HOME: join(helm, 'cache'),
-    HELM_CONFIG_HOME: join(helm, 'config'),
-    HELM_DATA_HOME: join(helm, 'data'),
-    HELM_PLUGINS: join(helm, 'plugins'),
+    ...toolEnv(scratch),
     HELM_REGISTRY_CONFIG: join(helm, 'registry', 'config.json'),
     HELM_REPOSITORY_CONFIG: join(helm, 'repositories.yaml'),
     HELM_REPOSITORY_CACHE: join(helm, 'repository-cache'),
-    KUBECONFIG: join(scratch, 'no-kubeconfig'),
   };
 }
 
