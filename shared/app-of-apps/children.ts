@@ -13,10 +13,9 @@ import { reporter, sortProblems } from '../config/problems.ts';
 import type { ClusterSpec, DefinedIn, ProjectSpec, Registry } from '../config/types.ts';
 import { validateDocument } from '../config/validate.ts';
 import type { RenderedObject } from '../render/types.ts';
+import { ANNOTATIONS } from '../sync/annotations.ts';
 import { ChildrenError } from './errors.ts';
 import { ancestorsOf, resourcesFinalizer, type RegistryApp, type RegistryProject } from './types.ts';
-
-export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 
 export interface Children {
   apps: RegistryApp[];
@@ -88,7 +87,7 @@ export function childrenOf(parent: string, rendered: RenderedObject[], applicati
   const apps = assembled.apps.map((app): RegistryApp => {
     const metadata = (objects.get(app.name)?.object.metadata ?? {}) as { annotations?: Record<string, string>; finalizers?: unknown };
     const finalizer = resourcesFinalizer(metadata.finalizers);
-    const wave = waveAnnotation(metadata.annotations?.[SYNC_WAVE_ANNOTATION]);
+    const wave = waveAnnotation(metadata.annotations?.[ANNOTATIONS.argoSyncWave]);
     return { ...app, parent, ...(wave !== 0 ? { wave } : {}), ...(finalizer ? { finalizer } : {}) };
   });
   const childProjects = assembled.projects
