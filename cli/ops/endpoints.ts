@@ -13,12 +13,12 @@ import { describeStackOutputs } from './cloudformation.ts';
 import { BackendError, StackNotFoundError } from './errors.ts';
 
 /** npm start's default state folder (local/start.ts), relative to the current directory. */
-export const LOCAL_STATE_DIR = join('.driftless', 'local');
+const LOCAL_STATE_DIR = join('.driftless', 'local');
 export const LOCAL_ENDPOINTS_FILE = join(LOCAL_STATE_DIR, 'endpoints.json');
 /** Names local mode's state folder for every command, as --state-dir does for one. */
 export const STATE_DIR_VARIABLE = 'DRIFTLESS_STATE_DIR';
 /** What to do when local mode was started with a state folder of its own. */
-export const STATE_DIR_HINT = `if npm start was given --state-dir DIR, pass --state-dir DIR or set ${STATE_DIR_VARIABLE}=DIR`;
+const STATE_DIR_HINT = `if npm start was given --state-dir DIR, pass --state-dir DIR or set ${STATE_DIR_VARIABLE}=DIR`;
 /** infra/app.ts names the stack from the `stackName` context, default Driftless. */
 export const DEFAULT_STACK = 'Driftless';
 

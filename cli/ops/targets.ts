@@ -67,7 +67,7 @@ export function targetViews(registry: Registry, states: TargetState[]): TargetVi
  * Views sorted by app and cluster, each app's children right after it (depth first). A view
  * whose parent is not in the list (filtered out, or gone) stands among the roots.
  */
-export function treeOrder(views: TargetView[]): TargetView[] {
+function treeOrder(views: TargetView[]): TargetView[] {
   const sorted = [...views].sort((a, b) => a.app.localeCompare(b.app) || a.cluster.localeCompare(b.cluster));
   // Grouped once, so a fleet of thousands is ordered in one pass rather than one scan per app.
   const rowsOf = new Map<string, TargetView[]>();

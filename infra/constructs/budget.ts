@@ -22,8 +22,8 @@ export interface CostBudgetProps {
 }
 
 /** Percent of the limit: the forecast passing it warns early, the actual spend passing these tells it happened. */
-export const FORECAST_THRESHOLD = 100;
-export const ACTUAL_THRESHOLDS = [80, 100];
+const FORECAST_THRESHOLD = 100;
+const ACTUAL_THRESHOLDS = [80, 100];
 
 export class CostBudget extends Construct {
   declare readonly budget: budgets.CfnBudget;

@@ -6,7 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { DriftlessFunction } from './driftless-function.ts';
 
-export const CHART_CREDENTIALS_SECRET_NAME = 'driftless/chart-repositories';
+const CHART_CREDENTIALS_SECRET_NAME = 'driftless/chart-repositories';
 
 export interface ChartCredentialsProps {
   /**

@@ -26,7 +26,7 @@ export const METRICS_NAMESPACE = 'Driftless';
 const ESM_REQUIRE_BANNER = "import { createRequire as __driftlessCreateRequire } from 'module'; const require = __driftlessCreateRequire(import.meta.url);";
 
 /** The alias every trigger invokes. */
-export const LIVE_ALIAS = 'live';
+const LIVE_ALIAS = 'live';
 
 export interface DriftlessFunctionProps {
   /** Handler file relative to the repository root, e.g. `functions/webhook/handler.ts`. */

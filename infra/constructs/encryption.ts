@@ -7,7 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 
 /** Decrypt reads items, objects and messages; GenerateDataKey writes them (SQS, S3, DynamoDB envelopes). */
-export const KEY_USE_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey'];
+const KEY_USE_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey'];
 
 /** Grants `grantee` the use of `key` for data, nothing that administers it. */
 export function grantKeyUse(key: kms.IKey | undefined, grantee: iam.IGrantable): void {

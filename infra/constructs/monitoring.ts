@@ -33,11 +33,11 @@ export interface MonitoringProps {
 }
 
 /** A job older than this has outlived its whole retry schedule (just over an hour): its group is stuck. */
-export const STALLED_JOB_AGE = Duration.minutes(90);
+const STALLED_JOB_AGE = Duration.minutes(90);
 /** Share of the period's syncs that failed above which a person should look. */
-export const SYNC_FAILURE_RATE = 0.2;
+const SYNC_FAILURE_RATE = 0.2;
 /** Share of GitHub's deliveries refused for their signature above which the webhook secret is wrong. */
-export const WEBHOOK_REJECTED_RATE = 0.5;
+const WEBHOOK_REJECTED_RATE = 0.5;
 
 const PERIOD = Duration.minutes(5);
 

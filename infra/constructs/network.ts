@@ -31,7 +31,7 @@ export interface WorkerNetworkProps {
 }
 
 /** What the worker needs: interface endpoints, one per service it calls. */
-export const INTERFACE_ENDPOINTS: Record<string, ec2.InterfaceVpcEndpointAwsService> = {
+const INTERFACE_ENDPOINTS: Record<string, ec2.InterfaceVpcEndpointAwsService> = {
   Sts: ec2.InterfaceVpcEndpointAwsService.STS, // cross-account AssumeRole
   Eks: ec2.InterfaceVpcEndpointAwsService.EKS, // DescribeCluster
   Sqs: ec2.InterfaceVpcEndpointAwsService.SQS, // continuations, visibility changes

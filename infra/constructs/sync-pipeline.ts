@@ -53,10 +53,10 @@ export const MAX_MESSAGE_SIZE_BYTES = 256 * 1024;
  * only clock. Resetting visibility on each skipped record would need calls that are lost
  * exactly when the function dies, so it does not cover the timeout case.
  */
-export const WORKER_BATCH_SIZE = 1;
-export const DEFAULT_WORKER_TIMEOUT = Duration.minutes(5);
+const WORKER_BATCH_SIZE = 1;
+const DEFAULT_WORKER_TIMEOUT = Duration.minutes(5);
 /** Below this, a continued sync could reach Lambda's recursive-loop stop (about 16 hops). */
-export const MIN_WORKER_TIMEOUT = Duration.minutes(3);
+const MIN_WORKER_TIMEOUT = Duration.minutes(3);
 export const DEFAULT_MAX_RECEIVE_COUNT = 10;
 
 export class SyncPipeline extends Construct {

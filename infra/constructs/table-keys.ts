@@ -22,7 +22,7 @@ export const TABLE_KEYS = {
 export type TableKey = (typeof TABLE_KEYS)[keyof typeof TABLE_KEYS];
 
 /** Actions that name one or more keys: each request carries its partition keys, so LeadingKeys applies. */
-export const KEYED_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
+const KEYED_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
 export const KEYED_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 
 export interface TableKeyGrant {

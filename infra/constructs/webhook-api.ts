@@ -21,7 +21,7 @@ export interface WebhookApiProps {
   readonly architecture?: lambda.Architecture;
 }
 
-export const DEFAULT_WEBHOOK_CONCURRENCY = 10;
+const DEFAULT_WEBHOOK_CONCURRENCY = 10;
 
 export class WebhookApi extends Construct {
   declare readonly handler: DriftlessFunction;
