@@ -181,14 +181,17 @@ export async function startExampleChartRepo(options: { dir: string; port: number
     HELM_CONFIG_HOME: join(options.dir, 'helm', 'config'),
     HELM_DATA_HOME: join(options.dir, 'helm', 'data'),
   };
-  for (const version of EXAMPLE_CHART_VERSIONS) {
-    const chartDir = join(options.dir, 'src', version, EXAMPLE_CHART);
-    for (const [file, text] of Object.entries(exampleChart(version))) {
-      await mkdir(dirname(join(chartDir, file)), { recursive: true });
-      await writeFile(join(chartDir, file), text);
-    }
-    await run(helm, ['package', chartDir, '--destination', served], { env });
-  }
+  // The versions are independent folders and archives: packaged side by side, not one after another, at every start.
+  await Promise.all(
+    EXAMPLE_CHART_VERSIONS.map(async (version) => {
+      const chartDir = join(options.dir, 'src', version, EXAMPLE_CHART);
+      for (const [file, text] of Object.entries(exampleChart(version))) {
+        await mkdir(dirname(join(chartDir, file)), { recursive: true });
+        await writeFile(join(chartDir, file), text);
+      }
+      await run(helm, ['package', chartDir, '--destination', served], { env });
+    }),
+  );
   const server = createServer((req, res) => {
     const name = new URL(req.url ?? '/', 'http://localhost').pathname.slice(1);
     if (req.method !== 'GET' || !/^[A-Za-z0-9._-]+$/.test(name) || name.startsWith('.')) {
