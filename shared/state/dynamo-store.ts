@@ -14,7 +14,7 @@ import { openTable, type Table } from './table.ts';
 import { beginSync, getTarget, listTargets, putTargetState, requestSync, writeSyncResult } from './target.ts';
 import { withdrawRequest } from './withdraw-request.ts';
 import { removeTarget } from './remove-target.ts';
-import { getWavePlan, putWavePlan, removeWavePlan } from './wave-plan.ts';
+import { getWavePlan, putWavePlan } from './wave-plan.ts';
 import type {
   HistoryEntry,
   LeaseRecord,
@@ -147,10 +147,6 @@ export class DynamoStateStore implements StateStore {
 
   putWavePlan(plan: WavePlan): Promise<void> {
     return putWavePlan(this.table, plan);
-  }
-
-  removeWavePlan(target: TargetRef): Promise<void> {
-    return removeWavePlan(this.table, target);
   }
 
   getHead(repoURL: string, branch: string): Promise<RepoHead | undefined> {

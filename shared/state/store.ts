@@ -19,7 +19,7 @@ export interface StateStore {
   getTarget(app: string, cluster: string): Promise<TargetState | undefined>;
   /** Every target's state; a Scan, fine for fleets of hundreds of targets, not of millions. */
   listTargets(): Promise<TargetState[]>;
-  /** Forgets a target (an app deleted from the registry); its history stays. */
+  /** Forgets a target (an app deleted from the registry) and its wave plan; its history stays. */
   removeTarget(target: TargetRef): Promise<void>;
   /** Writes exactly the attributes given (and `updatedAt`), removes those in `remove`, touches nothing else. */
   putTargetState(update: TargetUpdate, options?: { remove?: TargetField[] }): Promise<void>;
@@ -60,7 +60,6 @@ export interface StateStore {
   /** A parent target's app-level wave plan (app-of-apps), if its last sync made one. */
   getWavePlan(target: TargetRef): Promise<WavePlan | undefined>;
   putWavePlan(plan: WavePlan): Promise<void>;
-  removeWavePlan(target: TargetRef): Promise<void>;
 
   getHead(repoURL: string, branch: string): Promise<RepoHead | undefined>;
   /** Writes only when the head moved; false when it was `sha` already. */
