@@ -7,6 +7,7 @@ import type { RenderedObject } from '../render/types.ts';
 import { CorruptRenderError } from './errors.ts';
 import type { RenderCache } from './render-cache.ts';
 import { renderKey, type RenderKeyInput } from './render-key.ts';
+import { isMissingObject } from './s3-missing.ts';
 
 export interface S3RenderCacheOptions {
   client: S3Client;
@@ -33,7 +34,7 @@ export class S3RenderCache implements RenderCache {
       if (!Body) throw new CorruptRenderError(key, 'object has no body');
       bytes = await Body.transformToByteArray();
     } catch (error) {
-      if (isMissing(error)) return undefined;
+      if (isMissingObject(error)) return undefined;
       throw error;
     }
     let objects: unknown;
@@ -64,15 +65,8 @@ export class S3RenderCache implements RenderCache {
       await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
       return true;
     } catch (error) {
-      if (isMissing(error)) return false;
+      if (isMissingObject(error)) return false;
       throw error;
     }
   }
-}
-
-/** GetObject says NoSuchKey; HeadObject has no body to say it in, so only its 404 tells. */
-function isMissing(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return error.name === 'NoSuchKey' || error.name === 'NotFound' || status === 404;
 }

@@ -4,6 +4,7 @@
 // was pulled is stored beside it and checked again when it is read back.
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
+import { isMissingObject } from '../../storage/s3-missing.ts';
 
 export interface StoredArchive {
   bytes: Buffer;
@@ -49,7 +50,7 @@ export class S3ChartArchiveStore implements ChartArchiveStore {
       if (!metadata.version || metadata.sha256 !== sha256) return undefined;
       return { bytes, version: decodeURIComponent(metadata.version), sha256, digest: metadata.digest || undefined };
     } catch (error) {
-      if (isMissing(error)) return undefined;
+      if (isMissingObject(error)) return undefined;
       throw error;
     }
   }
@@ -59,16 +60,10 @@ export class S3ChartArchiveStore implements ChartArchiveStore {
       await this.#client.send(new HeadObjectCommand({ Bucket: this.#bucket, Key: key }));
       return;
     } catch (error) {
-      if (!isMissing(error)) throw error;
+      if (!isMissingObject(error)) throw error;
     }
     const metadata: Record<string, string> = { version: encodeURIComponent(archive.version), sha256: archive.sha256 };
     if (archive.digest) metadata.digest = archive.digest;
     await this.#client.send(new PutObjectCommand({ Bucket: this.#bucket, Key: key, Body: archive.bytes, ContentType: 'application/gzip', Metadata: metadata }));
   }
-}
-
-function isMissing(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return error.name === 'NoSuchKey' || error.name === 'NotFound' || status === 404;
 }
