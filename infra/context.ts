@@ -112,6 +112,8 @@ const json = <T extends z.ZodType>(schema: T) =>
     }
   }, schema);
 
+const securityGroupId = z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'a security group id (sg-...)');
+
 const vpc = z
   .object({
     vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, 'a VPC id (vpc-...)'),
@@ -126,12 +128,9 @@ const vpc = z
           .strict(),
       )
       .min(1),
-    securityGroupIds: z
-      .array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'a security group id (sg-...)'))
-      .min(1)
-      .optional(),
+    securityGroupIds: z.array(securityGroupId).min(1).optional(),
     createEndpoints: z.boolean().optional(),
-    clusterSecurityGroupIds: z.array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'a security group id (sg-...)')).optional(),
+    clusterSecurityGroupIds: z.array(securityGroupId).optional(),
     httpsProxy: z.string().url().optional(),
   })
   .strict();
