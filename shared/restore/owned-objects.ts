@@ -57,7 +57,11 @@ export async function listOwnedObjects(
           for (const item of page.items ?? []) {
             const object = withKind(item, info);
             const app = owningApp(object, apps);
-            if (app) byApp.set(app, [...(byApp.get(app) ?? []), object]);
+            if (!app) continue;
+            // Appended in place: copying the list per object is quadratic on a big kind.
+            const found = byApp.get(app);
+            if (found) found.push(object);
+            else byApp.set(app, [object]);
           }
           token = page.metadata?.continue || undefined;
         } while (token);
