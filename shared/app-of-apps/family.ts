@@ -46,8 +46,8 @@ export function carryChildren(previous: Registry | undefined, next: Registry): R
   while (added) {
     added = false;
     for (const app of pending) {
-      if (names.has(app.name) || !names.has(app.parent ?? '') || carried.includes(app)) continue;
-      if (next.apps.some((written) => written.name === app.name)) continue;
+      // `names` holds every app the push wrote and every child carried so far: neither is carried (again).
+      if (names.has(app.name) || !names.has(app.parent ?? '')) continue;
       carried.push(app);
       names.add(app.name);
       added = true;
