@@ -70,7 +70,7 @@ export function decideSyncWindow(windows: readonly SyncWindowSpec[], target: Win
 }
 
 /** Which windows apply to the target (Argo CD's Matches). */
-export function windowMatches(window: SyncWindowSpec, target: WindowTarget): boolean {
+function windowMatches(window: SyncWindowSpec, target: WindowTarget): boolean {
   const checks: boolean[] = [];
   if (window.applications.length > 0) checks.push(window.applications.some((pattern) => globMatch(pattern, target.app)));
   if (window.namespaces.length > 0) checks.push(window.namespaces.some((pattern) => globMatch(pattern, target.namespace)));
@@ -83,14 +83,14 @@ export function windowMatches(window: SyncWindowSpec, target: WindowTarget): boo
 }
 
 /** The occurrence of `window` that covers `at`, if any: the earliest start in (at − duration, at]. */
-export function activeOccurrence(window: SyncWindowSpec, at: Date): { start: Date; end: Date } | undefined {
+function activeOccurrence(window: SyncWindowSpec, at: Date): { start: Date; end: Date } | undefined {
   const start = nextStart(window.schedule, window.timeZone, new Date(at.getTime() - window.durationMs));
   if (!start || start.getTime() > at.getTime()) return undefined;
   return { start, end: new Date(start.getTime() + window.durationMs) };
 }
 
 /** A name for messages: the description, or what the window is. */
-export function windowName(window: SyncWindowSpec): string {
+function windowName(window: SyncWindowSpec): string {
   if (window.description) return window.description;
   const zone = window.timeZone === 'UTC' ? '' : ` ${window.timeZone}`;
   return `${window.kind} '${window.schedule}' ${window.duration}${zone}`;
@@ -157,6 +157,6 @@ function nextBoundary(windows: readonly SyncWindowSpec[], at: Date): Date | unde
 }
 
 /** `2025-06-01T02:10:00Z`: UTC, to the second, as the status and the log read it. */
-export function formatInstant(at: Date): string {
+function formatInstant(at: Date): string {
   return at.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
