@@ -34,7 +34,7 @@ import { fetchAppSources } from './fetch-sources.ts';
 import { renderOnce } from './render-once.ts';
 import { decryptRendered } from '../secrets/decrypt-rendered.ts';
 import { processSopsKeys } from './sops-keys.ts';
-import { emit, postStatus } from './report.ts';
+import { emit, postStatus, type TargetReport } from './report.ts';
 
 /** Time kept back from the invocation for recording the result after the sync stops (at most a fifth of it). */
 const RECORD_MARGIN_MS = 60_000;
@@ -80,7 +80,7 @@ export async function syncTarget(
   // The project's sync windows: an automated sync outside them waits, a manual one may be refused.
   const window = await holdForSyncWindow(job, { app, cluster, namespace: destination.namespace, project, repoURL }, current, deps);
   if (window.action === 'held') return 'skipped';
-  const run = await claim(job, ref, app, destination.namespace, current, deps);
+  const run = await claim(job, { ...ref, repoURL, revision: job.revision, parent: parentOf(app) }, destination.namespace, current, deps);
   if (!run) return 'skipped';
   if (window.action === 'refuse') {
     await finish(deps, run, { kind: 'bad-input', message: window.message });
@@ -126,29 +126,21 @@ async function holdForManualSync(job: SyncJob, app: AppSpec, ref: TargetRef, nam
 /** Proceeds only for the newest requested revision; undefined when a newer one stands this job down. */
 async function claim(
   job: SyncJob,
-  ref: TargetRef,
-  app: AppSpec,
+  target: TargetReport,
   namespace: string,
   current: TargetState | undefined,
   deps: WorkerDependencies,
 ): Promise<SyncRun | undefined> {
-  const start = await deps.store.beginSync(ref, job.revision);
+  const start = await deps.store.beginSync({ app: target.app, cluster: target.cluster }, job.revision);
   if (!start.started) {
     deps.logger.info('a newer revision was requested; this job stands down', { ...logFields(job), requestedRevision: start.requestedRevision });
     const superseded = supersededStatus(job.revision, start.requestedRevision, current?.lastPostedStatus);
-    if (superseded)
-      await postStatus(
-        deps,
-        { ...ref, repoURL: revisionRepoURL(app, deps.configRepo?.repoURL), revision: job.revision, parent: parentOf(app) },
-        'failure',
-        superseded,
-        current,
-      );
+    if (superseded) await postStatus(deps, target, 'failure', superseded, current);
     return undefined;
   }
   return {
     job,
-    target: { ...ref, repoURL: revisionRepoURL(app, deps.configRepo?.repoURL), revision: job.revision, parent: parentOf(app) },
+    target,
     seq: start.seq,
     startedAt: now(deps).toISOString(),
     namespace,
