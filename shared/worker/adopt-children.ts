@@ -13,7 +13,7 @@ import type { RegistryApp } from '../app-of-apps/types.ts';
 import { updateRegistry } from '../app-of-apps/update-registry.ts';
 import { tracksBranch } from '../config/match.ts';
 import { repoKey, sameRepo } from '../config/repo-url.ts';
-import type { AppSpec } from '../config/types.ts';
+import type { AppSpec, Registry } from '../config/types.ts';
 import { isBadInput } from '../errors/bad-input.ts';
 import type { ProjectBounds } from '../project/check-objects.ts';
 import type { SyncJob } from '../queue/job.ts';
@@ -29,13 +29,13 @@ export interface ParentRender {
   children?: Children;
 }
 
-export async function splitChildren(app: AppSpec, objects: RenderedObject[], bounds: ProjectBounds, deps: WorkerDependencies): Promise<ParentRender> {
+/** `registry` is the one the job was read against (no second read on every sync). */
+export function splitChildren(app: AppSpec, objects: RenderedObject[], bounds: ProjectBounds, registry: Registry): ParentRender {
   const split = splitRender(objects);
   assertChildrenPermitted(bounds, [...split.children, ...split.applicationSets]);
-  const registry = (await deps.store.getRegistry())?.registry;
-  const hadChildren = registry?.apps.some((candidate) => (candidate as RegistryApp).parent === app.name) ?? false;
+  const hadChildren = registry.apps.some((candidate) => (candidate as RegistryApp).parent === app.name);
   if (split.children.length === 0 && split.applicationSets.length === 0 && !hadChildren) return { manifests: split.manifests };
-  const children = childrenOf(app.name, split.children, split.applicationSets, registry ?? { apps: [], clusters: [], projects: [] });
+  const children = childrenOf(app.name, split.children, split.applicationSets, registry);
   return { manifests: split.manifests, children };
 }
 

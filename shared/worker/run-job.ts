@@ -1,7 +1,6 @@
 // The worker's entry into shared/: one queue message, one job, one handler per kind.
 import { projectOf } from '../config/normalise-project.ts';
-import type { AppSpec, ClusterSpec, ProjectSpec } from '../config/types.ts';
-import type { PolicySet } from '../policy/types.ts';
+import type { AppSpec, ClusterSpec, ProjectSpec, Registry } from '../config/types.ts';
 import { scanTarget } from '../drift/scan-target.ts';
 import type { DriftScanJob, Job, RegistryRefreshJob, SyncJob } from '../queue/job.ts';
 import { advanceWaves, type WavesOutcome } from './app-waves.ts';
@@ -31,7 +30,7 @@ export async function runJob(job: Job, context: JobContext, deps: WorkerDependen
 
 async function runSync(job: SyncJob, context: JobContext, deps: WorkerDependencies): Promise<JobOutcome> {
   const target = await registeredTarget(job, deps);
-  return target ? syncTarget(job, target.app, target.cluster, context, deps, target.project, target.policies) : 'skipped';
+  return target ? syncTarget(job, target.app, target.cluster, context, deps, target.project, target.registry) : 'skipped';
 }
 
 async function runDriftScan(job: DriftScanJob, deps: WorkerDependencies): Promise<JobOutcome> {
@@ -55,11 +54,11 @@ async function runRegistryRefresh(job: RegistryRefreshJob, deps: WorkerDependenc
 async function registeredTarget(
   job: SyncJob | DriftScanJob,
   deps: WorkerDependencies,
-): Promise<{ app: AppSpec; cluster: ClusterSpec; project?: ProjectSpec; policies?: PolicySet } | undefined> {
+): Promise<{ app: AppSpec; cluster: ClusterSpec; project?: ProjectSpec; registry: Registry } | undefined> {
   const registry = (await deps.store.getRegistry())?.registry;
   const app = registry?.apps.find((candidate) => candidate.name === job.app);
   const cluster = registry?.clusters.find((candidate) => candidate.name === job.cluster);
-  if (registry && app && cluster) return { app, cluster, project: projectOf(registry, app.project), policies: registry.policies };
+  if (registry && app && cluster) return { app, cluster, project: projectOf(registry, app.project), registry };
   deps.logger.warn('job for an app or cluster that is not in the registry; dropped', {
     kind: job.kind,
     app: job.app,

@@ -5,9 +5,8 @@
 // recorded and the message is done; anything else (the cluster, a missing tool, the store) is
 // retried through the queue, and the last attempt records that it gave up.
 import { revisionRepoURL } from '../config/app-sources.ts';
-import type { AppSpec, ClusterSpec, ProjectSpec } from '../config/types.ts';
+import type { AppSpec, ClusterSpec, ProjectSpec, Registry } from '../config/types.ts';
 import { isBadInput } from '../errors/bad-input.ts';
-import type { PolicySet } from '../policy/types.ts';
 import { syncPolicies } from './sync-policies.ts';
 import { Discovery } from '../kube/discovery.ts';
 import { UnknownProjectError } from '../project/errors.ts';
@@ -61,7 +60,8 @@ export async function syncTarget(
   context: JobContext,
   deps: WorkerDependencies,
   project: ProjectSpec | undefined,
-  policies?: PolicySet,
+  /** The registry the job was read against: its admission policies, and an app of apps' family. */
+  registry: Registry,
 ): Promise<TargetOutcome> {
   const destination = app.destinations.find((candidate) => candidate.cluster === cluster.name);
   if (!destination) {
@@ -88,7 +88,7 @@ export async function syncTarget(
   }
   await takeLease(run, context, deps);
   try {
-    return await attempt(run, app, cluster, project, current, context, deps, policies);
+    return await attempt(run, app, cluster, project, current, context, deps, registry);
   } catch (error) {
     return await settleError(run, error, context, deps);
   } finally {
@@ -165,12 +165,12 @@ async function attempt(
   current: TargetState | undefined,
   context: JobContext,
   deps: WorkerDependencies,
-  policies?: PolicySet,
+  registry: Registry,
 ): Promise<TargetOutcome> {
   // A continuation already said it started.
   if (run.job.continuation === undefined) await announceStart(run, current, deps);
   if (!project) throw new UnknownProjectError(app.name, app.project);
-  const { result, renderKey, children } = await renderAndSync(run, app, cluster, project, current, context, deps, policies);
+  const { result, renderKey, children } = await renderAndSync(run, app, cluster, project, current, context, deps, registry);
   if (needsMoreTime(result, run.job.enqueuedAt, now(deps))) return continueLater(run, result, renderKey, deps);
   const retryInSeconds = retryDelaySeconds({
     retry: app.syncPolicy.retry,
@@ -211,7 +211,7 @@ async function renderAndSync(
   current: TargetState | undefined,
   context: JobContext,
   deps: WorkerDependencies,
-  policies?: PolicySet,
+  registry: Registry,
 ): Promise<{ result: ChangeSet; renderKey: string; children?: Children }> {
   // Every source of the app (fetch-sources.ts says at which commit or chart version), recorded with the result.
   const fetched = await fetchAppSources(
@@ -229,7 +229,7 @@ async function renderAndSync(
     const rendered = await renderOnce(app, run.namespace, fetched, deps.renders, discovery);
     // An app of apps' Application and AppProject documents join the registry, not the cluster.
     // Only where the app's project lets it write them (Argo CD's Application and AppProject objects).
-    const { manifests, children } = await splitChildren(app, rendered.objects, { project, cluster }, deps);
+    const { manifests, children } = splitChildren(app, rendered.objects, { project, cluster }, registry);
     // SOPS documents decrypted after the cache, in memory only, and the project's plain-Secrets rule.
     const secrets = await decryptRendered(manifests, { keys: deps.sopsKeys ?? processSopsKeys(), project, destinationNamespace: run.namespace });
     const runOptions = appRunOptions(app, run.namespace);
@@ -245,7 +245,7 @@ async function renderAndSync(
       // Every object written or pruned must be one the app's project permits on this cluster.
       project: { project, cluster },
       // The registry's admission policies, asked about every object before the first write.
-      policies: policies && syncPolicies(policies, run, deps),
+      policies: registry.policies && syncPolicies(registry.policies, run, deps),
       // automated.prune and allowEmpty, CreateNamespace, the app's other syncOptions, ignoreDifferences.
       options: {
         ...runOptions,
