@@ -1,0 +1,138 @@
+// The dashboard's HTTP API: the one shape the `api` function (and local mode's server) answers
+// and the web UI reads. Types only, so the UI bundle imports nothing at run time from here.
+//
+//   GET  /api/me                                       → Me
+//   GET  /api/fleet?limit=&cursor=&q=&health=&cluster=  → FleetPage   (one call for 1,000 rows)
+//   GET  /api/apps/:app                                → AppDetail
+//   GET  /api/apps/:app/clusters/:cluster/tree         → ResourceTree (live, owner references)
+//   GET  /api/apps/:app/clusters/:cluster/diff         → TargetDiff   (Git vs live, Secrets masked)
+//   POST /api/apps/:app/clusters/:cluster/sync         {revision?}   → ActionResult
+//   POST /api/apps/:app/clusters/:cluster/rollback     {revision}    → ActionResult
+//   POST /api/apps/:app/clusters/:cluster/suspend                    → ActionResult
+//   POST /api/apps/:app/clusters/:cluster/resume                     → ActionResult
+//
+// Errors answer { error: string } with 400 (bad request), 401 (no identity), 403 (RBAC
+// refused: the message names the role check that failed), 404 (unknown app or cluster).
+import type { DriftStatus, HealthStatus, SyncStatus } from '../state/types.ts';
+
+export type RbacAction = 'get' | 'sync' | 'action' | 'override';
+
+export interface Me {
+  /** The `sub` (or `email`) claim; "local" in local mode. */
+  user: string;
+  groups: string[];
+  /** False in local mode (no sign-in). */
+  signInRequired: boolean;
+}
+
+export interface FleetRow {
+  app: string;
+  cluster: string;
+  project: string;
+  /** The app of apps that declared this app, when one did. */
+  parent?: string;
+  /** The ApplicationSet that generated this app, when one did. */
+  applicationSet?: string;
+  clusterLabels: Record<string, string>;
+  namespace?: string;
+  syncStatus: SyncStatus;
+  health: HealthStatus;
+  drift: DriftStatus;
+  /** The commit last applied (full sha) and a link to it when the repository is on GitHub. */
+  revision?: string;
+  revisionUrl?: string;
+  /** ISO time the last sync finished, and its message. */
+  lastSyncAt?: string;
+  message?: string;
+  suspended: boolean;
+  pinnedRevision?: string;
+  /** What the caller may do to this row (the API checks again on every action). */
+  allowed: { sync: boolean; rollback: boolean; suspend: boolean };
+}
+
+export interface FleetPage {
+  rows: FleetRow[];
+  /** Counts per health state over the whole fleet the caller may see (not only this page). */
+  healthCounts: Partial<Record<HealthStatus, number>>;
+  total: number;
+  /** Absent on the last page. */
+  next?: string;
+  /** Changes whenever any row changes: the UI polls with it (If-None-Match → 304). */
+  etag: string;
+}
+
+export interface HistoryEntry {
+  revision: string;
+  status: string;
+  health: HealthStatus;
+  message: string;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  reason?: string;
+  counts?: Record<string, number>;
+}
+
+export interface TargetDetail {
+  cluster: string;
+  clusterLabels: Record<string, string>;
+  namespace?: string;
+  syncStatus: SyncStatus;
+  health: HealthStatus;
+  drift: DriftStatus;
+  driftedObjects: Array<{ group?: string; kind: string; namespace?: string; name: string; reason?: string }>;
+  revision?: string;
+  revisionUrl?: string;
+  requestedRevision?: string;
+  /** The last error in full (the last sync's message when it failed). */
+  lastError?: string;
+  suspended: boolean;
+  pinnedRevision?: string;
+  history: HistoryEntry[];
+  /** Rollout progress when a rollout drives this target (issue 14): step k of n and its gate. */
+  rollout?: { set: string; step: number; steps: number; gate?: string };
+  allowed: FleetRow['allowed'];
+}
+
+export interface AppDetail {
+  app: string;
+  project: string;
+  parent?: string;
+  applicationSet?: string;
+  source: { repoURL: string; path?: string; chart?: string; targetRevision?: string };
+  targets: TargetDetail[];
+}
+
+export interface ResourceNode {
+  group: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  uid?: string;
+  health: HealthStatus;
+  /** The uid of the owner this node hangs under (Deployment → ReplicaSet → Pod); absent at the root. */
+  parentUid?: string;
+  /** True for objects Git declares; false for what controllers made of them. */
+  managed: boolean;
+}
+
+export interface ResourceTree {
+  app: string;
+  cluster: string;
+  nodes: ResourceNode[];
+}
+
+export interface TargetDiff {
+  app: string;
+  cluster: string;
+  revision?: string;
+  /** A unified diff, live → Git, Secret values replaced by "+++++" marks; empty when in sync. */
+  diff: string;
+}
+
+export interface ActionResult {
+  accepted: boolean;
+  message: string;
+  /** The request's number when the action asked for a sync. */
+  seq?: number;
+}
