@@ -3,7 +3,12 @@
 // `<owner>-<repo>-<short sha>/`) served behind the same redirect GitHub uses, refs resolve
 // with rev-parse, commits compare as GitHub's compare API says (ahead, behind, identical,
 // diverged), statuses are recorded, and GitHub App installation tokens are exchanged
-// against a JWT whose signature is checked. Every request is recorded.
+// against a JWT whose signature is checked. Check runs (with their annotations, appended on
+// each update as GitHub does) and deployments with their statuses are recorded too, with
+// GitHub's validation: 422 for over-long output or more than 50 annotations in one request,
+// 403 for check-run writes not made with an app's installation token, 409 for a deployment
+// whose commit statuses are not all green unless `required_contexts` is given. Lists answer
+// `per_page` / `page` with GitHub's `Link` header. Every request is recorded.
 
 import { execFile, spawn } from 'node:child_process';
 import { verify, type KeyObject } from 'node:crypto';
@@ -45,11 +50,80 @@ export interface RecordedStatus {
   target_url?: string;
 }
 
+export interface RecordedAnnotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  annotation_level: 'notice' | 'warning' | 'failure';
+  message: string;
+  title?: string;
+  raw_details?: string;
+  start_column?: number;
+  end_column?: number;
+}
+
+export interface CheckRunOutput {
+  title: string;
+  summary: string;
+  text?: string;
+}
+
+/** A check run as GitHub holds it now; `updates` are the bodies of each create / update, in order. */
+export interface RecordedCheckRun {
+  id: number;
+  owner: string;
+  repo: string;
+  name: string;
+  head_sha: string;
+  status: string;
+  conclusion: string | null;
+  external_id?: string;
+  details_url?: string;
+  started_at?: string;
+  completed_at?: string;
+  output?: CheckRunOutput;
+  /** Every annotation sent so far, across requests (GitHub appends them). */
+  annotations: RecordedAnnotation[];
+  updates: Array<Record<string, unknown>>;
+}
+
+export interface RecordedDeploymentStatus {
+  id: number;
+  state: string;
+  description?: string;
+  environment?: string;
+  environment_url?: string;
+  log_url?: string;
+  target_url?: string;
+  /** true when GitHub added it (auto_inactive), not a request. */
+  automatic: boolean;
+}
+
+export interface RecordedDeployment {
+  id: number;
+  owner: string;
+  repo: string;
+  ref: string;
+  sha: string;
+  task: string;
+  environment: string;
+  payload: unknown;
+  description?: string;
+  auto_merge: boolean;
+  required_contexts?: string[];
+  transient_environment: boolean;
+  production_environment: boolean;
+  /** In the order they were created (GitHub lists them newest first). */
+  statuses: RecordedDeploymentStatus[];
+}
+
 export interface GitHubApiDouble {
   /** Base URL for createGitHubClient({ baseUrl }). */
   url: string;
   requests: RecordedRequest[];
   statuses: RecordedStatus[];
+  checkRuns: RecordedCheckRun[];
+  deployments: RecordedDeployment[];
   addRepo(owner: string, repo: string, dir: string, options?: { defaultBranch?: string }): void;
   /** The next request whose path starts with `pathPrefix` gets this status instead. */
   failNext(pathPrefix: string, status: number, message?: string): void;
@@ -65,6 +139,9 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
   const repos = new Map<string, Repo>();
   const requests: RecordedRequest[] = [];
   const statuses: RecordedStatus[] = [];
+  const checkRuns: RecordedCheckRun[] = [];
+  const deployments: RecordedDeployment[] = [];
+  let nextId = 1;
   const faults: Array<{ pathPrefix: string; status: number; message: string }> = [];
   let url = '';
 
@@ -77,7 +154,8 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
-    const path = new URL(req.url ?? '/', 'http://double').pathname;
+    const requestUrl = new URL(req.url ?? '/', 'http://double');
+    const path = requestUrl.pathname;
     const method = req.method ?? 'GET';
     requests.push({ method, path, headers: req.headers, body });
 
@@ -100,6 +178,12 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
     const repo = repos.get(`${owner}/${name}`.toLowerCase());
     if (!repo) return notFound(res);
     const ref = rest.join('/');
+
+    if (resource === 'check-runs') return checkRunRequest(req, res, method, owner, name, repo, rest, body);
+    if (method === 'GET' && resource === 'commits' && rest.length >= 2 && rest.at(-1) === 'check-runs') {
+      return listCheckRuns(res, requestUrl, owner, name, repo, rest.slice(0, -1).join('/'));
+    }
+    if (resource === 'deployments') return deploymentRequest(res, method, requestUrl, owner, name, repo, rest, body);
 
     if (method === 'GET' && resource === undefined) {
       return json(res, 200, { name, full_name: `${owner}/${name}`, owner: { login: owner }, default_branch: repo.defaultBranch, private: true });
@@ -161,6 +245,249 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
     return notFound(res);
   }
 
+  async function checkRunRequest(
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    owner: string,
+    name: string,
+    repo: Repo,
+    rest: string[],
+    body: string,
+  ): Promise<void> {
+    // GitHub: "OAuth apps and personal access tokens (classic) cannot use this endpoint" for writes.
+    if (method !== 'GET' && !byInstallation(req)) return json(res, 403, { message: 'You must authenticate via a GitHub App.', documentation_url: 'https://docs.github.com/rest/checks/runs' });
+    const input = method === 'GET' ? {} : (JSON.parse(body || '{}') as Record<string, unknown>);
+    if (method === 'POST' && rest.length === 0) {
+      if (typeof input.name !== 'string' || !input.name) return validationFailed(res, 'name', 'CheckRun');
+      const sha = typeof input.head_sha === 'string' ? await revParse(repo.dir, `${input.head_sha}^{commit}`) : undefined;
+      if (!sha || sha !== String(input.head_sha).toLowerCase()) return validationFailed(res, 'head_sha', 'CheckRun');
+      const run: RecordedCheckRun = { id: nextId++, owner, repo: name, name: input.name, head_sha: sha, status: 'queued', conclusion: null, annotations: [], updates: [] };
+      const refused = applyCheckRun(run, input);
+      if (refused) return validationFailed(res, refused, 'CheckRun');
+      checkRuns.push(run);
+      return json(res, 201, checkRunJson(run));
+    }
+    const run = checkRuns.find((candidate) => candidate.id === Number(rest[0]) && candidate.owner === owner && candidate.repo === name);
+    if (!run || rest.length !== 1) return notFound(res);
+    if (method === 'GET') return json(res, 200, checkRunJson(run));
+    if (method !== 'PATCH') return notFound(res);
+    const draft: RecordedCheckRun = { ...run, annotations: [...run.annotations], updates: [...run.updates] };
+    const refused = applyCheckRun(draft, input);
+    if (refused) return validationFailed(res, refused, 'CheckRun');
+    Object.assign(run, draft);
+    return json(res, 200, checkRunJson(run));
+  }
+
+  /** Applies a create / update body as GitHub does; answers the refused field, if any. */
+  function applyCheckRun(run: RecordedCheckRun, input: Record<string, unknown>): string | undefined {
+    const status = input.status as string | undefined;
+    const conclusion = input.conclusion as string | undefined;
+    if (status !== undefined && !CHECK_STATUSES.includes(status)) return 'status';
+    if (conclusion !== undefined && !CHECK_CONCLUSIONS.includes(conclusion)) return 'conclusion';
+    if ((status === 'completed' || input.completed_at !== undefined) && conclusion === undefined && run.conclusion === null) return 'conclusion';
+    if (typeof input.name === 'string') run.name = input.name;
+    // "Providing conclusion will automatically set the status parameter to completed."
+    if (conclusion !== undefined) [run.status, run.conclusion] = ['completed', conclusion];
+    else if (status !== undefined) run.status = status;
+    for (const field of ['external_id', 'details_url', 'started_at', 'completed_at'] as const) {
+      if (typeof input[field] === 'string') run[field] = input[field];
+    }
+    if (input.output !== undefined) {
+      const output = input.output as Partial<CheckRunOutput> & { annotations?: unknown[] };
+      if (typeof output.title !== 'string') return 'output.title';
+      if (typeof output.summary !== 'string' || output.summary.length > MAX_CHECK_TEXT) return 'output.summary';
+      if (output.text !== undefined && (typeof output.text !== 'string' || output.text.length > MAX_CHECK_TEXT)) return 'output.text';
+      const annotations = output.annotations ?? [];
+      if (annotations.length > MAX_ANNOTATIONS) return 'output.annotations';
+      for (const annotation of annotations) {
+        const refused = annotationRefusal(annotation as Partial<RecordedAnnotation>);
+        if (refused) return `output.annotations.${refused}`;
+      }
+      run.output = { title: output.title, summary: output.summary, ...(output.text !== undefined ? { text: output.text } : {}) };
+      run.annotations.push(...(annotations as RecordedAnnotation[]));
+    }
+    run.updates.push(input);
+    return undefined;
+  }
+
+  function listCheckRuns(res: ServerResponse, requestUrl: URL, owner: string, name: string, repo: Repo, ref: string): Promise<void> {
+    return revParse(repo.dir, `${ref}^{commit}`).then((sha) => {
+      if (!sha) return json(res, 422, { message: `No commit found for SHA: ${ref}`, documentation_url: 'https://docs.github.com/rest' });
+      const query = requestUrl.searchParams;
+      const newestFirst = checkRuns.filter((run) => run.owner === owner && run.repo === name && run.head_sha === sha).reverse();
+      // filter=latest (the default): only the most recent check run of each name.
+      const latest = query.get('filter') === 'all' ? newestFirst : newestFirst.filter((run, i) => newestFirst.findIndex((other) => other.name === run.name) === i);
+      const matching = latest.filter(
+        (run) => (!query.has('check_name') || run.name === query.get('check_name')) && (!query.has('status') || run.status === query.get('status')),
+      );
+      const page = paginate(res, requestUrl, matching);
+      if (page) json(res, 200, { total_count: matching.length, check_runs: page.map(checkRunJson) });
+    });
+  }
+
+  function checkRunJson(run: RecordedCheckRun): Record<string, unknown> {
+    return {
+      id: run.id,
+      name: run.name,
+      head_sha: run.head_sha,
+      status: run.status,
+      conclusion: run.conclusion,
+      external_id: run.external_id ?? '',
+      details_url: run.details_url ?? null,
+      started_at: run.started_at ?? null,
+      completed_at: run.completed_at ?? null,
+      output: { title: run.output?.title ?? null, summary: run.output?.summary ?? null, text: run.output?.text ?? null, annotations_count: run.annotations.length },
+      html_url: `https://github.com/${run.owner}/${run.repo}/runs/${run.id}`,
+      url: `${url}/repos/${run.owner}/${run.repo}/check-runs/${run.id}`,
+    };
+  }
+
+  async function deploymentRequest(
+    res: ServerResponse,
+    method: string,
+    requestUrl: URL,
+    owner: string,
+    name: string,
+    repo: Repo,
+    rest: string[],
+    body: string,
+  ): Promise<void> {
+    const mine = deployments.filter((deployment) => deployment.owner === owner && deployment.repo === name);
+    if (rest.length === 0 && method === 'GET') {
+      const query = requestUrl.searchParams;
+      const matching = [...mine]
+        .reverse()
+        .filter((d) => (['sha', 'ref', 'task', 'environment'] as const).every((field) => !query.has(field) || d[field] === query.get(field)));
+      const page = paginate(res, requestUrl, matching);
+      return void (page && json(res, 200, page.map(deploymentJson)));
+    }
+    if (rest.length === 0 && method === 'POST') {
+      const input = JSON.parse(body || '{}') as Record<string, unknown>;
+      if (typeof input.ref !== 'string' || !input.ref) return validationFailed(res, 'ref', 'Deployment');
+      const sha = await revParse(repo.dir, `${input.ref}^{commit}`);
+      if (!sha) return json(res, 422, { message: `No ref found for: ${input.ref}`, documentation_url: 'https://docs.github.com/rest/deployments/deployments' });
+      const required = input.required_contexts as string[] | undefined;
+      // Without required_contexts, every context on the commit must be green (GitHub's default).
+      const onCommit = latestStatuses(owner, name, sha);
+      const failing = onCommit.filter((status) => (required ?? onCommit.map((s) => s.context)).includes(status.context) && status.state !== 'success');
+      if (failing.length > 0) {
+        return json(res, 409, { message: `Conflict: Commit status checks failed for ${input.ref}.`, documentation_url: 'https://docs.github.com/rest/deployments/deployments' });
+      }
+      const environment = typeof input.environment === 'string' ? input.environment : 'production';
+      const deployment: RecordedDeployment = {
+        id: nextId++,
+        owner,
+        repo: name,
+        ref: input.ref,
+        sha,
+        task: typeof input.task === 'string' ? input.task : 'deploy',
+        environment,
+        payload: input.payload ?? {},
+        ...(typeof input.description === 'string' ? { description: input.description } : {}),
+        auto_merge: input.auto_merge !== false,
+        ...(required ? { required_contexts: required } : {}),
+        transient_environment: input.transient_environment === true,
+        production_environment: typeof input.production_environment === 'boolean' ? input.production_environment : environment === 'production',
+        statuses: [],
+      };
+      deployments.push(deployment);
+      return json(res, 201, deploymentJson(deployment));
+    }
+    const deployment = mine.find((candidate) => candidate.id === Number(rest[0]));
+    if (!deployment) return notFound(res);
+    if (rest.length === 1 && method === 'GET') return json(res, 200, deploymentJson(deployment));
+    if (rest.length !== 2 || rest[1] !== 'statuses') return notFound(res);
+    if (method === 'GET') {
+      const page = paginate(res, requestUrl, [...deployment.statuses].reverse());
+      return void (page && json(res, 200, page.map((status) => deploymentStatusJson(deployment, status))));
+    }
+    if (method !== 'POST') return notFound(res);
+    const input = JSON.parse(body || '{}') as Record<string, unknown> & { state?: string };
+    if (!input.state || !DEPLOYMENT_STATES.includes(input.state)) return validationFailed(res, 'state', 'DeploymentStatus');
+    if (typeof input.description === 'string' && input.description.length > 140) return validationFailed(res, 'description', 'DeploymentStatus');
+    const status: RecordedDeploymentStatus = { id: nextId++, state: input.state, automatic: false };
+    for (const field of ['description', 'environment', 'environment_url', 'log_url', 'target_url'] as const) {
+      if (typeof input[field] === 'string') status[field] = input[field];
+    }
+    deployment.statuses.push(status);
+    if (status.environment) deployment.environment = status.environment;
+    // auto_inactive (default true): prior non-transient, non-production deployments of the same
+    // environment that had a success state get an inactive status.
+    if (status.state === 'success' && input.auto_inactive !== false) {
+      for (const prior of mine) {
+        const succeeded = prior.statuses.some((s) => s.state === 'success');
+        const current = prior.statuses.at(-1)?.state;
+        if (prior.id < deployment.id && prior.environment === deployment.environment && !prior.transient_environment && !prior.production_environment && succeeded && current !== 'inactive') {
+          prior.statuses.push({ id: nextId++, state: 'inactive', automatic: true });
+        }
+      }
+    }
+    return json(res, 201, deploymentStatusJson(deployment, status));
+  }
+
+  function latestStatuses(owner: string, name: string, sha: string): RecordedStatus[] {
+    const latest = new Map<string, RecordedStatus>();
+    for (const status of statuses) if (status.owner === owner && status.repo === name && status.sha === sha) latest.set(status.context, status);
+    return [...latest.values()];
+  }
+
+  function deploymentJson(deployment: RecordedDeployment): Record<string, unknown> {
+    const base = `${url}/repos/${deployment.owner}/${deployment.repo}/deployments/${deployment.id}`;
+    return {
+      id: deployment.id,
+      sha: deployment.sha,
+      ref: deployment.ref,
+      task: deployment.task,
+      payload: deployment.payload,
+      environment: deployment.environment,
+      description: deployment.description ?? null,
+      transient_environment: deployment.transient_environment,
+      production_environment: deployment.production_environment,
+      url: base,
+      statuses_url: `${base}/statuses`,
+    };
+  }
+
+  function deploymentStatusJson(deployment: RecordedDeployment, status: RecordedDeploymentStatus): Record<string, unknown> {
+    return {
+      id: status.id,
+      state: status.state,
+      description: status.description ?? '',
+      environment: status.environment ?? deployment.environment,
+      environment_url: status.environment_url ?? '',
+      log_url: status.log_url ?? '',
+      target_url: status.target_url ?? '',
+      deployment_url: `${url}/repos/${deployment.owner}/${deployment.repo}/deployments/${deployment.id}`,
+    };
+  }
+
+  /** One page of `items` as `per_page` / `page` ask (GitHub: default 30, at most 100), with GitHub's Link header; undefined when answered with an error. */
+  function paginate<T>(res: ServerResponse, requestUrl: URL, items: T[]): T[] | undefined {
+    const perPage = Math.min(Number(requestUrl.searchParams.get('per_page') ?? 30) || 30, 100);
+    const page = Math.max(Number(requestUrl.searchParams.get('page') ?? 1) || 1, 1);
+    const last = Math.max(Math.ceil(items.length / perPage), 1);
+    const link = (n: number, rel: string) => {
+      const target = new URL(`${url}${requestUrl.pathname}${requestUrl.search}`);
+      target.searchParams.set('per_page', String(perPage));
+      target.searchParams.set('page', String(n));
+      return `<${target.href}>; rel="${rel}"`;
+    };
+    const links = [
+      ...(page < last ? [link(page + 1, 'next'), link(last, 'last')] : []),
+      ...(page > 1 ? [link(1, 'first'), link(page - 1, 'prev')] : []),
+    ];
+    if (links.length > 0) res.setHeader('link', links.join(', '));
+    return items.slice((page - 1) * perPage, page * perPage);
+  }
+
+  /** Whether the request carries the app's installation token (or no authentication is asked at all). */
+  function byInstallation(req: IncomingMessage): boolean {
+    if (!options.app) return !options.token;
+    const match = /^(?:token|bearer)\s+(.+)$/i.exec(req.headers.authorization ?? '');
+    return match?.[1] === options.app.installationToken;
+  }
+
   function authorized(req: IncomingMessage): boolean {
     const accepted = [options.token, options.app?.installationToken].filter((token): token is string => !!token);
     if (accepted.length === 0) return true;
@@ -195,6 +522,8 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
     url,
     requests,
     statuses,
+    checkRuns,
+    deployments,
     addRepo(owner, repo, dir, repoOptions) {
       repos.set(`${owner}/${repo}`.toLowerCase(), { dir, defaultBranch: repoOptions?.defaultBranch ?? 'main' });
     },
@@ -234,6 +563,27 @@ function notFound(res: ServerResponse): void {
   json(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
 }
 
-function validationFailed(res: ServerResponse, field: string): void {
-  json(res, 422, { message: 'Validation Failed', errors: [{ resource: 'Status', field, code: 'custom' }], documentation_url: 'https://docs.github.com/rest' });
+function validationFailed(res: ServerResponse, field: string, resource = 'Status'): void {
+  json(res, 422, { message: 'Validation Failed', errors: [{ resource, field, code: 'custom' }], documentation_url: 'https://docs.github.com/rest' });
+}
+
+/** GitHub's limits on check-run output: summary and text at most 65535 characters, 50 annotations per request. */
+const MAX_CHECK_TEXT = 65535;
+const MAX_ANNOTATIONS = 50;
+/** Annotation message / raw_details: "Maximum length: 64 KB". */
+const MAX_ANNOTATION_BYTES = 64 * 1024;
+const CHECK_STATUSES = ['queued', 'in_progress', 'completed', 'waiting', 'requested', 'pending'];
+const CHECK_CONCLUSIONS = ['action_required', 'cancelled', 'failure', 'neutral', 'success', 'skipped', 'stale', 'timed_out'];
+const DEPLOYMENT_STATES = ['error', 'failure', 'inactive', 'in_progress', 'queued', 'pending', 'success'];
+
+function annotationRefusal(annotation: Partial<RecordedAnnotation>): string | undefined {
+  if (typeof annotation.path !== 'string' || !annotation.path) return 'path';
+  if (!Number.isInteger(annotation.start_line) || annotation.start_line! < 1) return 'start_line';
+  if (!Number.isInteger(annotation.end_line) || annotation.end_line! < annotation.start_line!) return 'end_line';
+  if (!['notice', 'warning', 'failure'].includes(annotation.annotation_level ?? '')) return 'annotation_level';
+  if (typeof annotation.message !== 'string' || Buffer.byteLength(annotation.message) > MAX_ANNOTATION_BYTES) return 'message';
+  if (annotation.raw_details !== undefined && Buffer.byteLength(annotation.raw_details) > MAX_ANNOTATION_BYTES) return 'raw_details';
+  // start_column / end_column only on a single line.
+  if ((annotation.start_column !== undefined || annotation.end_column !== undefined) && annotation.start_line !== annotation.end_line) return 'start_column';
+  return undefined;
 }
