@@ -6,15 +6,16 @@ import { assessHealth } from '../../shared/kube/health/index.ts';
 import { readLive } from '../../shared/kube/live.ts';
 import { targetId } from '../../shared/queue/job.ts';
 import type { Environment } from '../../shared/runtime/environment.ts';
+import { clustersOf, requireKnownApp } from '../../shared/operations/lookup.ts';
+import { targetView, type TargetView } from '../../shared/operations/targets.ts';
 import { entryKey } from '../../shared/sync/inventory.ts';
 import type { TargetState } from '../../shared/state/types.ts';
 import { connectSteps } from '../ops/cluster-check.ts';
 import { oneAppCommand, BACKEND_HELP, jsonOutput, onBackend } from '../ops/command.ts';
 import { EXIT } from '../ops/errors.ts';
 import { clusterFlag } from '../ops/flags.ts';
-import { clustersOf, requireKnownApp } from '../ops/lookup.ts';
 import { age, duration, palette, printJson, shortSha, statusColour, table, type Palette } from '../ops/output.ts';
-import { driftLabel, isFailing, statusLabel, targetView, type TargetView } from '../ops/targets.ts';
+import { driftLabel, isFailing, statusLabel } from '../ops/targets.ts';
 
 const help = `Usage: driftless app APP [--cluster C] [--recorded] [--output json]
 

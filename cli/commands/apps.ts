@@ -1,10 +1,11 @@
 // `driftless apps`: one line per app × cluster, the fleet at a glance.
+import { targetViews, type TargetView } from '../../shared/operations/targets.ts';
 import type { Command } from '../main.ts';
 import { BACKEND_HELP, jsonOutput, onBackend } from '../ops/command.ts';
 import { EXIT } from '../ops/errors.ts';
 import { backendFlags } from '../ops/flags.ts';
 import { age, oneLine, palette, printJson, shortSha, statusColour, table, type Palette } from '../ops/output.ts';
-import { depthsIn, driftLabel, isFailing, matchesStatus, statusLabel, targetViews, type TargetView } from '../ops/targets.ts';
+import { depthsIn, driftLabel, isFailing, matchesStatus, statusLabel } from '../ops/targets.ts';
 import { parseFlags } from '../options.ts';
 
 const help = `Usage: driftless apps [--app APP] [--cluster C] [--status S] [--watch] [--output json]

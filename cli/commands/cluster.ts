@@ -1,12 +1,12 @@
 // `driftless cluster check NAME`: connect to a registered cluster now, step by step, and say
 // exactly which step fails.
+import { findCluster } from '../../shared/operations/lookup.ts';
 import { UsageError } from '../errors.ts';
 import type { Command } from '../main.ts';
 import { checkCluster } from '../ops/cluster-check.ts';
 import { BACKEND_HELP, jsonOutput, onBackend } from '../ops/command.ts';
 import { EXIT } from '../ops/errors.ts';
 import { backendFlags } from '../ops/flags.ts';
-import { findCluster } from '../ops/lookup.ts';
 import { palette, printJson } from '../ops/output.ts';
 import { parseFlags } from '../options.ts';
 

@@ -1,8 +1,8 @@
 // `driftless history APP`: the recorded syncs of an app, newest first.
+import { clustersOf, requireKnownApp } from '../../shared/operations/lookup.ts';
 import type { HistoryEntry } from '../../shared/state/types.ts';
 import { oneAppCommand, BACKEND_HELP, jsonOutput, onBackend } from '../ops/command.ts';
 import { clusterFlag } from '../ops/flags.ts';
-import { clustersOf, requireKnownApp } from '../ops/lookup.ts';
 import { age, duration, oneLine, palette, printJson, shortSha, statusColour, table, type Palette } from '../ops/output.ts';
 import { parseInteger } from '../options.ts';
 

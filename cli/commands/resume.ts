@@ -1,13 +1,13 @@
 // `driftless resume APP`: lift a suspension or a rollback's pin and sync the branch head.
+import { destinationsOf, findApp } from '../../shared/operations/lookup.ts';
+import type { SyncRequest } from '../../shared/operations/request.ts';
+import { resumeAndSync } from '../../shared/operations/resume.ts';
+import { RevisionResolver } from '../../shared/operations/revision.ts';
 import { targetId } from '../../shared/queue/job.ts';
 import { oneAppCommand, BACKEND_HELP, jsonOutput, onBackend } from '../ops/command.ts';
 import { finishRequests, waitOptions } from '../ops/finish.ts';
 import { clusterFlag, WAIT_HELP, waitFlags } from '../ops/flags.ts';
-import { resumeTarget } from '../ops/hold.ts';
-import { destinationsOf, findApp } from '../ops/lookup.ts';
 import { shortSha } from '../ops/output.ts';
-import { requestTargetSync, type SyncRequest } from '../ops/request.ts';
-import { RevisionResolver } from '../ops/revision.ts';
 
 const help = `Usage: driftless resume APP [--cluster C] [--wait] [--timeout 10m] [--output json]
 
@@ -32,13 +32,13 @@ export const resumeCommand = oneAppCommand(help, { cluster: clusterFlag, ...wait
     const lifted: Array<{ cluster: string; pinnedRevision?: string }> = [];
     for (const cluster of clusters) {
       const pin = states.find((state) => state.app === name && state.cluster === cluster)?.pinnedRevision;
-      await resumeTarget(backend, { app: name, cluster });
+      const request = await resumeAndSync(backend, { app: name, cluster }, head, app.source.targetRevision);
       lifted.push({ cluster, pinnedRevision: pin });
       if (!json)
         process.stderr.write(
           `${targetId(name, cluster)}: resumed${pin ? ` (was pinned to ${shortSha(pin)})` : ''}; syncing ${app.source.targetRevision} at ${shortSha(head)}\n`,
         );
-      requests.push(await requestTargetSync(backend, { app: name, cluster }, head, 'manual', app.source.targetRevision));
+      requests.push(request);
     }
     return finishRequests(backend, requests, { ...wait, json, app: name, extra: { resumed: lifted } });
   });

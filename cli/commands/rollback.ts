@@ -1,16 +1,14 @@
 // `driftless rollback APP --to REV|previous`: sync a commit the target ran before and pin it
 // there, so pushes are not applied (their commit statuses say so) until `driftless resume`.
+import { destinationsOf, findApp } from '../../shared/operations/lookup.ts';
+import type { SyncRequest } from '../../shared/operations/request.ts';
+import { planRollback, startRollback } from '../../shared/operations/rollback.ts';
 import { targetId } from '../../shared/queue/job.ts';
 import { UsageError } from '../errors.ts';
 import { oneAppCommand, BACKEND_HELP, jsonOutput, onBackend } from '../ops/command.ts';
-import { RefusedError } from '../ops/errors.ts';
 import { finishRequests, waitOptions } from '../ops/finish.ts';
 import { clusterFlag, WAIT_HELP, waitFlags } from '../ops/flags.ts';
-import { pinTarget } from '../ops/hold.ts';
-import { destinationsOf, findApp } from '../ops/lookup.ts';
 import { shortSha } from '../ops/output.ts';
-import { requestTargetSync, type SyncRequest } from '../ops/request.ts';
-import { chooseRollbackRevision } from '../ops/rollback-rules.ts';
 
 const help = `Usage: driftless rollback APP --to REV|previous [--cluster C] [--force] [--wait] [--timeout 10m] [--output json]
 
@@ -35,19 +33,10 @@ export const rollbackCommand = oneAppCommand(help, flags, async (name, values) =
     const { registry, states } = await backend.fleet();
     const app = findApp(registry, states, name);
     // Every target's revision is chosen (and may be refused) before anything is changed.
-    const plan: Array<{ cluster: string; revision: string }> = [];
-    for (const cluster of destinationsOf(app, registry, states, values.cluster)) {
-      // A consistent read of the applied revision: `previous` is relative to it.
-      const [state, history] = await Promise.all([backend.store.getTarget(name, cluster), backend.store.listHistory(name, cluster, 50)]);
-      if (history.length === 0 && !values.force) throw new RefusedError(`${targetId(name, cluster)} has no recorded syncs to roll back to`);
-      plan.push({ cluster, revision: chooseRollbackRevision(history, state?.revision, to, values.force === true).revision });
-    }
+    const plan = await planRollback(backend, name, destinationsOf(app, registry, states, values.cluster), to, values.force === true);
     const requests: SyncRequest[] = [];
     for (const { cluster, revision } of plan) {
-      // Pin first: from here on the worker skips pushes for this target and lets the
-      // rollback job through even if a push claims the target in between.
-      await pinTarget(backend, { app: name, cluster }, revision);
-      requests.push(await requestTargetSync(backend, { app: name, cluster }, revision, 'rollback', to));
+      requests.push(await startRollback(backend, { app: name, cluster }, revision, to));
       if (!json) process.stderr.write(`${targetId(name, cluster)}: pinned to ${shortSha(revision)}; pushes are not applied until driftless resume ${name}\n`);
     }
     return finishRequests(backend, requests, { ...wait, json, app: name, extra: { pinned: plan } });

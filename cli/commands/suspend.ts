@@ -1,9 +1,9 @@
 // `driftless suspend APP`: stop applying pushes and self-heal to the app until resume.
+import { suspendTarget } from '../../shared/operations/hold.ts';
+import { clustersOf, findApp } from '../../shared/operations/lookup.ts';
 import { targetId } from '../../shared/queue/job.ts';
 import { oneAppCommand, BACKEND_HELP, jsonOutput, onBackend } from '../ops/command.ts';
 import { clusterFlag } from '../ops/flags.ts';
-import { suspendTarget } from '../ops/hold.ts';
-import { clustersOf, findApp } from '../ops/lookup.ts';
 import { printJson } from '../ops/output.ts';
 
 const help = `Usage: driftless suspend APP [--cluster C] [--output json]

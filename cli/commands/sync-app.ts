@@ -1,15 +1,14 @@
 // `driftless sync APP`: request a sync of a registered app now (what Argo CD's "Sync" button
 // and `flux reconcile` do), optionally following it to the end. `driftless sync -f PATH` (a
 // local folder) is sync-folder.ts; sync.ts chooses between the two.
-import { targetId } from '../../shared/queue/job.ts';
+import { destinationsOf, findApp } from '../../shared/operations/lookup.ts';
+import { requestTargetSync, type SyncRequest } from '../../shared/operations/request.ts';
+import { RevisionResolver } from '../../shared/operations/revision.ts';
+import { syncRevision } from '../../shared/operations/sync.ts';
 import { oneAppCommand, BACKEND_HELP, jsonOutput, onBackend } from '../ops/command.ts';
-import { NotFoundError, RefusedError } from '../ops/errors.ts';
 import { finishRequests, waitOptions } from '../ops/finish.ts';
 import { WAIT_HELP } from '../ops/flags.ts';
-import { destinationsOf, findApp } from '../ops/lookup.ts';
 import { shortSha } from '../ops/output.ts';
-import { requestTargetSync, type SyncRequest } from '../ops/request.ts';
-import { RevisionResolver } from '../ops/revision.ts';
 import { appSyncFlags } from './sync-form.ts';
 
 export const syncAppHelp = `Usage: driftless sync APP [--cluster C] [--revision REV] [--wait] [--timeout 10m] [--output json]
@@ -37,28 +36,19 @@ export const syncAppCommand = oneAppCommand(syncAppHelp, appSyncFlags, async (na
     const requests: SyncRequest[] = [];
     let head: Promise<string> | undefined;
     for (const cluster of clusters) {
-      // A consistent read of the pin right before the request: a sync must not move off it.
-      const state = await backend.store.getTarget(name, cluster);
-      let revision: string;
-      if (state?.pinnedRevision) {
-        if (wanted && wanted !== state.pinnedRevision) {
-          throw new RefusedError(
-            `${targetId(name, cluster)} is pinned to ${shortSha(state.pinnedRevision)} by a rollback: move the pin with driftless rollback ${name} --to ${values.revision}, or lift it with driftless resume ${name}`,
-          );
-        }
-        revision = state.pinnedRevision;
-      } else if (wanted) {
-        revision = wanted;
-      } else {
-        head ??= resolver.head(app.source);
-        revision = await head.catch((error: unknown) => {
-          if (error instanceof NotFoundError || !state?.requestedRevision) throw error;
-          process.stderr.write(
-            `driftless sync: cannot resolve ${app.source.targetRevision} of ${app.source.repoURL} (${(error as Error).message.split('\n')[0]}); syncing the last requested ${shortSha(state.requestedRevision)}\n`,
-          );
-          return state.requestedRevision;
-        });
-      }
+      const revision = await syncRevision(
+        backend,
+        { app: name, cluster },
+        {
+          wanted,
+          wantedAs: values.revision,
+          head: () => (head ??= resolver.head(app.source)),
+          onHeadFallback: (error, fallback) =>
+            process.stderr.write(
+              `driftless sync: cannot resolve ${app.source.targetRevision} of ${app.source.repoURL} (${error.message.split('\n')[0]}); syncing the last requested ${shortSha(fallback)}\n`,
+            ),
+        },
+      );
       requests.push(await requestTargetSync(backend, { app: name, cluster }, revision, 'manual', values.revision ?? app.source.targetRevision));
     }
     return finishRequests(backend, requests, { ...wait, json, app: name });

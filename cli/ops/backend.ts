@@ -3,20 +3,14 @@
 // translation of AWS SDK failures into errors that say what to do.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { Registry } from '../../shared/config/types.ts';
+import { readFleet, type Fleet } from '../../shared/operations/fleet.ts';
+import { OperationError } from '../../shared/operations/errors.ts';
 import { SqsJobQueue } from '../../shared/queue/sqs-job-queue.ts';
 import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
-import type { TargetState } from '../../shared/state/types.ts';
 import { resolveEndpoints, type EndpointOptions, type Endpoints } from './endpoints.ts';
 import { BackendError, NoCredentialsError, NO_CREDENTIALS_HINT, OpsError } from './errors.ts';
 
-/** What the commands look names up in: the registry and the recorded target states. */
-export interface Fleet {
-  /** The registry the last config push stored; empty when there is none yet. */
-  registry: Registry;
-  /** Every app target's state; the registry job's bookkeeping target (`_…`) is not an app and left out. */
-  states: TargetState[];
-}
+export type { Fleet };
 
 /** Region and keys of the endpoints, for any AWS client the backend's commands build. */
 export interface AwsSettings {
@@ -55,13 +49,7 @@ export async function openBackend(options: EndpointOptions = {}): Promise<Backen
     aws,
     store,
     queue: new SqsJobQueue({ client: sqs, queueUrl: env.SYNC_QUEUE_URL ?? '' }),
-    async fleet() {
-      const [record, states] = await Promise.all([store.getRegistry(), store.listTargets()]);
-      return {
-        registry: record?.registry ?? { apps: [], clusters: [], projects: [] },
-        states: states.filter((state) => !state.app.startsWith('_')),
-      };
-    },
+    fleet: () => readFleet(store),
     close() {
       dynamo.destroy();
       sqs.destroy();
@@ -71,7 +59,7 @@ export async function openBackend(options: EndpointOptions = {}): Promise<Backen
 
 /** An AWS SDK or network failure as a BackendError (exit 3); anything else unchanged. */
 export function backendFailure(error: unknown, endpoints: Endpoints | undefined): unknown {
-  if (error instanceof OpsError) return error;
+  if (error instanceof OpsError || error instanceof OperationError) return error;
   const failure = error as { name?: string; code?: string; message?: string; $metadata?: unknown; cause?: { code?: string } };
   const where = endpoints?.description ?? 'the backend';
   const message = (failure.message ?? String(error)).split('\n')[0];

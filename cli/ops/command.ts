@@ -5,7 +5,8 @@ import { UsageError } from '../errors.ts';
 import type { Command } from '../main.ts';
 import { parseFlags, type Options } from '../options.ts';
 import { backendFailure, openBackend, type Backend } from './backend.ts';
-import { EXIT_CODES_HELP, OpsError } from './errors.ts';
+import { OperationError } from '../../shared/operations/errors.ts';
+import { EXIT, EXIT_CODES_HELP, OpsError } from './errors.ts';
 import { backendFlags } from './flags.ts';
 
 export const BACKEND_HELP = `Backend: STATE_TABLE and SYNC_QUEUE_URL from the environment when both are set (and none of
@@ -58,16 +59,16 @@ export function oneAppCommand<const T extends Options>(help: string, flags: T, r
 
 /**
  * Runs `body` against the backend the flags name. AWS and network failures become
- * BackendErrors (exit 3); OpsErrors (refused requests among them) are printed as
- * `driftless NAME: message` and end the command with their exit code.
+ * BackendErrors (exit 3); OpsErrors are printed as `driftless NAME: message` and end the
+ * command with their exit code, the shared operations' errors (not found, refused) with 2.
  */
 export async function onBackend(name: string, values: BackendFlagValues, body: (backend: Backend) => Promise<number>): Promise<number> {
   try {
     return await withBackend(values, body);
   } catch (error) {
-    if (!(error instanceof OpsError)) throw error;
+    if (!(error instanceof OpsError) && !(error instanceof OperationError)) throw error;
     process.stderr.write(`driftless ${name}: ${error.message}\n`);
-    return error.exitCode;
+    return error instanceof OpsError ? error.exitCode : EXIT.usage;
   }
 }
 

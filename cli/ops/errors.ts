@@ -1,5 +1,7 @@
 // Errors of the operating commands (apps, sync APP, rollback, ...), each with the exit code it
-// ends the command with. Bad flags stay UsageError (cli/errors.ts, exit 2).
+// ends the command with. Bad flags stay UsageError (cli/errors.ts, exit 2); an app, cluster or
+// revision not found and a refused request are the shared operations' errors
+// (shared/operations/errors.ts), which onBackend ends with exit 2.
 import { CliError } from '../errors.ts';
 
 /** The exit codes every operating command documents. */
@@ -24,30 +26,6 @@ export class OpsError extends CliError {
     super(message, options);
     this.name = 'OpsError';
     this.exitCode = exitCode;
-  }
-}
-
-/** An app, cluster or revision the command was asked about does not exist. Exit 2. */
-export class NotFoundError extends OpsError {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, EXIT.usage, options);
-    this.name = 'NotFoundError';
-  }
-}
-
-/** The request is understood but refused (rollback to a never-synced revision, sync off the pin). Exit 2. */
-export class RefusedError extends OpsError {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, EXIT.usage, options);
-    this.name = 'RefusedError';
-  }
-}
-
-/** The revision asked for is not one the target may be rolled back to (rollback-rules.ts). Exit 2. */
-export class RollbackRefusedError extends RefusedError {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'RollbackRefusedError';
   }
 }
 

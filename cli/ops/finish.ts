@@ -6,7 +6,7 @@ import { parseDuration } from '../options.ts';
 import type { Backend } from './backend.ts';
 import { EXIT } from './errors.ts';
 import { duration, oneLine, palette, printJson, shortSha, statusColour, table } from './output.ts';
-import type { SyncRequest } from './request.ts';
+import type { SyncRequest } from '../../shared/operations/request.ts';
 import { followSyncs, type FollowResult } from './wait.ts';
 
 export interface WaitOptions {

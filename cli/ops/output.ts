@@ -48,9 +48,7 @@ export function table(header: string[], rows: string[][], p: Palette = palette()
   return [p.bold(line(header)), ...rows.map(line)].join('\n') + '\n';
 }
 
-export function shortSha(sha: string | undefined): string {
-  return sha ? sha.slice(0, 7) : '';
-}
+export { shortSha } from '../../shared/operations/short-sha.ts';
 
 /** "42s", "5m", "3h", "2d" since `iso`; '' when unknown. */
 export function age(iso: string | undefined, now = Date.now()): string {

@@ -4,7 +4,7 @@
 import { targetId } from '../../shared/queue/job.ts';
 import type { StateStore } from '../../shared/state/store.ts';
 import type { HealthStatus, TargetState } from '../../shared/state/types.ts';
-import type { SyncRequest } from './request.ts';
+import type { SyncRequest } from '../../shared/operations/request.ts';
 
 export type FollowOutcome = 'Synced' | 'Failed' | 'TimedOut';
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatApps } from '../../../cli/commands/apps.ts';
 import { palette } from '../../../cli/ops/output.ts';
-import { targetViews } from '../../../cli/ops/targets.ts';
+import { targetViews } from '../../../shared/operations/targets.ts';
 import { childrenOf } from '../../../shared/app-of-apps/children.ts';
 import { replaceChildren } from '../../../shared/app-of-apps/family.ts';
 import { parseRegistryFiles } from '../../../shared/config/load.ts';

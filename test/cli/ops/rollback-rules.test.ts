@@ -1,8 +1,8 @@
 // Which commit `driftless rollback` goes to, and which it refuses.
 import { describe, expect, it } from 'vitest';
-import { closestNames } from '../../../cli/ops/lookup.ts';
-import { RollbackRefusedError } from '../../../cli/ops/errors.ts';
-import { chooseRollbackRevision } from '../../../cli/ops/rollback-rules.ts';
+import { closestNames } from '../../../shared/operations/lookup.ts';
+import { RollbackRefusedError } from '../../../shared/operations/errors.ts';
+import { chooseRollbackRevision } from '../../../shared/operations/rollback-rules.ts';
 import type { HistoryEntry } from '../../../shared/state/types.ts';
 
 const sha = (digit: string) => digit.repeat(40);

@@ -1,9 +1,9 @@
-// Which commit `driftless rollback` goes to. Like `argocd app rollback`, only to what the target has
+// Which commit a rollback (`driftless rollback`, the dashboard's) goes to. Like `argocd app rollback`, only to what the target has
 // run before: a commit in its recorded history that synced successfully. `previous` is the
 // newest such commit other than the one applied now. `force` allows any full sha.
-import { targetId } from '../../shared/queue/job.ts';
-import { FULL_SHA } from '../../shared/source/fetcher.ts';
-import type { HistoryEntry } from '../../shared/state/types.ts';
+import { targetId } from '../queue/job.ts';
+import { FULL_SHA } from '../source/fetcher.ts';
+import type { HistoryEntry } from '../state/types.ts';
 import { RollbackRefusedError } from './errors.ts';
 
 export interface RollbackChoice {

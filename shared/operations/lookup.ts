@@ -1,8 +1,8 @@
 // Apps, clusters and targets by name, from the registry and the recorded app targets' states
 // (Backend.fleet); a name that is not there fails with the closest existing names (edit
 // distance), as a typo usually is.
-import type { AppSpec, ClusterSpec, Registry } from '../../shared/config/types.ts';
-import type { TargetState } from '../../shared/state/types.ts';
+import type { AppSpec, ClusterSpec, Registry } from '../config/types.ts';
+import type { TargetState } from '../state/types.ts';
 import { NotFoundError } from './errors.ts';
 
 /** Levenshtein distance. */

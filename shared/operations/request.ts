@@ -1,8 +1,8 @@
 // Asking for a sync the way the webhook does: first claim the commit on the target
 // (requestSync: the worker only applies the newest requested commit), then enqueue the job.
-import type { SyncTrigger } from '../../shared/queue/job.ts';
-import type { TargetRef } from '../../shared/state/types.ts';
-import type { Backend } from './backend.ts';
+import type { SyncTrigger } from '../queue/job.ts';
+import type { TargetRef } from '../state/types.ts';
+import type { OperationDeps } from './deps.ts';
 
 export interface SyncRequest extends TargetRef {
   revision: string;
@@ -14,14 +14,14 @@ export interface SyncRequest extends TargetRef {
 }
 
 export async function requestTargetSync(
-  backend: Backend,
+  deps: OperationDeps,
   target: TargetRef,
   revision: string,
   reason: SyncRequest['reason'],
   ref?: string,
 ): Promise<SyncRequest> {
-  const requestedAt = new Date().toISOString();
-  const seq = await backend.store.requestSync(target, revision);
-  await backend.queue.enqueue([{ kind: 'sync', app: target.app, cluster: target.cluster, revision, ref, trigger: reason, enqueuedAt: requestedAt }]);
+  const requestedAt = (deps.now?.() ?? new Date()).toISOString();
+  const seq = await deps.store.requestSync(target, revision);
+  await deps.queue.enqueue([{ kind: 'sync', app: target.app, cluster: target.cluster, revision, ref, trigger: reason, enqueuedAt: requestedAt }]);
   return { app: target.app, cluster: target.cluster, revision, seq, reason, requestedAt };
 }

@@ -1,13 +1,13 @@
 // A branch, tag or short sha → the full commit sha, the way the worker will fetch it:
 // GitHub's API (with the stack's GitHub secret when there is one) or git for local repos.
 import { Octokit } from '@octokit/rest';
-import type { AppSpec } from '../../shared/config/types.ts';
-import { BranchNotFoundError } from '../../shared/github/errors.ts';
-import { GitHubBranchHeads, LocalGitBranchHeads } from '../../shared/github/heads.ts';
-import { isLocalRepo, parseGitHubRepoURL, parseRepoURL } from '../../shared/github/repo-url.ts';
-import { revParseCommit } from '../../shared/github/rev-parse.ts';
-import { gitHub, gitHubHostOf, loadGitHubSecret, type Environment } from '../../shared/runtime/environment.ts';
-import { FULL_SHA } from '../../shared/source/fetcher.ts';
+import type { AppSpec } from '../config/types.ts';
+import { BranchNotFoundError } from '../github/errors.ts';
+import { GitHubBranchHeads, LocalGitBranchHeads } from '../github/heads.ts';
+import { isLocalRepo, parseGitHubRepoURL, parseRepoURL } from '../github/repo-url.ts';
+import { revParseCommit } from '../github/rev-parse.ts';
+import { gitHub, gitHubHostOf, loadGitHubSecret, type Environment } from '../runtime/environment.ts';
+import { FULL_SHA } from '../source/fetcher.ts';
 import { NotFoundError } from './errors.ts';
 
 export class RevisionResolver {
