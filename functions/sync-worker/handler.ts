@@ -10,6 +10,8 @@ import middy from '@middy/core';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
+import { emitDoraMetrics, parseDoraDimensions } from '../../shared/dora/cloudwatch.ts';
+import type { DoraSink } from '../../shared/dora/sink.ts';
 import type { Job } from '../../shared/queue/job.ts';
 import { parseJob } from '../../shared/queue/parse.ts';
 import { DEFAULT_RETRY_BASE_SECONDS, retryLater } from '../../shared/queue/retry-later.ts';
@@ -68,7 +70,15 @@ export async function buildDependencies(env: Environment, sqs = sqsClient(env)):
     maxReceiveCount: Number(env.MAX_RECEIVE_COUNT ?? 10),
     configRepo: env.CONFIG_REPO_URL ? { repoURL: env.CONFIG_REPO_URL, dir: env.CONFIG_DIR ?? 'driftless' } : undefined,
     logger,
+    dora: doraSink(env),
   };
+}
+
+/** DORA signals as EMF metrics, with the dimensions DORA_METRIC_DIMENSIONS opts in to (each is billed: shared/dora/cloudwatch.ts). */
+function doraSink(env: Environment): DoraSink {
+  const { dimensions, unknown } = parseDoraDimensions(env.DORA_METRIC_DIMENSIONS);
+  if (unknown.length > 0) logger.warn('DORA_METRIC_DIMENSIONS: unknown dimensions ignored (app and cluster are known)', { unknown });
+  return { record: (target, signals) => emitDoraMetrics(metrics, dimensions, target, signals) };
 }
 
 async function buildRuntime(env: Environment): Promise<Runtime> {

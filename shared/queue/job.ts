@@ -39,6 +39,8 @@ export const syncJobSchema = z.object({
   continuation: z.number().int().positive().optional(),
   /** Set when the drift-scan planner sends again a sync its sync window held back: when it found the window open. */
   windowOpenedAt: z.string().optional(),
+  /** Jobs made from a push: the head commit's time (ISO, UTC), where DORA's lead time starts (shared/dora/). */
+  committedAt: z.string().optional(),
 });
 
 export const driftScanJobSchema = z.object({

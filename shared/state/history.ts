@@ -32,6 +32,7 @@ export async function appendHistory(table: Table, record: SyncSummary): Promise<
     reason: record.reason,
     counts: record.counts ?? {},
     sources: record.sources,
+    committedAt: record.committedAt,
   };
   await table.doc.send(
     new PutCommand({

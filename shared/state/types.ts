@@ -144,6 +144,8 @@ export interface SyncSummary extends TargetRef {
   counts?: Record<string, number>;
   /** What each source was rendered at (Git commits, chart versions), when the sync got as far as fetching them. */
   sources?: SourceRevision[];
+  /** When the revision was committed, as the push that asked for the sync said (shared/dora/ measures lead time from it). */
+  committedAt?: string;
 }
 
 /** The outcome of one sync, recorded on the target and appended to its history. */

@@ -47,7 +47,8 @@ interface PushPayload {
   created?: boolean;
   forced?: boolean;
   commits?: Array<{ added?: string[]; removed?: string[]; modified?: string[] }>;
-  head_commit?: unknown;
+  /** Null on a push that adds no commit; its `timestamp` is ISO 8601 with the committer's offset. */
+  head_commit?: { timestamp?: string } | null;
   repository?: { clone_url?: string; html_url?: string; ssh_url?: string; default_branch?: string; master_branch?: string };
 }
 
@@ -99,7 +100,8 @@ async function intake(request: WebhookRequest, deps: WebhookDependencies): Promi
 
   const branch = push.ref.slice('refs/heads/'.length);
   const changedFiles = changedFilesOf(push);
-  const jobs = await jobsFor(deps, { repoURL, branch, headSha: push.after, changedFiles, defaultBranch: push.repository?.default_branch }, delivery);
+  const committedAt = commitTime(push.head_commit?.timestamp);
+  const jobs = await jobsFor(deps, { repoURL, branch, headSha: push.after, changedFiles, defaultBranch: push.repository?.default_branch, committedAt }, delivery);
   if (jobs.length === 0) return { statusCode: 200, body: { message: 'nothing to do: no app tracks these files on this branch' } };
 
   if (!(await deps.rememberDelivery(delivery))) return { statusCode: 200, body: { message: `delivery ${delivery} was already handled` } };
@@ -132,7 +134,7 @@ async function intake(request: WebhookRequest, deps: WebhookDependencies): Promi
 
 async function jobsFor(
   deps: WebhookDependencies,
-  push: { repoURL: string; branch: string; headSha: string; changedFiles: string[] | 'all'; defaultBranch?: string },
+  push: { repoURL: string; branch: string; headSha: string; changedFiles: string[] | 'all'; defaultBranch?: string; committedAt?: string },
   deliveryId: string,
 ): Promise<Job[]> {
   const enqueuedAt = (deps.now?.() ?? new Date()).toISOString();
@@ -144,10 +146,26 @@ async function jobsFor(
   const registry = await deps.registry();
   if (registry) {
     for (const target of matchPush(registry, push)) {
-      jobs.push({ kind: 'sync', app: target.app, cluster: target.cluster, revision: push.headSha, ref: push.branch, trigger: 'push', deliveryId, enqueuedAt });
+      jobs.push({
+        kind: 'sync',
+        app: target.app,
+        cluster: target.cluster,
+        revision: push.headSha,
+        ref: push.branch,
+        trigger: 'push',
+        deliveryId,
+        enqueuedAt,
+        ...(push.committedAt ? { committedAt: push.committedAt } : {}),
+      });
     }
   }
   return jobs;
+}
+
+/** The head commit's time in UTC, where DORA's lead time starts; none when the payload has no readable one. */
+function commitTime(timestamp: string | undefined): string | undefined {
+  const ms = typeof timestamp === 'string' ? Date.parse(timestamp) : NaN;
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
 
 function parseJson(body: string): unknown {

@@ -2,6 +2,7 @@
 // the Lambda handler builds the AWS and GitHub implementations, local mode the embedded ones.
 import type { ClusterSpec } from '../config/types.ts';
 import type { EventSink } from '../events/sink.ts';
+import type { DoraSink } from '../dora/sink.ts';
 import type { CommitStatusPoster } from '../github/status.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { AssumedRole } from '../kube/eks-token.ts';
@@ -44,6 +45,8 @@ export interface WorkerDependencies {
   now?: () => Date;
   /** The SOPS keys this worker holds; absent: the process's own (sops-keys.ts), read on the first SOPS document. */
   sopsKeys?: SopsKeyRing;
+  /** Where each finished sync's DORA signals go (CloudWatch in Lambda); absent: none are worked out. */
+  dora?: DoraSink;
 }
 
 export interface JobContext {

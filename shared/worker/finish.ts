@@ -1,6 +1,7 @@
 // The one ending of a sync attempt: record the result on the target (and its history), post
 // the commit status, emit the events, each as the final-report policy says.
-import type { SourceRevision, TargetRef } from '../state/types.ts';
+import { historyForSignals, reportSignals } from '../dora/report-sync.ts';
+import type { SourceRevision, SyncRecord, TargetRef } from '../state/types.ts';
 import type { SyncJob } from '../queue/job.ts';
 import { notifyParent } from './app-waves.ts';
 import type { WorkerDependencies } from './dependencies.ts';
@@ -34,7 +35,9 @@ export async function finish(deps: WorkerDependencies, run: SyncRun, ending: Syn
 async function recordResult(deps: WorkerDependencies, run: SyncRun, result: RecordedResult): Promise<void> {
   const ref: TargetRef = { app: run.target.app, cluster: run.target.cluster };
   const finishedAt = (deps.now?.() ?? new Date()).toISOString();
-  await deps.store.recordSyncResult({
+  // Read before the result is appended: the DORA signals are what this result adds to it.
+  const earlier = await historyForSignals(deps, ref);
+  const record: SyncRecord = {
     ...ref,
     ...result,
     seq: run.seq,
@@ -44,6 +47,9 @@ async function recordResult(deps: WorkerDependencies, run: SyncRun, result: Reco
     durationMs: Date.parse(finishedAt) - Date.parse(run.startedAt),
     reason: run.job.trigger,
     sources: run.sources,
-  });
+    committedAt: run.job.committedAt,
+  };
+  await deps.store.recordSyncResult(record);
+  reportSignals(deps, earlier, record);
   if (run.knownNamespace !== run.namespace) await deps.store.putTargetState({ ...ref, namespace: run.namespace });
 }
