@@ -39,7 +39,7 @@ function mask(value: unknown): string {
  * into `data` (base64, its keys winning), keys sorted. So a value given as stringData in Git
  * and held as data in the cluster compares as the same value when it is the same.
  */
-function maskSecret(object: KubeObject): KubeObject {
+export function maskSecret(object: KubeObject): KubeObject {
   if (object.kind !== 'Secret') return object;
   const { stringData, ...masked } = object as KubeObject & { stringData?: Record<string, unknown> };
   if (object.data === undefined && stringData === undefined) return masked;

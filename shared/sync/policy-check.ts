@@ -41,7 +41,8 @@ export async function checkPolicies(
   return outcome.warnings;
 }
 
-async function admissionRequests(
+/** One admission request per planned object (hooks once), as checkPolicies asks them; the preview asks them too. */
+export async function admissionRequests(
   desired: DesiredState<ObjectSource>,
   discovery: Discovery,
   live: ReadonlyMap<string, KubeObject>,
