@@ -13,6 +13,8 @@ export const CHECK_OUTPUT_LIMIT = 65535;
 const MARGIN = 512;
 /** Names listed per kind of change before "and N more". */
 const LISTED = 50;
+/** The fences of a diff block and the line saying what of it is not shown, at most. */
+const BLOCK_OVERHEAD = 256;
 
 export interface CheckOutput {
   title: string;
@@ -67,7 +69,8 @@ function text(report: PreviewReport, limit: number): string {
   const sections = report.targets.map((target) => ({ target, head: sectionHead(target) }));
   const fixed = sections.reduce((sum, section) => sum + bytes(section.head), 0);
   const diffs = sections.filter((section) => section.target.diff !== '');
-  let left = limit - MARGIN - fixed - diffs.length * 64;
+  // Each block's fences and its "not shown" line come on top of its budget.
+  let left = limit - MARGIN - fixed - diffs.length * BLOCK_OVERHEAD;
   if (left < 0) {
     // Even the lists do not fit (thousands of targets): the summary's table has them all by count.
     return bounded(sections.map((section) => section.head).join(''), limit);
@@ -160,7 +163,8 @@ function bounded(value: string, limit: number): string {
   let cut = value.slice(0, limit - bytes(note));
   while (bytes(cut) > limit - bytes(note)) cut = cut.slice(0, Math.floor(cut.length * 0.95));
   // An unclosed code block would swallow the note: close it.
-  if ((cut.match(/^`{3,}/gm) ?? []).length % 2 === 1) cut += '\n```';
+  const fences = cut.match(/^`{3,}/gm) ?? [];
+  if (fences.length % 2 === 1) cut += `\n${fences[fences.length - 1]}`;
   return cut + note;
 }
 
