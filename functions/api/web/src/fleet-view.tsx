@@ -1,15 +1,17 @@
 // The fleet: every app × cluster in one table, with health counts, a health filter, a search box
 // and grouping. Polls /api/fleet every 3 s with If-None-Match: a 304 changes nothing on screen.
-import { useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { FleetPage, FleetRow } from '../../../../shared/api/contract.ts';
 import { HEALTH_STATUSES } from '../../../../shared/kube/health/status.ts';
 import { getFleet } from './api.ts';
-import { filterRows, groupRows, labelKeys, reuseUnchanged, rowKey, type GroupBy } from './fleet-rows.ts';
+import { filterRows, groupRows, labelKeys, reuseUnchanged, rowKey, type GroupBy, type RowGroup } from './fleet-rows.ts';
 import { FleetRowView } from './fleet-row.tsx';
 import { usePoll } from './poll.ts';
 import { age } from './time.ts';
 
 export const POLL_MS = 3000;
+/** Rows put on screen in the first frame; the rest follow in the next one (a screenful shows at once). */
+const FIRST_FRAME_ROWS = 100;
 
 export function FleetView() {
   const [page, setPage] = useState<FleetPage | undefined>();
@@ -20,6 +22,7 @@ export function FleetView() {
   const [groupBy, setGroupBy] = useState<GroupBy>('none');
   const etag = useRef<string | undefined>(undefined);
   const rows = useRef<FleetRow[]>([]);
+  const [limit, setLimit] = useState(FIRST_FRAME_ROWS);
 
   usePoll(
     async () => {
@@ -43,6 +46,11 @@ export function FleetView() {
   const keys = useMemo(() => labelKeys(all), [all]);
   const groups = useMemo(() => groupRows(filterRows(all, { q, health }), groupBy), [all, q, health, groupBy]);
   const shown = groups.reduce((sum, group) => sum + group.rows.length, 0);
+  const visible = useMemo(() => firstRows(groups, limit), [groups, limit]);
+  useEffect(() => {
+    // After the first frame is painted, not before it (a timeout alone runs ahead of the paint).
+    if (page && limit !== Infinity) requestAnimationFrame(() => setTimeout(() => setLimit(Infinity), 0));
+  }, [page]);
 
   return (
     <main aria-labelledby="fleet-title">
@@ -108,12 +116,12 @@ export function FleetView() {
             <th scope="col">Message</th>
           </tr>
         </thead>
-        {groups.map((group) => (
+        {visible.map((group) => (
           <tbody key={group.name}>
             {group.name && (
               <tr class="group">
                 <th scope="rowgroup" colSpan={9}>
-                  {group.name} <span class="muted">({group.rows.length})</span>
+                  {group.name} <span class="muted">({group.total})</span>
                 </th>
               </tr>
             )}
@@ -125,4 +133,16 @@ export function FleetView() {
       </table>
     </main>
   );
+}
+
+/** The groups cut to their first `limit` rows in all (each group keeps its full count). */
+function firstRows(groups: RowGroup[], limit: number): Array<RowGroup & { total: number }> {
+  let left = limit;
+  const cut: Array<RowGroup & { total: number }> = [];
+  for (const group of groups) {
+    if (left <= 0) break;
+    cut.push({ ...group, rows: group.rows.length <= left ? group.rows : group.rows.slice(0, left), total: group.rows.length });
+    left -= group.rows.length;
+  }
+  return cut;
 }

@@ -5,6 +5,7 @@ import { useState } from 'preact/hooks';
 import type { TargetDetail } from '../../../../shared/api/contract.ts';
 import { postAction, type TargetAction } from './api.ts';
 import { ConfirmDialog } from './confirm-dialog.tsx';
+import { rollbackChoices } from './rollback-choices.ts';
 import { shortSha } from './time.ts';
 
 interface Pending {
@@ -13,18 +14,6 @@ interface Pending {
 }
 
 const LABELS: Record<TargetAction, string> = { sync: 'Sync', rollback: 'Roll back', suspend: 'Suspend', resume: 'Resume' };
-
-/** Revisions a rollback may go to: ones that synced, newest first, once each, not the current one. */
-export function rollbackChoices(target: TargetDetail): string[] {
-  const seen = new Set<string>(target.revision ? [target.revision] : []);
-  const choices: string[] = [];
-  for (const entry of target.history) {
-    if (entry.status !== 'Synced' || seen.has(entry.revision)) continue;
-    seen.add(entry.revision);
-    choices.push(entry.revision);
-  }
-  return choices;
-}
 
 export function TargetActions(props: { app: string; target: TargetDetail; onDone(): void }) {
   const { app, target } = props;
