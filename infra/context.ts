@@ -47,6 +47,38 @@ export interface DriftlessContext {
   readonly encryptionKeyArn?: string;
   /** The worker in a VPC, for private clusters (README "Private clusters"). */
   readonly vpc?: VpcContext;
+  /** The web dashboard in AWS: CloudFront, an HTTP API and sign-in (README "Dashboard in AWS"). `true` for the defaults. */
+  readonly dashboard?: DashboardContext;
+}
+
+export interface DashboardContext {
+  /** The organisation's identity provider instead of a Cognito user pool. */
+  readonly oidc?: DashboardOidcContext;
+  /** Cognito hosted UI prefix (`<prefix>.auth.<region>.amazoncognito.com`). Default `<stack name>-<account>`. */
+  readonly domainPrefix?: string;
+  /** Cognito groups to create (they arrive in `cognito:groups`, for RBAC `g` lines). */
+  readonly groups?: string[];
+  /** A domain of yours for the dashboard, with its ACM certificate in us-east-1 (both or neither). */
+  readonly domainName?: string;
+  readonly certificateArn?: string;
+  /** The built UI to deploy. Default `node_modules/.cache/driftless/dashboard` (`npm run build:dashboard`). */
+  readonly assetsDir?: string;
+  /** Steady requests per second the API accepts (default 50) and its burst (default 100). */
+  readonly rateLimit?: number;
+  readonly burstLimit?: number;
+}
+
+export interface DashboardOidcContext {
+  /** The IdP's issuer URL, exactly as its tokens' `iss` claim says it. */
+  readonly issuer: string;
+  /** The `aud` value(s) the API accepts. */
+  readonly audience: string | string[];
+  /** The SPA's client id at the IdP. Default: the (first) audience. */
+  readonly clientId?: string;
+  /** The claim holding the user's groups. Default `groups`. */
+  readonly groupsClaim?: string;
+  /** Default `openid profile email`. */
+  readonly scopes?: string[];
 }
 
 export interface VpcContext {
@@ -135,6 +167,55 @@ const vpc = z
   })
   .strict();
 
+// A Cognito domain prefix: lowercase letters, digits and hyphens, and none of the words Cognito reserves.
+const domainPrefix = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'lowercase letters, digits and hyphens, up to 63')
+  .refine((prefix) => !/aws|amazon|cognito/.test(prefix), 'may not contain "aws", "amazon" or "cognito"');
+
+const dashboard = z
+  .object({
+    oidc: z
+      .object({
+        issuer: z.string().url().startsWith('https://', 'an https URL'),
+        audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+        clientId: z.string().min(1).optional(),
+        groupsClaim: z.string().min(1).optional(),
+        scopes: z.array(z.string().regex(/^\S+$/, 'a scope without spaces')).min(1).optional(),
+      })
+      .strict()
+      .optional(),
+    domainPrefix: domainPrefix.optional(),
+    groups: z.array(z.string().regex(/^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u, 'a Cognito group name (no spaces, up to 128)')).optional(),
+    domainName: z
+      .string()
+      .regex(/^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/, 'a lowercase domain name')
+      .optional(),
+    certificateArn: z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/,
+        'an ACM certificate ARN in us-east-1 (CloudFront takes its certificates from there)',
+      )
+      .optional(),
+    assetsDir: z.string().min(1).optional(),
+    rateLimit: z.number().int().positive().optional(),
+    burstLimit: z.number().int().positive().optional(),
+  })
+  .strict()
+  .refine((value) => (value.domainName === undefined) === (value.certificateArn === undefined), {
+    message: 'domainName and certificateArn go together (the certificate must cover the domain)',
+    path: ['certificateArn'],
+  })
+  .refine((value) => !(value.oidc && (value.domainPrefix || value.groups)), {
+    message: 'domainPrefix and groups configure the Cognito user pool, which is not created with oidc',
+    path: ['oidc'],
+  });
+
+// `true` is the defaults; `false` (or absent) is no dashboard. Turned into the object (or
+// nothing) before the check, so a mistake inside the object is reported by its own key.
+const dashboardSetting = json(z.preprocess((value) => (value === true ? {} : value === false ? undefined : value), dashboard.optional()));
+
 const optionalString = z.string().min(1).optional();
 const positiveInt = json(z.number().int().positive()).optional();
 
@@ -166,6 +247,7 @@ const schema = z.object({
     .string()
     .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+$/, 'a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)')
     .optional(),
+  dashboard: dashboardSetting.optional(),
 });
 
 const KEYS = Object.keys(schema.shape) as Array<keyof z.infer<typeof schema>>;

@@ -120,6 +120,8 @@ export interface HandlerEntries {
   readonly webhook?: string;
   readonly worker?: string;
   readonly driftScan?: string;
+  /** The dashboard's api function (infra/constructs/dashboard.ts builds it, not this construct). */
+  readonly api?: string;
 }
 
 export class Driftless extends Construct {

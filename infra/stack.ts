@@ -8,6 +8,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { COMPONENT_TAG } from './constructs/budget.ts';
+import { Dashboard, dashboardProps } from './constructs/dashboard.ts';
 import { retainedSecret } from './constructs/retained-secret.ts';
 import type { WorkerNetworkProps } from './constructs/network.ts';
 import { readDriftlessContext, type DriftlessContext, type VpcContext } from './context.ts';
@@ -66,6 +67,19 @@ export class DriftlessStack extends Stack {
       encryptionKey: settings.encryptionKeyArn ? kms.Key.fromKeyArn(this, 'EncryptionKey', settings.encryptionKeyArn) : undefined,
       entries: props.entries,
     });
+
+    // README "Dashboard in AWS": only with the `dashboard` context key.
+    if (settings.dashboard) {
+      new Dashboard(this, 'Dashboard', {
+        ...dashboardProps(settings.dashboard),
+        driftless: this.driftless,
+        entry: props.entries?.api,
+        logRetention: settings.logRetentionDays ? retentionDays(settings.logRetentionDays) : undefined,
+        architecture: settings.architecture === 'x86_64' ? lambda.Architecture.X86_64 : undefined,
+        removalPolicy: settings.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : undefined,
+        functionEnvironment: settings.functionEnvironment,
+      });
+    }
 
     // The secrets live beside the construct, not in it: tagged with its GitHub connection.
     for (const secret of [this.githubSecret, this.webhookSecret]) Tags.of(secret).add(COMPONENT_TAG, 'github');

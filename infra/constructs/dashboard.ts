@@ -1,0 +1,107 @@
+// The web dashboard in AWS (issue 18): the UI from S3 behind CloudFront, the `api` function
+// behind an HTTP API with a JWT authorizer, and sign-in with Cognito or the organisation's IdP.
+// Enabled by the `dashboard` context key; without it nothing here is synthesized.
+import { CfnOutput, Tags, type RemovalPolicy } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { DashboardContext } from '../context.ts';
+import type { Driftless } from '../driftless.ts';
+import { COMPONENT_TAG } from './budget.ts';
+import { DashboardApi, GROUPS_CLAIM_VARIABLE } from './dashboard-api.ts';
+import { DashboardSignIn, type DashboardOidcProvider } from './dashboard-sign-in.ts';
+import { DashboardSite } from './dashboard-site.ts';
+
+export interface DashboardProps {
+  /** The installation whose table, queue, render cache and clusters the API reads. */
+  readonly driftless: Driftless;
+  /** Sign-in with this OpenID Connect provider instead of a Cognito user pool made here. */
+  readonly oidc?: DashboardOidcProvider;
+  /** Cognito hosted UI prefix. Default `<stack name>-<account id>`. */
+  readonly domainPrefix?: string;
+  /** Cognito groups to create (RBAC `g` lines name them). */
+  readonly groups?: string[];
+  /** A domain of yours and its ACM certificate in us-east-1. Default: the `*.cloudfront.net` name. */
+  readonly domainName?: string;
+  readonly certificateArn?: string;
+  /** The built UI (a folder with index.html). Default `node_modules/.cache/driftless/dashboard`. */
+  readonly assetsDir?: string;
+  /** Handler file of the api function. Default `functions/api/handler.ts`. */
+  readonly entry?: string;
+  readonly rateLimit?: number;
+  readonly burstLimit?: number;
+  readonly logRetention?: logs.RetentionDays;
+  /** Default ARM_64. */
+  readonly architecture?: lambda.Architecture;
+  /** The user pool and the access logs: RETAIN unless DESTROY. */
+  readonly removalPolicy?: RemovalPolicy;
+  /** Extra environment for the api function, as for the others. */
+  readonly functionEnvironment?: Record<string, string>;
+}
+
+export class Dashboard extends Construct {
+  declare readonly api: DashboardApi;
+  declare readonly site: DashboardSite;
+  declare readonly signIn: DashboardSignIn;
+
+  constructor(scope: Construct, id: string, props: DashboardProps) {
+    super(scope, id);
+    const driftless = props.driftless;
+    // Built in this order because each needs the one before: the distribution forwards to the
+    // API, the sign-in client sends users back to the distribution's URL, the authorizer checks
+    // the client's tokens.
+    this.api = new DashboardApi(this, 'Api', {
+      entry: props.entry,
+      stateStore: driftless.stateStore,
+      syncPipeline: driftless.syncPipeline,
+      renderCache: driftless.renderCache,
+      clusterAccess: driftless.clusterAccess,
+      encryptionKey: driftless.encryptionKey,
+      logRetention: props.logRetention,
+      architecture: props.architecture,
+      rateLimit: props.rateLimit,
+      burstLimit: props.burstLimit,
+    });
+    this.site = new DashboardSite(this, 'Site', {
+      apiDomainName: this.api.domainName,
+      assetsDir: props.assetsDir,
+      domainName: props.domainName,
+      certificateArn: props.certificateArn,
+      removalPolicy: props.removalPolicy,
+      logRetention: props.logRetention,
+    });
+    this.signIn = new DashboardSignIn(this, 'SignIn', {
+      siteUrl: this.site.url,
+      oidc: props.oidc,
+      domainPrefix: props.domainPrefix,
+      groups: props.groups,
+      removalPolicy: props.removalPolicy,
+    });
+    this.api.addRoutes(this.signIn.issuer, this.signIn.audience);
+    this.api.handler.addEnvironment(GROUPS_CLAIM_VARIABLE, this.signIn.groupsClaim);
+    if (props.functionEnvironment) this.api.handler.addExtraEnvironment(props.functionEnvironment);
+    // config.json: what the UI needs to sign in, read at run time (README "Dashboard in AWS").
+    this.site.deploy({ ...this.signIn.settings, groupsClaim: this.signIn.groupsClaim, signInRequired: true });
+
+    Tags.of(this).add(COMPONENT_TAG, 'dashboard');
+
+    new CfnOutput(this, 'Url', { value: `${this.site.url}/`, description: 'The Driftless dashboard' });
+    const { userPool, userPoolClient } = this.signIn;
+    if (userPool && userPoolClient) {
+      new CfnOutput(this, 'UserPoolId', {
+        value: userPool.userPoolId,
+        description: 'Cognito user pool of the dashboard: invite users with `aws cognito-idp admin-create-user`',
+      });
+      new CfnOutput(this, 'UserPoolClientId', { value: userPoolClient.userPoolClientId, description: "The dashboard's Cognito app client (public, PKCE)" });
+    }
+  }
+}
+
+/** The construct's props from the `dashboard` context key (infra/context.ts checked it). */
+export function dashboardProps(context: DashboardContext): Omit<DashboardProps, 'driftless'> {
+  const { oidc, ...rest } = context;
+  return {
+    ...rest,
+    oidc: oidc && { ...oidc, audience: typeof oidc.audience === 'string' ? [oidc.audience] : oidc.audience },
+  };
+}
