@@ -13,9 +13,17 @@
 //
 // Errors answer { error: string } with 400 (bad request), 401 (no identity), 403 (RBAC
 // refused: the message names the role check that failed), 404 (unknown app or cluster).
+//
+// Added by the API (shared/api/, for the UI): actions answer 202; 409 when the action is
+// refused by the target's state (a sync off a rollback's pin, a rollback to a revision never
+// synced: the message says what to do instead); 405 for a wrong method. TargetDiff.message
+// says why `diff` is empty when it could not be computed. RbacAction 'update' is what
+// suspend / resume need (Argo CD: turning automated sync off is an edit of the Application);
+// sync and rollback need 'sync' (Argo CD's rollback checks sync). FleetRow.allowed.rollback
+// is therefore always equal to allowed.sync.
 import type { DriftStatus, HealthStatus, SyncStatus } from '../state/types.ts';
 
-export type RbacAction = 'get' | 'sync' | 'action' | 'override';
+export type RbacAction = 'get' | 'sync' | 'action' | 'override' | 'update';
 
 export interface Me {
   /** The `sub` (or `email`) claim; "local" in local mode. */
@@ -128,6 +136,8 @@ export interface TargetDiff {
   revision?: string;
   /** A unified diff, live → Git, Secret values replaced by "+++++" marks; empty when in sync. */
   diff: string;
+  /** Why there is no diff to show when none could be computed (no render recorded, or it expired from the cache). */
+  message?: string;
 }
 
 export interface ActionResult {
