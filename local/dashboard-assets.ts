@@ -10,7 +10,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const DASHBOARD_SOURCE = join(ROOT, 'functions', 'api', 'web');
 export const DASHBOARD_OUT = join(ROOT, 'node_modules', '.cache', 'driftless', 'dashboard');
 // Beside the folder, not in it (the folder is deployed as it is); written once a build is in place.
-const STAMP = `${DASHBOARD_OUT}.built`;
+export const DASHBOARD_STAMP = `${DASHBOARD_OUT}.built`;
 
 let building: Promise<string> | undefined;
 
@@ -34,8 +34,8 @@ async function ensureBuilt(force: boolean): Promise<string> {
     });
     await rename(scratch, DASHBOARD_OUT);
     await rm(old, { recursive: true, force: true });
-    await writeFile(STAMP, `${began.toISOString()}\n`);
-    await utimes(STAMP, began, began);
+    await writeFile(DASHBOARD_STAMP, `${began.toISOString()}\n`);
+    await utimes(DASHBOARD_STAMP, began, began);
   } catch (error) {
     await rm(scratch, { recursive: true, force: true });
     throw new Error(`dashboard build of ${DASHBOARD_SOURCE} failed: ${(error as Error).message}`, { cause: error });
@@ -76,7 +76,7 @@ async function newestSource(): Promise<number> {
 
 async function builtAfter(time: number): Promise<boolean> {
   try {
-    return (await stat(STAMP)).mtimeMs >= time;
+    return (await stat(DASHBOARD_STAMP)).mtimeMs >= time;
   } catch {
     return false;
   }

@@ -1,0 +1,45 @@
+// The dashboard's build: a folder with index.html and its assets, referenced relatively (the
+// same files at a site's root or under a path), nothing loaded from another host at run time,
+// JS + CSS under the issue's 200 KB gzipped, and built again only when the build is stale.
+import { readFile, readdir, stat, utimes } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { DASHBOARD_STAMP, dashboardAssets } from '../../local/dashboard-assets.ts';
+
+describe('dashboardAssets', () => {
+  it('builds index.html whose script and stylesheet are relative files of the build, none from another host', async () => {
+    const folder = await dashboardAssets();
+    const html = await readFile(join(folder, 'index.html'), 'utf8');
+    const references = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1]);
+    expect(references.some((reference) => reference.endsWith('.js'))).toBe(true);
+    expect(references.some((reference) => reference.endsWith('.css'))).toBe(true);
+    for (const reference of references) {
+      expect(reference).toMatch(/^\.\/assets\//);
+      await expect(stat(join(folder, reference))).resolves.toBeTruthy();
+    }
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+  });
+
+  it('ships JS and CSS under 200 KB gzipped', async () => {
+    const folder = await dashboardAssets();
+    let gzipped = 0;
+    for (const name of await readdir(join(folder, 'assets'))) {
+      if (/\.(js|css)$/.test(name)) gzipped += gzipSync(await readFile(join(folder, 'assets', name)), { level: 9 }).length;
+    }
+    expect(gzipped).toBeGreaterThan(0);
+    expect(gzipped).toBeLessThan(200 * 1024);
+  });
+
+  it('reuses a fresh build and builds again once the build is older than the sources', async () => {
+    const folder = await dashboardAssets();
+    const built = (await stat(join(folder, 'index.html'))).mtimeMs;
+    await dashboardAssets();
+    expect((await stat(join(folder, 'index.html'))).mtimeMs).toBe(built);
+
+    await utimes(DASHBOARD_STAMP, new Date(0), new Date(0));
+    await dashboardAssets();
+    expect((await stat(join(folder, 'index.html'))).mtimeMs).toBeGreaterThan(built);
+    expect((await stat(DASHBOARD_STAMP)).mtimeMs).toBeGreaterThan(0);
+  });
+});
