@@ -33,8 +33,9 @@ function changedClusterNames(before: ClusterSpec[], after: ClusterSpec[]): Set<s
 }
 
 function withoutLocation<T extends AppSpec | ClusterSpec>(spec: T): Omit<T, 'definedIn'> {
-  const { definedIn: _definedIn, ...rest } = spec;
-  return rest;
+  // Who is notified about an app (its subscribe annotations) changes nothing on the cluster either.
+  const { definedIn: _definedIn, subscriptions: _subscriptions, ...rest } = spec as T & { subscriptions?: unknown };
+  return rest as Omit<T, 'definedIn'>;
 }
 
 /** JSON with object keys sorted, so key order in the source never counts as a change. */

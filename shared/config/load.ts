@@ -17,6 +17,8 @@ import { reporter, sortProblems } from './problems.ts';
 import type { ClusterSpec, ProjectSpec, Registry } from './types.ts';
 import { PolicyDocuments } from './policy-documents.ts';
 import { validateDocument } from './validate.ts';
+import { isNotificationsDocument, parseNotificationsConfig } from '../notifications/parse-config.ts';
+import type { NotificationsConfig } from '../notifications/types.ts';
 
 export const REGISTRY_DIR = 'driftless';
 const REGISTRY_FILE = /\.(ya?ml|json)$/i;
@@ -63,11 +65,19 @@ export function parseRegistryFiles(files: RegistryFile[]): Registry {
   const clusters: Array<Located<ClusterSpec>> = [];
   const projects: Array<Located<ProjectSpec>> = [];
   const policyDocuments = new PolicyDocuments();
+  let notifications: { config?: NotificationsConfig; at: string } | undefined;
   const ordered = [...files].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   for (const { file, text } of ordered) {
     const parsed = parseRegistryFile(file, text);
     problems.push(...parsed.problems);
     for (const document of parsed.documents) {
+      // The notifications ConfigMap is a v1 ConfigMap too; it is not an admission policy's parameters.
+      if (isNotificationsDocument(document.value)) {
+        const at = `${document.file}:${document.line}`;
+        if (notifications) reporter(document, problems)([], `a second notifications ConfigMap (the first is at ${notifications.at}): keep one`);
+        else notifications = { config: parseNotificationsConfig(document, problems), at };
+        continue;
+      }
       const valid = validateDocument(document, problems);
       if (!valid) continue;
       const report = reporter(document, problems);
@@ -86,6 +96,7 @@ export function parseRegistryFiles(files: RegistryFile[]): Registry {
   const policies = policyDocuments.assemble();
   // Only a registry with policies carries the field, so one without reads as it did before.
   if (policies.policies.length + policies.bindings.length + policies.params.length > 0) registry.policies = policies;
+  if (notifications?.config) registry.notifications = notifications.config;
   if (problems.length > 0) throw new RegistryError(sortProblems(problems));
   return registry;
 }

@@ -10,6 +10,8 @@ import { normaliseRepoPath } from './paths.ts';
 import type { ArgoApplication, OurApplication } from './schemas.ts';
 import type { AppSource, AppSpec, IgnoreDifference, RetryPolicy, SyncPolicy } from './types.ts';
 import { refValueFile } from './app-sources.ts';
+import { appSubscriptions } from '../notifications/subscriptions.ts';
+import type { AppSubscription } from '../notifications/types.ts';
 import { chartNameProblem, chartRepository, chartRevisionProblem } from './chart-repo-url.ts';
 
 export const WATCH_PATHS_ANNOTATION = 'driftless.io/watch-paths';
@@ -59,7 +61,8 @@ export function normaliseOurApplication(raw: OurApplication, document: RegistryD
   const written: WrittenSource[] = spec.sources
     ? spec.sources.map((source, index) => ({ raw: source, field: ['spec', 'sources', index], extraPaths: source.extraPaths }))
     : [{ raw: spec.source ?? { repoURL: '' }, field: ['spec', 'source'], extraPaths: spec.source?.extraPaths }];
-  return draft(raw.metadata.name, spec, written, spec.sources !== undefined, () => [], destinations, document, report);
+  const subscriptions = appSubscriptions(raw.metadata.annotations ?? {}, report);
+  return withSubscriptions(draft(raw.metadata.name, spec, written, spec.sources !== undefined, () => [], destinations, document, report), subscriptions);
 }
 
 export function normaliseArgoApplication(raw: ArgoApplication, document: RegistryDocument, report: Report): AppDraft {
@@ -82,7 +85,14 @@ export function normaliseArgoApplication(raw: ArgoApplication, document: Registr
     return extraPaths;
   };
   const destinations = [reference(raw.spec.destination, ['spec', 'destination'])];
-  return draft(raw.metadata.name, raw.spec, written, multi, annotationPaths, destinations, document, report);
+  const subscriptions = appSubscriptions(annotations, report);
+  return withSubscriptions(draft(raw.metadata.name, raw.spec, written, multi, annotationPaths, destinations, document, report), subscriptions);
+}
+
+/** Only an app with subscriptions carries the field, so one without reads (and compares) as before. */
+function withSubscriptions(app: AppDraft, subscriptions: AppSubscription[]): AppDraft {
+  if (subscriptions.length > 0) app.app.subscriptions = subscriptions;
+  return app;
 }
 
 function draft(

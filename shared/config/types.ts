@@ -4,6 +4,7 @@
 import type { IgnoreDifference } from '../kube/ignore-differences.ts';
 import type { DirectoryOptions, HelmOptions, KustomizeOptions } from '../render/types.ts';
 import type { PolicySet } from '../policy/types.ts';
+import type { AppSubscription, NotificationsConfig } from '../notifications/types.ts';
 
 export interface DefinedIn {
   /** Repository-relative path, forward slashes. */
@@ -93,6 +94,8 @@ export interface AppSpec {
   destinations: AppDestination[];
   syncPolicy: SyncPolicy;
   ignoreDifferences: IgnoreDifference[];
+  /** Its `notifications.argoproj.io/subscribe.*` annotations (shared/notifications/); absent when it has none. */
+  subscriptions?: AppSubscription[];
   definedIn: DefinedIn;
 }
 
@@ -235,4 +238,6 @@ export interface Registry {
    * (shared/policy/). Absent in a registry written before policies existed: none.
    */
   policies?: PolicySet;
+  /** The `argocd-notifications-cm` ConfigMap of the registry folder (shared/notifications/); absent: none. */
+  notifications?: NotificationsConfig;
 }

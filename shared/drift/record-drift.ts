@@ -4,7 +4,11 @@
 // a write per target per schedule. `Drift Detected` / `Drift Resolved` are emitted on the
 // transition only, before the state is written: a failed write re-announces on the next scan
 // rather than losing the event.
+import type { DriftlessEvent } from '../events/event.ts';
 import type { EventSink } from '../events/sink.ts';
+import { driftNotifications } from '../notifications/announce.ts';
+import type { AppNotifications } from '../notifications/notify.ts';
+import type { WorkerLogger } from '../worker/dependencies.ts';
 import type { StateStore } from '../state/store.ts';
 import { MAX_DRIFTED_OBJECTS } from '../state/target-item.ts';
 import type { DriftedObject, DriftStatus, TargetField, TargetFields, TargetState } from '../state/types.ts';
@@ -30,7 +34,16 @@ export interface RecordResult {
   event?: 'Drift Detected' | 'Drift Resolved';
 }
 
-export async function recordDrift(deps: { store: StateStore; events: EventSink }, previous: TargetState, outcome: DriftOutcome): Promise<RecordResult> {
+/**
+ * `notifications`: the app's subscriptions, asked for only when drift is new (a registry read on
+ * a transition, not on every scan); their on-drift Notification events go out with Drift Detected.
+ */
+export async function recordDrift(
+  deps: { store: StateStore; events: EventSink; logger?: WorkerLogger },
+  previous: TargetState,
+  outcome: DriftOutcome,
+  notifications?: () => Promise<AppNotifications | undefined>,
+): Promise<RecordResult> {
   const ref = { app: previous.app, cluster: previous.cluster };
   const drifted = storedDrift(outcome.objects);
   const scannedAt = outcome.scannedAt.toISOString();
@@ -62,20 +75,22 @@ export async function recordDrift(deps: { store: StateStore; events: EventSink }
   if (outcome.status === 'InSync' && previous.driftStatus === 'Drifted') event = 'Drift Resolved';
   if (event) {
     // The event's allow-list (events/event.ts) keeps each object's reference and drops its fields.
-    await deps.events.emit([
-      {
-        detailType: event,
-        detail: {
-          ...ref,
-          revision: outcome.revision,
-          syncStatus: event === 'Drift Detected' ? 'OutOfSync' : 'Synced',
-          driftedCount: outcome.objects.length,
-          ...(outcome.objects.length > 0 ? { driftedObjects: outcome.objects } : {}),
-          summary: event === 'Drift Detected' ? `OutOfSync: ${summarise(outcome.objects)}` : 'Synced: the cluster matches Git again',
-        },
-        time: outcome.scannedAt,
+    const announced: DriftlessEvent = {
+      detailType: event,
+      detail: {
+        ...ref,
+        revision: outcome.revision,
+        syncStatus: event === 'Drift Detected' ? 'OutOfSync' : 'Synced',
+        driftedCount: outcome.objects.length,
+        ...(outcome.objects.length > 0 ? { driftedObjects: outcome.objects } : {}),
+        summary: event === 'Drift Detected' ? `OutOfSync: ${summarise(outcome.objects)}` : 'Synced: the cluster matches Git again',
       },
-    ]);
+      time: outcome.scannedAt,
+    };
+    // New drift only (this is the transition): on-drift is not repeated while it lasts.
+    const notices =
+      event === 'Drift Detected' && notifications ? driftNotifications(await notifications(), announced.detail, outcome.scannedAt, deps.logger) : [];
+    await deps.events.emit([announced, ...notices]);
   }
   await deps.store.putTargetState({ ...ref, ...set, lastScannedAt: scannedAt }, { remove: [...remove] });
   return { written: true, event };

@@ -17,6 +17,7 @@ import { detectDrift } from './detect.ts';
 import { isHeld } from './heads.ts';
 import { lastRender } from './last-render.ts';
 import { recordDrift } from './record-drift.ts';
+import { storedAppNotifications } from '../notifications/announce.ts';
 import { decideHeal, enqueueHeal, healKeys, healWindow, type HealDecision } from './self-heal.ts';
 import type { DriftReport } from './types.ts';
 
@@ -41,6 +42,8 @@ export async function scanTarget(job: DriftScanJob, app: AppSpec, cluster: Clust
   const revision = target.revision;
   const namespace = app.destinations.find((destination) => destination.cluster === cluster.name)?.namespace ?? target.namespace ?? '';
   const now = deps.now?.() ?? new Date();
+  // Asked for only when the drift is new.
+  const notifications = () => storedAppNotifications(deps.store, app);
 
   try {
     const client = await deps.connect(cluster);
@@ -79,14 +82,19 @@ export async function scanTarget(job: DriftScanJob, app: AppSpec, cluster: Clust
       scannedAt: now.toISOString(),
     };
     const healing = await selfHeal(app, target, report, now, deps, log, { project, cluster, namespace });
-    const recorded = await recordDrift(deps, target, {
-      status: report.status,
-      objects: report.objects,
-      revision,
-      scannedAt: now,
-      set: healing.set,
-      remove: healing.remove,
-    });
+    const recorded = await recordDrift(
+      deps,
+      target,
+      {
+        status: report.status,
+        objects: report.objects,
+        revision,
+        scannedAt: now,
+        set: healing.set,
+        remove: healing.remove,
+      },
+      notifications,
+    );
     return { outcome: 'scanned', report, healed: healing.healed, recorded: recorded.written, render: render.found, heal: healing.decision };
   } catch (error) {
     deps.logger.warn('drift scan failed; the next schedule scans again', { ...log, error: (error as Error).message });

@@ -15,12 +15,18 @@ export const DETAIL_TYPES = [
   'Drift Resolved',
   'App Removed',
   'App Deleted',
+  /** A rendered message for one notification destination (shared/notifications/); rules route it by `destination`. */
+  'Notification',
 ] as const;
 export type DetailType = (typeof DETAIL_TYPES)[number];
 
 export const EVENT_SOURCE = 'driftless';
 const MAX_SUMMARY = 1000;
 const MAX_OBJECTS = 20;
+/** Slack's limit for a section's text; longer messages are cut. */
+export const MAX_NOTIFICATION_TEXT = 3000;
+/** The request body a Notification carries, as JSON; the builder falls back to the text beyond it. */
+export const MAX_NOTIFICATION_BODY = 16 * 1024;
 
 const objectRefSchema = z.object({
   apiVersion: z.string(),
@@ -50,6 +56,23 @@ export const eventDetailSchema = z.object({
   driftedObjects: z
     .array(objectRefSchema)
     .transform((objects) => objects.slice(0, MAX_OBJECTS))
+    .optional(),
+  /** Notification: the destination (a CDK context destination's name) the rule sends it to. */
+  destination: z.string().min(1).optional(),
+  /** Notification: the recipient of the subscription (a Slack channel, or empty). */
+  recipient: z.string().optional(),
+  /** Notification: the trigger that fired and the template that rendered it. */
+  trigger: z.string().optional(),
+  template: z.string().optional(),
+  /** Notification: the rendered message. */
+  text: z
+    .string()
+    .transform((text) => (text.length > MAX_NOTIFICATION_TEXT ? `${text.slice(0, MAX_NOTIFICATION_TEXT - 1)}…` : text))
+    .optional(),
+  /** Notification: the request body the API destination posts, rendered from the template only (never from manifests). */
+  body: z
+    .record(z.string(), z.unknown())
+    .refine((body) => JSON.stringify(body).length <= MAX_NOTIFICATION_BODY, `must be at most ${MAX_NOTIFICATION_BODY} characters of JSON`)
     .optional(),
 });
 

@@ -35,6 +35,11 @@ export class JsonLinesSink implements EventSink {
 }
 
 function shortLine(event: CleanEvent): string {
+  // What a destination would receive, as `notify on-deployed web@local → slack:deploys: ...`.
+  if (event.detailType === 'Notification') {
+    const to = event.detail.recipient ? `${event.detail.destination}:${event.detail.recipient}` : event.detail.destination;
+    return `notify ${event.detail.trigger} ${eventTarget(event.detail)} → ${to}: ${event.detail.summary}`;
+  }
   const revision = event.detail.revision ? ` ${event.detail.revision.slice(0, 7)}` : '';
   return `[${event.detailType}] ${eventTarget(event.detail)}${revision}: ${event.detail.summary}`;
 }

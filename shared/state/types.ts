@@ -110,6 +110,8 @@ export interface TargetFields {
   pinnedRevision: string;
   /** When `driftless restore` rebuilt this state from Git and the cluster (after the table was lost). */
   restoredAt: string;
+  /** What notifications were sent for, per trigger (shared/notifications/triggers.ts): on-deployed once per commit. */
+  notified: Partial<Record<string, string>>;
 }
 
 export interface TargetState extends TargetRef, Partial<TargetFields> {

@@ -7,6 +7,7 @@ import { notifyParent } from './app-waves.ts';
 import type { WorkerDependencies } from './dependencies.ts';
 import { finalReport, type FinalReport, type RecordedResult, type SyncEnding } from './policy/final-report.ts';
 import { emit, postStatus, type TargetReport } from './report.ts';
+import { notifySyncEnded, type RunNotifications } from '../notifications/announce.ts';
 
 /** One sync attempt: the request it works for (seq from beginSync) and where it records. */
 export interface SyncRun {
@@ -19,6 +20,8 @@ export interface SyncRun {
   knownNamespace?: string;
   /** What each source was fetched at, once they are (recorded with the result, shown in history). */
   sources?: SourceRevision[];
+  /** Who is subscribed to the app's notifications, and what was notified so far; absent: nobody. */
+  notifications?: RunNotifications;
 }
 
 /** Returns what it recorded, posted and emitted. */
@@ -27,6 +30,8 @@ export async function finish(deps: WorkerDependencies, run: SyncRun, ending: Syn
   await recordResult(deps, run, report.record);
   await postStatus(deps, run.target, report.status.state, report.status.description);
   for (const event of report.events) await emit(deps, event.detailType, event.detail);
+  const ended = report.events.find((event) => event.detailType === 'Sync Succeeded' || event.detailType === 'Sync Failed');
+  if (ended && run.notifications) await notifySyncEnded(deps, run.target, run.notifications, ended.detail, report.record.message);
   // A child of an app of apps that is done with this commit (well or not) lets its parent's waves move on.
   if (ending.kind !== 'retrying') await notifyParent(deps, run);
   return report;

@@ -34,6 +34,7 @@ import { renderOnce } from './render-once.ts';
 import { decryptRendered } from '../secrets/decrypt-rendered.ts';
 import { processSopsKeys } from './sops-keys.ts';
 import { emit, postStatus, type TargetReport } from './report.ts';
+import { runNotifications } from '../notifications/announce.ts';
 
 /** Time kept back from the invocation for recording the result after the sync stops (at most a fifth of it). */
 const RECORD_MARGIN_MS = 60_000;
@@ -82,6 +83,7 @@ export async function syncTarget(
   if (window.action === 'held') return 'skipped';
   const run = await claim(job, { ...ref, repoURL, revision: job.revision, parent: parentOf(app) }, destination.namespace, current, deps);
   if (!run) return 'skipped';
+  run.notifications = runNotifications(registry, app, current);
   if (window.action === 'refuse') {
     await finish(deps, run, { kind: 'bad-input', message: window.message });
     return 'failed';
