@@ -26,6 +26,11 @@ const commands: CommandEntry[] = [
   },
   { name: 'diff', summary: 'show how the cluster differs from an app folder', load: async () => (await import('./commands/diff.ts')).diffCommand },
   {
+    name: 'preview',
+    summary: 'preview what merging a change would do to the clusters (diff, create, prune)',
+    load: async () => (await import('./commands/preview.ts')).previewCommand,
+  },
+  {
     name: 'apps',
     summary: 'list apps per cluster: revision, sync status, health, drift, last sync',
     load: async () => (await import('./commands/apps.ts')).appsCommand,
