@@ -52,6 +52,7 @@ export function openedWindowWaits(registry: Registry, targets: readonly TargetSt
     };
     if (wait.ref !== undefined) job.ref = wait.ref;
     if (wait.deliveryId !== undefined) job.deliveryId = wait.deliveryId;
+    if (wait.committedAt !== undefined) job.committedAt = wait.committedAt;
     jobs.push(job);
   }
   return jobs;

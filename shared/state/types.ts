@@ -68,6 +68,8 @@ export interface WindowWait {
   /** The held job's trigger, kept by the job sent again. */
   trigger: SyncTrigger;
   deliveryId?: string;
+  /** The held push's commit time, kept by the job sent again: lead time includes the wait. */
+  committedAt?: string;
   /** The window's name, and when it opens (absent when no opening was found). */
   window: string;
   opensAt?: string;

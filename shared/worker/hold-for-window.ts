@@ -67,6 +67,7 @@ export async function holdForSyncWindow(job: SyncJob, target: WindowedTarget, cu
   const wait: WindowWait = { revision: job.revision, trigger: job.trigger, window: decision.window, since: now.toISOString() };
   if (job.ref !== undefined) wait.ref = job.ref;
   if (job.deliveryId !== undefined) wait.deliveryId = job.deliveryId;
+  if (job.committedAt !== undefined) wait.committedAt = job.committedAt;
   if (decision.opensAt) wait.opensAt = decision.opensAt.toISOString();
   await deps.store.putTargetState({ ...ref, namespace: target.namespace, syncStatus: 'OutOfSync', message: decision.message, windowWait: wait });
   deps.logger.info('sync held by a sync window; sent again when it opens', { ...log, window: decision.window, opensAt: wait.opensAt });
