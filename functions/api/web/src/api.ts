@@ -12,10 +12,12 @@ export class ApiError extends Error {
 }
 
 let bearer: string | undefined;
+let unauthorized: (() => void) | undefined;
 
-/** The signed-in user's token, sent on every call (AWS); none in local mode. */
-export function setBearerToken(token: string | undefined): void {
+/** The signed-in user's token, sent on every call (AWS), and what to do when the API answers 401; none in local mode. */
+export function setBearerToken(token: string | undefined, onUnauthorized?: () => void): void {
   bearer = token;
+  unauthorized = onUnauthorized;
 }
 
 async function call(method: 'GET' | 'POST', path: string, options: { body?: unknown; etag?: string } = {}): Promise<Response> {
@@ -25,6 +27,7 @@ async function call(method: 'GET' | 'POST', path: string, options: { body?: unkn
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(path, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body), cache: 'no-store' });
   if (response.status === 304 || response.ok) return response;
+  if (response.status === 401 && unauthorized) unauthorized();
   throw new ApiError(response.status, await errorMessage(response, `${method} ${path}`));
 }
 

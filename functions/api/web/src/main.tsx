@@ -6,9 +6,11 @@ import { getMe } from './api.ts';
 import { AppView } from './app-view.tsx';
 import { FleetView } from './fleet-view.tsx';
 import { parseRoute, type Route } from './route.ts';
+import { signIn, type SignInState } from './sign-in.ts';
 import './style.css';
 
-function Dashboard() {
+function Dashboard(props: { session: SignInState }) {
+  const { session } = props;
   const [route, setRoute] = useState<Route>(() => parseRoute(location.hash));
   const [me, setMe] = useState<Me | undefined>();
   useEffect(() => {
@@ -27,6 +29,11 @@ function Dashboard() {
           <span class="me" data-testid="me">
             {me.user}
             {me.groups.length > 0 && <span class="muted"> ({me.groups.join(', ')})</span>}
+            {'signOut' in session && (
+              <button type="button" onClick={session.signOut}>
+                Sign out
+              </button>
+            )}
           </span>
         )}
       </header>
@@ -35,4 +42,14 @@ function Dashboard() {
   );
 }
 
-render(<Dashboard />, document.getElementById('root')!);
+const root = document.getElementById('root')!;
+signIn().then(
+  (session) => render('redirecting' in session ? <p class="muted">Signing in…</p> : <Dashboard session={session} />, root),
+  (failure: unknown) =>
+    render(
+      <p role="alert" class="error">
+        {(failure as Error).message}
+      </p>,
+      root,
+    ),
+);
