@@ -4,6 +4,7 @@
 
 import type { Octokit } from '@octokit/rest';
 import { targetId } from '../queue/job.ts';
+import type { CheckDetails } from './check-details.ts';
 import { gitHubApiError } from './api-error.ts';
 import { GITHUB_COM, isLocalRepo, parseGitHubRepoURL, parseRepoURL, repoSlug, sameRepo } from './repo-url.ts';
 
@@ -16,6 +17,8 @@ export interface CommitStatus {
   context: string;
   description: string;
   targetUrl?: string;
+  /** The target and what its sync did: shown by check runs and deployments, ignored by commit statuses. */
+  check?: CheckDetails;
 }
 
 export interface CommitStatusPoster {

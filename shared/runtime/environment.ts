@@ -15,7 +15,9 @@ import type { EventSink } from '../events/sink.ts';
 import { createGitHubClient, gitHubHost } from '../github/client.ts';
 import { GitHubBranchHeads, LocalGitBranchHeads } from '../github/heads.ts';
 import { gitHubAuth, parseGitHubSecret, parseWebhookSecret, type GitHubSecret } from '../github/secret.ts';
-import { ConsoleStatusPoster, GitHubStatusPoster, type CommitStatusPoster } from '../github/status.ts';
+import { ConsoleCheckRunPoster, GitHubCheckRunPoster } from '../github/check-runs.ts';
+import { DeploymentPoster } from '../github/deployments.ts';
+import { GitHubStatusPoster, type CommitStatusPoster } from '../github/status.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { connectKubeconfig } from '../kube/connect.ts';
 import { connectEks } from '../kube/eks.ts';
@@ -103,8 +105,47 @@ export function gitHubHostOf(env: Environment): string {
   return env.GITHUB_HOST?.trim().toLowerCase() || gitHubHost(env.GITHUB_API_URL);
 }
 
-export function statusPoster(octokit: Octokit | undefined, env: Environment = {}): CommitStatusPoster {
-  return octokit ? new GitHubStatusPoster(octokit, { host: gitHubHostOf(env) }) : new ConsoleStatusPoster(process.stdout);
+export interface StatusPosterOptions {
+  /** The credentials `octokit` was built from: a GitHub App's (an appId) posts check runs. */
+  secret?: GitHubSecret;
+  /** Where a deployment GitHub refused is reported (it never fails a sync). */
+  warn?: (message: string, fields: Record<string, unknown>) => void;
+}
+
+/**
+ * Where the worker says what a target's sync did:
+ *   - as a GitHub App: one check run per app × cluster × commit (GitHub lets only apps write them);
+ *   - with a token: commit statuses, as ever;
+ *   - without GitHub (local mode): the console, each status line followed by its check run's.
+ * On GitHub, deployments too (deploymentsEnabled). DASHBOARD_URL puts a dashboard link on runs
+ * and deployments; DEPLOYMENT_ENVIRONMENT names the environments (`{cluster}/{app}`).
+ */
+export function statusPoster(octokit: Octokit | undefined, env: Environment = {}, options: StatusPosterOptions = {}): CommitStatusPoster {
+  const dashboardUrl = env.DASHBOARD_URL || undefined;
+  if (!octokit) return new ConsoleCheckRunPoster(process.stdout, { dashboardUrl });
+  const host = gitHubHostOf(env);
+  const app = options.secret?.appId !== undefined;
+  const poster = app ? new GitHubCheckRunPoster(octokit, { host, dashboardUrl }) : new GitHubStatusPoster(octokit, { host });
+  if (!deploymentsEnabled(env, app)) return poster;
+  const warn = options.warn ?? ((message, fields) => console.warn(JSON.stringify({ level: 'WARN', message, ...fields })));
+  try {
+    return new DeploymentPoster(poster, octokit, { host, dashboardUrl, environmentTemplate: env.DEPLOYMENT_ENVIRONMENT || undefined, warn });
+  } catch (error) {
+    throw new RuntimeConfigError((error as Error).message);
+  }
+}
+
+/**
+ * GITHUB_DEPLOYMENTS=1 turns GitHub Deployments on, =0 off; unset, they are on for a GitHub App
+ * (the recommended set-up grants Deployments: write) and off for a token, which keeps doing
+ * exactly what it did.
+ */
+export function deploymentsEnabled(env: Environment, app: boolean): boolean {
+  const setting = env.GITHUB_DEPLOYMENTS?.trim().toLowerCase();
+  if (setting === undefined || setting === '') return app;
+  if (['1', 'true', 'on', 'yes'].includes(setting)) return true;
+  if (['0', 'false', 'off', 'no'].includes(setting)) return false;
+  throw new RuntimeConfigError(`GITHUB_DEPLOYMENTS is ${JSON.stringify(env.GITHUB_DEPLOYMENTS)}: use 1 (on) or 0 (off)`);
 }
 
 /**

@@ -6,7 +6,7 @@ import type { SyncJob } from '../queue/job.ts';
 import { notifyParent } from './app-waves.ts';
 import type { WorkerDependencies } from './dependencies.ts';
 import { finalReport, type FinalReport, type RecordedResult, type SyncEnding } from './policy/final-report.ts';
-import { emit, postStatus, type TargetReport } from './report.ts';
+import { emit, endingDetails, postStatus, type TargetReport } from './report.ts';
 import { notifySyncEnded, type RunNotifications } from '../notifications/announce.ts';
 
 /** One sync attempt: the request it works for (seq from beginSync) and where it records. */
@@ -28,7 +28,7 @@ export interface SyncRun {
 export async function finish(deps: WorkerDependencies, run: SyncRun, ending: SyncEnding): Promise<FinalReport> {
   const report = finalReport(run.job, ending);
   await recordResult(deps, run, report.record);
-  await postStatus(deps, run.target, report.status.state, report.status.description);
+  await postStatus(deps, run.target, report.status.state, report.status.description, undefined, endingDetails(run.job, ending));
   for (const event of report.events) await emit(deps, event.detailType, event.detail);
   const ended = report.events.find((event) => event.detailType === 'Sync Succeeded' || event.detailType === 'Sync Failed');
   if (ended && run.notifications) await notifySyncEnded(deps, run.target, run.notifications, ended.detail, report.record.message);

@@ -77,8 +77,8 @@ export async function holdForSyncWindow(job: SyncJob, target: WindowedTarget, cu
   const older = current?.windowWait?.revision;
   if (older !== undefined && older !== job.revision) {
     const superseded = supersededStatus(older, job.revision, current?.lastPostedStatus);
-    if (superseded) await postStatus(deps, { ...report, revision: older }, 'failure', superseded, current);
+    if (superseded) await postStatus(deps, { ...report, revision: older }, 'failure', superseded, current, { reason: 'superseded' });
   }
-  await postStatus(deps, { ...report, revision: job.revision }, 'pending', decision.message, current);
+  await postStatus(deps, { ...report, revision: job.revision }, 'pending', decision.message, current, { reason: 'held', trigger: job.trigger });
   return { action: 'held' };
 }

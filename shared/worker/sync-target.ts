@@ -137,7 +137,7 @@ async function claim(
   if (!start.started) {
     deps.logger.info('a newer revision was requested; this job stands down', { ...logFields(job), requestedRevision: start.requestedRevision });
     const superseded = supersededStatus(job.revision, start.requestedRevision, current?.lastPostedStatus);
-    if (superseded) await postStatus(deps, target, 'failure', superseded, current);
+    if (superseded) await postStatus(deps, target, 'failure', superseded, current, { reason: 'superseded' });
     return undefined;
   }
   return {
@@ -193,7 +193,7 @@ async function attempt(
 
 async function announceStart(run: SyncRun, current: TargetState | undefined, deps: WorkerDependencies): Promise<void> {
   const { job, target } = run;
-  await postStatus(deps, target, 'pending', `Syncing ${target.app} to ${target.cluster}`, current);
+  await postStatus(deps, target, 'pending', `Syncing ${target.app} to ${target.cluster}`, current, { trigger: job.trigger });
   await emit(deps, 'Sync Started', {
     app: target.app,
     cluster: target.cluster,
