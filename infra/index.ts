@@ -17,3 +17,4 @@ export { StateStore, type StateStoreProps } from './constructs/state-store.ts';
 export { SyncPipeline, type SyncPipelineProps } from './constructs/sync-pipeline.ts';
 export { bindTableKeys, FUNCTION_TABLE_KEYS, TABLE_KEYS, type TableKeyGrant } from './constructs/table-keys.ts';
 export { WebhookApi, type WebhookApiProps } from './constructs/webhook-api.ts';
+export { Dashboard, dashboardProps, type DashboardProps } from './constructs/dashboard.ts';

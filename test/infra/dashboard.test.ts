@@ -435,6 +435,32 @@ describe('dashboard: the HTTP API and the api function', () => {
   });
 });
 
+describe("dashboard: the stack's own settings", () => {
+  it('retains the user pool (it holds the users) with deletion protection, unless the stack is destroy', () => {
+    const pool = (template: Cfn) => Object.values(template.findResources('AWS::Cognito::UserPool'))[0] as Cfn;
+    expect(pool(synthDashboard({}).template)).toMatchObject({ DeletionPolicy: 'Retain', Properties: { DeletionProtection: 'ACTIVE' } });
+    expect(pool(synthDashboard({}, { removalPolicy: 'destroy' }).template)).toMatchObject({
+      DeletionPolicy: 'Delete',
+      Properties: { DeletionProtection: 'INACTIVE' },
+    });
+  });
+
+  it('gives the api function the stack’s log retention, architecture and extra environment', () => {
+    const { template } = synthDashboard({}, { logRetentionDays: 90, architecture: 'x86_64', functionEnvironment: { OTEL_SERVICE_NAME: 'gitops' } });
+    const fn = resources(template)[logicalIdOf(template, 'AWS::Lambda::Function', 'DashboardApiHandler')].Properties as Cfn;
+    expect(fn.Architectures).toEqual(['x86_64']);
+    expect(fn.Environment.Variables.OTEL_SERVICE_NAME).toBe('gitops');
+    const retention = (fragment: string) => (resources(template)[logicalIdOf(template, 'AWS::Logs::LogGroup', fragment)].Properties as Cfn).RetentionInDays;
+    expect(retention('DashboardApiHandlerLogs')).toBe(90);
+    expect(retention('DashboardApiAccessLogs')).toBe(90);
+  });
+
+  it('takes the key as -c gives it, a JSON string', () => {
+    const { template } = synthDashboard(JSON.stringify({ assetsDir: builtAssets(), oidc: { issuer: 'https://accounts.google.com', audience: 'web.apps' } }));
+    expect(only(template, 'AWS::ApiGatewayV2::Authorizer').JwtConfiguration.Issuer).toBe('https://accounts.google.com');
+  });
+});
+
 describe('dashboard: the stack without a stub entry', () => {
   it('defaults the api function to functions/api/handler.ts', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
