@@ -12,6 +12,7 @@ const TRACE_SERVICE_NAMES = {
   webhook: 'driftless-webhook',
   worker: 'driftless-sync-worker',
   driftScan: 'driftless-drift-scan',
+  api: 'driftless-api',
 } as const;
 
 let current: Tracer | undefined;
