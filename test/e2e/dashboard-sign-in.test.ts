@@ -1,0 +1,180 @@
+// Sign-in as the dashboard does it in AWS, in headless Chromium: config.json names an OpenID
+// Connect provider, the page sends the browser there with a PKCE challenge, trades the code it
+// gets back (with the verifier) for an ID token at the token endpoint, and sends that token as
+// the bearer of every API call. The provider and the API's JWT check cannot run here (Cognito,
+// API Gateway): both are stand-ins at the protocol level — the provider checks the PKCE
+// verifier against the challenge as RFC 7636 §4.6 says, the API answers 401 without the token.
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FleetPage, Me } from '../../shared/api/contract.ts';
+import { dashboardAssets } from '../../local/dashboard-assets.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = join(process.cwd(), 'test-results', 'dashboard');
+const CLIENT_ID = 'dashboard-client';
+
+interface AuthorizeRequest {
+  query: URLSearchParams;
+}
+interface TokenRequest {
+  form: URLSearchParams;
+  verified: boolean;
+}
+
+let browser: Browser;
+let site: Server;
+let provider: Server;
+let siteUrl: string;
+let providerUrl: string;
+const authorizeRequests: AuthorizeRequest[] = [];
+const tokenRequests: TokenRequest[] = [];
+const apiAuthorizations: string[] = [];
+const codes = new Map<string, { challenge: string; redirectUri: string }>();
+let idToken = '';
+
+const listen = async (server: Server): Promise<string> => {
+  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+};
+const json = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void =>
+  void response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+const body = async (request: IncomingMessage): Promise<string> => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+};
+const part = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install chromium; .ci/run does), or set CHROMIUM_PATH`);
+  await mkdir(SHOTS, { recursive: true });
+  const folder = await dashboardAssets();
+
+  provider = createServer((request, response) => {
+    void (async () => {
+      const url = new URL(request.url ?? '/', providerUrl);
+      if (url.pathname === '/.well-known/openid-configuration')
+        return json(
+          response,
+          200,
+          { issuer: providerUrl, authorization_endpoint: `${providerUrl}/authorize`, token_endpoint: `${providerUrl}/token` },
+          { 'access-control-allow-origin': '*' },
+        );
+      if (url.pathname === '/authorize') {
+        authorizeRequests.push({ query: url.searchParams });
+        const code = randomBytes(12).toString('hex');
+        const redirectUri = url.searchParams.get('redirect_uri') ?? '';
+        codes.set(code, { challenge: url.searchParams.get('code_challenge') ?? '', redirectUri });
+        const back = new URL(redirectUri);
+        back.search = new URLSearchParams({ code, state: url.searchParams.get('state') ?? '' }).toString();
+        return void response.writeHead(302, { location: back.href }).end();
+      }
+      if (url.pathname === '/token' && request.method === 'POST') {
+        const form = new URLSearchParams(await body(request));
+        const issued = codes.get(form.get('code') ?? '');
+        // RFC 7636 §4.6: BASE64URL-ENCODE(SHA256(ASCII(code_verifier))) == code_challenge.
+        const verified =
+          !!issued &&
+          createHash('sha256')
+            .update(form.get('code_verifier') ?? '')
+            .digest('base64url') === issued.challenge;
+        tokenRequests.push({ form, verified });
+        const cors = { 'access-control-allow-origin': siteUrl };
+        if (!verified || issued.redirectUri !== form.get('redirect_uri')) return json(response, 400, { error: 'invalid_grant' }, cors);
+        codes.delete(form.get('code') ?? '');
+        idToken = `${part({ alg: 'none' })}.${part({ iss: providerUrl, aud: CLIENT_ID, sub: 'u-42', email: 'ana@example.com', exp: Math.floor(Date.now() / 1000) + 3600 })}.sig`;
+        return json(response, 200, { id_token: idToken, access_token: 'opaque', token_type: 'Bearer', expires_in: 3600 }, cors);
+      }
+      response.writeHead(404).end();
+    })();
+  });
+  providerUrl = await listen(provider);
+
+  site = createServer((request, response) => {
+    void (async () => {
+      const url = new URL(request.url ?? '/', siteUrl);
+      if (url.pathname === '/config.json')
+        return json(response, 200, {
+          issuer: providerUrl,
+          clientId: CLIENT_ID,
+          scopes: ['openid', 'email'],
+          redirectUri: `${siteUrl}/`,
+          bearerToken: 'id_token',
+        });
+      if (url.pathname.startsWith('/api/')) {
+        const authorization = request.headers.authorization ?? '';
+        apiAuthorizations.push(authorization);
+        if (!idToken || authorization !== `Bearer ${idToken}`) return json(response, 401, { error: 'no valid token' });
+        if (url.pathname === '/api/me') return json(response, 200, { user: 'u-42', groups: ['ops'], signInRequired: true } satisfies Me);
+        if (url.pathname === '/api/fleet') return json(response, 200, { rows: [], healthCounts: {}, total: 0, etag: '"empty"' } satisfies FleetPage);
+        return json(response, 404, { error: 'not here' });
+      }
+      const file = normalize(url.pathname === '/' ? 'index.html' : url.pathname.slice(1));
+      try {
+        const content = await readFile(join(folder, file));
+        response
+          .writeHead(200, { 'content-type': extname(file) === '.js' ? 'text/javascript' : extname(file) === '.css' ? 'text/css' : 'text/html' })
+          .end(content);
+      } catch {
+        response.writeHead(404).end();
+      }
+    })();
+  });
+  siteUrl = await listen(site);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  site?.close();
+  provider?.close();
+});
+
+describe('dashboard sign-in (authorization code with PKCE)', () => {
+  it('goes to the provider with an S256 challenge, trades the code with its verifier, and calls the API with the ID token', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${siteUrl}/#/apps/web`);
+    await page.getByTestId('me').waitFor({ timeout: 20_000 });
+
+    expect(authorizeRequests).toHaveLength(1);
+    const asked = authorizeRequests[0].query;
+    expect(Object.fromEntries(asked)).toMatchObject({
+      response_type: 'code',
+      client_id: CLIENT_ID,
+      redirect_uri: `${siteUrl}/`,
+      scope: 'openid email',
+      code_challenge_method: 'S256',
+    });
+    expect(asked.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(asked.get('state')).toBeTruthy();
+
+    expect(tokenRequests).toHaveLength(1);
+    expect(tokenRequests[0].verified).toBe(true);
+    expect(Object.fromEntries(tokenRequests[0].form)).toMatchObject({ grant_type: 'authorization_code', client_id: CLIENT_ID, redirect_uri: `${siteUrl}/` });
+
+    // Every API call after sign-in carried the ID token; none went out before it.
+    expect(apiAuthorizations.length).toBeGreaterThan(0);
+    expect(apiAuthorizations.every((value) => value === `Bearer ${idToken}`)).toBe(true);
+    expect(await page.getByTestId('me').textContent()).toContain('u-42');
+    expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(1);
+    // The code is gone from the address bar and the view asked for before sign-in is back.
+    expect(new URL(page.url()).search).toBe('');
+    expect(new URL(page.url()).hash).toBe('#/apps/web');
+    await page.screenshot({ path: join(SHOTS, 'signed-in.png') });
+  });
+
+  it('refuses an answer whose state is not the one this page sent', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${siteUrl}/?code=forged&state=not-mine`);
+    await page.getByRole('alert').waitFor({ timeout: 20_000 });
+    expect(await page.getByRole('alert').textContent()).toMatch(/state/);
+    expect(tokenRequests).toHaveLength(1);
+  });
+});
