@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { ManagedCluster } from './constructs/cluster-access.ts';
 import type { ManagedProject } from './constructs/project-access.ts';
 import { KMS_KEY_ARN, KMS_KEY_ARN_RULE } from './constructs/sops-keys.ts';
+import { notificationsContextSchema, type NotificationDestination } from './constructs/notifications.ts';
 
 export interface DriftlessContext {
   /** ARN or name of an existing secret with the GitHub credentials; absent: the stack creates `driftless/github`. */
@@ -49,6 +50,8 @@ export interface DriftlessContext {
   readonly vpc?: VpcContext;
   /** The web dashboard in AWS: CloudFront, an HTTP API and sign-in (README "Dashboard in AWS"). `true` for the defaults. */
   readonly dashboard?: DashboardContext;
+  /** Slack and webhook destinations for Notification events (README "Notifications"). */
+  readonly notifications?: { readonly destinations: NotificationDestination[] };
 }
 
 export interface DashboardContext {
@@ -248,6 +251,7 @@ const schema = z.object({
     .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+$/, 'a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)')
     .optional(),
   dashboard: dashboardSetting.optional(),
+  notifications: json(notificationsContextSchema).optional(),
 });
 
 const KEYS = Object.keys(schema.shape) as Array<keyof z.infer<typeof schema>>;

@@ -9,6 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { COMPONENT_TAG } from './constructs/budget.ts';
 import { Dashboard, dashboardProps } from './constructs/dashboard.ts';
+import { Notifications } from './constructs/notifications.ts';
 import { retainedSecret } from './constructs/retained-secret.ts';
 import type { WorkerNetworkProps } from './constructs/network.ts';
 import { readDriftlessContext, type DriftlessContext, type VpcContext } from './context.ts';
@@ -80,6 +81,9 @@ export class DriftlessStack extends Stack {
         functionEnvironment: settings.functionEnvironment,
       });
     }
+
+    // README "Notifications": only with the `notifications` context key.
+    if (settings.notifications) new Notifications(this, 'Notifications', { bus: this.driftless.events.bus, destinations: settings.notifications.destinations });
 
     // The secrets live beside the construct, not in it: tagged with its GitHub connection.
     for (const secret of [this.githubSecret, this.webhookSecret]) Tags.of(secret).add(COMPONENT_TAG, 'github');
