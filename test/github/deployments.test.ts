@@ -6,7 +6,9 @@ import { createGitHubClient } from '../../shared/github/client.ts';
 import type { CheckDetails } from '../../shared/github/check-details.ts';
 import { DeploymentPoster, deploymentState, environmentName } from '../../shared/github/deployments.ts';
 import { GitHubStatusPoster, statusContext, type CommitStatus } from '../../shared/github/status.ts';
-import { deploymentsEnabled } from '../../shared/runtime/environment.ts';
+import { ConsoleCheckRunPoster, GitHubCheckRunPoster } from '../../shared/github/check-runs.ts';
+import { RuntimeConfigError } from '../../shared/runtime/errors.ts';
+import { deploymentsEnabled, statusPoster } from '../../shared/runtime/environment.ts';
 import { createRepo, type TestRepo } from '../support/git.ts';
 import { startGitHubApi, type GitHubApiDouble } from '../support/github-api.ts';
 
@@ -125,5 +127,27 @@ describe('environment names and states', () => {
     expect(deploymentsEnabled({ GITHUB_DEPLOYMENTS: '1' }, false)).toBe(true);
     expect(deploymentsEnabled({ GITHUB_DEPLOYMENTS: '0' }, true)).toBe(false);
     expect(() => deploymentsEnabled({ GITHUB_DEPLOYMENTS: 'maybe' }, true)).toThrow(/GITHUB_DEPLOYMENTS/);
+  });
+});
+
+describe('the worker’s poster', () => {
+  const octokit = () => createGitHubClient({ token: TOKEN }, { baseUrl: github.url });
+  const app = { appId: '1', privateKey: 'k', installationId: '2' };
+
+  it('keeps commit statuses, and nothing more, with a token', () => {
+    expect(statusPoster(octokit(), {}, { secret: { token: TOKEN } })).toBeInstanceOf(GitHubStatusPoster);
+  });
+
+  it('posts check runs and deployments as a GitHub App, check runs alone with GITHUB_DEPLOYMENTS=0', () => {
+    expect(statusPoster(octokit(), {}, { secret: app })).toBeInstanceOf(DeploymentPoster);
+    expect(statusPoster(octokit(), { GITHUB_DEPLOYMENTS: '0' }, { secret: app })).toBeInstanceOf(GitHubCheckRunPoster);
+  });
+
+  it('prints to the console without GitHub', () => {
+    expect(statusPoster(undefined, {})).toBeInstanceOf(ConsoleCheckRunPoster);
+  });
+
+  it('refuses a DEPLOYMENT_ENVIRONMENT it cannot fill in at start, not on every sync', () => {
+    expect(() => statusPoster(octokit(), { DEPLOYMENT_ENVIRONMENT: '{env}-{app}' }, { secret: app })).toThrow(RuntimeConfigError);
   });
 });
