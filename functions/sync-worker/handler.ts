@@ -12,6 +12,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { randomUUID } from 'node:crypto';
 import { emitDoraMetrics, parseDoraDimensions } from '../../shared/dora/cloudwatch.ts';
 import type { DoraSink } from '../../shared/dora/sink.ts';
+import { previewPublisher } from '../../shared/github/preview-check.ts';
 import type { Job } from '../../shared/queue/job.ts';
 import { parseJob } from '../../shared/queue/parse.ts';
 import { DEFAULT_RETRY_BASE_SECONDS, retryLater } from '../../shared/queue/retry-later.ts';
@@ -20,6 +21,7 @@ import {
   clusterConnector,
   eventSink,
   gitHub,
+  gitHubHostOf,
   jobQueue,
   loadGitHubSecret,
   renderCache,
@@ -63,6 +65,7 @@ export async function buildDependencies(env: Environment, sqs = sqsClient(env)):
     sources: sourceFetcher(octokit, env),
     charts: chartFetcher(env),
     statuses: statusPoster(octokit, env),
+    previews: previewPublisher(octokit, { host: gitHubHostOf(env), statuses: statusPoster(octokit, env) }),
     events: eventSink(env),
     connect: clusterConnector(env),
     owner: container,
@@ -135,7 +138,12 @@ export async function worker(event: SQSEvent, context: Context): Promise<SQSBatc
 
 /** The keys on every log line of a job: kind, target and revision, delivery id. */
 function logKeys(job: Job): Record<string, string | undefined> {
-  const target = job.kind === 'registry-refresh' ? {} : { app: job.app, cluster: job.cluster };
+  const target =
+    job.kind === 'registry-refresh'
+      ? {}
+      : job.kind === 'preview'
+        ? { pullRequest: String(job.pullRequest), repoURL: job.repoURL }
+        : { app: job.app, cluster: job.cluster };
   return { jobKind: job.kind, ...target, revision: job.revision, deliveryId: job.kind === 'drift-scan' ? undefined : job.deliveryId };
 }
 

@@ -4,8 +4,10 @@
 //   registry-refresh  re-read the registry from the config repository at a commit
 //   delete-app        delete the resources of an app that left the registry with the resources finalizer
 //   app-waves         a child of an app of apps finished a sync: start its parent's next wave, or halt
+//   preview           show on a pull request's head what merging it would change; nothing is applied
 // Their FIFO group and deduplication ids are in message-ids.ts.
 import { z } from 'zod';
+import { repoKey } from '../github/repo-url.ts';
 
 /** What asked for a sync. A continued sync keeps the trigger of the sync it continues. */
 export const SYNC_TRIGGERS = ['push', 'config', 'self-heal', 'missed-push', 'manual', 'rollback'] as const;
@@ -94,13 +96,41 @@ export const appWavesJobSchema = z.object({
   enqueuedAt: z.string(),
 });
 
-export const jobSchema = z.discriminatedUnion('kind', [syncJobSchema, driftScanJobSchema, registryRefreshJobSchema, deleteAppJobSchema, appWavesJobSchema]);
+/** A full commit sha, as GitHub sends them: a preview names its commits, never a branch. */
+const commitSha = z.string().regex(/^[0-9a-f]{40}$/, 'not a 40-character commit sha');
+
+export const previewJobSchema = z.object({
+  kind: z.literal('preview'),
+  /** The repository the pull request is in (its base repository), as the webhook read it. */
+  repoURL: name,
+  /** The pull request's number in that repository. */
+  pullRequest: z.number().int().positive(),
+  /** The pull request's head commit: what is previewed. Named `revision` as every job's commit is. */
+  revision: commitSha,
+  /** The base branch's commit when the head was pushed. */
+  base: commitSha,
+  /** The base branch and the head branch, for messages. */
+  baseRef: z.string().optional(),
+  headRef: z.string().optional(),
+  deliveryId: z.string().optional(),
+  enqueuedAt: z.string(),
+});
+
+export const jobSchema = z.discriminatedUnion('kind', [
+  syncJobSchema,
+  driftScanJobSchema,
+  registryRefreshJobSchema,
+  deleteAppJobSchema,
+  appWavesJobSchema,
+  previewJobSchema,
+]);
 
 export type SyncJob = z.infer<typeof syncJobSchema>;
 export type DriftScanJob = z.infer<typeof driftScanJobSchema>;
 export type RegistryRefreshJob = z.infer<typeof registryRefreshJobSchema>;
 export type DeleteAppJob = z.infer<typeof deleteAppJobSchema>;
 export type AppWavesJob = z.infer<typeof appWavesJobSchema>;
+export type PreviewJob = z.infer<typeof previewJobSchema>;
 export type Job = z.infer<typeof jobSchema>;
 export type JobKind = Job['kind'];
 
@@ -111,7 +141,23 @@ export function targetId(app: string, cluster: string): string {
 
 /** A job in a message: its target and revision, never its other fields. */
 export function describeJob(job: Job): string {
-  return job.kind === 'registry-refresh' ? `registry@${job.revision}` : `${targetId(job.app, job.cluster)}@${job.revision}`;
+  if (job.kind === 'registry-refresh') return `registry@${job.revision}`;
+  if (job.kind === 'preview') return `${pullRequestId(job.repoURL, job.pullRequest)}@${job.revision}`;
+  return `${targetId(job.app, job.cluster)}@${job.revision}`;
+}
+
+/** `<repoURL>#<number>`: how a pull request is named in ids and messages. */
+export function pullRequestId(repoURL: string, pullRequest: number): string {
+  return `${repoURL}#${pullRequest}`;
+}
+
+/**
+ * Where a pull request's latest head is recorded (the state store's repository heads): the
+ * repository by its key, so every spelling of its URL names one record, and GitHub's own ref
+ * for a pull request's head. The webhook writes it, the preview job compares its head with it.
+ */
+export function pullRequestHeadRef(repoURL: string, pullRequest: number): { repoURL: string; branch: string } {
+  return { repoURL: repoKey(repoURL), branch: `refs/pull/${pullRequest}/head` };
 }
 
 /** An automated sync that is new work, not the continuation of one already under way. */

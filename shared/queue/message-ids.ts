@@ -1,12 +1,15 @@
 // SQS FIFO group and deduplication ids of a job.
 // Group = app@cluster: the jobs of one target (its syncs and drift scans) never run side by
-// side and keep their order. Registry refreshes share one group of their own.
+// side and keep their order. Registry refreshes share one group of their own; the previews of
+// one pull request share one, `preview@<repository>#<number>`, so a newer head waits for the
+// preview in hand, and finds it superseded or not (worker/preview-job.ts).
 // Deduplication = app@cluster@revision for a push or config sync (the same push enqueued twice
 // syncs once); other jobs add what tells them apart (see deduplicationId).
 // SQS allows at most 128 characters of [!-~]; anything longer or outside that alphabet is
 // replaced by its sha256, which is equally stable, so the same job still gets the same id.
 import { createHash } from 'node:crypto';
-import { targetId, type Job } from './job.ts';
+import { repoKey } from '../github/repo-url.ts';
+import { pullRequestId, targetId, type Job } from './job.ts';
 
 /** The FIFO group of registry refreshes (kept from when they were a job for app `_registry` on cluster `_config`). */
 export const REGISTRY_GROUP = '_registry@_config';
@@ -18,7 +21,10 @@ export function sqsSafeId(id: string): string {
 }
 
 export function messageGroupId(job: Job): string {
-  return job.kind === 'registry-refresh' ? REGISTRY_GROUP : targetId(job.app, job.cluster);
+  if (job.kind === 'registry-refresh') return REGISTRY_GROUP;
+  // The repository by its key: one group whichever way the payload spelt its URL.
+  if (job.kind === 'preview') return `preview@${pullRequestId(repoKey(job.repoURL), job.pullRequest)}`;
+  return targetId(job.app, job.cluster);
 }
 
 export function deduplicationId(job: Job): string {
@@ -31,6 +37,10 @@ export function deduplicationId(job: Job): string {
     case 'app-waves':
       // One per child's finish: two children finishing close together must both be looked at.
       return `${base}@app-waves@${job.child}@${Date.now()}`;
+    case 'preview':
+      // One per delivery: the webhook acts on a delivery once, and a head previewed again
+      // (the pull request reopened, the preview re-run) must not be swallowed as a duplicate.
+      return `${base}@preview@${job.deliveryId ?? Date.now()}`;
     case 'registry-refresh':
       return job.trigger === 'config' ? base : `${base}@${job.trigger}@${Date.now()}`;
     case 'sync':

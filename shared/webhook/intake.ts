@@ -5,13 +5,17 @@
 // body posted again under a new id (the signature covers the body, not the id) is known by the
 // body's hash. Both are remembered for the delivery TTL; past it, the worker still refuses a
 // revision older than the one applied (worker/policy/replay.ts).
-import { createHash } from 'node:crypto';
 import { changedFilesOf, configChanged, matchPush } from '../config/match.ts';
 import { sameRepo } from '../config/repo-url.ts';
 import type { Registry } from '../config/types.ts';
 import { targetId, type Job, type SyncJob } from '../queue/job.ts';
+import { isAccepted, type EventOutcome } from './accepted.ts';
 import { BadDeliveryError, WebhookError } from './errors.ts';
+import { pullRequestDelivery } from './pull-request.ts';
+import { queueOnce, replayKey } from './queue-once.ts';
 import type { SignatureVerifier } from './verify.ts';
+
+export { replayKey };
 
 export interface WebhookRequest {
   /** Header names in lower case. */
@@ -36,6 +40,10 @@ export interface WebhookDependencies {
   requestSync(target: { app: string; cluster: string }, revision: string): Promise<unknown>;
   forgetDelivery(id: string): Promise<void>;
   enqueue(jobs: Job[]): Promise<void>;
+  /** Records a pull request's latest head, which its preview job must still be to run; absent, every preview runs. */
+  requestPreview?(pullRequest: { repoURL: string; number: number }, head: string): Promise<unknown>;
+  /** The GitHub host whose repositories pull requests and check runs may name (github.com by default). */
+  gitHubHost?: string;
   maxBodyBytes?: number;
   now?: () => Date;
 }
@@ -55,11 +63,6 @@ interface PushPayload {
 const DEFAULT_MAX_BODY = 25 * 1024 * 1024; // GitHub caps payloads at 25 MB
 // GitHub's delivery ids are GUIDs; anything else in the header is not GitHub's.
 const DELIVERY_ID = /^[0-9A-Za-z-]{1,100}$/;
-
-/** The key a body is remembered by, beside the delivery ids: no GUID has a colon. */
-export function replayKey(body: string): string {
-  return `body:sha256:${createHash('sha256').update(body).digest('hex')}`;
-}
 
 export async function handleDelivery(request: WebhookRequest, deps: WebhookDependencies): Promise<WebhookResponse> {
   try {
@@ -88,6 +91,9 @@ async function intake(request: WebhookRequest, deps: WebhookDependencies): Promi
   const payload = parseJson(request.body);
 
   if (event === 'ping') return { statusCode: 200, body: { message: 'pong' } };
+  const enqueuedAt = (deps.now?.() ?? new Date()).toISOString();
+  const context = { ...deps, deliveryId: delivery, enqueuedAt };
+  if (event === 'pull_request') return settle(await pullRequestDelivery(payload, context), delivery, request.body, deps);
   if (event !== 'push') return ignored(`${event} events are not used`);
   const push = payload as PushPayload;
   if (typeof push.ref !== 'string') throw new BadDeliveryError('push payload has no "ref"');
@@ -101,7 +107,11 @@ async function intake(request: WebhookRequest, deps: WebhookDependencies): Promi
   const branch = push.ref.slice('refs/heads/'.length);
   const changedFiles = changedFilesOf(push);
   const committedAt = commitTime(push.head_commit?.timestamp);
-  const jobs = await jobsFor(deps, { repoURL, branch, headSha: push.after, changedFiles, defaultBranch: push.repository?.default_branch, committedAt }, delivery);
+  const jobs = await jobsFor(
+    deps,
+    { repoURL, branch, headSha: push.after, changedFiles, defaultBranch: push.repository?.default_branch, committedAt },
+    delivery,
+  );
   if (jobs.length === 0) return { statusCode: 200, body: { message: 'nothing to do: no app tracks these files on this branch' } };
 
   if (!(await deps.rememberDelivery(delivery))) return { statusCode: 200, body: { message: `delivery ${delivery} was already handled` } };
@@ -176,6 +186,11 @@ function parseJson(body: string): unknown {
   } catch (error) {
     throw new BadDeliveryError(`body is not a JSON object: ${(error as Error).message}`, 400, { cause: error });
   }
+}
+
+/** An event handler's answer as it is, or its jobs queued once. */
+function settle(outcome: EventOutcome, delivery: string, body: string, deps: WebhookDependencies): Promise<WebhookResponse> | WebhookResponse {
+  return isAccepted(outcome) ? queueOnce(outcome, { id: delivery, body }, deps) : outcome;
 }
 
 function ignored(reason: string): WebhookResponse {

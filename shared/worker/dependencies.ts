@@ -3,6 +3,7 @@
 import type { ClusterSpec } from '../config/types.ts';
 import type { EventSink } from '../events/sink.ts';
 import type { DoraSink } from '../dora/sink.ts';
+import type { PreviewPublisher } from '../github/preview-check.ts';
 import type { CommitStatusPoster } from '../github/status.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { AssumedRole } from '../kube/eks-token.ts';
@@ -28,6 +29,8 @@ export interface WorkerDependencies {
   /** Charts of chart sources, from Helm repositories and OCI registries, cached per chart and version. */
   charts: ChartFetcher;
   statuses: CommitStatusPoster;
+  /** Where pull-request previews are shown (check runs on GitHub); absent: printed on the console. */
+  previews?: PreviewPublisher;
   events: EventSink;
   /**
    * A client for a registered cluster; implementations cache one per cluster and role. With a

@@ -63,7 +63,7 @@ describe('parseJob', () => {
   });
 
   it('names the kind when it is unknown or missing', () => {
-    const unknown = parseError(JSON.stringify({ ...job('shop', 'prod', 'abc'), kind: 'preview' }));
+    const unknown = parseError(JSON.stringify({ ...job('shop', 'prod', 'abc'), kind: 'rollout-step' }));
     expect(unknown).toMatchObject({ name: 'InvalidJobError', field: 'kind' });
     expect(unknown.message).toContain('"kind"');
     const { kind: _kind, ...untyped } = job('shop', 'prod', 'abc');

@@ -15,6 +15,7 @@ import { verify, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import { closeServer, listenLocally, readBody } from './http.ts';
+import { listPullRequestFiles, type PullRequestDouble } from './github-pulls.ts';
 
 const run = promisify(execFile);
 
@@ -125,6 +126,8 @@ export interface GitHubApiDouble {
   checkRuns: RecordedCheckRun[];
   deployments: RecordedDeployment[];
   addRepo(owner: string, repo: string, dir: string, options?: { defaultBranch?: string }): void;
+  /** A pull request of a repository added before: its base and head branches (its files follow them). */
+  addPullRequest(owner: string, repo: string, pull: PullRequestDouble): void;
   /** The next request whose path starts with `pathPrefix` gets this status instead. */
   failNext(pathPrefix: string, status: number, message?: string): void;
   close(): Promise<void>;
@@ -137,6 +140,7 @@ interface Repo {
 
 export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<GitHubApiDouble> {
   const repos = new Map<string, Repo>();
+  const pulls = new Map<string, PullRequestDouble>();
   const requests: RecordedRequest[] = [];
   const statuses: RecordedStatus[] = [];
   const checkRuns: RecordedCheckRun[] = [];
@@ -184,6 +188,14 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
       return listCheckRuns(res, requestUrl, owner, name, repo, rest.slice(0, -1).join('/'));
     }
     if (resource === 'deployments') return deploymentRequest(res, method, requestUrl, owner, name, repo, rest, body);
+    // Pull requests: GET /repos/{owner}/{repo}/pulls/{pull_number}/files, paginated.
+    if (method === 'GET' && resource === 'pulls' && rest.length === 2 && rest[1] === 'files') {
+      const pull = pulls.get(`${owner}/${name}#${rest[0]}`.toLowerCase());
+      const files = pull && (await listPullRequestFiles(repo.dir, owner, name, pull));
+      if (!files) return notFound(res);
+      const page = paginate(res, requestUrl, files);
+      return void (page && json(res, 200, page));
+    }
 
     if (method === 'GET' && resource === undefined) {
       return json(res, 200, { name, full_name: `${owner}/${name}`, owner: { login: owner }, default_branch: repo.defaultBranch, private: true });
@@ -526,6 +538,9 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
     deployments,
     addRepo(owner, repo, dir, repoOptions) {
       repos.set(`${owner}/${repo}`.toLowerCase(), { dir, defaultBranch: repoOptions?.defaultBranch ?? 'main' });
+    },
+    addPullRequest(owner, repo, pull) {
+      pulls.set(`${owner}/${repo}#${pull.number}`.toLowerCase(), pull);
     },
     failNext(pathPrefix, status, message = 'Server Error') {
       faults.push({ pathPrefix, status, message });

@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Webhooks } from '@octokit/webhooks';
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,7 +19,7 @@ import { toSqsEvent } from '../../local/sqs-event.ts';
 import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
 import { startEventBridgeDouble, type EventBridgeDouble } from './eventbridge.ts';
 import { createRepo, type TestRepo } from './git.ts';
-import { startGitHubApi, type GitHubApiDouble } from './github-api.ts';
+import { startGitHubApi, type GitHubApiDouble, type GitHubAppDouble } from './github-api.ts';
 
 const require = createRequire(import.meta.url);
 const examples = require('@octokit/webhooks-examples/api.github.com/index.json') as Array<{ name: string; examples: Array<Record<string, unknown>> }>;
@@ -85,15 +85,36 @@ export interface DeliverOptions {
   omitHeaders?: string[];
 }
 
+/** A GitHub App for the double (its public key) and the worker's secret (its private key, PKCS#1 as GitHub hands it out). */
+function gitHubApp(): { double: GitHubAppDouble; secret: { appId: string; privateKey: string; installationId: string } } {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+  return {
+    double: { appId: '4242', publicKey, installationId: '77', installationToken: 'ghs_pipelineInstallationToken0123456789' },
+    secret: { appId: '4242', privateKey, installationId: '77' },
+  };
+}
+
 /** GitHub's signature header value for `body` (`sha256=` or, for the legacy header, `sha1=`). */
 export function signature(body: string, secret = WEBHOOK_SECRET, algorithm: 'sha256' | 'sha1' = 'sha256'): string {
   return `${algorithm}=${createHmac(algorithm, secret).update(body).digest('hex')}`;
 }
 
-export async function startPipeline(options: { maxReceiveCount?: number; visibilityTimeoutSeconds?: number } = {}): Promise<Pipeline> {
+export interface PipelineOptions {
+  maxReceiveCount?: number;
+  visibilityTimeoutSeconds?: number;
+  /** The worker authenticates as a GitHub App installation instead of with a token (check runs need one). */
+  githubApp?: boolean;
+}
+
+export async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
   const sandbox = await startSandbox({ controllers: { readyDelayMs: 50 } });
   const services = await startLocalServices({ maxReceiveCount: options.maxReceiveCount, visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 2 });
-  const github = await startGitHubApi({ token: GITHUB_TOKEN });
+  const app = options.githubApp ? gitHubApp() : undefined;
+  const github = await startGitHubApi({ token: GITHUB_TOKEN, ...(app ? { app: app.double } : {}) });
   const eventBridge = await startEventBridgeDouble();
   const repo = await createRepo();
   github.addRepo(OWNER, REPO, repo.dir, { defaultBranch: 'main' });
@@ -102,7 +123,7 @@ export async function startPipeline(options: { maxReceiveCount?: number; visibil
 
   Object.assign(process.env, services.env, {
     WEBHOOK_SECRET: JSON.stringify({ webhookSecret: WEBHOOK_SECRET }),
-    GITHUB_SECRET: JSON.stringify({ token: GITHUB_TOKEN }),
+    GITHUB_SECRET: JSON.stringify(app ? app.secret : { token: GITHUB_TOKEN }),
     GITHUB_API_URL: github.url,
     CONFIG_REPO_URL: REPO_URL,
     CONFIG_REPO_BRANCH: 'main',

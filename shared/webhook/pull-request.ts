@@ -1,0 +1,76 @@
+// `pull_request` → one preview job for the pull request's head. Opened, reopened and a push to
+// the head (synchronize) preview; every other action (closed, labeled, edited, …) changes
+// nothing a preview shows. A pull request into a repository and branch no registered app
+// tracks (nor the config repository) is not previewed: there is nothing it could change.
+//
+// The head is recorded as the pull request's latest before the job is sent: the worker drops a
+// preview whose head is no longer it (a newer push came), so the check run shown is the newest.
+import { matchPush } from '../config/match.ts';
+import { sameRepo } from '../config/repo-url.ts';
+import type { Registry } from '../config/types.ts';
+import type { PreviewJob } from '../queue/job.ts';
+import { ignored, type EventOutcome } from './accepted.ts';
+import { commitSha, field, positiveInteger, refName, repositoryURL, text } from './fields.ts';
+
+const PREVIEWED_ACTIONS = new Set(['opened', 'synchronize', 'reopened']);
+const EVENT = 'pull_request';
+
+export interface PullRequestContext {
+  registry(): Promise<Registry | undefined>;
+  configRepo?: { repoURL: string; branch: string; dir: string };
+  /** Records `head` as the pull request's latest head (before its job is sent). */
+  requestPreview?(pullRequest: { repoURL: string; number: number }, head: string): Promise<unknown>;
+  /** The GitHub host whose repositories may be previewed. */
+  gitHubHost?: string;
+  deliveryId: string;
+  enqueuedAt: string;
+}
+
+export async function pullRequestDelivery(payload: unknown, context: PullRequestContext): Promise<EventOutcome> {
+  const action = text(payload, 'action', EVENT);
+  if (!PREVIEWED_ACTIONS.has(action))
+    return ignored(`pull_request "${action.slice(0, 40)}" changes nothing a preview shows (opened, synchronize and reopened do)`);
+  const number = positiveInteger(payload, 'number', EVENT);
+  // The base repository: the one the apps track and the check run goes on (a fork's head commits are readable there too).
+  const repoURL = repositoryURL(payload, 'pull_request.base.repo.clone_url', EVENT, context.gitHubHost);
+  const head = commitSha(payload, 'pull_request.head.sha', EVENT);
+  const base = commitSha(payload, 'pull_request.base.sha', EVENT);
+  const baseRef = refName(payload, 'pull_request.base.ref', EVENT);
+  const headRef = refName(payload, 'pull_request.head.ref', EVENT);
+
+  const defaultBranch = field(payload, 'pull_request.base.repo.default_branch');
+
+  if (!(await tracked(context, { repoURL, branch: baseRef, head, defaultBranch: typeof defaultBranch === 'string' ? defaultBranch : undefined }))) {
+    return { statusCode: 200, body: { message: `nothing to do: no app tracks branch ${baseRef} of this repository` } };
+  }
+  const job: PreviewJob = {
+    kind: 'preview',
+    repoURL,
+    pullRequest: number,
+    revision: head,
+    base,
+    baseRef,
+    headRef,
+    deliveryId: context.deliveryId,
+    enqueuedAt: context.enqueuedAt,
+  };
+  return {
+    jobs: [job],
+    record: async () => {
+      await context.requestPreview?.({ repoURL, number }, head);
+    },
+    body: { message: `preview of pull request #${number} queued`, pullRequest: number, revision: head },
+  };
+}
+
+/** Whether merging into `branch` of the repository could change anything: an app tracks it, or it is the config repository's branch. */
+async function tracked(context: PullRequestContext, into: { repoURL: string; branch: string; head: string; defaultBranch?: string }): Promise<boolean> {
+  const config = context.configRepo;
+  if (config && sameRepo(config.repoURL, into.repoURL) && config.branch === into.branch) return true;
+  const registry = await context.registry();
+  if (!registry) return false;
+  // Every app on the branch, whatever files it watches: the worker narrows to the files changed.
+  return (
+    matchPush(registry, { repoURL: into.repoURL, branch: into.branch, headSha: into.head, changedFiles: 'all', defaultBranch: into.defaultBranch }).length > 0
+  );
+}
