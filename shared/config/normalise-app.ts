@@ -62,7 +62,10 @@ export function normaliseOurApplication(raw: OurApplication, document: RegistryD
     ? spec.sources.map((source, index) => ({ raw: source, field: ['spec', 'sources', index], extraPaths: source.extraPaths }))
     : [{ raw: spec.source ?? { repoURL: '' }, field: ['spec', 'source'], extraPaths: spec.source?.extraPaths }];
   const subscriptions = appSubscriptions(raw.metadata.annotations ?? {}, report);
-  return withSubscriptions(draft(raw.metadata.name, spec, written, spec.sources !== undefined, () => [], destinations, document, report), subscriptions);
+  return withSubscriptions(
+    draft(raw.metadata.name, spec, written, spec.sources !== undefined, () => [], destinations, document, report),
+    subscriptions,
+  );
 }
 
 export function normaliseArgoApplication(raw: ArgoApplication, document: RegistryDocument, report: Report): AppDraft {

@@ -38,7 +38,9 @@ describe('notifications in CDK context', () => {
 
   it('routes Notification events by destination name, from the Driftless bus, posting the rendered body to the API destination', () => {
     const [busId] = ofType(template, 'AWS::Events::EventBus').map(([id]) => id);
-    const destinationIds = new Map(ofType(template, 'AWS::Events::ApiDestination').map(([id, resource]) => [resource.Properties.InvocationEndpoint as string, id]));
+    const destinationIds = new Map(
+      ofType(template, 'AWS::Events::ApiDestination').map(([id, resource]) => [resource.Properties.InvocationEndpoint as string, id]),
+    );
     const rules = ofType(template, 'AWS::Events::Rule').filter(([, rule]) => rule.Properties.EventPattern?.['detail-type']?.includes('Notification'));
     const byDestination = new Map(rules.map(([, rule]) => [rule.Properties.EventPattern.detail.destination[0] as string, rule.Properties]));
     for (const [name, endpoint] of [
@@ -91,9 +93,13 @@ describe('the notifications context key', () => {
   });
 
   it('fails the synth naming a misspelt field, a missing url, a bad secret ARN and a repeated name', () => {
-    expect(() => read({ destinations: [{ name: 'a', type: 'webhook', urll: 'https://x.example.com' }] })).toThrowError(/notifications\.destinations\.0: Unrecognized key: "urll"/);
+    expect(() => read({ destinations: [{ name: 'a', type: 'webhook', urll: 'https://x.example.com' }] })).toThrowError(
+      /notifications\.destinations\.0: Unrecognized key: "urll"/,
+    );
     expect(() => read({ destinations: [{ name: 'a', type: 'webhook' }] })).toThrowError(/notifications\.destinations\.0\.url: needs a url/);
-    expect(() => read({ destinations: [{ name: 'a', type: 'slack', secretArn: 'driftless/slack' }] })).toThrowError(/notifications\.destinations\.0\.secretArn: a Secrets Manager secret ARN/);
+    expect(() => read({ destinations: [{ name: 'a', type: 'slack', secretArn: 'driftless/slack' }] })).toThrowError(
+      /notifications\.destinations\.0\.secretArn: a Secrets Manager secret ARN/,
+    );
     expect(() => read({ destinations: [destinations[1], destinations[1]] })).toThrowError(/notifications\.destinations: destination names must be unique/);
     expect(() => read({ destinations: [{ name: 'a', type: 'email', url: 'https://x.example.com' }] })).toThrowError(/notifications\.destinations\.0\.type/);
   });

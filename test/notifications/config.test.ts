@@ -90,7 +90,9 @@ describe('the notifications ConfigMap', () => {
       .replace('send: [app-deployed]', 'send: [app-deploy]')
       .replace('recipients: [slack:ops]', 'recipients: [":ops"]');
     expect(problemsOf({ 'driftless/clusters.yaml': CLUSTER, 'driftless/notifications.yaml': text })).toEqual([
-      expect.stringMatching(/^driftless\/notifications\.yaml:13: .*data\.template\.app-deployed\.message: template "app-deployed" message: "\{\{if \.app\}\}" is not a variable/),
+      expect.stringMatching(
+        /^driftless\/notifications\.yaml:13: .*data\.template\.app-deployed\.message: template "app-deployed" message: "\{\{if \.app\}\}" is not a variable/,
+      ),
       expect.stringMatching(/^driftless\/notifications\.yaml:17: .*data\.trigger\.on-deployed: sends template "app-deploy", which is not defined/),
       expect.stringMatching(/^driftless\/notifications\.yaml:22: .*data\.trigger\.on-sync-sucess: unknown trigger "on-sync-sucess"/),
       expect.stringMatching(/^driftless\/notifications\.yaml:30: .*data\.subscriptions\[1\]\.recipients\[0\]: ":ops" is not <service>:<recipient>/),
@@ -130,9 +132,14 @@ describe('subscribe annotations on an Application', () => {
   });
 
   it('refuse an unknown trigger on the annotation line', () => {
-    const problems = problemsOf({ 'driftless/clusters.yaml': CLUSTER, 'driftless/guestbook.yaml': app('    notifications.argoproj.io/subscribe.on-deploy.slack: deploys') });
+    const problems = problemsOf({
+      'driftless/clusters.yaml': CLUSTER,
+      'driftless/guestbook.yaml': app('    notifications.argoproj.io/subscribe.on-deploy.slack: deploys'),
+    });
     expect(problems).toEqual([
-      expect.stringMatching(/^driftless\/guestbook\.yaml:6: Application\/guestbook: metadata\.annotations\.notifications\.argoproj\.io\/subscribe\.on-deploy\.slack: unknown trigger "on-deploy"/),
+      expect.stringMatching(
+        /^driftless\/guestbook\.yaml:6: Application\/guestbook: metadata\.annotations\.notifications\.argoproj\.io\/subscribe\.on-deploy\.slack: unknown trigger "on-deploy"/,
+      ),
     ]);
   });
 });
@@ -141,7 +148,10 @@ describe('a change of subscriptions alone', () => {
   it('does not count as a change of the app (nothing to sync)', async () => {
     const { diffRegistries } = await import('../../shared/config/diff.ts');
     const before = registryOf({ 'driftless/clusters.yaml': CLUSTER, 'driftless/guestbook.yaml': app('    example.com/owner: team-a') });
-    const after = registryOf({ 'driftless/clusters.yaml': CLUSTER, 'driftless/guestbook.yaml': app('    notifications.argoproj.io/subscribe.on-deployed.slack: deploys') });
+    const after = registryOf({
+      'driftless/clusters.yaml': CLUSTER,
+      'driftless/guestbook.yaml': app('    notifications.argoproj.io/subscribe.on-deployed.slack: deploys'),
+    });
     expect(diffRegistries(before, after).changedApps).toEqual([]);
   });
 });

@@ -29,8 +29,14 @@ it('prints `notify <trigger> <app>@<cluster> → <service>:<recipient>: <text>` 
     text,
     body: { text, channel: '#deploys' },
   };
-  await new JsonLinesSink({ file, stream }).emit([{ detailType: 'Notification', detail }, { detailType: 'Notification', detail: { ...detail, destination: 'audit', recipient: '' } }]);
+  await new JsonLinesSink({ file, stream }).emit([
+    { detailType: 'Notification', detail },
+    { detailType: 'Notification', detail: { ...detail, destination: 'audit', recipient: '' } },
+  ]);
   expect(String(stream.read())).toBe(`notify on-deployed guestbook@local → slack:#deploys: ${text}\nnotify on-deployed guestbook@local → audit: ${text}\n`);
-  const [line] = (await readFile(file, 'utf8')).trimEnd().split('\n').map((entry) => JSON.parse(entry) as Record<string, unknown>);
+  const [line] = (await readFile(file, 'utf8'))
+    .trimEnd()
+    .split('\n')
+    .map((entry) => JSON.parse(entry) as Record<string, unknown>);
   expect(line).toMatchObject({ source: 'driftless', detailType: 'Notification', detail });
 });

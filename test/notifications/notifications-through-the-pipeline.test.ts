@@ -55,7 +55,9 @@ beforeAll(async () => {
 afterAll(() => pipeline?.stop());
 
 function notifications(): Array<Record<string, unknown>> {
-  return pipeline.eventBridge.entries.filter((entry) => entry.DetailType === 'Notification').map((entry) => JSON.parse(entry.Detail ?? '{}') as Record<string, unknown>);
+  return pipeline.eventBridge.entries
+    .filter((entry) => entry.DetailType === 'Notification')
+    .map((entry) => JSON.parse(entry.Detail ?? '{}') as Record<string, unknown>);
 }
 
 describe('notifications', () => {
@@ -99,7 +101,12 @@ describe('notifications', () => {
       ['on-deployed', first],
       ['on-drift', first],
     ]);
-    expect(notifications()[1]).toMatchObject({ destination: 'slack', recipient: 'deploys', template: 'app-drift', text: expect.stringContaining('has drifted from Git (1 object(s))') });
+    expect(notifications()[1]).toMatchObject({
+      destination: 'slack',
+      recipient: 'deploys',
+      template: 'app-drift',
+      text: expect.stringContaining('has drifted from Git (1 object(s))'),
+    });
   });
 
   it('a push that fails emits on-sync-failed to the webhook, with the default body', async () => {
@@ -109,7 +116,13 @@ describe('notifications', () => {
     await pipeline.work(async () => notifications().length === 3);
     const failed = notifications()[2];
     expect(failed).toMatchObject({ trigger: 'on-sync-failed', destination: 'audit', recipient: '', revision: second, template: 'app-sync-failed' });
-    expect(failed.body).toMatchObject({ app: 'web', cluster: 'sandbox', revision: second, trigger: 'on-sync-failed', text: expect.stringContaining('has failed') });
+    expect(failed.body).toMatchObject({
+      app: 'web',
+      cluster: 'sandbox',
+      revision: second,
+      trigger: 'on-sync-failed',
+      text: expect.stringContaining('has failed'),
+    });
     expect(String(failed.text)).toContain('apps/web/config.yaml');
   });
 

@@ -7,7 +7,15 @@ import { notificationEvents, notificationsFor } from '../../shared/notifications
 import type { NotificationsConfig } from '../../shared/notifications/types.ts';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
-const values = { app: 'guestbook', cluster: 'prod', revision: SHA, health: 'Healthy' as const, syncStatus: 'Synced' as const, message: 'all "good"', summary: 'Synced, Healthy: all "good"' };
+const values = {
+  app: 'guestbook',
+  cluster: 'prod',
+  revision: SHA,
+  health: 'Healthy' as const,
+  syncStatus: 'Synced' as const,
+  message: 'all "good"',
+  summary: 'Synced, Healthy: all "good"',
+};
 
 const config: NotificationsConfig = {
   templates: {
@@ -39,8 +47,18 @@ describe('notificationEvents', () => {
       ['Notification', 'on-deployed', 'slack', 'deploys'],
       ['Notification', 'on-deployed', 'audit', ''],
     ]);
-    expect(clean[0].detail).toMatchObject({ app: 'guestbook', cluster: 'prod', revision: SHA, template: 'app-deployed', text: 'guestbook runs 0123456: all "good"' });
-    expect(clean[0].detail.body).toEqual({ text: 'guestbook runs 0123456: all "good"', channel: 'deploys', attachments: [{ title: 'guestbook', text: 'all "good"' }] });
+    expect(clean[0].detail).toMatchObject({
+      app: 'guestbook',
+      cluster: 'prod',
+      revision: SHA,
+      template: 'app-deployed',
+      text: 'guestbook runs 0123456: all "good"',
+    });
+    expect(clean[0].detail.body).toEqual({
+      text: 'guestbook runs 0123456: all "good"',
+      channel: 'deploys',
+      attachments: [{ title: 'guestbook', text: 'all "good"' }],
+    });
     expect(clean[1].detail.body).toEqual({ app: 'guestbook', sha: SHA, to: '' });
   });
 

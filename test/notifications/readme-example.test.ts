@@ -34,7 +34,9 @@ describe('the README example', () => {
   it('has CDK context the synth accepts', () => {
     const text = block('"notifications": {');
     const notifications = (JSON.parse(`{${text.replace(/\n```\n?$/, '')}}`) as { notifications: unknown }).notifications;
-    const app = new App({ context: { configRepoUrl: 'https://github.com/acme/platform-config', clusters: [{ name: 'dev', namespaces: ['apps'] }], notifications } });
+    const app = new App({
+      context: { configRepoUrl: 'https://github.com/acme/platform-config', clusters: [{ name: 'dev', namespaces: ['apps'] }], notifications },
+    });
     expect(readDriftlessContext(app.node).notifications?.destinations.map((destination) => destination.name)).toEqual(['slack', 'audit']);
   });
 });

@@ -45,7 +45,9 @@ describe('templates', () => {
   });
 
   it('refuses Go template actions it does not evaluate, and a context key the config does not define', () => {
-    expect(() => checkTemplate('{{if eq .serviceType "slack"}}:tada:{{end}}', 'x', 'message', {})).toThrowError(/is not a variable: only \{\{\.name\}\} substitutions/);
+    expect(() => checkTemplate('{{if eq .serviceType "slack"}}:tada:{{end}}', 'x', 'message', {})).toThrowError(
+      /is not a variable: only \{\{\.name\}\} substitutions/,
+    );
     expect(() => checkTemplate('{{.app | upper}}', 'x', 'message', {})).toThrowError(/is not a variable/);
     expect(() => checkTemplate('{{.context.argocdUrl}}', 'x', 'slack.attachments', { dashboardUrl: 'u' })).toThrowError(
       'template "x" slack.attachments: {{.context.argocdUrl}}: "argocdUrl" is not defined in the ConfigMap\'s context',
