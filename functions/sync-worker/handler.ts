@@ -80,7 +80,7 @@ export async function buildDependencies(env: Environment, sqs = sqsClient(env)):
 /** DORA signals as EMF metrics, with the dimensions DORA_METRIC_DIMENSIONS opts in to (each is billed: shared/dora/cloudwatch.ts). */
 function doraSink(env: Environment): DoraSink {
   const { dimensions, unknown } = parseDoraDimensions(env.DORA_METRIC_DIMENSIONS);
-  if (unknown.length > 0) logger.warn('DORA_METRIC_DIMENSIONS: unknown dimensions ignored (app and cluster are known)', { unknown });
+  if (unknown.length > 0) logger.warn('DORA_METRIC_DIMENSIONS: unknown dimensions ignored (app, cluster and env are known)', { unknown });
   return { record: (target, signals) => emitDoraMetrics(metrics, dimensions, target, signals) };
 }
 

@@ -28,9 +28,10 @@ export async function historyForSignals(deps: Deps, target: TargetRef): Promise<
   }
 }
 
-export function reportSignals(deps: Deps, earlier: readonly HistoryEntry[] | undefined, latest: SyncSummary): void {
+/** `env`: the cluster's `env` label, when it has one. */
+export function reportSignals(deps: Deps, earlier: readonly HistoryEntry[] | undefined, latest: SyncSummary, env?: string): void {
   if (!deps.dora || !earlier) return;
-  const target = { app: latest.app, cluster: latest.cluster };
+  const target = { app: latest.app, cluster: latest.cluster, ...(env ? { env } : {}) };
   try {
     const signals = signalsOf(earlier, latest);
     if (anySignal(signals)) deps.dora.record(target, signals);

@@ -3,6 +3,9 @@
 import type { TargetRef } from '../state/types.ts';
 import type { DoraSignals } from './signals.ts';
 
+/** The target, with its cluster's `env` label when it has one. */
+export type DoraTarget = TargetRef & { env?: string };
+
 export interface DoraSink {
-  record(target: TargetRef, signals: DoraSignals): void;
+  record(target: DoraTarget, signals: DoraSignals): void;
 }

@@ -20,6 +20,8 @@ export interface SyncRun {
   knownNamespace?: string;
   /** What each source was fetched at, once they are (recorded with the result, shown in history). */
   sources?: SourceRevision[];
+  /** The cluster's `env` label, a dimension the DORA metrics may be asked to carry. */
+  environment?: string;
   /** Who is subscribed to the app's notifications, and what was notified so far; absent: nobody. */
   notifications?: RunNotifications;
 }
@@ -55,6 +57,6 @@ async function recordResult(deps: WorkerDependencies, run: SyncRun, result: Reco
     committedAt: run.job.committedAt,
   };
   await deps.store.recordSyncResult(record);
-  reportSignals(deps, earlier, record);
+  reportSignals(deps, earlier, record, run.environment);
   if (run.knownNamespace !== run.namespace) await deps.store.putTargetState({ ...ref, namespace: run.namespace });
 }

@@ -84,6 +84,7 @@ export async function syncTarget(
   const run = await claim(job, { ...ref, repoURL, revision: job.revision, parent: parentOf(app) }, destination.namespace, current, deps);
   if (!run) return 'skipped';
   run.notifications = runNotifications(registry, app, current);
+  run.environment = cluster.labels.env;
   if (window.action === 'refuse') {
     await finish(deps, run, { kind: 'bad-input', message: window.message });
     return 'failed';

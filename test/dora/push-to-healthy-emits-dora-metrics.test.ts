@@ -2,22 +2,31 @@
 // handlers, dynalite + fauxqs, the sandbox cluster, a GitHub double serving a real git repo):
 // the push's head commit time reaches the history entry, and the worker prints the sync's
 // DORA signals as EMF: a deployment, and its lead time from that commit time to the moment the
-// sync recorded Synced + Healthy.
+// sync recorded Synced + Healthy, with the dimensions DORA_METRIC_DIMENSIONS asks for (the
+// cluster, and its `env` label).
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { pushPayload, startPipeline, webApp, webRegistry, type Pipeline } from '../support/pipeline.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
+const registry = {
+  ...webRegistry(),
+  'driftless/clusters.yaml':
+    'apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: { name: sandbox, labels: { env: staging } }\nspec:\n  kubeconfig: { context: sandbox }\n',
+};
 
 let pipeline: Pipeline;
 let first: string;
 beforeAll(async () => {
   pipeline = await startPipeline();
-  first = await pipeline.repo.commit({ ...webRegistry(), ...webApp('blue') });
-  await pipeline.push(EMPTY, first, { added: [...Object.keys(webRegistry()), ...Object.keys(webApp('blue'))] });
+  // Read when the worker's first invocation builds its dependencies.
+  process.env.DORA_METRIC_DIMENSIONS = 'cluster,env';
+  first = await pipeline.repo.commit({ ...registry, ...webApp('blue') });
+  await pipeline.push(EMPTY, first, { added: [...Object.keys(registry), ...Object.keys(webApp('blue'))] });
   await pipeline.work(async () => (await pipeline.store.getTarget('web', 'sandbox'))?.revision === first);
 });
 afterAll(async () => {
   delete process.env.POWERTOOLS_METRICS_DISABLED;
+  delete process.env.DORA_METRIC_DIMENSIONS;
   await pipeline?.stop();
 });
 
@@ -59,8 +68,8 @@ describe('a push that reaches Synced + Healthy', () => {
     expect(entry).toMatchObject({ revision: second, status: 'Synced', health: 'Healthy', reason: 'push', committedAt: new Date(committed).toISOString() });
     const dora = emf.filter((document) => ['Deployment', 'LeadTimeSeconds', 'ChangeFailure', 'TimeToRestoreSeconds'].some((name) => name in document));
     expect(dora.map(({ _aws: _, ...document }) => document)).toEqual([
-      { service: 'driftless', Deployment: 1 },
-      { service: 'driftless', LeadTimeSeconds: (Date.parse(entry.finishedAt) - committed) / 1000 },
+      { service: 'driftless', cluster: 'sandbox', env: 'staging', Deployment: 1 },
+      { service: 'driftless', cluster: 'sandbox', env: 'staging', LeadTimeSeconds: (Date.parse(entry.finishedAt) - committed) / 1000 },
     ]);
   });
 });

@@ -51,9 +51,10 @@ describe('the DORA signals of the sync just finished', () => {
 });
 
 describe('DORA_METRIC_DIMENSIONS', () => {
-  it('knows app and cluster, keeps each once, and returns the names it does not know', () => {
+  it('knows app, cluster and env, keeps each once, and returns the names it does not know', () => {
     expect(parseDoraDimensions(undefined)).toEqual({ dimensions: [], unknown: [] });
     expect(parseDoraDimensions(' cluster , app,cluster')).toEqual({ dimensions: ['cluster', 'app'], unknown: [] });
+    expect(parseDoraDimensions('env')).toEqual({ dimensions: ['env'], unknown: [] });
     expect(parseDoraDimensions('app,region')).toEqual({ dimensions: ['app'], unknown: ['region'] });
   });
 });
@@ -62,7 +63,10 @@ describe('the signals as CloudWatch EMF', () => {
   afterEach(() => vi.unstubAllEnvs());
 
   /** The EMF documents a real Powertools Metrics prints for the signals. */
-  function emitted(dimensions: Array<'app' | 'cluster'>): Array<{ names: string[]; dimensions: string[][]; values: Record<string, unknown> }> {
+  function emitted(
+    dimensions: Array<'app' | 'cluster' | 'env'>,
+    target: { app: string; cluster: string; env?: string } = { app: 'web', cluster: 'prod-eu', env: 'prod' },
+  ): Array<{ names: string[]; dimensions: string[][]; values: Record<string, unknown> }> {
     vi.stubEnv('POWERTOOLS_DEV', '');
     const lines: string[] = [];
     const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
@@ -71,12 +75,7 @@ describe('the signals as CloudWatch EMF', () => {
     });
     try {
       const metrics = new Metrics({ namespace: 'Driftless', serviceName: 'driftless' });
-      emitDoraMetrics(
-        metrics,
-        dimensions,
-        { app: 'web', cluster: 'prod-eu' },
-        { deployment: true, changeFailure: false, leadTimeSeconds: 90, timeToRestoreSeconds: 300 },
-      );
+      emitDoraMetrics(metrics, dimensions, target, { deployment: true, changeFailure: false, leadTimeSeconds: 90, timeToRestoreSeconds: 300 });
     } finally {
       write.mockRestore();
     }
@@ -92,7 +91,7 @@ describe('the signals as CloudWatch EMF', () => {
         return {
           names,
           dimensions: directive.Dimensions,
-          values: Object.fromEntries([...names, 'app', 'cluster', 'service'].filter((key) => key in document).map((key) => [key, document[key]])),
+          values: Object.fromEntries([...names, 'app', 'cluster', 'env', 'service'].filter((key) => key in document).map((key) => [key, document[key]])),
         };
       });
   }
@@ -109,5 +108,10 @@ describe('the signals as CloudWatch EMF', () => {
     const [deployment] = emitted(['app', 'cluster']);
     expect(deployment.dimensions).toEqual([['service', 'app', 'cluster']]);
     expect(deployment.values).toEqual({ Deployment: 1, app: 'web', cluster: 'prod-eu', service: 'driftless' });
+  });
+
+  it('adds the cluster’s env label when env is opted in, and names a cluster without one `none`', () => {
+    expect(emitted(['env'])[0]).toMatchObject({ dimensions: [['service', 'env']], values: { Deployment: 1, env: 'prod' } });
+    expect(emitted(['env'], { app: 'web', cluster: 'lab' })[0]).toMatchObject({ values: { Deployment: 1, env: 'none' } });
   });
 });
