@@ -50,8 +50,9 @@ async function runVite(outDir: string): Promise<void> {
   await build({
     root: DASHBOARD_SOURCE,
     configFile: false,
-    // Relative asset URLs: the same files work at a site's root and under a path.
-    base: './',
+    // Absolute asset URLs: index.html is also the answer for deep links (/apps/<app>), where a
+    // relative ./assets would point under /apps/. The dashboard is served at its host's root.
+    base: '/',
     publicDir: false,
     logLevel: 'warn',
     plugins: [preact()],

@@ -117,14 +117,12 @@ beforeAll(async () => {
         return json(response, 404, { error: 'not here' });
       }
       const file = normalize(url.pathname === '/' ? 'index.html' : url.pathname.slice(1));
-      try {
-        const content = await readFile(join(folder, file));
-        response
-          .writeHead(200, { 'content-type': extname(file) === '.js' ? 'text/javascript' : extname(file) === '.css' ? 'text/css' : 'text/html' })
-          .end(content);
-      } catch {
-        response.writeHead(404).end();
-      }
+      // As CloudFront's error responses do for the dashboard: a path that is no file gets index.html.
+      const found = await readFile(join(folder, file)).then(
+        (content) => ({ content, type: extname(file) === '.js' ? 'text/javascript' : extname(file) === '.css' ? 'text/css' : 'text/html' }),
+        async () => ({ content: await readFile(join(folder, 'index.html')), type: 'text/html' }),
+      );
+      response.writeHead(200, { 'content-type': found.type }).end(found.content);
     })();
   });
   siteUrl = await listen(site);
@@ -140,7 +138,8 @@ afterAll(async () => {
 describe('dashboard sign-in (authorization code with PKCE)', () => {
   it('goes to the provider with an S256 challenge, trades the code with its verifier, and calls the API with the ID token', async () => {
     const page = await browser.newPage();
-    await page.goto(`${siteUrl}/#/apps/web`);
+    // A check run's details link names the app by path; it survives the trip to the provider.
+    await page.goto(`${siteUrl}/apps/web?cluster=prod-eu`);
     await page.getByTestId('me').waitFor({ timeout: 20_000 });
 
     expect(authorizeRequests).toHaveLength(1);
@@ -166,7 +165,9 @@ describe('dashboard sign-in (authorization code with PKCE)', () => {
     expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(1);
     // The code is gone from the address bar and the view asked for before sign-in is back.
     expect(new URL(page.url()).search).toBe('');
-    expect(new URL(page.url()).hash).toBe('#/apps/web');
+    expect(new URL(page.url()).pathname).toBe('/');
+    expect(new URL(page.url()).hash).toBe('#/apps/web/prod-eu');
+    await page.getByRole('heading', { name: 'web', level: 1 }).waitFor({ timeout: 20_000 });
     await page.screenshot({ path: join(SHOTS, 'signed-in.png') });
   });
 

@@ -1,5 +1,5 @@
-// The dashboard's build: a folder with index.html and its assets, referenced relatively (the
-// same files at a site's root or under a path), nothing loaded from another host at run time,
+// The dashboard's build: a folder with index.html and its assets, referenced from the host's
+// root (index.html also answers deep links such as /apps/web), nothing from another host,
 // JS + CSS under the issue's 200 KB gzipped, and built again only when the build is stale.
 import { readFile, readdir, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -8,14 +8,14 @@ import { describe, expect, it } from 'vitest';
 import { DASHBOARD_STAMP, dashboardAssets } from '../../local/dashboard-assets.ts';
 
 describe('dashboardAssets', () => {
-  it('builds index.html whose script and stylesheet are relative files of the build, none from another host', async () => {
+  it('builds index.html whose script and stylesheet are files of the build under /assets/, none from another host', async () => {
     const folder = await dashboardAssets();
     const html = await readFile(join(folder, 'index.html'), 'utf8');
     const references = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1]);
     expect(references.some((reference) => reference.endsWith('.js'))).toBe(true);
     expect(references.some((reference) => reference.endsWith('.css'))).toBe(true);
     for (const reference of references) {
-      expect(reference).toMatch(/^\.\/assets\//);
+      expect(reference).toMatch(/^\/assets\//);
       await expect(stat(join(folder, reference))).resolves.toBeTruthy();
     }
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);

@@ -5,7 +5,7 @@ import type { Me } from '../../../../shared/api/contract.ts';
 import { getMe } from './api.ts';
 import { AppView } from './app-view.tsx';
 import { FleetView } from './fleet-view.tsx';
-import { parseRoute, type Route } from './route.ts';
+import { appHref, parseRoute, routeOf, type Route } from './route.ts';
 import { signIn, type SignInState } from './sign-in.ts';
 import './style.css';
 
@@ -41,6 +41,11 @@ function Dashboard(props: { session: SignInState }) {
     </>
   );
 }
+
+// A path link (/apps/<app>?cluster=) becomes the hash route before anything else (sign-in keeps
+// the hash across the provider's redirect), so navigation is by hash alone from here on.
+const linked = routeOf(location);
+if (linked.view === 'app' && !location.hash) history.replaceState(null, '', `/${appHref(linked.app, linked.cluster)}`);
 
 const root = document.getElementById('root')!;
 signIn().then(

@@ -29,7 +29,7 @@ interface Session {
 
 /** The sign-in settings, or undefined when there are none (local mode). */
 async function settings(): Promise<SignInSettings | undefined> {
-  const response = await fetch('./config.json', { cache: 'no-store' });
+  const response = await fetch('/config.json', { cache: 'no-store' });
   if (response.status === 404 || response.status === 403) return undefined;
   if (!response.ok) throw new Error(`config.json answered ${response.status}: the dashboard cannot tell how to sign in`);
   // A host that answers every path with index.html (a single-page fallback) has no settings either.

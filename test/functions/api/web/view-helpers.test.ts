@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { HistoryEntry } from '../../../../shared/api/contract.ts';
 import { diffLines } from '../../../../functions/api/web/src/diff-lines.ts';
 import { rollbackChoices } from '../../../../functions/api/web/src/rollback-choices.ts';
-import { appHref, parseRoute } from '../../../../functions/api/web/src/route.ts';
+import { appHref, parseRoute, routeOf } from '../../../../functions/api/web/src/route.ts';
 import { age, duration, shortSha } from '../../../../functions/api/web/src/time.ts';
 
 describe('diffLines', () => {
@@ -34,6 +34,14 @@ describe('routes', () => {
     expect(parseRoute('#/apps/web')).toEqual({ view: 'app', app: 'web', cluster: undefined });
     expect(parseRoute(appHref('web', 'prod eu/1'))).toEqual({ view: 'app', app: 'web', cluster: 'prod eu/1' });
     expect(parseRoute('#/apps/%E0%A4%A')).toEqual({ view: 'app', app: '%E0%A4%A', cluster: undefined });
+  });
+
+  it("reads a check run's link by path (/apps/<app>?cluster=<cluster>) when there is no hash route, the hash first otherwise", () => {
+    expect(routeOf({ pathname: '/apps/web', search: '?cluster=prod-eu', hash: '' })).toEqual({ view: 'app', app: 'web', cluster: 'prod-eu' });
+    expect(routeOf({ pathname: '/apps/web', search: '', hash: '' })).toEqual({ view: 'app', app: 'web', cluster: undefined });
+    expect(routeOf({ pathname: '/apps/web', search: '?cluster=a', hash: '#/apps/api/b' })).toEqual({ view: 'app', app: 'api', cluster: 'b' });
+    expect(routeOf({ pathname: '/', search: '', hash: '' })).toEqual({ view: 'fleet' });
+    expect(routeOf({ pathname: '/apps/web/extra', search: '', hash: '' })).toEqual({ view: 'fleet' });
   });
 });
 
