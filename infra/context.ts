@@ -64,7 +64,7 @@ export interface DashboardContext {
   /** A domain of yours for the dashboard, with its ACM certificate in us-east-1 (both or neither). */
   readonly domainName?: string;
   readonly certificateArn?: string;
-  /** The built UI to deploy. Default `node_modules/.cache/driftless/dashboard` (`npm run build:dashboard`). */
+  /** A built UI to deploy as it is. Default: built at synth with `npm run build:dashboard`. */
   readonly assetsDir?: string;
   /** Steady requests per second the API accepts (default 50) and its burst (default 100). */
   readonly rateLimit?: number;

@@ -2,9 +2,10 @@
 // bucket (Origin Access Control) and `/api/*` from the HTTP API, so the UI and its API share an
 // origin and no CORS is needed. Assets and the UI's sign-in settings (`config.json`) are deployed
 // with the stack.
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -15,13 +16,33 @@ import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { REPO_ROOT } from './driftless-function.ts';
 
+/** The UI's sources (the Vite root). */
+export const DASHBOARD_SOURCE_DIR = join(REPO_ROOT, 'functions/api/web');
 /** Where `npm run build:dashboard` (local/dashboard-assets.ts) leaves the built UI. */
 export const DEFAULT_ASSETS_DIR = join(REPO_ROOT, 'node_modules/.cache/driftless/dashboard');
+
+/**
+ * Builds the UI with `npm run build:dashboard` (fast when the build is newer than the sources)
+ * and copies it into `outputDir`. Its output goes to stderr: a CDK app's stdout is the CLI's.
+ */
+export function buildDashboardInto(outputDir: string, options: { cwd?: string; builtDir?: string } = {}): void {
+  const cwd = options.cwd ?? REPO_ROOT;
+  const built = options.builtDir ?? DEFAULT_ASSETS_DIR;
+  const run = spawnSync('npm', ['run', '--silent', 'build:dashboard'], { cwd, stdio: ['ignore', process.stderr, 'inherit'] });
+  if (run.error || run.status !== 0) {
+    const why = run.error ? run.error.message : `exit ${run.status ?? run.signal}`;
+    throw new Error(`dashboard: \`npm run build:dashboard\` in ${cwd} failed (${why}); fix the UI build, or set dashboard.assetsDir to a built folder.`);
+  }
+  if (!existsSync(join(built, 'index.html'))) {
+    throw new Error(`dashboard: \`npm run build:dashboard\` left no index.html in ${built}; set dashboard.assetsDir to a built folder.`);
+  }
+  cpSync(built, outputDir, { recursive: true });
+}
 
 export interface DashboardSiteProps {
   /** The HTTP API's domain (`<id>.execute-api.<region>.amazonaws.com`). */
   readonly apiDomainName: string;
-  /** The built UI: a folder with `index.html`. Default DEFAULT_ASSETS_DIR. */
+  /** A built UI to deploy as it is: a folder with `index.html`. Default: built at synth (buildDashboardInto). */
   readonly assetsDir?: string;
   /** A domain of yours, with its certificate (ACM, us-east-1). Default: the distribution's `*.cloudfront.net` name. */
   readonly domainName?: string;
@@ -55,25 +76,45 @@ const CONTENT_SECURITY_POLICY = [
   "form-action 'self' https:",
 ].join('; ');
 
+/**
+ * A given folder as it is; by default the UI built at synth, as CDK bundles a function: skipped
+ * where bundling is (`aws:cdk:bundling-stacks`, the infra tests), hashed by its output so an
+ * unchanged build deploys nothing. Never in Docker: a failed build stops the synth.
+ */
+function assetsSource(assetsDir: string | undefined): s3deploy.ISource {
+  if (assetsDir !== undefined) {
+    if (!existsSync(join(assetsDir, 'index.html'))) {
+      throw new Error(`dashboard.assetsDir: no built UI at ${assetsDir} (index.html is missing); give the folder \`npm run build:dashboard\` fills.`);
+    }
+    return s3deploy.Source.asset(assetsDir);
+  }
+  return s3deploy.Source.asset(DASHBOARD_SOURCE_DIR, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:24-slim'),
+      local: {
+        tryBundle(outputDir: string): boolean {
+          buildDashboardInto(outputDir);
+          return true;
+        },
+      },
+    },
+  });
+}
+
 export class DashboardSite extends Construct {
   declare readonly bucket: s3.Bucket;
   declare readonly logBucket: s3.Bucket;
   declare readonly distribution: cloudfront.Distribution;
   /** `https://<domain>` without a trailing slash. */
   declare readonly url: string;
-  readonly #assetsDir: string;
+  readonly #assets: s3deploy.ISource;
   readonly #logRetention: logs.RetentionDays | undefined;
 
   constructor(scope: Construct, id: string, props: DashboardSiteProps) {
     super(scope, id);
-    this.#assetsDir = props.assetsDir ?? DEFAULT_ASSETS_DIR;
+    this.#assets = assetsSource(props.assetsDir);
     this.#logRetention = props.logRetention;
-    if (!existsSync(join(this.#assetsDir, 'index.html'))) {
-      throw new Error(
-        `dashboard: no built UI at ${this.#assetsDir} (index.html is missing). Run \`npm run build:dashboard\` before \`cdk synth\` or \`cdk deploy\`, ` +
-          'or set the context key dashboard.assetsDir to a folder holding the build.',
-      );
-    }
 
     // CloudFront's standard logs: they need ACLs on their bucket (CloudFront writes with one).
     this.logBucket = new s3.Bucket(this, 'AccessLogs', {
@@ -196,7 +237,7 @@ export class DashboardSite extends Construct {
     });
     logGroup.grantWrite(role);
     const deployment = new s3deploy.BucketDeployment(this, 'Deployment', {
-      sources: [s3deploy.Source.asset(this.#assetsDir), s3deploy.Source.jsonData('config.json', config)],
+      sources: [this.#assets, s3deploy.Source.jsonData('config.json', config)],
       destinationBucket: this.bucket,
       // Browsers revalidate every file (a 304 is cheap); a deploy is then seen at the next load.
       cacheControl: [s3deploy.CacheControl.noCache()],

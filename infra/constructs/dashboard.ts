@@ -24,7 +24,7 @@ export interface DashboardProps {
   /** A domain of yours and its ACM certificate in us-east-1. Default: the `*.cloudfront.net` name. */
   readonly domainName?: string;
   readonly certificateArn?: string;
-  /** The built UI (a folder with index.html). Default `node_modules/.cache/driftless/dashboard`. */
+  /** A built UI to deploy as it is (a folder with index.html). Default: `npm run build:dashboard` at synth. */
   readonly assetsDir?: string;
   /** Handler file of the api function. Default `functions/api/handler.ts`. */
   readonly entry?: string;

@@ -58,9 +58,15 @@ describe('dashboard: nothing without the context key', () => {
     expect(read({ oidc: OKTA, groups: ['admins'] })).toThrow(/dashboard\.oidc: domainPrefix and groups configure the Cognito user pool/);
   });
 
-  it('refuses to synthesize without a built UI, saying how to build it', () => {
+  it('refuses an assetsDir without a built UI, saying which folder to give', () => {
     const empty = tempDir('driftless-no-build-');
-    expect(() => synthDashboard({ assetsDir: empty })).toThrow(/no built UI at .*index\.html is missing.*npm run build:dashboard/s);
+    expect(() => synthDashboard({ assetsDir: empty })).toThrow(/dashboard\.assetsDir: no built UI at .*index\.html is missing.*npm run build:dashboard/s);
+  });
+
+  it('builds the UI at synth when no assetsDir is given (skipped, as function bundling is, where bundling is off)', () => {
+    const { template } = synthDashboard(true);
+    const deployment = only(template, 'Custom::CDKBucketDeployment');
+    expect(deployment.SourceObjectKeys).toHaveLength(2);
   });
 });
 
