@@ -28,6 +28,8 @@ export interface CheckRunPosterOptions {
 interface KnownRun {
   id: number;
   completed: boolean;
+  /** It has a started_at already. */
+  started: boolean;
 }
 
 export class GitHubCheckRunPoster implements CommitStatusPoster {
@@ -53,22 +55,24 @@ export class GitHubCheckRunPoster implements CommitStatusPoster {
     const output = checkOutput({ state, description: status.description, sha: status.sha, details: status.check, dashboardLink: link });
     const [first = [], ...more] = annotationBatches(state.status === 'completed' ? failureAnnotations(status.check?.result?.objects ?? []) : []);
     const key = `${owner}/${repo}@${status.sha.toLowerCase()} ${status.context}`;
-    const body = {
-      ...where,
-      name: status.context,
-      ...lifecycle(state, this.#now()),
-      ...(status.check ? { external_id: targetId(status.check.app, status.check.cluster) } : {}),
-      ...(link ? { details_url: link } : {}),
-      output: withAnnotations(output, first),
-    };
     try {
       const known = this.#runs.get(key) ?? (await this.#find(owner, repo, status.sha, status.context));
       // A finished run is not reopened: a sync starting again on the commit is a new run.
-      const reuse = known && !(known.completed && state.status !== 'completed');
+      const reuse = known !== undefined && !(known.completed && state.status !== 'completed');
+      const body = {
+        ...where,
+        name: status.context,
+        // A retry's in_progress keeps the time the run first started.
+        ...lifecycle(state, this.#now(), reuse && known.started),
+        ...(status.check ? { external_id: targetId(status.check.app, status.check.cluster) } : {}),
+        ...(link ? { details_url: link } : {}),
+        output: withAnnotations(output, first),
+      };
       const id = reuse
         ? (await this.#octokit.rest.checks.update({ ...body, check_run_id: known.id })).data.id
         : (await this.#octokit.rest.checks.create({ ...body, head_sha: status.sha })).data.id;
-      this.#runs.set(key, { id, completed: state.status === 'completed' });
+      const started = state.status !== 'queued' || (reuse && known.started);
+      this.#runs.set(key, { id, completed: state.status === 'completed', started });
       // GitHub appends the annotations of each update: the rest, 50 at a time.
       for (const batch of more) await this.#octokit.rest.checks.update({ ...where, check_run_id: id, output: withAnnotations(output, batch) });
     } catch (error) {
@@ -80,16 +84,16 @@ export class GitHubCheckRunPoster implements CommitStatusPoster {
   async #find(owner: string, repo: string, sha: string, name: string): Promise<KnownRun | undefined> {
     const { data } = await this.#octokit.rest.checks.listForRef({ owner, repo, ref: sha, check_name: name, filter: 'latest', per_page: 1 });
     const run = data.check_runs[0];
-    return run ? { id: run.id, completed: run.status === 'completed' } : undefined;
+    return run ? { id: run.id, completed: run.status === 'completed', started: run.started_at !== null && run.status !== 'queued' } : undefined;
   }
 }
 
-function lifecycle(state: CheckState, now: Date): Record<string, string> {
+function lifecycle(state: CheckState, now: Date, started: boolean): Record<string, string> {
   switch (state.status) {
     case 'queued':
       return { status: 'queued' };
     case 'in_progress':
-      return { status: 'in_progress', started_at: now.toISOString() };
+      return started ? { status: 'in_progress' } : { status: 'in_progress', started_at: now.toISOString() };
     case 'completed':
       return { status: 'completed', conclusion: state.conclusion, completed_at: now.toISOString() };
   }

@@ -89,6 +89,23 @@ describe('GitHubCheckRunPoster', () => {
     ]);
   });
 
+  it('keeps the time a run started across a retry, and starts a held run when its window opens', async () => {
+    let now = Date.parse('2026-12-01T10:00:00Z');
+    const poster = new GitHubCheckRunPoster(client(), { now: () => new Date(now) });
+    await poster.post(post('eu-2', 'pending', 'waiting for the sync window freeze', { reason: 'held' }));
+    now += 60_000;
+    await poster.post(post('eu-2', 'pending', 'Syncing'));
+    now += 60_000;
+    await poster.post(post('eu-2', 'pending', 'attempt 1 failed, retrying in 10s'));
+    const run = github.checkRuns.find((candidate) => candidate.name === 'driftless/web@eu-2')!;
+    expect(run.updates.map((update) => [update.status, update.started_at])).toEqual([
+      ['queued', undefined],
+      ['in_progress', '2026-12-01T10:01:00.000Z'],
+      ['in_progress', undefined],
+    ]);
+    expect(run.started_at).toBe('2026-12-01T10:01:00.000Z');
+  });
+
   it('annotates each failed object on its file and line, 50 per request', async () => {
     const objects = Array.from({ length: 120 }, (_, i) => failedObject(i));
     const poster = new GitHubCheckRunPoster(client());
