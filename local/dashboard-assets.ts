@@ -47,17 +47,27 @@ async function runVite(outDir: string): Promise<void> {
   await mkdir(dirname(outDir), { recursive: true });
   // Imported here: a server whose build is fresh never loads the bundler.
   const [{ build }, { default: preact }] = await Promise.all([import('vite'), import('@preact/preset-vite')]);
-  await build({
-    root: DASHBOARD_SOURCE,
-    configFile: false,
-    // Absolute asset URLs: index.html is also the answer for deep links (/apps/<app>), where a
-    // relative ./assets would point under /apps/. The dashboard is served at its host's root.
-    base: '/',
-    publicDir: false,
-    logLevel: 'warn',
-    plugins: [preact()],
-    build: { outDir, emptyOutDir: true, reportCompressedSize: false, chunkSizeWarningLimit: 200 },
-  });
+  // Vite takes a NODE_ENV already set (vitest sets "test") as a development build: Preact's
+  // devtools and the JSX dev transform would ship, twice the size. A build is for production.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      root: DASHBOARD_SOURCE,
+      configFile: false,
+      mode: 'production',
+      // Absolute asset URLs: index.html is also the answer for deep links (/apps/<app>), where a
+      // relative ./assets would point under /apps/. The dashboard is served at its host's root.
+      base: '/',
+      publicDir: false,
+      logLevel: 'warn',
+      plugins: [preact({ devToolsEnabled: false, prefreshEnabled: false })],
+      build: { outDir, emptyOutDir: true, reportCompressedSize: false, chunkSizeWarningLimit: 200 },
+    });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
 }
 
 /** The newest modification time among the dashboard's sources (index.html, src/**) and Preact itself. */

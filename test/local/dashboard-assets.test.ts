@@ -31,7 +31,7 @@ describe('dashboardAssets', () => {
     expect(gzipped).toBeLessThan(200 * 1024);
   });
 
-  it('reuses a fresh build and builds again once the build is older than the sources', async () => {
+  it('reuses a fresh build, and builds again (for production) once the build is older than the sources', async () => {
     const folder = await dashboardAssets();
     const built = (await stat(join(folder, 'index.html'))).mtimeMs;
     await dashboardAssets();
@@ -41,5 +41,10 @@ describe('dashboardAssets', () => {
     await dashboardAssets();
     expect((await stat(join(folder, 'index.html'))).mtimeMs).toBeGreaterThan(built);
     expect((await stat(DASHBOARD_STAMP)).mtimeMs).toBeGreaterThan(0);
+
+    // Built here, under vitest's NODE_ENV=test, it is still a production build: no Preact devtools hook.
+    for (const name of await readdir(join(folder, 'assets'))) {
+      if (name.endsWith('.js')) expect(await readFile(join(folder, 'assets', name), 'utf8')).not.toContain('__PREACT_DEVTOOLS__');
+    }
   });
 });
