@@ -1,14 +1,18 @@
 // `npm start`: the whole pipeline on one machine. The webhook handler behind a local HTTP
 // endpoint, the worker fed by polling SQS (fauxqs), the drift scan on a timer, DynamoDB
 // (dynalite, persisted under the state folder), S3 (fauxqs), events to a JSON-lines file, and
-// the sandbox cluster unless a kubeconfig is given. With no configuration it serves the
-// bundled example repository, whose commits reach the sandbox within seconds.
+// the sandbox cluster unless a kubeconfig is given, and the dashboard (no sign-in) on the port
+// after the example's chart repository. With no configuration it serves the bundled example
+// repository, whose commits reach the sandbox within seconds.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { SQSEvent } from 'aws-lambda';
+import { apiDependencies } from '../shared/api/environment.ts';
 import { parseDuration } from '../shared/config/duration.ts';
+import { dashboardAssets } from './dashboard-assets.ts';
+import { startDashboardServer } from './dashboard-server.ts';
 import { pollQueue } from './queue-poller.ts';
 import { ensureExampleRepo, startExampleChartRepo, type ExampleChartRepo } from './example.ts';
 import { lambdaContext } from './lambda-context.ts';
@@ -26,6 +30,8 @@ const { values } = parseArgs({
     'example-dir': { type: 'string', default: '.driftless/example' },
     // The example's Helm repository; by default the port after --port (any free one with --port 0).
     'chart-repo-port': { type: 'string' },
+    // The dashboard; by default the port after the chart repository's (--port + 2; any free one with --port 0).
+    'dashboard-port': { type: 'string' },
     'config-repo': { type: 'string' },
     kubeconfig: { type: 'string' },
     context: { type: 'string' },
@@ -84,6 +90,10 @@ const { handler: worker } = await import('../functions/sync-worker/handler.ts');
 const { handler: driftScan } = await import('../functions/drift-scan/handler.ts');
 
 const server = await startWebhookServer(webhook, Number(values.port));
+const dashboardPort = values['dashboard-port'] !== undefined ? Number(values['dashboard-port']) : Number(values.port) === 0 ? 0 : Number(values.port) + 2;
+// Built in the background (Vite, a few seconds the first time); the first page load waits for it.
+dashboardAssets().catch((error: unknown) => console.error(`dashboard build: ${(error as Error).message}`));
+const dashboard = await startDashboardServer({ port: dashboardPort, deps: apiDependencies(process.env), assets: () => dashboardAssets() });
 await writeFile(
   join(stateDir, 'endpoints.json'),
   JSON.stringify(
@@ -92,6 +102,7 @@ await writeFile(
       EVENTS_FILE: process.env.EVENTS_FILE,
       KUBECONFIG: kubeconfig,
       WEBHOOK_URL: server.url,
+      DASHBOARD_URL: dashboard.url,
       WEBHOOK_SECRET: webhookSecret,
       CONFIG_REPO_URL: configRepo,
       CONFIG_REPO_BRANCH: 'main',
@@ -120,6 +131,7 @@ const drift = setInterval(() => {
 }, driftIntervalMs);
 
 console.log(`webhook: ${server.url}`);
+console.log(`dashboard: ${dashboard.url}`);
 console.log(`kubeconfig: ${kubeconfig}`);
 console.log(`example repo: ${configRepo}`);
 if (chartRepo) console.log(`example chart repository: ${chartRepo.url}`);
@@ -140,6 +152,7 @@ stop.abort();
 clearInterval(drift);
 await polling;
 await server.close();
+await dashboard.close();
 await chartRepo?.close();
 await services.stop();
 await sandbox?.stop();
