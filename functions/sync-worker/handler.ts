@@ -58,14 +58,16 @@ let runtime: Promise<Runtime> | undefined;
 export async function buildDependencies(env: Environment, sqs = sqsClient(env)): Promise<WorkerDependencies> {
   const secret = await loadGitHubSecret(env);
   const octokit = gitHub(env, secret);
+  // Check runs as a GitHub App, commit statuses with a token, the console without GitHub; deployments as configured.
+  const statuses = statusPoster(octokit, env, { secret, warn: (message, fields) => logger.warn(message, fields) });
   return {
     store: stateStore(env),
     queue: jobQueue(env, sqs),
     renders: renderCache(env),
     sources: sourceFetcher(octokit, env),
     charts: chartFetcher(env),
-    statuses: statusPoster(octokit, env),
-    previews: previewPublisher(octokit, { host: gitHubHostOf(env), statuses: statusPoster(octokit, env) }),
+    statuses,
+    previews: previewPublisher(octokit, { host: gitHubHostOf(env) }),
     events: eventSink(env),
     connect: clusterConnector(env),
     owner: container,
