@@ -1,7 +1,9 @@
 // The web dashboard in AWS (issue 18): the UI from S3 behind CloudFront, the `api` function
 // behind an HTTP API with a JWT authorizer, and sign-in with Cognito or the organisation's IdP.
 // Enabled by the `dashboard` context key; without it nothing here is synthesized.
-import { CfnOutput, Tags, type RemovalPolicy } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Tags, type RemovalPolicy } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -43,6 +45,7 @@ export class Dashboard extends Construct {
   declare readonly api: DashboardApi;
   declare readonly site: DashboardSite;
   declare readonly signIn: DashboardSignIn;
+  declare readonly serverErrors: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: DashboardProps) {
     super(scope, id);
@@ -82,6 +85,19 @@ export class Dashboard extends Construct {
     if (props.functionEnvironment) this.api.handler.addExtraEnvironment(props.functionEnvironment);
     // config.json: what the UI needs to sign in, read at run time (README "Dashboard in AWS").
     this.site.deploy({ ...this.signIn.settings, groupsClaim: this.signIn.groupsClaim, signInRequired: true });
+
+    // 5xx covers the function's failures (502), its timeouts (504) and API Gateway's own; a 4xx
+    // (no token, RBAC refused) is the caller's. To the stack's alarm topic, as the other alarms.
+    this.serverErrors = new cloudwatch.Alarm(this, 'ApiServerErrors', {
+      alarmDescription: "The dashboard's API answered 5xx (the api function failed or timed out): read the api function's logs.",
+      metric: this.api.httpApi.metricServerError({ period: Duration.minutes(5) }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.serverErrors.addAlarmAction(new actions.SnsAction(driftless.monitoring.alarmTopic));
+    this.serverErrors.addOkAction(new actions.SnsAction(driftless.monitoring.alarmTopic));
 
     Tags.of(this).add(COMPONENT_TAG, 'dashboard');
 

@@ -433,6 +433,18 @@ describe('dashboard: the HTTP API and the api function', () => {
     expect(fn.Timeout).toBeLessThan(30);
   });
 
+  it("alarms on the API's 5xx answers through the stack's alarm topic", () => {
+    const apiId = logicalIdOf(template, 'AWS::ApiGatewayV2::Api', 'DashboardApi');
+    const topic = logicalIdOf(template, 'AWS::SNS::Topic', 'AlarmTopic');
+    const alarm = resources(template)[logicalIdOf(template, 'AWS::CloudWatch::Alarm', 'DashboardApiServerErrors')].Properties as Cfn;
+    expect(alarm).toMatchObject({ Namespace: 'AWS/ApiGateway', MetricName: '5xx', Statistic: 'Sum', Period: 300, Threshold: 0 });
+    expect(alarm.Dimensions.map((dimension: Cfn) => `${dimension.Name}=${render(dimension.Value)}`)).toEqual([`ApiId=<${apiId}>`]);
+    expect(alarm.ComparisonOperator).toBe('GreaterThanThreshold');
+    expect(alarm.TreatMissingData).toBe('notBreaching');
+    expect(alarm.AlarmActions.map(render)).toEqual([`<${topic}>`]);
+    expect(alarm.OKActions.map(render)).toEqual([`<${topic}>`]);
+  });
+
   it('tags everything it creates as the dashboard component', () => {
     const distribution = Object.values(template.findResources('AWS::CloudFront::Distribution'))[0] as Cfn;
     expect(distribution.Properties.Tags).toContainEqual({ Key: 'driftless:component', Value: 'dashboard' });
