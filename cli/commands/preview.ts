@@ -172,20 +172,9 @@ function changes(target: TargetPreview): number {
  * (https, ssh, with or without .git alike).
  */
 function registryName(registry: Registry, names: string[], configRepo: string | undefined): string | undefined {
-  const keys = new Set(names.flatMap((name) => keyOf(name) ?? []));
+  const keys = new Set(names.map(repoKey));
   const spellings = [...registry.apps.flatMap((app) => watchedSources(app).map((source) => source.repoURL)), ...(configRepo ? [configRepo] : [])];
-  return spellings.find((url) => {
-    const key = keyOf(url);
-    return key !== undefined && keys.has(key);
-  });
-}
-
-function keyOf(url: string): string | undefined {
-  try {
-    return repoKey(url);
-  } catch {
-    return undefined;
-  }
+  return spellings.find((url) => keys.has(repoKey(url)));
 }
 
 /**

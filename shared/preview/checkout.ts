@@ -80,9 +80,5 @@ export class CheckoutFetcher implements SourceFetcher {
 }
 
 function sameKey(url: string, key: string): boolean {
-  try {
-    return repoKey(url) === key;
-  } catch {
-    return false;
-  }
+  return repoKey(url) === key;
 }

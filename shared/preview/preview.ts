@@ -7,7 +7,9 @@
 //   targets (the push matcher) → per app: fetch the head once → per cluster: previewTarget,
 //   apps × clusters at most `concurrency` at once.
 import pLimit from 'p-limit';
+import { watchedSources } from '../config/match.ts';
 import { projectOf } from '../config/normalise-project.ts';
+import { sameRepo } from '../config/repo-url.ts';
 import type { AppSpec, Registry } from '../config/types.ts';
 import { fetchAppSources, type FetchedApp } from '../worker/fetch-sources.ts';
 import { changedBetween } from './changed-files.ts';
@@ -60,7 +62,11 @@ async function previewApp(
   limit: ReturnType<typeof pLimit>,
 ): Promise<TargetPreview[]> {
   let fetching: Promise<FetchedApp> | undefined;
-  const fetchOnce = () => (fetching ??= fetchAppSources(app, { revision: request.head }, deps));
+  // The head is a commit of the changed repository; an app whose sources are elsewhere (one the
+  // registry change names) is fetched where it points today, its primary source's targetRevision.
+  const inRepo = watchedSources(app).some((source) => sameRepo(source.repoURL, request.repoURL));
+  const revision = inRepo ? request.head : app.source.targetRevision;
+  const fetchOnce = () => (fetching ??= fetchAppSources(app, { revision }, deps));
   try {
     return await Promise.all(
       targets.map((target) =>
