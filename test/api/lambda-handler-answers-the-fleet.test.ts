@@ -86,18 +86,16 @@ beforeAll(async () => {
   const targets = Array.from({ length: APPS }, (_, index) => CLUSTERS.map((cluster) => ({ index, cluster }))).flat();
   for (let start = 0; start < targets.length; start += 50) {
     await Promise.all(
-      targets
-        .slice(start, start + 50)
-        .map(({ index, cluster }) =>
-          store.putTargetState({
-            app: name(index),
-            cluster,
-            syncStatus: 'Synced',
-            health: index % 2 === 0 ? 'Healthy' : 'Degraded',
-            revision: 'a'.repeat(40),
-            namespace: name(index),
-          }),
-        ),
+      targets.slice(start, start + 50).map(({ index, cluster }) =>
+        store.putTargetState({
+          app: name(index),
+          cluster,
+          syncStatus: 'Synced',
+          health: index % 2 === 0 ? 'Healthy' : 'Degraded',
+          revision: 'a'.repeat(40),
+          namespace: name(index),
+        }),
+      ),
     );
   }
   ({ handler } = (await import('../../functions/api/handler.ts')) as unknown as { handler: typeof handler });
