@@ -8,7 +8,7 @@ import type { Octokit } from '@octokit/rest';
 import { gitHubApiError, httpStatus } from './api-error.ts';
 import { pullRequestFiles } from './pull-request-files.ts';
 import { GITHUB_COM, parseGitHubRepoURL } from './repo-url.ts';
-import { truncateDescription, type CommitStatusPoster, type LineSink } from './status.ts';
+import { GitHubStatusPoster, truncateDescription, type CommitStatusPoster, type LineSink } from './status.ts';
 
 export const PREVIEW_CHECK_NAME = 'Driftless preview';
 export const PREVIEW_STATUS_CONTEXT = 'driftless/preview';
@@ -147,7 +147,12 @@ export class ConsolePreviewPublisher implements PreviewPublisher {
   }
 }
 
-/** The publisher for a worker: GitHub's when it has a client, the console's otherwise. */
-export function previewPublisher(octokit: Octokit | undefined, options: { host?: string; statuses?: CommitStatusPoster } = {}): PreviewPublisher {
-  return octokit ? new GitHubPreviewPublisher(octokit, options) : new ConsolePreviewPublisher();
+/**
+ * The publisher for a worker: GitHub's when it has a client (a plain commit status where check
+ * runs are refused: never the sync's own poster, which would make deployments of a preview), the
+ * console's otherwise.
+ */
+export function previewPublisher(octokit: Octokit | undefined, options: { host?: string } = {}): PreviewPublisher {
+  if (!octokit) return new ConsolePreviewPublisher();
+  return new GitHubPreviewPublisher(octokit, { host: options.host, statuses: new GitHubStatusPoster(octokit, { host: options.host }) });
 }

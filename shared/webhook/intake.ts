@@ -10,6 +10,7 @@ import { sameRepo } from '../config/repo-url.ts';
 import type { Registry } from '../config/types.ts';
 import { targetId, type Job, type SyncJob } from '../queue/job.ts';
 import { isAccepted, type EventOutcome } from './accepted.ts';
+import { checkRunDelivery, checkSuiteDelivery } from './check-run.ts';
 import { BadDeliveryError, WebhookError } from './errors.ts';
 import { pullRequestDelivery } from './pull-request.ts';
 import { queueOnce, replayKey } from './queue-once.ts';
@@ -94,6 +95,8 @@ async function intake(request: WebhookRequest, deps: WebhookDependencies): Promi
   const enqueuedAt = (deps.now?.() ?? new Date()).toISOString();
   const context = { ...deps, deliveryId: delivery, enqueuedAt };
   if (event === 'pull_request') return settle(await pullRequestDelivery(payload, context), delivery, request.body, deps);
+  if (event === 'check_run') return settle(await checkRunDelivery(payload, context), delivery, request.body, deps);
+  if (event === 'check_suite') return settle(checkSuiteDelivery(payload), delivery, request.body, deps);
   if (event !== 'push') return ignored(`${event} events are not used`);
   const push = payload as PushPayload;
   if (typeof push.ref !== 'string') throw new BadDeliveryError('push payload has no "ref"');

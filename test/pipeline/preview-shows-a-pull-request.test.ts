@@ -3,7 +3,8 @@
 // authenticated as a GitHub App (check runs are for apps). The double ends with a "Driftless
 // preview" check run on the head showing the app's change, the sandbox saw no write but dry
 // runs, and each push to the pull request gets its own check run on its own head. A head that
-// a newer push superseded before its job ran is not previewed.
+// a newer push superseded before its job ran is not previewed. "Re-run" on a sync check syncs
+// the target again, recorded as a manual sync.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCheckRun } from '../support/github-api.ts';
 import { githubExample, OWNER, REPO, REPO_URL, startPipeline, webApp, webRegistry, type Pipeline } from '../support/pipeline.ts';
@@ -127,5 +128,22 @@ describe('a pull request', () => {
     const response = await pipeline.deliver('pull_request', pullRequestEvent('closed', first));
     expect(response.statusCode).toBe(200);
     expect(await pipeline.queueDepth()).toBe(0);
+  });
+});
+
+describe('"Re-run" on a sync check', () => {
+  it('syncs the target again at the check commit, recorded as a manual sync', async () => {
+    const payload = githubExample('check_run') as Payload;
+    const rerun = {
+      ...payload,
+      action: 'rerequested',
+      check_run: { ...payload.check_run, name: 'driftless/web@sandbox', external_id: 'web@sandbox', head_sha: base, pull_requests: [] },
+      repository: { ...payload.repository, clone_url: REPO_URL, full_name: `${OWNER}/${REPO}`, name: REPO },
+    };
+    const response = await pipeline.deliver('check_run', rerun);
+    expect(response).toEqual({ statusCode: 202, body: { message: 'sync of web@sandbox queued again (re-run)', targets: ['web@sandbox'], revision: base } });
+    const manual = async () => (await pipeline.store.listHistory('web', 'sandbox', 10)).find((entry) => entry.reason === 'manual');
+    await pipeline.work(async () => (await manual()) !== undefined);
+    expect(await manual()).toMatchObject({ revision: base, status: 'Synced' });
   });
 });

@@ -33,6 +33,8 @@ export interface PullRequestFile {
 // git's name-status letters → GitHub's file statuses.
 const STATUS: Record<string, PullRequestFile['status']> = { A: 'added', D: 'removed', M: 'modified', R: 'renamed', C: 'copied', T: 'changed' };
 
+const listed = new Map<string, PullRequestFile[]>();
+
 /** The files of `pull` in the repository at `dir`, as GitHub lists them (before pagination). */
 export async function listPullRequestFiles(dir: string, owner: string, repo: string, pull: PullRequestDouble): Promise<PullRequestFile[] | undefined> {
   const git = async (...args: string[]) => (await run('git', args, { cwd: dir, maxBuffer: 64 * 1024 * 1024 })).stdout;
@@ -43,21 +45,25 @@ export async function listPullRequestFiles(dir: string, owner: string, repo: str
   if (!base || !head) return undefined;
   const mergeBase = (await git('merge-base', base.trim(), head.trim())).trim();
   const headSha = head.trim();
-  const names = (await git('diff', '-z', '-M', '--name-status', mergeBase, headSha)).split('\0');
+  // Asked once per page: the list of one pair of commits never changes.
+  const key = `${dir}\0${mergeBase}\0${headSha}`;
+  const known = listed.get(key);
+  if (known) return known;
+  // --raw: ":<mode> <mode> <old blob> <new blob> <status>\0<path>\0[<new path>\0]", full shas.
+  const raw = (await git('diff', '-z', '-M', '--raw', '--no-abbrev', mergeBase, headSha)).split('\0');
   const counts = (await git('diff', '-z', '-M', '--numstat', mergeBase, headSha)).split('\0');
   const files: PullRequestFile[] = [];
-  for (let i = 0, c = 0; i < names.length - 1;) {
-    const code = names[i++];
+  for (let i = 0, c = 0; i < raw.length - 1;) {
+    const [, , , blob, code] = raw[i++].split(' ');
     const renamed = code.startsWith('R') || code.startsWith('C');
-    const previous = renamed ? names[i++] : undefined;
-    const filename = names[i++];
+    const previous = renamed ? raw[i++] : undefined;
+    const filename = raw[i++];
     // numstat -z: "added\tdeleted\tpath\0" or, for a rename, "added\tdeleted\t\0old\0new\0".
     const [added, deleted, path] = counts[c++].split('\t');
     if (path === '') c += 2;
     const additions = Number(added) || 0;
     const deletions = Number(deleted) || 0;
     const status = STATUS[code[0]] ?? 'modified';
-    const blob = status === 'removed' ? '0'.repeat(40) : (await git('rev-parse', `${headSha}:${filename}`)).trim();
     files.push({
       sha: blob,
       filename,
@@ -72,5 +78,6 @@ export async function listPullRequestFiles(dir: string, owner: string, repo: str
     });
     if (files.length === MAX_LISTED_FILES) break;
   }
+  listed.set(key, files);
   return files;
 }
