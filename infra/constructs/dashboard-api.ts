@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import { DriftlessFunction } from './driftless-function.ts';
 import { grantKeyUse } from './encryption.ts';
 import type { ClusterAccess } from './cluster-access.ts';
+import type { GithubConnection } from './github-connection.ts';
 import { bindClusterRead } from './dashboard-cluster-read.ts';
 import type { RenderCache } from './render-cache.ts';
 import type { StateStore } from './state-store.ts';
@@ -39,6 +40,7 @@ export interface DashboardApiProps {
   readonly syncPipeline: SyncPipeline;
   readonly renderCache: RenderCache;
   readonly clusterAccess: ClusterAccess;
+  readonly github: GithubConnection;
   readonly encryptionKey?: kms.IKey;
   readonly logRetention?: logs.RetentionDays;
   readonly architecture?: lambda.Architecture;
@@ -71,6 +73,9 @@ export class DashboardApi extends Construct {
     // The diff compares the live objects with the last applied render.
     props.renderCache.bind(fn, 'read');
     bindClusterRead(props.clusterAccess, fn);
+    // Sync and resume record the commit they ask for, as the CLI does: the branch head, read
+    // through GitHub's API with the stack's credentials (never the webhook's key).
+    props.github.bind(fn);
     grantKeyUse(props.encryptionKey, fn.role);
 
     // No default stage: ours carries throttling and access logs.

@@ -59,6 +59,7 @@ export class Dashboard extends Construct {
       syncPipeline: driftless.syncPipeline,
       renderCache: driftless.renderCache,
       clusterAccess: driftless.clusterAccess,
+      github: driftless.github,
       encryptionKey: driftless.encryptionKey,
       logRetention: props.logRetention,
       architecture: props.architecture,

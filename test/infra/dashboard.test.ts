@@ -325,12 +325,13 @@ describe('dashboard: the HTTP API and the api function', () => {
       [/^<DriftlessRenderCacheBucket\w+\.Arn>$/, 'render bucket'],
       [/^<DriftlessRenderCacheBucket\w+\.Arn>\/\*$/, 'render objects'],
       [/^<DashboardApiHandlerLogs[0-9A-F]{8}\.Arn>$/, 'api log group'],
+      [/^<GitHubSecret\w+>$/, 'github secret'],
       [/^arn:<AWS::Partition>:eks:<AWS::Region>:<AWS::AccountId>:cluster\/dev$/, 'cluster dev'],
     ];
     return rules.find(([pattern]) => pattern.test(resource))?.[1] ?? resource;
   }
 
-  it('lets the function read the table, write only target items, scan for the fleet, send jobs, read renders and describe the cluster', () => {
+  it('lets the function read the table, write only target items, scan for the fleet, send jobs, read renders, describe the cluster and read the GitHub credentials', () => {
     expect(permissionsOf(statements, 'DashboardApiHandlerRole', label)).toEqual({
       'logs:CreateLogStream': ['api log group'],
       'logs:PutLogEvents': ['api log group'],
@@ -350,6 +351,8 @@ describe('dashboard: the HTTP API and the api function', () => {
       's3:ListBucket': ['render bucket'],
       's3:GetObject': ['render objects'],
       'eks:DescribeCluster': ['cluster dev'],
+      'secretsmanager:GetSecretValue': ['github secret'],
+      'secretsmanager:DescribeSecret': ['github secret'],
     });
   });
 
@@ -366,9 +369,15 @@ describe('dashboard: the HTTP API and the api function', () => {
     expect(keyed('dynamodb:GetItem')).toEqual(['REGISTRY', 'TARGET#*']);
   });
 
-  it('holds no secret: neither the GitHub credentials nor the webhook key', () => {
+  it('reads the GitHub credentials (sync and resume resolve the branch head, as the CLI does), never the webhook key, and assumes no role', () => {
     const mine = statements.filter((statement) => statement.roles.some((role) => role.includes('DashboardApiHandlerRole')));
-    expect(mine.flatMap((statement) => statement.actions).filter((action) => action.startsWith('secretsmanager:') || action.startsWith('sts:'))).toEqual([]);
+    const secrets = mine.filter((statement) => statement.actions.some((action) => action.startsWith('secretsmanager:')));
+    expect(secrets.flatMap((statement) => statement.actions).sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+    expect(secrets.flatMap((statement) => statement.resources)).toEqual([expect.stringMatching(/^<GitHubSecret\w+>$/)]);
+    expect(mine.flatMap((statement) => statement.actions).filter((action) => action.startsWith('sts:'))).toEqual([]);
+    const fn = resources(template)[logicalIdOf(template, 'AWS::Lambda::Function', 'DashboardApiHandler')].Properties as Cfn;
+    expect(Object.keys(fn.Environment.Variables)).toContain('GITHUB_SECRET_ARN');
+    expect(Object.keys(fn.Environment.Variables)).not.toContain('WEBHOOK_SECRET_ARN');
   });
 
   it('reads clusters with the view policy at the worker’s scope, never with the worker’s admin policies', () => {
