@@ -50,6 +50,8 @@ export interface ApiDeps {
   revisions: RevisionResolving;
   /** The registry's policy by default (shared/rbac/from-registry.ts). */
   rbac?: (registry: Registry) => Promise<RbacEnforcer>;
+  /** The claims holding the user's groups when the policy sets no `scopes` (the stack's DASHBOARD_GROUPS_CLAIM). */
+  groupClaims?: string[];
   /** Host of the GitHub the repositories live on, for commit links; github.com by default. */
   gitHubHost?: string;
   logger?: ApiLogger;

@@ -14,6 +14,8 @@ export function apiDependencies(env: Environment, logger?: ApiLogger): ApiDeps {
     connect: (cluster) => connect(cluster),
     revisions: new RevisionResolver(env),
     gitHubHost: gitHubHostOf(env),
+    // Set by the stack from the sign-in it configures (cognito:groups, or the IdP's groupsClaim).
+    ...(env.DASHBOARD_GROUPS_CLAIM ? { groupClaims: [env.DASHBOARD_GROUPS_CLAIM] } : {}),
     ...(logger ? { logger } : {}),
   };
 }

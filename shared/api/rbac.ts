@@ -5,6 +5,6 @@ import type { RbacEnforcer } from '../rbac/enforcer.ts';
 import { enforcerForRegistry } from '../rbac/from-registry.ts';
 import type { ApiDeps } from './deps.ts';
 
-export function enforcerOf(registry: Registry, deps: Pick<ApiDeps, 'rbac'>): Promise<RbacEnforcer> {
-  return (deps.rbac ?? enforcerForRegistry)(registry);
+export function enforcerOf(registry: Registry, deps: Pick<ApiDeps, 'rbac' | 'groupClaims'>): Promise<RbacEnforcer> {
+  return deps.rbac ? deps.rbac(registry) : enforcerForRegistry(registry, deps.groupClaims);
 }

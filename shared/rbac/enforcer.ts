@@ -25,9 +25,10 @@ export interface RbacEnforcer {
 
 /**
  * An enforcer for `config`, or, without one, Argo CD's built-in roles with `role:readonly` as
- * everybody's default.
+ * everybody's default. `defaultScopes`: the group claims when the policy names no `scopes`
+ * (the stack's DASHBOARD_GROUPS_CLAIM); else DEFAULT_SCOPES.
  */
-export async function createRbacEnforcer(config?: RbacConfig): Promise<RbacEnforcer> {
+export async function createRbacEnforcer(config?: RbacConfig, options: { defaultScopes?: string[] } = {}): Promise<RbacEnforcer> {
   const casbin = await newEnforcer(newModelFromString(ARGO_MODEL));
   const match = config?.matchMode === 'regex' ? regexMatch : globMatch;
   // casbin calls these as (request value, policy pattern).
@@ -37,7 +38,7 @@ export async function createRbacEnforcer(config?: RbacConfig): Promise<RbacEnfor
     .filter((rule): rule is PolicyRule => rule !== undefined);
   await load(casbin, [...builtin, ...(config?.rules ?? [])]);
   const defaultRole = config ? config.defaultRole : DEFAULT_ROLE;
-  const scopes = config?.scopes ?? DEFAULT_SCOPES;
+  const scopes = config?.scopes ?? options.defaultScopes ?? DEFAULT_SCOPES;
   // Argo CD checks only the groups a g line names (a group with its own p lines and no g line is not consulted).
   const groupSubjects = new Set((await casbin.getGroupingPolicy()).map((rule) => rule[0]));
   const cache = new Map<string, boolean>();

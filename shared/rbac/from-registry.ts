@@ -20,23 +20,24 @@ export function rbacSourceOf(registry: Registry): { data: Record<string, string>
 const enforcers = new Map<string, Promise<RbacEnforcer>>();
 const MAX_CACHED = 8;
 
-export function enforcerForRegistry(registry: Registry): Promise<RbacEnforcer> {
+export function enforcerForRegistry(registry: Registry, defaultScopes?: string[]): Promise<RbacEnforcer> {
   const source = rbacSourceOf(registry);
-  const key = JSON.stringify(source ?? null);
+  const key = JSON.stringify([source ?? null, defaultScopes ?? null]);
   let enforcer = enforcers.get(key);
   if (!enforcer) {
     if (enforcers.size >= MAX_CACHED) enforcers.delete(enforcers.keys().next().value as string);
-    enforcer = build(source);
+    enforcer = build(source, defaultScopes);
     enforcers.set(key, enforcer);
   }
   return enforcer;
 }
 
-async function build(source: ReturnType<typeof rbacSourceOf>): Promise<RbacEnforcer> {
-  if (!source) return createRbacEnforcer();
+async function build(source: ReturnType<typeof rbacSourceOf>, defaultScopes: string[] | undefined): Promise<RbacEnforcer> {
+  const options = defaultScopes ? { defaultScopes } : {};
+  if (!source) return createRbacEnforcer(undefined, options);
   const where = `${source.file}${source.line === undefined ? '' : `:${source.line}`}`;
   const { config, problems } = rbacConfigFromData(source.data, { file: source.file, line: source.line });
-  if (config) return createRbacEnforcer(config);
+  if (config) return createRbacEnforcer(config, options);
   return refuseAll(
     `the RBAC policy in ${where} (${RBAC_CONFIGMAP}) cannot be read, so nothing is allowed until it is fixed: ${problems.map((problem) => problem.message).join('; ')}`,
   );

@@ -136,3 +136,13 @@ describe('glob objects (gobwas/glob without separators, as Argo CD matches)', ()
     expect(parseScopes("['groups']")).toEqual(['groups']);
   });
 });
+
+describe("the stack's group claim", () => {
+  it('names the groups when the policy sets no scopes, and gives way to scopes when it does', async () => {
+    const withoutScopes = await createRbacEnforcer(parseRbacConfig({ 'policy.csv': 'g, admins, role:admin' }), { defaultScopes: ['roles'] });
+    expect(withoutScopes.can(user('y', { roles: ['admins'] }), 'sync', 'a/b')).toBe(true);
+    expect(withoutScopes.can(user('y', { groups: ['admins'] }), 'sync', 'a/b')).toBe(false);
+    const withScopes = await createRbacEnforcer(parseRbacConfig({ 'policy.csv': 'g, admins, role:admin', scopes: '[groups]' }), { defaultScopes: ['roles'] });
+    expect(withScopes.can(user('y', { groups: ['admins'] }), 'sync', 'a/b')).toBe(true);
+  });
+});
