@@ -1,0 +1,154 @@
+// The dashboard end to end, in Debian's headless Chromium driven by playwright-core: the real
+// webhook, queue and worker (test/support/pipeline.ts) with the sandbox cluster, and local
+// mode's dashboard server (the API core over the same table and queue, and the built UI).
+// The fleet view lists the apps with their health; a commit turns a row to the new revision
+// without a reload; a Sync from the app view is enqueued and completes; a read-only identity
+// sees no Sync button, and when it asks anyway (its role changed after the page loaded) the
+// API's 403 is what the page shows. Screenshots go to test-results/dashboard/.
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dashboardAssets } from '../../local/dashboard-assets.ts';
+import { startDashboardServer, type DashboardServer } from '../../local/dashboard-server.ts';
+import { apiDependencies } from '../../shared/api/environment.ts';
+import { appDocument, startPipeline, webApp, webRegistry, type BackgroundWorker, type Pipeline } from '../support/pipeline.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = join(process.cwd(), 'test-results', 'dashboard');
+// The README's picture of the fleet view, rewritten only when asked (DASHBOARD_SCREENSHOT=1).
+const README_SHOT = join(process.cwd(), 'functions', 'api', 'web', 'screenshot-fleet.png');
+const EMPTY = '0000000000000000000000000000000000000000';
+const UI_WAIT = { timeout: 20_000 };
+
+let pipeline: Pipeline;
+let worker: BackgroundWorker | undefined;
+let admin: DashboardServer;
+let viewer: DashboardServer;
+let browser: Browser;
+let first: string;
+
+const apiFiles = (color: string): Record<string, string> => ({
+  'driftless/api.yaml': appDocument({ name: 'api', cluster: 'sandbox', namespace: 'backend' }),
+  'apps/api/config.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: api-config }\ndata: { color: ${color} }\n`,
+});
+
+beforeAll(async () => {
+  // A missing browser is a failure that says what to install, never a silent skip.
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install chromium; .ci/run does), or set CHROMIUM_PATH`);
+  await mkdir(SHOTS, { recursive: true });
+  pipeline = await startPipeline();
+  const files = { ...webRegistry(), ...webApp('blue'), ...apiFiles('blue') };
+  first = await pipeline.repo.commit(files);
+  await pipeline.push(EMPTY, first, { added: Object.keys(files) });
+  await pipeline.work(async () => {
+    const [web, api] = await Promise.all([pipeline.store.getTarget('web', 'sandbox'), pipeline.store.getTarget('api', 'sandbox')]);
+    return web?.revision === first && web.health === 'Healthy' && api?.revision === first && api.health === 'Healthy';
+  });
+  // From here on the worker runs in the background, as local mode runs it.
+  worker = pipeline.startWorker();
+  // The API over the pipeline's table, queue and sandbox, as local mode builds it from the environment.
+  const deps = apiDependencies(process.env);
+  admin = await startDashboardServer({ port: 0, deps, assets: dashboardAssets });
+  // Not local mode's user: a signed-in identity with no role, so the policy's default applies (role:readonly).
+  viewer = await startDashboardServer({
+    port: 0,
+    deps,
+    assets: dashboardAssets,
+    identity: { user: 'viewer@example.com', claims: { sub: 'viewer@example.com' } },
+  });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all([admin?.close(), viewer?.close()]);
+  await worker?.stop();
+  await pipeline?.stop();
+});
+
+const row = (page: Page, app: string) => page.locator(`[data-testid=fleet-row][data-app="${app}"][data-cluster=sandbox]`);
+
+describe('the dashboard in Chromium', () => {
+  let page: Page;
+
+  it('lists every app on its cluster with its health, sync status and revision, and the health counts', async () => {
+    page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(admin.url);
+    await row(page, 'api').waitFor(UI_WAIT);
+    for (const app of ['web', 'api']) {
+      expect(await row(page, app).locator('[data-testid=health]').textContent()).toBe('Healthy');
+      expect(await row(page, app).locator('[data-testid=sync-status]').textContent()).toBe('Synced');
+      expect(await row(page, app).locator('[data-testid=revision]').textContent()).toBe(first.slice(0, 7));
+    }
+    expect(await page.locator('[data-testid=fleet-row]').count()).toBe(2);
+    expect(await page.locator('[data-testid=count-Healthy]').textContent()).toBe('2');
+    await page.screenshot({ path: join(SHOTS, 'fleet.png') });
+    if (process.env.DASHBOARD_SCREENSHOT === '1') await copyFile(join(SHOTS, 'fleet.png'), README_SHOT);
+  });
+
+  it('turns a row to a new commit without a reload', async () => {
+    // A value only this page load holds: gone if the page were reloaded.
+    await page.evaluate('window.loadedOnce = "yes"');
+    const second = await pipeline.repo.commit(webApp('green'));
+    await pipeline.push(first, second, { modified: ['apps/web/config.yaml'] });
+    await row(page, 'web')
+      .locator('[data-testid=revision]', { hasText: second.slice(0, 7) })
+      .waitFor(UI_WAIT);
+    expect(await page.evaluate('window.loadedOnce')).toBe('yes');
+    // The other app's row is untouched by a commit that does not concern it.
+    expect(await row(page, 'api').locator('[data-testid=revision]').textContent()).toBe(first.slice(0, 7));
+    first = second;
+  });
+
+  it('syncs from the app view after a confirmation, and shows the sync in the history once it ran', async () => {
+    await row(page, 'web').getByRole('link', { name: 'web' }).click();
+    await page.getByRole('heading', { name: 'web', level: 1 }).waitFor(UI_WAIT);
+    await page.locator('[data-testid=resource-tree] [data-kind=Deployment]').waitFor(UI_WAIT);
+    const before = await pipeline.store.getTarget('web', 'sandbox');
+
+    await page.getByRole('button', { name: 'Sync' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor(UI_WAIT);
+    await dialog.getByRole('button', { name: 'Sync' }).click();
+    await page.locator('[data-testid=action-result]').waitFor(UI_WAIT);
+
+    // Enqueued: the request's number went up; completed: the worker recorded that request.
+    const requested = (await pipeline.store.getTarget('web', 'sandbox'))?.requestSeq ?? 0;
+    expect(requested).toBeGreaterThan(before?.requestSeq ?? 0);
+    await page.locator('[data-testid=history-row]', { hasText: 'manual' }).first().waitFor(UI_WAIT);
+    const after = await pipeline.store.getTarget('web', 'sandbox');
+    expect(after?.appliedSeq).toBeGreaterThanOrEqual(requested);
+    expect(after).toMatchObject({ syncStatus: 'Synced', revision: first });
+    await page.screenshot({ path: join(SHOTS, 'app.png'), fullPage: true });
+  });
+
+  it('shows a read-only identity no actions, and the API refusing a sync with 403 and its message on the page', async () => {
+    const readOnly = await browser.newPage();
+    await readOnly.goto(`${viewer.url}#/apps/web/sandbox`);
+    await readOnly.locator('[data-testid=read-only]').waitFor(UI_WAIT);
+    expect(await readOnly.getByRole('button', { name: 'Sync' }).count()).toBe(0);
+
+    const refused = await fetch(new URL('/api/apps/web/clusters/sandbox/sync', viewer.url), {
+      method: 'POST',
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(refused.status).toBe(403);
+    const { error } = (await refused.json()) as { error: string };
+    expect(error).toMatch(/sync/);
+
+    // The page was loaded with the admin's rights; its next call is made as the read-only identity.
+    await page.route('**/api/apps/*/clusters/*/sync', (route) => route.continue({ url: new URL(new URL(route.request().url()).pathname, viewer.url).href }));
+    await page.getByRole('button', { name: 'Sync' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Sync' }).click();
+    const shown = page.locator('[data-testid=action-error]');
+    await shown.waitFor(UI_WAIT);
+    expect(await shown.textContent()).toBe(error);
+    expect(await shown.getAttribute('role')).toBe('alert');
+    await page.screenshot({ path: join(SHOTS, 'read-only-403.png') });
+    await readOnly.screenshot({ path: join(SHOTS, 'read-only.png') });
+  });
+});
