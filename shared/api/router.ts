@@ -3,7 +3,6 @@
 // with the contract's statuses, and anything unexpected a 500 that says no more than where,
 // the details logged (never a token or a claim).
 import { OperationError, NotFoundError, RefusedError } from '../operations/errors.ts';
-import { readFleet } from '../operations/fleet.ts';
 import { PermissionDeniedError } from '../rbac/errors.ts';
 import type { Identity } from '../rbac/identity.ts';
 import { runAction, TARGET_ACTIONS, type TargetAction } from './actions.ts';
@@ -61,7 +60,7 @@ async function route(request: ApiRequest, deps: ApiDeps): Promise<ApiResponse> {
 async function me(identity: Identity, deps: ApiDeps): Promise<Me> {
   if (identity.local) return { user: identity.user, groups: [], signInRequired: false };
   // The groups as the registry's `scopes` pick them: the same reading every check uses.
-  const { registry } = await readFleet({ getRegistry: () => deps.store.getRegistry(), listTargets: async () => [] });
+  const registry = (await deps.store.getRegistry())?.registry ?? { apps: [], clusters: [], projects: [] };
   const rbac = await enforcerOf(registry, deps);
   return { user: identity.user, groups: rbac.groupsOf(identity), signInRequired: true };
 }
