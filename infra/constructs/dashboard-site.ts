@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { AssetHashType, DockerImage, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AssetHashType, DefaultStackSynthesizer, DockerImage, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -170,7 +170,8 @@ export class DashboardSite extends Construct {
       defaultRootObject: 'index.html',
       domainNames: props.domainName ? [props.domainName] : undefined,
       certificate,
-      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+      // Only with a certificate of ours: CloudFront's default one has a fixed policy.
+      minimumProtocolVersion: certificate ? cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 : undefined,
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
       enableLogging: true,
@@ -273,11 +274,22 @@ export class DashboardSite extends Construct {
       'Action::s3:List*': 'BucketDeployment lists the assets bucket to prune files an earlier build left.',
       'Action::s3:DeleteObject*': 'Pruning removes files an earlier build left in the assets bucket, which holds nothing else.',
       'Action::s3:Abort*': 'A large upload is multipart; an interrupted one is aborted.',
-      'Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*':
+      [`Resource::${bootstrapAssetObjects(Stack.of(this))}`]:
         "The staged zip's key is a content hash in CDK's bootstrap asset bucket; read access is confined to that bucket.",
       [`Resource::<${bucketId}.Arn>/*`]: 'The file names come from the build (content-hashed); the grant is confined to objects of the assets bucket.',
       'Resource::*': 'cloudfront:CreateInvalidation and GetInvalidation for the deployment custom resource, granted by CDK on every distribution.',
     };
     for (const [finding, reason] of Object.entries(reasons)) Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
   }
+}
+
+/**
+ * The objects of CDK's bootstrap asset bucket as cdk-nag names them in a finding: the default
+ * synthesizer's bucket (`cdk-<qualifier>-assets-<account>-<region>`), with the account and
+ * region literal when the stack's environment says them.
+ */
+function bootstrapAssetObjects(stack: Stack): string {
+  const qualifier = (stack.node.tryGetContext('@aws-cdk/core:bootstrapQualifier') as string | undefined) ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER;
+  const shown = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
+  return `arn:<AWS::Partition>:s3:::cdk-${qualifier}-assets-${shown(stack.account, 'AccountId')}-${shown(stack.region, 'Region')}/*`;
 }

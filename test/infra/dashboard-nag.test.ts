@@ -3,7 +3,7 @@
 // with its reason. Read as test/infra/nag.test.ts reads it: validation-report.json and metadata.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Validations, type Environment } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.ts';
 import { readDriftlessContext, type DashboardContext, type DriftlessContext } from '../../infra/context.ts';
@@ -16,13 +16,13 @@ interface NagResult {
   acknowledgements: Array<{ path: string; id: string; reason: string }>;
 }
 
-function synthWithNag(dashboard: Partial<DashboardContext>, settings: Partial<DriftlessContext> = {}): NagResult {
+function synthWithNag(dashboard: Partial<DashboardContext>, settings: Partial<DriftlessContext> = {}, env?: Environment): NagResult {
   const outdir = tempDir('driftless-dashboard-nag-');
   const app = new App({
     outdir,
     context: { 'aws:cdk:bundling-stacks': [], ...BASE_SETTINGS, ...settings, dashboard: { assetsDir: builtAssets(), ...dashboard } },
   });
-  buildApp(app, { settings: readDriftlessContext(app.node), entries: DASHBOARD_ENTRIES });
+  buildApp(app, { settings: readDriftlessContext(app.node), entries: DASHBOARD_ENTRIES, ...(env ? { env } : {}) });
   let thrown: Error | undefined;
   try {
     app.synth();
@@ -69,6 +69,12 @@ describe('cdk-nag AwsSolutions with the dashboard', () => {
     // With a certificate of its own the distribution enforces TLS 1.2: nothing to acknowledge there.
     expect(dashboardAcknowledgements(result).map(({ id }) => id)).not.toContain('Annotation::AwsSolutions-CFR4');
     expect(dashboardAcknowledgements(result).map(({ id }) => id)).not.toContain('Annotation::AwsSolutions-COG8');
+  });
+
+  it('reports nothing unacknowledged for a stack with its account and region (the asset bucket then has a literal name)', () => {
+    const result = synthWithNag({}, {}, { account: '123456789012', region: 'eu-west-1' });
+    expect(result.findings).toEqual([]);
+    expect(result.thrown).toBeUndefined();
   });
 
   it('acknowledges only these rules, each where it applies, each with a reason', () => {
