@@ -74,7 +74,7 @@ const row = (page: Page, app: string) => page.locator(`[data-testid=fleet-row][d
 describe('the dashboard in Chromium', () => {
   let page: Page;
 
-  it('lists every app on its cluster with its health, sync status and revision, and the health counts', async () => {
+  it('lists every app on its cluster with its health, sync status and revision, the health counts, and searches and groups them', async () => {
     page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     await page.goto(admin.url);
     await row(page, 'api').waitFor(UI_WAIT);
@@ -87,6 +87,20 @@ describe('the dashboard in Chromium', () => {
     expect(await page.locator('[data-testid=count-Healthy]').textContent()).toBe('2');
     await page.screenshot({ path: join(SHOTS, 'fleet.png') });
     if (process.env.DASHBOARD_SCREENSHOT === '1') await copyFile(join(SHOTS, 'fleet.png'), README_SHOT);
+
+    // The search box and grouping work on the rows the one call brought.
+    await page.getByLabel('Search').fill('we');
+    await page.locator('[data-testid=fleet-row][data-app=api]').waitFor({ state: 'detached', ...UI_WAIT });
+    expect(await page.locator('[data-testid=fleet-row]').count()).toBe(1);
+    await page.getByLabel('Search').fill('');
+    await page.getByLabel('Group by').selectOption('project');
+    expect(await page.getByRole('rowheader', { name: 'default (2)' }).count()).toBe(1);
+    await page.getByLabel('Group by').selectOption('none');
+  });
+
+  it('polls the fleet with If-None-Match and gets 304 while nothing changed', async () => {
+    const unchanged = await page.waitForResponse((response) => new URL(response.url()).pathname === '/api/fleet' && response.status() === 304, UI_WAIT);
+    expect(await unchanged.request().headerValue('if-none-match')).toBeTruthy();
   });
 
   it('turns a row to a new commit without a reload', async () => {
