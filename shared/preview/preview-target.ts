@@ -7,6 +7,7 @@
 // head, which is what merging would do to the cluster, drift included (as Argo CD's diff).
 import type { AppSpec, ClusterSpec, ProjectSpec, Registry } from '../config/types.ts';
 import { applyWave } from '../kube/apply.ts';
+import type { KubeClient } from '../kube/client.ts';
 import { Discovery } from '../kube/discovery.ts';
 import { refKey, refOf, type ObjectRef } from '../kube/live.ts';
 import { describeObject, type KubeObject } from '../kube/object.ts';
@@ -38,6 +39,8 @@ export interface TargetInput {
   registry: Registry;
   /** The app's sources at the head (fetched once for all its clusters). */
   fetched: FetchedApp;
+  /** Discovery of a cluster's client, shared by the preview's targets on it; default one per target. */
+  discoveryOf?: (client: KubeClient) => Discovery;
 }
 
 const OBJECT_CONCURRENCY = 8;
@@ -47,7 +50,7 @@ export async function previewTarget(input: TargetInput, deps: PreviewDependencie
   const empty: TargetPreview = { app: app.name, cluster: cluster.name, diff: '', create: [], change: [], prune: [], verdicts: [] };
   try {
     const client = await deps.connect(cluster, projectRoleFor(project, cluster, namespace, app.name));
-    const discovery = new Discovery(client);
+    const discovery = input.discoveryOf?.(client) ?? new Discovery(client);
     const rendered = await renderOnce(app, namespace, fetched, deps.renders, discovery);
     const bounds = { project, cluster };
     // An app of apps' Applications join the registry, never the cluster: not previewed as objects.

@@ -11,8 +11,11 @@ import { watchedSources } from '../config/match.ts';
 import { projectOf } from '../config/normalise-project.ts';
 import { sameRepo } from '../config/repo-url.ts';
 import type { AppSpec, Registry } from '../config/types.ts';
+import type { KubeClient } from '../kube/client.ts';
+import { Discovery } from '../kube/discovery.ts';
 import { fetchAppSources, type FetchedApp } from '../worker/fetch-sources.ts';
 import { changedBetween } from './changed-files.ts';
+import { FetchOnce } from './fetch-once.ts';
 import { previewError } from './error-location.ts';
 import { previewTarget } from './preview-target.ts';
 import { registryChange } from './registry-change.ts';
@@ -23,7 +26,16 @@ export type { ObjectRef, PreviewDependencies, PreviewReport, PreviewRequest, Tar
 
 const DEFAULT_CONCURRENCY = 8;
 
-export async function preview(request: PreviewRequest, deps: PreviewDependencies): Promise<PreviewReport> {
+export async function preview(request: PreviewRequest, given: PreviewDependencies): Promise<PreviewReport> {
+  const sources = new FetchOnce(given.sources);
+  try {
+    return await previewWith(request, { ...given, sources });
+  } finally {
+    await sources.releaseAll();
+  }
+}
+
+async function previewWith(request: PreviewRequest, deps: PreviewDependencies): Promise<PreviewReport> {
   const { repoURL, base, head } = request;
   const changedFiles = request.changedFiles ?? (await compareTrees(request, deps));
   const notes: string[] = [];
@@ -39,12 +51,23 @@ export async function preview(request: PreviewRequest, deps: PreviewDependencies
   if (request.app !== undefined) targets = targets.filter((target) => target.app === request.app);
 
   const limit = pLimit(deps.concurrency ?? DEFAULT_CONCURRENCY);
+  // One discovery per cluster connection for the whole preview: a preview installs no CRD, so
+  // what one target learns of a cluster's kinds holds for the next.
+  const discoveries = new Map<KubeClient, Discovery>();
+  const discoveryOf = (client: KubeClient): Discovery => {
+    let discovery = discoveries.get(client);
+    if (!discovery) {
+      discovery = new Discovery(client);
+      discoveries.set(client, discovery);
+    }
+    return discovery;
+  };
   const byApp = new Map<string, Target[]>();
   for (const target of targets) byApp.set(target.app, [...(byApp.get(target.app) ?? []), target]);
   const results = await Promise.all(
     [...byApp].map(async ([name, appTargets]) => {
       const app = registry.apps.find((candidate) => candidate.name === name) as AppSpec;
-      return previewApp(app, appTargets, registry, request, deps, limit);
+      return previewApp(app, appTargets, registry, request, deps, limit, discoveryOf);
     }),
   );
   const report: PreviewReport = { repoURL, base, head, targets: results.flat() };
@@ -60,6 +83,7 @@ async function previewApp(
   request: PreviewRequest,
   deps: PreviewDependencies,
   limit: ReturnType<typeof pLimit>,
+  discoveryOf: (client: KubeClient) => Discovery,
 ): Promise<TargetPreview[]> {
   let fetching: Promise<FetchedApp> | undefined;
   // The head is a commit of the changed repository; an app whose sources are elsewhere (one the
@@ -91,7 +115,7 @@ async function previewApp(
           } catch (error) {
             return failed(error);
           }
-          return previewTarget({ app, cluster, namespace: target.namespace, project, registry, fetched }, deps);
+          return previewTarget({ app, cluster, namespace: target.namespace, project, registry, fetched, discoveryOf }, deps);
         }),
       ),
     );
