@@ -7,7 +7,6 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { pullRequestHeadRef } from '../../shared/queue/job.ts';
 import { gitHubHostOf, jobQueue, loadWebhookSecret, stateStore, type Environment } from '../../shared/runtime/environment.ts';
 import { functionTracer } from '../../shared/runtime/tracing.ts';
 import { handleDelivery, type WebhookDependencies } from '../../shared/webhook/intake.ts';
@@ -38,10 +37,6 @@ export async function buildDependencies(env: Environment): Promise<WebhookDepend
     rememberDelivery: (id) => store.rememberDelivery(id, DELIVERY_TTL_SECONDS),
     forgetDelivery: (id) => store.forgetDelivery(id),
     requestSync: (target, revision) => store.requestSync(target, revision),
-    requestPreview: ({ repoURL, number }, head) => {
-      const ref = pullRequestHeadRef(repoURL, number);
-      return store.putHead(ref.repoURL, ref.branch, head);
-    },
     // Not a credential: which GitHub's repositories a payload may name.
     gitHubHost: gitHubHostOf(env),
     enqueue: async (jobs) => {

@@ -1,6 +1,6 @@
 // Where a pull request's preview is shown: one check run "Driftless preview" on its head commit
 // (in_progress while it is computed, then completed with the Markdown output), the files it
-// changes read from the API. Without check runs (a token, not a GitHub App: GitHub answers 403)
+// changes and its current head read from the API. Without check runs (a token, not a GitHub App: GitHub answers 403)
 // a commit status `driftless/preview` carries the title instead; without GitHub at all (local
 // mode) the summary is printed.
 
@@ -42,7 +42,16 @@ export interface PreviewHandle {
   checkRunId?: number;
 }
 
+/** A pull request as GitHub has it now. */
+export interface PullRequestState {
+  open: boolean;
+  /** Its head commit now. */
+  head: string;
+}
+
 export interface PreviewPublisher {
+  /** The pull request now, to tell a superseded head; undefined when it cannot be known (no GitHub). */
+  currentState(repoURL: string, pullRequest: number): Promise<PullRequestState | undefined>;
   /** The paths the pull request changes; undefined when they cannot be listed completely (GitHub's 3000 files, no GitHub). */
   changedFiles(repoURL: string, pullRequest: number): Promise<string[] | undefined>;
   start(subject: PreviewSubject): Promise<PreviewHandle>;
@@ -68,6 +77,18 @@ export class GitHubPreviewPublisher implements PreviewPublisher {
 
   changedFiles(repoURL: string, pullRequest: number): Promise<string[] | undefined> {
     return pullRequestFiles(this.#octokit, repoURL, pullRequest, this.#host);
+  }
+
+  async currentState(repoURL: string, pullRequest: number): Promise<PullRequestState> {
+    const { owner, repo } = parseGitHubRepoURL(repoURL, this.#host);
+    try {
+      const { data } = await this.#octokit.rest.pulls.get({ owner, repo, pull_number: pullRequest });
+      return { open: data.state === 'open', head: data.head.sha };
+    } catch (error) {
+      // Deleted, or never there (a forged delivery that was signed): nothing to preview.
+      if (httpStatus(error) === 404) return { open: false, head: '' };
+      throw gitHubApiError(`reading pull request #${pullRequest} of ${owner}/${repo}`, error);
+    }
   }
 
   async start(subject: PreviewSubject): Promise<PreviewHandle> {
@@ -134,6 +155,10 @@ export class ConsolePreviewPublisher implements PreviewPublisher {
   }
 
   async changedFiles(): Promise<undefined> {
+    return undefined;
+  }
+
+  async currentState(): Promise<undefined> {
     return undefined;
   }
 

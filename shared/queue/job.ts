@@ -7,7 +7,6 @@
 //   preview           show on a pull request's head what merging it would change; nothing is applied
 // Their FIFO group and deduplication ids are in message-ids.ts.
 import { z } from 'zod';
-import { repoKey } from '../github/repo-url.ts';
 
 /** What asked for a sync. A continued sync keeps the trigger of the sync it continues. */
 export const SYNC_TRIGGERS = ['push', 'config', 'self-heal', 'missed-push', 'manual', 'rollback'] as const;
@@ -149,15 +148,6 @@ export function describeJob(job: Job): string {
 /** `<repoURL>#<number>`: how a pull request is named in ids and messages. */
 export function pullRequestId(repoURL: string, pullRequest: number): string {
   return `${repoURL}#${pullRequest}`;
-}
-
-/**
- * Where a pull request's latest head is recorded (the state store's repository heads): the
- * repository by its key, so every spelling of its URL names one record, and GitHub's own ref
- * for a pull request's head. The webhook writes it, the preview job compares its head with it.
- */
-export function pullRequestHeadRef(repoURL: string, pullRequest: number): { repoURL: string; branch: string } {
-  return { repoURL: repoKey(repoURL), branch: `refs/pull/${pullRequest}/head` };
 }
 
 /** An automated sync that is new work, not the continuation of one already under way. */

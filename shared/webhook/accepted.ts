@@ -1,13 +1,13 @@
 // What the handler of one event decided, for the intake to act on: an answer to send as it is
 // (an ignored event, nothing to do), or jobs to queue once per delivery, with what must be
-// recorded before they are (the commit a target must end on, a pull request's latest head).
+// recorded before they are (the commit a target must end on).
 import type { Job } from '../queue/job.ts';
 import type { WebhookResponse } from './intake.ts';
 
 export interface Accepted {
   jobs: Job[];
   /** Called once the delivery is known to be new, before the jobs are sent. */
-  record(): Promise<void>;
+  record?(): Promise<void>;
   /** The 202's body. */
   body: Record<string, unknown>;
 }

@@ -23,7 +23,6 @@ export interface CheckRunContext {
   registry(): Promise<Registry | undefined>;
   configRepo?: { repoURL: string };
   requestSync(target: { app: string; cluster: string }, revision: string): Promise<unknown>;
-  requestPreview?(pullRequest: { repoURL: string; number: number }, head: string): Promise<unknown>;
   gitHubHost?: string;
   deliveryId: string;
   enqueuedAt: string;
@@ -94,9 +93,6 @@ function previewAgain(payload: unknown, externalId: string, repoURL: string, con
   };
   return {
     jobs: [job],
-    record: async () => {
-      await context.requestPreview?.({ repoURL, number }, head);
-    },
     body: { message: `preview of pull request #${number} queued again (re-run)`, pullRequest: number, revision: head, check: previewExternalId(number) },
   };
 }

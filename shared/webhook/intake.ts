@@ -41,8 +41,6 @@ export interface WebhookDependencies {
   requestSync(target: { app: string; cluster: string }, revision: string): Promise<unknown>;
   forgetDelivery(id: string): Promise<void>;
   enqueue(jobs: Job[]): Promise<void>;
-  /** Records a pull request's latest head, which its preview job must still be to run; absent, every preview runs. */
-  requestPreview?(pullRequest: { repoURL: string; number: number }, head: string): Promise<unknown>;
   /** The GitHub host whose repositories pull requests and check runs may name (github.com by default). */
   gitHubHost?: string;
   maxBodyBytes?: number;

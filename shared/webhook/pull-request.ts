@@ -3,8 +3,8 @@
 // nothing a preview shows. A pull request into a repository and branch no registered app
 // tracks (nor the config repository) is not previewed: there is nothing it could change.
 //
-// The head is recorded as the pull request's latest before the job is sent: the worker drops a
-// preview whose head is no longer it (a newer push came), so the check run shown is the newest.
+// The previews of one pull request share a FIFO group; the worker asks GitHub for the pull
+// request's head before it starts one and drops a head a newer push superseded.
 import { matchPush } from '../config/match.ts';
 import { sameRepo } from '../config/repo-url.ts';
 import type { Registry } from '../config/types.ts';
@@ -18,8 +18,6 @@ const EVENT = 'pull_request';
 export interface PullRequestContext {
   registry(): Promise<Registry | undefined>;
   configRepo?: { repoURL: string; branch: string; dir: string };
-  /** Records `head` as the pull request's latest head (before its job is sent). */
-  requestPreview?(pullRequest: { repoURL: string; number: number }, head: string): Promise<unknown>;
   /** The GitHub host whose repositories may be previewed. */
   gitHubHost?: string;
   deliveryId: string;
@@ -56,9 +54,6 @@ export async function pullRequestDelivery(payload: unknown, context: PullRequest
   };
   return {
     jobs: [job],
-    record: async () => {
-      await context.requestPreview?.({ repoURL, number }, head);
-    },
     body: { message: `preview of pull request #${number} queued`, pullRequest: number, revision: head },
   };
 }

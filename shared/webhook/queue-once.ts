@@ -21,7 +21,7 @@ export async function queueOnce(
     return { statusCode: 200, body: { message: `delivery ${delivery.id} repeats the body of a delivery already handled: not queued again (a replay)` } };
   }
   try {
-    await accepted.record();
+    await accepted.record?.();
     await deps.enqueue(accepted.jobs);
   } catch (error) {
     await deps.forgetDelivery(bodyKey);

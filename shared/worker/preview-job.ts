@@ -2,9 +2,10 @@
 //   superseded? → files the pull request changes → check run "Driftless preview" in progress on
 //   the head → preview() → the check run completed with the Markdown output.
 //
-// A newer head supersedes: the webhook records each pull request's latest head before it sends
-// the job, and a job whose head is no longer it stops before it starts (the newer job, in the
-// same FIFO group, shows the newer head). Per-target render and dry-run errors are part of the
+// A newer head supersedes: the job asks GitHub for the pull request's head (one call; GitHub is
+// the authority, whatever order deliveries came in) and stops before it starts when the head
+// moved on or the pull request was closed (the newer head's job, in the same FIFO group, shows
+// it). Without GitHub (local mode) every preview runs. Per-target render and dry-run errors are part of the
 // report (conclusion failure); an error of the whole preview that is bad input completes the
 // check run as failed and is not retried; any other error completes it as cancelled and is
 // retried (the retry starts a new check run, which GitHub shows in its place).
@@ -12,17 +13,20 @@ import { isBadInput } from '../errors/bad-input.ts';
 import { ConsolePreviewPublisher, type PreviewConclusion } from '../github/preview-check.ts';
 import { previewCheckOutput } from '../preview/markdown.ts';
 import { preview, type PreviewReport } from '../preview/preview.ts';
-import { pullRequestHeadRef, type PreviewJob } from '../queue/job.ts';
+import type { PreviewJob } from '../queue/job.ts';
 import type { WorkerDependencies } from './dependencies.ts';
 
 export type PreviewOutcome = 'previewed' | 'preview-superseded' | 'preview-failed' | 'skipped';
 
 export async function previewPullRequest(job: PreviewJob, deps: WorkerDependencies): Promise<PreviewOutcome> {
   const about = { pullRequest: job.pullRequest, repoURL: job.repoURL, revision: job.revision, deliveryId: job.deliveryId };
-  const ref = pullRequestHeadRef(job.repoURL, job.pullRequest);
-  const latest = await deps.store.getHead(ref.repoURL, ref.branch);
-  if (latest && latest.sha !== job.revision) {
-    deps.logger.info('preview superseded by a newer head of the pull request; dropped', { ...about, head: latest.sha });
+  const publisher = deps.previews ?? new ConsolePreviewPublisher();
+  const now = await publisher.currentState(job.repoURL, job.pullRequest);
+  if (now && (!now.open || now.head !== job.revision)) {
+    deps.logger.info(now.open ? 'preview superseded by a newer head of the pull request; dropped' : 'preview of a closed pull request; dropped', {
+      ...about,
+      head: now.head,
+    });
     return 'preview-superseded';
   }
   const registry = (await deps.store.getRegistry())?.registry;
@@ -30,7 +34,6 @@ export async function previewPullRequest(job: PreviewJob, deps: WorkerDependenci
     deps.logger.warn('preview for a pull request before any registry was read; dropped', about);
     return 'skipped';
   }
-  const publisher = deps.previews ?? new ConsolePreviewPublisher();
   // Undefined when GitHub cannot list them all: the preview compares the two trees instead.
   const changedFiles = await publisher.changedFiles(job.repoURL, job.pullRequest);
   const check = await publisher.start({ repoURL: job.repoURL, pullRequest: job.pullRequest, sha: job.revision });

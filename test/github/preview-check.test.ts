@@ -1,6 +1,6 @@
 // Where a preview goes on GitHub, against the REST double over a real git repository: the
 // pull request's files come from its files API 100 per page following GitHub's Link header
-// (a rename names both paths), GitHub's 3000-file cap makes the list unusable (undefined: the
+// (a rename names both paths) and its state and head from the pull request API, GitHub's 3000-file cap makes the list unusable (undefined: the
 // preview compares the trees instead), the check run "Driftless preview" goes in_progress →
 // completed on the head, and with a token, which GitHub refuses check runs to (403), the preview
 // is a commit status driftless/preview instead.
@@ -66,6 +66,16 @@ describe('the files of a pull request', () => {
 
   it('of a pull request GitHub does not know fail, naming it', async () => {
     await expect(previewPublisher(withToken()).changedFiles(REPO_URL, 99)).rejects.toThrow(/^listing the files of pull request #99 of acme\/shop: HTTP 404/);
+  });
+});
+
+describe('a pull request now', () => {
+  it('is open at the head branch tip, closed once closed, and closed when GitHub does not know it', async () => {
+    const publisher = previewPublisher(withToken());
+    expect(await publisher.currentState(REPO_URL, 1)).toEqual({ open: true, head });
+    github.addPullRequest('acme', 'shop', { number: 3, base: 'main', head: 'many', state: 'closed' });
+    expect(await publisher.currentState(REPO_URL, 3)).toEqual({ open: false, head });
+    expect(await publisher.currentState(REPO_URL, 99)).toEqual({ open: false, head: '' });
   });
 });
 

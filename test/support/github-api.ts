@@ -15,7 +15,7 @@ import { verify, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import { closeServer, listenLocally, readBody } from './http.ts';
-import { listPullRequestFiles, type PullRequestDouble } from './github-pulls.ts';
+import { listPullRequestFiles, pullRequestJson, type PullRequestDouble } from './github-pulls.ts';
 
 const run = promisify(execFile);
 
@@ -188,9 +188,13 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
       return listCheckRuns(res, requestUrl, owner, name, repo, rest.slice(0, -1).join('/'));
     }
     if (resource === 'deployments') return deploymentRequest(res, method, requestUrl, owner, name, repo, rest, body);
-    // Pull requests: GET /repos/{owner}/{repo}/pulls/{pull_number}/files, paginated.
-    if (method === 'GET' && resource === 'pulls' && rest.length === 2 && rest[1] === 'files') {
+    // Pull requests: GET /repos/{owner}/{repo}/pulls/{pull_number}[/files], the files paginated.
+    if (method === 'GET' && resource === 'pulls' && (rest.length === 1 || (rest.length === 2 && rest[1] === 'files'))) {
       const pull = pulls.get(`${owner}/${name}#${rest[0]}`.toLowerCase());
+      if (pull && rest.length === 1) {
+        const state = await pullRequestJson(repo.dir, owner, name, pull);
+        return state ? json(res, 200, state) : notFound(res);
+      }
       const files = pull && (await listPullRequestFiles(repo.dir, owner, name, pull));
       if (!files) return notFound(res);
       const page = paginate(res, requestUrl, files);

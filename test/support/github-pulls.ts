@@ -15,6 +15,23 @@ export interface PullRequestDouble {
   /** Branch names in the repository. */
   base: string;
   head: string;
+  /** Set to 'closed' to close it; open by default. */
+  state?: 'open' | 'closed';
+}
+
+/** GET /repos/{owner}/{repo}/pulls/{pull_number}: the fields Driftless reads, the heads where the branches are now. */
+export async function pullRequestJson(dir: string, owner: string, repo: string, pull: PullRequestDouble): Promise<Record<string, unknown> | undefined> {
+  const sha = async (branch: string) => (await run('git', ['rev-parse', '--verify', `refs/heads/${branch}^{commit}`], { cwd: dir })).stdout.trim();
+  const [base, head] = await Promise.all([sha(pull.base), sha(pull.head)]).catch(() => [undefined, undefined]);
+  if (!base || !head) return undefined;
+  const repository = { name: repo, full_name: `${owner}/${repo}`, clone_url: `https://github.com/${owner}/${repo}.git` };
+  return {
+    number: pull.number,
+    state: pull.state ?? 'open',
+    head: { ref: pull.head, sha: head, repo: repository },
+    base: { ref: pull.base, sha: base, repo: repository },
+    html_url: `https://github.com/${owner}/${repo}/pull/${pull.number}`,
+  };
 }
 
 export interface PullRequestFile {

@@ -1,14 +1,14 @@
 // The worker's preview job around the preview itself, with a real state table (dynalite), real
 // git repositories read by the local fetcher and the publisher recorded at its interface (its
-// GitHub side is test/github/preview-check.test.ts): a head no longer the pull request's latest
-// is dropped before anything is shown; a preview that fails on bad input completes its check as
+// GitHub side is test/github/preview-check.test.ts): a head no longer the pull request's, or a
+// closed pull request's, is dropped before anything is shown; a preview that fails on bad input completes its check as
 // failed and is not retried; one that fails otherwise completes it as cancelled and is retried;
 // the conclusion follows the report.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRegistryFiles } from '../../shared/config/load.ts';
-import type { PreviewConclusion, PreviewHandle, PreviewOutput, PreviewPublisher, PreviewSubject } from '../../shared/github/preview-check.ts';
+import type { PreviewConclusion, PreviewHandle, PreviewOutput, PreviewPublisher, PreviewSubject, PullRequestState } from '../../shared/github/preview-check.ts';
 import type { ObjectRef, PreviewReport, TargetPreview } from '../../shared/preview/preview.ts';
-import { pullRequestHeadRef, type PreviewJob } from '../../shared/queue/job.ts';
+import type { PreviewJob } from '../../shared/queue/job.ts';
 import { MemoryRenderCache } from '../../shared/restore/memory-render-cache.ts';
 import { LocalGitFetcher } from '../../shared/source/local-git.ts';
 import type { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
@@ -46,6 +46,14 @@ afterAll(async () => {
 class RecordingPublisher implements PreviewPublisher {
   readonly calls: string[] = [];
   readonly completed: Array<{ conclusion: PreviewConclusion; output: PreviewOutput }> = [];
+  /** What GitHub says of the pull request now; undefined: it cannot tell (local mode). */
+  readonly state?: PullRequestState;
+  constructor(state?: PullRequestState) {
+    this.state = state;
+  }
+  async currentState(): Promise<PullRequestState | undefined> {
+    return this.state;
+  }
   async changedFiles(): Promise<undefined> {
     this.calls.push('files');
     return undefined;
@@ -80,18 +88,19 @@ function job(overrides: Partial<PreviewJob> = {}): PreviewJob {
 }
 
 describe('the preview job', () => {
-  it('drops a head that is no longer the pull request latest, showing nothing', async () => {
-    const ref = pullRequestHeadRef(repo.dir, 9);
-    await store.putHead(ref.repoURL, ref.branch, 'f'.repeat(40));
-    const publisher = new RecordingPublisher();
-    expect(await previewPullRequest(job({ pullRequest: 9 }), deps(publisher))).toBe('preview-superseded');
-    expect(publisher.calls).toEqual([]);
+  it('drops a head that is no longer the pull request head, or a closed pull request, showing nothing', async () => {
+    for (const state of [
+      { open: true, head: 'f'.repeat(40) },
+      { open: false, head },
+    ]) {
+      const publisher = new RecordingPublisher(state);
+      expect(await previewPullRequest(job(), deps(publisher))).toBe('preview-superseded');
+      expect(publisher.calls).toEqual([]);
+    }
   });
 
-  it('runs for the recorded head; failing on bad input, it completes the check as failed and is not retried', async () => {
-    const ref = pullRequestHeadRef(repo.dir, 10);
-    await store.putHead(ref.repoURL, ref.branch, head);
-    const publisher = new RecordingPublisher();
+  it('runs for the head GitHub has; failing on bad input, it completes the check as failed and is not retried', async () => {
+    const publisher = new RecordingPublisher({ open: true, head });
     // A base commit the repository does not have: bad input, said on the check.
     const outcome = await previewPullRequest(job({ pullRequest: 10, base: 'e'.repeat(40) }), deps(publisher));
     expect(outcome).toBe('preview-failed');
