@@ -118,7 +118,7 @@ export function TargetPanel(props: { app: string; target: TargetDetail; onChange
             {diff.error}
           </p>
         ) : diff.value ? (
-          <DiffView diff={diff.value.diff} />
+          <DiffView diff={diff.value.diff} message={diff.value.message} />
         ) : (
           <p class="muted">loading…</p>
         )}
