@@ -2,7 +2,7 @@
 // organisation's own OpenID Connect provider (Okta, Entra ID, Google ...) named by its issuer.
 // Either way the result is the same few facts: the issuer and audience the API's JWT authorizer
 // checks, and what the UI needs to run the authorization code flow with PKCE.
-import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 
@@ -106,15 +106,7 @@ export class DashboardSignIn extends Construct {
         'MFA is required and passwords are strong, which covers the risks it scores for a handful of operators.',
     });
 
-    const domain = pool.addDomain('Domain', {
-      cognitoDomain: {
-        domainPrefix:
-          props.domainPrefix ??
-          `${Stack.of(this)
-            .stackName.toLowerCase()
-            .replace(/[^a-z0-9-]/g, '-')}-${Aws.ACCOUNT_ID}`,
-      },
-    });
+    const domain = pool.addDomain('Domain', { cognitoDomain: { domainPrefix: domainPrefix(Stack.of(this), props.domainPrefix) } });
     // A public client (a browser keeps no secret): the authorization code flow, with PKCE, which
     // Cognito applies to every code request that carries a code_challenge.
     const client = pool.addClient('Client', {
@@ -156,4 +148,26 @@ export class DashboardSignIn extends Construct {
       bearerToken: 'id_token',
     };
   }
+}
+
+// Cognito's rules for a prefix: lowercase letters, digits and hyphens, up to 63, none of its reserved words.
+const PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const RESERVED = /aws|amazon|cognito/;
+
+/** The given prefix, checked, or `<stack name>-<account id>`: unique per account, so per region too. */
+function domainPrefix(stack: Stack, given: string | undefined): string {
+  if (given !== undefined) {
+    if (!Token.isUnresolved(given) && (!PREFIX.test(given) || RESERVED.test(given))) {
+      throw new Error(`dashboard domainPrefix "${given}": lowercase letters, digits and hyphens, up to 63, without "aws", "amazon" or "cognito".`);
+    }
+    return given;
+  }
+  const name = stack.stackName
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .slice(0, 50);
+  if (RESERVED.test(name)) {
+    throw new Error(`dashboard: the stack name "${stack.stackName}" contains a word Cognito reserves (aws, amazon, cognito); set dashboard.domainPrefix.`);
+  }
+  return `${name}-${Aws.ACCOUNT_ID}`;
 }

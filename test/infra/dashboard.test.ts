@@ -227,6 +227,17 @@ describe('dashboard: sign-in with the Cognito user pool (default)', () => {
     expect(render(only(template, 'AWS::Cognito::UserPoolDomain').Domain)).toBe('driftless-<AWS::AccountId>');
   });
 
+  it('takes a given hosted UI prefix, and refuses a stack name Cognito would refuse as one', () => {
+    expect(render(only(synthDashboard({ domainPrefix: 'acme-gitops' }).template, 'AWS::Cognito::UserPoolDomain').Domain)).toBe('acme-gitops');
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const build = () =>
+      new DriftlessStack(app, 'AwsDriftless', {
+        settings: { configRepoUrl: 'https://github.com/acme/config', clusters: [], dashboard: { assetsDir: builtAssets() } },
+        entries: DASHBOARD_ENTRIES,
+      });
+    expect(build).toThrow(/stack name "AwsDriftless" contains a word Cognito reserves .*set dashboard\.domainPrefix/);
+  });
+
   it('creates the groups RBAC names (cognito:groups)', () => {
     const groups = Object.values(template.findResources('AWS::Cognito::UserPoolGroup')).map((group: Cfn) => group.Properties.GroupName);
     expect(groups.sort()).toEqual(['developers', 'platform-admins']);
