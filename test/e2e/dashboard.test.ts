@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dashboardAssets } from '../../local/dashboard-assets.ts';
 import { startDashboardServer, type DashboardServer } from '../../local/dashboard-server.ts';
 import { apiDependencies } from '../../shared/api/environment.ts';
+import { connectKubeconfig } from '../../shared/kube/connect.ts';
 import { appDocument, startPipeline, webApp, webRegistry, type BackgroundWorker, type Pipeline } from '../support/pipeline.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -137,6 +138,28 @@ describe('the dashboard in Chromium', () => {
     expect(after?.appliedSeq).toBeGreaterThanOrEqual(requested);
     expect(after).toMatchObject({ syncStatus: 'Synced', revision: first });
     await page.screenshot({ path: join(SHOTS, 'app.png'), fullPage: true });
+  });
+
+  it('shows the diff of a hand edit on the cluster, live lines removed and Git lines added', async () => {
+    const client = await connectKubeconfig({ kubeconfigYaml: pipeline.sandbox.kubeconfig() });
+    try {
+      await client.request({
+        method: 'PATCH',
+        path: '/api/v1/namespaces/shop/configmaps/web-config',
+        query: { fieldManager: 'kubectl-edit' },
+        contentType: 'application/merge-patch+json',
+        body: { data: { color: 'red' } },
+      });
+    } finally {
+      client.close();
+    }
+    const fresh = await browser.newPage();
+    await fresh.goto(`${admin.url}#/apps/web/sandbox`);
+    const removed = fresh.locator('[data-testid=diff] .line.remove', { hasText: 'red' });
+    await removed.waitFor(UI_WAIT);
+    expect(await fresh.locator('[data-testid=diff] .line.add', { hasText: 'green' }).count()).toBe(1);
+    await fresh.screenshot({ path: join(SHOTS, 'diff.png'), fullPage: true });
+    await fresh.close();
   });
 
   it('shows a read-only identity no actions, and the API refusing a sync with 403 and its message on the page', async () => {
