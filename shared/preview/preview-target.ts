@@ -66,7 +66,7 @@ export async function previewTarget(input: TargetInput, deps: PreviewDependencie
       run.namespaceMetadata,
       desired.resources.some(({ object }) => object.apiVersion === 'v1' && object.kind === 'Namespace' && object.metadata.name === run.createNamespace),
     );
-    const verdicts = await headVerdicts({
+    const { verdicts, outOfBounds } = await headVerdicts({
       bounds,
       policies: registry.policies,
       desired,
@@ -81,13 +81,17 @@ export async function previewTarget(input: TargetInput, deps: PreviewDependencie
       skipDryRunOnMissingResource: options.skipDryRunOnMissingResource,
     });
 
-    const [namespaceAnswer] = namespace_
+    // What the project does not permit stays a verdict: a sync never sends it, and its live
+    // state (another tenant's namespace, a cluster-wide object) is not the app's to see.
+    const permitted = desired.resources.filter(({ object }) => !outOfBounds.has(describeObject(object)));
+    const namespaceWrites = namespace_ !== undefined && !outOfBounds.has(describeObject(namespace_.object));
+    const [namespaceAnswer] = namespaceWrites
       ? await applyWave(client, discovery, [{ desired: namespace_.object, live: namespace_.live, unchangedInGit: false }], { dryRun: true })
       : [];
     const outcomes = await dryRunObjects(
       client,
       discovery,
-      desired.resources,
+      permitted,
       live,
       {
         replace: options.replace,

@@ -25,8 +25,15 @@ export interface VerdictInput {
   labelsNamespace: boolean;
 }
 
-export async function headVerdicts(input: VerdictInput): Promise<Verdict[]> {
+export interface HeadVerdicts {
+  verdicts: Verdict[];
+  /** describeObject of each object the project does not permit: never dry-run or shown. */
+  outOfBounds: Set<string>;
+}
+
+export async function headVerdicts(input: VerdictInput): Promise<HeadVerdicts> {
   const verdicts: Verdict[] = [];
+  const outOfBounds = new Set<string>();
   try {
     await checkProjectBounds(input.bounds, input.desired, input.discovery, {
       create: input.createNamespace,
@@ -35,8 +42,10 @@ export async function headVerdicts(input: VerdictInput): Promise<Verdict[]> {
     });
   } catch (error) {
     if (!(error instanceof ProjectViolationError)) throw error;
-    for (const violation of error.violations)
+    for (const violation of error.violations) {
       verdicts.push({ object: violation.object, policy: `project ${error.project}`, allowed: false, message: violation.rule });
+      outOfBounds.add(violation.object);
+    }
   }
   if (input.policies && input.policies.bindings.length > 0) {
     // As the worker writes: the policies see the same user a sync would be.
@@ -51,5 +60,5 @@ export async function headVerdicts(input: VerdictInput): Promise<Verdict[]> {
       });
     }
   }
-  return verdicts;
+  return { verdicts, outOfBounds };
 }

@@ -37,10 +37,20 @@ beforeAll(async () => {
   const head = {
     'driftless/team-app.yaml': appDocument({ name: 'team-app', namespace: 'team-a-shop', project: 'team-a' }),
     'apps/team-app/config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\ndata: { k: v }\n',
+    // Outside the project's namespaces: an object someone else made, that the app must not get to read.
+    'apps/team-app/peek.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: cluster-settings, namespace: kube-system }\ndata: { k: v }\n',
     'apps/team-app/role.yaml':
       "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: { name: team-a-everything }\nrules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }]\n",
   };
   const headSha = await pipeline.repo.commit(head);
+  const { connectKubeconfig } = await import('../../shared/kube/connect.ts');
+  const admin = await connectKubeconfig({ kubeconfigYaml: pipeline.sandbox.kubeconfig() });
+  await admin.request({
+    method: 'POST',
+    path: '/api/v1/namespaces/kube-system/configmaps',
+    body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cluster-settings' }, data: { adminOnly: 'not-for-team-a' } }),
+  });
+  admin.close();
   const registry = (await pipeline.store.getRegistry())?.registry as Registry;
   pipeline.sandbox.requests.clear();
   report = await preview(
@@ -65,7 +75,6 @@ it('shows the namespace CreateNamespace makes and the objects in it as created',
   const [target] = report.targets;
   expect(target.error).toBeUndefined();
   expect(target.create.map((ref) => `${ref.kind}/${ref.namespace ?? ''}/${ref.name}`).sort()).toEqual([
-    'ClusterRole//team-a-everything',
     'ConfigMap/team-a-shop/settings',
     'Namespace//team-a-shop',
   ]);
@@ -73,9 +82,16 @@ it('shows the namespace CreateNamespace makes and the objects in it as created',
   expect(target.diff).toContain('+++ head/ConfigMap/team-a-shop/settings');
 });
 
-it("names the project's refusal, as a sync would meet it", () => {
+it("names the project's refusals, as a sync would meet them, and shows nothing of those objects", () => {
   const [target] = report.targets;
+  // In plan order: ConfigMaps before cluster roles, as Helm installs them.
   expect(target.verdicts).toEqual([
+    {
+      object: 'ConfigMap/kube-system/cluster-settings',
+      policy: 'project team-a',
+      allowed: false,
+      message: 'namespace kube-system on cluster sandbox is not a destination of project team-a',
+    },
     {
       object: 'ClusterRole/team-a-everything',
       policy: 'project team-a',
@@ -83,6 +99,9 @@ it("names the project's refusal, as a sync would meet it", () => {
       message: 'cluster-scoped kind rbac.authorization.k8s.io/ClusterRole is not in the clusterResourceWhitelist of project team-a',
     },
   ]);
+  expect(target.diff).not.toContain('team-a-everything');
+  expect(target.diff).not.toContain('cluster-settings');
+  expect(JSON.stringify(report)).not.toContain('not-for-team-a');
   expect(previewCheckOutput(report).title).toContain('1 refused by policy');
 });
 
