@@ -1,5 +1,6 @@
-// Local mode's dashboard: the API core (shared/api) with no sign-in (the local user is admin)
-// under /api/, and the built UI (local/dashboard-assets.ts) for every other path, on loopback.
+// Local mode's dashboard: the API core (shared/api) with no sign-in (the local user is admin;
+// or a fixed identity, or whoever a verified Bearer token names: shared/api/bearer.ts) under
+// /api/, and the built UI (local/dashboard-assets.ts) for every other path, on loopback.
 // Static files get their content type, gzip when the browser takes it (compressed once and
 // kept), and never anything outside the assets folder: a path that decodes to `..`, a
 // backslash or a NUL is refused before the file system sees it.
@@ -25,6 +26,8 @@ export interface DashboardServerOptions {
   assets: () => Promise<string>;
   /** Who every request is; local mode's admin by default (tests serve a read-only user with it). */
   identity?: Identity;
+  /** Who calls, from the Authorization header (e.g. bearerVerifier); undefined answers 401. Wins over `identity`. */
+  identify?: (authorization: string | undefined) => Promise<Identity | undefined>;
 }
 
 const MAX_BODY = 1024 * 1024;
@@ -109,6 +112,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
       }
     }
     const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : value]));
+    const identity = options.identify ? await options.identify(request.headers.authorization) : (options.identity ?? LOCAL_IDENTITY);
     const answer = await handleApiRequest(
       {
         method: request.method ?? 'GET',
@@ -116,7 +120,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
         query: Object.fromEntries(url.searchParams),
         headers,
         body,
-        identity: options.identity ?? LOCAL_IDENTITY,
+        ...(identity ? { identity } : {}),
       },
       options.deps,
     );

@@ -1,12 +1,17 @@
 // Local mode's dashboard server: the built UI's index and its assets with their content types
 // (gzip when asked), nothing outside the assets folder whatever the spelling of the path, and
-// the API under /api/ as the local user, who has not signed in.
+// the API under /api/ as the local user, who has not signed in (or, with a verifier, as whoever
+// a Bearer token checked as API Gateway's JWT authorizer checks it names).
 import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearerVerifier } from '../../shared/api/bearer.ts';
+import { apiDependencies } from '../../shared/api/environment.ts';
+import { startLocalServices, type LocalServices } from '../../local/services.ts';
 import type { ApiDeps } from '../../shared/api/deps.ts';
 import { dashboardAssets } from '../../local/dashboard-assets.ts';
 import { startDashboardServer, type DashboardServer } from '../../local/dashboard-server.ts';
@@ -108,5 +113,74 @@ describe('with the UI as local/dashboard-assets.ts builds it', () => {
     const asset = await get(server, script ?? '');
     expect(asset.status).toBe(200);
     expect(asset.headers['content-type']).toBe('text/javascript; charset=utf-8');
+  });
+});
+
+describe('with sign-in: Bearer tokens checked as the JWT authorizer checks them', () => {
+  const issuer = 'https://idp.example.com/';
+  const audience = 'dashboard-client';
+  let server: DashboardServer;
+  let services: LocalServices;
+  let sign: (claims: Record<string, unknown>, options?: { issuer?: string; audience?: string; expiresIn?: string | number }) => Promise<string>;
+  beforeAll(async () => {
+    const { publicKey, privateKey } = await generateKeyPair('RS256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+    sign = (claims, options = {}) => {
+      const token = new SignJWT(claims)
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setIssuer(options.issuer ?? issuer)
+        .setIssuedAt()
+        .setExpirationTime(options.expiresIn ?? '5m');
+      if (options.audience !== '') token.setAudience(options.audience ?? audience);
+      return token.sign(privateKey);
+    };
+    const root = await mkdtemp(join(tmpdir(), 'dashboard-signin-'));
+    // A signed-in user's /api/me reads the registry (for its scopes): a real, empty table.
+    services = await startLocalServices();
+    Object.assign(process.env, services.env);
+    server = await startDashboardServer({
+      port: 0,
+      deps: apiDependencies(process.env),
+      assets: async () => root,
+      identify: bearerVerifier({ issuer, audience, jwks: { keys: [jwk] } }),
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await services?.stop();
+  });
+
+  it('a valid ID token is its subject', async () => {
+    const me = await get(server, '/api/me', { authorization: `Bearer ${await sign({ sub: 'alice', email: 'alice@example.com' })}` });
+    expect(me.status).toBe(200);
+    expect(JSON.parse(me.body.toString())).toMatchObject({ user: 'alice', signInRequired: true });
+  });
+
+  it('a Cognito access token carries the audience as client_id', async () => {
+    const token = await sign({ sub: 'bob', client_id: audience, token_use: 'access' }, { audience: '' });
+    expect((await get(server, '/api/me', { authorization: `Bearer ${token}` })).status).toBe(200);
+  });
+
+  it.each([
+    ['no Authorization header', async () => undefined],
+    ['another audience', async () => `Bearer ${await sign({ sub: 'eve' }, { audience: 'someone-else' })}`],
+    ['another issuer', async () => `Bearer ${await sign({ sub: 'eve' }, { issuer: 'https://evil.example.com/' })}`],
+    ['an expired token', async () => `Bearer ${await sign({ sub: 'eve' }, { expiresIn: Math.floor(Date.now() / 1000) - 60 })}`],
+    [
+      'a token signed with another key',
+      async () =>
+        `Bearer ${await new SignJWT({ sub: 'eve' })
+          .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+          .setIssuer(issuer)
+          .setAudience(audience)
+          .setExpirationTime('5m')
+          .sign((await generateKeyPair('RS256')).privateKey)}`,
+    ],
+    ['not a Bearer', async () => 'Basic YWxpY2U6c2VjcmV0'],
+  ])('%s is 401', async (_, header) => {
+    const authorization = await header();
+    const answer = await get(server, '/api/me', authorization ? { authorization } : {});
+    expect(answer.status).toBe(401);
+    if (authorization) expect(answer.body.toString()).not.toContain(authorization.split(' ')[1]);
   });
 });
