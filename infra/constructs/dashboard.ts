@@ -102,16 +102,18 @@ export class Dashboard extends Construct {
 
     Tags.of(this).add(COMPONENT_TAG, 'dashboard');
 
-    new CfnOutput(this, 'Url', { value: `${this.site.url}/`, description: 'The Driftless dashboard' });
+    // Named outright (no hash suffix), as the stack's own outputs: scripts and the README use the names.
+    output(this, 'DashboardUrl', `${this.site.url}/`, 'The Driftless dashboard');
     const { userPool, userPoolClient } = this.signIn;
     if (userPool && userPoolClient) {
-      new CfnOutput(this, 'UserPoolId', {
-        value: userPool.userPoolId,
-        description: 'Cognito user pool of the dashboard: invite users with `aws cognito-idp admin-create-user`',
-      });
-      new CfnOutput(this, 'UserPoolClientId', { value: userPoolClient.userPoolClientId, description: "The dashboard's Cognito app client (public, PKCE)" });
+      output(this, 'DashboardUserPoolId', userPool.userPoolId, 'Cognito user pool of the dashboard: invite users with `aws cognito-idp admin-create-user`');
+      output(this, 'DashboardUserPoolClientId', userPoolClient.userPoolClientId, "The dashboard's Cognito app client (public, PKCE)");
     }
   }
+}
+
+function output(scope: Construct, name: string, value: string, description: string): void {
+  new CfnOutput(scope, name, { value, description }).overrideLogicalId(name);
 }
 
 /** The construct's props from the `dashboard` context key (infra/context.ts checked it). */
