@@ -4,7 +4,8 @@
 // The fleet view lists the apps with their health; a commit turns a row to the new revision
 // without a reload; a Sync from the app view is enqueued and completes; a read-only identity
 // sees no Sync button, and when it asks anyway (its role changed after the page loaded) the
-// API's 403 is what the page shows. Screenshots go to test-results/dashboard/.
+// API's 403 is what the page shows; a rollback picked from the history pins the app there until
+// Resume. Screenshots go to test-results/dashboard/.
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -28,7 +29,9 @@ let worker: BackgroundWorker | undefined;
 let admin: DashboardServer;
 let viewer: DashboardServer;
 let browser: Browser;
-let first: string;
+// The first commit, and the newest one the apps run.
+let initial: string;
+let head: string;
 
 const apiFiles = (color: string): Record<string, string> => ({
   'driftless/api.yaml': appDocument({ name: 'api', cluster: 'sandbox', namespace: 'backend' }),
@@ -42,11 +45,11 @@ beforeAll(async () => {
   await mkdir(SHOTS, { recursive: true });
   pipeline = await startPipeline();
   const files = { ...webRegistry(), ...webApp('blue'), ...apiFiles('blue') };
-  first = await pipeline.repo.commit(files);
-  await pipeline.push(EMPTY, first, { added: Object.keys(files) });
+  initial = head = await pipeline.repo.commit(files);
+  await pipeline.push(EMPTY, initial, { added: Object.keys(files) });
   await pipeline.work(async () => {
     const [web, api] = await Promise.all([pipeline.store.getTarget('web', 'sandbox'), pipeline.store.getTarget('api', 'sandbox')]);
-    return web?.revision === first && web.health === 'Healthy' && api?.revision === first && api.health === 'Healthy';
+    return web?.revision === initial && web.health === 'Healthy' && api?.revision === initial && api.health === 'Healthy';
   });
   // From here on the worker runs in the background, as local mode runs it.
   worker = pipeline.startWorker();
@@ -82,7 +85,7 @@ describe('the dashboard in Chromium', () => {
     for (const app of ['web', 'api']) {
       expect(await row(page, app).locator('[data-testid=health]').textContent()).toBe('Healthy');
       expect(await row(page, app).locator('[data-testid=sync-status]').textContent()).toBe('Synced');
-      expect(await row(page, app).locator('[data-testid=revision]').textContent()).toBe(first.slice(0, 7));
+      expect(await row(page, app).locator('[data-testid=revision]').textContent()).toBe(initial.slice(0, 7));
     }
     expect(await page.locator('[data-testid=fleet-row]').count()).toBe(2);
     expect(await page.locator('[data-testid=count-Healthy]').textContent()).toBe('2');
@@ -108,14 +111,14 @@ describe('the dashboard in Chromium', () => {
     // A value only this page load holds: gone if the page were reloaded.
     await page.evaluate('window.loadedOnce = "yes"');
     const second = await pipeline.repo.commit(webApp('green'));
-    await pipeline.push(first, second, { modified: ['apps/web/config.yaml'] });
+    await pipeline.push(initial, second, { modified: ['apps/web/config.yaml'] });
     await row(page, 'web')
       .locator('[data-testid=revision]', { hasText: second.slice(0, 7) })
       .waitFor(UI_WAIT);
     expect(await page.evaluate('window.loadedOnce')).toBe('yes');
     // The other app's row is untouched by a commit that does not concern it.
-    expect(await row(page, 'api').locator('[data-testid=revision]').textContent()).toBe(first.slice(0, 7));
-    first = second;
+    expect(await row(page, 'api').locator('[data-testid=revision]').textContent()).toBe(initial.slice(0, 7));
+    head = second;
   });
 
   it('syncs from the app view after a confirmation, and shows the sync in the history once it ran', async () => {
@@ -136,7 +139,7 @@ describe('the dashboard in Chromium', () => {
     await page.locator('[data-testid=history-row]', { hasText: 'manual' }).first().waitFor(UI_WAIT);
     const after = await pipeline.store.getTarget('web', 'sandbox');
     expect(after?.appliedSeq).toBeGreaterThanOrEqual(requested);
-    expect(after).toMatchObject({ syncStatus: 'Synced', revision: first });
+    expect(after).toMatchObject({ syncStatus: 'Synced', revision: head });
     await page.screenshot({ path: join(SHOTS, 'app.png'), fullPage: true });
   });
 
@@ -187,5 +190,22 @@ describe('the dashboard in Chromium', () => {
     expect(await shown.getAttribute('role')).toBe('alert');
     await page.screenshot({ path: join(SHOTS, 'read-only-403.png') });
     await readOnly.screenshot({ path: join(SHOTS, 'read-only.png') });
+  });
+
+  it('rolls back to a recorded revision picked from the history, pinned there, and resumes back to the branch head', async () => {
+    await page.unrouteAll();
+    const revision = page.locator('[data-testid=target] [data-testid=revision]');
+    await page.getByLabel('Roll back to').selectOption(initial);
+    await page.getByRole('button', { name: 'Roll back' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Roll back' }).click();
+    await page.locator('[data-testid=held]', { hasText: `pinned to ${initial.slice(0, 7)}` }).waitFor(UI_WAIT);
+    await revision.filter({ hasText: initial.slice(0, 7) }).waitFor(UI_WAIT);
+    expect(await pipeline.store.getTarget('web', 'sandbox')).toMatchObject({ pinnedRevision: initial, revision: initial });
+
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Resume' }).click();
+    await page.locator('[data-testid=held]').waitFor({ state: 'detached', ...UI_WAIT });
+    await revision.filter({ hasText: head.slice(0, 7) }).waitFor(UI_WAIT);
+    expect((await pipeline.store.getTarget('web', 'sandbox'))?.pinnedRevision).toBeUndefined();
   });
 });
