@@ -24,7 +24,6 @@ export async function fleetPage(request: ApiRequest, identity: Identity, deps: A
   const rbac = await enforcerOf(registry, deps);
   const apps = new Map(registry.apps.map((app) => [app.name, app]));
   const clusters = new Map(registry.clusters.map((cluster) => [cluster.name, cluster]));
-  const stateOf = new Map(states.map((state) => [`${state.app}@${state.cluster}`, state]));
 
   const visible: FleetRow[] = [];
   for (const view of targetViews(registry, states)) {
@@ -32,7 +31,6 @@ export async function fleetPage(request: ApiRequest, identity: Identity, deps: A
     const object = rbacObject(project, view.app);
     if (!rbac.can(identity, ACTIONS.read, object)) continue;
     const spec = apps.get(view.app);
-    const state = stateOf.get(`${view.app}@${view.cluster}`);
     visible.push({
       app: view.app,
       cluster: view.cluster,
@@ -45,7 +43,7 @@ export async function fleetPage(request: ApiRequest, identity: Identity, deps: A
       drift: view.driftStatus,
       ...(view.revision ? { revision: view.revision } : {}),
       ...optional('revisionUrl', revisionUrl(spec?.source.repoURL, view.revision, deps.gitHubHost)),
-      ...optional('lastSyncAt', view.lastSyncFinishedAt ?? state?.lastSyncFinishedAt),
+      ...optional('lastSyncAt', view.lastSyncFinishedAt),
       ...(view.message ? { message: view.message } : {}),
       suspended: view.suspended,
       ...optional('pinnedRevision', view.pinnedRevision),
