@@ -70,3 +70,15 @@ export function labelKeys(rows: readonly FleetRow[]): string[] {
   for (const row of rows) for (const key of Object.keys(row.clusterLabels)) keys.add(key);
   return [...keys].sort();
 }
+
+/** The groups cut to their first `limit` rows in all, for a first frame; each keeps its full count as `total`. */
+export function firstRows(groups: RowGroup[], limit: number): Array<RowGroup & { total: number }> {
+  let left = limit;
+  const cut: Array<RowGroup & { total: number }> = [];
+  for (const group of groups) {
+    if (left <= 0) break;
+    cut.push({ ...group, rows: group.rows.length <= left ? group.rows : group.rows.slice(0, left), total: group.rows.length });
+    left -= group.rows.length;
+  }
+  return cut;
+}

@@ -4,7 +4,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { FleetPage, FleetRow } from '../../../../shared/api/contract.ts';
 import { HEALTH_STATUSES } from '../../../../shared/kube/health/status.ts';
 import { getFleet } from './api.ts';
-import { filterRows, groupRows, labelKeys, reuseUnchanged, rowKey, type GroupBy, type RowGroup } from './fleet-rows.ts';
+import { filterRows, firstRows, groupRows, labelKeys, reuseUnchanged, rowKey, type GroupBy } from './fleet-rows.ts';
 import { FleetRowView } from './fleet-row.tsx';
 import { usePoll } from './poll.ts';
 import { age } from './time.ts';
@@ -133,16 +133,4 @@ export function FleetView() {
       </table>
     </main>
   );
-}
-
-/** The groups cut to their first `limit` rows in all (each group keeps its full count). */
-function firstRows(groups: RowGroup[], limit: number): Array<RowGroup & { total: number }> {
-  let left = limit;
-  const cut: Array<RowGroup & { total: number }> = [];
-  for (const group of groups) {
-    if (left <= 0) break;
-    cut.push({ ...group, rows: group.rows.length <= left ? group.rows : group.rows.slice(0, left), total: group.rows.length });
-    left -= group.rows.length;
-  }
-  return cut;
 }

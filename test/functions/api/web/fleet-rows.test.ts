@@ -3,7 +3,7 @@
 // and cluster label.
 import { describe, expect, it } from 'vitest';
 import type { FleetRow } from '../../../../shared/api/contract.ts';
-import { filterRows, groupRows, labelKeys, reuseUnchanged } from '../../../../functions/api/web/src/fleet-rows.ts';
+import { filterRows, firstRows, groupRows, labelKeys, reuseUnchanged } from '../../../../functions/api/web/src/fleet-rows.ts';
 
 function row(fields: Partial<FleetRow> & Pick<FleetRow, 'app' | 'cluster'>): FleetRow {
   return {
@@ -90,5 +90,17 @@ describe('groupRows', () => {
 
   it('offers every cluster label key once, sorted', () => {
     expect(labelKeys(rows)).toEqual(['env', 'region']);
+  });
+});
+
+describe('firstRows', () => {
+  it('keeps the first rows across groups up to the limit, each group with its full count', () => {
+    const groups = groupRows([web, api, jobs], 'cluster');
+    expect(firstRows(groups, 1).map((group) => [group.name, group.rows.map((r) => r.app), group.total])).toEqual([['prod-eu', ['web'], 2]]);
+    expect(firstRows(groups, 3).map((group) => [group.name, group.rows.map((r) => r.app), group.total])).toEqual([
+      ['prod-eu', ['web', 'jobs'], 2],
+      ['staging', ['api'], 1],
+    ]);
+    expect(firstRows(groups, Infinity).flatMap((group) => group.rows)).toHaveLength(3);
   });
 });
