@@ -1,0 +1,100 @@
+// `push` → sync jobs: one per app × cluster whose watched paths the push touches on the branch
+// it tracks, and one registry refresh when the push changes the config repository's registry
+// folder on its branch (the worker re-reads the registry). Tags, other refs and branch
+// deletions sync nothing. Each target is requested at the pushed commit before its job is sent:
+// a newer commit wins.
+import { changedFilesOf, configChanged, matchPush } from '../config/match.ts';
+import { sameRepo } from '../config/repo-url.ts';
+import type { Registry } from '../config/types.ts';
+import { targetId, type Job, type SyncJob } from '../queue/job.ts';
+import { ignored, type EventOutcome } from './accepted.ts';
+import { BadDeliveryError } from './errors.ts';
+
+export interface PushContext {
+  registry(): Promise<Registry | undefined>;
+  /** The config repository and branch whose pushes refresh the registry. */
+  configRepo?: { repoURL: string; branch: string; dir: string };
+  requestSync(target: { app: string; cluster: string }, revision: string): Promise<unknown>;
+  deliveryId: string;
+  enqueuedAt: string;
+}
+
+interface PushPayload {
+  ref?: string;
+  after?: string;
+  deleted?: boolean;
+  created?: boolean;
+  forced?: boolean;
+  commits?: Array<{ added?: string[]; removed?: string[]; modified?: string[] }>;
+  /** Null on a push that adds no commit; its `timestamp` is ISO 8601 with the committer's offset. */
+  head_commit?: { timestamp?: string } | null;
+  repository?: { clone_url?: string; html_url?: string; ssh_url?: string; default_branch?: string; master_branch?: string };
+}
+
+export async function pushDelivery(payload: unknown, context: PushContext): Promise<EventOutcome> {
+  const push = payload as PushPayload;
+  if (typeof push.ref !== 'string') throw new BadDeliveryError('push payload has no "ref"');
+  if (push.ref.startsWith('refs/tags/')) return ignored('tag pushes do not sync (pin a tag as targetRevision and push the config repo instead)');
+  if (!push.ref.startsWith('refs/heads/')) return ignored(`ref ${push.ref} is not a branch`);
+  if (push.deleted) return ignored('branch deletions do not sync');
+  const repoURL = push.repository?.clone_url ?? push.repository?.html_url;
+  if (!repoURL) throw new BadDeliveryError('push payload has no repository.clone_url');
+  if (typeof push.after !== 'string' || !/^[0-9a-f]{40}$/.test(push.after)) throw new BadDeliveryError('push payload "after" is not a commit sha');
+
+  const branch = push.ref.slice('refs/heads/'.length);
+  const changedFiles = changedFilesOf(push);
+  const committedAt = commitTime(push.head_commit?.timestamp);
+  const jobs = await jobsFor(context, { repoURL, branch, headSha: push.after, changedFiles, defaultBranch: push.repository?.default_branch, committedAt });
+  if (jobs.length === 0) return { statusCode: 200, body: { message: 'nothing to do: no app tracks these files on this branch' } };
+
+  const syncs = jobs.filter((job): job is SyncJob => job.kind === 'sync');
+  const refresh = jobs.length > syncs.length;
+  const message = [syncs.length > 0 ? `${syncs.length} sync job(s)` : '', refresh ? 'a registry refresh' : ''].filter(Boolean).join(' and ');
+  return {
+    jobs,
+    record: async () => {
+      for (const job of syncs) await context.requestSync(job, job.revision);
+    },
+    body: {
+      message: `${message} queued`,
+      targets: syncs.map((job) => targetId(job.app, job.cluster)),
+      ...(refresh ? { registryRefresh: true } : {}),
+      revision: push.after,
+    },
+  };
+}
+
+async function jobsFor(
+  context: PushContext,
+  push: { repoURL: string; branch: string; headSha: string; changedFiles: string[] | 'all'; defaultBranch?: string; committedAt?: string },
+): Promise<Job[]> {
+  const { deliveryId, enqueuedAt } = context;
+  const jobs: Job[] = [];
+  const config = context.configRepo;
+  if (config && sameRepo(config.repoURL, push.repoURL) && config.branch === push.branch && configChanged(config.dir, push.changedFiles)) {
+    jobs.push({ kind: 'registry-refresh', revision: push.headSha, ref: push.branch, trigger: 'config', deliveryId, enqueuedAt });
+  }
+  const registry = await context.registry();
+  if (registry) {
+    for (const target of matchPush(registry, push)) {
+      jobs.push({
+        kind: 'sync',
+        app: target.app,
+        cluster: target.cluster,
+        revision: push.headSha,
+        ref: push.branch,
+        trigger: 'push',
+        deliveryId,
+        enqueuedAt,
+        ...(push.committedAt ? { committedAt: push.committedAt } : {}),
+      });
+    }
+  }
+  return jobs;
+}
+
+/** The head commit's time in UTC, where DORA's lead time starts; none when the payload has no readable one. */
+function commitTime(timestamp: string | undefined): string | undefined {
+  const ms = typeof timestamp === 'string' ? Date.parse(timestamp) : NaN;
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
