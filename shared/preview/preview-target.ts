@@ -9,6 +9,7 @@ import type { AppSpec, ClusterSpec, ProjectSpec, Registry } from '../config/type
 import { applyWave } from '../kube/apply.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { Discovery } from '../kube/discovery.ts';
+import { ruleMatches, withoutPaths, type IgnoreDifference } from '../kube/ignore-differences.ts';
 import { refKey, refOf, type ObjectRef } from '../kube/live.ts';
 import { describeObject, type KubeObject } from '../kube/object.ts';
 import { objectKey } from '../kube/tracking.ts';
@@ -115,8 +116,9 @@ export async function previewTarget(input: TargetInput, deps: PreviewDependencie
 
     const result: TargetPreview = { ...empty, verdicts };
     const patches: string[] = [];
+    const ignored = ignoring(run.ignoreDifferences ?? []);
     const note = (ref: ObjectRef, before: KubeObject | undefined, after: KubeObject | undefined) => {
-      const diff = previewDiff(describeObject({ kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } }), before, after);
+      const diff = previewDiff(describeObject({ kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } }), ignored(before), ignored(after));
       if (!diff.changed) return;
       patches.push(diff.patch);
       if (!before) result.create.push(ref);
@@ -141,4 +143,21 @@ export async function previewTarget(input: TargetInput, deps: PreviewDependencie
   } catch (error) {
     return { ...empty, error: previewError(error) };
   }
+}
+
+/**
+ * The app's ignoreDifferences (jsonPointers, jqPathExpressions) taken out of both sides, as
+ * Argo CD's diff and our drift comparison leave those fields out: a field another controller
+ * owns (an HPA's replicas) is no change to review. (managedFieldsManagers rules are not applied
+ * to the preview's diff.)
+ */
+function ignoring(rules: readonly IgnoreDifference[]): (object: KubeObject | undefined) => KubeObject | undefined {
+  if (rules.length === 0) return (object) => object;
+  return (object) => {
+    if (!object) return object;
+    const matching = rules.filter((rule) => ruleMatches(rule, object));
+    const pointers = matching.flatMap((rule) => rule.jsonPointers ?? []);
+    const expressions = matching.flatMap((rule) => rule.jqPathExpressions ?? []);
+    return pointers.length === 0 && expressions.length === 0 ? object : withoutPaths(object, pointers, expressions);
+  };
 }

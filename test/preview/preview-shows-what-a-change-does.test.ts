@@ -19,6 +19,8 @@ const registry = {
   'driftless/web.yaml': appDocument({ name: 'web', namespace: 'shop' }),
   'driftless/broken.yaml': appDocument({ name: 'broken', namespace: 'broken' }),
   'driftless/quiet.yaml': appDocument({ name: 'quiet', namespace: 'quiet' }),
+  // Its replicas are another controller's (an HPA's): a change to them is none to review.
+  'driftless/scaled.yaml': `${appDocument({ name: 'scaled', namespace: 'scaled' })}  ignoreDifferences:\n  - { group: apps, kind: Deployment, jsonPointers: [/spec/replicas] }\n`,
 };
 
 const configMap = (name: string, data: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ${name} }\ndata: ${data}\n`;
@@ -32,6 +34,7 @@ const base = {
   'apps/web/secret.yaml': secret(BASE_PASSWORD),
   'apps/broken/config.yaml': configMap('broken-config', '{ fine: "yes" }'),
   'apps/quiet/config.yaml': configMap('quiet-config', '{ calm: "yes" }'),
+  'apps/scaled/deploy.yaml': webDeployment(2),
 };
 
 const head = {
@@ -41,8 +44,16 @@ const head = {
   'apps/web/secret.yaml': secret(HEAD_PASSWORD),
   // Line 4 opens a flow mapping that never closes.
   'apps/broken/config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: broken-config }\ndata: { fine: "yes"\n',
+  'apps/scaled/deploy.yaml': webDeployment(5),
 };
-const changedFiles = ['apps/broken/config.yaml', 'apps/web/config.yaml', 'apps/web/new.yaml', 'apps/web/old.yaml', 'apps/web/secret.yaml'];
+const changedFiles = [
+  'apps/broken/config.yaml',
+  'apps/scaled/deploy.yaml',
+  'apps/web/config.yaml',
+  'apps/web/new.yaml',
+  'apps/web/old.yaml',
+  'apps/web/secret.yaml',
+];
 
 let pipeline: Pipeline;
 let baseSha: string;
@@ -55,7 +66,7 @@ beforeAll(async () => {
   const response = await pipeline.push(EMPTY, baseSha, { added: Object.keys(base) });
   expect(response.statusCode).toBe(202);
   await pipeline.work(async () => {
-    const targets = await Promise.all(['web', 'broken', 'quiet'].map((app) => pipeline.store.getTarget(app, 'sandbox')));
+    const targets = await Promise.all(['web', 'broken', 'quiet', 'scaled'].map((app) => pipeline.store.getTarget(app, 'sandbox')));
     return targets.every((target) => target?.revision === baseSha && target.syncStatus === 'Synced');
   });
   await pipeline.repo.git('checkout', '--quiet', '-b', 'feature');
@@ -89,7 +100,11 @@ describe('a preview of a change against the cluster holding the base', () => {
 
   it('previews the apps the change touches, and no other', () => {
     expect(report).toMatchObject({ repoURL: REPO_URL, base: baseSha, head: headSha });
-    expect(report.targets.map((t) => `${t.app}@${t.cluster}`).sort()).toEqual(['broken@sandbox', 'web@sandbox']);
+    expect(report.targets.map((t) => `${t.app}@${t.cluster}`).sort()).toEqual(['broken@sandbox', 'scaled@sandbox', 'web@sandbox']);
+  });
+
+  it("leaves the fields the app's ignoreDifferences names out of the diff", () => {
+    expect(target(report, 'scaled')).toMatchObject({ diff: '', create: [], change: [], prune: [] });
   });
 
   it('lists exactly what would be created, changed and pruned', () => {
@@ -146,7 +161,7 @@ describe('a preview of a change against the cluster holding the base', () => {
 describe('a preview without a list of changed files', () => {
   it('compares the two trees and finds the same apps and objects', async () => {
     const report = await preview({ repoURL: REPO_URL, base: baseSha, head: headSha }, deps);
-    expect(report.targets.map((t) => t.app).sort()).toEqual(['broken', 'web']);
+    expect(report.targets.map((t) => t.app).sort()).toEqual(['broken', 'scaled', 'web']);
     const web = target(report, 'web');
     expect([names(web.create), names(web.change), names(web.prune)]).toEqual([
       ['ConfigMap/shop/web-new'],
