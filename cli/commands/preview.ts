@@ -25,7 +25,8 @@ const help = `Usage: driftless preview --base REF [--head REF] [--app APP] [--ch
 
 Previews what merging HEAD into BASE would do to the registered clusters, as the "Driftless
 preview" check run does for a pull request: for each app whose watched paths the change
-touches (or APP alone), on each of its clusters, the head is rendered, checked against the
+touches (the files changed on HEAD since it left BASE, git diff BASE...HEAD, as a pull request
+lists them) or APP alone, on each of its clusters, the head is rendered, checked against the
 app's project and the registry's admission policies, and dry-run applied on the cluster
 (server-side, dryRun=All); the diff of each live object against what the server says it would
 become is printed, with what would be created, changed and pruned (what the target's last sync

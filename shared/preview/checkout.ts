@@ -21,7 +21,10 @@ export interface Checkout {
   root: string;
   /** The full sha of a branch, tag, sha or any revision git understands. */
   resolve(ref: string): Promise<string>;
-  /** Files added, removed or modified from `base` to `head` (a rename as both paths). */
+  /**
+   * Files added, removed or modified on `head` since it left `base` (`git diff base...head`, a
+   * rename as both paths): the files a pull request from head into base lists.
+   */
   changedFiles(base: string, head: string): Promise<string[]>;
   /** The folder and every remote's fetch URL: the spellings a registry's repoURL may use. */
   names(): Promise<string[]>;
@@ -44,7 +47,7 @@ export async function openCheckout(dir: string): Promise<Checkout> {
       }
     },
     async changedFiles(base, head) {
-      const out = await git(root, ['diff', '--name-only', '--no-renames', '-z', base, head, '--']);
+      const out = await git(root, ['diff', '--name-only', '--no-renames', '-z', `${base}...${head}`, '--']);
       return out.split('\0').filter(Boolean).sort();
     },
     async names() {

@@ -56,6 +56,15 @@ describe('driftless preview', () => {
     expect(result.code).toBe(0);
   });
 
+  it('looks at what the head changed since it left the base, as a pull request does', async () => {
+    // The base moved on after the branch left it: its change is not the branch's.
+    await branch('moved-on', webApp('purple'));
+    await branch('readme', { 'README.md': '# just docs\n' });
+    const result = await preview('--base', 'moved-on', '--head', 'readme');
+    expect(result.stdout).toMatch(/No app watches the paths changed/);
+    expect(result.code).toBe(0);
+  });
+
   it('exits 1 with the diff when the change would change the cluster', async () => {
     await branch('green', webApp('green'));
     pipeline.sandbox.requests.clear();
