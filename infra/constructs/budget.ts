@@ -1,7 +1,7 @@
 // What Driftless costs, watched: a monthly AWS Budget on the costs carrying Driftless's
 // cost-allocation tag, which e-mails and/or publishes to the alarm topic before the money is
 // spent (forecast) and when it is (actual).
-import { Aws, Stack } from 'aws-cdk-lib';
+import { Aws, Lazy, Stack } from 'aws-cdk-lib';
 import * as budgets from 'aws-cdk-lib/aws-budgets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -27,12 +27,14 @@ const ACTUAL_THRESHOLDS = [80, 100];
 
 export class CostBudget extends Construct {
   declare readonly budget: budgets.CfnBudget;
+  readonly #components: string[] = [];
 
   constructor(scope: Construct, id: string, props: CostBudgetProps) {
     super(scope, id);
     if (!Number.isFinite(props.monthlyLimitUsd) || props.monthlyLimitUsd <= 0) {
       throw new Error(`monthlyBudgetUsd must be a positive number of dollars, got ${props.monthlyLimitUsd}.`);
     }
+    this.#components.push(...props.components);
     const emails = props.emails ?? [];
     if (emails.length === 0 && !props.topic) {
       throw new Error('monthlyBudgetUsd needs someone to tell: give alarmEmail or an alarm topic.');
@@ -71,9 +73,15 @@ export class CostBudget extends Construct {
         timeUnit: 'MONTHLY',
         budgetLimit: { amount: props.monthlyLimitUsd, unit: 'USD' },
         // Cost-allocation tags appear in billing data as `user:<key>` once activated (README).
-        costFilters: { TagKeyValue: props.components.map((component) => `user:${COMPONENT_TAG}$${component}`) },
+        // Read at synth, so a component added afterwards (the dashboard) counts too.
+        costFilters: { TagKeyValue: Lazy.list({ produce: () => this.#components.map((component) => `user:${COMPONENT_TAG}$${component}`) }) },
       },
       notificationsWithSubscribers: [notify('FORECASTED', FORECAST_THRESHOLD), ...ACTUAL_THRESHOLDS.map((threshold) => notify('ACTUAL', threshold))],
     });
+  }
+
+  /** Counts the costs tagged with `component` too (a part built beside Driftless, as the dashboard). */
+  addComponent(component: string): void {
+    if (!this.#components.includes(component)) this.#components.push(component);
   }
 }

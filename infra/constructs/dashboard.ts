@@ -101,6 +101,7 @@ export class Dashboard extends Construct {
     this.serverErrors.addOkAction(new actions.SnsAction(driftless.monitoring.alarmTopic));
 
     Tags.of(this).add(COMPONENT_TAG, 'dashboard');
+    driftless.budget?.addComponent('dashboard');
 
     // Named outright (no hash suffix), as the stack's own outputs: scripts and the README use the names.
     output(this, 'DashboardUrl', `${this.site.url}/`, 'The Driftless dashboard');

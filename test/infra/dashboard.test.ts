@@ -465,6 +465,14 @@ describe('dashboard: the HTTP API and the api function', () => {
     expect(alarm.OKActions.map(render)).toEqual([`<${topic}>`]);
   });
 
+  it("counts its costs in the stack's budget", () => {
+    const withBudget = synthDashboard({}, { monthlyBudgetUsd: 50, alarmEmail: 'ops@example.com' }).template;
+    const filter = only(withBudget, 'AWS::Budgets::Budget').Budget.CostFilters.TagKeyValue as string[];
+    expect(filter).toContain('user:driftless:component$dashboard');
+    expect(filter).toContain('user:driftless:component$sync');
+    expect(new Set(filter).size).toBe(filter.length);
+  });
+
   it('tags everything it creates as the dashboard component', () => {
     const distribution = Object.values(template.findResources('AWS::CloudFront::Distribution'))[0] as Cfn;
     expect(distribution.Properties.Tags).toContainEqual({ Key: 'driftless:component', Value: 'dashboard' });
