@@ -133,6 +133,7 @@ export async function previewTarget(input: TargetInput, deps: PreviewDependencie
       app: app.name,
       inventory: target?.inventory,
       rendered: new Set(desired.resources.map(({ object }) => objectKey(object))),
+      renderedRefs: permitted.map(({ object }) => refOf(object)),
       bounds,
       appPrunes: options.prune !== false,
       emptyRefused: desired.resources.length === 0 && !run.allowEmpty,

@@ -170,6 +170,12 @@ describe('a preview without a list of changed files', () => {
     ]);
   }, 60_000);
 
+  it('without a recorded inventory, finds what would be pruned among the live objects the app tracks', async () => {
+    const { store: _store, ...withoutState } = deps;
+    const report = await preview({ repoURL: REPO_URL, base: baseSha, head: headSha, changedFiles, app: 'web' }, withoutState);
+    expect(names(target(report, 'web').prune)).toEqual(['ConfigMap/shop/web-old']);
+  }, 60_000);
+
   it('previews one app only when asked', async () => {
     const report = await preview({ repoURL: REPO_URL, base: baseSha, head: headSha, changedFiles, app: 'web' }, deps);
     expect(report.targets.map((t) => t.app)).toEqual(['web']);
