@@ -4,6 +4,9 @@
 // the bearer of every API call. The provider and the API's JWT check cannot run here (Cognito,
 // API Gateway): both are stand-ins at the protocol level — the provider checks the PKCE
 // verifier against the challenge as RFC 7636 §4.6 says, the API answers 401 without the token.
+// The same stand-in API pages a fleet beyond one call (1,500 rows, 1,000 a page, an etag per
+// page), which the real pipeline's test does not reach: every page is read, and a change on a
+// later page shows although the first page answers 304.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
@@ -12,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FleetPage, Me } from '../../shared/api/contract.ts';
+import type { FleetPage, FleetRow, Me } from '../../shared/api/contract.ts';
 import { dashboardAssets } from '../../local/dashboard-assets.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -37,6 +40,8 @@ const tokenRequests: TokenRequest[] = [];
 const apiAuthorizations: string[] = [];
 const codes = new Map<string, { challenge: string; redirectUri: string }>();
 let idToken = '';
+// Every ID token issued (each browser context signs in on its own); the API stand-in takes any of them.
+const issuedTokens = new Set<string>();
 
 const listen = async (server: Server): Promise<string> => {
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
@@ -50,6 +55,25 @@ const body = async (request: IncomingMessage): Promise<string> => {
   return Buffer.concat(chunks).toString('utf8');
 };
 const part = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+// The fleet as the API pages it: PAGE rows per call, an opaque cursor to the next page, and an
+// etag over each page's own answer (If-None-Match → 304), so a change on a later page leaves
+// the first page's etag as it was.
+const PAGE = 1000;
+const sha = (n: number): string => n.toString(16).padStart(40, '0');
+let fleet: FleetRow[] = [];
+const fleetRequests: Array<{ cursor: string; status: number }> = [];
+function fleetPage(request: IncomingMessage, response: ServerResponse, url: URL): void {
+  const start = Number(url.searchParams.get('cursor') ? Buffer.from(url.searchParams.get('cursor')!, 'base64url').toString() : 0);
+  const rows = fleet.slice(start, start + PAGE);
+  const next = start + PAGE < fleet.length ? Buffer.from(String(start + PAGE)).toString('base64url') : undefined;
+  const page: Omit<FleetPage, 'etag'> = { rows, healthCounts: { Healthy: fleet.length }, total: fleet.length, ...(next ? { next } : {}) };
+  const etag = `"${createHash('sha256').update(JSON.stringify(page)).digest('base64url')}"`;
+  const status = request.headers['if-none-match'] === etag ? 304 : 200;
+  fleetRequests.push({ cursor: url.searchParams.get('cursor') ?? '', status });
+  if (status === 304) return void response.writeHead(304, { etag }).end();
+  json(response, 200, { ...page, etag }, { etag });
+}
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM))
@@ -90,6 +114,7 @@ beforeAll(async () => {
         if (!verified || issued.redirectUri !== form.get('redirect_uri')) return json(response, 400, { error: 'invalid_grant' }, cors);
         codes.delete(form.get('code') ?? '');
         idToken = `${part({ alg: 'none' })}.${part({ iss: providerUrl, aud: CLIENT_ID, sub: 'u-42', email: 'ana@example.com', exp: Math.floor(Date.now() / 1000) + 3600 })}.sig`;
+        issuedTokens.add(idToken);
         return json(response, 200, { id_token: idToken, access_token: 'opaque', token_type: 'Bearer', expires_in: 3600 }, cors);
       }
       response.writeHead(404).end();
@@ -111,9 +136,9 @@ beforeAll(async () => {
       if (url.pathname.startsWith('/api/')) {
         const authorization = request.headers.authorization ?? '';
         apiAuthorizations.push(authorization);
-        if (!idToken || authorization !== `Bearer ${idToken}`) return json(response, 401, { error: 'no valid token' });
+        if (!issuedTokens.has(authorization.replace(/^Bearer /, ''))) return json(response, 401, { error: 'no valid token' });
         if (url.pathname === '/api/me') return json(response, 200, { user: 'u-42', groups: ['ops'], signInRequired: true } satisfies Me);
-        if (url.pathname === '/api/fleet') return json(response, 200, { rows: [], healthCounts: {}, total: 0, etag: '"empty"' } satisfies FleetPage);
+        if (url.pathname === '/api/fleet') return fleetPage(request, response, url);
         return json(response, 404, { error: 'not here' });
       }
       const file = normalize(url.pathname === '/' ? 'index.html' : url.pathname.slice(1));
@@ -177,5 +202,38 @@ describe('dashboard sign-in (authorization code with PKCE)', () => {
     await page.getByRole('alert').waitFor({ timeout: 20_000 });
     expect(await page.getByRole('alert').textContent()).toMatch(/state/);
     expect(tokenRequests).toHaveLength(1);
+  });
+});
+
+describe('a fleet beyond one page', () => {
+  it('reads every page, and shows a change on a later page (each page polled with its own etag)', async () => {
+    fleet = Array.from({ length: 1500 }, (_, index) => ({
+      app: `app-${String(index).padStart(4, '0')}`,
+      cluster: 'prod',
+      project: 'default',
+      clusterLabels: {},
+      syncStatus: 'Synced',
+      health: 'Healthy',
+      drift: 'InSync',
+      revision: sha(1),
+      suspended: false,
+      allowed: { sync: false, rollback: false, suspend: false },
+    }));
+    const page = await browser.newPage();
+    await page.goto(`${siteUrl}/`);
+    await page.locator('[data-testid=fleet-row][data-app=app-1499]').waitFor({ timeout: 20_000 });
+    expect(await page.locator('[data-testid=fleet-row]').count()).toBe(1500);
+
+    // Nothing changed: a poll is a 304 for each page.
+    fleetRequests.length = 0;
+    await page.waitForResponse((response) => response.url().includes('/api/fleet?cursor=') && response.status() === 304, { timeout: 20_000 });
+    expect(fleetRequests.slice(0, 2)).toEqual([
+      { cursor: '', status: 304 },
+      { cursor: expect.any(String), status: 304 },
+    ]);
+
+    fleet = fleet.map((row) => (row.app === 'app-1400' ? { ...row, revision: sha(2) } : row));
+    await page.locator('[data-app=app-1400] [data-testid=revision]', { hasText: sha(2).slice(0, 7) }).waitFor({ timeout: 20_000 });
+    expect(fleetRequests.some((entry) => entry.cursor === '' && entry.status === 200)).toBe(false);
   });
 });

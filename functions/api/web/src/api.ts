@@ -1,6 +1,6 @@
 // The dashboard's calls to its API (shared/api/contract.ts), same origin. Errors carry the
 // API's own message (a 403 names the role check that failed) so the UI can show it as it is.
-import type { ActionResult, AppDetail, FleetPage, Me, ResourceTree, TargetDiff } from '../../../../shared/api/contract.ts';
+import type { ActionResult, AppDetail, FleetPage, FleetRow, Me, ResourceTree, TargetDiff } from '../../../../shared/api/contract.ts';
 
 export class ApiError extends Error {
   override name = 'ApiError';
@@ -61,19 +61,32 @@ export async function postAction(name: string, cluster: string, action: TargetAc
 }
 
 /**
- * The whole fleet, or undefined when it has not changed since `etag` (304). The first page is
- * asked with If-None-Match; when it has changed, the pages after it (beyond the API's limit)
- * are read too, so the view always holds every row.
+ * The whole fleet, polled: each page is asked with If-None-Match and its last etag (the API's
+ * etag covers one page), so a poll where nothing changed is one 304 per page and `poll()`
+ * answers undefined. Pages beyond the first (past the API's limit of rows per call) are
+ * followed by their cursors, so the view always holds every row.
  */
-export async function getFleet(etag?: string): Promise<FleetPage | undefined> {
-  const first = await call('GET', '/api/fleet', { etag });
-  if (first.status === 304) return undefined;
-  const page = (await first.json()) as FleetPage;
-  const rows = [...page.rows];
-  for (let next = page.next; next;) {
-    const more = await getJson<FleetPage>(`/api/fleet?cursor=${encodeURIComponent(next)}`);
-    rows.push(...more.rows);
-    next = more.next;
+export class FleetPoller {
+  #pages = new Map<string, FleetPage>();
+
+  async poll(): Promise<FleetPage | undefined> {
+    const seen = new Map<string, FleetPage>();
+    let changed = false;
+    let first: FleetPage | undefined;
+    const rows: FleetRow[] = [];
+    for (let cursor: string | undefined = ''; cursor !== undefined;) {
+      const known = this.#pages.get(cursor);
+      const response = await call('GET', cursor ? `/api/fleet?cursor=${encodeURIComponent(cursor)}` : '/api/fleet', { etag: known?.etag });
+      const page = response.status === 304 && known ? known : ((await response.json()) as FleetPage);
+      if (page !== known) changed = true;
+      seen.set(cursor, page);
+      first ??= page;
+      rows.push(...page.rows);
+      cursor = page.next;
+    }
+    // A fleet that lost its last pages has changed too.
+    if (seen.size !== this.#pages.size) changed = true;
+    this.#pages = seen;
+    return changed && first ? { ...first, rows, next: undefined } : undefined;
   }
-  return { ...page, rows, next: undefined };
 }

@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { FleetPage, FleetRow } from '../../../../shared/api/contract.ts';
 import { HEALTH_STATUSES } from '../../../../shared/kube/health/status.ts';
-import { getFleet } from './api.ts';
+import { FleetPoller } from './api.ts';
 import { filterRows, firstRows, groupRows, labelKeys, reuseUnchanged, rowKey, type GroupBy } from './fleet-rows.ts';
 import { FleetRowView } from './fleet-row.tsx';
 import { usePoll } from './poll.ts';
@@ -20,18 +20,17 @@ export function FleetView() {
   const [q, setQ] = useState('');
   const [health, setHealth] = useState('');
   const [groupBy, setGroupBy] = useState<GroupBy>('none');
-  const etag = useRef<string | undefined>(undefined);
+  const [poller] = useState(() => new FleetPoller());
   const rows = useRef<FleetRow[]>([]);
   const [limit, setLimit] = useState(FIRST_FRAME_ROWS);
 
   usePoll(
     async () => {
       try {
-        const next = await getFleet(etag.current);
+        const next = await poller.poll();
         setNow(Date.now());
         setError(undefined);
         if (!next) return;
-        etag.current = next.etag;
         rows.current = reuseUnchanged(rows.current, next.rows);
         setPage({ ...next, rows: rows.current });
       } catch (failure) {
