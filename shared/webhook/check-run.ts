@@ -15,6 +15,7 @@ import { targetId, type PreviewJob, type SyncJob } from '../queue/job.ts';
 import { ignored, type EventOutcome } from './accepted.ts';
 import { BadDeliveryError } from './errors.ts';
 import { commitSha, field, positiveInteger, refName, repositoryURL, text } from './fields.ts';
+import { fromFork } from './pull-request.ts';
 
 const EVENT = 'check_run';
 const PREVIEW_ID = /^preview#([1-9][0-9]{0,9})$/;
@@ -80,6 +81,7 @@ function previewAgain(payload: unknown, externalId: string, repoURL: string, con
   positiveInteger(payload, `${at}.number`, EVENT);
   if (commitSha(payload, `${at}.head.sha`, EVENT) !== head)
     return ignored(`pull request #${number} has a newer head than ${head.slice(0, 7)}: its own preview shows it`);
+  if (fromFork(payload, `${at}.head.repo.id`, `${at}.base.repo.id`)) return ignored(`pull request #${number} comes from a fork: not previewed`);
   const job: PreviewJob = {
     kind: 'preview',
     repoURL,

@@ -3,6 +3,10 @@
 // nothing a preview shows. A pull request into a repository and branch no registered app
 // tracks (nor the config repository) is not previewed: there is nothing it could change.
 //
+// A pull request from a fork is not previewed: whoever can fork may open one, and a preview
+// renders its head (Helm, Kustomize) and dry-runs it against the registered clusters with the
+// worker's credentials; a head in the repository itself was pushed by someone with write access.
+//
 // The previews of one pull request share a FIFO group; the worker asks GitHub for the pull
 // request's head before it starts one and drops a head a newer push superseded.
 import { matchPush } from '../config/match.ts';
@@ -35,6 +39,9 @@ export async function pullRequestDelivery(payload: unknown, context: PullRequest
   const base = commitSha(payload, 'pull_request.base.sha', EVENT);
   const baseRef = refName(payload, 'pull_request.base.ref', EVENT);
   const headRef = refName(payload, 'pull_request.head.ref', EVENT);
+  if (fromFork(payload, 'pull_request.head.repo.id', 'pull_request.base.repo.id')) {
+    return ignored(`pull request #${number} comes from a fork: not previewed (its manifests would be rendered and dry-run against the clusters)`);
+  }
 
   const defaultBranch = field(payload, 'pull_request.base.repo.default_branch');
 
@@ -56,6 +63,16 @@ export async function pullRequestDelivery(payload: unknown, context: PullRequest
     jobs: [job],
     body: { message: `preview of pull request #${number} queued`, pullRequest: number, revision: head },
   };
+}
+
+/**
+ * Whether the head is in another repository than the base (a fork; a deleted fork has no head
+ * repository at all). Compared by GitHub's repository ids, which names cannot spoof.
+ */
+export function fromFork(payload: unknown, headRepoId: string, baseRepoId: string): boolean {
+  const head = field(payload, headRepoId);
+  const base = field(payload, baseRepoId);
+  return typeof head !== 'number' || typeof base !== 'number' || head !== base;
 }
 
 /** Whether merging into `branch` of the repository could change anything: an app tracks it, or it is the config repository's branch. */

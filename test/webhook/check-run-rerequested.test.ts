@@ -165,7 +165,7 @@ describe('a check_run delivery', () => {
     ]);
   });
 
-  it('ignores a preview re-run of a pull request that moved on or left the check', async () => {
+  it('ignores a preview re-run of a pull request that moved on, comes from a fork or left the check', async () => {
     const created = example('check_run', 'created');
     const payload = example('check_run', 'rerequested');
     payload.repository = created.repository;
@@ -176,6 +176,10 @@ describe('a check_run delivery', () => {
     expect((await handleDelivery(await delivery('check_run', payload), deps)).body.message).toBe(
       'ignored: pull request #2 has a newer head than d6fde92: its own preview shows it',
     );
+    payload.check_run.pull_requests = structuredClone(created.check_run.pull_requests);
+    payload.check_run.head_sha = created.check_run.head_sha;
+    payload.check_run.pull_requests[0].head.repo.id = 1;
+    expect((await handleDelivery(await delivery('check_run', payload), deps)).body.message).toBe('ignored: pull request #2 comes from a fork: not previewed');
     payload.check_run.pull_requests = [];
     expect((await handleDelivery(await delivery('check_run', payload), deps)).body.message).toBe(
       "ignored: pull request #2 is not among the check run's pull requests (closed or merged): not previewed again",

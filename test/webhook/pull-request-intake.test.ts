@@ -114,6 +114,26 @@ describe('a pull_request delivery', () => {
     expect(enqueued).toEqual([]);
   });
 
+  it('queues nothing for a pull request from a fork, or whose fork is gone', async () => {
+    for (const change of [(p: Payload) => (p.pull_request.head.repo.id = 1), (p: Payload) => (p.pull_request.head.repo = null)]) {
+      const { deps, enqueued } = dependencies();
+      const payload = example('opened');
+      change(payload);
+      expect(await handleDelivery(await delivery(payload), deps)).toEqual({
+        statusCode: 200,
+        body: { message: 'ignored: pull request #2 comes from a fork: not previewed (its manifests would be rendered and dry-run against the clusters)' },
+      });
+      expect(enqueued).toEqual([]);
+    }
+  });
+
+  it('queues a preview of a pull request into the config repository branch, whatever the apps track', async () => {
+    const { deps, enqueued } = dependencies({ registry: registry('release') });
+    deps.configRepo = { repoURL: 'https://github.com/codertocat/hello-world', branch: 'master', dir: 'driftless' };
+    expect((await handleDelivery(await delivery(example('opened')), deps)).statusCode).toBe(202);
+    expect(enqueued).toHaveLength(1);
+  });
+
   it('queues nothing for a pull request into a branch no app tracks', async () => {
     const { deps, enqueued } = dependencies({ registry: registry('release') });
     const response = await handleDelivery(await delivery(example('opened')), deps);
