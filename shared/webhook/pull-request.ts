@@ -33,7 +33,7 @@ export async function pullRequestDelivery(payload: unknown, context: PullRequest
   if (!PREVIEWED_ACTIONS.has(action))
     return ignored(`pull_request "${action.slice(0, 40)}" changes nothing a preview shows (opened, synchronize and reopened do)`);
   const number = positiveInteger(payload, 'number', EVENT);
-  // The base repository: the one the apps track and the check run goes on (a fork's head commits are readable there too).
+  // The base repository: the one the apps track and the check run goes on.
   const repoURL = repositoryURL(payload, 'pull_request.base.repo.clone_url', EVENT, context.gitHubHost);
   const head = commitSha(payload, 'pull_request.head.sha', EVENT);
   const base = commitSha(payload, 'pull_request.base.sha', EVENT);

@@ -5,10 +5,12 @@
 // A newer head supersedes: the job asks GitHub for the pull request's head (one call; GitHub is
 // the authority, whatever order deliveries came in) and stops before it starts when the head
 // moved on or the pull request was closed (the newer head's job, in the same FIFO group, shows
-// it). Without GitHub (local mode) every preview runs. Per-target render and dry-run errors are part of the
-// report (conclusion failure); an error of the whole preview that is bad input completes the
-// check run as failed and is not retried; any other error completes it as cancelled and is
-// retried (the retry starts a new check run, which GitHub shows in its place).
+// it). Without GitHub (local mode) every preview runs.
+//
+// Per-target render and dry-run errors are part of the report (conclusion failure); an error of
+// the whole preview that is bad input completes the check run as failed and is not retried; any
+// other error completes it as cancelled and is retried (the retry starts a new check run, which
+// GitHub shows in its place).
 import { isBadInput } from '../errors/bad-input.ts';
 import { ConsolePreviewPublisher, type PreviewConclusion } from '../github/preview-check.ts';
 import { previewCheckOutput } from '../preview/markdown.ts';
