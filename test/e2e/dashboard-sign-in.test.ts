@@ -42,6 +42,8 @@ const codes = new Map<string, { challenge: string; redirectUri: string }>();
 let idToken = '';
 // Every ID token issued (each browser context signs in on its own); the API stand-in takes any of them.
 const issuedTokens = new Set<string>();
+// On: the API stand-in refuses every token, as an authorizer with the wrong audience would.
+let refuseAll = false;
 
 const listen = async (server: Server): Promise<string> => {
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
@@ -136,7 +138,7 @@ beforeAll(async () => {
       if (url.pathname.startsWith('/api/')) {
         const authorization = request.headers.authorization ?? '';
         apiAuthorizations.push(authorization);
-        if (!issuedTokens.has(authorization.replace(/^Bearer /, ''))) return json(response, 401, { error: 'no valid token' });
+        if (refuseAll || !issuedTokens.has(authorization.replace(/^Bearer /, ''))) return json(response, 401, { error: 'no valid token' });
         if (url.pathname === '/api/me') return json(response, 200, { user: 'u-42', groups: ['ops'], signInRequired: true } satisfies Me);
         if (url.pathname === '/api/fleet') return fleetPage(request, response, url);
         return json(response, 404, { error: 'not here' });
@@ -194,6 +196,7 @@ describe('dashboard sign-in (authorization code with PKCE)', () => {
     expect(new URL(page.url()).hash).toBe('#/apps/web/prod-eu');
     await page.getByRole('heading', { name: 'web', level: 1 }).waitFor({ timeout: 20_000 });
     await page.screenshot({ path: join(SHOTS, 'signed-in.png') });
+    await page.close();
   });
 
   it('refuses an answer whose state is not the one this page sent', async () => {
@@ -202,6 +205,23 @@ describe('dashboard sign-in (authorization code with PKCE)', () => {
     await page.getByRole('alert').waitFor({ timeout: 20_000 });
     expect(await page.getByRole('alert').textContent()).toMatch(/state/);
     expect(tokenRequests).toHaveLength(1);
+    await page.close();
+  });
+
+  it('signs in again once when the API refuses the token, then shows the 401 instead of going round in circles', async () => {
+    refuseAll = true;
+    try {
+      const before = authorizeRequests.length;
+      const page = await browser.newPage();
+      await page.goto(`${siteUrl}/`);
+      await page.getByRole('alert').filter({ hasText: 'no valid token' }).first().waitFor({ timeout: 20_000 });
+      // The first sign-in, and one more after the first 401: no more however long the page stays.
+      await page.waitForTimeout(4000);
+      expect(authorizeRequests.length - before).toBe(2);
+      await page.close();
+    } finally {
+      refuseAll = false;
+    }
   });
 });
 

@@ -79,8 +79,15 @@ export async function signIn(): Promise<SignInState> {
   return { required: true, user, signOut: () => signOut(config, urls.endSession, session.token) };
 }
 
-/** After a 401 (the token expired or was revoked): forget it and sign in again. */
+/**
+ * After a 401 (the token expired or was revoked): forget it and sign in again, once a minute at
+ * most. A token the API refuses right after it was issued (an authorizer whose issuer or audience
+ * does not match) would send the browser round in circles: then the 401 is shown instead.
+ */
 export function signInAgain(): void {
+  const last = Number(sessionStorage.getItem(`${KEY}.retry`) ?? 0);
+  if (Date.now() - last < 60_000) return;
+  sessionStorage.setItem(`${KEY}.retry`, String(Date.now()));
   sessionStorage.removeItem(`${KEY}.session`);
   location.reload();
 }
