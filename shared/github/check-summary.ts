@@ -102,7 +102,8 @@ function objectTable(objects: ObjectChange[], rows: number): string[] {
   for (const object of objects.slice(0, rows)) {
     lines.push(`| ${cell(object.object)} | ${object.action} | ${object.health ?? ''} | ${cell(cut(oneLine(object.message ?? ''), MAX_MESSAGE))} |`);
   }
-  if (objects.length > rows) lines.push('', `… and ${objects.length - rows} more object${objects.length - rows === 1 ? '' : 's'} (see the dashboard or \`driftless app\`).`);
+  if (objects.length > rows)
+    lines.push('', `… and ${objects.length - rows} more object${objects.length - rows === 1 ? '' : 's'} (see the dashboard or \`driftless app\`).`);
   return lines;
 }
 

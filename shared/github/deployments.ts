@@ -41,7 +41,8 @@ export function environmentName(template: string, app: string, cluster: string):
     if (key === 'cluster') return cluster;
     throw new Error(`DEPLOYMENT_ENVIRONMENT ${JSON.stringify(template)}: unknown placeholder ${whole} (use {app} and {cluster})`);
   });
-  if (!name.trim() || name.length > MAX_ENVIRONMENT) throw new Error(`DEPLOYMENT_ENVIRONMENT ${JSON.stringify(template)} gives ${JSON.stringify(name)}: GitHub takes 1 to 255 characters`);
+  if (!name.trim() || name.length > MAX_ENVIRONMENT)
+    throw new Error(`DEPLOYMENT_ENVIRONMENT ${JSON.stringify(template)} gives ${JSON.stringify(name)}: GitHub takes 1 to 255 characters`);
   return name;
 }
 

@@ -25,7 +25,9 @@ describe('failure annotations', () => {
   });
 
   it('uses the first line of a file whose lines render does not know (tool output)', () => {
-    const [annotation] = failureAnnotations([change('web', { action: 'failed', message: 'x', source: { file: 'charts/web/templates/deploy.yaml', document: 1 } })]);
+    const [annotation] = failureAnnotations([
+      change('web', { action: 'failed', message: 'x', source: { file: 'charts/web/templates/deploy.yaml', document: 1 } }),
+    ]);
     expect(annotation).toMatchObject({ path: 'charts/web/templates/deploy.yaml', start_line: 1, end_line: 1 });
   });
 
@@ -38,7 +40,9 @@ describe('failure annotations', () => {
   });
 
   it('batches by GitHub’s 50 per request, in order', () => {
-    const objects = Array.from({ length: 120 }, (_, i) => change(`w${i}`, { action: 'failed', message: 'm', source: { file: 'a.yaml', document: i + 1, line: i + 1 } }));
+    const objects = Array.from({ length: 120 }, (_, i) =>
+      change(`w${i}`, { action: 'failed', message: 'm', source: { file: 'a.yaml', document: i + 1, line: i + 1 } }),
+    );
     const batches = annotationBatches(failureAnnotations(objects));
     expect(batches.map((batch) => batch.length)).toEqual([50, 50, 20]);
     expect(batches.flat().map((annotation) => annotation.start_line)).toEqual(objects.map((_, i) => i + 1));

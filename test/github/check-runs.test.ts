@@ -26,7 +26,10 @@ let sha: string;
 beforeAll(async () => {
   repo = await createRepo();
   sha = await repo.commit({ 'apps/web/deploy.yaml': 'kind: ConfigMap\n' });
-  github = await startGitHubApi({ token: 'ghp_plainToken', app: { appId: APP.appId, publicKey, installationId: APP.installationId, installationToken: INSTALLATION_TOKEN } });
+  github = await startGitHubApi({
+    token: 'ghp_plainToken',
+    app: { appId: APP.appId, publicKey, installationId: APP.installationId, installationToken: INSTALLATION_TOKEN },
+  });
   github.addRepo('acme', 'shop', repo.dir);
 });
 
@@ -51,15 +54,26 @@ function failedObject(i: number): ObjectChange {
 }
 
 function post(cluster: string, state: CommitStatus['state'], description: string, details: Partial<CheckDetails> = {}): CommitStatus {
-  return { repoURL: 'https://github.com/acme/shop.git', sha, state, context: statusContext('web', cluster), description, check: { app: 'web', cluster, ...details } };
+  return {
+    repoURL: 'https://github.com/acme/shop.git',
+    sha,
+    state,
+    context: statusContext('web', cluster),
+    description,
+    check: { app: 'web', cluster, ...details },
+  };
 }
 
 describe('GitHubCheckRunPoster', () => {
   it('takes one run through in_progress to completed, updating it rather than making another', async () => {
     const poster = new GitHubCheckRunPoster(client(), { dashboardUrl: 'https://driftless.example/' });
     await poster.post(post('prod-eu', 'pending', 'Syncing web to prod-eu', { trigger: 'push' }));
-    const objects: ObjectChange[] = [{ object: 'ConfigMap/shop/web', apiVersion: 'v1', kind: 'ConfigMap', name: 'web', namespace: 'shop', action: 'created', health: 'Healthy' }];
-    await poster.post(post('prod-eu', 'success', 'Synced, Healthy: 1 created', { result: { status: 'Succeeded', health: 'Healthy', message: 'ok', objects, durationMs: 900 } }));
+    const objects: ObjectChange[] = [
+      { object: 'ConfigMap/shop/web', apiVersion: 'v1', kind: 'ConfigMap', name: 'web', namespace: 'shop', action: 'created', health: 'Healthy' },
+    ];
+    await poster.post(
+      post('prod-eu', 'success', 'Synced, Healthy: 1 created', { result: { status: 'Succeeded', health: 'Healthy', message: 'ok', objects, durationMs: 900 } }),
+    );
 
     const runs = github.checkRuns.filter((run) => run.name === 'driftless/web@prod-eu');
     expect(runs).toHaveLength(1);
@@ -68,19 +82,31 @@ describe('GitHubCheckRunPoster', () => {
       ['in_progress', undefined],
       ['completed', 'success'],
     ]);
-    expect(run).toMatchObject({ head_sha: sha, status: 'completed', conclusion: 'success', external_id: 'web@prod-eu', details_url: 'https://driftless.example/apps/web?cluster=prod-eu' });
+    expect(run).toMatchObject({
+      head_sha: sha,
+      status: 'completed',
+      conclusion: 'success',
+      external_id: 'web@prod-eu',
+      details_url: 'https://driftless.example/apps/web?cluster=prod-eu',
+    });
     expect(run.output?.title).toBe('Synced, Healthy: 1 created');
     expect(run.output?.summary).toContain('| ConfigMap/shop/web | created | Healthy |');
     // No list call: the poster kept the id.
     expect(github.requests.filter((request) => request.method === 'GET' && request.path.endsWith('/check-runs'))).toHaveLength(1);
-    expect(github.requests.filter((request) => request.path.includes('/check-runs')).every((request) => request.headers.authorization === `token ${INSTALLATION_TOKEN}`)).toBe(true);
+    expect(
+      github.requests
+        .filter((request) => request.path.includes('/check-runs'))
+        .every((request) => request.headers.authorization === `token ${INSTALLATION_TOKEN}`),
+    ).toBe(true);
   });
 
   it('finds a run another process made, once, and starts a new run when the commit syncs again after it completed', async () => {
     await new GitHubCheckRunPoster(client()).post(post('prod-us', 'pending', 'Syncing'));
     const other = new GitHubCheckRunPoster(client());
     await other.post(post('prod-us', 'failure', 'Sync failed'));
-    expect(github.checkRuns.filter((run) => run.name === 'driftless/web@prod-us').map((run) => [run.status, run.conclusion])).toEqual([['completed', 'failure']]);
+    expect(github.checkRuns.filter((run) => run.name === 'driftless/web@prod-us').map((run) => [run.status, run.conclusion])).toEqual([
+      ['completed', 'failure'],
+    ]);
 
     await other.post(post('prod-us', 'pending', 'Syncing again (re-run)'));
     expect(github.checkRuns.filter((run) => run.name === 'driftless/web@prod-us').map((run) => [run.status, run.conclusion])).toEqual([
@@ -110,11 +136,21 @@ describe('GitHubCheckRunPoster', () => {
     const objects = Array.from({ length: 120 }, (_, i) => failedObject(i));
     const poster = new GitHubCheckRunPoster(client());
     await poster.post(post('staging', 'pending', 'Syncing'));
-    await poster.post(post('staging', 'failure', 'Sync failed, Degraded: 120 failed', { result: { status: 'Failed', health: 'Degraded', message: '120 failed', objects, durationMs: 5 } }));
+    await poster.post(
+      post('staging', 'failure', 'Sync failed, Degraded: 120 failed', {
+        result: { status: 'Failed', health: 'Degraded', message: '120 failed', objects, durationMs: 5 },
+      }),
+    );
     const run = github.checkRuns.find((candidate) => candidate.name === 'driftless/web@staging')!;
     expect(run.conclusion).toBe('failure');
     expect(run.annotations).toHaveLength(120);
-    expect(run.annotations[7]).toMatchObject({ path: 'apps/web/deploy.yaml', start_line: 22, end_line: 22, annotation_level: 'failure', message: 'spec.replicas: Invalid value: -7' });
+    expect(run.annotations[7]).toMatchObject({
+      path: 'apps/web/deploy.yaml',
+      start_line: 22,
+      end_line: 22,
+      annotation_level: 'failure',
+      message: 'spec.replicas: Invalid value: -7',
+    });
     // The double answers 422 above 50 in a request: every request stayed within.
     expect(run.updates.map((update) => ((update.output as { annotations?: unknown[] } | undefined)?.annotations ?? []).length)).toEqual([0, 50, 50, 20]);
   });
@@ -134,7 +170,11 @@ describe('ConsoleCheckRunPoster', () => {
     const lines: string[] = [];
     const poster = new ConsoleCheckRunPoster({ write: (line: string) => lines.push(line) });
     await poster.post(post('local', 'pending', 'Syncing web to local'));
-    await poster.post(post('local', 'failure', 'Sync failed', { result: { status: 'Failed', health: 'Degraded', message: '1 failed', objects: [failedObject(1)], durationMs: 5 } }));
+    await poster.post(
+      post('local', 'failure', 'Sync failed', {
+        result: { status: 'Failed', health: 'Degraded', message: '1 failed', objects: [failedObject(1)], durationMs: 5 },
+      }),
+    );
     expect(lines).toEqual([
       `status pending driftless/web@local acme/shop@${sha.slice(0, 12)}: Syncing web to local\n`,
       `check in_progress driftless/web@local ${sha.slice(0, 12)}: Syncing web to local\n`,

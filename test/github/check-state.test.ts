@@ -4,8 +4,21 @@ import { describe, expect, it } from 'vitest';
 import { checkState } from '../../shared/github/check-state.ts';
 import type { CheckResult } from '../../shared/github/check-details.ts';
 
-const failed = (objects: CheckResult['objects'], health: CheckResult['health']): CheckResult => ({ status: 'Failed', health, message: 'm', objects, durationMs: 1 });
-const object = (fields: Partial<CheckResult['objects'][number]>) => ({ object: 'Deployment/shop/web', apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', action: 'created' as const, ...fields });
+const failed = (objects: CheckResult['objects'], health: CheckResult['health']): CheckResult => ({
+  status: 'Failed',
+  health,
+  message: 'm',
+  objects,
+  durationMs: 1,
+});
+const object = (fields: Partial<CheckResult['objects'][number]>) => ({
+  object: 'Deployment/shop/web',
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  name: 'web',
+  action: 'created' as const,
+  ...fields,
+});
 
 describe('check run state of a post', () => {
   it('is in progress while pending, and completed with the commit state’s meaning after', () => {
@@ -25,7 +38,10 @@ describe('check run state of a post', () => {
   });
 
   it('timed out when nothing failed but objects were still progressing', () => {
-    expect(checkState('failure', { result: failed([object({ health: 'Progressing' })], 'Progressing') })).toEqual({ status: 'completed', conclusion: 'timed_out' });
+    expect(checkState('failure', { result: failed([object({ health: 'Progressing' })], 'Progressing') })).toEqual({
+      status: 'completed',
+      conclusion: 'timed_out',
+    });
     expect(checkState('failure', { result: failed([object({ health: 'Degraded' })], 'Degraded') })).toEqual({ status: 'completed', conclusion: 'failure' });
     expect(checkState('failure', { result: failed([object({ health: 'Progressing' }), object({ action: 'failed' })], 'Progressing') })).toEqual({
       status: 'completed',

@@ -29,8 +29,15 @@ function input(objects: ObjectChange[], overrides: Partial<CheckDetails> = {}, r
 function counts(markdown: string): Record<string, number> {
   const lines = markdown.split('\n');
   const header = lines.findIndex((line) => line.startsWith('| created'));
-  const names = lines[header].split('|').map((cell) => cell.trim()).filter(Boolean);
-  const values = lines[header + 2].split('|').map((cell) => cell.trim()).filter(Boolean).map(Number);
+  const names = lines[header]
+    .split('|')
+    .map((cell) => cell.trim())
+    .filter(Boolean);
+  const values = lines[header + 2]
+    .split('|')
+    .map((cell) => cell.trim())
+    .filter(Boolean)
+    .map(Number);
   return Object.fromEntries(names.map((name, i) => [name, values[i]]));
 }
 

@@ -32,7 +32,14 @@ afterAll(async () => {
 });
 
 function post(sha: string, cluster: string, state: CommitStatus['state'], details: Partial<CheckDetails> = {}): CommitStatus {
-  return { repoURL: 'https://github.com/acme/shop', sha, state, context: statusContext('web', cluster), description: `${state} of web`, check: { app: 'web', cluster, ...details } };
+  return {
+    repoURL: 'https://github.com/acme/shop',
+    sha,
+    state,
+    context: statusContext('web', cluster),
+    description: `${state} of web`,
+    check: { app: 'web', cluster, ...details },
+  };
 }
 
 function poster(warnings: string[] = [], options: { environmentTemplate?: string } = {}) {
@@ -57,10 +64,22 @@ describe('DeploymentPoster', () => {
       [first, ['in_progress', 'success', 'inactive']],
       [second, ['in_progress', 'success']],
     ]);
-    expect(mine[0]).toMatchObject({ ref: first, task: 'deploy', auto_merge: false, required_contexts: [], transient_environment: false, payload: { app: 'web', cluster: 'prod-eu' } });
+    expect(mine[0]).toMatchObject({
+      ref: first,
+      task: 'deploy',
+      auto_merge: false,
+      required_contexts: [],
+      transient_environment: false,
+      payload: { app: 'web', cluster: 'prod-eu' },
+    });
     expect(mine[1].statuses[1]).toMatchObject({ environment_url: 'https://driftless.example/apps/web?cluster=prod-eu', description: 'success of web' });
     // The commit statuses still went out, each before its deployment status.
-    expect(github.statuses.filter((status) => status.context === 'driftless/web@prod-eu').map((status) => status.state)).toEqual(['pending', 'success', 'pending', 'success']);
+    expect(github.statuses.filter((status) => status.context === 'driftless/web@prod-eu').map((status) => status.state)).toEqual([
+      'pending',
+      'success',
+      'pending',
+      'success',
+    ]);
   });
 
   it('deploys despite failing or pending commit statuses (required_contexts: [])', async () => {

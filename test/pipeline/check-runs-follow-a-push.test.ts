@@ -66,8 +66,15 @@ function runsOf(sha: string): RecordedCheckRun[] {
 function counts(summary: string): Record<string, number> {
   const lines = summary.split('\n');
   const header = lines.findIndex((line) => line.startsWith('| created'));
-  const names = lines[header].split('|').map((cell) => cell.trim()).filter(Boolean);
-  const values = lines[header + 2].split('|').map((cell) => cell.trim()).filter(Boolean).map(Number);
+  const names = lines[header]
+    .split('|')
+    .map((cell) => cell.trim())
+    .filter(Boolean);
+  const values = lines[header + 2]
+    .split('|')
+    .map((cell) => cell.trim())
+    .filter(Boolean)
+    .map(Number);
   return Object.fromEntries(names.map((name, i) => [name, values[i]]));
 }
 
@@ -100,7 +107,11 @@ describe('a push synced as a GitHub App', () => {
     expect(run.annotations).toEqual([]);
     // A check run instead of the commit status, never both.
     expect(github.statuses.filter((status) => status.context === 'driftless/web@sandbox')).toEqual([]);
-    expect(github.requests.filter((request) => request.path.startsWith('/repos/')).every((request) => request.headers.authorization === `token ${INSTALLATION_TOKEN}`)).toBe(true);
+    expect(
+      github.requests
+        .filter((request) => request.path.startsWith('/repos/'))
+        .every((request) => request.headers.authorization === `token ${INSTALLATION_TOKEN}`),
+    ).toBe(true);
   });
 
   it('annotates a failing object on its manifest file and line', async () => {
@@ -112,7 +123,13 @@ describe('a push synced as a GitHub App', () => {
     const [run] = runsOf(second);
     expect(run).toMatchObject({ status: 'completed', conclusion: 'failure' });
     expect(run.annotations).toHaveLength(1);
-    expect(run.annotations[0]).toMatchObject({ path: 'apps/web/config.yaml', start_line: 6, end_line: 6, annotation_level: 'failure', title: 'ConfigMap/shop/web-extra failed' });
+    expect(run.annotations[0]).toMatchObject({
+      path: 'apps/web/config.yaml',
+      start_line: 6,
+      end_line: 6,
+      annotation_level: 'failure',
+      title: 'ConfigMap/shop/web-extra failed',
+    });
     expect(counts(run.output!.summary).failed).toBe(1);
   });
 
@@ -128,7 +145,12 @@ describe('a push synced as a GitHub App', () => {
       [second, ['in_progress', 'failure']],
       [third, ['in_progress', 'success']],
     ]);
-    expect(deployments[0]).toMatchObject({ payload: { app: 'web', cluster: 'sandbox' }, auto_merge: false, required_contexts: [], transient_environment: false });
+    expect(deployments[0]).toMatchObject({
+      payload: { app: 'web', cluster: 'sandbox' },
+      auto_merge: false,
+      required_contexts: [],
+      transient_environment: false,
+    });
   });
 
   it('never sends a Secret’s value to GitHub', () => {

@@ -272,13 +272,24 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
     body: string,
   ): Promise<void> {
     // GitHub: "OAuth apps and personal access tokens (classic) cannot use this endpoint" for writes.
-    if (method !== 'GET' && !byInstallation(req)) return json(res, 403, { message: 'You must authenticate via a GitHub App.', documentation_url: 'https://docs.github.com/rest/checks/runs' });
+    if (method !== 'GET' && !byInstallation(req))
+      return json(res, 403, { message: 'You must authenticate via a GitHub App.', documentation_url: 'https://docs.github.com/rest/checks/runs' });
     const input = method === 'GET' ? {} : (JSON.parse(body || '{}') as Record<string, unknown>);
     if (method === 'POST' && rest.length === 0) {
       if (typeof input.name !== 'string' || !input.name) return validationFailed(res, 'name', 'CheckRun');
       const sha = typeof input.head_sha === 'string' ? await revParse(repo.dir, `${input.head_sha}^{commit}`) : undefined;
       if (!sha || sha !== String(input.head_sha).toLowerCase()) return validationFailed(res, 'head_sha', 'CheckRun');
-      const run: RecordedCheckRun = { id: nextId++, owner, repo: name, name: input.name, head_sha: sha, status: 'queued', conclusion: null, annotations: [], updates: [] };
+      const run: RecordedCheckRun = {
+        id: nextId++,
+        owner,
+        repo: name,
+        name: input.name,
+        head_sha: sha,
+        status: 'queued',
+        conclusion: null,
+        annotations: [],
+        updates: [],
+      };
       const refused = applyCheckRun(run, input);
       if (refused) return validationFailed(res, refused, 'CheckRun');
       checkRuns.push(run);
@@ -333,7 +344,8 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
       const query = requestUrl.searchParams;
       const newestFirst = checkRuns.filter((run) => run.owner === owner && run.repo === name && run.head_sha === sha).reverse();
       // filter=latest (the default): only the most recent check run of each name.
-      const latest = query.get('filter') === 'all' ? newestFirst : newestFirst.filter((run, i) => newestFirst.findIndex((other) => other.name === run.name) === i);
+      const latest =
+        query.get('filter') === 'all' ? newestFirst : newestFirst.filter((run, i) => newestFirst.findIndex((other) => other.name === run.name) === i);
       const matching = latest.filter(
         (run) => (!query.has('check_name') || run.name === query.get('check_name')) && (!query.has('status') || run.status === query.get('status')),
       );
@@ -353,7 +365,12 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
       details_url: run.details_url ?? null,
       started_at: run.started_at ?? null,
       completed_at: run.completed_at ?? null,
-      output: { title: run.output?.title ?? null, summary: run.output?.summary ?? null, text: run.output?.text ?? null, annotations_count: run.annotations.length },
+      output: {
+        title: run.output?.title ?? null,
+        summary: run.output?.summary ?? null,
+        text: run.output?.text ?? null,
+        annotations_count: run.annotations.length,
+      },
       html_url: `https://github.com/${run.owner}/${run.repo}/runs/${run.id}`,
       url: `${url}/repos/${run.owner}/${run.repo}/check-runs/${run.id}`,
     };
@@ -388,7 +405,10 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
       const onCommit = latestStatuses(owner, name, sha);
       const failing = onCommit.filter((status) => (required ?? onCommit.map((s) => s.context)).includes(status.context) && status.state !== 'success');
       if (failing.length > 0) {
-        return json(res, 409, { message: `Conflict: Commit status checks failed for ${input.ref}.`, documentation_url: 'https://docs.github.com/rest/deployments/deployments' });
+        return json(res, 409, {
+          message: `Conflict: Commit status checks failed for ${input.ref}.`,
+          documentation_url: 'https://docs.github.com/rest/deployments/deployments',
+        });
       }
       const environment = typeof input.environment === 'string' ? input.environment : 'production';
       const deployment: RecordedDeployment = {
@@ -416,7 +436,14 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
     if (rest.length !== 2 || rest[1] !== 'statuses') return notFound(res);
     if (method === 'GET') {
       const page = paginate(res, requestUrl, [...deployment.statuses].reverse());
-      return void (page && json(res, 200, page.map((status) => deploymentStatusJson(deployment, status))));
+      return void (
+        page &&
+        json(
+          res,
+          200,
+          page.map((status) => deploymentStatusJson(deployment, status)),
+        )
+      );
     }
     if (method !== 'POST') return notFound(res);
     const input = JSON.parse(body || '{}') as Record<string, unknown> & { state?: string };
@@ -434,7 +461,14 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
       for (const prior of mine) {
         const succeeded = prior.statuses.some((s) => s.state === 'success');
         const current = prior.statuses.at(-1)?.state;
-        if (prior.id < deployment.id && prior.environment === deployment.environment && !prior.transient_environment && !prior.production_environment && succeeded && current !== 'inactive') {
+        if (
+          prior.id < deployment.id &&
+          prior.environment === deployment.environment &&
+          !prior.transient_environment &&
+          !prior.production_environment &&
+          succeeded &&
+          current !== 'inactive'
+        ) {
           prior.statuses.push({ id: nextId++, state: 'inactive', automatic: true });
         }
       }
@@ -489,10 +523,7 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
       target.searchParams.set('page', String(n));
       return `<${target.href}>; rel="${rel}"`;
     };
-    const links = [
-      ...(page < last ? [link(page + 1, 'next'), link(last, 'last')] : []),
-      ...(page > 1 ? [link(1, 'first'), link(page - 1, 'prev')] : []),
-    ];
+    const links = [...(page < last ? [link(page + 1, 'next'), link(last, 'last')] : []), ...(page > 1 ? [link(1, 'first'), link(page - 1, 'prev')] : [])];
     if (links.length > 0) res.setHeader('link', links.join(', '));
     return items.slice((page - 1) * perPage, page * perPage);
   }
