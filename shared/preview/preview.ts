@@ -46,7 +46,7 @@ async function previewWith(request: PreviewRequest, deps: PreviewDependencies): 
     registry = registryDiff.registry;
     notes.push(...registryDiff.notes);
   }
-  targets = touchedTargets(registry, repoURL, changedFiles, request.baseBranch);
+  targets = touchedTargets(registry, repoURL, changedFiles, request.baseBranch, request.defaultBranch);
   if (registryDiff && registryDiff.changedApps.length > 0) targets = withApps(targets, registry, registryDiff.changedApps);
   if (request.app !== undefined) targets = targets.filter((target) => target.app === request.app);
 

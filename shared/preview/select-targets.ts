@@ -8,13 +8,13 @@ import type { Registry } from '../config/types.ts';
 
 export type { Target } from '../config/match.ts';
 
-export function touchedTargets(registry: Registry, repoURL: string, changedFiles: string[], baseBranch?: string): Target[] {
+export function touchedTargets(registry: Registry, repoURL: string, changedFiles: string[], baseBranch?: string, repoDefaultBranch?: string): Target[] {
   const branches = baseBranch === undefined ? trackedRevisions(registry, repoURL) : [baseBranch];
   const seen = new Set<string>();
   const targets: Target[] = [];
   for (const branch of branches) {
     // HEAD (or no revision) follows the default branch: asked as a default branch named HEAD.
-    const defaultBranch = baseBranch === undefined && branch === 'HEAD' ? 'HEAD' : undefined;
+    const defaultBranch = baseBranch === undefined ? (branch === 'HEAD' ? 'HEAD' : undefined) : repoDefaultBranch;
     for (const target of matchPush(registry, { repoURL, branch, headSha: '', changedFiles, defaultBranch })) {
       const key = `${target.app}@${target.cluster}`;
       if (seen.has(key)) continue;

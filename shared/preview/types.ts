@@ -23,6 +23,8 @@ export interface PreviewRequest {
    * paths the change touches, whatever revision it tracks.
    */
   baseBranch?: string;
+  /** The repository's default branch, which apps on `HEAD` follow; unknown: `main` or `master`, as for a push. */
+  defaultBranch?: string;
 }
 
 export interface Verdict {
