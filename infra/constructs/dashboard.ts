@@ -74,6 +74,8 @@ export class Dashboard extends Construct {
       removalPolicy: props.removalPolicy,
       logRetention: props.logRetention,
     });
+    // Check runs and deployments link each target to its page here (shared/github/check-runs.ts).
+    driftless.syncPipeline.worker.addEnvironment('DASHBOARD_URL', this.site.url);
     this.signIn = new DashboardSignIn(this, 'SignIn', {
       siteUrl: this.site.url,
       oidc: props.oidc,

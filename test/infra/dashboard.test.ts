@@ -275,6 +275,11 @@ describe('dashboard: sign-in with the Cognito user pool (default)', () => {
     expect(fn.Environment.Variables.DASHBOARD_GROUPS_CLAIM).toBe('cognito:groups');
   });
 
+  it("gives the worker the dashboard's URL, for the links on check runs and deployments", () => {
+    const worker = resources(template)[logicalIdOf(template, 'AWS::Lambda::Function', 'DriftlessSyncWorker')].Properties as Cfn;
+    expect(render(worker.Environment.Variables.DASHBOARD_URL)).toBe(`https://<${distributionId}.DomainName>`);
+  });
+
   it('outputs the dashboard URL, the user pool id and the client id', () => {
     const outputs = template.toJSON().Outputs as Record<string, Cfn>;
     const byValue = (value: string) => Object.entries(outputs).filter(([, output]) => render(output.Value) === value);
