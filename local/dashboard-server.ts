@@ -67,7 +67,10 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
       response.end('the dashboard serves its files with GET\n');
       return;
     }
-    const file = await staticFile(await options.assets(), url.pathname);
+    const root = await options.assets();
+    // The raw path for the route check: URL parsing resolves `..` and reads `//x` as a host.
+    const rawPath = (request.url ?? '/').split('?')[0];
+    const file = (await staticFile(root, url.pathname)) ?? (isUiRoute(rawPath) ? await staticFile(root, '/') : undefined);
     if (!file) {
       response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
       response.end('not found\n');
@@ -168,6 +171,24 @@ export async function staticFile(root: string, pathname: string): Promise<{ path
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A UI route, as CloudFront's rewrite reads it (infra/constructs/dashboard-site.ts): the last
+ * segment has no `.`. Only a path staticFile would accept: one it refuses (`..`, `//`, a
+ * backslash, a NUL) stays a 404 rather than becoming the UI.
+ */
+export function isUiRoute(pathname: string): boolean {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return false;
+  }
+  if (decoded.includes('\0') || decoded.includes('\\') || decoded.includes('//')) return false;
+  const segments = decoded.split('/').slice(1);
+  if (segments.some((segment) => segment === '..' || segment === '.')) return false;
+  return !(segments.at(-1) ?? '').includes('.');
 }
 
 function readBody(request: IncomingMessage): Promise<string | undefined> {

@@ -94,6 +94,8 @@ const dashboardPort = values['dashboard-port'] !== undefined ? Number(values['da
 // Built in the background (Vite, a few seconds the first time); the first page load waits for it.
 dashboardAssets().catch((error: unknown) => console.error(`dashboard build: ${(error as Error).message}`));
 const dashboard = await startDashboardServer({ port: dashboardPort, deps: apiDependencies(process.env), assets: () => dashboardAssets() });
+// The worker's check-run lines link to the target's page here (its handler reads this on first use).
+process.env.DASHBOARD_URL = dashboard.url;
 await writeFile(
   join(stateDir, 'endpoints.json'),
   JSON.stringify(

@@ -65,6 +65,19 @@ describe('with a folder of assets', () => {
     expect((await get(server, '/assets/missing.js')).status).toBe(404);
   });
 
+  it("answers the UI's routes (no extension in the last segment) with index.html, as the distribution's rewrite does", async () => {
+    // The link a check run carries: `${DASHBOARD_URL}/apps/<app>?cluster=<cluster>`.
+    for (const path of ['/apps/guestbook?cluster=local', '/apps/web', '/apps/my%20app/']) {
+      const answer = await get(server, path);
+      expect(answer.status, path).toBe(200);
+      expect(answer.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(answer.headers['cache-control']).toBe('no-cache');
+      expect(answer.body.toString()).toContain('<div id="root">');
+    }
+    // A missing file keeps its 404: only extension-less paths are routes.
+    expect((await get(server, '/apps/web.js')).status).toBe(404);
+  });
+
   it('gzips when the browser accepts it', async () => {
     const plain = await get(server, '/assets/app-1a2b.js');
     const zipped = await get(server, '/assets/app-1a2b.js', { 'accept-encoding': 'gzip, deflate, br' });
@@ -82,6 +95,9 @@ describe('with a folder of assets', () => {
     '/index.html%00',
     '/link-out/secret.txt',
     '//etc/passwd',
+    '/assets/../../etc/passwd',
+    '/%2e%2e/%2e%2e/etc/passwd',
+    '/apps/..%5c..%5cpasswd',
   ])('refuses %s', async (path) => {
     const answer = await get(server, path);
     expect(answer.status).toBe(404);

@@ -61,7 +61,20 @@ it('prints where everything is', async () => {
   expect(output).toMatch(/^webhook: http:\/\/127\.0\.0\.1:\d+\/$/m);
   expect(output).toMatch(/^kubeconfig: \S+sandbox\.kubeconfig$/m);
   expect(output).toMatch(/^example repo: \S+example$/m);
+  expect(output).toMatch(/^dashboard: http:\/\/127\.0\.0\.1:\d+\/$/m);
 });
+
+it('serves the dashboard at the printed URL: the UI, its API, and the app links check runs carry', async () => {
+  const url = (await waitFor(/^dashboard: (\S+)$/m))[1];
+  const index = await fetch(url);
+  expect(index.status).toBe(200);
+  expect(await index.text()).toMatch(/<script[^>]+src="\/assets\/[^"]+\.js"/);
+  const me = await fetch(new URL('api/me', url));
+  expect(await me.json()).toEqual({ user: 'local', groups: [], signInRequired: false });
+  const appPage = await fetch(new URL('apps/guestbook?cluster=local', url));
+  expect(appPage.status).toBe(200);
+  expect(appPage.headers.get('content-type')).toBe('text/html; charset=utf-8');
+}, 120_000);
 
 it('syncs the three example apps (YAML, Kustomize, Helm) to the sandbox', async () => {
   for (const app of ['guestbook', 'podinfo', 'redis']) await waitFor(new RegExp(`\\[Sync Succeeded\\] ${app}@local`));
@@ -80,6 +93,10 @@ it('applies a commit in the example repo within seconds', async () => {
   await import('node:fs/promises').then((fs) => fs.writeFile(file, text.replace('greeting: hello', 'greeting: from-a-commit')));
   await run('git', ['-c', 'user.name=test', '-c', 'user.email=test@driftless.invalid', 'commit', '-qam', 'change the greeting'], { cwd: repo });
   await waitFor(/status success driftless\/guestbook@local \S+: Synced, Healthy: 0 created, 1 configured/, 20_000);
+  // The check run's line links to the app's page on the local dashboard (DASHBOARD_URL).
+  const dashboard = (await waitFor(/^dashboard: (\S+)$/m))[1];
+  const link = `${dashboard}apps/guestbook?cluster=local`.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  await waitFor(new RegExp(`^check completed success driftless/guestbook@local \\S+: .* ${link}$`, 'm'), 20_000);
   const kubectl = await kubectlFor(await readFile(kubeconfig, 'utf8'));
   const greeting = await kubectl(['get', 'configmap', 'guestbook-config', '-n', 'guestbook', '-o', 'jsonpath={.data.greeting}']);
   expect(greeting.stdout).toBe('from-a-commit');
