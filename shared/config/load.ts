@@ -19,6 +19,7 @@ import { PolicyDocuments } from './policy-documents.ts';
 import { validateDocument } from './validate.ts';
 import { isNotificationsDocument, parseNotificationsConfig } from '../notifications/parse-config.ts';
 import type { NotificationsConfig } from '../notifications/types.ts';
+import { isRbacConfigMap, rbacDocumentProblems } from '../rbac/registry-check.ts';
 
 export const REGISTRY_DIR = 'driftless';
 const REGISTRY_FILE = /\.(ya?ml|json)$/i;
@@ -88,6 +89,8 @@ export function parseRegistryFiles(files: RegistryFile[]): Registry {
       } else if (valid.kind === 'Project' || valid.kind === 'AppProject') {
         projects.push({ spec: normaliseProject(valid.value, document), document });
       } else {
+        // Argo CD's argocd-rbac-cm is a ConfigMap too: kept among the parameters (the API reads it there), its policy checked now.
+        if (valid.kind === 'ConfigMap' && isRbacConfigMap(valid.value)) problems.push(...rbacDocumentProblems(document, valid.value.data ?? {}, text));
         policyDocuments.add(valid, document, report);
       }
     }

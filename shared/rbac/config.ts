@@ -23,7 +23,9 @@ export interface RbacConfig {
 
 export interface RbacProblem {
   message: string;
-  /** 1-based line inside `policy.csv` (or the overlay named in the message). */
+  /** The ConfigMap key it concerns (`policy.csv`, an overlay, `policy.matchMode`). */
+  key?: string;
+  /** 1-based line inside that key's value (`policy.csv` or the overlay). */
   line?: number;
 }
 
@@ -45,12 +47,13 @@ export function rbacConfigFromData(data: Record<string, string>, definedIn?: Rba
         const rule = parsePolicyLine(raw);
         if (rule) rules.push(rule);
       } catch (error) {
-        problems.push({ message: `${key} line ${index + 1}: ${(error as Error).message}`, line: index + 1 });
+        problems.push({ message: `${key} line ${index + 1}: ${(error as Error).message}`, key, line: index + 1 });
       }
     }
   }
   const matchMode = (data['policy.matchMode'] ?? 'glob').trim() || 'glob';
-  if (matchMode !== 'glob' && matchMode !== 'regex') problems.push({ message: `policy.matchMode must be glob or regex, got "${matchMode}"` });
+  if (matchMode !== 'glob' && matchMode !== 'regex')
+    problems.push({ message: `policy.matchMode must be glob or regex, got "${matchMode}"`, key: 'policy.matchMode' });
   const defaultRole = data['policy.default']?.trim() || undefined;
   const scopes = data.scopes === undefined ? undefined : parseScopes(data.scopes);
   if (problems.length > 0) return { problems };

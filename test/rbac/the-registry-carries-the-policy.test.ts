@@ -1,6 +1,7 @@
 // The policy reaches the API with the registry: Argo CD's argocd-rbac-cm in any file of the
 // registry folder, read by the real loader; no ConfigMap means the built-in readonly default;
-// a ConfigMap that cannot be read refuses everything, naming its file and line.
+// a ConfigMap that cannot be read (in a registry stored before the loader checked it) refuses
+// everything, naming its file and line.
 import { describe, expect, it } from 'vitest';
 import { parseRegistryFiles } from '../../shared/config/load.ts';
 import { enforcerForRegistry, rbacSourceOf } from '../../shared/rbac/from-registry.ts';
@@ -37,7 +38,13 @@ describe('the registry’s argocd-rbac-cm', () => {
   });
 
   it('unreadable: every call is refused with the file, line and problem; local mode still works', async () => {
-    const enforcer = await enforcerForRegistry(parseRegistryFiles([cluster, rbac('p, role:dev, applications, sync, team/*, alow\ng, developers, role:admin')]));
+    // The loader refuses such a policy now (a-bad-policy-fails-the-config-push.test.ts); a
+    // registry stored before that check can still hold one, and the API must fail closed on it.
+    const registry = parseRegistryFiles([cluster, rbac('p, role:dev, applications, sync, team/*, allow\ng, developers, role:admin')]);
+    const param = registry.policies?.params.find((candidate) => candidate.metadata.name === 'argocd-rbac-cm');
+    if (!param) throw new Error('the registry lost its argocd-rbac-cm');
+    param.data = { 'policy.csv': 'p, role:dev, applications, sync, team/*, alow\ng, developers, role:admin' };
+    const enforcer = await enforcerForRegistry(registry);
     expect(enforcer.can(dev, 'get', 'team/api')).toBe(false);
     expect(() => enforcer.require(dev, 'get', 'team/api')).toThrow(
       'the RBAC policy in driftless/rbac.yaml:2 (argocd-rbac-cm) cannot be read, so nothing is allowed until it is fixed: policy.csv line 1: the effect must be allow or deny, got "alow"',
