@@ -2,7 +2,7 @@
 // does, which is YAML 1.1 (`0644` is octal 420, `yes` is true) except that timestamps stay
 // strings and sexagesimal numbers do not exist; parsing the same way here keeps
 // `defaultMode: 0644` meaning what kubectl and Argo CD make of it.
-import { isMap, isSeq, LineCounter, parseAllDocuments, Parser } from 'yaml';
+import { Composer, isMap, isSeq, LineCounter, Parser } from 'yaml';
 import type { CST, Document, Tags, YAMLError } from 'yaml';
 import { ManifestSyntaxError } from './errors.ts';
 import { exceedsNestingDepth, MAX_MANIFEST_BYTES, MAX_NESTING_DEPTH, tooDeep, tooManyBytes } from './limits.ts';
@@ -30,17 +30,15 @@ function goYamlTags(tags: Tags): Tags {
  */
 export function parseYamlStreamUntilError(text: string, file: string): { documents: ParsedDocument[]; error?: ManifestSyntaxError } {
   if (Buffer.byteLength(text, 'utf8') > MAX_MANIFEST_BYTES) throw tooManyBytes(file);
-  assertShallowText(text, file);
   const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, {
-    version: '1.1',
-    customTags: goYamlTags,
-    lineCounter,
-    prettyErrors: true,
-  });
+  // One pass of the token parser, its documents checked for depth as they go by and then
+  // composed: what parseAllDocuments does, without lexing the text a second time for the check.
+  const tokens = new Parser(lineCounter.addNewLine).parse(text);
+  const composer = new Composer({ version: '1.1', customTags: goYamlTags });
+  const documents = Array.from(composer.compose(shallowDocuments(tokens, lineCounter, file)));
   const parsed: ParsedDocument[] = [];
   for (const [position, document] of documents.entries()) {
-    const error = firstError(document.errors, file);
+    const error = firstError(document.errors, lineCounter, file);
     if (error) return { documents: parsed, error };
     let next: ParsedDocument;
     try {
@@ -61,19 +59,22 @@ export function parseYamlStreamUntilError(text: string, file: string): { documen
  * Nesting measured on the parser's token tree, before the recursive composer sees it (it
  * overflows the stack near 770 levels). The token parser itself keeps an explicit stack.
  */
-function assertShallowText(text: string, file: string): void {
-  const lineCounter = new LineCounter();
-  for (const token of new Parser(lineCounter.addNewLine).parse(text)) {
-    if (token.type !== 'document') continue;
-    const pending: Array<[CST.Token | undefined, number]> = [[token.value, 0]];
-    while (pending.length > 0) {
-      const [node, depth] = pending.pop() as [CST.Token | undefined, number];
-      if (!node || !('items' in node)) continue;
-      if (depth + 1 > MAX_NESTING_DEPTH) throw tooDeep(file, lineCounter.linePos(node.offset).line);
-      for (const item of node.items as Array<{ key?: CST.Token | null; value?: CST.Token }>) {
-        if (item.key) pending.push([item.key, depth + 1]);
-        pending.push([item.value, depth + 1]);
-      }
+function* shallowDocuments(tokens: Iterable<CST.Token>, lineCounter: LineCounter, file: string): Generator<CST.Token> {
+  for (const token of tokens) {
+    if (token.type === 'document') assertShallow(token, lineCounter, file);
+    yield token;
+  }
+}
+
+function assertShallow(token: CST.Document, lineCounter: LineCounter, file: string): void {
+  const pending: Array<[CST.Token | undefined, number]> = [[token.value, 0]];
+  while (pending.length > 0) {
+    const [node, depth] = pending.pop() as [CST.Token | undefined, number];
+    if (!node || !('items' in node)) continue;
+    if (depth + 1 > MAX_NESTING_DEPTH) throw tooDeep(file, lineCounter.linePos(node.offset).line);
+    for (const item of node.items as Array<{ key?: CST.Token | null; value?: CST.Token }>) {
+      if (item.key) pending.push([item.key, depth + 1]);
+      pending.push([item.value, depth + 1]);
     }
   }
 }
@@ -108,10 +109,11 @@ function toParsed(document: Document.Parsed, index: number, lineCounter: LineCou
   return parsed;
 }
 
-function firstError(errors: readonly YAMLError[], file: string): ManifestSyntaxError | undefined {
+function firstError(errors: readonly YAMLError[], lineCounter: LineCounter, file: string): ManifestSyntaxError | undefined {
   const first = errors[0];
   if (!first) return undefined;
-  return new ManifestSyntaxError(file, first.linePos?.[0].line, yamlErrorDetail(first), { cause: first });
+  // The line as prettyErrors would have put it in linePos (the offset's, 1-based).
+  return new ManifestSyntaxError(file, first.linePos?.[0].line ?? lineCounter.linePos(first.pos[0]).line, yamlErrorDetail(first), { cause: first });
 }
 
 /** The first line of a parser error, without the position its caller reports on its own. */
