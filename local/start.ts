@@ -8,12 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { SQSEvent } from 'aws-lambda';
 import { apiDependencies } from '../shared/api/environment.ts';
 import { parseDuration } from '../shared/config/duration.ts';
 import { dashboardAssets } from './dashboard-assets.ts';
 import { startDashboardServer } from './dashboard-server.ts';
-import { pollQueue } from './queue-poller.ts';
 import { ensureExampleRepo, startExampleChartRepo, type ExampleChartRepo } from './example.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { postWebhook } from './post-webhook.ts';
@@ -21,6 +19,7 @@ import { localPush } from './push-event.ts';
 import { startSandbox, type Sandbox } from './sandbox/index.ts';
 import { startLocalServices } from './services.ts';
 import { startWebhookServer } from './webhook-server.ts';
+import { parseWorkerCount, startWorkerPool } from './worker-pool.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
@@ -36,11 +35,20 @@ const { values } = parseArgs({
     kubeconfig: { type: 'string' },
     context: { type: 'string' },
     'drift-interval': { type: 'string', default: '5m' },
+    // Sync workers draining the queue at once, as Lambda's concurrency (local/worker-pool.ts).
+    workers: { type: 'string' },
     verbose: { type: 'boolean', default: false },
   },
 });
 
 const driftIntervalMs = parseDuration(values['drift-interval']);
+let workerCount: number;
+try {
+  workerCount = parseWorkerCount(values.workers);
+} catch (error) {
+  console.error(`npm start: ${(error as Error).message}`);
+  process.exit(2);
+}
 const stateDir = resolve(values['state-dir']);
 await mkdir(stateDir, { recursive: true });
 
@@ -86,7 +94,6 @@ Object.assign(process.env, services.env, {
 });
 // Imported only now: the handlers read their environment when first called, as in Lambda.
 const { handler: webhook } = await import('../functions/webhook/handler.ts');
-const { handler: worker } = await import('../functions/sync-worker/handler.ts');
 const { handler: driftScan } = await import('../functions/drift-scan/handler.ts');
 
 const server = await startWebhookServer(webhook, Number(values.port));
@@ -116,14 +123,14 @@ await writeFile(
   { mode: 0o600 },
 );
 
-const stop = new AbortController();
-const polling = pollQueue({
-  client: services.sqs,
-  queueUrl: services.queueUrl,
-  waitSeconds: 2,
-  signal: stop.signal,
-  handler: (event: SQSEvent) => worker(event, lambdaContext('sync-worker')),
-  onError: (error) => console.error(`worker: ${(error as Error).message}`),
+// The workers run in child processes with this environment; their status lines and events come out here.
+const workers = startWorkerPool({
+  count: workerCount,
+  env: process.env,
+  // One job per invocation, as the SyncPipeline construct's default: a batch of ten would hand
+  // one worker ten targets to run one after the other while the others wait.
+  args: ['--batch-size', '1', '--wait-seconds', '2'],
+  onExit: (pid, code, signal) => console.error(`worker ${pid} exited (${signal ?? `code ${code}`}); starting another`),
 });
 // EventBridge Scheduler's stand-in.
 const drift = setInterval(() => {
@@ -139,6 +146,7 @@ console.log(`example repo: ${configRepo}`);
 if (chartRepo) console.log(`example chart repository: ${chartRepo.url}`);
 console.log(`webhook secret: ${webhookSecret}`);
 console.log(`events: ${process.env.EVENTS_FILE}`);
+console.log(`workers: ${workerCount}`);
 console.log('ready: commit in the example repo (git -C <example repo> commit -am ...) and watch it reach the cluster. Ctrl-C stops.');
 
 // The sandbox starts empty: announce the repository's head so the registry and apps sync.
@@ -150,9 +158,8 @@ await new Promise<void>((done) => {
   process.once('SIGINT', done);
   process.once('SIGTERM', done);
 });
-stop.abort();
 clearInterval(drift);
-await polling;
+await workers.stop();
 await server.close();
 await dashboard.close();
 await chartRepo?.close();

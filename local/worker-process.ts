@@ -3,6 +3,7 @@
 // kill one (SIGKILL) while it holds a message, which SQS then delivers again after the
 // visibility timeout. The environment is local mode's (local/start.ts sets it; a parent
 // passes it on): SYNC_QUEUE_URL, STATE_TABLE, AWS_ENDPOINT_URL_*, GITHUB_SECRET, KUBECONFIG, …
+// `npm start -- --workers N` runs N of them (local/worker-pool.ts).
 //
 //   node local/worker-process.ts [--invocation-seconds 900] [--batch-size 5] [--wait-seconds 2]
 //
@@ -46,6 +47,9 @@ const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
 const stop = new AbortController();
 process.once('SIGTERM', () => stop.abort());
 process.once('SIGINT', () => stop.abort());
+// Started by local mode's pool (local/worker-pool.ts) with an IPC channel: when local mode is
+// gone, even SIGKILLed, the channel closes and the worker stops rather than poll a dead queue.
+if (process.send) process.once('disconnect', () => stop.abort());
 
 async function invoke(event: SQSEvent) {
   const timer = setTimeout(() => {
