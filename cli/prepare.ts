@@ -8,8 +8,7 @@ import { Discovery } from '../shared/kube/discovery.ts';
 import { detectSourceType } from '../shared/render/detect.ts';
 import { render } from '../shared/render/render.ts';
 import type { RenderedObject, RenderRequest } from '../shared/render/types.ts';
-import { decryptRendered } from '../shared/secrets/decrypt-rendered.ts';
-import { sopsKeyRingFromEnv } from '../shared/secrets/environment.ts';
+import { isSopsDocument } from '../shared/secrets/sops/metadata.ts';
 
 export interface Prepared {
   client: KubeClient;
@@ -23,8 +22,14 @@ export async function prepare(request: RenderRequest, cluster: { kubeconfig?: st
   // Only a Helm chart reads the cluster's Capabilities: the other sources need no requests.
   const helm = (await detectSourceType(join(request.root, request.path), request)) === 'helm';
   const result = await render({ ...request, cluster: helm ? await discovery.capabilities() : undefined });
+  if (!result.objects.some(({ object }) => isSopsDocument(object))) return { client, discovery, objects: result.objects };
   // SOPS documents decrypted as the worker does, with the keys this user holds (SOPS_AGE_KEY_FILE,
-  // GNUPGHOME, AWS credentials for KMS): there is no project on a laptop to narrow them.
+  // GNUPGHOME, AWS credentials for KMS): there is no project on a laptop to narrow them. Imported
+  // only when there is one: the key libraries (age, OpenPGP, the AWS SDK) cost a CLI run dearly.
+  const [{ decryptRendered }, { sopsKeyRingFromEnv }] = await Promise.all([
+    import('../shared/secrets/decrypt-rendered.ts'),
+    import('../shared/secrets/environment.ts'),
+  ]);
   const opened = await decryptRendered(result.objects, { keys: sopsKeyRingFromEnv(process.env), destinationNamespace: request.destinationNamespace });
   return { client, discovery, objects: opened.objects };
 }

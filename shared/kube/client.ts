@@ -2,7 +2,8 @@
 //
 // We do not use @kubernetes/client-node's typed APIs for requests: their model
 // serialisation drops fields they do not know (NetworkPolicy `ingress[].from`, upstream
-// issue #2825). client-node still loads kubeconfigs and produces credentials (connect.ts).
+// issue #2825). client-node only produces credentials for exec and auth-provider plugins
+// (connect-plugin.ts).
 import { Agent, request as httpsRequest } from 'node:https';
 import { KubeApiError, KubeConnectionError, type ApiStatus } from './errors.ts';
 
@@ -20,6 +21,10 @@ export interface KubeCredentials {
   cert?: string | Buffer;
   key?: string | Buffer;
   rejectUnauthorized?: boolean;
+  /** The name the server's certificate must carry, when it is not the server URL's host (kubeconfig tls-server-name). */
+  servername?: string;
+  /** An http:// or https:// proxy every connection goes through with CONNECT (kubeconfig proxy-url). */
+  proxyUrl?: string;
   /** Called per request so short-lived tokens (EKS: 15 minutes) can be refreshed. */
   headers(): Promise<Record<string, string>>;
 }
@@ -53,6 +58,9 @@ export class KubeClient {
       cert: credentials.cert,
       key: credentials.key,
       rejectUnauthorized: credentials.rejectUnauthorized ?? true,
+      servername: credentials.servername,
+      // Node's own CONNECT tunnelling; the proxy is this cluster's alone, not the environment's.
+      proxyEnv: credentials.proxyUrl ? { HTTPS_PROXY: credentials.proxyUrl } : undefined,
     });
   }
 

@@ -1,17 +1,14 @@
-// Connection settings → KubeClient. Locally from a kubeconfig (via client-node, which knows
-// every auth flavour: tokens, client certificates, exec plugins); for EKS from the cluster's
-// endpoint, CA and a token provider (shared/kube/eks-token.ts builds those).
-import type { RequestOptions } from 'node:https';
+// Connection settings → KubeClient. Locally from a kubeconfig, read here as kubectl reads it
+// (kubeconfig.ts: tokens, token files, basic auth, client certificates, CA, insecure,
+// tls-server-name, proxy-url); only exec and auth-provider plugins go through client-node,
+// imported then and only then (connect-plugin.ts). For EKS from the cluster's endpoint, CA
+// and a token provider (shared/kube/eks-token.ts builds those).
+import { readFile } from 'node:fs/promises';
 import { KubeClient, type KubeClientOptions } from './client.ts';
 import { KubeConfigError } from './errors.ts';
+import { loadKubeconfig, type KubeconfigSource, type KubeconfigUser, type ResolvedKubeconfig } from './kubeconfig.ts';
 
-export interface KubeconfigTarget {
-  /** Path of a kubeconfig file; absent means $KUBECONFIG or ~/.kube/config. */
-  kubeconfig?: string;
-  /** Inline kubeconfig YAML, used instead of a file when given. */
-  kubeconfigYaml?: string;
-  context?: string;
-}
+export type KubeconfigTarget = KubeconfigSource;
 
 export interface EndpointTarget {
   server: string;
@@ -19,42 +16,59 @@ export interface EndpointTarget {
   token(): Promise<string>;
 }
 
+/** client-go re-reads a token file at most this often (it may be rotated under a running client). */
+const TOKEN_FILE_REFRESH_MS = 60_000;
+
 export async function connectKubeconfig(target: KubeconfigTarget, options?: KubeClientOptions): Promise<KubeClient> {
-  // Loaded on first use: the package takes most of a second to import, which the
-  // sandbox, render and the EKS path never need.
-  const { KubeConfig } = await import('@kubernetes/client-node');
-  const config = new KubeConfig();
-  try {
-    if (target.kubeconfigYaml) config.loadFromString(target.kubeconfigYaml);
-    else if (target.kubeconfig) config.loadFromFile(target.kubeconfig);
-    else config.loadFromDefault();
-    if (target.context) config.setCurrentContext(target.context);
-  } catch (error) {
-    throw new KubeConfigError(`cannot load kubeconfig ${target.kubeconfig ?? '(default)'}: ${(error as Error).message}`, { cause: error });
+  const config = await loadKubeconfig(target);
+  // A plugin, or no kubeconfig at all (in-cluster service account): client-node's own paths.
+  if (!config || config.user.plugin) return (await import('./connect-plugin.ts')).connectWithClientNode(target, options);
+  return clientFor(config, options);
+}
+
+function clientFor(config: ResolvedKubeconfig, options?: KubeClientOptions): KubeClient {
+  const { cluster, user } = config;
+  if (!cluster.server.startsWith('https://')) {
+    throw new KubeConfigError(`${config.origin}: cluster "${cluster.name}" server ${cluster.server} is not https://, which is all this client speaks`);
   }
-  const cluster = config.getCurrentCluster();
-  if (!cluster) {
-    const where = target.kubeconfig ?? '(default kubeconfig)';
-    throw new KubeConfigError(`${where}: context "${target.context ?? config.getCurrentContext()}" names no cluster`);
+  if (cluster.proxyUrl && !/^https?:\/\//.test(cluster.proxyUrl)) {
+    throw new KubeConfigError(`${config.origin}: cluster "${cluster.name}" proxy-url ${cluster.proxyUrl}: only http:// and https:// proxies are supported`);
   }
-  const tls: RequestOptions = {};
-  await config.applyToHTTPSOptions(tls);
   return new KubeClient(
     {
       server: cluster.server,
-      ca: tls.ca as Buffer | undefined,
-      cert: tls.cert as Buffer | undefined,
-      key: tls.key as Buffer | undefined,
-      rejectUnauthorized: tls.rejectUnauthorized,
-      async headers() {
-        // Re-asked per request: exec plugins and token files refresh here.
-        const fresh: RequestOptions = {};
-        await config.applyToHTTPSOptions(fresh);
-        return Object.fromEntries(Object.entries(fresh.headers ?? {}).map(([key, value]) => [key, String(value)]));
-      },
+      ca: cluster.ca,
+      cert: user.cert,
+      key: user.key,
+      rejectUnauthorized: !cluster.insecureSkipTlsVerify,
+      servername: cluster.tlsServerName,
+      proxyUrl: cluster.proxyUrl,
+      headers: authHeaders(user),
     },
     options,
   );
+}
+
+/** The headers a request carries for `user`: a bearer token (its file re-read once a minute), or basic auth. */
+function authHeaders(user: KubeconfigUser): () => Promise<Record<string, string>> {
+  const fixed: Record<string, string> = {};
+  if (user.as) fixed['Impersonate-User'] = user.as;
+  if (user.token) fixed.Authorization = `Bearer ${user.token}`;
+  else if (user.username) fixed.Authorization = `Basic ${Buffer.from(`${user.username}:${user.password ?? ''}`).toString('base64')}`;
+  const tokenFile = user.tokenFile;
+  if (!tokenFile) return async () => fixed;
+  let read: { token: string; at: number } | undefined;
+  return async () => {
+    if (!read || Date.now() - read.at > TOKEN_FILE_REFRESH_MS) {
+      try {
+        read = { token: (await readFile(tokenFile, 'utf8')).trim(), at: Date.now() };
+      } catch (error) {
+        // The last value read stays in use, as client-go keeps it; with none, the user's token (if any).
+        if (!read && !user.token) throw new KubeConfigError(`user "${user.name}" tokenFile ${tokenFile}: ${(error as Error).message}`, { cause: error });
+      }
+    }
+    return read ? { ...fixed, Authorization: `Bearer ${read.token}` } : fixed;
+  };
 }
 
 export function connectEndpoint(target: EndpointTarget, options?: KubeClientOptions): KubeClient {
