@@ -8,7 +8,7 @@ import { forgetDelivery, rememberDelivery } from './delivery.ts';
 import { getHead, putHead } from './heads.ts';
 import { appendHistory, DEFAULT_HISTORY_LIMIT, listHistory, trimHistory } from './history.ts';
 import { acquireLease, getLease, releaseLease, renewLease } from './lease.ts';
-import { getRegistry, getVersionedRegistry, putRegistry, putRegistryIf } from './registry.ts';
+import { getPushIndex, getRegistry, getVersionedRegistry, putRegistry, putRegistryIf } from './registry.ts';
 import type { StateStore } from './store.ts';
 import { openTable, type Table } from './table.ts';
 import { beginSync, getTarget, listTargets, putTargetState, requestSync, writeSyncResult } from './target.ts';
@@ -139,6 +139,10 @@ export class DynamoStateStore implements StateStore {
 
   putRegistryIf(registry: Registry, revision: string, version: number): Promise<boolean> {
     return putRegistryIf(this.table, registry, revision, version);
+  }
+
+  getPushIndex(repoURL: string, branch: string): Promise<Registry | undefined> {
+    return getPushIndex(this.table, repoURL, branch);
   }
 
   getWavePlan(target: TargetRef): Promise<WavePlan | undefined> {

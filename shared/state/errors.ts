@@ -33,19 +33,38 @@ export class CorruptItemError extends StateError {
 }
 
 /**
- * The registry, stored as one item, is larger than one DynamoDB item can hold. Retrying cannot
- * help: the refresh says so on the config commit and the registry in force stays as it was.
+ * One entry of the registry (an app, a cluster, a project, a document such as the policies or
+ * the notifications ConfigMap) is larger than one DynamoDB item can hold. Retrying cannot help:
+ * the refresh says so on the config commit and the registry in force stays as it was.
  */
-export class RegistryTooLargeError extends StateError {
+export class RegistryItemTooLargeError extends StateError {
   readonly badInput = true;
   readonly bytes: number;
   readonly limit: number;
-  constructor(apps: number, bytes: number, limit: number) {
+  constructor(what: string, file: string | undefined, bytes: number, limit: number) {
     super(
-      `the registry of ${apps} apps is ${bytes} bytes, more than the ${limit} bytes one DynamoDB item can hold; nothing was stored (split the fleet across deployments until the registry is stored per app)`,
+      `${what}${file ? ` (${file})` : ''} is ${bytes} bytes as stored, more than the ${limit} bytes one DynamoDB item can hold; nothing was stored (make it smaller, e.g. move inline Helm values into a values file)`,
     );
-    this.name = 'RegistryTooLargeError';
+    this.name = 'RegistryItemTooLargeError';
     this.bytes = bytes;
     this.limit = limit;
+  }
+}
+
+/** Another registry write holds the head and did not finish in time: transient, retried. */
+export class RegistryBusyError extends StateError {
+  constructor(waitedMs: number) {
+    super(`another registry write is still in progress after ${waitedMs} ms; try again`);
+    this.name = 'RegistryBusyError';
+  }
+}
+
+/** The registry items never matched their head while reading: a write was interrupted or is very slow. Retried. */
+export class RegistryUnsettledError extends StateError {
+  constructor(attempts: number) {
+    super(
+      `the stored registry items did not match the registry head in ${attempts} reads; a registry write was interrupted or is still running, and the next registry refresh rewrites them`,
+    );
+    this.name = 'RegistryUnsettledError';
   }
 }

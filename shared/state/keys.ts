@@ -34,7 +34,14 @@ export function deliveryKey(id: string): ItemKey {
   return { pk: `DELIVERY#${id}`, sk: 'DELIVERY' };
 }
 
-export const REGISTRY_KEY: ItemKey = { pk: 'REGISTRY', sk: 'CURRENT' };
+/** The registry's partition: a head item and one item per entry (registry.ts). */
+export const REGISTRY_PK = 'REGISTRY';
+export const REGISTRY_HEAD_KEY: ItemKey = { pk: REGISTRY_PK, sk: 'HEAD' };
+/** Sort-key prefixes of the registry's entries and of its push index, so a Query reads one or the other. */
+export const REGISTRY_ITEM_PREFIX = 'ITEM#';
+export const PUSH_INDEX_PREFIX = 'PUSH#';
+/** The registry as one item, as releases before the per-item registry wrote it: read when there is no head, deleted by the first write. */
+export const LEGACY_REGISTRY_KEY: ItemKey = { pk: REGISTRY_PK, sk: 'CURRENT' };
 
 export function headKey(repoURL: string, branch: string): ItemKey {
   return { pk: `HEAD#${repoURL}#${branch}`, sk: 'HEAD' };

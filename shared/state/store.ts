@@ -56,6 +56,8 @@ export interface StateStore {
   getVersionedRegistry(): Promise<{ record?: RegistryRecord; version: number }>;
   /** Writes only if the registry is still at `version`; false when another write came first. */
   putRegistryIf(registry: Registry, revision: string, version: number): Promise<boolean>;
+  /** The apps a push to `branch` of `repoURL` may touch, as a Registry matchPush takes (apps only, with what it reads); undefined without a registry. */
+  getPushIndex(repoURL: string, branch: string): Promise<Registry | undefined>;
 
   /** A parent target's app-level wave plan (app-of-apps), if its last sync made one. */
   getWavePlan(target: TargetRef): Promise<WavePlan | undefined>;

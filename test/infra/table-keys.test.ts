@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_TABLE_KEYS, type TableKeyGrant } from '../../infra/constructs/table-keys.ts';
 import * as keys from '../../shared/state/keys.ts';
-import { deliveryKey, headKey, leaseKey, REGISTRY_KEY, targetKey } from '../../shared/state/keys.ts';
+import { deliveryKey, headKey, leaseKey, REGISTRY_HEAD_KEY, targetKey } from '../../shared/state/keys.ts';
 import { SCHEMA_KEY } from '../../shared/state/schema.ts';
 import { type Cfn, render, resources, synthStack } from './support.ts';
 
@@ -57,7 +57,7 @@ const PK = {
   target: targetKey(target).pk,
   lease: leaseKey(target).pk,
   delivery: deliveryKey('72d3162e-cc78-11e3-81ab-4c9367dc0958').pk,
-  registry: REGISTRY_KEY.pk,
+  registry: REGISTRY_HEAD_KEY.pk,
   head: headKey('https://github.com/acme/shop', 'main').pk,
 };
 

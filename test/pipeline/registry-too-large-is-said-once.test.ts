@@ -1,7 +1,8 @@
-// A registry too large for its one DynamoDB item (1,000 apps with long paths) cannot be stored
-// however often it is retried: the refresh says so on the config commit, the registry in force
-// stays, and the message is done (before, every attempt hit DynamoDB's ValidationException and
-// the job went to the dead-letter queue after the last one).
+// An app too large for its one DynamoDB item (400 KB of inline Helm values) cannot be stored
+// however often it is retried: the refresh says so on the config commit naming the app and its
+// file, the registry in force stays, and the message is done (before, every attempt hit
+// DynamoDB's ValidationException and the job went to the dead-letter queue after the last one).
+// A fleet of a thousand apps is no such case any more: the registry is stored one item per app.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { appDocument, startPipeline, webApp, webRegistry, type Pipeline } from '../support/pipeline.ts';
 
@@ -21,12 +22,13 @@ it('posts a failure status naming the size, keeps the registry in force and is n
   await pipeline.workOnce(); // web's sync
   expect((await pipeline.store.getRegistry())?.revision).toBe(before);
 
-  const fleet = Array.from({ length: 1000 }, (_, index) =>
-    appDocument({ name: `app-${index}`, namespace: `team-${index}`, path: `apps/${'deeply-nested-folder/'.repeat(8)}app-${index}` }),
-  ).join('---\n');
-  const files = { ...first, 'driftless/fleet.yaml': fleet };
+  const big = appDocument({ name: 'big', namespace: 'big', path: 'apps/big' }).replace(
+    'path: apps/big }',
+    `path: apps/big, helm: { values: ${JSON.stringify(`padding: ${'x'.repeat(400 * 1024)}`)} } }`,
+  );
+  const files = { ...first, 'driftless/big.yaml': big };
   const sha = await pipeline.repo.commit(files);
-  expect((await pipeline.push(before, sha, { added: ['driftless/fleet.yaml'] })).statusCode).toBe(202);
+  expect((await pipeline.push(before, sha, { added: ['driftless/big.yaml'] })).statusCode).toBe(202);
 
   const refresh = await pipeline.workOnce();
   expect(refresh?.event.Records.map((record) => [(JSON.parse(record.body) as { kind: string }).kind, record.attributes.ApproximateReceiveCount])).toEqual([
@@ -39,5 +41,7 @@ it('posts a failure status naming the size, keeps the registry in force and is n
   expect((await pipeline.store.getRegistry())?.revision).toBe(before);
   const status = pipeline.github.statuses.filter((entry) => entry.sha === sha && entry.context === 'driftless/registry');
   expect(status.map((entry) => entry.state)).toEqual(['failure']);
-  expect(status[0].description).toMatch(/^registry not stored: the registry of 1001 apps is \d+ bytes, more than the 399360 bytes one DynamoDB item can hold/);
+  expect(status[0].description).toMatch(
+    /^registry not stored: app big \(driftless\/big\.yaml\) is \d+ bytes as stored, more than the 399360 bytes one DynamoDB item can hold/,
+  );
 }, 120_000);

@@ -24,19 +24,23 @@ describe('registry and repository heads', () => {
     expect(await store.getRegistry()).toMatchObject({ registry: { apps: [] }, revision: 'd'.repeat(40) });
   });
 
-  it('refuses a registry larger than one DynamoDB item (400 KB) as bad input, storing nothing, instead of a retried ValidationException', async () => {
+  it('refuses an app larger than one DynamoDB item (400 KB) as bad input naming it and its file, storing nothing, instead of a retried ValidationException', async () => {
     const store = table.store();
     await store.putRegistry({ apps: [], clusters: [], projects: [] }, 'e'.repeat(40));
-    // 1,000 apps of about 500 bytes each: the shape that made every refresh fail five times before the DLQ.
+    // A thousand apps fit now (one item each); one app of 400 KB of inline values does not.
     const apps = Array.from({ length: 1000 }, (_, index) => ({
       name: `app-${index}`,
       source: { repoURL: 'https://github.com/acme/apps', path: `apps/app-${index}/${'x'.repeat(400)}` },
+      definedIn: { file: `driftless/app-${index}.yaml` },
     }));
+    apps[500].source.path = 'y'.repeat(400 * 1024);
     const error = await store.putRegistry({ apps, clusters: [], projects: [] } as unknown as Registry, 'f'.repeat(40)).then(
       () => undefined,
       (caught: unknown) => caught as Error,
     );
-    expect(error?.message).toMatch(/^the registry of 1000 apps is \d+ bytes, more than the 399360 bytes one DynamoDB item can hold; nothing was stored/);
+    expect(error?.message).toMatch(
+      /^app app-500 \(driftless\/app-500\.yaml\) is \d+ bytes as stored, more than the 399360 bytes one DynamoDB item can hold; nothing was stored/,
+    );
     expect(isBadInput(error)).toBe(true);
     expect(await store.getRegistry()).toMatchObject({ revision: 'e'.repeat(40), registry: { apps: [] } });
   });
