@@ -4,10 +4,10 @@
 // certificates, basic auth, impersonation), to a stand-in HTTPS server that does; an exec
 // plugin still goes through client-node.
 import { once } from 'node:events';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import { connect as netConnect, type AddressInfo } from 'node:net';
+import { connect as netConnect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
@@ -268,7 +268,6 @@ function b64(pem: string): string {
 }
 
 async function mkdtempKube(home: string, content: string): Promise<void> {
-  const { mkdir } = await import('node:fs/promises');
   await mkdir(join(home, '.kube'), { recursive: true });
   await writeFile(join(home, '.kube', 'config'), content);
 }
@@ -309,7 +308,7 @@ async function makePki() {
 async function startConnectProxy(): Promise<{ url: string; connects: string[]; stop(): Promise<void> }> {
   const connects: string[] = [];
   const proxy: HttpServer = createHttpServer((_req, res) => res.writeHead(405).end());
-  proxy.on('connect', (req, client: import('node:net').Socket, head: Buffer) => {
+  proxy.on('connect', (req, client: Socket, head: Buffer) => {
     const target = req.url ?? '';
     connects.push(target);
     const [host, port] = [target.slice(0, target.lastIndexOf(':')), Number(target.slice(target.lastIndexOf(':') + 1))];
