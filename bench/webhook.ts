@@ -4,8 +4,15 @@
 // answers its first delivery, from the TypeScript sources and from the minified bundle), and
 // the minified bundle size of each function; and push matching at scale (a push listing ~1M
 // paths, 2047 commits — the most a payload lists before GitHub cuts it and we match 'all' —
-// against 200 and 10,000 apps, pure and through the intake). Prints figures; asserts nothing.
-// BENCH_PUSHES (default 200) and BENCH_COLD_RUNS (default 5) change the counts.
+// against 200 and 10,000 apps, pure and through the intake); and push matching against a fleet
+// of 10,000 apps shaped as a platform team's (50 team repositories × 100 apps, a monorepo of
+// 5,000, multi-source apps, apps on HEAD and on a release branch): one-file pushes, a 2047-commit
+// push listing thousands of paths, a 2048-commit push (GitHub's cap: matched as 'all') and the
+// ~1M-path push, each warm (the index built once for the registry object, as a warm Lambda keeps
+// it) and cold (a registry object never seen, so the index is built in the request), p50 / p99.
+// Prints figures; asserts nothing. BENCH_PUSHES (default 200), BENCH_COLD_RUNS (default 5) and
+// BENCH_MATCH_RUNS (default 200 warm runs per fleet case; cold and 1M runs are a tenth and a
+// fortieth of it) change the counts; BENCH_ONLY=matching prints the matching figures alone.
 import { spawn } from 'node:child_process';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -65,6 +72,7 @@ const { changedFilesOf, matchPush, tracksBranch, watchedPaths } = await import('
 const { isUnder } = await import('../shared/config/paths.ts');
 const { sameRepo } = await import('../shared/config/repo-url.ts');
 const { handleDelivery } = await import('../shared/webhook/intake.ts');
+const { availableParallelism, loadavg } = await import('node:os');
 const { SignatureVerifier } = await import('../shared/webhook/verify.ts');
 type Registry = import('../shared/config/types.ts').Registry;
 type PushChange = import('../shared/config/match.ts').PushChange;
@@ -315,7 +323,192 @@ async function matchingAtScale(): Promise<string[]> {
   return lines;
 }
 
+// ---- Push matching against a fleet of 10,000 apps.
+const FLEET_TEAMS = 50;
+const FLEET_APPS_PER_TEAM = 100;
+const FLEET_MONOREPO_APPS = 5000;
+const MONOREPO_URL = 'https://github.com/acme/platform.git';
+const MATCH_RUNS = Number(process.env.BENCH_MATCH_RUNS ?? 200);
+type AppSpec = Registry['apps'][number];
+
+function fleetApp(name: string, source: AppSpec['source'], clusters: string[], sources?: AppSpec['source'][]): AppSpec {
+  return {
+    name,
+    project: 'default',
+    source,
+    ...(sources ? { sources } : {}),
+    destinations: clusters.map((cluster) => ({ cluster, namespace: name })),
+    syncPolicy: { syncOptions: [], createNamespace: false },
+    ignoreDifferences: [],
+    definedIn: { file: `driftless/apps/${name}.yaml`, line: 1 },
+  };
+}
+
+/**
+ * 50 team repositories of 100 apps (Kustomize overlays per environment, every tenth on HEAD and
+ * every tenth on `release`, some watching a shared base), and a monorepo of 5,000 services (a
+ * third on HEAD, half with Helm value files outside their folder, every tenth multi-source: a chart
+ * with `$values/…` files from the monorepo and an extras folder), spread over 1 to 3 clusters.
+ */
+function fleetRegistry(): Registry {
+  const apps: AppSpec[] = [];
+  for (let team = 0; team < FLEET_TEAMS; team++) {
+    for (let n = 0; n < FLEET_APPS_PER_TEAM; n++) {
+      const env = ['dev', 'staging', 'prod'][n % 3];
+      const targetRevision = n % 10 === 0 ? 'HEAD' : n % 10 === 1 ? 'release' : 'main';
+      const source = { repoURL: `https://github.com/acme/team-${team}`, targetRevision, path: `apps/app-${n}/overlays/${env}` };
+      apps.push(fleetApp(`team-${team}-app-${n}`, n % 7 === 0 ? { ...source, extraPaths: ['base/common'] } : source, [`${env}-eu`, `${env}-us`]));
+    }
+  }
+  for (let n = 0; n < FLEET_MONOREPO_APPS; n++) {
+    const name = `svc-${n}`;
+    const clusters = n % 4 === 0 ? ['prod-eu', 'prod-us', 'prod-ap'] : ['dev-eu'];
+    if (n % 10 === 5) {
+      const sources = [
+        {
+          repoURL: 'https://charts.example.com',
+          chart: 'service',
+          targetRevision: '2.*',
+          path: '.',
+          helm: { valueFiles: [`$values/services/${name}/values.yaml`, '$values/envs/prod.yaml'] },
+        },
+        { repoURL: MONOREPO_URL, targetRevision: 'main', path: '.', ref: 'values', valuesOnly: true },
+        { repoURL: MONOREPO_URL, targetRevision: 'HEAD', path: `services/${name}/extras` },
+      ];
+      apps.push(fleetApp(name, sources[2], clusters, sources));
+    } else {
+      const helm = n % 2 === 0 ? { helm: { valueFiles: ['values.yaml', '../../../envs/prod.yaml'] } } : {};
+      apps.push(fleetApp(name, { repoURL: MONOREPO_URL, targetRevision: n % 3 === 0 ? 'HEAD' : 'main', path: `services/${name}/deploy`, ...helm }, clusters));
+    }
+  }
+  return { apps, clusters: [], projects: [] };
+}
+
+function fleetPayload(repoURL: string, commits: Array<{ added?: string[]; removed?: string[]; modified?: string[] }>): Record<string, unknown> {
+  return {
+    ref: 'refs/heads/main',
+    before: sha(),
+    after: sha(),
+    created: false,
+    deleted: false,
+    forced: false,
+    commits: commits.map((commit) => ({ id: sha(), added: [], removed: [], modified: [], ...commit })),
+    head_commit: { id: sha(), timestamp: new Date().toISOString() },
+    repository: { clone_url: repoURL, default_branch: 'main' },
+  };
+}
+
+/** The fleet's pushes; each payload's body is signed once, as GitHub would send it. */
+function fleetCases(): Array<{ label: string; body: string; runs: number }> {
+  const code = (n: number) => [`services/svc-${n % 5000}/src/main-${n}.go`, `services/svc-${(n * 7) % 5000}/src/util.go`, `docs/changes/${n}.md`];
+  const thousands = Array.from({ length: 2047 }, (_, n) => ({
+    modified: [...code(n), ...(n % 100 === 0 ? [`services/svc-${n}/deploy/deployment.yaml`] : [])],
+    ...(n === 1000 ? { added: ['envs/prod.yaml'] } : {}),
+  }));
+  const million = Array.from({ length: SCALE_COMMITS }, (_, n) => ({
+    modified: Array.from({ length: SCALE_FILES_PER_COMMIT }, (_, f) => `s/m${n % 97}/f${n * SCALE_FILES_PER_COMMIT + f}.ts`),
+  }));
+  return [
+    {
+      label: '(a) one file, monorepo',
+      body: JSON.stringify(fleetPayload(MONOREPO_URL, [{ modified: ['services/svc-1234/deploy/deployment.yaml'] }])),
+      runs: MATCH_RUNS,
+    },
+    {
+      label: '(a) one file, team repo',
+      body: JSON.stringify(fleetPayload('https://github.com/acme/team-7.git', [{ modified: ['base/common/labels.yaml'] }])),
+      runs: MATCH_RUNS,
+    },
+    { label: '(b) 2047 commits listing paths', body: JSON.stringify(fleetPayload(MONOREPO_URL, thousands)), runs: MATCH_RUNS },
+    { label: '(b) 2048 commits (cut: all)', body: JSON.stringify(fleetPayload(MONOREPO_URL, [...thousands, { modified: ['README.md'] }])), runs: MATCH_RUNS },
+    { label: '(c) ~1M paths, 2047 commits', body: JSON.stringify(fleetPayload(MONOREPO_URL, million)), runs: Math.max(3, Math.round(MATCH_RUNS / 40)) },
+  ];
+}
+
+function p50p99(values: number[]): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  return `${ms(percentile(sorted, 50)).padStart(9)} /${ms(percentile(sorted, 99)).padStart(9)}`;
+}
+
+/**
+ * Per case: `match` is what push.ts does with the parsed payload (changedFilesOf, matchPush);
+ * `intake` is the whole delivery in memory (size, signature, JSON, dedupe, match, jobs; no
+ * store or queue behind it). Warm runs reuse one registry object; cold runs each get a copy
+ * never matched before (copied outside the timing).
+ */
+async function fleetMatching(): Promise<string[]> {
+  const registry = fleetRegistry();
+  const verifier = new SignatureVerifier(SECRET);
+  const lines = [
+    `push matching against a fleet of ${registry.apps.length} apps (${FLEET_TEAMS} repos × ${FLEET_APPS_PER_TEAM}, a monorepo of ${FLEET_MONOREPO_APPS}, ${registry.apps.filter((app) => app.sources).length} multi-source, ${registry.apps.filter((app) => app.source.targetRevision === 'HEAD').length} on HEAD); p50 / p99 in ms, load average ${loadavg()
+      .map((load) => load.toFixed(1))
+      .join(' ')} on ${availableParallelism()} cores:`,
+    `  ${'case'.padEnd(32)} ${'paths'.padStart(8)} ${'targets'.padStart(8)}   ${'match warm'.padStart(19)}   ${'match cold'.padStart(19)}   ${'intake warm'.padStart(19)}   ${'intake cold'.padStart(19)}`,
+  ];
+  for (const { label, body, runs } of fleetCases()) {
+    const matchOnce = (of: Registry) => {
+      const payload = JSON.parse(body) as Parameters<typeof changedFilesOf>[0] & { after: string; repository: { clone_url: string } };
+      const started = performance.now();
+      const files = changedFilesOf(payload);
+      const targets = matchPush(of, {
+        repoURL: payload.repository.clone_url,
+        branch: 'main',
+        headSha: payload.after,
+        changedFiles: files,
+        defaultBranch: 'main',
+      });
+      return { elapsed: performance.now() - started, paths: files === 'all' ? 'all' : String(files.length), targets: targets.length };
+    };
+    const intakeOnce = async (of: Registry) => {
+      const headers = {
+        'content-type': 'application/json',
+        'x-github-event': 'push',
+        'x-github-delivery': randomUUID(),
+        'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`,
+      };
+      const started = performance.now();
+      const response = await handleDelivery(
+        { headers, body },
+        {
+          verifier,
+          registry: async () => of,
+          rememberDelivery: async () => true,
+          forgetDelivery: async () => {},
+          requestSync: async () => 1,
+          enqueue: async () => {},
+        },
+      );
+      if (response.statusCode !== 202 && response.statusCode !== 200)
+        throw new Error(`fleet case ${label}: answer ${response.statusCode} ${JSON.stringify(response.body)}`);
+      return performance.now() - started;
+    };
+    const coldRuns = Math.max(3, Math.round(runs / 10));
+    matchPush(registry, { repoURL: MONOREPO_URL, branch: 'main', headSha: 'a'.repeat(40), changedFiles: [], defaultBranch: 'main' }); // the warm index
+    const first = matchOnce(registry);
+    const warm: number[] = [];
+    for (let run = 0; run < runs; run++) warm.push(matchOnce(registry).elapsed);
+    const cold: number[] = [];
+    for (let run = 0; run < coldRuns; run++) cold.push(matchOnce(structuredClone(registry)).elapsed);
+    const intakeWarm: number[] = [];
+    for (let run = 0; run < runs; run++) intakeWarm.push(await intakeOnce(registry));
+    const intakeCold: number[] = [];
+    for (let run = 0; run < coldRuns; run++) intakeCold.push(await intakeOnce(structuredClone(registry)));
+    lines.push(
+      `  ${label.padEnd(32)} ${first.paths.padStart(8)} ${String(first.targets).padStart(8)}   ${p50p99(warm)}   ${p50p99(cold)}   ${p50p99(intakeWarm)}   ${p50p99(intakeCold)}`,
+    );
+  }
+  lines.push(
+    `  (runs per case: ${MATCH_RUNS} warm and ${Math.max(3, Math.round(MATCH_RUNS / 10))} cold; the ~1M-path case ${Math.max(3, Math.round(MATCH_RUNS / 40))} warm and 3 cold)`,
+  );
+  return lines;
+}
+
 const scaleLines = await matchingAtScale();
+const fleetLines = await fleetMatching();
+if (process.env.BENCH_ONLY === 'matching') {
+  console.log(`${scaleLines.join('\n')}\n\n${fleetLines.join('\n')}`);
+  process.exit(0);
+}
 
 const services = await startLocalServices({ visibilityTimeoutSeconds: 30 });
 const bundleDir = await mkdtemp(join(tmpdir(), 'driftless-bench-webhook-'));
@@ -408,6 +601,7 @@ try {
     );
   }
   console.log(`\n${scaleLines.join('\n')}`);
+  console.log(`\n${fleetLines.join('\n')}`);
   console.log('\nminified bundle per function (esbuild: ESM, minify, platform node, target node24, everything bundled):');
   for (const bundle of bundles)
     console.log(`  ${bundle.name.padEnd(14)} ${`${bundle.bytes} B`.padStart(12)}  ${kib(bundle.bytes).padStart(12)}   (${basename(bundle.file)})`);

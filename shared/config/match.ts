@@ -1,11 +1,12 @@
 // Push matching, as the webhook needs it: which app × cluster targets a push to a branch
 // touches. Pure and cheap: the webhook has GitHub's 10 seconds and reads nothing but the
 // registry it was given. A push may list a million paths (2047 commits of ~500 files) against
-// thousands of apps, so nothing here is files × apps: the registry becomes an index once
-// (repository → branch → a trie of the watched folders' segments), each changed path is
-// normalised once and walked down the tries of the groups tracking the pushed branch, which
-// costs files × depth whatever the number of apps. A multi-source app joins the groups of each
-// of its Git sources.
+// thousands of apps, so nothing here is files × apps: the registry becomes an index once per
+// registry object (repository → branch → a trie of the watched folders' segments; a warm
+// webhook handed the same object keeps it), each changed path is normalised once (paths as
+// GitHub lists them pass a single regular-expression test) and walked down one trie — the
+// branch's, the default branch's followers', or both merged once — which costs files × depth
+// whatever the number of apps. A multi-source app joins the groups of each of its Git sources.
 import { isUnder, normaliseRepoPath } from './paths.ts';
 import { repoKey } from './repo-url.ts';
 import { appSources, isChartSource, refValueFile, rendersManifests } from './app-sources.ts';
@@ -51,20 +52,29 @@ interface RepoGroups {
 }
 
 interface AppGroup {
-  /** Registry positions of the group's apps, so results keep the registry's order. */
+  /** Registry positions of the group's apps, ascending, so results keep the registry's order. */
   members: number[];
   trie: TrieNode;
+  /**
+   * For a named branch's group: this group and `followsDefault` as one, made the first time a
+   * push to the branch comes while it is the default branch, so such a push walks one trie.
+   */
+  withDefault?: AppGroup;
 }
 
 interface TrieNode {
-  /** Apps watching exactly this folder (the root: the whole repository). */
+  /** Apps watching exactly this folder (the root: the whole repository), ascending. */
   watchers: number[];
   children: Map<string, TrieNode>;
 }
 
 const indexes = new WeakMap<Registry, PushIndex>();
 
-/** The index of `registry`, built once per registry object. */
+/**
+ * The index of `registry`, built once per registry object: a warm webhook that is handed the
+ * same registry object for the same registry version (the state store's cache) builds it once.
+ * The registry must not be changed in place afterwards.
+ */
 export function pushIndex(registry: Registry): PushIndex {
   let index = indexes.get(registry);
   if (!index) {
@@ -77,19 +87,22 @@ export function pushIndex(registry: Registry): PushIndex {
 function matchIndexed(index: PushIndex, push: PushChange): Target[] {
   const repo = index.repos.get(repoKey(push.repoURL));
   if (!repo) return [];
-  const groups = groupsTracking(repo, push.branch, push.defaultBranch);
-  const matched = new Set<number>();
+  const group = groupTracking(repo, push.branch, push.defaultBranch);
+  if (!group) return [];
+  let positions: readonly number[];
   if (push.changedFiles === 'all') {
-    for (const group of groups) for (const member of group.members) matched.add(member);
+    positions = group.members;
   } else {
-    const candidates = new Set(groups.flatMap((group) => group.members)).size;
+    const matched = new Set<number>();
+    const candidates = group.members.length;
     for (const path of normalisedPaths(push.changedFiles)) {
-      for (const group of groups) collectWatchers(group.trie, path, matched);
+      collectWatchers(group.trie, path, matched);
       if (matched.size === candidates) break;
     }
+    positions = [...matched].sort((a, b) => a - b);
   }
   const targets: Target[] = [];
-  for (const position of [...matched].sort((a, b) => a - b)) {
+  for (const position of positions) {
     const app = index.apps[position];
     for (const destination of app.destinations) targets.push({ app: app.name, cluster: destination.cluster, namespace: destination.namespace });
   }
@@ -98,17 +111,23 @@ function matchIndexed(index: PushIndex, push: PushChange): Target[] {
 
 function buildIndex(apps: readonly AppSpec[]): PushIndex {
   const repos = new Map<string, RepoGroups>();
+  // A fleet names few repositories many times; parsing each spelling once keeps the build linear in apps.
+  const keys = new Map<string, string>();
   apps.forEach((app, position) => {
     // Every Git source of the app watches its own repository and branch: a push to any of them
     // (a ref source's value files included) syncs the app.
     for (const watched of watchedSources(app)) {
-      const key = repoKey(watched.repoURL);
+      let key = keys.get(watched.repoURL);
+      if (key === undefined) {
+        key = repoKey(watched.repoURL);
+        keys.set(watched.repoURL, key);
+      }
       let repo = repos.get(key);
       if (!repo) {
         repo = { byBranch: new Map(), followsDefault: emptyGroup() };
         repos.set(key, repo);
       }
-      const folders = watched.paths.map(normaliseRepoPath).filter((folder): folder is string => folder !== undefined);
+      const folders = watched.paths.map(normalisedPath).filter((folder): folder is string => folder !== undefined);
       for (const group of groupsOf(repo, watched.targetRevision)) {
         // Positions only grow, so a second source of the same app in this group is the last member.
         if (group.members[group.members.length - 1] !== position) group.members.push(position);
@@ -137,13 +156,39 @@ function groupsOf(repo: RepoGroups, targetRevision: string): AppGroup[] {
   return groups;
 }
 
-function groupsTracking(repo: RepoGroups, branch: string, defaultBranch: string | undefined): AppGroup[] {
-  const groups: AppGroup[] = [];
+/** The one group a push to `branch` concerns: the branch's own, the default branch's followers, or both merged. */
+function groupTracking(repo: RepoGroups, branch: string, defaultBranch: string | undefined): AppGroup | undefined {
   const named = repo.byBranch.get(branch);
-  if (named) groups.push(named);
   const isDefault = defaultBranch === undefined ? GUESSED_DEFAULT_BRANCHES.includes(branch) : branch === defaultBranch;
-  if (isDefault && repo.followsDefault.members.length > 0) groups.push(repo.followsDefault);
-  return groups;
+  const followers = isDefault && repo.followsDefault.members.length > 0 ? repo.followsDefault : undefined;
+  if (!named || !followers) return named ?? followers;
+  named.withDefault ??= { members: mergedPositions(named.members, followers.members), trie: mergedTrie(named.trie, followers.trie) };
+  return named.withDefault;
+}
+
+/** The union of two ascending position lists, ascending. */
+function mergedPositions(a: readonly number[], b: readonly number[]): number[] {
+  const merged: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const next = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i] : b[j];
+    if (i < a.length && a[i] === next) i++;
+    if (j < b.length && b[j] === next) j++;
+    merged.push(next);
+  }
+  return merged;
+}
+
+/** A new trie holding both tries' folders and watchers; neither input changes. */
+function mergedTrie(a: TrieNode, b: TrieNode): TrieNode {
+  const children = new Map<string, TrieNode>();
+  for (const [segment, child] of a.children) {
+    const other = b.children.get(segment);
+    children.set(segment, other ? mergedTrie(child, other) : child);
+  }
+  for (const [segment, child] of b.children) if (!a.children.has(segment)) children.set(segment, child);
+  return { watchers: mergedPositions(a.watchers, b.watchers), children };
 }
 
 function emptyGroup(): AppGroup {
@@ -162,7 +207,9 @@ function insert(root: TrieNode, folder: string, position: number): void {
       node = child;
     }
   }
-  if (!node.watchers.includes(position)) node.watchers.push(position);
+  // Positions only grow while the index is built, so a repeat can only be the last watcher (a
+  // folder thousands of apps share, like a common values file, must not cost watchers² here).
+  if (node.watchers[node.watchers.length - 1] !== position) node.watchers.push(position);
 }
 
 /** Adds every app watching `path` or a folder above it (the root included). */
@@ -190,13 +237,22 @@ function normalisedPaths(files: readonly string[]): string[] {
   if (!paths) {
     paths = [];
     for (const file of files) {
-      const path = normaliseRepoPath(file);
+      const path = normalisedPath(file);
       // A path that climbs out of the repository is under no folder of it.
       if (path !== undefined) paths.push(path);
     }
     normalised.set(files, paths);
   }
   return paths;
+}
+
+// Paths as GitHub lists them are already normal (no `./`, `..`, `//`, `\\`, no leading or trailing
+// `/` or blank): those skip normaliseRepoPath's regexes and posix.normalize, which cost more than
+// the walk down the trie. Anything else takes the full normalisation.
+const NOT_PLAIN = /\\|\/\/|^\/|\/$|(?:^|\/)\.{1,2}(?:\/|$)|^\s|\s$/;
+
+function normalisedPath(path: string): string | undefined {
+  return path !== '' && !NOT_PLAIN.test(path) ? path : normaliseRepoPath(path);
 }
 
 /** A tag or a sha never follows a branch: only the branch's name, its ref, or HEAD on the default branch. */
