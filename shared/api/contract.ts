@@ -6,6 +6,7 @@
 //   GET  /api/apps/:app                                → AppDetail
 //   GET  /api/apps/:app/clusters/:cluster/tree         → ResourceTree (live, owner references)
 //   GET  /api/apps/:app/clusters/:cluster/diff         → TargetDiff   (Git vs live, Secrets masked)
+//   GET  /api/apps/:app/clusters/:cluster/events       → TargetEvents (Kubernetes Events of the tree's objects)
 //   POST /api/apps/:app/clusters/:cluster/sync         {revision?}   → ActionResult
 //   POST /api/apps/:app/clusters/:cluster/rollback     {revision}    → ActionResult
 //   POST /api/apps/:app/clusters/:cluster/suspend                    → ActionResult
@@ -138,6 +139,33 @@ export interface TargetDiff {
   diff: string;
   /** Why there is no diff to show when none could be computed (no render recorded, or it expired from the cache). */
   message?: string;
+}
+
+/** One core/v1 Event about an object of the app's tree, as the cluster recorded it. */
+export interface KubeEvent {
+  /** `Normal` or `Warning`. */
+  type: string;
+  reason: string;
+  /** As the cluster gives it: events carry no Secret data. */
+  message: string;
+  /** The object the event is about (its involvedObject). */
+  object: { group: string; kind: string; namespace?: string; name: string };
+  /** How many times it happened (the event's count, or its series' count). */
+  count: number;
+  /** ISO time it last happened (lastTimestamp, else the series' or the event's time). */
+  lastTimestamp?: string;
+  firstTimestamp?: string;
+  /** Who reported it (source.component or reportingComponent), e.g. `deployment-controller`. */
+  source?: string;
+}
+
+export interface TargetEvents {
+  app: string;
+  cluster: string;
+  /** Newest first, at most the API's bound (EVENTS_LIMIT in shared/api/events.ts). */
+  events: KubeEvent[];
+  /** True when there were more than the bound, or a namespace held more events than are read. */
+  truncated: boolean;
 }
 
 export interface ActionResult {

@@ -10,10 +10,18 @@ import { appDetail } from './app-detail.ts';
 import type { Me } from './contract.ts';
 import type { ApiDeps, ApiRequest, ApiResponse } from './deps.ts';
 import { targetDiff } from './diff.ts';
+import { targetEvents } from './events.ts';
 import { ApiError, MethodNotAllowedError, RouteNotFoundError, UnauthorizedError } from './errors.ts';
 import { fleetPage } from './fleet.ts';
 import { enforcerOf } from './rbac.ts';
 import { resourceTree } from './tree.ts';
+
+/** The GET routes of one target, each checking `get` on the app itself (a Map: a verb like `constructor` is no route). */
+const TARGET_READS = new Map<string, (app: string, cluster: string, identity: Identity, deps: ApiDeps) => Promise<unknown>>([
+  ['tree', resourceTree],
+  ['diff', targetDiff],
+  ['events', targetEvents],
+]);
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 
@@ -44,10 +52,10 @@ async function route(request: ApiRequest, deps: ApiDeps): Promise<ApiResponse> {
     return ok(await appDetail(app, requireIdentity(identity), deps));
   }
   if (first === 'apps' && app && clusters === 'clusters' && cluster && verb && rest.length === 0) {
-    if (verb === 'tree' || verb === 'diff') {
+    const read = TARGET_READS.get(verb);
+    if (read) {
       only(method, request.path, 'GET');
-      const who = requireIdentity(identity);
-      return ok(verb === 'tree' ? await resourceTree(app, cluster, who, deps) : await targetDiff(app, cluster, who, deps));
+      return ok(await read(app, cluster, requireIdentity(identity), deps));
     }
     if (TARGET_ACTIONS.has(verb)) {
       only(method, request.path, 'POST');

@@ -15,7 +15,7 @@ import type { ResourceNode, ResourceTree } from './contract.ts';
 import type { ApiDeps } from './deps.ts';
 import { RouteNotFoundError } from './errors.ts';
 import { optional } from './optional.ts';
-import { namedTarget } from './target-lookup.ts';
+import { namedTarget, type NamedTarget } from './target-lookup.ts';
 
 /** Child kinds in the order they are looked for, each with the kinds that own it. */
 const CHILDREN: Array<{ apiVersion: string; kind: string; ownerKinds: string[] }> = [
@@ -26,9 +26,14 @@ const CHILDREN: Array<{ apiVersion: string; kind: string; ownerKinds: string[] }
 
 export async function resourceTree(app: string, clusterName: string, identity: Identity, deps: ApiDeps): Promise<ResourceTree> {
   const target = await namedTarget(app, clusterName, identity, ACTIONS.read, deps);
+  return { app, cluster: clusterName, nodes: await liveNodes(target, clusterName, deps) };
+}
+
+/** The tree's nodes for a target the caller may read (the events route reads them too). */
+export async function liveNodes(target: NamedTarget, clusterName: string, deps: ApiDeps): Promise<ResourceNode[]> {
   if (!target.cluster) throw new RouteNotFoundError(`cluster "${clusterName}" is no longer registered: its live objects cannot be read`);
   const entries = target.state?.inventory?.entries ?? [];
-  if (entries.length === 0) return { app, cluster: clusterName, nodes: [] };
+  if (entries.length === 0) return [];
   const client = await deps.connect(target.cluster);
   const discovery = new Discovery(client);
   const live = await readLive(client, discovery, entries);
@@ -77,7 +82,7 @@ export async function resourceTree(app: string, clusterName: string, identity: I
       if (object.metadata.uid) owners.set(object.metadata.uid, object);
     }
   }
-  return { app, cluster: clusterName, nodes };
+  return nodes;
 }
 
 /** The uid of the owner in the tree that controls the object (the controller reference first, else any listed owner). */

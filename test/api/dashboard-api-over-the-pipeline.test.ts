@@ -4,7 +4,7 @@
 // and the worker (workOnce) carries its syncs out. RBAC is the registry's own policy.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppDetail, FleetPage, ResourceTree, TargetDiff } from '../../shared/api/contract.ts';
+import type { AppDetail, FleetPage, ResourceTree, TargetDiff, TargetEvents } from '../../shared/api/contract.ts';
 import type { ApiDeps, ApiRequest } from '../../shared/api/deps.ts';
 import { apiDependencies } from '../../shared/api/environment.ts';
 import { handleApiRequest } from '../../shared/api/router.ts';
@@ -270,6 +270,133 @@ describe('GET .../tree', () => {
     const reads = pipeline.sandbox.requests.entries().slice(before);
     expect(reads.every((entry) => entry.method === 'GET')).toBe(true);
     expect(reads.filter((entry) => /\/pods\/[^/]+$/.test(entry.path ?? ''))).toEqual([]);
+  });
+});
+
+describe('GET .../events', () => {
+  /** A core/v1 Event as kubelet or a controller records it (the tree test made the Pods it names). */
+  const recordEvent = (namespace: string, name: string, fields: Record<string, unknown>) =>
+    kube.request({
+      method: 'POST',
+      path: `/api/v1/namespaces/${namespace}/events`,
+      body: { apiVersion: 'v1', kind: 'Event', metadata: { name, namespace }, ...fields },
+    });
+
+  it("lists the events of the app's objects and of what controllers made of them, newest first, from one LIST per namespace", async () => {
+    const deployment = await kube.get<{ metadata: { uid: string } }>('/apis/apps/v1/namespaces/shop/deployments/web');
+    const pod = await kube.get<{ metadata: { uid: string } }>('/api/v1/namespaces/shop/pods/web-5d8f-a');
+    await recordEvent('shop', 'web.17a1', {
+      involvedObject: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web', uid: deployment.metadata.uid },
+      type: 'Normal',
+      reason: 'ScalingReplicaSet',
+      message: 'Scaled up replica set web-5d8f from 0 to 2',
+      count: 1,
+      firstTimestamp: '2026-03-01T10:00:00Z',
+      lastTimestamp: '2026-03-01T10:00:00Z',
+      source: { component: 'deployment-controller' },
+    });
+    await recordEvent('shop', 'web-5d8f-a.17a2', {
+      involvedObject: { apiVersion: 'v1', kind: 'Pod', namespace: 'shop', name: 'web-5d8f-a', uid: pod.metadata.uid, fieldPath: 'spec.containers{web}' },
+      type: 'Warning',
+      reason: 'BackOff',
+      message: 'Back-off restarting failed container web in pod web-5d8f-a_shop',
+      count: 7,
+      firstTimestamp: '2026-03-01T10:01:00Z',
+      lastTimestamp: '2026-03-01T10:05:00Z',
+      source: { component: 'kubelet', host: 'node-1' },
+    });
+    // As events.k8s.io/v1 writes it (seen through core/v1): no lastTimestamp or count, a series instead; no uid.
+    await recordEvent('shop', 'web-config.17a3', {
+      involvedObject: { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'web-config' },
+      type: 'Normal',
+      reason: 'Checked',
+      message: 'looked at by a test controller',
+      eventTime: '2026-03-01T10:06:00.000000Z',
+      series: { count: 3, lastObservedTime: '2026-03-01T10:09:00.000000Z' },
+      reportingComponent: 'test-controller',
+    });
+    // Not the app's: a Pod nobody owns, and another app's object in another namespace.
+    await recordEvent('shop', 'stray.17a4', {
+      involvedObject: { apiVersion: 'v1', kind: 'Pod', namespace: 'shop', name: 'stray' },
+      type: 'Warning',
+      reason: 'Failed',
+      message: 'not web’s',
+      lastTimestamp: '2026-03-01T11:00:00Z',
+    });
+    await recordEvent('backend', 'api-config.17a5', {
+      involvedObject: { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'backend', name: 'api-config' },
+      reason: 'Other',
+      message: 'api’s',
+      lastTimestamp: '2026-03-01T11:00:00Z',
+    });
+
+    const before = pipeline.sandbox.requests.entries().length;
+    const { status, body } = await call<TargetEvents>({ path: '/api/apps/web/clusters/sandbox/events' }, reader);
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      app: 'web',
+      cluster: 'sandbox',
+      truncated: false,
+      events: [
+        {
+          type: 'Normal',
+          reason: 'Checked',
+          message: 'looked at by a test controller',
+          object: { group: '', kind: 'ConfigMap', namespace: 'shop', name: 'web-config' },
+          count: 3,
+          lastTimestamp: '2026-03-01T10:09:00.000000Z',
+          firstTimestamp: '2026-03-01T10:06:00.000000Z',
+          source: 'test-controller',
+        },
+        {
+          type: 'Warning',
+          reason: 'BackOff',
+          message: 'Back-off restarting failed container web in pod web-5d8f-a_shop',
+          object: { group: '', kind: 'Pod', namespace: 'shop', name: 'web-5d8f-a' },
+          count: 7,
+          lastTimestamp: '2026-03-01T10:05:00Z',
+          firstTimestamp: '2026-03-01T10:01:00Z',
+          source: 'kubelet',
+        },
+        {
+          type: 'Normal',
+          reason: 'ScalingReplicaSet',
+          message: 'Scaled up replica set web-5d8f from 0 to 2',
+          object: { group: 'apps', kind: 'Deployment', namespace: 'shop', name: 'web' },
+          count: 1,
+          lastTimestamp: '2026-03-01T10:00:00Z',
+          firstTimestamp: '2026-03-01T10:00:00Z',
+          source: 'deployment-controller',
+        },
+      ],
+    });
+    const reads = pipeline.sandbox.requests.entries().slice(before);
+    expect(reads.every((entry) => entry.method === 'GET')).toBe(true);
+    expect(reads.filter((entry) => /\/events$/.test(entry.path ?? '')).map((entry) => entry.path)).toEqual(['/api/v1/namespaces/shop/events']);
+  });
+
+  it('is refused as the app is: not found for an identity that may not get it, 401 without one, 405 for a POST', async () => {
+    // No policy.default (Argo CD's default role wins over any deny): rita may get api only.
+    const onlyApi = await createRbacEnforcer(parseRbacConfig({ 'policy.csv': 'p, rita, applications, get, default/api, allow' }));
+    const hidden = await handleApiRequest(
+      { method: 'GET', path: '/api/apps/web/clusters/sandbox/events', query: {}, identity: reader },
+      { ...deps, rbac: async () => onlyApi },
+    );
+    // Reading anything of an app needs `get`; an app the caller may not get answers as one that does not exist.
+    expect(hidden.status).toBe(404);
+    expect(JSON.stringify(hidden.body)).not.toContain('Back-off');
+    // The app it may get answers, with only that app's events (its namespace's).
+    const allowed = await handleApiRequest(
+      { method: 'GET', path: '/api/apps/api/clusters/sandbox/events', query: {}, identity: reader },
+      { ...deps, rbac: async () => onlyApi },
+    );
+    expect(allowed.status).toBe(200);
+    expect((allowed.body as TargetEvents).events.map((event) => `${event.object.kind}/${event.object.name}: ${event.message}`)).toEqual([
+      'ConfigMap/api-config: api’s',
+    ]);
+    expect((await call({ path: '/api/apps/web/clusters/sandbox/events' }, null)).status).toBe(401);
+    expect((await call({ method: 'POST', path: '/api/apps/web/clusters/sandbox/events' })).status).toBe(405);
+    expect((await call({ path: '/api/apps/web/clusters/nowhere/events' })).status).toBe(404);
   });
 });
 

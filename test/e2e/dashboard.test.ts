@@ -4,7 +4,8 @@
 // The fleet view lists the apps with their health; a commit turns a row to the new revision
 // without a reload; a Sync from the app view is enqueued and completes; a read-only identity
 // sees no Sync button, and when it asks anyway (its role changed after the page loaded) the
-// API's 403 is what the page shows; a rollback picked from the history pins the app there until
+// API's 403 is what the page shows; the app view lists the cluster's events for the app's
+// objects; a rollback picked from the history pins the app there until
 // Resume. Screenshots go to test-results/dashboard/.
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
@@ -162,6 +163,46 @@ describe('the dashboard in Chromium', () => {
     await removed.waitFor(UI_WAIT);
     expect(await fresh.locator('[data-testid=diff] .line.add', { hasText: 'green' }).count()).toBe(1);
     await fresh.screenshot({ path: join(SHOTS, 'diff.png'), fullPage: true });
+    await fresh.close();
+  });
+
+  it("shows the cluster's events for the app's objects, newest first, warnings marked", async () => {
+    const client = await connectKubeconfig({ kubeconfigYaml: pipeline.sandbox.kubeconfig() });
+    try {
+      const deployment = await client.get<{ metadata: { uid: string } }>('/apis/apps/v1/namespaces/shop/deployments/web');
+      const now = Date.now();
+      const event = (name: string, type: string, reason: string, message: string, at: number) => ({
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { name, namespace: 'shop' },
+        involvedObject: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web', uid: deployment.metadata.uid },
+        type,
+        reason,
+        message,
+        count: 1,
+        firstTimestamp: new Date(at).toISOString(),
+        lastTimestamp: new Date(at).toISOString(),
+        source: { component: 'deployment-controller' },
+      });
+      for (const body of [
+        event('web.e2e1', 'Normal', 'ScalingReplicaSet', 'Scaled up replica set web-7c9d to 2', now - 120_000),
+        event('web.e2e2', 'Warning', 'ProgressDeadlineExceeded', 'ReplicaSet "web-7c9d" has timed out progressing.', now - 60_000),
+      ])
+        await client.request({ method: 'POST', path: '/api/v1/namespaces/shop/events', body });
+    } finally {
+      client.close();
+    }
+    const fresh = await browser.newPage();
+    await fresh.goto(`${admin.url}#/apps/web/sandbox`);
+    const rows = fresh.locator('[data-testid=events] [data-testid=event-row]');
+    await rows.first().waitFor(UI_WAIT);
+    expect(await rows.count()).toBe(2);
+    expect(await rows.nth(0).textContent()).toContain('ProgressDeadlineExceeded');
+    expect(await rows.nth(0).getAttribute('data-type')).toBe('Warning');
+    expect(await rows.nth(0).textContent()).toContain('Deployment shop/web');
+    expect(await rows.nth(0).textContent()).toContain('ReplicaSet "web-7c9d" has timed out progressing.');
+    expect(await rows.nth(1).textContent()).toContain('Scaled up replica set web-7c9d to 2');
+    await fresh.screenshot({ path: join(SHOTS, 'events.png'), fullPage: true });
     await fresh.close();
   });
 

@@ -1,6 +1,6 @@
 // The dashboard's calls to its API (shared/api/contract.ts), same origin. Errors carry the
 // API's own message (a 403 names the role check that failed) so the UI can show it as it is.
-import type { ActionResult, AppDetail, FleetPage, FleetRow, Me, ResourceTree, TargetDiff } from '../../../../shared/api/contract.ts';
+import type { ActionResult, AppDetail, FleetPage, FleetRow, Me, ResourceTree, TargetDiff, TargetEvents } from '../../../../shared/api/contract.ts';
 
 export class ApiError extends Error {
   override name = 'ApiError';
@@ -53,6 +53,7 @@ export const getMe = (): Promise<Me> => getJson<Me>('/api/me');
 export const getApp = (name: string): Promise<AppDetail> => getJson<AppDetail>(app(name));
 export const getTree = (name: string, cluster: string): Promise<ResourceTree> => getJson<ResourceTree>(`${target(name, cluster)}/tree`);
 export const getDiff = (name: string, cluster: string): Promise<TargetDiff> => getJson<TargetDiff>(`${target(name, cluster)}/diff`);
+export const getEvents = (name: string, cluster: string): Promise<TargetEvents> => getJson<TargetEvents>(`${target(name, cluster)}/events`);
 
 export type TargetAction = 'sync' | 'rollback' | 'suspend' | 'resume';
 

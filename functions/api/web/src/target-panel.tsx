@@ -1,11 +1,13 @@
 // One app on one cluster: its state, the actions, the last error in full, rollout progress, the
-// live resource tree, the diff against Git and the sync history. Tree and diff are read again
-// whenever the target's state changes (a sync finished, drift found), not on every poll.
+// live resource tree, the diff against Git, the cluster's events and Driftless's own record
+// (the sync history). Tree, diff and events are read again whenever the target's state changes
+// (a sync finished, drift found), not on every poll.
 import { useEffect, useState } from 'preact/hooks';
-import type { ResourceTree, TargetDetail, TargetDiff } from '../../../../shared/api/contract.ts';
-import { getDiff, getTree } from './api.ts';
+import type { ResourceTree, TargetDetail, TargetDiff, TargetEvents } from '../../../../shared/api/contract.ts';
+import { getDiff, getEvents, getTree } from './api.ts';
 import { Badge, Revision } from './badge.tsx';
 import { DiffView } from './diff-view.tsx';
+import { EventsTable } from './events-table.tsx';
 import { HistoryTable } from './history-table.tsx';
 import { TargetActions } from './target-actions.tsx';
 import { TreeView } from './tree-view.tsx';
@@ -33,6 +35,7 @@ export function TargetPanel(props: { app: string; target: TargetDetail; onChange
   const stateKey = [target.cluster, target.revision, target.syncStatus, target.health, target.drift, target.history[0]?.finishedAt].join('|');
   const tree = useLoaded<ResourceTree>(() => getTree(app, target.cluster), stateKey);
   const diff = useLoaded<TargetDiff>(() => getDiff(app, target.cluster), stateKey);
+  const events = useLoaded<TargetEvents>(() => getEvents(app, target.cluster), stateKey);
 
   return (
     <div class="target" data-testid="target" data-cluster={target.cluster}>
@@ -119,6 +122,18 @@ export function TargetPanel(props: { app: string; target: TargetDetail; onChange
           </p>
         ) : diff.value ? (
           <DiffView diff={diff.value.diff} message={diff.value.message} />
+        ) : (
+          <p class="muted">loading…</p>
+        )}
+      </section>
+      <section aria-labelledby="events-title">
+        <h3 id="events-title">Events</h3>
+        {events.error ? (
+          <p role="alert" class="error">
+            {events.error}
+          </p>
+        ) : events.value ? (
+          <EventsTable events={events.value} now={Date.now()} />
         ) : (
           <p class="muted">loading…</p>
         )}
