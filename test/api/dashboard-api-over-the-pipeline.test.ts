@@ -375,6 +375,25 @@ describe('GET .../events', () => {
     expect(reads.filter((entry) => /\/events$/.test(entry.path ?? '')).map((entry) => entry.path)).toEqual(['/api/v1/namespaces/shop/events']);
   });
 
+  it('is bounded: the newest 100, and says there were more', async () => {
+    // 110 more for the Deployment, a second apart from 2026-03-02: with the 3 earlier ones, 113 in all.
+    for (let i = 0; i < 110; i++) {
+      const at = new Date(Date.parse('2026-03-02T00:00:00Z') + i * 1000).toISOString();
+      await recordEvent('shop', `web.bulk${i}`, {
+        involvedObject: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' },
+        type: 'Normal',
+        reason: 'Bulk',
+        message: `event ${i}`,
+        lastTimestamp: at,
+      });
+    }
+    const { body } = await call<TargetEvents>({ path: '/api/apps/web/clusters/sandbox/events' });
+    expect(body.truncated).toBe(true);
+    expect(body.events).toHaveLength(100);
+    expect(body.events[0].message).toBe('event 109');
+    expect(body.events[99].message).toBe('event 10');
+  });
+
   it('is refused as the app is: not found for an identity that may not get it, 401 without one, 405 for a POST', async () => {
     // No policy.default (Argo CD's default role wins over any deny): rita may get api only.
     const onlyApi = await createRbacEnforcer(parseRbacConfig({ 'policy.csv': 'p, rita, applications, get, default/api, allow' }));
