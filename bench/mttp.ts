@@ -5,7 +5,7 @@
 // Synced + Healthy in the state table, the API-server requests (the sandbox's request log), the
 // DynamoDB requests (counted by a proxy in front of dynalite), GitHub requests and peak RSS, next
 // to Flux's published figures. Each run is bench/support/mttp-run.ts in a process of its own.
-//   npm run bench:mttp                          N = 100, 500, 1000 with 1 and 4 workers
+//   npm run bench:mttp                          N = 100, 500, 1000 with 1 worker and the default (2)
 //   npm run bench:mttp -- --large               and 10,000
 //   npm run bench:mttp -- --apps 100 --workers 1,2,4,8
 // A run that cannot finish (e.g. a registry too large for its DynamoDB item) is reported with

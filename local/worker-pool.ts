@@ -7,15 +7,19 @@
 // Processes rather than concurrent pollers in one process: the worker handler keeps module
 // state that assumes one invocation at a time (Powertools' batch processor, the logger's keys),
 // as it may in Lambda, and local mode is CPU-bound on one thread with the sandbox, dynalite and
-// fauxqs, so children also put the second core to work. A child that exits (a crash, or an
+// fauxqs, so children also put the second core to work. A child that fails (a crash, or an
 // invocation past its timeout, which exits as Lambda resets the environment) is replaced.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const WORKER = fileURLToPath(new URL('./worker-process.ts', import.meta.url));
 
-/** Enough for a 2-core machine: a worker mostly waits on health checks and I/O (bench:mttp measured 1/2/4/8). */
-export const DEFAULT_WORKERS = 4;
+/**
+ * Two on a 2-core machine: bench:mttp at 100 apps took 131 s with 1 worker, 71 s with 2 and
+ * 140 s with 4 or 8 (a shared, loaded machine), and each worker process peaks near 300 MiB, so
+ * 2 also keeps local mode under 1 GiB where 4 took 1.3 GiB.
+ */
+export const DEFAULT_WORKERS = 2;
 const MAX_WORKERS = 64;
 
 /** `--workers`: a whole number from 1 to 64, or an error naming the option and what it got. */
@@ -35,7 +39,7 @@ export interface WorkerPoolOptions {
   args?: string[];
   /** Where the children's stdout and stderr go: this process's by default (status lines, events, logs). */
   stdio?: 'inherit' | 'pipe';
-  /** A child exited without being asked to; it is replaced. */
+  /** A child exited with a failure, without being asked to stop; it is replaced. */
   onExit?: (pid: number, code: number | null, signal: NodeJS.Signals | null) => void;
 }
 
@@ -58,7 +62,8 @@ export function startWorkerPool(options: WorkerPoolOptions): LocalWorkerPool {
     children.add(child);
     child.once('exit', (code, signal) => {
       children.delete(child);
-      if (stopping) return;
+      // Exit 0 is a worker that was told to stop (SIGTERM, or Ctrl-C reaching the whole process group).
+      if (stopping || code === 0) return;
       options.onExit?.(child.pid ?? -1, code, signal);
       start();
     });

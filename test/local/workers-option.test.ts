@@ -29,10 +29,10 @@ it.each(['0', '-2', 'abc', '1.5', '65', ''])('refuses --workers "%s" with a mess
   expect(await readdir(dir)).toEqual([]);
 });
 
-it('takes whole numbers from 1 to 64, and 4 when not given', () => {
+it('takes whole numbers from 1 to 64, and 2 when not given', () => {
   expect(parseWorkerCount('1')).toBe(1);
   expect(parseWorkerCount('8')).toBe(8);
   expect(parseWorkerCount('64')).toBe(64);
   expect(parseWorkerCount(undefined)).toBe(DEFAULT_WORKERS);
-  expect(DEFAULT_WORKERS).toBe(4);
+  expect(DEFAULT_WORKERS).toBe(2);
 });
