@@ -1,6 +1,9 @@
 // Kinds → REST resources, learned from the cluster's discovery documents and cached per
 // client. Group-versions are fetched lazily, one request each, only for the kinds a sync
 // actually uses; a CRD applied mid-sync is picked up by forgetting that group-version.
+// Discovery.shared keeps the answers per cluster across the jobs of a process for a while
+// (the worker syncs many apps to one cluster): a kind it does not know is asked of the server
+// again once per job before it is called unknown, so a CRD established since is never missed.
 import type { KubeClient } from './client.ts';
 import { isNotFound, UnknownKindError } from './errors.ts';
 import { groupOf, versionOf } from './object.ts';
@@ -19,36 +22,90 @@ interface ApiResourceList {
   resources: Array<{ name: string; kind: string; namespaced: boolean; verbs?: string[] }>;
 }
 
+type ServerVersion = { gitVersion: string; major: string; minor: string };
+
+/** How long a cluster's discovery answers serve later jobs of the process. */
+export const SHARED_DISCOVERY_TTL_MS = 60_000;
+/** Clusters whose answers one process keeps (least recently used go first). */
+const MAX_SHARED_CLUSTERS = 256;
+
+interface Cached<T> {
+  value: Promise<T>;
+  at: number;
+}
+
+/** What one cluster's discovery documents said, kept across the Discovery instances of its jobs. */
+export class ClusterAnswers {
+  readonly groupVersions = new Map<string, Cached<ResourceInfo[] | undefined>>();
+  version: Cached<ServerVersion> | undefined;
+}
+
+const shared = new Map<string, ClusterAnswers>();
+
 export class Discovery {
   readonly #client: KubeClient;
-  readonly #groupVersions = new Map<string, Promise<ResourceInfo[] | undefined>>();
-  #version: Promise<{ gitVersion: string; major: string; minor: string }> | undefined;
+  readonly #answers: ClusterAnswers;
+  readonly #ttlMs: number;
+  readonly #now: () => number;
+  /** Group-versions this instance asked the server itself: a miss there is final for this job. */
+  readonly #askedHere = new Set<string>();
   #apiVersions: Promise<string[]> | undefined;
 
-  constructor(client: KubeClient) {
+  /** `answers` shared with other instances for the same cluster (Discovery.shared); a fresh set otherwise. */
+  constructor(client: KubeClient, options: { answers?: ClusterAnswers; ttlMs?: number; now?: () => number } = {}) {
     this.#client = client;
+    this.#answers = options.answers ?? new ClusterAnswers();
+    this.#ttlMs = options.ttlMs ?? Number.POSITIVE_INFINITY;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /**
+   * A Discovery for one job on the cluster `clusterKey` names (its connection, not only its
+   * name), reusing what earlier jobs of this process learned within `ttlMs`.
+   */
+  static shared(clusterKey: string, client: KubeClient, options: { ttlMs?: number; now?: () => number } = {}): Discovery {
+    let answers = shared.get(clusterKey);
+    if (answers) shared.delete(clusterKey);
+    else answers = new ClusterAnswers();
+    shared.set(clusterKey, answers);
+    if (shared.size > MAX_SHARED_CLUSTERS) shared.delete(shared.keys().next().value as string);
+    return new Discovery(client, { answers, ttlMs: options.ttlMs ?? SHARED_DISCOVERY_TTL_MS, now: options.now });
+  }
+
+  /** Forgets every cluster's shared answers (tests, and a process that knows the clusters changed). */
+  static clearShared(): void {
+    shared.clear();
   }
 
   /** The resource serving `kind` in `apiVersion`, or UnknownKindError. */
   async resolve(apiVersion: string, kind: string): Promise<ResourceInfo> {
-    const found = (await this.#load(apiVersion))?.find((resource) => resource.kind === kind);
+    const found = await this.lookup(apiVersion, kind);
     if (!found) throw new UnknownKindError(apiVersion, kind);
     return found;
   }
 
   /** Like resolve, but undefined for unknown kinds. */
   async lookup(apiVersion: string, kind: string): Promise<ResourceInfo | undefined> {
+    const found = (await this.#load(apiVersion))?.find((resource) => resource.kind === kind);
+    if (found || this.#askedHere.has(apiVersion)) return found;
+    // Learned by an earlier job: the kind may be served since (a CRD established meanwhile).
+    this.forget(apiVersion);
     return (await this.#load(apiVersion))?.find((resource) => resource.kind === kind);
   }
 
   /** Forget a group-version so the next lookup asks the server again (after a CRD changes). */
   forget(apiVersion: string): void {
-    this.#groupVersions.delete(apiVersion);
+    this.#answers.groupVersions.delete(apiVersion);
   }
 
-  async serverVersion(): Promise<{ gitVersion: string; major: string; minor: string }> {
-    this.#version ??= this.#client.get('/version');
-    return this.#version;
+  async serverVersion(): Promise<ServerVersion> {
+    const cached = this.#answers.version;
+    if (cached && this.#fresh(cached)) return cached.value;
+    const value = this.#client.get<ServerVersion>('/version');
+    const entry = { value, at: this.#now() };
+    this.#answers.version = entry;
+    value.catch(() => this.#answers.version === entry && (this.#answers.version = undefined));
+    return value;
   }
 
   /** Every served group-version, for `helm template --api-versions`. */
@@ -66,17 +123,21 @@ export class Discovery {
     return { kubeVersion: version.gitVersion, apiVersions };
   }
 
+  #fresh(entry: Cached<unknown>): boolean {
+    return this.#now() - entry.at < this.#ttlMs;
+  }
+
   #load(apiVersion: string): Promise<ResourceInfo[] | undefined> {
-    let pending = this.#groupVersions.get(apiVersion);
-    if (!pending) {
-      pending = this.#fetch(apiVersion);
-      this.#groupVersions.set(apiVersion, pending);
-      // A failed or empty answer is not cached: the kind may appear once its CRD is established.
-      pending.then(
-        (found) => found === undefined && this.#groupVersions.delete(apiVersion),
-        () => this.#groupVersions.delete(apiVersion),
-      );
-    }
+    const groupVersions = this.#answers.groupVersions;
+    const cached = groupVersions.get(apiVersion);
+    if (cached && this.#fresh(cached)) return cached.value;
+    const pending = this.#fetch(apiVersion);
+    const entry = { value: pending, at: this.#now() };
+    groupVersions.set(apiVersion, entry);
+    this.#askedHere.add(apiVersion);
+    // A failed or empty answer is not cached: the kind may appear once its CRD is established.
+    const drop = () => groupVersions.get(apiVersion) === entry && groupVersions.delete(apiVersion);
+    pending.then((found) => found === undefined && drop(), drop);
     return pending;
   }
 

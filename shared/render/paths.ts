@@ -3,6 +3,7 @@
 // because helm and kustomize would follow such a link and read files from the worker.
 import { readdir, readlink, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
+import { checkTreeOnce } from '../source/read-only-trees.ts';
 import { SourcePathError } from './errors.ts';
 
 export interface AppLocation {
@@ -42,6 +43,11 @@ export async function resolveAppPath(root: string, path: string): Promise<AppLoc
  * like any other, and a link hidden under that name would otherwise go unchecked.
  */
 export async function assertNoEscapingSymlinks(root: string): Promise<void> {
+  // A fetched commit's tree is walked once, however many apps render from it.
+  return checkTreeOnce(root, () => walkForEscapingSymlinks(root));
+}
+
+async function walkForEscapingSymlinks(root: string): Promise<void> {
   const pending = [root];
   while (pending.length > 0) {
     const folder = pending.pop() as string;

@@ -33,8 +33,10 @@ export class LocalGitFetcher implements SourceFetcher {
   async fetch({ repoURL, revision }: FetchRequest): Promise<FetchedSource> {
     const location = parseRepoURL(repoURL);
     if (!isLocalRepo(location)) throw new RepositoryNotFoundError(repoURL, 'not a local repository (a path or file:// URL)');
-    const sha = await resolve(repoURL, location.local, revision);
-    return this.#cache.acquire(`local:${location.local}@${sha}`, sha, (dir) => this.#archive(location.local, sha, dir));
+    // A full sha whose tree is already extracted was resolved when it was: no git to run again.
+    const known = FULL_SHA.test(revision) && this.#cache.has(treeKey(location.local, revision.toLowerCase())) ? revision.toLowerCase() : undefined;
+    const sha = known ?? (await resolve(repoURL, location.local, revision));
+    return this.#cache.acquire(treeKey(location.local, sha), sha, (dir) => this.#archive(location.local, sha, dir));
   }
 
   async isAncestor(repoURL: string, ancestor: string, descendant: string): Promise<boolean | undefined> {
@@ -70,6 +72,10 @@ export class LocalGitFetcher implements SourceFetcher {
     const code = await exited;
     if (code !== 0) throw new SourceFetchError(`git archive ${sha} in ${repoDir} failed (exit ${code}): ${stderr.trim()}`);
   }
+}
+
+function treeKey(repoDir: string, sha: string): string {
+  return `local:${repoDir}@${sha}`;
 }
 
 async function resolve(repoURL: string, repoDir: string, revision: string): Promise<string> {

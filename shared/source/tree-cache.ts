@@ -3,10 +3,11 @@
 // given sha. Concurrent fetches of one commit share one download. Trees nobody holds are
 // deleted once more than `maxIdle` of them pile up, oldest first, so /tmp stays bounded.
 
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FetchedSource } from './fetcher.ts';
+import { forgetReadOnlyTree, markReadOnlyTree } from './read-only-trees.ts';
 
 export interface TreeCacheOptions {
   /** Trees kept when no fetch holds them. */
@@ -64,6 +65,11 @@ export class TreeCache {
     };
   }
 
+  /** Whether a tree for `key` is cached or being built (a fetch of it needs nothing resolved first). */
+  has(key: string): boolean {
+    return this.#entries.has(key);
+  }
+
   /** Keys currently cached, for tests and diagnostics. */
   keys(): string[] {
     return [...this.#entries.keys()];
@@ -78,6 +84,8 @@ export class TreeCache {
     const dir = await mkdtemp(join(this.#tmpDir ?? tmpdir(), 'driftless-src-'));
     try {
       await build(dir);
+      // Read only from here on (FetchedSource.root): what is checked of it once holds.
+      markReadOnlyTree(await realpath(dir));
       return dir;
     } catch (error) {
       // An aborted unpack may still be finishing writes it had begun: retry until it settles.
@@ -90,6 +98,12 @@ export class TreeCache {
     const idle = [...this.#entries].filter(([, entry]) => entry.users === 0).sort(([, a], [, b]) => a.lastReleased - b.lastReleased);
     const doomed = idle.slice(0, Math.max(0, idle.length - keep));
     for (const [key] of doomed) this.#entries.delete(key);
-    await Promise.all(doomed.map(async ([, entry]) => rm(await entry.root, { recursive: true, force: true })));
+    await Promise.all(
+      doomed.map(async ([, entry]) => {
+        const root = await entry.root;
+        forgetReadOnlyTree(await realpath(root).catch(() => root));
+        await rm(root, { recursive: true, force: true });
+      }),
+    );
   }
 }

@@ -6,10 +6,10 @@ import type { Registry } from '../config/types.ts';
 import { hasAnyItem } from './any-item.ts';
 import { forgetDelivery, rememberDelivery } from './delivery.ts';
 import { getHead, putHead } from './heads.ts';
-import { appendHistory, DEFAULT_HISTORY_LIMIT, listHistory, trimHistory } from './history.ts';
+import { appendAndTrimHistory, appendHistory, DEFAULT_HISTORY_LIMIT, listHistory, trimHistory } from './history.ts';
 import { acquireLease, getLease, releaseLease, renewLease } from './lease.ts';
 import { getPushIndex, getRegistry, getVersionedRegistry, putRegistry, putRegistryIf } from './registry.ts';
-import type { StateStore } from './store.ts';
+import type { RecordedSync, StateStore } from './store.ts';
 import { openTable, type Table } from './table.ts';
 import { beginSync, getTarget, listTargets, putTargetState, requestSync, writeSyncResult } from './target.ts';
 import { withdrawRequest } from './withdraw-request.ts';
@@ -77,12 +77,16 @@ export class DynamoStateStore implements StateStore {
   }
 
   async recordSyncResult(record: SyncRecord): Promise<boolean> {
+    return (await this.recordSync(record)).written;
+  }
+
+  async recordSync(record: SyncRecord): Promise<RecordedSync> {
     const written = await writeSyncResult(this.table, record);
     // History is a log of what happened to the cluster, so a stale result is appended too.
     // No transaction (dynalite has none): if this append fails, the state above is still right.
-    await appendHistory(this.table, record);
-    await trimHistory(this.table, record, this.historyLimit);
-    return written;
+    // One read of the history serves the trim and the caller (the DORA signals).
+    const { earlier } = await appendAndTrimHistory(this.table, record, { keep: this.historyLimit, read: DEFAULT_HISTORY_LIMIT });
+    return { written, earlier };
   }
 
   /** A history entry that is no sync result (`driftless restore`), kept to the same limit. */

@@ -15,6 +15,13 @@ import type {
   WavePlan,
 } from './types.ts';
 
+export interface RecordedSync {
+  /** Whether the target state was written (false: a newer request's result is there). */
+  written: boolean;
+  /** The history before this result, newest first: at least DEFAULT_HISTORY_LIMIT entries when that many are kept. */
+  earlier: HistoryEntry[];
+}
+
 export interface StateStore {
   getTarget(app: string, cluster: string): Promise<TargetState | undefined>;
   /** Every target's state; a Scan, fine for fleets of hundreds of targets, not of millions. */
@@ -32,6 +39,8 @@ export interface StateStore {
   withdrawRequest(target: TargetRef, refused: string, restore: string): Promise<boolean>;
   /** Records the result unless a newer request's result is already recorded; appends history either way. Returns whether the target state was written. */
   recordSyncResult(record: SyncRecord): Promise<boolean>;
+  /** recordSyncResult, also answering the history as it stood before this result (one read serves the trim and the caller). */
+  recordSync(record: SyncRecord): Promise<RecordedSync>;
 
   /** Newest first. */
   listHistory(app: string, cluster: string, limit?: number): Promise<HistoryEntry[]>;

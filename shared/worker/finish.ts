@@ -1,6 +1,6 @@
 // The one ending of a sync attempt: record the result on the target (and its history), post
 // the commit status, emit the events, each as the final-report policy says.
-import { historyForSignals, reportSignals } from '../dora/report-sync.ts';
+import { reportSignals } from '../dora/report-sync.ts';
 import type { SourceRevision, SyncRecord, TargetRef } from '../state/types.ts';
 import type { SyncJob } from '../queue/job.ts';
 import { notifyParent } from './app-waves.ts';
@@ -42,8 +42,6 @@ export async function finish(deps: WorkerDependencies, run: SyncRun, ending: Syn
 async function recordResult(deps: WorkerDependencies, run: SyncRun, result: RecordedResult): Promise<void> {
   const ref: TargetRef = { app: run.target.app, cluster: run.target.cluster };
   const finishedAt = (deps.now?.() ?? new Date()).toISOString();
-  // Read before the result is appended: the DORA signals are what this result adds to it.
-  const earlier = await historyForSignals(deps, ref);
   const record: SyncRecord = {
     ...ref,
     ...result,
@@ -56,7 +54,8 @@ async function recordResult(deps: WorkerDependencies, run: SyncRun, result: Reco
     sources: run.sources,
     committedAt: run.job.committedAt,
   };
-  await deps.store.recordSyncResult(record);
+  // The history as it was before this result (read with the trim): the DORA signals are what this result adds to it.
+  const { earlier } = await deps.store.recordSync(record);
   reportSignals(deps, earlier, record, run.environment);
   if (run.knownNamespace !== run.namespace) await deps.store.putTargetState({ ...ref, namespace: run.namespace });
 }

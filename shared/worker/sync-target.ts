@@ -228,7 +228,8 @@ async function renderAndSync(
   try {
     // As the project's role on this cluster when it names one (the team's access entry), else the cluster's connection.
     const client = await deps.connect(cluster, projectRoleFor(project, cluster, run.namespace, app.name));
-    const discovery = new Discovery(client);
+    // What earlier jobs of this process learned of the cluster's kinds (an unknown kind is asked again).
+    const discovery = Discovery.shared(clusterKey(cluster), client);
     const rendered = await renderOnce(app, run.namespace, fetched, deps.renders, discovery);
     // An app of apps' Application and AppProject documents join the registry, not the cluster.
     // Only where the app's project lets it write them (Argo CD's Application and AppProject objects).
@@ -296,6 +297,11 @@ async function settleError(run: SyncRun, error: unknown, context: JobContext, de
 /** On the attempt after which SQS moves the job to the DLQ: say so on the target, the commit and the bus. */
 async function giveUpOnLastAttempt(run: SyncRun, message: string, context: JobContext, deps: WorkerDependencies): Promise<void> {
   if (isLastAttempt(context.receiveCount, deps.maxReceiveCount)) await finish(deps, run, { kind: 'gave-up', attempts: context.receiveCount, message });
+}
+
+/** The cluster as its connection names it: a cluster re-registered elsewhere under the same name shares nothing. */
+function clusterKey(cluster: ClusterSpec): string {
+  return JSON.stringify([cluster.name, cluster.server, cluster.eks, cluster.kubeconfig]);
 }
 
 function logFields(job: SyncJob): Record<string, unknown> {
