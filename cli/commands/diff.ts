@@ -30,6 +30,9 @@ export const diffCommand: Command = {
       const { client, discovery, objects } = await prepare(request, { kubeconfig: values.kubeconfig, context: values.context });
       try {
         const desired = objects.filter(({ object }) => object.metadata.name).map(({ object }) => withTracking(request.appName, object));
+        // Every group-version's discovery asked at once: readLive looks kinds up one by one.
+        const kinds = new Map(desired.map((object) => [object.apiVersion, object.kind]));
+        await Promise.all([...kinds].map(([apiVersion, kind]) => discovery.lookup(apiVersion, kind)));
         const live = await readLive(
           client,
           discovery,
