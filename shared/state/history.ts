@@ -26,7 +26,7 @@ export async function appendHistory(table: Table, record: SyncSummary): Promise<
 /**
  * Appends `record` and trims the partition to the newest `keep`, reading the history once
  * (before the append): two requests where append, list and trim took three. Returns the
- * entries as they stood before the append, newest first, at least `read` of them when kept.
+ * newest `read` entries as they stood before the append, newest first.
  */
 export async function appendAndTrimHistory(
   table: Table,
@@ -35,8 +35,9 @@ export async function appendAndTrimHistory(
 ): Promise<{ entry: HistoryEntry; earlier: HistoryEntry[] }> {
   const entry = historyEntry(record);
   const item = historyItem(table, entry);
+  // One more than kept: a partition at its limit (the usual state) answers without a next page.
   const newest = await table.doc.send(
-    new QueryCommand({ ...historyQuery(table, record), ScanIndexForward: false, Limit: Math.max(options.keep, options.read) }),
+    new QueryCommand({ ...historyQuery(table, record), ScanIndexForward: false, Limit: Math.max(options.keep, options.read) + 1 }),
   );
   const items = (newest.Items ?? []) as Array<ItemKey & Record<string, unknown>>;
   // The newest `keep` after the append, by sort key as the partition orders them (the new entry is
@@ -51,7 +52,7 @@ export async function appendAndTrimHistory(
   for (let start = 0; start < writes.length; start += DELETE_BATCH) await batchWrite(table, writes.slice(start, start + DELETE_BATCH));
   // More than the page read: entries a trim that failed left behind, deleted as trimHistory does.
   if (newest.LastEvaluatedKey) await deleteFrom(table, record, newest.LastEvaluatedKey);
-  return { entry, earlier: items.map(entryOf) };
+  return { entry, earlier: items.slice(0, options.read).map(entryOf) };
 }
 
 function historyEntry(record: SyncSummary): HistoryEntry {

@@ -18,7 +18,7 @@ import type {
 export interface RecordedSync {
   /** Whether the target state was written (false: a newer request's result is there). */
   written: boolean;
-  /** The history before this result, newest first: at least DEFAULT_HISTORY_LIMIT entries when that many are kept. */
+  /** The history before this result, newest first: its newest DEFAULT_HISTORY_LIMIT entries, as listHistory would give them. */
   earlier: HistoryEntry[];
 }
 

@@ -45,6 +45,25 @@ describe('recording a sync', () => {
     expect((await table.store().listHistory('lowered', 'prod', 100)).map((entry) => entry.revision)).toEqual(['rev-10', 'rev-9', 'rev-8']);
   });
 
+  it('makes one Query and one BatchWriteItem for the history of a target at its limit', async () => {
+    const operations: string[] = [];
+    const client = table.client;
+    client.middlewareStack.add(
+      (next, context) => (args) => {
+        operations.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize', name: 'countOperations' },
+    );
+    const store = table.store({ client, historyLimit: 3 });
+    for (let i = 1; i <= 4; i++) await store.recordSync(record('full', i));
+    operations.length = 0;
+    await store.recordSync(record('full', 5));
+    expect(operations).toEqual(['UpdateItemCommand', 'QueryCommand', 'BatchWriteItemCommand']);
+    expect((await store.listHistory('full', 'prod', 100)).map((entry) => entry.revision)).toEqual(['rev-5', 'rev-4', 'rev-3']);
+    client.middlewareStack.remove('countOperations');
+  });
+
   it('does not keep a late result older than the newest N, and keeps N', async () => {
     const store = table.store({ historyLimit: 3 });
     for (const i of [5, 6, 7]) await store.recordSync(record('late', i));
