@@ -68,3 +68,16 @@ export class RegistryUnsettledError extends StateError {
     this.name = 'RegistryUnsettledError';
   }
 }
+
+/**
+ * DynamoDB refused a request as invalid (an item over 400 KB, an expression it cannot parse): the
+ * same request is refused every time, so it is not retried; recorded with DynamoDB's reason and
+ * the operation, never the item's values.
+ */
+export class DynamoValidationError extends StateError {
+  readonly badInput = true;
+  constructor(table: string, operation: string, reason: string, options?: ErrorOptions) {
+    super(`${table}: DynamoDB refused ${operation} as invalid (${reason}); retrying the same request cannot succeed`, options);
+    this.name = 'DynamoValidationError';
+  }
+}

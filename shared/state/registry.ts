@@ -17,7 +17,8 @@
 // - A reader GetItems the head; when this process already holds the registry with the head's
 //   content hash it returns that (one small read per job on a warm Lambda). Otherwise it Queries
 //   the entries, checks them against the head's hash (a cleanup racing the read shows as a
-//   mismatch: read again, a few times, then RegistryUnsettledError) and keeps the result.
+//   mismatch: read again, a few times, then RegistryUnsettledError) and keeps the result; a
+//   writer keeps what it wrote.
 // - A writer that died leaves a claim: after STALE_WRITE_MS the next writer takes the head over
 //   and records the dead one's version in `aborted`, which readers skip and writers delete, so a
 //   zombie's late items never count. A live claim makes other writers wait (RegistryBusyError
@@ -128,6 +129,7 @@ export async function putRegistryIf(table: Table, registry: Registry, revision: 
 async function writeRegistry(table: Table, registry: Registry, revision: string, expected: number | undefined): Promise<boolean> {
   // Cut (and size-checked) before anything is claimed: an entry too large is refused with nothing written.
   const entries = registryEntries(registry);
+  const hash = combinedHash(entries);
   const desired = new Map([...entries, ...pushIndexEntries(registry)].map((entry) => [entry.id, entry]));
   const claim = await claimHead(table, expected);
   if (!claim) return false;
@@ -176,7 +178,7 @@ async function writeRegistry(table: Table, registry: Registry, revision: string,
           ':revision': revision,
           ':updatedAt': new Date(table.now()).toISOString(),
           ':count': entries.length,
-          ':hash': combinedHash(entries),
+          ':hash': hash,
           ':token': token,
         },
       }),
@@ -188,6 +190,9 @@ async function writeRegistry(table: Table, registry: Registry, revision: string,
     );
 
   await cleanUp(table, stored, { base, aborted, replaced, removed, next }, claim.legacy);
+  // The writer's own process reads it next (the worker after a refresh): from the bodies written,
+  // so it is what any reader would assemble, and none of the caller's objects.
+  remember(hash, deepFreeze(assembleRegistry(new Map(entries.map((entry) => [entry.id, entry.body])))));
   return true;
 }
 

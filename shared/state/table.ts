@@ -2,6 +2,7 @@
 // (injected so tests can move time past a lease or a TTL without sleeping).
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoValidationError } from './errors.ts';
 
 export interface Table {
   doc: DynamoDBDocumentClient;
@@ -12,7 +13,24 @@ export interface Table {
 
 /** The one way a Table is built from a client, so every caller marshals items alike. */
 export function openTable(client: DynamoDBClient, name: string, now: () => number = Date.now): Table {
-  return { doc: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }), name, now };
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  // A ValidationException is refused again however often it is sent: marked as such for every
+  // caller. The document client shares its client's middleware stack, hence `override` (one
+  // entry however many tables a client opens) and the table named from the request itself.
+  doc.middlewareStack.add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        if (!(error instanceof Error) || error.name !== 'ValidationException') throw error;
+        const input = args.input as { TableName?: string; RequestItems?: Record<string, unknown> };
+        const table = input.TableName ?? Object.keys(input.RequestItems ?? {}).join(', ');
+        throw new DynamoValidationError(table || name, String(context.commandName ?? 'a request').replace(/Command$/, ''), error.message, { cause: error });
+      }
+    },
+    { step: 'initialize', name: 'driftlessValidationErrors', override: true },
+  );
+  return { doc, name, now };
 }
 
 export function epochSeconds(ms: number): number {
