@@ -67,6 +67,7 @@ export function parseRegistryFiles(files: RegistryFile[]): Registry {
   const projects: Array<Located<ProjectSpec>> = [];
   const policyDocuments = new PolicyDocuments();
   let notifications: { config?: NotificationsConfig; at: string } | undefined;
+  let rbacAt: string | undefined;
   const ordered = [...files].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   for (const { file, text } of ordered) {
     const parsed = parseRegistryFile(file, text);
@@ -90,7 +91,12 @@ export function parseRegistryFiles(files: RegistryFile[]): Registry {
         projects.push({ spec: normaliseProject(valid.value, document), document });
       } else {
         // Argo CD's argocd-rbac-cm is a ConfigMap too: kept among the parameters (the API reads it there), its policy checked now.
-        if (valid.kind === 'ConfigMap' && isRbacConfigMap(valid.value)) problems.push(...rbacDocumentProblems(document, valid.value.data ?? {}, text));
+        if (valid.kind === 'ConfigMap' && isRbacConfigMap(valid.value)) {
+          const at = `${document.file}:${document.line}`;
+          if (rbacAt) report([], `a second argocd-rbac-cm (the first is at ${rbacAt}): keep one, the API reads one policy`);
+          rbacAt ??= at;
+          problems.push(...rbacDocumentProblems(document, valid.value.data ?? {}, text));
+        }
         policyDocuments.add(valid, document, report);
       }
     }

@@ -73,6 +73,20 @@ describe('argocd-rbac-cm at config push', () => {
     expect(registry.policies?.params.map((param) => param.metadata.name)).toEqual(['argocd-rbac-cm']);
   });
 
+  it('a second argocd-rbac-cm (another namespace, another file) is a problem: the API reads one policy', () => {
+    const policy = (namespace: string) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: argocd-rbac-cm${namespace} }\ndata:\n  policy.csv: |\n    g, admins, role:admin\n`;
+    expect(() =>
+      parseRegistryFiles([
+        cluster,
+        { file: 'driftless/rbac.yaml', text: policy('') },
+        { file: 'driftless/team/rbac.yaml', text: policy(', namespace: argocd') },
+      ]),
+    ).toThrow(
+      'driftless/team/rbac.yaml:1: ConfigMap/argocd-rbac-cm: a second argocd-rbac-cm (the first is at driftless/rbac.yaml:1): keep one, the API reads one policy',
+    );
+  });
+
   it('another ConfigMap (an admission policy’s parameters) is not read as a policy', () => {
     const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: limits }\ndata:\n  policy.csv: not a policy\n';
     expect(parseRegistryFiles([cluster, { file: 'driftless/params.yaml', text }]).policies?.params).toHaveLength(1);
