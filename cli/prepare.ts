@@ -19,17 +19,27 @@ export interface Prepared {
 export async function prepare(request: RenderRequest, cluster: { kubeconfig?: string; context?: string }): Promise<Prepared> {
   const client = await connectKubeconfig(cluster);
   const discovery = new Discovery(client);
-  // Only a Helm chart reads the cluster's Capabilities: the other sources need no requests.
-  const helm = (await detectSourceType(join(request.root, request.path), request)) === 'helm';
-  const result = await render({ ...request, cluster: helm ? await discovery.capabilities() : undefined });
-  if (!result.objects.some(({ object }) => isSopsDocument(object))) return { client, discovery, objects: result.objects };
-  // SOPS documents decrypted as the worker does, with the keys this user holds (SOPS_AGE_KEY_FILE,
-  // GNUPGHOME, AWS credentials for KMS): there is no project on a laptop to narrow them. Imported
-  // only when there is one: the key libraries (age, OpenPGP, the AWS SDK) cost a CLI run dearly.
-  const [{ decryptRendered }, { sopsKeyRingFromEnv }] = await Promise.all([
-    import('../shared/secrets/decrypt-rendered.ts'),
-    import('../shared/secrets/environment.ts'),
-  ]);
-  const opened = await decryptRendered(result.objects, { keys: sopsKeyRingFromEnv(process.env), destinationNamespace: request.destinationNamespace });
-  return { client, discovery, objects: opened.objects };
+  // The core group, which nearly every app uses, asked while the render runs: the connection
+  // and its TLS handshake overlap the render's work instead of following it. A failure here is
+  // not cached; whoever needs the group asks again and sees it.
+  discovery.lookup('v1', 'Namespace').catch(() => undefined);
+  try {
+    // Only a Helm chart reads the cluster's Capabilities: the other sources need no requests.
+    const helm = (await detectSourceType(join(request.root, request.path), request)) === 'helm';
+    const result = await render({ ...request, cluster: helm ? await discovery.capabilities() : undefined });
+    if (!result.objects.some(({ object }) => isSopsDocument(object))) return { client, discovery, objects: result.objects };
+    // SOPS documents decrypted as the worker does, with the keys this user holds (SOPS_AGE_KEY_FILE,
+    // GNUPGHOME, AWS credentials for KMS): there is no project on a laptop to narrow them. Imported
+    // only when there is one: the key libraries (age, OpenPGP, the AWS SDK) cost a CLI run dearly.
+    const [{ decryptRendered }, { sopsKeyRingFromEnv }] = await Promise.all([
+      import('../shared/secrets/decrypt-rendered.ts'),
+      import('../shared/secrets/environment.ts'),
+    ]);
+    const opened = await decryptRendered(result.objects, { keys: sopsKeyRingFromEnv(process.env), destinationNamespace: request.destinationNamespace });
+    return { client, discovery, objects: opened.objects };
+  } catch (error) {
+    // The early discovery request must not keep the process alive (an unreachable server) after a render error.
+    client.close();
+    throw error;
+  }
 }

@@ -1,5 +1,5 @@
 // `driftless diff -f PATH`: what a sync of the folder would change, as a unified diff per object.
-import { diffObject } from '../../shared/kube/diff.ts';
+import { compareObjects } from '../../shared/kube/compare.ts';
 import { readLive } from '../../shared/kube/live.ts';
 import { objectKey, withTracking } from '../../shared/kube/tracking.ts';
 import { appFlags, clusterFlags, renderRequestFrom } from '../app-flags.ts';
@@ -43,9 +43,12 @@ export const diffCommand: Command = {
             name: object.metadata.name ?? '',
           })),
         );
-        const diffs = desired.map((object) => diffObject(object, live.get(objectKey(object)))).filter((diff) => diff.patch !== '');
-        for (const diff of diffs) process.stdout.write(diff.patch);
-        return diffs.length === 0 ? 0 : 1;
+        // The patch printer (the diff and YAML writers) is loaded only when something differs.
+        const changed = desired.filter((object) => compareObjects(object, live.get(objectKey(object))).length > 0);
+        if (changed.length === 0) return 0;
+        const { diffObject } = await import('../../shared/kube/diff.ts');
+        for (const object of changed) process.stdout.write(diffObject(object, live.get(objectKey(object))).patch);
+        return 1;
       } finally {
         client.close();
       }
