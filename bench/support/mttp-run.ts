@@ -93,7 +93,8 @@ const server = await startWebhookServer(webhook, 0);
 const successAt = new Map<string, number>();
 const failures: string[] = [];
 const workerLines: string[] = [];
-const STATUS = /^status (success|failure|error) driftless\/(\S+)@(\S+) \S+: (.*)$/;
+// Console commit statuses: `status <state> driftless/<app>@<cluster> <where>: <description>`, or the config commit's own context.
+const STATUS = /^status (success|failure|error) (\S+) \S+: (.*)$/;
 const pool = startWorkerPool({
   count: WORKERS,
   env: { ...process.env, TMPDIR: workerTmp },
@@ -112,9 +113,10 @@ const watchChildren = () => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const match = STATUS.exec(line);
       if (!match) return;
-      const [, state, target, , description] = match;
+      const [, state, context, description] = match;
+      const target = context.replace(/^driftless\//, '');
       if (state === 'success') successAt.set(target, Date.now());
-      else if (failures.length < PROBLEM_LINES) failures.push(`${state} ${target}: ${description}`);
+      else if (failures.length < PROBLEM_LINES) failures.push(`${state} ${context}: ${description}`);
     });
     createInterface({ input: child.stderr! }).on('line', (line) => {
       workerLines.push(line);
@@ -193,7 +195,8 @@ while (!problem && finishedAt === undefined) {
   if (problem && workerLines.length > 0) problem += `\n  last worker lines: ${workerLines.join('\n    ')}`;
 }
 await sampleRss();
-const lastStatus = Math.max(0, ...[...successAt.values()]);
+const appSuccesses = [...successAt].filter(([target]) => target.endsWith(`@${CLUSTER}`)).map(([, at]) => at);
+const lastStatus = Math.max(0, ...appSuccesses);
 const requests = sandbox.requests.entries();
 const byVerb: Record<string, number> = {};
 for (const request of requests) byVerb[request.verb] = (byVerb[request.verb] ?? 0) + 1;
@@ -202,7 +205,7 @@ const result: MttpResult = {
   apps: APPS,
   workers: WORKERS,
   seconds: finishedAt === undefined ? undefined : (finishedAt - pushedAt) / 1000,
-  lastStatusSeconds: successAt.size >= APPS ? (lastStatus - pushedAt) / 1000 : undefined,
+  lastStatusSeconds: appSuccesses.length >= APPS ? (lastStatus - pushedAt) / 1000 : undefined,
   synced,
   webhookStatus: answer.status,
   apiRequests: requests.length,
