@@ -140,6 +140,8 @@ export async function worker(event: SQSEvent, context: Context): Promise<SQSBatc
 
 /** The keys on every log line of a job: kind, target and revision, delivery id. */
 function logKeys(job: Job): Record<string, string | undefined> {
+  // A cluster scan names its cluster only: its apps are on the lines of their own results.
+  if (job.kind === 'cluster-scan') return { jobKind: job.kind, cluster: job.cluster };
   const target =
     job.kind === 'registry-refresh'
       ? {}

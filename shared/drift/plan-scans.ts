@@ -1,9 +1,13 @@
 // The schedule's work, in one short invocation (nothing slow happens here):
-//   registry and targets → branch heads (missed pushes) → one job per target on the sync
-//   queue: a `missed-push` sync for targets behind their branch, the held sync of a target
-//   whose sync window opened (window-waits.ts), a `drift-scan` for the rest.
-// The jobs run in the sync worker, in each target's own FIFO group, so a fleet is scanned in
-// parallel across workers and a scan never overlaps a sync of the same target.
+//   registry and targets → branch heads (missed pushes) → jobs on the sync queue: a
+//   `missed-push` sync for each target behind its branch, the held sync of a target whose
+//   sync window opened (window-waits.ts), and one `cluster-scan` per cluster for the rest.
+// The syncs run in each target's FIFO group; a cluster scan in its cluster's own group
+// (`_scan@<cluster>`), so the clusters of a fleet are scanned in parallel across workers, each
+// reading every kind its apps need once (scan-cluster.ts). The targets this run sent a sync
+// for go in the job's `catchingUp` and are not scanned, as before; a scan stays clear of a
+// sync under way by its lease. The per-target `drift-scan` job still runs (older messages,
+// one target scanned on its own).
 import { repoKey } from '../config/repo-url.ts';
 import type { BranchHeads } from '../github/heads.ts';
 import { targetId, type Job } from '../queue/job.ts';
@@ -26,7 +30,10 @@ export interface ScheduleDependencies {
 }
 
 export interface ScanPlan {
+  /** Targets the cluster scans of this run cover. */
   scans: number;
+  /** Cluster-scan jobs sent: one per cluster with a target to scan. */
+  clusters: number;
   missedPushes: Array<{ app: string; cluster: string; revision: string; current?: string }>;
   /** Syncs held by a sync window that is open now, sent again. */
   windowsOpened: Array<{ app: string; cluster: string; revision: string }>;
@@ -46,7 +53,7 @@ export async function planScans(schedule: ScheduleDependencies): Promise<ScanPla
   const registryBehind = deps.configRepo ? await checkConfigRepo(deps, deps.configRepo, record?.revision, jobs, enqueuedAt) : false;
   if (!registry) {
     if (jobs.length > 0) await deps.queue.enqueue(jobs);
-    return { scans: 0, missedPushes: [], windowsOpened: [], registryBehind, headErrors: [] };
+    return { scans: 0, clusters: 0, missedPushes: [], windowsOpened: [], registryBehind, headErrors: [] };
   }
 
   const targets = await deps.store.listTargets();
@@ -68,18 +75,35 @@ export async function planScans(schedule: ScheduleDependencies): Promise<ScanPla
   }
   const registered = new Set(registry.apps.flatMap((app) => app.destinations.map((destination) => targetId(app.name, destination.cluster))));
   const period = Math.floor(now.getTime() / deps.intervalMs);
-  let scans = 0;
+  const byCluster = new Map<string, { scans: number; catchingUp: string[] }>();
   for (const target of targets) {
     const id = targetId(target.app, target.cluster);
-    if (!registered.has(id) || catchingUp.has(id) || !target.revision) continue;
-    // Deduplicated per period: a target is scanned once, however often the schedule fires in it.
-    jobs.push({ kind: 'drift-scan', app: target.app, cluster: target.cluster, revision: target.revision, enqueuedAt, schedulePeriod: period });
-    scans++;
+    if (!registered.has(id) || !target.revision) continue;
+    const cluster = byCluster.get(target.cluster) ?? { scans: 0, catchingUp: [] };
+    if (catchingUp.has(id)) cluster.catchingUp.push(target.app);
+    else cluster.scans++;
+    byCluster.set(target.cluster, cluster);
+  }
+  let scans = 0;
+  let clusters = 0;
+  for (const [cluster, planned] of byCluster) {
+    if (planned.scans === 0) continue;
+    // Deduplicated per period: a cluster is scanned once, however often the schedule fires in it.
+    jobs.push({
+      kind: 'cluster-scan',
+      cluster,
+      enqueuedAt,
+      schedulePeriod: period,
+      ...(planned.catchingUp.length > 0 ? { catchingUp: planned.catchingUp.sort() } : {}),
+    });
+    scans += planned.scans;
+    clusters++;
   }
   if (jobs.length > 0) await deps.queue.enqueue(jobs);
   for (const error of check.errors) deps.logger.warn('branch head not readable; checked again next schedule', error);
   return {
     scans,
+    clusters,
     missedPushes: check.behind.map(({ app, cluster, revision, current }) => ({ app, cluster, revision, current })),
     windowsOpened: windowsOpened.map(({ app, cluster, revision }) => ({ app, cluster, revision })),
     registryBehind,

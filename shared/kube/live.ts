@@ -76,7 +76,7 @@ export async function getObject(client: KubeClient, info: ResourceInfo, namespac
 }
 
 /** Items of a LIST come without apiVersion and kind. */
-function withKind(object: KubeObject, info: ResourceInfo): KubeObject {
+export function withKind(object: KubeObject, info: ResourceInfo): KubeObject {
   if (object.kind && object.apiVersion) return object;
   return { ...object, apiVersion: info.group ? `${info.group}/${info.version}` : info.version, kind: info.kind };
 }

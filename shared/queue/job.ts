@@ -1,6 +1,7 @@
 // The messages on the sync-jobs FIFO queue, one kind of work each, told apart by `kind`:
 //   sync              sync one app on one cluster at one revision
 //   drift-scan        compare one app on one cluster with its last applied render
+//   cluster-scan      compare every app of one cluster with its last applied render, each kind read once
 //   registry-refresh  re-read the registry from the config repository at a commit
 //   delete-app        delete the resources of an app that left the registry with the resources finalizer
 //   app-waves         a child of an app of apps finished a sync: start its parent's next wave, or halt
@@ -53,6 +54,20 @@ export const driftScanJobSchema = z.object({
   enqueuedAt: z.string(),
   /** The schedule period it was planned in (epoch ms ÷ the period): a target is scanned once per period. */
   schedulePeriod: z.number().int().nonnegative(),
+});
+
+export const clusterScanJobSchema = z.object({
+  kind: z.literal('cluster-scan'),
+  cluster: name,
+  enqueuedAt: z.string(),
+  /** The schedule period it was planned in (epoch ms ÷ the period): a cluster is scanned once per period. */
+  schedulePeriod: z.number().int().nonnegative(),
+  /** Apps of this cluster the same schedule run sent a sync for (behind their branch, a sync window opened): not scanned. */
+  catchingUp: z.array(name).optional(),
+  /** Set when a scan goes on in a new message: how many times it has been continued (1, 2, …). */
+  continuation: z.number().int().positive().optional(),
+  /** With `continuation`: the apps up to this name (in name order) were scanned already. */
+  after: z.string().optional(),
 });
 
 export const registryRefreshJobSchema = z.object({
@@ -118,6 +133,7 @@ export const previewJobSchema = z.object({
 export const jobSchema = z.discriminatedUnion('kind', [
   syncJobSchema,
   driftScanJobSchema,
+  clusterScanJobSchema,
   registryRefreshJobSchema,
   deleteAppJobSchema,
   appWavesJobSchema,
@@ -126,6 +142,7 @@ export const jobSchema = z.discriminatedUnion('kind', [
 
 export type SyncJob = z.infer<typeof syncJobSchema>;
 export type DriftScanJob = z.infer<typeof driftScanJobSchema>;
+export type ClusterScanJob = z.infer<typeof clusterScanJobSchema>;
 export type RegistryRefreshJob = z.infer<typeof registryRefreshJobSchema>;
 export type DeleteAppJob = z.infer<typeof deleteAppJobSchema>;
 export type AppWavesJob = z.infer<typeof appWavesJobSchema>;
@@ -142,7 +159,13 @@ export function targetId(app: string, cluster: string): string {
 export function describeJob(job: Job): string {
   if (job.kind === 'registry-refresh') return `registry@${job.revision}`;
   if (job.kind === 'preview') return `${pullRequestId(job.repoURL, job.pullRequest)}@${job.revision}`;
+  if (job.kind === 'cluster-scan') return `${clusterScanId(job.cluster)}@${job.schedulePeriod}`;
   return `${targetId(job.app, job.cluster)}@${job.revision}`;
+}
+
+/** `_scan@<cluster>`: a cluster scan's name in ids and messages; no app name starts with `_`, so no target's id is the same. */
+export function clusterScanId(cluster: string): string {
+  return `_scan@${cluster}`;
 }
 
 /** `<repoURL>#<number>`: how a pull request is named in ids and messages. */

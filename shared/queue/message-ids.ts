@@ -1,6 +1,8 @@
 // SQS FIFO group and deduplication ids of a job.
 // Group = app@cluster: the jobs of one target (its syncs and drift scans) never run side by
-// side and keep their order. Registry refreshes share one group of their own; the previews of
+// side and keep their order. A cluster scan has a group per cluster, `_scan@<cluster>`: its
+// scans and their continuations keep their order and run beside the targets' syncs, which
+// the scan stays clear of by their leases (drift/scan-cluster.ts). Registry refreshes share one group of their own; the previews of
 // one pull request share one, `preview@<repository>#<number>`, so a newer head waits for the
 // preview in hand, and finds it superseded or not (worker/preview-job.ts).
 // Deduplication = app@cluster@revision for a push or config sync (the same push enqueued twice
@@ -9,7 +11,7 @@
 // replaced by its sha256, which is equally stable, so the same job still gets the same id.
 import { createHash } from 'node:crypto';
 import { repoKey } from '../github/repo-url.ts';
-import { pullRequestId, targetId, type Job } from './job.ts';
+import { clusterScanId, pullRequestId, targetId, type Job } from './job.ts';
 
 /** The FIFO group of registry refreshes (kept from when they were a job for app `_registry` on cluster `_config`). */
 export const REGISTRY_GROUP = '_registry@_config';
@@ -24,10 +26,14 @@ export function messageGroupId(job: Job): string {
   if (job.kind === 'registry-refresh') return REGISTRY_GROUP;
   // The repository by its key: one group whichever way the payload spelt its URL.
   if (job.kind === 'preview') return `preview@${pullRequestId(repoKey(job.repoURL), job.pullRequest)}`;
+  if (job.kind === 'cluster-scan') return clusterScanId(job.cluster);
   return targetId(job.app, job.cluster);
 }
 
 export function deduplicationId(job: Job): string {
+  // Once per cluster and period; a continuation is told apart by its count.
+  if (job.kind === 'cluster-scan')
+    return `${clusterScanId(job.cluster)}@cluster-scan@${job.schedulePeriod}${job.continuation ? `@continue@${job.continuation}` : ''}`;
   const base = `${messageGroupId(job)}@${job.revision}`;
   switch (job.kind) {
     case 'drift-scan':

@@ -13,6 +13,7 @@ import type { RecordedSync, StateStore } from './store.ts';
 import { openTable, type Table } from './table.ts';
 import { beginSync, getTarget, listTargets, putTargetState, requestSync, writeSyncResult } from './target.ts';
 import { withdrawRequest } from './withdraw-request.ts';
+import { getTargetsWithLeases, type TargetWithLease } from './targets-with-leases.ts';
 import { removeTarget } from './remove-target.ts';
 import { getWavePlan, putWavePlan } from './wave-plan.ts';
 import type {
@@ -119,6 +120,10 @@ export class DynamoStateStore implements StateStore {
 
   getLease(target: TargetRef): Promise<LeaseRecord | undefined> {
     return getLease(this.table, target);
+  }
+
+  getTargetsWithLeases(targets: readonly TargetRef[]): Promise<Map<string, TargetWithLease>> {
+    return getTargetsWithLeases(this.table, targets);
   }
 
   rememberDelivery(id: string, ttlSeconds: number): Promise<boolean> {

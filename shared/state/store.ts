@@ -14,6 +14,7 @@ import type {
   TargetUpdate,
   WavePlan,
 } from './types.ts';
+import type { TargetWithLease } from './targets-with-leases.ts';
 
 export interface RecordedSync {
   /** Whether the target state was written (false: a newer request's result is there). */
@@ -52,6 +53,8 @@ export interface StateStore {
   releaseLease(target: TargetRef, owner: string): Promise<boolean>;
   /** The current holder; an expired lease reads as none. */
   getLease(target: TargetRef): Promise<LeaseRecord | undefined>;
+  /** Many targets' states and leases at once (one BatchGetItem per 50 targets), by targetId: a cluster scan's one read of its targets. */
+  getTargetsWithLeases(targets: readonly TargetRef[]): Promise<Map<string, TargetWithLease>>;
 
   /** True the first time an id (a delivery id, or the webhook's replayKey of a body) is seen within `ttlSeconds`. */
   rememberDelivery(id: string, ttlSeconds: number): Promise<boolean>;

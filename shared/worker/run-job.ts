@@ -1,8 +1,9 @@
 // The worker's entry into shared/: one queue message, one job, one handler per kind.
 import { projectOf } from '../config/normalise-project.ts';
 import type { AppSpec, ClusterSpec, ProjectSpec, Registry } from '../config/types.ts';
+import { scanCluster } from '../drift/scan-cluster.ts';
 import { scanTarget } from '../drift/scan-target.ts';
-import type { DriftScanJob, Job, RegistryRefreshJob, SyncJob } from '../queue/job.ts';
+import type { ClusterScanJob, DriftScanJob, Job, RegistryRefreshJob, SyncJob } from '../queue/job.ts';
 import { advanceWaves, type WavesOutcome } from './app-waves.ts';
 import type { JobContext, WorkerDependencies } from './dependencies.ts';
 import { deleteApp, type DeleteOutcome } from './delete-app.ts';
@@ -20,6 +21,8 @@ export async function runJob(job: Job, context: JobContext, deps: WorkerDependen
       return runSync(job, context, deps);
     case 'drift-scan':
       return runDriftScan(job, deps);
+    case 'cluster-scan':
+      return runClusterScan(job, context, deps);
     case 'registry-refresh':
       return runRegistryRefresh(job, deps);
     case 'delete-app':
@@ -43,6 +46,20 @@ async function runDriftScan(job: DriftScanJob, deps: WorkerDependencies): Promis
   if (scan.outcome === 'unknown' || scan.outcome === 'failed') return 'drift-unknown';
   if (scan.outcome !== 'scanned') return 'skipped';
   return scan.report.status === 'Drifted' ? 'drifted' : 'scanned';
+}
+
+/** Drifted when any target drifted; unknown when any could not be told; `continued` does not count as an outcome of its own. */
+async function runClusterScan(job: ClusterScanJob, context: JobContext, deps: WorkerDependencies): Promise<JobOutcome> {
+  const registry = (await deps.store.getRegistry())?.registry;
+  const cluster = registry?.clusters.find((candidate) => candidate.name === job.cluster);
+  if (!registry || !cluster) {
+    deps.logger.warn('cluster scan for a cluster that is not in the registry; dropped', { kind: job.kind, cluster: job.cluster });
+    return 'skipped';
+  }
+  const { targets } = await scanCluster(job, cluster, registry, context, deps);
+  if (targets.some((target) => target.outcome === 'scanned' && target.report.status === 'Drifted')) return 'drifted';
+  if (targets.some((target) => target.outcome === 'unknown' || target.outcome === 'failed')) return 'drift-unknown';
+  return targets.some((target) => target.outcome === 'scanned') ? 'scanned' : 'skipped';
 }
 
 async function runRegistryRefresh(job: RegistryRefreshJob, deps: WorkerDependencies): Promise<JobOutcome> {

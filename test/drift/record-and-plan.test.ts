@@ -111,7 +111,7 @@ describe('planScans', () => {
     return Number(Attributes?.ApproximateNumberOfMessages ?? 0);
   }
 
-  it('enqueues one scan per target and period, and a sync for each target behind its branch', async () => {
+  it('enqueues one cluster scan per cluster and period, covering its targets, and a sync for each target behind its branch', async () => {
     const head = await repo.commit({ 'web/cm.yaml': 'kind: ConfigMap\n' });
     const older = 'b'.repeat(40);
     const registry: Registry = {
@@ -140,18 +140,18 @@ describe('planScans', () => {
 
     const plan = await planScans(deps);
     // api follows HEAD (main here) and is behind: a missed-push sync instead of a scan.
-    expect(plan).toMatchObject({ scans: 3, missedPushes: [{ app: 'api', cluster: 'east', revision: head, current: older }], headErrors: [] });
+    expect(plan).toMatchObject({ scans: 3, clusters: 1, missedPushes: [{ app: 'api', cluster: 'east', revision: head, current: older }], headErrors: [] });
     expect(await store.getTarget('api', 'east')).toMatchObject({ requestedRevision: head });
     expect((await store.getHead(`file://${repo.dir}`, 'main'))?.sha).toBe(head);
-    expect(await queued(sqs)).toBe(4);
+    expect(await queued(sqs)).toBe(2);
 
-    // The same period again: the three scans deduplicate; api's head is already requested, so
-    // it is not synced again but scanned (behind its sync in its FIFO group).
+    // The same period again: the cluster scan deduplicates; api's head is already requested, so
+    // it is not synced again and counts among the scans.
     const again = await planScans({ ...deps, now: () => new Date('2026-01-01T00:04:00Z') });
-    expect(again).toMatchObject({ scans: 4, missedPushes: [] });
-    expect(await queued(sqs)).toBe(5);
-    // The next period scans every target again.
+    expect(again).toMatchObject({ scans: 4, clusters: 1, missedPushes: [] });
+    expect(await queued(sqs)).toBe(2);
+    // The next period scans the cluster again.
     await planScans({ ...deps, now: () => new Date('2026-01-01T00:06:00Z') });
-    expect(await queued(sqs)).toBe(9);
+    expect(await queued(sqs)).toBe(3);
   });
 });

@@ -16,7 +16,7 @@ export function needsMoreTime(result: ChangeSet, enqueuedAt: string, now: Date):
   return onlyWaiting && /timed out/.test(result.message) && elapsed < APP_SYNC_TIMEOUT_MS;
 }
 
-/** The next message of a continued sync: same trigger, revision and enqueuedAt, one more continuation. */
-export function continuationOf(job: SyncJob): SyncJob {
+/** The next message of a continued sync (or cluster scan): the same job, same enqueuedAt, one more continuation. */
+export function continuationOf<J extends Pick<SyncJob, 'continuation'>>(job: J): J {
   return { ...job, continuation: (job.continuation ?? 0) + 1 };
 }
