@@ -425,9 +425,22 @@ function fleetCases(): Array<{ label: string; body: string; runs: number }> {
   ];
 }
 
-function p50p99(values: number[]): string {
-  const sorted = [...values].sort((a, b) => a - b);
-  return `${ms(percentile(sorted, 50)).padStart(9)} /${ms(percentile(sorted, 99)).padStart(9)}`;
+/** p50 / p99 of wall-clock runs, and the mean CPU time of this thread per run (what the work costs when the machine is shared). */
+function p50p99(runs: Array<{ wall: number; cpu: number }>): string {
+  const sorted = runs.map((run) => run.wall).sort((a, b) => a - b);
+  const fixed = (value: number) => value.toFixed(value < 10 ? 2 : 1);
+  const cpu = runs.reduce((sum, run) => sum + run.cpu, 0) / runs.length;
+  return `${fixed(percentile(sorted, 50)).padStart(7)} /${fixed(percentile(sorted, 99)).padStart(7)} (${fixed(cpu)})`.padEnd(26);
+}
+
+/** Wall-clock and this thread's CPU milliseconds of `work`. */
+async function timed(work: () => unknown): Promise<{ wall: number; cpu: number }> {
+  const cpuBefore = process.threadCpuUsage();
+  const started = performance.now();
+  await work();
+  const wall = performance.now() - started;
+  const cpu = process.threadCpuUsage(cpuBefore);
+  return { wall, cpu: (cpu.user + cpu.system) / 1000 };
 }
 
 /**
@@ -440,62 +453,62 @@ async function fleetMatching(): Promise<string[]> {
   const registry = fleetRegistry();
   const verifier = new SignatureVerifier(SECRET);
   const lines = [
-    `push matching against a fleet of ${registry.apps.length} apps (${FLEET_TEAMS} repos × ${FLEET_APPS_PER_TEAM}, a monorepo of ${FLEET_MONOREPO_APPS}, ${registry.apps.filter((app) => app.sources).length} multi-source, ${registry.apps.filter((app) => app.source.targetRevision === 'HEAD').length} on HEAD); p50 / p99 in ms, load average ${loadavg()
+    `push matching against a fleet of ${registry.apps.length} apps (${FLEET_TEAMS} repos × ${FLEET_APPS_PER_TEAM}, a monorepo of ${FLEET_MONOREPO_APPS}, ${registry.apps.filter((app) => app.sources).length} multi-source, ${registry.apps.filter((app) => app.source.targetRevision === 'HEAD').length} on HEAD); milliseconds, wall-clock p50 / p99 and mean CPU of this thread per run, load average ${loadavg()
       .map((load) => load.toFixed(1))
       .join(' ')} on ${availableParallelism()} cores:`,
-    `  ${'case'.padEnd(32)} ${'paths'.padStart(8)} ${'targets'.padStart(8)}   ${'match warm'.padStart(19)}   ${'match cold'.padStart(19)}   ${'intake warm'.padStart(19)}   ${'intake cold'.padStart(19)}`,
+    `  ${'case'.padEnd(32)} ${'paths'.padStart(8)} ${'targets'.padStart(8)}   ${['match warm', 'match cold', 'intake warm', 'intake cold'].map((column) => `${column}: p50 / p99 (cpu)`.padEnd(26)).join(' ')}`,
   ];
   for (const { label, body, runs } of fleetCases()) {
-    const matchOnce = (of: Registry) => {
+    const pushOf = (of: Registry) => {
       const payload = JSON.parse(body) as Parameters<typeof changedFilesOf>[0] & { after: string; repository: { clone_url: string } };
-      const started = performance.now();
-      const files = changedFilesOf(payload);
-      const targets = matchPush(of, {
-        repoURL: payload.repository.clone_url,
-        branch: 'main',
-        headSha: payload.after,
-        changedFiles: files,
-        defaultBranch: 'main',
-      });
-      return { elapsed: performance.now() - started, paths: files === 'all' ? 'all' : String(files.length), targets: targets.length };
+      return () => {
+        const files = changedFilesOf(payload);
+        const targets = matchPush(of, {
+          repoURL: payload.repository.clone_url,
+          branch: 'main',
+          headSha: payload.after,
+          changedFiles: files,
+          defaultBranch: 'main',
+        });
+        return { paths: files === 'all' ? 'all' : String(files.length), targets: targets.length };
+      };
     };
-    const intakeOnce = async (of: Registry) => {
+    const deliveryOf = (of: Registry) => {
       const headers = {
         'content-type': 'application/json',
         'x-github-event': 'push',
         'x-github-delivery': randomUUID(),
         'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`,
       };
-      const started = performance.now();
-      const response = await handleDelivery(
-        { headers, body },
-        {
-          verifier,
-          registry: async () => of,
-          rememberDelivery: async () => true,
-          forgetDelivery: async () => {},
-          requestSync: async () => 1,
-          enqueue: async () => {},
-        },
-      );
-      if (response.statusCode !== 202 && response.statusCode !== 200)
-        throw new Error(`fleet case ${label}: answer ${response.statusCode} ${JSON.stringify(response.body)}`);
-      return performance.now() - started;
+      const deps = {
+        verifier,
+        registry: async () => of,
+        rememberDelivery: async () => true,
+        forgetDelivery: async () => {},
+        requestSync: async () => 1,
+        enqueue: async () => {},
+      };
+      return async () => {
+        const response = await handleDelivery({ headers, body }, deps);
+        if (response.statusCode !== 202 && response.statusCode !== 200)
+          throw new Error(`fleet case ${label}: answer ${response.statusCode} ${JSON.stringify(response.body)}`);
+      };
     };
     const coldRuns = Math.max(3, Math.round(runs / 10));
-    matchPush(registry, { repoURL: MONOREPO_URL, branch: 'main', headSha: 'a'.repeat(40), changedFiles: [], defaultBranch: 'main' }); // the warm index
-    const first = matchOnce(registry);
-    const warm: number[] = [];
-    for (let run = 0; run < runs; run++) warm.push(matchOnce(registry).elapsed);
-    const cold: number[] = [];
-    for (let run = 0; run < coldRuns; run++) cold.push(matchOnce(structuredClone(registry)).elapsed);
-    const intakeWarm: number[] = [];
-    for (let run = 0; run < runs; run++) intakeWarm.push(await intakeOnce(registry));
-    const intakeCold: number[] = [];
-    for (let run = 0; run < coldRuns; run++) intakeCold.push(await intakeOnce(structuredClone(registry)));
-    lines.push(
-      `  ${label.padEnd(32)} ${first.paths.padStart(8)} ${String(first.targets).padStart(8)}   ${p50p99(warm)}   ${p50p99(cold)}   ${p50p99(intakeWarm)}   ${p50p99(intakeCold)}`,
-    );
+    const first = pushOf(registry)(); // also builds the warm index
+    const series = async (count: number, prepare: (of: Registry) => () => unknown, fresh: boolean) => {
+      const results = [];
+      // Parsing the payload and copying the registry happen before the clock starts.
+      for (let run = 0; run < count; run++) results.push(await timed(prepare(fresh ? structuredClone(registry) : registry)));
+      return results;
+    };
+    const columns = [
+      await series(runs, pushOf, false),
+      await series(coldRuns, pushOf, true),
+      await series(runs, deliveryOf, false),
+      await series(coldRuns, deliveryOf, true),
+    ];
+    lines.push(`  ${label.padEnd(32)} ${first.paths.padStart(8)} ${String(first.targets).padStart(8)}   ${columns.map(p50p99).join(' ')}`);
   }
   lines.push(
     `  (runs per case: ${MATCH_RUNS} warm and ${Math.max(3, Math.round(MATCH_RUNS / 10))} cold; the ~1M-path case ${Math.max(3, Math.round(MATCH_RUNS / 40))} warm and 3 cold)`,

@@ -66,6 +66,8 @@ interface TrieNode {
   /** Apps watching exactly this folder (the root: the whole repository), ascending. */
   watchers: number[];
   children: Map<string, TrieNode>;
+  /** The last match that counted this node's watchers (bookkeeping of collectWatchers, not index content). */
+  seenBy: number;
 }
 
 const indexes = new WeakMap<Registry, PushIndex>();
@@ -93,13 +95,14 @@ function matchIndexed(index: PushIndex, push: PushChange): Target[] {
   if (push.changedFiles === 'all') {
     positions = group.members;
   } else {
-    const matched = new Set<number>();
+    const matched: Matched = { pass: ++passes, flags: new Uint8Array(index.apps.length), count: 0 };
     const candidates = group.members.length;
     for (const path of normalisedPaths(push.changedFiles)) {
       collectWatchers(group.trie, path, matched);
-      if (matched.size === candidates) break;
+      if (matched.count === candidates) break;
     }
-    positions = [...matched].sort((a, b) => a - b);
+    // Every watcher is a member, and members are ascending: the registry's order without a sort.
+    positions = group.members.filter((member) => matched.flags[member] === 1);
   }
   const targets: Target[] = [];
   for (const position of positions) {
@@ -188,11 +191,11 @@ function mergedTrie(a: TrieNode, b: TrieNode): TrieNode {
     children.set(segment, other ? mergedTrie(child, other) : child);
   }
   for (const [segment, child] of b.children) if (!a.children.has(segment)) children.set(segment, child);
-  return { watchers: mergedPositions(a.watchers, b.watchers), children };
+  return { watchers: mergedPositions(a.watchers, b.watchers), children, seenBy: 0 };
 }
 
 function emptyGroup(): AppGroup {
-  return { members: [], trie: { watchers: [], children: new Map() } };
+  return { members: [], trie: { watchers: [], children: new Map(), seenBy: 0 } };
 }
 
 function insert(root: TrieNode, folder: string, position: number): void {
@@ -201,7 +204,7 @@ function insert(root: TrieNode, folder: string, position: number): void {
     for (const segment of folder.split('/')) {
       let child = node.children.get(segment);
       if (!child) {
-        child = { watchers: [], children: new Map() };
+        child = { watchers: [], children: new Map(), seenBy: 0 };
         node.children.set(segment, child);
       }
       node = child;
@@ -212,19 +215,42 @@ function insert(root: TrieNode, folder: string, position: number): void {
   if (node.watchers[node.watchers.length - 1] !== position) node.watchers.push(position);
 }
 
-/** Adds every app watching `path` or a folder above it (the root included). */
-function collectWatchers(root: TrieNode, path: string, matched: Set<number>): void {
+/** The apps one push matched so far, by registry position. */
+interface Matched {
+  /** This match's number: a node whose `seenBy` is it has had its watchers counted. */
+  pass: number;
+  flags: Uint8Array;
+  count: number;
+}
+
+// Numbers the matches, so each trie node's watchers are counted once per push however many
+// paths pass through it (a thousand apps on `.` and a million paths must not cost 10⁹).
+let passes = 0;
+
+/** Marks every app watching `path` or a folder above it (the root included). */
+function collectWatchers(root: TrieNode, path: string, matched: Matched): void {
   let node: TrieNode | undefined = root;
-  for (const watcher of root.watchers) matched.add(watcher);
+  markWatchers(root, matched);
   if (path === '.') return;
   let start = 0;
   while (node && start <= path.length) {
     const end = path.indexOf('/', start);
     const segment = path.slice(start, end === -1 ? undefined : end);
     node = node.children.get(segment);
-    if (node) for (const watcher of node.watchers) matched.add(watcher);
+    if (node) markWatchers(node, matched);
     if (end === -1) break;
     start = end + 1;
+  }
+}
+
+function markWatchers(node: TrieNode, matched: Matched): void {
+  if (node.seenBy === matched.pass) return;
+  node.seenBy = matched.pass;
+  for (const watcher of node.watchers) {
+    if (matched.flags[watcher] === 0) {
+      matched.flags[watcher] = 1;
+      matched.count++;
+    }
   }
 }
 

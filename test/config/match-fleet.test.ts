@@ -56,6 +56,14 @@ function byTheRule(registry: Registry, push: PushChange): Target[] {
   return targets;
 }
 
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 // mulberry32: deterministic, so a failing seed replays.
 function random(seed: number): () => number {
   return () => {
@@ -215,5 +223,12 @@ describe('matching a fleet', () => {
     const copy = structuredClone(registry);
     expect(pushIndex(copy)).not.toBe(index);
     expect(pushes.map((push) => matchPush(copy, push))).toEqual(first);
+  });
+
+  it('matches a deep-frozen registry, as the state store hands out its cached one, without writing to it', () => {
+    const { registry, pushes } = generated(8, 500, 30);
+    const expected = pushes.map((push) => byTheRule(registry, push));
+    const frozen = deepFreeze(structuredClone(registry));
+    expect(pushes.map((push) => matchPush(frozen, push))).toEqual(expected);
   });
 });
