@@ -5,7 +5,7 @@ import { objectKey, withTracking } from '../../shared/kube/tracking.ts';
 import { appFlags, clusterFlags, renderRequestFrom } from '../app-flags.ts';
 import type { Command } from '../main.ts';
 import { parseFlags } from '../options.ts';
-import { prepare } from '../prepare.ts';
+import { connectEarly, prepare } from '../prepare.ts';
 
 const help = `Usage: driftless diff -f PATH --name APP --namespace NS [--kubeconfig F] [--context C] [--helm-values F ...] [--set k=v ...]
 
@@ -25,9 +25,12 @@ export const diffCommand: Command = {
       process.stdout.write(help);
       return 0;
     }
+    const cluster = { kubeconfig: values.kubeconfig, context: values.context };
+    // The kubeconfig is read while git names the work tree.
+    const connecting = connectEarly(cluster);
     const request = await renderRequestFrom(positionals, values, true);
     try {
-      const { client, discovery, objects } = await prepare(request, { kubeconfig: values.kubeconfig, context: values.context });
+      const { client, discovery, objects } = await prepare(request, cluster, connecting);
       try {
         const desired = objects.filter(({ object }) => object.metadata.name).map(({ object }) => withTracking(request.appName, object));
         // Every group-version's discovery asked at once: readLive looks kinds up one by one.

@@ -18,6 +18,22 @@ export interface ParsedDocument {
   itemLines?: number[];
 }
 
+/**
+ * Parsed documents kept by their text, for a short-lived process that parses the same files
+ * run after run (the CLI, cli/parse-cache.ts). Only complete parses without an error are
+ * stored, after every limit was checked; the worker sets none.
+ */
+export interface ParseCache {
+  get(text: string): ParsedDocument[] | undefined;
+  set(text: string, documents: ParsedDocument[]): void;
+}
+
+let parseCache: ParseCache | undefined;
+
+export function useParseCache(cache: ParseCache | undefined): void {
+  parseCache = cache;
+}
+
 const GO_YAML_DROPPED_TAGS = new Set(['tag:yaml.org,2002:timestamp']);
 
 function goYamlTags(tags: Tags): Tags {
@@ -30,6 +46,8 @@ function goYamlTags(tags: Tags): Tags {
  */
 export function parseYamlStreamUntilError(text: string, file: string): { documents: ParsedDocument[]; error?: ManifestSyntaxError } {
   if (Buffer.byteLength(text, 'utf8') > MAX_MANIFEST_BYTES) throw tooManyBytes(file);
+  const cached = parseCache?.get(text);
+  if (cached) return { documents: cached };
   const lineCounter = new LineCounter();
   // One pass of the token parser, its documents checked for depth as they go by and then
   // composed: what parseAllDocuments does, without lexing the text a second time for the check.
@@ -52,6 +70,7 @@ export function parseYamlStreamUntilError(text: string, file: string): { documen
     if (exceedsNestingDepth(next.value)) throw tooDeep(file, next.line);
     parsed.push(next);
   }
+  parseCache?.set(text, parsed);
   return { documents: parsed };
 }
 
