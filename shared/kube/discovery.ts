@@ -77,6 +77,14 @@ export class Discovery {
     shared.clear();
   }
 
+  /**
+   * Forgets one cluster's shared answers: after a sync failed there (a kind removed since, a 404
+   * for a resource discovery still listed), its next job learns the cluster afresh.
+   */
+  static forgetShared(clusterKey: string): void {
+    shared.delete(clusterKey);
+  }
+
   /** The resource serving `kind` in `apiVersion`, or UnknownKindError. */
   async resolve(apiVersion: string, kind: string): Promise<ResourceInfo> {
     const found = await this.lookup(apiVersion, kind);

@@ -81,8 +81,8 @@ export class DynamoStateStore implements StateStore {
     return (await this.recordSync(record)).written;
   }
 
-  async recordSync(record: SyncRecord): Promise<RecordedSync> {
-    const written = await writeSyncResult(this.table, record);
+  async recordSync(record: SyncRecord, also?: { namespace?: string }): Promise<RecordedSync> {
+    const written = await writeSyncResult(this.table, record, also);
     // History is a log of what happened to the cluster, so a stale result is appended too.
     // No transaction (dynalite has none): if this append fails, the state above is still right.
     // One read of the history serves the trim and the caller (the DORA signals).

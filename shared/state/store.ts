@@ -40,8 +40,11 @@ export interface StateStore {
   withdrawRequest(target: TargetRef, refused: string, restore: string): Promise<boolean>;
   /** Records the result unless a newer request's result is already recorded; appends history either way. Returns whether the target state was written. */
   recordSyncResult(record: SyncRecord): Promise<boolean>;
-  /** recordSyncResult, also answering the history as it stood before this result (one read serves the trim and the caller). */
-  recordSync(record: SyncRecord): Promise<RecordedSync>;
+  /**
+   * recordSyncResult, also answering the history as it stood before this result (one read serves
+   * the trim and the caller). `also.namespace` goes onto the target with the result when the result is written.
+   */
+  recordSync(record: SyncRecord, also?: { namespace?: string }): Promise<RecordedSync>;
 
   /** Newest first. */
   listHistory(app: string, cluster: string, limit?: number): Promise<HistoryEntry[]>;

@@ -92,10 +92,14 @@ export async function beginSync(table: Table, target: TargetRef, revision: strin
   }
 }
 
-/** Writes the result's fields onto the target; false when a newer request's result is already there. */
-export async function writeSyncResult(table: Table, record: SyncRecord): Promise<boolean> {
+/**
+ * Writes the result's fields onto the target (and `also.namespace`, the destination namespace,
+ * when it is new to the target); false when a newer request's result is already there.
+ */
+export async function writeSyncResult(table: Table, record: SyncRecord, also: { namespace?: string } = {}): Promise<boolean> {
   const builder = new ExpressionBuilder();
   const set = targetAttributes({
+    namespace: also.namespace,
     app: record.app,
     cluster: record.cluster,
     syncStatus: record.status,

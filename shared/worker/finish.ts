@@ -55,7 +55,10 @@ async function recordResult(deps: WorkerDependencies, run: SyncRun, result: Reco
     committedAt: run.job.committedAt,
   };
   // The history as it was before this result (read with the trim): the DORA signals are what this result adds to it.
-  const { earlier } = await deps.store.recordSync(record);
+  // A namespace new to the target (its first sync) goes with the result, in the same write.
+  const newNamespace = run.knownNamespace !== run.namespace ? run.namespace : undefined;
+  const { written, earlier } = await deps.store.recordSync(record, { namespace: newNamespace });
   reportSignals(deps, earlier, record, run.environment);
-  if (run.knownNamespace !== run.namespace) await deps.store.putTargetState({ ...ref, namespace: run.namespace });
+  // A newer request's result is there: the namespace is still this target's.
+  if (newNamespace !== undefined && !written) await deps.store.putTargetState({ ...ref, namespace: newNamespace });
 }

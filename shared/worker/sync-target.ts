@@ -93,6 +93,7 @@ export async function syncTarget(
   try {
     return await attempt(run, app, cluster, project, current, context, deps, registry);
   } catch (error) {
+    Discovery.forgetShared(clusterKey(cluster));
     return await settleError(run, error, context, deps);
   } finally {
     await deps.store.releaseLease(ref, deps.owner).catch(() => undefined);
@@ -174,6 +175,8 @@ async function attempt(
   if (run.job.continuation === undefined) await announceStart(run, current, deps);
   if (!project) throw new UnknownProjectError(app.name, app.project);
   const { result, renderKey, children } = await renderAndSync(run, app, cluster, project, current, context, deps, registry);
+  // A failed sync may have failed on what discovery said: the next job on the cluster asks again.
+  if (result.status === 'Failed') Discovery.forgetShared(clusterKey(cluster));
   if (needsMoreTime(result, run.job.enqueuedAt, now(deps))) return continueLater(run, result, renderKey, deps);
   const retryInSeconds = retryDelaySeconds({
     retry: app.syncPolicy.retry,

@@ -81,6 +81,15 @@ describe('discovery shared across jobs', () => {
     expect(await later.resolve('example.com/v1', 'Widget')).toMatchObject({ resource: 'widgets', namespaced: true });
   });
 
+  it('asks again after the cluster was forgotten (a sync there failed)', async () => {
+    Discovery.clearShared();
+    cluster.sandbox.requests.clear();
+    await Discovery.shared('sandbox', cluster.client).resolve('v1', 'ConfigMap');
+    Discovery.forgetShared('sandbox');
+    await Discovery.shared('sandbox', cluster.client).resolve('v1', 'ConfigMap');
+    expect(discoveryGets('/api/v1')).toBe(2);
+  });
+
   it('calls a kind unknown once this job asked the server itself', async () => {
     Discovery.clearShared();
     cluster.sandbox.requests.clear();

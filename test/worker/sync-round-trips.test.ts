@@ -89,7 +89,22 @@ describe('one ordinary sync of a small app', () => {
   it('first registers and syncs the app (cold: discovery, registry refresh)', async () => {
     first = await pipeline.repo.commit({ ...registry, ...appFiles('blue') });
     await pipeline.push(EMPTY, first, { added: [...Object.keys(registry), ...Object.keys(appFiles('blue'))] });
+    dynamo.calls.length = 0;
     await pipeline.work(async () => (await store.getTarget('web', 'sandbox'))?.revision === first);
+    // The target's and lease's requests of a first sync: the namespace goes with the result (it was an UpdateItem of its own).
+    expect(dynamo.calls.filter((call) => / (TARGET|LEASE)$/.test(call))).toEqual([
+      'UpdateItem TARGET', // the registry refresh requests the sync
+      'GetItem TARGET',
+      'UpdateItem TARGET', // beginSync
+      'PutItem LEASE',
+      'UpdateItem TARGET', // the pending status
+      'UpdateItem TARGET', // the result and the namespace
+      'Query TARGET',
+      'BatchWriteItem TARGET',
+      'UpdateItem TARGET', // the final status
+      'DeleteItem LEASE',
+    ]);
+    expect(await store.getTarget('web', 'sandbox')).toMatchObject({ namespace: 'shop', syncStatus: 'Synced' });
   });
 
   it('then a push of the app makes only the round trips the design needs', async () => {
