@@ -94,6 +94,8 @@ export async function loadKubeconfig(source: KubeconfigSource, env: NodeJS.Proce
   if (!cluster || !record(cluster.entry.cluster)) throw new KubeConfigError(`${origin}: context "${contextName}" names no cluster`);
   const userName = text(context.user);
   const user = userName ? pick('users', userName) : undefined;
+  // A context may name no user (anonymous), but a user it names must exist, as kubectl checks.
+  if (userName && !user) throw new KubeConfigError(`${origin}: user "${userName}" of context "${contextName}" does not exist`);
   return {
     origin,
     context: contextName,
@@ -104,7 +106,7 @@ export async function loadKubeconfig(source: KubeconfigSource, env: NodeJS.Proce
 }
 
 async function readSources(source: KubeconfigSource, env: NodeJS.ProcessEnv): Promise<RawFile[]> {
-  if (source.kubeconfigYaml !== undefined) return [toRaw(source.kubeconfigYaml, '(inline kubeconfig)', process.cwd())];
+  if (source.kubeconfigYaml) return [toRaw(source.kubeconfigYaml, '(inline kubeconfig)', process.cwd())];
   if (source.kubeconfig) return [await readOne(source.kubeconfig)];
   const listed = (env.KUBECONFIG ?? '').split(delimiter).filter((path) => path !== '');
   if (listed.length > 0) {

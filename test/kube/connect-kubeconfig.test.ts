@@ -120,6 +120,8 @@ describe('connecting with a kubeconfig against the sandbox', () => {
     });
     await expect(readDefaultNamespace({ kubeconfigYaml: config, context: 'works' })).resolves.toBe('default');
     await expect(connectKubeconfig({ kubeconfigYaml: config, context: 'nowhere' })).rejects.toThrow(/context "nowhere" does not exist/);
+    const noUser = kubeconfig({ server: sandbox.url, 'certificate-authority-data': caData() }, {}, { user: 'someone-else' });
+    await expect(connectKubeconfig({ kubeconfigYaml: noUser })).rejects.toThrow(/user "someone-else" of context "ctx" does not exist/);
   });
 
   it('proxy-url: every connection is tunnelled through the proxy with CONNECT', async () => {
