@@ -137,7 +137,13 @@ async function writeRegistry(table: Table, registry: Registry, revision: string,
   const aborted = new Set(claim.aborted);
 
   // Keys and hashes only: what is stored, to write only what changed.
-  const stored = await queryItems(table, { between: [REGISTRY_ITEM_PREFIX, `${PUSH_INDEX_PREFIX.slice(0, -1)}$`] }, false);
+  let stored: StoredItem[];
+  try {
+    stored = await queryItems(table, { between: [REGISTRY_ITEM_PREFIX, `${PUSH_INDEX_PREFIX.slice(0, -1)}$`] }, false);
+  } catch (error) {
+    await abandon(table, token, next);
+    throw error;
+  }
   const live = new Map(liveItems(stored, { version: base, aborted: claim.aborted }, true).map((item) => [item.id, item]));
   const writes: ItemWrite[] = [];
   const replaced = new Set<string>();
@@ -155,7 +161,12 @@ async function writeRegistry(table: Table, registry: Registry, revision: string,
   }
   // Items of writes that never finished: no reader takes them, so they can go now.
   for (const item of stored) if (item.since > base || aborted.has(item.since)) writes.push({ delete: item.sk });
-  await writeItems(table, writes);
+  try {
+    await writeItems(table, writes);
+  } catch (error) {
+    await abandon(table, token, next);
+    throw error;
+  }
 
   const committed = await conditional(
     table.doc.send(
@@ -227,6 +238,26 @@ async function cleanUp(
     if (legacy) await table.doc.send(new DeleteCommand({ TableName: table.name, Key: LEGACY_REGISTRY_KEY }));
   } catch {
     // Left for the next write (see above).
+  }
+}
+
+/** A write that failed before its head moved gives its claim back at once (best effort), its version aborted, so the next writer need not wait for it to go stale. */
+async function abandon(table: Table, token: string, version: number): Promise<void> {
+  try {
+    await conditional(
+      table.doc.send(
+        new UpdateCommand({
+          TableName: table.name,
+          Key: REGISTRY_HEAD_KEY,
+          UpdateExpression: 'SET #aborted = list_append(#aborted, :version) REMOVE #writing',
+          ConditionExpression: '#writing.#token = :token',
+          ExpressionAttributeNames: { '#aborted': 'aborted', '#writing': 'writing', '#token': 'token' },
+          ExpressionAttributeValues: { ':version': [version], ':token': token },
+        }),
+      ),
+    );
+  } catch {
+    // The claim then goes stale on its own (STALE_WRITE_MS).
   }
 }
 
