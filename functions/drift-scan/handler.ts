@@ -1,5 +1,6 @@
 // EventBridge Scheduler → drift-scan: whatever the event, plan this period's work (missed
-// pushes, one drift-scan job per target) and put it on the sync queue; the sync workers run it.
+// pushes, one cluster-scan job per cluster) and put it on the sync queue; the sync workers run it.
+// `DriftScansEnqueued` counts the targets those scans cover.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';

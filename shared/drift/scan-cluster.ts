@@ -145,6 +145,7 @@ async function scanRound(
 ): Promise<TargetScanOutcome[]> {
   const { client, discovery } = connection;
   const now = deps.now?.() ?? new Date();
+  // Each target's durationMs counts from the start of its round: the reads it shares are part of it.
   const started = performance.now();
   const states = await deps.store.getTargetsWithLeases(apps.map((app) => ({ app: app.name, cluster: cluster.name })));
   const outcomes = new Map<string, ScanOutcome>();
