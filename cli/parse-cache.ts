@@ -5,7 +5,9 @@
 // version, Node's serialisation format), so an edit or an upgrade is a miss, never a stale
 // answer. Values are stored with v8.serialize, which keeps what YAML can produce (Map and Set
 // for !!omap and !!set, bytes for !!binary). Anything that goes wrong is a miss: the cache
-// can make a run faster, never fail it. DRIFTLESS_PARSE_CACHE=off turns it off.
+// can make a run faster, never fail it. DRIFTLESS_PARSE_CACHE=off turns it off. Only files as
+// they were read are kept (the same bytes are in the folder), never a tool's output nor a
+// decrypted SOPS value (decryption comes after the render).
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';

@@ -21,7 +21,9 @@ export interface ParsedDocument {
 /**
  * Parsed documents kept by their text, for a short-lived process that parses the same files
  * run after run (the CLI, cli/parse-cache.ts). Only complete parses without an error are
- * stored, after every limit was checked; the worker sets none.
+ * stored, after every limit was checked, and only of parseYamlStreamUntilError's texts (files
+ * as read): a tool's output (parseYamlStream: helm, kustomize) may carry values given on a
+ * command line, which must not reach a disk. The worker sets none.
  */
 export interface ParseCache {
   get(text: string): ParsedDocument[] | undefined;
@@ -45,8 +47,12 @@ function goYamlTags(tags: Tags): Tags {
  * limits (size, nesting) throws a RenderLimitError instead: it is never "just not manifests".
  */
 export function parseYamlStreamUntilError(text: string, file: string): { documents: ParsedDocument[]; error?: ManifestSyntaxError } {
+  return parseStream(text, file, parseCache);
+}
+
+function parseStream(text: string, file: string, cache: ParseCache | undefined): { documents: ParsedDocument[]; error?: ManifestSyntaxError } {
   if (Buffer.byteLength(text, 'utf8') > MAX_MANIFEST_BYTES) throw tooManyBytes(file);
-  const cached = parseCache?.get(text);
+  const cached = cache?.get(text);
   if (cached) return { documents: cached };
   const lineCounter = new LineCounter();
   // One pass of the token parser, its documents checked for depth as they go by and then
@@ -70,7 +76,7 @@ export function parseYamlStreamUntilError(text: string, file: string): { documen
     if (exceedsNestingDepth(next.value)) throw tooDeep(file, next.line);
     parsed.push(next);
   }
-  parseCache?.set(text, parsed);
+  cache?.set(text, parsed);
   return { documents: parsed };
 }
 
@@ -100,7 +106,7 @@ function assertShallow(token: CST.Document, lineCounter: LineCounter, file: stri
 
 /** Throws on the first syntax error. */
 export function parseYamlStream(text: string, file: string): ParsedDocument[] {
-  const { documents, error } = parseYamlStreamUntilError(text, file);
+  const { documents, error } = parseStream(text, file, undefined);
   if (error) throw error;
   return documents;
 }

@@ -1,6 +1,6 @@
 // The CLI's parse cache answers exactly what the parser answers: the same documents, lines and
 // value types (YAML 1.1's !!binary, !!set and !!omap included) in a later process, nothing for
-// an edited text or a syntax error, and nothing at all when turned off.
+// an edited text, a syntax error or a tool's output, and nothing at all when turned off.
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../local/sandbox/index.ts';
 import { diskParseCache } from '../../cli/parse-cache.ts';
-import { parseYamlStreamUntilError, useParseCache, type ParseCache } from '../../shared/render/parse.ts';
+import { parseYamlStream, parseYamlStreamUntilError, useParseCache, type ParseCache } from '../../shared/render/parse.ts';
 
 /** A stream past the cache's size floor: many ConfigMaps, then values of every special YAML 1.1 type. */
 function bigStream(color = 'blue'): string {
@@ -77,6 +77,15 @@ describe('the CLI parse cache', () => {
     expect(first.error?.message).toMatch(/b\.yaml/);
     expect(second.error?.message).toBe(first.error?.message);
     expect(counts).toEqual({ hits: 0, stores: 2 });
+  });
+
+  it("a tool's output (helm, kustomize: parseYamlStream) is never stored: it may hold values given on a command line", async () => {
+    const home = await mkdtemp(join(tmpdir(), 'parse-cache-'));
+    const { cache, counts } = counting(diskParseCache({ XDG_CACHE_HOME: home }) as ParseCache);
+    useParseCache(cache);
+    parseYamlStream(bigStream(), 'chart/templates');
+    parseYamlStream(bigStream(), 'chart/templates');
+    expect(counts).toEqual({ hits: 0, stores: 0 });
   });
 
   it('DRIFTLESS_PARSE_CACHE=off turns it off', () => {
