@@ -31,6 +31,8 @@ export async function buildDependencies(env: Environment): Promise<WebhookDepend
   return {
     verifier: new SignatureVerifier(webhookSecret),
     registry: async () => (await store.getRegistry())?.registry,
+    // A push reads only its branch's part of the registry (the push index), not 10,000 apps.
+    pushRegistry: (repoURL, branch) => store.getPushIndex(repoURL, branch),
     configRepo: env.CONFIG_REPO_URL
       ? { repoURL: env.CONFIG_REPO_URL, branch: env.CONFIG_REPO_BRANCH ?? 'main', dir: env.CONFIG_DIR ?? 'driftless' }
       : undefined,

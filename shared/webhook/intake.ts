@@ -34,6 +34,8 @@ export interface WebhookResponse {
 export interface WebhookDependencies {
   verifier: SignatureVerifier;
   registry(): Promise<Registry | undefined>;
+  /** What a push to `branch` of `repoURL` can touch (PushContext.pushRegistry); absent: `registry()`. */
+  pushRegistry?(repoURL: string, branch: string): Promise<Registry | undefined>;
   /** The config repository and branch whose pushes refresh the registry. */
   configRepo?: { repoURL: string; branch: string; dir: string };
   /** True the first time a delivery id (or a body's replayKey) is seen. */

@@ -12,6 +12,12 @@ import { BadDeliveryError } from './errors.ts';
 
 export interface PushContext {
   registry(): Promise<Registry | undefined>;
+  /**
+   * The registry's apps that follow `branch` of `repoURL` (or its default branch): what a push can
+   * touch, read from the registry's push index (one Query) instead of the whole registry. Absent:
+   * `registry()` answers.
+   */
+  pushRegistry?(repoURL: string, branch: string): Promise<Registry | undefined>;
   /** The config repository and branch whose pushes refresh the registry. */
   configRepo?: { repoURL: string; branch: string; dir: string };
   requestSync(target: { app: string; cluster: string }, revision: string): Promise<unknown>;
@@ -74,7 +80,7 @@ async function jobsFor(
   if (config && sameRepo(config.repoURL, push.repoURL) && config.branch === push.branch && configChanged(config.dir, push.changedFiles)) {
     jobs.push({ kind: 'registry-refresh', revision: push.headSha, ref: push.branch, trigger: 'config', deliveryId, enqueuedAt });
   }
-  const registry = await context.registry();
+  const registry = context.pushRegistry ? await context.pushRegistry(push.repoURL, push.branch) : await context.registry();
   if (registry) {
     for (const target of matchPush(registry, push)) {
       jobs.push({
