@@ -15,9 +15,10 @@ import { fileURLToPath } from 'node:url';
 const WORKER = fileURLToPath(new URL('./worker-process.ts', import.meta.url));
 
 /**
- * Two on a 2-core machine: bench:mttp at 100 apps took 131 s with 1 worker, 71 s with 2 and
- * 140 s with 4 or 8 (a shared, loaded machine), and each worker process peaks near 300 MiB, so
- * 2 also keeps local mode under 1 GiB where 4 took 1.3 GiB.
+ * Two on a 2-core machine, one per core: on a shared, loaded one bench:mttp took 100 apps in
+ * 131 s with 1 worker, 71 s and 131 s with 2, 140 s with 4 or 8 (CPU-bound: more workers did
+ * not help), and each worker process peaks near 300 MiB, so 2 keep local mode near 1 GiB where
+ * 4 took 1.3 GiB and 8 2.3 GiB.
  */
 export const DEFAULT_WORKERS = 2;
 const MAX_WORKERS = 64;
