@@ -10,6 +10,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     allowOnly: false,
+    // The dashboard is built once for every file that serves it (test/global-setup.ts).
+    globalSetup: ['test/global-setup.ts'],
     // GitHub's workflow parser imports its JSON schema without an import attribute, which only
     // works when vitest bundles it instead of handing it to Node.
     server: { deps: { inline: ['@actions/workflow-parser'] } },

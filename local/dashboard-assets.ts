@@ -9,38 +9,52 @@ import { fileURLToPath } from 'node:url';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const DASHBOARD_SOURCE = join(ROOT, 'functions', 'api', 'web');
 export const DASHBOARD_OUT = join(ROOT, 'node_modules', '.cache', 'driftless', 'dashboard');
-// Beside the folder, not in it (the folder is deployed as it is); written once a build is in place.
-export const DASHBOARD_STAMP = `${DASHBOARD_OUT}.built`;
 
-let building: Promise<string> | undefined;
+// One build at a time per output folder in this process; the test suite builds once before any
+// file runs (test/global-setup.ts), so parallel test files never swap the folder under each other.
+const building = new Map<string, Promise<string>>();
 
-/** The folder holding the built dashboard (index.html and assets/), built first when stale. */
-export function dashboardAssets(options: { force?: boolean } = {}): Promise<string> {
-  if (options.force || !building) building = ensureBuilt(options.force ?? false).finally(() => (building = undefined));
-  return building;
+/**
+ * The folder holding the built dashboard (index.html and assets/), built first when stale.
+ * `outDir` (tests) builds elsewhere than the shared folder, its stamp beside it.
+ */
+export function dashboardAssets(options: { force?: boolean; outDir?: string } = {}): Promise<string> {
+  const out = options.outDir ?? DASHBOARD_OUT;
+  let pending = options.force ? undefined : building.get(out);
+  if (!pending) {
+    pending = ensureBuilt(out, options.force ?? false).finally(() => building.delete(out));
+    building.set(out, pending);
+  }
+  return pending;
 }
 
-async function ensureBuilt(force: boolean): Promise<string> {
-  if (!force && (await builtAfter(await newestSource()))) return DASHBOARD_OUT;
+/** Where the build of `out` records when it began: beside the folder, not in it (the folder is deployed as it is). */
+export function stampOf(out: string): string {
+  return `${out}.built`;
+}
+
+async function ensureBuilt(out: string, force: boolean): Promise<string> {
+  const stamp = stampOf(out);
+  if (!force && (await builtAfter(stamp, await newestSource()))) return out;
   // Built beside the folder and swapped in, so a server reading the old build never sees half a new one.
-  const scratch = `${DASHBOARD_OUT}.build-${process.pid}-${Date.now()}`;
+  const scratch = `${out}.build-${process.pid}-${Date.now()}`;
   // The stamp carries the time the build began: a source saved during the build is newer than it.
   const began = new Date();
   try {
     await runVite(scratch);
-    const old = `${DASHBOARD_OUT}.old-${process.pid}-${Date.now()}`;
-    await rename(DASHBOARD_OUT, old).catch((error: NodeJS.ErrnoException) => {
+    const old = `${out}.old-${process.pid}-${Date.now()}`;
+    await rename(out, old).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'ENOENT') throw error;
     });
-    await rename(scratch, DASHBOARD_OUT);
+    await rename(scratch, out);
     await rm(old, { recursive: true, force: true });
-    await writeFile(DASHBOARD_STAMP, `${began.toISOString()}\n`);
-    await utimes(DASHBOARD_STAMP, began, began);
+    await writeFile(stamp, `${began.toISOString()}\n`);
+    await utimes(stamp, began, began);
   } catch (error) {
     await rm(scratch, { recursive: true, force: true });
     throw new Error(`dashboard build of ${DASHBOARD_SOURCE} failed: ${(error as Error).message}`, { cause: error });
   }
-  return DASHBOARD_OUT;
+  return out;
 }
 
 async function runVite(outDir: string): Promise<void> {
@@ -85,9 +99,9 @@ async function newestSource(): Promise<number> {
   return newest;
 }
 
-async function builtAfter(time: number): Promise<boolean> {
+async function builtAfter(stamp: string, time: number): Promise<boolean> {
   try {
-    return (await stat(DASHBOARD_STAMP)).mtimeMs >= time;
+    return (await stat(stamp)).mtimeMs >= time;
   } catch {
     return false;
   }

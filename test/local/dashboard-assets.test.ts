@@ -1,11 +1,12 @@
 // The dashboard's build: a folder with index.html and its assets, referenced from the host's
 // root (index.html also answers deep links such as /apps/web), nothing from another host,
 // JS + CSS under the 200 KB gzipped, and built again only when the build is stale.
-import { readFile, readdir, stat, utimes } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, stat, utimes } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { DASHBOARD_STAMP, dashboardAssets } from '../../local/dashboard-assets.ts';
+import { dashboardAssets, stampOf } from '../../local/dashboard-assets.ts';
 
 describe('dashboardAssets', () => {
   it('builds index.html whose script and stylesheet are files of the build under /assets/, none from another host', async () => {
@@ -32,15 +33,18 @@ describe('dashboardAssets', () => {
   });
 
   it('reuses a fresh build, and builds again (for production) once the build is older than the sources', async () => {
-    const folder = await dashboardAssets();
+    // A folder of its own: the shared one is served by other test files meanwhile.
+    const outDir = join(await mkdtemp(join(tmpdir(), 'driftless-dashboard-')), 'dashboard');
+    const folder = await dashboardAssets({ outDir });
+    expect(folder).toBe(outDir);
     const built = (await stat(join(folder, 'index.html'))).mtimeMs;
-    await dashboardAssets();
+    await dashboardAssets({ outDir });
     expect((await stat(join(folder, 'index.html'))).mtimeMs).toBe(built);
 
-    await utimes(DASHBOARD_STAMP, new Date(0), new Date(0));
-    await dashboardAssets();
+    await utimes(stampOf(outDir), new Date(0), new Date(0));
+    await dashboardAssets({ outDir });
     expect((await stat(join(folder, 'index.html'))).mtimeMs).toBeGreaterThan(built);
-    expect((await stat(DASHBOARD_STAMP)).mtimeMs).toBeGreaterThan(0);
+    expect((await stat(stampOf(outDir))).mtimeMs).toBeGreaterThan(0);
 
     // Built here, under vitest's NODE_ENV=test, it is still a production build: no Preact devtools hook.
     for (const name of await readdir(join(folder, 'assets'))) {
