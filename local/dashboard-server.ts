@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { ApiDeps } from '../shared/api/deps.ts';
+import { parsedBody } from '../shared/api/http-event.ts';
 import { handleApiRequest } from '../shared/api/router.ts';
 import { LOCAL_IDENTITY, type Identity } from '../shared/rbac/identity.ts';
 
@@ -106,14 +107,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
       response.end(JSON.stringify({ error: `the body is over ${MAX_BODY} bytes` }));
       return;
     }
-    let body: unknown;
-    if (text !== '') {
-      try {
-        body = JSON.parse(text) as unknown;
-      } catch {
-        body = text;
-      }
-    }
+    const body = text === '' ? undefined : parsedBody(text);
     const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : value]));
     const identity = options.identify ? await options.identify(request.headers.authorization) : (options.identity ?? LOCAL_IDENTITY);
     const answer = await handleApiRequest(
@@ -152,15 +146,9 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
  * symbolic link pointing out).
  */
 export async function staticFile(root: string, pathname: string): Promise<{ path: string; mtimeMs: number } | undefined> {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(pathname);
-  } catch {
-    return undefined;
-  }
-  if (decoded.includes('\0') || decoded.includes('\\')) return undefined;
+  const decoded = safeDecoded(pathname);
+  if (decoded === undefined) return undefined;
   const segments = decoded.split('/').filter((segment) => segment !== '');
-  if (segments.some((segment) => segment === '..' || segment === '.')) return undefined;
   const relative = segments.length === 0 ? ['index.html'] : segments;
   const realRoot = await realpath(root);
   try {
@@ -179,16 +167,22 @@ export async function staticFile(root: string, pathname: string): Promise<{ path
  * backslash, a NUL) stays a 404 rather than becoming the UI.
  */
 export function isUiRoute(pathname: string): boolean {
+  const decoded = safeDecoded(pathname);
+  if (decoded === undefined || decoded.includes('//')) return false;
+  return !(decoded.split('/').at(-1) ?? '').includes('.');
+}
+
+/** The decoded path, or undefined when it does not decode or holds a NUL, a backslash, or a `.` or `..` segment: the one rule both checks above share. */
+function safeDecoded(pathname: string): string | undefined {
   let decoded: string;
   try {
     decoded = decodeURIComponent(pathname);
   } catch {
-    return false;
+    return undefined;
   }
-  if (decoded.includes('\0') || decoded.includes('\\') || decoded.includes('//')) return false;
-  const segments = decoded.split('/').slice(1);
-  if (segments.some((segment) => segment === '..' || segment === '.')) return false;
-  return !(segments.at(-1) ?? '').includes('.');
+  if (decoded.includes('\0') || decoded.includes('\\')) return undefined;
+  if (decoded.split('/').some((segment) => segment === '..' || segment === '.')) return undefined;
+  return decoded;
 }
 
 function readBody(request: IncomingMessage): Promise<string | undefined> {

@@ -1,11 +1,10 @@
 // The API core's request, answer and dependencies: plain data in and out, so the Lambda
 // handler (functions/api) and local mode's server (local/dashboard-server.ts) are adapters.
-import type { AppSource, ClusterSpec } from '../config/types.ts';
+import type { AppSource, ClusterSpec, Registry } from '../config/types.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { JobQueue } from '../queue/queue.ts';
 import type { Identity } from '../rbac/identity.ts';
 import type { RbacEnforcer } from '../rbac/enforcer.ts';
-import type { Registry } from '../config/types.ts';
 import type { StateStore } from '../state/store.ts';
 import type { RenderCache } from '../storage/render-cache.ts';
 
@@ -55,5 +54,4 @@ export interface ApiDeps {
   /** Host of the GitHub the repositories live on, for commit links; github.com by default. */
   gitHubHost?: string;
   logger?: ApiLogger;
-  now?: () => Date;
 }

@@ -27,17 +27,18 @@ export async function fleetPage(request: ApiRequest, identity: Identity, deps: A
 
   const visible: FleetRow[] = [];
   for (const view of targetViews(registry, states)) {
-    const project = projectOf(registry, view.app);
+    // The Map, not projectOf's scan of registry.apps: one lookup per row on every poll.
+    const spec = apps.get(view.app);
+    const project = spec ? spec.project : projectOf(registry, view.app);
     const object = rbacObject(project, view.app);
     if (!rbac.can(identity, ACTIONS.read, object)) continue;
-    const spec = apps.get(view.app);
     visible.push({
       app: view.app,
       cluster: view.cluster,
       project,
-      ...(view.parent !== undefined ? { parent: view.parent } : {}),
+      ...optional('parent', view.parent),
       clusterLabels: clusters.get(view.cluster)?.labels ?? {},
-      ...(view.namespace !== undefined ? { namespace: view.namespace } : {}),
+      ...optional('namespace', view.namespace),
       syncStatus: view.syncStatus,
       health: view.health,
       drift: view.driftStatus,

@@ -31,12 +31,16 @@ export function identityOf(claims: Record<string, unknown> | undefined): Identit
 
 function bodyOf(event: HttpApiEvent): { body?: unknown } {
   if (!event.body) return {};
-  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  return { body: parsedBody(event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) };
+}
+
+/** A request body as the API core takes it (local/dashboard-server.ts reads it so too). */
+export function parsedBody(text: string): unknown {
   try {
-    return { body: JSON.parse(text) as unknown };
+    return JSON.parse(text) as unknown;
   } catch {
     // Not JSON: handed on as text, which the actions refuse with a 400 that says so.
-    return { body: text };
+    return text;
   }
 }
 

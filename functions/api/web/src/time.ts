@@ -20,5 +20,5 @@ export function duration(ms: number): string {
   return `${Math.floor(seconds / 60)}m ${String(seconds % 60).padStart(2, '0')}s`;
 }
 
-/** The first 7 characters of a commit sha, as git and GitHub show it. */
-export const shortSha = (sha: string | undefined): string => (sha ? sha.slice(0, 7) : '');
+// The CLI's and the operations' abbreviation, so the dashboard shows a commit as they name it.
+export { shortSha } from '../../../../shared/operations/short-sha.ts';
