@@ -73,10 +73,12 @@ export function checkTemplate(text: string, template: string, field: string, con
     }
     const contextKey = CONTEXT.exec(variable)?.[1];
     if (contextKey !== undefined) {
-      if (!(contextKey in context)) throw new TemplateError(template, field, `{{.${variable}}}: "${contextKey}" is not defined in the ConfigMap's context`);
+      // Own keys only: `in` would take Object.prototype's (`toString`, `__proto__`) for defined ones.
+      if (!Object.hasOwn(context, contextKey))
+        throw new TemplateError(template, field, `{{.${variable}}}: "${contextKey}" is not defined in the ConfigMap's context`);
       continue;
     }
-    if (!(variable in VARIABLES) && !COUNT.test(variable)) {
+    if (!Object.hasOwn(VARIABLES, variable) && !COUNT.test(variable)) {
       throw new TemplateError(
         template,
         field,
@@ -107,7 +109,7 @@ function valueOf(variable: string, values: TemplateValues): string {
   const count = COUNT.exec(variable)?.[1];
   if (count !== undefined) return String(values.counts?.[count] ?? 0);
   const contextKey = CONTEXT.exec(variable)?.[1];
-  if (contextKey !== undefined) return values.context[contextKey] ?? '';
+  if (contextKey !== undefined) return Object.hasOwn(values.context, contextKey) ? values.context[contextKey] : '';
   switch (variable) {
     case 'app':
     case 'app.metadata.name':

@@ -53,4 +53,16 @@ describe('templates', () => {
       'template "x" slack.attachments: {{.context.argocdUrl}}: "argocdUrl" is not defined in the ConfigMap\'s context',
     );
   });
+
+  it("refuses the names of an object's built-in properties, as variables and as context keys", () => {
+    for (const name of ['constructor', 'toString', 'hasOwnProperty']) {
+      expect(() => checkTemplate(`{{.${name}}}`, 'x', 'message', {})).toThrowError(`unknown variable {{.${name}}}`);
+    }
+    for (const name of ['constructor', 'toString', '__proto__']) {
+      expect(() => checkTemplate(`{{.context.${name}}}`, 'x', 'message', { dashboardUrl: 'u' })).toThrowError(
+        `"${name}" is not defined in the ConfigMap's context`,
+      );
+      expect(renderTemplate(`{"v": "{{.context.${name}}}"}`, values, { json: true })).toBe('{"v": ""}');
+    }
+  });
 });
