@@ -15,12 +15,15 @@ import type { Registry } from '../config/types.ts';
 import type { PreviewJob } from '../queue/job.ts';
 import { ignored, type EventOutcome } from './accepted.ts';
 import { commitSha, field, positiveInteger, refName, repositoryURL, text } from './fields.ts';
+import { branchRegistry } from './push.ts';
 
 const PREVIEWED_ACTIONS = new Set(['opened', 'synchronize', 'reopened']);
 const EVENT = 'pull_request';
 
 export interface PullRequestContext {
   registry(): Promise<Registry | undefined>;
+  /** The apps that follow a branch (PushContext.pushRegistry): a pull request into it can change only them. */
+  pushRegistry?(repoURL: string, branch: string): Promise<Registry | undefined>;
   configRepo?: { repoURL: string; branch: string; dir: string };
   /** The GitHub host whose repositories may be previewed. */
   gitHubHost?: string;
@@ -79,7 +82,7 @@ export function fromFork(payload: unknown, headRepoId: string, baseRepoId: strin
 async function tracked(context: PullRequestContext, into: { repoURL: string; branch: string; head: string; defaultBranch?: string }): Promise<boolean> {
   const config = context.configRepo;
   if (config && sameRepo(config.repoURL, into.repoURL) && config.branch === into.branch) return true;
-  const registry = await context.registry();
+  const registry = await branchRegistry(context, into.repoURL, into.branch);
   if (!registry) return false;
   // Every app on the branch, whatever files it watches: the worker narrows to the files changed.
   return (

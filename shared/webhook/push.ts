@@ -80,7 +80,7 @@ async function jobsFor(
   if (config && sameRepo(config.repoURL, push.repoURL) && config.branch === push.branch && configChanged(config.dir, push.changedFiles)) {
     jobs.push({ kind: 'registry-refresh', revision: push.headSha, ref: push.branch, trigger: 'config', deliveryId, enqueuedAt });
   }
-  const registry = context.pushRegistry ? await context.pushRegistry(push.repoURL, push.branch) : await context.registry();
+  const registry = await branchRegistry(context, push.repoURL, push.branch);
   if (registry) {
     for (const target of matchPush(registry, push)) {
       jobs.push({
@@ -97,6 +97,11 @@ async function jobsFor(
     }
   }
   return jobs;
+}
+
+/** The apps a change to `branch` of `repoURL` can touch: the push index when there is one, else the whole registry. */
+export function branchRegistry(context: Pick<PushContext, 'registry' | 'pushRegistry'>, repoURL: string, branch: string): Promise<Registry | undefined> {
+  return context.pushRegistry ? context.pushRegistry(repoURL, branch) : context.registry();
 }
 
 /** The head commit's time in UTC, where DORA's lead time starts; none when the payload has no readable one. */

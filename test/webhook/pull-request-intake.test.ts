@@ -141,6 +141,21 @@ describe('a pull_request delivery', () => {
     expect(enqueued).toEqual([]);
   });
 
+  it("reads the base branch's apps from the push index when there is one, not the whole registry", async () => {
+    const { deps, enqueued } = dependencies();
+    const asked: Array<[string, string]> = [];
+    deps.registry = async () => {
+      throw new Error('the whole registry was read');
+    };
+    deps.pushRegistry = async (repoURL, branch) => {
+      asked.push([repoURL, branch]);
+      return registry();
+    };
+    expect((await handleDelivery(await delivery(example('opened')), deps)).statusCode).toBe(202);
+    expect(asked).toEqual([[REPO, 'master']]);
+    expect(enqueued).toHaveLength(1);
+  });
+
   it('acts on a delivery once: a redelivery and a replayed body queue nothing more', async () => {
     const { deps, enqueued } = dependencies();
     const id = randomUUID();
