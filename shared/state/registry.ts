@@ -98,7 +98,8 @@ export async function getPushIndex(table: Table, repoURL: string, branch: string
     const head = await readHead(table);
     // A table still in the old shape has no index: the whole registry answers as well.
     if (head?.hash === undefined) return (await readLegacy(table, head)).record?.registry;
-    const key = `${head.hash}|${repoKey(repoURL)}|${branch}`;
+    // JSON, not a separator: a branch (and a local repository's path) may hold any separator.
+    const key = JSON.stringify([head.hash, repoKey(repoURL), branch]);
     const cached = pushCache.get(key);
     if (cached) return cached;
     const [named, followsDefault] = await Promise.all([

@@ -93,3 +93,27 @@ describe('the push index', () => {
     expect(Object.keys(index!.apps[0]).sort()).toEqual(['destinations', 'name', 'position', 'source']);
   });
 });
+
+describe('the push index cache', () => {
+  let table: StateTable;
+  beforeAll(async () => {
+    table = await startStateTable();
+    // Git allows "|" in a branch name and a local repository's path may hold one: a push of
+    // branch "main" to /srv/apps|x must not be answered with what a push of "x|main" to /srv/apps found.
+    const files = [
+      REGISTRY_FILES[0],
+      {
+        file: 'driftless/apps.yaml',
+        text: app('piped', `  source: { repoURL: /srv/apps, targetRevision: "x|main", path: a }\n  destination: { name: east, namespace: a }\n`),
+      },
+    ];
+    await table.store().putRegistry(parseRegistryFiles(files), 'a'.repeat(40));
+  });
+  afterAll(() => table.stop());
+
+  it('keeps the repository and the branch apart, whatever characters they hold', async () => {
+    forgetCachedRegistries();
+    expect((await table.store().getPushIndex('/srv/apps', 'x|main'))!.apps.map((entry) => entry.name)).toEqual(['piped']);
+    expect((await table.store().getPushIndex('/srv/apps|x', 'main'))!.apps).toEqual([]);
+  });
+});
