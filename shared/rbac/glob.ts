@@ -2,23 +2,33 @@
 // so `*` crosses `/` (`default/*` matches every app of project default) and `*` alone matches
 // anything. `?` is one character, `[abc]` / `[!abc]` / `[a-z]` a class, `{a,b}` alternatives,
 // `\` escapes. `regex` mode is Go's unanchored regexp.MatchString.
-const cache = new Map<string, RegExp | null>();
+// Compiled once per pattern: the fleet checks every row against the same few policy lines.
+const globs = new Map<string, RegExp | null>();
+const regexes = new Map<string, RegExp | null>();
 
 export function globMatch(value: string, pattern: string): boolean {
-  let compiled = cache.get(pattern);
-  if (compiled === undefined) {
-    compiled = compileGlob(pattern);
-    cache.set(pattern, compiled);
-  }
-  return compiled !== null && compiled.test(value);
+  return cached(globs, pattern, compileGlob)?.test(value) ?? false;
 }
 
 export function regexMatch(value: string, pattern: string): boolean {
+  return cached(regexes, pattern, compileRegex)?.test(value) ?? false;
+}
+
+function cached(cache: Map<string, RegExp | null>, pattern: string, compile: (pattern: string) => RegExp | null): RegExp | null {
+  let compiled = cache.get(pattern);
+  if (compiled === undefined) {
+    compiled = compile(pattern);
+    cache.set(pattern, compiled);
+  }
+  return compiled;
+}
+
+function compileRegex(pattern: string): RegExp | null {
   try {
-    return new RegExp(pattern, 'u').test(value);
+    return new RegExp(pattern, 'u');
   } catch {
     // Argo CD: a pattern that does not compile matches nothing.
-    return false;
+    return null;
   }
 }
 
