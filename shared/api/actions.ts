@@ -12,12 +12,10 @@ import { syncRevision } from '../operations/sync.ts';
 import { targetId } from '../queue/job.ts';
 import type { Identity } from '../rbac/identity.ts';
 import { ACTIONS } from './access.ts';
-import type { ActionResult } from './contract.ts';
+import type { ActionResult, TargetAction } from './contract.ts';
 import type { ApiDeps } from './deps.ts';
 import { BadRequestError, RouteNotFoundError } from './errors.ts';
 import { namedTarget, type NamedTarget } from './target-lookup.ts';
-
-export type TargetAction = 'sync' | 'rollback' | 'suspend' | 'resume';
 
 export const TARGET_ACTIONS: ReadonlySet<string> = new Set<TargetAction>(['sync', 'rollback', 'suspend', 'resume']);
 

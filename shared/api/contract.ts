@@ -168,6 +168,9 @@ export interface TargetEvents {
   truncated: boolean;
 }
 
+/** The POST routes of one target. */
+export type TargetAction = 'sync' | 'rollback' | 'suspend' | 'resume';
+
 export interface ActionResult {
   accepted: boolean;
   message: string;

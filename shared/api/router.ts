@@ -5,9 +5,9 @@
 import { OperationError, NotFoundError, RefusedError } from '../operations/errors.ts';
 import { PermissionDeniedError } from '../rbac/errors.ts';
 import type { Identity } from '../rbac/identity.ts';
-import { runAction, TARGET_ACTIONS, type TargetAction } from './actions.ts';
+import { runAction, TARGET_ACTIONS } from './actions.ts';
 import { appDetail } from './app-detail.ts';
-import type { Me } from './contract.ts';
+import type { Me, TargetAction } from './contract.ts';
 import type { ApiDeps, ApiRequest, ApiResponse } from './deps.ts';
 import { targetDiff } from './diff.ts';
 import { targetEvents } from './events.ts';

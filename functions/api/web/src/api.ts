@@ -1,6 +1,16 @@
 // The dashboard's calls to its API (shared/api/contract.ts), same origin. Errors carry the
 // API's own message (a 403 names the role check that failed) so the UI can show it as it is.
-import type { ActionResult, AppDetail, FleetPage, FleetRow, Me, ResourceTree, TargetDiff, TargetEvents } from '../../../../shared/api/contract.ts';
+import type {
+  ActionResult,
+  AppDetail,
+  FleetPage,
+  FleetRow,
+  Me,
+  ResourceTree,
+  TargetAction,
+  TargetDiff,
+  TargetEvents,
+} from '../../../../shared/api/contract.ts';
 
 export class ApiError extends Error {
   override name = 'ApiError';
@@ -55,7 +65,7 @@ export const getTree = (name: string, cluster: string): Promise<ResourceTree> =>
 export const getDiff = (name: string, cluster: string): Promise<TargetDiff> => getJson<TargetDiff>(`${target(name, cluster)}/diff`);
 export const getEvents = (name: string, cluster: string): Promise<TargetEvents> => getJson<TargetEvents>(`${target(name, cluster)}/events`);
 
-export type TargetAction = 'sync' | 'rollback' | 'suspend' | 'resume';
+export type { TargetAction };
 
 export async function postAction(name: string, cluster: string, action: TargetAction, body: { revision?: string } = {}): Promise<ActionResult> {
   return (await (await call('POST', `${target(name, cluster)}/${action}`, { body })).json()) as ActionResult;
