@@ -6,9 +6,10 @@ import type { Registry } from '../../shared/config/types.ts';
 import { watchedSources } from '../../shared/config/match.ts';
 import { repoKey } from '../../shared/config/repo-url.ts';
 import type { KubeClient } from '../../shared/kube/client.ts';
+import { changeCount } from '../../shared/preview/change-count.ts';
 import { CheckoutFetcher, NotACheckoutError, openCheckout } from '../../shared/preview/checkout.ts';
 import { preview } from '../../shared/preview/preview.ts';
-import type { PreviewReport, TargetPreview } from '../../shared/preview/types.ts';
+import type { PreviewReport } from '../../shared/preview/types.ts';
 import { MemoryRenderCache } from '../../shared/restore/memory-render-cache.ts';
 import { chartFetcher, clusterConnector, gitHub, loadGitHubSecret, sourceFetcher, type Environment } from '../../shared/runtime/environment.ts';
 import type { SourceFetcher } from '../../shared/source/fetcher.ts';
@@ -125,7 +126,7 @@ export const previewCommand: Command = {
 
 export function exitCode(report: PreviewReport): number {
   if (report.targets.some((target) => target.error)) return 2;
-  return report.targets.some((target) => changes(target) > 0) ? 1 : 0;
+  return report.targets.some((target) => changeCount(target) > 0) ? 1 : 0;
 }
 
 export function formatPreview(report: PreviewReport, p: Palette): string {
@@ -143,7 +144,7 @@ export function formatPreview(report: PreviewReport, p: Palette): string {
       continue;
     }
     out.push(
-      `${p.bold(name)}: ${changes(target) === 0 ? 'no change' : `${target.create.length} to create, ${target.change.length} to change, ${target.prune.length} to prune`}\n`,
+      `${p.bold(name)}: ${changeCount(target) === 0 ? 'no change' : `${target.create.length} to create, ${target.change.length} to change, ${target.prune.length} to prune`}\n`,
     );
     for (const [label, refs] of [
       ['create', target.create],
@@ -158,13 +159,9 @@ export function formatPreview(report: PreviewReport, p: Palette): string {
     out.push(target.diff === '' ? '\n' : `${target.diff}\n`);
   }
   const failed = report.targets.filter((target) => target.error).length;
-  const changing = report.targets.filter((target) => !target.error && changes(target) > 0).length;
+  const changing = report.targets.filter((target) => !target.error && changeCount(target) > 0).length;
   out.push(`${report.targets.length} previewed: ${changing} would change${failed > 0 ? `, ${failed} could not be previewed` : ''}. Nothing was applied.\n`);
   return out.join('');
-}
-
-function changes(target: TargetPreview): number {
-  return target.create.length + target.change.length + target.prune.length;
 }
 
 /**

@@ -4,6 +4,7 @@
 // block). GitHub refuses a summary or text over 65535 characters; both are kept under that
 // in UTF-8 bytes (never fewer than characters), diffs shortened at line ends, each still a
 // closed code block, and what was left out is said.
+import { changeCount } from './change-count.ts';
 import type { PreviewReport, TargetPreview } from './types.ts';
 import type { ObjectRef } from '../kube/live.ts';
 
@@ -30,7 +31,7 @@ function title(report: PreviewReport): string {
   const { targets } = report;
   if (targets.length === 0) return 'No app is touched by this change';
   const failed = targets.filter((target) => target.error).length;
-  const changing = targets.filter((target) => !target.error && changes(target) > 0).length;
+  const changing = targets.filter((target) => !target.error && changeCount(target) > 0).length;
   const denied = targets.filter((target) => target.verdicts.some((verdict) => !verdict.allowed)).length;
   const parts = [`${changing} of ${count(targets.length, 'app × cluster', 'apps × clusters')} would change`];
   if (failed > 0) parts.push(`${failed} failed to preview`);
@@ -46,7 +47,7 @@ function summary(report: PreviewReport, limit: number): string {
       ? '❌ error'
       : target.verdicts.some((verdict) => !verdict.allowed)
         ? '⛔ refused'
-        : changes(target) > 0
+        : changeCount(target) > 0
           ? '✏️ changes'
           : '✅ no change';
     const cells = target.error ? ['–', '–', '–'] : [target.create.length, target.change.length, target.prune.length].map(String);
@@ -95,7 +96,7 @@ function sectionHead(target: TargetPreview): string {
     lines.push(`❌ **Could not preview**${where(target)}:\n\n${fence(capped(target.error.message, 4000))}\n`);
     return lines.join('');
   }
-  if (changes(target) === 0) lines.push('No change.\n\n');
+  if (changeCount(target) === 0) lines.push('No change.\n\n');
   lines.push(...listOf('Create', target.create), ...listOf('Change', target.change), ...listOf('Prune', target.prune));
   const verdicts = target.verdicts;
   if (verdicts.length > 0) {
@@ -176,10 +177,6 @@ function where(target: TargetPreview): string {
   const error = target.error;
   if (!error?.file) return '';
   return ` (\`${error.file}${error.line !== undefined ? `:${error.line}` : ''}\`)`;
-}
-
-function changes(target: TargetPreview): number {
-  return target.create.length + target.change.length + target.prune.length;
 }
 
 function name(ref: ObjectRef): string {

@@ -13,6 +13,7 @@
 // GitHub shows in its place).
 import { isBadInput } from '../errors/bad-input.ts';
 import { ConsolePreviewPublisher, type PreviewConclusion } from '../github/preview-check.ts';
+import { changeCount } from '../preview/change-count.ts';
 import { previewCheckOutput } from '../preview/markdown.ts';
 import { preview, type PreviewReport } from '../preview/preview.ts';
 import type { PreviewJob } from '../queue/job.ts';
@@ -68,6 +69,6 @@ export async function previewPullRequest(job: PreviewJob, deps: WorkerDependenci
  */
 export function previewConclusion(report: PreviewReport): PreviewConclusion {
   if (report.targets.some((target) => target.error !== undefined || target.verdicts.some((verdict) => !verdict.allowed))) return 'failure';
-  const changes = report.targets.some((target) => target.diff !== '' || target.create.length + target.change.length + target.prune.length > 0);
+  const changes = report.targets.some((target) => target.diff !== '' || changeCount(target) > 0);
   return changes ? 'neutral' : 'success';
 }
