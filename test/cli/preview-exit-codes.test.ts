@@ -3,6 +3,8 @@
 // would change nothing on the cluster, 1 when it would, 2 when a target cannot be previewed
 // (a render error, with its file and line) or a ref is unknown; refs are resolved by git in
 // the checkout, commits need not be pushed, and nothing is written to the cluster.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.ts';
 import { REPO_URL, startPipeline, webApp, webRegistry, type Pipeline } from '../support/pipeline.ts';
@@ -91,6 +93,14 @@ describe('driftless preview', () => {
     const result = await preview('--base', 'main', '--head', 'broken');
     expect(result.stdout).toMatch(/web@sandbox: error \(apps\/web\/config\.yaml:\d+\)/);
     expect(result.code).toBe(2);
+  });
+
+  it('reads a ref that looks like a git option as a ref, never as an option (exit 2, nothing written)', async () => {
+    const output = join(pipeline.repo.dir, 'written-by-git');
+    const hostile = await preview(`--base=--output=${output}`, '--head', 'main');
+    expect(hostile.code).toBe(2);
+    expect(hostile.stderr).toContain('--output=');
+    expect(existsSync(output)).toBe(false);
   });
 
   it('exits 2 for a ref the checkout does not know, and for a missing --base', async () => {
