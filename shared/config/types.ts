@@ -5,6 +5,7 @@ import type { IgnoreDifference } from '../kube/ignore-differences.ts';
 import type { DirectoryOptions, HelmOptions, KustomizeOptions } from '../render/types.ts';
 import type { PolicySet } from '../policy/types.ts';
 import type { AppSubscription, NotificationsConfig } from '../notifications/types.ts';
+import type { ApplicationSetSpec } from '../appset/types.ts';
 
 export interface DefinedIn {
   /** Repository-relative path, forward slashes. */
@@ -96,6 +97,10 @@ export interface AppSpec {
   ignoreDifferences: IgnoreDifference[];
   /** Its `notifications.argoproj.io/subscribe.*` annotations (shared/notifications/); absent when it has none. */
   subscriptions?: AppSubscription[];
+  /** metadata.labels of the Application (a generated app's come from its set's template): RollingSync steps select on them. */
+  labels?: Record<string, string>;
+  /** The ApplicationSet that generated this app (shared/appset/); absent for an app written out. */
+  applicationSet?: string;
   definedIn: DefinedIn;
 }
 
@@ -240,4 +245,6 @@ export interface Registry {
   policies?: PolicySet;
   /** The `argocd-notifications-cm` ConfigMap of the registry folder (shared/notifications/); absent: none. */
   notifications?: NotificationsConfig;
+  /** ApplicationSets (shared/appset/): their generated apps are in `apps`, each naming its set. Absent: none. */
+  applicationSets?: ApplicationSetSpec[];
 }
