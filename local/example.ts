@@ -4,6 +4,10 @@
 // post-commit hook that posts a signed push webhook to local mode for every commit. The chart
 // repository is local mode's own: a small chart packaged with the real `helm package` at
 // start and served on loopback, so nothing reaches the internet.
+// With `--clusters dev,staging,prod` the registry holds one Cluster per name (labelled
+// `env: <name>`) and guestbook is an Argo CD ApplicationSet instead: a clusters generator (an
+// app per registered cluster) rolled out with RollingSync, one step per cluster in the order
+// given; the other apps go to the first cluster.
 import { execFile } from 'node:child_process';
 import { access, chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -11,6 +15,8 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { parseAllDocuments } from 'yaml';
+import { readRegistryFiles } from '../shared/config/load.ts';
 import { helmPath } from '../shared/tools/binaries.ts';
 
 const run = promisify(execFile);
@@ -22,8 +28,8 @@ const GIT_ENV = {
   GIT_COMMITTER_EMAIL: 'example@driftless.invalid',
 };
 
-/** An automated (prune, selfHeal) Application for the local cluster; `source` is its source's fields, indented. */
-function applicationManifest(name: string, source: string, namespace: string): string {
+/** An automated (prune, selfHeal) Application for `cluster`; `source` is its source's fields, indented. */
+function applicationManifest(name: string, source: string, namespace: string, cluster: string): string {
   return `apiVersion: argoproj.io/v1alpha1
 kind: Application
 metadata:
@@ -32,7 +38,7 @@ spec:
   project: default
   source:
 ${source}  destination:
-    name: local
+    name: ${cluster}
     namespace: ${namespace}
   syncPolicy:
     automated: { prune: true, selfHeal: true }
@@ -40,12 +46,12 @@ ${source}  destination:
 `;
 }
 
-function application(name: string, repo: string, path: string, namespace: string, extra = ''): string {
-  return applicationManifest(name, `    repoURL: ${repo}\n    targetRevision: main\n    path: ${path}\n${extra}`, namespace);
+function application(name: string, repo: string, path: string, namespace: string, cluster: string, extra = ''): string {
+  return applicationManifest(name, `    repoURL: ${repo}\n    targetRevision: main\n    path: ${path}\n${extra}`, namespace, cluster);
 }
 
 /** An app whose source is a chart in a Helm repository: `chart` + `repoURL` + a version constraint. */
-function chartApplication(name: string, chartRepoURL: string, chart: string, targetRevision: string, namespace: string): string {
+function chartApplication(name: string, chartRepoURL: string, chart: string, targetRevision: string, namespace: string, cluster: string): string {
   const source = `    repoURL: ${chartRepoURL}
     chart: ${chart}
     targetRevision: ${JSON.stringify(targetRevision)}
@@ -53,21 +59,92 @@ function chartApplication(name: string, chartRepoURL: string, chart: string, tar
       parameters:
         - { name: greeting, value: hello from a chart repository }
 `;
-  return applicationManifest(name, source, namespace);
+  return applicationManifest(name, source, namespace, cluster);
 }
 
-function files(repo: string, context: string, chartRepoURL: string | undefined): Record<string, string> {
+/** Our Cluster for a kubeconfig context, with its labels (what a clusters generator selects on). */
+function clusterManifest(name: string, context: string, labels: Record<string, string> = {}): string {
+  const entries = Object.entries(labels);
+  const labelLines = entries.length > 0 ? `  labels:\n${entries.map(([key, value]) => `    ${key}: ${value}\n`).join('')}` : '';
+  return `apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata:\n  name: ${name}\n${labelLines}spec:\n  kubeconfig:\n    context: ${context}\n`;
+}
+
+/**
+ * guestbook on every registered cluster, as an Argo CD user writes it: the clusters generator
+ * (fasttemplate: `{{name}}`, `{{metadata.labels.env}}`), each app labelled with its cluster's
+ * env, and RollingSync steps selecting on that label, one per cluster in the order given.
+ */
+function guestbookApplicationSet(repo: string, clusters: string[]): string {
+  const steps = clusters
+    .map((name) => `        - matchExpressions:\n            - key: env\n              operator: In\n              values:\n                - ${name}\n`)
+    .join('');
+  return `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: guestbook
+spec:
+  generators:
+    - clusters: {}
+  strategy:
+    type: RollingSync
+    rollingSync:
+      steps:
+${steps}  template:
+    metadata:
+      name: 'guestbook-{{name}}'
+      labels:
+        env: '{{metadata.labels.env}}'
+    spec:
+      project: default
+      source:
+        repoURL: ${repo}
+        targetRevision: main
+        path: apps/guestbook
+      destination:
+        name: '{{name}}'
+        namespace: guestbook
+      syncPolicy:
+        automated:
+          prune: true
+          selfHeal: true
+        syncOptions:
+          - CreateNamespace=true
+`;
+}
+
+/** The registry's clusters and guestbook: one cluster `local` (context `context`), or one per `--clusters` name and the ApplicationSet. */
+function fleet(repo: string, context: string, clusters: string[] | undefined): Record<string, string> {
+  if (!clusters)
+    return {
+      'driftless/cluster.yaml': clusterManifest('local', context),
+      'driftless/guestbook.yaml': application('guestbook', repo, 'apps/guestbook', 'guestbook', 'local'),
+    };
   return {
-    ...(chartRepoURL ? { 'driftless/hello.yaml': chartApplication('hello', chartRepoURL, EXAMPLE_CHART, '0.1.*', 'hello') } : {}),
-    'README.md': '# Driftless example\n\nCommit here and watch the change reach the cluster: `git commit -am "..."`.\n',
-    'driftless/cluster.yaml': `apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata:\n  name: local\nspec:\n  kubeconfig:\n    context: ${context}\n`,
-    'driftless/guestbook.yaml': application('guestbook', repo, 'apps/guestbook', 'guestbook'),
-    'driftless/podinfo.yaml': application('podinfo', repo, 'apps/podinfo/overlays/dev', 'podinfo'),
+    'driftless/clusters.yaml': clusters.map((name) => clusterManifest(name, name, { env: name })).join('---\n'),
+    'driftless/guestbook.yaml': guestbookApplicationSet(repo, clusters),
+  };
+}
+
+const README = '# Driftless example\n\nCommit here and watch the change reach the cluster: `git commit -am "..."`.\n';
+const FLEET_README = (clusters: string[]) =>
+  `# Driftless example\n\nCommit here and watch the change reach the clusters: \`git commit -am "..."\`.\n\n` +
+  `\`driftless/guestbook.yaml\` is an ApplicationSet: a change under \`apps/guestbook\` rolls out to ${clusters.join(', then ')}, ` +
+  'each step once the one before is Synced and Healthy at the commit.\n';
+
+function files(repo: string, context: string, chartRepoURL: string | undefined, clusters: string[] | undefined): Record<string, string> {
+  // The apps that are not the ApplicationSet's go to the first cluster.
+  const target = clusters?.[0] ?? 'local';
+  return {
+    ...(chartRepoURL ? { 'driftless/hello.yaml': chartApplication('hello', chartRepoURL, EXAMPLE_CHART, '0.1.*', 'hello', target) } : {}),
+    'README.md': clusters ? FLEET_README(clusters) : README,
+    ...fleet(repo, context, clusters),
+    'driftless/podinfo.yaml': application('podinfo', repo, 'apps/podinfo/overlays/dev', 'podinfo', target),
     'driftless/redis.yaml': application(
       'redis',
       repo,
       'apps/redis',
       'redis',
+      target,
       '    helm:\n      releaseName: cache\n      parameters:\n        - { name: replicas, value: "1" }\n',
     ),
     'apps/guestbook/deployment.yaml': `apiVersion: apps/v1
@@ -122,11 +199,18 @@ spec:
   };
 }
 
+export interface ExampleOptions {
+  /** `--clusters`: one Cluster per name and guestbook as an ApplicationSet over them. */
+  clusters?: string[];
+}
+
 /**
  * Creates the example repository at `dir` unless it exists; returns whether it was created.
- * With `chartRepoURL` (local mode's chart repository), it holds the chart app too.
+ * With `chartRepoURL` (local mode's chart repository), it holds the chart app too. An existing
+ * one is kept as it is, whatever the options (local mode checks that its clusters' contexts
+ * are the ones it started: exampleContexts).
  */
-export async function ensureExampleRepo(dir: string, stateDir: string, context: string, chartRepoURL?: string): Promise<boolean> {
+export async function ensureExampleRepo(dir: string, stateDir: string, context: string, chartRepoURL?: string, options: ExampleOptions = {}): Promise<boolean> {
   const repo = resolve(dir);
   const exists = await access(join(repo, '.git')).then(
     () => true,
@@ -136,15 +220,44 @@ export async function ensureExampleRepo(dir: string, stateDir: string, context: 
     await mkdir(repo, { recursive: true });
     const git = (...args: string[]) => run('git', args, { cwd: repo, env: GIT_ENV });
     await git('init', '--quiet', '--initial-branch=main');
-    for (const [file, text] of Object.entries(files(repo, context, chartRepoURL))) {
+    for (const [file, text] of Object.entries(files(repo, context, chartRepoURL, options.clusters))) {
       await mkdir(dirname(join(repo, file)), { recursive: true });
       await writeFile(join(repo, file), text);
     }
     await git('add', '--all');
-    await git('commit', '--quiet', '-m', `Driftless example: registry and ${chartRepoURL ? 'four' : 'three'} apps`);
+    const apps = `${chartRepoURL ? 'four' : 'three'} apps`;
+    const message = options.clusters
+      ? `Driftless example: registry, ${options.clusters.length} clusters, ${apps} (guestbook an ApplicationSet rolled out ${options.clusters.join(' → ')})`
+      : `Driftless example: registry and ${apps}`;
+    await git('commit', '--quiet', '-m', message);
   }
   await installHook(repo, stateDir);
   return !exists;
+}
+
+/**
+ * The kubeconfig contexts the Clusters under driftless/ of the example at `dir` connect with
+ * (in file and document order, once each), or undefined when there is no example there yet. A file that does not
+ * parse is skipped: the registry refresh reports it, with its line.
+ */
+export async function exampleContexts(dir: string): Promise<string[] | undefined> {
+  const repo = resolve(dir);
+  const exists = await access(join(repo, '.git')).then(
+    () => true,
+    () => false,
+  );
+  if (!exists) return undefined;
+  const contexts = new Set<string>();
+  const registryFiles = await readRegistryFiles(repo).catch(() => []);
+  for (const { text } of registryFiles) {
+    for (const document of parseAllDocuments(text)) {
+      if (!('errors' in document) || document.errors.length > 0) continue;
+      const value = document.toJS() as { kind?: unknown; spec?: { kubeconfig?: { context?: unknown } } } | null;
+      const context = value?.kind === 'Cluster' ? value.spec?.kubeconfig?.context : undefined;
+      if (typeof context === 'string') contexts.add(context);
+    }
+  }
+  return [...contexts];
 }
 
 async function installHook(repo: string, stateDir: string): Promise<void> {

@@ -3,16 +3,19 @@
 // (dynalite, persisted under the state folder), S3 (fauxqs), events to a JSON-lines file, and
 // the sandbox cluster unless a kubeconfig is given, and the dashboard (no sign-in) on the port
 // after the example's chart repository. With no configuration it serves the bundled example
-// repository, whose commits reach the sandbox within seconds.
+// repository, whose commits reach the sandbox within seconds. `--clusters dev,staging,prod`
+// starts one sandbox per name instead (local/clusters.ts), and the example rolls guestbook
+// out across them.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { apiDependencies } from '../shared/api/environment.ts';
 import { parseDuration } from '../shared/config/duration.ts';
+import { checkClustersWith, parseClusterNames, startLocalClusters, type LocalClusters } from './clusters.ts';
 import { dashboardAssets } from './dashboard-assets.ts';
 import { startDashboardServer } from './dashboard-server.ts';
-import { ensureExampleRepo, startExampleChartRepo, type ExampleChartRepo } from './example.ts';
+import { ensureExampleRepo, exampleContexts, startExampleChartRepo, type ExampleChartRepo } from './example.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { postWebhook } from './post-webhook.ts';
 import { localPush } from './push-event.ts';
@@ -34,6 +37,8 @@ const { values } = parseArgs({
     'config-repo': { type: 'string' },
     kubeconfig: { type: 'string' },
     context: { type: 'string' },
+    // One sandbox cluster per name (comma-separated, 1 to 10), instead of the one sandbox.
+    clusters: { type: 'string' },
     'drift-interval': { type: 'string', default: '5m' },
     // Sync workers draining the queue at once, as Lambda's concurrency (local/worker-pool.ts).
     workers: { type: 'string' },
@@ -43,19 +48,41 @@ const { values } = parseArgs({
 
 const driftIntervalMs = parseDuration(values['drift-interval']);
 let workerCount: number;
+let clusterNames: string[] | undefined;
 try {
   workerCount = parseWorkerCount(values.workers);
+  clusterNames = parseClusterNames(values.clusters);
+  if (clusterNames) checkClustersWith(values);
 } catch (error) {
   console.error(`npm start: ${(error as Error).message}`);
   process.exit(2);
 }
 const stateDir = resolve(values['state-dir']);
+const configRepo = values['config-repo'] ? resolve(values['config-repo']) : resolve(values['example-dir']);
+// An example repository from an earlier run is kept as it is, never rewritten: if its clusters
+// connect through contexts this run does not start, its syncs could only fail, so say so now.
+if (!values['config-repo'] && !values.kubeconfig) {
+  const contexts = await exampleContexts(configRepo);
+  const problem = exampleMismatch(configRepo, contexts, clusterNames ?? ['sandbox']);
+  if (problem) {
+    console.error(`npm start: ${problem}`);
+    process.exit(2);
+  }
+  const unused = contexts ? (clusterNames ?? []).filter((name) => !contexts.includes(name)) : [];
+  if (unused.length > 0) console.error(`npm start: the existing example repository ${configRepo} registers no cluster on ${unused.join(', ')}: nothing will sync there`);
+}
 await mkdir(stateDir, { recursive: true });
 
 let sandbox: Sandbox | undefined;
+let localClusters: LocalClusters | undefined;
 let kubeconfig = values.kubeconfig ? resolve(values.kubeconfig) : undefined;
 let context = values.context;
-if (!kubeconfig) {
+if (clusterNames) {
+  localClusters = await startLocalClusters(clusterNames);
+  kubeconfig = join(stateDir, 'sandbox.kubeconfig');
+  await localClusters.writeKubeconfig(kubeconfig);
+  context = clusterNames[0];
+} else if (!kubeconfig) {
   sandbox = await startSandbox();
   kubeconfig = join(stateDir, 'sandbox.kubeconfig');
   await sandbox.writeKubeconfig(kubeconfig);
@@ -64,14 +91,13 @@ if (!kubeconfig) {
 
 const services = await startLocalServices({ stateDir: join(stateDir, 'dynamodb') });
 const webhookSecret = process.env.GITHUB_WEBHOOK_SECRET || (await persistentSecret(join(stateDir, 'webhook-secret')));
-const configRepo = values['config-repo'] ? resolve(values['config-repo']) : resolve(values['example-dir']);
 // The example's chart app reads a Helm repository that local mode serves itself, on loopback.
 let chartRepo: ExampleChartRepo | undefined;
 if (!values['config-repo']) {
   const webhookPort = Number(values.port);
   const chartRepoPort = values['chart-repo-port'] !== undefined ? Number(values['chart-repo-port']) : webhookPort === 0 ? 0 : webhookPort + 1;
   chartRepo = await startExampleChartRepo({ dir: join(stateDir, 'chart-repo'), port: chartRepoPort });
-  await ensureExampleRepo(configRepo, stateDir, context ?? 'default', chartRepo.url);
+  await ensureExampleRepo(configRepo, stateDir, context ?? 'default', chartRepo.url, { clusters: clusterNames });
 }
 
 Object.assign(process.env, services.env, {
@@ -142,6 +168,7 @@ const drift = setInterval(() => {
 console.log(`webhook: ${server.url}`);
 console.log(`dashboard: ${dashboard.url}`);
 console.log(`kubeconfig: ${kubeconfig}`);
+for (const { name, sandbox: cluster } of localClusters?.clusters ?? []) console.log(`cluster ${name}: ${cluster.url} (context ${name}, label env=${name})`);
 console.log(`example repo: ${configRepo}`);
 if (chartRepo) console.log(`example chart repository: ${chartRepo.url}`);
 console.log(`webhook secret: ${webhookSecret}`);
@@ -165,7 +192,20 @@ await dashboard.close();
 await chartRepo?.close();
 await services.stop();
 await sandbox?.stop();
+await localClusters?.stop();
 process.exit(0);
+
+/** Why the existing example at `dir` (whose Clusters use `contexts`) cannot run against the contexts this run starts, if it cannot. */
+function exampleMismatch(dir: string, contexts: string[] | undefined, started: string[]): string | undefined {
+  const missing = contexts?.filter((name) => !started.includes(name)) ?? [];
+  if (!contexts || missing.length === 0) return undefined;
+  const earlier = contexts.length === 1 && contexts[0] === 'sandbox' ? 'without --clusters' : `with --clusters ${contexts.join(',')}`;
+  return (
+    `the example repository ${dir} registers clusters on kubeconfig contexts ${missing.join(', ')}, which this run does not start ` +
+    `(it starts ${started.join(', ')}). An existing example is kept as it is, never rewritten: start ${earlier} as when it was created, ` +
+    'or pass --example-dir with a new folder (or remove that one)'
+  );
+}
 
 async function persistentSecret(file: string): Promise<string> {
   try {
