@@ -22,14 +22,19 @@ export class ClustersOptionError extends Error {
 export function parseClusterNames(text: string | undefined): string[] | undefined {
   if (text === undefined) return undefined;
   const names = text.split(',').map((name) => name.trim());
-  if (names.length === 1 && names[0] === '') throw new ClustersOptionError(`--clusters needs 1 to ${MAX_CLUSTERS} cluster names separated by commas (e.g. dev,staging,prod), got ""`);
+  if (names.length === 1 && names[0] === '')
+    throw new ClustersOptionError(`--clusters needs 1 to ${MAX_CLUSTERS} cluster names separated by commas (e.g. dev,staging,prod), got ""`);
   if (names.length > MAX_CLUSTERS)
-    throw new ClustersOptionError(`--clusters takes at most ${MAX_CLUSTERS} names (each one is a sandbox API server in this process), got ${names.length}: "${text}"`);
+    throw new ClustersOptionError(
+      `--clusters takes at most ${MAX_CLUSTERS} names (each one is a sandbox API server in this process), got ${names.length}: "${text}"`,
+    );
   const seen = new Set<string>();
   for (const [index, name] of names.entries()) {
     if (name === '') throw new ClustersOptionError(`--clusters "${text}": name ${index + 1} is empty`);
     if (name.length > 63 || !DNS_LABEL.test(name))
-      throw new ClustersOptionError(`--clusters "${text}": "${name}" is not a DNS label (${DNS_LABEL_RULE}); it names a kubeconfig context, a label value and apps`);
+      throw new ClustersOptionError(
+        `--clusters "${text}": "${name}" is not a DNS label (${DNS_LABEL_RULE}); it names a kubeconfig context, a label value and apps`,
+      );
     if (seen.has(name)) throw new ClustersOptionError(`--clusters "${text}": "${name}" appears twice; each name is one cluster`);
     seen.add(name);
   }

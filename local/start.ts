@@ -69,7 +69,8 @@ if (!values['config-repo'] && !values.kubeconfig) {
     process.exit(2);
   }
   const unused = contexts ? (clusterNames ?? []).filter((name) => !contexts.includes(name)) : [];
-  if (unused.length > 0) console.error(`npm start: the existing example repository ${configRepo} registers no cluster on ${unused.join(', ')}: nothing will sync there`);
+  if (unused.length > 0)
+    console.error(`npm start: the existing example repository ${configRepo} registers no cluster on ${unused.join(', ')}: nothing will sync there`);
 }
 await mkdir(stateDir, { recursive: true });
 
