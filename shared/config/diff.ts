@@ -35,6 +35,11 @@ function changedClusterNames(before: ClusterSpec[], after: ClusterSpec[]): Set<s
 function withoutLocation<T extends AppSpec | ClusterSpec>(spec: T): Omit<T, 'definedIn'> {
   // Who is notified about an app (its subscribe annotations) changes nothing on the cluster either.
   const { definedIn: _definedIn, subscriptions: _subscriptions, ...rest } = spec as T & { subscriptions?: unknown };
+  if ('destinations' in rest) {
+    // Nor do an app's labels: they place it in a RollingSync step, read when a rollout starts.
+    const { labels: _labels, ...app } = rest as typeof rest & { labels?: unknown };
+    return app as Omit<T, 'definedIn'>;
+  }
   return rest as Omit<T, 'definedIn'>;
 }
 

@@ -62,9 +62,9 @@ export function normaliseOurApplication(raw: OurApplication, document: RegistryD
     ? spec.sources.map((source, index) => ({ raw: source, field: ['spec', 'sources', index], extraPaths: source.extraPaths }))
     : [{ raw: spec.source ?? { repoURL: '' }, field: ['spec', 'source'], extraPaths: spec.source?.extraPaths }];
   const subscriptions = appSubscriptions(raw.metadata.annotations ?? {}, report);
-  return withSubscriptions(
-    draft(raw.metadata.name, spec, written, spec.sources !== undefined, () => [], destinations, document, report),
-    subscriptions,
+  return withLabels(
+    withSubscriptions(draft(raw.metadata.name, spec, written, spec.sources !== undefined, () => [], destinations, document, report), subscriptions),
+    raw.metadata.labels,
   );
 }
 
@@ -89,7 +89,16 @@ export function normaliseArgoApplication(raw: ArgoApplication, document: Registr
   };
   const destinations = [reference(raw.spec.destination, ['spec', 'destination'])];
   const subscriptions = appSubscriptions(annotations, report);
-  return withSubscriptions(draft(raw.metadata.name, raw.spec, written, multi, annotationPaths, destinations, document, report), subscriptions);
+  return withLabels(
+    withSubscriptions(draft(raw.metadata.name, raw.spec, written, multi, annotationPaths, destinations, document, report), subscriptions),
+    raw.metadata.labels,
+  );
+}
+
+/** metadata.labels (RollingSync steps select on them); only an app with labels carries the field, so one without reads as before. */
+function withLabels(app: AppDraft, labels: Record<string, string> | undefined): AppDraft {
+  if (labels && Object.keys(labels).length > 0) app.app.labels = { ...labels };
+  return app;
 }
 
 /** Only an app with subscriptions carries the field, so one without reads (and compares) as before. */

@@ -9,7 +9,7 @@
 // two true together.
 //
 // Argo CD fields ignored (accepted, no effect):
-//   Application: metadata.namespace/labels, metadata.annotations other than the watch-path
+//   Application: metadata.namespace, metadata.annotations other than the watch-path
 //     ones (and the sync wave of an app of apps' children, read by shared/app-of-apps/),
 //     spec.info, spec.revisionHistoryLimit, spec.source when spec.sources is set (as in Argo
 //     CD), source.ref on a single source, source.name, source.path of a chart source,
@@ -18,6 +18,8 @@
 //     kubeVersion/apiVersions, syncPolicy.retry.refresh, status, operation.
 //   metadata.finalizers means nothing to a sync; the resources finalizer is read when the app
 //   leaves the registry (shared/app-of-apps/finalizers.ts).
+//   metadata.labels mean nothing to a sync either; they are kept on the app (AppSpec.labels),
+//   where an ApplicationSet's RollingSync steps select on them.
 //   AppProject: description, roles, signatureKeys, orphanedResources,
 //     sourceNamespaces, permitOnlyProjectScopedClusters, status.
 //   AppProject syncWindows are read (our Project takes the same field); of a window,
@@ -356,7 +358,7 @@ export const ourProjectSchema = z.strictObject({
 
 // ---- Argo CD's kinds -----------------------------------------------------------------
 
-const argoMetadata = z.looseObject({ name: nameSchema, annotations: stringMap.optional() });
+const argoMetadata = z.looseObject({ name: nameSchema, labels: stringMap.optional(), annotations: stringMap.optional() });
 
 const argoSource = z.looseObject({
   repoURL: z.string().min(1, 'must not be empty'),

@@ -13,8 +13,12 @@ import { PUSH_INDEX_PREFIX } from './keys.ts';
 const CHUNK_BYTES = 96 * 1024;
 const DEFAULT_GROUP = '*default';
 
-/** An app as the push index keeps it: what matchPush reads, and its place in the registry (results keep its order). */
-export type PushIndexApp = Pick<AppSpec, 'name' | 'source' | 'sources' | 'destinations'> & { position: number };
+/**
+ * An app as the push index keeps it: what matchPush reads, its place in the registry (results
+ * keep its order), and for an app an ApplicationSet generated its set and labels (a push to a
+ * RollingSync set's apps becomes a rollout, not syncs: shared/rollout/).
+ */
+export type PushIndexApp = Pick<AppSpec, 'name' | 'source' | 'sources' | 'destinations' | 'applicationSet' | 'labels'> & { position: number };
 
 /** The Query prefix of one group's chunks. */
 export function pushGroupPrefix(repoURL: string, group: { branch: string } | 'default'): string {
@@ -69,6 +73,8 @@ function slimApp(app: AppSpec, position: number): PushIndexApp {
     source: slimSource(app.source),
     ...(app.sources ? { sources: app.sources.map(slimSource) } : {}),
     destinations: (app.destinations ?? []).map(({ cluster, namespace }) => ({ cluster, namespace })),
+    ...(app.applicationSet !== undefined ? { applicationSet: app.applicationSet } : {}),
+    ...(app.labels !== undefined ? { labels: app.labels } : {}),
     position,
   };
 }
