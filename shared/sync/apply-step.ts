@@ -4,13 +4,15 @@
 // An object that fails to apply does not stop the rest of its wave: as gitops-engine's
 // runTasks (pkg/sync/sync_context.go) applies every kind group of the wave whatever the
 // state and only then fails the sync, every resource of the step is applied; the step then
-// fails without waiting for health, and no later step runs.
+// fails without waiting for health, and no later step runs. A wait for health cancelled from
+// outside (a newer revision, CancelHealthCheckOnNewRevision) ends the step at once: its hooks
+// do not run, and the cancellation is left on the context for applySteps to stop at.
 import { applyWave, type ApplyOutcome, type ApplyRequest } from '../kube/apply.ts';
 import { getObject } from '../kube/live.ts';
 import { describeObject, type KubeObject } from '../kube/object.ts';
 import { objectRefusal, type ProjectBounds } from '../project/check-objects.ts';
 import { objectKey } from '../kube/tracking.ts';
-import { isSettled, waitHealthy } from '../kube/wait.ts';
+import { isSettled, waitForHealth, waitHealthy } from '../kube/wait.ts';
 import { stepChange, type ObjectChange, type ObjectSource } from './changeset.ts';
 import { batchesByKind } from './kind-order.ts';
 import { writeRequest, type WriteSettings } from './object-write.ts';
@@ -24,6 +26,14 @@ export interface StepContext extends HookContext {
   project?: ProjectBounds;
   /** How resources are written: the app's Replace, Validate, ApplyOutOfSyncOnly, RespectIgnoreDifferences. */
   write: WriteSettings;
+  /** Asked while the step's resources are waited for; set when it cancelled a wait. */
+  cancel?: HealthCancel;
+}
+
+/** A sync's cancellation of its health waits: `check` gives a reason to stop; the first one given is kept in `reason`. */
+export interface HealthCancel {
+  check: () => Promise<string | undefined>;
+  reason?: string;
 }
 
 /** What the step's applies compare against, read once before the first step. */
@@ -138,18 +148,21 @@ async function assess(context: StepContext, step: Step, resources: Planned[], ou
     );
   }
   const applied = outcomes.filter((outcome) => outcome.live);
-  const health = await waitHealthy(
+  const cancel = context.cancel;
+  const { health, cancelled } = await waitForHealth(
     context.client,
     context.discovery,
     applied.map((outcome) => outcome.live as KubeObject),
-    { deadline: context.deadline },
+    { deadline: context.deadline, cancelled: cancel && (() => cancel.check()) },
   );
+  if (cancel && cancelled !== undefined) cancel.reason = cancelled;
+  const stoppedWaiting = cancelled !== undefined ? 'health check cancelled' : 'not healthy before the sync timed out';
   return outcomes.map((outcome, index) => {
     const assessed = outcome.live ? health[applied.indexOf(outcome)] : undefined;
-    const timedOut = assessed && !isSettled(assessed.status) && assessed.status !== 'Degraded';
+    const unsettled = assessed && !isSettled(assessed.status) && assessed.status !== 'Degraded';
     const message =
       outcome.error ??
-      (timedOut ? `not healthy before the sync timed out: ${assessed.status}${assessed.message ? ` (${assessed.message})` : ''}` : assessed?.message);
+      (unsettled ? `${stoppedWaiting}: ${assessed.status}${assessed.message ? ` (${assessed.message})` : ''}` : assessed?.message);
     return stepChange(resources[index], step, { action: outcome.action, health: assessed?.status, message, durationMs: outcome.durationMs });
   });
 }

@@ -1,7 +1,8 @@
 // Apply steps: the plan's steps in order (SyncFail steps excepted: they run only after a
 // failure, see sync-fail.ts), stopping at the first step that failed. A final wave of the
 // Sync phase may run after its last wave and before PostSync: Argo CD's PruneLast, whose
-// prunes gitops-engine moves to the wave after the last Sync wave.
+// prunes gitops-engine moves to the wave after the last Sync wave. A step whose health wait
+// was cancelled (context.cancel) ends the steps there: nothing later is applied or run.
 import { applyStep, type ApplyBasis, type StepContext } from './apply-step.ts';
 import type { ObjectChange, ObjectSource } from './changeset.ts';
 import type { SyncPlan } from './plan.ts';
@@ -19,6 +20,8 @@ export interface StepsResult {
   changes: ObjectChange[];
   /** Why the sync failed, naming the step and its failed objects; undefined when every step passed. */
   failure?: string;
+  /** Why a health wait was cancelled (then also the failure): the sync was superseded, not failed. */
+  cancelled?: string;
 }
 
 /** A wave of the Sync phase that is not in the plan: run after every Sync wave passed, before PostSync. */
@@ -58,6 +61,8 @@ export async function applySteps(
     const stepChanges = await applyStep(context, step, basis);
     changes.push(...stepChanges);
     onStep?.({ phase: step.phase, wave: step.wave, state: 'finished', objects: step.objects.length, changes: stepChanges });
+    const cancelled = context.cancel?.reason;
+    if (cancelled !== undefined) return { changes, failure: cancelled, cancelled };
     const failure = stepFailure(step, stepChanges, context.dryRun);
     if (failure) return { changes, failure };
   }

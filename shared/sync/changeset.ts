@@ -46,6 +46,8 @@ export interface ChangeSet {
   inventory?: Inventory;
   /** What the user should know although it did not fail the sync (e.g. an ignored sync option). */
   warnings?: string[];
+  /** Set when a health wait was cancelled (a newer revision): why. The sync stopped there, superseded rather than failed. */
+  cancelled?: string;
   startedAt: string;
   durationMs: number;
 }

@@ -2,6 +2,8 @@
 //   prepare desired → read live → project bounds → admission policies → preflight → shared resources → ensure
 //   namespace → apply steps (hooks, CRDs first, wait healthy; PruneLast's final Sync wave
 //   before PostSync, prune-waves.ts) → SyncFail hooks if that failed → prune → summarise.
+// A health wait cancelled by `options.cancelled` (CancelHealthCheckOnNewRevision) stops it
+// all there: no later step, no SyncFail hooks, no prune; the change set says `cancelled`.
 // Render happens before (the caller renders once per commit and may reuse it); recording
 // the result happens after (the caller stores, posts and emits the change set).
 import type { KubeClient } from '../kube/client.ts';
@@ -71,6 +73,12 @@ export interface SyncRunOptions {
   namespaceMetadata?: NamespaceMetadata;
   /** Said with the result (e.g. sync options that are ignored). */
   warnings?: string[];
+  /**
+   * Asked every few seconds while the sync waits for health: a reason (a newer revision was
+   * requested) stops the wait and the sync at once, nothing more applied. Flux's
+   * CancelHealthCheckOnNewRevision; absent, a wait runs to health or the timeout.
+   */
+  cancelled?: () => Promise<string | undefined>;
 }
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
@@ -90,6 +98,7 @@ export async function sync(request: SyncRequest): Promise<ChangeSet> {
     deadline: startedAt.getTime() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     validate: appOptions.validate,
     project: request.project,
+    cancel: options.cancelled && { check: options.cancelled },
     write: {
       replace: appOptions.replace,
       validate: appOptions.validate,
@@ -138,10 +147,11 @@ export async function sync(request: SyncRequest): Promise<ChangeSet> {
     namespace?.action === 'failed'
       ? { changes: [], failure: `cannot ${namespaceToWrite?.live ? 'label' : 'create'} namespace ${namespace.name}: ${namespace.message}` }
       : await applySteps(context, desired.plan, { ...applyBasis(live.objects, entries, request.previous), notServedYet }, request.onStep, prunes.final);
-  const syncFail = steps.failure ? await runSyncFailHooks(context, desired.plan) : [];
+  // Superseded is not failed: SyncFail hooks are for a sync that failed, and nothing more is written.
+  const syncFail = steps.failure && steps.cancelled === undefined ? await runSyncFailHooks(context, desired.plan) : [];
   const pruned = await prunes.afterSync(Boolean(steps.failure));
 
-  return summarise({
+  const result = summarise({
     app,
     revision: request.revision,
     dryRun,
@@ -154,6 +164,7 @@ export async function sync(request: SyncRequest): Promise<ChangeSet> {
     previous: request.previous,
     warnings: [...(options.warnings ?? []), ...policyWarnings],
   });
+  return steps.cancelled === undefined ? result : { ...result, cancelled: steps.cancelled };
 }
 
 function applyBasis(live: Map<string, KubeObject>, entries: InventoryEntry[], previous: Inventory | undefined): Omit<ApplyBasis, 'notServedYet'> {

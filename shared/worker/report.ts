@@ -62,6 +62,8 @@ export function endingDetails(job: SyncJob, ending: SyncEnding): Omit<CheckDetai
       return { trigger: job.trigger, reason: 'refused' };
     case 'gave-up':
       return { trigger: job.trigger, reason: 'gave-up' };
+    case 'superseded':
+      return { trigger: job.trigger, reason: 'superseded' };
   }
 }
 

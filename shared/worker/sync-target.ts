@@ -1,6 +1,7 @@
 // One sync job for one app on one cluster, top to bottom:
 //   hold (pin, suspend) → replay check → manual-sync gate → sync windows → claim the request → lease → started status →
-//   fetch, render once, sync → continue later | retry later | finish → release.
+//   fetch, render once, sync (its health waits cancelled by a newer revision) → superseded | continue later |
+//   retry later | finish → release.
 // The decisions are pure policies (policy/); this file only carries them out. Bad input is
 // recorded and the message is done; anything else (the cluster, a missing tool, the store) is
 // retried through the queue, and the last attempt records that it gave up.
@@ -29,6 +30,7 @@ import { parentOf } from '../app-of-apps/types.ts';
 import { holdForSyncWindow } from './hold-for-window.ts';
 import { refuseStale } from './refuse-stale.ts';
 import { supersededStatus } from './policy/superseded.ts';
+import { healthCheckCancellation, type HealthCancellation } from './policy/cancel-health.ts';
 import { fetchAppSources } from './fetch-sources.ts';
 import { renderOnce } from './render-once.ts';
 import { decryptRendered } from '../secrets/decrypt-rendered.ts';
@@ -174,7 +176,13 @@ async function attempt(
   // A continuation already said it started.
   if (run.job.continuation === undefined) await announceStart(run, current, deps);
   if (!project) throw new UnknownProjectError(app.name, app.project);
-  const { result, renderKey, children } = await renderAndSync(run, app, cluster, project, current, context, deps, registry);
+  const { result, renderKey, children, cancellation } = await renderAndSync(run, app, cluster, project, current, context, deps, registry);
+  // Its health wait was cancelled for a newer revision: superseded, recorded once, never retried.
+  if (cancellation) {
+    await finish(deps, run, { kind: 'superseded', result, renderKey, cancellation });
+    deps.logger.info('health check cancelled; a newer revision supersedes this sync', { ...logFields(run.job), message: cancellation.message });
+    return 'skipped';
+  }
   // A failed sync may have failed on what discovery said: the next job on the cluster asks again.
   if (result.status === 'Failed') Discovery.forgetShared(clusterKey(cluster));
   if (needsMoreTime(result, run.job.enqueuedAt, now(deps))) return continueLater(run, result, renderKey, deps);
@@ -218,7 +226,7 @@ async function renderAndSync(
   context: JobContext,
   deps: WorkerDependencies,
   registry: Registry,
-): Promise<{ result: ChangeSet; renderKey: string; children?: Children }> {
+): Promise<{ result: ChangeSet; renderKey: string; children?: Children; cancellation?: HealthCancellation }> {
   // Every source of the app (fetch-sources.ts says at which commit or chart version), recorded with the result.
   const fetched = await fetchAppSources(
     app,
@@ -240,6 +248,12 @@ async function renderAndSync(
     // SOPS documents decrypted after the cache, in memory only, and the project's plain-Secrets rule.
     const secrets = await decryptRendered(manifests, { keys: deps.sopsKeys ?? processSopsKeys(), project, destinationNamespace: run.namespace });
     const runOptions = appRunOptions(app, run.namespace);
+    // CancelHealthCheckOnNewRevision, on for every sync: each question is one read of the target's item.
+    let cancellation: HealthCancellation | undefined;
+    const cancelled = async (): Promise<string | undefined> => {
+      cancellation = healthCheckCancellation(run.job, await deps.store.getTarget(app.name, cluster.name));
+      return cancellation?.message;
+    };
     const left = context.remainingMs();
     const remaining = left - Math.min(RECORD_MARGIN_MS, Math.floor(left / 5));
     const result = await sync({
@@ -258,9 +272,10 @@ async function renderAndSync(
         ...runOptions,
         warnings: [...(runOptions.warnings ?? []), ...secrets.warnings],
         timeoutMs: Math.max(MIN_SYNC_WINDOW_MS, Math.min(remaining, APP_SYNC_TIMEOUT_MS)),
+        cancelled,
       },
     });
-    return { result, renderKey: rendered.key, children };
+    return { result, renderKey: rendered.key, children, cancellation: result.cancelled === undefined ? undefined : cancellation };
   } finally {
     await fetched.dispose();
   }

@@ -9,6 +9,8 @@
 //   retrying    Failed, health    pending         none (the next attempt's result is final)
 //   bad input   Failed, Unknown   failure         Sync Failed ("cannot sync": the user's to fix)
 //   gave up     Failed, Unknown   error           Sync Failed (the job is in the dead-letter queue)
+//   superseded  OutOfSync, health failure         none (its health wait was cancelled for a newer
+//                                                 revision, cancel-health.ts; that one's sync reports)
 //
 // Neither the status nor the events carry manifests or secrets: names, counts and messages.
 import type { DetailType, EventDetailInput } from '../../events/event.ts';
@@ -16,6 +18,7 @@ import type { CommitState } from '../../github/status.ts';
 import type { SyncJob } from '../../queue/job.ts';
 import type { SyncRecord } from '../../state/types.ts';
 import { countActions, type ChangeSet } from '../../sync/changeset.ts';
+import type { HealthCancellation } from './cancel-health.ts';
 
 export type SyncEnding =
   /** The sync ran to its end, well or not. */
@@ -25,7 +28,9 @@ export type SyncEnding =
   /** The sources, manifests or settings are wrong: nothing was applied and a retry cannot help. */
   | { kind: 'bad-input'; message: string }
   /** The last delivery failed too: SQS moves the job to the dead-letter queue. */
-  | { kind: 'gave-up'; attempts: number; message: string };
+  | { kind: 'gave-up'; attempts: number; message: string }
+  /** A newer revision was requested while the sync waited for health: the wait was cancelled, nothing more applied, no retry. */
+  | { kind: 'superseded'; result: ChangeSet; renderKey: string; cancellation: HealthCancellation };
 
 export type RecordedResult = Pick<SyncRecord, 'status' | 'health' | 'message' | 'counts' | 'inventory' | 'renderKey'>;
 
@@ -72,6 +77,13 @@ export function finalReport(job: SyncJob, ending: SyncEnding): FinalReport {
         events: [{ detailType: 'Sync Failed', detail: { ...about, syncStatus: 'Failed', summary } }],
       };
     }
+    case 'superseded':
+      // What was applied is kept (the inventory), so the newer revision's sync prunes against it.
+      return {
+        record: { ...recordOf(ending.result, ending.renderKey), status: 'OutOfSync', message: ending.cancellation.message },
+        status: { state: 'failure', description: ending.cancellation.status },
+        events: [],
+      };
     case 'gave-up': {
       const summary = `gave up after ${ending.attempts} attempts: ${firstLine(ending.message)}`;
       return {
