@@ -1,0 +1,45 @@
+// One `helm template` of a goTemplate chart (go-template-chart.ts), run the way the render
+// step runs tools (shared/render/exec.ts): the binary from the layer, an environment built from
+// nothing (shared/tools/child-env.ts: no credential, no home, no kubeconfig of the worker), the
+// chart's private folder as working directory, bounded time and output. Templates are the set
+// author's input, so two more bounds apply: 30 s, and an address-space limit set by the shell
+// that execs helm, so a `{{ repeat 1000000000 "x" }}` makes helm fail with "out of memory"
+// instead of taking the worker's memory. DNS needs `--enable-dns`, which is never passed, and
+// getHostByName is refused before helm runs anyway (go-template-source.ts).
+import { execFile } from 'node:child_process';
+import { toolPath } from '../tools/binaries.ts';
+import { toolEnv } from '../tools/child-env.ts';
+import { ToolUnavailableError } from '../render/errors.ts';
+
+export const GO_TEMPLATE_TIMEOUT_MS = 30_000;
+/** Output of one run: every result base64-encoded, each at most MAX_RESULT_BYTES before encoding. */
+export const GO_TEMPLATE_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+/** Virtual memory of the helm process, in KiB (`ulimit -v`): Go's runtime and a large batch fit well inside. */
+const ADDRESS_SPACE_KIB = 4 * 1024 * 1024;
+
+export type HelmOutcome = { ok: true; stdout: string } | { ok: false; message: string; whole?: true };
+
+export async function runHelmTemplate(chartDir: string, scratch: string, releaseName: string): Promise<HelmOutcome> {
+  const helm = await toolPath('helm');
+  // `sh -c 'ulimit -v N; exec "$0" "$@"' helm …`: the limit applies to helm alone, and exec
+  // keeps one process, so the timeout's signal reaches helm itself.
+  const args = ['-c', `ulimit -v ${ADDRESS_SPACE_KIB} && exec "$0" "$@"`, helm, 'template', releaseName, chartDir];
+  return new Promise((resolve, reject) => {
+    execFile(
+      '/bin/sh',
+      args,
+      { cwd: chartDir, env: toolEnv(scratch), timeout: GO_TEMPLATE_TIMEOUT_MS, maxBuffer: GO_TEMPLATE_MAX_OUTPUT_BYTES, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        if (!error) return resolve({ ok: true, stdout });
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'EACCES') return reject(new ToolUnavailableError(`cannot start helm at ${helm} through /bin/sh`, { cause: error }));
+        if (code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
+          return resolve({ ok: false, whole: true, message: `the results exceed ${GO_TEMPLATE_MAX_OUTPUT_BYTES / 1024 / 1024} MiB together` });
+        }
+        if (error.killed) return resolve({ ok: false, whole: true, message: `templates did not finish within ${GO_TEMPLATE_TIMEOUT_MS / 1000} s` });
+        if (/^fatal error: out of memory/m.test(stderr)) return resolve({ ok: false, whole: true, message: 'templates ran out of memory' });
+        resolve({ ok: false, message: stderr.trim() || error.message });
+      },
+    );
+  });
+}

@@ -1,0 +1,226 @@
+// ApplicationSet `goTemplate: true` strings evaluated by Go's text/template with Sprig, as Argo
+// CD evaluates them, through the `helm` binary of the layer (Helm's engine is text/template
+// with Sprig; nothing here imitates Go templates). A whole batch — every string of every
+// generated Application — is one helm process: a throwaway chart (go-template-chart.ts) with
+// one define per distinct string and every parameter set in one JSON file.
+//
+// Where Helm's engine is not Argo CD's, and what is done about it:
+// - functions: Helm-only ones are refused with Go's parse message, `normalize` is rebuilt from
+//   Sprig and `slugify` is refused (go-template-source.ts); `env`, `expandenv` are absent from
+//   Helm as from Argo CD;
+// - missingkey: Helm runs with missingkey=zero, which for Argo CD's map[string]interface{}
+//   parameters prints `<no value>` exactly as missingkey=default does, so the default, zero
+//   and invalid options are Go's own behaviour. missingkey=error is approximated: a result
+//   holding `<no value>` is Argo CD's "map has no entry for key" error. It differs from Go
+//   in two ways: a missing key only passed to a function or a condition
+//   (`{{ default "x" .missing }}`, `{{ if .missing }}`) is an error in Go and renders here; and
+//   `<no value>` printed from a parameter that is present but null, or from `index` on a
+//   missing key, is no error in Go — so when the parameters hold a null or that very text,
+//   nothing is reported;
+// - failures: Go stops at the first error, and Helm prints nothing else. The error names the
+//   request (its line in the main template), which gets Go's message; the rest run again, at
+//   most MAX_RUNS processes in all, and requests still unrendered after that are reported as
+//   not evaluated, naming the failures that came first.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BadInputMark } from '../errors/bad-input.ts';
+import { chartNames, definePrefix, TOO_LARGE, MAX_RESULT_BYTES, writeChart, type ChartNames, type ChartRequest } from './go-template-chart.ts';
+import { readFailure, type Failure } from './go-template-failure.ts';
+import { runHelmTemplate } from './go-template-run.ts';
+import { missingKeyMessage } from './go-template-missing-key.ts';
+import { originalColumn, prepareGoTemplate, type PreparedSource } from './go-template-source.ts';
+import type { Params } from './types.ts';
+
+export interface GoTemplateRequest {
+  template: string;
+  params: Params;
+}
+
+export type GoTemplateResult = { text: string } | { error: string };
+
+export interface GoTemplateOptions {
+  /** `spec.goTemplateOptions` as written, e.g. `["missingkey=error"]`. */
+  goTemplateOptions: string[];
+}
+
+/** helm processes one batch may start: the first run and the reruns after failures. */
+export const MAX_RUNS = 5;
+
+const MISSING_KEY_MODES = ['default', 'invalid', 'zero', 'error'] as const;
+
+let runsStarted = 0;
+
+/** helm processes started by this module since the process began (for bench/appset.ts). */
+export function goTemplateRuns(): number {
+  return runsStarted;
+}
+
+/** `goTemplateOptions` holds an option Go's text/template does not know: the set's author's to fix. */
+export class GoTemplateOptionError extends Error implements BadInputMark {
+  readonly badInput: boolean = true;
+  constructor(message: string) {
+    super(message);
+    this.name = 'GoTemplateOptionError';
+  }
+}
+
+interface Pending extends ChartRequest {
+  /** Index in the caller's requests. */
+  request: number;
+}
+
+/** Throws GoTemplateOptionError when `goTemplateOptions` holds an option Go's text/template does not know. */
+export async function renderGoTemplates(requests: readonly GoTemplateRequest[], options: GoTemplateOptions): Promise<GoTemplateResult[]> {
+  const missingKeyError = readMissingKey(options.goTemplateOptions);
+  const results: Array<GoTemplateResult | undefined> = new Array(requests.length);
+  const names = chartNames();
+  const templates = new Map<string, number>();
+  const prepared: PreparedSource[] = [];
+  const originals: string[] = [];
+  const paramsIndex = new Map<Params, number>();
+  const params: Params[] = [];
+  let pending: Pending[] = [];
+
+  requests.forEach(({ template, params: values }, request) => {
+    // Without an action, Go's output is the text itself.
+    if (!template.includes('{{')) {
+      results[request] = { text: template };
+      return;
+    }
+    let k = templates.get(template);
+    if (k === undefined) {
+      k = originals.length;
+      templates.set(template, k);
+      originals.push(template);
+      prepared.push(prepareGoTemplate(template, names.normalize));
+    }
+    const source = prepared[k];
+    if (!source.ok) {
+      results[request] = { error: source.error };
+      return;
+    }
+    let p = paramsIndex.get(values);
+    if (p === undefined) {
+      p = params.length;
+      paramsIndex.set(values, p);
+      params.push(values);
+    }
+    pending.push({ request, template: k, params: p });
+  });
+
+  if (pending.length > 0) {
+    const scratch = await mkdtemp(join(tmpdir(), 'driftless-gotemplate-'));
+    try {
+      const failures: string[] = [];
+      for (let run = 1; pending.length > 0; run += 1) {
+        if (run > MAX_RUNS) {
+          const first = failures.slice(0, 3).join('; ');
+          for (const { request } of pending)
+            results[request] = { error: `not evaluated: ${failures.length} other parameter sets failed first (${first}); fix those` };
+          break;
+        }
+        const outcome = await runOnce(scratch, run, names, prepared, params, pending);
+        if (outcome.ok) {
+          outcome.texts.forEach((text, j) => {
+            const { request, template, params: p } = pending[j];
+            results[request] = finish(originals[template], text, missingKeyError, params[p]);
+          });
+          break;
+        }
+        const failure = outcome.failure;
+        if (failure.kind === 'unknown') {
+          for (const { request, template } of pending) results[request] = { error: `failed to execute go template ${originals[template]}: ${failure.detail}` };
+          break;
+        }
+        if (failure.kind === 'parse') {
+          const error = `failed to parse template ${originals[failure.template]}: template: :${failure.line}: ${failure.detail}`;
+          failures.push(error);
+          pending = pending.filter((entry) => {
+            if (entry.template !== failure.template) return true;
+            results[entry.request] = { error };
+            return false;
+          });
+          continue;
+        }
+        const failed = pending[failure.request];
+        if (!failed) {
+          for (const { request, template } of pending) results[request] = { error: `failed to execute go template ${originals[template]}: ${failure.detail}` };
+          break;
+        }
+        const error = executeError(originals[failed.template], prepared[failed.template], names, failure);
+        failures.push(error);
+        results[failed.request] = { error };
+        pending = pending.filter((entry) => entry !== failed);
+      }
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  }
+  return results.map((result) => result ?? { error: 'not evaluated (internal error: no result)' });
+}
+
+function readMissingKey(goTemplateOptions: readonly string[]): boolean {
+  let error = false;
+  for (const option of goTemplateOptions) {
+    const [key, value] = option.split('=', 2);
+    if (key !== 'missingkey' || !(MISSING_KEY_MODES as readonly string[]).includes(value ?? '')) {
+      throw new GoTemplateOptionError(
+        `goTemplateOptions: "${option}" is not an option of Go's text/template; the options are ${MISSING_KEY_MODES.map((mode) => `missingkey=${mode}`).join(', ')}`,
+      );
+    }
+    // Go applies options in order: the last missingkey wins.
+    error = value === 'error';
+  }
+  return error;
+}
+
+function finish(template: string, text: string | typeof TOO_LARGE_RESULT, missingKeyError: boolean, params: Params): GoTemplateResult {
+  if (text === TOO_LARGE_RESULT) return { error: `failed to execute go template ${template}: the result is larger than ${MAX_RESULT_BYTES / 1024 / 1024} MiB` };
+  if (missingKeyError && text.includes('<no value>')) {
+    const error = missingKeyMessage(template, params);
+    if (error) return { error };
+  }
+  return { text };
+}
+
+function executeError(template: string, source: PreparedSource, names: ChartNames, failure: Extract<Failure, { kind: 'execute' }>): string {
+  const { frame } = failure;
+  if (!frame || !source.ok) return `failed to execute go template ${template}: ${failure.detail}`;
+  // Line 1 of a define's file starts with the define itself; the template's own columns follow it.
+  const prefix = frame.line === 1 ? Buffer.byteLength(definePrefix(names, frame.template)) : 0;
+  const column = originalColumn(template, source.text, source.insertions, frame.line, frame.column - prefix);
+  const at = frame.at.split(`include ${JSON.stringify(names.normalize)}`).join('normalize');
+  return `failed to execute go template ${template}: template: :${frame.line}:${column}: executing "" at <${at}>: ${failure.detail}`;
+}
+
+const TOO_LARGE_RESULT = Symbol('too large');
+
+type RunOutcome = { ok: true; texts: Array<string | typeof TOO_LARGE_RESULT> } | { ok: false; failure: Failure };
+
+async function runOnce(
+  scratch: string,
+  run: number,
+  names: ChartNames,
+  prepared: readonly PreparedSource[],
+  params: readonly Params[],
+  pending: readonly Pending[],
+): Promise<RunOutcome> {
+  const used = new Set(pending.map((entry) => entry.template));
+  const texts = prepared.map((source, k) => (used.has(k) && source.ok ? source.text : undefined));
+  const chartDir = join(scratch, `run-${run}`);
+  await writeChart(chartDir, names, texts, params, pending);
+  runsStarted += 1;
+  const outcome = await runHelmTemplate(chartDir, scratch, 'gotemplate');
+  if (!outcome.ok) return { ok: false, failure: outcome.whole ? { kind: 'unknown', detail: outcome.message } : readFailure(outcome.message, names.chart) };
+  const results: Array<string | typeof TOO_LARGE_RESULT> = [];
+  for (const line of outcome.stdout.split('\n')) {
+    if (!line.startsWith('# r:')) continue;
+    const value = line.slice(4);
+    results.push(value === TOO_LARGE ? TOO_LARGE_RESULT : Buffer.from(value, 'base64').toString('utf8'));
+  }
+  if (results.length !== pending.length) {
+    return { ok: false, failure: { kind: 'unknown', detail: `helm printed ${results.length} results for ${pending.length} requests` } };
+  }
+  return { ok: true, texts: results };
+}

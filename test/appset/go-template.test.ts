@@ -1,0 +1,191 @@
+// goTemplate strings evaluated by Go's text/template + Sprig through helm, one process per
+// batch. Expected values come from Argo CD's "ApplicationSet Go Template" page (the git
+// generator's path parameters, normalize), Sprig's documentation (upper, default) and Go's
+// text/template documentation (missingkey, `<no value>`, error shapes as Argo CD wraps them:
+// "failed to execute go template <t>: template: :line:col: executing "" at <node>: …").
+import { describe, expect, it } from 'vitest';
+import { GoTemplateOptionError, goTemplateRuns, renderGoTemplates, type GoTemplateRequest } from '../../shared/appset/go-template.ts';
+import { isBadInput } from '../../shared/errors/bad-input.ts';
+
+// A git directory generator's parameters for apps/guestbook, as Argo CD's docs list them.
+const guestbook = {
+  path: { path: 'apps/guestbook', basename: 'guestbook', basenameNormalized: 'guestbook', segments: ['apps', 'guestbook'] },
+};
+
+async function one(template: string, params: Record<string, unknown>, goTemplateOptions: string[] = []) {
+  const [result] = await renderGoTemplates([{ template, params }], { goTemplateOptions });
+  return result;
+}
+
+describe('Argo CD and Sprig examples', () => {
+  it('reads nested parameters, indexes lists and pipes through Sprig functions', async () => {
+    const results = await renderGoTemplates(
+      [
+        { template: '{{.path.basename}}', params: guestbook },
+        { template: '{{index .path.segments 1}}', params: guestbook },
+        { template: '{{ .name | upper }}', params: { name: 'hello' } },
+        { template: '{{ default "foo" .missing }}', params: {} },
+        { template: '{{ default "foo" .empty }}', params: { empty: '' } },
+        { template: '{{.path.path}}/{{ .path.segments | join "-" }}', params: guestbook },
+      ],
+      { goTemplateOptions: [] },
+    );
+    expect(results).toEqual([
+      { text: 'guestbook' },
+      { text: 'guestbook' },
+      { text: 'HELLO' },
+      { text: 'foo' },
+      { text: 'foo' },
+      { text: 'apps/guestbook/apps-guestbook' },
+    ]);
+  });
+
+  it('prints a number parameter as Go prints a JSON number, and $ is the parameters as . is', async () => {
+    expect(await one('{{ .replicas }} {{ $.replicas }} {{ add .replicas 1 }}', { replicas: 3 })).toEqual({ text: '3 3 4' });
+    expect(await one('{{ toJson . }}', { b: 1, a: 'x' })).toEqual({ text: '{"a":"x","b":1}' });
+  });
+
+  it('keeps every byte of a result: newlines, ---, braces, unicode', async () => {
+    const template = 'line one\n---\n{{ "{{" }} {{ .name }}: ünï\n';
+    expect(await one(template, { name: 'x' })).toEqual({ text: 'line one\n---\n{{ x: ünï\n' });
+  });
+
+  it('returns a string without an action as written, without running helm', async () => {
+    const before = goTemplateRuns();
+    expect(await renderGoTemplates([{ template: 'default', params: {} }], { goTemplateOptions: [] })).toEqual([{ text: 'default' }]);
+    expect(goTemplateRuns()).toBe(before);
+  });
+});
+
+describe('normalize and slugify', () => {
+  it("normalize is Argo CD's SanitizeName: lower case, invalid characters to '-', 253 bytes, '-' and '.' trimmed", async () => {
+    const results = await renderGoTemplates(
+      [
+        { template: '{{ .name | normalize }}', params: { name: 'My_Cluster.Prod' } },
+        { template: '{{ normalize .name }}', params: { name: '--Ünï Straße..' } },
+        { template: '{{ normalize .name }}', params: { name: `${'a'.repeat(252)}-b` } },
+        { template: '{{ (normalize .name) | upper }}', params: { name: 'a b' } },
+      ],
+      { goTemplateOptions: [] },
+    );
+    expect(results).toEqual([{ text: 'my-cluster.prod' }, { text: 'n--stra-e' }, { text: 'a'.repeat(252) }, { text: 'A-B' }]);
+  });
+
+  it('a field named normalize is a field, not the function', async () => {
+    expect(await one('{{ .normalize }}', { normalize: 'Kept_As_Is' })).toEqual({ text: 'Kept_As_Is' });
+    expect(await one('{{ "normalize" }}', {})).toEqual({ text: 'normalize' });
+  });
+
+  it('slugify is refused with a message saying what to use instead', async () => {
+    const result = await one('{{ slugify .name }}', { name: 'x' });
+    expect(result).toEqual({
+      error: expect.stringMatching(/^failed to parse template \{\{ slugify \.name \}\}: template: :1: function "slugify" not defined: .*normalize/),
+    });
+  });
+});
+
+describe('goTemplateOptions', () => {
+  it('without missingkey=error a missing key prints <no value>, as Go does', async () => {
+    expect(await one('{{ .missing }}-x', {})).toEqual({ text: '<no value>-x' });
+    expect(await one('{{ .missing }}-x', {}, ['missingkey=zero'])).toEqual({ text: '<no value>-x' });
+  });
+
+  it("missingkey=error fails on a missing key with Argo CD's message", async () => {
+    expect(await one('{{.missing}}', { name: 'a' }, ['missingkey=error'])).toEqual({
+      error: 'failed to execute go template {{.missing}}: template: :1:2: executing "" at <.missing>: map has no entry for key "missing"',
+    });
+    expect(await one('app-{{ .path.nope }}', guestbook, ['missingkey=error'])).toEqual({
+      error: 'failed to execute go template app-{{ .path.nope }}: template: :1:12: executing "" at <.path.nope>: map has no entry for key "nope"',
+    });
+    expect(await one('{{.path.basename}}', guestbook, ['missingkey=error'])).toEqual({ text: 'guestbook' });
+  });
+
+  it('refuses an option Go does not know, for the whole batch', async () => {
+    const refused = await renderGoTemplates([{ template: '{{ .a }}', params: {} }], { goTemplateOptions: ['missingkey=maybe'] }).catch(
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(GoTemplateOptionError);
+    expect(isBadInput(refused)).toBe(true);
+    await expect(renderGoTemplates([], { goTemplateOptions: ['strict'] })).rejects.toThrow(/"strict" is not an option of Go's text\/template/);
+  });
+});
+
+describe('batches', () => {
+  it('renders a thousand requests over ten strings in one helm process', async () => {
+    const requests: GoTemplateRequest[] = [];
+    for (let i = 0; i < 100; i += 1) {
+      const params = { name: `app-${i}`, index: i };
+      for (let s = 0; s < 10; s += 1) requests.push({ template: `{{ .name }}/${s}/{{ .index }}`, params });
+    }
+    const before = goTemplateRuns();
+    const results = await renderGoTemplates(requests, { goTemplateOptions: [] });
+    expect(goTemplateRuns() - before).toBe(1);
+    expect(results[0]).toEqual({ text: 'app-0/0/0' });
+    expect(results[999]).toEqual({ text: 'app-99/9/99' });
+    expect(results.every((result) => 'text' in result)).toBe(true);
+  });
+
+  it('a failing request fails alone: it gets Go’s message, the others their text', async () => {
+    const before = goTemplateRuns();
+    const results = await renderGoTemplates(
+      [
+        { template: '{{ .a.b }}', params: { a: { b: 'one' } } },
+        { template: '{{ .a.b }}', params: {} },
+        { template: '{{ .a.b }}', params: { a: { b: 'three' } } },
+        { template: '{{ .name | nosuch }}', params: { name: 'x' } },
+        { template: '{{ fail "stop here" }}', params: {} },
+        { template: 'ok {{ .name }}', params: { name: 'x' } },
+      ],
+      { goTemplateOptions: [] },
+    );
+    expect(results).toEqual([
+      { text: 'one' },
+      { error: 'failed to execute go template {{ .a.b }}: template: :1:5: executing "" at <.a.b>: nil pointer evaluating interface {}.b' },
+      { text: 'three' },
+      { error: 'failed to parse template {{ .name | nosuch }}: template: :1: function "nosuch" not defined' },
+      { error: 'failed to execute go template {{ fail "stop here" }}: stop here' },
+      { text: 'ok x' },
+    ]);
+    expect(goTemplateRuns() - before).toBeLessThanOrEqual(4);
+  });
+
+  it('a parse error is reported at the line Go names', async () => {
+    expect(await one('a\nb\n{{ .x | nosuch }}', {})).toEqual({
+      error: 'failed to parse template a\nb\n{{ .x | nosuch }}: template: :3: function "nosuch" not defined',
+    });
+    expect(await one('a{{ end }}', {})).toEqual({ error: 'failed to parse template a{{ end }}: template: :1: unexpected {{end}}' });
+  });
+});
+
+describe('hostile templates', () => {
+  it('env, expandenv and getHostByName do not exist, as in Argo CD', async () => {
+    for (const template of ['{{ env "HOME" }}', '{{ expandenv "$HOME" }}', '{{ getHostByName "example.com" }}']) {
+      const name = /\{\{ (\w+)/.exec(template)?.[1];
+      expect(await one(template, {})).toEqual({ error: `failed to parse template ${template}: template: :1: function "${name}" not defined` });
+    }
+  });
+
+  it("Helm's own functions (lookup, include, tpl, required) are refused as Argo CD refuses them", async () => {
+    for (const [template, name] of [
+      ['{{ lookup "v1" "Secret" "kube-system" "" }}', 'lookup'],
+      ['{{ include "x" . }}', 'include'],
+      ['{{ tpl "{{ .a }}" . }}', 'tpl'],
+      ['{{ required "x" .a }}', 'required'],
+    ]) {
+      expect(await one(template, {})).toEqual({ error: `failed to parse template ${template}: template: :1: function "${name}" not defined` });
+    }
+  });
+
+  it('.Files and .Release are parameters, not the chart: nothing on disk is read', async () => {
+    const result = await one('{{ .Files.Get "Chart.yaml" }}', {});
+    expect(result).toEqual({ error: expect.stringContaining('nil pointer evaluating interface {}.Get') });
+    expect(await one('{{ .Release }}|{{ .Values }}|{{ .Files }}', { Files: 'mine' })).toEqual({ text: '<no value>|<no value>|mine' });
+  });
+
+  it('a huge result is refused; an allocation past the memory bound fails the batch, not the worker', async () => {
+    expect(await one('{{ repeat 2000000 "x" }}', {})).toEqual({
+      error: 'failed to execute go template {{ repeat 2000000 "x" }}: the result is larger than 1 MiB',
+    });
+    expect(await one('{{ repeat 8000000000 "x" | len }}', {})).toEqual({ error: expect.stringContaining('ran out of memory') });
+  });
+});
