@@ -142,6 +142,8 @@ export async function worker(event: SQSEvent, context: Context): Promise<SQSBatc
 function logKeys(job: Job): Record<string, string | undefined> {
   // A cluster scan names its cluster only: its apps are on the lines of their own results.
   if (job.kind === 'cluster-scan') return { jobKind: job.kind, cluster: job.cluster };
+  // A rollout step names its set and the rollout (its commit); its targets are on the lines of their own syncs.
+  if (job.kind === 'rollout') return { jobKind: job.kind, applicationSet: job.set, revision: job.id, deliveryId: job.deliveryId };
   const target =
     job.kind === 'registry-refresh'
       ? {}

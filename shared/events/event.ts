@@ -15,6 +15,11 @@ export const DETAIL_TYPES = [
   'Drift Resolved',
   'App Removed',
   'App Deleted',
+  /** An ApplicationSet's RollingSync rollout (shared/rollout/): `app` is the set, `cluster` is `*` (it spans the set's clusters). */
+  'Rollout Started',
+  'Rollout Step Completed',
+  'Rollout Halted',
+  'Rollout Completed',
   /** A rendered message for one notification destination (shared/notifications/); rules route it by `destination`. */
   'Notification',
 ] as const;
@@ -57,6 +62,9 @@ export const eventDetailSchema = z.object({
     .array(objectRefSchema)
     .transform((objects) => objects.slice(0, MAX_OBJECTS))
     .optional(),
+  /** Rollout events: the 1-based step and how many there are. */
+  step: z.number().int().positive().optional(),
+  steps: z.number().int().positive().optional(),
   /** Notification: the destination (a CDK context destination's name) the rule sends it to. */
   destination: z.string().min(1).optional(),
   /** Notification: the recipient of the subscription (a Slack channel, or empty). */

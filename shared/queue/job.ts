@@ -6,6 +6,7 @@
 //   delete-app        delete the resources of an app that left the registry with the resources finalizer
 //   app-waves         a child of an app of apps finished a sync: start its parent's next wave, or halt
 //   preview           show on a pull request's head what merging it would change; nothing is applied
+//   rollout           one step of an ApplicationSet's RollingSync rollout: start, a member's sync ended, a gate's timer, promote, abort
 // Their FIFO group and deduplication ids are in message-ids.ts.
 import { z } from 'zod';
 
@@ -43,6 +44,8 @@ export const syncJobSchema = z.object({
   windowOpenedAt: z.string().optional(),
   /** Jobs made from a push: the head commit's time (ISO, UTC), where DORA's lead time starts (shared/dora/). */
   committedAt: z.string().optional(),
+  /** Set when a RollingSync rollout started this sync (shared/rollout/): its end tells that rollout, and a newer rollout of the set supersedes it. */
+  rollout: z.object({ set: name, id: name }).optional(),
 });
 
 export const driftScanJobSchema = z.object({
@@ -130,6 +133,42 @@ export const previewJobSchema = z.object({
   enqueuedAt: z.string(),
 });
 
+export const ROLLOUT_REASONS = ['start', 'member', 'timer', 'promote', 'abort'] as const;
+export type RolloutReason = (typeof ROLLOUT_REASONS)[number];
+
+export const rolloutJobSchema = z.object({
+  kind: z.literal('rollout'),
+  /** The ApplicationSet. */
+  set: name,
+  /** The rollout's id (the commit that started it): a job of a rollout that was superseded is dropped. */
+  id: name,
+  /**
+   * `start`: a push or config change marked the set's targets; `member`: a sync the rollout
+   * started ended; `timer`: a gate's wait is over; `promote`, `abort`: a person asked.
+   */
+  reason: z.enum(ROLLOUT_REASONS),
+  /** `member`: the target whose sync ended (`app@cluster`), for logs. */
+  member: z.string().optional(),
+  /** The trigger the rollout's syncs carry (`push` or `config`). */
+  trigger: z.enum(SYNC_TRIGGERS),
+  /** `promote`, `abort`: who asked. */
+  by: z.string().optional(),
+  /** The branch the commit is the head of, named in the syncs' messages. */
+  ref: z.string().optional(),
+  /** `start`: the repository the commit is in; a carried target of this repository and `ref` follows the new commit. */
+  repoURL: z.string().optional(),
+  deliveryId: z.string().optional(),
+  committedAt: z.string().optional(),
+  enqueuedAt: z.string(),
+  /**
+   * Set on a timer (reason `timer`) while it waits in its own FIFO group (`_rollout-timer@<set>`):
+   * when it is due. Once due it sends the step (the same job without `dueAt`) to the set's group.
+   */
+  dueAt: z.string().optional(),
+  /** A timer sent again before its message ran out of receives: how many times (for a unique deduplication id). */
+  hop: z.number().int().positive().optional(),
+});
+
 export const jobSchema = z.discriminatedUnion('kind', [
   syncJobSchema,
   driftScanJobSchema,
@@ -138,6 +177,7 @@ export const jobSchema = z.discriminatedUnion('kind', [
   deleteAppJobSchema,
   appWavesJobSchema,
   previewJobSchema,
+  rolloutJobSchema,
 ]);
 
 export type SyncJob = z.infer<typeof syncJobSchema>;
@@ -147,6 +187,7 @@ export type RegistryRefreshJob = z.infer<typeof registryRefreshJobSchema>;
 export type DeleteAppJob = z.infer<typeof deleteAppJobSchema>;
 export type AppWavesJob = z.infer<typeof appWavesJobSchema>;
 export type PreviewJob = z.infer<typeof previewJobSchema>;
+export type RolloutJob = z.infer<typeof rolloutJobSchema>;
 export type Job = z.infer<typeof jobSchema>;
 export type JobKind = Job['kind'];
 
@@ -160,12 +201,18 @@ export function describeJob(job: Job): string {
   if (job.kind === 'registry-refresh') return `registry@${job.revision}`;
   if (job.kind === 'preview') return `${pullRequestId(job.repoURL, job.pullRequest)}@${job.revision}`;
   if (job.kind === 'cluster-scan') return `${clusterScanId(job.cluster)}@${job.schedulePeriod}`;
+  if (job.kind === 'rollout') return `${rolloutId(job.set)}@${job.id}`;
   return `${targetId(job.app, job.cluster)}@${job.revision}`;
 }
 
 /** `_scan@<cluster>`: a cluster scan's name in ids and messages; no app name starts with `_`, so no target's id is the same. */
 export function clusterScanId(cluster: string): string {
   return `_scan@${cluster}`;
+}
+
+/** `_rollout@<set>`: a set's rollout in ids and messages (and its FIFO group); no app name starts with `_`. */
+export function rolloutId(set: string): string {
+  return `_rollout@${set}`;
 }
 
 /** `<repoURL>#<number>`: how a pull request is named in ids and messages. */

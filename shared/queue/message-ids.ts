@@ -4,14 +4,18 @@
 // scans and their continuations keep their order and run beside the targets' syncs, which
 // the scan stays clear of by their leases (drift/scan-cluster.ts). Registry refreshes share one group of their own; the previews of
 // one pull request share one, `preview@<repository>#<number>`, so a newer head waits for the
-// preview in hand, and finds it superseded or not (worker/preview-job.ts).
+// preview in hand, and finds it superseded or not (worker/preview-job.ts). A set's rollout
+// steps share `_rollout@<set>`, one step at a time; its gate timers wait apart, in
+// `_rollout-timer@<set>`, so a timer held back by its visibility timeout never blocks a newer
+// push's step (worker/rollout-job.ts).
 // Deduplication = app@cluster@revision for a push or config sync (the same push enqueued twice
 // syncs once); other jobs add what tells them apart (see deduplicationId).
 // SQS allows at most 128 characters of [!-~]; anything longer or outside that alphabet is
 // replaced by its sha256, which is equally stable, so the same job still gets the same id.
 import { createHash } from 'node:crypto';
 import { repoKey } from '../github/repo-url.ts';
-import { clusterScanId, pullRequestId, targetId, type Job } from './job.ts';
+import { randomUUID } from 'node:crypto';
+import { clusterScanId, pullRequestId, rolloutId, targetId, type Job } from './job.ts';
 
 /** The FIFO group of registry refreshes (kept from when they were a job for app `_registry` on cluster `_config`). */
 export const REGISTRY_GROUP = '_registry@_config';
@@ -27,6 +31,7 @@ export function messageGroupId(job: Job): string {
   // The repository by its key: one group whichever way the payload spelt its URL.
   if (job.kind === 'preview') return `preview@${pullRequestId(repoKey(job.repoURL), job.pullRequest)}`;
   if (job.kind === 'cluster-scan') return clusterScanId(job.cluster);
+  if (job.kind === 'rollout') return job.dueAt !== undefined ? `_rollout-timer@${job.set}` : rolloutId(job.set);
   return targetId(job.app, job.cluster);
 }
 
@@ -34,6 +39,8 @@ export function deduplicationId(job: Job): string {
   // Once per cluster and period; a continuation is told apart by its count.
   if (job.kind === 'cluster-scan')
     return `${clusterScanId(job.cluster)}@cluster-scan@${job.schedulePeriod}${job.continuation ? `@continue@${job.continuation}` : ''}`;
+  // Every rollout message is new work (a start, a member's end, a timer, a person's request): none may be swallowed.
+  if (job.kind === 'rollout') return `${messageGroupId(job)}@${job.id}@${job.reason}@${randomUUID()}`;
   const base = `${messageGroupId(job)}@${job.revision}`;
   switch (job.kind) {
     case 'drift-scan':

@@ -39,4 +39,8 @@ export interface RolloutState {
   repoURL?: string;
   startedAt: string;
   updatedAt: string;
+  /** When the wake-up timer the rollout waits for is due (a gate's, or a re-check's): no second timer is sent before it. */
+  wakeAt?: string;
+  /** Bumped by every write (shared/state/rollout-state.ts): a write names the version it read, so a step and a person's abort never overwrite each other. */
+  version?: number;
 }

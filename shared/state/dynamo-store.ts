@@ -16,6 +16,10 @@ import { withdrawRequest } from './withdraw-request.ts';
 import { getTargetsWithLeases, type TargetWithLease } from './targets-with-leases.ts';
 import { removeTarget } from './remove-target.ts';
 import { getWavePlan, putWavePlan } from './wave-plan.ts';
+import { getTargets } from './targets-batch.ts';
+import { markRollout } from './mark-rollout.ts';
+import { getRollout, listRollouts, putRollout } from './rollout-state.ts';
+import type { RolloutState, TargetRollout } from '../rollout/types.ts';
 import type {
   HistoryEntry,
   LeaseRecord,
@@ -160,6 +164,26 @@ export class DynamoStateStore implements StateStore {
 
   putWavePlan(plan: WavePlan): Promise<void> {
     return putWavePlan(this.table, plan);
+  }
+
+  getTargets(targets: readonly TargetRef[]): Promise<Map<string, TargetState>> {
+    return getTargets(this.table, targets);
+  }
+
+  markRollout(target: TargetRef, rollout: TargetRollout): Promise<void> {
+    return markRollout(this.table, target, rollout);
+  }
+
+  getRollout(set: string): Promise<RolloutState | undefined> {
+    return getRollout(this.table, set);
+  }
+
+  listRollouts(): Promise<RolloutState[]> {
+    return listRollouts(this.table);
+  }
+
+  putRollout(state: RolloutState, read: RolloutState | undefined): Promise<boolean> {
+    return putRollout(this.table, state, read);
   }
 
   getHead(repoURL: string, branch: string): Promise<RepoHead | undefined> {

@@ -43,6 +43,17 @@ export const PUSH_INDEX_PREFIX = 'PUSH#';
 /** The registry as one item, as releases before the per-item registry wrote it: read when there is no head, deleted by the first write. */
 export const LEGACY_REGISTRY_KEY: ItemKey = { pk: REGISTRY_PK, sk: 'CURRENT' };
 
+/**
+ * The rollouts of ApplicationSets (shared/rollout/): one partition, one small item per set, so
+ * every set's rollout is read with one Query (the CLI's and the dashboard's overview).
+ */
+export const ROLLOUT_PK = 'ROLLOUT';
+export const ROLLOUT_PREFIX = 'SET#';
+
+export function rolloutKey(set: string): ItemKey {
+  return { pk: ROLLOUT_PK, sk: `${ROLLOUT_PREFIX}${set}` };
+}
+
 export function headKey(repoURL: string, branch: string): ItemKey {
   return { pk: `HEAD#${repoURL}#${branch}`, sk: 'HEAD' };
 }

@@ -15,6 +15,7 @@ import type {
   WavePlan,
 } from './types.ts';
 import type { TargetWithLease } from './targets-with-leases.ts';
+import type { RolloutState, TargetRollout } from '../rollout/types.ts';
 
 export interface RecordedSync {
   /** Whether the target state was written (false: a newer request's result is there). */
@@ -77,6 +78,20 @@ export interface StateStore {
   /** A parent target's app-level wave plan (app-of-apps), if its last sync made one. */
   getWavePlan(target: TargetRef): Promise<WavePlan | undefined>;
   putWavePlan(plan: WavePlan): Promise<void>;
+
+  /** Many targets' states at once (one BatchGetItem per 100), by targetId; a target without an item has no entry. */
+  getTargets(targets: readonly TargetRef[]): Promise<Map<string, TargetState>>;
+  /** The target takes part in a set's rollout (its `rollout` attribute; one UpdateItem). Nothing is requested. */
+  markRollout(target: TargetRef, rollout: TargetRollout): Promise<void>;
+  /** An ApplicationSet's rollout, if it ever had one. */
+  getRollout(set: string): Promise<RolloutState | undefined>;
+  /** Every set's rollout (one Query). */
+  listRollouts(): Promise<RolloutState[]>;
+  /**
+   * Writes a set's rollout if the item is still as `read` left it (absent when `read` is
+   * undefined); false when another write came first. Sets `state.version` when written.
+   */
+  putRollout(state: RolloutState, read: RolloutState | undefined): Promise<boolean>;
 
   getHead(repoURL: string, branch: string): Promise<RepoHead | undefined>;
   /** Writes only when the head moved; false when it was `sha` already. */

@@ -5,6 +5,7 @@ import type { HealthStatus } from '../kube/health/status.ts';
 import type { ObjectRef } from '../kube/live.ts';
 import type { Inventory } from '../sync/inventory.ts';
 import type { SyncTrigger } from '../queue/job.ts';
+import type { TargetRollout } from '../rollout/types.ts';
 
 export const SYNC_STATUSES = ['Synced', 'OutOfSync', 'Syncing', 'Failed', 'Unknown'] as const;
 export type SyncStatus = (typeof SYNC_STATUSES)[number];
@@ -114,6 +115,8 @@ export interface TargetFields {
   restoredAt: string;
   /** What notifications were sent for, per trigger (shared/notifications/triggers.ts): on-deployed once per commit. */
   notified: Partial<Record<string, string>>;
+  /** The RollingSync rollout this target takes part in (its set's newest to mark it), and the commit it is to be synced at in it. */
+  rollout: TargetRollout;
 }
 
 export interface TargetState extends TargetRef, Partial<TargetFields> {

@@ -13,6 +13,7 @@ import type { SourceFetcher } from '../source/fetcher.ts';
 import type { StateStore } from '../state/store.ts';
 import type { RenderCache } from '../storage/render-cache.ts';
 import type { SopsKeyRing } from '../secrets/keys/key-ring.ts';
+import type { AlarmReader } from '../rollout/alarms.ts';
 
 /** The slice of a structured logger the worker uses; Powertools' Logger is one as it is. */
 export interface WorkerLogger {
@@ -50,6 +51,8 @@ export interface WorkerDependencies {
   sopsKeys?: SopsKeyRing;
   /** Where each finished sync's DORA signals go (CloudWatch in Lambda); absent: none are worked out. */
   dora?: DoraSink;
+  /** The CloudWatch alarms rollout gates wait on; absent: from the environment (shared/rollout/alarms.ts alarmReaderFor). */
+  alarms?: AlarmReader;
 }
 
 export interface JobContext {

@@ -4,6 +4,7 @@ import { reportSignals } from '../dora/report-sync.ts';
 import type { SourceRevision, SyncRecord, TargetRef } from '../state/types.ts';
 import type { SyncJob } from '../queue/job.ts';
 import { notifyParent } from './app-waves.ts';
+import { notifyRollout } from './rollout-job.ts';
 import type { WorkerDependencies } from './dependencies.ts';
 import { finalReport, type FinalReport, type RecordedResult, type SyncEnding } from './policy/final-report.ts';
 import { emit, endingDetails, postStatus, type TargetReport } from './report.ts';
@@ -36,6 +37,8 @@ export async function finish(deps: WorkerDependencies, run: SyncRun, ending: Syn
   if (ended && run.notifications) await notifySyncEnded(deps, run.target, run.notifications, ended.detail, report.record.message);
   // A child of an app of apps that is done with this commit (well or not) lets its parent's waves move on.
   if (ending.kind !== 'retrying') await notifyParent(deps, run);
+  // A sync a RollingSync rollout started lets the rollout's step move on.
+  if (ending.kind !== 'retrying') await notifyRollout(deps, run);
   return report;
 }
 

@@ -9,11 +9,12 @@ import type { JobContext, WorkerDependencies } from './dependencies.ts';
 import { deleteApp, type DeleteOutcome } from './delete-app.ts';
 import { previewPullRequest, type PreviewOutcome } from './preview-job.ts';
 import { refreshRegistry } from './refresh-registry.ts';
+import { runRollout, type RolloutOutcome } from './rollout-job.ts';
 import { syncTarget, type TargetOutcome } from './sync-target.ts';
 
 // 'drift-unknown': the scan could not tell (the applied revision is gone from Git, or the
 // cluster could not be read); the worker counts it so a target blind for long is alarmed on.
-export type JobOutcome = TargetOutcome | DeleteOutcome | WavesOutcome | PreviewOutcome | 'registry-refreshed' | 'scanned' | 'drifted' | 'drift-unknown';
+export type JobOutcome = TargetOutcome | DeleteOutcome | WavesOutcome | PreviewOutcome | RolloutOutcome | 'registry-refreshed' | 'scanned' | 'drifted' | 'drift-unknown';
 
 export async function runJob(job: Job, context: JobContext, deps: WorkerDependencies): Promise<JobOutcome> {
   switch (job.kind) {
@@ -31,6 +32,8 @@ export async function runJob(job: Job, context: JobContext, deps: WorkerDependen
       return advanceWaves(job, deps);
     case 'preview':
       return previewPullRequest(job, deps);
+    case 'rollout':
+      return runRollout(job, context, deps);
   }
 }
 
