@@ -61,6 +61,11 @@ const commands: CommandEntry[] = [
     load: async () => (await import('./commands/resume.ts')).resumeCommand,
   },
   {
+    name: 'rollout',
+    summary: "an ApplicationSet's RollingSync rollout: status [SET], promote SET (skip a gate), abort SET",
+    load: async () => (await import('./commands/rollout.ts')).rolloutCommand,
+  },
+  {
     name: 'restore',
     summary: 'rebuild a lost state table from Git (the registry) and the clusters (tracking annotations)',
     load: async () => (await import('./commands/restore.ts')).restoreCommand,
