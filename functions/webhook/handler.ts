@@ -39,6 +39,8 @@ export async function buildDependencies(env: Environment): Promise<WebhookDepend
     rememberDelivery: (id) => store.rememberDelivery(id, DELIVERY_TTL_SECONDS),
     forgetDelivery: (id) => store.forgetDelivery(id),
     requestSync: (target, revision) => store.requestSync(target, revision),
+    // A RollingSync set's targets are marked for its rollout instead (same partition, one write each).
+    markRollout: (target, rollout) => store.markRollout(target, rollout),
     // Not a credential: which GitHub's repositories a payload may name.
     gitHubHost: gitHubHostOf(env),
     enqueue: async (jobs) => {

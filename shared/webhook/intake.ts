@@ -42,6 +42,8 @@ export interface WebhookDependencies {
   rememberDelivery(id: string): Promise<boolean>;
   /** Marks the commit as the one the target must end on (a newer commit wins); before enqueueing. */
   requestSync(target: { app: string; cluster: string }, revision: string): Promise<unknown>;
+  /** Marks a target for its ApplicationSet's rollout instead of requesting it (shared/rollout/route.ts); absent: none is. */
+  markRollout?(target: { app: string; cluster: string }, rollout: { set: string; id: string; revision: string }): Promise<unknown>;
   forgetDelivery(id: string): Promise<void>;
   enqueue(jobs: Job[]): Promise<void>;
   /** The GitHub host whose repositories pull requests and check runs may name (github.com by default). */

@@ -2,11 +2,14 @@
 // it tracks, and one registry refresh when the push changes the config repository's registry
 // folder on its branch (the worker re-reads the registry). Tags, other refs and branch
 // deletions sync nothing. Each target is requested at the pushed commit before its job is sent:
-// a newer commit wins.
+// a newer commit wins. The apps of an ApplicationSet with a RollingSync strategy are not synced
+// straight: each target is marked for the set's rollout instead (one write, as a request is) and
+// one `rollout` job per set is queued (shared/rollout/route.ts).
 import { changedFilesOf, configChanged, matchPush } from '../config/match.ts';
 import { sameRepo } from '../config/repo-url.ts';
 import type { Registry } from '../config/types.ts';
-import { targetId, type Job, type SyncJob } from '../queue/job.ts';
+import { rolloutId, targetId, type Job, type SyncJob } from '../queue/job.ts';
+import { routeRollouts, type RolloutMark } from '../rollout/route.ts';
 import { ignored, type EventOutcome } from './accepted.ts';
 import { BadDeliveryError } from './errors.ts';
 
@@ -21,6 +24,8 @@ export interface PushContext {
   /** The config repository and branch whose pushes refresh the registry. */
   configRepo?: { repoURL: string; branch: string; dir: string };
   requestSync(target: { app: string; cluster: string }, revision: string): Promise<unknown>;
+  /** Marks a target for its set's rollout (StateStore.markRollout); absent: no push becomes a rollout. */
+  markRollout?(target: RolloutMark['target'], rollout: RolloutMark['rollout']): Promise<unknown>;
   deliveryId: string;
   enqueuedAt: string;
 }
@@ -50,20 +55,36 @@ export async function pushDelivery(payload: unknown, context: PushContext): Prom
   const branch = push.ref.slice('refs/heads/'.length);
   const changedFiles = changedFilesOf(push);
   const committedAt = commitTime(push.head_commit?.timestamp);
-  const jobs = await jobsFor(context, { repoURL, branch, headSha: push.after, changedFiles, defaultBranch: push.repository?.default_branch, committedAt });
-  if (jobs.length === 0) return { statusCode: 200, body: { message: 'nothing to do: no app tracks these files on this branch' } };
+  const { jobs: found, registry } = await jobsFor(context, { repoURL, branch, headSha: push.after, changedFiles, defaultBranch: push.repository?.default_branch, committedAt });
+  if (found.length === 0) return { statusCode: 200, body: { message: 'nothing to do: no app tracks these files on this branch' } };
 
-  const syncs = jobs.filter((job): job is SyncJob => job.kind === 'sync');
-  const refresh = jobs.length > syncs.length;
-  const message = [syncs.length > 0 ? `${syncs.length} sync job(s)` : '', refresh ? 'a registry refresh' : ''].filter(Boolean).join(' and ');
+  const { markRollout } = context;
+  const routed =
+    registry && markRollout
+      ? routeRollouts(found, registry, { id: push.after, repoURL, ref: branch })
+      : { jobs: found, marks: [], syncs: found.filter((job): job is SyncJob => job.kind === 'sync') };
+  const { jobs, marks, syncs } = routed;
+  const rollouts = jobs.filter((job) => job.kind === 'rollout');
+  const refresh = jobs.some((job) => job.kind === 'registry-refresh');
+  const message = [
+    syncs.length > 0 ? `${syncs.length} sync job(s)` : '',
+    rollouts.length > 0 ? `${rollouts.length} rollout(s) of ${marks.length} target(s)` : '',
+    refresh ? 'a registry refresh' : '',
+  ]
+    .filter(Boolean)
+    .join(' and ');
   return {
     jobs,
     record: async () => {
       for (const job of syncs) await context.requestSync(job, job.revision);
+      for (const mark of marks) await markRollout!(mark.target, mark.rollout);
     },
     body: {
       message: `${message} queued`,
       targets: syncs.map((job) => targetId(job.app, job.cluster)),
+      ...(rollouts.length > 0
+        ? { rollouts: rollouts.map((job) => (job.kind === 'rollout' ? rolloutId(job.set) : '')), rolloutTargets: marks.map(({ target }) => targetId(target.app, target.cluster)) }
+        : {}),
       ...(refresh ? { registryRefresh: true } : {}),
       revision: push.after,
     },
@@ -73,7 +94,7 @@ export async function pushDelivery(payload: unknown, context: PushContext): Prom
 async function jobsFor(
   context: PushContext,
   push: { repoURL: string; branch: string; headSha: string; changedFiles: string[] | 'all'; defaultBranch?: string; committedAt?: string },
-): Promise<Job[]> {
+): Promise<{ jobs: Job[]; registry?: Registry }> {
   const { deliveryId, enqueuedAt } = context;
   const jobs: Job[] = [];
   const config = context.configRepo;
@@ -96,7 +117,7 @@ async function jobsFor(
       });
     }
   }
-  return jobs;
+  return { jobs, registry };
 }
 
 /** The apps a change to `branch` of `repoURL` can touch: the push index when there is one, else the whole registry. */
