@@ -18,7 +18,11 @@ const DEFAULT_GROUP = '*default';
  * keep its order), and for an app an ApplicationSet generated its set and labels (a push to a
  * RollingSync set's apps becomes a rollout, not syncs: shared/rollout/).
  */
-export type PushIndexApp = Pick<AppSpec, 'name' | 'source' | 'sources' | 'destinations' | 'applicationSet' | 'labels'> & { position: number };
+export type PushIndexApp = Pick<AppSpec, 'name' | 'source' | 'sources' | 'destinations' | 'applicationSet' | 'labels'> & {
+  position: number;
+  /** Its set has a RollingSync strategy: the webhook marks it for the set's rollout instead of syncing it (the index keeps no sets). */
+  rollingSync?: true;
+};
 
 /** The Query prefix of one group's chunks. */
 export function pushGroupPrefix(repoURL: string, group: { branch: string } | 'default'): string {
@@ -29,11 +33,12 @@ export function pushGroupPrefix(repoURL: string, group: { branch: string } | 'de
 /** The push index entries of `registry`: every group an app's Git sources join, as matchPush groups them. */
 export function pushIndexEntries(registry: Registry): Entry[] {
   const groups = new Map<string, PushIndexApp[]>();
+  const rolling = new Set((registry.applicationSets ?? []).filter((set) => set.strategy?.type === 'RollingSync').map((set) => set.name));
   (registry.apps ?? []).forEach((app, position) => {
     // The store takes registries config/ did not check (tests, restores): an app the matcher
     // could not read either (no source, no revision) follows no branch.
     if (typeof app?.source?.targetRevision !== 'string') return;
-    const slim = slimApp(app, position);
+    const slim = slimApp(app, position, rolling);
     const joined = new Set<string>();
     for (const watched of watchedSources(app)) {
       const revision = watched.targetRevision.trim();
@@ -67,7 +72,7 @@ export function pushIndexRegistry(chunks: Iterable<string>): Registry {
   return { apps: apps as unknown as AppSpec[], clusters: [], projects: [] };
 }
 
-function slimApp(app: AppSpec, position: number): PushIndexApp {
+function slimApp(app: AppSpec, position: number, rolling: ReadonlySet<string>): PushIndexApp {
   return {
     name: app.name,
     source: slimSource(app.source),
@@ -75,6 +80,7 @@ function slimApp(app: AppSpec, position: number): PushIndexApp {
     destinations: (app.destinations ?? []).map(({ cluster, namespace }) => ({ cluster, namespace })),
     ...(app.applicationSet !== undefined ? { applicationSet: app.applicationSet } : {}),
     ...(app.labels !== undefined ? { labels: app.labels } : {}),
+    ...(app.applicationSet !== undefined && rolling.has(app.applicationSet) ? { rollingSync: true as const } : {}),
     position,
   };
 }

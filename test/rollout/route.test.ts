@@ -92,3 +92,14 @@ describe('routing a push through rollouts', () => {
     expect(routed.jobs.map((job) => job.kind)).toEqual(['rollout']);
   });
 });
+
+describe('the push index the webhook reads', () => {
+  it('says which apps roll out, so a push routes them as the full registry does', async () => {
+    const { pushIndexEntries, pushIndexRegistry } = await import('../../shared/state/push-index.ts');
+    const index = pushIndexRegistry(pushIndexEntries(registry).map((entry) => entry.body));
+    const jobs: Job[] = [sync('web', 'dev'), sync('guestbook-dev', 'dev'), sync('tools-dev', 'dev'), sync('guestbook-prod', 'prod')];
+    const fromIndex = routeRollouts(jobs, index, { id: SHA });
+    expect(fromIndex).toEqual(routeRollouts(jobs, registry, { id: SHA }));
+    expect(fromIndex.marks.map(({ target }) => target.app)).toEqual(['guestbook-dev', 'guestbook-prod']);
+  });
+});
