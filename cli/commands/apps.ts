@@ -1,5 +1,11 @@
 // `driftless apps`: one line per app × cluster, the fleet at a glance.
 import { targetViews, type TargetView } from '../../shared/operations/targets.ts';
+import { describeProgress, rolloutProgressOf, type RolloutProgress } from '../../shared/operations/rollout-progress.ts';
+import { rollingSets } from '../../shared/operations/rollout.ts';
+import type { Registry } from '../../shared/config/types.ts';
+import type { TargetState } from '../../shared/state/types.ts';
+import type { StateStore } from '../../shared/state/store.ts';
+import { targetId } from '../../shared/queue/job.ts';
 import type { Command } from '../main.ts';
 import { BACKEND_HELP, jsonOutput, onBackend } from '../ops/command.ts';
 import { EXIT } from '../ops/errors.ts';
@@ -15,7 +21,9 @@ const help = `Usage: driftless apps [--app APP] [--cluster C] [--status S] [--wa
 
 One line per app and cluster: applied revision, sync status, health, drift, age of the last
 sync and its message. An app of apps' children are listed under it, indented, with a PARENT
-column naming it (\`parent\` in --output json). --status matches a sync status (Synced,
+column naming it (\`parent\` in --output json). A target in an ApplicationSet's rollout shows its
+step in a ROLLOUT column: "step 2 of 3", with the gate its step waits at, the halt, or the
+step it waits for (\`rollout\` in --output json: set, step, steps, gate). --status matches a sync status (Synced,
 OutOfSync, Syncing, Failed), a health (Healthy, Progressing, Degraded, ...), a drift status
 (Drifted), or suspended / pinned.
 --watch redraws the table every 2 seconds until Ctrl-C.
@@ -60,9 +68,9 @@ export const appsCommand: Command = {
         );
       const load = async () => {
         const { registry, states } = await backend.fleet();
-        return select(targetViews(registry, states));
+        return withRollouts(select(targetViews(registry, states)), registry, states, backend.store);
       };
-      const show = (views: TargetView[]) => {
+      const show = (views: AppRow[]) => {
         if (json) printJson(views);
         else process.stdout.write(views.length === 0 ? 'No apps match.\n' : formatApps(views, palette()));
       };
@@ -80,9 +88,26 @@ export const appsCommand: Command = {
   },
 };
 
-export function formatApps(views: TargetView[], p: Palette, now = Date.now()): string {
+/** A row of the table: the target, and where it stands in its set's rollout when it is in one. */
+export type AppRow = TargetView & { rollout?: RolloutProgress };
+
+/** The rows with their rollout progress: one Query of the rollout items, and none for a registry without RollingSync sets. */
+async function withRollouts(views: TargetView[], registry: Registry, states: TargetState[], store: Pick<StateStore, 'listRollouts'>): Promise<AppRow[]> {
+  if (rollingSets(registry).length === 0) return views;
+  const progressOf = rolloutProgressOf(registry, await store.listRollouts());
+  const apps = new Map(registry.apps.map((app) => [app.name, app]));
+  const byTarget = new Map(states.map((state) => [targetId(state.app, state.cluster), state]));
+  return views.map((view) => {
+    const rollout = progressOf(apps.get(view.app), byTarget.get(targetId(view.app, view.cluster)));
+    return rollout ? { ...view, rollout } : view;
+  });
+}
+
+export function formatApps(views: AppRow[], p: Palette, now = Date.now()): string {
   // The PARENT column appears only in a fleet that has an app of apps, so other tables stay as they were.
   const family = views.some((view) => view.parent !== undefined);
+  // The ROLLOUT column likewise only when a listed target is in a rollout.
+  const rolling = views.some((view) => view.rollout !== undefined);
   const depthOf = depthsIn(views);
   const rows = views.map((view) => [
     `${'  '.repeat(depthOf(view))}${view.app}`,
@@ -92,14 +117,19 @@ export function formatApps(views: TargetView[], p: Palette, now = Date.now()): s
     statusColour(p, statusLabel(view)),
     statusColour(p, view.health),
     statusColour(p, driftLabel(view)),
+    ...(rolling ? [view.rollout ? oneLine(describeProgress(view.rollout)) : ''] : []),
     age(view.lastSyncFinishedAt, now),
     oneLine(view.message),
   ]);
-  return table(['APP', ...(family ? ['PARENT'] : []), 'CLUSTER', 'REVISION', 'STATUS', 'HEALTH', 'DRIFT', 'LAST SYNC', 'MESSAGE'], rows, p);
+  return table(
+    ['APP', ...(family ? ['PARENT'] : []), 'CLUSTER', 'REVISION', 'STATUS', 'HEALTH', 'DRIFT', ...(rolling ? ['ROLLOUT'] : []), 'LAST SYNC', 'MESSAGE'],
+    rows,
+    p,
+  );
 }
 
 /** Redraws in place on a terminal (one JSON document per refresh with --output json) until SIGINT. */
-async function watch(load: () => Promise<TargetView[]>, show: (views: TargetView[]) => void, json: boolean): Promise<number> {
+async function watch(load: () => Promise<AppRow[]>, show: (views: AppRow[]) => void, json: boolean): Promise<number> {
   let stopped = false;
   let wake: () => void = () => {};
   const stop = () => {

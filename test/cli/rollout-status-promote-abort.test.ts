@@ -191,6 +191,34 @@ describe('driftless rollout status', () => {
   });
 });
 
+describe('driftless apps in a rollout', () => {
+  it('shows each target’s step k of n with its gate, the halt or the step it waits for; --output json carries it', async () => {
+    const result = await runCli(['apps']);
+    // api-dev's sync failed: apps says so with exit 1, as it always has.
+    expect(result.code).toBe(1);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^APP\s+CLUSTER\s+REVISION\s+STATUS\s+HEALTH\s+DRIFT\s+ROLLOUT\s+LAST SYNC\s+MESSAGE$/);
+    const rollout = lines[0].indexOf('ROLLOUT');
+    const lastSync = lines[0].indexOf('LAST SYNC');
+    const column = Object.fromEntries(lines.slice(1).map((line) => [line.split(/\s+/).slice(0, 2).join('@'), line.slice(rollout, lastSync).trim()]));
+    expect(column).toEqual({
+      'api-dev@dev': 'step 1 of 1 (halted at step 1: api-dev@dev failed to sync at 1a2b3c4)',
+      'guestbook-dev@dev': 'step 1 of 3',
+      'guestbook-prod@prod': 'step 3 of 3 (waits for step 2)',
+      'guestbook-qa@qa': '',
+      'guestbook-staging@staging': 'step 2 of 3 (soak: 4m 10s left)',
+    });
+    const json = JSON.parse((await runCli(['apps', '--output', 'json'])).stdout) as Array<{ app: string; rollout?: unknown }>;
+    expect(Object.fromEntries(json.map((row) => [row.app, row.rollout]))).toEqual({
+      'api-dev': { set: 'api', step: 1, steps: 1, gate: 'halted at step 1: api-dev@dev failed to sync at 1a2b3c4' },
+      'guestbook-dev': { set: 'guestbook', step: 1, steps: 3 },
+      'guestbook-prod': { set: 'guestbook', step: 3, steps: 3, gate: 'waits for step 2' },
+      'guestbook-qa': undefined,
+      'guestbook-staging': { set: 'guestbook', step: 2, steps: 3, gate: 'soak: 4m 10s left' },
+    });
+  });
+});
+
 describe('driftless rollout promote', () => {
   it('refuses a rollout that is not at a gate (exit 2), saying what it is doing', async () => {
     const result = await runCli(['rollout', 'promote', 'api']);
