@@ -1,26 +1,30 @@
 // The throwaway chart one batch of goTemplate strings is rendered with (go-template.ts): one
-// `define` per distinct template string, every parameter set once in a JSON file the chart
-// reads with `.Files.Get … | fromJson` (Go's json.Unmarshal into map[string]interface{}, as
-// Argo CD holds parameters: numbers are float64, nothing is coalesced the way Helm coalesces
-// values), and a main template that renders request j on line j + 2 of its output:
+// `define` per distinct template string, the parameter sets in JSON files the chart reads with
+// `.Files.Get … | fromJson` (Go's json.Unmarshal into map[string]interface{}, as Argo CD holds
+// parameters: numbers are float64, nothing is coalesced the way Helm coalesces values), and
+// main templates (main-NNNN.yaml, each under Helm's 5 MiB per file) with one line per
+// parameter set, which prints every string of that set at once:
 //
-//   # r:<base64 of the result>        or        # r:!        (the result is too large)
+//   # r:<base64 of result 1, SEP, result 2, SEP, …>        or        # r:!   (too large)
 //
 // Why this shape:
 // - `helm template` parses its output as manifests, and a YAML comment is a document nobody
 //   reads, so any result (a newline, `---`, `{{`) comes back byte for byte once decoded;
 // - base64 is taken inside Go, before Helm strips the text `<no value>` from its output, so a
 //   missing key prints `<no value>` as Go (and Argo CD) prints it;
-// - a template is called with `include "…" $params`, which makes both `.` and `$` the
-//   parameters, as in Argo CD, and nothing else of the chart reachable: `.Files`, `.Release`
-//   and `.Values` are the parameters' own keys of those names;
-// - when Go fails it names the line of the main template it was executing, which is the
-//   request, and the file of the define (`_s<k>.tpl`), which is the template string;
-// - names carry a random nonce, so a template cannot call or redefine another one's define.
+// - one `include` per parameter set, of a "bundle" define running each string's define with
+//   the `template` action: `include` is what costs in Helm (about 10 µs a call), so an
+//   Application's ten strings cost one, not ten;
+// - `template "…" .` and `include "…" $params` make both `.` and `$` the parameters, as in
+//   Argo CD, and nothing else of the chart reachable: `.Files`, `.Release` and `.Values` are
+//   the parameters' own keys of those names;
+// - when Go fails it names the main file and line it was executing, which is the parameter
+//   set, and the file of the define (`_s<k>.tpl`), which is the template string;
+// - names and the separator carry a random nonce, so a template can neither call or redefine
+//   another one's define nor print a separator.
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Params } from './types.ts';
 
 /** A result longer than this is refused (Go checks the length before base64, so nothing larger is printed). */
 export const MAX_RESULT_BYTES = 1024 * 1024;
@@ -36,16 +40,24 @@ export interface ChartNames {
   chart: string;
   /** The define of template string k. */
   define(k: number): string;
+  /** The define printing bundle j: its template strings one after the other, separated by `separator`. */
+  bundle(j: number): string;
   /** The helper standing for Argo CD's `normalize`. */
   normalize: string;
+  /** The helper printing one parameter set's line. */
+  result: string;
+  separator: string;
 }
 
 export function chartNames(): ChartNames {
-  const nonce = randomBytes(8).toString('hex');
+  const nonce = randomBytes(6).toString('hex');
   return {
     chart: `gotemplate-${nonce}`,
     define: (k) => `s${k}.${nonce}`,
+    bundle: (j) => `b${j}.${nonce}`,
     normalize: `normalize.${nonce}`,
+    result: `result.${nonce}`,
+    separator: `<${nonce}>`,
   };
 }
 
@@ -61,24 +73,83 @@ export interface ChartRequest {
   params: number;
 }
 
+/** A main template file: line HEADER_LINES + 1 + g prints `lines[g]`, the indices (in the requests given) of one parameter set's requests. */
+export interface Chunk {
+  file: string;
+  lines: number[][];
+}
+
+/**
+ * Helm refuses a chart file over 5 MiB ("larger than the maximum file size"), so parameter
+ * sets are split over main files of at most this many bytes, each with the parameter sets it
+ * reads in a JSON file of its own, also at most this large (past one parameter set).
+ */
+export const MAX_CHUNK_BYTES = 4 * 1024 * 1024;
+
+/** `paramsJson`: each parameter set as JSON, indexed as ChartRequest.params. */
 export async function writeChart(
   dir: string,
   names: ChartNames,
   templates: ReadonlyArray<string | undefined>,
-  params: readonly Params[],
+  paramsJson: readonly string[],
   requests: readonly ChartRequest[],
-): Promise<void> {
+): Promise<Chunk[]> {
   await mkdir(join(dir, 'templates'), { recursive: true });
-  const files: Array<Promise<void>> = [
-    writeFile(join(dir, 'Chart.yaml'), `apiVersion: v2\nname: ${names.chart}\nversion: 0.0.0\n`),
-    writeFile(join(dir, 'params.json'), `{"p":[${params.map((p) => JSON.stringify(p)).join(',')}]}`),
-    writeFile(join(dir, 'templates', '_normalize.tpl'), normalizeHelper(names)),
-    writeFile(join(dir, 'templates', 'main.yaml'), mainTemplate(names, requests)),
-  ];
+  const files: Array<Promise<void>> = [writeFile(join(dir, 'Chart.yaml'), `apiVersion: v2\nname: ${names.chart}\nversion: 0.0.0\n`)];
   templates.forEach((text, k) => {
     if (text !== undefined) files.push(writeFile(join(dir, 'templates', `_s${k}.tpl`), `${definePrefix(names, k)}${text}{{end}}`));
   });
+
+  // The requests of each parameter set, in the order the sets first appear.
+  const bySet = new Map<number, number[]>();
+  requests.forEach((request, index) => {
+    const set = bySet.get(request.params);
+    if (set) set.push(index);
+    else bySet.set(request.params, [index]);
+  });
+  const bundles = new Map<string, number>();
+  const bundleOf = (set: number[]): number => {
+    const key = set.map((index) => requests[index].template).join(',');
+    let j = bundles.get(key);
+    if (j === undefined) bundles.set(key, (j = bundles.size));
+    return j;
+  };
+
+  const chunks: Chunk[] = [];
+  let chunk: { lines: string[]; params: string[]; bytes: number; paramsBytes: number; sets: number[][] } | undefined;
+  const flush = (): void => {
+    if (!chunk) return;
+    const index = chunks.length;
+    const file = `main-${String(index).padStart(4, '0')}.yaml`;
+    const header = `{{- $p := (.Files.Get "p-${index}.json" | fromJson).p }}`;
+    files.push(writeFile(join(dir, `p-${index}.json`), `{"p":[${chunk.params.join(',')}]}`));
+    files.push(writeFile(join(dir, 'templates', file), `${[header, ...chunk.lines].join('\n')}\n`));
+    chunks.push({ file, lines: chunk.sets });
+    chunk = undefined;
+  };
+  for (const [params, set] of bySet) {
+    const json = paramsJson[params];
+    const bundle = JSON.stringify(names.bundle(bundleOf(set)));
+    const lineFor = (local: number): string => `# r:{{ include ${JSON.stringify(names.result)} (list ${bundle} (index $p ${local}) ${set.length}) }}`;
+    if (chunk && (chunk.bytes + lineFor(chunk.params.length).length + 1 > MAX_CHUNK_BYTES || chunk.paramsBytes + json.length + 1 > MAX_CHUNK_BYTES)) flush();
+    chunk ??= { lines: [], params: [], bytes: 64, paramsBytes: 8, sets: [] };
+    const line = lineFor(chunk.params.length);
+    chunk.lines.push(line);
+    chunk.params.push(json);
+    chunk.sets.push(set);
+    chunk.bytes += line.length + 1;
+    chunk.paramsBytes += json.length + 1;
+  }
+  flush();
+
+  const helpers = [normalizeHelper(names), resultHelper(names)];
+  for (const [key, j] of bundles) {
+    const calls = key.split(',').map((k) => `{{template ${JSON.stringify(names.define(Number(k)))} .}}`);
+    helpers.push(`{{define ${JSON.stringify(names.bundle(j))}}}${calls.join(names.separator)}{{end}}`);
+  }
+  files.push(writeFile(join(dir, 'templates', '_helpers.tpl'), `${helpers.join('\n')}\n`));
   await Promise.all(files);
+  return chunks;
 }
 
 /**
@@ -91,13 +162,13 @@ function normalizeHelper(names: ChartNames): string {
   return `{{define ${JSON.stringify(names.normalize)}}}{{ regexReplaceAll "[^-a-z0-9.]" (lower .) "-" | trunc 253 | trimAll "-." }}{{end}}`;
 }
 
-function mainTemplate(names: ChartNames, requests: readonly ChartRequest[]): string {
-  const lines = ['{{- $p := (.Files.Get "params.json" | fromJson).p }}'];
-  for (const request of requests) {
-    lines.push(
-      `# r:{{ $s := include ${JSON.stringify(names.define(request.template))} (index $p ${request.params}) }}` +
-        `{{ if gt (len $s) ${MAX_RESULT_BYTES} }}${TOO_LARGE}{{ else }}{{ b64enc $s }}{{ end }}`,
-    );
-  }
-  return `${lines.join('\n')}\n`;
+/**
+ * One parameter set's line: its bundle (first of the list) run with its parameters (second),
+ * refused past MAX_RESULT_BYTES per string (third: how many), base64.
+ */
+function resultHelper(names: ChartNames): string {
+  return (
+    `{{define ${JSON.stringify(names.result)}}}{{ $s := include (index . 0) (index . 1) }}` +
+    `{{ if gt (len $s) (mul ${MAX_RESULT_BYTES} (index . 2)) }}${TOO_LARGE}{{ else }}{{ b64enc $s }}{{ end }}{{end}}`
+  );
 }

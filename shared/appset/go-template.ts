@@ -25,11 +25,21 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BadInputMark } from '../errors/bad-input.ts';
-import { chartNames, definePrefix, TOO_LARGE, MAX_RESULT_BYTES, writeChart, type ChartNames, type ChartRequest } from './go-template-chart.ts';
+import {
+  chartNames,
+  definePrefix,
+  HEADER_LINES,
+  MAX_CHUNK_BYTES,
+  MAX_RESULT_BYTES,
+  TOO_LARGE,
+  writeChart,
+  type ChartNames,
+  type ChartRequest,
+} from './go-template-chart.ts';
 import { readFailure, type Failure } from './go-template-failure.ts';
 import { runHelmTemplate } from './go-template-run.ts';
 import { missingKeyMessage } from './go-template-missing-key.ts';
-import { originalColumn, prepareGoTemplate, type PreparedSource } from './go-template-source.ts';
+import { functionNames, originalColumn, prepareGoTemplate, type PreparedSource } from './go-template-source.ts';
 import type { Params } from './types.ts';
 
 export interface GoTemplateRequest {
@@ -80,6 +90,7 @@ export async function renderGoTemplates(requests: readonly GoTemplateRequest[], 
   const originals: string[] = [];
   const paramsIndex = new Map<Params, number>();
   const params: Params[] = [];
+  const paramsJson: string[] = [];
   let pending: Pending[] = [];
 
   requests.forEach(({ template, params: values }, request) => {
@@ -105,6 +116,11 @@ export async function renderGoTemplates(requests: readonly GoTemplateRequest[], 
       p = params.length;
       paramsIndex.set(values, p);
       params.push(values);
+      paramsJson.push(JSON.stringify(values));
+    }
+    if (paramsJson[p].length > MAX_CHUNK_BYTES) {
+      results[request] = { error: `failed to execute go template ${template}: the parameters are larger than ${MAX_CHUNK_BYTES / 1024 / 1024} MiB as JSON` };
+      return;
     }
     pending.push({ request, template: k, params: p });
   });
@@ -120,7 +136,7 @@ export async function renderGoTemplates(requests: readonly GoTemplateRequest[], 
             results[request] = { error: `not evaluated: ${failures.length} other parameter sets failed first (${first}); fix those` };
           break;
         }
-        const outcome = await runOnce(scratch, run, names, prepared, params, pending);
+        const outcome = await runOnce(scratch, run, names, prepared, paramsJson, pending);
         if (outcome.ok) {
           outcome.texts.forEach((text, j) => {
             const { request, template, params: p } = pending[j];
@@ -143,15 +159,17 @@ export async function renderGoTemplates(requests: readonly GoTemplateRequest[], 
           });
           continue;
         }
-        const failed = pending[failure.request];
-        if (!failed) {
+        if (failure.requests.length === 0) {
           for (const { request, template } of pending) results[request] = { error: `failed to execute go template ${originals[template]}: ${failure.detail}` };
           break;
         }
-        const error = executeError(originals[failed.template], prepared[failed.template], names, failure);
-        failures.push(error);
-        results[failed.request] = { error };
-        pending = pending.filter((entry) => entry !== failed);
+        const failed = new Set(failure.requests.map((index) => pending[index]));
+        for (const entry of failed) {
+          const error = executeError(originals[entry.template], prepared[entry.template], names, failure);
+          results[entry.request] = { error };
+          failures.push(error);
+        }
+        pending = pending.filter((entry) => !failed.has(entry));
       }
     } finally {
       await rm(scratch, { recursive: true, force: true });
@@ -184,7 +202,7 @@ function finish(template: string, text: string | typeof TOO_LARGE_RESULT, missin
   return { text };
 }
 
-function executeError(template: string, source: PreparedSource, names: ChartNames, failure: Extract<Failure, { kind: 'execute' }>): string {
+function executeError(template: string, source: PreparedSource, names: ChartNames, failure: ExecuteFailure): string {
   const { frame } = failure;
   if (!frame || !source.ok) return `failed to execute go template ${template}: ${failure.detail}`;
   // Line 1 of a define's file starts with the define itself; the template's own columns follow it.
@@ -196,31 +214,72 @@ function executeError(template: string, source: PreparedSource, names: ChartName
 
 const TOO_LARGE_RESULT = Symbol('too large');
 
-type RunOutcome = { ok: true; texts: Array<string | typeof TOO_LARGE_RESULT> } | { ok: false; failure: Failure };
+/**
+ * An execution failure with the requests it concerns (indices in the run's pending list): the
+ * parameter set's requests of the template Go names, or, when Go names none (`fail`), those
+ * of its templates that call fail; none when the main file and line name no parameter set.
+ */
+type ExecuteFailure = Extract<Failure, { kind: 'execute' }> & { requests: number[] };
+type RunFailure = Exclude<Failure, { kind: 'execute' }> | ExecuteFailure;
+
+type RunOutcome = { ok: true; texts: Array<string | typeof TOO_LARGE_RESULT> } | { ok: false; failure: RunFailure };
 
 async function runOnce(
   scratch: string,
   run: number,
   names: ChartNames,
   prepared: readonly PreparedSource[],
-  params: readonly Params[],
+  paramsJson: readonly string[],
   pending: readonly Pending[],
 ): Promise<RunOutcome> {
   const used = new Set(pending.map((entry) => entry.template));
-  const texts = prepared.map((source, k) => (used.has(k) && source.ok ? source.text : undefined));
+  const defines = prepared.map((source, k) => (used.has(k) && source.ok ? source.text : undefined));
   const chartDir = join(scratch, `run-${run}`);
-  await writeChart(chartDir, names, texts, params, pending);
+  const chunks = await writeChart(chartDir, names, defines, paramsJson, pending);
   runsStarted += 1;
   const outcome = await runHelmTemplate(chartDir, scratch, 'gotemplate');
-  if (!outcome.ok) return { ok: false, failure: outcome.whole ? { kind: 'unknown', detail: outcome.message } : readFailure(outcome.message, names.chart) };
-  const results: Array<string | typeof TOO_LARGE_RESULT> = [];
+  if (!outcome.ok) {
+    if (outcome.whole) return { ok: false, failure: { kind: 'unknown', detail: outcome.message } };
+    const failure = readFailure(outcome.message, names.chart);
+    if (failure.kind !== 'execute') return { ok: false, failure };
+    const set = chunks.find((candidate) => candidate.file === failure.file)?.lines[failure.line - HEADER_LINES - 1] ?? [];
+    const frame = failure.frame;
+    let requests = frame ? set.filter((index) => pending[index].template === frame.template) : [];
+    if (!frame) {
+      const calling = set.filter((index) => callsFail(prepared[pending[index].template]));
+      requests = calling.length > 0 ? calling.filter((index) => pending[index].template === pending[calling[0]].template) : set;
+    }
+    return { ok: false, failure: { ...failure, requests } };
+  }
+  // Helm prints each main file as a document headed `# Source: <chart>/templates/<file>`, in
+  // an order of its own: lines are read back by file.
+  const byFile = new Map<string, string[]>();
+  let current: string[] | undefined;
+  const source = `# Source: ${names.chart}/templates/`;
   for (const line of outcome.stdout.split('\n')) {
-    if (!line.startsWith('# r:')) continue;
-    const value = line.slice(4);
-    results.push(value === TOO_LARGE ? TOO_LARGE_RESULT : Buffer.from(value, 'base64').toString('utf8'));
+    if (line.startsWith(source)) byFile.set(line.slice(source.length), (current = []));
+    else if (line.startsWith('# r:') && current) current.push(line.slice(4));
   }
-  if (results.length !== pending.length) {
-    return { ok: false, failure: { kind: 'unknown', detail: `helm printed ${results.length} results for ${pending.length} requests` } };
+  const texts: Array<string | typeof TOO_LARGE_RESULT> = new Array(pending.length);
+  for (const chunk of chunks) {
+    const printed = byFile.get(chunk.file) ?? [];
+    if (printed.length !== chunk.lines.length) {
+      return {
+        ok: false,
+        failure: { kind: 'unknown', detail: `helm printed ${printed.length} lines for the ${chunk.lines.length} parameter sets of ${chunk.file}` },
+      };
+    }
+    chunk.lines.forEach((set, g) => {
+      const parts = printed[g] === TOO_LARGE ? [] : Buffer.from(printed[g], 'base64').toString('utf8').split(names.separator);
+      set.forEach((index, n) => {
+        const part = parts.length === set.length ? parts[n] : undefined;
+        texts[index] = part === undefined || Buffer.byteLength(part) > MAX_RESULT_BYTES ? TOO_LARGE_RESULT : part;
+      });
+    });
   }
-  return { ok: true, texts: results };
+  return { ok: true, texts };
+}
+
+function callsFail(source: PreparedSource): boolean {
+  return source.ok && functionNames(source.text).some((name) => name.id === 'fail');
 }

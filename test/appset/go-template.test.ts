@@ -149,6 +149,36 @@ describe('batches', () => {
     expect(goTemplateRuns() - before).toBeLessThanOrEqual(4);
   });
 
+  it("an Application's strings run together, and the one that fails is the one Go names", async () => {
+    const app = { name: 'web', a: {} };
+    const results = await renderGoTemplates(
+      [
+        { template: '{{ .name }}-one', params: app },
+        { template: '{{ .a.b.c }}', params: app },
+        { template: '{{ .name }}-three', params: app },
+        { template: '{{ if eq .name "web" }}{{ fail "web is not allowed" }}{{ end }}', params: app },
+        { template: '{{ .name }}-one', params: { name: 'api', a: {} } },
+      ],
+      { goTemplateOptions: [] },
+    );
+    expect(results).toEqual([
+      { text: 'web-one' },
+      { error: 'failed to execute go template {{ .a.b.c }}: template: :1:5: executing "" at <.a.b.c>: nil pointer evaluating interface {}.c' },
+      { text: 'web-three' },
+      { error: 'failed to execute go template {{ if eq .name "web" }}{{ fail "web is not allowed" }}{{ end }}: web is not allowed' },
+      { text: 'api-one' },
+    ]);
+  });
+
+  it('parameter sets beyond what one chart file may hold (Helm: 5 MiB) spread over several files', async () => {
+    const blob = 'x'.repeat(10_000);
+    const requests = Array.from({ length: 600 }, (_, i) => ({ template: '{{ .i }}:{{ len .blob }}', params: { i, blob } }));
+    const before = goTemplateRuns();
+    const results = await renderGoTemplates(requests, { goTemplateOptions: [] });
+    expect(goTemplateRuns() - before).toBe(1);
+    expect(results).toEqual(requests.map((_, i) => ({ text: `${i}:10000` })));
+  });
+
   it('a parse error is reported at the line Go names', async () => {
     expect(await one('a\nb\n{{ .x | nosuch }}', {})).toEqual({
       error: 'failed to parse template a\nb\n{{ .x | nosuch }}: template: :3: function "nosuch" not defined',
