@@ -11,6 +11,7 @@ export function normaliseCluster(raw: OurCluster, document: RegistryDocument): C
     labels: raw.metadata.labels ?? {},
     definedIn: { file: document.file, line: document.line },
   };
+  if (raw.metadata.annotations && Object.keys(raw.metadata.annotations).length > 0) cluster.annotations = { ...raw.metadata.annotations };
   if (spec.server !== undefined) cluster.server = normaliseServer(spec.server);
   if (spec.eks) cluster.eks = { ...spec.eks };
   if (spec.kubeconfig) cluster.kubeconfig = { ...spec.kubeconfig };

@@ -114,6 +114,8 @@ export interface ClusterSpec {
   kubeconfig?: { context?: string; path?: string };
   /** metadata.labels, for generators. */
   labels: Record<string, string>;
+  /** metadata.annotations, for the clusters generator's `metadata.annotations.<k>` parameters; absent when none. */
+  annotations?: Record<string, string>;
   /** Absent means the whole cluster. */
   accessScope?: AccessScope;
   definedIn: DefinedIn;
