@@ -43,7 +43,8 @@ export function assembleRegistry(
   return { apps: resolved, clusters: uniqueClusters, projects: uniqueProjects };
 }
 
-function unique<T extends { name: string; definedIn: { file: string; line?: number } }, L extends Located<T>>(
+/** The first of each name; every later one is a problem naming where the first is defined. */
+export function unique<T extends { name: string; definedIn: { file: string; line?: number } }, L extends Located<T>>(
   items: L[],
   kind: string,
   problems: RegistryProblem[],

@@ -23,7 +23,7 @@ export type ValidDocument =
   | { source: 'kubernetes'; kind: 'ValidatingAdmissionPolicyBinding'; value: AdmissionPolicyBindingDocument }
   | { source: 'kubernetes'; kind: 'ConfigMap'; value: PolicyParamDocument };
 
-const KNOWN = `${OUR_API_VERSION} Application, Cluster or Project, ${ARGO_API_VERSION} Application or AppProject, or ${ADMISSION_API_VERSION} ValidatingAdmissionPolicy or ValidatingAdmissionPolicyBinding (with ${CORE_API_VERSION} ConfigMap parameters)`;
+const KNOWN = `${OUR_API_VERSION} Application, ApplicationSet, Cluster or Project, ${ARGO_API_VERSION} Application, ApplicationSet or AppProject, or ${ADMISSION_API_VERSION} ValidatingAdmissionPolicy or ValidatingAdmissionPolicyBinding (with ${CORE_API_VERSION} ConfigMap parameters)`;
 
 export function validateDocument(document: RegistryDocument, problems: RegistryProblem[]): ValidDocument | undefined {
   const report = reporter(document, problems);

@@ -2,8 +2,9 @@
 // (read from the head's tree as a config push reads it), and the apps whose definition it
 // changes or adds (config/diff.ts), previewed from the head's definitions. What a config push
 // does beyond reading the files is not followed: children an app of apps declares are carried
-// over from the registry in force unchanged, ApplicationSets' generated apps are as the
-// registry in force has them, and a removed app is only named (its prune follows its finalizer).
+// over from the registry in force unchanged, and a removed app is only named (its prune follows
+// its finalizer). ApplicationSets are generated at the head as a config push generates them
+// (their git generators read now, their applicationsSync against the registry in force).
 import { parentOf } from '../app-of-apps/types.ts';
 import { diffRegistries } from '../config/diff.ts';
 import { configChanged } from '../config/match.ts';
@@ -11,6 +12,7 @@ import { loadRegistry } from '../config/load.ts';
 import { sameRepo } from '../config/repo-url.ts';
 import type { Registry } from '../config/types.ts';
 import type { SourceFetcher } from '../source/fetcher.ts';
+import { gitFilesFromFetcher } from '../appset/git-files.ts';
 
 export interface RegistryChange {
   /** The registry at the head, the current one's children carried over. */
@@ -28,9 +30,10 @@ export async function registryChange(
 ): Promise<RegistryChange | undefined> {
   if (!configRepo || !sameRepo(configRepo.repoURL, change.repoURL) || !configChanged(configRepo.dir, change.changedFiles)) return undefined;
   const tree = await sources.fetch({ repoURL: change.repoURL, revision: change.head });
+  const git = gitFilesFromFetcher(sources);
   let head: Registry;
   try {
-    head = await loadRegistry(tree.root, configRepo.dir);
+    head = await loadRegistry(tree.root, configRepo.dir, { git, previous: current });
   } catch (error) {
     return {
       registry: current,
@@ -38,7 +41,7 @@ export async function registryChange(
       notes: [`the registry in ${configRepo.dir}/ at the head does not load, so a merge would change nothing: ${(error as Error).message}`],
     };
   } finally {
-    await tree.dispose();
+    await Promise.all([tree.dispose(), git.dispose()]);
   }
   const named = new Set(head.apps.map((app) => app.name));
   const children = current.apps.filter((app) => parentOf(app) !== undefined && !named.has(app.name));

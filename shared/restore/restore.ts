@@ -6,6 +6,7 @@
 // reported and left unwritten (its next sync starts it afresh; a later restore --force fills
 // it in); the others are restored regardless.
 import { loadRegistry } from '../config/load.ts';
+import { gitFilesFromFetcher } from '../appset/git-files.ts';
 import { isBadInput } from '../errors/bad-input.ts';
 import { tracksBranch } from '../config/match.ts';
 import { repoKey, sameRepo } from '../config/repo-url.ts';
@@ -92,10 +93,12 @@ export async function restore(deps: RestoreDependencies, options: RestoreOptions
 async function readRegistry(deps: RestoreDependencies): Promise<{ registry: Registry; revision: string }> {
   const { repoURL, branch, dir } = deps.configRepo;
   const source = await deps.sources.fetch({ repoURL, revision: branch });
+  // ApplicationSets' git generators read their repositories as a config push does.
+  const git = gitFilesFromFetcher(deps.sources);
   try {
-    return { registry: await loadRegistry(source.root, dir), revision: source.sha };
+    return { registry: await loadRegistry(source.root, dir, { git }), revision: source.sha };
   } finally {
-    await source.dispose();
+    await Promise.all([source.dispose(), git.dispose()]);
   }
 }
 

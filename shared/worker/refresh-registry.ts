@@ -4,7 +4,7 @@
 // or one older than the registry in force (a replayed or out-of-order push).
 import { isChartSource } from '../config/app-sources.ts';
 import { diffRegistries } from '../config/diff.ts';
-import { RegistryError } from '../config/errors.ts';
+import { formatProblem, RegistryError } from '../config/errors.ts';
 import { parseRegistryFiles, readRegistryFiles } from '../config/load.ts';
 import { tracksBranch } from '../config/match.ts';
 import { repoKey, sameRepo } from '../config/repo-url.ts';
@@ -20,6 +20,9 @@ import { removeApps } from './remove-apps.ts';
 import { updateRegistry } from '../app-of-apps/update-registry.ts';
 import { registryReplayQuestion, staleRevisionMessage } from './policy/replay.ts';
 import { isStaleRevision } from './refuse-stale.ts';
+import { expandApplicationSets } from '../appset/expand.ts';
+import { gitFilesFromFetcher } from '../appset/git-files.ts';
+import { removalGroups } from '../appset/removal.ts';
 
 export const REGISTRY_CONTEXT = 'driftless/registry';
 
@@ -44,16 +47,19 @@ export async function refreshRegistry(job: RegistryRefreshJob, deps: WorkerDepen
     return { changedApps: [] };
   }
   let written: Registry;
+  // What the sets' git generators read: each repository and revision fetched once for the refresh.
+  const git = gitFilesFromFetcher(deps.sources);
   try {
     const files = await readRegistryFiles(source.root, config.dir);
-    written = withFinalizers(parseRegistryFiles(files), files);
+    // The sets are generated on every config push (a Cluster added, removed or relabelled is one).
+    written = await expandApplicationSets(withFinalizers(parseRegistryFiles(files), files), { previous: current?.registry, git });
   } catch (error) {
     if (!(error instanceof RegistryError)) throw error;
-    await postRegistryStatus(deps, config.repoURL, job.revision, 'failure', `registry rejected: ${error.problems.length} problem(s); see the worker log`);
+    await postRegistryStatus(deps, config.repoURL, job.revision, 'failure', rejection(error));
     deps.logger.warn('registry rejected; the previous one stays in force', { revision: job.revision, problems: error.message });
     return { changedApps: [] };
   } finally {
-    await source.dispose();
+    await Promise.all([source.dispose(), git.dispose()]);
   }
 
   // The children of the parents the push keeps stay (their parents' syncs own them).
@@ -77,12 +83,13 @@ export async function refreshRegistry(job: RegistryRefreshJob, deps: WorkerDepen
     deps.logger.warn('registry refresh refused: bad input; the previous registry stays in force', { revision: job.revision, error: error.message });
     return { changedApps: [] };
   }
+  const sets = registry.applicationSets?.length ?? 0;
   await postRegistryStatus(
     deps,
     config.repoURL,
     job.revision,
     'success',
-    `registry: ${registry.apps.length} apps, ${registry.clusters.length} clusters; ${changedApps.length} changed`,
+    `registry: ${registry.apps.length} apps, ${registry.clusters.length} clusters${sets > 0 ? `, ${sets} ApplicationSets` : ''}; ${changedApps.length} changed`,
   );
   deps.logger.info('registry refreshed', { revision: job.revision, changedApps, removedApps });
   // An app dropped by the push takes its children along, as Argo CD's cascade does.
@@ -90,7 +97,10 @@ export async function refreshRegistry(job: RegistryRefreshJob, deps: WorkerDepen
   const leaving = new Set(removedApps);
   for (const name of descendantsOf(before, leaving)) leaving.add(name);
   const gone = before.apps.filter((app) => leaving.has(app.name) && !registry.apps.some((kept) => kept.name === app.name));
-  if (gone.length > 0) await removeApps(gone, { revision: job.revision, reason: 'removed from the registry', deliveryId: job.deliveryId }, deps);
+  // A generated app leaves as its set says (preserveResourcesOnDeletion keeps its resources).
+  for (const group of removalGroups(gone, before, registry)) {
+    await removeApps(group.apps, { revision: job.revision, reason: group.reason, deliveryId: job.deliveryId }, deps);
+  }
 
   const jobs: SyncJob[] = [];
   for (const commit of commits) {
@@ -171,6 +181,17 @@ async function resolveCommits(job: RegistryRefreshJob, configRepoURL: string, ap
     }
   }
   return commits;
+}
+
+/**
+ * The registry status's description for a refused push: the count, and the first problem when
+ * there is one only (a set that cannot generate says why where the push is looked at).
+ */
+function rejection(error: RegistryError): string {
+  const [first] = error.problems;
+  return error.problems.length === 1 && first
+    ? `registry rejected: ${formatProblem(first)}`
+    : `registry rejected: ${error.problems.length} problem(s); see the worker log`;
 }
 
 /** Best effort: GitHub refuses a status on a commit it does not have, and that must not fail the job. */

@@ -127,8 +127,8 @@ spec:
   it('refuses documents of other kinds, saying which document of the file', () => {
     const text = `${WEB}---\napiVersion: v1\nkind: Secret\nmetadata: {name: x}\n---\n- just a list\n`;
     expect(problemsOf({ 'driftless/web.yaml': text })).toEqual([
-      'driftless/web.yaml:13: Secret/x: apiVersion v1 kind Secret does not belong in the registry: expected driftless.io/v1alpha1 Application, Cluster or Project, argoproj.io/v1alpha1 Application or AppProject, or admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy or ValidatingAdmissionPolicyBinding (with v1 ConfigMap parameters)',
-      'driftless/web.yaml:17: document 3: expected a mapping with apiVersion and kind (driftless.io/v1alpha1 Application, Cluster or Project, argoproj.io/v1alpha1 Application or AppProject, or admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy or ValidatingAdmissionPolicyBinding (with v1 ConfigMap parameters))',
+      'driftless/web.yaml:13: Secret/x: apiVersion v1 kind Secret does not belong in the registry: expected driftless.io/v1alpha1 Application, ApplicationSet, Cluster or Project, argoproj.io/v1alpha1 Application, ApplicationSet or AppProject, or admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy or ValidatingAdmissionPolicyBinding (with v1 ConfigMap parameters)',
+      'driftless/web.yaml:17: document 3: expected a mapping with apiVersion and kind (driftless.io/v1alpha1 Application, ApplicationSet, Cluster or Project, argoproj.io/v1alpha1 Application, ApplicationSet or AppProject, or admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy or ValidatingAdmissionPolicyBinding (with v1 ConfigMap parameters))',
     ]);
   });
 
