@@ -1,6 +1,6 @@
 // GET /api/apps/:app: the app and, per cluster, its state, drifted objects, the last error in
 // full and its sync history. One registry read, one scan of the targets, and one history
-// query per cluster.
+// query per cluster (and, for an app of a RollingSync set, one Query of the rollout items).
 import { parentOf } from '../app-of-apps/types.ts';
 import { clustersOf } from '../operations/lookup.ts';
 import { targetView } from '../operations/targets.ts';
@@ -11,6 +11,7 @@ import type { AppDetail, HistoryEntry, TargetDetail } from './contract.ts';
 import type { ApiDeps } from './deps.ts';
 import { optional } from './optional.ts';
 import { namedApp } from './target-lookup.ts';
+import { rolloutRows } from './rollouts.ts';
 
 /** How many past syncs per cluster the app view shows. */
 export const HISTORY_LIMIT = 20;
@@ -18,6 +19,8 @@ export const HISTORY_LIMIT = 20;
 export async function appDetail(name: string, identity: Identity, deps: ApiDeps): Promise<AppDetail> {
   const { registry, states, rbac, project, object, app: spec } = await namedApp(name, identity, ACTIONS.read, deps);
   const allowed = allowedFor(rbac, identity, object);
+  // Only an app of a set reads the rollouts: one registry of sets without it costs nothing here.
+  const rolloutOf = spec?.applicationSet ? await rolloutRows(registry, rbac, identity, deps) : () => undefined;
   const targets: TargetDetail[] = await Promise.all(
     clustersOf(name, registry, states).map(async (cluster): Promise<TargetDetail> => {
       const state = states.find((candidate) => candidate.app === name && candidate.cluster === cluster);
@@ -45,6 +48,7 @@ export async function appDetail(name: string, identity: Identity, deps: ApiDeps)
         suspended: view.suspended,
         ...optional('pinnedRevision', view.pinnedRevision),
         history: history.map(historyEntry),
+        ...optional('rollout', rolloutOf(name, state)),
         allowed,
       };
     }),
@@ -53,6 +57,7 @@ export async function appDetail(name: string, identity: Identity, deps: ApiDeps)
     app: name,
     project,
     ...optional('parent', spec ? parentOf(spec) : undefined),
+    ...optional('applicationSet', spec?.applicationSet),
     source: spec
       ? {
           repoURL: spec.source.repoURL,

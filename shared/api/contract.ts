@@ -11,6 +11,8 @@
 //   POST /api/apps/:app/clusters/:cluster/rollback     {revision}    → ActionResult
 //   POST /api/apps/:app/clusters/:cluster/suspend                    → ActionResult
 //   POST /api/apps/:app/clusters/:cluster/resume                     → ActionResult
+//   POST /api/applicationsets/:set/promote                           → ActionResult (skip the gate its rollout waits at)
+//   POST /api/applicationsets/:set/abort                             → ActionResult (start no more of its rollout's steps)
 //
 // Errors answer { error: string } with 400 (bad request), 401 (no identity), 403 (RBAC
 // refused: the message names the role check that failed), 404 (unknown app or cluster).
@@ -21,7 +23,9 @@
 // says why `diff` is empty when it could not be computed. RbacAction 'update' is what
 // suspend / resume need (Argo CD: turning automated sync off is an edit of the Application);
 // sync and rollback need 'sync' (Argo CD's rollback checks sync). FleetRow.allowed.rollback
-// is therefore always equal to allowed.sync.
+// is therefore always equal to allowed.sync. Promote and abort are Argo CD's `applicationsets`
+// resource, action `update`, object `<project>/<set>` (the project of the set's template); a set
+// the caller may not `get` answers 404; a promote off a gate or an abort of a finished rollout 409.
 import type { DriftStatus, HealthStatus, SyncStatus } from '../state/types.ts';
 
 export type RbacAction = 'get' | 'sync' | 'action' | 'override' | 'update';
@@ -32,6 +36,18 @@ export interface Me {
   groups: string[];
   /** False in local mode (no sign-in). */
   signInRequired: boolean;
+}
+
+/** Where a target stands in its ApplicationSet's rollout (shared/operations/rollout-progress.ts). */
+export interface RolloutProgressRow {
+  set: string;
+  /** The target's step, 1-based ("step 2 of 3"). */
+  step: number;
+  steps: number;
+  /** The gate its step waits at, the halt or abort, or the step it waits for. */
+  gate?: string;
+  /** The caller may promote and abort the set's rollout (applicationsets, update). */
+  canOperate?: boolean;
 }
 
 export interface FleetRow {
@@ -55,6 +71,8 @@ export interface FleetRow {
   message?: string;
   suspended: boolean;
   pinnedRevision?: string;
+  /** Rollout progress when a rollout drives this target (issue 14): step k of n and its gate. */
+  rollout?: RolloutProgressRow;
   /** What the caller may do to this row (the API checks again on every action). */
   allowed: { sync: boolean; rollback: boolean; suspend: boolean };
 }
@@ -99,7 +117,7 @@ export interface TargetDetail {
   pinnedRevision?: string;
   history: HistoryEntry[];
   /** Rollout progress when a rollout drives this target (issue 14): step k of n and its gate. */
-  rollout?: { set: string; step: number; steps: number; gate?: string };
+  rollout?: RolloutProgressRow;
   allowed: FleetRow['allowed'];
 }
 
@@ -170,6 +188,9 @@ export interface TargetEvents {
 
 /** The POST routes of one target. */
 export type TargetAction = 'sync' | 'rollback' | 'suspend' | 'resume';
+
+/** The POST routes of one ApplicationSet. */
+export type SetAction = 'promote' | 'abort';
 
 export interface ActionResult {
   accepted: boolean;

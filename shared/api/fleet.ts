@@ -1,5 +1,6 @@
 // GET /api/fleet: every app × cluster the caller may `get`, from ONE registry read and ONE scan
-// of the target states (no request per row), in the CLI's order (app, cluster, an app of
+// of the target states (no request per row; with RollingSync sets, ONE Query of their rollout
+// items for each row's step k of n), in the CLI's order (app, cluster, an app of
 // apps' children under it), filtered, counted per health, paginated beyond `limit`, with an
 // etag over the answer so a poll that changes nothing is a 304.
 import { createHash } from 'node:crypto';
@@ -12,6 +13,8 @@ import type { ApiDeps, ApiRequest, ApiResponse } from './deps.ts';
 import { BadRequestError } from './errors.ts';
 import { optional } from './optional.ts';
 import { enforcerOf } from './rbac.ts';
+import { rolloutRows } from './rollouts.ts';
+import { targetId } from '../queue/job.ts';
 
 export const DEFAULT_LIMIT = 1000;
 export const MAX_LIMIT = 5000;
@@ -24,6 +27,8 @@ export async function fleetPage(request: ApiRequest, identity: Identity, deps: A
   const rbac = await enforcerOf(registry, deps);
   const apps = new Map(registry.apps.map((app) => [app.name, app]));
   const clusters = new Map(registry.clusters.map((cluster) => [cluster.name, cluster]));
+  const rolloutOf = await rolloutRows(registry, rbac, identity, deps);
+  const stateOf = new Map(states.map((state) => [targetId(state.app, state.cluster), state]));
 
   const visible: FleetRow[] = [];
   for (const view of targetViews(registry, states)) {
@@ -37,6 +42,7 @@ export async function fleetPage(request: ApiRequest, identity: Identity, deps: A
       cluster: view.cluster,
       project,
       ...optional('parent', view.parent),
+      ...optional('applicationSet', spec?.applicationSet),
       clusterLabels: clusters.get(view.cluster)?.labels ?? {},
       ...optional('namespace', view.namespace),
       syncStatus: view.syncStatus,
@@ -48,6 +54,7 @@ export async function fleetPage(request: ApiRequest, identity: Identity, deps: A
       ...(view.message ? { message: view.message } : {}),
       suspended: view.suspended,
       ...optional('pinnedRevision', view.pinnedRevision),
+      ...optional('rollout', rolloutOf(view.app, stateOf.get(targetId(view.app, view.cluster)))),
       allowed: allowedFor(rbac, identity, object),
     });
   }

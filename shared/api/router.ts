@@ -7,7 +7,7 @@ import { PermissionDeniedError } from '../rbac/errors.ts';
 import type { Identity } from '../rbac/identity.ts';
 import { runAction, TARGET_ACTIONS } from './actions.ts';
 import { appDetail } from './app-detail.ts';
-import type { Me, TargetAction } from './contract.ts';
+import type { Me, SetAction, TargetAction } from './contract.ts';
 import type { ApiDeps, ApiRequest, ApiResponse } from './deps.ts';
 import { targetDiff } from './diff.ts';
 import { targetEvents } from './events.ts';
@@ -15,6 +15,7 @@ import { ApiError, MethodNotAllowedError, RouteNotFoundError, UnauthorizedError 
 import { fleetPage } from './fleet.ts';
 import { enforcerOf } from './rbac.ts';
 import { resourceTree } from './tree.ts';
+import { runSetAction, SET_ACTIONS } from './rollouts.ts';
 
 /** The GET routes of one target, each checking `get` on the app itself (a Map: a verb like `constructor` is no route). */
 const TARGET_READS = new Map<string, (app: string, cluster: string, identity: Identity, deps: ApiDeps) => Promise<unknown>>([
@@ -60,6 +61,13 @@ async function route(request: ApiRequest, deps: ApiDeps): Promise<ApiResponse> {
     if (TARGET_ACTIONS.has(verb)) {
       only(method, request.path, 'POST');
       return ok(await runAction(verb as TargetAction, app, cluster, request.body, requireIdentity(identity), deps), 202);
+    }
+  }
+  if (first === 'applicationsets' && segments.length === 4) {
+    const [, , set, setVerb] = segments;
+    if (set && SET_ACTIONS.has(setVerb)) {
+      only(method, request.path, 'POST');
+      return ok(await runSetAction(setVerb as SetAction, set, request.body, requireIdentity(identity), deps), 202);
     }
   }
   throw new RouteNotFoundError(`no API route ${method} ${request.path}`);

@@ -10,8 +10,8 @@ import { scopeValues, type Identity } from './identity.ts';
 import { ARGO_MODEL, BUILTIN_POLICY, DEFAULT_ROLE, DEFAULT_SCOPES } from './model.ts';
 import { parsePolicyLine } from './config.ts';
 
-/** The one resource Driftless guards, and the actions its API asks for. */
-export type RbacResource = 'applications';
+/** The resources Driftless guards (apps, and ApplicationSets for their rollouts), and the actions its API asks for. */
+export type RbacResource = 'applications' | 'applicationsets';
 export type RbacAction = 'get' | 'sync' | 'update' | 'override' | 'delete' | `action/${string}`;
 
 export interface RbacEnforcer {

@@ -1,6 +1,7 @@
 // Argo CD's RBAC model and built-in policy, so a `policy.csv` written for Argo CD means the
 // same here. Facts from Argo CD's assets/model.conf and assets/builtin-policy.csv (the roles
-// and the rows for the one resource Driftless has: `applications`), written out again.
+// and the rows for the resources Driftless has: `applications`, and `applicationsets`, whose
+// `update` promotes or aborts a set's rollout), written out again.
 
 /** Argo CD's casbin model: a request is (subject, resource, action, object); deny wins over allow. */
 export const ARGO_MODEL = `
@@ -20,9 +21,14 @@ e = some(where (p.eft == allow)) && !some(where (p.eft == deny))
 m = g(r.sub, p.sub) && globOrRegexMatch(r.res, p.res) && globOrRegexMatch(r.act, p.act) && globOrRegexMatch(r.obj, p.obj)
 `;
 
-/** Argo CD's two built-in roles, as far as applications go: readonly gets, admin does everything. */
+/** Argo CD's two built-in roles, as far as applications and ApplicationSets go: readonly gets, admin does everything. */
 export const BUILTIN_POLICY = `
 p, role:readonly, applications, get, */*, allow
+p, role:readonly, applicationsets, get, */*, allow
+p, role:admin, applicationsets, get, */*, allow
+p, role:admin, applicationsets, create, */*, allow
+p, role:admin, applicationsets, update, */*, allow
+p, role:admin, applicationsets, delete, */*, allow
 p, role:admin, applications, create, */*, allow
 p, role:admin, applications, update, */*, allow
 p, role:admin, applications, delete, */*, allow
