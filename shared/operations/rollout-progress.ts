@@ -20,7 +20,10 @@ export interface RolloutProgress {
 }
 
 /** The registry's RollingSync steps by set, and the sets' rollouts: built once per read, asked once per row. */
-export function rolloutProgressOf(registry: Registry, rollouts: readonly RolloutState[]): (app: AppSpec | undefined, state: TargetState | undefined) => RolloutProgress | undefined {
+export function rolloutProgressOf(
+  registry: Registry,
+  rollouts: readonly RolloutState[],
+): (app: AppSpec | undefined, state: TargetState | undefined) => RolloutProgress | undefined {
   const steps = new Map<string, readonly RollingSyncStep[]>();
   for (const set of registry.applicationSets ?? []) if (set.strategy?.type === 'RollingSync') steps.set(set.name, set.strategy.steps);
   const current = new Map(rollouts.map((rollout) => [rollout.set, rollout]));

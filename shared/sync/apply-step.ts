@@ -161,8 +161,7 @@ async function assess(context: StepContext, step: Step, resources: Planned[], ou
     const assessed = outcome.live ? health[applied.indexOf(outcome)] : undefined;
     const unsettled = assessed && !isSettled(assessed.status) && assessed.status !== 'Degraded';
     const message =
-      outcome.error ??
-      (unsettled ? `${stoppedWaiting}: ${assessed.status}${assessed.message ? ` (${assessed.message})` : ''}` : assessed?.message);
+      outcome.error ?? (unsettled ? `${stoppedWaiting}: ${assessed.status}${assessed.message ? ` (${assessed.message})` : ''}` : assessed?.message);
     return stepChange(resources[index], step, { action: outcome.action, health: assessed?.status, message, durationMs: outcome.durationMs });
   });
 }

@@ -123,7 +123,14 @@ beforeAll(async () => {
   await store.putRegistry(registry, 'f'.repeat(40));
   for (const env of ENVS) {
     const done = env === 'dev';
-    await store.putTargetState({ app: `guestbook-${env}`, cluster: env, requestedRevision: done ? SHA : undefined, revision: done ? SHA : undefined, syncStatus: done ? 'Synced' : 'OutOfSync', health: 'Healthy' });
+    await store.putTargetState({
+      app: `guestbook-${env}`,
+      cluster: env,
+      requestedRevision: done ? SHA : undefined,
+      revision: done ? SHA : undefined,
+      syncStatus: done ? 'Synced' : 'OutOfSync',
+      health: 'Healthy',
+    });
     await store.markRollout({ app: `guestbook-${env}`, cluster: env }, { set: 'guestbook', id: SHA, revision: SHA });
   }
   await store.putTargetState({ app: 'web', cluster: 'dev', syncStatus: 'Synced', health: 'Healthy' });

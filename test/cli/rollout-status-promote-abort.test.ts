@@ -94,12 +94,17 @@ beforeAll(async () => {
     });
     await store.markRollout({ app: `guestbook-${env}`, cluster: env }, { set: 'guestbook', id: SHA, revision: SHA });
   }
-  expect(await store.putRollout(rollout('guestbook', { status: 'waiting', step: 1, reason: 'soak: 4m 10s left', healthySince: minutesAgo(6) }), undefined)).toBe(true);
+  expect(
+    await store.putRollout(rollout('guestbook', { status: 'waiting', step: 1, reason: 'soak: 4m 10s left', healthySince: minutesAgo(6) }), undefined),
+  ).toBe(true);
   // api: its one step's app failed to sync.
   await store.putTargetState({ app: 'api-dev', cluster: 'dev', revision: OLD, requestedRevision: SHA, syncStatus: 'Failed', health: 'Degraded' });
   await store.markRollout({ app: 'api-dev', cluster: 'dev' }, { set: 'api', id: SHA, revision: SHA });
   expect(
-    await store.putRollout(rollout('api', { status: 'halted', step: 0, steps: 1, reason: `api-dev@dev failed to sync at ${SHA.slice(0, 7)}`, startedAt: minutesAgo(3) }), undefined),
+    await store.putRollout(
+      rollout('api', { status: 'halted', step: 0, steps: 1, reason: `api-dev@dev failed to sync at ${SHA.slice(0, 7)}`, startedAt: minutesAgo(3) }),
+      undefined,
+    ),
   ).toBe(true);
 });
 afterAll(async () => {
@@ -109,7 +114,11 @@ afterAll(async () => {
 
 /** The rollout jobs queued since the last call, taken off the queue (nothing works them here; the set's FIFO group is free for the next). */
 async function queuedRolloutJobs(): Promise<Array<Record<string, unknown>>> {
-  const sqs = new SQSClient({ endpoint: services.env.AWS_ENDPOINT_URL_SQS, region: services.env.AWS_REGION, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  const sqs = new SQSClient({
+    endpoint: services.env.AWS_ENDPOINT_URL_SQS,
+    region: services.env.AWS_REGION,
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
   try {
     const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: services.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
     for (const message of Messages) await sqs.send(new DeleteMessageCommand({ QueueUrl: services.queueUrl, ReceiptHandle: message.ReceiptHandle }));
@@ -139,13 +148,18 @@ describe('driftless rollout status', () => {
     const text = result.stdout;
     expect(text).toContain('ApplicationSet guestbook: rollout of 1a2b3c4 (push), started 12m ago');
     expect(text).toContain('Status: waiting at step 2 of 3: soak: 4m 10s left');
-    const rows = text.split('\n').filter((line) => /^\d\s/.test(line)).map((line) => line.split(/\s{2,}/));
+    const rows = text
+      .split('\n')
+      .filter((line) => /^\d\s/.test(line))
+      .map((line) => line.split(/\s{2,}/));
     expect(rows).toEqual([
       ['1', 'env In [dev]', '1', '1', '0', '0', '0'],
       ['2', 'env In [staging]', '1', '1', '1', '0', '0', '0', 'soak 10m'],
       ['3', 'env In [prod]', '1', '0', '0', '0', '1', 'alarms api-5xx'],
     ]);
-    expect(text).toMatch(/Step 2's targets:\nAPP\s+CLUSTER\s+REVISION\s+PHASE\s+STATUS\s+HEALTH\nguestbook-staging\s+staging\s+1a2b3c4\s+done\s+Synced\s+Healthy\n/);
+    expect(text).toMatch(
+      /Step 2's targets:\nAPP\s+CLUSTER\s+REVISION\s+PHASE\s+STATUS\s+HEALTH\nguestbook-staging\s+staging\s+1a2b3c4\s+done\s+Synced\s+Healthy\n/,
+    );
     expect(text).toContain('In no step (left out of rollouts, synced by hand): guestbook-qa@qa');
   });
 
@@ -162,7 +176,11 @@ describe('driftless rollout status', () => {
     expect(JSON.parse(one.stdout)).toMatchObject({
       set: 'guestbook',
       state: { id: SHA, status: 'waiting', step: 1, steps: 3 },
-      steps: [{ number: 1, done: 1 }, { number: 2, done: 1, soakMs: 600_000 }, { number: 3, pending: 1, alarms: ['api-5xx'] }],
+      steps: [
+        { number: 1, done: 1 },
+        { number: 2, done: 1, soakMs: 600_000 },
+        { number: 3, pending: 1, alarms: ['api-5xx'] },
+      ],
       current: [{ app: 'guestbook-staging', cluster: 'staging', revision: SHA, phase: 'done' }],
       unselected: ['guestbook-qa@qa'],
     });
@@ -176,7 +194,14 @@ describe('driftless rollout status', () => {
   });
 
   it('bad usage is exit 2', async () => {
-    for (const args of [['rollout'], ['rollout', 'resume', 'guestbook'], ['rollout', 'promote'], ['rollout', 'abort'], ['rollout', 'status', 'a', 'b'], ['rollout', 'status', '-o', 'yaml']]) {
+    for (const args of [
+      ['rollout'],
+      ['rollout', 'resume', 'guestbook'],
+      ['rollout', 'promote'],
+      ['rollout', 'abort'],
+      ['rollout', 'status', 'a', 'b'],
+      ['rollout', 'status', '-o', 'yaml'],
+    ]) {
       const result = await runCli(args);
       expect([args.join(' '), result.code]).toEqual([args.join(' '), 2]);
       expect(result.stderr).toMatch(/^driftless rollout/);
@@ -251,14 +276,12 @@ describe('driftless rollout abort', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ set: 'guestbook', status: 'aborted', by: 'alice (driftless CLI)' });
     expect(await queuedRolloutJobs()).toEqual([expect.objectContaining({ kind: 'rollout', set: 'guestbook', reason: 'abort' })]);
     const status = await runCli(['rollout', 'status']);
-    expect(status.stdout.split('\n').find((line) => line.startsWith('guestbook'))?.split(/\s{2,}/)).toEqual([
-      'guestbook',
-      '1a2b3c4',
-      'step 2 of 3',
-      'aborted',
-      'aborted by alice (driftless CLI)',
-      '12m',
-    ]);
+    expect(
+      status.stdout
+        .split('\n')
+        .find((line) => line.startsWith('guestbook'))
+        ?.split(/\s{2,}/),
+    ).toEqual(['guestbook', '1a2b3c4', 'step 2 of 3', 'aborted', 'aborted by alice (driftless CLI)', '12m']);
   });
 
   it('refuses to abort a rollout that is over (exit 2)', async () => {

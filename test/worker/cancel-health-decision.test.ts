@@ -25,12 +25,17 @@ describe('healthCheckCancellation', () => {
   });
 
   it('a newer revision cancels a rollout’s sync too, whatever the rollout item says', () => {
-    const decision = healthCheckCancellation({ revision: A, rollout: { set: 'guestbook', id: A } }, { requestedRevision: B, rollout: { set: 'guestbook', id: A } });
+    const decision = healthCheckCancellation(
+      { revision: A, rollout: { set: 'guestbook', id: A } },
+      { requestedRevision: B, rollout: { set: 'guestbook', id: A } },
+    );
     expect(decision?.message).toBe('health check cancelled: aaaaaaa superseded by bbbbbbb');
   });
 
   it('waits on while the target still takes part in the rollout that started the sync', () => {
-    expect(healthCheckCancellation({ revision: A, rollout: { set: 'guestbook', id: A } }, { requestedRevision: A, rollout: { set: 'guestbook', id: A } })).toBeUndefined();
+    expect(
+      healthCheckCancellation({ revision: A, rollout: { set: 'guestbook', id: A } }, { requestedRevision: A, rollout: { set: 'guestbook', id: A } }),
+    ).toBeUndefined();
   });
 
   it('cancels a rollout’s sync once a newer rollout of the set holds the target', () => {

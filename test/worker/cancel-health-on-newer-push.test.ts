@@ -30,7 +30,8 @@ function stuckApp(color: string): Record<string, string> {
     'metadata: { name: web }',
     'metadata: { name: web, annotations: { sandbox.driftless.io/never-ready: "true" } }',
   );
-  files['apps/web/later.yaml'] = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-later\n  annotations: { argocd.argoproj.io/sync-wave: "1" }\ndata: { color: ${color} }\n`;
+  files['apps/web/later.yaml'] =
+    `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-later\n  annotations: { argocd.argoproj.io/sync-wave: "1" }\ndata: { color: ${color} }\n`;
   return files;
 }
 

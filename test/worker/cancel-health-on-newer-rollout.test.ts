@@ -35,8 +35,12 @@ describe('a newer rollout of the set while a rollout’s sync waits for health',
   it('cancels the wait within seconds and records the sync as superseded by that rollout', async () => {
     const files = webApp('amber');
     // A new generation (3 replicas) the sandbox never makes ready, and a wave-1 ConfigMap behind it.
-    files['apps/web/deploy.yaml'] = webDeployment(3).replace('metadata: { name: web }', 'metadata: { name: web, annotations: { sandbox.driftless.io/never-ready: "true" } }');
-    files['apps/web/later.yaml'] = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-later\n  annotations: { argocd.argoproj.io/sync-wave: "1" }\ndata: {}\n';
+    files['apps/web/deploy.yaml'] = webDeployment(3).replace(
+      'metadata: { name: web }',
+      'metadata: { name: web, annotations: { sandbox.driftless.io/never-ready: "true" } }',
+    );
+    files['apps/web/later.yaml'] =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-later\n  annotations: { argocd.argoproj.io/sync-wave: "1" }\ndata: {}\n';
     const a = await pipeline.repo.commit(files);
     const newer = 'b'.repeat(40);
     const statusesBefore = pipeline.github.statuses.length;
@@ -44,7 +48,15 @@ describe('a newer rollout of the set while a rollout’s sync waits for health',
     // As the rollout engine starts a step: the target marked, its sync requested and queued with the rollout's id.
     await pipeline.store.markRollout(TARGET, { set: 'guestbook', id: a, revision: a });
     await pipeline.store.requestSync(TARGET, a);
-    const job: SyncJob = { kind: 'sync', ...TARGET, revision: a, ref: 'main', trigger: 'push', enqueuedAt: new Date().toISOString(), rollout: { set: 'guestbook', id: a } };
+    const job: SyncJob = {
+      kind: 'sync',
+      ...TARGET,
+      revision: a,
+      ref: 'main',
+      trigger: 'push',
+      enqueuedAt: new Date().toISOString(),
+      rollout: { set: 'guestbook', id: a },
+    };
     await new SqsJobQueue({ client: pipeline.services.sqs, queueUrl: pipeline.services.queueUrl }).enqueue([job]);
 
     const running = pipeline.workOnce(5, INVOCATION_MS);

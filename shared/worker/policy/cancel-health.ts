@@ -41,7 +41,9 @@ export function healthCheckCancellation(job: CancelHealthJob, target: CancelHeal
   }
   if (job.rollout && (target.rollout?.set !== job.rollout.set || target.rollout.id !== job.rollout.id)) {
     const rollout = `rollout ${shortSha(job.rollout.id)} of ${job.rollout.set}`;
-    const newer = target.rollout ? `rollout ${shortSha(target.rollout.id)}${target.rollout.set === job.rollout.set ? '' : ` of ${target.rollout.set}`}` : undefined;
+    const newer = target.rollout
+      ? `rollout ${shortSha(target.rollout.id)}${target.rollout.set === job.rollout.set ? '' : ` of ${target.rollout.set}`}`
+      : undefined;
     return newer
       ? {
           message: `health check cancelled: ${mine} (${rollout}) superseded by ${newer}`,

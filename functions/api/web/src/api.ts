@@ -7,6 +7,7 @@ import type {
   FleetRow,
   Me,
   ResourceTree,
+  SetAction,
   TargetAction,
   TargetDiff,
   TargetEvents,
@@ -69,6 +70,13 @@ export type { TargetAction };
 
 export async function postAction(name: string, cluster: string, action: TargetAction, body: { revision?: string } = {}): Promise<ActionResult> {
   return (await (await call('POST', `${target(name, cluster)}/${action}`, { body })).json()) as ActionResult;
+}
+
+export type { SetAction };
+
+/** Promote (skip the gate) or abort an ApplicationSet's rollout. */
+export async function postSetAction(set: string, action: SetAction): Promise<ActionResult> {
+  return (await (await call('POST', `/api/applicationsets/${encodeURIComponent(set)}/${action}`, { body: {} })).json()) as ActionResult;
 }
 
 /**

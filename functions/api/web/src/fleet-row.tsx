@@ -25,6 +25,11 @@ export class FleetRowView extends Component<FleetRowProps> {
         <th scope="row">
           <a href={appHref(row.app, row.cluster)}>{row.app}</a>
           {held && <span class="tag">{held}</span>}
+          {row.rollout && (
+            <span class="tag rollout" data-testid="rollout" title={row.rollout.gate ? `${row.rollout.set}: ${row.rollout.gate}` : row.rollout.set}>
+              step {row.rollout.step} of {row.rollout.steps}
+            </span>
+          )}
         </th>
         <td>{row.cluster}</td>
         <td>{row.project}</td>

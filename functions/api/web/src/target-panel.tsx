@@ -9,6 +9,7 @@ import { Badge, Revision } from './badge.tsx';
 import { DiffView } from './diff-view.tsx';
 import { EventsTable } from './events-table.tsx';
 import { HistoryTable } from './history-table.tsx';
+import { RolloutActions } from './rollout-actions.tsx';
 import { TargetActions } from './target-actions.tsx';
 import { TreeView } from './tree-view.tsx';
 
@@ -79,6 +80,7 @@ export function TargetPanel(props: { app: string; target: TargetDetail; onChange
           <progress max={target.rollout.steps} value={target.rollout.step} aria-label="Rollout progress" />
         </p>
       )}
+      {target.rollout && <RolloutActions rollout={target.rollout} onDone={props.onChanged} />}
       <TargetActions app={app} target={target} onDone={props.onChanged} />
       {target.lastError && (
         <section aria-labelledby="last-error-title">
