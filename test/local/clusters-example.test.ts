@@ -68,7 +68,7 @@ it('sends the other apps to the first cluster', async () => {
   }
 });
 
-it('is a registry the engine reads: the three clusters with their labels and contexts, the set with its RollingSync steps', async () => {
+it('is a registry the engine reads: the three clusters with their labels and contexts, the set with its RollingSync steps and an app per cluster', async () => {
   const registry = await loadRegistry(example);
   expect(registry.clusters.map(({ name, labels, kubeconfig }) => ({ name, labels, kubeconfig }))).toEqual([
     { name: 'staging', labels: { env: 'staging' }, kubeconfig: { context: 'staging' } },
@@ -83,6 +83,21 @@ it('is a registry the engine reads: the three clusters with their labels and con
     [{ key: 'env', operator: 'In', values: ['dev'] }],
     [{ key: 'env', operator: 'In', values: ['prod'] }],
   ]);
+  // What Argo CD's Cluster generator makes of it: one app per registered cluster, named and
+  // labelled from the cluster's `name` and `metadata.labels.env`, sent to that cluster.
+  expect(
+    registry.apps
+      .filter((app) => app.applicationSet === 'guestbook')
+      .map(({ name, labels, destinations, source }) => ({ name, labels, destinations, source }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
+  ).toEqual(
+    ['dev', 'prod', 'staging'].map((name) => ({
+      name: `guestbook-${name}`,
+      labels: { env: name },
+      destinations: [{ cluster: name, namespace: 'guestbook' }],
+      source: { repoURL: example, targetRevision: 'main', path: 'apps/guestbook' },
+    })),
+  );
   expect(
     registry.apps
       .filter((app) => !app.applicationSet)
