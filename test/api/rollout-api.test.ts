@@ -11,60 +11,14 @@ import { startLocalServices, type LocalServices } from '../../local/services.ts'
 import type { ActionResult, AppDetail, FleetPage } from '../../shared/api/contract.ts';
 import type { ApiDeps, ApiRequest } from '../../shared/api/deps.ts';
 import { handleApiRequest } from '../../shared/api/router.ts';
-import type { ApplicationSetSpec, RollingSyncStep } from '../../shared/appset/types.ts';
-import type { AppSpec, ClusterSpec, Registry } from '../../shared/config/types.ts';
 import { SqsJobQueue } from '../../shared/queue/sqs-job-queue.ts';
 import { parseRbacConfig } from '../../shared/rbac/config.ts';
 import { createRbacEnforcer, type RbacEnforcer } from '../../shared/rbac/enforcer.ts';
 import type { Identity } from '../../shared/rbac/identity.ts';
-import type { RolloutState } from '../../shared/rollout/types.ts';
 import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
+import { ROLLOUT_SHA, seedRolloutFleet } from '../support/rollout-fleet.ts';
 
-const REPO = 'https://github.com/acme/gitops.git';
-const SHA = '1a2b3c4d5e6f7a8b9c0d1a2b3c4d5e6f7a8b9c0d';
-const ENVS = ['dev', 'staging', 'prod'];
-
-function app(name: string, cluster: string, fields: Partial<AppSpec> = {}): AppSpec {
-  return {
-    name,
-    project: 'default',
-    source: { repoURL: REPO, path: `apps/${name}`, targetRevision: 'main' },
-    destinations: [{ cluster, namespace: 'guestbook' }],
-    syncPolicy: { automated: { prune: true, selfHeal: false, allowEmpty: false }, syncOptions: [] },
-    ignoreDifferences: [],
-    definedIn: { file: `driftless/${name}.yaml` },
-    ...fields,
-  } as unknown as AppSpec;
-}
-
-function cluster(env: string): ClusterSpec {
-  return { name: env, kubeconfig: { context: env }, labels: { env }, definedIn: { file: 'driftless/clusters.yaml' } };
-}
-
-const STEPS: RollingSyncStep[] = ENVS.map((env, index) => ({
-  matchExpressions: [{ key: 'env', operator: 'In', values: [env] }],
-  ...(index === 1 ? { soakMs: 600_000 } : {}),
-}));
-
-const guestbook: ApplicationSetSpec = {
-  name: 'guestbook',
-  source: 'argo',
-  goTemplate: false,
-  goTemplateOptions: [],
-  generators: [{ clusters: {} }],
-  template: { metadata: { name: 'guestbook-{{name}}' }, spec: { project: 'default' } },
-  applicationsSync: 'sync',
-  preserveResourcesOnDeletion: false,
-  strategy: { type: 'RollingSync', steps: STEPS },
-  definedIn: { file: 'driftless/guestbook-set.yaml' },
-};
-
-const registry: Registry = {
-  clusters: ENVS.map(cluster),
-  projects: [],
-  apps: [...ENVS.map((env) => app(`guestbook-${env}`, env, { applicationSet: 'guestbook', labels: { env } })), app('web', 'dev')],
-  applicationSets: [guestbook],
-};
+const SHA = ROLLOUT_SHA;
 
 const POLICY = parseRbacConfig({
   'policy.default': 'role:readonly',
@@ -120,32 +74,7 @@ beforeAll(async () => {
     revisions: { head: () => Promise.reject(new Error('no git here')), resolve: () => Promise.reject(new Error('no git here')) },
     rbac: async () => enforcer,
   };
-  await store.putRegistry(registry, 'f'.repeat(40));
-  for (const env of ENVS) {
-    const done = env === 'dev';
-    await store.putTargetState({
-      app: `guestbook-${env}`,
-      cluster: env,
-      requestedRevision: done ? SHA : undefined,
-      revision: done ? SHA : undefined,
-      syncStatus: done ? 'Synced' : 'OutOfSync',
-      health: 'Healthy',
-    });
-    await store.markRollout({ app: `guestbook-${env}`, cluster: env }, { set: 'guestbook', id: SHA, revision: SHA });
-  }
-  await store.putTargetState({ app: 'web', cluster: 'dev', syncStatus: 'Synced', health: 'Healthy' });
-  const state: RolloutState = {
-    set: 'guestbook',
-    id: SHA,
-    status: 'waiting',
-    step: 0,
-    steps: 3,
-    reason: 'soak: 2m left',
-    trigger: 'push',
-    startedAt: new Date(Date.now() - 300_000).toISOString(),
-    updatedAt: new Date().toISOString(),
-  };
-  expect(await store.putRollout(state, undefined)).toBe(true);
+  await seedRolloutFleet(store);
 });
 afterAll(async () => {
   vi.unstubAllEnvs();
