@@ -5,7 +5,7 @@
 // main templates (main-NNNN.yaml, each under Helm's 5 MiB per file) with one line per
 // parameter set, which prints every string of that set at once:
 //
-//   # r:<base64 of result 1, SEP, result 2, SEP, …>        or        # r:!   (too large)
+//   # r:<base64 of result 1, SEP, result 2, SEP, …>
 //
 // Why this shape:
 // - `helm template` parses its output as manifests, and a YAML comment is a document nobody
@@ -13,8 +13,9 @@
 // - base64 is taken inside Go, before Helm strips the text `<no value>` from its output, so a
 //   missing key prints `<no value>` as Go (and Argo CD) prints it;
 // - one `include` per parameter set, of a "bundle" define running each string's define with
-//   the `template` action: `include` is what costs in Helm (about 10 µs a call), so an
-//   Application's ten strings cost one, not ten;
+//   the `template` action: an `include` costs several times a `template`, so an Application's
+//   ten strings cost one; and no variable is declared on a main line, since top-level
+//   variables are never popped and Go looks `$p` up through all of them;
 // - `template "…" .` and `include "…" $params` make both `.` and `$` the parameters, as in
 //   Argo CD, and nothing else of the chart reachable: `.Files`, `.Release` and `.Values` are
 //   the parameters' own keys of those names;
@@ -26,11 +27,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** A result longer than this is refused (Go checks the length before base64, so nothing larger is printed). */
+/**
+ * A result longer than this is refused. Checked once decoded, not in Go: a length check on
+ * every line costs more than the strings themselves; the output as a whole is bounded by the
+ * run's buffer (go-template-run.ts), and helm's memory by its address-space limit.
+ */
 export const MAX_RESULT_BYTES = 1024 * 1024;
-
-/** The output line marking a result over MAX_RESULT_BYTES. */
-export const TOO_LARGE = '!';
 
 /** Lines of the main template before request 0's. */
 export const HEADER_LINES = 1;
@@ -44,8 +46,6 @@ export interface ChartNames {
   bundle(j: number): string;
   /** The helper standing for Argo CD's `normalize`. */
   normalize: string;
-  /** The helper printing one parameter set's line. */
-  result: string;
   separator: string;
 }
 
@@ -56,7 +56,6 @@ export function chartNames(): ChartNames {
     define: (k) => `s${k}.${nonce}`,
     bundle: (j) => `b${j}.${nonce}`,
     normalize: `normalize.${nonce}`,
-    result: `result.${nonce}`,
     separator: `<${nonce}>`,
   };
 }
@@ -130,7 +129,7 @@ export async function writeChart(
   for (const [params, set] of bySet) {
     const json = paramsJson[params];
     const bundle = JSON.stringify(names.bundle(bundleOf(set)));
-    const lineFor = (local: number): string => `# r:{{ include ${JSON.stringify(names.result)} (list ${bundle} (index $p ${local}) ${set.length}) }}`;
+    const lineFor = (local: number): string => `# r:{{ include ${bundle} (index $p ${local}) | b64enc }}`;
     if (chunk && (chunk.bytes + lineFor(chunk.params.length).length + 1 > MAX_CHUNK_BYTES || chunk.paramsBytes + json.length + 1 > MAX_CHUNK_BYTES)) flush();
     chunk ??= { lines: [], params: [], bytes: 64, paramsBytes: 8, sets: [] };
     const line = lineFor(chunk.params.length);
@@ -142,7 +141,7 @@ export async function writeChart(
   }
   flush();
 
-  const helpers = [normalizeHelper(names), resultHelper(names)];
+  const helpers = [normalizeHelper(names)];
   for (const [key, j] of bundles) {
     const calls = key.split(',').map((k) => `{{template ${JSON.stringify(names.define(Number(k)))} .}}`);
     helpers.push(`{{define ${JSON.stringify(names.bundle(j))}}}${calls.join(names.separator)}{{end}}`);
@@ -160,15 +159,4 @@ export async function writeChart(
  */
 function normalizeHelper(names: ChartNames): string {
   return `{{define ${JSON.stringify(names.normalize)}}}{{ regexReplaceAll "[^-a-z0-9.]" (lower .) "-" | trunc 253 | trimAll "-." }}{{end}}`;
-}
-
-/**
- * One parameter set's line: its bundle (first of the list) run with its parameters (second),
- * refused past MAX_RESULT_BYTES per string (third: how many), base64.
- */
-function resultHelper(names: ChartNames): string {
-  return (
-    `{{define ${JSON.stringify(names.result)}}}{{ $s := include (index . 0) (index . 1) }}` +
-    `{{ if gt (len $s) (mul ${MAX_RESULT_BYTES} (index . 2)) }}${TOO_LARGE}{{ else }}{{ b64enc $s }}{{ end }}{{end}}`
-  );
 }

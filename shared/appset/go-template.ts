@@ -31,7 +31,6 @@ import {
   HEADER_LINES,
   MAX_CHUNK_BYTES,
   MAX_RESULT_BYTES,
-  TOO_LARGE,
   writeChart,
   type ChartNames,
   type ChartRequest,
@@ -270,7 +269,7 @@ async function runOnce(
       };
     }
     chunk.lines.forEach((set, g) => {
-      const parts = printed[g] === TOO_LARGE ? [] : Buffer.from(printed[g], 'base64').toString('utf8').split(names.separator);
+      const parts = Buffer.from(printed[g], 'base64').toString('utf8').split(names.separator);
       set.forEach((index, n) => {
         const part = parts.length === set.length ? parts[n] : undefined;
         texts[index] = part === undefined || Buffer.byteLength(part) > MAX_RESULT_BYTES ? TOO_LARGE_RESULT : part;
