@@ -5,6 +5,8 @@
 // registry's Application schema: metadata.name, labels, annotations, finalizers (Argo CD's
 // resources finalizer unless the template sets finalizers or the set preserves resources on
 // deletion) and spec. The namespace is not kept (Argo CD puts every app in the set's).
+// `templatePatch` (b2's template-patch.ts), rendered in the set's syntax with the same
+// parameters, is applied to each rendered Application, as Argo CD applies it.
 // Two parameter sets rendering the same name are an error naming both.
 import type { ClusterSpec } from '../config/types.ts';
 import { AppSetInputError, DuplicateApplicationError, TemplateError } from './errors.ts';
@@ -13,7 +15,9 @@ import { evaluateEntry, generatorType } from './generators/evaluate.ts';
 import type { GitFiles } from './git-files.ts';
 import { mergeTemplate } from './merge-template.ts';
 import { isPlainObject } from './params.ts';
-import { stringRenderer, type RenderGoTemplates } from './render-strings.ts';
+import { isBadInput } from '../errors/bad-input.ts';
+import { stringRenderer, type RenderGoTemplates, type StringRenderer } from './render-strings.ts';
+import { applyTemplatePatch } from './template-patch.ts';
 import { compileTemplate, renderTemplate } from './render-template.ts';
 import type { ApplicationSetSpec, Params } from './types.ts';
 
@@ -46,11 +50,10 @@ export async function generateApplications(set: ApplicationSetSpec, context: Gen
       const type = generatorType(entry);
       const own = (entry[type] as { template?: GeneratorTemplate }).template as Record<string, unknown> | undefined;
       const template = mergeTemplate(own, set.template);
-      return {
-        where: own ? `${where}.${type}.template` : 'template',
-        params,
-        rendered: await renderGroup(set, template, params, render, own ? `${where}.${type}.template` : 'template'),
-      };
+      const templateField = own ? `${where}.${type}.template` : 'template';
+      // Template and patch together, so that goTemplate renders them in the same helm run.
+      const [rendered, patches] = await Promise.all([renderGroup(set, template, params, render, templateField), renderPatches(set, params, render)]);
+      return { where: templateField, params, rendered: rendered.map((app, position) => ({ ...app, patch: patches?.[position] })) };
     }),
   );
   const apps: GeneratedApplication[] = [];
@@ -68,35 +71,72 @@ export async function generateApplications(set: ApplicationSetSpec, context: Gen
   return apps;
 }
 
+interface RenderedApp {
+  rendered: unknown;
+  /** The templatePatch rendered for the same parameters, when the set has one. */
+  patch?: string;
+}
+
 async function renderGroup(
   set: ApplicationSetSpec,
   template: Record<string, unknown>,
   paramSets: Params[],
-  render: ReturnType<typeof stringRenderer>,
+  render: StringRenderer,
   where: string,
-): Promise<unknown[]> {
+): Promise<RenderedApp[]> {
   if (paramSets.length === 0) return [];
   const written = { metadata: template.metadata ?? {}, spec: template.spec ?? {} };
+  let rendered: unknown[];
   try {
     const compiled = compileTemplate(written, set.goTemplate);
     // Argo CD renders nothing for an empty parameter set: the template as written.
     const filled = paramSets.filter((params) => Object.keys(params).length > 0);
-    const rendered = await renderTemplate(compiled, filled, set.goTemplate, render);
-    let cursor = 0;
-    return paramSets.map((params) => (Object.keys(params).length > 0 ? rendered[cursor++] : structuredClone(written)));
+    rendered = await renderTemplate(compiled, filled, set.goTemplate, render);
   } catch (error) {
     if (error instanceof AppSetInputError) throw new TemplateError(set, where, error.message, { cause: error });
     throw error;
   }
+  let cursor = 0;
+  return paramSets.map((params) => ({ rendered: Object.keys(params).length > 0 ? rendered[cursor++] : structuredClone(written) }));
 }
 
-function toApplication(set: ApplicationSetSpec, rendered: unknown, params: Params, where: string): GeneratedApplication {
-  const { metadata, spec } = rendered as { metadata: Record<string, unknown>; spec: Record<string, unknown> };
-  const name = metadata.name;
+/** The set's templatePatch rendered for each parameter set (in the same batch as the templates when rendered alongside them). */
+async function renderPatches(set: ApplicationSetSpec, paramSets: Params[], render: StringRenderer): Promise<string[] | undefined> {
+  const patch = set.templatePatch;
+  if (patch === undefined || paramSets.length === 0) return undefined;
+  try {
+    return await render(paramSets.map((params) => ({ template: patch, params })));
+  } catch (error) {
+    if (error instanceof AppSetInputError) throw new TemplateError(set, 'spec.templatePatch', error.message, { cause: error });
+    throw error;
+  }
+}
+
+function toApplication(set: ApplicationSetSpec, app: RenderedApp, params: Params, where: string): GeneratedApplication {
+  const { metadata, spec } = app.rendered as { metadata: Record<string, unknown>; spec: Record<string, unknown> };
+  const outMetadata: Record<string, unknown> = { name: metadata.name };
+  if (isPlainObject(metadata.labels) && Object.keys(metadata.labels).length > 0) outMetadata.labels = metadata.labels;
+  if (isPlainObject(metadata.annotations) && Object.keys(metadata.annotations).length > 0) outMetadata.annotations = metadata.annotations;
+  const finalizers = Array.isArray(metadata.finalizers) ? metadata.finalizers : [];
+  const emptyParams = Object.keys(params).length === 0;
+  if (finalizers.length > 0) outMetadata.finalizers = finalizers;
+  else if (!set.preserveResourcesOnDeletion && !emptyParams) outMetadata.finalizers = [RESOURCES_FINALIZER];
+  let object: Record<string, unknown> = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: outMetadata, spec };
+  // As Argo CD: the patch applies to the rendered Application, finalizer included.
+  if (app.patch !== undefined) {
+    try {
+      object = applyTemplatePatch(object, app.patch);
+    } catch (error) {
+      if (isBadInput(error))
+        throw new TemplateError(set, 'spec.templatePatch', `for the parameters ${JSON.stringify(params)}: ${(error as Error).message}`, { cause: error });
+      throw error;
+    }
+  }
+  const name = (object.metadata as Record<string, unknown> | undefined)?.name;
   if (typeof name !== 'string' || name === '') {
     throw new TemplateError(set, `${where}.metadata.name`, `renders to an empty name for the parameters ${JSON.stringify(params)}`);
   }
-  const destination = isPlainObject(spec.destination) ? spec.destination : undefined;
+  const destination = isPlainObject(object.spec) && isPlainObject(object.spec.destination) ? object.spec.destination : undefined;
   if (destination && destination.server === '' && (destination.name === undefined || destination.name === '')) {
     throw new TemplateError(
       set,
@@ -104,12 +144,5 @@ function toApplication(set: ApplicationSetSpec, rendered: unknown, params: Param
       `renders empty for Application ${name} (a Cluster reached by eks or kubeconfig has no spec.server): use destination name: '{{name}}' instead`,
     );
   }
-  const outMetadata: Record<string, unknown> = { name };
-  if (isPlainObject(metadata.labels) && Object.keys(metadata.labels).length > 0) outMetadata.labels = metadata.labels;
-  if (isPlainObject(metadata.annotations) && Object.keys(metadata.annotations).length > 0) outMetadata.annotations = metadata.annotations;
-  const finalizers = Array.isArray(metadata.finalizers) ? metadata.finalizers : [];
-  const emptyParams = Object.keys(params).length === 0;
-  if (finalizers.length > 0) outMetadata.finalizers = finalizers;
-  else if (!set.preserveResourcesOnDeletion && !emptyParams) outMetadata.finalizers = [RESOURCES_FINALIZER];
-  return { name, object: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: outMetadata, spec } };
+  return { name, object };
 }
