@@ -250,8 +250,14 @@ async function renderAndSync(
     const runOptions = appRunOptions(app, run.namespace);
     // CancelHealthCheckOnNewRevision, on for every sync: each question is one read of the target's item.
     let cancellation: HealthCancellation | undefined;
+    // A read that fails asks again next time: the wait it guards must not fail because of it.
     const cancelled = async (): Promise<string | undefined> => {
-      cancellation = healthCheckCancellation(run.job, await deps.store.getTarget(app.name, cluster.name));
+      try {
+        cancellation = healthCheckCancellation(run.job, await deps.store.getTarget(app.name, cluster.name));
+      } catch (error) {
+        deps.logger.warn('could not read the target to see whether its health check is superseded', { ...logFields(run.job), error: (error as Error).message });
+        return undefined;
+      }
       return cancellation?.message;
     };
     const left = context.remainingMs();
