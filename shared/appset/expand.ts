@@ -21,6 +21,7 @@ import { setLabel } from './errors.ts';
 import { generateApplications } from './generate.ts';
 import type { GitFiles } from './git-files.ts';
 import { applyApplicationsSync } from './lifecycle.ts';
+import { recordingGitFiles } from './watch.ts';
 import type { ApplicationSetSpec } from './types.ts';
 
 export interface ExpandContext {
@@ -42,8 +43,13 @@ export async function expandApplicationSets(written: Registry, context: ExpandCo
   const projects = written.projects.map((project) => ({ spec: project, document: placeholder(project.definedIn, 'AppProject', project.name) }));
   const owners = new Owners(written, context.previous);
   const generated: AppSpec[] = [];
-  for (const set of sets) {
-    const apps = await setApps(set, written.clusters, clusters, projects, context, problems);
+  const applicationSets: ApplicationSetSpec[] = [];
+  for (const declared of sets) {
+    const recording = recordingGitFiles(context.git, declared);
+    const apps = await setApps(declared, written.clusters, clusters, projects, { ...context, git: recording.git }, problems);
+    const watches = recording.watches();
+    const set = watches.length > 0 ? { ...declared, watches } : declared;
+    applicationSets.push(set);
     if (!apps) continue;
     for (const app of apps) {
       const clash = owners.claim(app.name, set);
@@ -52,7 +58,7 @@ export async function expandApplicationSets(written: Registry, context: ExpandCo
     }
   }
   if (problems.length > 0) throw new RegistryError(sortProblems(problems));
-  return { ...written, apps: [...written.apps, ...generated] };
+  return { ...written, apps: [...written.apps, ...generated], applicationSets };
 }
 
 /** The set's apps from now on (applicationsSync applied), or undefined after a problem. */

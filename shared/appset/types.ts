@@ -34,6 +34,14 @@ export interface RollingSyncStrategy {
   steps: RollingSyncStep[];
 }
 
+/** A repository and revision a set's git generators read, and the folders ('' the whole repository) whose change can change what they find. */
+export interface SetWatch {
+  repoURL: string;
+  /** As the generator wrote it (a branch, `HEAD`, …): the pushes that can change it are the branch's. */
+  revision: string;
+  paths: string[];
+}
+
 export interface ApplicationSetSpec {
   /** metadata.name */
   name: string;
@@ -56,6 +64,11 @@ export interface ApplicationSetSpec {
   /** `spec.strategy` when it is RollingSync; absent: every generated app syncs at once (Argo CD's AllAtOnce). */
   strategy?: RollingSyncStrategy;
   definedIn: DefinedIn;
+  /**
+   * What its git generators read at the last generation (shared/appset/watch.ts): a push there
+   * re-evaluates the set. Absent: they read nothing (no git generator).
+   */
+  watches?: SetWatch[];
   /** The app whose render declared the set (app of apps); absent for a set under driftless/. */
   parent?: string;
 }

@@ -21,7 +21,9 @@ export type SyncTrigger = (typeof SYNC_TRIGGERS)[number];
  */
 export const AUTOMATED_TRIGGERS: ReadonlySet<SyncTrigger> = new Set(['push', 'config', 'missed-push', 'self-heal']);
 
-export const REGISTRY_TRIGGERS = ['config', 'missed-push'] as const;
+// `generator`: a push to what an ApplicationSet's git generator reads; the job's revision is then
+// the config branch, whose head the worker reads the registry at (the webhook does not know it).
+export const REGISTRY_TRIGGERS = ['config', 'missed-push', 'generator'] as const;
 
 const name = z.string().min(1);
 

@@ -10,6 +10,7 @@ import { sameRepo } from '../config/repo-url.ts';
 import type { Registry } from '../config/types.ts';
 import { rolloutId, targetId, type Job, type SyncJob } from '../queue/job.ts';
 import { routeRollouts, type RolloutMark } from '../rollout/route.ts';
+import { setsToReevaluate } from '../appset/watch.ts';
 import { ignored, type EventOutcome } from './accepted.ts';
 import { BadDeliveryError } from './errors.ts';
 
@@ -102,6 +103,11 @@ async function jobsFor(
     jobs.push({ kind: 'registry-refresh', revision: push.headSha, ref: push.branch, trigger: 'config', deliveryId, enqueuedAt });
   }
   const registry = await branchRegistry(context, push.repoURL, push.branch);
+  // A change to what an ApplicationSet's git generator reads re-evaluates the sets: a registry
+  // refresh at the config branch's head (the push index files the sets under what they read).
+  if (config && registry && !jobs.some((job) => job.kind === 'registry-refresh') && setsToReevaluate(registry, push).length > 0) {
+    jobs.push({ kind: 'registry-refresh', revision: config.branch, ref: config.branch, trigger: 'generator', deliveryId, enqueuedAt });
+  }
   if (registry) {
     for (const target of matchPush(registry, push)) {
       jobs.push({

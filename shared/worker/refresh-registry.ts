@@ -1,5 +1,7 @@
-// A push to the config repository: read the registry at that commit, store it, and sync the
-// apps whose definition changed (new apps included). A broken registry changes nothing, and
+// A push to the config repository: read the registry at that commit (its ApplicationSets
+// generated: shared/appset/expand.ts), store it, and sync the apps whose definition changed (new
+// apps included). A push to what a set's git generator reads asks the same at the config
+// branch's head (trigger `generator`). A broken registry changes nothing, and
 // neither does a push naming a commit that does not exist (bad input: said once, not retried)
 // or one older than the registry in force (a replayed or out-of-order push).
 import { isChartSource } from '../config/app-sources.ts';
@@ -26,7 +28,8 @@ import { removalGroups } from '../appset/removal.ts';
 
 export const REGISTRY_CONTEXT = 'driftless/registry';
 
-export async function refreshRegistry(job: RegistryRefreshJob, deps: WorkerDependencies): Promise<{ changedApps: string[] }> {
+export async function refreshRegistry(request: RegistryRefreshJob, deps: WorkerDependencies): Promise<{ changedApps: string[] }> {
+  let job = request;
   const config = deps.configRepo;
   if (!config) {
     deps.logger.warn('registry refresh received but no config repository is configured', { revision: job.revision });
@@ -46,6 +49,8 @@ export async function refreshRegistry(job: RegistryRefreshJob, deps: WorkerDepen
     deps.logger.warn('registry refresh refused: bad input; the previous registry stays in force', { revision: job.revision, error: error.message });
     return { changedApps: [] };
   }
+  // A generator's repository changed: the registry is read again at the config branch's head.
+  if (job.trigger === 'generator') job = { ...job, revision: source.sha };
   let written: Registry;
   // What the sets' git generators read: each repository and revision fetched once for the refresh.
   const git = gitFilesFromFetcher(deps.sources);
