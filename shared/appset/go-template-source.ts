@@ -59,6 +59,9 @@ export type PreparedSource = { ok: true; text: string; insertions: Insertion[] }
  */
 export function prepareGoTemplate(template: string, normalizeHelper: string): PreparedSource {
   const found = scan(template);
+  // Refused here because inside the define a template is wrapped in, Go would read on into the
+  // wrapper and report something else.
+  if (found.unclosed) return { ok: false, error: parseError(template, lineAt(template, template.length), found.unclosed) };
   const unbalanced = found.stray;
   if (unbalanced !== undefined) return { ok: false, error: parseError(template, lineAt(template, unbalanced), 'unexpected {{end}}') };
   const insertions: Insertion[] = [];
@@ -153,6 +156,8 @@ interface Scan {
    * too, since inside the define a template is wrapped in it would close the define instead.
    */
   stray?: number;
+  /** Go's message for an action or comment the text ends inside of. */
+  unclosed?: 'unclosed action' | 'unclosed comment';
   chains: RootChain[];
   /** `range`, `with` or `define`/`template`/`block` appear: `.` is not always the parameters. */
   dotMoves: boolean;
@@ -185,7 +190,10 @@ function scan(template: string): Scan {
     while (isSpace(template[i])) i += 1;
     if (template.startsWith('/*', i)) {
       const close = template.indexOf('*/', i + 2);
-      if (close < 0) return found;
+      if (close < 0) {
+        found.unclosed = 'unclosed comment';
+        return found;
+      }
       i = close + 2;
       continue;
     }
@@ -193,6 +201,10 @@ function scan(template: string): Scan {
     if (word !== undefined && OPENS_BLOCK.has(word)) depth += 1;
     if (word === 'end' && --depth < 0 && found.stray === undefined) found.stray = i;
     i = scanAction(template, i, found);
+    if (i > template.length || (i === template.length && !template.endsWith('}}'))) {
+      found.unclosed = 'unclosed action';
+      return found;
+    }
   }
 }
 

@@ -179,11 +179,32 @@ describe('batches', () => {
     expect(results).toEqual(requests.map((_, i) => ({ text: `${i}:10000` })));
   });
 
+  it('positions in messages are the template’s own, after normalize was rewritten for Helm', async () => {
+    const results = await renderGoTemplates(
+      [
+        { template: '{{ normalize .name }} {{ .a.b }}', params: { name: 'x' } },
+        { template: 'ü {{ normalize .n }}\n{{ normalize .n }}{{ .a.b }}', params: { n: 'x' } },
+      ],
+      { goTemplateOptions: [] },
+    );
+    expect(results).toEqual([
+      {
+        error: 'failed to execute go template {{ normalize .name }} {{ .a.b }}: template: :1:27: executing "" at <.a.b>: nil pointer evaluating interface {}.b',
+      },
+      {
+        error:
+          'failed to execute go template ü {{ normalize .n }}\n{{ normalize .n }}{{ .a.b }}: template: :2:23: executing "" at <.a.b>: nil pointer evaluating interface {}.b',
+      },
+    ]);
+  });
+
   it('a parse error is reported at the line Go names', async () => {
     expect(await one('a\nb\n{{ .x | nosuch }}', {})).toEqual({
       error: 'failed to parse template a\nb\n{{ .x | nosuch }}: template: :3: function "nosuch" not defined',
     });
     expect(await one('a{{ end }}', {})).toEqual({ error: 'failed to parse template a{{ end }}: template: :1: unexpected {{end}}' });
+    expect(await one('{{ if .a }}open', {})).toEqual({ error: 'failed to parse template {{ if .a }}open: template: :1: unexpected EOF' });
+    expect(await one('a\n{{ .name', {})).toEqual({ error: 'failed to parse template a\n{{ .name: template: :2: unclosed action' });
   });
 });
 
