@@ -3,6 +3,8 @@
 // generator's path parameters, normalize), Sprig's documentation (upper, default) and Go's
 // text/template documentation (missingkey, `<no value>`, error shapes as Argo CD wraps them:
 // "failed to execute go template <t>: template: :line:col: executing "" at <node>: …").
+import { readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { GoTemplateOptionError, goTemplateRuns, renderGoTemplates, type GoTemplateRequest } from '../../shared/appset/go-template.ts';
 import { isBadInput } from '../../shared/errors/bad-input.ts';
@@ -205,6 +207,15 @@ describe('batches', () => {
     expect(await one('a{{ end }}', {})).toEqual({ error: 'failed to parse template a{{ end }}: template: :1: unexpected {{end}}' });
     expect(await one('{{ if .a }}open', {})).toEqual({ error: 'failed to parse template {{ if .a }}open: template: :1: unexpected EOF' });
     expect(await one('a\n{{ .name', {})).toEqual({ error: 'failed to parse template a\n{{ .name: template: :2: unclosed action' });
+  });
+});
+
+describe('the throwaway chart', () => {
+  it('is removed after the run, whether it succeeded or not', async () => {
+    const leftovers = async () => (await readdir(tmpdir())).filter((name) => name.startsWith('driftless-gotemplate-'));
+    const before = await leftovers();
+    await Promise.all([one('{{ .a }}', { a: 'x' }), one('{{ .a.b }}', {}), one('{{ nosuch }}', {})]);
+    expect((await leftovers()).filter((name) => !before.includes(name))).toEqual([]);
   });
 });
 
