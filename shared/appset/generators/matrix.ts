@@ -19,18 +19,26 @@ export async function matrixParams(matrix: MatrixGenerator, where: string, conte
   const secondWhere = `${where}.generators[1]`;
   const type = generatorType(second);
   const { template: _ignored, ...fields } = second[type] as Record<string, unknown>;
-  // One compile for every first parameter set; with goTemplate, one batch for all of them.
-  const compiled = compileTemplate(fields, context.set.goTemplate);
-  const filled = firstParams.filter((params) => Object.keys(params).length > 0);
-  const bodies = await renderTemplate(compiled, filled, context.set.goTemplate, context.render).catch((error: unknown) => {
-    if (error instanceof AppSetInputError) throw new AppSetInputError(`${secondWhere} (${type}): ${error.message}`, { cause: error });
-    throw error;
-  });
-  let cursor = 0;
-  // Concurrently, so that the second children's own batches (values) share helm runs.
-  const secondParams = await Promise.all(
-    firstParams.map((params) => evaluateEntry(second, secondWhere, context, Object.keys(params).length > 0 ? bodies[cursor++] : fields)),
-  );
+  let secondParams: Params[][];
+  if (!JSON.stringify(fields).includes('{{')) {
+    // Nothing in the second child reads the first's parameters: it yields the same sets for
+    // every one of them, so it runs once.
+    const once = await evaluateEntry(second, secondWhere, context);
+    secondParams = firstParams.map(() => once);
+  } else {
+    // One compile for every first parameter set; with goTemplate, one batch for all of them.
+    const compiled = compileTemplate(fields, context.set.goTemplate);
+    const filled = firstParams.filter((params) => Object.keys(params).length > 0);
+    const bodies = await renderTemplate(compiled, filled, context.set.goTemplate, context.render).catch((error: unknown) => {
+      if (error instanceof AppSetInputError) throw new AppSetInputError(`${secondWhere} (${type}): ${error.message}`, { cause: error });
+      throw error;
+    });
+    let cursor = 0;
+    // Concurrently, so that the second children's own batches (values) share helm runs.
+    secondParams = await Promise.all(
+      firstParams.map((params) => evaluateEntry(second, secondWhere, context, Object.keys(params).length > 0 ? bodies[cursor++] : fields)),
+    );
+  }
   const out: Params[] = [];
   firstParams.forEach((a, index) => {
     for (const b of secondParams[index]) out.push(context.set.goTemplate ? mergeParams(b, a) : combine(a, b));
