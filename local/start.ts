@@ -39,6 +39,8 @@ const { values } = parseArgs({
     context: { type: 'string' },
     // One sandbox cluster per name (comma-separated, 1 to 10), instead of the one sandbox.
     clusters: { type: 'string' },
+    // The CloudWatch alarms of rollout gates, as a JSON file of name → state; by default alarms.json in the state folder.
+    'alarms-file': { type: 'string' },
     'drift-interval': { type: 'string', default: '5m' },
     // Sync workers draining the queue at once, as Lambda's concurrency (local/worker-pool.ts).
     workers: { type: 'string' },
@@ -91,6 +93,13 @@ if (clusterNames) {
 }
 
 const services = await startLocalServices({ stateDir: join(stateDir, 'dynamodb') });
+// There is no CloudWatch here: a RollingSync step's alarm gate reads this file on every check
+// (shared/rollout/alarms.ts), so a person flips an alarm by editing it. An alarm it does not
+// name does not exist, and the gate halts saying so.
+const alarmsFile = resolve(values['alarms-file'] ?? join(stateDir, 'alarms.json'));
+await writeFile(alarmsFile, '{}\n', { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EEXIST') throw error;
+});
 const webhookSecret = process.env.GITHUB_WEBHOOK_SECRET || (await persistentSecret(join(stateDir, 'webhook-secret')));
 // The example's chart app reads a Helm repository that local mode serves itself, on loopback.
 let chartRepo: ExampleChartRepo | undefined;
@@ -114,6 +123,7 @@ Object.assign(process.env, services.env, {
   CONFIG_REPO_BRANCH: 'main',
   CONFIG_DIR: 'driftless',
   EVENTS_FILE: join(stateDir, 'events.jsonl'),
+  ROLLOUT_ALARMS_FILE: alarmsFile,
   KUBECONFIG: kubeconfig,
   DRIFT_INTERVAL_SECONDS: String(driftIntervalMs / 1000),
   POWERTOOLS_LOG_LEVEL: values.verbose ? 'INFO' : 'WARN',
@@ -174,6 +184,7 @@ console.log(`example repo: ${configRepo}`);
 if (chartRepo) console.log(`example chart repository: ${chartRepo.url}`);
 console.log(`webhook secret: ${webhookSecret}`);
 console.log(`events: ${process.env.EVENTS_FILE}`);
+console.log(`rollout alarms: ${alarmsFile}`);
 console.log(`workers: ${workerCount}`);
 console.log('ready: commit in the example repo (git -C <example repo> commit -am ...) and watch it reach the cluster. Ctrl-C stops.');
 

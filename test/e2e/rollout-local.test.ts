@@ -25,6 +25,26 @@ let child: ChildProcess;
 let output = '';
 let dir: string;
 
+async function commit(repo: string, message: string): Promise<string> {
+  await run('git', ['-c', 'user.name=test', '-c', 'user.email=test@driftless.invalid', 'commit', '-qam', message], { cwd: repo });
+  return (await run('git', ['rev-parse', 'HEAD'], { cwd: repo })).stdout.trim();
+}
+
+async function edit(file: string, from: string, to: string): Promise<void> {
+  const text = await readFile(file, 'utf8');
+  if (!text.includes(from)) throw new Error(`${file} has no ${JSON.stringify(from)}`);
+  await writeFile(file, text.replace(from, to));
+}
+
+async function greetings(kubectl: Kubectl): Promise<Record<string, string>> {
+  const found: Record<string, string> = {};
+  for (const name of CLUSTERS) {
+    const read = await kubectl(['--context', name, 'get', 'configmap', 'guestbook-config', '-n', 'guestbook', '-o', 'jsonpath={.data.greeting}']);
+    found[name] = read.stdout;
+  }
+  return found;
+}
+
 function waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
   return new Promise((resolve, reject) => {
     const check = () => {
@@ -73,6 +93,8 @@ describe('npm start -- --clusters dev,staging,prod', () => {
         join(dir, 'example'),
         '--drift-interval',
         '1h',
+        '--alarms-file',
+        join(dir, 'alarms.json'),
       ],
       { cwd: dir, env: { ...process.env, GITHUB_TOKEN: '', GITHUB_WEBHOOK_SECRET: '' } },
     );
@@ -155,5 +177,49 @@ describe('npm start -- --clusters dev,staging,prod', () => {
     }
     expect(written.dev).toBeLessThanOrEqual(written.staging as number);
     expect(written.staging).toBeLessThanOrEqual(written.prod as number);
+  }, 300_000);
+
+  it("halts after dev while the dev step's alarm is ALARM in local mode's alarms file; a newer commit, the alarm OK, goes through", async () => {
+    const repo = (await waitFor(/^example repo: (\S+)$/m, 1_000))[1] as string;
+    const kubeconfig = (await waitFor(/^kubeconfig: (\S+)$/m, 1_000))[1] as string;
+    const alarms = (await waitFor(/^rollout alarms: (\S+)$/m, 1_000))[1] as string;
+    expect(alarms).toBe(join(dir, 'alarms.json'));
+    expect(JSON.parse(await readFile(alarms, 'utf8'))).toEqual({});
+    const kubectl = await kubectlFor(await readFile(kubeconfig, 'utf8'));
+    const short = (sha: string) => sha.slice(0, 12);
+
+    // The gate first, in a config commit of its own (the set's apps do not change: nothing rolls out).
+    await writeFile(alarms, JSON.stringify({ 'guestbook-dev-errors': 'ALARM' }));
+    await edit(
+      join(repo, 'driftless/guestbook.yaml'),
+      '  name: guestbook\n',
+      '  name: guestbook\n  annotations:\n    driftless.io/rollout-alarms.1: guestbook-dev-errors\n',
+    );
+    const gate = await commit(repo, 'guestbook: dev must be free of errors before staging');
+    await waitFor(new RegExp(`^status success driftless/registry \\S+@${short(gate)}: registry:`, 'm'), 60_000);
+
+    await edit(join(repo, 'apps/guestbook/config.yaml'), 'greeting: rolled-out', 'greeting: stopped-after-dev');
+    const halted = await commit(repo, 'guestbook: a greeting the alarm stops');
+    await waitFor(new RegExp(`^status success driftless/guestbook-dev@dev \\S+@${short(halted)}: Synced, Healthy`, 'm'), 120_000);
+    for (const name of ['staging', 'prod'])
+      await waitFor(
+        new RegExp(
+          `^status failure driftless/guestbook-${name}@${name} \\S+@${short(halted)}: not applied: rollout halted at step 1 of 3 \\(env In \\[dev\\]\\): alarm guestbook-dev-errors is ALARM`,
+          'm',
+        ),
+        60_000,
+      );
+    const store = await stateStore();
+    const rollout = await store.getRollout('guestbook');
+    expect(rollout && { id: rollout.id, status: rollout.status, step: rollout.step }).toEqual({ id: halted, status: 'halted', step: 0 });
+    expect(await greetings(kubectl)).toEqual({ dev: 'stopped-after-dev', staging: 'rolled-out', prod: 'rolled-out' });
+
+    await writeFile(alarms, JSON.stringify({ 'guestbook-dev-errors': 'OK' }));
+    await edit(join(repo, 'apps/guestbook/config.yaml'), 'greeting: stopped-after-dev', 'greeting: past-the-alarm');
+    const passed = await commit(repo, 'guestbook: the alarm is OK again');
+    await waitFor(new RegExp(`^status success driftless/guestbook-prod@prod \\S+@${short(passed)}: Synced, Healthy`, 'm'), 120_000);
+    const done = await store.getRollout('guestbook');
+    expect(done && { id: done.id, status: done.status }).toEqual({ id: passed, status: 'done' });
+    expect(await greetings(kubectl)).toEqual({ dev: 'past-the-alarm', staging: 'past-the-alarm', prod: 'past-the-alarm' });
   }, 300_000);
 });
