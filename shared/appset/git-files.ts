@@ -28,7 +28,7 @@ export interface GitFiles {
   directories(repoURL: string, revision: string): Promise<string[]>;
   /**
    * Files whose path matches `pattern` as Argo CD's default file globbing (`git ls-files` with
-   * the pattern as a pathspec: `*` also crosses `/`), with their contents, sorted by path.
+   * the pattern as a pathspec: `*` also crosses `/`), with their contents.
    */
   files(repoURL: string, revision: string, pattern: string): Promise<GitFile[]>;
 }
@@ -102,7 +102,9 @@ async function list(root: string): Promise<{ directories: string[]; files: strin
   const directories: string[] = [];
   const files: string[] = [];
   const walk = async (folder: string, relative: string, hidden: boolean): Promise<void> => {
-    const entries = await readdir(folder, { withFileTypes: true });
+    // Depth first, each folder's entries in name order: filepath.Walk's order, which is the
+    // order Argo CD's repo server lists them in.
+    const entries = (await readdir(folder, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       if (relative === '' && entry.name === '.git' && entry.isDirectory()) continue;
       const path = relative === '' ? entry.name : `${relative}/${entry.name}`;
@@ -117,8 +119,6 @@ async function list(root: string): Promise<{ directories: string[]; files: strin
     }
   };
   await walk(root, '', false);
-  directories.sort();
-  files.sort();
   return { directories, files };
 }
 
