@@ -14,6 +14,18 @@ import type { Params } from './types.ts';
 /** Argo CD's error, or undefined when `<no value>` may be Go's own output (a null parameter, or that text in one). */
 export function missingKeyMessage(template: string, params: Params): string | undefined {
   if (holdsNullOrNoValue(params)) return undefined;
+  return (
+    missingKeyAt(template, params) ??
+    `failed to execute go template ${template}: template: : executing "": map has no entry for a key the template reads (missingkey=error; the result printed <no value>)`
+  );
+}
+
+/**
+ * Argo CD's error naming the action and key, when a field chain on the parameters reads a
+ * key they lack. Also what Go reports under missingkey=error where Helm's missingkey=zero
+ * went on to "nil pointer evaluating interface {}.b" for `.a.b` without `a`.
+ */
+export function missingKeyAt(template: string, params: Params): string | undefined {
   const prefix = `failed to execute go template ${template}: template: `;
   const { chains, dotMoves } = rootChains(template);
   if (!dotMoves) {
@@ -25,7 +37,7 @@ export function missingKeyMessage(template: string, params: Params): string | un
       return `${prefix}:${line}:${column}: executing "" at <${node}>: map has no entry for key "${missing}"`;
     }
   }
-  return `${prefix}: executing "": map has no entry for a key the template reads (missingkey=error; the result printed <no value>)`;
+  return undefined;
 }
 
 function firstMissing(params: Params, keys: readonly string[]): string | undefined {

@@ -11,8 +11,9 @@
 // - missingkey: Helm runs with missingkey=zero, which for Argo CD's map[string]interface{}
 //   parameters prints `<no value>` exactly as missingkey=default does, so the default, zero
 //   and invalid options are Go's own behaviour. missingkey=error is approximated: a result
-//   holding `<no value>` is Argo CD's "map has no entry for key" error. It differs from Go
-//   in two ways: a missing key only passed to a function or a condition
+//   holding `<no value>` is Argo CD's "map has no entry for key" error, and so is the nil
+//   pointer error Helm reaches when a chain goes on past the missing key (`.a.b` without
+//   `a`), both named at the key the parameters lack. It differs from Go in two ways: a missing key only passed to a function or a condition
 //   (`{{ default "x" .missing }}`, `{{ if .missing }}`) is an error in Go and renders here; and
 //   `<no value>` printed from a parameter that is present but null, or from `index` on a
 //   missing key, is no error in Go — so when the parameters hold a null or that very text,
@@ -37,7 +38,7 @@ import {
 } from './go-template-chart.ts';
 import { readFailure, type Failure } from './go-template-failure.ts';
 import { runHelmTemplate } from './go-template-run.ts';
-import { missingKeyMessage } from './go-template-missing-key.ts';
+import { missingKeyAt, missingKeyMessage } from './go-template-missing-key.ts';
 import { functionNames, originalColumn, prepareGoTemplate, type PreparedSource } from './go-template-source.ts';
 import type { Params } from './types.ts';
 
@@ -164,7 +165,10 @@ export async function renderGoTemplates(requests: readonly GoTemplateRequest[], 
         }
         const failed = new Set(failure.requests.map((index) => pending[index]));
         for (const entry of failed) {
-          const error = executeError(originals[entry.template], prepared[entry.template], names, failure);
+          // Under missingkey=error Go stops at the missing key itself, before the nil it would
+          // go on to (Helm runs with missingkey=zero).
+          const missing = missingKeyError && NIL_FIELD.test(failure.detail) ? missingKeyAt(originals[entry.template], params[entry.params]) : undefined;
+          const error = missing ?? executeError(originals[entry.template], prepared[entry.template], names, failure);
           results[entry.request] = { error };
           failures.push(error);
         }
@@ -212,6 +216,9 @@ function executeError(template: string, source: PreparedSource, names: ChartName
 }
 
 const TOO_LARGE_RESULT = Symbol('too large');
+
+/** Go's error for a field read on a nil value (`.a.b` where `.a` printed <no value>). */
+const NIL_FIELD = /^nil pointer evaluating interface \{\}\./;
 
 /**
  * An execution failure with the requests it concerns (indices in the run's pending list): the

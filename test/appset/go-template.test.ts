@@ -100,6 +100,10 @@ describe('goTemplateOptions', () => {
       error: 'failed to execute go template app-{{ .path.nope }}: template: :1:12: executing "" at <.path.nope>: map has no entry for key "nope"',
     });
     expect(await one('{{.path.basename}}', guestbook, ['missingkey=error'])).toEqual({ text: 'guestbook' });
+    // Go stops at the missing key, not at the nil after it (Helm itself runs with missingkey=zero).
+    expect(await one('{{ .cluster.name }}', guestbook, ['missingkey=error'])).toEqual({
+      error: 'failed to execute go template {{ .cluster.name }}: template: :1:11: executing "" at <.cluster.name>: map has no entry for key "cluster"',
+    });
   });
 
   it('refuses an option Go does not know, for the whole batch', async () => {
