@@ -118,7 +118,11 @@ export function formatRollout(view: RolloutView, p: Palette, now = Date.now()): 
   else {
     lines.push(`ApplicationSet ${set}: rollout of ${shortSha(state.id)} (${state.trigger}), started ${age(state.startedAt, now)} ago`);
     const reason = gateOrReason(state);
-    lines.push(`Status: ${colourStatus(p, state.status)} at ${stepOf(state)}${reason ? `: ${reason}` : ''}`);
+    lines.push(
+      state.status === 'done'
+        ? `Status: ${colourStatus(p, state.status)}, all ${state.steps} steps`
+        : `Status: ${colourStatus(p, state.status)} at ${stepOf(state)}${reason ? `: ${reason}` : ''}`,
+    );
   }
   lines.push('');
   const rows = view.steps.map((step) => [

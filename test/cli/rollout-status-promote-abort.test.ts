@@ -290,3 +290,27 @@ describe('driftless rollout abort', () => {
     expect(result.stderr).toMatch(/rollout of guestbook is aborted by alice \(driftless CLI\): nothing to abort/);
   });
 });
+
+describe('formatRollout', () => {
+  it('says a finished rollout is done with all its steps, and a set never rolled out has no rollout yet', async () => {
+    const { formatRollout } = await import('../../cli/commands/rollout.ts');
+    const { palette } = await import('../../cli/ops/output.ts');
+    const steps = GUESTBOOK_STEPS.map((step, index) => ({
+      number: index + 1,
+      selector: `env In [${ENVS[index]}]`,
+      targets: 1,
+      done: 1,
+      syncing: 0,
+      failed: 0,
+      pending: 0,
+    }));
+    const done = formatRollout(
+      { set: 'guestbook', state: rollout('guestbook', { status: 'done', step: 2 }), steps, current: [], unselected: [] },
+      palette(false),
+    );
+    expect(done.split('\n')[1]).toBe('Status: done, all 3 steps');
+    const never = formatRollout({ set: 'guestbook', steps, unselected: [] }, palette(false));
+    expect(never.split('\n')[0]).toBe('ApplicationSet guestbook: no rollout yet (no commit has changed its apps since it was registered).');
+    expect(never).not.toMatch(/targets:/);
+  });
+});
