@@ -2,26 +2,29 @@
 // CD evaluates them, through the `helm` binary of the layer (Helm's engine is text/template
 // with Sprig; nothing here imitates Go templates). A whole batch — every string of every
 // generated Application — is one helm process: a throwaway chart (go-template-chart.ts) with
-// one define per distinct string and every parameter set in one JSON file.
+// one define per distinct string and the parameter sets in JSON files.
 //
 // Where Helm's engine is not Argo CD's, and what is done about it:
 // - functions: Helm-only ones are refused with Go's parse message, `normalize` is rebuilt from
 //   Sprig and `slugify` is refused (go-template-source.ts); `env`, `expandenv` are absent from
 //   Helm as from Argo CD;
+// - a `{{define}}` or `{{block}}` inside a template string is refused by Go here ("unexpected
+//   <define> in command"), since each string is itself wrapped in a define; Argo CD allows it;
 // - missingkey: Helm runs with missingkey=zero, which for Argo CD's map[string]interface{}
 //   parameters prints `<no value>` exactly as missingkey=default does, so the default, zero
 //   and invalid options are Go's own behaviour. missingkey=error is approximated: a result
 //   holding `<no value>` is Argo CD's "map has no entry for key" error, and so is the nil
-//   pointer error Helm reaches when a chain goes on past the missing key (`.a.b` without
-//   `a`), both named at the key the parameters lack. It differs from Go in two ways: a missing key only passed to a function or a condition
-//   (`{{ default "x" .missing }}`, `{{ if .missing }}`) is an error in Go and renders here; and
-//   `<no value>` printed from a parameter that is present but null, or from `index` on a
-//   missing key, is no error in Go — so when the parameters hold a null or that very text,
-//   nothing is reported;
+//   pointer error Helm reaches when a chain goes on past the missing key (`.a.b` without `a`),
+//   both named at the key the parameters lack (go-template-missing-key.ts). Where it differs
+//   from Go: a missing key only passed to a function or a condition (`{{ default "x" .missing }}`,
+//   `{{ if .missing }}`) is an error in Go and renders here; `<no value>` printed by `index` on
+//   a missing key is no error in Go and is one here; and when the parameters hold a null (which
+//   Go prints as `<no value>` too, without error) or that very text, nothing is reported;
 // - failures: Go stops at the first error, and Helm prints nothing else. The error names the
-//   request (its line in the main template), which gets Go's message; the rest run again, at
-//   most MAX_RUNS processes in all, and requests still unrendered after that are reported as
-//   not evaluated, naming the failures that came first.
+//   parameter set (its main file and line) and the template string (its define's file), whose
+//   request gets Go's message; the rest run again, at most MAX_RUNS processes in all, and
+//   requests still unrendered after that are reported as not evaluated, naming the failures
+//   that came first.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
