@@ -203,6 +203,36 @@ spec:
     expect(app.name).toBe('web-staging');
     expect(app.object.spec).toMatchObject({ project: 'from-matrix', destination: { server: 'https://1.2.3.4' } });
   });
+  it('nests a merge inside a matrix', async () => {
+    const set = setFrom(`apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: {name: nested}
+spec:
+  generators:
+    - matrix:
+        generators:
+          - merge:
+              mergeKeys: [app]
+              generators:
+                - list:
+                    elements: [{app: web, tier: front}, {app: api, tier: back}]
+                - list:
+                    elements: [{app: api, tier: core}]
+          - clusters:
+              selector:
+                matchLabels: {environment: production}
+  template:
+    metadata: {name: '{{app}}-{{name}}', labels: {tier: '{{tier}}'}}
+    spec:
+      project: default
+      source: {repoURL: 'https://example.com/r.git', path: '{{app}}'}
+      destination: {server: '{{server}}', namespace: default}
+`);
+    const apps = byName(await generateApplications(set, { clusters: [staging, production], git: noGit }));
+    expect(Object.keys(apps)).toEqual(['web-production', 'api-production']);
+    expect(apps['api-production'].metadata).toMatchObject({ labels: { tier: 'core' } });
+    expect(apps['web-production'].metadata).toMatchObject({ labels: { tier: 'front' } });
+  });
 });
 
 describe('merge generator', () => {

@@ -170,6 +170,23 @@ ${TEMPLATE}
     ]);
   });
 
+  it('refuses a matrix or merge nested more than once, as Argo CD does', () => {
+    const nested = `  generators:
+  - matrix:
+      generators:
+      - matrix:
+          generators:
+          - matrix:
+              generators:
+              - list: {elements: [{name: a}]}
+              - list: {elements: [{name: b}]}
+          - clusters: {}
+      - clusters: {}`;
+    expect(problemsOf(argoSet(nested))).toEqual([
+      'driftless/appset.yaml:11: ApplicationSet/web: spec.generators[0].matrix.generators[0].matrix.generators[0].matrix: a matrix or merge may be nested only once (as Argo CD allows)',
+    ]);
+  });
+
   it('accepts the Argo CD fields it ignores (preservedFields, ignoreApplicationDifferences, applyNestedSelectors, requeueAfterSeconds)', () => {
     const set = setFrom(
       argoSet(`  preservedFields: {annotations: [note]}
