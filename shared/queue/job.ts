@@ -163,7 +163,7 @@ export const rolloutJobSchema = z.object({
   committedAt: z.string().optional(),
   enqueuedAt: z.string(),
   /**
-   * Set on a timer (reason `timer`) while it waits in its own FIFO group (`_rollout-timer@<set>`):
+   * Set on a timer (reason `timer`) while it waits in a FIFO group of its own (`_rollout-timer@<set>@<due>`):
    * when it is due. Once due it sends the step (the same job without `dueAt`) to the set's group.
    */
   dueAt: z.string().optional(),

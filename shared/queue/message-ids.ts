@@ -5,9 +5,10 @@
 // the scan stays clear of by their leases (drift/scan-cluster.ts). Registry refreshes share one group of their own; the previews of
 // one pull request share one, `preview@<repository>#<number>`, so a newer head waits for the
 // preview in hand, and finds it superseded or not (worker/preview-job.ts). A set's rollout
-// steps share `_rollout@<set>`, one step at a time; its gate timers wait apart, in
-// `_rollout-timer@<set>`, so a timer held back by its visibility timeout never blocks a newer
-// push's step (worker/rollout-job.ts).
+// steps share `_rollout@<set>`, one step at a time; its timers wait apart, each in a group of
+// its own (`_rollout-timer@<set>@<due ms>`): a timer is held back by its visibility timeout, and
+// a group delivers nothing behind a message in flight, so a shared group would keep a soon-due
+// timer behind a later one, and the set's group a newer push's step (worker/rollout-job.ts).
 // Deduplication = app@cluster@revision for a push or config sync (the same push enqueued twice
 // syncs once); other jobs add what tells them apart (see deduplicationId).
 // SQS allows at most 128 characters of [!-~]; anything longer or outside that alphabet is
@@ -31,7 +32,7 @@ export function messageGroupId(job: Job): string {
   // The repository by its key: one group whichever way the payload spelt its URL.
   if (job.kind === 'preview') return `preview@${pullRequestId(repoKey(job.repoURL), job.pullRequest)}`;
   if (job.kind === 'cluster-scan') return clusterScanId(job.cluster);
-  if (job.kind === 'rollout') return job.dueAt !== undefined ? `_rollout-timer@${job.set}` : rolloutId(job.set);
+  if (job.kind === 'rollout') return job.dueAt !== undefined ? `_rollout-timer@${job.set}@${Date.parse(job.dueAt)}` : rolloutId(job.set);
   return targetId(job.app, job.cluster);
 }
 

@@ -3,7 +3,7 @@
 //   timer wait → the set and its rollout → start (supersede, carry) or drop a superseded job →
 //   for the current step: read its targets → decide → start syncs | wait | gate | halt | next step.
 // Event-driven: every sync the rollout starts tells it when it ends (finish.ts → notifyRollout),
-// a gate's wait is a timer message in its own FIFO group, and nothing sleeps in the set's group,
+// a gate's wait is a timer message in a FIFO group of its own, and nothing sleeps in the set's group,
 // so a newer push's start gets through at once. Only the current step's targets are read on a
 // step (one batched read); the whole set only at a rollout's start and when the pending
 // targets' commit statuses change (a new step, a gate, a halt, an abort).
@@ -24,14 +24,15 @@ import type { TargetState } from '../state/types.ts';
 import type { JobContext, WorkerDependencies } from './dependencies.ts';
 import { RetryableJobError } from './errors.ts';
 import type { SyncRun } from './finish.ts';
+import { supersededStatus } from './policy/superseded.ts';
 import { emit, postStatus } from './report.ts';
 
 export type RolloutOutcome = 'rollout' | 'skipped';
 
 type RollingSet = ApplicationSetSpec & { strategy: { type: 'RollingSync'; steps: RollingSyncStep[] } };
 
-/** A timer message is held back by its visibility timeout at most this long a receive, so a superseded one never blocks its group for long. */
-export const TIMER_HOP_SECONDS = 60;
+/** A timer message is held back by its visibility timeout at most this long a receive (the worker's backoff caps it there too). */
+export const TIMER_HOP_SECONDS = 15 * 60;
 /** Commit statuses posted at once for a set's pending targets. */
 const STATUS_CONCURRENCY = 8;
 /** Writes of the rollout item lost to another writer (a person's promote or abort) before the job is retried. */
@@ -119,6 +120,7 @@ async function startRollout(
   if (!(await deps.store.putRollout(state, previous))) return undefined;
   if (previous && previous.status !== 'done' && previous.status !== 'aborted')
     deps.logger.info('rollout superseded by a newer commit', { applicationSet: set.name, id: previous.id, by: job.id, step: previous.step + 1 });
+  await reportSuperseded(targets, states, job.id, deps);
   await reportUnselected(set, targets, states, job.id, deps);
   await emitRollout(deps, 'Rollout Started', state, `rollout of ${short(job.id)} started: ${steps.length} step(s)`);
   return state;
@@ -169,12 +171,12 @@ async function advance(read: RolloutState, set: RollingSet, registry: Registry, 
         return true;
       }
       case 'halt': {
-        const reason = `${stepLabel(state.step, steps)} halted: ${decision.reason}; later steps are not started`;
+        const reason = `${stepLabel(state.step, steps)}: ${decision.reason}; later steps are not started`;
         const next: RolloutState = { ...base, status: 'halted', reason };
         delete next.wakeAt;
         if (!(await deps.store.putRollout(next, state))) return false;
         await reportPending(next, set, registry, deps);
-        await emitRollout(deps, 'Rollout Halted', next, `rollout of ${short(next.id)} ${reason}`, decision.by);
+        await emitRollout(deps, 'Rollout Halted', next, `rollout of ${short(next.id)} halted at ${reason}`, decision.by);
         log(deps, next, decision);
         return true;
       }
@@ -262,7 +264,7 @@ async function wakeUp(state: RolloutState, inMs: number, now: Date, deps: Worker
 }
 
 /**
- * A timer in its own group: not due yet, it goes back to the queue for at most TIMER_HOP_SECONDS
+ * A timer in a group of its own: not due yet, it goes back to the queue for at most TIMER_HOP_SECONDS
  * (a fresh message before this one runs out of receives); due, it sends the step to the set's
  * group. A timer of a superseded or ended rollout is dropped.
  */
@@ -344,6 +346,28 @@ function pendingStatus(state: RolloutState, steps: readonly RollingSyncStep[], s
     }
   }
 }
+
+/**
+ * A target the superseded rollout had told to wait ("waiting for rollout step …" on its old
+ * commit) and that the new rollout now holds: that commit will never be applied, and its status
+ * says so (`failure`, as for any commit superseded before it was applied) instead of staying pending.
+ */
+async function reportSuperseded(targets: SetTarget[], states: Map<string, TargetState>, id: string, deps: WorkerDependencies): Promise<void> {
+  const told = targets.flatMap((target) => {
+    const recorded = states.get(targetId(target.app, target.cluster));
+    const posted = recorded?.lastPostedStatus;
+    if (recorded?.rollout?.id !== id || !posted || posted.sha === recorded.rollout.revision || !WAITING.test(posted.description)) return [];
+    const description = supersededStatus(posted.sha, recorded.rollout.revision, posted);
+    return description ? [{ target, sha: posted.sha, description, recorded }] : [];
+  });
+  await inBatches(told, STATUS_CONCURRENCY, async ({ target, sha, description, recorded }) => {
+    const report = { app: target.app, cluster: target.cluster, repoURL: revisionRepoURL(target.spec, deps.configRepo?.repoURL), revision: sha };
+    await postStatus(deps, report, 'failure', description, recorded);
+  });
+}
+
+/** The descriptions reportPending posts while a target waits. */
+const WAITING = /^waiting for (rollout step|its turn in rollout step)/;
 
 /** Targets of the set no step selects are left out of the rollout (Argo CD's rule): their own item and status say so. */
 async function reportUnselected(set: RollingSet, targets: SetTarget[], states: Map<string, TargetState>, id: string, deps: WorkerDependencies): Promise<void> {
