@@ -25,6 +25,7 @@ import { isStaleRevision } from './refuse-stale.ts';
 import { expandApplicationSets } from '../appset/expand.ts';
 import { gitFilesFromFetcher } from '../appset/git-files.ts';
 import { removalGroups } from '../appset/removal.ts';
+import { rolloutSetOf, routeRollouts } from '../rollout/route.ts';
 
 export const REGISTRY_CONTEXT = 'driftless/registry';
 
@@ -122,7 +123,8 @@ export async function refreshRegistry(request: RegistryRefreshJob, deps: WorkerD
         });
         continue;
       }
-      await deps.store.requestSync(ref, commit.sha);
+      // A RollingSync set's target is requested by its rollout, when its step starts it (below).
+      if (rolloutSetOf(app, registry) === undefined) await deps.store.requestSync(ref, commit.sha);
       jobs.push({
         kind: 'sync',
         app: app.name,
@@ -135,7 +137,10 @@ export async function refreshRegistry(request: RegistryRefreshJob, deps: WorkerD
       });
     }
   }
-  if (jobs.length > 0) await deps.queue.enqueue(jobs);
+  // The syncs of a set with a RollingSync strategy become the set's rollout: its targets marked, one start job per set.
+  const routed = routeRollouts(jobs, registry, { id: job.revision, repoURL: config.repoURL, ref: job.ref });
+  for (const mark of routed.marks) await deps.store.markRollout(mark.target, mark.rollout);
+  if (routed.jobs.length > 0) await deps.queue.enqueue(routed.jobs);
   return { changedApps };
 }
 
