@@ -11,13 +11,19 @@
 import { rootChains } from './go-template-source.ts';
 import type { Params } from './types.ts';
 
-/** Argo CD's error, or undefined when `<no value>` may be Go's own output (a null parameter, or that text in one). */
+/**
+ * Argo CD's error, or undefined when `<no value>` may be Go's own output: a null parameter
+ * or that text in one, or — when `.` is always the parameters and no field is read from a
+ * variable — a `<no value>` no field chain explains, which then came from a function
+ * (`index` on a missing key), not from a missing key Go would stop at.
+ */
 export function missingKeyMessage(template: string, params: Params): string | undefined {
   if (holdsNullOrNoValue(params)) return undefined;
-  return (
-    missingKeyAt(template, params) ??
-    `failed to execute go template ${template}: template: : executing "": map has no entry for a key the template reads (missingkey=error; the result printed <no value>)`
-  );
+  const located = missingKeyAt(template, params);
+  if (located) return located;
+  const { dotMoves, variableFields } = rootChains(template);
+  if (!dotMoves && !variableFields) return undefined;
+  return `failed to execute go template ${template}: template: : executing "": map has no entry for a key the template reads (missingkey=error; the result printed <no value>)`;
 }
 
 /**

@@ -161,6 +161,8 @@ interface Scan {
   chains: RootChain[];
   /** `range`, `with` or `define`/`template`/`block` appear: `.` is not always the parameters. */
   dotMoves: boolean;
+  /** A field is read from a variable (`$x.a`): Go may stop there at a missing key too. */
+  variableFields: boolean;
 }
 
 const MOVES_DOT = new Set(['range', 'with', 'define', 'template', 'block']);
@@ -171,15 +173,15 @@ export function functionNames(template: string): Name[] {
 }
 
 /** Field chains on the parameters, and whether `.` may be something else somewhere. */
-export function rootChains(template: string): { chains: RootChain[]; dotMoves: boolean } {
-  const { chains, dotMoves } = scan(template);
-  return { chains, dotMoves };
+export function rootChains(template: string): { chains: RootChain[]; dotMoves: boolean; variableFields: boolean } {
+  const { chains, dotMoves, variableFields } = scan(template);
+  return { chains, dotMoves, variableFields };
 }
 
 const OPENS_BLOCK = new Set(['if', 'range', 'with', 'block', 'define']);
 
 function scan(template: string): Scan {
-  const found: Scan = { names: [], chains: [], dotMoves: false };
+  const found: Scan = { names: [], chains: [], dotMoves: false, variableFields: false };
   let depth = 0;
   let i = 0;
   for (;;) {
@@ -248,6 +250,7 @@ function scanAction(template: string, start: number, found: Scan): number {
       const previous = template[i - 1];
       const id = template.slice(i, end);
       if (MOVES_DOT.has(id) && previous !== '.' && previous !== '$') found.dotMoves = true;
+      if (previous === '$' && template[end] === '.') found.variableFields = true;
       if (previous !== '.' && previous !== '$' && !isDigit(previous) && !KEYWORDS.has(id)) found.names.push({ id, at: i });
       i = end;
       continue;

@@ -17,9 +17,10 @@
 //   pointer error Helm reaches when a chain goes on past the missing key (`.a.b` without `a`),
 //   both named at the key the parameters lack (go-template-missing-key.ts). Where it differs
 //   from Go: a missing key only passed to a function or a condition (`{{ default "x" .missing }}`,
-//   `{{ if .missing }}`) is an error in Go and renders here; `<no value>` printed by `index` on
-//   a missing key is no error in Go and is one here; and when the parameters hold a null (which
-//   Go prints as `<no value>` too, without error) or that very text, nothing is reported;
+//   `{{ if .missing }}`) is an error in Go and renders here; inside range or with, or after
+//   a variable's field, a `<no value>` printed by `index` on a missing key (no error in Go)
+//   is reported as one; and when the parameters hold a null (which Go prints as `<no value>`
+//   too, without error) or that very text, nothing is reported;
 // - failures: Go stops at the first error, and Helm prints nothing else. The error names the
 //   parameter set (its main file and line) and the template string (its define's file), whose
 //   request gets Go's message; the rest run again, at most MAX_RUNS processes in all, and

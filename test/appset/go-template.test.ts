@@ -100,6 +100,8 @@ describe('goTemplateOptions', () => {
       error: 'failed to execute go template app-{{ .path.nope }}: template: :1:12: executing "" at <.path.nope>: map has no entry for key "nope"',
     });
     expect(await one('{{.path.basename}}', guestbook, ['missingkey=error'])).toEqual({ text: 'guestbook' });
+    // index on a missing key prints <no value> without an error, in Go as here.
+    expect(await one('{{ index .path "nope" }}', guestbook, ['missingkey=error'])).toEqual({ text: '<no value>' });
     // Go stops at the missing key, not at the nil after it (Helm itself runs with missingkey=zero).
     expect(await one('{{ .cluster.name }}', guestbook, ['missingkey=error'])).toEqual({
       error: 'failed to execute go template {{ .cluster.name }}: template: :1:11: executing "" at <.cluster.name>: map has no entry for key "cluster"',
