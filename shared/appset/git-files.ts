@@ -41,6 +41,9 @@ export interface DisposableGitFiles extends GitFiles {
 /** 1 MiB: parameter files are a few lines; a bigger one is a mistake or an attack on memory. */
 export const MAX_GIT_FILE_BYTES = 1024 * 1024;
 
+/** 64 MiB: all the files one generation (one adapter) may read, so many small files cannot add up to the worker's memory. */
+export const MAX_GIT_TOTAL_BYTES = 64 * 1024 * 1024;
+
 /** Refuses a pattern that could name something outside the repository. */
 export function assertRepositoryPattern(pattern: string): void {
   if (pattern.startsWith('/') || pattern.split('/').includes('..')) {
@@ -55,8 +58,10 @@ interface Tree {
   contents: Map<string, Promise<string>>;
 }
 
-export function gitFilesFromFetcher(fetcher: SourceFetcher): DisposableGitFiles {
+export function gitFilesFromFetcher(fetcher: SourceFetcher, options: { maxTotalBytes?: number } = {}): DisposableGitFiles {
   const trees = new Map<string, Promise<Tree>>();
+  const maxTotalBytes = options.maxTotalBytes ?? MAX_GIT_TOTAL_BYTES;
+  const budget = { left: maxTotalBytes, max: maxTotalBytes };
 
   const tree = (repoURL: string, revision: string): Promise<Tree> => {
     const key = JSON.stringify([repoURL, revision]);
@@ -81,7 +86,7 @@ export function gitFilesFromFetcher(fetcher: SourceFetcher): DisposableGitFiles 
       const found = await tree(repoURL, revision);
       const { files } = await found.listing;
       const matching = files.filter((path) => matchesPathspec(pattern, path));
-      return Promise.all(matching.map(async (path) => ({ path, content: await read(found, path) })));
+      return Promise.all(matching.map(async (path) => ({ path, content: await read(found, path, budget) })));
     },
     async dispose() {
       const all = [...trees.values()];
@@ -122,7 +127,7 @@ async function list(root: string): Promise<{ directories: string[]; files: strin
   return { directories, files };
 }
 
-function read(tree: Tree, path: string): Promise<string> {
+function read(tree: Tree, path: string, budget: { left: number; max: number }): Promise<string> {
   let pending = tree.contents.get(path);
   if (!pending) {
     pending = (async () => {
@@ -132,6 +137,10 @@ function read(tree: Tree, path: string): Promise<string> {
       if (!info.isFile()) throw new AppSetInputError(`${path} is not a file`);
       if (info.size > MAX_GIT_FILE_BYTES) {
         throw new AppSetInputError(`${path} is ${info.size} bytes, more than the ${MAX_GIT_FILE_BYTES / 1024} KiB a git generator reads from one file`);
+      }
+      budget.left -= info.size;
+      if (budget.left < 0) {
+        throw new AppSetInputError(`git generators would read more than ${budget.max} bytes of files in one generation (at ${path}); narrow the path patterns`);
       }
       return readFile(full, 'utf8');
     })();

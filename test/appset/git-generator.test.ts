@@ -297,6 +297,21 @@ describe('git generator: what Git may not do', () => {
     }
   });
 
+  it('refuses to read more than the bound for all files of one generation', async () => {
+    const files = gitFilesFromFetcher(new LocalGitFetcher({ cache }), { maxTotalBytes: 60 });
+    opened.push(files);
+    const set = setFrom(
+      gitSet(`  - git:\n      repoURL: REPO\n      revision: HEAD\n      files:\n      - path: "${DISCOVERY}/cluster-config/**/config.json"`, {
+        name: '{{cluster.name}}',
+      }),
+    );
+    const error = await generateApplications(set, { clusters: [], git: files }).catch((caught: unknown) => caught);
+    expect(isBadInput(error)).toBe(true);
+    expect((error as Error).message).toMatch(
+      /generators\[0\] \(git\): git generators would read more than 60 bytes of files in one generation \(at .*config\.json\); narrow the path patterns/,
+    );
+  });
+
   it('fetches each repository and revision once per generation, however many generators read it', async () => {
     let fetches = 0;
     const fetcher = new LocalGitFetcher({ cache });
