@@ -17,6 +17,14 @@ export const GO_TEMPLATE_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 /** Virtual memory of the helm process, in KiB (`ulimit -v`): Go's runtime and a large batch fit well inside. */
 const ADDRESS_SPACE_KIB = 4 * 1024 * 1024;
 
+/**
+ * Go's collector off until the heap nears 1 GiB: a batch allocates a few hundred MiB at most
+ * and exits, so collecting along the way only costs (measured: a third of helm's CPU time for
+ * 10,000 parameter sets). The soft limit keeps a larger batch collecting well inside the
+ * address-space limit.
+ */
+const GO_RUNTIME = { GOGC: 'off', GOMEMLIMIT: '1GiB' };
+
 export type HelmOutcome = { ok: true; stdout: string } | { ok: false; message: string; whole?: true };
 
 export async function runHelmTemplate(chartDir: string, scratch: string, releaseName: string): Promise<HelmOutcome> {
@@ -28,7 +36,13 @@ export async function runHelmTemplate(chartDir: string, scratch: string, release
     execFile(
       '/bin/sh',
       args,
-      { cwd: chartDir, env: toolEnv(scratch), timeout: GO_TEMPLATE_TIMEOUT_MS, maxBuffer: GO_TEMPLATE_MAX_OUTPUT_BYTES, encoding: 'utf8' },
+      {
+        cwd: chartDir,
+        env: { ...toolEnv(scratch), ...GO_RUNTIME },
+        timeout: GO_TEMPLATE_TIMEOUT_MS,
+        maxBuffer: GO_TEMPLATE_MAX_OUTPUT_BYTES,
+        encoding: 'utf8',
+      },
       (error, stdout, stderr) => {
         if (!error) return resolve({ ok: true, stdout });
         const code = (error as NodeJS.ErrnoException).code;
