@@ -87,6 +87,8 @@ export async function checkHeads(heads: BranchHeads, registry: Registry, targets
             if (target && isHeld(target)) continue;
             // Already there, or already asked for (its sync is queued, running or failed).
             if (target?.revision === head.sha || target?.requestedRevision === head.sha) continue;
+            // Held by a RollingSync rollout at this commit: the rollout syncs it when its step comes (shared/rollout/).
+            if (target?.rollout?.revision === head.sha) continue;
             result.behind.push({ app: app.name, cluster: destination.cluster, revision: head.sha, branch: head.branch, current: target?.revision });
           }
         }
