@@ -11,6 +11,7 @@ import { normaliseArgoApplication } from '../config/normalise-app.ts';
 import { normaliseProject } from '../config/normalise-project.ts';
 import { reporter, sortProblems } from '../config/problems.ts';
 import type { ClusterSpec, DefinedIn, ProjectSpec, Registry } from '../config/types.ts';
+import type { ApplicationSetSpec } from '../appset/types.ts';
 import { validateDocument } from '../config/validate.ts';
 import type { RenderedObject } from '../render/types.ts';
 import { ANNOTATIONS } from '../sync/annotations.ts';
@@ -20,20 +21,19 @@ import { ancestorsOf, resourcesFinalizer, type RegistryApp, type RegistryProject
 export interface Children {
   apps: RegistryApp[];
   projects: RegistryProject[];
+  /** The ApplicationSets the render holds (set-children.ts), each naming the parent; absent: none. */
+  applicationSets?: ApplicationSetSpec[];
 }
 
 /**
  * The children `parent` declares, checked against `registry` (the one in force, whose entries
  * from an earlier render of this parent are replaced, not clashed with). Throws ChildrenError
- * listing every problem; `applicationSets` are refused as not supported yet.
+ * listing every problem; `applicationSets` are refused: childrenWithSets (set-children.ts) generates them first.
  */
 export function childrenOf(parent: string, rendered: RenderedObject[], applicationSets: RenderedObject[], registry: Registry): Children {
   const problems: RegistryProblem[] = [];
   for (const set of applicationSets) {
-    reporter(documentOf(set), problems)(
-      [],
-      `ApplicationSet in the render of ${parent} is not supported yet (ApplicationSets are issue 14): write its Applications out, or move it out of this app's source`,
-    );
+    reporter(documentOf(set), problems)([], `ApplicationSet in the render of ${parent} is generated only at the parent's sync (set-children.ts), not here`);
   }
   const drafts: Array<{ draft: AppDraft; object: RenderedObject }> = [];
   const projects: Array<Located<ProjectSpec>> = [];

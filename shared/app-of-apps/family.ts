@@ -19,9 +19,15 @@ export function replaceChildren(registry: Registry, parent: string, children: Ch
   const leaving = new Set(registry.apps.filter((app) => (app as RegistryApp).parent === parent && !staying.has(app.name)).map((app) => app.name));
   for (const name of descendantsOf(registry, leaving)) leaving.add(name);
   const kept = registry.apps.filter((app) => (app as RegistryApp).parent !== parent && !leaving.has(app.name));
+  const sets = [
+    ...(registry.applicationSets ?? []).filter((set) => set.parent !== parent && !leaving.has(set.parent ?? '')),
+    ...(children.applicationSets ?? []),
+  ];
   const next: Registry = {
     ...registry,
     apps: [...kept, ...children.apps],
+    // Only a registry with sets carries the field, so one without is stored as before.
+    ...(sets.length > 0 || registry.applicationSets ? { applicationSets: sets } : {}),
     projects: [
       ...registry.projects.filter((project) => (project as RegistryProject).parent !== parent && !leaving.has((project as RegistryProject).parent ?? '')),
       ...children.projects,
@@ -59,7 +65,15 @@ export function carryChildren(previous: Registry | undefined, next: Registry): R
     const owner = (project as RegistryProject).parent;
     return owner !== undefined && parents.has(owner) && !projectNames.has(project.name);
   });
-  return { ...next, apps: [...next.apps, ...carried], projects: [...next.projects, ...projects] };
+  // A parent's sets go with its children; one whose name the push now gives a set of its own is dropped.
+  const setNames = new Set((next.applicationSets ?? []).map((set) => set.name));
+  const sets = (previous.applicationSets ?? []).filter((set) => set.parent !== undefined && parents.has(set.parent) && !setNames.has(set.name));
+  return {
+    ...next,
+    apps: [...next.apps, ...carried],
+    projects: [...next.projects, ...projects],
+    ...(sets.length > 0 ? { applicationSets: [...(next.applicationSets ?? []), ...sets] } : {}),
+  };
 }
 
 /** Every app below `roots` (not the roots themselves). */

@@ -7,6 +7,9 @@
 // removed (remove-apps.ts). A child's own render does the same for its children.
 import { assertChildrenPermitted } from '../app-of-apps/child-bounds.ts';
 import { childrenOf, type Children } from '../app-of-apps/children.ts';
+import { childrenWithSets } from '../app-of-apps/set-children.ts';
+import { gitFilesFromFetcher } from '../appset/git-files.ts';
+import type { SourceFetcher } from '../source/fetcher.ts';
 import { replaceChildren } from '../app-of-apps/family.ts';
 import { splitRender } from '../app-of-apps/split.ts';
 import type { RegistryApp } from '../app-of-apps/types.ts';
@@ -29,14 +32,40 @@ export interface ParentRender {
   children?: Children;
 }
 
-/** `registry` is the one the job was read against (no second read on every sync). */
+/**
+ * The sync's split: `registry` is the one the job was read against (no second read on every
+ * sync); `sources` serves the git generators of the ApplicationSets the render holds, which are
+ * generated into children (set-children.ts).
+ */
+export async function splitChildrenAndSets(
+  app: AppSpec,
+  objects: RenderedObject[],
+  bounds: ProjectBounds,
+  registry: Registry,
+  sources: SourceFetcher,
+): Promise<ParentRender> {
+  const split = splitRender(objects);
+  assertChildrenPermitted(bounds, [...split.children, ...split.applicationSets]);
+  const hadChildren = registry.apps.some((candidate) => (candidate as RegistryApp).parent === app.name);
+  if (split.children.length === 0 && split.applicationSets.length === 0 && !hadChildren) return { manifests: split.manifests };
+  const git = gitFilesFromFetcher(sources);
+  try {
+    return { manifests: split.manifests, children: await childrenWithSets(app.name, split.children, split.applicationSets, registry, git) };
+  } finally {
+    await git.dispose();
+  }
+}
+
+/**
+ * The same without generating the render's ApplicationSets (a preview of the parent: its
+ * manifests, and its written children checked; what its sets generate is not previewed).
+ */
 export function splitChildren(app: AppSpec, objects: RenderedObject[], bounds: ProjectBounds, registry: Registry): ParentRender {
   const split = splitRender(objects);
   assertChildrenPermitted(bounds, [...split.children, ...split.applicationSets]);
   const hadChildren = registry.apps.some((candidate) => (candidate as RegistryApp).parent === app.name);
   if (split.children.length === 0 && split.applicationSets.length === 0 && !hadChildren) return { manifests: split.manifests };
-  const children = childrenOf(app.name, split.children, split.applicationSets, registry);
-  return { manifests: split.manifests, children };
+  return { manifests: split.manifests, children: childrenOf(app.name, split.children, [], registry) };
 }
 
 /** A child to sync at a commit. */

@@ -25,7 +25,7 @@ import { APP_SYNC_TIMEOUT_MS, continuationOf, needsMoreTime } from './policy/con
 import { decideHold } from './policy/hold.ts';
 import { manualSyncGate } from './policy/manual-sync.ts';
 import { isLastAttempt, retryDelaySeconds } from './policy/retry.ts';
-import { adoptChildren, splitChildren } from './adopt-children.ts';
+import { adoptChildren, splitChildrenAndSets } from './adopt-children.ts';
 import { parentOf } from '../app-of-apps/types.ts';
 import { holdForSyncWindow } from './hold-for-window.ts';
 import { refuseStale } from './refuse-stale.ts';
@@ -244,7 +244,7 @@ async function renderAndSync(
     const rendered = await renderOnce(app, run.namespace, fetched, deps.renders, discovery);
     // An app of apps' Application and AppProject documents join the registry, not the cluster.
     // Only where the app's project lets it write them (Argo CD's Application and AppProject objects).
-    const { manifests, children } = splitChildren(app, rendered.objects, { project, cluster }, registry);
+    const { manifests, children } = await splitChildrenAndSets(app, rendered.objects, { project, cluster }, registry, deps.sources);
     // SOPS documents decrypted after the cache, in memory only, and the project's plain-Secrets rule.
     const secrets = await decryptRendered(manifests, { keys: deps.sopsKeys ?? processSopsKeys(), project, destinationNamespace: run.namespace });
     const runOptions = appRunOptions(app, run.namespace);

@@ -102,11 +102,11 @@ describe('the children of a parent', () => {
     expect(self[0]).toMatch(/apps\/root\/self\.yaml:1: .*"root" would be its own child \(a cycle\): it is defined in driftless\/root\.yaml:1/);
   });
 
-  it('refuse an ApplicationSet until ApplicationSets are built', () => {
+  it('refuse an ApplicationSet handed to them ungenerated (the sync generates it first: test/appset/registry-parent-sets.test.ts)', () => {
     const set = parse('apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: { name: all }\nspec: {}\n') as KubeObject;
     const problems = problemsOf(() => childrenOf('root', [], [rendered(set, 'apps/root/set.yaml', 1)], registry));
     expect(problems).toEqual([
-      expect.stringMatching(/apps\/root\/set\.yaml:1: ApplicationSet\/all: ApplicationSet in the render of root is not supported yet/),
+      expect.stringMatching(/apps\/root\/set\.yaml:1: ApplicationSet\/all: ApplicationSet in the render of root is generated only at the parent's sync/),
     ]);
   });
 });
