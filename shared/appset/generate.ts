@@ -42,16 +42,20 @@ export const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 export async function generateApplications(set: ApplicationSetSpec, context: GenerationContext): Promise<GeneratedApplication[]> {
   const render = stringRenderer({ goTemplate: set.goTemplate, goTemplateOptions: set.goTemplateOptions, renderGoTemplates: context.renderGoTemplates });
   const generatorContext: GeneratorContext = { set, clusters: context.clusters, git: context.git, render };
-  // Together, so that goTemplate strings of every generator share one helm run.
-  const groups = await Promise.all(
+  // Every generator's parameters first; then every template string of every generator (and
+  // the templatePatch) is requested in the same turn of the event loop, so that goTemplate
+  // renders the whole set in ONE helm run.
+  const evaluated = await Promise.all(
     (set.generators as GeneratorEntry[]).map(async (entry, index) => {
       const where = `generators[${index}]`;
       const params = await evaluateEntry(entry, where, generatorContext);
       const type = generatorType(entry);
       const own = (entry[type] as { template?: GeneratorTemplate }).template as Record<string, unknown> | undefined;
-      const template = mergeTemplate(own, set.template);
-      const templateField = own ? `${where}.${type}.template` : 'template';
-      // Template and patch together, so that goTemplate renders them in the same helm run.
+      return { params, template: mergeTemplate(own, set.template), templateField: own ? `${where}.${type}.template` : 'template' };
+    }),
+  );
+  const groups = await Promise.all(
+    evaluated.map(async ({ params, template, templateField }) => {
       const [rendered, patches] = await Promise.all([renderGroup(set, template, params, render, templateField), renderPatches(set, params, render)]);
       return { where: templateField, params, rendered: rendered.map((app, position) => ({ ...app, patch: patches?.[position] })) };
     }),

@@ -103,9 +103,9 @@ spec:
     expect(Object.keys(apps).sort()).toEqual(['prod-1-guestbook', 'staging-1-guestbook']);
     expect(apps['staging-1-guestbook'].spec).toMatchObject({ source: { targetRevision: 'release-7' }, destination: { name: 'staging-1' } });
     expect(apps['prod-1-guestbook'].spec).toMatchObject({ source: { targetRevision: 'stable' }, destination: { name: 'prod-1' } });
-    // Values of both generators first, then every template string: gathered into batches,
-    // never one helm run per string (values must render before the templates can).
-    expect(goTemplateRuns() - before).toBeLessThanOrEqual(2);
+    // The values of both generators in one run, then every template string in one more (the
+    // values must render before the templates can use them).
+    expect(goTemplateRuns() - before).toBe(2);
   });
 
   it("feeds a git file's list into elementsYaml (the docs' dynamically generated elements)", async () => {
@@ -247,7 +247,7 @@ spec:
     expect(values('example-production')).toEqual({ cpuRequest: '200m', memoryLimit: '512Mi', debugEnabled: 'false' });
   });
 
-  it('renders a thousand elements in one helm run', async () => {
+  it('renders a thousand elements of two generators, and the templatePatch, in one helm run', async () => {
     const elements = Array.from({ length: 1000 }, (_, index) => `      - name: app-${index}`).join('\n');
     const set = setFrom(`apiVersion: argoproj.io/v1alpha1
 kind: ApplicationSet
@@ -258,18 +258,31 @@ spec:
   - list:
       elements:
 ${elements}
+  - list:
+      elements: [{name: extra}]
+      template:
+        metadata: {}
+        spec: {project: other}
   template:
     metadata: {name: '{{.name}}'}
     spec:
       project: default
       source: {repoURL: 'https://example.com/r.git', path: 'apps/{{.name | upper}}'}
       destination: {name: in-cluster, namespace: '{{.name}}'}
+  templatePatch: |
+    metadata:
+      annotations:
+        generated-for: '{{.name}}'
 `);
     const before = goTemplateRuns();
     const apps = await generateApplications(set, { clusters: [], git: noGit });
     expect(goTemplateRuns() - before).toBe(1);
-    expect(apps).toHaveLength(1000);
-    expect(apps[999].object.spec).toMatchObject({ source: { path: 'apps/APP-999' }, destination: { namespace: 'app-999' } });
+    expect(apps).toHaveLength(1001);
+    expect(apps[999].object).toMatchObject({
+      metadata: { annotations: { 'generated-for': 'app-999' } },
+      spec: { source: { path: 'apps/APP-999' }, destination: { namespace: 'app-999' } },
+    });
+    expect(apps[1000].object).toMatchObject({ metadata: { name: 'extra' }, spec: { project: 'other', source: { path: 'apps/EXTRA' } } });
   });
 
   it("applies templatePatch, rendered with each element's parameters", async () => {
