@@ -1,6 +1,7 @@
 // An app's render split into what goes to its cluster and what joins the registry: Argo CD's
 // Application and AppProject documents are an app of apps' children, never cluster objects
-// (the cluster has no Argo CD to read them). ApplicationSets are refused until they are built.
+// (the cluster has no Argo CD to read them), and neither are its ApplicationSets, whose generated
+// Applications become its children (set-children.ts).
 import type { RenderedObject } from '../render/types.ts';
 
 export const ARGO_API_VERSION = 'argoproj.io/v1alpha1';
@@ -11,7 +12,7 @@ export interface SplitRender {
   manifests: RenderedObject[];
   /** Application and AppProject documents, in render order. */
   children: RenderedObject[];
-  /** ApplicationSet documents: refused (issue 14). */
+  /** ApplicationSet documents, in render order: generated into children at the parent's sync. */
   applicationSets: RenderedObject[];
 }
 
