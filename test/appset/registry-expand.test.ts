@@ -211,6 +211,13 @@ describe('applicationsSync against the apps in force', () => {
     expect(app(after, 'prod-us-guestbook').destinations).toEqual([{ cluster: 'prod-us', namespace: 'guestbook-v2' }]);
   });
 
+  it("a deleted set's apps leave whatever its policy (Argo CD's owner references delete them)", async () => {
+    const createOnly = GUESTBOOK.replace('  template:\n', '  syncPolicy:\n    applicationsSync: create-only\n  template:\n');
+    const before = await expand({ 'driftless/guestbook.yaml': createOnly, 'driftless/web.yaml': WRITTEN });
+    const after = await expand({ 'driftless/web.yaml': WRITTEN }, before);
+    expect(after.apps.map((candidate) => candidate.name)).toEqual(['web']);
+  });
+
   it('sync (the default) updates and drops', async () => {
     const before = await expand({ 'driftless/guestbook.yaml': GUESTBOOK });
     const changed = GUESTBOOK.replace('namespace: guestbook', 'namespace: guestbook-v2').replace(/ {10}- cluster: prod-eu\n {12}env: production\n/, '');
