@@ -108,6 +108,48 @@ spec:
     expect(goTemplateRuns() - before).toBe(2);
   });
 
+  it("gathers the matching clusters into one parameter set with flatList (the docs' flat-list-guestbook)", async () => {
+    const clusters = [
+      cluster('cluster1', { type: 'staging' }, { server: 'https://1.2.3.4' }),
+      cluster('cluster2', { type: 'staging' }),
+      cluster('prod', { type: 'production' }),
+    ];
+    const set = setFrom(`apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: {name: flat}
+spec:
+  goTemplate: true
+  goTemplateOptions: ["missingkey=error"]
+  generators:
+  - clusters:
+      selector:
+        matchLabels:
+          type: 'staging'
+      flatList: true
+  template:
+    metadata:
+      name: 'flat-list-guestbook'
+    spec:
+      project: "my-project"
+      source:
+        repoURL: https://github.com/argoproj/argocd-example-apps/
+        targetRevision: 'HEAD'
+        path: helm-guestbook
+        helm:
+          values: |
+            clusters:
+            {{- range .clusters }}
+              - name: {{ .name }}
+            {{- end }}
+      destination:
+        server: 'my-cluster'
+        namespace: guestbook
+`);
+    const apps = await generateApplications(set, { clusters, git: noGit });
+    expect(apps.map((app) => app.name)).toEqual(['flat-list-guestbook']);
+    expect(apps[0].object.spec).toMatchObject({ source: { helm: { values: 'clusters:\n  - name: cluster1\n  - name: cluster2\n' } } });
+  });
+
   it("feeds a git file's list into elementsYaml (the docs' dynamically generated elements)", async () => {
     const set = setFrom(`apiVersion: argoproj.io/v1alpha1
 kind: ApplicationSet
