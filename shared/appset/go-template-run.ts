@@ -2,11 +2,12 @@
 // step runs tools (shared/render/exec.ts): the binary from the layer, an environment built from
 // nothing (shared/tools/child-env.ts: no credential, no home, no kubeconfig of the worker), the
 // chart's private folder as working directory, bounded time and output. Templates are the set
-// author's input, so two more bounds apply: 30 s, and an address-space limit set by the shell
-// that execs helm, so a `{{ repeat 1000000000 "x" }}` makes helm fail with "out of memory"
-// instead of taking the worker's memory. DNS needs `--enable-dns`, which is never passed, and
+// author's input, so more bounds apply: 30 s, an address-space limit set by the shell that
+// execs helm (a single huge allocation fails with "out of memory"), and a watch on helm's
+// resident memory, so a `{{ repeat 1000000000 "x" }}` cannot take the worker's memory. DNS needs `--enable-dns`, which is never passed, and
 // getHostByName is refused before helm runs anyway (go-template-source.ts).
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { toolPath } from '../tools/binaries.ts';
 import { toolEnv } from '../tools/child-env.ts';
 import { ToolUnavailableError } from '../render/errors.ts';
@@ -14,8 +15,21 @@ import { ToolUnavailableError } from '../render/errors.ts';
 export const GO_TEMPLATE_TIMEOUT_MS = 30_000;
 /** Output of one run: every result base64-encoded, each at most MAX_RESULT_BYTES before encoding. */
 export const GO_TEMPLATE_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
-/** Virtual memory of the helm process, in KiB (`ulimit -v`): Go's runtime and a large batch fit well inside. */
+/**
+ * Virtual memory of the helm process, in KiB (`ulimit -v`): Go's runtime reserves far more
+ * than it uses (10,000 parameter sets need about 1 GiB of address space for 160 MiB resident),
+ * so this only stops single huge allocations; resident memory is watched instead.
+ */
 const ADDRESS_SPACE_KIB = 4 * 1024 * 1024;
+/**
+ * Resident memory helm may use: 10,000 parameter sets take about 160 MiB. Read every
+ * RSS_CHECK_MS and the process killed past it, so a `{{ len (repeat 2000000000 "x") }}` —
+ * small output, 2 GB of memory — cannot take a Lambda's memory (ulimit -d would be the kernel's
+ * way, but Go's heap mappings escape it).
+ */
+const MAX_RSS_BYTES = 1024 * 1024 * 1024;
+const RSS_CHECK_MS = 25;
+const PAGE_BYTES = 4096;
 
 /**
  * Go's collector off until the heap nears 1 GiB: a batch allocates a few hundred MiB at most
@@ -33,7 +47,8 @@ export async function runHelmTemplate(chartDir: string, scratch: string, release
   // keeps one process, so the timeout's signal reaches helm itself.
   const args = ['-c', `ulimit -v ${ADDRESS_SPACE_KIB} && exec "$0" "$@"`, helm, 'template', releaseName, chartDir];
   return new Promise((resolve, reject) => {
-    execFile(
+    let overMemory = false;
+    const child = execFile(
       '/bin/sh',
       args,
       {
@@ -44,7 +59,9 @@ export async function runHelmTemplate(chartDir: string, scratch: string, release
         encoding: 'utf8',
       },
       (error, stdout, stderr) => {
+        clearInterval(watch);
         if (!error) return resolve({ ok: true, stdout });
+        if (overMemory) return resolve({ ok: false, whole: true, message: `templates used more than ${MAX_RSS_BYTES / 1024 / 1024} MiB of memory` });
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' || code === 'EACCES') return reject(new ToolUnavailableError(`cannot start helm at ${helm} through /bin/sh`, { cause: error }));
         if (code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
@@ -55,5 +72,23 @@ export async function runHelmTemplate(chartDir: string, scratch: string, release
         resolve({ ok: false, message: stderr.trim() || error.message });
       },
     );
+    const watch = setInterval(() => {
+      void residentBytes(child.pid).then((bytes) => {
+        if (bytes === undefined || bytes <= MAX_RSS_BYTES || overMemory) return;
+        overMemory = true;
+        child.kill('SIGKILL');
+      });
+    }, RSS_CHECK_MS);
   });
+}
+
+/** The resident memory of a process (Linux /proc), or undefined when it cannot be read (gone, or not Linux). */
+async function residentBytes(pid: number | undefined): Promise<number | undefined> {
+  if (pid === undefined) return undefined;
+  try {
+    const pages = Number((await readFile(`/proc/${pid}/statm`, 'utf8')).split(' ')[1]);
+    return Number.isFinite(pages) ? pages * PAGE_BYTES : undefined;
+  } catch {
+    return undefined;
+  }
 }
