@@ -17,6 +17,7 @@ export const TABLE_KEYS = {
   registry: 'REGISTRY',
   head: 'HEAD#*',
   meta: 'META#*', // the schema version (shared/state/schema.ts)
+  rollout: 'ROLLOUT', // every ApplicationSet's rollout, one item per set (shared/state/rollout-state.ts)
 } as const;
 
 export type TableKey = (typeof TABLE_KEYS)[keyof typeof TABLE_KEYS];
@@ -46,9 +47,9 @@ export const FUNCTION_TABLE_KEYS = {
     write: [TABLE_KEYS.target, TABLE_KEYS.head],
     scan: 'plan-scans lists every target (listTargets) once per run',
   },
-  // A sync or scan: the target and its history, the lease, the registry it refreshes.
+  // A sync or scan: the target and its history, the lease, the registry it refreshes, the sets' rollouts it steps.
   // Its cold start also migrates the table (META#schema).
-  worker: { read: [], write: [TABLE_KEYS.target, TABLE_KEYS.lease, TABLE_KEYS.registry, TABLE_KEYS.meta] },
+  worker: { read: [], write: [TABLE_KEYS.target, TABLE_KEYS.lease, TABLE_KEYS.registry, TABLE_KEYS.meta, TABLE_KEYS.rollout] },
 } satisfies Record<string, TableKeyGrant>;
 
 /**
