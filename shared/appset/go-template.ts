@@ -137,7 +137,7 @@ export async function renderGoTemplates(requests: readonly GoTemplateRequest[], 
         if (run > MAX_RUNS) {
           const first = failures.slice(0, 3).join('; ');
           for (const { request } of pending)
-            results[request] = { error: `not evaluated: ${failures.length} other parameter sets failed first (${first}); fix those` };
+            results[request] = { error: `not evaluated: ${failures.length} other template strings failed first (${first}); fix those` };
           break;
         }
         const outcome = await runOnce(scratch, run, names, prepared, paramsJson, pending);
