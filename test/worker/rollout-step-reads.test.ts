@@ -82,8 +82,8 @@ beforeAll(async () => {
   deps = {
     store,
     queue: new SqsJobQueue({ client: services.sqs, queueUrl: services.queueUrl }),
-    statuses: { post: async (status) => void statuses.push(status) },
-    events: { emit: async (emitted) => void events.push(...emitted) },
+    statuses: { post: async (status: CommitStatus) => void statuses.push(status) },
+    events: { emit: async (emitted: DriftlessEvent[]) => void events.push(...emitted) },
     logger: { info: () => {}, warn: () => {}, error: () => {} },
     owner: 'test',
     maxReceiveCount: 10,
