@@ -194,14 +194,14 @@ async function resolveCommits(job: RegistryRefreshJob, configRepoURL: string, ap
 }
 
 /**
- * The registry status's description for a refused push: the count, and the first problem when
- * there is one only (a set that cannot generate says why where the push is looked at).
+ * The registry status's description for a refused push: the first problem (a set that cannot
+ * generate says why where the push is looked at), after how many there are when more than one.
  */
 function rejection(error: RegistryError): string {
   const [first] = error.problems;
-  return error.problems.length === 1 && first
-    ? `registry rejected: ${formatProblem(first)}`
-    : `registry rejected: ${error.problems.length} problem(s); see the worker log`;
+  if (!first) return 'registry rejected; see the worker log';
+  const count = error.problems.length > 1 ? ` (${error.problems.length} problems, all in the worker log)` : '';
+  return `registry rejected${count}: ${formatProblem(first)}`;
 }
 
 /** Best effort: GitHub refuses a status on a commit it does not have, and that must not fail the job. */
