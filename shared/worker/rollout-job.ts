@@ -15,7 +15,7 @@ import type { Registry } from '../config/types.ts';
 import type { DetailType } from '../events/event.ts';
 import type { CommitState } from '../github/status.ts';
 import { rollingSets } from '../operations/rollout.ts';
-import { rolloutId, targetId, type RolloutJob, type SyncJob } from '../queue/job.ts';
+import { rolloutId, SYNC_TRIGGERS, targetId, type RolloutJob, type SyncJob, type SyncTrigger } from '../queue/job.ts';
 import { alarmReaderFor } from '../rollout/alarms.ts';
 import { decideStep, duration, phaseOf, type StepDecision, type StepTarget } from '../rollout/decide.ts';
 import { setTargets, stepLabel, type SetTarget } from '../rollout/steps.ts';
@@ -197,10 +197,9 @@ async function advance(read: RolloutState, set: RollingSet, registry: Registry, 
           await emitRollout(deps, 'Rollout Completed', next, `rollout of ${short(next.id)} completed: ${steps.length} step(s)`);
           return true;
         }
-        await reportPending(next, set, registry, deps);
         state = next;
-        // The next step's statuses were just posted.
-        fresh = false;
+        // The next step's statuses are posted once its first targets are started (or it waits at its gate).
+        fresh = true;
       }
     }
   }
@@ -232,7 +231,7 @@ async function startSyncs(state: RolloutState, registry: Registry, start: StepTa
       cluster: target.cluster,
       revision: target.revision,
       ...(app ? { ref: app.source.targetRevision } : {}),
-      trigger: state.trigger === 'config' ? 'config' : 'push',
+      trigger: syncTrigger(state.trigger),
       ...(state.deliveryId !== undefined ? { deliveryId: state.deliveryId } : {}),
       enqueuedAt,
       ...(state.committedAt !== undefined ? { committedAt: state.committedAt } : {}),
@@ -255,7 +254,7 @@ async function wakeUp(state: RolloutState, inMs: number, now: Date, deps: Worker
     set: state.set,
     id: state.id,
     reason: 'timer',
-    trigger: state.trigger as RolloutJob['trigger'],
+    trigger: syncTrigger(state.trigger),
     enqueuedAt: now.toISOString(),
     dueAt,
   };
@@ -341,7 +340,12 @@ function pendingStatus(state: RolloutState, steps: readonly RollingSyncStep[], s
       return ['failure', `not applied: rollout aborted${state.by ? ` by ${state.by}` : ''} at ${at}`];
     default: {
       const where = state.status === 'waiting' ? `step ${state.step + 1} ${state.reason ?? 'at its gate'}` : `step ${state.step + 1} syncing`;
-      if (step === state.step) return ['pending', `waiting for its turn in rollout ${stepLabel(step, steps)}: at most ${String(steps[step].maxUpdate)} at once`];
+      if (step === state.step) {
+        const maxUpdate = steps[step].maxUpdate;
+        if (maxUpdate === 0 || maxUpdate === '0' || maxUpdate === '0%')
+          return ['pending', `waiting to be synced by hand: rollout ${stepLabel(step, steps)} starts none of its apps (maxUpdate 0)`];
+        return ['pending', `waiting for its turn in rollout ${stepLabel(step, steps)}: at most ${String(maxUpdate)} at once`];
+      }
       return ['pending', `waiting for rollout ${stepLabel(step, steps)}: ${where}`];
     }
   }
@@ -367,7 +371,7 @@ async function reportSuperseded(targets: SetTarget[], states: Map<string, Target
 }
 
 /** The descriptions reportPending posts while a target waits. */
-const WAITING = /^waiting for (rollout step|its turn in rollout step)/;
+const WAITING = /^waiting (for rollout step|for its turn in rollout step|to be synced by hand: rollout step)/;
 
 /** Targets of the set no step selects are left out of the rollout (Argo CD's rule): their own item and status say so. */
 async function reportUnselected(set: RollingSet, targets: SetTarget[], states: Map<string, TargetState>, id: string, deps: WorkerDependencies): Promise<void> {
@@ -405,6 +409,11 @@ function log(deps: WorkerDependencies, state: RolloutState, decision: StepDecisi
     reason: state.reason,
     ...(decision.kind === 'sync' ? { started: decision.start.map((target) => targetId(target.app, target.cluster)) } : {}),
   });
+}
+
+/** The trigger the rollout's syncs carry: the one its start job had (a push, a config change, a missed push). */
+function syncTrigger(trigger: string): SyncTrigger {
+  return (SYNC_TRIGGERS as readonly string[]).includes(trigger) ? (trigger as SyncTrigger) : 'push';
 }
 
 async function inBatches<T>(items: T[], size: number, each: (item: T) => Promise<void>): Promise<void> {
