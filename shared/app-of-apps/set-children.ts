@@ -6,9 +6,10 @@
 // applicationsSync decides, against the set's children in force, what is created, updated and
 // kept (lifecycle.ts). The sets are the parent's too (ApplicationSetSpec.parent): stored with
 // its children and replaced by its next render.
-// Not followed here (a set under driftless/ has them): re-evaluation on a push to what its git
-// generators read (they are read again at each of the parent's syncs), and
-// preserveResourcesOnDeletion (a child that leaves goes by its finalizer, as other children).
+// A child a set no longer generates leaves as the set says (worker/adopt-children.ts:
+// preserveResourcesOnDeletion keeps its resources). Not followed here (a set under driftless/
+// has it): re-evaluation on a push to what its git generators read; they are read again at each
+// of the parent's syncs.
 import type { RegistryDocument } from '../config/documents.ts';
 import type { RegistryProblem } from '../config/errors.ts';
 import { reporter, sortProblems } from '../config/problems.ts';

@@ -14,14 +14,22 @@ export interface RemovalGroup {
   reason: string;
 }
 
-/** `gone` (apps in `before` that `next` no longer holds) grouped by why and how they are removed. */
-export function removalGroups(gone: AppSpec[], before: Registry, next: Registry): RemovalGroup[] {
+/**
+ * `gone` (apps in `before` that `next` no longer holds) grouped by why and how they are removed;
+ * `otherwise` is the reason of an app no set generated.
+ */
+export function removalGroups(
+  gone: AppSpec[],
+  before: Pick<Registry, 'applicationSets'>,
+  next: Pick<Registry, 'applicationSets'>,
+  otherwise = 'removed from the registry',
+): RemovalGroup[] {
   const groups = new Map<string, AppSpec[]>();
   const add = (reason: string, app: AppSpec) => groups.set(reason, [...(groups.get(reason) ?? []), app]);
   for (const app of gone) {
     const setName = app.applicationSet;
     if (setName === undefined) {
-      add('removed from the registry', app);
+      add(otherwise, app);
       continue;
     }
     const current = next.applicationSets?.find((set) => set.name === setName);

@@ -23,6 +23,7 @@ import type { SyncJob } from '../queue/job.ts';
 import type { RenderedObject } from '../render/types.ts';
 import type { WorkerDependencies } from './dependencies.ts';
 import { removeApps } from './remove-apps.ts';
+import { removalGroups } from '../appset/removal.ts';
 import { planWaves } from './app-waves.ts';
 
 export interface ParentRender {
@@ -77,8 +78,10 @@ export interface ChildStart {
 
 /** Stores the children and starts or removes what changed. Call once the parent's own sync succeeded. */
 export async function adoptChildren(job: SyncJob, parent: AppSpec, children: Children, deps: WorkerDependencies): Promise<void> {
+  let before: Registry | undefined;
   const outcome = await updateRegistry(deps.store, (current) => {
     const registry = current?.registry ?? { apps: [], clusters: [], projects: [] };
+    before = registry;
     const change = replaceChildren(registry, parent.name, children);
     return { ...change, revision: current?.revision ?? job.revision };
   });
@@ -95,8 +98,10 @@ export async function adoptChildren(job: SyncJob, parent: AppSpec, children: Chi
   const starts = await childCommits(job, parent, changed, deps);
   // Wave by wave (app-waves.ts): the lowest wave now, the next when it is Synced and Healthy.
   await planWaves(job, parent, starts, children.apps, deps);
-  if (removedApps.length > 0)
-    await removeApps(removedApps, { revision: job.revision, reason: `no longer rendered by ${parent.name}`, deliveryId: job.deliveryId }, deps);
+  // A child one of its ApplicationSets no longer generates leaves as the set says (preserveResourcesOnDeletion).
+  for (const group of removalGroups(removedApps, before ?? outcome.registry, outcome.registry, `no longer rendered by ${parent.name}`)) {
+    await removeApps(group.apps, { revision: job.revision, reason: group.reason, deliveryId: job.deliveryId }, deps);
+  }
 }
 
 /**
