@@ -46,6 +46,8 @@ export interface ChartNames {
   bundle(j: number): string;
   /** The helper standing for Argo CD's `normalize`. */
   normalize: string;
+  /** The helper standing for Argo CD's `slugify`, called with the list of its arguments. */
+  slugify: string;
   separator: string;
 }
 
@@ -56,6 +58,7 @@ export function chartNames(): ChartNames {
     define: (k) => `s${k}.${nonce}`,
     bundle: (j) => `b${j}.${nonce}`,
     normalize: `normalize.${nonce}`,
+    slugify: `slugify.${nonce}`,
     separator: `<${nonce}>`,
   };
 }
@@ -141,7 +144,7 @@ export async function writeChart(
   }
   flush();
 
-  const helpers = [normalizeHelper(names)];
+  const helpers = [normalizeHelper(names), slugifyHelper(names)];
   for (const [key, j] of bundles) {
     const calls = key.split(',').map((k) => `{{template ${JSON.stringify(names.define(Number(k)))} .}}`);
     helpers.push(`{{define ${JSON.stringify(names.bundle(j))}}}${calls.join(names.separator)}{{end}}`);
@@ -159,4 +162,35 @@ export async function writeChart(
  */
 function normalizeHelper(names: ChartNames): string {
   return `{{define ${JSON.stringify(names.normalize)}}}{{ regexReplaceAll "[^-a-z0-9.]" (lower .) "-" | trunc 253 | trimAll "-." }}{{end}}`;
+}
+
+/**
+ * Argo CD's `slugify` (SlugifyName) on the list of its arguments: the last is the name, a
+ * first of two or more the maximum length (default 50), a second of three or more whether to
+ * truncate smartly (default true); a wrong type fails as Go's type assertion does. The name is
+ * normalized (as above), then made a slug as gosimple/slug's Make does for such text (already
+ * lower-case ASCII): cut to the maximum first when smart truncation is off, every character
+ * but letters, digits, `-` and `_` to `-`, runs of `-` to one, `-` and `_` trimmed, then, when
+ * smart and still too long, cut before the last `-` within the first maximum + 1 bytes (or at
+ * the maximum when there is none).
+ */
+function slugifyHelper(names: ChartNames): string {
+  const wrongType = (variable: string, type: string): string =>
+    `{{- if not (kindIs "${type}" ${variable}) }}{{ fail (printf "interface conversion: interface {} is %s, not ${type}" (typeOf ${variable})) }}{{ end -}}`;
+  return [
+    `{{define ${JSON.stringify(names.slugify)}}}`,
+    '{{- $n := len . }}{{ $max := 50 }}{{ $smart := true }}{{ $name := "" -}}',
+    `{{- if ge $n 2 }}{{ $max = index . 0 }}${wrongType('$max', 'int')}{{ end -}}`,
+    `{{- if ge $n 3 }}{{ $smart = index . 1 }}${wrongType('$smart', 'bool')}{{ end -}}`,
+    `{{- if ge $n 1 }}{{ $name = index . (sub $n 1) }}${wrongType('$name', 'string')}{{ end -}}`,
+    '{{- $s := regexReplaceAll "[^-a-z0-9.]" (lower $name) "-" | trunc 253 | trimAll "-." -}}',
+    '{{- if and (not $smart) (ge (len $s) $max) }}{{ $s = trunc $max $s }}{{ end -}}',
+    '{{- $s = regexReplaceAll "-+" (regexReplaceAll "[^a-zA-Z0-9-_]" $s "-") "-" | trimAll "-_" -}}',
+    '{{- if and (gt $max 0) $smart (gt (len $s) $max) -}}',
+    '{{- $head := regexFind "^.*-" (substr 0 (int (add $max 1)) $s) -}}',
+    '{{- if $head }}{{ $s = trimSuffix "-" $head }}{{ else }}{{ $s = trunc $max $s }}{{ end -}}',
+    '{{- end -}}',
+    '{{- $s -}}',
+    '{{end}}',
+  ].join('');
 }

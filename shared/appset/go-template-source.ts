@@ -4,11 +4,9 @@
 // - Helm adds functions Argo CD does not have (include, tpl, required, lookup, toToml, …).
 //   Argo CD would refuse a template calling one at parse time (`function "lookup" not
 //   defined`), so the same message is given here, before Helm could run it;
-// - Argo CD adds `normalize` (SanitizeName) and `slugify` (gosimple/slug), which Helm lacks.
-//   `normalize` is rewritten into a call of a helper template built from Sprig functions that
-//   does what SanitizeName does (go-template-chart.ts); `slugify` is refused with a message
-//   saying so, since gosimple/slug's transliteration and smart truncation cannot be rebuilt
-//   faithfully from Sprig.
+// - Argo CD adds `normalize` (SanitizeName) and `slugify` (SanitizeName, then gosimple/slug),
+//   which Helm lacks. Both are rewritten into calls of helper templates built from Sprig
+//   functions that do what Argo CD's Go code does (go-template-chart.ts).
 // Finding function names takes reading the actions the way Go's lexer splits them: text
 // outside `{{ }}` is never code, strings (`"…"`, `` `…` ``, `'…'`) and comments inside an action
 // are not either, and a name after `.` or `$` is a field or a variable, not a function. This
@@ -33,54 +31,84 @@ const NOT_IN_ARGO = new Set([
   'expandenv',
 ]);
 
-const UNSUPPORTED = new Map([
-  [
-    'slugify',
-    'Argo CD\'s slugify (gosimple/slug) is not available in this template engine; use normalize, or Sprig\'s lower and regexReplaceAll (e.g. {{ regexReplaceAll "[^a-z0-9]+" (lower .name) "-" }})',
-  ],
-]);
-
 /** Go's keywords: never functions. */
 const KEYWORDS = new Set(['if', 'else', 'end', 'range', 'with', 'define', 'template', 'block', 'nil', 'true', 'false', 'break', 'continue']);
 
-/** Where a rewrite replaced a name: at `at` in the original, `added` characters longer than the name. */
+/** Where a rewrite replaced text: at `at` in the original, `length` characters put in, `added` more than were there. */
 export interface Insertion {
   at: number;
-  /** Length of the text put in place of the name. */
   length: number;
   added: number;
 }
 
 export type PreparedSource = { ok: true; text: string; insertions: Insertion[] } | { ok: false; error: string };
 
+/** The helper templates Argo CD's own functions are rewritten into calls of (go-template-chart.ts). */
+export interface Helpers {
+  normalize: string;
+  slugify: string;
+}
+
 /**
- * The text Helm runs for `template`: `normalize` calls go through `normalizeHelper` (the
- * helper template's name). A Helm-only or unsupported function gives Argo CD's parse error shape.
+ * The text Helm runs for `template`: `normalize X` becomes `include "<normalize>" X`, and
+ * `slugify A… X` becomes `list A… X | include "<slugify>"` (Argo CD's slugify takes up to
+ * three arguments, so they travel as one list; a piped value is list's last argument, as it
+ * is slugify's). A Helm-only function gives Argo CD's parse error shape.
  */
-export function prepareGoTemplate(template: string, normalizeHelper: string): PreparedSource {
+export function prepareGoTemplate(template: string, helpers: Helpers): PreparedSource {
   const found = scan(template);
   // Refused here because inside the define a template is wrapped in, Go would read on into the
   // wrapper and report something else.
   if (found.unclosed) return { ok: false, error: parseError(template, lineAt(template, template.length), found.unclosed) };
   const unbalanced = found.stray;
   if (unbalanced !== undefined) return { ok: false, error: parseError(template, lineAt(template, unbalanced), 'unexpected {{end}}') };
+  const edits: Array<{ at: number; remove: number; text: string }> = [];
+  for (const name of found.names) {
+    if (NOT_IN_ARGO.has(name.id)) return { ok: false, error: parseError(template, lineAt(template, name.at), `function "${name.id}" not defined`) };
+    if (name.id === 'normalize') edits.push({ at: name.at, remove: name.id.length, text: `include ${JSON.stringify(helpers.normalize)}` });
+    if (name.id === 'slugify') {
+      edits.push({ at: name.at, remove: name.id.length, text: 'list' });
+      edits.push({ at: commandEnd(template, name.at + name.id.length), remove: 0, text: ` | include ${JSON.stringify(helpers.slugify)}` });
+    }
+  }
+  edits.sort((a, b) => a.at - b.at);
   const insertions: Insertion[] = [];
   let text = '';
   let copied = 0;
-  for (const name of found.names) {
-    const line = lineAt(template, name.at);
-    if (NOT_IN_ARGO.has(name.id)) return { ok: false, error: parseError(template, line, `function "${name.id}" not defined`) };
-    const unsupported = UNSUPPORTED.get(name.id);
-    if (unsupported) return { ok: false, error: parseError(template, line, `function "${name.id}" not defined: ${unsupported}`) };
-    if (name.id === 'normalize') {
-      const call = `include ${JSON.stringify(normalizeHelper)}`;
-      text += template.slice(copied, name.at) + call;
-      copied = name.at + name.id.length;
-      insertions.push({ at: name.at, length: call.length, added: call.length - name.id.length });
-    }
+  for (const edit of edits) {
+    text += template.slice(copied, edit.at) + edit.text;
+    copied = edit.at + edit.remove;
+    insertions.push({ at: edit.at, length: edit.text.length, added: edit.text.length - edit.remove });
   }
   text += template.slice(copied);
   return { ok: true, text, insertions };
+}
+
+/**
+ * Where the command starting before `from` ends: at the `|` or `)` that closes it, or at the
+ * action's end (before a ` -}}` trim marker), strings and nested parentheses skipped.
+ */
+function commandEnd(template: string, from: number): number {
+  let depth = 0;
+  let i = from;
+  while (i < template.length) {
+    const c = template[i];
+    if (c === '"' || c === "'") {
+      i = skipQuoted(template, i, c);
+      continue;
+    }
+    if (c === '`') {
+      const close = template.indexOf('`', i + 1);
+      i = close < 0 ? template.length : close + 1;
+      continue;
+    }
+    if (c === '(') depth += 1;
+    if (c === ')' && depth-- === 0) return i;
+    if (c === '|' && depth === 0) return i;
+    if (c === '}' && template[i + 1] === '}') return template[i - 1] === '-' && isSpace(template[i - 2]) ? i - 2 : i;
+    i += 1;
+  }
+  return i;
 }
 
 /** Argo CD's message for a template Go cannot parse. */

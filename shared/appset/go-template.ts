@@ -5,9 +5,9 @@
 // one define per distinct string and the parameter sets in JSON files.
 //
 // Where Helm's engine is not Argo CD's, and what is done about it:
-// - functions: Helm-only ones are refused with Go's parse message, `normalize` is rebuilt from
-//   Sprig and `slugify` is refused (go-template-source.ts); `env`, `expandenv` are absent from
-//   Helm as from Argo CD;
+// - functions: Helm-only ones are refused with Go's parse message, `normalize` and `slugify`
+//   are rebuilt from Sprig (go-template-source.ts, go-template-chart.ts); `env`, `expandenv`
+//   are absent from Helm as from Argo CD;
 // - a `{{define}}` or `{{block}}` inside a template string is refused by Go here ("unexpected
 //   <define> in command"), since each string is itself wrapped in a define; Argo CD allows it;
 // - missingkey: Helm runs with missingkey=zero, which for Argo CD's map[string]interface{}
@@ -108,7 +108,7 @@ export async function renderGoTemplates(requests: readonly GoTemplateRequest[], 
       k = originals.length;
       templates.set(template, k);
       originals.push(template);
-      prepared.push(prepareGoTemplate(template, names.normalize));
+      prepared.push(prepareGoTemplate(template, names));
     }
     const source = prepared[k];
     if (!source.ok) {
@@ -215,7 +215,11 @@ function executeError(template: string, source: PreparedSource, names: ChartName
   // Line 1 of a define's file starts with the define itself; the template's own columns follow it.
   const prefix = frame.line === 1 ? Buffer.byteLength(definePrefix(names, frame.template)) : 0;
   const column = originalColumn(template, source.text, source.insertions, frame.line, frame.column - prefix);
-  const at = frame.at.split(`include ${JSON.stringify(names.normalize)}`).join('normalize');
+  const at = frame.at
+    .split(`include ${JSON.stringify(names.normalize)}`)
+    .join('normalize')
+    .split(`include ${JSON.stringify(names.slugify)}`)
+    .join('slugify');
   return `failed to execute go template ${template}: template: :${frame.line}:${column}: executing "" at <${at}>: ${failure.detail}`;
 }
 
@@ -256,7 +260,7 @@ async function runOnce(
     const frame = failure.frame;
     let requests = frame ? set.filter((index) => pending[index].template === frame.template) : [];
     if (!frame) {
-      const calling = set.filter((index) => callsFail(prepared[pending[index].template]));
+      const calling = set.filter((index) => callsFail(prepared[pending[index].template], names));
       requests = calling.length > 0 ? calling.filter((index) => pending[index].template === pending[calling[0]].template) : set;
     }
     return { ok: false, failure: { ...failure, requests } };
@@ -290,6 +294,7 @@ async function runOnce(
   return { ok: true, texts };
 }
 
-function callsFail(source: PreparedSource): boolean {
-  return source.ok && functionNames(source.text).some((name) => name.id === 'fail');
+/** Whether a template may end in a `fail` (its own, or slugify's on a wrong argument type). */
+function callsFail(source: PreparedSource, names: ChartNames): boolean {
+  return source.ok && (source.text.includes(JSON.stringify(names.slugify)) || functionNames(source.text).some((name) => name.id === 'fail'));
 }

@@ -78,10 +78,38 @@ describe('normalize and slugify', () => {
     expect(await one('{{ "normalize" }}', {})).toEqual({ text: 'normalize' });
   });
 
-  it('slugify is refused with a message saying what to use instead', async () => {
-    const result = await one('{{ slugify .name }}', { name: 'x' });
-    expect(result).toEqual({
-      error: expect.stringMatching(/^failed to parse template \{\{ slugify \.name \}\}: template: :1: function "slugify" not defined: .*normalize/),
+  // Argo CD's TestSlugify cases (SlugifyName(length, smartTruncate, branch)) and its docs' usage.
+  it("slugify is Argo CD's SlugifyName: normalize, then gosimple/slug with smart truncation", async () => {
+    const long = 'feat/a_really+long_pull_request_name_to_test_argo_slugification_and_branch_name_shortening_feature';
+    const oneWord = 'feat/areallylongpullrequestnametotestargoslugificationandbranchnameshorteningfeature';
+    const results = await renderGoTemplates(
+      [
+        { template: '{{ slugify 50 false .branch }}', params: { branch: long } },
+        { template: '{{ slugify 53 true .branch }}', params: { branch: long } },
+        { template: '{{ slugify 50 true .branch }}', params: { branch: oneWord } },
+        { template: '{{ slugify 50 false .branch }}', params: { branch: oneWord } },
+        { template: 'AppSet-{{ .branch | slugify }}', params: { branch: long } },
+        { template: 'AppSet-{{ .branch | slugify 49 false }}', params: { branch: oneWord } },
+        { template: 'hellos3-{{.name}}-{{ cat .branch | slugify 23 }}', params: { name: 'x', branch: 'Feature/My_Branch.v2' } },
+        { template: '{{ (slugify "A B") | upper }}', params: { name: 'x' } },
+      ],
+      { goTemplateOptions: [] },
+    );
+    expect(results).toEqual([
+      { text: 'feat-a-really-long-pull-request-name-to-test-argo' },
+      { text: 'feat-a-really-long-pull-request-name-to-test-argo' },
+      { text: 'feat' },
+      { text: 'feat-areallylongpullrequestnametotestargoslugifica' },
+      { text: 'AppSet-feat-a-really-long-pull-request-name-to-test-argo' },
+      { text: 'AppSet-feat-areallylongpullrequestnametotestargoslugific' },
+      { text: 'hellos3-x-feature-my-branch-v2' },
+      { text: 'A-B' },
+    ]);
+  });
+
+  it('slugify with a length that is not an int fails as Go’s type assertion does', async () => {
+    expect(await one('{{ slugify .n .b }}', { n: 3, b: 'x' })).toEqual({
+      error: 'failed to execute go template {{ slugify .n .b }}: interface conversion: interface {} is float64, not int',
     });
   });
 });
