@@ -136,6 +136,18 @@ describe('goTemplateOptions', () => {
     });
   });
 
+  it("Argo CD's fallback example: dig reads an unset parameter without tripping missingkey=error", async () => {
+    const template = '{{.cluster}}{{dig "nameSuffix" "" .}}';
+    const results = await renderGoTemplates(
+      [
+        { template, params: { cluster: 'engineering-dev', url: 'https://kubernetes.default.svc' } },
+        { template, params: { cluster: 'engineering-prod', url: 'https://kubernetes.default.svc', nameSuffix: '-my-name-suffix' } },
+      ],
+      { goTemplateOptions: ['missingkey=error'] },
+    );
+    expect(results).toEqual([{ text: 'engineering-dev' }, { text: 'engineering-prod-my-name-suffix' }]);
+  });
+
   it('refuses an option Go does not know, for the whole batch', async () => {
     const refused = await renderGoTemplates([{ template: '{{ .a }}', params: {} }], { goTemplateOptions: ['missingkey=maybe'] }).catch(
       (error: unknown) => error,
