@@ -77,7 +77,7 @@ beforeAll(async () => {
     'c'.repeat(40),
   );
   const mark = { set: 'guestbook', id: SHA, revision: SHA };
-  await store.putTargetState({ app: 'gb-dev', cluster: 'dev', requestedRevision: SHA, requestSeq: 2, appliedSeq: 2, revision: SHA, syncStatus: 'Synced', health: 'Healthy', rollout: mark });
+  await store.putTargetState({ app: 'gb-dev', cluster: 'dev', requestedRevision: SHA, revision: SHA, syncStatus: 'Synced', health: 'Healthy', rollout: mark });
   await store.putTargetState({ app: 'gb-prod-a', cluster: 'prod', revision: OLD, requestedRevision: OLD, rollout: mark });
   await store.putTargetState({ app: 'gb-prod-b', cluster: 'prod', revision: OLD, requestedRevision: OLD, rollout: { ...mark, id: OLD } });
   await store.putTargetState({ app: 'gb-qa', cluster: 'qa', rollout: mark });
