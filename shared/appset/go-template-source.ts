@@ -18,7 +18,6 @@
  */
 const NOT_IN_ARGO = new Set([
   'include',
-  'tpl',
   'required',
   'lookup',
   'toToml',
@@ -30,6 +29,8 @@ const NOT_IN_ARGO = new Set([
   'env',
   'expandenv',
 ]);
+
+const TPL_REFUSED = 'function "tpl" not defined: tpl (in recent Argo CD versions) is not supported by this template engine; write the template inline';
 
 /** Go's keywords: never functions. */
 const KEYWORDS = new Set(['if', 'else', 'end', 'range', 'with', 'define', 'template', 'block', 'nil', 'true', 'false', 'break', 'continue']);
@@ -65,6 +66,8 @@ export function prepareGoTemplate(template: string, helpers: Helpers): PreparedS
   const edits: Array<{ at: number; remove: number; text: string }> = [];
   for (const name of found.names) {
     if (NOT_IN_ARGO.has(name.id)) return { ok: false, error: parseError(template, lineAt(template, name.at), `function "${name.id}" not defined`) };
+    // Recent Argo CD versions have a tpl of their own; Helm's needs a chart's context.
+    if (name.id === 'tpl') return { ok: false, error: parseError(template, lineAt(template, name.at), TPL_REFUSED) };
     if (name.id === 'normalize') edits.push({ at: name.at, remove: name.id.length, text: `include ${JSON.stringify(helpers.normalize)}` });
     if (name.id === 'slugify') {
       edits.push({ at: name.at, remove: name.id.length, text: 'list' });
