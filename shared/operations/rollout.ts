@@ -167,7 +167,7 @@ async function viewOf(
     const revision = recorded?.rollout?.revision ?? '';
     const phase = phaseOf({ app: target.app, cluster: target.cluster, revision, state: recorded });
     const shown: RolloutTargetView['phase'] =
-      phase === 'done' ? 'done' : phase === 'failed' ? 'failed' : phase === 'degraded' ? 'degraded' : phase === 'not-started' ? 'pending' : 'syncing';
+      phase === 'done' ? 'done' : phase === 'failed' ? 'failed' : phase === 'degraded' ? 'degraded' : phase === 'not-started' || phase === 'held' ? 'pending' : 'syncing';
     const view = views[target.step];
     view.targets++;
     if (shown === 'done') view.done++;

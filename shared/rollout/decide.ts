@@ -25,7 +25,7 @@ export interface StepTarget {
   cluster: string;
   /** The commit the target is to be at in this rollout (its mark's). */
   revision: string;
-  state?: Pick<TargetState, 'requestedRevision' | 'requestSeq' | 'appliedSeq' | 'revision' | 'syncStatus' | 'health'>;
+  state?: Pick<TargetState, 'requestedRevision' | 'requestSeq' | 'appliedSeq' | 'revision' | 'syncStatus' | 'health' | 'suspended' | 'pinnedRevision'>;
 }
 
 export interface StepInput {
@@ -54,12 +54,12 @@ export type StepDecision =
   | { kind: 'read-alarms'; names: string[]; healthySince: string }
   | { kind: 'halt'; reason: string; by?: StepTarget };
 
-type Phase = 'done' | 'failed' | 'degraded' | 'under-way' | 'settled' | 'not-started';
+type Phase = 'done' | 'failed' | 'degraded' | 'under-way' | 'settled' | 'held' | 'not-started';
 
 export function phaseOf(target: StepTarget): Phase {
   const state = target.state;
   if (state?.revision === target.revision && state.syncStatus === 'Synced' && state.health === 'Healthy') return 'done';
-  if (state?.requestedRevision !== target.revision) return 'not-started';
+  if (state?.requestedRevision !== target.revision) return state?.suspended || state?.pinnedRevision ? 'held' : 'not-started';
   // The newest request's result is recorded: what the target says now is about this commit.
   const resulted = state.appliedSeq !== undefined && state.appliedSeq === state.requestSeq;
   if (!resulted) return 'under-way';
@@ -82,14 +82,18 @@ export function decideStep(input: StepInput): StepDecision {
   if (open.length > 0) {
     const underWay = open.filter(({ phase }) => phase === 'under-way' || phase === 'settled').map(({ target }) => target);
     const waiting = open.filter(({ phase }) => phase === 'not-started').map(({ target }) => target);
+    // A suspended or pinned target is never started by the rollout: the step waits for it to be resumed.
+    const held = open.filter(({ phase }) => phase === 'held').map(({ target }) => targetId(target.app, target.cluster));
     const room = Math.max(0, maxUpdateOf(step, targets.length) - underWay.length);
     const start = waiting.slice(0, room);
     const syncing = open.some(({ phase }) => phase === 'under-way') || start.length > 0;
     const done = targets.length - open.length;
     const reason =
-      waiting.length > 0 && room === 0 && underWay.length === 0
-        ? `${waiting.length} target(s) wait to be synced by hand (maxUpdate ${String(step.maxUpdate)})`
-        : `${done} of ${targets.length} Synced and Healthy`;
+      held.length > 0
+        ? `${held.join(', ')} suspended or pinned: the step waits for driftless resume`
+        : waiting.length > 0 && room === 0 && underWay.length === 0
+          ? `${waiting.length} target(s) wait to be synced by hand (maxUpdate ${String(step.maxUpdate)})`
+          : `${done} of ${targets.length} Synced and Healthy`;
     return { kind: 'sync', start, underWay, recheckMs: syncing ? SAFETY_RECHECK_MS : RECHECK_MS, reason };
   }
   // Every target is Synced and Healthy at its commit: the gates.

@@ -96,7 +96,7 @@ async function startRollout(
     for (const target of targets) {
       const mark = states.get(targetId(target.app, target.cluster))?.rollout;
       if (mark?.id !== previous.id) continue;
-      if (phaseOf({ ...target, revision: mark.revision, state: states.get(targetId(target.app, target.cluster)) }) !== 'not-started') continue;
+      if (!notStarted({ ...target, revision: mark.revision, state: states.get(targetId(target.app, target.cluster)) })) continue;
       const follows = mark.revision === previous.id && followsCommit(target, job);
       const carried = { set: set.name, id: job.id, revision: follows ? job.id : mark.revision };
       await deps.store.markRollout(target, carried);
@@ -321,7 +321,7 @@ async function reportPending(state: RolloutState, set: RollingSet, registry: Reg
     const recorded = states.get(targetId(target.app, target.cluster));
     const mark = recorded?.rollout;
     if (mark?.set !== set.name || mark.id !== state.id) return [];
-    if (phaseOf({ ...target, revision: mark.revision, state: recorded }) !== 'not-started') return [];
+    if (!notStarted({ ...target, revision: mark.revision, state: recorded })) return [];
     return [{ target, revision: mark.revision, recorded }];
   });
   await inBatches(pending, STATUS_CONCURRENCY, async ({ target, revision, recorded }) => {
@@ -409,6 +409,12 @@ function log(deps: WorkerDependencies, state: RolloutState, decision: StepDecisi
     reason: state.reason,
     ...(decision.kind === 'sync' ? { started: decision.start.map((target) => targetId(target.app, target.cluster)) } : {}),
   });
+}
+
+/** Not started by the rollout yet: waiting for its step or its turn, or held (suspended, pinned). */
+function notStarted(target: StepTarget): boolean {
+  const phase = phaseOf(target);
+  return phase === 'not-started' || phase === 'held';
 }
 
 /** The trigger the rollout's syncs carry: the one its start job had (a push, a config change, a missed push). */

@@ -64,6 +64,20 @@ describe('syncing a step', () => {
   });
 });
 
+describe('held targets', () => {
+  it.each([
+    ['suspended', { ...atOld, suspended: true }],
+    ['pinned by a rollback', { ...atOld, pinnedRevision: OLD }],
+  ] as const)('a %s target is not started: the step waits for it to be resumed, and looks again soon', (_what, state) => {
+    expect(decideStep(input([target('a', state), target('b')]))).toMatchObject({
+      kind: 'sync',
+      start: [{ cluster: 'b' }],
+      reason: 'guestbook-a@a suspended or pinned: the step waits for driftless resume',
+    });
+    expect(decideStep(input([target('a', state), target('b', done)]))).toMatchObject({ kind: 'sync', start: [], recheckMs: RECHECK_MS });
+  });
+});
+
 describe('done only at the rollout commit (Argo CD #29410)', () => {
   it('a target Synced and Healthy at an older commit is started, not counted done', () => {
     const decision = decideStep(input([target('a', atOld)]));
