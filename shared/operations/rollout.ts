@@ -4,15 +4,17 @@
 // by its version, so they never overwrite a step in flight) and queue a step in the set's FIFO
 // group, which carries them out: the next step starts, or the pending targets' statuses say who
 // aborted.
-import type { ApplicationSetSpec, RollingSyncStep } from '../appset/types.ts';
 import type { Registry } from '../config/types.ts';
 import type { RolloutJob } from '../queue/job.ts';
 import { phaseOf } from '../rollout/decide.ts';
-import { describeStep, setTargets } from '../rollout/steps.ts';
+import { describeStep, rollingSets, setTargets, type RollingSet } from '../rollout/steps.ts';
 import type { RolloutState } from '../rollout/types.ts';
 import type { TargetState } from '../state/types.ts';
 import { targetId } from '../queue/job.ts';
 import type { OperationDeps } from './deps.ts';
+
+/** The registry's sets with a RollingSync strategy (shared/rollout/steps.ts), for the CLI and the API. */
+export { rollingSets };
 import { NotFoundError, RefusedError } from './errors.ts';
 
 export interface RolloutStepView {
@@ -123,13 +125,6 @@ function describe(state: RolloutState): string {
   }
 }
 
-/** The registry's sets with a RollingSync strategy, by name. */
-export function rollingSets(registry: Registry | undefined): Array<ApplicationSetSpec & { strategy: { type: 'RollingSync'; steps: RollingSyncStep[] } }> {
-  return (registry?.applicationSets ?? [])
-    .filter((set): set is ApplicationSetSpec & { strategy: { type: 'RollingSync'; steps: RollingSyncStep[] } } => set.strategy?.type === 'RollingSync')
-    .sort((a, b) => a.name.localeCompare(b.name));
-}
-
 function unknownSet(set: string, sets: Array<{ name: string }>): NotFoundError {
   const known = sets.map((candidate) => candidate.name);
   return new NotFoundError(
@@ -140,7 +135,7 @@ function unknownSet(set: string, sets: Array<{ name: string }>): NotFoundError {
 async function viewOf(
   deps: Pick<OperationDeps, 'store'>,
   registry: Registry,
-  spec: ApplicationSetSpec & { strategy: { steps: RollingSyncStep[] } },
+  spec: RollingSet,
   state: RolloutState | undefined,
   withTargets: boolean,
 ): Promise<RolloutView> {

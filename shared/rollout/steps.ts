@@ -6,7 +6,7 @@
 // of a step's apps sync at once: a count, or a percentage of the step's apps rounded down but at
 // least 1 when above 0%; 0 starts none (the step waits for them to be synced by hand); absent is
 // all of them.
-import type { RollingSyncStep, StepExpression } from '../appset/types.ts';
+import type { ApplicationSetSpec, RollingSyncStep, StepExpression } from '../appset/types.ts';
 import type { AppSpec, Registry } from '../config/types.ts';
 import type { TargetRef } from '../state/types.ts';
 
@@ -68,4 +68,13 @@ export function setTargets(registry: Registry, set: string, steps: readonly Roll
       const step = stepOf(app.labels, steps);
       return app.destinations.map((destination) => ({ app: app.name, cluster: destination.cluster, step, spec: app }));
     });
+}
+
+export type RollingSet = ApplicationSetSpec & { strategy: { type: 'RollingSync'; steps: RollingSyncStep[] } };
+
+/** The registry's sets with a RollingSync strategy, by name. */
+export function rollingSets(registry: Pick<Registry, 'applicationSets'> | undefined): RollingSet[] {
+  return (registry?.applicationSets ?? [])
+    .filter((set): set is RollingSet => set.strategy?.type === 'RollingSync')
+    .sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -7,18 +7,17 @@
 // so a newer push's start gets through at once. Only the current step's targets are read on a
 // step (one batched read); the whole set only at a rollout's start and when the pending
 // targets' commit statuses change (a new step, a gate, a halt, an abort).
-import type { ApplicationSetSpec, RollingSyncStep } from '../appset/types.ts';
+import type { RollingSyncStep } from '../appset/types.ts';
 import { revisionRepoURL } from '../config/app-sources.ts';
 import { tracksBranch } from '../config/match.ts';
 import { sameRepo } from '../config/repo-url.ts';
 import type { Registry } from '../config/types.ts';
 import type { DetailType } from '../events/event.ts';
 import type { CommitState } from '../github/status.ts';
-import { rollingSets } from '../operations/rollout.ts';
 import { rolloutId, SYNC_TRIGGERS, targetId, type RolloutJob, type SyncJob, type SyncTrigger } from '../queue/job.ts';
 import { alarmReaderFor } from '../rollout/alarms.ts';
 import { decideStep, duration, phaseOf, type StepDecision, type StepTarget } from '../rollout/decide.ts';
-import { setTargets, stepLabel, type SetTarget } from '../rollout/steps.ts';
+import { rollingSets, setTargets, stepLabel, type RollingSet, type SetTarget } from '../rollout/steps.ts';
 import type { RolloutState } from '../rollout/types.ts';
 import type { TargetState } from '../state/types.ts';
 import type { JobContext, WorkerDependencies } from './dependencies.ts';
@@ -28,8 +27,6 @@ import { supersededStatus } from './policy/superseded.ts';
 import { emit, postStatus } from './report.ts';
 
 export type RolloutOutcome = 'rollout' | 'skipped';
-
-type RollingSet = ApplicationSetSpec & { strategy: { type: 'RollingSync'; steps: RollingSyncStep[] } };
 
 /** A timer message is held back by its visibility timeout at most this long a receive (the worker's backoff caps it there too). */
 export const TIMER_HOP_SECONDS = 15 * 60;
