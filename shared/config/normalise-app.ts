@@ -63,7 +63,10 @@ export function normaliseOurApplication(raw: OurApplication, document: RegistryD
     : [{ raw: spec.source ?? { repoURL: '' }, field: ['spec', 'source'], extraPaths: spec.source?.extraPaths }];
   const subscriptions = appSubscriptions(raw.metadata.annotations ?? {}, report);
   return withLabels(
-    withSubscriptions(draft(raw.metadata.name, spec, written, spec.sources !== undefined, () => [], destinations, document, report), subscriptions),
+    withSubscriptions(
+      draft(raw.metadata.name, spec, written, spec.sources !== undefined, () => [], destinations, document, report),
+      subscriptions,
+    ),
     raw.metadata.labels,
   );
 }

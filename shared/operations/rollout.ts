@@ -162,7 +162,15 @@ async function viewOf(
     const revision = recorded?.rollout?.revision ?? '';
     const phase = phaseOf({ app: target.app, cluster: target.cluster, revision, state: recorded });
     const shown: RolloutTargetView['phase'] =
-      phase === 'done' ? 'done' : phase === 'failed' ? 'failed' : phase === 'degraded' ? 'degraded' : phase === 'not-started' || phase === 'held' ? 'pending' : 'syncing';
+      phase === 'done'
+        ? 'done'
+        : phase === 'failed'
+          ? 'failed'
+          : phase === 'degraded'
+            ? 'degraded'
+            : phase === 'not-started' || phase === 'held'
+              ? 'pending'
+              : 'syncing';
     const view = views[target.step];
     view.targets++;
     if (shown === 'done') view.done++;

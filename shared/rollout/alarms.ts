@@ -24,7 +24,11 @@ export function cloudWatchAlarms(client: Pick<CloudWatchClient, 'send'> = new Cl
         let nextToken: string | undefined;
         do {
           const answer = await client.send(
-            new DescribeAlarmsCommand({ AlarmNames: names.slice(start, start + NAMES_PER_CALL), AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], NextToken: nextToken }),
+            new DescribeAlarmsCommand({
+              AlarmNames: names.slice(start, start + NAMES_PER_CALL),
+              AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+              NextToken: nextToken,
+            }),
           );
           for (const alarm of [...(answer.MetricAlarms ?? []), ...(answer.CompositeAlarms ?? [])]) {
             if (alarm.AlarmName && alarm.StateValue && STATES.has(alarm.StateValue)) found.set(alarm.AlarmName, alarm.StateValue as AlarmState);

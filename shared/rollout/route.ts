@@ -34,7 +34,10 @@ export interface RolloutOrigin {
  * The set an app rolls out with, if its set has a RollingSync strategy. The webhook's push index
  * keeps no sets: it marks an app whose set rolls out with `rollingSync` (shared/state/push-index.ts).
  */
-export function rolloutSetOf(app: Pick<AppSpec, 'applicationSet'> & { rollingSync?: boolean }, registry: Pick<Registry, 'applicationSets'>): string | undefined {
+export function rolloutSetOf(
+  app: Pick<AppSpec, 'applicationSet'> & { rollingSync?: boolean },
+  registry: Pick<Registry, 'applicationSets'>,
+): string | undefined {
   const set = app.applicationSet;
   if (set === undefined) return undefined;
   if (app.rollingSync === true) return set;

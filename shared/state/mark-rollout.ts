@@ -12,7 +12,12 @@ import { buildUpdate } from './update-expression.ts';
 
 export async function markRollout(table: Table, target: TargetRef, rollout: TargetRollout): Promise<void> {
   const update = buildUpdate({
-    set: { app: target.app, cluster: target.cluster, rollout: { set: rollout.set, id: rollout.id, revision: rollout.revision }, updatedAt: new Date(table.now()).toISOString() },
+    set: {
+      app: target.app,
+      cluster: target.cluster,
+      rollout: { set: rollout.set, id: rollout.id, revision: rollout.revision },
+      updatedAt: new Date(table.now()).toISOString(),
+    },
   });
   await table.doc.send(new UpdateCommand({ TableName: table.name, Key: targetKey(target), ...update }));
 }

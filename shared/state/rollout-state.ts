@@ -46,7 +46,11 @@ export async function putRollout(table: Table, state: RolloutState, read: Rollou
       ? { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': 'pk' } }
       : read.version === undefined
         ? { ConditionExpression: 'attribute_not_exists(#version)', ExpressionAttributeNames: { '#version': 'version' } }
-        : { ConditionExpression: '#version = :version', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':version': read.version } };
+        : {
+            ConditionExpression: '#version = :version',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':version': read.version },
+          };
   const written = await conditional(table.doc.send(new PutCommand({ TableName: table.name, Item: item, ...guard })));
   if (written) state.version = version;
   return written;

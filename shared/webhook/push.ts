@@ -56,7 +56,14 @@ export async function pushDelivery(payload: unknown, context: PushContext): Prom
   const branch = push.ref.slice('refs/heads/'.length);
   const changedFiles = changedFilesOf(push);
   const committedAt = commitTime(push.head_commit?.timestamp);
-  const { jobs: found, registry } = await jobsFor(context, { repoURL, branch, headSha: push.after, changedFiles, defaultBranch: push.repository?.default_branch, committedAt });
+  const { jobs: found, registry } = await jobsFor(context, {
+    repoURL,
+    branch,
+    headSha: push.after,
+    changedFiles,
+    defaultBranch: push.repository?.default_branch,
+    committedAt,
+  });
   if (found.length === 0) return { statusCode: 200, body: { message: 'nothing to do: no app tracks these files on this branch' } };
 
   const { markRollout } = context;
@@ -84,7 +91,10 @@ export async function pushDelivery(payload: unknown, context: PushContext): Prom
       message: `${message} queued`,
       targets: syncs.map((job) => targetId(job.app, job.cluster)),
       ...(rollouts.length > 0
-        ? { rollouts: rollouts.map((job) => (job.kind === 'rollout' ? rolloutId(job.set) : '')), rolloutTargets: marks.map(({ target }) => targetId(target.app, target.cluster)) }
+        ? {
+            rollouts: rollouts.map((job) => (job.kind === 'rollout' ? rolloutId(job.set) : '')),
+            rolloutTargets: marks.map(({ target }) => targetId(target.app, target.cluster)),
+          }
         : {}),
       ...(refresh ? { registryRefresh: true } : {}),
       revision: push.after,

@@ -47,7 +47,9 @@ export async function runRollout(job: RolloutJob, context: JobContext, deps: Wor
     const outcome = await step(job, set, registry, deps);
     if (outcome !== 'raced') return outcome;
   }
-  throw new RetryableJobError(`rollout of ${job.set}: its item was written by others ${MAX_WRITE_RACES} times during one step; will retry`, { retryAfterSeconds: 1 });
+  throw new RetryableJobError(`rollout of ${job.set}: its item was written by others ${MAX_WRITE_RACES} times during one step; will retry`, {
+    retryAfterSeconds: 1,
+  });
 }
 
 async function step(job: RolloutJob, set: RollingSet, registry: Registry, deps: WorkerDependencies): Promise<RolloutOutcome | 'raced'> {
@@ -181,9 +183,7 @@ async function advance(read: RolloutState, set: RollingSet, registry: Registry, 
         throw new Error(`rollout of ${set.name}: alarms read and still asked for (a bug in decideStep)`);
       case 'next': {
         const finished = state.step + 1 >= steps.length;
-        const next: RolloutState = finished
-          ? { ...base, status: 'done', step: state.step }
-          : { ...base, status: 'running', step: state.step + 1 };
+        const next: RolloutState = finished ? { ...base, status: 'done', step: state.step } : { ...base, status: 'running', step: state.step + 1 };
         delete next.healthySince;
         delete next.reason;
         if (finished) delete next.wakeAt;
@@ -203,7 +203,12 @@ async function advance(read: RolloutState, set: RollingSet, registry: Registry, 
 }
 
 /** The current step's targets that take part in this rollout (one batched read of the step's targets). */
-async function stepTargets(registry: Registry, set: RollingSet, state: RolloutState, deps: WorkerDependencies): Promise<Array<StepTarget & { spec: SetTarget['spec'] }>> {
+async function stepTargets(
+  registry: Registry,
+  set: RollingSet,
+  state: RolloutState,
+  deps: WorkerDependencies,
+): Promise<Array<StepTarget & { spec: SetTarget['spec'] }>> {
   const inStep = setTargets(registry, set.name, set.strategy.steps).filter((target) => target.step === state.step);
   const states = await deps.store.getTargets(inStep);
   return inStep.flatMap((target) => {
@@ -267,7 +272,12 @@ async function wakeUp(state: RolloutState, inMs: number, now: Date, deps: Worker
 async function waitForTimer(job: RolloutJob & { dueAt: string }, context: JobContext, deps: WorkerDependencies): Promise<RolloutOutcome> {
   const state = await deps.store.getRollout(job.set);
   if (!state || state.id !== job.id || state.status === 'done' || state.status === 'halted' || state.status === 'aborted') {
-    deps.logger.info('rollout timer of a superseded or ended rollout; dropped', { applicationSet: job.set, id: job.id, current: state?.id, status: state?.status });
+    deps.logger.info('rollout timer of a superseded or ended rollout; dropped', {
+      applicationSet: job.set,
+      id: job.id,
+      current: state?.id,
+      status: state?.status,
+    });
     return 'skipped';
   }
   const now = deps.now?.() ?? new Date();

@@ -14,7 +14,8 @@ import { syncTarget, type TargetOutcome } from './sync-target.ts';
 
 // 'drift-unknown': the scan could not tell (the applied revision is gone from Git, or the
 // cluster could not be read); the worker counts it so a target blind for long is alarmed on.
-export type JobOutcome = TargetOutcome | DeleteOutcome | WavesOutcome | PreviewOutcome | RolloutOutcome | 'registry-refreshed' | 'scanned' | 'drifted' | 'drift-unknown';
+export type JobOutcome =
+  TargetOutcome | DeleteOutcome | WavesOutcome | PreviewOutcome | RolloutOutcome | 'registry-refreshed' | 'scanned' | 'drifted' | 'drift-unknown';
 
 export async function runJob(job: Job, context: JobContext, deps: WorkerDependencies): Promise<JobOutcome> {
   switch (job.kind) {

@@ -21,17 +21,41 @@ const generated: App[] = [
 ];
 
 const table: Array<{ policy: ApplicationsSync; apps: App[]; removed: string[]; held: string[] }> = [
-  { policy: 'sync', apps: [{ name: 'a', version: 2 }, { name: 'c', version: 1 }], removed: ['b'], held: [] },
+  {
+    policy: 'sync',
+    apps: [
+      { name: 'a', version: 2 },
+      { name: 'c', version: 1 },
+    ],
+    removed: ['b'],
+    held: [],
+  },
   {
     policy: 'create-update',
-    apps: [{ name: 'a', version: 2 }, { name: 'c', version: 1 }, { name: 'b', version: 1 }],
+    apps: [
+      { name: 'a', version: 2 },
+      { name: 'c', version: 1 },
+      { name: 'b', version: 1 },
+    ],
     removed: [],
     held: [],
   },
-  { policy: 'create-delete', apps: [{ name: 'a', version: 1 }, { name: 'c', version: 1 }], removed: ['b'], held: ['a'] },
+  {
+    policy: 'create-delete',
+    apps: [
+      { name: 'a', version: 1 },
+      { name: 'c', version: 1 },
+    ],
+    removed: ['b'],
+    held: ['a'],
+  },
   {
     policy: 'create-only',
-    apps: [{ name: 'a', version: 1 }, { name: 'c', version: 1 }, { name: 'b', version: 1 }],
+    apps: [
+      { name: 'a', version: 1 },
+      { name: 'c', version: 1 },
+      { name: 'b', version: 1 },
+    ],
     removed: [],
     held: ['a'],
   },

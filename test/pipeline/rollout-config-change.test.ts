@@ -10,7 +10,10 @@ import { REPO_URL, sandboxWrites, startPipeline, appDocument, type Pipeline } fr
 const EMPTY = '0000000000000000000000000000000000000000';
 
 const clusters = ['dev', 'staging']
-  .map((env) => `apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: { name: ${env}, labels: { env: ${env} } }\nspec:\n  kubeconfig: { context: sandbox }\n`)
+  .map(
+    (env) =>
+      `apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: { name: ${env}, labels: { env: ${env} } }\nspec:\n  kubeconfig: { context: sandbox }\n`,
+  )
   .join('---\n');
 
 const applicationSet = `apiVersion: argoproj.io/v1alpha1
@@ -73,7 +76,9 @@ it('roll the apps a config push generates out step by step; an app outside the s
   const [staging] = await pipeline.store.listHistory('guestbook-staging', 'staging', 1);
   expect(dev).toMatchObject({ revision: sha, status: 'Synced', health: 'Healthy', reason: 'config' });
   expect(staging).toMatchObject({ revision: sha, status: 'Synced', health: 'Healthy' });
-  const firstStagingWrite = sandboxWrites(pipeline).find((entry) => entry.namespace === 'gb-staging' || (entry.resource === 'namespaces' && entry.name === 'gb-staging'));
+  const firstStagingWrite = sandboxWrites(pipeline).find(
+    (entry) => entry.namespace === 'gb-staging' || (entry.resource === 'namespaces' && entry.name === 'gb-staging'),
+  );
   expect(Date.parse(firstStagingWrite!.time)).toBeGreaterThanOrEqual(Date.parse(dev.finishedAt));
   // The app outside the set was synced by the refresh itself, not through any rollout.
   expect(await pipeline.store.getTarget('web', 'dev')).toMatchObject({ revision: sha, syncStatus: 'Synced' });

@@ -22,7 +22,8 @@ const byEnv = (env: string): RollingSyncStep => ({ matchExpressions: [{ key: 'en
 /** The registry as the refresh stores what the set generates: one app per cluster, labelled env=<cluster>. */
 function guestbookRegistry(steps: RollingSyncStep[]): Registry {
   const clusters = ENVS.map(
-    (env) => `apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: { name: ${env}, labels: { env: ${env} } }\nspec:\n  kubeconfig: { context: sandbox }\n`,
+    (env) =>
+      `apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: { name: ${env}, labels: { env: ${env} } }\nspec:\n  kubeconfig: { context: sandbox }\n`,
   ).join('---\n');
   const apps = ENVS.map(
     (env) => `apiVersion: argoproj.io/v1alpha1
@@ -99,7 +100,9 @@ afterAll(async () => {
 /** Writes that reach the namespace of `env`'s app (its objects, and the namespace itself), after log entry `from`. */
 function writesOf(env: string, from = 0): LoggedRequest[] {
   const namespace = `gb-${env}`;
-  return sandboxWrites(pipeline).filter((entry) => entry.seq > from && (entry.namespace === namespace || (entry.resource === 'namespaces' && entry.name === namespace)));
+  return sandboxWrites(pipeline).filter(
+    (entry) => entry.seq > from && (entry.namespace === namespace || (entry.resource === 'namespaces' && entry.name === namespace)),
+  );
 }
 
 function lastSeq(): number {
@@ -123,8 +126,12 @@ async function until(done: () => Promise<boolean>, timeoutMs: number, what: stri
     if (Date.now() > deadline) {
       const targets = await Promise.all(ENVS.map((env) => pipeline.store.getTarget(`guestbook-${env}`, env)));
       const brief = targets.map((target) => ({ ...target, inventory: undefined, sources: undefined }));
-      console.error(`${what}: not there in ${timeoutMs} ms; rollout ${JSON.stringify(await pipeline.store.getRollout('guestbook'))}; targets ${JSON.stringify(brief)}`);
-      throw new Error(`${what}: not there in ${timeoutMs} ms; rollout ${JSON.stringify(await pipeline.store.getRollout('guestbook'))}; targets ${JSON.stringify(brief)}`);
+      console.error(
+        `${what}: not there in ${timeoutMs} ms; rollout ${JSON.stringify(await pipeline.store.getRollout('guestbook'))}; targets ${JSON.stringify(brief)}`,
+      );
+      throw new Error(
+        `${what}: not there in ${timeoutMs} ms; rollout ${JSON.stringify(await pipeline.store.getRollout('guestbook'))}; targets ${JSON.stringify(brief)}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -149,9 +156,13 @@ describe('a RollingSync rollout across three clusters', () => {
       expect((await pipeline.store.getTarget(`guestbook-${env}`, env))?.requestedRevision).toBeUndefined();
     }
 
-    await pipeline.work(async () => (await pipeline.store.getRollout('guestbook'))?.status === 'done', 90_000).catch(async (error: unknown) => {
-      throw new Error(`${(error as Error).message}; rollout: ${JSON.stringify(await pipeline.store.getRollout('guestbook'))}; targets: ${JSON.stringify(await Promise.all(ENVS.map((env) => pipeline.store.getTarget(`guestbook-${env}`, env))))}`);
-    });
+    await pipeline
+      .work(async () => (await pipeline.store.getRollout('guestbook'))?.status === 'done', 90_000)
+      .catch(async (error: unknown) => {
+        throw new Error(
+          `${(error as Error).message}; rollout: ${JSON.stringify(await pipeline.store.getRollout('guestbook'))}; targets: ${JSON.stringify(await Promise.all(ENVS.map((env) => pipeline.store.getTarget(`guestbook-${env}`, env))))}`,
+        );
+      });
 
     const [dev] = await pipeline.store.listHistory('guestbook-dev', 'dev', 1);
     const [staging] = await pipeline.store.listHistory('guestbook-staging', 'staging', 1);
@@ -165,7 +176,9 @@ describe('a RollingSync rollout across three clusters', () => {
 
     // While they waited, the later targets' statuses said where the rollout was.
     expect(statuses('prod', first).map((status) => status.description)).toContain('waiting for rollout step 3 of 3 (env In [prod]): step 1 syncing');
-    expect(statuses('staging', first).map((status) => status.description)).toContainEqual(expect.stringMatching(/^waiting for rollout step 2 of 3 \(env In \[staging\]\): step 1 soak: \d+s left$/));
+    expect(statuses('staging', first).map((status) => status.description)).toContainEqual(
+      expect.stringMatching(/^waiting for rollout step 2 of 3 \(env In \[staging\]\): step 1 soak: \d+s left$/),
+    );
     for (const env of ENVS) expect(statuses(env, first).at(-1)?.state).toBe('success');
 
     expect(await pipeline.store.getRollout('guestbook')).toMatchObject({ id: first, status: 'done', step: 2, steps: 3 });
@@ -188,7 +201,9 @@ describe('a RollingSync rollout across three clusters', () => {
 
     const state = await pipeline.store.getRollout('guestbook');
     expect(state).toMatchObject({ id: second, status: 'halted', step: 0 });
-    expect(state?.reason).toMatch(/^step 1 of 3 \(env In \[dev\]\): guestbook-dev@dev (is Degraded|failed to sync) at [0-9a-f]{7}; later steps are not started$/);
+    expect(state?.reason).toMatch(
+      /^step 1 of 3 \(env In \[dev\]\): guestbook-dev@dev (is Degraded|failed to sync) at [0-9a-f]{7}; later steps are not started$/,
+    );
     // Give anything that would wrongly go on the time to.
     const haltedAt = Date.now();
     await pipeline.work(async () => Date.now() - haltedAt > 5_000, 15_000);
@@ -214,7 +229,9 @@ describe('a RollingSync rollout across three clusters', () => {
     try {
       // Dev applies the third commit and waits for its Deployment, which never becomes ready.
       await until(
-        async () => (await pipeline.store.getTarget('guestbook-dev', 'dev'))?.syncStatus === 'Syncing' && writesOf('dev').some((entry) => entry.resource === 'deployments'),
+        async () =>
+          (await pipeline.store.getTarget('guestbook-dev', 'dev'))?.syncStatus === 'Syncing' &&
+          writesOf('dev').some((entry) => entry.resource === 'deployments'),
         30_000,
         'dev syncing the third commit',
       );
@@ -222,9 +239,13 @@ describe('a RollingSync rollout across three clusters', () => {
       fourth = await pipeline.repo.commit(guestbook('yellow'));
       const pushedAt = Date.now();
       await pipeline.push(third, fourth, { modified: Object.keys(stuck) });
-      await until(async () => (await pipeline.store.getRollout('guestbook'))?.id === fourth, 10_000, 'the fourth commit\'s rollout');
+      await until(async () => (await pipeline.store.getRollout('guestbook'))?.id === fourth, 10_000, "the fourth commit's rollout");
       // It starts from step 1: dev is requested at the new commit within seconds of the push.
-      await until(async () => (await pipeline.store.getTarget('guestbook-dev', 'dev'))?.requestedRevision === fourth, 10_000, 'dev requested at the fourth commit');
+      await until(
+        async () => (await pipeline.store.getTarget('guestbook-dev', 'dev'))?.requestedRevision === fourth,
+        10_000,
+        'dev requested at the fourth commit',
+      );
       expect(Date.now() - pushedAt).toBeLessThan(15_000);
       await until(async () => (await pipeline.store.getRollout('guestbook'))?.status === 'done', 90_000, 'the fourth commit rolled out');
     } finally {
@@ -236,8 +257,15 @@ describe('a RollingSync rollout across three clusters', () => {
       expect((await pipeline.store.listHistory(`guestbook-${env}`, env, 20)).some((entry) => entry.revision === third)).toBe(env === 'dev');
     }
     // The superseded rollout's waiting targets are told their commit will not be applied.
-    for (const env of ['staging', 'prod']) expect(statuses(env, third).at(-1)).toMatchObject({ state: 'failure', description: expect.stringContaining('not applied') });
-    expect(rolloutEvents(fourth).map((event) => event.type)).toEqual(['Rollout Started', 'Rollout Step Completed', 'Rollout Step Completed', 'Rollout Step Completed', 'Rollout Completed']);
+    for (const env of ['staging', 'prod'])
+      expect(statuses(env, third).at(-1)).toMatchObject({ state: 'failure', description: expect.stringContaining('not applied') });
+    expect(rolloutEvents(fourth).map((event) => event.type)).toEqual([
+      'Rollout Started',
+      'Rollout Step Completed',
+      'Rollout Step Completed',
+      'Rollout Step Completed',
+      'Rollout Completed',
+    ]);
     expect(rolloutEvents(third).map((event) => event.type)).toEqual(['Rollout Started']);
   }, 180_000);
 });

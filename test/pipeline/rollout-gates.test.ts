@@ -22,7 +22,8 @@ const byEnv = (env: string): RollingSyncStep => ({ matchExpressions: [{ key: 'en
 /** The registry as the refresh stores what the set generates: one app per cluster, labelled env=<cluster>. */
 function guestbookRegistry(steps: RollingSyncStep[]): Registry {
   const clusters = ENVS.map(
-    (env) => `apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: { name: ${env}, labels: { env: ${env} } }\nspec:\n  kubeconfig: { context: sandbox }\n`,
+    (env) =>
+      `apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: { name: ${env}, labels: { env: ${env} } }\nspec:\n  kubeconfig: { context: sandbox }\n`,
   ).join('---\n');
   const apps = ENVS.map(
     (env) => `apiVersion: argoproj.io/v1alpha1
@@ -103,7 +104,9 @@ afterAll(async () => {
 });
 
 function stagingWrites(from: number): LoggedRequest[] {
-  return sandboxWrites(pipeline).filter((entry) => entry.seq > from && (entry.namespace === 'gb-staging' || (entry.resource === 'namespaces' && entry.name === 'gb-staging')));
+  return sandboxWrites(pipeline).filter(
+    (entry) => entry.seq > from && (entry.namespace === 'gb-staging' || (entry.resource === 'namespaces' && entry.name === 'gb-staging')),
+  );
 }
 
 function lastSeq(): number {
@@ -141,7 +144,10 @@ describe('gates after a RollingSync step', () => {
     expect(await pipeline.store.getRollout('guestbook')).toMatchObject({ step: 0, reason: 'alarm api-5xx is INSUFFICIENT_DATA' });
     expect(cloudWatch.calls.at(-1)).toEqual(['api-5xx']);
     expect(stagingWrites(from)).toEqual([]);
-    expect(stagingStatus(sha)).toMatchObject({ state: 'pending', description: 'waiting for rollout step 2 of 2 (env In [staging]): step 1 alarm api-5xx is INSUFFICIENT_DATA' });
+    expect(stagingStatus(sha)).toMatchObject({
+      state: 'pending',
+      description: 'waiting for rollout step 2 of 2 (env In [staging]): step 1 alarm api-5xx is INSUFFICIENT_DATA',
+    });
 
     await promoteRollout(operations(), 'guestbook', 'alice');
     await pipeline.work(() => rolloutOf(sha, 'done'), 60_000);

@@ -43,10 +43,12 @@ describe('alarms from ROLLOUT_ALARMS_FILE', () => {
     expect([...(await reader.states(['api-5xx']))]).toEqual([['api-5xx', 'OK']]);
   });
 
-  it('refuse a state that is not one of CloudWatch\'s, naming the file and the alarm', async () => {
+  it("refuse a state that is not one of CloudWatch's, naming the file and the alarm", async () => {
     const file = join(dir, 'bad.json');
     await writeFile(file, JSON.stringify({ 'api-5xx': 'GREEN' }));
-    await expect(fileAlarms(file).states(['api-5xx'])).rejects.toThrow(`ROLLOUT_ALARMS_FILE ${file}: alarm api-5xx is "GREEN", not OK, ALARM or INSUFFICIENT_DATA`);
+    await expect(fileAlarms(file).states(['api-5xx'])).rejects.toThrow(
+      `ROLLOUT_ALARMS_FILE ${file}: alarm api-5xx is "GREEN", not OK, ALARM or INSUFFICIENT_DATA`,
+    );
     await expect(fileAlarms(join(dir, 'none.json')).states(['api-5xx'])).rejects.toThrow(`ROLLOUT_ALARMS_FILE ${join(dir, 'none.json')}`);
   });
 });

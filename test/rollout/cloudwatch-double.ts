@@ -37,7 +37,12 @@ export async function startCloudWatchDouble(): Promise<CloudWatchDouble> {
     double.calls.push(names);
     const metricAlarms = names
       .filter((name) => double.alarms.has(name))
-      .map((name) => ({ AlarmName: name, AlarmArn: `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${name}`, StateValue: double.alarms.get(name), StateReason: 'set by the test' }));
+      .map((name) => ({
+        AlarmName: name,
+        AlarmArn: `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${name}`,
+        StateValue: double.alarms.get(name),
+        StateReason: 'set by the test',
+      }));
     const types = input.AlarmTypes ?? ['MetricAlarm'];
     return reply(response, 200, { MetricAlarms: types.includes('MetricAlarm') ? metricAlarms : [], CompositeAlarms: [] });
   }

@@ -89,7 +89,7 @@ describe('done only at the rollout commit (Argo CD #29410)', () => {
     expect(decideStep(input([target('a', underWay), target('b', done)]))).toMatchObject({ kind: 'sync', start: [], underWay: [{ cluster: 'a' }] });
   });
 
-  it('an older sync\'s failure on a target requested anew does not halt: its new sync has not ended', () => {
+  it("an older sync's failure on a target requested anew does not halt: its new sync has not ended", () => {
     const oldFailure: State = { ...failed, requestSeq: 5, appliedSeq: 4 };
     expect(decideStep(input([target('a', oldFailure)]))).toMatchObject({ kind: 'sync', start: [], underWay: [{ cluster: 'a' }] });
   });
@@ -170,8 +170,12 @@ describe('alarm gate', () => {
   const alarms = { alarms: ['api-5xx', 'latency'] };
   const read = (states: Record<string, AlarmState>) => new Map(Object.entries(states));
 
-  it('asks for the step\'s alarms once every target is done', () => {
-    expect(decideStep(input([target('a', done)], { stepSpec: alarms }))).toEqual({ kind: 'read-alarms', names: ['api-5xx', 'latency'], healthySince: NOW.toISOString() });
+  it("asks for the step's alarms once every target is done", () => {
+    expect(decideStep(input([target('a', done)], { stepSpec: alarms }))).toEqual({
+      kind: 'read-alarms',
+      names: ['api-5xx', 'latency'],
+      healthySince: NOW.toISOString(),
+    });
   });
 
   it.each([

@@ -6,9 +6,17 @@ import { expect, it } from 'vitest';
 import type { RolloutJob } from '../../shared/queue/job.ts';
 import { messageIds } from '../../shared/queue/message-ids.ts';
 
-const step: RolloutJob = { kind: 'rollout', set: 'guestbook', id: 'a'.repeat(40), reason: 'member', member: 'guestbook-dev@dev', trigger: 'push', enqueuedAt: '2026-12-01T12:00:00.000Z' };
+const step: RolloutJob = {
+  kind: 'rollout',
+  set: 'guestbook',
+  id: 'a'.repeat(40),
+  reason: 'member',
+  member: 'guestbook-dev@dev',
+  trigger: 'push',
+  enqueuedAt: '2026-12-01T12:00:00.000Z',
+};
 
-it('put a set\'s steps in its group, and each timer in one of its own', () => {
+it("put a set's steps in its group, and each timer in one of its own", () => {
   expect(messageIds(step).groupId).toBe('_rollout@guestbook');
   expect(messageIds({ ...step, reason: 'start' }).groupId).toBe('_rollout@guestbook');
   const soon = { ...step, reason: 'timer' as const, dueAt: '2026-12-01T12:00:30.000Z' };
@@ -18,7 +26,9 @@ it('put a set\'s steps in its group, and each timer in one of its own', () => {
 });
 
 it('give every rollout message its own deduplication id', () => {
-  const ids = new Set([messageIds(step), messageIds(step), messageIds({ ...step, reason: 'start' }), messageIds({ ...step, reason: 'start' })].map((ids) => ids.deduplicationId));
+  const ids = new Set(
+    [messageIds(step), messageIds(step), messageIds({ ...step, reason: 'start' }), messageIds({ ...step, reason: 'start' })].map((ids) => ids.deduplicationId),
+  );
   expect(ids.size).toBe(4);
   for (const id of ids) expect(id).toMatch(/^[\x21-\x7e]{1,128}$/);
 });

@@ -98,16 +98,30 @@ async function drain(): Promise<Job[]> {
   }
 }
 
-const state = (fields: Partial<RolloutState>): RolloutState => ({ set: 'guestbook', id: SHA, status: 'running', step: 0, steps: 2, trigger: 'push', startedAt: AT, updatedAt: AT, ...fields });
+const state = (fields: Partial<RolloutState>): RolloutState => ({
+  set: 'guestbook',
+  id: SHA,
+  status: 'running',
+  step: 0,
+  steps: 2,
+  trigger: 'push',
+  startedAt: AT,
+  updatedAt: AT,
+  ...fields,
+});
 
 describe('rollout status', () => {
   it('list every RollingSync set, before any rollout too', async () => {
     expect(await rolloutStatus(deps)).toEqual([
-      { set: 'guestbook', steps: [expect.objectContaining({ number: 1, targets: 0 }), expect.objectContaining({ number: 2, targets: 0 })], unselected: ['gb-qa@qa'] },
+      {
+        set: 'guestbook',
+        steps: [expect.objectContaining({ number: 1, targets: 0 }), expect.objectContaining({ number: 2, targets: 0 })],
+        unselected: ['gb-qa@qa'],
+      },
     ]);
   });
 
-  it('count each step\'s targets of this rollout by where they stand, and show the current step\'s', async () => {
+  it("count each step's targets of this rollout by where they stand, and show the current step's", async () => {
     await store.putRollout(state({ status: 'running', step: 1 }), undefined);
     const [view] = await rolloutStatus(deps, 'guestbook');
     expect(view.state).toMatchObject({ id: SHA, status: 'running', step: 1 });

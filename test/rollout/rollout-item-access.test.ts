@@ -6,7 +6,7 @@ import { rolloutKey } from '../../shared/state/keys.ts';
 
 const matches = (pattern: string, pk: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(pk);
 
-it('let the worker write the sets\' rollout items, and not the webhook', () => {
+it("let the worker write the sets' rollout items, and not the webhook", () => {
   const pk = rolloutKey('guestbook').pk;
   expect((FUNCTION_TABLE_KEYS.worker.write as readonly string[]).some((pattern) => matches(pattern, pk))).toBe(true);
   const webhook = [...FUNCTION_TABLE_KEYS.webhook.read, ...FUNCTION_TABLE_KEYS.webhook.write] as readonly string[];

@@ -10,7 +10,7 @@ import { manualSyncGate } from '../../shared/worker/policy/manual-sync.ts';
 const app = { name: 'guestbook-dev', syncPolicy: { syncOptions: [], createNamespace: false } } as unknown as AppSpec;
 const push: SyncJob = { kind: 'sync', app: 'guestbook-dev', cluster: 'dev', revision: 'a'.repeat(40), trigger: 'push', enqueuedAt: '2026-12-01T12:00:00.000Z' };
 
-it('let a rollout\'s sync of an app without an automated policy through; hold a plain push of it', () => {
+it("let a rollout's sync of an app without an automated policy through; hold a plain push of it", () => {
   expect(manualSyncGate({ ...push, rollout: { set: 'guestbook', id: 'a'.repeat(40) } }, app, 'guestbook')).toBeUndefined();
   expect(manualSyncGate(push, app, 'guestbook')).toMatchObject({ syncStatus: 'OutOfSync' });
 });

@@ -56,14 +56,25 @@ function sync(appName: string, cluster: string, extra: Partial<SyncJob> = {}): S
 }
 
 describe('routing a push through rollouts', () => {
-  it('take the RollingSync set\'s syncs out, mark their targets and queue one rollout start in their place', () => {
+  it("take the RollingSync set's syncs out, mark their targets and queue one rollout start in their place", () => {
     const refresh: Job = { kind: 'registry-refresh', revision: SHA, ref: 'main', trigger: 'config', enqueuedAt: AT };
     const jobs: Job[] = [refresh, sync('web', 'dev'), sync('guestbook-dev', 'dev'), sync('tools-dev', 'dev'), sync('guestbook-prod', 'prod')];
     const routed = routeRollouts(jobs, registry, { id: SHA, repoURL: REPO, ref: 'main' });
     expect(routed.jobs).toEqual([
       refresh,
       sync('web', 'dev'),
-      { kind: 'rollout', set: 'guestbook', id: SHA, reason: 'start', trigger: 'push', ref: 'main', repoURL: REPO, deliveryId: 'd-1', committedAt: AT, enqueuedAt: AT },
+      {
+        kind: 'rollout',
+        set: 'guestbook',
+        id: SHA,
+        reason: 'start',
+        trigger: 'push',
+        ref: 'main',
+        repoURL: REPO,
+        deliveryId: 'd-1',
+        committedAt: AT,
+        enqueuedAt: AT,
+      },
       sync('tools-dev', 'dev'),
     ]);
     expect(routed.marks).toEqual([

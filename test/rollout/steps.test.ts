@@ -26,7 +26,12 @@ describe('RollingSync step of an app', () => {
 
   it('take the first step that selects the app, when two would', () => {
     const overlapping: RollingSyncStep[] = [
-      { matchExpressions: [{ key: 'env', operator: 'In', values: ['prod'] }, { key: 'region', operator: 'In', values: ['us'] }] },
+      {
+        matchExpressions: [
+          { key: 'env', operator: 'In', values: ['prod'] },
+          { key: 'region', operator: 'In', values: ['us'] },
+        ],
+      },
       { matchExpressions: [{ key: 'env', operator: 'In', values: ['prod'] }] },
     ];
     expect(stepOf({ env: 'prod', region: 'us' }, overlapping)).toBe(0);

@@ -93,7 +93,16 @@ afterAll(async () => {
   await services?.stop();
 });
 
-const job = (reason: RolloutJob['reason']): RolloutJob => ({ kind: 'rollout', set: 'shop', id: SHA, reason, trigger: 'push', ref: 'main', repoURL: REPO, enqueuedAt: new Date().toISOString() });
+const job = (reason: RolloutJob['reason']): RolloutJob => ({
+  kind: 'rollout',
+  set: 'shop',
+  id: SHA,
+  reason,
+  trigger: 'push',
+  ref: 'main',
+  repoURL: REPO,
+  enqueuedAt: new Date().toISOString(),
+});
 const context = { receiveCount: 1, remainingMs: () => 60_000 };
 
 async function requested(clusters: string[]): Promise<string[]> {
@@ -107,11 +116,21 @@ async function synced(cluster: string): Promise<void> {
   const start = await store.beginSync(ref, SHA);
   if (!start.started) throw new Error(`${cluster}: not requested at the commit`);
   const at = new Date().toISOString();
-  await store.recordSync({ ...ref, seq: start.seq, revision: SHA, status: 'Synced', health: 'Healthy', message: 'ok', startedAt: at, finishedAt: at, durationMs: 1 });
+  await store.recordSync({
+    ...ref,
+    seq: start.seq,
+    revision: SHA,
+    status: 'Synced',
+    health: 'Healthy',
+    message: 'ok',
+    startedAt: at,
+    finishedAt: at,
+    durationMs: 1,
+  });
 }
 
 describe('a rollout step against the state table', () => {
-  it('start 30% of the first step\'s 10 targets, reading targets only in batches', async () => {
+  it("start 30% of the first step's 10 targets, reading targets only in batches", async () => {
     requests.length = 0;
     expect(await runRollout(job('start'), context, deps)).toBe('rollout');
     expect(await requested(DEV)).toEqual(['dev-0', 'dev-1', 'dev-2']);
@@ -120,10 +139,12 @@ describe('a rollout step against the state table', () => {
     // The registry's head and the rollout item; never a target's.
     expect(targetGets.length).toBeLessThanOrEqual(3);
     expect(requests.some((request) => request.command === 'BatchGetItemCommand')).toBe(true);
-    expect(statuses.filter((status) => status.sha === SHA && status.state === 'pending').map((status) => status.context)).toContain('driftless/shop-prod-4@prod-4');
+    expect(statuses.filter((status) => status.sha === SHA && status.state === 'pending').map((status) => status.context)).toContain(
+      'driftless/shop-prod-4@prod-4',
+    );
   });
 
-  it('start the next ones only as earlier ones end; a step reads its own targets, not the later step\'s', async () => {
+  it("start the next ones only as earlier ones end; a step reads its own targets, not the later step's", async () => {
     await synced('dev-0');
     requests.length = 0;
     await runRollout({ ...job('member'), member: 'shop-dev-0@dev-0' }, context, deps);

@@ -59,7 +59,12 @@ let deps: WorkerDependencies;
 beforeAll(async () => {
   services = await startLocalServices();
   store = new DynamoStateStore({ client: new DynamoDBClient(awsClientConfig(services.env.AWS_ENDPOINT_URL_DYNAMODB)), tableName: services.env.STATE_TABLE });
-  const registry: Registry = { apps: [app('gb-dev', 'dev'), app('gb-prod', 'prod'), app('cache-prod', 'prod', CHARTS)], clusters: [], projects: [], applicationSets: [set] };
+  const registry: Registry = {
+    apps: [app('gb-dev', 'dev'), app('gb-prod', 'prod'), app('cache-prod', 'prod', CHARTS)],
+    clusters: [],
+    projects: [],
+    applicationSets: [set],
+  };
   await store.putRegistry(registry, 'c'.repeat(40));
   deps = {
     store,
@@ -75,10 +80,19 @@ afterAll(async () => {
   await services?.stop();
 });
 
-const start = (id: string): RolloutJob => ({ kind: 'rollout', set: 'guestbook', id, reason: 'start', trigger: 'push', ref: 'main', repoURL: REPO, enqueuedAt: AT });
+const start = (id: string): RolloutJob => ({
+  kind: 'rollout',
+  set: 'guestbook',
+  id,
+  reason: 'start',
+  trigger: 'push',
+  ref: 'main',
+  repoURL: REPO,
+  enqueuedAt: AT,
+});
 const context = { receiveCount: 1, remainingMs: () => 60_000 };
 
-it('start the newer commit from step 1, carry the old one\'s waiting targets, drop the old one\'s jobs', async () => {
+it("start the newer commit from step 1, carry the old one's waiting targets, drop the old one's jobs", async () => {
   // The older commit's rollout: dev under way at OLD, both prod targets waiting for step 2
   // (gb-prod at OLD, cache-prod at its own repository's commit).
   await store.markRollout({ app: 'gb-dev', cluster: 'dev' }, { set: 'guestbook', id: OLD, revision: OLD });

@@ -103,10 +103,12 @@ describe('a rollout timer', () => {
     expect(sent).toEqual([{ group: `_rollout-timer@shop@${Date.parse(job.dueAt!)}`, job: { ...job, hop: 1 } }]);
   });
 
-  it('due: the step goes to the set\'s group', async () => {
+  it("due: the step goes to the set's group", async () => {
     expect(await runRollout(timer(-1), received(3), deps)).toBe('rollout');
     const sent = await drain();
-    expect(sent).toEqual([{ group: '_rollout@shop', job: { kind: 'rollout', set: 'shop', id: SHA, reason: 'timer', trigger: 'push', enqueuedAt: NOW.toISOString() } }]);
+    expect(sent).toEqual([
+      { group: '_rollout@shop', job: { kind: 'rollout', set: 'shop', id: SHA, reason: 'timer', trigger: 'push', enqueuedAt: NOW.toISOString() } },
+    ]);
   });
 
   it('of a superseded rollout: dropped, due or not', async () => {
