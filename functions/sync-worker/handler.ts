@@ -34,7 +34,7 @@ import {
 import { functionTracer, traced } from '../../shared/runtime/tracing.ts';
 import { migrate, schemaTable } from '../../shared/state/schema.ts';
 import type { WorkerDependencies } from '../../shared/worker/dependencies.ts';
-import { RetryableJobError } from '../../shared/worker/errors.ts';
+import { NotDueYetError, RetryableJobError } from '../../shared/worker/errors.ts';
 import { runJob } from '../../shared/worker/run-job.ts';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'driftless' });
@@ -128,7 +128,8 @@ export async function worker(event: SQSEvent, context: Context): Promise<SQSBatc
       }
       logger.info('job done', { outcome, durationMs: Date.now() - started });
     } catch (error) {
-      logger.warn('job will be retried', { error: (error as Error).message, attempt });
+      if (error instanceof NotDueYetError) logger.info('job waits', { reason: error.message, retryAfterSeconds: error.retryAfterSeconds });
+      else logger.warn('job will be retried', { error: (error as Error).message, attempt });
       await later(record.receiptHandle, attempt, error instanceof RetryableJobError ? error.retryAfterSeconds : undefined);
       throw error;
     } finally {

@@ -19,6 +19,18 @@ export class RetryableJobError extends WorkerError {
   }
 }
 
+/**
+ * Not a failure: a rollout's timer that is not due yet goes back to the queue until it is (SQS
+ * FIFO has no per-message delay, so the visibility timeout is the clock). Logged as a wait.
+ */
+export class NotDueYetError extends RetryableJobError {
+  readonly notDueYet = true;
+  constructor(message: string, options: { retryAfterSeconds: number }) {
+    super(message, options);
+    this.name = 'NotDueYetError';
+  }
+}
+
 /** Another worker holds the target's lease: try again later rather than sync side by side. */
 export class LeaseBusyError extends RetryableJobError {
   constructor(target: string) {

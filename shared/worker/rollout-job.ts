@@ -21,7 +21,7 @@ import { rollingSets, setTargets, stepLabel, type RollingSet, type SetTarget } f
 import type { RolloutState } from '../rollout/types.ts';
 import type { TargetState } from '../state/types.ts';
 import type { JobContext, WorkerDependencies } from './dependencies.ts';
-import { RetryableJobError } from './errors.ts';
+import { NotDueYetError, RetryableJobError } from './errors.ts';
 import type { SyncRun } from './finish.ts';
 import { supersededStatus } from './policy/superseded.ts';
 import { emit, postStatus } from './report.ts';
@@ -291,7 +291,7 @@ async function waitForTimer(job: RolloutJob & { dueAt: string }, context: JobCon
     await deps.queue.enqueue([{ ...job, hop: (job.hop ?? 0) + 1, enqueuedAt: now.toISOString() }]);
     return 'rollout';
   }
-  throw new RetryableJobError(`${rolloutId(job.set)} timer due in ${duration(left)}`, {
+  throw new NotDueYetError(`${rolloutId(job.set)} timer due in ${duration(left)}`, {
     retryAfterSeconds: Math.max(1, Math.min(TIMER_HOP_SECONDS, Math.ceil(left / 1000))),
   });
 }

@@ -12,7 +12,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
 import type { HistoryEntry } from '../../shared/state/types.ts';
 import { kubectlFor, type Kubectl } from '../support/kubectl.ts';
@@ -158,7 +158,15 @@ describe('npm start -- --clusters dev,staging,prod', () => {
       expect([target?.revision, target?.syncStatus, target?.health]).toEqual([sha, 'Synced', 'Healthy']);
     }
     // The set's rollout of this commit went through its three steps and finished.
-    const rollout = await store.getRollout('guestbook');
+    // The item turns done one step job after prod's status is posted: read until it does.
+    const rollout = await vi.waitFor(
+      async () => {
+        const state = await store.getRollout('guestbook');
+        expect(state?.status).toBe('done');
+        return state;
+      },
+      { timeout: 20_000, interval: 250 },
+    );
     expect(rollout && { id: rollout.id, status: rollout.status, steps: rollout.steps }).toEqual({ id: sha, status: 'done', steps: 3 });
     const order = CLUSTERS.map((name) => `${name}: ${syncs[name]?.startedAt} → ${syncs[name]?.finishedAt}`).join('\n');
     const at = (name: string, field: 'startedAt' | 'finishedAt') => Date.parse(syncs[name]?.[field] ?? '');
@@ -218,7 +226,14 @@ describe('npm start -- --clusters dev,staging,prod', () => {
     await edit(join(repo, 'apps/guestbook/config.yaml'), 'greeting: stopped-after-dev', 'greeting: past-the-alarm');
     const passed = await commit(repo, 'guestbook: the alarm is OK again');
     await waitFor(new RegExp(`^status success driftless/guestbook-prod@prod \\S+@${short(passed)}: Synced, Healthy`, 'm'), 120_000);
-    const done = await store.getRollout('guestbook');
+    const done = await vi.waitFor(
+      async () => {
+        const state = await store.getRollout('guestbook');
+        expect(state && { id: state.id, status: state.status }).toEqual({ id: passed, status: 'done' });
+        return state;
+      },
+      { timeout: 20_000, interval: 250 },
+    );
     expect(done && { id: done.id, status: done.status }).toEqual({ id: passed, status: 'done' });
     expect(await greetings(kubectl)).toEqual({ dev: 'past-the-alarm', staging: 'past-the-alarm', prod: 'past-the-alarm' });
   }, 300_000);
