@@ -55,7 +55,10 @@ export async function runRollout(job: RolloutJob, context: JobContext, deps: Wor
 async function step(job: RolloutJob, set: RollingSet, registry: Registry, deps: WorkerDependencies): Promise<RolloutOutcome | 'raced'> {
   let state = await deps.store.getRollout(job.set);
   let fresh = false;
-  if (job.reason === 'start' && state?.id !== job.id) {
+  // A start with the id of a rollout that ended starts it again: a set's git generator can add an
+  // app at an unchanged config commit (a push to the generator's repository), and the new target
+  // is marked with that commit; its targets done at their commit pass their steps at once.
+  if (job.reason === 'start' && (state?.id !== job.id || state.status === 'done' || state.status === 'halted')) {
     const started = await startRollout(job, set, registry, state, deps);
     if (!started) return 'raced';
     state = started;

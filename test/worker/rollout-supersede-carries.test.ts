@@ -119,3 +119,18 @@ it("start the newer commit from step 1, carry the old one's waiting targets, dro
   expect(await runRollout({ ...start(OLD), reason: 'member', member: 'gb-dev@dev' }, context, deps)).toBe('skipped');
   expect(await store.getRollout('guestbook')).toEqual(before);
 });
+
+it('a start with the id of a rollout that is done starts it again, so a target newly marked at that commit syncs', async () => {
+  const SAME = '4'.repeat(40);
+  // Finished: every target of the set was at SAME, Synced and Healthy.
+  await store.markRollout({ app: 'gb-dev', cluster: 'dev' }, { set: 'guestbook', id: SAME, revision: SAME });
+  await runRollout(start(SAME), context, deps);
+  const first = await store.getRollout('guestbook');
+  expect(first).toMatchObject({ id: SAME, status: 'running', step: 0 });
+  await store.putRollout({ ...first!, status: 'done', step: 1 }, first);
+  expect(await store.getRollout('guestbook')).toMatchObject({ id: SAME, status: 'done' });
+  // A generator refresh at the same config commit marks a (new) prod target with the same id.
+  await store.markRollout({ app: 'gb-prod', cluster: 'prod' }, { set: 'guestbook', id: SAME, revision: SAME });
+  expect(await runRollout(start(SAME), context, deps)).toBe('rollout');
+  expect(await store.getRollout('guestbook')).toMatchObject({ id: SAME, status: 'running', step: 0 });
+});
