@@ -18,6 +18,7 @@ import { Monitoring } from './constructs/monitoring.ts';
 import { ProjectAccess, type ManagedProject } from './constructs/project-access.ts';
 import { WorkerNetwork, type WorkerNetworkProps } from './constructs/network.ts';
 import { RenderCache } from './constructs/render-cache.ts';
+import { bindAlarmRead } from './constructs/rollout-alarms.ts';
 import { SopsKeys, type SopsKeysProps } from './constructs/sops-keys.ts';
 import { StateStore } from './constructs/state-store.ts';
 import { bindTableKeys, FUNCTION_TABLE_KEYS } from './constructs/table-keys.ts';
@@ -209,6 +210,8 @@ export class Driftless extends Construct {
     this.clusterAccess.bind(worker);
     this.projectAccess.bind(worker);
     this.sopsKeys.bind(worker);
+    // A RollingSync step's gate may wait on CloudWatch alarms.
+    bindAlarmRead(worker);
 
     // Drift scan: on each schedule it only plans: one scan job per target onto the sync queue
     // (the workers scan, in the target's FIFO group, so a scan never runs beside its sync) and

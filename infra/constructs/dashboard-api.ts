@@ -23,11 +23,15 @@ import { bindTableKeys, TABLE_KEYS, type TableKeyGrant } from './table-keys.ts';
 /**
  * The API's table access: the registry (apps, projects, RBAC policy), every target's state and
  * history in one Scan for the fleet view, and on a target only what an action writes there
- * (a requested sync, suspend / resume, a pinned revision), as the CLI does.
+ * (a requested sync, suspend / resume, a pinned revision), as the CLI does. The sets' rollout
+ * items are read (one Query for the fleet's progress, a GetItem before promote / abort) and
+ * replaced whole under their version by promote and abort (shared/state/rollout-state.ts
+ * putRollout): PutItem alone, so the API can neither patch nor delete a rollout.
  */
 export const DASHBOARD_API_TABLE_KEYS: TableKeyGrant = {
   read: [TABLE_KEYS.registry],
   write: [TABLE_KEYS.target],
+  put: [TABLE_KEYS.rollout],
   scan: 'the fleet view reads every target state in one Scan (1,000 rows, one call)',
 };
 
@@ -69,6 +73,7 @@ export class DashboardApi extends Construct {
     });
     const fn = this.handler;
     bindTableKeys(props.stateStore, fn, DASHBOARD_API_TABLE_KEYS);
+    // Sync requests, and the `rollout` job promote / abort queue in the set's group: one queue.
     props.syncPipeline.bindSender(fn);
     // The diff compares the live objects with the last applied render.
     props.renderCache.bind(fn, 'read');

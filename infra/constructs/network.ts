@@ -12,7 +12,7 @@ export interface WorkerNetworkProps {
   /** Default: one security group created here, all outbound allowed (GitHub, clusters, endpoints). */
   readonly securityGroups?: ec2.ISecurityGroup[];
   /**
-   * Interface endpoints for STS, EKS, SQS, Secrets Manager, EventBridge and X-Ray and gateway
+   * Interface endpoints for STS, EKS, SQS, Secrets Manager, EventBridge, X-Ray and CloudWatch and gateway
    * endpoints for S3 and DynamoDB, in the worker's subnets. Default false: the VPC has a NAT
    * gateway or its own endpoints. Each interface endpoint costs per AZ and hour (README).
    */
@@ -38,6 +38,7 @@ const INTERFACE_ENDPOINTS: Record<string, ec2.InterfaceVpcEndpointAwsService> = 
   SecretsManager: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER, // GitHub credentials
   EventBridge: ec2.InterfaceVpcEndpointAwsService.EVENTBRIDGE, // Sync Succeeded/Failed, drift events
   XRay: ec2.InterfaceVpcEndpointAwsService.XRAY, // traces
+  Monitoring: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_MONITORING, // DescribeAlarms for rollout gates
 };
 
 /** Hosts the worker reaches without a proxy: AWS's own (through endpoints or NAT), the runtime API, metadata. */

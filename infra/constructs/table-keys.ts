@@ -31,6 +31,11 @@ export interface TableKeyGrant {
   readonly read: TableKey[];
   readonly write: TableKey[];
   /**
+   * Keys the function only ever replaces whole, under a condition (a versioned item such as a
+   * set's rollout): PutItem alone on them, no UpdateItem, DeleteItem or BatchWriteItem. Readable too.
+   */
+  readonly put?: TableKey[];
+  /**
    * Scan reads the whole table and carries no leading key, so no key condition can bound it:
    * granted only to a function that lists every target (the drift scan), with this reason.
    */
@@ -53,13 +58,15 @@ export const FUNCTION_TABLE_KEYS = {
 } satisfies Record<string, TableKeyGrant>;
 
 /**
- * Grants `fn` the keyed actions on exactly the partition keys in `grant`, DescribeTable (no
+ * Grants `fn` the keyed actions on exactly the partition keys in `grant` (PutItem alone on its
+ * `put` keys), DescribeTable (no
  * item), Scan when asked, the table's KMS key when it has a customer-managed one, and sets
  * STATE_TABLE.
  */
 export function bindTableKeys(store: StateStore, fn: DriftlessFunction, grant: TableKeyGrant): void {
   const table = store.table;
-  const readable = [...new Set([...grant.read, ...grant.write])];
+  const put = grant.put ?? [];
+  const readable = [...new Set([...grant.read, ...grant.write, ...put])];
   const keyed = (actions: string[], keys: TableKey[]) =>
     new iam.PolicyStatement({
       actions,
@@ -70,6 +77,7 @@ export function bindTableKeys(store: StateStore, fn: DriftlessFunction, grant: T
     });
   fn.role.addToPrincipalPolicy(keyed(KEYED_READ_ACTIONS, readable));
   if (grant.write.length > 0) fn.role.addToPrincipalPolicy(keyed(KEYED_WRITE_ACTIONS, grant.write));
+  if (put.length > 0) fn.role.addToPrincipalPolicy(keyed(['dynamodb:PutItem'], put));
   const unkeyed = grant.scan ? ['dynamodb:Scan', 'dynamodb:DescribeTable'] : ['dynamodb:DescribeTable'];
   fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: unkeyed, resources: [table.tableArn] }));
   // Decrypt and GenerateDataKey only: grantEncryptDecrypt would add ReEncrypt* and GenerateDataKey*.

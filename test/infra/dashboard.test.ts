@@ -347,7 +347,7 @@ describe('dashboard: the HTTP API and the api function', () => {
     return rules.find(([pattern]) => pattern.test(resource))?.[1] ?? resource;
   }
 
-  it('lets the function read the table, write only target items, scan for the fleet, send jobs, read renders, describe the cluster and read the GitHub credentials', () => {
+  it('lets the function read the table, write only target and rollout items, scan for the fleet, send jobs, read renders, describe the cluster and read the GitHub credentials', () => {
     expect(permissionsOf(statements, 'DashboardApiHandlerRole', label)).toEqual({
       'logs:CreateLogStream': ['api log group'],
       'logs:PutLogEvents': ['api log group'],
@@ -372,17 +372,23 @@ describe('dashboard: the HTTP API and the api function', () => {
     });
   });
 
-  it('bounds its table writes to target items and its keyed reads to the registry and targets', () => {
+  it('bounds its table writes to target items and whole rollout items, and its keyed reads to the registry, targets and rollouts', () => {
     const policy = Object.values(template.findResources('AWS::IAM::Policy')).find((p: Cfn) =>
       render(p.Properties.Roles[0]).includes('DashboardApiHandlerRole'),
     ) as Cfn;
+    // Every statement naming the action, each with its LeadingKeys (none: the statement has no key condition).
     const keyed = (action: string) =>
-      (policy.Properties.PolicyDocument.Statement as Cfn[]).find((statement) => [statement.Action].flat().includes(action))?.Condition?.[
-        'ForAllValues:StringLike'
-      ]?.['dynamodb:LeadingKeys'];
-    expect(keyed('dynamodb:PutItem')).toEqual(['TARGET#*']);
-    expect(keyed('dynamodb:UpdateItem')).toEqual(['TARGET#*']);
-    expect(keyed('dynamodb:GetItem')).toEqual(['REGISTRY', 'TARGET#*']);
+      (policy.Properties.PolicyDocument.Statement as Cfn[])
+        .filter((statement) => [statement.Action].flat().includes(action))
+        .map((statement) => statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] ?? 'no key condition');
+    // Promote and abort replace the set's rollout item (pk ROLLOUT) under its version: PutItem, nothing else on it.
+    expect(keyed('dynamodb:PutItem')).toEqual([['TARGET#*'], ['ROLLOUT']]);
+    expect(keyed('dynamodb:UpdateItem')).toEqual([['TARGET#*']]);
+    expect(keyed('dynamodb:DeleteItem')).toEqual([['TARGET#*']]);
+    expect(keyed('dynamodb:BatchWriteItem')).toEqual([['TARGET#*']]);
+    // The fleet's rollout progress is one Query of the ROLLOUT partition; promote / abort read the item first.
+    expect(keyed('dynamodb:GetItem')).toEqual([['REGISTRY', 'TARGET#*', 'ROLLOUT']]);
+    expect(keyed('dynamodb:Query')).toEqual([['REGISTRY', 'TARGET#*', 'ROLLOUT']]);
   });
 
   it('reads the GitHub credentials (sync and resume resolve the branch head, as the CLI does), never the webhook key, and assumes no role', () => {

@@ -17,6 +17,11 @@ const ALLOWED_WILDCARDS: Allowed[] = [
     why: 'X-Ray trace submission has no resource-level permissions; AWS requires Resource "*".',
   },
   {
+    actions: ['cloudwatch:DescribeAlarms'],
+    resource: /^\*$/,
+    why: 'CloudWatch returns composite alarms only to a DescribeAlarms permission on "*" (DescribeAlarms, CloudWatch API reference); rollout gates name alarms from Git.',
+  },
+  {
     actions: ['s3:GetObject', 's3:PutObject'],
     resource: /^<DriftlessRenderCacheBucket\w+\.Arn>\/\*$/,
     why: 'Object keys are derived from commits at run time; the wildcard stays inside the one render bucket.',
@@ -103,8 +108,10 @@ describe('least privilege', () => {
         bad(['sqs:SendMessage'], ['*']),
         bad(['xray:PutTraceSegments', 'eks:DescribeCluster'], ['*']),
         bad(['s3:DeleteObject'], ['<DriftlessRenderCacheBucketAB12CD34.Arn>/*']),
+        // Reading alarms on "*" is explained; changing one there is not.
+        bad(['cloudwatch:DescribeAlarms', 'cloudwatch:SetAlarmState'], ['*']),
       ]),
-    ).toHaveLength(5);
+    ).toHaveLength(6);
   });
 
   it('gives the webhook the table, the send side of the queue and the webhook secret, nothing more', () => {
@@ -128,7 +135,7 @@ describe('least privilege', () => {
     expect(readers('chart secret')).toEqual(['SyncWorker']);
   });
 
-  it('gives the worker everything a sync touches and DescribeCluster on the managed clusters only', () => {
+  it('gives the worker everything a sync touches, DescribeCluster on the managed clusters only, and the alarm states rollout gates wait on', () => {
     expect(permissionsOf(statements, 'SyncWorkerRole', label)).toEqual({
       ...basics('SyncWorker'),
       // The GitHub credentials and the chart repositories' (sorted by label).
@@ -139,7 +146,15 @@ describe('least privilege', () => {
       ...on(['s3:GetObject', 's3:PutObject'], 'bucket objects'),
       ...on(['events:PutEvents'], 'bus'),
       ...on(['eks:DescribeCluster'], 'cluster dev'),
+      // A RollingSync step's gate: the states of the alarms it names (composite alarms need "*").
+      ...on(['cloudwatch:DescribeAlarms'], '*'),
     });
+  });
+
+  it('lets exactly the worker read alarm states, and no function change an alarm', () => {
+    const cloudwatch = statements.filter((statement) => statement.effect === 'Allow' && statement.actions.some((action) => action.startsWith('cloudwatch:')));
+    expect(cloudwatch.flatMap((statement) => statement.actions)).toEqual(['cloudwatch:DescribeAlarms']);
+    expect(cloudwatch.flatMap((statement) => statement.roles)).toEqual([expect.stringContaining('SyncWorkerRole')]);
   });
 
   it('gives the drift scan only what planning needs: the table, the send side of the queue and the secret', () => {

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_TABLE_KEYS, type TableKeyGrant } from '../../infra/constructs/table-keys.ts';
 import * as keys from '../../shared/state/keys.ts';
-import { deliveryKey, headKey, leaseKey, REGISTRY_HEAD_KEY, targetKey } from '../../shared/state/keys.ts';
+import { deliveryKey, headKey, leaseKey, REGISTRY_HEAD_KEY, rolloutKey, targetKey } from '../../shared/state/keys.ts';
 import { SCHEMA_KEY } from '../../shared/state/schema.ts';
 import { type Cfn, render, resources, synthStack } from './support.ts';
 
@@ -59,6 +59,7 @@ const PK = {
   delivery: deliveryKey('72d3162e-cc78-11e3-81ab-4c9367dc0958').pk,
   registry: REGISTRY_HEAD_KEY.pk,
   head: headKey('https://github.com/acme/shop', 'main').pk,
+  rollout: rolloutKey('guestbook').pk,
 };
 
 describe('state table access by partition key', () => {
@@ -110,7 +111,7 @@ describe('state table access by partition key', () => {
     expect(allows(scan, 'dynamodb:PutItem', PK.delivery)).toBe(false);
   });
 
-  it('lets the worker write targets, history, leases and the registry, and not deliveries or heads', () => {
+  it('lets the worker write targets, history, leases, the registry and rollouts, and not deliveries or heads', () => {
     const worker = tableStatements(template, 'SyncWorkerRole');
     for (const pk of [PK.target, PK.lease, PK.registry]) {
       for (const action of [
@@ -124,6 +125,10 @@ describe('state table access by partition key', () => {
         expect(allows(worker, action, pk), `${action} ${pk}`).toBe(true);
       }
     }
+    // The sets' rollouts, which its rollout steps read (one Query of the partition) and write.
+    for (const action of ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem']) expect(allows(worker, action, PK.rollout), action).toBe(true);
+    expect(allows(tableStatements(template, 'WebhookHandlerRole'), 'dynamodb:GetItem', PK.rollout)).toBe(false);
+    expect(allows(tableStatements(template, 'DriftScanHandlerRole'), 'dynamodb:GetItem', PK.rollout)).toBe(false);
     expect(allows(worker, 'dynamodb:PutItem', PK.delivery)).toBe(false);
     expect(allows(worker, 'dynamodb:PutItem', PK.head)).toBe(false);
     expect(allows(worker, 'dynamodb:Scan', PK.target)).toBe(false);
