@@ -39,6 +39,7 @@ const INTERFACE_ENDPOINTS: Record<string, ec2.InterfaceVpcEndpointAwsService> = 
   EventBridge: ec2.InterfaceVpcEndpointAwsService.EVENTBRIDGE, // Sync Succeeded/Failed, drift events
   XRay: ec2.InterfaceVpcEndpointAwsService.XRAY, // traces
   Monitoring: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_MONITORING, // DescribeAlarms for rollout gates
+  Kms: ec2.InterfaceVpcEndpointAwsService.KMS, // SOPS data keys (projects' KMS decryption)
 };
 
 /** Hosts the worker reaches without a proxy: AWS's own (through endpoints or NAT), the runtime API, metadata. */

@@ -52,7 +52,7 @@ describe('WorkerNetwork', () => {
     const endpoints = ofType(template, 'AWS::EC2::VPCEndpoint').map(([, resource]) => resource.Properties);
     const service = (props: Cfn) => render(props.ServiceName).replace(/^com\.amazonaws\.<AWS::Region>\./, '');
     const interfaces = endpoints.filter((props) => props.VpcEndpointType === 'Interface');
-    expect(interfaces.map(service).sort()).toEqual(['eks', 'events', 'monitoring', 'secretsmanager', 'sqs', 'sts', 'xray']);
+    expect(interfaces.map(service).sort()).toEqual(['eks', 'events', 'kms', 'monitoring', 'secretsmanager', 'sqs', 'sts', 'xray']);
     for (const props of interfaces) {
       expect(props.PrivateDnsEnabled).toBe(true);
       expect(props.SubnetIds).toEqual(['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0bbbbbbbbbbbbbbb2']);
@@ -65,7 +65,7 @@ describe('WorkerNetwork', () => {
     // Each endpoint's group admits the worker's group on 443, and nobody else.
     const workerGroup = ofType(template, 'AWS::EC2::SecurityGroup').find(([id]) => id.startsWith('DriftlessNetworkWorkerSecurityGroup'))![0];
     const endpointGroups = ofType(template, 'AWS::EC2::SecurityGroup').filter(([id]) => id !== workerGroup);
-    expect(endpointGroups).toHaveLength(7);
+    expect(endpointGroups).toHaveLength(8);
     for (const [id, group] of endpointGroups) {
       const ingress = [
         ...(group.Properties.SecurityGroupIngress ?? []),
