@@ -22,9 +22,10 @@
 // pullRequest, clusterDecisionResource, plugin.
 import { z } from 'zod';
 import type { FieldPath, RegistryDocument } from '../config/documents.ts';
-import { parseDuration } from '../config/duration.ts';
 import type { Report } from '../config/problems.ts';
-import { ARGO_API_VERSION, nameSchema, OUR_API_VERSION } from '../config/schemas.ts';
+import { parseDuration } from '../config/duration.ts';
+import { ARGO_API_VERSION, duration, nameSchema, OUR_API_VERSION } from '../config/schemas.ts';
+import { withoutNullFields } from '../config/validate.ts';
 import { APPLICATIONS_SYNC } from './types.ts';
 import type { ApplicationSetSpec, RollingSyncStep, RollingSyncStrategy } from './types.ts';
 
@@ -204,14 +205,6 @@ const maxUpdate = z.union(
   ],
   { error: 'must be a count (e.g. 2) or a percentage (e.g. "25%")' },
 );
-const duration = z.union([z.string(), z.number()]).transform((value, context) => {
-  try {
-    return parseDuration(value);
-  } catch (error) {
-    context.addIssue({ code: 'custom', message: (error as Error).message });
-    return z.NEVER;
-  }
-});
 const argoStep = z.strictObject({ matchExpressions: z.array(stepExpression).default([]), maxUpdate: maxUpdate.optional() });
 const ourStep = z.strictObject({
   matchExpressions: z.array(stepExpression).default([]),
@@ -301,7 +294,7 @@ export function validateApplicationSet(document: RegistryDocument, report: Repor
   const value = document.value as { apiVersion?: unknown };
   const ours = value.apiVersion === OUR_API_VERSION;
   const schema = ours ? ourApplicationSetSchema : argoApplicationSetSchema;
-  const result = schema.safeParse(withoutNullFields(document.value), { error: (issue) => (issue.input === undefined ? 'is required' : undefined) });
+  const result = schema.safeParse(withoutNullFields(document.value, VERBATIM), { error: (issue) => (issue.input === undefined ? 'is required' : undefined) });
   if (!result.success) {
     const fieldPath = (issue: z.core.$ZodIssue) => issue.path.filter((step): step is string | number => typeof step !== 'symbol');
     // A misspelt generator is an unknown field; saying "set one generator" there too is noise.
@@ -415,13 +408,3 @@ function annotationGates(parsed: ParsedSet, stepCount: number, report: Report): 
 // As the registry reads other kinds (shared/config/validate.ts): a field whose value is null is
 // absent. List elements and `values` are data, kept as written.
 const VERBATIM = new Set(['elements', 'values']);
-
-function withoutNullFields(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutNullFields);
-  if (typeof value !== 'object' || value === null) return value;
-  const kept: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
-    if (item !== null) kept[key] = VERBATIM.has(key) ? item : withoutNullFields(item);
-  }
-  return kept;
-}

@@ -74,7 +74,8 @@ const stringMap = z.record(z.string(), z.string());
 // Helm parameter values are strings in Argo CD; an unquoted `true` or `3` in YAML means the same.
 const scalarText = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 
-const duration = z.union([z.string(), z.number()]).transform((value, context) => {
+/** A duration as the config files write them (`30s`, `5m`, `1h30m`, or seconds), in milliseconds. */
+export const duration = z.union([z.string(), z.number()]).transform((value, context) => {
   try {
     return parseDuration(value);
   } catch (error) {

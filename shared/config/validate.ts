@@ -60,14 +60,14 @@ const VERBATIM = new Set(['values', 'valuesObject']);
 
 /**
  * A copy without the mapping entries whose value is null, at every depth; list items stay, and
- * so does whatever is inside Helm values (`values`, `valuesObject`).
+ * so does whatever is under a key of `verbatim` (data, not fields: Helm values by default).
  */
-function withoutNullFields(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutNullFields);
+export function withoutNullFields(value: unknown, verbatim: ReadonlySet<string> = VERBATIM): unknown {
+  if (Array.isArray(value)) return value.map((item) => withoutNullFields(item, verbatim));
   if (typeof value !== 'object' || value === null) return value;
   const kept: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    if (item !== null) kept[key] = VERBATIM.has(key) ? item : withoutNullFields(item);
+    if (item !== null) kept[key] = verbatim.has(key) ? item : withoutNullFields(item, verbatim);
   }
   return kept;
 }
