@@ -8,87 +8,13 @@
 // The registry is written directly (apps carrying `applicationSet` and `labels`, the set with its
 // strategy), as the registry refresh stores what the ApplicationSet generates.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApplicationSetSpec, RollingSyncStep } from '../../shared/appset/types.ts';
-import { parseRegistryFiles } from '../../shared/config/load.ts';
-import type { Registry } from '../../shared/config/types.ts';
 import type { LoggedRequest } from '../../local/sandbox/request-log.ts';
-import { REPO_URL, sandboxWrites, startPipeline, type Pipeline } from '../support/pipeline.ts';
+import { sandboxWrites, startPipeline, type Pipeline } from '../support/pipeline.ts';
+import { byEnv, guestbook, guestbookRegistry } from '../support/rollout-guestbook.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
 const CONFIG_SHA = 'c0ffee0000000000000000000000000000000000';
 const ENVS = ['dev', 'staging', 'prod'] as const;
-const byEnv = (env: string): RollingSyncStep => ({ matchExpressions: [{ key: 'env', operator: 'In', values: [env] }] });
-
-/** The registry as the refresh stores what the set generates: one app per cluster, labelled env=<cluster>. */
-function guestbookRegistry(steps: RollingSyncStep[]): Registry {
-  const clusters = ENVS.map(
-    (env) =>
-      `apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: { name: ${env}, labels: { env: ${env} } }\nspec:\n  kubeconfig: { context: sandbox }\n`,
-  ).join('---\n');
-  const apps = ENVS.map(
-    (env) => `apiVersion: argoproj.io/v1alpha1
-kind: Application
-metadata: { name: guestbook-${env}, labels: { env: ${env} } }
-spec:
-  project: default
-  source: { repoURL: ${REPO_URL}, targetRevision: main, path: apps/guestbook }
-  destination: { name: ${env}, namespace: gb-${env} }
-  syncPolicy: { automated: { prune: true }, syncOptions: [CreateNamespace=true] }
-`,
-  ).join('---\n');
-  const parsed = parseRegistryFiles([
-    { file: 'driftless/clusters.yaml', text: clusters },
-    { file: 'driftless/guestbook.yaml', text: apps },
-  ]);
-  const set: ApplicationSetSpec = {
-    name: 'guestbook',
-    source: 'argo',
-    goTemplate: false,
-    goTemplateOptions: [],
-    generators: [],
-    template: {},
-    applicationsSync: 'sync',
-    preserveResourcesOnDeletion: false,
-    strategy: { type: 'RollingSync', steps },
-    definedIn: { file: 'driftless/guestbook.yaml', line: 1 },
-  };
-  return { ...parsed, apps: parsed.apps.map((app) => ({ ...app, applicationSet: 'guestbook' })), applicationSets: [set] };
-}
-
-function guestbook(color: string, deployment: 'ready' | 'never-ready' | 'failing-job' = 'ready'): Record<string, string> {
-  const files: Record<string, string> = {
-    'apps/guestbook/config.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: guestbook }\ndata: { color: ${color} }\n`,
-  };
-  if (deployment === 'failing-job') {
-    files['apps/guestbook/deploy.yaml'] = `apiVersion: batch/v1
-kind: Job
-metadata:
-  name: migrate-${color}
-  annotations: { sandbox.driftless.io/fail: "true" }
-spec:
-  backoffLimit: 0
-  template:
-    spec:
-      restartPolicy: Never
-      containers: [{ name: migrate, image: "busybox:1.37", command: ["false"] }]
-`;
-    return files;
-  }
-  const annotations = deployment === 'never-ready' ? '\n  annotations: { sandbox.driftless.io/never-ready: "true" }' : '';
-  files['apps/guestbook/deploy.yaml'] = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: guestbook${annotations}
-spec:
-  replicas: 1
-  selector: { matchLabels: { app: guestbook } }
-  template:
-    metadata: { labels: { app: guestbook, color: ${color} } }
-    spec: { containers: [{ name: guestbook, image: "nginx:1.27" }] }
-`;
-  return files;
-}
-
 let pipeline: Pipeline;
 beforeAll(async () => {
   pipeline = await startPipeline();
@@ -141,7 +67,7 @@ describe('a RollingSync rollout across three clusters', () => {
   let first: string;
 
   it('roll one commit out dev → staging → prod, each step only once the previous is Synced, Healthy at the commit and soaked', async () => {
-    await pipeline.store.putRegistry(guestbookRegistry([{ ...byEnv('dev'), soakMs: 2_000 }, byEnv('staging'), byEnv('prod')]), CONFIG_SHA);
+    await pipeline.store.putRegistry(guestbookRegistry(ENVS, [{ ...byEnv('dev'), soakMs: 2_000 }, byEnv('staging'), byEnv('prod')]), CONFIG_SHA);
     const files = guestbook('blue');
     first = await pipeline.repo.commit(files);
     const answer = await pipeline.push(EMPTY, first, { added: Object.keys(files) });
@@ -192,7 +118,7 @@ describe('a RollingSync rollout across three clusters', () => {
   }, 120_000);
 
   it('halt at a Degraded dev: staging and prod see no write, and their statuses say where it stopped and why', async () => {
-    await pipeline.store.putRegistry(guestbookRegistry([byEnv('dev'), byEnv('staging'), byEnv('prod')]), CONFIG_SHA);
+    await pipeline.store.putRegistry(guestbookRegistry(ENVS, [byEnv('dev'), byEnv('staging'), byEnv('prod')]), CONFIG_SHA);
     const files = guestbook('red', 'failing-job');
     const second = await pipeline.repo.commit(files);
     const from = lastSeq();

@@ -5,97 +5,23 @@
 // its status says what it waits for) until a person promotes it; ALARM halts; a person's abort
 // stops it, and the pending target's status names who; OK lets it through.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApplicationSetSpec, RollingSyncStep } from '../../shared/appset/types.ts';
-import { parseRegistryFiles } from '../../shared/config/load.ts';
-import type { Registry } from '../../shared/config/types.ts';
 import type { LoggedRequest } from '../../local/sandbox/request-log.ts';
 import { abortRollout, promoteRollout } from '../../shared/operations/rollout.ts';
 import { jobQueue } from '../../shared/runtime/environment.ts';
 import { startCloudWatchDouble, type CloudWatchDouble } from '../rollout/cloudwatch-double.ts';
-import { REPO_URL, sandboxWrites, startPipeline, type Pipeline } from '../support/pipeline.ts';
+import { sandboxWrites, startPipeline, type Pipeline } from '../support/pipeline.ts';
+import { byEnv, guestbook, guestbookRegistry } from '../support/rollout-guestbook.ts';
 
 const EMPTY = '0000000000000000000000000000000000000000';
 const CONFIG_SHA = 'c0ffee0000000000000000000000000000000000';
 const ENVS = ['dev', 'staging'] as const;
-const byEnv = (env: string): RollingSyncStep => ({ matchExpressions: [{ key: 'env', operator: 'In', values: [env] }] });
-
-/** The registry as the refresh stores what the set generates: one app per cluster, labelled env=<cluster>. */
-function guestbookRegistry(steps: RollingSyncStep[]): Registry {
-  const clusters = ENVS.map(
-    (env) =>
-      `apiVersion: driftless.io/v1alpha1\nkind: Cluster\nmetadata: { name: ${env}, labels: { env: ${env} } }\nspec:\n  kubeconfig: { context: sandbox }\n`,
-  ).join('---\n');
-  const apps = ENVS.map(
-    (env) => `apiVersion: argoproj.io/v1alpha1
-kind: Application
-metadata: { name: guestbook-${env}, labels: { env: ${env} } }
-spec:
-  project: default
-  source: { repoURL: ${REPO_URL}, targetRevision: main, path: apps/guestbook }
-  destination: { name: ${env}, namespace: gb-${env} }
-  syncPolicy: { automated: { prune: true }, syncOptions: [CreateNamespace=true] }
-`,
-  ).join('---\n');
-  const parsed = parseRegistryFiles([
-    { file: 'driftless/clusters.yaml', text: clusters },
-    { file: 'driftless/guestbook.yaml', text: apps },
-  ]);
-  const set: ApplicationSetSpec = {
-    name: 'guestbook',
-    source: 'argo',
-    goTemplate: false,
-    goTemplateOptions: [],
-    generators: [],
-    template: {},
-    applicationsSync: 'sync',
-    preserveResourcesOnDeletion: false,
-    strategy: { type: 'RollingSync', steps },
-    definedIn: { file: 'driftless/guestbook.yaml', line: 1 },
-  };
-  return { ...parsed, apps: parsed.apps.map((app) => ({ ...app, applicationSet: 'guestbook' })), applicationSets: [set] };
-}
-
-function guestbook(color: string, deployment: 'ready' | 'never-ready' | 'failing-job' = 'ready'): Record<string, string> {
-  const files: Record<string, string> = {
-    'apps/guestbook/config.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: guestbook }\ndata: { color: ${color} }\n`,
-  };
-  if (deployment === 'failing-job') {
-    files['apps/guestbook/deploy.yaml'] = `apiVersion: batch/v1
-kind: Job
-metadata:
-  name: migrate-${color}
-  annotations: { sandbox.driftless.io/fail: "true" }
-spec:
-  backoffLimit: 0
-  template:
-    spec:
-      restartPolicy: Never
-      containers: [{ name: migrate, image: "busybox:1.37", command: ["false"] }]
-`;
-    return files;
-  }
-  const annotations = deployment === 'never-ready' ? '\n  annotations: { sandbox.driftless.io/never-ready: "true" }' : '';
-  files['apps/guestbook/deploy.yaml'] = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: guestbook${annotations}
-spec:
-  replicas: 1
-  selector: { matchLabels: { app: guestbook } }
-  template:
-    metadata: { labels: { app: guestbook, color: ${color} } }
-    spec: { containers: [{ name: guestbook, image: "nginx:1.27" }] }
-`;
-  return files;
-}
-
 let pipeline: Pipeline;
 let cloudWatch: CloudWatchDouble;
 beforeAll(async () => {
   cloudWatch = await startCloudWatchDouble();
   pipeline = await startPipeline();
   process.env.AWS_ENDPOINT_URL_CLOUDWATCH = cloudWatch.endpoint;
-  await pipeline.store.putRegistry(guestbookRegistry([{ ...byEnv('dev'), alarms: ['api-5xx'] }, byEnv('staging')]), CONFIG_SHA);
+  await pipeline.store.putRegistry(guestbookRegistry(ENVS, [{ ...byEnv('dev'), alarms: ['api-5xx'] }, byEnv('staging')]), CONFIG_SHA);
 });
 afterAll(async () => {
   delete process.env.AWS_ENDPOINT_URL_CLOUDWATCH;
