@@ -26,6 +26,7 @@ import type { Report } from '../config/problems.ts';
 import { parseDuration } from '../config/duration.ts';
 import { ARGO_API_VERSION, duration, nameSchema, OUR_API_VERSION } from '../config/schemas.ts';
 import { withoutNullFields } from '../config/validate.ts';
+import { templatedProjectProblem } from './templated-project.ts';
 import { APPLICATIONS_SYNC } from './types.ts';
 import type { ApplicationSetSpec, RollingSyncStep, RollingSyncStrategy } from './types.ts';
 
@@ -311,6 +312,11 @@ export function validateApplicationSet(document: RegistryDocument, report: Repor
     return undefined;
   }
   const parsed = result.data as unknown as ParsedSet;
+  const refusedProject = templatedProjectProblem(parsed.spec);
+  if (refusedProject) {
+    report(refusedProject.field, refusedProject.message);
+    return undefined;
+  }
   const strategy = rollingSync(parsed, ours, report);
   if (strategy === null) return undefined;
   const spec: ApplicationSetSpec = {
