@@ -127,7 +127,7 @@ function resolveCluster(ref: DestinationRef, clusters: ClusterSpec[], fail: (mes
  * escapes, credentials: see github/repo-url.ts and chart-repo-url.ts) is refused for any
  * project, `*` included.
  */
-function repoRefused(project: ProjectSpec, source: AppSource): string | undefined {
+export function repoRefused(project: ProjectSpec, source: AppSource): string | undefined {
   const { repoURL } = source;
   let forms: string[];
   if (isChartSource(source)) {

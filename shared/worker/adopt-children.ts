@@ -9,6 +9,7 @@ import { assertChildrenPermitted } from '../app-of-apps/child-bounds.ts';
 import { childrenOf, type Children } from '../app-of-apps/children.ts';
 import { childrenWithSets } from '../app-of-apps/set-children.ts';
 import { gitFilesFromFetcher } from '../appset/git-files.ts';
+import { gitWithinProject } from '../appset/project-git.ts';
 import type { SourceFetcher } from '../source/fetcher.ts';
 import { replaceChildren } from '../app-of-apps/family.ts';
 import { splitRender } from '../app-of-apps/split.ts';
@@ -51,7 +52,10 @@ export async function splitChildrenAndSets(
   if (split.children.length === 0 && split.applicationSets.length === 0 && !hadChildren) return { manifests: split.manifests };
   const git = gitFilesFromFetcher(sources);
   try {
-    return { manifests: split.manifests, children: await childrenWithSets(app.name, split.children, split.applicationSets, registry, git) };
+    return {
+      manifests: split.manifests,
+      children: await childrenWithSets(app.name, split.children, split.applicationSets, registry, gitWithinProject(git, bounds.project)),
+    };
   } finally {
     await git.dispose();
   }
