@@ -53,6 +53,8 @@ export function openedWindowWaits(registry: Registry, targets: readonly TargetSt
     if (wait.ref !== undefined) job.ref = wait.ref;
     if (wait.deliveryId !== undefined) job.deliveryId = wait.deliveryId;
     if (wait.committedAt !== undefined) job.committedAt = wait.committedAt;
+    // A sync its set's rollout started tells the rollout when it ends, held or not.
+    if (target.rollout && target.rollout.revision === wait.revision) job.rollout = { set: target.rollout.set, id: target.rollout.id };
     jobs.push(job);
   }
   return jobs;
