@@ -38,7 +38,7 @@ export async function finish(deps: WorkerDependencies, run: SyncRun, ending: Syn
   // A child of an app of apps that is done with this commit (well or not) lets its parent's waves move on.
   if (ending.kind !== 'retrying') await notifyParent(deps, run);
   // A sync a RollingSync rollout started lets the rollout's step move on.
-  if (ending.kind !== 'retrying') await notifyRollout(deps, run);
+  if (ending.kind !== 'retrying') await notifyRollout(deps, run.job);
   return report;
 }
 

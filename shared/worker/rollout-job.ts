@@ -22,7 +22,6 @@ import type { RolloutState } from '../rollout/types.ts';
 import type { TargetState } from '../state/types.ts';
 import type { JobContext, WorkerDependencies } from './dependencies.ts';
 import { NotDueYetError, RetryableJobError } from './errors.ts';
-import type { SyncRun } from './finish.ts';
 import { supersededStatus } from './policy/superseded.ts';
 import { emit, postStatus } from './report.ts';
 
@@ -303,17 +302,17 @@ async function waitForTimer(job: RolloutJob & { dueAt: string }, context: JobCon
  * A sync the rollout started has ended (synced, failed, refused, superseded or given up): the
  * rollout's next step is queued in the set's group.
  */
-export async function notifyRollout(deps: WorkerDependencies, run: SyncRun): Promise<void> {
-  const rollout = run.job.rollout;
+export async function notifyRollout(deps: WorkerDependencies, sync: SyncJob): Promise<void> {
+  const rollout = sync.rollout;
   if (rollout === undefined) return;
   const job: RolloutJob = {
     kind: 'rollout',
     set: rollout.set,
     id: rollout.id,
     reason: 'member',
-    member: targetId(run.target.app, run.target.cluster),
-    trigger: run.job.trigger,
-    ...(run.job.deliveryId !== undefined ? { deliveryId: run.job.deliveryId } : {}),
+    member: targetId(sync.app, sync.cluster),
+    trigger: sync.trigger,
+    ...(sync.deliveryId !== undefined ? { deliveryId: sync.deliveryId } : {}),
     enqueuedAt: new Date().toISOString(),
   };
   await deps.queue.enqueue([job]);

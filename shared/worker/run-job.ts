@@ -9,7 +9,7 @@ import type { JobContext, WorkerDependencies } from './dependencies.ts';
 import { deleteApp, type DeleteOutcome } from './delete-app.ts';
 import { previewPullRequest, type PreviewOutcome } from './preview-job.ts';
 import { refreshRegistry } from './refresh-registry.ts';
-import { runRollout, type RolloutOutcome } from './rollout-job.ts';
+import { notifyRollout, runRollout, type RolloutOutcome } from './rollout-job.ts';
 import { syncTarget, type TargetOutcome } from './sync-target.ts';
 
 // 'drift-unknown': the scan could not tell (the applied revision is gone from Git, or the
@@ -40,7 +40,11 @@ export async function runJob(job: Job, context: JobContext, deps: WorkerDependen
 
 async function runSync(job: SyncJob, context: JobContext, deps: WorkerDependencies): Promise<JobOutcome> {
   const target = await registeredTarget(job, deps);
-  return target ? syncTarget(job, target.app, target.cluster, context, deps, target.project, target.registry) : 'skipped';
+  const outcome = target ? await syncTarget(job, target.app, target.cluster, context, deps, target.project, target.registry) : 'skipped';
+  // A sync its rollout started that stood down (held, suspended, superseded, left the registry)
+  // never reaches finish: the rollout is told all the same, so its step does not wait on it unseen.
+  if (outcome === 'skipped') await notifyRollout(deps, job);
+  return outcome;
 }
 
 async function runDriftScan(job: DriftScanJob, deps: WorkerDependencies): Promise<JobOutcome> {
