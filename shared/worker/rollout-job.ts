@@ -7,30 +7,23 @@
 // so a newer push's start gets through at once. Only the current step's targets are read on a
 // step (one batched read); the whole set only at a rollout's start and when the pending
 // targets' commit statuses change (a new step, a gate, a halt, an abort).
-import type { RollingSyncStep } from '../appset/types.ts';
-import { revisionRepoURL } from '../config/app-sources.ts';
 import { tracksBranch } from '../config/match.ts';
 import { sameRepo } from '../config/repo-url.ts';
 import type { Registry } from '../config/types.ts';
 import type { DetailType } from '../events/event.ts';
-import type { CommitState } from '../github/status.ts';
-import { rolloutId, SYNC_TRIGGERS, targetId, type RolloutJob, type SyncJob, type SyncTrigger } from '../queue/job.ts';
+import { targetId, type RolloutJob, type SyncJob } from '../queue/job.ts';
 import { alarmReaderFor } from '../rollout/alarms.ts';
-import { decideStep, duration, phaseOf, type StepDecision, type StepTarget } from '../rollout/decide.ts';
+import { decideStep, type StepDecision, type StepTarget } from '../rollout/decide.ts';
 import { rollingSets, setTargets, stepLabel, type RollingSet, type SetTarget } from '../rollout/steps.ts';
 import type { RolloutState } from '../rollout/types.ts';
-import type { TargetState } from '../state/types.ts';
 import type { JobContext, WorkerDependencies } from './dependencies.ts';
-import { NotDueYetError, RetryableJobError } from './errors.ts';
-import { supersededStatus } from './policy/superseded.ts';
-import { emit, postStatus } from './report.ts';
+import { RetryableJobError } from './errors.ts';
+import { emit } from './report.ts';
+import { notStarted, reportPending, reportSuperseded, reportUnselected } from './rollout-statuses.ts';
+import { syncTrigger, waitForTimer, wakeUp } from './rollout-timer.ts';
 
 export type RolloutOutcome = 'rollout' | 'skipped';
 
-/** A timer message is held back by its visibility timeout at most this long a receive (the worker's backoff caps it there too). */
-export const TIMER_HOP_SECONDS = 15 * 60;
-/** Commit statuses posted at once for a set's pending targets. */
-const STATUS_CONCURRENCY = 8;
 /** Writes of the rollout item lost to another writer (a person's promote or abort) before the job is retried. */
 const MAX_WRITE_RACES = 3;
 
@@ -246,59 +239,6 @@ async function startSyncs(state: RolloutState, registry: Registry, start: StepTa
 }
 
 /**
- * A wake-up `inMs` from now, unless an earlier one is on its way (its step sends the next one
- * when still needed): a timer message in the set's timer group, delayed by its visibility.
- */
-async function wakeUp(state: RolloutState, inMs: number, now: Date, deps: WorkerDependencies): Promise<RolloutState> {
-  const due = now.getTime() + inMs;
-  if (state.wakeAt !== undefined && Date.parse(state.wakeAt) > now.getTime() && Date.parse(state.wakeAt) <= due) return state;
-  const dueAt = new Date(due).toISOString();
-  const timer: RolloutJob = {
-    kind: 'rollout',
-    set: state.set,
-    id: state.id,
-    reason: 'timer',
-    trigger: syncTrigger(state.trigger),
-    enqueuedAt: now.toISOString(),
-    dueAt,
-  };
-  await deps.queue.enqueue([timer]);
-  return { ...state, wakeAt: dueAt };
-}
-
-/**
- * A timer in a group of its own: not due yet, it goes back to the queue for at most TIMER_HOP_SECONDS
- * (a fresh message before this one runs out of receives); due, it sends the step to the set's
- * group. A timer of a superseded or ended rollout is dropped.
- */
-async function waitForTimer(job: RolloutJob & { dueAt: string }, context: JobContext, deps: WorkerDependencies): Promise<RolloutOutcome> {
-  const state = await deps.store.getRollout(job.set);
-  if (!state || state.id !== job.id || state.status === 'done' || state.status === 'halted' || state.status === 'aborted') {
-    deps.logger.info('rollout timer of a superseded or ended rollout; dropped', {
-      applicationSet: job.set,
-      id: job.id,
-      current: state?.id,
-      status: state?.status,
-    });
-    return 'skipped';
-  }
-  const now = deps.now?.() ?? new Date();
-  const left = Date.parse(job.dueAt) - now.getTime();
-  if (left <= 0) {
-    const { dueAt: _dueAt, hop: _hop, ...stepJob } = job;
-    await deps.queue.enqueue([{ ...stepJob, enqueuedAt: now.toISOString() }]);
-    return 'rollout';
-  }
-  if (context.receiveCount >= deps.maxReceiveCount - 1) {
-    await deps.queue.enqueue([{ ...job, hop: (job.hop ?? 0) + 1, enqueuedAt: now.toISOString() }]);
-    return 'rollout';
-  }
-  throw new NotDueYetError(`${rolloutId(job.set)} timer due in ${duration(left)}`, {
-    retryAfterSeconds: Math.max(1, Math.min(TIMER_HOP_SECONDS, Math.ceil(left / 1000))),
-  });
-}
-
-/**
  * A sync the rollout started has ended (synced, failed, refused, superseded or given up): the
  * rollout's next step is queued in the set's group.
  */
@@ -316,82 +256,6 @@ export async function notifyRollout(deps: WorkerDependencies, sync: SyncJob): Pr
     enqueuedAt: new Date().toISOString(),
   };
   await deps.queue.enqueue([job]);
-}
-
-/**
- * Every target of the rollout not started yet says where the rollout is: waiting (for its step,
- * or its turn in the current one), or — halted or aborted — that it was not applied and why.
- */
-async function reportPending(state: RolloutState, set: RollingSet, registry: Registry, deps: WorkerDependencies): Promise<void> {
-  const steps = set.strategy.steps;
-  const targets = setTargets(registry, set.name, steps).filter((target) => target.step !== undefined && target.step >= state.step);
-  const states = await deps.store.getTargets(targets);
-  const pending = targets.flatMap((target) => {
-    const recorded = states.get(targetId(target.app, target.cluster));
-    const mark = recorded?.rollout;
-    if (mark?.set !== set.name || mark.id !== state.id) return [];
-    if (!notStarted({ ...target, revision: mark.revision, state: recorded })) return [];
-    return [{ target, revision: mark.revision, recorded }];
-  });
-  await inBatches(pending, STATUS_CONCURRENCY, async ({ target, revision, recorded }) => {
-    const [commitState, description] = pendingStatus(state, steps, target.step!);
-    const report = { app: target.app, cluster: target.cluster, repoURL: revisionRepoURL(target.spec, deps.configRepo?.repoURL), revision };
-    await postStatus(deps, report, commitState, description, recorded);
-  });
-}
-
-function pendingStatus(state: RolloutState, steps: readonly RollingSyncStep[], step: number): [CommitState, string] {
-  const at = `step ${state.step + 1} of ${steps.length}`;
-  switch (state.status) {
-    case 'halted':
-      return ['failure', `not applied: rollout halted at ${state.reason ?? at}`];
-    case 'aborted':
-      return ['failure', `not applied: rollout aborted${state.by ? ` by ${state.by}` : ''} at ${at}`];
-    default: {
-      const where = state.status === 'waiting' ? `step ${state.step + 1} ${state.reason ?? 'at its gate'}` : `step ${state.step + 1} syncing`;
-      if (step === state.step) {
-        const maxUpdate = steps[step].maxUpdate;
-        if (maxUpdate === 0 || maxUpdate === '0' || maxUpdate === '0%')
-          return ['pending', `waiting to be synced by hand: rollout ${stepLabel(step, steps)} starts none of its apps (maxUpdate 0)`];
-        return ['pending', `waiting for its turn in rollout ${stepLabel(step, steps)}: at most ${String(maxUpdate)} at once`];
-      }
-      return ['pending', `waiting for rollout ${stepLabel(step, steps)}: ${where}`];
-    }
-  }
-}
-
-/**
- * A target the superseded rollout had told to wait ("waiting for rollout step …" on its old
- * commit) and that the new rollout now holds: that commit will never be applied, and its status
- * says so (`failure`, as for any commit superseded before it was applied) instead of staying pending.
- */
-async function reportSuperseded(targets: SetTarget[], states: Map<string, TargetState>, id: string, deps: WorkerDependencies): Promise<void> {
-  const told = targets.flatMap((target) => {
-    const recorded = states.get(targetId(target.app, target.cluster));
-    const posted = recorded?.lastPostedStatus;
-    if (recorded?.rollout?.id !== id || !posted || posted.sha === recorded.rollout.revision || !WAITING.test(posted.description)) return [];
-    const description = supersededStatus(posted.sha, recorded.rollout.revision, posted);
-    return description ? [{ target, sha: posted.sha, description, recorded }] : [];
-  });
-  await inBatches(told, STATUS_CONCURRENCY, async ({ target, sha, description, recorded }) => {
-    const report = { app: target.app, cluster: target.cluster, repoURL: revisionRepoURL(target.spec, deps.configRepo?.repoURL), revision: sha };
-    await postStatus(deps, report, 'failure', description, recorded);
-  });
-}
-
-/** The descriptions reportPending posts while a target waits. */
-const WAITING = /^waiting (for rollout step|for its turn in rollout step|to be synced by hand: rollout step)/;
-
-/** Targets of the set no step selects are left out of the rollout (Argo CD's rule): their own item and status say so. */
-async function reportUnselected(set: RollingSet, targets: SetTarget[], states: Map<string, TargetState>, id: string, deps: WorkerDependencies): Promise<void> {
-  const left = targets.filter((target) => target.step === undefined && states.get(targetId(target.app, target.cluster))?.rollout?.id === id);
-  await inBatches(left, STATUS_CONCURRENCY, async (target) => {
-    const message = `left out of the rollout of ApplicationSet ${set.name}: no RollingSync step selects its labels; sync it by hand (driftless sync ${target.app})`;
-    await deps.store.putTargetState({ app: target.app, cluster: target.cluster, message });
-    const revision = states.get(targetId(target.app, target.cluster))?.rollout?.revision ?? id;
-    const report = { app: target.app, cluster: target.cluster, repoURL: revisionRepoURL(target.spec, deps.configRepo?.repoURL), revision };
-    await postStatus(deps, report, 'pending', message, states.get(targetId(target.app, target.cluster)));
-  });
 }
 
 async function emitRollout(deps: WorkerDependencies, detailType: DetailType, state: RolloutState, summary: string, by?: StepTarget): Promise<void> {
@@ -418,21 +282,6 @@ function log(deps: WorkerDependencies, state: RolloutState, decision: StepDecisi
     reason: state.reason,
     ...(decision.kind === 'sync' ? { started: decision.start.map((target) => targetId(target.app, target.cluster)) } : {}),
   });
-}
-
-/** Not started by the rollout yet: waiting for its step or its turn, or held (suspended, pinned). */
-function notStarted(target: StepTarget): boolean {
-  const phase = phaseOf(target);
-  return phase === 'not-started' || phase === 'held';
-}
-
-/** The trigger the rollout's syncs carry: the one its start job had (a push, a config change, a missed push). */
-function syncTrigger(trigger: string): SyncTrigger {
-  return (SYNC_TRIGGERS as readonly string[]).includes(trigger) ? (trigger as SyncTrigger) : 'push';
-}
-
-async function inBatches<T>(items: T[], size: number, each: (item: T) => Promise<void>): Promise<void> {
-  for (let start = 0; start < items.length; start += size) await Promise.all(items.slice(start, start + size).map(each));
 }
 
 function short(sha: string): string {
