@@ -55,6 +55,8 @@ export async function applySteps(
   for (const step of plan.steps.filter((candidate) => candidate.phase !== 'SyncFail')) {
     if (step.phase === 'PostSync') {
       const failure = await runFinal();
+      const cancelled = context.cancel?.reason;
+      if (cancelled !== undefined) return { changes, failure: cancelled, cancelled };
       if (failure) return { changes, failure };
     }
     onStep?.({ phase: step.phase, wave: step.wave, state: 'started', objects: step.objects.length });
@@ -67,6 +69,8 @@ export async function applySteps(
     if (failure) return { changes, failure };
   }
   const failure = await runFinal();
+  const cancelled = context.cancel?.reason;
+  if (cancelled !== undefined) return { changes, failure: cancelled, cancelled };
   return failure ? { changes, failure } : { changes };
 }
 

@@ -1,5 +1,8 @@
 // Runs the hooks of one step: replace what an earlier run left (BeforeHookCreation),
-// create, wait for completion, then delete per policy (HookSucceeded / HookFailed).
+// create, wait for completion, then delete per policy (HookSucceeded / HookFailed). A wait that
+// the sync's cancellation stops (a newer revision: CancelHealthCheckOnNewRevision) leaves the
+// hook as it is — neither policy applies to a hook that has not finished — and the reason on the
+// context, where applySteps stops.
 import pLimit from 'p-limit';
 import { FIELD_MANAGER, applyWave, foreignOwner } from '../kube/apply.ts';
 import type { KubeClient } from '../kube/client.ts';
@@ -8,7 +11,7 @@ import { KubeApiError } from '../kube/errors.ts';
 import { getObject } from '../kube/live.ts';
 import { createObject, deleteObject, waitDeleted } from '../kube/objects.ts';
 import { describeObject, type KubeObject } from '../kube/object.ts';
-import { waitHealthy } from '../kube/wait.ts';
+import { waitForHealth } from '../kube/wait.ts';
 import type { ChangeFields, ObjectChange } from './changeset.ts';
 import { fieldValidation } from './object-write.ts';
 import type { PlannedObject } from './plan.ts';
@@ -20,6 +23,8 @@ export interface HookContext {
   concurrency: number;
   /** The app's Validate option (a hook's own Validate=false turns it off for that hook). */
   validate: boolean;
+  /** Asked while a hook is waited for; set when it cancelled the wait (apply-step.ts's HealthCancel). */
+  cancel?: { check: () => Promise<string | undefined>; reason?: string };
 }
 
 type Change<S> = (planned: PlannedObject<S>, fields: ChangeFields) => ObjectChange;
@@ -58,7 +63,14 @@ async function runHook<S>(context: HookContext, hook: PlannedObject<S>, change: 
     } else {
       created = await createObject(client, discovery, object, FIELD_MANAGER);
     }
-    const [health] = await waitHealthy(client, discovery, [created], { deadline });
+    const cancel = context.cancel;
+    const waited = await waitForHealth(client, discovery, [created], { deadline, cancelled: cancel && (() => cancel.check()) });
+    const health = waited.health[0]!;
+    if (cancel && waited.cancelled !== undefined) {
+      cancel.reason ??= waited.cancelled;
+      const message = `health check cancelled: hook ${describeObject(created)} left running (${health.status})`;
+      return change(hook, { name: created.metadata.name ?? '', action: 'failed', health: health.status, message, durationMs: elapsed(started) });
+    }
     const succeeded = health.status === 'Healthy';
     const finished = { ...created, metadata: { ...created.metadata } };
     if ((succeeded && policies.includes('HookSucceeded')) || (!succeeded && policies.includes('HookFailed'))) {

@@ -79,6 +79,36 @@ describe('a health wait cancelled by a newer revision', () => {
     expect(result.inventory?.entries.map((entry) => entry.name).sort()).toEqual(['cancel-a-later', 'cancel-a-old', 'cancel-a-stuck']);
   });
 
+  it("stops a hook's wait too: the running hook Job is left as it is, and no later wave, PostSync hook or prune runs", async () => {
+    const reason = 'health check cancelled: ccccccc superseded by ddddddd';
+    const ask = asker(reason, 1);
+    const started = Date.now();
+    const result = await syncApp(
+      cluster,
+      'cancel-h',
+      await writeApp({
+        'migrate.yaml': hookJob('cancel-h-migrate', {
+          'argocd.argoproj.io/hook': 'Sync',
+          'argocd.argoproj.io/hook-delete-policy': 'HookSucceeded,HookFailed',
+          'sandbox.driftless.io/never-ready': 'true',
+        }),
+        'later.yaml': configMap('cancel-h-later', 1),
+        'post.yaml': hookJob('cancel-h-post', { 'argocd.argoproj.io/hook': 'PostSync' }),
+      }),
+      undefined,
+      { timeoutMs: 60_000, cancelled: ask.cancelled },
+    );
+    expect(result.cancelled).toBe(reason);
+    expect(result.status).toBe('Failed');
+    expect(Date.now() - started).toBeLessThan(30_000);
+    const migrate = result.objects.find((change) => change.name === 'cancel-h-migrate');
+    expect(migrate?.message).toMatch(/^health check cancelled: hook .*cancel-h-migrate left running/);
+    // Neither delete policy applies to a hook that has not finished: it is still there.
+    expect(await exists('/apis/batch/v1/namespaces/default/jobs/cancel-h-migrate')).toBe(true);
+    expect(await exists('/api/v1/namespaces/default/configmaps/cancel-h-later')).toBe(false);
+    expect(await exists('/apis/batch/v1/namespaces/default/jobs/cancel-h-post')).toBe(false);
+  });
+
   it('runs to the timeout as before when no newer revision is requested, asking once per interval', async () => {
     const ask = asker('never said');
     const timeoutMs = 2 * CANCEL_CHECK_MS + 1_000;
