@@ -9,7 +9,8 @@
 // parameters, is applied to each rendered Application, as Argo CD applies it.
 // Two parameter sets rendering the same name are an error naming both.
 import type { ClusterSpec } from '../config/types.ts';
-import { AppSetInputError, DuplicateApplicationError, TemplateError } from './errors.ts';
+import { AppSetInputError, DuplicateApplicationError, GeneratorError, TemplateError } from './errors.ts';
+import { MAX_PARAMETER_SETS, tooMany } from './limits.ts';
 import type { GeneratorContext, GeneratorEntry, GeneratorTemplate } from './generators/context.ts';
 import { evaluateEntry, generatorType } from './generators/evaluate.ts';
 import type { GitFiles } from './git-files.ts';
@@ -54,6 +55,8 @@ export async function generateApplications(set: ApplicationSetSpec, context: Gen
       return { params, template: mergeTemplate(own, set.template), templateField: own ? `${where}.${type}.template` : 'template' };
     }),
   );
+  const total = evaluated.reduce((sum, { params }) => sum + params.length, 0);
+  if (total > MAX_PARAMETER_SETS) throw new GeneratorError(set, 'generators', tooMany(total));
   const groups = await Promise.all(
     evaluated.map(async ({ params, template, templateField }) => {
       const [rendered, patches] = await Promise.all([renderGroup(set, template, params, render, templateField), renderPatches(set, params, render)]);

@@ -6,6 +6,7 @@
 // CD's CombineStringMaps); goTemplate sets are merged, the first child's values winning.
 // The children's own templates are ignored, as in Argo CD; the matrix's own is not.
 import { AppSetInputError } from '../errors.ts';
+import { MAX_PARAMETER_SETS, tooMany } from '../limits.ts';
 import { goValueString, mergeParams } from '../params.ts';
 import { compileTemplate, renderTemplate } from '../render-template.ts';
 import type { Params } from '../types.ts';
@@ -39,6 +40,9 @@ export async function matrixParams(matrix: MatrixGenerator, where: string, conte
       firstParams.map((params) => evaluateEntry(second, secondWhere, context, Object.keys(params).length > 0 ? bodies[cursor++] : fields)),
     );
   }
+  // Counted before it is built: a product of two large children must not fill the worker's memory.
+  const size = secondParams.reduce((total, params) => total + params.length, 0);
+  if (size > MAX_PARAMETER_SETS) throw new AppSetInputError(tooMany(size));
   const out: Params[] = [];
   firstParams.forEach((a, index) => {
     for (const b of secondParams[index]) out.push(context.set.goTemplate ? mergeParams(b, a) : combine(a, b));
