@@ -27,7 +27,7 @@
 //   requests still unrendered after that are reported as not evaluated, naming the failures
 //   that came first.
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BadInputMark } from '../errors/bad-input.ts';
 import {
@@ -84,8 +84,26 @@ interface Pending extends ChartRequest {
   request: number;
 }
 
+/**
+ * Requests (strings) a batch holds before it is split over several helm processes, one per CPU
+ * (at most MAX_PROCESSES): a helm run is one Go process on one core, so on a worker with two
+ * vCPUs a set of 10,000 apps renders in about half the time. Below it, one process.
+ */
+export const SPLIT_AT = 20_000;
+const MAX_PROCESSES = 4;
+
 /** Throws GoTemplateOptionError when `goTemplateOptions` holds an option Go's text/template does not know. */
 export async function renderGoTemplates(requests: readonly GoTemplateRequest[], options: GoTemplateOptions): Promise<GoTemplateResult[]> {
+  readMissingKey(options.goTemplateOptions);
+  const processes = requests.length >= SPLIT_AT ? Math.min(MAX_PROCESSES, availableParallelism()) : 1;
+  if (processes <= 1) return renderInOneProcess(requests, options);
+  // Contiguous slices, so a parameter set's strings mostly stay together; each result is its request's alone.
+  const size = Math.ceil(requests.length / processes);
+  const slices = Array.from({ length: processes }, (_, index) => requests.slice(index * size, (index + 1) * size));
+  return (await Promise.all(slices.map((slice) => renderInOneProcess(slice, options)))).flat();
+}
+
+async function renderInOneProcess(requests: readonly GoTemplateRequest[], options: GoTemplateOptions): Promise<GoTemplateResult[]> {
   const missingKeyError = readMissingKey(options.goTemplateOptions);
   const results: Array<GoTemplateResult | undefined> = new Array(requests.length);
   const names = chartNames();

@@ -3,10 +3,11 @@
 // generator's path parameters, normalize), Sprig's documentation (upper, default) and Go's
 // text/template documentation (missingkey, `<no value>`, error shapes as Argo CD wraps them:
 // "failed to execute go template <t>: template: :line:col: executing "" at <node>: …").
-import { readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GoTemplateOptionError, goTemplateRuns, renderGoTemplates, type GoTemplateRequest } from '../../shared/appset/go-template.ts';
+import { GoTemplateOptionError, goTemplateRuns, renderGoTemplates, SPLIT_AT, type GoTemplateRequest } from '../../shared/appset/go-template.ts';
 import { isBadInput } from '../../shared/errors/bad-input.ts';
 
 // A git directory generator's parameters for apps/guestbook, as Argo CD's docs list them.
@@ -218,6 +219,22 @@ describe('batches', () => {
     ]);
   });
 
+  it('splits a batch of SPLIT_AT strings or more over one helm process per CPU (at most 4), results in request order', async () => {
+    const requests: GoTemplateRequest[] = Array.from({ length: SPLIT_AT }, (_, i) => ({
+      template: '{{ .i }}-{{ .name | upper }}',
+      params: { i, name: `app${i % 7}` },
+    }));
+    requests[SPLIT_AT - 1] = { template: '{{ .i | nope }}', params: { i: 0 } };
+    const before = goTemplateRuns();
+    const results = await renderGoTemplates(requests, { goTemplateOptions: [] });
+    // One process per slice, and one more for the slice whose failing request is run again without it.
+    expect(goTemplateRuns() - before).toBe(Math.min(4, availableParallelism()) + 1);
+    expect(results.slice(0, 3)).toEqual([{ text: '0-APP0' }, { text: '1-APP1' }, { text: '2-APP2' }]);
+    expect(results[SPLIT_AT - 2]).toEqual({ text: `${SPLIT_AT - 2}-APP${(SPLIT_AT - 2) % 7}` });
+    // Go's parse error, for its request alone.
+    expect(results[SPLIT_AT - 1]).toEqual({ error: expect.stringContaining('function "nope" not defined') });
+  });
+
   it('parameter sets beyond what one chart file may hold (Helm: 5 MiB) spread over several files', async () => {
     const blob = 'x'.repeat(10_000);
     const requests = Array.from({ length: 600 }, (_, i) => ({ template: '{{ .i }}:{{ len .blob }}', params: { i, blob } }));
@@ -258,10 +275,17 @@ describe('batches', () => {
 
 describe('the throwaway chart', () => {
   it('is removed after the run, whether it succeeded or not', async () => {
-    const leftovers = async () => (await readdir(tmpdir())).filter((name) => name.startsWith('driftless-gotemplate-'));
-    const before = await leftovers();
-    await Promise.all([one('{{ .a }}', { a: 'x' }), one('{{ .a.b }}', {}), one('{{ nosuch }}', {})]);
-    expect((await leftovers()).filter((name) => !before.includes(name))).toEqual([]);
+    // A folder of this test's own: other files render Go templates at the same time.
+    const own = await mkdtemp(join(tmpdir(), 'gotemplate-leftovers-'));
+    const previous = process.env.TMPDIR;
+    process.env.TMPDIR = own;
+    try {
+      await Promise.all([one('{{ .a }}', { a: 'x' }), one('{{ .a.b }}', {}), one('{{ nosuch }}', {})]);
+      expect(await readdir(own)).toEqual([]);
+    } finally {
+      process.env.TMPDIR = previous;
+      await rm(own, { recursive: true, force: true });
+    }
   });
 });
 
