@@ -8,6 +8,8 @@
 // directory's `path…`, not to `values…` (templated with the path), and not at all beside a git
 // files generator, whose files may set any parameter.
 import type { FieldPath } from '../config/documents.ts';
+import type { GeneratorEntry } from './generators/context.ts';
+import { generatorType } from './generators/evaluate.ts';
 
 const ACTION = /\{\{(.*?)\}\}/g;
 /** `{{ name.a.b }}` (fasttemplate) or `{{ .name.a.b }}` (Go): a reference and nothing else. */
@@ -20,9 +22,9 @@ export function templatedProjectProblem(spec: { generators: unknown[]; template:
   if (reads === 'none') return undefined;
   const places: Array<{ field: FieldPath; project: unknown }> = [{ field: ['spec', 'template', 'spec', 'project'], project: projectOf(spec.template) }];
   for (const [index, generator] of spec.generators.entries()) {
-    const type = Object.keys(generator as Record<string, unknown>).find((key) => key !== 'selector');
-    const body = type ? ((generator as Record<string, unknown>)[type] as { template?: Record<string, unknown> } | undefined) : undefined;
-    if (type) places.push({ field: ['spec', 'generators', index, type, 'template', 'spec', 'project'], project: projectOf(body?.template) });
+    const type = generatorType(generator as GeneratorEntry);
+    const body = (generator as GeneratorEntry)[type] as { template?: Record<string, unknown> } | undefined;
+    places.push({ field: ['spec', 'generators', index, type, 'template', 'spec', 'project'], project: projectOf(body?.template) });
   }
   for (const { field, project } of places) {
     if (typeof project !== 'string' || !project.includes('{{')) continue;

@@ -6,7 +6,7 @@
 // (its `rollout` mark names that rollout) and the rollout is not done.
 import type { RollingSyncStep } from '../appset/types.ts';
 import type { AppSpec, Registry } from '../config/types.ts';
-import { stepOf } from '../rollout/steps.ts';
+import { rollingSets, stepOf } from '../rollout/steps.ts';
 import type { RolloutState } from '../rollout/types.ts';
 import type { TargetState } from '../state/types.ts';
 
@@ -24,8 +24,7 @@ export function rolloutProgressOf(
   registry: Registry,
   rollouts: readonly RolloutState[],
 ): (app: AppSpec | undefined, state: TargetState | undefined) => RolloutProgress | undefined {
-  const steps = new Map<string, readonly RollingSyncStep[]>();
-  for (const set of registry.applicationSets ?? []) if (set.strategy?.type === 'RollingSync') steps.set(set.name, set.strategy.steps);
+  const steps = new Map<string, readonly RollingSyncStep[]>(rollingSets(registry).map((set) => [set.name, set.strategy.steps]));
   const current = new Map(rollouts.map((rollout) => [rollout.set, rollout]));
   return (app, state) => {
     const mark = state?.rollout;

@@ -7,6 +7,7 @@
 import type { AppSpec, Registry } from '../config/types.ts';
 import { AUTOMATED_TRIGGERS, type Job, type RolloutJob, type SyncJob } from '../queue/job.ts';
 import type { TargetRef } from '../state/types.ts';
+import { rollingSets } from './steps.ts';
 import type { TargetRollout } from './types.ts';
 
 export interface RolloutMark {
@@ -41,7 +42,7 @@ export function rolloutSetOf(
   const set = app.applicationSet;
   if (set === undefined) return undefined;
   if (app.rollingSync === true) return set;
-  return registry.applicationSets?.some((candidate) => candidate.name === set && candidate.strategy?.type === 'RollingSync') ? set : undefined;
+  return rollingSets(registry).some((candidate) => candidate.name === set) ? set : undefined;
 }
 
 export function routeRollouts(jobs: readonly Job[], registry: Registry, origin: RolloutOrigin): RoutedJobs {

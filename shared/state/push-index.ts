@@ -11,6 +11,7 @@ import type { AppSource, AppSpec, Registry } from '../config/types.ts';
 import type { ApplicationSetSpec, SetWatch } from '../appset/types.ts';
 import { chunkByBytes, hashOf, type Entry } from './registry-entries.ts';
 import { PUSH_INDEX_PREFIX } from './keys.ts';
+import { rollingSets } from '../rollout/steps.ts';
 
 const CHUNK_BYTES = 96 * 1024;
 /** After a group's prefix: the chunks of the sets watching it (the apps' chunks are numbers alone). */
@@ -43,7 +44,7 @@ export function pushGroupPrefix(repoURL: string, group: { branch: string } | 'de
 /** The push index entries of `registry`: every group an app's Git sources join, as matchPush groups them. */
 export function pushIndexEntries(registry: Registry): Entry[] {
   const groups = new Map<string, PushIndexApp[]>();
-  const rolling = new Set((registry.applicationSets ?? []).filter((set) => set.strategy?.type === 'RollingSync').map((set) => set.name));
+  const rolling = new Set(rollingSets(registry).map((set) => set.name));
   (registry.apps ?? []).forEach((app, position) => {
     // The store takes registries config/ did not check (tests, restores): an app the matcher
     // could not read either (no source, no revision) follows no branch.

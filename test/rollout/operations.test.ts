@@ -3,7 +3,6 @@
 // gate, abort until done, each queuing the step that carries it out; and the rollout item's
 // versioned writes, so a person's abort and a step in flight never overwrite each other.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalServices, type LocalServices } from '../../local/services.ts';
 import type { ApplicationSetSpec } from '../../shared/appset/types.ts';
@@ -15,6 +14,7 @@ import { SqsJobQueue } from '../../shared/queue/sqs-job-queue.ts';
 import type { RolloutState } from '../../shared/rollout/types.ts';
 import { DynamoStateStore } from '../../shared/state/dynamo-store.ts';
 import { awsClientConfig } from '../support/aws.ts';
+import { drain } from '../queue/queues.ts';
 
 const SHA = '1'.repeat(40);
 const OLD = '2'.repeat(40);
@@ -86,16 +86,9 @@ afterAll(async () => {
   await services?.stop();
 });
 
-async function drain(): Promise<Job[]> {
-  const out: Job[] = [];
-  for (;;) {
-    const { Messages = [] } = await services.sqs.send(new ReceiveMessageCommand({ QueueUrl: services.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
-    if (Messages.length === 0) return out;
-    for (const message of Messages) {
-      out.push(JSON.parse(message.Body ?? '{}') as Job);
-      await services.sqs.send(new DeleteMessageCommand({ QueueUrl: services.queueUrl, ReceiptHandle: message.ReceiptHandle }));
-    }
-  }
+/** Every job on the queue now (deleted as read). */
+async function drained(): Promise<Job[]> {
+  return (await drain(services.sqs, services.queueUrl)).map((message) => JSON.parse(message.Body ?? '{}') as Job);
 }
 
 const state = (fields: Partial<RolloutState>): RolloutState => ({
@@ -144,19 +137,19 @@ describe('promote and abort', () => {
   it('refuse to promote a rollout that is not at a gate, saying what it does', async () => {
     await expect(promoteRollout(deps, 'guestbook', 'alice')).rejects.toThrow(RefusedError);
     await expect(promoteRollout(deps, 'guestbook', 'alice')).rejects.toThrow('rollout of guestbook is not at a gate: it is running (step 2 of 2 syncing)');
-    expect(await drain()).toEqual([]);
+    expect(await drained()).toEqual([]);
   });
 
   it('promote at a gate: the step is marked promoted and a promote step is queued', async () => {
     const read = await store.getRollout('guestbook');
     await store.putRollout(state({ ...read, status: 'waiting', reason: 'soak: 9m left' }), read);
     expect(await promoteRollout(deps, 'guestbook', 'alice')).toMatchObject({ status: 'waiting', promoted: 1, by: 'alice' });
-    expect(await drain()).toEqual([{ kind: 'rollout', set: 'guestbook', id: SHA, reason: 'promote', by: 'alice', trigger: 'push', enqueuedAt: AT }]);
+    expect(await drained()).toEqual([{ kind: 'rollout', set: 'guestbook', id: SHA, reason: 'promote', by: 'alice', trigger: 'push', enqueuedAt: AT }]);
   });
 
   it('abort: nothing more starts, an abort step is queued to tell the pending targets; a second abort is refused', async () => {
     expect(await abortRollout(deps, 'guestbook', 'bob')).toMatchObject({ status: 'aborted', by: 'bob', reason: 'aborted by bob' });
-    expect(await drain()).toEqual([{ kind: 'rollout', set: 'guestbook', id: SHA, reason: 'abort', by: 'bob', trigger: 'push', enqueuedAt: AT }]);
+    expect(await drained()).toEqual([{ kind: 'rollout', set: 'guestbook', id: SHA, reason: 'abort', by: 'bob', trigger: 'push', enqueuedAt: AT }]);
     await expect(abortRollout(deps, 'guestbook', 'bob')).rejects.toThrow('rollout of guestbook is aborted by bob: nothing to abort');
   });
 

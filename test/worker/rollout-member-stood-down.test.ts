@@ -3,7 +3,6 @@
 // told all the same (a `member` step in the set's group), so its step does not wait on it unseen
 // until the rollout's own re-check. State in dynalite, queue in fauxqs.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startLocalServices, type LocalServices } from '../../local/services.ts';
 import type { Job, SyncJob } from '../../shared/queue/job.ts';
@@ -13,6 +12,7 @@ import type { WorkerDependencies } from '../../shared/worker/dependencies.ts';
 import { runJob } from '../../shared/worker/run-job.ts';
 import { parseRegistryFiles } from '../../shared/config/load.ts';
 import { awsClientConfig } from '../support/aws.ts';
+import { drain } from '../queue/queues.ts';
 
 const SHA = 'a'.repeat(40);
 let services: LocalServices;
@@ -47,18 +47,12 @@ afterAll(async () => {
   await services?.stop();
 });
 
-async function drain(): Promise<Array<{ group: string; job: Job }>> {
-  const out: Array<{ group: string; job: Job }> = [];
-  for (;;) {
-    const { Messages = [] } = await services.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: services.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['MessageGroupId'] }),
-    );
-    if (Messages.length === 0) return out;
-    for (const message of Messages) {
-      out.push({ group: message.Attributes?.MessageGroupId ?? '', job: JSON.parse(message.Body ?? '{}') as Job });
-      await services.sqs.send(new DeleteMessageCommand({ QueueUrl: services.queueUrl, ReceiptHandle: message.ReceiptHandle }));
-    }
-  }
+/** Every message on the queue now (deleted as read), with its FIFO group. */
+async function drained(): Promise<Array<{ group: string; job: Job }>> {
+  return (await drain(services.sqs, services.queueUrl)).map((message) => ({
+    group: message.Attributes?.MessageGroupId ?? '',
+    job: JSON.parse(message.Body ?? '{}') as Job,
+  }));
 }
 
 const sync = (app: string): SyncJob => ({
@@ -77,7 +71,7 @@ it('tells the rollout when its sync stands down for a suspended target', async (
   await store.requestSync({ app: 'web-dev', cluster: 'dev' }, SHA);
   await store.putTargetState({ app: 'web-dev', cluster: 'dev', suspended: true });
   expect(await runJob(sync('web-dev'), context, deps)).toBe('skipped');
-  expect(await drain()).toEqual([
+  expect(await drained()).toEqual([
     { group: '_rollout@web', job: expect.objectContaining({ kind: 'rollout', set: 'web', id: SHA, reason: 'member', member: 'web-dev@dev' }) },
   ]);
 });
@@ -86,5 +80,5 @@ it('tells the rollout when its app left the registry, and says nothing for a syn
   expect(await runJob(sync('gone'), context, deps)).toBe('skipped');
   const { rollout: _rollout, ...plain } = sync('gone');
   expect(await runJob(plain, context, deps)).toBe('skipped');
-  expect((await drain()).map(({ job }) => job.kind === 'rollout' && job.member)).toEqual(['gone@dev']);
+  expect((await drained()).map(({ job }) => job.kind === 'rollout' && job.member)).toEqual(['gone@dev']);
 });

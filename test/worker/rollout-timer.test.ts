@@ -4,7 +4,6 @@
 // step to the set's group. Before its message runs out of receives (maxReceiveCount) a fresh one
 // takes over; a timer of a superseded rollout is dropped. Real queue (fauxqs) and table (dynalite).
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startLocalServices, type LocalServices } from '../../local/services.ts';
 import type { ApplicationSetSpec } from '../../shared/appset/types.ts';
@@ -15,6 +14,7 @@ import type { WorkerDependencies } from '../../shared/worker/dependencies.ts';
 import { RetryableJobError } from '../../shared/worker/errors.ts';
 import { runRollout } from '../../shared/worker/rollout-job.ts';
 import { awsClientConfig } from '../support/aws.ts';
+import { drain } from '../queue/queues.ts';
 
 const SHA = 'a'.repeat(40);
 const NOW = new Date('2026-12-01T12:00:00.000Z');
@@ -55,18 +55,11 @@ afterAll(async () => {
 });
 
 /** Every message on the queue now (deleted as read), with its FIFO group. */
-async function drain(): Promise<Array<{ group: string; job: RolloutJob }>> {
-  const out: Array<{ group: string; job: RolloutJob }> = [];
-  for (;;) {
-    const { Messages = [] } = await services.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: services.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['MessageGroupId'] }),
-    );
-    if (Messages.length === 0) return out;
-    for (const message of Messages) {
-      out.push({ group: message.Attributes?.MessageGroupId ?? '', job: JSON.parse(message.Body ?? '{}') as RolloutJob });
-      await services.sqs.send(new DeleteMessageCommand({ QueueUrl: services.queueUrl, ReceiptHandle: message.ReceiptHandle }));
-    }
-  }
+async function drained(): Promise<Array<{ group: string; job: RolloutJob }>> {
+  return (await drain(services.sqs, services.queueUrl)).map((message) => ({
+    group: message.Attributes?.MessageGroupId ?? '',
+    job: JSON.parse(message.Body ?? '{}') as RolloutJob,
+  }));
 }
 
 const timer = (dueInMs: number, id = SHA): RolloutJob => ({
@@ -81,7 +74,7 @@ const timer = (dueInMs: number, id = SHA): RolloutJob => ({
 const received = (receiveCount: number) => ({ receiveCount, remainingMs: () => 60_000 });
 
 beforeEach(async () => {
-  await drain();
+  await drained();
 });
 
 describe('a rollout timer', () => {
@@ -99,13 +92,13 @@ describe('a rollout timer', () => {
   it('about to run out of receives: a fresh timer for the same time takes over, in a group of its own', async () => {
     const job = timer(2 * 3_600_000);
     expect(await runRollout(job, received(9), deps)).toBe('rollout');
-    const sent = await drain();
+    const sent = await drained();
     expect(sent).toEqual([{ group: `_rollout-timer@shop@${Date.parse(job.dueAt!)}`, job: { ...job, hop: 1 } }]);
   });
 
   it("due: the step goes to the set's group", async () => {
     expect(await runRollout(timer(-1), received(3), deps)).toBe('rollout');
-    const sent = await drain();
+    const sent = await drained();
     expect(sent).toEqual([
       { group: '_rollout@shop', job: { kind: 'rollout', set: 'shop', id: SHA, reason: 'timer', trigger: 'push', enqueuedAt: NOW.toISOString() } },
     ]);
@@ -115,6 +108,6 @@ describe('a rollout timer', () => {
     const older = 'b'.repeat(40);
     expect(await runRollout(timer(30_000, older), received(1), deps)).toBe('skipped');
     expect(await runRollout(timer(-1, older), received(1), deps)).toBe('skipped');
-    expect(await drain()).toEqual([]);
+    expect(await drained()).toEqual([]);
   });
 });
