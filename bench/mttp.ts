@@ -99,6 +99,7 @@ function printRow(result: MttpResult): void {
         .map(([operation, count]) => `${operation} ${count}`)
         .join(', ')})` +
       `  GitHub ${result.githubRequests}` +
+      `  CPU ${((1000 * (result.cpuSeconds.main + result.cpuSeconds.workers)) / result.apps).toFixed(0)} ms/app (main ${result.cpuSeconds.main.toFixed(1)} s, workers ${result.cpuSeconds.workers.toFixed(1)} s)` +
       `  peak RSS ${result.rssMiB.total} MiB (main ${result.rssMiB.main}, largest worker ${result.rssMiB.worker})`,
   );
 }

@@ -56,7 +56,7 @@ export function startWorkerPool(options: WorkerPoolOptions): LocalWorkerPool {
   let stopping = false;
   const start = () => {
     // The IPC channel is how a child learns that local mode is gone (it closes even on SIGKILL).
-    const child = spawn(process.execPath, [WORKER, ...(options.args ?? [])], {
+    const child = spawn(process.execPath, [...process.execArgv, WORKER, ...(options.args ?? [])], {
       env: options.env,
       stdio: options.stdio === 'pipe' ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'inherit', 'inherit', 'ipc'],
     });

@@ -12,13 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { startDynamoFaultProxy } from '../../local/dynamo-fault-proxy.ts';
 import { localPush } from '../../local/push-event.ts';
 import { startSandbox } from '../../local/sandbox/index.ts';
 import { startLocalServices } from '../../local/services.ts';
 import { startWebhookServer } from '../../local/webhook-server.ts';
 import { startWorkerPool } from '../../local/worker-pool.ts';
 import { parseDuration } from '../../shared/config/duration.ts';
+import { startDynamoCounter } from './dynamo-counter.ts';
 import { deliverPush } from './soak-repo.ts';
 import { CLUSTER, createMttpRepo } from './mttp-repo.ts';
 
@@ -39,6 +39,8 @@ export interface MttpResult {
   githubRequests: number;
   /** Peak RSS in MiB: this process (sandbox, dynalite, fauxqs, webhook), the largest worker, all together. */
   rssMiB: { main: number; worker: number; total: number };
+  /** CPU seconds (user + system) from start to the last app synced: this process (sandbox, dynalite, fauxqs, webhook) and the workers together. */
+  cpuSeconds: { main: number; workers: number };
   /** Why it did not finish, when it did not: failure statuses, dead letters, the last worker lines. */
   problem?: string;
 }
@@ -68,8 +70,8 @@ const kubeconfig = join(dir, 'sandbox.kubeconfig');
 await sandbox.writeKubeconfig(kubeconfig, 'sandbox');
 const services = await startLocalServices();
 const dynamoDirect = services.env.AWS_ENDPOINT_URL_DYNAMODB;
-// No faults: the proxy is here to count what the webhook and the workers ask DynamoDB.
-const proxy = await startDynamoFaultProxy({ target: dynamoDirect });
+// Counts what the webhook and the workers ask DynamoDB.
+const proxy = await startDynamoCounter(dynamoDirect);
 const repoDir = join(dir, 'repo');
 const sha = await createMttpRepo(repoDir, APPS, 'sandbox');
 const webhookSecret = 'mttp-webhook-secret';
@@ -103,6 +105,7 @@ const pool = startWorkerPool({
   onExit: (pid, code, signal) => workerLines.push(`worker ${pid} exited (${signal ?? `code ${code}`})`),
 });
 const peakKiB = new Map<number, number>();
+const cpuTicks = new Map<number, number>();
 const watched = new Set<number>();
 const watchChildren = () => {
   for (const child of pool.children) {
@@ -129,6 +132,10 @@ const sampleRss = async () => {
     const status = await readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '');
     const hwm = /^VmHWM:\s+(\d+) kB/m.exec(status);
     if (hwm) peakKiB.set(child.pid ?? -1, Math.max(peakKiB.get(child.pid ?? -1) ?? 0, Number(hwm[1])));
+    const stat = await readFile(`/proc/${child.pid}/stat`, 'utf8').catch(() => '');
+    // utime and stime, fields 14 and 15, in clock ticks (100 a second on Linux): after the command's closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields.length > 13) cpuTicks.set(child.pid ?? -1, Number(fields[11]) + Number(fields[12]));
   }
 };
 watchChildren();
@@ -166,6 +173,7 @@ async function queueDepth(queueUrl: string): Promise<number> {
   return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
 }
 
+const cpuBefore = process.cpuUsage();
 const push = await localPush(repoDir, { initial: true });
 const pushedAt = Date.now();
 const answer = await deliverPush(server.url, webhookSecret, push.payload);
@@ -195,6 +203,7 @@ while (!problem && finishedAt === undefined) {
   if (problem && workerLines.length > 0) problem += `\n  last worker lines: ${workerLines.join('\n    ')}`;
 }
 await sampleRss();
+const mainCpu = process.cpuUsage(cpuBefore);
 const appSuccesses = [...successAt].filter(([target]) => target.endsWith(`@${CLUSTER}`)).map(([, at]) => at);
 const lastStatus = Math.max(0, ...appSuccesses);
 const requests = sandbox.requests.entries();
@@ -210,13 +219,17 @@ const result: MttpResult = {
   webhookStatus: answer.status,
   apiRequests: requests.length,
   apiRequestsByVerb: byVerb,
-  dynamoRequests: Object.values(proxy.stats.requests).reduce((sum, count) => sum + count, 0),
-  dynamoRequestsByOperation: { ...proxy.stats.requests },
+  dynamoRequests: Object.values(proxy.requests).reduce((sum, count) => sum + count, 0),
+  dynamoRequestsByOperation: { ...proxy.requests },
   githubRequests: 0,
   rssMiB: {
     main: Math.round(process.resourceUsage().maxRSS / 1024),
     worker: Math.round(Math.max(0, ...workerPeaks) / 1024),
     total: Math.round((process.resourceUsage().maxRSS + workerPeaks.reduce((sum, kib) => sum + kib, 0)) / 1024),
+  },
+  cpuSeconds: {
+    main: (mainCpu.user + mainCpu.system) / 1e6,
+    workers: [...cpuTicks.values()].reduce((sum, ticks) => sum + ticks, 0) / 100,
   },
   problem,
 };

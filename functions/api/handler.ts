@@ -4,18 +4,17 @@
 // only a route left without the authorizer would see.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { ApiDeps } from '../../shared/api/deps.ts';
 import { apiDependencies } from '../../shared/api/environment.ts';
 import { apiRequestOf, apiResultOf } from '../../shared/api/http-event.ts';
 import { handleApiRequest } from '../../shared/api/router.ts';
-import { functionTracer } from '../../shared/runtime/tracing.ts';
+import { functionTracer, tracingMiddleware } from '../../shared/runtime/tracing.ts';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'driftless' });
 // Before any client is built: the runtime captures its AWS SDK clients with it (a no-op outside Lambda).
-const tracer = functionTracer('api');
+const tracer = await functionTracer('api');
 
 let dependencies: ApiDeps | undefined;
 
@@ -28,5 +27,5 @@ export async function api(event: APIGatewayProxyEventV2WithJWTAuthorizer): Promi
 }
 
 export const handler = middy(api)
-  .use(captureLambdaHandler(tracer))
+  .use(tracingMiddleware(tracer))
   .use(injectLambdaContext(logger, { resetKeys: true }));

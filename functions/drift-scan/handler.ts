@@ -5,11 +5,10 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { planScans, type ScanPlan, type ScheduleDependencies } from '../../shared/drift/plan-scans.ts';
 import { branchHeads, gitHub, jobQueue, loadGitHubSecret, stateStore, type Environment } from '../../shared/runtime/environment.ts';
-import { functionTracer } from '../../shared/runtime/tracing.ts';
+import { functionTracer, tracingMiddleware } from '../../shared/runtime/tracing.ts';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'driftless' });
 const metrics = new Metrics({
@@ -17,7 +16,7 @@ const metrics = new Metrics({
   serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'driftless',
 });
 // Before any client is built: the runtime captures its AWS SDK clients with it (a no-op outside Lambda).
-const tracer = functionTracer('driftScan');
+const tracer = await functionTracer('driftScan');
 const DEFAULT_INTERVAL_SECONDS = 300;
 
 let dependencies: Promise<ScheduleDependencies> | undefined;
@@ -54,6 +53,6 @@ export async function driftScan(_event: unknown): Promise<ScanPlan> {
 }
 
 export const handler = middy(driftScan)
-  .use(captureLambdaHandler(tracer))
+  .use(tracingMiddleware(tracer))
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics));

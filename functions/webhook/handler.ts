@@ -4,11 +4,10 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { gitHubHostOf, jobQueue, loadWebhookSecret, stateStore, type Environment } from '../../shared/runtime/environment.ts';
-import { functionTracer } from '../../shared/runtime/tracing.ts';
+import { functionTracer, tracingMiddleware } from '../../shared/runtime/tracing.ts';
 import { handleDelivery, type WebhookDependencies } from '../../shared/webhook/intake.ts';
 import { SignatureVerifier } from '../../shared/webhook/verify.ts';
 
@@ -18,7 +17,7 @@ const metrics = new Metrics({
   serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'driftless',
 });
 // Before any client is built: the runtime captures its AWS SDK clients with it (a no-op outside Lambda).
-const tracer = functionTracer('webhook');
+const tracer = await functionTracer('webhook');
 const DELIVERY_TTL_SECONDS = 7 * 24 * 3600; // GitHub lets people redeliver for about a week
 
 let dependencies: Promise<WebhookDependencies> | undefined;
@@ -76,6 +75,6 @@ function countDelivery(headers: Record<string, string | undefined>, statusCode: 
 }
 
 export const handler = middy(webhook)
-  .use(captureLambdaHandler(tracer))
+  .use(tracingMiddleware(tracer))
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics));

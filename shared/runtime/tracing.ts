@@ -2,10 +2,13 @@
 // (functionTracer), and the runtime wraps every AWS SDK client it builds (traced), so a trace
 // shows the calls to DynamoDB, SQS, S3, Secrets Manager and EventBridge under the invocation.
 //
-// Outside Lambda (local mode, tests) Powertools turns tracing off by itself: it traces only
-// where AWS_EXECUTION_ENV is set and POWERTOOLS_TRACE_ENABLED is not "false", and then
-// captures nothing, patches nothing and needs no X-Ray daemon.
-import { Tracer } from '@aws-lambda-powertools/tracer';
+// Outside Lambda (local mode, tests) tracing is off, by Powertools' own rule (tracingWanted),
+// and then the Tracer is not even imported: it loads aws-xray-sdk-core, whose cls-hooked
+// context installs an async hook with destroy tracking at load, and that made every promise
+// of the process dearer whether anything was traced or not (a fifth of a local worker's CPU).
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import type { MiddlewareObj } from '@middy/core';
 
 /** Service names in traces: one per function, so the X-Ray service map tells them apart. */
 const TRACE_SERVICE_NAMES = {
@@ -17,10 +20,33 @@ const TRACE_SERVICE_NAMES = {
 
 let current: Tracer | undefined;
 
-/** The function's tracer; the clients the runtime builds afterwards are captured with it. */
-export function functionTracer(name: keyof typeof TRACE_SERVICE_NAMES): Tracer {
+/**
+ * Powertools Tracer's rule for whether it traces (Tracer.setTracingEnabled): off when
+ * POWERTOOLS_TRACE_ENABLED is "false", under the Amplify mock or SAM local, or outside a Lambda
+ * execution environment (no AWS_EXECUTION_ENV). test/functions/tracing.test.ts holds it to the
+ * Tracer's own answer.
+ */
+export function tracingWanted(env: NodeJS.ProcessEnv = process.env): boolean {
+  if ((env.POWERTOOLS_TRACE_ENABLED ?? '').toLowerCase() === 'false') return false;
+  const executionEnv = env.AWS_EXECUTION_ENV ?? '';
+  if (executionEnv === '' || executionEnv === 'AWS_Lambda_amplify-mock') return false;
+  return (env.AWS_SAM_LOCAL ?? '') === '';
+}
+
+/** The function's tracer when tracing is on, else undefined; the clients the runtime builds afterwards are captured with it. */
+export async function functionTracer(name: keyof typeof TRACE_SERVICE_NAMES): Promise<Tracer | undefined> {
+  if (!tracingWanted()) {
+    current = undefined;
+    return undefined;
+  }
+  const { Tracer } = await import('@aws-lambda-powertools/tracer');
   current = new Tracer({ serviceName: TRACE_SERVICE_NAMES[name] });
   return current;
+}
+
+/** The handler's tracing middleware for middy's `use`: Powertools' captureLambdaHandler with a tracer, none (an empty list) without. */
+export function tracingMiddleware(tracer: Tracer | undefined): MiddlewareObj[] {
+  return tracer ? [captureLambdaHandler(tracer)] : [];
 }
 
 /** `client`, captured by the function's tracer when tracing is on; as it is otherwise. */
