@@ -4,6 +4,8 @@
 // Discovery.shared keeps the answers per cluster across the jobs of a process for a while
 // (the worker syncs many apps to one cluster): a kind it does not know is asked of the server
 // again once per job before it is called unknown, so a CRD established since is never missed.
+// Jobs run at once in one process (a batch's groups): a pending answer is shared, and an answer
+// asked since a job began counts as that job's own, so concurrent misses make one request.
 import type { KubeClient } from './client.ts';
 import { isNotFound, UnknownKindError } from './errors.ts';
 import { groupOf, versionOf } from './object.ts';
@@ -32,7 +34,11 @@ const MAX_SHARED_CLUSTERS = 256;
 interface Cached<T> {
   value: Promise<T>;
   at: number;
+  /** Order of asking, across the process: tells an answer asked since a job began (clocks can tie). */
+  seq: number;
 }
+
+let asked = 0;
 
 /** What one cluster's discovery documents said, kept across the Discovery instances of its jobs. */
 export class ClusterAnswers {
@@ -49,6 +55,8 @@ export class Discovery {
   readonly #now: () => number;
   /** Group-versions this instance asked the server itself: a miss there is final for this job. */
   readonly #askedHere = new Set<string>();
+  /** Where the asking stood when this job began: an answer asked since is as new as one this job would ask for. */
+  readonly #born: number;
   #apiVersions: Promise<string[]> | undefined;
 
   /** `answers` shared with other instances for the same cluster (Discovery.shared); a fresh set otherwise. */
@@ -57,6 +65,7 @@ export class Discovery {
     this.#answers = options.answers ?? new ClusterAnswers();
     this.#ttlMs = options.ttlMs ?? Number.POSITIVE_INFINITY;
     this.#now = options.now ?? Date.now;
+    this.#born = asked;
   }
 
   /**
@@ -94,11 +103,11 @@ export class Discovery {
 
   /** Like resolve, but undefined for unknown kinds. */
   async lookup(apiVersion: string, kind: string): Promise<ResourceInfo | undefined> {
-    const found = (await this.#load(apiVersion))?.find((resource) => resource.kind === kind);
-    if (found || this.#askedHere.has(apiVersion)) return found;
+    const entry = this.#entry(apiVersion);
+    const found = (await entry.value)?.find((resource) => resource.kind === kind);
+    if (found || this.#askedHere.has(apiVersion) || entry.seq > this.#born) return found;
     // Learned by an earlier job: the kind may be served since (a CRD established meanwhile).
-    this.forget(apiVersion);
-    return (await this.#load(apiVersion))?.find((resource) => resource.kind === kind);
+    return (await this.#refetch(apiVersion).value)?.find((resource) => resource.kind === kind);
   }
 
   /** Forget a group-version so the next lookup asks the server again (after a CRD changes). */
@@ -110,7 +119,7 @@ export class Discovery {
     const cached = this.#answers.version;
     if (cached && this.#fresh(cached)) return cached.value;
     const value = this.#client.get<ServerVersion>('/version');
-    const entry = { value, at: this.#now() };
+    const entry = { value, at: this.#now(), seq: ++asked };
     this.#answers.version = entry;
     value.catch(() => this.#answers.version === entry && (this.#answers.version = undefined));
     return value;
@@ -135,18 +144,33 @@ export class Discovery {
     return this.#now() - entry.at < this.#ttlMs;
   }
 
-  #load(apiVersion: string): Promise<ResourceInfo[] | undefined> {
+  /** The shared answer for `apiVersion` if fresh (pending ones included, so concurrent misses share one request), else a new request. */
+  #entry(apiVersion: string): Cached<ResourceInfo[] | undefined> {
+    const cached = this.#answers.groupVersions.get(apiVersion);
+    if (cached && this.#fresh(cached)) return cached;
+    return this.#ask(apiVersion);
+  }
+
+  /**
+   * Asks again, unless a job running beside this one already did since this job began: its
+   * answer is as new as ours would be, and concurrent jobs that all miss must not all ask.
+   */
+  #refetch(apiVersion: string): Cached<ResourceInfo[] | undefined> {
+    const current = this.#answers.groupVersions.get(apiVersion);
+    if (current && current.seq > this.#born && this.#fresh(current)) return current;
+    return this.#ask(apiVersion);
+  }
+
+  #ask(apiVersion: string): Cached<ResourceInfo[] | undefined> {
     const groupVersions = this.#answers.groupVersions;
-    const cached = groupVersions.get(apiVersion);
-    if (cached && this.#fresh(cached)) return cached.value;
     const pending = this.#fetch(apiVersion);
-    const entry = { value: pending, at: this.#now() };
+    const entry = { value: pending, at: this.#now(), seq: ++asked };
     groupVersions.set(apiVersion, entry);
     this.#askedHere.add(apiVersion);
     // A failed or empty answer is not cached: the kind may appear once its CRD is established.
     const drop = () => groupVersions.get(apiVersion) === entry && groupVersions.delete(apiVersion);
     pending.then((found) => found === undefined && drop(), drop);
-    return pending;
+    return entry;
   }
 
   async #fetch(apiVersion: string): Promise<ResourceInfo[] | undefined> {

@@ -98,4 +98,26 @@ describe('discovery shared across jobs', () => {
     await expect(discovery.resolve('v1', 'NoSuchKind')).rejects.toBeInstanceOf(UnknownKindError);
     expect(discoveryGets('/api/v1')).toBe(1);
   });
+
+  it('jobs running at once that miss a kind share one request for it', async () => {
+    Discovery.clearShared();
+    cluster.sandbox.requests.clear();
+    const jobs = Array.from({ length: 3 }, () => Discovery.shared('sandbox', cluster.client));
+    const answers = await Promise.allSettled(jobs.map((job) => job.resolve('v1', 'NoSuchKind')));
+    for (const answer of answers) expect(answer.status === 'rejected' && answer.reason).toBeInstanceOf(UnknownKindError);
+    expect(discoveryGets('/api/v1')).toBe(1);
+  });
+
+  it('jobs running at once that find an earlier answer without their kind ask the server again once, not once each', async () => {
+    Discovery.clearShared();
+    await establish('sprockets', 'Sprocket');
+    // An earlier job learned the group without Cog.
+    await Discovery.shared('sandbox', cluster.client).resolve('example.com/v1', 'Sprocket');
+    await establish('cogs', 'Cog');
+    cluster.sandbox.requests.clear();
+    const jobs = Array.from({ length: 3 }, () => Discovery.shared('sandbox', cluster.client));
+    const found = await Promise.all(jobs.map((job) => job.resolve('example.com/v1', 'Cog')));
+    for (const info of found) expect(info).toMatchObject({ resource: 'cogs', namespaced: true });
+    expect(discoveryGets('/apis/example.com/v1')).toBe(1);
+  });
 });
