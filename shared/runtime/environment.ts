@@ -28,8 +28,10 @@ import { chartFetcherFromEnv } from '../source/chart/environment.ts';
 import { GitHubTarballFetcher } from '../source/github-tarball.ts';
 import { LocalGitFetcher } from '../source/local-git.ts';
 import { RoutingFetcher } from '../source/routing.ts';
+import { SharedCopies } from '../source/shared-copies.ts';
 import { DynamoStateStore } from '../state/dynamo-store.ts';
 import { S3RenderCache } from '../storage/s3-render-cache.ts';
+import { S3SourceArchives } from '../storage/s3-source-archives.ts';
 import { RuntimeConfigError } from './errors.ts';
 import { traced } from './tracing.ts';
 
@@ -151,10 +153,19 @@ export function deploymentsEnabled(env: Environment, app: boolean): boolean {
 /**
  * Repositories on the worker's disk are read only where LOCAL_REPOSITORIES=allow, which local
  * mode (local/start.ts) sets and the stack never does: in AWS a path repoURL is bad input.
+ * With RENDER_BUCKET, GitHub commits are shared through it (under sources/): a push of a
+ * thousand apps downloads its commit about once, not once per worker. Local repositories are
+ * not: they are on the disk every local worker reads already.
  */
 export function sourceFetcher(octokit: Octokit | undefined, env: Environment = {}): RoutingFetcher {
+  const shared =
+    octokit && env.RENDER_BUCKET
+      ? new SharedCopies(
+          new S3SourceArchives({ client: traced(new S3Client({ forcePathStyle: Boolean(env.AWS_ENDPOINT_URL_S3) })), bucket: env.RENDER_BUCKET }),
+        )
+      : undefined;
   return new RoutingFetcher({
-    github: octokit ? new GitHubTarballFetcher(octokit, { host: gitHubHostOf(env) }) : undefined,
+    github: octokit ? new GitHubTarballFetcher(octokit, { host: gitHubHostOf(env), shared }) : undefined,
     local: env.LOCAL_REPOSITORIES === 'allow' ? new LocalGitFetcher() : undefined,
   });
 }

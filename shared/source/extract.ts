@@ -19,6 +19,8 @@ export interface ExtractOptions {
   maxEntries?: number;
   /** For messages: `owner/repo@sha`. */
   what: string;
+  /** Sees every chunk of the archive as it passes (to keep a copy of what was unpacked). */
+  tap?: (chunk: Buffer) => void;
 }
 
 export async function extractTar(archive: Readable, dir: string, options: ExtractOptions): Promise<void> {
@@ -31,7 +33,10 @@ export async function extractTar(archive: Readable, dir: string, options: Extrac
     transform(chunk: Buffer, _encoding, done) {
       archiveBytes += chunk.length;
       if (archiveBytes > options.maxBytes) done(new SourceTooLargeError(`archive of ${options.what}`, options.maxBytes));
-      else done(null, chunk);
+      else {
+        options.tap?.(chunk);
+        done(null, chunk);
+      }
     },
   });
   const unpack = untar({

@@ -8,9 +8,11 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { gitHubApiError, httpStatus } from '../github/api-error.ts';
 import { compareCommits } from '../github/compare.ts';
 import { GITHUB_COM, parseGitHubRepoURL, type RemoteRepo } from '../github/repo-url.ts';
+import { sourceArchiveKey } from '../storage/source-archive-key.ts';
 import { RepositoryNotFoundError, RevisionNotFoundError, SourceTooLargeError } from './errors.ts';
 import { extractTar } from './extract.ts';
 import { DEFAULT_MAX_BYTES, FULL_SHA, type FetchedSource, type FetchRequest, type SourceFetcher } from './fetcher.ts';
+import type { SharedCopies } from './shared-copies.ts';
 import { TreeCache } from './tree-cache.ts';
 
 export interface GitHubTarballFetcherOptions {
@@ -25,6 +27,11 @@ export interface GitHubTarballFetcherOptions {
    * repository here. github.com unless given.
    */
   host?: string;
+  /**
+   * Commits shared by every worker (the render bucket in AWS): a commit another worker
+   * downloaded is read from there, one this fetcher downloads is stored there.
+   */
+  shared?: SharedCopies;
 }
 
 // A container handles the push jobs of many targets on the same commits: one compare each.
@@ -36,6 +43,7 @@ export class GitHubTarballFetcher implements SourceFetcher {
   readonly #maxEntries: number | undefined;
   readonly #cache: TreeCache;
   readonly #host: string;
+  readonly #shared: SharedCopies | undefined;
   /** Answers of isAncestor by repository and commit pair, oldest first. */
   readonly #ancestry = new Map<string, boolean>();
 
@@ -45,6 +53,7 @@ export class GitHubTarballFetcher implements SourceFetcher {
     this.#maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     this.#maxEntries = options.maxEntries;
     this.#cache = options.cache ?? new TreeCache();
+    this.#shared = options.shared;
   }
 
   async fetch({ repoURL, revision }: FetchRequest): Promise<FetchedSource> {
@@ -92,8 +101,14 @@ export class GitHubTarballFetcher implements SourceFetcher {
     }
   }
 
-  async #download(repoURL: string, { owner, repo }: RemoteRepo, sha: string, dir: string): Promise<void> {
+  async #download(repoURL: string, { host, owner, repo }: RemoteRepo, sha: string, dir: string): Promise<void> {
     const what = `${owner}/${repo}@${sha}`;
+    // GitHub's tarball, stored as it came: its top folder is stripped the same way when read back.
+    const unpack = (archive: Readable, tap?: (chunk: Buffer) => void) =>
+      extractTar(archive, dir, { strip: 1, maxBytes: this.#maxBytes, maxEntries: this.#maxEntries, what, tap });
+    const shared = this.#shared;
+    const sharedKey = shared ? sourceArchiveKey(`github:${host}/${owner}/${repo}`.toLowerCase(), sha) : '';
+    if (shared && (await shared.restore(sharedKey, what, dir, (archive) => unpack(archive)))) return;
     let body: Readable;
     try {
       const response = await this.#octokit.request('GET /repos/{owner}/{repo}/tarball/{ref}', {
@@ -115,6 +130,9 @@ export class GitHubTarballFetcher implements SourceFetcher {
         throw new RevisionNotFoundError(repoURL, sha, ' (or the repository is not readable with the configured GitHub credentials)');
       throw gitHubApiError(`downloading ${what}`, error);
     }
-    await extractTar(body, dir, { strip: 1, maxBytes: this.#maxBytes, maxEntries: this.#maxEntries, what });
+    const copy = shared?.copy();
+    await unpack(body, copy?.tap);
+    // Only an archive that unpacked and passed every check is offered to the other workers.
+    if (shared && copy) await shared.save(sharedKey, what, copy.bytes());
   }
 }

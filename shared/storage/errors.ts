@@ -22,3 +22,11 @@ export class CorruptRenderError extends StorageError {
     this.name = 'CorruptRenderError';
   }
 }
+
+/** A shared source archive that fails its check on read (size, content hash): never unpacked. */
+export class CorruptSourceArchiveError extends StorageError {
+  constructor(key: string, what: string, options?: ErrorOptions) {
+    super(`shared source archive ${key}: ${what}`, options);
+    this.name = 'CorruptSourceArchiveError';
+  }
+}
