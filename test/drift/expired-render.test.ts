@@ -4,7 +4,7 @@
 // when something did, for suspended and pinned targets too. Only a revision gone from Git is
 // Unknown, with that reason, and nothing is healed then; a GitHub failure leaves the state.
 // Real pipeline: sandbox, dynalite, fauxqs S3 and SQS, the GitHub double on a real git repo.
-import { DeleteObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppSpec, ClusterSpec } from '../../shared/config/types.ts';
 import { scanTarget, type ScanOutcome } from '../../shared/drift/scan-target.ts';
@@ -62,10 +62,17 @@ async function scan(): Promise<ScanOutcome> {
   );
 }
 
-/** Expires the target's render as S3's lifecycle would; returns its key. */
+/**
+ * Expires the target's render as S3's lifecycle would; returns its key. The workers' shared
+ * copies of the commits (sources/) go too: one rule expires both, and the copy was written
+ * just before the render it was rendered from.
+ */
 async function expireRender(): Promise<string> {
   const key = (await store.getTarget('web', 'sandbox'))!.renderKey!;
-  await s3.send(new DeleteObjectCommand({ Bucket: pipeline.services.env.RENDER_BUCKET, Key: key }));
+  const Bucket = pipeline.services.env.RENDER_BUCKET;
+  await s3.send(new DeleteObjectCommand({ Bucket, Key: key }));
+  const copies = await s3.send(new ListObjectsV2Command({ Bucket, Prefix: 'sources/' }));
+  for (const { Key } of copies.Contents ?? []) await s3.send(new DeleteObjectCommand({ Bucket, Key }));
   expect(await cached(key)).toBe(false);
   return key;
 }
