@@ -62,11 +62,7 @@ async function renderSingle(app: AppSpec, namespace: string, source: FetchedSour
   const capabilities = (await detectSourceType(join(source.root, app.source.path), request)) === 'helm' ? await discovery.capabilities() : undefined;
   const sourceOptions = { helm: app.source.helm, kustomize: app.source.kustomize, directory: app.source.directory, namespace, appName: app.name, capabilities };
   const key = cache.renderKey({ repoURL: app.source.repoURL, revision: source.sha, path: app.source.path, sourceOptions });
-  const stored = await cache.get(key);
-  if (stored) return { key, objects: stored, cached: true };
-  const result = await render({ ...request, cluster: capabilities });
-  await cache.put(key, result.objects);
-  return { key, objects: result.objects, cached: false };
+  return once(cache, key, async () => (await render({ ...request, cluster: capabilities })).objects);
 }
 
 /**
@@ -107,11 +103,39 @@ async function renderSeveral(app: AppSpec, namespace: string, fetched: FetchedAp
   const firstCommit = fetched.revisions.find((revision) => revision.sha !== undefined)?.sha;
   const revision = firstCommit ?? createHash('sha256').update(canonicalJson(identities)).digest('hex');
   const key = cache.renderKey({ repoURL: app.source.repoURL, revision, path: app.source.path, sourceOptions });
-  const stored = await cache.get(key);
-  if (stored) return { key, objects: stored, cached: true };
-  const result = await renderSources({ sources: trees, destinationNamespace: namespace, appName: app.name, cluster: capabilities });
-  await cache.put(key, result.objects);
-  return { key, objects: result.objects, cached: false };
+  return once(
+    cache,
+    key,
+    async () => (await renderSources({ sources: trees, destinationNamespace: namespace, appName: app.name, cluster: capabilities })).objects,
+  );
+}
+
+/**
+ * Renders in progress in this process, per cache and key: the jobs of one batch run at once
+ * (an app's targets on several clusters, a sync beside a scan), and a second job that misses
+ * the cache while the first is rendering the same key waits for that render rather than
+ * running helm or kustomize again. Its answer counts as cached: this job did not render it.
+ */
+const rendering = new WeakMap<RenderCache, Map<string, Promise<RenderedObject[]>>>();
+
+async function once(cache: RenderCache, key: string, produce: () => Promise<RenderedObject[]>): Promise<RenderedApp> {
+  let pending = rendering.get(cache);
+  if (!pending) rendering.set(cache, (pending = new Map()));
+  const inFlight = pending.get(key);
+  if (inFlight) return { key, objects: await inFlight, cached: true };
+  const work = (async () => {
+    const stored = await cache.get(key);
+    if (stored) return { objects: stored, cached: true };
+    const objects = await produce();
+    await cache.put(key, objects);
+    return { objects, cached: false };
+  })();
+  const objects = work.then((result) => result.objects);
+  pending.set(key, objects);
+  // Gone once settled, failed or not: the next job asks the cache (a failed render is tried again).
+  const forget = () => pending.get(key) === objects && pending.delete(key);
+  objects.then(forget, forget);
+  return { key, ...(await work) };
 }
 
 /** `chart web 1.2.0 from https://…`, `spec.sources[1] (https://github.com/…)`; none for an app's one Git source. */
