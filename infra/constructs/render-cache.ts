@@ -1,5 +1,7 @@
 // Rendered manifests per (repo, sha, path, source options): written once by the worker that
-// renders them, read by the other clusters' syncs and by the workers' drift-scan jobs.
+// renders them, read by the other clusters' syncs and by the workers' drift-scan jobs. The
+// workers also share fetched commits (sources/) and chart archives (charts/) through it; the
+// one lifecycle rule expires those as it expires the renders.
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -50,9 +52,15 @@ export class RenderCache extends Construct {
     });
   }
 
-  /** Grants object access (GetObject, plus PutObject for readWrite) and sets RENDER_BUCKET. */
+  /**
+   * Grants object access and sets RENDER_BUCKET: readWrite (the worker) gets GetObject and
+   * PutObject on every object, its shared commits (sources/) and charts (charts/) among them;
+   * read (the dashboard's API) gets GetObject on the renders alone (shared/storage/render-key.ts
+   * names them renders/...), so the archives of private repositories stay the worker's.
+   */
   bind(fn: DriftlessFunction, access: BucketAccess = 'read'): void {
-    const objects = this.bucket.arnForObjects('*');
+    const pattern = access === 'read' ? 'renders/*' : '*';
+    const objects = this.bucket.arnForObjects(pattern);
     // ListBucket lets a missing render answer 404 instead of 403, so a miss is told apart
     // from a permissions error.
     fn.allow(['s3:ListBucket'], [this.bucket.bucketArn]);
@@ -61,7 +69,7 @@ export class RenderCache extends Construct {
 
     const bucketId = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket);
     Validations.of(fn.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
+      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${pattern}]`,
       reason: 'Render keys are derived from commits at run time; the grant is confined to objects of this one bucket.',
     });
   }

@@ -86,7 +86,7 @@ describe('cdk-nag AwsSolutions with the dashboard', () => {
     expect(shown).toEqual([
       'Driftless/Custom::CDKBucketDeployment* Annotation::AwsSolutions-L1',
       'Driftless/Dashboard/Api/Handler/Role Annotation::AwsSolutions-IAM5[Resource::*]',
-      'Driftless/Dashboard/Api/Handler/Role Annotation::AwsSolutions-IAM5[Resource::<DriftlessRenderCacheBucket*.Arn>/*]',
+      'Driftless/Dashboard/Api/Handler/Role Annotation::AwsSolutions-IAM5[Resource::<DriftlessRenderCacheBucket*.Arn>/renders/*]',
       'Driftless/Dashboard/SignIn/UserPool Annotation::AwsSolutions-COG8',
       'Driftless/Dashboard/Site/AccessLogs Annotation::AwsSolutions-S1',
       'Driftless/Dashboard/Site/Assets Annotation::AwsSolutions-S1',

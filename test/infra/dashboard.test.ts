@@ -339,7 +339,7 @@ describe('dashboard: the HTTP API and the api function', () => {
       [/^<DriftlessStateTable\w+\.Arn>$/, 'table'],
       [/^<DriftlessSyncJobs\w+\.Arn>$/, 'jobs queue'],
       [/^<DriftlessRenderCacheBucket\w+\.Arn>$/, 'render bucket'],
-      [/^<DriftlessRenderCacheBucket\w+\.Arn>\/\*$/, 'render objects'],
+      [/^<DriftlessRenderCacheBucket\w+\.Arn>\/renders\/\*$/, 'render objects'],
       [/^<DashboardApiHandlerLogs[0-9A-F]{8}\.Arn>$/, 'api log group'],
       [/^<GitHubSecret\w+>$/, 'github secret'],
       [/^arn:<AWS::Partition>:eks:<AWS::Region>:<AWS::AccountId>:cluster\/dev$/, 'cluster dev'],
