@@ -11,6 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalServices, type LocalServices } from '../../local/services.ts';
 import { createGitHubClient } from '../../shared/github/client.ts';
+import { sourceFetcher } from '../../shared/runtime/environment.ts';
 import { GitHubTarballFetcher } from '../../shared/source/github-tarball.ts';
 import { SharedCopies } from '../../shared/source/shared-copies.ts';
 import { TreeCache } from '../../shared/source/tree-cache.ts';
@@ -221,5 +222,27 @@ describe('a bucket that cannot be reached', () => {
     expect(JSON.stringify(warnings)).not.toContain(TOKEN);
     await tree.dispose();
     down.destroy();
+  });
+});
+
+describe('the worker’s fetcher (sourceFetcher)', () => {
+  it('shares GitHub commits through RENDER_BUCKET: two workers built from one environment download a commit once', async () => {
+    const sha = await commit('environment');
+    const saved = { ...process.env };
+    // The S3 client finds fauxqs as a worker in local mode does: AWS_ENDPOINT_URL_S3 and keys in the environment.
+    Object.assign(process.env, services.env);
+    try {
+      const octokit = () => createGitHubClient({ token: TOKEN }, { baseUrl: github.url });
+      const [first, second] = [sourceFetcher(octokit(), services.env), sourceFetcher(octokit(), services.env)];
+      const before = github.requests.length;
+      const a = await first.fetch({ repoURL: REPO_URL, revision: sha });
+      const b = await second.fetch({ repoURL: REPO_URL, revision: sha });
+      expect(tarballRequests(before, sha)).toBe(1);
+      expect(await readTree(b.root)).toEqual(await readTree(a.root));
+      await Promise.all([a.dispose(), b.dispose()]);
+    } finally {
+      for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+      Object.assign(process.env, saved);
+    }
   });
 });
