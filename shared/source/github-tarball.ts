@@ -13,6 +13,7 @@ import { RepositoryNotFoundError, RevisionNotFoundError, SourceTooLargeError } f
 import { extractTar } from './extract.ts';
 import { DEFAULT_MAX_BYTES, FULL_SHA, type FetchedSource, type FetchRequest, type SourceFetcher } from './fetcher.ts';
 import type { SharedCopies } from './shared-copies.ts';
+import { SingleFlight } from './single-flight.ts';
 import { TreeCache } from './tree-cache.ts';
 
 export interface GitHubTarballFetcherOptions {
@@ -44,6 +45,7 @@ export class GitHubTarballFetcher implements SourceFetcher {
   readonly #cache: TreeCache;
   readonly #host: string;
   readonly #shared: SharedCopies | undefined;
+  readonly #resolving = new SingleFlight<string>();
   /** Answers of isAncestor by repository and commit pair, oldest first. */
   readonly #ancestry = new Map<string, boolean>();
 
@@ -58,7 +60,9 @@ export class GitHubTarballFetcher implements SourceFetcher {
 
   async fetch({ repoURL, revision }: FetchRequest): Promise<FetchedSource> {
     const repo = parseGitHubRepoURL(repoURL, this.#host);
-    const sha = FULL_SHA.test(revision) ? revision.toLowerCase() : await this.#resolve(repoURL, repo, revision);
+    const sha = FULL_SHA.test(revision)
+      ? revision.toLowerCase()
+      : await this.#resolving.run(`${repo.host}/${repo.owner}/${repo.repo}@${revision}`.toLowerCase(), () => this.#resolve(repoURL, repo, revision));
     const key = `github:${repo.host}/${repo.owner}/${repo.repo}@${sha}`.toLowerCase();
     return this.#cache.acquire(key, sha, (dir) => this.#download(repoURL, repo, sha, dir));
   }

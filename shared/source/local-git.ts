@@ -10,6 +10,7 @@ import { RepositoryNotFoundError, RevisionNotFoundError, SourceFetchError } from
 import { extractTar } from './extract.ts';
 import { DEFAULT_MAX_BYTES, FULL_SHA, type FetchedSource, type FetchRequest, type SourceFetcher } from './fetcher.ts';
 import { git, spawnGit } from './git.ts';
+import { SingleFlight } from './single-flight.ts';
 import { TreeCache } from './tree-cache.ts';
 
 export interface LocalGitFetcherOptions {
@@ -23,6 +24,7 @@ export class LocalGitFetcher implements SourceFetcher {
   readonly #maxBytes: number;
   readonly #maxEntries: number | undefined;
   readonly #cache: TreeCache;
+  readonly #resolving = new SingleFlight<string>();
 
   constructor(options: LocalGitFetcherOptions = {}) {
     this.#maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -35,7 +37,8 @@ export class LocalGitFetcher implements SourceFetcher {
     if (!isLocalRepo(location)) throw new RepositoryNotFoundError(repoURL, 'not a local repository (a path or file:// URL)');
     // A full sha whose tree is already extracted was resolved when it was: no git to run again.
     const known = FULL_SHA.test(revision) && this.#cache.has(treeKey(location.local, revision.toLowerCase())) ? revision.toLowerCase() : undefined;
-    const sha = known ?? (await resolve(repoURL, location.local, revision));
+    // Jobs of one commit starting together (a batch run at once) share one rev-parse.
+    const sha = known ?? (await this.#resolving.run(`${location.local}@${revision}`, () => resolve(repoURL, location.local, revision)));
     return this.#cache.acquire(treeKey(location.local, sha), sha, (dir) => this.#archive(location.local, sha, dir));
   }
 

@@ -153,6 +153,19 @@ describe('a commit fetched by two workers', () => {
     client.destroy();
   });
 
+  it('resolved from a branch by two concurrent jobs of one worker: one resolution, one download', async () => {
+    const sha = await commit('branch');
+    const { fetcher } = await worker();
+    const before = github.requests.length;
+    const [a, b] = await Promise.all([fetcher.fetch({ repoURL: REPO_URL, revision: 'main' }), fetcher.fetch({ repoURL: REPO_URL, revision: 'main' })]);
+    expect([a.sha, b.sha]).toEqual([sha, sha]);
+    expect(apiRequests(before)).toEqual(['GET /repos/acme/shop/commits/main', `GET /repos/acme/shop/tarball/${sha}`]);
+    // Only calls in flight share an answer: a branch moves, so a later fetch asks again.
+    await (await fetcher.fetch({ repoURL: REPO_URL, revision: 'main' })).dispose();
+    expect(apiRequests(before)).toEqual(['GET /repos/acme/shop/commits/main', `GET /repos/acme/shop/tarball/${sha}`, 'GET /repos/acme/shop/commits/main']);
+    await Promise.all([a.dispose(), b.dispose()]);
+  });
+
   it('is not shared when its archive is larger than the bound: each worker downloads it', async () => {
     const sha = await commit('large');
     const [first, second] = [await worker(s3, 64), await worker(s3, 64)];
