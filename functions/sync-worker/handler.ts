@@ -135,7 +135,11 @@ export async function worker(event: SQSEvent, context: Context): Promise<SQSBatc
       throw error;
     }
   };
-  return processGroups(event.Records, handleRecord, { context });
+  // A record skipped after its group's failure is visible again at once: SQS FIFO hands out no
+  // record of a group while an earlier one is in flight, so the failed record's backoff, not the
+  // visibility timeout, decides when the group goes on, and in order.
+  const visibleAgain = (record: SQSRecord) => later(record.receiptHandle, Number(record.attributes.ApproximateReceiveCount ?? 1), 0);
+  return processGroups(event.Records, handleRecord, { context, onSkipped: visibleAgain });
 }
 
 /** The keys on every log line of a job: kind, target and revision, delivery id. */

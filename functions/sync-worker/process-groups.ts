@@ -20,6 +20,12 @@ export interface ProcessGroupsOptions {
   /** Groups running at once; MAX_GROUPS_AT_ONCE by default. */
   concurrency?: number;
   context?: Context;
+  /**
+   * Told of each record failed unprocessed because an earlier one of its group failed, once its
+   * group is done. Left alone, such a record comes back only after the queue's visibility
+   * timeout and holds its group that long, whatever backoff the failed record was given.
+   */
+  onSkipped?: (record: SQSRecord) => Promise<void>;
 }
 
 /**
@@ -34,18 +40,24 @@ export async function processGroups(
   const groups = groupRecords(records);
   const concurrency = Math.max(1, Math.min(options.concurrency ?? MAX_GROUPS_AT_ONCE, groups.length));
   const failed = new Set<string>();
+  const ran = new Set<string>();
+  const run = (record: SQSRecord) => {
+    ran.add(record.messageId);
+    return handle(record);
+  };
   let next = 0;
   // A few lanes taking the next group when they are free: bounded, and no group waits for a slow one.
   const lane = async () => {
     while (next < groups.length) {
       const group = groups[next++];
       // A processor per group: one instance keeps the state of one run (its failed groups, its records).
-      const response = await processPartialResponse({ Records: group }, handle, new SqsFifoPartialProcessorAsync(), {
+      const response = await processPartialResponse({ Records: group }, run, new SqsFifoPartialProcessorAsync(), {
         context: options.context,
         skipGroupOnError: true,
         throwOnFullBatchFailure: false,
       });
       for (const failure of response.batchItemFailures) failed.add(failure.itemIdentifier);
+      if (options.onSkipped) for (const record of group) if (failed.has(record.messageId) && !ran.has(record.messageId)) await options.onSkipped(record);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, lane));

@@ -101,6 +101,18 @@ describe('processGroups', () => {
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'a2' }, { itemIdentifier: 'a3' }] });
   });
 
+  it('tells of each record skipped after its group failed, not of the failed one nor of others', async () => {
+    const { handle } = recorder(5, ['a1', 'c1']);
+    const skipped: string[] = [];
+    const response = await processGroups(batch, handle, {
+      onSkipped: async (item) => {
+        skipped.push(item.messageId);
+      },
+    });
+    expect(skipped).toEqual(['a2', 'a3']);
+    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(['a1', 'a2', 'c1', 'a3']);
+  });
+
   it('answers an empty list when every record succeeded (Lambda deletes the whole batch)', async () => {
     const { handle } = recorder(1);
     expect(await processGroups(batch, handle)).toEqual({ batchItemFailures: [] });
