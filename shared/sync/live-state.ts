@@ -1,6 +1,6 @@
-// Read live: one read of the cluster for everything the sync needs to know before it writes,
-// the objects it applies and the namespaces its objects go into (one LIST per resource and
-// namespace, see kube/live.ts).
+// Read live: what the sync needs to know of the cluster before it writes, the namespaces its
+// objects go into and then the objects it applies (one LIST per resource and namespace, see
+// kube/live.ts), leaving out those in a namespace that does not exist.
 import type { KubeClient } from '../kube/client.ts';
 import type { Discovery } from '../kube/discovery.ts';
 import { readLive, refKey, refOf, type ObjectRef } from '../kube/live.ts';
@@ -22,9 +22,29 @@ export async function readLiveState(client: KubeClient, discovery: Discovery, de
   );
   if (createNamespace) namespaces.add(createNamespace);
   const namespaceRefs = [...namespaces].map((name) => namespaceRef(name));
-  const wanted = new Set(resources.map(refKey));
-  const objects = await readLive(client, discovery, [...resources, ...namespaceRefs.filter((ref) => !wanted.has(refKey(ref)))]);
-  return { objects, existingNamespaces: new Set([...namespaces].filter((name) => objects.has(refKey(namespaceRef(name))))) };
+  // The namespaces first: nothing namespaced can exist in a namespace that does not (the API
+  // server refuses it), so a first sync into a new namespace reads nothing else — 4 GETs fewer
+  // for each app of Flux's MTTP shape.
+  // Namespace objects the app renders go with them: one read of the kind, as before.
+  const wanted = new Set(namespaceRefs.map(refKey));
+  const first = [...namespaceRefs, ...resources.filter((ref) => ref.apiVersion === 'v1' && ref.kind === 'Namespace' && !wanted.has(refKey(ref)))];
+  const objects = await readLive(client, discovery, first);
+  const existingNamespaces = new Set([...namespaces].filter((name) => objects.has(refKey(namespaceRef(name)))));
+  const read = new Set(first.map(refKey));
+  const rest: ObjectRef[] = [];
+  for (const ref of resources) {
+    if (read.has(refKey(ref))) continue;
+    if (
+      ref.namespace !== undefined &&
+      namespaces.has(ref.namespace) &&
+      !existingNamespaces.has(ref.namespace) &&
+      (await discovery.lookup(ref.apiVersion, ref.kind))?.namespaced
+    )
+      continue;
+    rest.push(ref);
+  }
+  for (const [key, object] of await readLive(client, discovery, rest)) objects.set(key, object);
+  return { objects, existingNamespaces };
 }
 
 export function namespaceRef(name: string): ObjectRef {
