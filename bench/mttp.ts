@@ -89,8 +89,12 @@ function printRow(result: MttpResult): void {
   const time = result.seconds === undefined ? 'not reached' : `${result.seconds.toFixed(1)} s`;
   const perApp = (count: number) => (count / result.apps).toFixed(1);
   const flux = FLUX[result.apps] ? `  (Flux: ${FLUX[result.apps].duration})` : '';
+  const first =
+    result.firstApplySeconds === undefined
+      ? ''
+      : `  webhook answered at ${result.webhookSeconds.toFixed(1)} s, first apply at ${result.firstApplySeconds.toFixed(1)} s`;
   console.log(
-    `${String(result.apps).padStart(5)} apps  ${String(result.workers).padStart(2)} worker(s)  push → all Synced+Healthy ${time.padStart(11)}${flux}` +
+    `${String(result.apps).padStart(5)} apps  ${String(result.workers).padStart(2)} worker(s)  push → all Synced+Healthy ${time.padStart(11)}${flux}${first}` +
       `  synced ${result.synced}/${result.apps}` +
       `  API ${result.apiRequests} (${perApp(result.apiRequests)}/app: ${Object.entries(result.apiRequestsByVerb)
         .map(([verb, count]) => `${verb} ${count}`)

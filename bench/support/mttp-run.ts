@@ -27,6 +27,10 @@ export interface MttpResult {
   workers: number;
   /** Push delivered → every app Synced + Healthy at the commit in the state table; absent when not reached. */
   seconds?: number;
+  /** Push delivered → the webhook's answer. */
+  webhookSeconds: number;
+  /** Push delivered → the first write to the cluster: the webhook, the registry refresh and the fan-out to sync jobs. */
+  firstApplySeconds?: number;
   /** Push delivered → the last app's success commit status. */
   lastStatusSeconds?: number;
   synced: number;
@@ -177,6 +181,7 @@ const cpuBefore = process.cpuUsage();
 const push = await localPush(repoDir, { initial: true });
 const pushedAt = Date.now();
 const answer = await deliverPush(server.url, webhookSecret, push.payload);
+const answeredAt = Date.now();
 let synced = 0;
 let finishedAt: number | undefined;
 let problem: string | undefined;
@@ -207,6 +212,7 @@ const mainCpu = process.cpuUsage(cpuBefore);
 const appSuccesses = [...successAt].filter(([target]) => target.endsWith(`@${CLUSTER}`)).map(([, at]) => at);
 const lastStatus = Math.max(0, ...appSuccesses);
 const requests = sandbox.requests.entries();
+const firstPatch = requests.find((request) => request.verb === 'patch');
 const byVerb: Record<string, number> = {};
 for (const request of requests) byVerb[request.verb] = (byVerb[request.verb] ?? 0) + 1;
 const workerPeaks = [...peakKiB.values()];
@@ -214,6 +220,8 @@ const result: MttpResult = {
   apps: APPS,
   workers: WORKERS,
   seconds: finishedAt === undefined ? undefined : (finishedAt - pushedAt) / 1000,
+  webhookSeconds: (answeredAt - pushedAt) / 1000,
+  firstApplySeconds: firstPatch ? (Date.parse(firstPatch.time) - pushedAt) / 1000 : undefined,
   lastStatusSeconds: appSuccesses.length >= APPS ? (lastStatus - pushedAt) / 1000 : undefined,
   synced,
   webhookStatus: answer.status,

@@ -13,11 +13,12 @@ import { repoKey, sameRepo } from '../config/repo-url.ts';
 import type { AppSpec, Registry } from '../config/types.ts';
 import { isBadInput } from '../errors/bad-input.ts';
 import { truncateDescription } from '../github/status.ts';
-import type { RegistryRefreshJob, SyncJob } from '../queue/job.ts';
+import { targetId, type RegistryRefreshJob, type SyncJob } from '../queue/job.ts';
 import type { FetchedSource } from '../source/fetcher.ts';
 import type { WorkerDependencies } from './dependencies.ts';
 import { carryChildren, descendantsOf } from '../app-of-apps/family.ts';
 import { withFinalizers } from '../app-of-apps/finalizers.ts';
+import { fanOut } from './fan-out.ts';
 import { removeApps } from './remove-apps.ts';
 import { updateRegistry } from '../app-of-apps/update-registry.ts';
 import { registryReplayQuestion, staleRevisionMessage } from './policy/replay.ts';
@@ -109,6 +110,7 @@ export async function refreshRegistry(request: RegistryRefreshJob, deps: WorkerD
   }
 
   const jobs: SyncJob[] = [];
+  const requests = new Map<string, { app: string; cluster: string; sha: string }>();
   for (const commit of commits) {
     const { app } = commit;
     for (const destination of app.destinations) {
@@ -124,7 +126,7 @@ export async function refreshRegistry(request: RegistryRefreshJob, deps: WorkerD
         continue;
       }
       // A RollingSync set's target is requested by its rollout, when its step starts it (below).
-      if (rolloutSetOf(app, registry) === undefined) await deps.store.requestSync(ref, commit.sha);
+      if (rolloutSetOf(app, registry) === undefined) requests.set(targetId(app.name, destination.cluster), { ...ref, sha: commit.sha });
       jobs.push({
         kind: 'sync',
         app: app.name,
@@ -139,8 +141,7 @@ export async function refreshRegistry(request: RegistryRefreshJob, deps: WorkerD
   }
   // The syncs of a set with a RollingSync strategy become the set's rollout: its targets marked, one start job per set.
   const routed = routeRollouts(jobs, registry, { id: job.revision, repoURL: config.repoURL, ref: job.ref });
-  for (const mark of routed.marks) await deps.store.markRollout(mark.target, mark.rollout);
-  if (routed.jobs.length > 0) await deps.queue.enqueue(routed.jobs);
+  await fanOut({ jobs: routed.jobs, requests, marks: routed.marks }, deps);
   return { changedApps };
 }
 
