@@ -45,61 +45,97 @@ interface Deployment {
   deployed: boolean;
 }
 
+/**
+ * Where one target's history leaves the reading above: all targetEvents keeps between two
+ * entries. Small and plain (JSON), so the store can keep it on the target and a sync's
+ * signals need no read of the history (signals.ts).
+ */
+export interface DoraState {
+  /** The deployment in effect, if any. */
+  current?: Deployment;
+  /** The revision in effect when no deployment is (before the first, after a rollback or restore). */
+  baseline?: string;
+  /** When the target started failing, if it is failing. */
+  failingSince?: number;
+}
+
 export function targetEvents(entries: readonly DoraEntry[]): TargetEvents {
   const order = entries.map((entry, index) => ({ entry, index, at: Date.parse(entry.finishedAt) })).sort((a, b) => a.at - b.at || a.index - b.index);
   const events: DoraEvent[] = [];
-  let current: Deployment | undefined;
-  // The revision in effect when no deployment is (before the first, after a rollback or restore).
-  let baseline: string | undefined;
-  let failingSince: number | undefined;
+  let state: DoraState = {};
+  for (const { entry, index } of order) state = stepDora(state, entry, index, events);
+  return { events, ...(state.failingSince === undefined ? {} : { failingSince: state.failingSince }) };
+}
 
-  for (const { entry, index, at } of order) {
-    const inEffect = current?.revision ?? baseline;
-    const reason = entry.reason ?? '';
-    if (reason === 'restored') {
-      // The state was rebuilt from Git and the cluster: a new starting point, not an outcome.
-      current = undefined;
-      baseline = entry.revision;
-      continue;
-    }
-    if (entry.revision !== inEffect) {
-      if (reason === 'rollback') {
-        if (current && !current.failed) {
-          current.failed = true;
-          events.push({ kind: 'change-failure', entry: index, at, revision: current.revision, deploymentAt: current.at });
-          failingSince ??= current.at;
-        }
-        current = undefined;
-        baseline = entry.revision;
-      } else if (!NOT_A_CHANGE.has(reason)) {
-        current = { revision: entry.revision, at, failed: false, deployed: false };
-        events.push({ kind: 'deployment', entry: index, at, revision: entry.revision });
-      } else if (inEffect === undefined) {
-        baseline = entry.revision;
-      }
-    }
-    const ofCurrent = current !== undefined && entry.revision === current.revision;
-    if (current && ofCurrent) current.committedAt ??= entry.committedAt;
+/** The state after `entries` (any order: read by finish time, as targetEvents reads them). */
+export function foldDora(entries: readonly DoraEntry[]): DoraState {
+  const order = entries.map((entry, index) => ({ entry, index, at: Date.parse(entry.finishedAt) })).sort((a, b) => a.at - b.at || a.index - b.index);
+  let state: DoraState = {};
+  for (const { entry, index } of order) state = stepDora(state, entry, index, []);
+  return state;
+}
 
-    if (entry.status === 'Failed' || entry.health === 'Degraded') {
-      if (current && ofCurrent && reason !== 'self-heal' && !current.failed) {
+/** Reads one more entry (the newest) after `before`: the state it leaves; its events are pushed to `events` with `index`. */
+export function stepDora(before: DoraState, entry: DoraEntry, index: number, events: DoraEvent[]): DoraState {
+  const at = Date.parse(entry.finishedAt);
+  let current = before.current && { ...before.current };
+  let baseline = before.baseline;
+  let failingSince = before.failingSince;
+  const inEffect = current?.revision ?? baseline;
+  const reason = entry.reason ?? '';
+  if (reason === 'restored') {
+    // The state was rebuilt from Git and the cluster: a new starting point, not an outcome.
+    return stateOf(undefined, entry.revision, failingSince);
+  }
+  if (entry.revision !== inEffect) {
+    if (reason === 'rollback') {
+      if (current && !current.failed) {
         current.failed = true;
         events.push({ kind: 'change-failure', entry: index, at, revision: current.revision, deploymentAt: current.at });
+        failingSince ??= current.at;
       }
-      failingSince ??= at;
-    } else if (entry.status === 'Synced' && entry.health === 'Healthy') {
-      if (failingSince !== undefined) {
-        events.push({ kind: 'restored', entry: index, at, seconds: (at - failingSince) / 1000 });
-        failingSince = undefined;
-      }
-      if (current && ofCurrent && !current.deployed) {
-        current.deployed = true;
-        const committed = current.committedAt ? Date.parse(current.committedAt) : NaN;
-        // A committer's clock ahead of ours would make it negative: it was no slower than instant.
-        const leadTimeSeconds = Number.isNaN(committed) ? undefined : Math.max(0, (at - committed) / 1000);
-        events.push({ kind: 'deployed', entry: index, at, revision: current.revision, ...(leadTimeSeconds === undefined ? {} : { leadTimeSeconds }) });
-      }
+      current = undefined;
+      baseline = entry.revision;
+    } else if (!NOT_A_CHANGE.has(reason)) {
+      current = { revision: entry.revision, at, failed: false, deployed: false };
+      events.push({ kind: 'deployment', entry: index, at, revision: entry.revision });
+    } else if (inEffect === undefined) {
+      baseline = entry.revision;
     }
   }
-  return { events, ...(failingSince === undefined ? {} : { failingSince }) };
+  const ofCurrent = current !== undefined && entry.revision === current.revision;
+  if (current && ofCurrent) current.committedAt ??= entry.committedAt;
+
+  if (entry.status === 'Failed' || entry.health === 'Degraded') {
+    if (current && ofCurrent && reason !== 'self-heal' && !current.failed) {
+      current.failed = true;
+      events.push({ kind: 'change-failure', entry: index, at, revision: current.revision, deploymentAt: current.at });
+    }
+    failingSince ??= at;
+  } else if (entry.status === 'Synced' && entry.health === 'Healthy') {
+    if (failingSince !== undefined) {
+      events.push({ kind: 'restored', entry: index, at, seconds: (at - failingSince) / 1000 });
+      failingSince = undefined;
+    }
+    if (current && ofCurrent && !current.deployed) {
+      current.deployed = true;
+      const committed = current.committedAt ? Date.parse(current.committedAt) : NaN;
+      // A committer's clock ahead of ours would make it negative: it was no slower than instant.
+      const leadTimeSeconds = Number.isNaN(committed) ? undefined : Math.max(0, (at - committed) / 1000);
+      events.push({ kind: 'deployed', entry: index, at, revision: current.revision, ...(leadTimeSeconds === undefined ? {} : { leadTimeSeconds }) });
+    }
+  }
+  return stateOf(current, baseline, failingSince);
+}
+
+/** Without undefined members: the state is stored as it is, and compared. */
+function stateOf(current: Deployment | undefined, baseline: string | undefined, failingSince: number | undefined): DoraState {
+  const state: DoraState = {};
+  if (current) {
+    const { committedAt, ...rest } = current;
+    state.current = committedAt === undefined ? rest : { ...rest, committedAt };
+  }
+  if (baseline !== undefined) state.baseline = baseline;
+  if (failingSince !== undefined) state.failingSince = failingSince;
+  return state;
 }

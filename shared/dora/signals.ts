@@ -1,6 +1,7 @@
 // What one finished sync adds to the four keys, for the worker to emit as metrics: the events
-// (events.ts) its entry caused, read against the target's earlier history.
-import { targetEvents, type DoraEntry } from './events.ts';
+// (events.ts) its entry caused, read against the target's earlier history — or against the
+// state that history left (DoraState, kept on the target by the store), which needs no read of it.
+import { foldDora, stepDora, type DoraEntry, type DoraEvent, type DoraState } from './events.ts';
 
 export interface DoraSignals {
   /** The sync was a deployment (the first of a new revision), whatever its outcome. */
@@ -15,16 +16,21 @@ export interface DoraSignals {
 
 /** `earlier` in any order (the store lists newest first); `latest` is the sync just finished. */
 export function signalsOf(earlier: readonly DoraEntry[], latest: DoraEntry): DoraSignals {
-  const index = earlier.length;
-  const mine = targetEvents([...earlier, latest]).events.filter((event) => event.entry === index);
+  return signalsAfter(foldDora(earlier), latest).signals;
+}
+
+/** The signals of `latest` read after the state `before`, and the state it leaves. */
+export function signalsAfter(before: DoraState, latest: DoraEntry): { signals: DoraSignals; state: DoraState } {
+  const events: DoraEvent[] = [];
+  const state = stepDora(before, latest, 0, events);
   const signals: DoraSignals = { deployment: false, changeFailure: false };
-  for (const event of mine) {
+  for (const event of events) {
     if (event.kind === 'deployment') signals.deployment = true;
     if (event.kind === 'change-failure') signals.changeFailure = true;
     if (event.kind === 'deployed' && event.leadTimeSeconds !== undefined) signals.leadTimeSeconds = event.leadTimeSeconds;
     if (event.kind === 'restored') signals.timeToRestoreSeconds = event.seconds;
   }
-  return signals;
+  return { signals, state };
 }
 
 /** True when there is anything to emit. */

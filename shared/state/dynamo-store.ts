@@ -6,12 +6,15 @@ import type { Registry } from '../config/types.ts';
 import { hasAnyItem } from './any-item.ts';
 import { forgetDelivery, rememberDelivery } from './delivery.ts';
 import { getHead, putHead } from './heads.ts';
-import { appendAndTrimHistory, appendHistory, DEFAULT_HISTORY_LIMIT, listHistory, trimHistory } from './history.ts';
+import { DEFAULT_HISTORY_LIMIT, listHistory } from './history.ts';
+import { appendHistoryEntry, putDoraState, recordSync, type RecordedSync, type RecordOptions } from './record-sync.ts';
+import { claimTarget, unclaimTarget, type Claim, type ClaimRequest } from './claim.ts';
+import type { DoraState } from '../dora/events.ts';
 import { acquireLease, getLease, releaseLease, renewLease } from './lease.ts';
 import { getPushIndex, getRegistry, getVersionedRegistry, putRegistry, putRegistryIf } from './registry.ts';
-import type { RecordedSync, StateStore } from './store.ts';
+import type { StateStore } from './store.ts';
 import { openTable, type Table } from './table.ts';
-import { beginSync, getTarget, listTargets, putTargetState, requestSync, writeSyncResult } from './target.ts';
+import { beginSync, getTarget, listTargets, putTargetState, requestSync } from './target.ts';
 import { withdrawRequest } from './withdraw-request.ts';
 import { getTargetsWithLeases, type TargetWithLease } from './targets-with-leases.ts';
 import { removeTarget } from './remove-target.ts';
@@ -81,24 +84,29 @@ export class DynamoStateStore implements StateStore {
     return withdrawRequest(this.table, target, refused, restore);
   }
 
+  claimTarget(target: TargetRef, request: ClaimRequest): Promise<Claim> {
+    return claimTarget(this.table, target, request);
+  }
+
+  unclaimTarget(target: TargetRef, owner: string, before: TargetState | undefined, also: Omit<TargetUpdate, 'app' | 'cluster'>): Promise<boolean> {
+    return unclaimTarget(this.table, target, owner, before, also);
+  }
+
   async recordSyncResult(record: SyncRecord): Promise<boolean> {
     return (await this.recordSync(record)).written;
   }
 
-  async recordSync(record: SyncRecord, also?: { namespace?: string }): Promise<RecordedSync> {
-    const written = await writeSyncResult(this.table, record, also);
-    // History is a log of what happened to the cluster, so a stale result is appended too.
-    // No transaction (dynalite has none): if this append fails, the state above is still right.
-    // One read of the history serves the trim and the caller (the DORA signals).
-    const { earlier } = await appendAndTrimHistory(this.table, record, { keep: this.historyLimit, read: DEFAULT_HISTORY_LIMIT });
-    return { written, earlier };
+  recordSync(record: SyncRecord, options: Omit<RecordOptions, 'keep'> = {}): Promise<RecordedSync> {
+    return recordSync(this.table, record, { ...options, keep: this.historyLimit });
+  }
+
+  putDoraState(target: TargetRef, dora: DoraState, historySeq: number): Promise<boolean> {
+    return putDoraState(this.table, target, dora, historySeq);
   }
 
   /** A history entry that is no sync result (`driftless restore`), kept to the same limit. */
-  async appendHistory(summary: SyncSummary): Promise<HistoryEntry> {
-    const entry = await appendHistory(this.table, summary);
-    await trimHistory(this.table, summary, this.historyLimit);
-    return entry;
+  appendHistory(summary: SyncSummary): Promise<HistoryEntry> {
+    return appendHistoryEntry(this.table, summary, this.historyLimit);
   }
 
   /** True when the table holds any item at all. */

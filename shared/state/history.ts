@@ -1,8 +1,15 @@
-// One item per sync under the target's partition, sorted by time. The partition keeps the
-// newest `keep` entries: after each append, whatever lies beyond them is deleted.
+// One item per sync under the target's partition, keyed by the target's history counter
+// (`historySeq` on its STATE item, bumped by the write that records the result:
+// record-sync.ts), so the newest entry sorts first and the entry that falls beyond the
+// limit is known by its key: appending is one BatchWriteItem (the entry, and the one it
+// pushes out) with no read. The partition keeps the newest `keep`.
+//
+// Releases before keyed entries by finish time (`HISTORY#<ISO time>#<id>`) and trimmed them
+// with a Query. Those sort before the counter's keys (keys.ts), so listing stays newest first;
+// the first record on such a target adopts them once (adoptLegacyHistory).
 import { randomUUID } from 'node:crypto';
-import { BatchWriteCommand, PutCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { historyKey, HISTORY_PREFIX, targetKey, type ItemKey } from './keys.ts';
+import { BatchWriteCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { historySeqKey, HISTORY_PREFIX, HISTORY_SEQ_PREFIX, targetKey, type ItemKey } from './keys.ts';
 import { epochSeconds, type Table } from './table.ts';
 import type { HistoryEntry, SyncSummary, TargetRef } from './types.ts';
 import { StateError } from './errors.ts';
@@ -10,52 +17,20 @@ import { StateError } from './errors.ts';
 export const DEFAULT_HISTORY_LIMIT = 50;
 /**
  * History items expire on their own (the table's TTL attribute `expiresAt`) after this, so a
- * target removed from the registry, whose history is never trimmed again, does not keep it forever.
+ * target removed from the registry, whose history is never trimmed again, does not keep it forever
+ * (nor an entry whose BatchWriteItem failed after its counter moved: its delete never comes).
  */
 export const HISTORY_TTL_SECONDS = 180 * 24 * 3600;
+/**
+ * Where a target's counter starts (its first entry is HISTORY_BASE + 1): the counters below are
+ * the room an adopted time-keyed history takes (at most `keep - 1` entries, newest at HISTORY_BASE).
+ */
+export const HISTORY_BASE = 1000;
 /** BatchWriteItem's maximum. */
-const DELETE_BATCH = 25;
+const BATCH = 25;
 const UNPROCESSED_RETRIES = 5;
 
-export async function appendHistory(table: Table, record: SyncSummary): Promise<HistoryEntry> {
-  const entry = historyEntry(record);
-  await table.doc.send(new PutCommand({ TableName: table.name, Item: historyItem(table, entry) }));
-  return entry;
-}
-
-/**
- * Appends `record` and trims the partition to the newest `keep`, reading the history once
- * (before the append): two requests where append, list and trim took three. Returns the
- * newest `read` entries as they stood before the append, newest first.
- */
-export async function appendAndTrimHistory(
-  table: Table,
-  record: SyncSummary,
-  options: { keep: number; read: number },
-): Promise<{ entry: HistoryEntry; earlier: HistoryEntry[] }> {
-  const entry = historyEntry(record);
-  const item = historyItem(table, entry);
-  // One more than kept: a partition at its limit (the usual state) answers without a next page.
-  const newest = await table.doc.send(
-    new QueryCommand({ ...historyQuery(table, record), ScanIndexForward: false, Limit: Math.max(options.keep, options.read) + 1 }),
-  );
-  const items = (newest.Items ?? []) as Array<ItemKey & Record<string, unknown>>;
-  // The newest `keep` after the append, by sort key as the partition orders them (the new entry is
-  // usually, not always, the newest: a result recorded late sorts by when it finished).
-  const sorted = [...items, item].sort((a, b) => (a.sk < b.sk ? 1 : a.sk > b.sk ? -1 : 0));
-  const beyond = sorted.slice(options.keep);
-  const written = !beyond.includes(item);
-  const writes = [
-    ...(written ? [{ PutRequest: { Item: item } }] : []),
-    ...beyond.filter((old) => old !== item).map((old) => ({ DeleteRequest: { Key: { pk: old.pk, sk: old.sk } } })),
-  ];
-  for (let start = 0; start < writes.length; start += DELETE_BATCH) await batchWrite(table, writes.slice(start, start + DELETE_BATCH));
-  // More than the page read: entries a trim that failed left behind, deleted as trimHistory does.
-  if (newest.LastEvaluatedKey) await deleteFrom(table, record, newest.LastEvaluatedKey);
-  return { entry, earlier: items.slice(0, options.read).map(entryOf) };
-}
-
-function historyEntry(record: SyncSummary): HistoryEntry {
+export function historyEntry(record: SyncSummary): HistoryEntry {
   return {
     app: record.app,
     cluster: record.cluster,
@@ -74,8 +49,27 @@ function historyEntry(record: SyncSummary): HistoryEntry {
   };
 }
 
-function historyItem(table: Table, entry: HistoryEntry): ItemKey & Record<string, unknown> {
-  return { ...historyKey(entry, entry.finishedAt, entry.id), ...entry, expiresAt: epochSeconds(table.now()) + HISTORY_TTL_SECONDS };
+/**
+ * The counters to delete when entry `seq` is written with `keep`, the partition having been
+ * trimmed to `keptBefore` until now: the one that falls out, and all a lowered limit lets go.
+ */
+export function countersBeyond(seq: number, keptBefore: number, keep: number): number[] {
+  const counters: number[] = [];
+  for (let counter = Math.max(1, seq - Math.max(keptBefore, keep)); counter <= seq - keep; counter++) counters.push(counter);
+  return counters;
+}
+
+/** Writes entry `seq` and deletes the entries at `beyond` (counters), in as few BatchWriteItems as that takes (one, usually). */
+export async function writeHistoryEntry(table: Table, entry: HistoryEntry, seq: number, beyond: readonly number[]): Promise<void> {
+  const writes: WriteRequest[] = [
+    { PutRequest: { Item: historyItem(table, entry, seq) } },
+    ...beyond.map((counter) => ({ DeleteRequest: { Key: historySeqKey(entry, counter) } })),
+  ];
+  for (let start = 0; start < writes.length; start += BATCH) await batchWrite(table, writes.slice(start, start + BATCH));
+}
+
+function historyItem(table: Table, entry: HistoryEntry, seq: number): ItemKey & Record<string, unknown> {
+  return { ...historySeqKey(entry, seq), ...entry, expiresAt: epochSeconds(table.now()) + HISTORY_TTL_SECONDS };
 }
 
 function entryOf({ pk: _pk, sk: _sk, expiresAt: _expiresAt, ...entry }: Record<string, unknown>): HistoryEntry {
@@ -87,35 +81,32 @@ export async function listHistory(table: Table, target: TargetRef, limit: number
   return (Items ?? []).map(entryOf);
 }
 
-/** Deletes all but the newest `keep` entries; returns how many went. */
-export async function trimHistory(table: Table, target: TargetRef, keep: number): Promise<number> {
-  // Skip the newest `keep` keys, then delete page by page whatever comes after them.
-  const newest = await table.doc.send(
-    new QueryCommand({ ...historyQuery(table, target), ScanIndexForward: false, Limit: keep, ProjectionExpression: '#pk, #sk' }),
-  );
-  return newest.LastEvaluatedKey ? deleteFrom(table, target, newest.LastEvaluatedKey) : 0;
-}
-
-/** Deletes every history entry after `startKey` (newest first); returns how many went. */
-async function deleteFrom(table: Table, target: TargetRef, from: Record<string, unknown>): Promise<number> {
-  let startKey: Record<string, unknown> | undefined = from;
-  let deleted = 0;
-  while (startKey) {
-    const older: QueryCommandOutput = await table.doc.send(
-      new QueryCommand({
-        ...historyQuery(table, target),
-        ScanIndexForward: false,
-        Limit: DELETE_BATCH,
-        ProjectionExpression: '#pk, #sk',
-        ExclusiveStartKey: startKey,
-      }),
+/**
+ * A target whose history a release before the counter wrote, on its first record since: its
+ * time-keyed entries, newest first, are written again under the counters just below the new
+ * entry's (HISTORY_BASE, HISTORY_BASE - 1, …; the newest `keep - 1`, so with the new entry the
+ * partition holds `keep`) and their old keys deleted. Returns the newest DEFAULT_HISTORY_LIMIT
+ * of them as they were, for the DORA state. Once per target: its counter exists afterwards.
+ */
+export async function adoptLegacyHistory(table: Table, target: TargetRef, keep: number): Promise<HistoryEntry[]> {
+  const legacy: Array<ItemKey & Record<string, unknown>> = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page: QueryCommandOutput = await table.doc.send(
+      new QueryCommand({ ...historyQuery(table, target), ScanIndexForward: false, ExclusiveStartKey: startKey }),
     );
-    const keys = (older.Items ?? []) as ItemKey[];
-    await deleteKeys(table, keys);
-    deleted += keys.length;
-    startKey = older.LastEvaluatedKey;
-  }
-  return deleted;
+    for (const item of page.Items ?? []) if (!String(item.sk).startsWith(HISTORY_SEQ_PREFIX)) legacy.push(item as ItemKey & Record<string, unknown>);
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  // Newest first by key, as they were listed (time keys sort by finish time).
+  legacy.sort((a, b) => (a.sk < b.sk ? 1 : a.sk > b.sk ? -1 : 0));
+  const entries = legacy.map(entryOf);
+  const writes: WriteRequest[] = [
+    ...entries.slice(0, Math.max(0, keep - 1)).map((entry, index) => ({ PutRequest: { Item: historyItem(table, entry, HISTORY_BASE - index) } })),
+    ...legacy.map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } })),
+  ];
+  for (let start = 0; start < writes.length; start += BATCH) await batchWrite(table, writes.slice(start, start + BATCH));
+  return entries.slice(0, DEFAULT_HISTORY_LIMIT);
 }
 
 function historyQuery(table: Table, target: TargetRef) {
@@ -127,16 +118,9 @@ function historyQuery(table: Table, target: TargetRef) {
   };
 }
 
-async function deleteKeys(table: Table, keys: ItemKey[]): Promise<void> {
-  await batchWrite(
-    table,
-    keys.map((key) => ({ DeleteRequest: { Key: { pk: key.pk, sk: key.sk } } })),
-  );
-}
-
 type WriteRequest = { DeleteRequest: { Key: ItemKey } } | { PutRequest: { Item: Record<string, unknown> } };
 
-/** One BatchWriteItem of at most DELETE_BATCH requests, its unprocessed ones retried with backoff. */
+/** One BatchWriteItem of at most BATCH requests, its unprocessed ones retried with backoff. */
 async function batchWrite(table: Table, writes: WriteRequest[]): Promise<void> {
   let requests = writes;
   for (let attempt = 0; requests.length > 0; attempt++) {

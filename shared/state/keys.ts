@@ -17,7 +17,20 @@ export function targetKey(target: TargetRef): ItemKey {
   return { pk: `${TARGET_PREFIX}${targetId(target.app, target.cluster)}`, sk: TARGET_STATE_SK };
 }
 
-/** ISO time first so items sort by time; the id keeps two syncs in the same millisecond apart. */
+/**
+ * A history entry by the target's history counter (`historySeq` on its STATE item), zero-padded
+ * so keys sort as numbers: the entry that falls beyond the limit is known by its key, with no
+ * read. `N` sorts after the digits of the time-keyed entries releases before it wrote
+ * (`HISTORY#<ISO time>#<id>`), so a partition holding both still lists newest first.
+ */
+export const HISTORY_SEQ_PREFIX = `${HISTORY_PREFIX}N`;
+const HISTORY_SEQ_DIGITS = 12;
+
+export function historySeqKey(target: TargetRef, seq: number): ItemKey {
+  return { pk: targetKey(target).pk, sk: `${HISTORY_SEQ_PREFIX}${String(seq).padStart(HISTORY_SEQ_DIGITS, '0')}` };
+}
+
+/** Releases before the counter: ISO time first so items sorted by time; the id kept two syncs in the same millisecond apart. */
 export function historyKey(target: TargetRef, finishedAt: string, id: string): ItemKey {
   return { pk: targetKey(target).pk, sk: `${HISTORY_PREFIX}${finishedAt}#${id}` };
 }
@@ -26,9 +39,16 @@ export function wavePlanKey(target: TargetRef): ItemKey {
   return { pk: targetKey(target).pk, sk: WAVE_PLAN_SK };
 }
 
+/**
+ * The lease item of releases before the lease moved onto the target's STATE item (lease.ts).
+ * Written and honoured only while one of their workers may still hold one (legacy-lease.ts).
+ */
 export function leaseKey(target: TargetRef): ItemKey {
   return { pk: `LEASE#${targetId(target.app, target.cluster)}`, sk: 'LEASE' };
 }
+
+/** Until when a lease item of an older release may still be live (legacy-lease.ts); absent on a table no older release used. */
+export const LEGACY_LEASES_KEY: ItemKey = { pk: 'META#leases', sk: 'LEGACY' };
 
 export function deliveryKey(id: string): ItemKey {
   return { pk: `DELIVERY#${id}`, sk: 'DELIVERY' };

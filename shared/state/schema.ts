@@ -8,6 +8,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { StateError } from './errors.ts';
 import type { ItemKey } from './keys.ts';
+import { recordLegacyLeaseWindow } from './legacy-lease.ts';
 import { conditional, openTable, type Table } from './table.ts';
 
 export const SCHEMA_KEY: ItemKey = { pk: 'META#schema', sk: 'SCHEMA' };
@@ -16,8 +17,8 @@ export interface Migration {
   /** 1, 2, 3, … in order, no gaps. */
   readonly version: number;
   readonly description: string;
-  /** Additive only (new attributes or items, never a rename or removal), and safe to run twice. */
-  run(table: Table): Promise<void>;
+  /** Additive only (new attributes or items, never a rename or removal), and safe to run twice. `from`: the version the table was at. */
+  run(table: Table, context: { from: number }): Promise<void>;
 }
 
 /** The migrations of this release. Append; never edit or remove a published one. */
@@ -26,6 +27,15 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 1,
     description: 'schema version recorded; history items written from now on carry expiresAt (TTL), older ones age out by trimming',
     run: async () => {},
+  },
+  {
+    version: 2,
+    description:
+      "a target's sync lease moves onto its STATE item and its history is keyed by a counter; lease items are honoured beside it for 17 minutes (legacy-lease.ts)",
+    // Only a table an older release's workers used (version 1) can have one of theirs still running.
+    run: async (table, { from }) => {
+      if (from >= 1) await recordLegacyLeaseWindow(table);
+    },
   },
 ];
 
@@ -62,7 +72,7 @@ export async function migrate(table: Table, migrations: readonly Migration[] = M
   const applied: number[] = [];
   for (const migration of migrations.filter((candidate) => candidate.version > from)) {
     if (migration.version <= current) continue;
-    await migration.run(table);
+    await migration.run(table, { from });
     applied.push(migration.version);
     const recorded = await conditional(
       table.doc.send(

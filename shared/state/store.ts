@@ -15,14 +15,13 @@ import type {
   WavePlan,
 } from './types.ts';
 import type { TargetWithLease } from './targets-with-leases.ts';
+import type { DoraState } from '../dora/events.ts';
+import type { Claim, ClaimRequest } from './claim.ts';
+import type { RecordedSync, RecordOptions } from './record-sync.ts';
 import type { RolloutState, TargetRollout } from '../rollout/types.ts';
 
-export interface RecordedSync {
-  /** Whether the target state was written (false: a newer request's result is there). */
-  written: boolean;
-  /** The history before this result, newest first: its newest DEFAULT_HISTORY_LIMIT entries, as listHistory would give them. */
-  earlier: HistoryEntry[];
-}
+export type { RecordedSync, RecordOptions } from './record-sync.ts';
+export type { Claim, ClaimRequest } from './claim.ts';
 
 export interface StateStore {
   getTarget(app: string, cluster: string): Promise<TargetState | undefined>;
@@ -35,17 +34,26 @@ export interface StateStore {
 
   /** The webhook, before it enqueues: this commit is now the one the target should end on. Returns the request's seq. */
   requestSync(target: TargetRef, revision: string): Promise<number>;
-  /** The worker, before it touches the cluster: proceeds only for the requested revision. */
+  /** Proceeds only for the requested revision (claimTarget is the worker's: this and a lease in one write). */
   beginSync(target: TargetRef, revision: string): Promise<SyncStart>;
+  /**
+   * The worker, before it touches the cluster: its request and the lease in one conditional
+   * write, answering the state it replaced (claim.ts).
+   */
+  claimTarget(target: TargetRef, request: ClaimRequest): Promise<Claim>;
+  /** Gives a claim back without a result, putting back what it set and writing `also` (claim.ts). */
+  unclaimTarget(target: TargetRef, owner: string, before: TargetState | undefined, also: Omit<TargetUpdate, 'app' | 'cluster'>): Promise<boolean>;
   /** The worker, refusing a request (a replayed push): puts requestedRevision back to `restore` while it is still `refused`. */
   withdrawRequest(target: TargetRef, refused: string, restore: string): Promise<boolean>;
   /** Records the result unless a newer request's result is already recorded; appends history either way. Returns whether the target state was written. */
   recordSyncResult(record: SyncRecord): Promise<boolean>;
   /**
-   * recordSyncResult, also answering the history as it stood before this result (one read serves
-   * the trim and the caller). `also.namespace` goes onto the target with the result when the result is written.
+   * recordSyncResult with the rest of a record (record-sync.ts): the lease released, the status
+   * about to be posted and the DORA state kept, all in the result's write; answers the DORA state it found.
    */
-  recordSync(record: SyncRecord, also?: { namespace?: string }): Promise<RecordedSync>;
+  recordSync(record: SyncRecord, options?: Omit<RecordOptions, 'keep'>): Promise<RecordedSync>;
+  /** The DORA state put right, unless a later record moved the history counter past `historySeq`. */
+  putDoraState(target: TargetRef, dora: DoraState, historySeq: number): Promise<boolean>;
 
   /** Newest first. */
   listHistory(app: string, cluster: string, limit?: number): Promise<HistoryEntry[]>;
@@ -57,7 +65,7 @@ export interface StateStore {
   releaseLease(target: TargetRef, owner: string): Promise<boolean>;
   /** The current holder; an expired lease reads as none. */
   getLease(target: TargetRef): Promise<LeaseRecord | undefined>;
-  /** Many targets' states and leases at once (one BatchGetItem per 50 targets), by targetId: a cluster scan's one read of its targets. */
+  /** Many targets' states and leases at once (one BatchGetItem per 100 targets: the lease is on the target), by targetId: a cluster scan's one read of its targets. */
   getTargetsWithLeases(targets: readonly TargetRef[]): Promise<Map<string, TargetWithLease>>;
 
   /** True the first time an id (a delivery id, or the webhook's replayKey of a body) is seen within `ttlSeconds`. */

@@ -3,12 +3,27 @@
 // drifting wholesale cannot push the item over DynamoDB's size limit.
 import { targetId } from '../queue/job.ts';
 import { decodeInventory, encodeInventory } from './inventory-codec.ts';
-import type { TargetField, TargetState, TargetUpdate } from './types.ts';
+import type { SyncRecord, TargetField, TargetState, TargetUpdate } from './types.ts';
 
 export const MAX_DRIFTED_OBJECTS = 50;
 
 const INVENTORY_ATTRIBUTE = 'inventoryGz';
-const KEY_ATTRIBUTES = new Set(['pk', 'sk', INVENTORY_ATTRIBUTE]);
+
+/**
+ * The store's own bookkeeping on the STATE item, never part of a TargetState: the sync lease
+ * (lease.ts; read with getLease), the history counter and the limit it was last trimmed to
+ * (record-sync.ts), and the DORA state the history left (shared/dora/events.ts, returned by the
+ * claim and the record). Note: no `expiresAt` here, the table's TTL attribute, or the target would expire.
+ */
+export const ITEM = {
+  leaseOwner: 'leaseOwner',
+  leaseExpiresAtMs: 'leaseExpiresAtMs',
+  historySeq: 'historySeq',
+  historyKeep: 'historyKeep',
+  doraState: 'doraState',
+} as const;
+
+const KEY_ATTRIBUTES = new Set<string>(['pk', 'sk', INVENTORY_ATTRIBUTE, ...Object.values(ITEM)]);
 
 export function attributeOf(field: TargetField): string {
   return field === 'inventory' ? INVENTORY_ATTRIBUTE : field;
@@ -33,4 +48,25 @@ export function targetFromItem(item: Record<string, unknown>): TargetState {
   }
   if (item[INVENTORY_ATTRIBUTE] !== undefined) state.inventory = decodeInventory(String(item.pk), item[INVENTORY_ATTRIBUTE]);
   return state as unknown as TargetState;
+}
+
+/** The result's fields on the target, as a record writes them (record-sync.ts, and target.ts's writeSyncResult). */
+export function resultAttributes(record: SyncRecord, namespace: string | undefined): Record<string, unknown> {
+  return targetAttributes({
+    namespace,
+    app: record.app,
+    cluster: record.cluster,
+    syncStatus: record.status,
+    health: record.health,
+    message: record.message,
+    lastSyncStartedAt: record.startedAt,
+    lastSyncFinishedAt: record.finishedAt,
+    durationMs: record.durationMs,
+    // Only a successful sync moves the applied revision; a failed one leaves the last good one.
+    revision: record.status === 'Synced' ? record.revision : undefined,
+    inventory: record.inventory,
+    renderKey: record.renderKey,
+    // The sources move with the applied revision: what the drift scan renders again.
+    sources: record.status === 'Synced' ? record.sources : undefined,
+  });
 }

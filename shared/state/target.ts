@@ -14,7 +14,7 @@
 //    (`appliedSeq <= seq`), so a sync that outlived its lease cannot overwrite the newer one.
 import { ScanCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { targetKey, TARGET_PREFIX, TARGET_STATE_SK } from './keys.ts';
-import { attributeOf, targetAttributes, targetFromItem } from './target-item.ts';
+import { attributeOf, resultAttributes, targetAttributes, targetFromItem } from './target-item.ts';
 import { conditional, isConditionFailed, type Table } from './table.ts';
 import { buildUpdate, ExpressionBuilder } from './update-expression.ts';
 import type { SyncRecord, SyncStart, TargetField, TargetRef, TargetState, TargetUpdate } from './types.ts';
@@ -93,28 +93,13 @@ export async function beginSync(table: Table, target: TargetRef, revision: strin
 }
 
 /**
- * Writes the result's fields onto the target (and `also.namespace`, the destination namespace,
+ * The result's fields alone (record-sync.ts writes them with the rest of a record; this is its
+ * fallback's): writes the result's fields onto the target (and `also.namespace`, the destination namespace,
  * when it is new to the target); false when a newer request's result is already there.
  */
 export async function writeSyncResult(table: Table, record: SyncRecord, also: { namespace?: string } = {}): Promise<boolean> {
   const builder = new ExpressionBuilder();
-  const set = targetAttributes({
-    namespace: also.namespace,
-    app: record.app,
-    cluster: record.cluster,
-    syncStatus: record.status,
-    health: record.health,
-    message: record.message,
-    lastSyncStartedAt: record.startedAt,
-    lastSyncFinishedAt: record.finishedAt,
-    durationMs: record.durationMs,
-    // Only a successful sync moves the applied revision; a failed one leaves the last good one.
-    revision: record.status === 'Synced' ? record.revision : undefined,
-    inventory: record.inventory,
-    renderKey: record.renderKey,
-    // The sources move with the applied revision: what the drift scan renders again.
-    sources: record.status === 'Synced' ? record.sources : undefined,
-  });
+  const set = resultAttributes(record, also.namespace);
   const update = buildUpdate({ set: { ...set, appliedSeq: record.seq, updatedAt: new Date(table.now()).toISOString() } }, builder);
   const applied = builder.name('appliedSeq');
   const condition = `attribute_not_exists(${applied}) OR ${applied} <= ${builder.value(record.seq)}`;

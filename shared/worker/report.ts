@@ -3,9 +3,9 @@
 // EventBridge events. None carries manifests or secrets: only names, counts and messages.
 import type { DetailType, EventDetailInput } from '../events/event.ts';
 import type { CheckDetails } from '../github/check-details.ts';
-import { sameStatus, statusContext, truncateDescription, type CommitState } from '../github/status.ts';
+import { sameStatus, statusContext, truncateDescription, type CommitState, type CommitStatus } from '../github/status.ts';
 import type { SyncJob } from '../queue/job.ts';
-import type { TargetState } from '../state/types.ts';
+import type { PostedStatus, TargetState } from '../state/types.ts';
 import type { WorkerDependencies } from './dependencies.ts';
 import type { SyncEnding } from './policy/final-report.ts';
 
@@ -27,7 +27,20 @@ export async function postStatus(
   /** Why, when the state alone does not say it, and what the sync did: for check runs and deployments. */
   details: Omit<CheckDetails, 'app' | 'cluster'> = {},
 ): Promise<void> {
-  const status = {
+  const status = statusFor(target, state, description, details);
+  if (postedBefore(status, current?.lastPostedStatus)) return;
+  if (!(await sendStatus(deps, status))) return;
+  try {
+    await deps.store.putTargetState({ app: target.app, cluster: target.cluster, lastPostedStatus: postedOf(status) });
+  } catch (error) {
+    // A status that cannot be recorded must not fail or repeat the sync.
+    deps.logger.warn('commit status not recorded', { app: target.app, cluster: target.cluster, error: (error as Error).message });
+  }
+}
+
+/** The commit status a target posts, as postStatus posts it. */
+export function statusFor(target: TargetReport, state: CommitState, description: string, details: Omit<CheckDetails, 'app' | 'cluster'> = {}): CommitStatus {
+  return {
     repoURL: target.repoURL,
     sha: target.revision,
     state,
@@ -35,18 +48,27 @@ export async function postStatus(
     description: truncateDescription(target.parent ? `[child of ${target.parent}] ${description}` : description),
     check: { app: target.app, cluster: target.cluster, ...details },
   };
-  const last = current?.lastPostedStatus;
-  if (last && sameStatus({ ...status, sha: last.sha, state: last.state as CommitState, description: last.description }, status)) return;
+}
+
+/** What the target keeps of a status it posted (its lastPostedStatus). */
+export function postedOf(status: CommitStatus): PostedStatus {
+  return { sha: status.sha, state: status.state, description: status.description };
+}
+
+/** True when `last` is this very status: it is not posted again. */
+export function postedBefore(status: CommitStatus, last: PostedStatus | undefined): boolean {
+  return last !== undefined && sameStatus({ ...status, sha: last.sha, state: last.state as CommitState, description: last.description }, status);
+}
+
+/** Posts without recording it (the caller records it, or did); false when it could not be posted. */
+export async function sendStatus(deps: WorkerDependencies, status: CommitStatus): Promise<boolean> {
   try {
     await deps.statuses.post(status);
-    await deps.store.putTargetState({
-      app: target.app,
-      cluster: target.cluster,
-      lastPostedStatus: { sha: status.sha, state, description: status.description },
-    });
+    return true;
   } catch (error) {
     // A status that cannot be posted must not fail or repeat the sync.
-    deps.logger.warn('commit status not posted', { app: target.app, cluster: target.cluster, error: (error as Error).message });
+    deps.logger.warn('commit status not posted', { app: status.check?.app, cluster: status.check?.cluster, error: (error as Error).message });
+    return false;
   }
 }
 

@@ -1,5 +1,5 @@
 // One sync job for one app on one cluster, top to bottom:
-//   hold (pin, suspend) → replay check → manual-sync gate → sync windows → claim the request → lease → started status →
+//   hold (pin, suspend) → replay check → manual-sync gate → sync windows → claim the request and the lease → started status →
 //   fetch, render once, sync (its health waits cancelled by a newer revision) → superseded | continue later |
 //   retry later | finish → release.
 // The decisions are pure policies (policy/); this file only carries them out. Bad input is
@@ -30,12 +30,13 @@ import { parentOf } from '../app-of-apps/types.ts';
 import { holdForSyncWindow } from './hold-for-window.ts';
 import { refuseStale } from './refuse-stale.ts';
 import { supersededStatus } from './policy/superseded.ts';
+import { decideSyncWindow } from './policy/sync-window.ts';
 import { healthCheckCancellation, type HealthCancellation } from './policy/cancel-health.ts';
 import { fetchAppSources } from './fetch-sources.ts';
 import { renderOnce } from './render-once.ts';
 import { decryptRendered } from '../secrets/decrypt-rendered.ts';
 import { processSopsKeys } from './sops-keys.ts';
-import { emit, postStatus, type TargetReport } from './report.ts';
+import { emit, postedBefore, postedOf, postStatus, sendStatus, statusFor, type TargetReport } from './report.ts';
 import { runNotifications } from '../notifications/announce.ts';
 
 /** Time kept back from the invocation for recording the result after the sync stops (at most a fifth of it). */
@@ -71,35 +72,169 @@ export async function syncTarget(
     deps.logger.info('app no longer targets this cluster; job dropped', logFields(job));
     return 'skipped';
   }
-  const ref: TargetRef = { app: app.name, cluster: cluster.name };
-  // Read once: nothing this job writes before the sync changes the fields used from it
-  // (inventory, last posted status, pin).
-  const current = await deps.store.getTarget(app.name, cluster.name);
   // The repository the job's commit is in: the primary source's, the config repository's for charts alone.
   const repoURL = revisionRepoURL(app, deps.configRepo?.repoURL);
-  if (!(await passHold(job, ref, destination.namespace, repoURL, current, deps))) return 'skipped';
-  if (await refuseStale(job, ref, repoURL, current, deps)) return 'skipped';
-  if (await holdForManualSync(job, app, ref, destination.namespace, deps)) return 'skipped';
-  // The project's sync windows: an automated sync outside them waits, a manual one may be refused.
-  const window = await holdForSyncWindow(job, { app, cluster, namespace: destination.namespace, project, repoURL }, current, deps);
-  if (window.action === 'held') return 'skipped';
-  const run = await claim(job, { ...ref, repoURL, revision: job.revision, parent: parentOf(app) }, destination.namespace, current, deps);
-  if (!run) return 'skipped';
+  const gate: Gate = { job, app, cluster, namespace: destination.namespace, project, repoURL, context, deps };
+  const claimed = await claimOrStandDown(gate);
+  if (!claimed) return 'skipped';
+  const { run, current } = claimed;
   run.notifications = runNotifications(registry, app, current);
   run.environment = cluster.labels.env;
-  if (window.action === 'refuse') {
-    await finish(deps, run, { kind: 'bad-input', message: window.message });
-    return 'failed';
-  }
-  await takeLease(run, context, deps);
   try {
+    if (claimed.refuse !== undefined) {
+      await finish(deps, run, { kind: 'bad-input', message: claimed.refuse });
+      return 'failed';
+    }
     return await attempt(run, app, cluster, project, current, context, deps, registry);
   } catch (error) {
     Discovery.forgetShared(clusterKey(cluster));
     return await settleError(run, error, context, deps);
   } finally {
-    await deps.store.releaseLease(ref, deps.owner).catch(() => undefined);
+    // The record gives the lease back with the result; a run that ends without one (continued, retried on an error) here.
+    if (run.leased) await deps.store.releaseLease(run.target, deps.owner).catch(() => undefined);
   }
+}
+
+/** Everything the decisions before the claim look at. */
+interface Gate {
+  job: SyncJob;
+  app: AppSpec;
+  cluster: ClusterSpec;
+  namespace: string;
+  project: ProjectSpec | undefined;
+  repoURL: string;
+  context: JobContext;
+  deps: WorkerDependencies;
+}
+
+interface Claimed {
+  run: SyncRun;
+  /** The target as the claim found it: the state the job reads (inventory, last posted status, sources, pin). */
+  current: TargetState | undefined;
+  /** A manual sync the project's sync windows refuse: recorded as its result. */
+  refuse?: string;
+}
+
+/**
+ * hold (pin, suspend) → replay check → manual-sync gate → sync windows → claim, as one job
+ * always decided them, with as few requests as that allows. Most jobs cannot be held by
+ * anything but the target's own state: they claim at once, on the condition that nothing on the
+ * target holds them (claimTarget's `unheld`), and the claim's answer is the state the rest of
+ * the job reads. The replay check, which needs the applied revision, follows the claim and gives
+ * it back when the push is stale. A job the app or the project's windows may hold, or whose
+ * claim failed, reads the target first and decides as before: a held target is never marked
+ * Syncing nor leased by a job that does not sync it.
+ */
+async function claimOrStandDown(gate: Gate): Promise<Claimed | undefined> {
+  const { job, deps } = gate;
+  const ref: TargetRef = { app: gate.app.name, cluster: gate.cluster.name };
+  let current: TargetState | undefined;
+  if (!readFirst(gate)) {
+    const claim = await deps.store.claimTarget(ref, claimRequest(gate, true));
+    if (claim.claimed) {
+      let stale: boolean;
+      try {
+        stale = await refuseStale(job, ref, gate.repoURL, claim.before, deps);
+      } catch (error) {
+        await deps.store.unclaimTarget(ref, deps.owner, claim.before, {});
+        throw error;
+      }
+      if (stale) {
+        await deps.store.unclaimTarget(ref, deps.owner, claim.before, {});
+        return undefined;
+      }
+      // As holdForSyncWindow does for a job its windows let through: the wait recorded for this revision is over.
+      if (windowsApply(gate) && claim.before?.windowWait?.revision === job.revision) await deps.store.putTargetState(ref, { remove: ['windowWait'] });
+      return { run: runOf(gate, claim.seq, claim.before, { leased: true, dora: claim.dora }), current: claim.before };
+    }
+    // Held, superseded or leased: the state the failed claim read decides, in the usual order.
+    current = claim.state;
+  } else {
+    current = await deps.store.getTarget(ref.app, ref.cluster);
+  }
+  if (!(await passHold(job, ref, gate.namespace, gate.repoURL, current, deps))) return undefined;
+  if (await refuseStale(job, ref, gate.repoURL, current, deps)) return undefined;
+  if (await holdForManualSync(job, gate.app, ref, gate.namespace, deps)) return undefined;
+  // The project's sync windows: an automated sync outside them waits, a manual one may be refused.
+  const window = await holdForSyncWindow(
+    job,
+    { app: gate.app, cluster: gate.cluster, namespace: gate.namespace, project: gate.project, repoURL: gate.repoURL },
+    current,
+    deps,
+  );
+  if (window.action === 'held') return undefined;
+  const refuse = window.action === 'refuse' ? window.message : undefined;
+  const claim = await deps.store.claimTarget(ref, claimRequest(gate, false, refuse === undefined));
+  if (claim.claimed) return { run: runOf(gate, claim.seq, claim.before, { leased: true, dora: claim.dora }), current: claim.before, refuse };
+  if (claim.why === 'superseded') {
+    await standDown(gate, claim.state);
+    return undefined;
+  }
+  // Another worker on the same target: try again later (and on the last attempt, say it gave up).
+  const run = runOf(gate, Number(claim.state?.requestSeq ?? 0), claim.state, { leased: false });
+  const busy = new LeaseBusyError(targetId(ref.app, ref.cluster));
+  await giveUpOnLastAttempt(run, busy.message, gate.context, deps);
+  throw busy;
+}
+
+/** True when the app (no automated sync) or the project's windows may hold the job: those decisions need the state first. */
+function readFirst(gate: Gate): boolean {
+  if (manualSyncGate(gate.job, gate.app, gate.namespace) !== undefined) return true;
+  if (!windowsApply(gate)) return false;
+  const decision = decideSyncWindow(
+    gate.project?.syncWindows ?? [],
+    { app: gate.app.name, namespace: gate.namespace, cluster: { name: gate.cluster.name, server: gate.cluster.server } },
+    gate.job.trigger,
+    now(gate.deps),
+  );
+  return decision.action !== 'sync';
+}
+
+/** The project's sync windows are asked about this job (holdForSyncWindow's rule). */
+function windowsApply(gate: Gate): boolean {
+  return gate.job.continuation === undefined && (gate.project?.syncWindows ?? []).length > 0;
+}
+
+/**
+ * The claim, with the pending status the job posts next recorded as posted (a continuation
+ * posts none, nor does a refused manual sync). Recorded before it is posted: a crash in between
+ * loses that pending status, never the final one (finish.ts always posts it), and a job
+ * superseded meanwhile still finds "pending" and gives the commit its last word.
+ */
+function claimRequest(gate: Gate, unheld: boolean, announces = true) {
+  const lease = leaseTtlMs(gate.context);
+  const pending = announces && gate.job.continuation === undefined ? postedOf(pendingStatus(reportOf(gate))) : undefined;
+  return { revision: gate.job.revision, owner: gate.deps.owner, ttlMs: lease, unheld, ...(pending ? { pendingStatus: pending } : {}) };
+}
+
+/** A newer revision was requested: this job stands down, with a last word on its commit if it left one pending. */
+async function standDown(gate: Gate, state: TargetState | undefined): Promise<void> {
+  const { job, deps } = gate;
+  deps.logger.info('a newer revision was requested; this job stands down', { ...logFields(job), requestedRevision: state?.requestedRevision });
+  const superseded = supersededStatus(job.revision, state?.requestedRevision, state?.lastPostedStatus);
+  if (superseded) await postStatus(deps, reportOf(gate), 'failure', superseded, state, { reason: 'superseded' });
+}
+
+function reportOf(gate: Gate): TargetReport {
+  return { app: gate.app.name, cluster: gate.cluster.name, repoURL: gate.repoURL, revision: gate.job.revision, parent: parentOf(gate.app) };
+}
+
+function runOf(gate: Gate, seq: number, current: TargetState | undefined, lease: { leased: boolean; dora?: SyncRun['dora'] }): SyncRun {
+  return {
+    job: gate.job,
+    target: reportOf(gate),
+    seq,
+    leased: lease.leased,
+    ...(lease.dora ? { dora: lease.dora } : {}),
+    startedAt: now(gate.deps).toISOString(),
+    namespace: gate.namespace,
+    knownNamespace: current?.namespace,
+  };
+}
+
+/** How long the claim's lease lasts: the invocation's remaining time and the margin, at most Lambda's longest. */
+function leaseTtlMs(context: JobContext): number {
+  return Math.min(MAX_LEASE_MS, Math.max(0, context.remainingMs()) + LEASE_MARGIN_MS);
 }
 
 /** Carries out the pin/suspend decision; false when the job is not applied. */
@@ -127,40 +262,6 @@ async function holdForManualSync(job: SyncJob, app: AppSpec, ref: TargetRef, nam
   const update = manualSyncGate(job, app, namespace);
   if (update) await deps.store.putTargetState({ ...ref, ...update });
   return update !== undefined;
-}
-
-/** Proceeds only for the newest requested revision; undefined when a newer one stands this job down. */
-async function claim(
-  job: SyncJob,
-  target: TargetReport,
-  namespace: string,
-  current: TargetState | undefined,
-  deps: WorkerDependencies,
-): Promise<SyncRun | undefined> {
-  const start = await deps.store.beginSync({ app: target.app, cluster: target.cluster }, job.revision);
-  if (!start.started) {
-    deps.logger.info('a newer revision was requested; this job stands down', { ...logFields(job), requestedRevision: start.requestedRevision });
-    const superseded = supersededStatus(job.revision, start.requestedRevision, current?.lastPostedStatus);
-    if (superseded) await postStatus(deps, target, 'failure', superseded, current, { reason: 'superseded' });
-    return undefined;
-  }
-  return {
-    job,
-    target,
-    seq: start.seq,
-    startedAt: now(deps).toISOString(),
-    namespace,
-    knownNamespace: current?.namespace,
-  };
-}
-
-/** Another worker on the same target: try again later (and on the last attempt, say it gave up). */
-async function takeLease(run: SyncRun, context: JobContext, deps: WorkerDependencies): Promise<void> {
-  const ttlMs = Math.min(MAX_LEASE_MS, Math.max(0, context.remainingMs()) + LEASE_MARGIN_MS);
-  if (await deps.store.acquireLease(run.target, deps.owner, ttlMs)) return;
-  const busy = new LeaseBusyError(targetId(run.target.app, run.target.cluster));
-  await giveUpOnLastAttempt(run, busy.message, context, deps);
-  throw busy;
 }
 
 async function attempt(
@@ -203,9 +304,16 @@ async function attempt(
   return result.status === 'Succeeded' ? 'synced' : 'failed';
 }
 
+/** The pending status of a sync that starts: the claim recorded it as posted (claimRequest). */
+function pendingStatus(target: TargetReport, trigger?: SyncJob['trigger']) {
+  return statusFor(target, 'pending', `Syncing ${target.app} to ${target.cluster}`, trigger === undefined ? {} : { trigger });
+}
+
 async function announceStart(run: SyncRun, current: TargetState | undefined, deps: WorkerDependencies): Promise<void> {
   const { job, target } = run;
-  await postStatus(deps, target, 'pending', `Syncing ${target.app} to ${target.cluster}`, current, { trigger: job.trigger });
+  // Posted unless the target's last status (before the claim recorded this one) is this very one.
+  const status = pendingStatus(target, job.trigger);
+  if (!postedBefore(status, current?.lastPostedStatus)) await sendStatus(deps, status);
   await emit(deps, 'Sync Started', {
     app: target.app,
     cluster: target.cluster,

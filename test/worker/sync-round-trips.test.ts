@@ -91,18 +91,13 @@ describe('one ordinary sync of a small app', () => {
     await pipeline.push(EMPTY, first, { added: [...Object.keys(registry), ...Object.keys(appFiles('blue'))] });
     dynamo.calls.length = 0;
     await pipeline.work(async () => (await store.getTarget('web', 'sandbox'))?.revision === first);
-    // The target's and lease's requests of a first sync: the namespace goes with the result (it was an UpdateItem of its own).
+    // The target's requests of a first sync (10 before the claim and the record: a GetItem, beginSync,
+    // a lease item put and deleted, two status markers, a Query of the history); no lease item at all.
     expect(dynamo.calls.filter((call) => / (TARGET|LEASE)$/.test(call))).toEqual([
       'UpdateItem TARGET', // the registry refresh requests the sync
-      'GetItem TARGET',
-      'UpdateItem TARGET', // beginSync
-      'PutItem LEASE',
-      'UpdateItem TARGET', // the pending status
-      'UpdateItem TARGET', // the result and the namespace
-      'Query TARGET',
-      'BatchWriteItem TARGET',
-      'UpdateItem TARGET', // the final status
-      'DeleteItem LEASE',
+      'UpdateItem TARGET', // the claim: the request still this commit, the lease, Syncing, the pending status
+      'UpdateItem TARGET', // the record: the result and the namespace, the lease released, the final status, the history counter
+      'BatchWriteItem TARGET', // the history entry
     ]);
     expect(await store.getTarget('web', 'sandbox')).toMatchObject({ namespace: 'shop', syncStatus: 'Synced' });
   });
@@ -117,19 +112,19 @@ describe('one ordinary sync of a small app', () => {
 
     await pipeline.work(async () => (await store.getTarget('web', 'sandbox'))?.revision === second);
 
-    // DynamoDB, in order (11 before this work: the history was read for the DORA signals, appended
-    // with a PutItem and queried again to trim):
+    // DynamoDB, in order (9 before the claim and the record: GetItem, beginSync, PutItem LEASE, the
+    // pending status, the result, Query of the history, BatchWriteItem, the final status, DeleteItem LEASE).
     // The registry's reads (its own item layout, not this test's subject) are left out.
     expect(dynamo.calls.filter((call) => !call.endsWith(' REGISTRY'))).toEqual([
-      'GetItem TARGET', // the target's state, read once for the whole job
-      'UpdateItem TARGET', // beginSync: the job's commit is still the requested one
-      'PutItem LEASE', // the lease (its own item: without transactions it cannot share beginSync's write)
-      'UpdateItem TARGET', // the pending status posted, so it is never posted twice
-      'UpdateItem TARGET', // the result on the target, unless a newer request's result is there
-      'Query TARGET', // the history, newest first: the DORA signals and the trim from one read
-      'BatchWriteItem TARGET', // the history entry, and the entry it pushes beyond the limit if any
-      'UpdateItem TARGET', // the final status posted
-      'DeleteItem LEASE', // the lease released
+      // The claim: one conditional write that the job's commit is still the requested one, no other
+      // worker holds the lease and nothing holds the target (pin, suspension); it takes the lease,
+      // marks the target Syncing, records the pending status, and answers the state it replaced.
+      'UpdateItem TARGET',
+      // The record: the result (unless a newer request's result is there), the lease released, the
+      // final status, the history counter, the DORA state; answers the counter and the DORA state before.
+      'UpdateItem TARGET',
+      // The history entry under the counter, and the entry it pushes beyond the limit deleted by key.
+      'BatchWriteItem TARGET',
     ]);
     // The API server: no discovery (the first sync's answers serve this job), the live objects
     // read for the apply and prune plan, the changed object written. 5 before (GET /api/v1 every job).
