@@ -12,6 +12,7 @@ import { sourceArchiveKey } from '../storage/source-archive-key.ts';
 import { RepositoryNotFoundError, RevisionNotFoundError, SourceTooLargeError } from './errors.ts';
 import { extractTar } from './extract.ts';
 import { DEFAULT_MAX_BYTES, FULL_SHA, type FetchedSource, type FetchRequest, type SourceFetcher } from './fetcher.ts';
+import { AncestryAnswers } from './ancestry-answers.ts';
 import type { SharedCopies } from './shared-copies.ts';
 import { SingleFlight } from './single-flight.ts';
 import { TreeCache } from './tree-cache.ts';
@@ -35,9 +36,6 @@ export interface GitHubTarballFetcherOptions {
   shared?: SharedCopies;
 }
 
-// A container handles the push jobs of many targets on the same commits: one compare each.
-const MAX_KNOWN_ANCESTRIES = 1000;
-
 export class GitHubTarballFetcher implements SourceFetcher {
   readonly #octokit: Octokit;
   readonly #maxBytes: number;
@@ -46,8 +44,8 @@ export class GitHubTarballFetcher implements SourceFetcher {
   readonly #host: string;
   readonly #shared: SharedCopies | undefined;
   readonly #resolving = new SingleFlight<string>();
-  /** Answers of isAncestor by repository and commit pair, oldest first. */
-  readonly #ancestry = new Map<string, boolean>();
+  /** Answers of isAncestor by repository and commit pair. */
+  readonly #ancestry = new AncestryAnswers();
 
   constructor(octokit: Octokit, options: GitHubTarballFetcherOptions = {}) {
     this.#octokit = octokit;
@@ -62,7 +60,8 @@ export class GitHubTarballFetcher implements SourceFetcher {
     const repo = parseGitHubRepoURL(repoURL, this.#host);
     const sha = FULL_SHA.test(revision)
       ? revision.toLowerCase()
-      : await this.#resolving.run(`${repo.host}/${repo.owner}/${repo.repo}@${revision}`.toLowerCase(), () => this.#resolve(repoURL, repo, revision));
+      : // Repository names are case-insensitive on GitHub; branch and tag names are not.
+        await this.#resolving.run(`${repo.host}/${repo.owner}/${repo.repo}`.toLowerCase() + `@${revision}`, () => this.#resolve(repoURL, repo, revision));
     const key = `github:${repo.host}/${repo.owner}/${repo.repo}@${sha}`.toLowerCase();
     return this.#cache.acquire(key, sha, (dir) => this.#download(repoURL, repo, sha, dir));
   }
@@ -71,15 +70,12 @@ export class GitHubTarballFetcher implements SourceFetcher {
     const repo = parseGitHubRepoURL(repoURL, this.#host);
     if (!FULL_SHA.test(ancestor) || !FULL_SHA.test(descendant)) return undefined;
     const key = `${repo.host}/${repo.owner}/${repo.repo}@${ancestor}..${descendant}`.toLowerCase();
-    const known = this.#ancestry.get(key);
-    if (known !== undefined) return known;
-    // Where `ancestor` stands relative to `descendant`: behind it, or the same commit.
-    const comparison = await compareCommits(this.#octokit, repo, descendant, ancestor);
-    if (comparison === undefined) return undefined;
-    const answer = comparison === 'behind' || comparison === 'identical';
-    if (this.#ancestry.size >= MAX_KNOWN_ANCESTRIES) this.#ancestry.delete(this.#ancestry.keys().next().value as string);
-    this.#ancestry.set(key, answer);
-    return answer;
+    return this.#ancestry.answer(key, async () => {
+      // Where `ancestor` stands relative to `descendant`: behind it, or the same commit.
+      const comparison = await compareCommits(this.#octokit, repo, descendant, ancestor);
+      if (comparison === undefined) return undefined;
+      return comparison === 'behind' || comparison === 'identical';
+    });
   }
 
   async #resolve(repoURL: string, { owner, repo }: RemoteRepo, revision: string): Promise<string> {

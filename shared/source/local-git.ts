@@ -10,6 +10,7 @@ import { RepositoryNotFoundError, RevisionNotFoundError, SourceFetchError } from
 import { extractTar } from './extract.ts';
 import { DEFAULT_MAX_BYTES, FULL_SHA, type FetchedSource, type FetchRequest, type SourceFetcher } from './fetcher.ts';
 import { git, spawnGit } from './git.ts';
+import { AncestryAnswers } from './ancestry-answers.ts';
 import { SingleFlight } from './single-flight.ts';
 import { TreeCache } from './tree-cache.ts';
 
@@ -25,6 +26,8 @@ export class LocalGitFetcher implements SourceFetcher {
   readonly #maxEntries: number | undefined;
   readonly #cache: TreeCache;
   readonly #resolving = new SingleFlight<string>();
+  /** Answers of isAncestor by repository and commit pair. */
+  readonly #ancestry = new AncestryAnswers();
 
   constructor(options: LocalGitFetcherOptions = {}) {
     this.#maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -46,14 +49,17 @@ export class LocalGitFetcher implements SourceFetcher {
     const location = parseRepoURL(repoURL);
     if (!isLocalRepo(location)) throw new RepositoryNotFoundError(repoURL, 'not a local repository (a path or file:// URL)');
     if (!FULL_SHA.test(ancestor) || !FULL_SHA.test(descendant)) return undefined;
-    try {
-      await git(location.local, ['merge-base', '--is-ancestor', ancestor, descendant]);
-      return true;
-    } catch (error) {
-      // Exit 1: not an ancestor; anything else (128: a commit git does not know) cannot tell.
-      if ((error as { code?: unknown }).code === 1) return false;
-      return undefined;
-    }
+    const key = `${location.local}@${ancestor.toLowerCase()}..${descendant.toLowerCase()}`;
+    return this.#ancestry.answer(key, async () => {
+      try {
+        await git(location.local, ['merge-base', '--is-ancestor', ancestor, descendant]);
+        return true;
+      } catch (error) {
+        // Exit 1: not an ancestor; anything else (128: a commit git does not know) cannot tell.
+        if ((error as { code?: unknown }).code === 1) return false;
+        return undefined;
+      }
+    });
   }
 
   async #archive(repoDir: string, sha: string, dir: string): Promise<void> {
