@@ -5,6 +5,7 @@
 // a newer commit wins. The apps of an ApplicationSet with a RollingSync strategy are not synced
 // straight: each target is marked for the set's rollout instead (one write, as a request is) and
 // one `rollout` job per set is queued (shared/rollout/route.ts).
+import pLimit from 'p-limit';
 import { changedFilesOf, configChanged, matchPush } from '../config/match.ts';
 import { sameRepo } from '../config/repo-url.ts';
 import type { Registry } from '../config/types.ts';
@@ -13,6 +14,9 @@ import { routeRollouts, type RolloutMark } from '../rollout/route.ts';
 import { setsToReevaluate } from '../appset/watch.ts';
 import { ignored, type EventOutcome } from './accepted.ts';
 import { BadDeliveryError } from './errors.ts';
+
+/** Requests and rollout marks in flight at once: a share of the table's write capacity, not all of it. */
+const REQUESTS_AT_ONCE = 8;
 
 export interface PushContext {
   registry(): Promise<Registry | undefined>;
@@ -84,8 +88,13 @@ export async function pushDelivery(payload: unknown, context: PushContext): Prom
   return {
     jobs,
     record: async () => {
-      for (const job of syncs) await context.requestSync(job, job.revision);
-      for (const mark of marks) await markRollout!(mark.target, mark.rollout);
+      // A few at once: one after another, a push matching 1,000 apps kept GitHub waiting for
+      // seconds of its 10-second delivery timeout.
+      const limit = pLimit(REQUESTS_AT_ONCE);
+      await Promise.all([
+        ...syncs.map((job) => limit(() => context.requestSync(job, job.revision))),
+        ...marks.map((mark) => limit(() => markRollout!(mark.target, mark.rollout))),
+      ]);
     },
     body: {
       message: `${message} queued`,
