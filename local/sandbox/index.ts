@@ -9,6 +9,7 @@ import { kubeconfigYaml } from './kubeconfig.ts';
 import { Objects } from './objects.ts';
 import { Registry } from './registry.ts';
 import { RequestLog } from './request-log.ts';
+import { lenientParse } from './request-body.ts';
 import { ApiServer } from './server.ts';
 import { Store } from './store.ts';
 import { createServerTls } from './tls.ts';
@@ -51,7 +52,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const objects = new Objects(new Store(), new Registry());
   objects.seedNamespaces(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
   const faults = new Faults(options.latencyMs ?? 0);
-  const requests = new RequestLog();
+  const requests = new RequestLog(lenientParse);
   const server = new ApiServer({ host, port: options.port ?? 0, identities: new Identities(token), tls, objects, faults, requests });
   const port = await server.listen();
 

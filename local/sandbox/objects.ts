@@ -6,6 +6,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../../shared/kube/object.ts';
 import { acceptedStatus, crdResourceTypes, validateCrd } from './crds.ts';
 import { initialStatus } from './initial-status.ts';
+import { clone } from './patch/values.ts';
 import { applyObject, trackUpdate, withDefaults } from './patching.ts';
 import type { Registry } from './registry.ts';
 import { apiVersionOf, type ResourceType } from './resources.ts';
@@ -67,6 +68,13 @@ export class Objects {
     return asVersion(type, found);
   }
 
+  /** As get, without the copy, for a caller that only reads the object (a GET's answer). */
+  read(type: ResourceType, namespace: string | undefined, name: string): KubeObject {
+    const found = this.store.peek(type.group, type.resource, scoped(type, namespace), name);
+    if (!found) throw notFound(type, name);
+    return asVersion(type, found);
+  }
+
   list(type: ResourceType, namespace: string | undefined, options: ListOptions = {}): KubeObject {
     const labels = parseLabelSelector(options.labelSelector);
     const fields = parseFieldSelector(options.fieldSelector);
@@ -111,7 +119,8 @@ export class Objects {
       throw badRequest(`the name of the object (${applied.metadata.name ?? ''}) does not match the name on the URL (${name})`);
     }
     if (type.status && options.subresource !== 'status') delete applied.status;
-    const live = this.store.get(type.group, type.resource, scoped(type, namespace), name);
+    // Only read: serverSideApply, restrictToSubresource and commit copy what they change.
+    const live = this.store.peek(type.group, type.resource, scoped(type, namespace), name);
     if (!live) {
       validateObject(type, applied, { creating: true });
       const merged = applyObject(undefined, applied, { manager: options.manager, force: options.force });
@@ -172,7 +181,7 @@ export class Objects {
   }
 
   private finishCrd(type: ResourceType, name: string): void {
-    const crd = this.store.get(type.group, type.resource, undefined, name);
+    const crd = this.store.peek(type.group, type.resource, undefined, name);
     if (!crd?.metadata.deletionTimestamp || crd.metadata.finalizers?.length) return;
     this.remove(type, crd);
   }
@@ -185,7 +194,8 @@ export class Objects {
 
   /** Replaces the status of an object, as a controller does through the status subresource. */
   writeStatus(type: ResourceType, namespace: string | undefined, name: string, status: unknown, manager: string): KubeObject | undefined {
-    const live = this.store.get(type.group, type.resource, scoped(type, namespace), name);
+    // Only read: the status goes into a new object and trackUpdate and commit copy what they change.
+    const live = this.store.peek(type.group, type.resource, scoped(type, namespace), name);
     if (!live || live.metadata.deletionTimestamp) return undefined;
     const current = asVersion(type, live);
     const next = { ...current, status };
@@ -201,7 +211,7 @@ export class Objects {
 
   private normalize(type: ResourceType, namespace: string | undefined, body: KubeObject): KubeObject {
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('the body of the request must be a JSON or YAML object');
-    const object = structuredClone(body);
+    const object = clone(body);
     if (object.kind !== undefined && object.kind !== type.kind) {
       throw badRequest(`the kind in the data (${object.kind}) does not match the expected kind (${type.kind})`);
     }
@@ -222,16 +232,16 @@ export class Objects {
   /** Main-resource writes keep the live status; status writes change nothing but status. */
   private restrictToSubresource(type: ResourceType, live: KubeObject, next: KubeObject, subresource: string | undefined): KubeObject {
     if (subresource === 'status') {
-      const out = structuredClone(live);
+      const out = clone(live);
       out.status = next.status;
       if (next.metadata.resourceVersion !== undefined) out.metadata.resourceVersion = next.metadata.resourceVersion;
       out.metadata.managedFields = next.metadata.managedFields ?? live.metadata.managedFields;
       return out;
     }
-    const out = structuredClone(next);
+    const out = clone(next);
     if (type.status) {
       if (live.status === undefined) delete out.status;
-      else out.status = structuredClone(live.status);
+      else out.status = clone(live.status);
     }
     return out;
   }
@@ -243,7 +253,7 @@ export class Objects {
     next.apiVersion = apiVersionOf(type);
     next.kind = type.kind;
     if (!live) {
-      if (this.store.get(type.group, type.resource, scoped(type, next.metadata.namespace), name)) throw alreadyExists(type, name);
+      if (this.store.peek(type.group, type.resource, scoped(type, next.metadata.namespace), name)) throw alreadyExists(type, name);
       this.checkNamespace(type, next);
       if (isCrd(type)) validateCrd(next);
       validateObject(type, next, { creating: true });
@@ -288,7 +298,7 @@ export class Objects {
     if (!type.namespaced) return;
     const namespace = object.metadata.namespace;
     if (!namespace) throw badRequest('the server could not find the requested resource: a namespace is required');
-    const found = this.store.get('', 'namespaces', undefined, namespace);
+    const found = this.store.peek('', 'namespaces', undefined, namespace);
     if (!found) throw notFound({ group: '', resource: 'namespaces' }, namespace);
     if (found.metadata.deletionTimestamp) {
       throw forbidden(type, object.metadata.name ?? '', `unable to create new content in namespace ${namespace} because it is being terminated`);
@@ -322,7 +332,7 @@ export class Objects {
     for (const entry of this.store.everything()) {
       if (entry.object.metadata.namespace !== name || entry.object.metadata.deletionTimestamp) continue;
       const owner = this.registry.typeFor(entry.group, entry.resource);
-      if (!owner || !this.store.get(entry.group, entry.resource, name, entry.object.metadata.name ?? '')) continue;
+      if (!owner || !this.store.peek(entry.group, entry.resource, name, entry.object.metadata.name ?? '')) continue;
       this.delete(owner, name, entry.object.metadata.name ?? '', { propagationPolicy: 'Background' });
     }
     this.finishNamespaceIfEmpty(name);
@@ -330,7 +340,7 @@ export class Objects {
 
   private finishNamespaceIfEmpty(namespace: string): void {
     if (!this.purged.has(namespace)) return;
-    const ns = this.store.get('', 'namespaces', undefined, namespace);
+    const ns = this.store.peek('', 'namespaces', undefined, namespace);
     if (!ns?.metadata.deletionTimestamp || ns.metadata.finalizers?.length) return;
     if (this.store.everything().some((e) => e.object.metadata.namespace === namespace)) return;
     this.store.remove('', 'namespaces', undefined, namespace);
@@ -351,7 +361,7 @@ export class Objects {
 
   private deleteDependents(owner: KubeObject): void {
     for (const { type, object } of this.dependentsOf(owner)) {
-      if (!this.store.get(type.group, type.resource, object.metadata.namespace, object.metadata.name ?? '')) continue;
+      if (!this.store.peek(type.group, type.resource, object.metadata.namespace, object.metadata.name ?? '')) continue;
       this.delete(type, object.metadata.namespace, object.metadata.name ?? '', { propagationPolicy: 'Background' });
     }
   }

@@ -2,6 +2,7 @@
 // live in ./patch/defaults.ts): timestamps, generated names, generation, a new
 // Namespace's phase, and the empty metadata a typed round trip would drop.
 import type { KubeObject } from '../../shared/kube/object.ts';
+import { deepEqual } from './patch/values.ts';
 
 const NAME_SUFFIX = 'bcdfghjklmnpqrstvwxz2456789';
 
@@ -14,8 +15,17 @@ export function formatTime(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+let lastSecond = -1;
+let lastText = '';
+
+/** The current time as formatTime writes it; one formatting per second, as a write asks for it several times. */
 export function now(): string {
-  return formatTime(new Date());
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastText = formatTime(new Date(second * 1000));
+  }
+  return lastText;
 }
 
 export function generateName(prefix: string): string {
@@ -26,11 +36,11 @@ export function generateName(prefix: string): string {
 
 /** Generation moves when anything outside metadata and status changes, as for real. */
 export function specChanged(live: KubeObject, next: KubeObject): boolean {
-  const strip = (o: KubeObject) => {
-    const { metadata: _m, status: _s, ...rest } = o;
-    return canonical(rest);
-  };
-  return strip(live) !== strip(next);
+  const { metadata: _lm, status: _ls, ...before } = live;
+  const { metadata: _nm, status: _ns, ...after } = next;
+  // Equal as values is equal as canonical JSON; only a difference needs the slower look.
+  if (deepEqual(before, after)) return false;
+  return canonical(before) !== canonical(after);
 }
 
 function canonical(value: unknown): string {

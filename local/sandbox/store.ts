@@ -2,9 +2,10 @@
 // so watches can resume from a resourceVersion as they do against etcd.
 // Objects are keyed by group and plural only: every served version of a CRD shares them.
 // A stored object is never changed in place, only replaced: get and list hand out copies
-// for callers to change, while events and everything() share the stored objects, which
-// their readers only read.
+// for callers to change, while peek, put's answer, events and everything() share the
+// stored objects, which their readers only read.
 import type { KubeObject } from '../../shared/kube/object.ts';
+import { clone } from './patch/values.ts';
 import { expired } from './status.ts';
 
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -21,10 +22,6 @@ export interface StoreEvent {
 export type Listener = (event: StoreEvent) => void;
 
 const HISTORY_LIMIT = 10_000;
-
-function clone<T>(value: T): T {
-  return structuredClone(value);
-}
 
 export class Store {
   private counter = 1000;
@@ -47,6 +44,11 @@ export class Store {
     return found && clone(found);
   }
 
+  /** The stored object itself, for a caller that only reads it (an existence check, a GET answered as JSON). */
+  peek(group: string, resource: string, namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.bucket(group, resource).get(objectKey(namespace, name));
+  }
+
   list(group: string, resource: string, namespace?: string): KubeObject[] {
     const items = [...this.bucket(group, resource).values()].filter((o) => namespace === undefined || o.metadata.namespace === namespace);
     return items.sort(byNamespaceAndName).map(clone);
@@ -62,7 +64,7 @@ export class Store {
     return out;
   }
 
-  /** Stores a new or changed object, stamping the next resourceVersion. */
+  /** Stores a new or changed object, stamping the next resourceVersion; answers the stored object: read it, copy before changing. */
   put(group: string, resource: string, object: KubeObject): KubeObject {
     const bucket = this.bucket(group, resource);
     const key = objectKey(object.metadata.namespace, object.metadata.name ?? '');
@@ -72,7 +74,7 @@ export class Store {
     stored.metadata.resourceVersion = String(version);
     bucket.set(key, stored);
     this.emit({ type, group, resource, object: stored, resourceVersion: version });
-    return clone(stored);
+    return stored;
   }
 
   remove(group: string, resource: string, namespace: string | undefined, name: string): KubeObject | undefined {

@@ -44,7 +44,7 @@ export interface Reconciler {
 export function startApiServiceAvailability(objects: Objects): Reconciler {
   const timers = new Set<NodeJS.Timeout>();
   let stopped = false;
-  const serviceExists = (namespace: string, name: string) => objects.store.get('', 'services', namespace, name) !== undefined;
+  const serviceExists = (namespace: string, name: string) => objects.store.peek('', 'services', namespace, name) !== undefined;
 
   const reconcile = (name: string) => {
     const type = objects.registry.typeFor(GROUP, RESOURCE);

@@ -47,7 +47,7 @@ export function startControllers(objects: Objects, readyDelayMs: number): Contro
       timers.delete(timer);
       if (stopped) return;
       const type = objects.registry.typeFor(controller.group, controller.resource);
-      const current = type && objects.store.get(type.group, type.resource, object.metadata.namespace, object.metadata.name ?? '');
+      const current = type && objects.store.peek(type.group, type.resource, object.metadata.namespace, object.metadata.name ?? '');
       // A newer generation has its own steps; this one's must not overwrite them.
       if (!type || !current || generationKey(current) !== generationKey(object)) return;
       objects.writeStatus(type, current.metadata.namespace, current.metadata.name ?? '', step.status(current), CONTROLLER_MANAGER);

@@ -4,7 +4,8 @@ import type { Call, Reply } from './call.ts';
 
 export function getObject(call: Call): Reply {
   const { objects, type, info } = call;
-  const object = objects.get(type, info.namespace, info.name ?? '');
+  // Only serialised (or read into a Scale): no copy needed.
+  const object = objects.read(type, info.namespace, info.name ?? '');
   return { code: 200, body: info.subresource === 'scale' ? toScale(type, object) : object };
 }
 

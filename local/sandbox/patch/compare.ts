@@ -21,6 +21,8 @@ export function compare(before: unknown, after: unknown, kind: string): Comparis
 }
 
 function walk(before: unknown, after: unknown, kind: string, path: string, out: Comparison): void {
+  // One value on both sides (a status write keeps metadata and spec as they were) has no differences.
+  if (before === after) return;
   const old = shapeOf(before, kind, path);
   const now = shapeOf(after, kind, path);
   if (old.type === 'leaf' || now.type === 'leaf' || old.type !== now.type) {

@@ -60,7 +60,23 @@ function strategies(field: FieldSchema): string[] {
   return field.patchStrategy ? field.patchStrategy.split(',') : [];
 }
 
+// Every walk of every write asks about the same few places again: remembered per kind and
+// path (the schema never changes). Paths carry map keys (labels, data), so the memory is
+// bounded: full, it starts over.
+const PLACES = new Map<string, Place>();
+const PLACES_LIMIT = 20_000;
+
 function placeOf(kind: string, path: string): Place {
+  const key = `${kind}\u0000${path}`;
+  let place = PLACES.get(key);
+  if (place) return place;
+  place = findPlace(kind, path);
+  if (PLACES.size >= PLACES_LIMIT) PLACES.clear();
+  PLACES.set(key, place);
+  return place;
+}
+
+function findPlace(kind: string, path: string): Place {
   let place: Place = { definition: rootOf(kind) };
   for (const segment of pathSegments(path)) {
     if (segment === '[]') {
