@@ -1,6 +1,10 @@
 // RenderCache in an S3 bucket, one gzip-compressed JSON object per render. A render is
 // immutable once its key exists (same commit, same inputs), so put() asks first and never
 // rewrites: concurrent workers for different clusters of one push write it at most once each.
+// A key get() has just found missing is written without asking again: two workers rendering
+// one key at once could always both write it (HEAD and PUT are not one step), this widens
+// that window by the render only, and it saves a HEAD of a missing object per first render,
+// which costs fauxqs a new connection each time (one per app of a push).
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { RenderedObject } from '../render/types.ts';
@@ -14,9 +18,16 @@ export interface S3RenderCacheOptions {
   bucket: string;
 }
 
+/** How long get()'s "not there" stands in for put()'s own question. */
+const MISS_KEPT_MS = 30_000;
+/** Misses remembered at most (a render that fails is never put). */
+const MAX_MISSES = 1_000;
+
 export class S3RenderCache implements RenderCache {
   private readonly client: S3Client;
   private readonly bucket: string;
+  /** Keys get() found missing, with when. */
+  private readonly missed = new Map<string, number>();
 
   constructor(options: S3RenderCacheOptions) {
     this.client = options.client;
@@ -34,8 +45,9 @@ export class S3RenderCache implements RenderCache {
       if (!Body) throw new CorruptRenderError(key, 'object has no body');
       bytes = await Body.transformToByteArray();
     } catch (error) {
-      if (isMissingObject(error)) return undefined;
-      throw error;
+      if (!isMissingObject(error)) throw error;
+      this.rememberMiss(key);
+      return undefined;
     }
     let objects: unknown;
     try {
@@ -48,7 +60,9 @@ export class S3RenderCache implements RenderCache {
   }
 
   async put(key: string, objects: RenderedObject[]): Promise<boolean> {
-    if (await this.exists(key)) return false;
+    const missedAt = this.missed.get(key);
+    this.missed.delete(key);
+    if (!(missedAt !== undefined && Date.now() - missedAt < MISS_KEPT_MS) && (await this.exists(key))) return false;
     await this.client.send(
       new PutObjectCommand({
         Bucket: this.bucket,
@@ -58,6 +72,13 @@ export class S3RenderCache implements RenderCache {
       }),
     );
     return true;
+  }
+
+  private rememberMiss(key: string): void {
+    this.missed.delete(key);
+    this.missed.set(key, Date.now());
+    // The oldest first: a Map iterates in insertion order.
+    if (this.missed.size > MAX_MISSES) this.missed.delete(this.missed.keys().next().value as string);
   }
 
   private async exists(key: string): Promise<boolean> {

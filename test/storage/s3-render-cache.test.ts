@@ -51,6 +51,20 @@ describe('S3RenderCache', () => {
     expect(counts.get('HeadObjectCommand')).toBeGreaterThanOrEqual(2);
   });
 
+  it('writes a render it has just found missing without asking again, and asks before any later write', async () => {
+    const cache = new S3RenderCache({ client, bucket });
+    const key = cache.renderKey({ repoURL: 'https://github.com/acme/apps', revision: SHA, path: 'fresh' });
+    expect(await cache.get(key)).toBeUndefined();
+    const heads = counts.get('HeadObjectCommand') ?? 0;
+    expect(await cache.put(key, objects)).toBe(true);
+    expect(counts.get('HeadObjectCommand') ?? 0).toBe(heads);
+    expect(await cache.get(key)).toEqual(objects);
+    const puts = counts.get('PutObjectCommand');
+    expect(await cache.put(key, objects)).toBe(false);
+    expect(counts.get('PutObjectCommand')).toBe(puts);
+    expect(counts.get('HeadObjectCommand')).toBe(heads + 1);
+  });
+
   it('answers undefined for a render never stored', async () => {
     const cache = new S3RenderCache({ client, bucket });
     expect(await cache.get(renderKey({ repoURL: 'https://github.com/acme/apps', revision: SHA, path: 'never' }))).toBeUndefined();
