@@ -5,7 +5,8 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { emitDoraMetrics, parseDoraDimensions } from '../../shared/dora/cloudwatch.ts';
 import type { DoraEntry } from '../../shared/dora/events.ts';
-import { signalsOf } from '../../shared/dora/signals.ts';
+import { foldDora } from '../../shared/dora/events.ts';
+import { signalsAfter, signalsOf } from '../../shared/dora/signals.ts';
 
 function entry(revision: string, finishedAt: string, status: 'Synced' | 'Failed', reason = 'push', committedAt?: string): DoraEntry {
   return { revision, finishedAt, status, health: status === 'Synced' ? 'Healthy' : 'Unknown', reason, ...(committedAt ? { committedAt } : {}) };
@@ -47,6 +48,37 @@ describe('the DORA signals of the sync just finished', () => {
       changeFailure: false,
       leadTimeSeconds: 90,
     });
+  });
+});
+
+describe('the DORA state a history leaves (kept on the target, so a sync reads no history)', () => {
+  const a = entry('A', '2026-06-01T10:00:00.000Z', 'Synced');
+  const bFailed = entry('B', '2026-06-02T10:00:00.000Z', 'Failed', 'push', '2026-06-02T09:00:00.000Z');
+  const bRetried = entry('B', '2026-06-02T10:05:00.000Z', 'Synced', 'push', '2026-06-02T09:00:00.000Z');
+  const rollback = entry('A', '2026-06-02T10:30:00.000Z', 'Synced', 'rollback');
+
+  it('is what the reading of the history stops at: a failing deployment of B since its failed sync', () => {
+    expect(foldDora([bFailed, a])).toEqual({
+      current: { revision: 'B', at: Date.parse(bFailed.finishedAt), failed: true, deployed: false, committedAt: '2026-06-02T09:00:00.000Z' },
+      failingSince: Date.parse(bFailed.finishedAt),
+    });
+  });
+
+  it('gives each sync the signals the whole history gives it, entry after entry', () => {
+    const history = [a, bFailed, bRetried, rollback];
+    let state = {};
+    history.forEach((latest, index) => {
+      const step = signalsAfter(state, latest);
+      expect(step.signals).toEqual(signalsOf(history.slice(0, index).reverse(), latest));
+      state = step.state;
+    });
+    expect(state).toEqual(foldDora(history));
+  });
+
+  it('survives being stored: plain JSON, nothing undefined', () => {
+    const state = foldDora([bRetried, bFailed, a]);
+    expect(JSON.parse(JSON.stringify(state))).toEqual(state);
+    expect(JSON.stringify(state)).not.toContain('undefined');
   });
 });
 

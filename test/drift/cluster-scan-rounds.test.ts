@@ -1,6 +1,6 @@
 // The bookkeeping of a cluster scan on the embedded services: the planner sends one job per
 // cluster (its own FIFO group, once per period, without the targets it sent a sync for); the
-// targets and their leases are read together, 50 targets a request; a scan that runs short of
+// targets and their leases are read together (the lease is on the target item), 100 targets a request; a scan that runs short of
 // time goes on in a new message after the last app it finished, and stops once it is too old.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
@@ -140,12 +140,12 @@ describe('a cluster scan', () => {
     }) as unknown as ScanDependencies;
   const job: ClusterScanJob = { kind: 'cluster-scan', cluster: 'big', enqueuedAt: '2026-03-01T00:05:00.000Z', schedulePeriod: 7 };
 
-  it('reads targets and leases together, 50 targets a request', async () => {
+  it('reads targets and leases together, 100 targets a request', async () => {
     await store.acquireLease({ app: names[3], cluster: 'big' }, 'someone', 60_000);
     await store.putTargetState({ app: names[3], cluster: 'big', revision: 'a'.repeat(40) });
     dynamoCommands.length = 0;
     const read = await store.getTargetsWithLeases(names.slice(0, 120).map((name) => ({ app: name, cluster: 'big' })));
-    expect(dynamoCommands).toEqual(['BatchGetItemCommand', 'BatchGetItemCommand', 'BatchGetItemCommand']);
+    expect(dynamoCommands).toEqual(['BatchGetItemCommand', 'BatchGetItemCommand']);
     expect(read.size).toBe(120);
     expect(read.get(`${names[3]}@big`)).toMatchObject({ target: { revision: 'a'.repeat(40) }, lease: { owner: 'someone' } });
     expect(read.get(`${names[4]}@big`)).toEqual({});
