@@ -15,6 +15,8 @@ export class JsonLinesSink implements EventSink {
   private readonly file: string;
   private readonly stream?: NodeJS.WritableStream;
   private readonly source: string;
+  /** The file's folder is made once, not before every line; made again if it has gone since. */
+  private folderMade = false;
 
   constructor(options: JsonLinesSinkOptions) {
     this.file = options.file;
@@ -28,9 +30,21 @@ export class JsonLinesSink implements EventSink {
     const lines = clean.map((event) =>
       JSON.stringify({ time: event.time.toISOString(), source: this.source, detailType: event.detailType, detail: event.detail }),
     );
-    await mkdir(dirname(this.file), { recursive: true });
-    await appendFile(this.file, `${lines.join('\n')}\n`);
+    await this.append(`${lines.join('\n')}\n`);
     for (const event of clean) this.stream?.write(`${shortLine(event)}\n`);
+  }
+
+  private async append(text: string): Promise<void> {
+    if (this.folderMade) {
+      try {
+        return await appendFile(this.file, text);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+    }
+    await mkdir(dirname(this.file), { recursive: true });
+    this.folderMade = true;
+    await appendFile(this.file, text);
   }
 }
 

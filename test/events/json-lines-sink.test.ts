@@ -55,4 +55,15 @@ describe('JsonLinesSink', () => {
     expect(Object.keys(line.detail).sort()).toEqual(['app', 'cluster', 'summary']);
     expect(line.detail.summary.length).toBe(1000);
   });
+
+  it('makes the folder again when it has been removed since the last line', async () => {
+    const folder = join(dir, 'removed');
+    const file = join(folder, 'events.jsonl');
+    const sink = new JsonLinesSink({ file });
+    await sink.emit([{ detailType: 'Sync Started', detail: { app: 'shop', cluster: 'local', summary: 'first' } }]);
+    await rm(folder, { recursive: true });
+    await sink.emit([{ detailType: 'Sync Succeeded', detail: { app: 'shop', cluster: 'local', summary: 'second' } }]);
+    const lines = (await readFile(file, 'utf8')).trimEnd().split('\n');
+    expect(lines.map((line) => JSON.parse(line).detail.summary)).toEqual(['second']);
+  });
 });
