@@ -41,7 +41,15 @@ export class StatusError extends SandboxError {
   readonly headers: Record<string, string>;
 
   constructor(status: Status, headers: Record<string, string> = {}, options?: ErrorOptions) {
-    super(status.message ?? status.reason ?? `HTTP ${status.code}`, options);
+    // An answer, not a bug: its stack says nothing, and capturing one on every 404 (a sync
+    // GETs each object before applying it) costs more than the rest of the GET.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(status.message ?? status.reason ?? `HTTP ${status.code}`, options);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
     this.name = 'StatusError';
     this.status = status;
     this.headers = headers;

@@ -252,7 +252,9 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
     req.on('error', reject);
-    req.on('close', () => reject(new Error('the client closed the request before its end')));
+    req.on('close', () => {
+      if (!req.complete) reject(new Error('the client closed the request before its end'));
+    });
   });
 }
 
