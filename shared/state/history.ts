@@ -5,11 +5,11 @@
 // pushes out) with no read. The partition keeps the newest `keep`.
 //
 // Releases before keyed entries by finish time (`HISTORY#<ISO time>#<id>`) and trimmed them
-// with a Query. Those sort before the counter's keys (keys.ts), so listing stays newest first;
-// the first record on such a target adopts them once (adoptLegacyHistory).
+// with a Query. The first record on such a target adopts them once (adoptLegacyHistory), so a
+// partition never lists both kinds (keys.ts: how they sort, and why that suits a rollback).
 import { randomUUID } from 'node:crypto';
 import { BatchWriteCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { historySeqKey, HISTORY_PREFIX, HISTORY_SEQ_PREFIX, targetKey, type ItemKey } from './keys.ts';
+import { historySeqKey, HISTORY_PREFIX, isHistorySeqKey, targetKey, type ItemKey } from './keys.ts';
 import { epochSeconds, type Table } from './table.ts';
 import type { HistoryEntry, SyncSummary, TargetRef } from './types.ts';
 import { StateError } from './errors.ts';
@@ -95,7 +95,7 @@ export async function adoptLegacyHistory(table: Table, target: TargetRef, keep: 
     const page: QueryCommandOutput = await table.doc.send(
       new QueryCommand({ ...historyQuery(table, target), ScanIndexForward: false, ExclusiveStartKey: startKey }),
     );
-    for (const item of page.Items ?? []) if (!String(item.sk).startsWith(HISTORY_SEQ_PREFIX)) legacy.push(item as ItemKey & Record<string, unknown>);
+    for (const item of page.Items ?? []) if (!isHistorySeqKey(String(item.sk))) legacy.push(item as ItemKey & Record<string, unknown>);
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   // Newest first by key, as they were listed (time keys sort by finish time).

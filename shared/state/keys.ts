@@ -20,14 +20,21 @@ export function targetKey(target: TargetRef): ItemKey {
 /**
  * A history entry by the target's history counter (`historySeq` on its STATE item), zero-padded
  * so keys sort as numbers: the entry that falls beyond the limit is known by its key, with no
- * read. `N` sorts after the digits of the time-keyed entries releases before it wrote
- * (`HISTORY#<ISO time>#<id>`), so a partition holding both still lists newest first.
+ * read. They sort before the time-keyed entries releases before wrote (`HISTORY#<ISO time>#<id>`,
+ * a year never starts with 0): a target's time-keyed entries are adopted under counters on its
+ * first record (history.ts), and an older release rolled back to still finds its own entries
+ * newest and trims the counter's first, as the oldest.
  */
-export const HISTORY_SEQ_PREFIX = `${HISTORY_PREFIX}N`;
 const HISTORY_SEQ_DIGITS = 12;
+const HISTORY_SEQ_SK = new RegExp(`^${HISTORY_PREFIX}\\d{${HISTORY_SEQ_DIGITS}}$`);
+
+/** True for a counter-keyed history entry's sort key. */
+export function isHistorySeqKey(sk: string): boolean {
+  return HISTORY_SEQ_SK.test(sk);
+}
 
 export function historySeqKey(target: TargetRef, seq: number): ItemKey {
-  return { pk: targetKey(target).pk, sk: `${HISTORY_SEQ_PREFIX}${String(seq).padStart(HISTORY_SEQ_DIGITS, '0')}` };
+  return { pk: targetKey(target).pk, sk: `${HISTORY_PREFIX}${String(seq).padStart(HISTORY_SEQ_DIGITS, '0')}` };
 }
 
 /** Releases before the counter: ISO time first so items sorted by time; the id kept two syncs in the same millisecond apart. */

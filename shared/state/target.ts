@@ -6,12 +6,13 @@
 //    own number and the last request to reach DynamoDB holds the highest one and names the
 //    commit the target must end on. (Requests are ordered by when the webhook handled them;
 //    GitHub delivers the pushes of one branch in order.)
-// 2. beginSync (worker, before it touches the cluster): proceeds only while
-//    `requestedRevision` is still the job's revision. A job for an older commit that is still
-//    queued stands down: the newer commit's job is behind it in the same FIFO group. The
+// 2. The claim (claim.ts; beginSync here is the same guard without the lease): proceeds only
+//    while `requestedRevision` is still the job's revision. A job for an older commit that is
+//    still queued stands down: the newer commit's job is behind it in the same FIFO group. The
 //    answer carries the `requestSeq` the sync works for.
-// 3. recordSyncResult: writes only if no result of a newer request is recorded
-//    (`appliedSeq <= seq`), so a sync that outlived its lease cannot overwrite the newer one.
+// 3. The record (record-sync.ts; writeSyncResult here is its result alone): writes the result
+//    only if no result of a newer request is recorded (`appliedSeq <= seq`), so a sync that
+//    outlived its lease cannot overwrite the newer one.
 import { ScanCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { targetKey, TARGET_PREFIX, TARGET_STATE_SK } from './keys.ts';
 import { attributeOf, resultAttributes, targetAttributes, targetFromItem } from './target-item.ts';
