@@ -1,5 +1,6 @@
 // A commit's files from a repository on this machine (local mode): the revision resolved
-// with rev-parse, then `git archive` of that commit unpacked into a temporary folder. The
+// with rev-parse, then the commit written into a temporary folder by git checkout-index
+// (git-checkout.ts), or, for a commit with export attributes, `git archive` unpacked. The
 // working tree is never read, so uncommitted edits do not leak into a sync. git runs with a
 // hermetic environment and the repository's hooks and filter programs disabled (git.ts).
 
@@ -8,7 +9,8 @@ import { gitFailure } from '../github/rev-parse.ts';
 import { positionalFromGit } from '../tools/argv.ts';
 import { RepositoryNotFoundError, RevisionNotFoundError, SourceFetchError } from './errors.ts';
 import { extractTar } from './extract.ts';
-import { DEFAULT_MAX_BYTES, FULL_SHA, type FetchedSource, type FetchRequest, type SourceFetcher } from './fetcher.ts';
+import { checkoutCommit } from './git-checkout.ts';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, FULL_SHA, type FetchedSource, type FetchRequest, type SourceFetcher } from './fetcher.ts';
 import { git, spawnGit } from './git.ts';
 import { AncestryAnswers } from './ancestry-answers.ts';
 import { SingleFlight } from './single-flight.ts';
@@ -42,7 +44,7 @@ export class LocalGitFetcher implements SourceFetcher {
     const known = FULL_SHA.test(revision) && this.#cache.has(treeKey(location.local, revision.toLowerCase())) ? revision.toLowerCase() : undefined;
     // Jobs of one commit starting together (a batch run at once) share one rev-parse.
     const sha = known ?? (await this.#resolving.run(`${location.local}@${revision}`, () => resolve(repoURL, location.local, revision)));
-    return this.#cache.acquire(treeKey(location.local, sha), sha, (dir) => this.#archive(location.local, sha, dir));
+    return this.#cache.acquire(treeKey(location.local, sha), sha, (dir) => this.#write(location.local, sha, dir));
   }
 
   async isAncestor(repoURL: string, ancestor: string, descendant: string): Promise<boolean | undefined> {
@@ -62,9 +64,16 @@ export class LocalGitFetcher implements SourceFetcher {
     });
   }
 
+  async #write(repoDir: string, sha: string, dir: string): Promise<void> {
+    const commit = positionalFromGit(sha, () => new SourceFetchError(`git was given "${sha}", not a commit sha`));
+    const what = `${repoDir}@${sha}`;
+    if (await checkoutCommit(repoDir, commit, dir, { maxBytes: this.#maxBytes, maxEntries: this.#maxEntries ?? DEFAULT_MAX_ENTRIES, what })) return;
+    await this.#archive(repoDir, commit, dir);
+  }
+
+  /** `git archive` through tar: what git alone writes for export-ignore and export-subst. */
   async #archive(repoDir: string, sha: string, dir: string): Promise<void> {
-    const commit = positionalFromGit(sha, () => new SourceFetchError(`git archive was given "${sha}", not a commit sha`));
-    const child = await spawnGit(repoDir, ['archive', '--format=tar', commit]);
+    const child = await spawnGit(repoDir, ['archive', '--format=tar', sha]);
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
     const exited = new Promise<number | null>((resolve, reject) => {
