@@ -4,7 +4,8 @@
 // Kubernetes objects is skipped (a values file, a CI config) unless it has some objects or
 // mentions apiVersion:, kind: and metadata:, in which case it is an error; a .json file must
 // be exactly one object.
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ManifestSyntaxError } from './errors.ts';
 import { matchesArgoGlob } from './glob.ts';
@@ -24,11 +25,13 @@ export async function renderDirectory(dir: string, appPath: string, options: Dir
     if (options.include && !matchesArgoGlob(options.include, relPath)) continue;
     const file = repoPath(appPath, relPath);
     // Sizes are known before reading: a huge file is refused before it costs any memory.
-    const { size } = await stat(join(dir, relPath));
+    // Synchronous, as its parse is: a small local file is read in microseconds, a tenth of
+    // what the thread pool's round trips for a stat and a read cost.
+    const { size } = statSync(join(dir, relPath));
     if (size > MAX_MANIFEST_BYTES) throw tooManyBytes(file);
     bytes += size;
     if (bytes > MAX_MANIFEST_BYTES) throw tooManyBytes(file, `brings the app's manifests to ${bytes} bytes, which is`);
-    const text = await readFile(join(dir, relPath), 'utf8');
+    const text = readFileSync(join(dir, relPath), 'utf8');
     const read = relPath.endsWith('.json') ? readJson(text, file) : readYaml(text, file);
     if ('skipped' in read) skippedFiles.push({ file, reason: read.skipped });
     else documents.push(...read.documents);

@@ -1,8 +1,8 @@
 // Keeps rendering inside the checked-out tree: the app path may not climb out of it, and, as
 // Argo CD's out-of-bounds symlink check does, no symlink in the tree may point outside it,
 // because helm and kustomize would follow such a link and read files from the worker.
-import { statSync } from 'node:fs';
-import { readdir, readlink, realpath, stat } from 'node:fs/promises';
+import { realpathSync, statSync } from 'node:fs';
+import { readdir, readlink, realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { checkTreeOnce } from '../source/read-only-trees.ts';
 import { SourcePathError } from './errors.ts';
@@ -17,25 +17,30 @@ export interface AppLocation {
 }
 
 export async function resolveAppPath(root: string, path: string): Promise<AppLocation> {
-  const realRoot = await realpath(root).catch((error: unknown) => {
-    throw new SourcePathError(`the source tree ${root} does not exist`, { cause: error });
-  });
+  // Synchronous, as isFile is: three answers of the local file system, microseconds each.
+  const realRoot = realPathOf(root, (error) => new SourcePathError(`the source tree ${root} does not exist`, { cause: error }));
   // An absolute app path is read as relative to the tree, as Argo CD joins it onto the repo.
   const lexical = resolve(realRoot, '.' + sep + path);
   if (!isInside(lexical, realRoot)) {
     throw new SourcePathError(`app path "${path}" escapes the repository root; use a path inside the repository`);
   }
   const relPath = toPosix(relative(realRoot, lexical));
-  const dir = await realpath(lexical).catch((error: unknown) => {
-    throw new SourcePathError(`app path "${path}" does not exist in the repository`, { cause: error });
-  });
+  const dir = realPathOf(lexical, (error) => new SourcePathError(`app path "${path}" does not exist in the repository`, { cause: error }));
   if (!isInside(dir, realRoot)) {
     throw new SourcePathError(`app path "${path}" goes through a symlink to ${dir}, outside the repository root; use a path inside the repository`);
   }
-  if (!(await stat(dir)).isDirectory()) {
+  if (!statSync(dir).isDirectory()) {
     throw new SourcePathError(`app path "${path}" is a file; it must be a folder`);
   }
   return { root: realRoot, dir, path: relPath };
+}
+
+function realPathOf(path: string, failure: (error: unknown) => Error): string {
+  try {
+    return realpathSync.native(path);
+  } catch (error) {
+    throw failure(error);
+  }
 }
 
 /**
