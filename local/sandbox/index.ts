@@ -29,6 +29,12 @@ export interface SandboxOptions {
   /** Default on, ready after ~100 ms. */
   controllers?: boolean | { readyDelayMs?: number };
   token?: string;
+  /**
+   * Whether the request log keeps each write's body (default true, what tests read). Local
+   * mode and benchmarks read only counts and can say false: a fleet's log then holds no
+   * copy of every manifest it was sent.
+   */
+  requestBodies?: boolean;
 }
 
 export interface Sandbox {
@@ -53,7 +59,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   objects.seedNamespaces(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
   const faults = new Faults(options.latencyMs ?? 0);
   const requests = new RequestLog(lenientParse);
-  const server = new ApiServer({ host, port: options.port ?? 0, identities: new Identities(token), tls, objects, faults, requests });
+  const server = new ApiServer({
+    host,
+    port: options.port ?? 0,
+    identities: new Identities(token),
+    tls,
+    objects,
+    faults,
+    requests,
+    requestBodies: options.requestBodies ?? true,
+  });
   const port = await server.listen();
 
   let controllers: Controllers | undefined;

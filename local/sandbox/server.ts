@@ -34,6 +34,8 @@ export interface ApiServerOptions {
   objects: Objects;
   faults: Faults;
   requests: RequestLog;
+  /** Whether the log keeps write bodies. */
+  requestBodies: boolean;
 }
 
 interface Answer {
@@ -108,7 +110,7 @@ export class ApiServer {
       ...(contentType ? { contentType } : {}),
       bodySize: raw.length,
       // A copy: the body's own bytes are a slice of the socket's read buffer, which would stay alive with it.
-      ...(raw.length && method !== 'GET' ? { raw: Buffer.from(raw) } : {}),
+      ...(raw.length && method !== 'GET' && this.options.requestBodies ? { raw: Buffer.from(raw) } : {}),
     };
     const log = (status: number) => this.options.requests.record({ ...entry, status });
 

@@ -34,7 +34,8 @@ export interface Controllers {
 
 export function startControllers(objects: Objects, readyDelayMs: number): Controllers {
   const timers = new Set<NodeJS.Timeout>();
-  const seen = new Set<string>();
+  /** The last generation each object's steps were started for; an object's entry goes with it, so this is as large as the cluster, not its history. */
+  const started = new Map<string, number | undefined>();
   let stopped = false;
 
   const generationKey = (o: KubeObject) => `${o.metadata.uid}:${o.metadata.generation}`;
@@ -64,12 +65,16 @@ export function startControllers(objects: Objects, readyDelayMs: number): Contro
 
   const apiServices = startApiServiceAvailability(objects);
   const unsubscribe = objects.store.subscribe((event: StoreEvent) => {
-    if (event.type === 'DELETED') return;
+    const uid = event.object.metadata.uid ?? '';
+    if (event.type === 'DELETED') {
+      started.delete(uid);
+      return;
+    }
     const controller = CONTROLLERS.find((c) => c.group === event.group && c.resource === event.resource);
     if (!controller || event.object.metadata.deletionTimestamp) return;
-    const key = generationKey(event.object);
-    if (seen.has(key)) return;
-    seen.add(key);
+    const generation = event.object.metadata.generation;
+    if (started.has(uid) && started.get(uid) === generation) return;
+    started.set(uid, generation);
     run(controller, event.object);
   });
 

@@ -64,6 +64,19 @@ describe('workload controllers', () => {
     expect(live.metadata.generation).toBe(2);
   });
 
+  it('rolls out a Deployment deleted and created again under the same name', async () => {
+    const again = { ...deployment, metadata: { name: 'again' } };
+    await api.post('/apis/apps/v1/namespaces/ctl/deployments', again);
+    const first = await ready('/apis/apps/v1/namespaces/ctl/deployments/again');
+    expect((await api.request('DELETE', '/apis/apps/v1/namespaces/ctl/deployments/again')).status).toBe(200);
+    const created = (await api.post('/apis/apps/v1/namespaces/ctl/deployments', again)).body;
+    expect(created.metadata.uid).not.toBe(first.metadata.uid);
+    expect(created.status ?? {}).not.toHaveProperty('readyReplicas');
+    const second = await ready('/apis/apps/v1/namespaces/ctl/deployments/again');
+    expect(second.metadata.uid).toBe(created.metadata.uid);
+    expect(conditionsOf(second)).toEqual({ Available: 'True/MinimumReplicasAvailable', Progressing: 'True/NewReplicaSetAvailable' });
+  });
+
   it('makes StatefulSets, ReplicaSets and DaemonSets ready', async () => {
     const selector = { matchLabels: { app: 'web' } };
     await api.post('/apis/apps/v1/namespaces/ctl/statefulsets', {

@@ -51,4 +51,18 @@ describe('request log bodies', () => {
     first.path = '/changed';
     expect(sandbox.requests.entries()[0]).toMatchObject({ path: '/api/v1/namespaces/log', status: 200 });
   });
+
+  it('keeps no bodies when started with requestBodies: false, and still logs every request', async () => {
+    const lean = await startSandbox({ controllers: false, requestBodies: false });
+    try {
+      const client = clientFor(lean);
+      const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'lean' } };
+      expect((await client.post('/api/v1/namespaces', namespace)).status).toBe(201);
+      const [post] = lean.requests.entries();
+      expect(post).toMatchObject({ verb: 'create', resource: 'namespaces', bodySize: JSON.stringify(namespace).length, status: 201 });
+      expect(post).not.toHaveProperty('body');
+    } finally {
+      await lean.stop();
+    }
+  });
 });
