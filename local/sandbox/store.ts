@@ -1,9 +1,11 @@
 // In-memory object storage with one global resourceVersion counter and an event history,
 // so watches can resume from a resourceVersion as they do against etcd.
 // Objects are keyed by group and plural only: every served version of a CRD shares them.
-// A stored object is never changed in place, only replaced: get and list hand out copies
-// for callers to change, while peek, put's answer, events and everything() share the
+// A stored object is never changed in place, only replaced: get hands out copies for
+// callers to change, while peek, list, put's answer, events and everything() share the
 // stored objects, which their readers only read.
+// Each kind also keeps its objects by namespace, so a namespaced LIST reads that namespace
+// alone, not every object of the kind in a fleet of namespaces.
 import type { KubeObject } from '../../shared/kube/object.ts';
 import { clone } from './patch/values.ts';
 import { expired } from './status.ts';
@@ -26,6 +28,8 @@ const HISTORY_LIMIT = 10_000;
 export class Store {
   private counter = 1000;
   private readonly objects = new Map<string, Map<string, KubeObject>>();
+  /** Per kind (same keys as objects): namespace → that namespace's objects, by the same object keys. */
+  private readonly namespaces = new Map<string, Map<string, Map<string, KubeObject>>>();
   private readonly history: StoreEvent[] = [];
   private readonly listeners = new Set<Listener>();
 
@@ -49,9 +53,11 @@ export class Store {
     return this.bucket(group, resource).get(objectKey(namespace, name));
   }
 
+  /** The stored objects of a kind (of one namespace, when given), by namespace and name: read them, copy before changing. */
   list(group: string, resource: string, namespace?: string): KubeObject[] {
-    const items = [...this.bucket(group, resource).values()].filter((o) => namespace === undefined || o.metadata.namespace === namespace);
-    return items.sort(byNamespaceAndName).map(clone);
+    const items =
+      namespace === undefined ? this.bucket(group, resource).values() : (this.namespaces.get(bucketKey(group, resource))?.get(namespace)?.values() ?? []);
+    return [...items].sort(byNamespaceAndName);
   }
 
   /** Every stored object of every resource, e.g. for ownerReference cascades: read them, copy before changing. */
@@ -73,6 +79,7 @@ export class Store {
     const stored = clone(object);
     stored.metadata.resourceVersion = String(version);
     bucket.set(key, stored);
+    this.namespaceBucket(group, resource, stored.metadata.namespace).set(key, stored);
     this.emit({ type, group, resource, object: stored, resourceVersion: version });
     return stored;
   }
@@ -83,6 +90,9 @@ export class Store {
     const existing = bucket.get(key);
     if (!existing) return undefined;
     bucket.delete(key);
+    const inNamespace = this.namespaceBucket(group, resource, existing.metadata.namespace);
+    inNamespace.delete(key);
+    if (inNamespace.size === 0) this.namespaces.get(bucketKey(group, resource))?.delete(existing.metadata.namespace ?? '');
     const version = this.nextVersion();
     // A DELETED event carries the object at its last state, with the version of the removal.
     const last = { ...existing, metadata: { ...existing.metadata, resourceVersion: String(version) } };
@@ -110,8 +120,23 @@ export class Store {
     for (const listener of [...this.listeners]) listener(event);
   }
 
+  private namespaceBucket(group: string, resource: string, namespace: string | undefined): Map<string, KubeObject> {
+    const kindKey = bucketKey(group, resource);
+    let byNamespace = this.namespaces.get(kindKey);
+    if (!byNamespace) {
+      byNamespace = new Map();
+      this.namespaces.set(kindKey, byNamespace);
+    }
+    let objects = byNamespace.get(namespace ?? '');
+    if (!objects) {
+      objects = new Map();
+      byNamespace.set(namespace ?? '', objects);
+    }
+    return objects;
+  }
+
   private bucket(group: string, resource: string): Map<string, KubeObject> {
-    const key = `${group}/${resource}`;
+    const key = bucketKey(group, resource);
     let bucket = this.objects.get(key);
     if (!bucket) {
       bucket = new Map();
@@ -119,6 +144,10 @@ export class Store {
     }
     return bucket;
   }
+}
+
+function bucketKey(group: string, resource: string): string {
+  return `${group}/${resource}`;
 }
 
 function objectKey(namespace: string | undefined, name: string): string {
