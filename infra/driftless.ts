@@ -98,7 +98,7 @@ export interface DriftlessProps {
   readonly customerManagedKey?: boolean;
   /** Worker memory in MB (CPU scales with it; Helm renders want it). Default 2048 (128 to 10240). */
   readonly workerMemory?: number;
-  /** Jobs per worker invocation, default 1 (1 to 10); above 1 a failed job holds its batch back. */
+  /** Jobs per worker invocation, default 1 (1 to 10): a batch's targets run at once, so jobs at once = maxConcurrency × this. */
   readonly workerBatchSize?: number;
   /**
    * What a stack deletion does to the state table and the render bucket. Default RETAIN; DESTROY

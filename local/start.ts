@@ -22,7 +22,7 @@ import { localPush } from './push-event.ts';
 import { startSandbox, type Sandbox } from './sandbox/index.ts';
 import { startLocalServices } from './services.ts';
 import { startWebhookServer } from './webhook-server.ts';
-import { parseWorkerCount, startWorkerPool } from './worker-pool.ts';
+import { describeLayout, parseWorkerCount, startWorkerPool } from './worker-pool.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
@@ -42,7 +42,7 @@ const { values } = parseArgs({
     // The CloudWatch alarms of rollout gates, as a JSON file of name → state; by default alarms.json in the state folder.
     'alarms-file': { type: 'string' },
     'drift-interval': { type: 'string', default: '5m' },
-    // Sync workers draining the queue at once, as Lambda's concurrency (local/worker-pool.ts).
+    // Sync jobs at once, as Lambda's concurrency (local/worker-pool.ts lays them out over processes).
     workers: { type: 'string' },
     verbose: { type: 'boolean', default: false },
   },
@@ -164,8 +164,8 @@ await writeFile(
 const workers = startWorkerPool({
   count: workerCount,
   env: process.env,
-  // One job per invocation, as the SyncPipeline construct's default: a batch of ten would hand
-  // one worker ten targets to run one after the other while the others wait.
+  // One job per invocation, as the SyncPipeline construct's default; the jobs at once are
+  // receive loops, which each take the next job when theirs is done (worker-pool.ts).
   args: ['--batch-size', '1', '--wait-seconds', '2'],
   onExit: (pid, code, signal) => console.error(`worker ${pid} exited (${signal ?? `code ${code}`}); starting another`),
 });
@@ -185,7 +185,7 @@ if (chartRepo) console.log(`example chart repository: ${chartRepo.url}`);
 console.log(`webhook secret: ${webhookSecret}`);
 console.log(`events: ${process.env.EVENTS_FILE}`);
 console.log(`rollout alarms: ${alarmsFile}`);
-console.log(`workers: ${workerCount}`);
+console.log(`workers: ${workerCount} (${describeLayout(workers.layout)})`);
 console.log('ready: commit in the example repo (git -C <example repo> commit -am ...) and watch it reach the cluster. Ctrl-C stops.');
 
 // The sandbox starts empty: announce the repository's head so the registry and apps sync.

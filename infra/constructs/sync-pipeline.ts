@@ -24,11 +24,13 @@ export interface SyncPipelineProps {
   /** Worker memory in MB; CPU scales with it, and rendering Helm charts wants CPU. Default 2048. */
   readonly workerMemory?: number;
   /**
-   * Jobs per worker invocation, 1 to 10 (SQS FIFO's maximum). Default 1 (WORKER_BATCH_SIZE):
-   * above it a failed or timed-out job holds the rest of its batch for the visibility timeout.
+   * Jobs per worker invocation, 1 to 10 (SQS FIFO's maximum). Default 1 (WORKER_BATCH_SIZE).
+   * The worker runs a batch's message groups (targets) at once and each group's jobs in turn,
+   * so jobs at once = maxConcurrency × workerBatchSize, and one invocation lasts as long as its
+   * longest group within `workerTimeout`.
    */
   readonly workerBatchSize?: number;
-  /** Concurrent workers at most, across all targets. Default 10 (2 to 1000). */
+  /** Concurrent worker invocations at most, across all targets. Default 10 (2 to 1000). */
   readonly maxConcurrency?: number;
   /**
    * Deliveries of a job before it goes to the DLQ. Default 10: with the worker's backoff
@@ -47,11 +49,14 @@ export const VISIBILITY_TIMEOUT_FACTOR = 6;
 /** Sync jobs name a target and a revision, never manifests: 256 KiB is far more than one needs. */
 export const MAX_MESSAGE_SIZE_BYTES = 256 * 1024;
 /**
- * One job per invocation. With FIFO batches a failed record holds its group's later records in
- * flight until the whole visibility timeout ends (the backoff never applies to them), and a
- * timeout or out-of-memory strands every record of the batch; one record makes the backoff the
- * only clock. Resetting visibility on each skipped record would need calls that are lost
- * exactly when the function dies, so it does not cover the timeout case.
+ * One job per invocation by default. A batch runs its groups at once and shares an
+ * invocation's GB-seconds among jobs that mostly wait, but a timeout or out-of-memory strands
+ * every record of the batch until the visibility timeout, and the records skipped behind a
+ * failed one of their group are counted as received each time (their group's failures can take
+ * them to the DLQ). The worker makes skipped records visible again at once, so the failed
+ * one's backoff holds its group rather than the visibility timeout; that call is lost exactly
+ * when the function dies, so it does not cover the timeout case. And jobs at once are
+ * maxConcurrency × batch: the default keeps today's 10, within GitHub's secondary limits.
  */
 const WORKER_BATCH_SIZE = 1;
 const DEFAULT_WORKER_TIMEOUT = Duration.minutes(5);

@@ -1,7 +1,7 @@
 // `npm start -- --workers 3` end to end: the real webhook, worker processes, dynalite and the
-// sandbox. Four apps of one config commit sync at once on different workers: their history
-// entries (startedAt → finishedAt, recorded by the workers) overlap in time, which one worker,
-// taking one job at a time, could never produce.
+// sandbox. Four apps of one config commit sync three at a time: their history entries
+// (startedAt → finishedAt, recorded by the workers) overlap in time, which one job at a time
+// could never produce.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -101,8 +101,8 @@ afterAll(async () => {
   }
 });
 
-it('says how many workers it runs', async () => {
-  await waitFor(/^workers: 3$/m);
+it('says how many jobs it runs at once, and in how many processes', async () => {
+  await waitFor(/^workers: 3 \((1 process × 3 jobs|2 \+ 1 jobs in 2 processes|3 processes × 1 job)\)$/m);
 });
 
 it('syncs apps of one push on several workers at once', async () => {
