@@ -46,6 +46,9 @@ export async function extractTar(archive: Readable, dir: string, options: Extrac
     // Ownership and modes from an archive mean nothing here; files stay ours and readable.
     preserveOwner: false,
     noChmod: true,
+    // Nothing reads a fetched file's mtime (caches key on the commit): no futimes per file,
+    // 5,000 syscalls and thread-pool round trips fewer for a config repository of 1,000 apps.
+    noMtime: true,
     onReadEntry(entry) {
       contentBytes += entry.size ?? 0;
       entries += 1;

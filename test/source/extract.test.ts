@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -42,6 +42,13 @@ describe('extractTar', () => {
       what: 'test',
     });
     expect((await readdir(dir, { recursive: true })).sort()).toEqual(['a.yaml', 'sub', 'sub/b.yaml']);
+  });
+
+  it("leaves files the time they were written, not the archive's (no futimes per file)", async () => {
+    const before = Date.now() - 1_000;
+    // entry() stamps every header with the epoch.
+    await extractTar(Readable.from([archive(entry('top/a.yaml', 'a: 1\n'))]), dir, { strip: 1, maxBytes: 1 << 20, what: 'test' });
+    expect((await stat(join(dir, 'a.yaml'))).mtimeMs).toBeGreaterThanOrEqual(before);
   });
 
   it('refuses an entry that climbs out of the folder', async () => {
