@@ -116,7 +116,7 @@ async function checkLinks(repoDir: string, entries: TreeEntry[], what: string): 
     at = header + 1 + size + 1;
     const resolved = posix.normalize(posix.join(posix.dirname(link.path), target));
     if (posix.isAbsolute(target) || resolved === '..' || resolved.startsWith('../') || !Number.isFinite(size))
-      throw new UnsafeArchiveError(`archive of ${what} has an unsafe entry: symbolic link ${link.path} → ${target} points outside the folder`);
+      throw new UnsafeArchiveError(`archive of ${what} has an unsafe entry: linkpath escapes the folder: symbolic link ${link.path} → ${target}`);
   }
 }
 

@@ -138,7 +138,7 @@ describe('a local commit written by git checkout-index', () => {
     const { fetcher, cache } = fetcherWith();
     const error = await fetcher.fetch({ repoURL: repo.dir, revision: 'main' }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UnsafeArchiveError);
-    expect((error as Error).message).toMatch(/unsafe entry: symbolic link apps\/web\/passwd → \.\.\/\.\.\/\.\.\/etc\/passwd/);
+    expect((error as Error).message).toMatch(/unsafe entry: linkpath escapes the folder: symbolic link apps\/web\/passwd → \.\.\/\.\.\/\.\.\/etc\/passwd/);
     expect(cache.keys()).toEqual([]);
   });
 
