@@ -70,14 +70,16 @@ export class Store {
     return out;
   }
 
-  /** Stores a new or changed object, stamping the next resourceVersion; answers the stored object: read it, copy before changing. */
+  /** Stores a new or changed object (taking over its values), stamping the next resourceVersion; answers the stored object: read it, copy before changing. */
   put(group: string, resource: string, object: KubeObject): KubeObject {
     const bucket = this.bucket(group, resource);
     const key = objectKey(object.metadata.namespace, object.metadata.name ?? '');
     const type: EventType = bucket.has(key) ? 'MODIFIED' : 'ADDED';
     const version = this.nextVersion();
-    const stored = clone(object);
-    stored.metadata.resourceVersion = String(version);
+    // The object's values are taken over, not copied: every caller hands in a fresh object
+    // (commit's defaulted copy) or one built from copies and stored objects, and changes none
+    // of it afterwards. Only the metadata the version is stamped on is new.
+    const stored: KubeObject = { ...object, metadata: { ...object.metadata, resourceVersion: String(version) } };
     bucket.set(key, stored);
     this.namespaceBucket(group, resource, stored.metadata.namespace).set(key, stored);
     this.emit({ type, group, resource, object: stored, resourceVersion: version });
