@@ -73,15 +73,8 @@ export async function getVersionedRegistry(table: Table): Promise<{ record?: Reg
       record: { registry, revision: String(head.revision), updatedAt: String(head.updatedAt) },
       version: head.version,
     });
-    const cached = cache.get(head.hash);
-    if (cached) return record(cached);
-    const items = await queryItems(table, { prefix: REGISTRY_ITEM_PREFIX }, true);
-    const live = liveItems(items, head);
-    if (combinedHash(live) === head.hash) {
-      const registry = deepFreeze(assembleRegistry(new Map(live.map((item) => [item.id, item.body ?? '']))));
-      remember(head.hash, registry);
-      return record(registry);
-    }
+    const registry = cache.get(head.hash) ?? (await readItems(table, head, head.hash));
+    if (registry) return record(registry);
     await sleep(25 * attempt);
   }
   throw new RegistryUnsettledError(READ_ATTEMPTS);
@@ -373,6 +366,25 @@ async function readLegacy(table: Table, head: Head | undefined): Promise<{ recor
 const CACHE_SIZE = 2;
 const cache = new Map<string, Registry>();
 const pushCache = new Map<string, Registry>();
+/** Reads in flight by content hash: jobs that start at once after a config push share one Query of every item. */
+const reading = new Map<string, Promise<Registry | undefined>>();
+
+/** The registry `head` names, from its items; undefined while they do not add up to its hash yet (a write in progress). */
+function readItems(table: Table, head: Head, hash: string): Promise<Registry | undefined> {
+  let pending = reading.get(hash);
+  if (!pending) {
+    pending = (async () => {
+      const items = await queryItems(table, { prefix: REGISTRY_ITEM_PREFIX }, true);
+      const live = liveItems(items, head);
+      if (combinedHash(live) !== hash) return undefined;
+      const registry = deepFreeze(assembleRegistry(new Map(live.map((item) => [item.id, item.body ?? '']))));
+      remember(hash, registry);
+      return registry;
+    })().finally(() => reading.delete(hash));
+    reading.set(hash, pending);
+  }
+  return pending;
+}
 
 function remember(hash: string, registry: Registry): void {
   cache.delete(hash);

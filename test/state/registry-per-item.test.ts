@@ -268,6 +268,20 @@ describe('the registry stored per item', () => {
       await fresh.stop();
     }
   }, 60_000);
+  it('lets readers that miss at once share one read of the items (jobs starting together after a config push)', async () => {
+    const counting = countingClient(endpoint);
+    const store = new DynamoStateStore({ client: counting.client, tableName: table.tableName, now: () => table.clock.now });
+    const registry = fleet(300);
+    await store.putRegistry(registry, 'd'.repeat(40));
+    forgetCachedRegistries();
+    counting.reset();
+    const reads = await Promise.all(Array.from({ length: 20 }, () => store.getRegistry()));
+    for (const read of reads) expect(read?.registry).toEqual(registry);
+    // Twenty heads read (each reader must see the version in force), the items once: 300 apps fit in one page.
+    expect(counting.counts.calls).toEqual({ GetItemCommand: 20, QueryCommand: 1 });
+    counting.client.destroy();
+  });
+
   it('round-trips 10,000 apps, rewrites only the changed ones, deletes a removed one, and reads warm with one GetItem', async () => {
     const counting = countingClient(endpoint);
     const store = new DynamoStateStore({ client: counting.client, tableName: table.tableName, now: () => table.clock.now });
