@@ -5,9 +5,9 @@
 // Synced + Healthy in the state table, the API-server requests (the sandbox's request log), the
 // DynamoDB requests (counted by a proxy in front of dynalite), GitHub requests and peak RSS, next
 // to Flux's published figures. Each run is bench/support/mttp-run.ts in a process of its own.
-//   npm run bench:mttp                          N = 100, 500, 1000 with 1 worker and the default (2)
+//   npm run bench:mttp                          N = 100, 500, 1000 with the default jobs at once (local/worker-pool.ts)
 //   npm run bench:mttp -- --large               and 10,000
-//   npm run bench:mttp -- --apps 100 --workers 1,2,4,8
+//   npm run bench:mttp -- --apps 100 --workers 1,10,20   (--workers: sync jobs at once, as npm start's)
 // A run that cannot finish (e.g. a registry too large for its DynamoDB item) is reported with
 // why, not waited for: it stops when the job queue stays empty with apps missing, or at --timeout.
 import { spawn } from 'node:child_process';
@@ -34,7 +34,7 @@ const { values } = parseArgs({
   options: {
     apps: { type: 'string', default: '100,500,1000' },
     large: { type: 'boolean', default: false },
-    workers: { type: 'string', default: `1,${DEFAULT_WORKERS}` },
+    workers: { type: 'string', default: String(DEFAULT_WORKERS) },
     'batch-size': { type: 'string', default: '1' },
     timeout: { type: 'string', default: '15m' },
   },
@@ -94,7 +94,7 @@ function printRow(result: MttpResult): void {
       ? ''
       : `  webhook answered at ${result.webhookSeconds.toFixed(1)} s, first apply at ${result.firstApplySeconds.toFixed(1)} s`;
   console.log(
-    `${String(result.apps).padStart(5)} apps  ${String(result.workers).padStart(2)} worker(s)  push → all Synced+Healthy ${time.padStart(11)}${flux}${first}` +
+    `${String(result.apps).padStart(5)} apps  ${String(result.workers).padStart(2)} job(s) at once  push → all Synced+Healthy ${time.padStart(11)}${flux}${first}` +
       `  synced ${result.synced}/${result.apps}` +
       `  API ${result.apiRequests} (${perApp(result.apiRequests)}/app: ${Object.entries(result.apiRequestsByVerb)
         .map(([verb, count]) => `${verb} ${count}`)
