@@ -23,6 +23,9 @@ export interface ExtractOptions {
   tap?: (chunk: Buffer) => void;
 }
 
+/** At most this much of the archive is unpacked between two turns of the event loop. */
+const SLICE_BYTES = 64 * 1024;
+
 export async function extractTar(archive: Readable, dir: string, options: ExtractOptions): Promise<void> {
   let archiveBytes = 0;
   let contentBytes = 0;
@@ -32,17 +35,31 @@ export async function extractTar(archive: Readable, dir: string, options: Extrac
   const guard = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       archiveBytes += chunk.length;
-      if (archiveBytes > options.maxBytes) done(new SourceTooLargeError(`archive of ${options.what}`, options.maxBytes));
-      else {
-        options.tap?.(chunk);
-        done(null, chunk);
+      if (archiveBytes > options.maxBytes) {
+        done(new SourceTooLargeError(`archive of ${options.what}`, options.maxBytes));
+        return;
       }
+      options.tap?.(chunk);
+      // The unpacker writes each slice before returning: a turn of the event loop after each
+      // keeps timers and sockets served (a stored copy arrives as one buffer of the whole
+      // archive, and an in-memory stream would otherwise feed it without ever yielding).
+      let at = 0;
+      const next = () => {
+        const slice = chunk.subarray(at, at + SLICE_BYTES);
+        at += slice.length;
+        this.push(slice);
+        setImmediate(at >= chunk.length ? done : next);
+      };
+      next();
     },
   });
   const unpack = untar({
     cwd: dir,
     strip: options.strip ?? 0,
     strict: true,
+    // Synchronous file writes: the asynchronous unpacker spends more CPU handing each of its
+    // mkdir, lstat, open, write and close calls to the thread pool and back than the calls take.
+    sync: true,
     // Ownership and modes from an archive mean nothing here; files stay ours and readable.
     preserveOwner: false,
     noChmod: true,

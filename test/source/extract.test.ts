@@ -51,6 +51,23 @@ describe('extractTar', () => {
     expect((await stat(join(dir, 'a.yaml'))).mtimeMs).toBeGreaterThanOrEqual(before);
   });
 
+  it('lets the event loop turn while one large buffer unpacks (a stored copy comes whole)', async () => {
+    // 2,000 small files: about 2 MB of archive in a single chunk.
+    const whole = archive(...Array.from({ length: 2_000 }, (_, index) => entry(`top/${index}.yaml`, `n: ${index}\n`)));
+    let turns = 0;
+    let counting = true;
+    const count = () => {
+      turns++;
+      if (counting) setImmediate(count);
+    };
+    setImmediate(count);
+    await extractTar(Readable.from([whole]), dir, { strip: 1, maxBytes: 1 << 30, what: 'test' });
+    counting = false;
+    expect((await readdir(dir)).length).toBe(2_000);
+    // Unpacked in slices of 64 KiB at most, one turn after each: a worker's timers and sockets are served meanwhile.
+    expect(turns).toBeGreaterThanOrEqual(Math.floor(whole.length / (64 * 1024)));
+  });
+
   it('refuses an entry that climbs out of the folder', async () => {
     const bad = archive(entry('top/ok.yaml', 'ok'), entry('top/../../escaped.txt', 'gotcha'));
     await expect(extractTar(Readable.from([bad]), dir, { strip: 1, maxBytes: 1 << 20, what: 'test' })).rejects.toThrow(UnsafeArchiveError);
