@@ -9,6 +9,9 @@ import { resourcesFinalizer, type RegistryApp } from './types.ts';
 export function withFinalizers(registry: Registry, files: RegistryFile[]): Registry {
   const found = new Map<string, RegistryApp['finalizer']>();
   for (const { file, text } of files) {
+    // Parsing is most of a registry refresh's CPU: a file that cannot name a finalizer is not
+    // parsed again (the word itself, or a double-quoted key spelling it with escapes).
+    if (!text.includes('finalizers') && !text.includes('\\')) continue;
     for (const document of parseRegistryFile(file, text).documents) {
       const value = document.value as { kind?: unknown; metadata?: { name?: unknown; finalizers?: unknown } } | null;
       const finalizer = value?.kind === 'Application' ? resourcesFinalizer(value.metadata?.finalizers) : undefined;
