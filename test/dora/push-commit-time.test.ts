@@ -1,13 +1,13 @@
 // Lead time starts at the commit: the intake carries the push's head commit time (GitHub's
 // `head_commit.timestamp`, ISO 8601 with the committer's offset) onto each sync job, in UTC.
 // The payload is GitHub's own push example (@octokit/webhooks-examples), signed as GitHub signs.
-import { createHmac, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import type { Registry } from '../../shared/config/types.ts';
 import { jobSchema, type Job } from '../../shared/queue/job.ts';
 import { handleDelivery, type WebhookDependencies } from '../../shared/webhook/intake.ts';
 import { SignatureVerifier } from '../../shared/webhook/verify.ts';
+import { signedDelivery } from '../support/signed-delivery.ts';
 
 const require = createRequire(import.meta.url);
 const examples = require('@octokit/webhooks-examples/api.github.com/index.json') as Array<{ name: string; examples: Array<Record<string, unknown>> }>;
@@ -44,18 +44,7 @@ async function jobsOf(payload: unknown): Promise<Job[]> {
     requestSync: async () => 1,
     enqueue: async (jobs) => void enqueued.push(...jobs),
   };
-  const response = await handleDelivery(
-    {
-      headers: {
-        'content-type': 'application/json',
-        'x-github-event': 'push',
-        'x-github-delivery': randomUUID(),
-        'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`,
-      },
-      body,
-    },
-    deps,
-  );
+  const response = await handleDelivery(signedDelivery(body, SECRET), deps);
   expect(response.statusCode).toBe(202);
   return enqueued;
 }

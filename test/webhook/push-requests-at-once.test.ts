@@ -1,11 +1,11 @@
 // A push that touches many apps: their requests are written a few at once (never all at once,
 // never one after another — a push matching 1,000 apps kept GitHub waiting for seconds of its
 // 10-second delivery timeout), and every one of them before any job is sent.
-import { createHmac, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { AppSpec, Registry } from '../../shared/config/types.ts';
 import { handleDelivery, type WebhookDependencies } from '../../shared/webhook/intake.ts';
 import { SignatureVerifier } from '../../shared/webhook/verify.ts';
+import { signedDelivery } from '../support/signed-delivery.ts';
 
 const SECRET = 'requests-secret';
 const REPO = 'https://github.com/acme/gitops.git';
@@ -51,18 +51,7 @@ describe('a push matching many apps', () => {
       head_commit: {},
       repository: { clone_url: REPO, default_branch: 'main' },
     });
-    const answer = await handleDelivery(
-      {
-        headers: {
-          'content-type': 'application/json',
-          'x-github-event': 'push',
-          'x-github-delivery': randomUUID(),
-          'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`,
-        },
-        body,
-      },
-      deps,
-    );
+    const answer = await handleDelivery(signedDelivery(body, SECRET), deps);
     expect(answer.statusCode).toBe(202);
     expect(requested.sort()).toEqual(registry.apps.map((spec) => spec.name).sort());
     expect(peak).toBeGreaterThan(1);
