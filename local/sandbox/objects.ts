@@ -329,8 +329,8 @@ export class Objects {
 
   private purgeNamespace(name: string): void {
     this.purged.add(name);
-    for (const entry of this.store.everything()) {
-      if (entry.object.metadata.namespace !== name || entry.object.metadata.deletionTimestamp) continue;
+    for (const entry of this.store.inNamespace(name)) {
+      if (entry.object.metadata.deletionTimestamp) continue;
       const owner = this.registry.typeFor(entry.group, entry.resource);
       if (!owner || !this.store.peek(entry.group, entry.resource, name, entry.object.metadata.name ?? '')) continue;
       this.delete(owner, name, entry.object.metadata.name ?? '', { propagationPolicy: 'Background' });
@@ -342,14 +342,15 @@ export class Objects {
     if (!this.purged.has(namespace)) return;
     const ns = this.store.peek('', 'namespaces', undefined, namespace);
     if (!ns?.metadata.deletionTimestamp || ns.metadata.finalizers?.length) return;
-    if (this.store.everything().some((e) => e.object.metadata.namespace === namespace)) return;
+    if (this.store.inNamespace(namespace).length > 0) return;
     this.store.remove('', 'namespaces', undefined, namespace);
     this.purged.delete(namespace);
   }
 
   private dependentsOf(owner: KubeObject): Array<{ type: ResourceType; object: KubeObject }> {
     const uid = owner.metadata.uid;
-    if (!uid) return [];
+    // Most objects own nothing: no scan of every stored object for them.
+    if (!uid || !this.store.isOwner(uid)) return [];
     return this.store
       .everything()
       .filter((e) => (e.object.metadata.ownerReferences ?? []).some((ref) => ref.uid === uid))

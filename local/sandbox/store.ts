@@ -5,7 +5,8 @@
 // callers to change, while peek, list, put's answer, events and everything() share the
 // stored objects, which their readers only read.
 // Each kind also keeps its objects by namespace, so a namespaced LIST reads that namespace
-// alone, not every object of the kind in a fleet of namespaces.
+// alone, not every object of the kind in a fleet of namespaces; and the store counts the
+// ownerReferences to each uid, so deleting an object nobody owns looks for no dependents.
 import type { KubeObject } from '../../shared/kube/object.ts';
 import { clone } from './patch/values.ts';
 import { expired } from './status.ts';
@@ -30,6 +31,8 @@ export class Store {
   private readonly objects = new Map<string, Map<string, KubeObject>>();
   /** Per kind (same keys as objects): namespace → that namespace's objects, by the same object keys. */
   private readonly namespaces = new Map<string, Map<string, Map<string, KubeObject>>>();
+  /** Owner uid → how many ownerReferences of stored objects name it. */
+  private readonly owners = new Map<string, number>();
   private readonly history: StoreEvent[] = [];
   private readonly listeners = new Set<Listener>();
 
@@ -60,6 +63,23 @@ export class Store {
     return [...items].sort(byNamespaceAndName);
   }
 
+  /** Whether some stored object names `uid` in its ownerReferences. */
+  isOwner(uid: string): boolean {
+    return (this.owners.get(uid) ?? 0) > 0;
+  }
+
+  /** The stored objects of one namespace, in everything()'s order: read them, copy before changing. */
+  inNamespace(namespace: string): Array<{ group: string; resource: string; object: KubeObject }> {
+    const out: Array<{ group: string; resource: string; object: KubeObject }> = [];
+    for (const key of this.objects.keys()) {
+      const objects = this.namespaces.get(key)?.get(namespace);
+      if (!objects) continue;
+      const [group, resource] = splitBucketKey(key);
+      for (const object of objects.values()) out.push({ group, resource, object });
+    }
+    return out;
+  }
+
   /** Every stored object of every resource, e.g. for ownerReference cascades: read them, copy before changing. */
   everything(): Array<{ group: string; resource: string; object: KubeObject }> {
     const out: Array<{ group: string; resource: string; object: KubeObject }> = [];
@@ -80,6 +100,8 @@ export class Store {
     // (commit's defaulted copy) or one built from copies and stored objects, and changes none
     // of it afterwards. Only the metadata the version is stamped on is new.
     const stored: KubeObject = { ...object, metadata: { ...object.metadata, resourceVersion: String(version) } };
+    this.countOwners(bucket.get(key), -1);
+    this.countOwners(stored, 1);
     bucket.set(key, stored);
     this.namespaceBucket(group, resource, stored.metadata.namespace).set(key, stored);
     this.emit({ type, group, resource, object: stored, resourceVersion: version });
@@ -92,6 +114,7 @@ export class Store {
     const existing = bucket.get(key);
     if (!existing) return undefined;
     bucket.delete(key);
+    this.countOwners(existing, -1);
     const inNamespace = this.namespaceBucket(group, resource, existing.metadata.namespace);
     inNamespace.delete(key);
     if (inNamespace.size === 0) this.namespaces.get(bucketKey(group, resource))?.delete(existing.metadata.namespace ?? '');
@@ -120,6 +143,15 @@ export class Store {
     this.history.push(event);
     if (this.history.length > HISTORY_LIMIT) this.history.shift();
     for (const listener of [...this.listeners]) listener(event);
+  }
+
+  private countOwners(object: KubeObject | undefined, step: 1 | -1): void {
+    for (const { uid } of object?.metadata.ownerReferences ?? []) {
+      if (typeof uid !== 'string') continue;
+      const count = (this.owners.get(uid) ?? 0) + step;
+      if (count > 0) this.owners.set(uid, count);
+      else this.owners.delete(uid);
+    }
   }
 
   private namespaceBucket(group: string, resource: string, namespace: string | undefined): Map<string, KubeObject> {
