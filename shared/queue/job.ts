@@ -27,6 +27,13 @@ export const REGISTRY_TRIGGERS = ['config', 'missed-push', 'generator'] as const
 
 const name = z.string().min(1);
 
+/**
+ * Syncs a registry refresh carries at most: 500 targets of the longest names Kubernetes allows
+ * stay well inside SQS's 256 KiB message. A push touching more sends them on their own (and they
+ * may run before the refresh).
+ */
+export const MAX_CARRIED_SYNCS = 500;
+
 export const syncJobSchema = z.object({
   kind: z.literal('sync'),
   app: name,
@@ -84,6 +91,17 @@ export const registryRefreshJobSchema = z.object({
   trigger: z.enum(REGISTRY_TRIGGERS),
   deliveryId: z.string().optional(),
   enqueuedAt: z.string(),
+  /**
+   * The push's syncs (its app changes at `revision`), sent by the refresh once the registry of
+   * the same commit is stored or refused, so they run with that commit's apps and projects (a
+   * push that tightens a project and changes an app must not sync the app under the old project).
+   */
+  thenSync: z
+    .array(z.object({ app: name, cluster: name }))
+    .max(MAX_CARRIED_SYNCS)
+    .optional(),
+  /** The push's head commit time, for the syncs it carries (DORA's lead time). */
+  committedAt: z.string().optional(),
 });
 
 export const deleteAppJobSchema = z.object({

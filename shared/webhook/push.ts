@@ -9,7 +9,7 @@ import pLimit from 'p-limit';
 import { changedFilesOf, configChanged, matchPush } from '../config/match.ts';
 import { sameRepo } from '../config/repo-url.ts';
 import type { Registry } from '../config/types.ts';
-import { rolloutId, targetId, type Job, type SyncJob } from '../queue/job.ts';
+import { MAX_CARRIED_SYNCS, rolloutId, targetId, type Job, type SyncJob } from '../queue/job.ts';
 import { routeRollouts, type RolloutMark } from '../rollout/route.ts';
 import { setsToReevaluate } from '../appset/watch.ts';
 import { ignored, type EventOutcome } from './accepted.ts';
@@ -75,7 +75,8 @@ export async function pushDelivery(payload: unknown, context: PushContext): Prom
     registry && markRollout
       ? routeRollouts(found, registry, { id: push.after, repoURL, ref: branch })
       : { jobs: found, marks: [], syncs: found.filter((job): job is SyncJob => job.kind === 'sync') };
-  const { jobs, marks, syncs } = routed;
+  const { marks, syncs } = routed;
+  const jobs = carrySyncs(routed.jobs, syncs);
   const rollouts = jobs.filter((job) => job.kind === 'rollout');
   const refresh = jobs.some((job) => job.kind === 'registry-refresh');
   const message = [
@@ -143,6 +144,27 @@ async function jobsFor(
     }
   }
   return { jobs, registry };
+}
+
+/**
+ * A push that changes the registry and apps at once: the apps' syncs ride on the refresh, which
+ * sends them once the registry of this commit is stored (or refused), so they never run against
+ * the registry before it — a push denying plain Secrets in a project and adding one to its app
+ * must be refused, and a sync job beside the refresh could run first (jobs of different groups
+ * run at once). Requests are written as for any sync; more than MAX_CARRIED_SYNCS go on their own.
+ */
+function carrySyncs(jobs: Job[], syncs: SyncJob[]): Job[] {
+  const refresh = jobs.find((job) => job.kind === 'registry-refresh' && job.trigger === 'config');
+  if (!refresh || refresh.kind !== 'registry-refresh' || syncs.length === 0 || syncs.length > MAX_CARRIED_SYNCS) return jobs;
+  const carried = new Set<Job>(syncs);
+  const committedAt = syncs[0].committedAt;
+  return jobs
+    .filter((job) => !carried.has(job))
+    .map((job) =>
+      job === refresh
+        ? { ...refresh, thenSync: syncs.map((sync) => ({ app: sync.app, cluster: sync.cluster })), ...(committedAt ? { committedAt } : {}) }
+        : job,
+    );
 }
 
 /** The apps a change to `branch` of `repoURL` can touch: the push index when there is one, else the whole registry. */

@@ -11,6 +11,7 @@ import { previewPullRequest, type PreviewOutcome } from './preview-job.ts';
 import { refreshRegistry } from './refresh-registry.ts';
 import { notifyRollout, runRollout, type RolloutOutcome } from './rollout-job.ts';
 import { syncTarget, type TargetOutcome } from './sync-target.ts';
+import { sendCarriedSyncs } from './carried-syncs.ts';
 
 // 'drift-unknown': the scan could not tell (the applied revision is gone from Git, or the
 // cluster could not be read); the worker counts it so a target blind for long is alarmed on.
@@ -71,7 +72,9 @@ async function runClusterScan(job: ClusterScanJob, context: JobContext, deps: Wo
 }
 
 async function runRegistryRefresh(job: RegistryRefreshJob, deps: WorkerDependencies): Promise<JobOutcome> {
-  await refreshRegistry(job, deps);
+  const { changedApps } = await refreshRegistry(job, deps);
+  // Whether the registry was stored or refused: the push's app changes sync now, against it.
+  await sendCarriedSyncs(job, changedApps, deps);
   return 'registry-refreshed';
 }
 
