@@ -86,7 +86,8 @@ if (clusterNames) {
   await localClusters.writeKubeconfig(kubeconfig);
   context = clusterNames[0];
 } else if (!kubeconfig) {
-  sandbox = await startSandbox();
+  // Nothing in local mode reads the request log's bodies: without them it stays small.
+  sandbox = await startSandbox({ requestBodies: false });
   kubeconfig = join(stateDir, 'sandbox.kubeconfig');
   await sandbox.writeKubeconfig(kubeconfig);
   context = 'sandbox';
