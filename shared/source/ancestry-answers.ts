@@ -3,7 +3,7 @@
 // question (the new commit against the applied one): the repository is asked once per worker,
 // and jobs asking at the same moment share that one question. "Cannot tell" (undefined: a
 // commit not known yet) is not kept.
-import { SingleFlight } from './single-flight.ts';
+import { SingleFlight } from '../runtime/single-flight.ts';
 
 // A container handles the push jobs of many targets on the same commits: one question each.
 const MAX_KNOWN = 1000;

@@ -14,7 +14,7 @@ import { extractTar } from './extract.ts';
 import { DEFAULT_MAX_BYTES, FULL_SHA, type FetchedSource, type FetchRequest, type SourceFetcher } from './fetcher.ts';
 import { AncestryAnswers } from './ancestry-answers.ts';
 import type { SharedCopies } from './shared-copies.ts';
-import { SingleFlight } from './single-flight.ts';
+import { SingleFlight } from '../runtime/single-flight.ts';
 import { TreeCache } from './tree-cache.ts';
 
 export interface GitHubTarballFetcherOptions {

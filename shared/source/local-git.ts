@@ -13,7 +13,7 @@ import { checkoutCommit } from './git-checkout.ts';
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, FULL_SHA, type FetchedSource, type FetchRequest, type SourceFetcher } from './fetcher.ts';
 import { git, spawnGit } from './git.ts';
 import { AncestryAnswers } from './ancestry-answers.ts';
-import { SingleFlight } from './single-flight.ts';
+import { SingleFlight } from '../runtime/single-flight.ts';
 import { TreeCache } from './tree-cache.ts';
 
 export interface LocalGitFetcherOptions {

@@ -40,6 +40,7 @@ import { queryItems, sleep, writeItems, type ItemWrite, type StoredItem } from '
 import { pushGroupPrefix, pushIndexEntries, pushIndexRegistry } from './push-index.ts';
 import { conditional, type Table } from './table.ts';
 import type { RegistryRecord } from './types.ts';
+import { SingleFlight } from '../runtime/single-flight.ts';
 
 /** A claim older than this (table clock) belongs to a writer that died: the next writer takes over. */
 export const STALE_WRITE_MS = 5 * 60_000;
@@ -367,23 +368,18 @@ const CACHE_SIZE = 2;
 const cache = new Map<string, Registry>();
 const pushCache = new Map<string, Registry>();
 /** Reads in flight by content hash: jobs that start at once after a config push share one Query of every item. */
-const reading = new Map<string, Promise<Registry | undefined>>();
+const reading = new SingleFlight<Registry | undefined>();
 
 /** The registry `head` names, from its items; undefined while they do not add up to its hash yet (a write in progress). */
 function readItems(table: Table, head: Head, hash: string): Promise<Registry | undefined> {
-  let pending = reading.get(hash);
-  if (!pending) {
-    pending = (async () => {
-      const items = await queryItems(table, { prefix: REGISTRY_ITEM_PREFIX }, true);
-      const live = liveItems(items, head);
-      if (combinedHash(live) !== hash) return undefined;
-      const registry = deepFreeze(assembleRegistry(new Map(live.map((item) => [item.id, item.body ?? '']))));
-      remember(hash, registry);
-      return registry;
-    })().finally(() => reading.delete(hash));
-    reading.set(hash, pending);
-  }
-  return pending;
+  return reading.run(hash, async () => {
+    const items = await queryItems(table, { prefix: REGISTRY_ITEM_PREFIX }, true);
+    const live = liveItems(items, head);
+    if (combinedHash(live) !== hash) return undefined;
+    const registry = deepFreeze(assembleRegistry(new Map(live.map((item) => [item.id, item.body ?? '']))));
+    remember(hash, registry);
+    return registry;
+  });
 }
 
 function remember(hash: string, registry: Registry): void {

@@ -20,6 +20,9 @@ import type { Claim, ClaimRequest } from './claim.ts';
 import type { RecordedSync, RecordOptions } from './record-sync.ts';
 import type { RolloutState, TargetRollout } from '../rollout/types.ts';
 
+/** Target writes (requests, rollout marks) in flight at once for one push: a share of the table's write capacity, not all of it. */
+export const TARGET_WRITES_AT_ONCE = 8;
+
 export type { RecordedSync, RecordOptions } from './record-sync.ts';
 export type { Claim, ClaimRequest } from './claim.ts';
 

@@ -12,11 +12,9 @@ import type { Registry } from '../config/types.ts';
 import { MAX_CARRIED_SYNCS, rolloutId, targetId, type Job, type SyncJob } from '../queue/job.ts';
 import { routeRollouts, type RolloutMark } from '../rollout/route.ts';
 import { setsToReevaluate } from '../appset/watch.ts';
+import { TARGET_WRITES_AT_ONCE } from '../state/store.ts';
 import { ignored, type EventOutcome } from './accepted.ts';
 import { BadDeliveryError } from './errors.ts';
-
-/** Requests and rollout marks in flight at once: a share of the table's write capacity, not all of it. */
-const REQUESTS_AT_ONCE = 8;
 
 export interface PushContext {
   registry(): Promise<Registry | undefined>;
@@ -91,7 +89,7 @@ export async function pushDelivery(payload: unknown, context: PushContext): Prom
     record: async () => {
       // A few at once: one after another, a push matching 1,000 apps kept GitHub waiting for
       // seconds of its 10-second delivery timeout.
-      const limit = pLimit(REQUESTS_AT_ONCE);
+      const limit = pLimit(TARGET_WRITES_AT_ONCE);
       await Promise.all([
         ...syncs.map((job) => limit(() => context.requestSync(job, job.revision))),
         ...marks.map((mark) => limit(() => markRollout!(mark.target, mark.rollout))),

@@ -5,12 +5,11 @@
 import pLimit from 'p-limit';
 import { targetId, type Job } from '../queue/job.ts';
 import type { RolloutMark } from '../rollout/route.ts';
+import { TARGET_WRITES_AT_ONCE } from '../state/store.ts';
 import type { WorkerDependencies } from './dependencies.ts';
 
 /** Jobs per chunk: the first syncs start after this many requests. */
 export const FAN_OUT_CHUNK = 100;
-/** Requests in flight at once: a share of the table's write capacity, not all of it. */
-export const FAN_OUT_CONCURRENCY = 8;
 
 export interface FanOut {
   jobs: readonly Job[];
@@ -21,7 +20,7 @@ export interface FanOut {
 }
 
 export async function fanOut({ jobs, requests, marks }: FanOut, deps: Pick<WorkerDependencies, 'store' | 'queue'>): Promise<void> {
-  const limit = pLimit(FAN_OUT_CONCURRENCY);
+  const limit = pLimit(TARGET_WRITES_AT_ONCE);
   await Promise.all(marks.map((mark) => limit(() => deps.store.markRollout(mark.target, mark.rollout))));
   for (let start = 0; start < jobs.length; start += FAN_OUT_CHUNK) {
     const chunk = jobs.slice(start, start + FAN_OUT_CHUNK);

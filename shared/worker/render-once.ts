@@ -9,6 +9,7 @@ import { detectSourceType } from '../render/detect.ts';
 import { render } from '../render/render.ts';
 import { renderSources, type SourceTree } from '../render/render-sources.ts';
 import type { RenderedObject, RenderRequest } from '../render/types.ts';
+import { SingleFlight } from '../runtime/single-flight.ts';
 import type { FetchedSource } from '../source/fetcher.ts';
 import { canonicalJson } from '../storage/render-key.ts';
 import type { RenderCache } from '../storage/render-cache.ts';
@@ -116,26 +117,21 @@ async function renderSeveral(app: AppSpec, namespace: string, fetched: FetchedAp
  * the cache while the first is rendering the same key waits for that render rather than
  * running helm or kustomize again. Its answer counts as cached: this job did not render it.
  */
-const rendering = new WeakMap<RenderCache, Map<string, Promise<RenderedObject[]>>>();
+const rendering = new WeakMap<RenderCache, SingleFlight<{ objects: RenderedObject[]; cached: boolean }>>();
 
 async function once(cache: RenderCache, key: string, produce: () => Promise<RenderedObject[]>): Promise<RenderedApp> {
-  let pending = rendering.get(cache);
-  if (!pending) rendering.set(cache, (pending = new Map()));
-  const inFlight = pending.get(key);
-  if (inFlight) return { key, objects: await inFlight, cached: true };
-  const work = (async () => {
+  let flights = rendering.get(cache);
+  if (!flights) rendering.set(cache, (flights = new SingleFlight()));
+  let rendered = false;
+  const result = await flights.run(key, async () => {
+    rendered = true;
     const stored = await cache.get(key);
     if (stored) return { objects: stored, cached: true };
     const objects = await produce();
     await cache.put(key, objects);
     return { objects, cached: false };
-  })();
-  const objects = work.then((result) => result.objects);
-  pending.set(key, objects);
-  // Gone once settled, failed or not: the next job asks the cache (a failed render is tried again).
-  const forget = () => pending.get(key) === objects && pending.delete(key);
-  objects.then(forget, forget);
-  return { key, ...(await work) };
+  });
+  return { key, objects: result.objects, cached: result.cached || !rendered };
 }
 
 /** `chart web 1.2.0 from https://…`, `spec.sources[1] (https://github.com/…)`; none for an app's one Git source. */

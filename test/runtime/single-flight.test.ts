@@ -1,6 +1,6 @@
 // Calls in flight share one answer; settled calls are forgotten, failures included.
 import { describe, expect, it } from 'vitest';
-import { SingleFlight } from '../../shared/source/single-flight.ts';
+import { SingleFlight } from '../../shared/runtime/single-flight.ts';
 
 describe('SingleFlight', () => {
   it('runs the work once for concurrent callers of one key, separately for another key', async () => {

@@ -1,6 +1,7 @@
 // Concurrent callers asking the same question at the same moment share one answer: the jobs
-// of a batch running at once in one worker resolve a branch, or find a commit, once instead of
-// once each. Only calls in flight are shared; a later call asks again (a branch moves).
+// of a batch running at once in one worker resolve a branch, find a commit, render an app or
+// read the registry once instead of once each. Only calls in flight are shared; a later call
+// asks again (a branch moves), and a failure is not remembered.
 
 export class SingleFlight<T> {
   readonly #inFlight = new Map<string, Promise<T>>();
